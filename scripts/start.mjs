@@ -1,0 +1,21 @@
+// `npm start`: vendors htmx into public/, applies D1 migrations to the local database, then serves
+// the app with `wrangler dev` at http://localhost:${PORT:-8787} (local D1, Durable Objects, Queues).
+import { spawn, spawnSync } from 'node:child_process'
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+const port = process.env.PORT || '8787'
+const wrangler = 'node_modules/.bin/wrangler'
+
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
+
+run(process.execPath, ['scripts/vendor.mjs'])
+run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'])
+const dev = spawn(wrangler, ['dev', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--test-scheduled', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+})
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
+dev.on('exit', (code) => process.exit(code ?? 0))

@@ -1,0 +1,69 @@
+/** `/signup`, `/login`, `/logout` (CONTRACT.md "Public"). */
+import { Hono } from 'hono'
+import type { App } from '../env'
+import { validForm } from '../lib/validation'
+import { lastUsedOrgSlug } from '../orgs/organizations'
+import { authenticate, loginSchema, normalizeEmail, signUp, SignupError, signupSchema } from './accounts'
+import { clearFailures, lockedUntil, recordFailure } from './login-throttle'
+import { signIn, signOut } from './sessions'
+import { LoginPage, SignupPage } from './views'
+
+export const authRoutes = new Hono<App>()
+
+authRoutes.get('/signup', (c) => c.html(<SignupPage />))
+
+authRoutes.post(
+  '/signup',
+  validForm(signupSchema, (c, values, errors) => c.html(<SignupPage values={values} errors={errors} />, 422)),
+  async (c) => {
+    const input = c.req.valid('form')
+    try {
+      const { userId, slug } = await signUp(c.var.db, input)
+      await signIn(c, userId)
+      return c.redirect(`/o/${slug}/leads`, 303)
+    } catch (error) {
+      if (!(error instanceof SignupError)) throw error
+      return c.html(<SignupPage values={input} errors={{ [error.field]: error.message }} />, 422)
+    }
+  },
+)
+
+authRoutes.get('/login', async (c) => {
+  if (c.var.user) {
+    const slug = await lastUsedOrgSlug(c.var.db, c.var.user.id)
+    if (slug) return c.redirect(`/o/${slug}/leads`, 303)
+  }
+  return c.html(<LoginPage />)
+})
+
+authRoutes.post(
+  '/login',
+  validForm(loginSchema, (c, values, errors) => c.html(<LoginPage values={values} errors={errors} />, 422)),
+  async (c) => {
+    const { email, password } = c.req.valid('form')
+    const db = c.var.db
+    const key = normalizeEmail(email)
+    const values = { email }
+    const until = await lockedUntil(db, key)
+    if (until) {
+      const minutes = Math.ceil((until - Date.now()) / 60_000)
+      c.header('Retry-After', String(Math.ceil((until - Date.now()) / 1000)))
+      const alert = `Too many failed attempts for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+      return c.html(<LoginPage values={values} alert={alert} />, 429)
+    }
+    const userId = await authenticate(db, email, password)
+    if (!userId) {
+      await recordFailure(db, key)
+      return c.html(<LoginPage values={values} alert="That email and password do not match an account." />, 401)
+    }
+    await clearFailures(db, key)
+    await signIn(c, userId)
+    const slug = await lastUsedOrgSlug(db, userId)
+    return c.redirect(slug ? `/o/${slug}/leads` : '/', 303)
+  },
+)
+
+authRoutes.post('/logout', async (c) => {
+  await signOut(c)
+  return c.redirect('/login', 303)
+})

@@ -1,0 +1,222 @@
+/**
+ * Drizzle schema: every table of Leadpool.
+ *
+ * Conventions: ids are UUIDv7 strings (random, time-sortable); every time is UTC epoch milliseconds
+ * in an integer column; every tenant row carries `org_id` and every query on it filters by the
+ * organization of the signed-in membership (DESIGN.md "Tenancy").
+ */
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+export const ROLES = ['owner', 'admin', 'agent'] as const
+export type Role = (typeof ROLES)[number]
+
+export const MEMBERSHIP_STATUSES = ['active', 'deactivated'] as const
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number]
+
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'won', 'lost'] as const
+export type LeadStatus = (typeof LEAD_STATUSES)[number]
+
+export const organizations = sqliteTable(
+  'organizations',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** URL slug, unique across Leadpool: `/o/{slug}`. */
+    slug: text('slug').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('organizations_slug_uq').on(t.slug)],
+)
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Trimmed and lower-cased, so addresses compare case-insensitively. */
+    email: text('email').notNull(),
+    /** PHC-style self-describing KDF string, see auth/password.ts. */
+    passwordHash: text('password_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email)],
+)
+
+/** Lucia sessions; `expires_at` in epoch ms like every other time. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+)
+
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    role: text('role', { enum: ROLES }).notNull(),
+    status: text('status', { enum: MEMBERSHIP_STATUSES }).notNull().default('active'),
+    /** When the member last opened this organization; log-in lands in the most recent one. */
+    lastUsedAt: integer('last_used_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('memberships_org_user_uq').on(t.orgId, t.userId),
+    index('memberships_user_idx').on(t.userId, t.lastUsedAt),
+  ],
+)
+
+export const leads = sqliteTable(
+  'leads',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    /** As entered (may be empty). */
+    email: text('email').notNull().default(''),
+    /** Lower-cased email for case-insensitive de-duplication; NULL when there is none. */
+    emailNormalized: text('email_normalized'),
+    phone: text('phone').notNull().default(''),
+    company: text('company').notNull().default(''),
+    source: text('source').notNull().default(''),
+    status: text('status', { enum: LEAD_STATUSES }).notNull().default('new'),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
+    index('leads_org_id_idx').on(t.orgId, t.id),
+    index('leads_org_status_id_idx').on(t.orgId, t.status, t.id),
+    index('leads_org_email_idx').on(t.orgId, t.emailNormalized),
+    index('leads_org_creator_idx').on(t.orgId, t.createdBy),
+  ],
+)
+
+export const leadAssignees = sqliteTable(
+  'lead_assignees',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** `primary` owner of the lead, or a `collaborator` (multiple-assignee setting). */
+    kind: text('kind', { enum: ['primary', 'collaborator'] })
+      .notNull()
+      .default('primary'),
+    assignedBy: text('assigned_by').references(() => users.id),
+    assignedAt: integer('assigned_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.leadId, t.userId] }),
+    index('lead_assignees_org_user_idx').on(t.orgId, t.userId, t.leadId),
+  ],
+)
+
+/** Append-only log of everything that happened to a lead: the timeline. */
+export const activities = sqliteTable(
+  'activities',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    actorId: text('actor_id').references(() => users.id),
+    /** e.g. `created`, `imported`, `assigned`; see activity/types.ts. */
+    type: text('type').notNull(),
+    /** JSON object with the before/after values of the change. */
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('activities_lead_idx').on(t.leadId, t.createdAt)],
+)
+
+/** Failed log-ins per email, kept in D1 (not isolate memory) so throttling holds across isolates. */
+export const loginAttempts = sqliteTable('login_attempts', {
+  email: text('email').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: integer('window_started_at').notNull(),
+  lockedUntil: integer('locked_until').notNull().default(0),
+})
+
+export const IMPORT_STATUSES = ['processing', 'done'] as const
+
+/** One CSV import: its progress counters and its report. */
+export const importJobs = sqliteTable(
+  'import_jobs',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    fileName: text('file_name').notNull(),
+    status: text('status', { enum: IMPORT_STATUSES }).notNull(),
+    /** Rows handed to the writer (valid, de-duplicated within the file). */
+    totalRows: integer('total_rows').notNull(),
+    processedRows: integer('processed_rows').notNull().default(0),
+    createdCount: integer('created_count').notNull().default(0),
+    duplicateCount: integer('duplicate_count').notNull().default(0),
+    /** Rejected rows, unknown statuses, in-file duplicates: see leads/import-report.ts. */
+    report: text('report', { mode: 'json' }).$type<ImportReportData>().notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('import_jobs_org_idx').on(t.orgId, t.createdAt)],
+)
+
+/** Chunks of an import already written; makes a redelivered queue message a no-op. */
+export const importJobChunks = sqliteTable(
+  'import_job_chunks',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+)
+
+export type ImportReportData = {
+  /** Rows refused, with 1-based data row number (header excluded) and the reason. */
+  rejected: { row: number; reason: string }[]
+  /** Status values that were not recognised and became `new`, with how many rows had each. */
+  unknownStatuses: { value: string; count: number }[]
+  /** Rows skipped because an earlier row of the same file had the same email. */
+  duplicatesInFile: number
+}
+
+export type Organization = typeof organizations.$inferSelect
+export type User = typeof users.$inferSelect
+export type Membership = typeof memberships.$inferSelect
+export type Lead = typeof leads.$inferSelect
+export type Activity = typeof activities.$inferSelect
+export type ImportJob = typeof importJobs.$inferSelect

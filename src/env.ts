@@ -1,0 +1,38 @@
+/**
+ * Types shared by every route: the Worker's bindings (wrangler.toml) and the per-request variables
+ * set by middleware. `App` is the Hono generic used by every router.
+ */
+import type { Database } from './db/client'
+import type { Membership, Organization } from './db/schema'
+import type { SessionUser } from './auth/sessions'
+import type { ImportChunkMessage } from './leads/import-queue'
+
+export type Env = {
+  DB: D1Database
+  ASSETS: Fetcher
+  LEAD_ROOM: DurableObjectNamespace
+  POOL_ROOM: DurableObjectNamespace
+  EMAIL_QUEUE: Queue<unknown>
+  IMPORT_QUEUE: Queue<ImportChunkMessage>
+  /** Public base URL used in links inside emails, e.g. `https://leadpool.example.com`. */
+  APP_URL: string
+  /** `development` enables /_dev/mail and non-Secure cookies; anything else is production. */
+  APP_ENV: string
+  EMAIL_FROM: string
+  /** Secret; without it email is captured locally instead of sent. */
+  RESEND_API_KEY?: string
+}
+
+/** What the organization middleware resolves for `/o/{slug}/*`. */
+export type OrgContext = {
+  org: Organization
+  membership: Membership
+}
+
+export type Variables = {
+  db: Database
+  user: SessionUser | null
+  orgContext: OrgContext
+}
+
+export type App = { Bindings: Env; Variables: Variables }

@@ -1,0 +1,72 @@
+/**
+ * An import from start to report: creates the job, then writes small files at once and hands large
+ * ones to the queue in chunks.
+ */
+import { and, desc, eq } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { importJobs, type ImportJob } from '../db/schema'
+import { chunk } from '../lib/chunk'
+import { newId } from '../lib/ids'
+import type { ParsedImport } from './import-parse'
+import { enqueueImportChunks, type ImportChunkMessage } from './import-queue'
+import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
+import type { Viewer } from './visibility'
+
+/** Files with at most this many valid rows are written during the upload request. */
+export const INLINE_ROWS = 2 * ROWS_PER_CHUNK
+
+/**
+ * Creates the import job for `parsed` and starts writing it.
+ * @returns the job id; the job is `done` on return when the file was small, else `processing`
+ */
+export async function startImport(
+  db: Database,
+  queue: Queue<ImportChunkMessage>,
+  viewer: Viewer,
+  fileName: string,
+  parsed: ParsedImport,
+  now = Date.now(),
+): Promise<string> {
+  const jobId = newId()
+  const total = parsed.rows.length
+  await db.insert(importJobs).values({
+    id: jobId,
+    orgId: viewer.orgId,
+    createdBy: viewer.userId,
+    fileName,
+    status: total === 0 ? 'done' : 'processing',
+    totalRows: total,
+    report: parsed.report,
+    createdAt: now,
+    updatedAt: now,
+  })
+  const chunks: ImportChunk[] = chunk(parsed.rows, ROWS_PER_CHUNK).map((rows, seq) => ({
+    jobId,
+    orgId: viewer.orgId,
+    actorId: viewer.userId,
+    seq,
+    rows,
+  }))
+  if (total <= INLINE_ROWS) {
+    for (const work of chunks) await writeImportChunk(db, work, now)
+  } else {
+    await enqueueImportChunks(queue, chunks)
+  }
+  return jobId
+}
+
+/** Import jobs `viewer` may see: their own, or all of the organization for Owners and Admins. */
+function visibleJobs(viewer: Viewer) {
+  const inOrg = eq(importJobs.orgId, viewer.orgId)
+  return viewer.role === 'agent' ? and(inOrg, eq(importJobs.createdBy, viewer.userId)) : inOrg
+}
+
+/** The job `jobId` if `viewer` may see it, else null. */
+export async function findImportJob(db: Database, viewer: Viewer, jobId: string): Promise<ImportJob | null> {
+  return (await db.select().from(importJobs).where(and(eq(importJobs.id, jobId), visibleJobs(viewer))).get()) ?? null
+}
+
+/** The 10 most recent imports `viewer` may see, newest first. */
+export async function recentImportJobs(db: Database, viewer: Viewer): Promise<ImportJob[]> {
+  return db.select().from(importJobs).where(visibleJobs(viewer)).orderBy(desc(importJobs.createdAt)).limit(10).all()
+}

@@ -1,0 +1,143 @@
+/**
+ * Turns an uploaded CSV file into lead rows for the import, with papaparse.
+ *
+ * Accepts Salesforce exports (UTF-8 BOM, JSON in quoted cells, dozens of columns) and HubSpot /
+ * Pipedrive style headers by alias ("First Name"/"Last Name", "Email", "Company Name", "Phone
+ * Number", "Lead Status", …); CRLF or LF; quoted commas, quotes and newlines. Rows are validated
+ * here and de-duplicated by email (case-insensitive) within the file; de-duplication against leads
+ * already saved happens when rows are written (import-writer.ts).
+ */
+import Papa from 'papaparse'
+import type { ImportReportData } from '../db/schema'
+import { emailKey, leadSchema, type LeadInput } from './fields'
+import { mapStatus } from './import-status'
+
+/** A row ready to be written: the lead fields and its spreadsheet row number (header = row 1). */
+export type ImportRow = LeadInput & { row: number }
+
+export type ParsedImport = {
+  rows: ImportRow[]
+  report: ImportReportData
+}
+
+/** The file as a whole cannot be imported; `message` says why, for the form. */
+export class ImportFileError extends Error {}
+
+/** Limits of one upload. */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024
+export const MAX_IMPORT_ROWS = 50_000
+
+type Field = 'name' | 'firstName' | 'lastName' | 'email' | 'phone' | 'company' | 'status' | 'source'
+
+/** Header aliases, compared after lower-casing and removing everything but letters and digits. */
+const HEADER_ALIASES: Record<Field, string[]> = {
+  name: ['name', 'fullname', 'leadname', 'contactname', 'contact', 'personname'],
+  firstName: ['firstname', 'first', 'givenname', 'forename'],
+  lastName: ['lastname', 'last', 'surname', 'familyname'],
+  email: ['email', 'emailaddress', 'email1', 'primaryemail', 'workemail', 'businessemail'],
+  phone: ['phone', 'phonenumber', 'mobile', 'mobilephone', 'mobilephonenumber', 'telephone', 'workphone', 'businessphone', 'phone1', 'cell'],
+  company: ['company', 'companyname', 'organization', 'organisation', 'organizationname', 'organisationname', 'account', 'accountname'],
+  status: ['status', 'leadstatus', 'hsleadstatus'],
+  source: ['source', 'leadsource', 'originalsource', 'hsanalyticssource', 'channel'],
+}
+
+const normalizeHeader = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/** Which column (original header) feeds each field; the first matching column wins. */
+function mapColumns(headers: string[]): Partial<Record<Field, string>> {
+  const byKey = new Map<string, string>()
+  for (const header of headers) {
+    const key = normalizeHeader(header)
+    if (key && !byKey.has(key)) byKey.set(key, header)
+  }
+  const columns: Partial<Record<Field, string>> = {}
+  for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [Field, string[]][]) {
+    const alias = aliases.find((a) => byKey.has(a))
+    if (alias) columns[field] = byKey.get(alias)
+  }
+  return columns
+}
+
+/**
+ * Parses and validates the CSV `text`.
+ * @throws ImportFileError when the file is empty, too large, or has no name or email column
+ */
+export function parseLeadCsv(text: string): ParsedImport {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+    header: true,
+    skipEmptyLines: 'greedy',
+    transformHeader: (h) => h.trim(),
+  })
+  const headers = parsed.meta.fields ?? []
+  if (headers.length === 0 || parsed.data.length === 0) {
+    throw new ImportFileError('The file has no rows to import. The first line must name the columns.')
+  }
+  if (parsed.data.length > MAX_IMPORT_ROWS) {
+    throw new ImportFileError(`The file has ${parsed.data.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
+  }
+  const columns = mapColumns(headers)
+  if (!columns.name && !columns.firstName && !columns.lastName && !columns.email) {
+    throw new ImportFileError(
+      `No column for the lead's name or email was found (expected e.g. "Name", "First Name" and "Last Name", or "Email"). Columns in the file: ${headers.slice(0, 12).join(', ')}${headers.length > 12 ? ', …' : ''}.`,
+    )
+  }
+
+  const malformedRows = new Set(parsed.errors.filter((e) => e.type === 'Quotes').map((e) => e.row))
+  const rows: ImportRow[] = []
+  const rejected: ImportReportData['rejected'] = []
+  const unknown = new Map<string, number>()
+  const seenEmails = new Set<string>()
+  let duplicatesInFile = 0
+
+  parsed.data.forEach((record, index) => {
+    const row = index + 2 // as a spreadsheet numbers it: the header is row 1
+    if (malformedRows.has(index)) {
+      rejected.push({ row, reason: 'Malformed quoting: a quoted cell is not closed' })
+      return
+    }
+    const cell = (field: Field) => (columns[field] ? (record[columns[field]!] ?? '').trim() : '')
+    const email = cell('email')
+    const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
+    const statusCell = cell('status')
+    const { status, known } = mapStatus(statusCell)
+    const result = leadSchema.safeParse({
+      name,
+      email,
+      phone: cell('phone'),
+      company: cell('company'),
+      source: cell('source'),
+      status,
+    })
+    if (!result.success) {
+      const issue = result.error.issues[0]!
+      const field = String(issue.path[0])
+      const reason =
+        field === 'name' && !name
+          ? 'No name and no email'
+          : field === 'email'
+            ? `Invalid email "${email}"`
+            : `${field}: ${issue.message}`
+      rejected.push({ row, reason })
+      return
+    }
+    const key = emailKey(result.data.email)
+    if (key) {
+      if (seenEmails.has(key)) {
+        duplicatesInFile++
+        return
+      }
+      seenEmails.add(key)
+    }
+    if (!known) unknown.set(statusCell, (unknown.get(statusCell) ?? 0) + 1)
+    rows.push({ ...result.data, row })
+  })
+
+  return {
+    rows,
+    report: {
+      rejected,
+      unknownStatuses: [...unknown].map(([value, count]) => ({ value, count })),
+      duplicatesInFile,
+    },
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The import queue: a large CSV file is parsed in the request and its rows handed over here in
+ * chunks, because Workers cap the number of queries of one invocation. The consumer writes each
+ * chunk (import-writer.ts); a chunk that keeps failing is recorded in the job's report as rejected
+ * rows, so the import always finishes and says what was not saved.
+ */
+import { eq, sql } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { importJobs } from '../db/schema'
+import { writeImportChunk, type ImportChunk } from './import-writer'
+
+/** Queue name as in wrangler.toml. */
+export const IMPORT_QUEUE_NAME = 'leadpool-import'
+
+/** Must match `max_retries` of the consumer in wrangler.toml (attempts = retries + 1). */
+export const IMPORT_MAX_ATTEMPTS = 6
+
+export type ImportChunkMessage = ImportChunk
+
+/** sendBatch takes at most 100 messages and 256 KB; stay well under the size. */
+const MAX_BATCH_BYTES = 200_000
+
+/** Sends `chunks` to the queue in as few sendBatch calls as the limits allow. */
+export async function enqueueImportChunks(queue: Queue<ImportChunkMessage>, chunks: ImportChunk[]): Promise<void> {
+  let batch: MessageSendRequest<ImportChunkMessage>[] = []
+  let bytes = 0
+  for (const body of chunks) {
+    const size = JSON.stringify(body).length
+    if (batch.length > 0 && (bytes + size > MAX_BATCH_BYTES || batch.length === 100)) {
+      await queue.sendBatch(batch)
+      batch = []
+      bytes = 0
+    }
+    batch.push({ body, contentType: 'json' })
+    bytes += size
+  }
+  if (batch.length > 0) await queue.sendBatch(batch)
+}
+
+/** Records a chunk that could not be written as rejected rows, and counts it as processed. */
+async function giveUpChunk(db: Database, work: ImportChunk, error: unknown): Promise<void> {
+  const job = await db.select().from(importJobs).where(eq(importJobs.id, work.jobId)).get()
+  if (!job) return
+  const reason = `Could not be saved (${String(error).slice(0, 200)})`
+  const report = { ...job.report, rejected: [...job.report.rejected, ...work.rows.map((r) => ({ row: r.row, reason }))] }
+  const n = work.rows.length
+  await db
+    .update(importJobs)
+    .set({
+      report,
+      processedRows: sql`${importJobs.processedRows} + ${n}`,
+      status: sql`CASE WHEN ${importJobs.processedRows} + ${n} >= ${importJobs.totalRows} THEN 'done' ELSE ${importJobs.status} END`,
+      updatedAt: Date.now(),
+    })
+    .where(eq(importJobs.id, work.jobId))
+}
+
+/** Queue consumer: writes each chunk; retries failures with backoff; gives up after the last try. */
+export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>, db: Database): Promise<void> {
+  for (const message of batch.messages) {
+    try {
+      await writeImportChunk(db, message.body)
+      message.ack()
+    } catch (error) {
+      console.error('import chunk failed', message.body.jobId, message.body.seq, message.attempts, error)
+      if (message.attempts >= IMPORT_MAX_ATTEMPTS) {
+        await giveUpChunk(db, message.body, error)
+        message.ack()
+      } else {
+        message.retry({ delaySeconds: 2 ** message.attempts })
+      }
+    }
+  }
+}

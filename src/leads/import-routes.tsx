@@ -1,0 +1,48 @@
+/** `/o/{slug}/leads/import`: upload form, upload, and each import's progress / report. */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { App } from '../env'
+import { ImportFileError, MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
+import { findImportJob, recentImportJobs, startImport } from './import-jobs'
+import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
+import { shellOf, viewerOf } from './routes'
+
+export const importRoutes = new Hono<App>()
+
+importRoutes.get('/', async (c) => {
+  const jobs = await recentImportJobs(c.var.db, viewerOf(c))
+  return c.html(<ImportPage {...shellOf(c)} jobs={jobs} />)
+})
+
+importRoutes.post('/', async (c) => {
+  const viewer = viewerOf(c)
+  const refuse = async (error: string) =>
+    c.html(<ImportPage {...shellOf(c)} jobs={await recentImportJobs(c.var.db, viewer)} error={error} />, 422)
+
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+  const file = body.file
+  if (!(file instanceof File) || file.size === 0) return refuse('Choose a CSV file to import.')
+  if (file.size > MAX_IMPORT_BYTES) return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await file.arrayBuffer())
+  } catch {
+    return refuse('The file is not UTF-8 text. Export it as "CSV UTF-8" and try again.')
+  }
+  let parsed
+  try {
+    parsed = parseLeadCsv(text)
+  } catch (error) {
+    if (error instanceof ImportFileError) return refuse(error.message)
+    throw error
+  }
+  const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, file.name || 'upload.csv', parsed)
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`, 303)
+})
+
+importRoutes.get('/:jobId', async (c) => {
+  const job = await findImportJob(c.var.db, viewerOf(c), c.req.param('jobId'))
+  if (!job) throw new HTTPException(404, { message: 'Not found' })
+  if (c.req.header('HX-Request') === 'true') return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
+  return c.html(<ImportJobPage {...shellOf(c)} job={job} />)
+})

@@ -1,0 +1,24 @@
+/**
+ * Middleware for `/o/{slug}/*`: the signed-in user's active membership in the organization at
+ * `slug` becomes `c.var.orgContext`. Signed-out visitors are sent to log in; anyone who is not an
+ * active member gets 404, so the existence of another organization is never revealed.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { App } from '../env'
+import { findMembership, touchMembership } from './organizations'
+
+export function requireMembership(): MiddlewareHandler<App> {
+  return async (c, next) => {
+    const user = c.var.user
+    if (!user) {
+      if (c.req.method !== 'GET') throw new HTTPException(401, { message: 'Log in first.' })
+      return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303)
+    }
+    const found = await findMembership(c.var.db, c.req.param('slug') ?? '', user.id)
+    if (!found) throw new HTTPException(404, { message: 'Not found' })
+    c.set('orgContext', found)
+    c.executionCtx.waitUntil(touchMembership(c.var.db, found.membership))
+    await next()
+  }
+}

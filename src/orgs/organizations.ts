@@ -1,0 +1,115 @@
+/**
+ * Organizations and memberships: creation with a unique URL slug, resolving the membership behind
+ * `/o/{slug}`, and the "last organization used" that log-in lands in.
+ */
+import { and, desc, eq, like } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { memberships, organizations, type Membership, type Organization } from '../db/schema'
+import { newId } from '../lib/ids'
+
+/**
+ * Turns an organization name into a URL slug: lower-case ASCII letters, digits and dashes, at most
+ * 40 characters; `org` when nothing is left (e.g. a name in another script).
+ */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '')
+  return slug || 'org'
+}
+
+/** A slug for `name` not yet taken: `acme`, else `acme-2`, `acme-3`, … */
+export async function uniqueSlug(db: Database, name: string): Promise<string> {
+  const base = slugify(name)
+  const taken = new Set(
+    (
+      await db
+        .select({ slug: organizations.slug })
+        .from(organizations)
+        .where(like(organizations.slug, `${base}%`))
+        .all()
+    ).map((r) => r.slug),
+  )
+  if (!taken.has(base)) return base
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
+}
+
+/**
+ * The statements that create an organization and its first Owner membership, to run in the same
+ * D1 batch as whatever else the caller writes.
+ */
+export function createOrganizationStatements(
+  db: Database,
+  input: { name: string; slug: string; ownerId: string; now: number },
+) {
+  const orgId = newId()
+  return {
+    orgId,
+    statements: [
+      db.insert(organizations).values({
+        id: orgId,
+        name: input.name,
+        slug: input.slug,
+        createdAt: input.now,
+        updatedAt: input.now,
+      }),
+      db.insert(memberships).values({
+        id: newId(),
+        orgId,
+        userId: input.ownerId,
+        role: 'owner' as const,
+        status: 'active' as const,
+        lastUsedAt: input.now,
+        createdAt: input.now,
+        updatedAt: input.now,
+      }),
+    ] as const,
+  }
+}
+
+/**
+ * The organization at `slug` and the user's *active* membership in it, or null when there is no
+ * such organization, the user is not a member, or the membership is deactivated (all answer 404).
+ */
+export async function findMembership(
+  db: Database,
+  slug: string,
+  userId: string,
+): Promise<{ org: Organization; membership: Membership } | null> {
+  const row = await db
+    .select({ org: organizations, membership: memberships })
+    .from(organizations)
+    .innerJoin(memberships, eq(memberships.orgId, organizations.id))
+    .where(
+      and(
+        eq(organizations.slug, slug),
+        eq(memberships.userId, userId),
+        eq(memberships.status, 'active'),
+      ),
+    )
+    .get()
+  return row ?? null
+}
+
+/** Records that the member opened their organization now (at most once a minute, to spare writes). */
+export async function touchMembership(db: Database, membership: Membership, now = Date.now()) {
+  if (now - membership.lastUsedAt < 60_000) return
+  await db.update(memberships).set({ lastUsedAt: now }).where(eq(memberships.id, membership.id))
+}
+
+/** Slug of the organization the user used last among their active memberships, or null. */
+export async function lastUsedOrgSlug(db: Database, userId: string): Promise<string | null> {
+  const row = await db
+    .select({ slug: organizations.slug })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
+    .orderBy(desc(memberships.lastUsedAt))
+    .get()
+  return row?.slug ?? null
+}

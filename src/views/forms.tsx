@@ -1,0 +1,57 @@
+/** Form building blocks that show validation messages with the `data-error-for` hook (CONTRACT.md). */
+import type { Child } from 'hono/jsx'
+
+/** Messages per field name, e.g. `{ email: 'Enter a valid email address' }`. */
+export type FieldErrors = Record<string, string | undefined>
+
+export function FieldError({ errors, name }: { errors?: FieldErrors; name: string }) {
+  const message = errors?.[name]
+  return message ? (
+    <p class="error" data-error-for={name} id={`${name}-error`}>
+      {message}
+    </p>
+  ) : null
+}
+
+type FieldProps = {
+  label: string
+  name: string
+  type?: string
+  value?: string
+  errors?: FieldErrors
+  required?: boolean
+  autocomplete?: string
+  minlength?: number
+}
+
+/** A labelled input with its error message; marks itself invalid for assistive tech. */
+export function Field({ label, name, type = 'text', value, errors, ...rest }: FieldProps) {
+  const invalid = Boolean(errors?.[name])
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <input
+        name={name}
+        type={type}
+        value={value ?? ''}
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={invalid ? `${name}-error` : undefined}
+        {...rest}
+      />
+      <FieldError errors={errors} name={name} />
+    </label>
+  )
+}
+
+/** A message above a form for errors that belong to no single field. */
+export function FormAlert({ message }: { message?: string }) {
+  return message ? (
+    <p class="alert" role="alert" data-error-for="form">
+      {message}
+    </p>
+  ) : null
+}
+
+export function Card({ children }: { children?: Child }) {
+  return <section class="card">{children}</section>
+}
