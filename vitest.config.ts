@@ -1,0 +1,26 @@
+/**
+ * Tests run inside workerd through @cloudflare/vitest-plugin, with the bindings of wrangler.toml
+ * (real local D1, Durable Objects, Queues). D1 migrations are read here and applied by
+ * test/setup.ts before each test file; storage is isolated per test file.
+ */
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)))
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: migrations },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    setupFiles: ['./test/setup.ts'],
+    testTimeout: 30_000,
+  },
+})
