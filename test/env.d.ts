@@ -1,12 +1,15 @@
-// Types of the bindings inside tests: the Worker's own plus the migrations passed by vitest.config.ts.
+// Types for tests: the bindings (the Worker's own plus the migrations passed by vitest.config.ts)
+// and the main module, so `exports.default` from cloudflare:workers is typed.
 import type { D1Migration } from 'cloudflare:test'
-import type { Env } from '../src/env'
+import type { Env as WorkerEnv } from '../src/env'
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import('../src/env').Env {
+    interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
+    }
+    interface GlobalProps {
+      mainModule: typeof import('../src/index')
     }
   }
 }
-export type { Env }

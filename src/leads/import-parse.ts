@@ -65,15 +65,18 @@ function mapColumns(headers: string[]): Partial<Record<Field, string>> {
 export function parseLeadCsv(text: string): ParsedImport {
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
     header: true,
-    skipEmptyLines: 'greedy',
+    // Blank lines are skipped below instead, so that row numbers stay those of the file.
+    skipEmptyLines: false,
     transformHeader: (h) => h.trim(),
   })
-  const headers = parsed.meta.fields ?? []
-  if (headers.length === 0 || parsed.data.length === 0) {
+  const headers = (parsed.meta.fields ?? []).filter((h) => h !== '')
+  const isBlank = (record: Record<string, string>) => Object.values(record).every((v) => !v || !String(v).trim())
+  const count = parsed.data.filter((r) => !isBlank(r)).length
+  if (headers.length === 0 || count === 0) {
     throw new ImportFileError('The file has no rows to import. The first line must name the columns.')
   }
-  if (parsed.data.length > MAX_IMPORT_ROWS) {
-    throw new ImportFileError(`The file has ${parsed.data.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
+  if (count > MAX_IMPORT_ROWS) {
+    throw new ImportFileError(`The file has ${count} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
   }
   const columns = mapColumns(headers)
   if (!columns.name && !columns.firstName && !columns.lastName && !columns.email) {
@@ -90,7 +93,8 @@ export function parseLeadCsv(text: string): ParsedImport {
   let duplicatesInFile = 0
 
   parsed.data.forEach((record, index) => {
-    const row = index + 2 // as a spreadsheet numbers it: the header is row 1
+    if (isBlank(record)) return
+    const row = index + 2 // the header is row 1, as in a spreadsheet
     if (malformedRows.has(index)) {
       rejected.push({ row, reason: 'Malformed quoting: a quoted cell is not closed' })
       return

@@ -1,0 +1,88 @@
+/**
+ * Test helpers: a browser-like client (cookie jar, same-origin Origin header on posts) that calls
+ * the Worker's own fetch export, and fails any test whose request answers 5xx.
+ */
+import { env, exports } from 'cloudflare:workers'
+import { expect } from 'vitest'
+
+export const ORIGIN = 'http://localhost'
+
+/** A person using Leadpool through HTTP, keeping their session cookie between requests. */
+export class Client {
+  cookies = new Map<string, string>()
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+    const method = (init.method ?? 'GET').toUpperCase()
+    if (method !== 'GET' && !headers.has('Origin')) headers.set('Origin', ORIGIN)
+    const res = await exports.default.fetch(new Request(new URL(path, ORIGIN), { ...init, headers, redirect: 'manual' }))
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const [name, ...value] = pair!.split('=')
+      const text = value.join('=')
+      if (text === '' || /Max-Age=0/i.test(line)) this.cookies.delete(name!.trim())
+      else this.cookies.set(name!.trim(), text)
+    }
+    expect(res.status, `${method} ${path} answered ${res.status}`).toBeLessThan(500)
+    return res
+  }
+
+  get(path: string, headers?: HeadersInit) {
+    return this.request(path, { headers })
+  }
+
+  /** Posts an urlencoded form, as a browser submitting a <form> does. */
+  post(path: string, fields: Record<string, string> = {}, headers?: HeadersInit) {
+    return this.request(path, { method: 'POST', body: new URLSearchParams(fields), headers })
+  }
+
+  /** Posts a multipart form with one file field named `file`. */
+  upload(path: string, fileName: string, content: string | Uint8Array, type = 'text/csv') {
+    const form = new FormData()
+    form.set('file', new File([content], fileName, { type }))
+    return this.request(path, { method: 'POST', body: form })
+  }
+
+  async html(path: string): Promise<string> {
+    const res = await this.get(path)
+    expect(res.status, `GET ${path}`).toBe(200)
+    return res.text()
+  }
+}
+
+let counter = 0
+/** A unique email address for this test run. */
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}.${Date.now()}.${++counter}@example.com`
+}
+
+/** Signs up a new person with a new organization; returns their client and the org slug. */
+export async function signUp(organization = 'Acme Sales', name = 'Ana Owner') {
+  const client = new Client()
+  const email = uniqueEmail('owner')
+  const res = await client.post('/signup', { name, email, password: 'correct-horse-1', organization })
+  expect(res.status).toBe(303)
+  const slug = new URL(res.headers.get('Location')!, ORIGIN).pathname.split('/')[2]!
+  return { client, slug, email, password: 'correct-horse-1' }
+}
+
+/** Creates a lead through the form; returns its id. */
+export async function createLead(client: Client, slug: string, fields: Record<string, string>) {
+  const res = await client.post(`/o/${slug}/leads`, fields)
+  expect(res.status, await res.clone().text()).toBe(303)
+  return res.headers.get('Location')!.split('/').pop()!
+}
+
+/** Ids of the rows of `<table id="lead-list">` in `html`, in order. */
+export function leadIds(html: string): string[] {
+  return [...html.matchAll(/<tr data-lead-id="([^"]+)"/g)].map((m) => m[1]!)
+}
+
+/** The text of the element carrying `data-error-for="{field}"`, or null. */
+export function errorFor(html: string, field: string): string | null {
+  const match = new RegExp(`data-error-for="${field}"[^>]*>([^<]*)<`).exec(html)
+  return match ? match[1]! : null
+}
+
+export { env }

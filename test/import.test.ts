@@ -1,0 +1,215 @@
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import salesforceCsv from './fixtures/salesforce-lead-export.csv?raw'
+import worker from '../src/index'
+import { createDb } from '../src/db/client'
+import { importJobs, leads, organizations } from '../src/db/schema'
+import { parseLeadCsv } from '../src/leads/import-parse'
+import { writeImportChunk, type ImportChunk } from '../src/leads/import-writer'
+import { type Client, env, errorFor, leadIds, signUp } from './helpers'
+
+const db = () => createDb(env.DB)
+
+/** Uploads `csv` and follows the import to its report. */
+async function importCsv(client: Client, slug: string, csv: string | Uint8Array, name = 'leads.csv') {
+  const res = await client.upload(`/o/${slug}/leads/import`, name, csv)
+  expect(res.status, await res.clone().text()).toBe(303)
+  return followImport(client, res.headers.get('Location')!)
+}
+
+/** Reloads the import page, as its progress bar does, until the report shows. */
+async function followImport(client: Client, path: string) {
+  const deadline = Date.now() + 90_000
+  for (;;) {
+    const html = await client.html(path)
+    if (html.includes('data-status="done"')) return { html, path, report: readReport(html) }
+    if (Date.now() > deadline) throw new Error(`import did not finish: ${html}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+function readReport(html: string) {
+  const count = (name: string) => Number(new RegExp(`data-count="${name}">(\\d+)<`).exec(html)![1])
+  const rejected = [...html.matchAll(/<tr data-row="(\d+)"><td>\d+<\/td><td>([^<]*)<\/td>/g)].map((m) => ({
+    row: Number(m[1]),
+    reason: m[2]!.replaceAll('&quot;', '"'),
+  }))
+  return { created: count('created'), duplicates: count('duplicates'), rejected: count('rejected'), rejectedRows: rejected }
+}
+
+async function orgLeads(slug: string) {
+  const org = await db().select().from(organizations).where(eq(organizations.slug, slug)).get()
+  return db().select().from(leads).where(eq(leads.orgId, org!.id)).all()
+}
+
+describe('importing the Salesforce sample export', () => {
+  it('creates 60 leads with names, emails, phones and statuses intact; a re-import creates none', async () => {
+    expect(salesforceCsv.charCodeAt(0)).toBe(0xfeff) // the fixture really starts with a BOM
+    const { client, slug } = await signUp()
+    const first = await importCsv(client, slug, salesforceCsv, 'salesforce-lead-export.csv')
+    expect(first.report).toMatchObject({ created: 60, duplicates: 0, rejected: 0 })
+
+    const saved = await orgLeads(slug)
+    expect(saved).toHaveLength(60)
+    const william = saved.find((l) => l.email === 'william.lee@example.com')
+    expect(william).toMatchObject({
+      name: 'William Lee',
+      phone: '8683896283',
+      company: '001Ec00000GINb1IAH',
+      source: 'Online Form',
+      status: 'qualified',
+    })
+    const byStatus = Object.groupBy(saved, (l) => l.status)
+    expect({ new: byStatus.new?.length, contacted: byStatus.contacted?.length, qualified: byStatus.qualified?.length }).toEqual({
+      new: 21,
+      contacted: 15, // Salesforce "Working"
+      qualified: 24,
+    })
+    expect(first.html).not.toContain('were not recognised')
+    const list = await client.html(`/o/${slug}/leads`)
+    expect(leadIds(list)).toHaveLength(50)
+    expect(list).toContain('Bonnie Henderson') // the last row of the file is the newest lead
+    expect(await client.html(`/o/${slug}/leads?q=william.lee`)).toContain('William Lee')
+
+    const again = await importCsv(client, slug, salesforceCsv, 'salesforce-lead-export.csv')
+    expect(again.report).toMatchObject({ created: 0, duplicates: 60, rejected: 0 })
+    expect(await orgLeads(slug)).toHaveLength(60)
+  })
+
+  it('writes a `created` activity for every imported lead, saying it came from the import', async () => {
+    const { client, slug } = await signUp()
+    await importCsv(client, slug, salesforceCsv)
+    const [lead] = await orgLeads(slug)
+    const html = await client.html(`/o/${slug}/leads/${lead!.id}`)
+    expect(html).toContain('<li data-activity-type="created"><span>Ana Owner imported this lead from a CSV file</span>')
+  })
+})
+
+describe('importing a file with every trap', () => {
+  const rows = [
+    'First Name,Last Name,Email,Company Name,Phone Number,Lead Status',
+    'José,Müller,jose@example.com,"Acme, Inc.",+49 30 1234,IN_PROGRESS', // row 2: quoted comma, accents
+    '"Zoë ""Z""",O\'Brien,ZOE@example.com,"Line one\r\nLine two",,OPEN_DEAL', // row 3: quotes, newline in cell
+    '李,小龙,li@example.com,龍 Corp,,CONNECTED', // row 4: CJK
+    'Dup,Person,Jose@Example.COM,,,NEW', // row 5: same email as row 2, other case
+    'Bad,Email,not-an-email,,,NEW', // row 6: invalid email
+    ',,,,,', // row 7: blank, skipped
+    'Weird,Status,weird@example.com,,,Maybe Later', // row 8: unknown status
+    ',,,Nameless Co,555,NEW', // row 9: no name, no email
+    'Only,Name,,,,', // row 10: no email is fine
+  ]
+  const csv = '\uFEFF' + rows.join('\r\n') + '\r\n'
+
+  it('imports the good rows and reports duplicates and rejected rows with their row number', async () => {
+    const { client, slug } = await signUp()
+    const { report, html } = await importCsv(client, slug, csv, 'traps.csv')
+    expect(report).toMatchObject({ created: 5, duplicates: 1, rejected: 2 })
+    expect(report.rejectedRows).toEqual([
+      { row: 6, reason: 'Invalid email "not-an-email"' },
+      { row: 9, reason: 'No name and no email' },
+    ])
+    expect(html).toMatch(/“Maybe Later” \(1 row\)/)
+    const saved = Object.fromEntries((await orgLeads(slug)).map((l) => [l.name, l]))
+    expect(Object.keys(saved).sort()).toEqual(['José Müller', 'Only Name', 'Weird Status', 'Zoë "Z" O\'Brien', '李 小龙'].sort())
+    expect(saved['José Müller']).toMatchObject({ company: 'Acme, Inc.', phone: '+49 30 1234', status: 'contacted' })
+    expect(saved['Zoë "Z" O\'Brien']).toMatchObject({ company: 'Line one\r\nLine two', status: 'qualified', email: 'ZOE@example.com' })
+    expect(saved['李 小龙']).toMatchObject({ company: '龍 Corp', status: 'contacted' })
+    expect(saved['Weird Status']!.status).toBe('new')
+  })
+
+  it('skips rows whose email matches an existing lead in any case', async () => {
+    const { client, slug } = await signUp()
+    await client.post(`/o/${slug}/leads`, { name: 'Already Here', email: 'LI@EXAMPLE.COM' })
+    const { report } = await importCsv(client, slug, csv)
+    expect(report).toMatchObject({ created: 4, duplicates: 2, rejected: 2 })
+  })
+
+  it('parses LF line endings and HubSpot-style "Email Address" / "Lead Status" headers', () => {
+    const parsed = parseLeadCsv('Full Name,Email Address,Company,Lead Status\nAda Lovelace,ada@example.com,Engines,ATTEMPTED_TO_CONTACT\n')
+    expect(parsed.rows).toEqual([
+      expect.objectContaining({ row: 2, name: 'Ada Lovelace', email: 'ada@example.com', company: 'Engines', status: 'contacted' }),
+    ])
+  })
+})
+
+describe('files that cannot be imported', () => {
+  it('answers 422 with the reason on the form, saving nothing', async () => {
+    const { client, slug } = await signUp()
+    const cases: [string | Uint8Array, RegExp][] = [
+      ['', /Choose a CSV file/],
+      ['Name,Email\n', /no rows to import/],
+      ['Colour,Size\nred,XL\n', /No column for the lead's name or email/],
+      [new Uint8Array([0x4e, 0x61, 0x6d, 0x65, 0x0a, 0xff, 0xfe, 0x41]), /not UTF-8/],
+    ]
+    for (const [content, message] of cases) {
+      const res = await client.upload(`/o/${slug}/leads/import`, 'bad.csv', content)
+      expect(res.status).toBe(422)
+      expect(errorFor(await res.text(), 'file')?.replaceAll('&#39;', "'")).toMatch(message)
+    }
+    const missing = await client.request(`/o/${slug}/leads/import`, { method: 'POST', body: new FormData() })
+    expect(missing.status).toBe(422)
+    expect(await orgLeads(slug)).toHaveLength(0)
+  })
+})
+
+describe('a large import through the queue', () => {
+  it('imports 5,000 rows in chunks, showing progress and then the report', async () => {
+    const { client, slug } = await signUp()
+    const lines = ['Email,First Name,Last Name,Lead Status']
+    for (let i = 0; i < 5000; i++) lines.push(`bulk${i}@example.com,Bulk,Person ${i},${i % 2 ? 'Working - Contacted' : 'Open - Not Contacted'}`)
+    const res = await client.upload(`/o/${slug}/leads/import`, 'big.csv', lines.join('\n'))
+    expect(res.status).toBe(303)
+    const path = res.headers.get('Location')!
+    const early = await client.html(path)
+    expect(early).toContain('data-status="processing"')
+    expect(early).toMatch(/<progress max="5000" value="\d+"/)
+    expect(early).toContain('hx-trigger="every 1s"')
+    // The htmx poll answers the fragment alone.
+    const fragment = await (await client.get(path, { 'HX-Request': 'true' })).text()
+    expect(fragment.startsWith('<div id="import-status"')).toBe(true)
+
+    const { report } = await followImport(client, path)
+    expect(report).toMatchObject({ created: 5000, duplicates: 0, rejected: 0 })
+    const job = await db().select().from(importJobs).where(eq(importJobs.id, path.split('/').pop()!)).get()
+    expect(job).toMatchObject({ status: 'done', processedRows: 5000, totalRows: 5000 })
+    const saved = await orgLeads(slug)
+    expect(saved).toHaveLength(5000)
+    expect(saved.filter((l) => l.status === 'contacted')).toHaveLength(2500)
+  }, 120_000)
+})
+
+describe('the import queue consumer', () => {
+  async function chunkFor(slug: string, seq = 0): Promise<ImportChunk> {
+    const org = await db().select().from(organizations).where(eq(organizations.slug, slug)).get()
+    const member = await db().query.memberships.findFirst({ where: (m, { eq }) => eq(m.orgId, org!.id) })
+    const jobId = crypto.randomUUID()
+    const parsed = parseLeadCsv('Name,Email\nA One,a1@example.com\nB Two,b2@example.com\n')
+    await db().insert(importJobs).values({
+      id: jobId,
+      orgId: org!.id,
+      createdBy: member!.userId,
+      fileName: 'x.csv',
+      status: 'processing',
+      totalRows: 2,
+      report: parsed.report,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    })
+    return { jobId, orgId: org!.id, actorId: member!.userId, seq, rows: parsed.rows }
+  }
+
+  it('acks a chunk it wrote, and a redelivered chunk changes nothing', async () => {
+    const { slug } = await signUp()
+    const work = await chunkFor(slug)
+    const batch = createMessageBatch('leadpool-import', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: work }])
+    const ctx = createExecutionContext()
+    await worker.queue(batch as MessageBatch<unknown>, env)
+    const result = await getQueueResult(batch, ctx)
+    expect(result.explicitAcks).toEqual(['m1'])
+    expect(await writeImportChunk(db(), work)).toEqual({ created: 0, duplicates: 0 })
+    expect(await orgLeads(slug)).toHaveLength(2)
+    const job = await db().select().from(importJobs).where(and(eq(importJobs.id, work.jobId))).get()
+    expect(job).toMatchObject({ status: 'done', processedRows: 2, createdCount: 2, duplicateCount: 0 })
+  })
+})
