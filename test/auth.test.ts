@@ -185,3 +185,21 @@ describe('CSRF', () => {
     expect(list).not.toContain('Forged')
   })
 })
+
+describe('returning after log-in', () => {
+  it('brings a signed-out visitor back to the page they asked for, and only inside Leadpool', async () => {
+    const { email, password, slug } = await signUp()
+    const client = new Client()
+    const asked = await client.get(`/o/${slug}/leads?q=acme`)
+    const loginPath = asked.headers.get('Location')!
+    expect(loginPath).toBe(`/login?next=${encodeURIComponent(`/o/${slug}/leads?q=acme`)}`)
+    const form = await client.html(loginPath)
+    expect(form).toContain(`<input type="hidden" name="next" value="/o/${slug}/leads?q=acme"/>`)
+    const res = await client.post('/login', { email, password, next: `/o/${slug}/leads/new` })
+    expect(res.headers.get('Location')).toBe(`/o/${slug}/leads/new`)
+    for (const next of ['https://evil.example/o/x', '//evil.example/o/x', '/\\evil.example']) {
+      const other = await new Client().post('/login', { email, password, next })
+      expect(other.headers.get('Location')).toBe(`/o/${slug}/leads`)
+    }
+  })
+})

@@ -39,6 +39,8 @@ export type SignupInput = z.infer<typeof signupSchema>
 export const loginSchema = z.object({
   email,
   password: z.string().min(1, 'Enter your password').max(200, 'Use at most 200 characters'),
+  /** Where to go after log-in (checked by the route to be a path inside Leadpool). */
+  next: z.string().max(500).optional(),
 })
 
 /** Raised when a sign-up cannot go through for a reason the form shows on one field. */

@@ -28,22 +28,28 @@ authRoutes.post(
   },
 )
 
+/** A same-site path to return to after log-in (`/o/...`), or null for anything else. */
+function safeNext(next: string | undefined): string | null {
+  return next && /^\/o\/[^/\\]/.test(next) ? next : null
+}
+
 authRoutes.get('/login', async (c) => {
+  const next = safeNext(c.req.query('next'))
   if (c.var.user) {
     const slug = await lastUsedOrgSlug(c.var.db, c.var.user.id)
-    if (slug) return c.redirect(`/o/${slug}/leads`, 303)
+    if (slug) return c.redirect(next ?? `/o/${slug}/leads`, 303)
   }
-  return c.html(<LoginPage />)
+  return c.html(<LoginPage values={next ? { next } : {}} />)
 })
 
 authRoutes.post(
   '/login',
   validForm(loginSchema, (c, values, errors) => c.html(<LoginPage values={values} errors={errors} />, 422)),
   async (c) => {
-    const { email, password } = c.req.valid('form')
+    const { email, password, next } = c.req.valid('form')
     const db = c.var.db
     const key = normalizeEmail(email)
-    const values = { email }
+    const values = { email, next: next ?? '' }
     const until = await lockedUntil(db, key)
     if (until) {
       const minutes = Math.ceil((until - Date.now()) / 60_000)
@@ -59,7 +65,7 @@ authRoutes.post(
     await clearFailures(db, key)
     await signIn(c, userId)
     const slug = await lastUsedOrgSlug(db, userId)
-    return c.redirect(slug ? `/o/${slug}/leads` : '/', 303)
+    return c.redirect(safeNext(next) ?? (slug ? `/o/${slug}/leads` : '/'), 303)
   },
 )
 

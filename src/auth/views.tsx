@@ -43,6 +43,7 @@ export function LoginPage({ values = {}, errors, alert }: FormProps) {
         <h1>Log in</h1>
         <FormAlert message={alert} />
         <form method="post" action="/login" novalidate>
+          {values.next && <input type="hidden" name="next" value={values.next} />}
           <Field label="Email" name="email" type="email" value={values.email} errors={errors} required autocomplete="email" />
           <Field label="Password" name="password" type="password" errors={errors} required autocomplete="current-password" />
           <button type="submit">Log in</button>

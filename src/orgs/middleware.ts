@@ -13,7 +13,8 @@ export function requireMembership(): MiddlewareHandler<App> {
     const user = c.var.user
     if (!user) {
       if (c.req.method !== 'GET') throw new HTTPException(401, { message: 'Log in first.' })
-      return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303)
+      const url = new URL(c.req.url)
+      return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
     }
     const found = await findMembership(c.var.db, c.req.param('slug') ?? '', user.id)
     if (!found) throw new HTTPException(404, { message: 'Not found' })
