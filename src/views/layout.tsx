@@ -19,6 +19,7 @@ export function Layout({ title, user, org, children }: LayoutProps) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title} · Leadpool</title>
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/app.css" />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>

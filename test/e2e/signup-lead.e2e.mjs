@@ -1,0 +1,181 @@
+// Browser test: sign up, create a lead, find it in the list with htmx search-as-you-type.
+// Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { chromium } from 'playwright-core'
+
+const baseURL = process.env.E2E_BASE_URL
+const executablePath = process.env.CHROMIUM_PATH
+if (!baseURL || !executablePath) {
+  throw new Error('E2E_BASE_URL and CHROMIUM_PATH must be set: run these tests with `npm run test:e2e`.')
+}
+const resultsDir = process.env.E2E_RESULTS_DIR || 'test-results'
+const runId = `${Date.now()}${Math.floor(Math.random() * 1000)}`
+
+let browser
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  })
+})
+
+after(async () => {
+  await browser?.close()
+})
+
+/** A fresh browser context (own cookies) and page with the app as base URL. */
+async function newPage(t) {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+  t.after(() => context.close())
+  // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle.
+  await context.addInitScript(() => {
+    document.addEventListener('htmx:afterSettle', (event) => {
+      window.__lastSettledURL = event.detail.xhr?.responseURL || event.detail.pathInfo?.finalRequestPath
+    })
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  page.setDefaultNavigationTimeout(20_000)
+  // Browser-side errors make a test fail with a clear message instead of a mysterious timeout.
+  const problems = []
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  page.on('console', (msg) => {
+    // Failed loads are reported by the 'response' handler below, with their URL.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console error: ${msg.text()}`)
+  })
+  page.on('response', (res) => {
+    const { pathname } = new URL(res.url())
+    // Browsers may still ask for /favicon.ico (the pages link /favicon.svg); 422 answers an invalid form.
+    if (res.status() >= 400 && pathname !== '/favicon.ico' && res.status() !== 422) {
+      problems.push(`${res.request().method()} ${pathname} answered ${res.status()}`)
+    }
+  })
+  page.on('requestfailed', (req) => problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`))
+  return { page, problems }
+}
+
+const leadRows = (page) => page.locator('#lead-list tr[data-lead-id]')
+
+/** Types into the search box like a person and waits for htmx's request and the swap that follows. */
+async function search(page, text) {
+  const box = page.locator('input[name=q]')
+  const answered = page.waitForResponse(
+    (res) => {
+      const url = new URL(res.url())
+      return (
+        res.request().headers()['hx-request'] === 'true' &&
+        url.pathname.endsWith('/leads') &&
+        url.searchParams.get('q') === text
+      )
+    },
+    { timeout: 10_000 },
+  )
+  await box.fill('')
+  await box.pressSequentially(text, { delay: 40 })
+  const res = await answered
+  assert.equal(res.status(), 200, `search request ${res.url()} answered ${res.status()}`)
+  // htmx swaps and settles right after the response; wait for the settle of *this* search.
+  await page.waitForFunction((q) => {
+    const url = window.__lastSettledURL
+    return Boolean(url) && new URL(url, location.href).searchParams.get('q') === q
+  }, text)
+  await page.waitForURL((url) => url.searchParams.get('q') === text) // hx-push-url
+}
+
+describe('sign-up and leads', () => {
+  test('a new user signs up, adds a lead, and finds it in the list', async (t) => {
+    const { page, problems } = await newPage(t)
+    const person = { name: 'Erin Seller', email: `erin+${runId}@example.com`, password: 'correct horse battery', organization: `Acme Sales ${runId}` }
+    const lead = { name: `Grace Hopperfield ${runId}`, email: `grace+${runId}@example.org`, company: 'Navy Computing Co', phone: '+44 20 7946 0000' }
+
+    // Sign up.
+    await page.goto('/signup')
+    await page.locator('input[name=name]').fill(person.name)
+    await page.locator('input[name=email]').fill(person.email)
+    await page.locator('input[name=password]').fill(person.password)
+    await page.locator('input[name=organization]').fill(person.organization)
+    await Promise.all([page.waitForURL(/\/o\/[^/]+\/leads$/), page.getByRole('button', { name: 'Create organization' }).click()])
+    const slug = new URL(page.url()).pathname.split('/')[2]
+    assert.ok(slug, `no organization slug in ${page.url()}`)
+    assert.equal(await leadRows(page).count(), 0, 'a new organization has no leads')
+
+    // New lead (the button on the page; the navigation bar has a link with the same name).
+    await page.getByRole('main').getByRole('link', { name: 'New lead' }).click()
+    await page.waitForURL(`**/o/${slug}/leads/new`)
+    await page.locator('input[name=name]').fill(lead.name)
+    await page.locator('input[name=email]').fill(lead.email)
+    await page.locator('input[name=company]').fill(lead.company)
+    await page.locator('input[name=phone]').fill(lead.phone)
+    await Promise.all([
+      page.waitForURL(new RegExp(`/o/${slug}/leads/(?!new$)[^/]+$`)),
+      page.getByRole('button', { name: 'Create lead' }).click(),
+    ])
+
+    // Lead detail.
+    const leadId = new URL(page.url()).pathname.split('/').pop()
+    await page.getByRole('heading', { level: 1, name: lead.name }).waitFor()
+    await page.locator('#timeline li[data-activity-type="created"]').waitFor()
+    assert.equal(await page.locator('#timeline li[data-activity-type="created"]').count(), 1)
+    assert.match(await page.locator('#timeline').innerText(), new RegExp(`${person.name} created this lead`))
+    mkdirSync(resultsDir, { recursive: true })
+    await page.screenshot({ path: join(resultsDir, 'lead-detail.png'), fullPage: true })
+
+    // Back to the list.
+    await page.getByRole('link', { name: 'All leads' }).click()
+    await page.waitForURL(`**/o/${slug}/leads`)
+    const row = page.locator(`#lead-list tr[data-lead-id="${leadId}"]`)
+    await row.waitFor()
+    assert.equal(await leadRows(page).count(), 1)
+    const rowText = await row.innerText()
+    for (const value of [lead.name, lead.email, lead.company, lead.phone]) assert.ok(rowText.includes(value), `row shows ${value}: ${rowText}`)
+
+    // Search as you type: part of the name keeps the lead, nonsense shows no rows.
+    await search(page, 'hopperf')
+    assert.equal(await leadRows(page).count(), 1, 'the lead matches a part of its name')
+    assert.ok((await leadRows(page).first().innerText()).includes(lead.name))
+
+    await search(page, 'zzqx-no-such-lead')
+    assert.equal(await leadRows(page).count(), 0, 'nothing matches a nonsense search')
+    await page.getByText('No leads match these filters.').waitFor()
+
+    await search(page, 'Grace')
+    assert.equal(await leadRows(page).count(), 1)
+
+    await page.screenshot({ path: join(resultsDir, 'signup-lead.png'), fullPage: true })
+    assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
+  })
+
+  test('sign-up with a short password shows the error next to the password field', async (t) => {
+    const { page, problems } = await newPage(t)
+    await page.goto('/signup')
+    await page.locator('input[name=name]').fill('Shorty')
+    await page.locator('input[name=email]').fill(`shorty+${runId}@example.com`)
+    await page.locator('input[name=password]').fill('abc')
+    await page.locator('input[name=organization]').fill(`Short Co ${runId}`)
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/signup' && r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Create organization' }).click(),
+    ])
+    assert.equal(res.status(), 422)
+    await page.locator('[data-error-for="password"]').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/signup')
+    assert.equal(await page.locator('input[name=password]').getAttribute('aria-invalid'), 'true')
+    assert.equal(await page.locator('input[name=email]').inputValue(), `shorty+${runId}@example.com`, 'entered values are kept')
+    mkdirSync(resultsDir, { recursive: true })
+    await page.screenshot({ path: join(resultsDir, 'signup-error.png'), fullPage: true })
+    assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
+  })
+})
