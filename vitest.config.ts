@@ -1,7 +1,8 @@
 /**
  * Tests run inside workerd through @cloudflare/vitest-plugin, with the bindings of wrangler.toml
  * (real local D1, Durable Objects, Queues). D1 migrations are read here and applied by
- * test/setup.ts before each test file; storage is isolated per test file.
+ * test/setup.ts before each test file; storage is isolated per test file. The email tests talk to a
+ * fake Resend that globalSetup starts in Node (test/fake-resend-server.ts).
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { fileURLToPath } from 'node:url'
@@ -14,11 +15,14 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: migrations },
+        // Tests run as local development does (`npm start`): see wrangler.toml [vars].
+        bindings: { TEST_MIGRATIONS: migrations, APP_ENV: 'development' },
       },
     }),
   ],
   test: {
+    // Starts the fake Resend server (Node) whose URL the email tests read with inject('fakeResendUrl').
+    globalSetup: ['./test/global-setup-fake-resend.ts'],
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 30_000,

@@ -15,7 +15,9 @@ function run(cmd, args) {
 
 run(process.execPath, ['scripts/vendor.mjs'])
 run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
-const dev = spawn(wrangler, ['dev', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--test-scheduled', ...persist, ...process.argv.slice(2)], {
+// Local development: plain-http cookies, the dev mailbox, and email links pointing at this server.
+const vars = ['--var', 'APP_ENV:development', '--var', `APP_URL:http://localhost:${port}`]
+const dev = spawn(wrangler, ['dev', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--test-scheduled', ...vars, ...persist, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env,
 })

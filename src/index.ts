@@ -1,6 +1,7 @@
 /**
- * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks; email arrives with the outbox),
- * `scheduled` (housekeeping), and the Durable Object classes.
+ * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
+ * letters), `scheduled` (outbox sweep, session and log-in throttle clean-up), and the Durable
+ * Object classes.
  */
 import { buildApp } from './app'
 import { pruneLoginAttempts } from './auth/login-throttle'
@@ -8,6 +9,9 @@ import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
 import type { Env } from './env'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
+import { handleEmailBatch, handleEmailDeadLetters } from './notifications/email-consumer'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './notifications/outbox'
+import { sweepOutbox } from './notifications/sweep'
 
 export { LeadRoom } from './activity/lead-room'
 export { PoolRoom } from './pool/pool-room'
@@ -18,17 +22,28 @@ export default {
   fetch: app.fetch,
 
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-    if (batch.queue === IMPORT_QUEUE_NAME) {
-      return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+    switch (batch.queue) {
+      case IMPORT_QUEUE_NAME:
+        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+      case EMAIL_QUEUE_NAME:
+        return handleEmailBatch(batch as MessageBatch<EmailMessage>, env)
+      case EMAIL_DEAD_LETTER_QUEUE_NAME:
+        return handleEmailDeadLetters(batch as MessageBatch<EmailMessage>, env)
+      default:
+        // A queue this Worker does not know: retried, never silently dropped.
+        console.error(`no consumer for queue ${batch.queue}; retrying ${batch.messages.length} message(s)`)
+        batch.retryAll({ delaySeconds: 60 })
     }
-    // Only the import queue has producers so far; anything else is retried, never silently dropped.
-    console.error(`no consumer for queue ${batch.queue}; retrying ${batch.messages.length} message(s)`)
-    batch.retryAll({ delaySeconds: 60 })
   },
 
-  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const db = createDb(env.DB)
-    await deleteExpiredSessions(db)
-    await pruneLoginAttempts(db)
+    // Each chore runs even when another fails; failures are logged and retried next tick.
+    const chores = await Promise.allSettled([
+      sweepOutbox(env, controller.scheduledTime),
+      deleteExpiredSessions(db),
+      pruneLoginAttempts(db),
+    ])
+    for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },
 } satisfies ExportedHandler<Env, unknown>

@@ -203,3 +203,63 @@ describe('returning after log-in', () => {
     }
   })
 })
+
+describe('hardening', () => {
+  it('checks at most 5 passwords for one email even when attempts arrive at the same time', async () => {
+    const { email, password } = await signUp()
+    const attempts = Array.from({ length: 12 }, (_, i) => new Client().post('/login', { email, password: `wrong-${i}-password` }))
+    const statuses = (await Promise.all(attempts)).map((r) => r.status)
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7)
+    expect((await new Client().post('/login', { email, password })).status).toBe(429)
+  })
+
+  it('never redirects after log-in to a path with control characters', async () => {
+    const { email, password, slug } = await signUp()
+    for (const next of [`/o/${slug}\r\nX: 1`, `/o/${slug}\u0000`]) {
+      const res = await new Client().post('/login', { email, password, next })
+      expect(res.headers.get('Location')).toBe(`/o/${slug}/leads`)
+    }
+  })
+
+  it('refuses state-changing requests whose body is not a form (415), so CSRF checks always apply', async () => {
+    const { client } = await signUp()
+    const res = await client.request('/logout', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+    })
+    expect(res.status).toBe(415)
+    expect(client.cookies.has('leadpool_session')).toBe(true)
+  })
+
+  it('marks pages private, not to be stored, and varying with HX-Request', async () => {
+    const { client, slug } = await signUp()
+    const res = await client.get(`/o/${slug}/leads`)
+    expect(res.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(res.headers.get('Vary')).toMatch(/HX-Request/)
+  })
+
+  it('shows a signed-in visitor of /signup how to create another organization for the same account', async () => {
+    const { client } = await signUp('First Org')
+    const page = await client.html('/signup')
+    expect(page).toContain('Create another organization')
+    const res = await client.post('/orgs', { organization: 'Second Org' })
+    expect(res.headers.get('Location')).toBe('/o/second-org/leads')
+    const list = await client.html('/o/second-org/leads')
+    expect(list).toContain('First Org') // the switcher links back
+    expect((await client.post('/orgs', { organization: ' ' })).status).toBe(422)
+  })
+
+  it('sends /o/{slug} to the organization’s leads', async () => {
+    const { client, slug } = await signUp()
+    expect((await client.get(`/o/${slug}`)).headers.get('Location')).toBe(`/o/${slug}/leads`)
+  })
+
+  it('explains a refused cross-site form post instead of showing a blank error', async () => {
+    const { client, slug } = await signUp()
+    const res = await client.post(`/o/${slug}/leads`, { name: 'X' }, { Origin: 'http://localhost:9999' })
+    expect(res.status).toBe(403)
+    expect(await res.text()).toMatch(/sent from another site or an outdated page/)
+  })
+})

@@ -137,7 +137,7 @@ describe('files that cannot be imported', () => {
   it('answers 422 with the reason on the form, saving nothing', async () => {
     const { client, slug } = await signUp()
     const cases: [string | Uint8Array, RegExp][] = [
-      ['', /Choose a CSV file/],
+      ['', /is empty/],
       ['Name,Email\n', /no rows to import/],
       ['Colour,Size\nred,XL\n', /No column for the lead's name or email/],
       [new Uint8Array([0x4e, 0x61, 0x6d, 0x65, 0x0a, 0xff, 0xfe, 0x41]), /not UTF-8/],
@@ -211,5 +211,63 @@ describe('the import queue consumer', () => {
     expect(await orgLeads(slug)).toHaveLength(2)
     const job = await db().select().from(importJobs).where(and(eq(importJobs.id, work.jobId))).get()
     expect(job).toMatchObject({ status: 'done', processedRows: 2, createdCount: 2, duplicateCount: 0 })
+  })
+})
+
+describe('import edge cases', () => {
+  it('rejects exactly the row with broken quotes and keeps the others', async () => {
+    const { client, slug } = await signUp()
+    const { report } = await importCsv(client, slug, 'Name,Email\n"Bad"name",bad@x.test\nGood,good@x.test\n')
+    expect(report).toMatchObject({ created: 1, rejected: 1 })
+    expect(report.rejectedRows[0]).toMatchObject({ row: 2 })
+    expect((await orgLeads(slug)).map((l) => l.name)).toEqual(['Good'])
+  })
+
+  it('says so when an unclosed quote swallows the rest of the file', async () => {
+    const { client, slug } = await signUp()
+    const { report } = await importCsv(client, slug, 'Name,Email\nQ1,q1@x.test\n"Q2,q2@x.test\nQ3,q3@x.test\n')
+    expect(report).toMatchObject({ created: 1, rejected: 1 })
+    expect(report.rejectedRows[0]!.row).toBe(3)
+    expect(report.rejectedRows[0]!.reason).toMatch(/never closed/)
+  })
+
+  it('treats odd status words (even "constructor") as unknown statuses, not errors', () => {
+    const parsed = parseLeadCsv('Name,Lead Status\nS6,constructor\nS7,__proto__\n')
+    expect(parsed.rows.map((r) => r.status)).toEqual(['new', 'new'])
+    expect(parsed.report.unknownStatuses.map((u) => u.value)).toEqual(['constructor', '__proto__'])
+  })
+
+  it('skips rows of only commas and refuses UTF-16 without a byte-order mark', async () => {
+    expect(parseLeadCsv('Name,Email\n,,,,\nA,a@x.test\n').report.rejected).toEqual([])
+    const { client, slug } = await signUp()
+    const utf16 = new Uint8Array([...'Name\nAna\n'].flatMap((ch) => [ch.charCodeAt(0), 0]))
+    const res = await client.upload(`/o/${slug}/leads/import`, 'utf16.csv', utf16)
+    expect(res.status).toBe(422)
+    expect(errorFor(await res.text(), 'file')).toMatch(/UTF-16/)
+  })
+
+  it('creates no duplicates when the same small file is imported twice at the same time', async () => {
+    const { client, slug } = await signUp()
+    const csv = ['Name,Email', ...Array.from({ length: 150 }, (_, i) => `Conc ${i},conc${i}@x.test`)].join('\n')
+    const [a, b] = await Promise.all([importCsv(client, slug, csv), importCsv(client, slug, csv)])
+    expect(a.report.created + b.report.created).toBe(150)
+    expect(a.report.duplicates + b.report.duplicates).toBe(150)
+    expect(await orgLeads(slug)).toHaveLength(150)
+  })
+
+  it('imports long non-Latin rows through the queue (messages sized in bytes, not characters)', async () => {
+    const { client, slug } = await signUp()
+    const cjk = (n: number) => '龍'.repeat(n)
+    const lines = ['Name,Email,Company,Lead Source,Phone']
+    for (let i = 0; i < 300; i++) lines.push(`${cjk(190)}${i},cjk${i}@x.test,${cjk(200)},${cjk(100)},${cjk(50)}`)
+    const { report } = await importCsv(client, slug, lines.join('\n'))
+    expect(report).toMatchObject({ created: 300, duplicates: 0, rejected: 0 })
+  }, 60_000)
+
+  it('keeps the upload’s file name short', async () => {
+    const { client, slug } = await signUp()
+    const res = await client.upload(`/o/${slug}/leads/import`, `${'x'.repeat(5000)}.csv`, 'Name\nAna\n')
+    const job = await db().select().from(importJobs).where(eq(importJobs.id, res.headers.get('Location')!.split('/').pop()!)).get()
+    expect(job!.fileName.length).toBe(200)
   })
 })

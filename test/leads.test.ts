@@ -64,7 +64,7 @@ describe('the lead list', () => {
     const { client, slug } = await signUp()
     const org = await db().query.organizations.findFirst({ where: (o, { eq }) => eq(o.slug, slug) })
     const member = await db().query.memberships.findFirst({ where: (m, { eq }) => eq(m.orgId, org!.id) })
-    const viewer = { orgId: org!.id, userId: member!.userId, role: member!.role }
+    const viewer = { orgId: org!.id, userId: member!.userId, role: member!.role, poolEnabled: false }
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       ids.push(
@@ -136,5 +136,27 @@ describe('the lead list', () => {
     const res = await new Client().get(`/o/${slug}/leads`)
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toBe(`/login?next=${encodeURIComponent(`/o/${slug}/leads`)}`)
+  })
+})
+
+describe('one lead per email address', () => {
+  it('refuses a second lead with the same email in any case, linking the existing one', async () => {
+    const { client, slug } = await signUp()
+    const first = await createLead(client, slug, { name: 'Ana', email: 'ana@example.com' })
+    const res = await client.post(`/o/${slug}/leads`, { name: 'Ana Again', email: 'ANA@Example.COM' })
+    expect(res.status).toBe(422)
+    const html = await res.text()
+    expect(errorFor(html, 'email')).toBe('A lead with this email address already exists.')
+    expect(html).toContain(`href="/o/${slug}/leads/${first}"`)
+  })
+})
+
+describe('search beyond ASCII', () => {
+  it('matches accented and non-Latin names in any case, and truncates an over-long query', async () => {
+    const { client, slug } = await signUp()
+    const id = await createLead(client, slug, { name: 'Renée Ærø', company: 'Ünïcode GmbH' })
+    expect(leadIds(await client.html(`/o/${slug}/leads?q=${encodeURIComponent('RENÉE')}`))).toEqual([id])
+    expect(leadIds(await client.html(`/o/${slug}/leads?q=${encodeURIComponent('üNÏCODE')}`))).toEqual([id])
+    expect(leadIds(await client.html(`/o/${slug}/leads?q=${'a'.repeat(5000)}`))).toEqual([])
   })
 })

@@ -8,7 +8,15 @@ import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
 
 /** Activity types written so far; later capabilities add theirs here. */
-export type ActivityType = 'created'
+export type ActivityType =
+  | 'created'
+  | 'assigned'
+  | 'unassigned'
+  | 'transferred'
+  | 'claimed'
+  | 'moved_to_pool'
+  | 'removed_from_pool'
+  | 'status_changed'
 
 export type NewActivity = {
   orgId: string

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
 import { newId } from '../lib/ids'
-import { createOrganizationStatements, uniqueSlug } from '../orgs/organizations'
+import { createOrganizationStatements, organizationName, uniqueSlug } from '../orgs/organizations'
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
@@ -28,11 +28,7 @@ export const signupSchema = z.object({
     .string()
     .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
     .max(200, 'Use at most 200 characters'),
-  organization: z
-    .string()
-    .trim()
-    .min(1, 'Name your organization')
-    .max(100, 'Keep the organization name under 100 characters'),
+  organization: organizationName,
 })
 export type SignupInput = z.infer<typeof signupSchema>
 

@@ -3,14 +3,15 @@ import { Hono } from 'hono'
 import type { App } from '../env'
 import { validForm } from '../lib/validation'
 import { lastUsedOrgSlug } from '../orgs/organizations'
+import { NewOrganizationPage } from '../orgs/views'
 import { authenticate, loginSchema, normalizeEmail, signUp, SignupError, signupSchema } from './accounts'
-import { clearFailures, lockedUntil, recordFailure } from './login-throttle'
+import { clearFailures, reserveAttempt } from './login-throttle'
 import { signIn, signOut } from './sessions'
 import { LoginPage, SignupPage } from './views'
 
 export const authRoutes = new Hono<App>()
 
-authRoutes.get('/signup', (c) => c.html(<SignupPage />))
+authRoutes.get('/signup', (c) => c.html(c.var.user ? <NewOrganizationPage user={c.var.user} /> : <SignupPage />))
 
 authRoutes.post(
   '/signup',
@@ -28,9 +29,12 @@ authRoutes.post(
   },
 )
 
-/** A same-site path to return to after log-in (`/o/...`), or null for anything else. */
-function safeNext(next: string | undefined): string | null {
-  return next && /^\/o\/[^/\\]/.test(next) ? next : null
+/**
+ * A path inside Leadpool to return to after log-in (`/o/...` or `/invite/...`, URL-safe characters
+ * only, so never another site, a header break or a backslash trick), or null.
+ */
+export function safeNext(next: string | undefined): string | null {
+  return next && next.length <= 500 && /^\/(o|invite)\/[A-Za-z0-9][A-Za-z0-9\-._~%/?=&+]*$/.test(next) ? next : null
 }
 
 authRoutes.get('/login', async (c) => {
@@ -50,7 +54,7 @@ authRoutes.post(
     const db = c.var.db
     const key = normalizeEmail(email)
     const values = { email, next: next ?? '' }
-    const until = await lockedUntil(db, key)
+    const until = await reserveAttempt(db, key)
     if (until) {
       const minutes = Math.ceil((until - Date.now()) / 60_000)
       c.header('Retry-After', String(Math.ceil((until - Date.now()) / 1000)))
@@ -59,7 +63,6 @@ authRoutes.post(
     }
     const userId = await authenticate(db, email, password)
     if (!userId) {
-      await recordFailure(db, key)
       return c.html(<LoginPage values={values} alert="That email and password do not match an account." />, 401)
     }
     await clearFailures(db, key)

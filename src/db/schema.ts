@@ -24,6 +24,8 @@ export const organizations = sqliteTable(
     name: text('name').notNull(),
     /** URL slug, unique across Leadpool: `/o/{slug}`. */
     slug: text('slug').notNull(),
+    /** Setting "Agents can see and claim the unassigned pool". */
+    poolEnabled: integer('pool_enabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -96,7 +98,14 @@ export const leads = sqliteTable(
     phone: text('phone').notNull().default(''),
     company: text('company').notNull().default(''),
     source: text('source').notNull().default(''),
+    /** Lower-cased (Unicode-aware) "name email company", what the list search matches. */
+    searchText: text('search_text').notNull().default(''),
     status: text('status', { enum: LEAD_STATUSES }).notNull().default('new'),
+    /**
+     * For a lead without assignee: true = in the pool (open to the team for claiming), false =
+     * unassigned (triage, Owners/Admins only). Ignored while the lead has an assignee.
+     */
+    inPool: integer('in_pool', { mode: 'boolean' }).notNull().default(false),
     createdBy: text('created_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -105,7 +114,8 @@ export const leads = sqliteTable(
     // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
     index('leads_org_id_idx').on(t.orgId, t.id),
     index('leads_org_status_id_idx').on(t.orgId, t.status, t.id),
-    index('leads_org_email_idx').on(t.orgId, t.emailNormalized),
+    // One lead per email address in an organization (imports and the form de-duplicate on it).
+    uniqueIndex('leads_org_email_uq').on(t.orgId, t.emailNormalized).where(sql`${t.emailNormalized} IS NOT NULL`),
     index('leads_org_creator_idx').on(t.orgId, t.createdBy),
   ],
 )
@@ -133,6 +143,80 @@ export const leadAssignees = sqliteTable(
     primaryKey({ columns: [t.leadId, t.userId] }),
     index('lead_assignees_org_user_idx').on(t.orgId, t.userId, t.leadId),
   ],
+)
+
+/** People who were assigned a lead before; they keep view access after a transfer. */
+export const formerAssignees = sqliteTable(
+  'former_assignees',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** When they stopped being an assignee (epoch ms). */
+    endedAt: integer('ended_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.leadId, t.userId] }),
+    index('former_assignees_org_user_idx').on(t.orgId, t.userId, t.leadId),
+  ],
+)
+
+/** Pending invitations to join an organization; deleted when accepted, revoked or replaced. */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** Lower-cased invited address. */
+    email: text('email').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** SHA-256 (hex) of the token in the link; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull(),
+    invitedBy: text('invited_by')
+      .notNull()
+      .references(() => users.id),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('invitations_org_email_uq').on(t.orgId, t.email), uniqueIndex('invitations_token_uq').on(t.tokenHash)],
+)
+
+export const EMAIL_STATUSES = ['queued', 'sent', 'failed', 'captured'] as const
+export type EmailStatus = (typeof EMAIL_STATUSES)[number]
+
+/**
+ * Transactional outbox: every email is first a row here, written in the same D1 batch as the change
+ * that causes it; the queue consumer sends it (DESIGN.md "Nothing lost").
+ */
+export const emailOutbox = sqliteTable(
+  'email_outbox',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').references(() => organizations.id),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    /** What the email is about, e.g. `invitation`. */
+    kind: text('kind').notNull(),
+    status: text('status', { enum: EMAIL_STATUSES }).notNull().default('queued'),
+    /** Delivery attempts made (calls to the provider). */
+    attempts: integer('attempts').notNull().default(0),
+    providerId: text('provider_id'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('email_outbox_status_idx').on(t.status, t.updatedAt), index('email_outbox_created_idx').on(t.createdAt)],
 )
 
 /** Append-only log of everything that happened to a lead: the timeline. */
@@ -220,3 +304,5 @@ export type Membership = typeof memberships.$inferSelect
 export type Lead = typeof leads.$inferSelect
 export type Activity = typeof activities.$inferSelect
 export type ImportJob = typeof importJobs.$inferSelect
+export type Invitation = typeof invitations.$inferSelect
+export type OutboxEmail = typeof emailOutbox.$inferSelect

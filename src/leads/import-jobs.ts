@@ -5,15 +5,36 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { importJobs, type ImportJob } from '../db/schema'
-import { chunk } from '../lib/chunk'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
-import { enqueueImportChunks, type ImportChunkMessage } from './import-queue'
+import { enqueueImportChunks, giveUpChunk, jsonBytes, MAX_MESSAGE_BYTES, type ImportChunkMessage } from './import-queue'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
-import type { Viewer } from './visibility'
+import type { ImportRow } from './import-parse'
+import type { Viewer } from './policy'
 
 /** Files with at most this many valid rows are written during the upload request. */
 export const INLINE_ROWS = 2 * ROWS_PER_CHUNK
+
+/**
+ * Splits rows into chunks of at most ROWS_PER_CHUNK rows and MAX_MESSAGE_BYTES of JSON, so each
+ * fits one queue message whatever the script of the text (CJK takes 3 bytes a character).
+ */
+export function chunkImportRows(rows: ImportRow[]): ImportRow[][] {
+  const chunks: ImportRow[][] = []
+  let bytes = 0
+  for (const row of rows) {
+    const size = jsonBytes(row) + 1
+    const last = chunks[chunks.length - 1]
+    if (last && last.length < ROWS_PER_CHUNK && bytes + size <= MAX_MESSAGE_BYTES - 1_000) {
+      last.push(row)
+      bytes += size
+    } else {
+      chunks.push([row])
+      bytes = size
+    }
+  }
+  return chunks
+}
 
 /**
  * Creates the import job for `parsed` and starts writing it.
@@ -40,7 +61,7 @@ export async function startImport(
     createdAt: now,
     updatedAt: now,
   })
-  const chunks: ImportChunk[] = chunk(parsed.rows, ROWS_PER_CHUNK).map((rows, seq) => ({
+  const chunks: ImportChunk[] = chunkImportRows(parsed.rows).map((rows, seq) => ({
     jobId,
     orgId: viewer.orgId,
     actorId: viewer.userId,
@@ -49,9 +70,11 @@ export async function startImport(
   }))
   if (total <= INLINE_ROWS) {
     for (const work of chunks) await writeImportChunk(db, work, now)
-  } else {
-    await enqueueImportChunks(queue, chunks)
+    return jobId
   }
+  // Rows that cannot be handed over are reported as not saved, so the job still finishes.
+  const { unsent, error } = await enqueueImportChunks(queue, chunks)
+  for (const work of unsent) await giveUpChunk(db, work, error)
   return jobId
 }
 

@@ -58,20 +58,38 @@ function mapColumns(headers: string[]): Partial<Record<Field, string>> {
   return columns
 }
 
+/** A parsed record with the parse problems papaparse found in it. */
+type Record_ = { cells: Record<string, unknown>; quoteError: string | null }
+
+/** Cells of `record` as text; papaparse puts cells beyond the header into an array. */
+const isBlank = (cells: Record<string, unknown>) =>
+  Object.values(cells).every((v) => (Array.isArray(v) ? v.join('') : String(v ?? '')).trim() === '')
+
 /**
  * Parses and validates the CSV `text`.
- * @throws ImportFileError when the file is empty, too large, or has no name or email column
+ * @throws ImportFileError when the file is empty, too large, not UTF-8 text, or has no name or
+ *   email column
  */
 export function parseLeadCsv(text: string): ParsedImport {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+  if (text.includes('\u0000')) {
+    throw new ImportFileError('The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.')
+  }
+  const records: Record_[] = []
+  let headers: string[] = []
+  // Step by step, so each parse error is tied to the record it belongs to.
+  Papa.parse<Record<string, unknown>>(text.replace(/^\uFEFF/, ''), {
     header: true,
     // Blank lines are skipped below instead, so that row numbers stay those of the file.
     skipEmptyLines: false,
     transformHeader: (h) => h.trim(),
+    step: (result) => {
+      headers = result.meta.fields ?? headers
+      const quote = result.errors.find((e) => e.type === 'Quotes')
+      records.push({ cells: result.data, quoteError: quote ? quote.code : null })
+    },
   })
-  const headers = (parsed.meta.fields ?? []).filter((h) => h !== '')
-  const isBlank = (record: Record<string, string>) => Object.values(record).every((v) => !v || !String(v).trim())
-  const count = parsed.data.filter((r) => !isBlank(r)).length
+  headers = headers.filter((h) => h !== '')
+  const count = records.filter((r) => !isBlank(r.cells)).length
   if (headers.length === 0 || count === 0) {
     throw new ImportFileError('The file has no rows to import. The first line must name the columns.')
   }
@@ -85,21 +103,26 @@ export function parseLeadCsv(text: string): ParsedImport {
     )
   }
 
-  const malformedRows = new Set(parsed.errors.filter((e) => e.type === 'Quotes').map((e) => e.row))
   const rows: ImportRow[] = []
   const rejected: ImportReportData['rejected'] = []
   const unknown = new Map<string, number>()
   const seenEmails = new Set<string>()
   let duplicatesInFile = 0
 
-  parsed.data.forEach((record, index) => {
-    if (isBlank(record)) return
+  records.forEach((record, index) => {
+    if (isBlank(record.cells)) return
     const row = index + 2 // the header is row 1, as in a spreadsheet
-    if (malformedRows.has(index)) {
-      rejected.push({ row, reason: 'Malformed quoting: a quoted cell is not closed' })
+    if (record.quoteError) {
+      rejected.push({
+        row,
+        reason:
+          record.quoteError === 'MissingQuotes'
+            ? 'A quoted cell is never closed, so the rest of the file was read into this row. Fix the quote and import the rows from here again.'
+            : 'Malformed quotes: a quote inside a quoted cell must be doubled ("")',
+      })
       return
     }
-    const cell = (field: Field) => (columns[field] ? (record[columns[field]!] ?? '').trim() : '')
+    const cell = (field: Field) => (columns[field] ? String(record.cells[columns[field]!] ?? '').trim() : '')
     const email = cell('email')
     const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
     const statusCell = cell('status')

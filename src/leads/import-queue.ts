@@ -17,28 +17,49 @@ export const IMPORT_MAX_ATTEMPTS = 6
 
 export type ImportChunkMessage = ImportChunk
 
-/** sendBatch takes at most 100 messages and 256 KB; stay well under the size. */
+/** Queues limits: a message at most 128 KB, a sendBatch at most 100 messages and 256 KB. */
+export const MAX_MESSAGE_BYTES = 100_000
 const MAX_BATCH_BYTES = 200_000
 
-/** Sends `chunks` to the queue in as few sendBatch calls as the limits allow. */
-export async function enqueueImportChunks(queue: Queue<ImportChunkMessage>, chunks: ImportChunk[]): Promise<void> {
-  let batch: MessageSendRequest<ImportChunkMessage>[] = []
+/** Size in bytes of `value` as JSON (UTF-8), as the queue counts it. */
+export function jsonBytes(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).length
+}
+
+/**
+ * Sends `chunks` (each under MAX_MESSAGE_BYTES) to the queue in as few sendBatch calls as the
+ * limits allow.
+ * @returns the chunks that could not be sent, with the error (empty when all were sent)
+ */
+export async function enqueueImportChunks(
+  queue: Queue<ImportChunkMessage>,
+  chunks: ImportChunk[],
+): Promise<{ unsent: ImportChunk[]; error?: unknown }> {
+  const batches: ImportChunk[][] = []
   let bytes = 0
   for (const body of chunks) {
-    const size = JSON.stringify(body).length
-    if (batch.length > 0 && (bytes + size > MAX_BATCH_BYTES || batch.length === 100)) {
-      await queue.sendBatch(batch)
-      batch = []
-      bytes = 0
+    const size = jsonBytes(body)
+    const last = batches[batches.length - 1]
+    if (last && last.length < 100 && bytes + size <= MAX_BATCH_BYTES) {
+      last.push(body)
+      bytes += size
+    } else {
+      batches.push([body])
+      bytes = size
     }
-    batch.push({ body, contentType: 'json' })
-    bytes += size
   }
-  if (batch.length > 0) await queue.sendBatch(batch)
+  for (const [i, batch] of batches.entries()) {
+    try {
+      await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })))
+    } catch (error) {
+      return { unsent: batches.slice(i).flat(), error }
+    }
+  }
+  return { unsent: [] }
 }
 
 /** Records a chunk that could not be written as rejected rows, and counts it as processed. */
-async function giveUpChunk(db: Database, work: ImportChunk, error: unknown): Promise<void> {
+export async function giveUpChunk(db: Database, work: ImportChunk, error: unknown): Promise<void> {
   const job = await db.select().from(importJobs).where(eq(importJobs.id, work.jobId)).get()
   if (!job) return
   const reason = `Could not be saved (${String(error).slice(0, 200)})`

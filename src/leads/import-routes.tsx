@@ -5,7 +5,7 @@ import type { App } from '../env'
 import { ImportFileError, MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
 import { findImportJob, recentImportJobs, startImport } from './import-jobs'
 import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
-import { shellOf, viewerOf } from './routes'
+import { shellOf, viewerOf } from '../orgs/context'
 
 export const importRoutes = new Hono<App>()
 
@@ -21,7 +21,8 @@ importRoutes.post('/', async (c) => {
 
   const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
   const file = body.file
-  if (!(file instanceof File) || file.size === 0) return refuse('Choose a CSV file to import.')
+  if (!(file instanceof File)) return refuse('Choose a CSV file to import.')
+  if (file.size === 0) return refuse(`The file ${file.name ? `"${file.name}" ` : ''}is empty.`)
   if (file.size > MAX_IMPORT_BYTES) return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`)
   let text: string
   try {
@@ -36,7 +37,8 @@ importRoutes.post('/', async (c) => {
     if (error instanceof ImportFileError) return refuse(error.message)
     throw error
   }
-  const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, file.name || 'upload.csv', parsed)
+  const fileName = (file.name || 'upload.csv').slice(0, 200)
+  const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`, 303)
 })
 

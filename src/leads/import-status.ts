@@ -47,6 +47,6 @@ export function mapStatus(value: string): { status: LeadStatus; known: boolean }
     .trim()
   if (key === '') return { status: 'new', known: true }
   if ((LEAD_STATUSES as readonly string[]).includes(key)) return { status: key as LeadStatus, known: true }
-  const status = ALIASES[key]
+  const status = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined
   return status ? { status, known: true } : { status: 'new', known: false }
 }

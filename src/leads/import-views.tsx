@@ -1,17 +1,16 @@
 /** Import pages: the upload form with recent imports, and a job's progress and report. */
 import type { ImportJob } from '../db/schema'
-import { FormAlert } from '../views/forms'
-import { Layout } from '../views/layout'
+import { Layout, type Shell } from '../views/layout'
 import { Time } from '../views/time'
 
-type Shell = { user: { name: string }; org: { name: string; slug: string } }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
-export function ImportPage({ user, org, jobs, error }: Shell & { jobs: ImportJob[]; error?: string }) {
+export function ImportPage({ jobs, error, ...shell }: Shell & { jobs: ImportJob[]; error?: string }) {
+  const { org } = shell
   const base = `/o/${org.slug}/leads/import`
   return (
-    <Layout title="Import leads" user={user} org={org}>
+    <Layout title="Import leads" {...shell}>
       <section class="card narrow">
         <h1>Import leads from CSV</h1>
         <p>
@@ -19,7 +18,6 @@ export function ImportPage({ user, org, jobs, error }: Shell & { jobs: ImportJob
           their header: Name (or First Name and Last Name), Email, Phone, Company, Lead Status, Lead Source. Rows
           whose email already belongs to a lead are skipped.
         </p>
-        <FormAlert message={error} />
         <form method="post" action={base} enctype="multipart/form-data">
           <label class="field">
             <span>CSV file</span>
@@ -77,7 +75,7 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
     return (
       <div id="import-status" hx-get={url} hx-trigger="every 1s" hx-swap="outerHTML" data-status="processing">
         <p>
-          Importing… {job.processedRows} of {job.totalRows} rows written.
+          Importing… {job.processedRows} of {job.totalRows} rows processed.
         </p>
         <progress max={job.totalRows} value={job.processedRows}>
           {Math.round((100 * job.processedRows) / Math.max(1, job.totalRows))}%
@@ -95,7 +93,7 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
     <div id="import-status" data-status="done">
       <p class="report-summary">
         <strong data-count="created">{job.createdCount}</strong> created,{' '}
-        <strong data-count="duplicates">{duplicates}</strong> duplicates skipped,{' '}
+        <strong data-count="duplicates">{duplicates}</strong> {duplicates === 1 ? 'duplicate' : 'duplicates'} skipped,{' '}
         <strong data-count="rejected">{job.report.rejected.length}</strong> rejected.
       </p>
       {duplicates > 0 && (
@@ -106,7 +104,7 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
       )}
       {job.report.unknownStatuses.length > 0 && (
         <div class="notice">
-          <p>These status values were not recognised; those leads were set to New:</p>
+          <p>These status values were not recognised; rows with them are imported as New:</p>
           <ul>
             {job.report.unknownStatuses.map((u) => (
               <li>
@@ -142,9 +140,10 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
   )
 }
 
-export function ImportJobPage({ user, org, job }: Shell & { job: ImportJob }) {
+export function ImportJobPage({ job, ...shell }: Shell & { job: ImportJob }) {
+  const { org } = shell
   return (
-    <Layout title={`Import of ${job.fileName}`} user={user} org={org}>
+    <Layout title={`Import of ${job.fileName}`} {...shell}>
       <section class="card">
         <h1>Import of {job.fileName}</h1>
         <ImportProgress slug={org.slug} job={job} />

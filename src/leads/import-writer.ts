@@ -3,7 +3,7 @@
  * leads and their `created` activities, marks the chunk done and advances the job's counters, all in
  * one atomic D1 batch with every statement under D1's 100-parameter limit.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import type { Database } from '../db/client'
@@ -27,8 +27,9 @@ export type ImportChunk = {
 /** Rows per chunk (one queue message, one D1 batch). */
 export const ROWS_PER_CHUNK = 100
 
-const LEAD_COLUMNS = 12
-const ACTIVITY_COLUMNS = 7
+// Drizzle binds every column of a multi-row insert, so a row costs one parameter per column.
+const LEAD_COLUMNS = Object.keys(getTableColumns(leads)).length
+const ACTIVITY_COLUMNS = Object.keys(getTableColumns(activities)).length
 
 /** Normalized emails among `keys` that leads of `orgId` already use. */
 async function existingEmails(db: Database, orgId: string, keys: string[]): Promise<Set<string>> {
@@ -44,12 +45,17 @@ async function existingEmails(db: Database, orgId: string, keys: string[]): Prom
   return found
 }
 
-function isDuplicateChunk(error: unknown): boolean {
-  return /UNIQUE constraint failed: import_job_chunks/i.test(String((error as { cause?: unknown })?.cause ?? error))
+function uniqueViolation(error: unknown, table: string): boolean {
+  return new RegExp(`UNIQUE constraint failed: ${table}`, 'i').test(String((error as { cause?: unknown })?.cause ?? error))
 }
 
+/** Attempts of one chunk when a concurrent writer takes an email between our check and insert. */
+const RACE_ATTEMPTS = 3
+
 /**
- * Writes `work` once. A chunk already written (a redelivered message) changes nothing.
+ * Writes `work` once. A chunk already written (a redelivered message) changes nothing. When another
+ * writer (a concurrent import, a lead typed in) takes one of the chunk's emails in between, the
+ * batch fails on the unique email index and the chunk is checked and written again.
  * @returns counts for this chunk: `{ created, duplicates }` (0/0 when it was already written)
  */
 export async function writeImportChunk(
@@ -57,6 +63,17 @@ export async function writeImportChunk(
   work: ImportChunk,
   now = Date.now(),
 ): Promise<{ created: number; duplicates: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOnce(db, work, now)
+    } catch (error) {
+      if (attempt < RACE_ATTEMPTS && uniqueViolation(error, 'leads')) continue
+      throw error
+    }
+  }
+}
+
+async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<{ created: number; duplicates: number }> {
   const done = await db
     .select({ seq: importJobChunks.seq })
     .from(importJobChunks)
@@ -104,7 +121,7 @@ export async function writeImportChunk(
   try {
     await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
   } catch (error) {
-    if (isDuplicateChunk(error)) return { created: 0, duplicates: 0 }
+    if (uniqueViolation(error, 'import_job_chunks')) return { created: 0, duplicates: 0 }
     throw error
   }
   return { created, duplicates }

@@ -2,17 +2,21 @@
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
  * policy (visibility.ts) and so also through tenancy.
  */
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
 import type { Database } from '../db/client'
 import { activities, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
-import { visibleLeads, type Viewer } from './visibility'
+import { hasAssignee, inPool, isManager, visibleLeads, type Viewer } from './policy'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
+
+/** What the list search matches for a lead: its name, email and company, lower-cased. */
+export function searchText(lead: Pick<LeadInput, 'name' | 'email' | 'company'>): string {
+  return `${lead.name} ${lead.email} ${lead.company}`.toLowerCase()
+}
 
 /** Row values for a new lead of `orgId` created by `actorId` at `now` (epoch ms). */
 export function leadRow(orgId: string, actorId: string, input: LeadInput, now: number): typeof leads.$inferInsert {
@@ -25,6 +29,7 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
     phone: input.phone,
     company: input.company,
     source: input.source,
+    searchText: searchText(input),
     status: input.status,
     createdBy: actorId,
     createdAt: now,
@@ -32,19 +37,58 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
   }
 }
 
+/** Raised when a lead with the same email already exists in the organization. */
+export class DuplicateLeadError extends Error {
+  constructor(readonly existingId: string) {
+    super('A lead with this email address already exists.')
+  }
+}
+
+/** Id of the organization's lead using `email` (any capitalisation), or null. */
+export async function leadIdByEmail(db: Database, orgId: string, email: string): Promise<string | null> {
+  const key = emailKey(email)
+  if (!key) return null
+  const row = await db.select({ id: leads.id }).from(leads).where(and(eq(leads.orgId, orgId), eq(leads.emailNormalized, key))).get()
+  return row?.id ?? null
+}
+
 /**
- * Creates one lead and its `created` activity in one atomic D1 batch.
+ * Creates one lead and its `created` activity in one atomic D1 batch. A lead an Agent creates is
+ * theirs (assigned to them); one an Owner or Admin creates starts unassigned, for triage.
  * @returns the new lead's id
+ * @throws DuplicateLeadError when the email already belongs to a lead of the organization
  */
 export async function createLead(db: Database, viewer: Viewer, input: LeadInput, now = Date.now()): Promise<string> {
+  const existing = await leadIdByEmail(db, viewer.orgId, input.email)
+  if (existing) throw new DuplicateLeadError(existing)
   const row = leadRow(viewer.orgId, viewer.userId, input, now)
-  await db.batch([
+  const leadId = row.id!
+  const ownedByCreator = !isManager(viewer)
+  const batch = db.batch([
     db.insert(leads).values(row),
+    ...(ownedByCreator
+      ? [db.insert(leadAssignees).values({ orgId: viewer.orgId, leadId, userId: viewer.userId, kind: 'primary' as const, assignedBy: viewer.userId, assignedAt: now })]
+      : []),
     db.insert(activities).values(
-      activityRow({ orgId: viewer.orgId, leadId: row.id!, actorId: viewer.userId, type: 'created', at: now }),
+      activityRow({
+        orgId: viewer.orgId,
+        leadId,
+        actorId: viewer.userId,
+        type: 'created',
+        data: ownedByCreator ? { assignedToCreator: true } : {},
+        at: now,
+      }),
     ),
   ])
-  return row.id!
+  try {
+    await batch
+  } catch (error) {
+    // Someone saved the same email between our check and this batch.
+    const raced = await leadIdByEmail(db, viewer.orgId, input.email)
+    if (raced) throw new DuplicateLeadError(raced)
+    throw error
+  }
+  return leadId
 }
 
 /** A lead with the names of its creator and current assignees. */
@@ -76,34 +120,59 @@ export type LeadFilters = {
   /** Free text matched against name, email and company. */
   q?: string
   status?: LeadStatus
+  /**
+   * `me` (assigned to the viewer), `pool`, and for Owners/Admins also `unassigned` (no assignee,
+   * not in the pool) or a member's user id.
+   */
+  assignee?: string
   /** Id of the last lead of the previous page (keyset pagination). */
   cursor?: string
 }
 
+/** A row of the lead list. */
+export type LeadRow = Pick<Lead, 'id' | 'name' | 'email' | 'phone' | 'company' | 'status' | 'source' | 'createdAt' | 'inPool'> & {
+  ownerId: string | null
+  ownerName: string | null
+}
+
 export type LeadPage = {
-  leads: Pick<Lead, 'id' | 'name' | 'email' | 'phone' | 'company' | 'status' | 'source' | 'createdAt'>[]
+  leads: LeadRow[]
   /** Cursor for the next page, or null on the last page. */
   nextCursor: string | null
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+function assignedTo(db: Database, userId: string) {
+  return exists(
+    db
+      .select({ one: leadAssignees.leadId })
+      .from(leadAssignees)
+      .where(and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.userId, userId))),
+  )
+}
+
+/** SQL for the `assignee` filter; filters an Agent may not use are ignored (null). */
+function assigneeCondition(db: Database, viewer: Viewer, assignee: string | undefined): SQL | null {
+  if (!assignee) return null
+  if (assignee === 'me') return assignedTo(db, viewer.userId)
+  if (assignee === 'pool') return inPool(db)
+  if (!isManager(viewer)) return null
+  if (assignee === 'unassigned') return and(eq(leads.inPool, false), not(hasAssignee(db)))!
+  return assignedTo(db, assignee)
 }
 
 /**
- * One page of the leads `viewer` may see, newest first, filtered in SQL. Pages are keyed on the
- * lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
+ * One page of up to `pageSize` leads `viewer` may see, newest first, filtered in SQL. Pages are
+ * keyed on the lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
  */
-export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadPage> {
+export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilters, pageSize = PAGE_SIZE): Promise<LeadPage> {
   const conditions = [visibleLeads(db, viewer)]
   if (filters.status) conditions.push(eq(leads.status, filters.status))
   if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
-  const q = filters.q?.trim()
-  if (q) {
-    const pattern = `%${escapeLike(q)}%`
-    const match = (column: AnySQLiteColumn) => sql`${column} LIKE ${pattern} ESCAPE '\\'`
-    conditions.push(or(match(leads.name), match(leads.email), match(leads.company))!)
-  }
+  const byAssignee = assigneeCondition(db, viewer, filters.assignee)
+  if (byAssignee) conditions.push(byAssignee)
+  const q = filters.q?.trim().toLowerCase()
+  // instr(), not LIKE: no wildcard characters to escape, and no pattern-length limit (D1: 50 bytes).
+  if (q) conditions.push(sql`instr(${leads.searchText}, ${q}) > 0`)
   const rows = await db
     .select({
       id: leads.id,
@@ -114,13 +183,18 @@ export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilte
       status: leads.status,
       source: leads.source,
       createdAt: leads.createdAt,
+      inPool: leads.inPool,
+      ownerId: leadAssignees.userId,
+      ownerName: users.name,
     })
     .from(leads)
+    .leftJoin(leadAssignees, and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.kind, 'primary')))
+    .leftJoin(users, eq(users.id, leadAssignees.userId))
     .where(and(...conditions))
     .orderBy(desc(leads.id))
-    .limit(PAGE_SIZE + 1)
+    .limit(pageSize + 1)
     .all()
-  const more = rows.length > PAGE_SIZE
-  const page = more ? rows.slice(0, PAGE_SIZE) : rows
+  const more = rows.length > pageSize
+  const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
 }

@@ -1,43 +1,57 @@
-/** Lead routes inside `/o/{slug}` (CONTRACT.md): list, create, detail. Import lives in import-routes. */
+/**
+ * Lead routes inside `/o/{slug}/leads` (CONTRACT.md): list, export, create, detail and its timeline
+ * fragment. Import lives in import-routes; assignment and status actions in their own modules.
+ */
 import { Hono, type Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { timeline } from '../activity/activities'
+import { Timeline } from '../activity/timeline'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
+import { notFound } from '../lib/errors'
 import { validForm } from '../lib/validation'
+import { shellOf, viewerOf } from '../orgs/context'
+import { assignableMembers } from '../orgs/members'
+import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
-import { createLead, findVisibleLead, listLeads, type LeadFilters } from './leads'
-import type { Viewer } from './visibility'
+import { createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
+import { canAssign, canClaim, canEdit, isManager } from './policy'
 import { LeadDetailPage, LeadListPage, LeadResults, NewLeadPage } from './views'
 
 export const leadRoutes = new Hono<App>()
 
-/** The signed-in member as the visibility policy sees them. */
-export function viewerOf(c: Context<App>): Viewer {
-  const { org, membership } = c.var.orgContext
-  return { orgId: org.id, userId: membership.userId, role: membership.role }
-}
-
-/** Page chrome shared by every organization page. */
-export function shellOf(c: Context<App>) {
-  return { user: c.var.user!, org: c.var.orgContext.org }
-}
-
 // Unknown or malformed filter values are dropped rather than refused: a stale bookmark still opens.
 const filtersSchema = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined),
+  q: z
+    .string()
+    .transform((q) => q.trim().slice(0, 200))
+    .optional()
+    .catch(undefined),
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
+  assignee: z.string().max(64).optional().catch(undefined),
   cursor: z.string().max(64).optional().catch(undefined),
 })
 
 leadRoutes.get('/', async (c) => {
   const filters: LeadFilters = filtersSchema.parse(c.req.query())
-  const page = await listLeads(c.var.db, viewerOf(c), filters)
+  const viewer = viewerOf(c)
+  const page = await listLeads(c.var.db, viewer, filters)
   if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results') {
     return c.html(<LeadResults slug={c.var.orgContext.org.slug} page={page} filters={filters} />)
   }
-  return c.html(<LeadListPage {...shellOf(c)} page={page} filters={filters} />)
+  const members = isManager(viewer) ? await assignableMembers(c.var.db, viewer.orgId) : []
+  return c.html(<LeadListPage {...shellOf(c)} page={page} filters={filters} members={members} />)
+})
+
+leadRoutes.get('/export.csv', async (c) => {
+  const filters = filtersSchema.parse(c.req.query())
+  const csv = await exportLeadsCsv(c.var.db, viewerOf(c), { ...filters, cursor: undefined })
+  const day = new Date().toISOString().slice(0, 10)
+  return c.body(`\uFEFF${csv}`, 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="leads-${c.var.orgContext.org.slug}-${day}.csv"`,
+  })
 })
 
 leadRoutes.get('/new', (c) => c.html(<NewLeadPage {...shellOf(c)} />))
@@ -46,15 +60,44 @@ leadRoutes.post(
   '/',
   validForm(leadSchema, (c, values, errors) => c.html(<NewLeadPage {...shellOf(c)} values={values} errors={errors} />, 422)),
   async (c) => {
-    const id = await createLead(c.var.db, viewerOf(c), c.req.valid('form'))
-    return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${id}`, 303)
+    const input = c.req.valid('form')
+    const viewer = viewerOf(c)
+    try {
+      const id = await createLead(c.var.db, viewer, input)
+      return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${id}`, 303)
+    } catch (error) {
+      if (!(error instanceof DuplicateLeadError)) throw error
+      const visible = await findVisibleLead(c.var.db, viewer, error.existingId)
+      const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
+      return c.html(<NewLeadPage {...shellOf(c)} values={input} errors={{ email: error.message }} duplicate={duplicate} />, 422)
+    }
   },
 )
 
-leadRoutes.get('/:leadId', async (c) => {
+/**
+ * The lead page, with the actions the policy allows the viewer; `alert` (with its `status`) tells
+ * why an action just failed.
+ * @throws Refusal 404 when the lead is not visible
+ */
+export async function leadPage(c: Context<App>, leadId: string, alert?: string, status: ContentfulStatusCode = 200) {
+  const viewer = viewerOf(c)
+  const lead = await findVisibleLead(c.var.db, viewer, leadId)
+  if (!lead) throw notFound()
+  const facts = { inPool: lead.inPool, assigneeIds: lead.assignees.map((a) => a.userId) }
+  const actions = { edit: canEdit(viewer, facts), assign: canAssign(viewer), claim: canClaim(viewer, facts), pool: isManager(viewer) }
+  const [items, members] = await Promise.all([
+    timeline(c.var.db, viewer.orgId, lead.id),
+    actions.assign ? assignableMembers(c.var.db, viewer.orgId) : Promise.resolve([]),
+  ])
+  return c.html(<LeadDetailPage {...shellOf(c)} lead={lead} items={items} actions={actions} members={members} alert={alert} />, status)
+}
+
+leadRoutes.get('/:leadId', (c) => leadPage(c, c.req.param('leadId')))
+
+/** The timeline alone (htmx fragment). */
+leadRoutes.get('/:leadId/timeline', async (c) => {
   const viewer = viewerOf(c)
   const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
-  if (!lead) throw new HTTPException(404, { message: 'Not found' })
-  const items = await timeline(c.var.db, viewer.orgId, lead.id)
-  return c.html(<LeadDetailPage {...shellOf(c)} lead={lead} items={items} />)
+  if (!lead) throw notFound()
+  return c.html(<Timeline items={await timeline(c.var.db, viewer.orgId, lead.id)} />)
 })

@@ -1,15 +1,14 @@
-/** Lead pages: list (with its htmx fragment), create form, detail. */
+/** Lead pages: list (with its htmx fragment), create form, detail with the actions the policy allows. */
 import { Timeline } from '../activity/timeline'
 import type { TimelineItem } from '../activity/activities'
 import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
 import type { FormValues } from '../lib/validation'
-import { Field, FieldError, type FieldErrors } from '../views/forms'
-import { Layout } from '../views/layout'
+import type { Member } from '../orgs/members'
+import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
+import { Layout, type Shell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from './fields'
 import type { LeadDetail, LeadFilters, LeadPage } from './leads'
-
-type Shell = { user: { name: string }; org: { name: string; slug: string } }
 
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {
@@ -28,6 +27,7 @@ export function LeadResults({ slug, page, filters }: { slug: string; page: LeadP
   const base = `/o/${slug}/leads`
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
   const first = filters.cursor ? `${base}${listQuery({ ...filters, cursor: undefined })}` : null
+  const filtered = Boolean(filters.q || filters.status || filters.assignee || filters.cursor)
   return (
     <div id="lead-results">
       <table id="lead-list">
@@ -38,6 +38,7 @@ export function LeadResults({ slug, page, filters }: { slug: string; page: LeadP
             <th>Company</th>
             <th>Phone</th>
             <th>Status</th>
+            <th>Assigned to</th>
             <th>Created</th>
           </tr>
         </thead>
@@ -53,6 +54,7 @@ export function LeadResults({ slug, page, filters }: { slug: string; page: LeadP
               <td>
                 <StatusBadge status={lead.status} />
               </td>
+              <td>{lead.ownerName ?? <span class="muted">{lead.inPool ? 'In pool' : 'Unassigned'}</span>}</td>
               <td>
                 <Time at={lead.createdAt} />
               </td>
@@ -62,8 +64,8 @@ export function LeadResults({ slug, page, filters }: { slug: string; page: LeadP
       </table>
       {page.leads.length === 0 && (
         <p class="empty">
-          {filters.q || filters.status || filters.cursor ? 'No leads match these filters.' : 'No leads yet. '}
-          {!filters.q && !filters.status && !filters.cursor && (
+          {filtered ? 'No leads match these filters.' : 'No leads yet. '}
+          {!filtered && (
             <>
               <a href={`${base}/new`}>Add a lead</a> or <a href={`${base}/import`}>import a CSV file</a>.
             </>
@@ -86,15 +88,37 @@ export function LeadResults({ slug, page, filters }: { slug: string; page: LeadP
   )
 }
 
-export function LeadListPage({ user, org, page, filters }: Shell & { page: LeadPage; filters: LeadFilters }) {
-  const base = `/o/${org.slug}/leads`
+/** The "Assigned to" choices of the list filter: Agents get Mine and, when allowed, Pool. */
+function AssigneeFilter({ shell, filters, members }: { shell: Shell; filters: LeadFilters; members: Member[] }) {
+  const manager = shell.role === 'owner' || shell.role === 'admin'
+  const option = (value: string, label: string) => (
+    <option value={value} selected={(filters.assignee ?? '') === value}>
+      {label}
+    </option>
+  )
   return (
-    <Layout title="Leads" user={user} org={org}>
+    <select name="assignee" aria-label="Assigned to">
+      {option('', manager ? 'Anyone' : 'All my leads')}
+      {option('me', 'Assigned to me')}
+      {(manager || shell.org.poolEnabled) && option('pool', 'In the pool')}
+      {manager && option('unassigned', 'Unassigned')}
+      {manager && members.map((m) => option(m.userId, `Assigned to ${m.name}`))}
+    </select>
+  )
+}
+
+export function LeadListPage({ page, filters, members, ...shell }: Shell & { page: LeadPage; filters: LeadFilters; members: Member[] }) {
+  const base = `/o/${shell.org.slug}/leads`
+  return (
+    <Layout title="Leads" {...shell}>
       <div class="page-head">
         <h1>Leads</h1>
-        <a class="button" href={`${base}/new`}>
-          New lead
-        </a>
+        <div>
+          <a href={`${base}/export.csv${listQuery({ ...filters, cursor: undefined })}`}>Export CSV</a>{' '}
+          <a class="button" href={`${base}/new`}>
+            New lead
+          </a>
+        </div>
       </div>
       <form
         class="filters"
@@ -116,19 +140,30 @@ export function LeadListPage({ user, org, page, filters }: Shell & { page: LeadP
             </option>
           ))}
         </select>
+        <AssigneeFilter shell={shell} filters={filters} members={members} />
         <button type="submit">Filter</button>
       </form>
-      <LeadResults slug={org.slug} page={page} filters={filters} />
+      <LeadResults slug={shell.org.slug} page={page} filters={filters} />
     </Layout>
   )
 }
 
-export function NewLeadPage({ user, org, values = {}, errors }: Shell & { values?: FormValues; errors?: FieldErrors }) {
+export function NewLeadPage({
+  values = {},
+  errors,
+  duplicate,
+  ...shell
+}: Shell & { values?: FormValues; errors?: FieldErrors; duplicate?: { id: string; name: string } }) {
   return (
-    <Layout title="New lead" user={user} org={org}>
+    <Layout title="New lead" {...shell}>
       <section class="card narrow">
         <h1>New lead</h1>
-        <form method="post" action={`/o/${org.slug}/leads`} novalidate>
+        {duplicate && (
+          <p class="notice">
+            That email belongs to <a href={`/o/${shell.org.slug}/leads/${duplicate.id}`}>{duplicate.name}</a>.
+          </p>
+        )}
+        <form method="post" action={`/o/${shell.org.slug}/leads`} novalidate>
           <Field label="Name" name="name" value={values.name} errors={errors} required />
           <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
           <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
@@ -152,16 +187,91 @@ export function NewLeadPage({ user, org, values = {}, errors }: Shell & { values
   )
 }
 
-export function LeadDetailPage({ user, org, lead, items }: Shell & { lead: LeadDetail; items: TimelineItem[] }) {
+/** What the viewer may do on the lead page (from the lead policy). */
+export type LeadActions = { edit: boolean; assign: boolean; claim: boolean; pool: boolean }
+
+function AssignmentPanel({ lead, actions, members, base }: { lead: LeadDetail; actions: LeadActions; members: Member[]; base: string }) {
+  const owner = lead.assignees.find((a) => a.kind === 'primary')
   return (
-    <Layout title={lead.name} user={user} org={org}>
+    <section class="assignment">
+      <h2>Assigned to</h2>
+      <ul class="assignees">
+        {lead.assignees.length === 0 ? (
+          <li>{lead.inPool ? 'Unassigned — in the pool' : 'Unassigned'}</li>
+        ) : (
+          lead.assignees.map((a) => (
+            <li data-assignee-id={a.userId}>
+              {a.name}
+              {a.kind === 'collaborator' && ' (collaborator)'}
+            </li>
+          ))
+        )}
+      </ul>
+      {actions.assign && (
+        <form method="post" action={`${base}/assign`} class="inline-form">
+          <select name="assigneeId" aria-label="Assign to">
+            <option value="">Unassigned</option>
+            {members.map((m) => (
+              <option value={m.userId} selected={owner?.userId === m.userId}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+          {owner && <input name="note" placeholder="Handoff note (why, and what the new owner needs to know)" aria-label="Handoff note" />}
+          <button type="submit">{owner ? 'Change assignment' : 'Assign'}</button>
+        </form>
+      )}
+      {actions.claim && (
+        <form method="post" action={`${base}/claim`} class="inline-form">
+          <button type="submit">Claim this lead</button>
+        </form>
+      )}
+      {actions.pool && lead.assignees.length === 0 && (
+        <form method="post" action={`${base}/pool`} class="inline-form">
+          <input type="hidden" name="inPool" value={lead.inPool ? '0' : '1'} />
+          <button type="submit" class="secondary">
+            {lead.inPool ? 'Take out of the pool' : 'Put in the pool'}
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}
+
+export function LeadDetailPage({
+  lead,
+  items,
+  actions,
+  members,
+  alert,
+  ...shell
+}: Shell & { lead: LeadDetail; items: TimelineItem[]; actions: LeadActions; members: Member[]; alert?: string }) {
+  const base = `/o/${shell.org.slug}/leads/${lead.id}`
+  return (
+    <Layout title={lead.name} {...shell}>
       <p>
-        <a href={`/o/${org.slug}/leads`}>← All leads</a>
+        <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
+      <FormAlert message={alert} />
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
-          <StatusBadge status={lead.status} />
+          {actions.edit ? (
+            <form method="post" action={`${base}/status`} class="inline-form">
+              <select name="status" aria-label="Status">
+                {LEAD_STATUSES.map((s) => (
+                  <option value={s} selected={lead.status === s}>
+                    {STATUS_LABELS[s]}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="secondary">
+                Update status
+              </button>
+            </form>
+          ) : (
+            <StatusBadge status={lead.status} />
+          )}
           <dl class="facts">
             <dt>Email</dt>
             <dd>{lead.email ? <a href={`mailto:${lead.email}`}>{lead.email}</a> : '—'}</dd>
@@ -176,19 +286,7 @@ export function LeadDetailPage({ user, org, lead, items }: Shell & { lead: LeadD
               <Time at={lead.createdAt} /> {lead.creatorName && <>by {lead.creatorName}</>}
             </dd>
           </dl>
-          <h2>Assigned to</h2>
-          <ul class="assignees">
-            {lead.assignees.length === 0 ? (
-              <li>Unassigned</li>
-            ) : (
-              lead.assignees.map((a) => (
-                <li data-assignee-id={a.userId}>
-                  {a.name}
-                  {a.kind === 'collaborator' && ' (collaborator)'}
-                </li>
-              ))
-            )}
-          </ul>
+          <AssignmentPanel lead={lead} actions={actions} members={members} base={base} />
         </section>
         <Timeline items={items} />
       </div>

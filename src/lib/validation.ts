@@ -43,3 +43,14 @@ export function validForm<S extends z.ZodType>(
     }
   })
 }
+
+/**
+ * The string fields of an urlencoded or multipart body (first value of each; files dropped); `{}`
+ * for any other body. For small action forms that answer refusals on the page they came from.
+ */
+export async function formFields(c: Context<App>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value
+  return out
+}

@@ -16,10 +16,10 @@ export function requireMembership(): MiddlewareHandler<App> {
       const url = new URL(c.req.url)
       return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
     }
-    const found = await findMembership(c.var.db, c.req.param('slug') ?? '', user.id)
-    if (!found) throw new HTTPException(404, { message: 'Not found' })
-    c.set('orgContext', found)
-    c.executionCtx.waitUntil(touchMembership(c.var.db, found.membership))
+    const { current, orgs } = await findMembership(c.var.db, c.req.param('slug') ?? '', user.id)
+    if (!current) throw new HTTPException(404, { message: 'Not found' })
+    c.set('orgContext', { ...current, orgs })
+    c.executionCtx.waitUntil(touchMembership(c.var.db, current.membership))
     await next()
   }
 }

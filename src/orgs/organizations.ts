@@ -6,6 +6,7 @@ import { and, desc, eq, like } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { memberships, organizations, type Membership, type Organization } from '../db/schema'
 import { newId } from '../lib/ids'
+import { z } from 'zod'
 
 /**
  * Turns an organization name into a URL slug: lower-case ASCII letters, digits and dashes, at most
@@ -72,28 +73,55 @@ export function createOrganizationStatements(
   }
 }
 
+/** An organization the user can open, for the switcher. */
+export type OrgLink = { name: string; slug: string }
+
+/** Zod rule for an organization name, shared by sign-up and "create another organization". */
+export const organizationName = z
+  .string()
+  .trim()
+  .min(1, 'Name your organization')
+  .max(100, 'Keep the organization name under 100 characters')
+
 /**
- * The organization at `slug` and the user's *active* membership in it, or null when there is no
+ * Creates an organization with `ownerId` (an existing user) as its Owner.
+ * @returns the new organization's slug
+ */
+export async function createOrganization(db: Database, ownerId: string, name: string, now = Date.now()): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const slug = await uniqueSlug(db, name)
+    try {
+      await db.batch(createOrganizationStatements(db, { name, slug, ownerId, now }).statements)
+      return slug
+    } catch (error) {
+      // Another organization took the slug between our check and insert: pick the next one.
+      if (attempt < 3 && /UNIQUE constraint failed: organizations\.slug/i.test(String((error as { cause?: unknown }).cause ?? error))) continue
+      throw error
+    }
+  }
+}
+
+/**
+ * The organization at `slug` and the user's *active* membership in it, plus every organization the
+ * user is an active member of (for the switcher), in one query. `current` is null when there is no
  * such organization, the user is not a member, or the membership is deactivated (all answer 404).
  */
 export async function findMembership(
   db: Database,
   slug: string,
   userId: string,
-): Promise<{ org: Organization; membership: Membership } | null> {
-  const row = await db
+): Promise<{ current: { org: Organization; membership: Membership } | null; orgs: OrgLink[] }> {
+  const rows = await db
     .select({ org: organizations, membership: memberships })
-    .from(organizations)
-    .innerJoin(memberships, eq(memberships.orgId, organizations.id))
-    .where(
-      and(
-        eq(organizations.slug, slug),
-        eq(memberships.userId, userId),
-        eq(memberships.status, 'active'),
-      ),
-    )
-    .get()
-  return row ?? null
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
+    .orderBy(organizations.name)
+    .all()
+  return {
+    current: rows.find((r) => r.org.slug === slug) ?? null,
+    orgs: rows.map((r) => ({ name: r.org.name, slug: r.org.slug })),
+  }
 }
 
 /** Records that the member opened their organization now (at most once a minute, to spare writes). */

@@ -1,16 +1,19 @@
 /** Error pages for the shared onError / notFound handlers. */
 import { Layout } from './layout'
 
-export function ErrorPage({ status, message }: { status: number; message: string }) {
+/** Explanation under the heading, by status. */
+function explain(status: number): string {
+  if (status === 404) return 'This page does not exist, or you do not have access to it.'
+  if (status >= 500) return 'Something went wrong on our side. Nothing you saved was lost; please try again.'
+  return 'Go back, reload the page and try again.'
+}
+
+export function ErrorPage({ status, message, user }: { status: number; message: string; user?: { name: string } | null }) {
   return (
-    <Layout title={message}>
+    <Layout title={message} user={user}>
       <section class="card narrow">
         <h1>{message}</h1>
-        <p>
-          {status === 404
-            ? 'This page does not exist, or you do not have access to it.'
-            : 'Something went wrong on our side. Nothing you saved was lost; please try again.'}
-        </p>
+        <p>{explain(status)}</p>
         <p>
           <a href="/">Go to Leadpool</a>
         </p>

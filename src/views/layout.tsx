@@ -1,18 +1,58 @@
 /**
- * The page shell every HTML page renders in: header with navigation, the signed-in person, and the
- * self-hosted htmx script. Pages without JavaScript work the same; htmx only enhances them.
+ * The page shell every HTML page renders in: header with navigation, the organization switcher,
+ * the signed-in person, and the self-hosted htmx script. Pages work the same without JavaScript;
+ * htmx only enhances them.
  */
 import type { Child } from 'hono/jsx'
+import type { Role } from '../db/schema'
+import type { OrgLink } from '../orgs/organizations'
 
-export type LayoutProps = {
+/** Who is signed in, in which organization, with which role; and their other organizations. */
+export type Shell = {
+  user: { name: string }
+  org: { name: string; slug: string; poolEnabled: boolean }
+  role: Role
+  orgs: OrgLink[]
+}
+
+export type LayoutProps = Omit<Partial<Shell>, 'user'> & {
   title: string
+  /** Signed-in person on pages outside an organization (sign-up, invitation, errors). */
   user?: { name: string } | null
-  /** The organization in view, for the navigation links. */
-  org?: { name: string; slug: string } | null
   children?: Child
 }
 
-export function Layout({ title, user, org, children }: LayoutProps) {
+function OrgNav({ org, role, orgs }: Shell) {
+  const base = `/o/${org.slug}`
+  const manager = role === 'owner' || role === 'admin'
+  const others = orgs.filter((o) => o.slug !== org.slug)
+  return (
+    <nav>
+      {others.length > 0 ? (
+        <details class="switcher">
+          <summary class="org-name">{org.name}</summary>
+          <ul>
+            {others.map((o) => (
+              <li>
+                <a href={`/o/${o.slug}/leads`}>{o.name}</a>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : (
+        <span class="org-name">{org.name}</span>
+      )}
+      <a href={`${base}/leads`}>Leads</a>
+      {(manager || org.poolEnabled) && <a href={`${base}/pool`}>Pool</a>}
+      <a href={`${base}/leads/new`}>New lead</a>
+      <a href={`${base}/leads/import`}>Import</a>
+      <a href={`${base}/team`}>Team</a>
+      {manager && <a href={`${base}/settings`}>Settings</a>}
+    </nav>
+  )
+}
+
+export function Layout({ title, user, org, role, orgs, children }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -29,18 +69,12 @@ export function Layout({ title, user, org, children }: LayoutProps) {
           <a class="brand" href={org ? `/o/${org.slug}/leads` : '/'}>
             Leadpool
           </a>
-          {org && (
-            <nav>
-              <span class="org-name">{org.name}</span>
-              <a href={`/o/${org.slug}/leads`}>Leads</a>
-              <a href={`/o/${org.slug}/leads/new`}>New lead</a>
-              <a href={`/o/${org.slug}/leads/import`}>Import</a>
-            </nav>
-          )}
+          {org && role && orgs && user && <OrgNav org={org} role={role} orgs={orgs} user={user} />}
           <div class="me">
             {user ? (
               <form method="post" action="/logout">
-                <span>{user.name}</span> <button type="submit">Log out</button>
+                <span>{user.name}</span>
+                {role && <span class="role">{role}</span>} <button type="submit">Log out</button>
               </form>
             ) : (
               <>

@@ -1,0 +1,49 @@
+/**
+ * Claiming a lead from the pool. A claim either wins wholly or changes nothing (DESIGN.md "Nothing
+ * lost"): the assignee row is inserted only if the lead is still in the pool with no assignee, in
+ * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
+ * `claimed` activity in the same batch are conditional on that row being the claimant's.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { leadAssignees, users } from '../db/schema'
+import { newId } from '../lib/ids'
+import { notFound, Refusal } from '../lib/errors'
+import { findVisibleLead } from '../leads/leads'
+import { canClaim, type Viewer } from '../leads/policy'
+
+/**
+ * Claims `leadId` for `viewer`.
+ * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
+ *   it (or got it first); 409 when it is not in the pool
+ */
+export async function claimLead(db: Database, viewer: Viewer, leadId: string, now = Date.now()): Promise<void> {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  const facts = { inPool: lead.inPool, assigneeIds: lead.assignees.map((a) => a.userId) }
+  if (!canClaim(viewer, facts)) {
+    const owner = lead.assignees.find((a) => a.kind === 'primary')
+    if (owner) throw new Refusal(409, owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`)
+    throw new Refusal(409, 'This lead is not in the pool.')
+  }
+  const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
+  const [inserted] = await db.batch([
+    db.run(sql`
+      INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_by, assigned_at)
+      SELECT org_id, id, ${viewer.userId}, 'primary', ${viewer.userId}, ${now} FROM leads
+      WHERE id = ${lead.id} AND org_id = ${viewer.orgId} AND in_pool = 1
+        AND NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id})`),
+    db.run(sql`UPDATE leads SET in_pool = 0, updated_at = ${now} WHERE id = ${lead.id} AND ${mine}`),
+    db.run(sql`
+      INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at)
+      SELECT ${newId()}, ${viewer.orgId}, ${lead.id}, ${viewer.userId}, 'claimed', '{}', ${now} WHERE ${mine}`),
+  ])
+  if (inserted.meta.changes === 1) return
+  const winner = await db
+    .select({ name: users.name })
+    .from(leadAssignees)
+    .innerJoin(users, eq(users.id, leadAssignees.userId))
+    .where(and(eq(leadAssignees.leadId, lead.id), eq(leadAssignees.kind, 'primary')))
+    .get()
+  throw new Refusal(409, winner ? `Already claimed by ${winner.name}.` : 'This lead is no longer in the pool.')
+}

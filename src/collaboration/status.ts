@@ -1,0 +1,34 @@
+/** Changing a lead's status, with a `status_changed` activity (from / to) in the same batch. */
+import { and, eq } from 'drizzle-orm'
+import { activityRow } from '../activity/activities'
+import type { Database } from '../db/client'
+import { activities, leads, type LeadStatus } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { findVisibleLead } from '../leads/leads'
+import { canEdit, type Viewer } from '../leads/policy'
+
+/**
+ * Sets the status of `leadId`; no-op when unchanged.
+ * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead
+ */
+export async function changeStatus(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now = Date.now()) {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  if (!canEdit(viewer, { inPool: lead.inPool, assigneeIds: lead.assignees.map((a) => a.userId) })) {
+    throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
+  }
+  if (lead.status === status) return
+  await db.batch([
+    db.update(leads).set({ status, updatedAt: now }).where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
+    db.insert(activities).values(
+      activityRow({
+        orgId: viewer.orgId,
+        leadId: lead.id,
+        actorId: viewer.userId,
+        type: 'status_changed',
+        data: { from: lead.status, to: status },
+        at: now,
+      }),
+    ),
+  ])
+}

@@ -1,0 +1,73 @@
+/**
+ * `/_dev/mail`: the local mailbox. Lists the latest 100 outbox emails, newest first, whatever their
+ * status (captured ones are what Leadpool would have sent without RESEND_API_KEY), with their HTML
+ * shown inline so their links can be followed. Exists only when APP_ENV is `development`; anywhere
+ * else it answers 404. It shows every organization's email, so it must never run in production.
+ */
+import { desc } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { raw } from 'hono/html'
+import { createDb } from '../db/client'
+import { emailOutbox, type OutboxEmail } from '../db/schema'
+import type { App } from '../env'
+import { Layout } from '../views/layout'
+import { Time } from '../views/time'
+
+/** How many emails the page lists. */
+const PAGE_SIZE = 100
+
+function EmailCard({ email }: { email: OutboxEmail }) {
+  return (
+    <article class="card" data-email-to={email.to} data-email-id={email.id} data-status={email.status}>
+      <h2>{email.subject}</h2>
+      <dl class="facts">
+        <dt>To</dt>
+        <dd>{email.to}</dd>
+        <dt>Status</dt>
+        <dd>
+          {email.status}
+          {email.attempts > 0 && ` after ${email.attempts} attempt${email.attempts === 1 ? '' : 's'}`}
+        </dd>
+        {email.lastError && (
+          <>
+            <dt>Last error</dt>
+            <dd>{email.lastError}</dd>
+          </>
+        )}
+        <dt>Kind</dt>
+        <dd>{email.kind}</dd>
+        <dt>Written</dt>
+        <dd>
+          <Time at={email.createdAt} />
+        </dd>
+      </dl>
+      {/* Markup generated (and escaped) by templates.tsx when the email was written. */}
+      <div class="email-html">{raw(email.html)}</div>
+      <details>
+        <summary>Plain text</summary>
+        <pre>{email.text}</pre>
+      </details>
+    </article>
+  )
+}
+
+/**
+ * Routes to mount at `/_dev/mail` (`app.route('/_dev/mail', devMailRoutes)`): `GET /` answers the
+ * mailbox page (200, HTML) when `APP_ENV === 'development'`, otherwise the app's 404.
+ */
+export const devMailRoutes = new Hono<App>()
+
+devMailRoutes.get('/', async (c) => {
+  if (c.env.APP_ENV !== 'development') return c.notFound()
+  const emails = await createDb(c.env.DB).select().from(emailOutbox).orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id)).limit(PAGE_SIZE).all()
+  return c.html(
+    <Layout title="Dev mailbox" user={c.var.user ?? undefined}>
+      <h1>Dev mailbox</h1>
+      <p class="notice">
+        Development only. Every email Leadpool wrote to its outbox, newest first (latest {PAGE_SIZE}). Without
+        RESEND_API_KEY nothing is sent: emails are <em>captured</em> here instead.
+      </p>
+      {emails.length === 0 ? <p class="empty">No email yet.</p> : emails.map((email) => <EmailCard email={email} />)}
+    </Layout>,
+  )
+})

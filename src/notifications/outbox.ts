@@ -1,0 +1,60 @@
+/**
+ * The transactional email outbox: every email is first a row of `email_outbox`, written in the same
+ * D1 batch as the change that causes it, then its id goes onto the `leadpool-email` queue, whose
+ * consumer (email-consumer.ts) sends it. A message lost on the way is re-enqueued by the sweep
+ * (sweep.ts), so an email whose row was committed is never lost.
+ */
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { Database } from '../db/client'
+import { emailOutbox } from '../db/schema'
+import { chunk } from '../lib/chunk'
+import { newId } from '../lib/ids'
+
+/** Queue name of the email queue, as in wrangler.toml. */
+export const EMAIL_QUEUE_NAME = 'leadpool-email'
+
+/** Queue name of the email dead-letter queue, as in wrangler.toml. */
+export const EMAIL_DEAD_LETTER_QUEUE_NAME = 'leadpool-email-dlq'
+
+/** Queue message: the id of an `email_outbox` row. */
+export type EmailMessage = { outboxId: string }
+
+/**
+ * An email to send. `html` is already-escaped markup (templates.tsx builds it); `kind` says what the
+ * email is about (e.g. `invitation`); `orgId` is the organization it belongs to, null for none.
+ */
+export type NewEmail = { orgId: string | null; to: string; subject: string; text: string; html: string; kind: string }
+
+/** Queues accept at most 100 messages per `sendBatch`. */
+const MAX_SEND_BATCH = 100
+
+/**
+ * The statement that writes `email` into the outbox as `queued` with 0 attempts, to put into the
+ * same `db.batch([...])` as the change that causes it. After the batch succeeds, pass the returned
+ * id to `dispatchEmails`. Nothing is executed here.
+ *
+ * @param now creation time, epoch ms (default: now)
+ * @returns the new row's id (UUIDv7) and the insert statement
+ * @example
+ * const mail = outboxInsert(db, { orgId, to, kind: 'invitation', ...invitationEmail(props) })
+ * await db.batch([insertInvitation, mail.statement])
+ * await dispatchEmails(env.EMAIL_QUEUE, [mail.id])
+ */
+export function outboxInsert(db: Database, email: NewEmail, now = Date.now()): { id: string; statement: BatchItem<'sqlite'> } {
+  const id = newId()
+  const statement = db.insert(emailOutbox).values({ id, ...email, status: 'queued', attempts: 0, createdAt: now, updatedAt: now })
+  return { id, statement }
+}
+
+/**
+ * Puts one `{ outboxId }` message per id onto the email queue, at most 100 per `sendBatch` call.
+ * Call it only after the rows are committed. If it throws (queue unavailable), the rows stay
+ * `queued` and the outbox sweep enqueues them later: the caller need not fail its request.
+ *
+ * @throws whatever `Queue.sendBatch` throws
+ */
+export async function dispatchEmails(queue: Queue<EmailMessage>, ids: string[]): Promise<void> {
+  for (const part of chunk(ids, MAX_SEND_BATCH)) {
+    await queue.sendBatch(part.map((outboxId) => ({ body: { outboxId }, contentType: 'json' })))
+  }
+}

@@ -1,0 +1,31 @@
+/** What routes inside `/o/{slug}` read from the request context (set by orgs/middleware.ts). */
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { App } from '../env'
+import { isManager, type Viewer } from '../leads/policy'
+import type { Shell } from '../views/layout'
+
+/** The signed-in member as the lead policy sees them. */
+export function viewerOf(c: Context<App>): Viewer {
+  const { org, membership } = c.var.orgContext
+  return { orgId: org.id, userId: membership.userId, role: membership.role, poolEnabled: org.poolEnabled }
+}
+
+/** Page chrome for every organization page: who is signed in, where, and the switcher. */
+export function shellOf(c: Context<App>): Shell {
+  const { org, membership, orgs } = c.var.orgContext
+  return {
+    user: c.var.user!,
+    org: { name: org.name, slug: org.slug, poolEnabled: org.poolEnabled },
+    role: membership.role,
+    orgs,
+  }
+}
+
+/**
+ * Refuses (403, with a message naming the role needed) a member who is not an Owner or Admin.
+ * @throws HTTPException 403
+ */
+export function requireManager(c: Context<App>, action = 'do this'): void {
+  if (!isManager(viewerOf(c))) throw new HTTPException(403, { message: `Only an Owner or Admin can ${action}.` })
+}

@@ -1,0 +1,85 @@
+/**
+ * Members of an organization: lookups used by assignment (only active members are assignable) and
+ * the team list with each member's open-lead count.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
+import { Refusal } from '../lib/errors'
+
+/** Lead statuses that count as still open (the workload of the assignee). */
+export const OPEN_STATUSES = ['new', 'contacted', 'qualified'] as const
+
+export type Member = {
+  userId: string
+  name: string
+  email: string
+  role: Role
+  status: MembershipStatus
+}
+
+/** The member `userId` of `orgId` (any status), or null when they are not a member. */
+export async function findMember(db: Database, orgId: string, userId: string): Promise<Member | null> {
+  const row = await db
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, status: memberships.status })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
+    .get()
+  return row ?? null
+}
+
+/**
+ * The member `userId` if they can be given a lead now.
+ * @throws Refusal 422 when they are deactivated ("Kim is deactivated") or not a member
+ */
+export async function assignableMember(db: Database, orgId: string, userId: string): Promise<Member> {
+  const member = await findMember(db, orgId, userId)
+  if (!member) throw new Refusal(422, 'That person is not a member of this organization.')
+  if (member.status !== 'active') throw new Refusal(422, `${member.name} is deactivated and cannot be assigned leads.`)
+  return member
+}
+
+/** Active members, by name: the choices of every assignee picker. */
+export async function assignableMembers(db: Database, orgId: string): Promise<Member[]> {
+  return db
+    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, status: memberships.status })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')))
+    .orderBy(asc(users.name))
+    .all()
+}
+
+/** A row of the team page. */
+export type TeamMember = Member & {
+  /** Open leads (status new, contacted or qualified) the member is assigned to. */
+  openLeads: number
+  /** Epoch ms the membership began. */
+  joinedAt: number
+}
+
+/** Every member of `orgId` with their open-lead count, sorted by `sort` (`name` or `open`, most first). */
+export async function teamMembers(db: Database, orgId: string, sort: 'name' | 'open' = 'name'): Promise<TeamMember[]> {
+  const openLeads = sql<number>`(
+    SELECT count(*) FROM ${leadAssignees} INNER JOIN ${leads} ON ${leads.id} = ${leadAssignees.leadId}
+    WHERE ${leadAssignees.userId} = ${memberships.userId} AND ${leadAssignees.orgId} = ${orgId}
+      AND ${inArray(leads.status, [...OPEN_STATUSES])}
+  )`
+  const rows = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      status: memberships.status,
+      joinedAt: memberships.createdAt,
+      openLeads,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(sort === 'open' ? sql`${openLeads} DESC` : asc(users.name), asc(users.name))
+    .all()
+  return rows.map((r) => ({ ...r, openLeads: Number(r.openLeads) }))
+}

@@ -1,0 +1,23 @@
+/** Organization pages outside `/o/{slug}`: creating another organization. */
+import type { FormValues } from '../lib/validation'
+import { Field, type FieldErrors } from '../views/forms'
+import { Layout } from '../views/layout'
+
+/** Shown at /signup to someone already signed in: a new organization for the same account. */
+export function NewOrganizationPage({ user, values = {}, errors }: { user: { name: string }; values?: FormValues; errors?: FieldErrors }) {
+  return (
+    <Layout title="New organization" user={user}>
+      <section class="card narrow">
+        <h1>Create another organization</h1>
+        <p>
+          You are signed in as {user.name}. The new organization is separate from your others; you will be its Owner
+          and can switch between them from the top bar. To create an account for someone else, log out first.
+        </p>
+        <form method="post" action="/orgs" novalidate>
+          <Field label="Organization" name="organization" value={values.organization} errors={errors} required />
+          <button type="submit">Create organization</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
