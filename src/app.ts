@@ -18,7 +18,10 @@ import { poolRoutes } from './pool/routes'
 import { leadRoutes } from './leads/routes'
 import { devMailRoutes } from './notifications/dev-mail'
 import { requireMembership } from './orgs/middleware'
+import { inviteRoutes } from './orgs/invite-routes'
 import { orgRoutes } from './orgs/org-routes'
+import { settingsRoutes } from './orgs/settings'
+import { teamRoutes } from './orgs/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { renderError } from './views/render-error'
 
@@ -49,6 +52,7 @@ export function buildApp() {
   app.route('/', authRoutes)
   app.route('/', orgRoutes)
   app.route('/_dev/mail', devMailRoutes)
+  app.route('/invite', inviteRoutes)
 
   app.use('/o/:slug/*', requireMembership())
   app.use('/o/:slug', requireMembership())
@@ -58,6 +62,8 @@ export function buildApp() {
   app.route('/o/:slug/leads', collaborationRoutes)
   app.route('/o/:slug/leads', leadRoutes)
   app.route('/o/:slug/pool', poolRoutes)
+  app.route('/o/:slug/team', teamRoutes)
+  app.route('/o/:slug/settings', settingsRoutes)
 
   app.notFound((c) => renderError(c, 404, 'Page not found'))
   app.onError((error, c) => {

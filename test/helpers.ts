@@ -86,3 +86,30 @@ export function errorFor(html: string, field: string): string | null {
 }
 
 export { env }
+
+/** The invitation link in the newest email to `to` (from the outbox, as /_dev/mail shows it). */
+export async function invitationLink(to: string): Promise<string> {
+  const row = await env.DB.prepare('SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1')
+    .bind(to.toLowerCase())
+    .first<{ text: string }>()
+  const match = row && /\/invite\/([A-Za-z0-9_-]+)/.exec(row.text)
+  if (!match) throw new Error(`no invitation email to ${to}`)
+  return `/invite/${match[1]}`
+}
+
+/**
+ * The Owner (`inviter`) invites a new person with `role`; the person follows the emailed link and
+ * creates their account. Returns the new member's client, email and user id.
+ */
+export async function joinAs(inviter: Client, slug: string, role: 'owner' | 'admin' | 'agent', name: string) {
+  const email = uniqueEmail(role)
+  const invited = await inviter.post(`/o/${slug}/team/invitations`, { email, role })
+  expect(invited.status, await invited.clone().text()).toBe(303)
+  const client = new Client()
+  const link = await invitationLink(email)
+  const joined = await client.post(link, { name, password: 'correct-horse-2' })
+  expect(joined.status, await joined.clone().text()).toBe(303)
+  expect(joined.headers.get('Location')).toBe(`/o/${slug}/leads`)
+  const user = await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(email).first<{ id: string }>()
+  return { client, email, userId: user!.id, password: 'correct-horse-2' }
+}

@@ -36,9 +36,9 @@ export async function assignLead(
   note = '',
   now = Date.now(),
 ): Promise<AssignResult> {
-  if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
+  if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const current = lead.assignees.find((a) => a.kind === 'primary')
   const from = current ? { id: current.userId, name: current.name } : null
   if ((current?.userId ?? null) === assigneeId) return { changed: false, from, to: from }

@@ -4,7 +4,7 @@
  * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
  * `claimed` activity in the same batch are conditional on that row being the claimant's.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -26,19 +26,26 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
     if (owner) throw new Refusal(409, owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`)
     throw new Refusal(409, 'This lead is not in the pool.')
   }
-  const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
-  const [inserted] = await db.batch([
-    db.run(sql`
-      INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_by, assigned_at)
-      SELECT org_id, id, ${viewer.userId}, 'primary', ${viewer.userId}, ${now} FROM leads
-      WHERE id = ${lead.id} AND org_id = ${viewer.orgId} AND in_pool = 1
-        AND NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id})`),
-    db.run(sql`UPDATE leads SET in_pool = 0, updated_at = ${now} WHERE id = ${lead.id} AND ${mine}`),
-    db.run(sql`
-      INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at)
-      SELECT ${newId()}, ${viewer.orgId}, ${lead.id}, ${viewer.userId}, 'claimed', '{}', ${now} WHERE ${mine}`),
+  // Raw D1 statements: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
+  const d1 = db.$client
+  const mine = 'EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ?1 AND user_id = ?2 AND assigned_at = ?3)'
+  const [inserted] = await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_by, assigned_at)
+         SELECT org_id, id, ?2, 'primary', ?2, ?3 FROM leads
+         WHERE id = ?1 AND org_id = ?4 AND in_pool = 1 AND NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ?1)`,
+      )
+      .bind(lead.id, viewer.userId, now, viewer.orgId),
+    d1.prepare(`UPDATE leads SET in_pool = 0, updated_at = ?3 WHERE id = ?1 AND ${mine}`).bind(lead.id, viewer.userId, now),
+    d1
+      .prepare(
+        `INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at)
+         SELECT ?5, ?4, ?1, ?2, 'claimed', '{}', ?3 WHERE ${mine}`,
+      )
+      .bind(lead.id, viewer.userId, now, viewer.orgId, newId()),
   ])
-  if (inserted.meta.changes === 1) return
+  if (inserted!.meta.changes === 1) return
   const winner = await db
     .select({ name: users.name })
     .from(leadAssignees)

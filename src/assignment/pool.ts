@@ -15,9 +15,9 @@ import { isManager, type Viewer } from '../leads/policy'
  * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee
  */
 export async function setInPool(db: Database, viewer: Viewer, leadId: string, inPool: boolean, now = Date.now()) {
-  if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
+  if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
   if (lead.assignees.length > 0) throw new Refusal(409, 'This lead has an assignee; unassign it first.')
   if (lead.inPool === inPool) return
   await db.batch([

@@ -1,0 +1,188 @@
+/**
+ * Invitations to join an organization. An invitation is a single-use link that expires after 7
+ * days; only a hash of its token is stored. Inviting the same address again replaces the old link.
+ * The invitation email is written to the outbox in the same D1 batch as the invitation.
+ */
+import { and, asc, eq } from 'drizzle-orm'
+import { z } from 'zod'
+import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password'
+import { normalizeEmail } from '../auth/accounts'
+import type { Database } from '../db/client'
+import { invitations, memberships, organizations, users, type Invitation, type Organization, type Role } from '../db/schema'
+import { newId } from '../lib/ids'
+import { notFound, Refusal } from '../lib/errors'
+import { hashToken, newToken } from '../lib/tokens'
+import { isManager, type Viewer } from '../leads/policy'
+import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
+import { invitationEmail } from '../notifications/templates'
+
+/** How long an invitation link works. */
+export const INVITATION_TTL_MS = 7 * 24 * 3600_000
+
+export const inviteSchema = z.object({
+  email: z.string().trim().min(1, 'Enter an email address').max(254).pipe(z.email('Enter a valid email address')),
+  role: z.enum(['owner', 'admin', 'agent'], 'Choose a role'),
+})
+
+/** What the invitation email needs to say who invites, where to, and where the link points. */
+export type InviteContext = { orgName: string; inviterName: string; appUrl: string; queue: Queue<EmailMessage> }
+
+/**
+ * Invites `email` into the actor's organization with `role`, emailing a new link (an earlier
+ * pending invitation of the same address is replaced and its link stops working).
+ * @throws Refusal 403 when the actor may not invite (or not with that role), 422 when the address
+ *   already belongs to a member
+ */
+export async function inviteMember(
+  db: Database,
+  actor: Viewer,
+  input: { email: string; role: Role },
+  context: InviteContext,
+  now = Date.now(),
+): Promise<void> {
+  if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
+  if (input.role === 'owner' && actor.role !== 'owner') throw new Refusal(403, 'Only an Owner can invite another Owner.')
+  const email = normalizeEmail(input.email)
+  const member = await db
+    .select({ status: memberships.status })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, actor.orgId), eq(users.email, email)))
+    .get()
+  if (member?.status === 'active') throw new Refusal(422, `${email} is already a member of this organization.`)
+  if (member) throw new Refusal(422, `${email} is a deactivated member: reactivate them in the list above instead.`)
+
+  const token = newToken()
+  const expiresAt = now + INVITATION_TTL_MS
+  const values = { tokenHash: await hashToken(token), role: input.role, invitedBy: actor.userId, expiresAt, createdAt: now }
+  const mail = outboxInsert(
+    db,
+    {
+      orgId: actor.orgId,
+      to: email,
+      kind: 'invitation',
+      ...invitationEmail({
+        orgName: context.orgName,
+        inviterName: context.inviterName,
+        role: input.role,
+        link: `${context.appUrl.replace(/\/+$/, '')}/invite/${token}`,
+        expiresAt,
+      }),
+    },
+    now,
+  )
+  await db.batch([
+    db
+      .insert(invitations)
+      .values({ id: newId(), orgId: actor.orgId, email, ...values })
+      .onConflictDoUpdate({ target: [invitations.orgId, invitations.email], set: values }),
+    mail.statement,
+  ])
+  // The row is committed; if the queue is down now, the outbox sweep sends it later.
+  await dispatchEmails(context.queue, [mail.id]).catch((error) => console.error('invitation email not queued yet', mail.id, error))
+}
+
+/** Pending invitations of the organization, oldest first (expired ones included, marked by the view). */
+export async function pendingInvitations(db: Database, orgId: string) {
+  return db
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, invitedBy: users.name })
+    .from(invitations)
+    .innerJoin(users, eq(users.id, invitations.invitedBy))
+    .where(eq(invitations.orgId, orgId))
+    .orderBy(asc(invitations.createdAt))
+    .all()
+}
+
+/**
+ * Revokes invitation `id` of the actor's organization: its link stops working.
+ * @throws Refusal 403 for Agents, 404 when there is no such invitation
+ */
+export async function revokeInvitation(db: Database, actor: Viewer, id: string): Promise<void> {
+  if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can revoke invitations.')
+  const result = await db.delete(invitations).where(and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId))).run()
+  if (result.meta.changes !== 1) throw notFound()
+}
+
+/** An invitation found by its link, with its organization and whether the email has an account. */
+export type OpenInvitation = { invitation: Invitation; org: Organization; accountExists: boolean }
+
+/**
+ * The invitation behind `token`.
+ * @throws Refusal 404 when the link is unknown (never issued, used, revoked or replaced), 410 when
+ *   it has expired
+ */
+export async function openInvitation(db: Database, token: string, now = Date.now()): Promise<OpenInvitation> {
+  const row = await db
+    .select({ invitation: invitations, org: organizations })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+    .where(eq(invitations.tokenHash, await hashToken(token)))
+    .get()
+  if (!row) throw new Refusal(404, 'This invitation link is not valid: it was already used, revoked or replaced by a newer one.')
+  if (row.invitation.expiresAt <= now) throw new Refusal(410, 'This invitation has expired. Ask for a new one.')
+  const account = await db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email)).get()
+  return { ...row, accountExists: Boolean(account) }
+}
+
+/** Statements that turn the invitation into a membership of `userId` and use up the link. */
+function joinStatements(db: Database, invitation: Invitation, userId: string, now: number) {
+  return [
+    db
+      .insert(memberships)
+      .values({ id: newId(), orgId: invitation.orgId, userId, role: invitation.role, status: 'active', lastUsedAt: now, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: [memberships.orgId, memberships.userId] }),
+    db.delete(invitations).where(eq(invitations.id, invitation.id)),
+  ] as const
+}
+
+/**
+ * Accepts the invitation for a signed-in user whose email is the invited one.
+ * @throws Refusal 403 when the user's email is another address
+ */
+export async function acceptAsUser(
+  db: Database,
+  open: OpenInvitation,
+  user: { id: string; email: string },
+  now = Date.now(),
+): Promise<void> {
+  if (normalizeEmail(user.email) !== open.invitation.email) {
+    throw new Refusal(403, `This invitation is for ${open.invitation.email}, but you are signed in as ${user.email}.`)
+  }
+  await db.batch(joinStatements(db, open.invitation, user.id, now))
+}
+
+export const newAccountSchema = z.object({
+  name: z.string().trim().min(1, 'Enter your name').max(100, 'Keep your name under 100 characters'),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(200, 'Use at most 200 characters'),
+})
+
+/**
+ * Accepts the invitation by creating the invited person's account (email from the invitation).
+ * @returns the new user's id
+ * @throws Refusal 422 when an account with the invited email exists (log in instead)
+ */
+export async function acceptWithNewAccount(
+  db: Database,
+  open: OpenInvitation,
+  input: z.infer<typeof newAccountSchema>,
+  now = Date.now(),
+): Promise<string> {
+  if (open.accountExists) throw new Refusal(422, `An account for ${open.invitation.email} exists: log in to accept.`)
+  const userId = newId()
+  const passwordHash = await hashPassword(input.password)
+  try {
+    await db.batch([
+      db.insert(users).values({ id: userId, name: input.name, email: open.invitation.email, passwordHash, createdAt: now, updatedAt: now }),
+      ...joinStatements(db, open.invitation, userId, now),
+    ])
+  } catch (error) {
+    if (/UNIQUE constraint failed: users\.email/i.test(String((error as { cause?: unknown }).cause ?? error))) {
+      throw new Refusal(422, `An account for ${open.invitation.email} exists: log in to accept.`)
+    }
+    throw error
+  }
+  return userId
+}

@@ -1,0 +1,51 @@
+/** `/o/{slug}/settings` (CONTRACT.md): organization settings, for Owners and Admins. */
+import { eq } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { organizations } from '../db/schema'
+import type { App } from '../env'
+import { formFields } from '../lib/validation'
+import { Layout, type Shell } from '../views/layout'
+import { requireManager, shellOf } from './context'
+
+export const settingsRoutes = new Hono<App>()
+
+function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
+  return (
+    <Layout title="Settings" {...shell}>
+      <section class="card narrow">
+        <h1>Settings</h1>
+        {saved && (
+          <p class="notice" role="status">
+            Settings saved.
+          </p>
+        )}
+        <form method="post" action={`/o/${shell.org.slug}/settings`}>
+          <label class="checkbox">
+            <input type="checkbox" name="poolEnabled" value="1" checked={shell.org.poolEnabled} />
+            <span>
+              <strong>Agents can see and claim the unassigned pool.</strong> Owners and Admins put leads into the pool;
+              any Agent can claim one, and the first claim wins. When off, only Owners and Admins see pool leads.
+            </span>
+          </label>
+          <button type="submit">Save settings</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+settingsRoutes.get('/', (c) => {
+  requireManager(c, 'change settings')
+  return c.html(<SettingsPage {...shellOf(c)} saved={c.req.query('saved') === '1'} />)
+})
+
+settingsRoutes.post('/', async (c) => {
+  requireManager(c, 'change settings')
+  const fields = await formFields(c)
+  const org = c.var.orgContext.org
+  await c.var.db
+    .update(organizations)
+    .set({ poolEnabled: fields.poolEnabled === '1', updatedAt: Date.now() })
+    .where(eq(organizations.id, org.id))
+  return c.redirect(`/o/${org.slug}/settings?saved=1`, 303)
+})

@@ -1,0 +1,74 @@
+/**
+ * Managing members: role changes and deactivation, with the organization's rules:
+ * - only Owners and Admins manage members; Admins cannot change or deactivate Owners, nor make
+ *   anyone an Owner;
+ * - nobody deactivates themselves;
+ * - an organization always keeps at least one active Owner (checked inside the UPDATE itself, so
+ *   two Owners demoting each other at the same time cannot both succeed).
+ * A deactivated member keeps their account and their leads (flagged "needs reassignment" on the
+ * team page) but cannot open the organization or be assigned.
+ */
+import { and, eq, ne, sql } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { memberships, type MembershipStatus, type Role } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { isManager, type Viewer } from '../leads/policy'
+import { findMember } from './members'
+
+/** SQL: the organization keeps an active Owner other than `userId`. */
+function anotherActiveOwner(orgId: string, userId: string) {
+  return sql`EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = ${orgId} AND m.user_id != ${userId} AND m.role = 'owner' AND m.status = 'active')`
+}
+
+const LAST_OWNER = 'An organization needs at least one active Owner: make someone else an Owner first.'
+
+async function managedMember(db: Database, actor: Viewer, userId: string) {
+  if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can manage the team.')
+  const member = await findMember(db, actor.orgId, userId)
+  if (!member) throw notFound()
+  return member
+}
+
+/**
+ * Gives member `userId` the role `role`; no-op when unchanged.
+ * @throws Refusal 403 (not allowed for the actor's role), 404 (no such member), 422 (last Owner)
+ */
+export async function changeRole(db: Database, actor: Viewer, userId: string, role: Role, now = Date.now()): Promise<void> {
+  const member = await managedMember(db, actor, userId)
+  if (member.role === role) return
+  if (actor.role !== 'owner' && (member.role === 'owner' || role === 'owner')) {
+    throw new Refusal(403, 'Only an Owner can change who is an Owner.')
+  }
+  const guard = member.role === 'owner' && member.status === 'active' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
+  const result = await db
+    .update(memberships)
+    .set({ role, updatedAt: now })
+    .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), guard))
+    .run()
+  if (result.meta.changes !== 1) throw new Refusal(422, LAST_OWNER)
+}
+
+/**
+ * Deactivates (`deactivated`) or reactivates (`active`) member `userId`; no-op when unchanged.
+ * Deactivation takes effect at the member's next request (the organization middleware checks it).
+ * @throws Refusal 403 (not allowed), 404 (no such member), 422 (yourself, or the last Owner)
+ */
+export async function setMemberStatus(
+  db: Database,
+  actor: Viewer,
+  userId: string,
+  status: MembershipStatus,
+  now = Date.now(),
+): Promise<void> {
+  const member = await managedMember(db, actor, userId)
+  if (member.status === status) return
+  if (userId === actor.userId) throw new Refusal(422, 'You cannot deactivate yourself.')
+  if (member.role === 'owner' && actor.role !== 'owner') throw new Refusal(403, 'Only an Owner can deactivate or reactivate an Owner.')
+  const guard = status === 'deactivated' && member.role === 'owner' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
+  const result = await db
+    .update(memberships)
+    .set({ status, updatedAt: now })
+    .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), ne(memberships.status, status), guard))
+    .run()
+  if (result.meta.changes !== 1 && status === 'deactivated' && member.role === 'owner') throw new Refusal(422, LAST_OWNER)
+}
