@@ -64,7 +64,7 @@ describe('the lead list', () => {
     const { client, slug } = await signUp()
     const org = await db().query.organizations.findFirst({ where: (o, { eq }) => eq(o.slug, slug) })
     const member = await db().query.memberships.findFirst({ where: (m, { eq }) => eq(m.orgId, org!.id) })
-    const viewer = { orgId: org!.id, userId: member!.userId, role: member!.role, poolEnabled: false }
+    const viewer = { orgId: org!.id, userId: member!.userId, role: member!.role, poolEnabled: false, multipleAssignees: false }
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       ids.push(

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { canAssign, canClaim, canEdit, type Viewer } from '../src/leads/policy'
 
-const agent = (poolEnabled: boolean): Viewer => ({ orgId: 'o', userId: 'me', role: 'agent', poolEnabled })
-const admin: Viewer = { orgId: 'o', userId: 'boss', role: 'admin', poolEnabled: false }
-const inPool = { inPool: true, assigneeIds: [] }
+const agent = (poolEnabled: boolean, multipleAssignees = false): Viewer => ({ orgId: 'o', userId: 'me', role: 'agent', poolEnabled, multipleAssignees })
+const admin: Viewer = { orgId: 'o', userId: 'boss', role: 'admin', poolEnabled: false, multipleAssignees: false }
+const inPool = { inPool: true, primaryId: null, collaboratorIds: [] }
 
 describe('canClaim', () => {
   it('lets an Agent claim a pool lead they can see for another reason only while the pool is on', () => {
@@ -14,16 +14,24 @@ describe('canClaim', () => {
   })
 
   it('never offers a lead that has an assignee or is not in the pool', () => {
-    expect(canClaim(agent(true), { inPool: true, assigneeIds: ['x'] })).toBe(false)
-    expect(canClaim(admin, { inPool: false, assigneeIds: [] })).toBe(false)
+    expect(canClaim(agent(true), { inPool: true, primaryId: 'x', collaboratorIds: [] })).toBe(false)
+    expect(canClaim(admin, { inPool: false, primaryId: null, collaboratorIds: [] })).toBe(false)
+  })
+})
+
+describe('collaborators', () => {
+  it('edit while multiple assignees are on, and are read-only once the setting is off', () => {
+    const lead = { inPool: false, primaryId: 'x', collaboratorIds: ['me'] }
+    expect(canEdit(agent(false, true), lead)).toBe(true)
+    expect(canEdit(agent(false, false), lead)).toBe(false)
   })
 })
 
 describe('canEdit and canAssign', () => {
   it('let managers edit and assign; Agents edit only their own leads and never assign', () => {
-    expect(canEdit(admin, { inPool: false, assigneeIds: ['x'] })).toBe(true)
-    expect(canEdit(agent(true), { inPool: false, assigneeIds: ['me'] })).toBe(true)
-    expect(canEdit(agent(true), { inPool: false, assigneeIds: ['x'] })).toBe(false)
+    expect(canEdit(admin, { inPool: false, primaryId: 'x', collaboratorIds: [] })).toBe(true)
+    expect(canEdit(agent(true), { inPool: false, primaryId: 'me', collaboratorIds: [] })).toBe(true)
+    expect(canEdit(agent(true), { inPool: false, primaryId: 'x', collaboratorIds: [] })).toBe(false)
     expect(canAssign(admin)).toBe(true)
     expect(canAssign(agent(true))).toBe(false)
   })

@@ -17,6 +17,8 @@ export type ActivityType =
   | 'moved_to_pool'
   | 'removed_from_pool'
   | 'status_changed'
+  | 'collaborator_added'
+  | 'collaborator_removed'
 
 export type NewActivity = {
   orgId: string
@@ -66,4 +68,13 @@ export async function timeline(db: Database, orgId: string, leadId: string): Pro
     .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId)))
     .orderBy(desc(activities.createdAt), desc(activities.id))
     .all()
+}
+
+/**
+ * Whom the lead was last transferred to away from `userId`, from its timeline (newest first), or
+ * null when it never was.
+ */
+export function handedOverTo(items: TimelineItem[], userId: string): string | null {
+  const handover = items.find((i) => i.type === 'transferred' && (i.data.from as { id?: string } | null)?.id === userId)
+  return (handover?.data.to as { name?: string } | undefined)?.name ?? null
 }

@@ -1,20 +1,25 @@
 /**
- * Assigning a lead's primary owner: the one domain function behind every assignment path, so each
- * writes the same activity. Writes happen in one atomic D1 batch.
+ * Assigning a lead's primary owner: the one domain function behind every single-lead assignment
+ * path (list row, lead page), so each writes the same activity and the same email. Bulk assignment
+ * (bulk.ts) writes the same rows and activities for many leads at once.
  *
- * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred` (with the handoff note).
+ * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred`, with the handoff note saved
+ *   as a note on the lead and sent to Y.
  * - The previous assignee is recorded as a former assignee and keeps view access.
  * - Assigning takes the lead out of the pool. Reassigning to the current assignee changes nothing.
+ * All writes of one assignment happen in one atomic D1 batch.
  */
 import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import type { Database } from '../db/client'
-import { activities, formerAssignees, leadAssignees, leads } from '../db/schema'
+import { runBatch, type Database } from '../db/client'
+import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
+import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { canAssign, type Viewer } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
+import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** A person as recorded in an activity (the name as it was then). */
 export type PersonRef = { id: string; name: string }
@@ -22,20 +27,42 @@ export type PersonRef = { id: string; name: string }
 /** What `assignLead` did: `changed` false when the lead already had that assignee. */
 export type AssignResult = { changed: boolean; from: PersonRef | null; to: PersonRef | null }
 
+export type AssignOptions = {
+  /** Handoff note for a transfer ("why, and what the new owner needs to know"). */
+  note?: string
+  /** The organization requires a handoff note on transfers. */
+  noteRequired?: boolean
+  notify: NotifyContext
+  now?: number
+}
+
+/**
+ * Statements that make `userId` no longer an assignee of `leadId` but a former one (view access
+ * kept): for unassigning, transferring and removing a collaborator.
+ */
+export function endAssignment(db: Database, orgId: string, leadId: string, userId: string, now: number): BatchItem<'sqlite'>[] {
+  return [
+    db.delete(leadAssignees).where(and(eq(leadAssignees.leadId, leadId), eq(leadAssignees.userId, userId))),
+    db
+      .insert(formerAssignees)
+      .values({ orgId, leadId, userId, endedAt: now })
+      .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
+  ]
+}
+
 /**
  * Makes `assigneeId` the lead's primary assignee, or unassigns it when `assigneeId` is null.
- * @param note handoff note for a transfer ("why, and what the new owner needs to know")
- * @throws Refusal 403 when `viewer` may not assign, 404 when the lead is not visible, 422 when the
- *   assignee is deactivated or not a member
+ * @throws Refusal 404 when the lead is not visible, 403 when `viewer` may not assign, 422 when the
+ *   assignee is deactivated or not a member, or a required handoff note is missing
  */
 export async function assignLead(
   db: Database,
   viewer: Viewer,
   leadId: string,
   assigneeId: string | null,
-  note = '',
-  now = Date.now(),
+  options: AssignOptions,
 ): Promise<AssignResult> {
+  const now = options.now ?? Date.now()
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
@@ -44,17 +71,13 @@ export async function assignLead(
   if ((current?.userId ?? null) === assigneeId) return { changed: false, from, to: from }
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const to = target ? { id: target.userId, name: target.name } : null
-
-  const statements: BatchItem<'sqlite'>[] = []
-  if (current) {
-    statements.push(
-      db.delete(leadAssignees).where(and(eq(leadAssignees.leadId, lead.id), eq(leadAssignees.userId, current.userId))),
-      db
-        .insert(formerAssignees)
-        .values({ orgId: viewer.orgId, leadId: lead.id, userId: current.userId, endedAt: now })
-        .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
-    )
+  const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
+  const note = type === 'transferred' ? (options.note ?? '').trim() : ''
+  if (type === 'transferred' && !note && options.noteRequired) {
+    throw new Refusal(422, 'Write a handoff note: why, and what the new owner needs to know (required in Settings).')
   }
+
+  const statements: BatchItem<'sqlite'>[] = current ? endAssignment(db, viewer.orgId, lead.id, current.userId, now) : []
   if (target) {
     statements.push(
       // A collaborator who becomes the primary owner keeps a single row.
@@ -69,12 +92,20 @@ export async function assignLead(
       }),
     )
   }
-  const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
-  const data = type === 'transferred' && note.trim() ? { from, to, note: note.trim() } : { from, to }
+  const noteId = note ? newId() : null
+  if (noteId) {
+    statements.push(db.insert(notes).values({ id: noteId, orgId: viewer.orgId, leadId: lead.id, authorId: viewer.userId, kind: 'handoff', body: note, createdAt: now }))
+  }
+  const data = noteId ? { from, to, note, noteId } : { from, to }
   statements.push(
     db.update(leads).set({ inPool: false, updatedAt: now }).where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
     db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type, data, at: now })),
   )
-  await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
+  const email = target
+    ? assignmentNotice(db, options.notify, viewer.orgId, viewer.userId, { id: target.userId, email: target.email }, [lead], note || undefined, now)
+    : null
+  if (email) statements.push(email.statement)
+  await runBatch(db, statements)
+  await sendQueued(options.notify, email ? [email.id] : [])
   return { changed: true, from, to }
 }

@@ -10,7 +10,7 @@ import { leadAssignees, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { canClaim, type Viewer } from '../leads/policy'
+import { canClaim, factsOf, type Viewer } from '../leads/policy'
 
 /**
  * Claims `leadId` for `viewer`.
@@ -20,8 +20,7 @@ import { canClaim, type Viewer } from '../leads/policy'
 export async function claimLead(db: Database, viewer: Viewer, leadId: string, now = Date.now()): Promise<void> {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
-  const facts = { inPool: lead.inPool, assigneeIds: lead.assignees.map((a) => a.userId) }
-  if (!canClaim(viewer, facts)) {
+  if (!canClaim(viewer, factsOf(lead))) {
     const owner = lead.assignees.find((a) => a.kind === 'primary')
     if (owner) throw new Refusal(409, owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`)
     throw new Refusal(409, 'This lead is not in the pool.')

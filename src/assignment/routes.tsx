@@ -1,29 +1,99 @@
-/** Assignment actions on one lead (CONTRACT.md): assign / unassign / transfer, claim, pool. */
-import { Hono } from 'hono'
+/**
+ * Assignment actions (CONTRACT.md): assign / unassign / transfer from the lead page or a list row,
+ * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions.
+ */
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
-import { leadAction } from '../leads/action'
-import { viewerOf } from '../orgs/context'
 import { formFields } from '../lib/validation'
+import { leadAction } from '../leads/action'
+import { findLeadRow } from '../leads/leads'
+import { LeadRowView } from '../leads/list-views'
+import { filtersSchema, listPage } from '../leads/routes'
+import { viewerOf } from '../orgs/context'
+import { assignableMembers } from '../orgs/members'
 import { assignLead } from './assign'
+import { bulkAssign, type BulkSelection } from './bulk'
 import { claimLead } from './claim'
+import { addCollaborator, removeCollaborator } from './collaborators'
+import type { NotifyContext } from './notify'
 import { setInPool } from './pool'
 
 export const assignmentRoutes = new Hono<App>()
 
+/** Where assignment emails link to and who they say acted. */
+function notifyContext(c: Context<App>): NotifyContext {
+  const org = c.var.orgContext.org
+  return { appUrl: c.env.APP_URL, orgName: org.name, orgSlug: org.slug, actorName: c.var.user!.name, queue: c.env.EMAIL_QUEUE }
+}
+
 const assignSchema = z.object({
   assigneeId: z.string().trim().max(64).default(''),
   note: z.string().max(2000, 'Keep the handoff note under 2,000 characters').default(''),
+  from: z.string().optional(),
+})
+
+/** The list row of `leadId` after an assignment from its menu (htmx), with a message. */
+async function rowFragment(c: Context<App>, leadId: string, notice: string, status: 200 | 403 | 409 | 422 = 200) {
+  const viewer = viewerOf(c)
+  const lead = await findLeadRow(c.var.db, viewer, leadId)
+  if (!lead) return c.body(null, 404)
+  const members = await assignableMembers(c.var.db, viewer.orgId)
+  return c.html(<LeadRowView slug={c.var.orgContext.org.slug} lead={lead} assigning={{ members, total: 0 }} notice={notice} />, status)
+}
+
+assignmentRoutes.post('/bulk-assign', async (c) => {
+  const form = await c.req.formData().catch(() => new FormData())
+  const text = (key: string) => (typeof form.get(key) === 'string' ? (form.get(key) as string) : '')
+  const filters = filtersSchema.parse({ q: text('q') || undefined, status: text('status') || undefined, assignee: text('assignee') || undefined })
+  const selection: BulkSelection = text('all') === '1' ? { filters } : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
+  let notice: string
+  try {
+    const result = await bulkAssign(c.var.db, viewerOf(c), selection, text('assigneeId') || null, notifyContext(c))
+    const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
+    const unchanged = result.selected - result.changed
+    notice = `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`
+  } catch (error) {
+    if (!(error instanceof Refusal) || error.status === 404) throw error
+    c.status(error.status)
+    notice = error.message
+  }
+  return listPage(c, filters, notice)
 })
 
 assignmentRoutes.post('/:leadId/assign', async (c) => {
   const leadId = c.req.param('leadId')
-  return leadAction(c, leadId, async () => {
-    const parsed = assignSchema.safeParse(await formFields(c))
+  const parsed = assignSchema.safeParse(await formFields(c))
+  const fromList = parsed.success && parsed.data.from === 'list' && c.req.header('HX-Request') === 'true'
+  const org = c.var.orgContext.org
+  const act = async () => {
     if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
-    await assignLead(c.var.db, viewerOf(c), leadId, parsed.data.assigneeId || null, parsed.data.note)
-  })
+    return assignLead(c.var.db, viewerOf(c), leadId, parsed.data.assigneeId || null, {
+      note: parsed.data.note,
+      noteRequired: org.handoffNoteRequired,
+      notify: notifyContext(c),
+    })
+  }
+  if (!fromList) return leadAction(c, leadId, act)
+  try {
+    const result = await act()
+    return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
+  } catch (error) {
+    if (!(error instanceof Refusal) || error.status === 404) throw error
+    return rowFragment(c, leadId, error.message, error.status as 403 | 409 | 422)
+  }
+})
+
+assignmentRoutes.post('/:leadId/assignees', async (c) => {
+  const leadId = c.req.param('leadId')
+  const { userId = '' } = await formFields(c)
+  return leadAction(c, leadId, () => addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c)))
+})
+
+assignmentRoutes.post('/:leadId/assignees/:userId/remove', (c) => {
+  const leadId = c.req.param('leadId')
+  return leadAction(c, leadId, () => removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId')))
 })
 
 assignmentRoutes.post('/:leadId/claim', (c) => {

@@ -5,7 +5,7 @@ import type { Database } from '../db/client'
 import { activities, leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { canEdit, type Viewer } from '../leads/policy'
+import { canEdit, factsOf, type Viewer } from '../leads/policy'
 
 /**
  * Sets the status of `leadId`; no-op when unchanged.
@@ -14,7 +14,7 @@ import { canEdit, type Viewer } from '../leads/policy'
 export async function changeStatus(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now = Date.now()) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
-  if (!canEdit(viewer, { inPool: lead.inPool, assigneeIds: lead.assignees.map((a) => a.userId) })) {
+  if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
   if (lead.status === status) return

@@ -26,6 +26,10 @@ export const organizations = sqliteTable(
     slug: text('slug').notNull(),
     /** Setting "Agents can see and claim the unassigned pool". */
     poolEnabled: integer('pool_enabled', { mode: 'boolean' }).notNull().default(false),
+    /** Setting: a lead may have collaborators besides its primary assignee. */
+    multipleAssignees: integer('multiple_assignees', { mode: 'boolean' }).notNull().default(false),
+    /** Setting: reassigning an assigned lead requires a handoff note. */
+    handoffNoteRequired: integer('handoff_note_required', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -217,6 +221,28 @@ export const emailOutbox = sqliteTable(
     sentAt: integer('sent_at'),
   },
   (t) => [index('email_outbox_status_idx').on(t.status, t.updatedAt), index('email_outbox_created_idx').on(t.createdAt)],
+)
+
+/** Notes on a lead (handoff notes of transfers, and later the team's notes with @mentions). */
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    authorId: text('author_id').references(() => users.id),
+    /** `handoff` (written with a transfer) or `note`. */
+    kind: text('kind', { enum: ['note', 'handoff'] })
+      .notNull()
+      .default('note'),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('notes_lead_idx').on(t.leadId, t.createdAt)],
 )
 
 /** Append-only log of everything that happened to a lead: the timeline. */

@@ -3,12 +3,12 @@
  * leads and their `created` activities, marks the chunk done and advances the job's counters, all in
  * one atomic D1 batch with every statement under D1's 100-parameter limit.
  */
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import type { Database } from '../db/client'
+import { runBatch, type Database } from '../db/client'
 import { activities, importJobChunks, importJobs, leads } from '../db/schema'
-import { chunk, rowsPerStatement } from '../lib/chunk'
+import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { emailKey } from './fields'
 import type { ImportRow } from './import-parse'
 import { leadRow } from './leads'
@@ -27,9 +27,6 @@ export type ImportChunk = {
 /** Rows per chunk (one queue message, one D1 batch). */
 export const ROWS_PER_CHUNK = 100
 
-// Drizzle binds every column of a multi-row insert, so a row costs one parameter per column.
-const LEAD_COLUMNS = Object.keys(getTableColumns(leads)).length
-const ACTIVITY_COLUMNS = Object.keys(getTableColumns(activities)).length
 
 /** Normalized emails among `keys` that leads of `orgId` already use. */
 async function existingEmails(db: Database, orgId: string, keys: string[]): Promise<Set<string>> {
@@ -105,8 +102,8 @@ async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<
   const statements: BatchItem<'sqlite'>[] = [
     // First, so a concurrent redelivery of the same chunk fails the whole batch instead of doubling.
     db.insert(importJobChunks).values({ jobId: work.jobId, seq: work.seq, createdAt: now }),
-    ...chunk(leadRows, rowsPerStatement(LEAD_COLUMNS)).map((part) => db.insert(leads).values(part)),
-    ...chunk(activityRows, rowsPerStatement(ACTIVITY_COLUMNS)).map((part) => db.insert(activities).values(part)),
+    ...chunk(leadRows, rowsPerInsert(leads)).map((part) => db.insert(leads).values(part)),
+    ...chunk(activityRows, rowsPerInsert(activities)).map((part) => db.insert(activities).values(part)),
     db
       .update(importJobs)
       .set({
@@ -119,7 +116,7 @@ async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<
       .where(and(eq(importJobs.id, work.jobId), eq(importJobs.orgId, work.orgId))),
   ]
   try {
-    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])
+    await runBatch(db, statements)
   } catch (error) {
     if (uniqueViolation(error, 'import_job_chunks')) return { created: 0, duplicates: 0 }
     throw error

@@ -160,20 +160,9 @@ function assigneeCondition(db: Database, viewer: Viewer, assignee: string | unde
   return assignedTo(db, assignee)
 }
 
-/**
- * One page of up to `pageSize` leads `viewer` may see, newest first, filtered in SQL. Pages are
- * keyed on the lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
- */
-export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilters, pageSize = PAGE_SIZE): Promise<LeadPage> {
-  const conditions = [visibleLeads(db, viewer)]
-  if (filters.status) conditions.push(eq(leads.status, filters.status))
-  if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
-  const byAssignee = assigneeCondition(db, viewer, filters.assignee)
-  if (byAssignee) conditions.push(byAssignee)
-  const q = filters.q?.trim().toLowerCase()
-  // instr(), not LIKE: no wildcard characters to escape, and no pattern-length limit (D1: 50 bytes).
-  if (q) conditions.push(sql`instr(${leads.searchText}, ${q}) > 0`)
-  const rows = await db
+/** The columns of a list row, with the primary assignee's id and name. */
+function rowQuery(db: Database) {
+  return db
     .select({
       id: leads.id,
       name: leads.name,
@@ -190,10 +179,54 @@ export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilte
     .from(leads)
     .leftJoin(leadAssignees, and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.kind, 'primary')))
     .leftJoin(users, eq(users.id, leadAssignees.userId))
-    .where(and(...conditions))
-    .orderBy(desc(leads.id))
-    .limit(pageSize + 1)
+    .$dynamic()
+}
+
+/** The list row of lead `leadId` if `viewer` may see it, else null. */
+export async function findLeadRow(db: Database, viewer: Viewer, leadId: string): Promise<LeadRow | null> {
+  return (await rowQuery(db).where(and(eq(leads.id, leadId), visibleLeads(db, viewer))).get()) ?? null
+}
+
+/** The SQL conditions of `filters` for `viewer`, visibility included (list, count, export, bulk). */
+function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters): SQL {
+  const conditions = [visibleLeads(db, viewer)]
+  if (filters.status) conditions.push(eq(leads.status, filters.status))
+  if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
+  const byAssignee = assigneeCondition(db, viewer, filters.assignee)
+  if (byAssignee) conditions.push(byAssignee)
+  const q = filters.q?.trim().toLowerCase()
+  // instr(), not LIKE: no wildcard characters to escape, and no pattern-length limit (D1: 50 bytes).
+  if (q) conditions.push(sql`instr(${leads.searchText}, ${q}) > 0`)
+  return and(...conditions)!
+}
+
+/** How many leads `viewer` may see match `filters` (the cursor is ignored). */
+export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(leads)
+    .where(leadConditions(db, viewer, { ...filters, cursor: undefined }))
+    .get()
+  return Number(row?.n ?? 0)
+}
+
+/** Leads each member is assigned to (primary or collaborator), by user id: the filter's counts. */
+export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ userId: leadAssignees.userId, n: sql<number>`count(*)` })
+    .from(leadAssignees)
+    .where(eq(leadAssignees.orgId, orgId))
+    .groupBy(leadAssignees.userId)
     .all()
+  return new Map(rows.map((r) => [r.userId, Number(r.n)]))
+}
+
+/**
+ * One page of up to `pageSize` leads `viewer` may see, newest first, filtered in SQL. Pages are
+ * keyed on the lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
+ */
+export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilters, pageSize = PAGE_SIZE): Promise<LeadPage> {
+  const rows = await rowQuery(db).where(leadConditions(db, viewer, filters)).orderBy(desc(leads.id)).limit(pageSize + 1).all()
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }

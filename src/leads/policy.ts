@@ -1,28 +1,31 @@
 /**
  * The one lead policy (DESIGN.md "One visibility policy"): who may see, edit, assign and claim a
- * lead. Lists use the SQL predicate `visibleLeads`; single-lead reads use the same predicate, and
- * the action checks below work on the lead as read through it, so pages, fragments, exports,
- * searches and counts can never disagree.
+ * lead. The relations below are defined once, as SQL; `visibleLeads` ORs them for lists and
+ * single-lead reads, and `whoCanSee` evaluates the same expressions per member for the lead page's
+ * "Who can see this lead and why" panel, so pages, fragments, exports, searches, counts and that
+ * panel can never disagree.
  *
  * - Owner / Admin: every lead of the organization; may assign, edit, claim.
- * - Agent: leads they are assigned to, leads they created, leads they were assigned before (kept
- *   after a transfer), and, when the organization enables the pool, unassigned leads in the pool.
- *   An Agent edits only leads they are currently assigned to, claims only from the pool, and never
- *   assigns.
+ * - Agent: leads they are assigned to (primary or collaborator), leads they created, leads they
+ *   were assigned before (kept after a transfer), and, when the organization enables the pool,
+ *   unassigned leads in the pool. An Agent edits only leads they are assigned to (as a
+ *   collaborator only while multiple assignees are on), claims only from the pool, never assigns.
  * Every predicate pins the organization (tenancy); a deactivated member never gets this far (the
  * organization middleware refuses them).
  */
-import { and, eq, exists, not, or, type SQL } from 'drizzle-orm'
+import { and, eq, exists, not, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { formerAssignees, leadAssignees, leads, type Role } from '../db/schema'
+import { formerAssignees, leadAssignees, leads, memberships, users, type Role } from '../db/schema'
 
-/** Who is looking: the signed-in active member of one organization. */
+/** Who is looking: the signed-in active member of one organization, with its settings. */
 export type Viewer = {
   orgId: string
   userId: string
   role: Role
   /** The organization's setting "Agents can see and claim the unassigned pool". */
   poolEnabled: boolean
+  /** The organization's setting "multiple assignees" (collaborators may work the lead). */
+  multipleAssignees: boolean
 }
 
 /** True for the roles that see every lead and manage assignment. */
@@ -40,36 +43,100 @@ export function inPool(db: Database): SQL {
   return and(eq(leads.inPool, true), not(hasAssignee(db)))!
 }
 
+/** A person in SQL: a user id, or a column holding one (e.g. `memberships.user_id`). */
+type UserRef = string | SQLWrapper
+
+/**
+ * The relations that let an Agent see a lead, as SQL on `leads` for the person `user`:
+ * assignee (primary), collaborator, former assignee, creator, and pool (which the caller applies
+ * only when the organization enables it).
+ */
+export function relations(db: Database, user: UserRef) {
+  const assigned = (kind: 'primary' | 'collaborator') =>
+    exists(
+      db
+        .select({ one: leadAssignees.leadId })
+        .from(leadAssignees)
+        .where(and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.userId, user), eq(leadAssignees.kind, kind))),
+    )
+  return {
+    assignee: assigned('primary'),
+    collaborator: assigned('collaborator'),
+    former: exists(
+      db
+        .select({ one: formerAssignees.leadId })
+        .from(formerAssignees)
+        .where(and(eq(formerAssignees.leadId, leads.id), eq(formerAssignees.userId, user))),
+    ),
+    creator: eq(leads.createdBy, user),
+    pool: inPool(db),
+  }
+}
+
+export type Relation = keyof ReturnType<typeof relations>
+
 /** SQL condition on `leads` selecting exactly the leads `viewer` may see. */
 export function visibleLeads(db: Database, viewer: Viewer): SQL {
   const inOrg = eq(leads.orgId, viewer.orgId)
   if (isManager(viewer)) return inOrg
-  const assigned = exists(
-    db
-      .select({ one: leadAssignees.leadId })
-      .from(leadAssignees)
-      .where(and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.userId, viewer.userId))),
-  )
-  const formerlyAssigned = exists(
-    db
-      .select({ one: formerAssignees.leadId })
-      .from(formerAssignees)
-      .where(and(eq(formerAssignees.leadId, leads.id), eq(formerAssignees.userId, viewer.userId))),
-  )
-  const relations = [eq(leads.createdBy, viewer.userId), assigned, formerlyAssigned]
-  if (viewer.poolEnabled) relations.push(inPool(db))
-  return and(inOrg, or(...relations))!
+  const r = relations(db, viewer.userId)
+  const paths = [r.assignee, r.collaborator, r.former, r.creator]
+  if (viewer.poolEnabled) paths.push(r.pool)
+  return and(inOrg, or(...paths))!
+}
+
+/** Why a member can see a lead. */
+export type Reason = 'Owner role' | 'Admin role' | Exclude<Relation, 'pool'> | 'pool'
+
+/**
+ * Every active member who can see lead `leadId` of `viewer`'s organization, with every reason, by
+ * the rules of `visibleLeads` (same relation expressions, evaluated per member in one query).
+ */
+export async function whoCanSee(db: Database, viewer: Viewer, leadId: string) {
+  const r = relations(db, memberships.userId)
+  const flag = (condition: SQL) => sql<number>`CASE WHEN ${condition} THEN 1 ELSE 0 END`
+  const rows = await db
+    .select({
+      userId: memberships.userId,
+      name: users.name,
+      role: memberships.role,
+      assignee: flag(r.assignee),
+      collaborator: flag(r.collaborator),
+      former: flag(r.former),
+      creator: flag(r.creator),
+      pool: flag(r.pool),
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(leads, and(eq(leads.id, leadId), eq(leads.orgId, memberships.orgId)))
+    .where(and(eq(memberships.orgId, viewer.orgId), eq(memberships.status, 'active')))
+    .orderBy(users.name)
+    .all()
+  return rows
+    .map((row) => {
+      const reasons: Reason[] = []
+      if (row.role === 'owner') reasons.push('Owner role')
+      if (row.role === 'admin') reasons.push('Admin role')
+      for (const relation of ['assignee', 'collaborator', 'former', 'creator'] as const) if (row[relation]) reasons.push(relation)
+      if (row.pool && viewer.poolEnabled && row.role === 'agent') reasons.push('pool')
+      return { userId: row.userId, name: row.name, role: row.role, reasons }
+    })
+    .filter((m) => m.reasons.length > 0)
 }
 
 /** What the action checks need to know of a lead the viewer can already see. */
-export type LeadFacts = { inPool: boolean; assigneeIds: string[] }
+export type LeadFacts = { inPool: boolean; primaryId: string | null; collaboratorIds: string[] }
 
-/** May `viewer` change the lead's fields and status? Managers, and the lead's current assignees. */
+/**
+ * May `viewer` change the lead's fields and status? Managers, the primary assignee, and
+ * collaborators while the organization allows multiple assignees (read-only otherwise).
+ */
 export function canEdit(viewer: Viewer, lead: LeadFacts): boolean {
-  return isManager(viewer) || lead.assigneeIds.includes(viewer.userId)
+  if (isManager(viewer) || lead.primaryId === viewer.userId) return true
+  return viewer.multipleAssignees && lead.collaboratorIds.includes(viewer.userId)
 }
 
-/** May `viewer` assign, reassign or unassign leads? Owners and Admins only. */
+/** May `viewer` assign, reassign or unassign leads (and manage collaborators)? Owners and Admins. */
 export function canAssign(viewer: Viewer): boolean {
   return isManager(viewer)
 }
@@ -79,6 +146,15 @@ export function canAssign(viewer: Viewer): boolean {
  * (Whether the claim wins is decided atomically when it is written.)
  */
 export function canClaim(viewer: Viewer, lead: LeadFacts): boolean {
-  const claimable = lead.inPool && lead.assigneeIds.length === 0
+  const claimable = lead.inPool && lead.primaryId === null && lead.collaboratorIds.length === 0
   return claimable && (isManager(viewer) || viewer.poolEnabled)
+}
+
+/** The facts of a lead read through `findVisibleLead`. */
+export function factsOf(lead: { inPool: boolean; assignees: { userId: string; kind: 'primary' | 'collaborator' }[] }): LeadFacts {
+  return {
+    inPool: lead.inPool,
+    primaryId: lead.assignees.find((a) => a.kind === 'primary')?.userId ?? null,
+    collaboratorIds: lead.assignees.filter((a) => a.kind === 'collaborator').map((a) => a.userId),
+  }
 }

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
-import { timeline } from '../activity/activities'
+import { handedOverTo, timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
@@ -15,14 +15,15 @@ import { shellOf, viewerOf } from '../orgs/context'
 import { assignableMembers } from '../orgs/members'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
-import { createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
-import { canAssign, canClaim, canEdit, isManager } from './policy'
-import { LeadDetailPage, LeadListPage, LeadResults, NewLeadPage } from './views'
+import { assigneeCounts, countLeads, createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
+import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from './policy'
+import { LeadDetailPage, NewLeadPage } from './lead-page'
+import { LeadListPage, LeadResults } from './list-views'
 
 export const leadRoutes = new Hono<App>()
 
 // Unknown or malformed filter values are dropped rather than refused: a stale bookmark still opens.
-const filtersSchema = z.object({
+export const filtersSchema = z.object({
   q: z
     .string()
     .transform((q) => q.trim().slice(0, 200))
@@ -33,16 +34,28 @@ const filtersSchema = z.object({
   cursor: z.string().max(64).optional().catch(undefined),
 })
 
-leadRoutes.get('/', async (c) => {
-  const filters: LeadFilters = filtersSchema.parse(c.req.query())
+/**
+ * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
+ * what a bulk action just did.
+ */
+export async function listPage(c: Context<App>, filters: LeadFilters, notice?: string) {
   const viewer = viewerOf(c)
-  const page = await listLeads(c.var.db, viewer, filters)
+  const db = c.var.db
+  const [page, assigning] = await Promise.all([
+    listLeads(db, viewer, filters),
+    canAssign(viewer)
+      ? Promise.all([assignableMembers(db, viewer.orgId), countLeads(db, viewer, filters)]).then(([members, total]) => ({ members, total }))
+      : Promise.resolve(undefined),
+  ])
+  const slug = c.var.orgContext.org.slug
   if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results') {
-    return c.html(<LeadResults slug={c.var.orgContext.org.slug} page={page} filters={filters} />)
+    return c.html(<LeadResults slug={slug} page={page} filters={filters} assigning={assigning} notice={notice} />)
   }
-  const members = isManager(viewer) ? await assignableMembers(c.var.db, viewer.orgId) : []
-  return c.html(<LeadListPage {...shellOf(c)} page={page} filters={filters} members={members} />)
-})
+  const counts = assigning ? await assigneeCounts(db, viewer.orgId) : new Map<string, number>()
+  return c.html(<LeadListPage {...shellOf(c)} page={page} filters={filters} assigning={assigning} counts={counts} notice={notice} />)
+}
+
+leadRoutes.get('/', (c) => listPage(c, filtersSchema.parse(c.req.query())))
 
 leadRoutes.get('/export.csv', async (c) => {
   const filters = filtersSchema.parse(c.req.query())
@@ -81,15 +94,29 @@ leadRoutes.post(
  */
 export async function leadPage(c: Context<App>, leadId: string, alert?: string, status: ContentfulStatusCode = 200) {
   const viewer = viewerOf(c)
-  const lead = await findVisibleLead(c.var.db, viewer, leadId)
+  const db = c.var.db
+  const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
-  const facts = { inPool: lead.inPool, assigneeIds: lead.assignees.map((a) => a.userId) }
-  const actions = { edit: canEdit(viewer, facts), assign: canAssign(viewer), claim: canClaim(viewer, facts), pool: isManager(viewer) }
-  const [items, members] = await Promise.all([
-    timeline(c.var.db, viewer.orgId, lead.id),
-    actions.assign ? assignableMembers(c.var.db, viewer.orgId) : Promise.resolve([]),
+  const facts = factsOf(lead)
+  const assigning = canAssign(viewer)
+  const [items, members, people] = await Promise.all([
+    timeline(db, viewer.orgId, lead.id),
+    assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
+    whoCanSee(db, viewer, lead.id),
   ])
-  return c.html(<LeadDetailPage {...shellOf(c)} lead={lead} items={items} actions={actions} members={members} alert={alert} />, status)
+  const org = c.var.orgContext.org
+  const assignment = {
+    members,
+    canAssign: assigning,
+    canClaim: canClaim(viewer, facts),
+    multipleAssignees: org.multipleAssignees,
+    noteRequired: org.handoffNoteRequired,
+    transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
+  }
+  return c.html(
+    <LeadDetailPage {...shellOf(c)} lead={lead} items={items} canEdit={canEdit(viewer, facts)} assignment={assignment} people={people} alert={alert} />,
+    status,
+  )
 }
 
 leadRoutes.get('/:leadId', (c) => leadPage(c, c.req.param('leadId')))

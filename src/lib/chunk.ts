@@ -1,4 +1,5 @@
 /** Splitting work under D1's limit of 100 bound parameters per statement. */
+import { getTableColumns, type Table } from 'drizzle-orm'
 
 /** D1's maximum number of bound parameters in one statement. */
 export const D1_MAX_PARAMS = 100
@@ -14,4 +15,12 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 /** How many rows of `columns` bound values fit one statement, leaving `reserved` params free. */
 export function rowsPerStatement(columns: number, reserved = 0): number {
   return Math.max(1, Math.floor((D1_MAX_PARAMS - reserved) / columns))
+}
+
+/**
+ * Rows of `table` that fit one multi-row INSERT: Drizzle binds every column of every row, so a
+ * row costs one parameter per column of the table.
+ */
+export function rowsPerInsert(table: Table): number {
+  return rowsPerStatement(Object.keys(getTableColumns(table)).length)
 }

@@ -8,7 +8,13 @@ import type { Shell } from '../views/layout'
 /** The signed-in member as the lead policy sees them. */
 export function viewerOf(c: Context<App>): Viewer {
   const { org, membership } = c.var.orgContext
-  return { orgId: org.id, userId: membership.userId, role: membership.role, poolEnabled: org.poolEnabled }
+  return {
+    orgId: org.id,
+    userId: membership.userId,
+    role: membership.role,
+    poolEnabled: org.poolEnabled,
+    multipleAssignees: org.multipleAssignees,
+  }
 }
 
 /** Page chrome for every organization page: who is signed in, where, and the switcher. */
@@ -16,7 +22,13 @@ export function shellOf(c: Context<App>): Shell {
   const { org, membership, orgs } = c.var.orgContext
   return {
     user: c.var.user!,
-    org: { name: org.name, slug: org.slug, poolEnabled: org.poolEnabled },
+    org: {
+      name: org.name,
+      slug: org.slug,
+      poolEnabled: org.poolEnabled,
+      multipleAssignees: org.multipleAssignees,
+      handoffNoteRequired: org.handoffNoteRequired,
+    },
     role: membership.role,
     orgs,
   }

@@ -27,6 +27,19 @@ function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
               any Agent can claim one, and the first claim wins. When off, only Owners and Admins see pool leads.
             </span>
           </label>
+          <label class="checkbox">
+            <input type="checkbox" name="multipleAssignees" value="1" checked={shell.org.multipleAssignees} />
+            <span>
+              <strong>Multiple assignees.</strong> A lead keeps one primary owner and may have collaborators, who see it,
+              count it as theirs and work it. Turning this off keeps existing collaborators, read-only.
+            </span>
+          </label>
+          <label class="checkbox">
+            <input type="checkbox" name="handoffNoteRequired" value="1" checked={shell.org.handoffNoteRequired} />
+            <span>
+              <strong>Require a handoff note</strong> when a lead is reassigned from one person to another.
+            </span>
+          </label>
           <button type="submit">Save settings</button>
         </form>
       </section>
@@ -45,7 +58,12 @@ settingsRoutes.post('/', async (c) => {
   const org = c.var.orgContext.org
   await c.var.db
     .update(organizations)
-    .set({ poolEnabled: fields.poolEnabled === '1', updatedAt: Date.now() })
+    .set({
+      poolEnabled: fields.poolEnabled === '1',
+      multipleAssignees: fields.multipleAssignees === '1',
+      handoffNoteRequired: fields.handoffNoteRequired === '1',
+      updatedAt: Date.now(),
+    })
     .where(eq(organizations.id, org.id))
   return c.redirect(`/o/${org.slug}/settings?saved=1`, 303)
 })

@@ -7,10 +7,12 @@ import type { Child } from 'hono/jsx'
 import type { Role } from '../db/schema'
 import type { OrgLink } from '../orgs/organizations'
 
+const ROLE_NAMES: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
+
 /** Who is signed in, in which organization, with which role; and their other organizations. */
 export type Shell = {
   user: { name: string }
-  org: { name: string; slug: string; poolEnabled: boolean }
+  org: { name: string; slug: string; poolEnabled: boolean; multipleAssignees: boolean; handoffNoteRequired: boolean }
   role: Role
   orgs: OrgLink[]
 }
@@ -74,7 +76,7 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
             {user ? (
               <form method="post" action="/logout">
                 <span>{user.name}</span>
-                {role && <span class="role">{role}</span>} <button type="submit">Log out</button>
+                {role && <span class="role">{ROLE_NAMES[role]}</span>} <button type="submit">Log out</button>
               </form>
             ) : (
               <>

@@ -1,73 +1,10 @@
 // Browser test: sign up, create a lead, find it in the list with htmx search-as-you-type.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
-import { chromium } from 'playwright-core'
+import { describe, test } from 'node:test'
+import { leadRows, newPage, runId, screenshot, useBrowser } from './browser.mjs'
 
-const baseURL = process.env.E2E_BASE_URL
-const executablePath = process.env.CHROMIUM_PATH
-if (!baseURL || !executablePath) {
-  throw new Error('E2E_BASE_URL and CHROMIUM_PATH must be set: run these tests with `npm run test:e2e`.')
-}
-const resultsDir = process.env.E2E_RESULTS_DIR || 'test-results'
-const runId = `${Date.now()}${Math.floor(Math.random() * 1000)}`
-
-let browser
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  })
-})
-
-after(async () => {
-  await browser?.close()
-})
-
-/** A fresh browser context (own cookies) and page with the app as base URL. */
-async function newPage(t) {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
-  t.after(() => context.close())
-  // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle.
-  await context.addInitScript(() => {
-    document.addEventListener('htmx:afterSettle', (event) => {
-      window.__lastSettledURL = event.detail.xhr?.responseURL || event.detail.pathInfo?.finalRequestPath
-    })
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  page.setDefaultNavigationTimeout(20_000)
-  // Browser-side errors make a test fail with a clear message instead of a mysterious timeout.
-  const problems = []
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  page.on('console', (msg) => {
-    // Failed loads are reported by the 'response' handler below, with their URL.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console error: ${msg.text()}`)
-  })
-  page.on('response', (res) => {
-    const { pathname } = new URL(res.url())
-    // Browsers may still ask for /favicon.ico (the pages link /favicon.svg); 422 answers an invalid form.
-    if (res.status() >= 400 && pathname !== '/favicon.ico' && res.status() !== 422) {
-      problems.push(`${res.request().method()} ${pathname} answered ${res.status()}`)
-    }
-  })
-  page.on('requestfailed', (req) => problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`))
-  return { page, problems }
-}
-
-const leadRows = (page) => page.locator('#lead-list tr[data-lead-id]')
+useBrowser()
 
 /** Types into the search box like a person and waits for htmx's request and the swap that follows. */
 async function search(page, text) {
@@ -130,8 +67,7 @@ describe('sign-up and leads', () => {
     await page.locator('#timeline li[data-activity-type="created"]').waitFor()
     assert.equal(await page.locator('#timeline li[data-activity-type="created"]').count(), 1)
     assert.match(await page.locator('#timeline').innerText(), new RegExp(`${person.name} created this lead`))
-    mkdirSync(resultsDir, { recursive: true })
-    await page.screenshot({ path: join(resultsDir, 'lead-detail.png'), fullPage: true })
+    await screenshot(page, 'lead-detail')
 
     // Back to the list.
     await page.getByRole('link', { name: 'All leads' }).click()
@@ -154,7 +90,7 @@ describe('sign-up and leads', () => {
     await search(page, 'Grace')
     assert.equal(await leadRows(page).count(), 1)
 
-    await page.screenshot({ path: join(resultsDir, 'signup-lead.png'), fullPage: true })
+    await screenshot(page, 'signup-lead')
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
   })
 
@@ -174,8 +110,7 @@ describe('sign-up and leads', () => {
     assert.equal(new URL(page.url()).pathname, '/signup')
     assert.equal(await page.locator('input[name=password]').getAttribute('aria-invalid'), 'true')
     assert.equal(await page.locator('input[name=email]').inputValue(), `shorty+${runId}@example.com`, 'entered values are kept')
-    mkdirSync(resultsDir, { recursive: true })
-    await page.screenshot({ path: join(resultsDir, 'signup-error.png'), fullPage: true })
+    await screenshot(page, 'signup-error')
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
   })
 })

@@ -1,0 +1,143 @@
+/**
+ * Bulk assignment: many leads to one member (or unassigned) in one atomic D1 batch, every
+ * statement chunked under D1's 100-parameter limit, so either every selected lead is assigned or
+ * none is. Each changed lead gets the same rows and activity as a single assignment (assign.ts);
+ * leads already with that assignee are left alone. The assignee gets one email for the lot.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { activityRow } from '../activity/activities'
+import { runBatch, type Database } from '../db/client'
+import { activities, formerAssignees, leadAssignees, leads, users } from '../db/schema'
+import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
+import { Refusal } from '../lib/errors'
+import { listLeads, type LeadFilters } from '../leads/leads'
+import { canAssign, visibleLeads, type Viewer } from '../leads/policy'
+import { assignableMember, type Member } from '../orgs/members'
+import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
+
+/** At most this many leads in one bulk action. */
+export const MAX_BULK = 5_000
+
+/** The leads a bulk action works on: ids ticked on the list, or every lead matching the filters. */
+export type BulkSelection = { leadIds: string[] } | { filters: LeadFilters }
+
+type LeadRef = { id: string; name: string }
+
+/**
+ * The selected leads `viewer` may see (unknown or foreign ids are dropped), in list order.
+ * @throws Refusal 422 when nothing is selected or more than MAX_BULK leads are
+ */
+export async function selectLeads(db: Database, viewer: Viewer, selection: BulkSelection): Promise<LeadRef[]> {
+  const found: LeadRef[] = []
+  if ('leadIds' in selection) {
+    const ids = [...new Set(selection.leadIds)]
+    if (ids.length > MAX_BULK) throw new Refusal(422, `Select at most ${MAX_BULK.toLocaleString('en')} leads at once.`)
+    for (const part of chunk(ids, rowsPerStatement(1, 5))) {
+      found.push(
+        ...(await db.select({ id: leads.id, name: leads.name }).from(leads).where(and(inArray(leads.id, part), visibleLeads(db, viewer))).all()),
+      )
+    }
+  } else {
+    let cursor: string | undefined
+    do {
+      const page = await listLeads(db, viewer, { ...selection.filters, cursor }, 1_000)
+      found.push(...page.leads.map((l) => ({ id: l.id, name: l.name })))
+      if (found.length > MAX_BULK) throw new Refusal(422, `These filters match more than ${MAX_BULK.toLocaleString('en')} leads: narrow them first.`)
+      cursor = page.nextCursor ?? undefined
+    } while (cursor)
+  }
+  if (found.length === 0) throw new Refusal(422, 'Select at least one lead.')
+  return found
+}
+
+/** Current primary assignee of each lead, by lead id. */
+async function primaries(db: Database, orgId: string, ids: string[]): Promise<Map<string, { id: string; name: string }>> {
+  const out = new Map<string, { id: string; name: string }>()
+  for (const part of chunk(ids, rowsPerStatement(1, 5))) {
+    const rows = await db
+      .select({ leadId: leadAssignees.leadId, id: leadAssignees.userId, name: users.name })
+      .from(leadAssignees)
+      .innerJoin(users, eq(users.id, leadAssignees.userId))
+      .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.kind, 'primary'), inArray(leadAssignees.leadId, part)))
+      .all()
+    for (const r of rows) out.set(r.leadId, { id: r.id, name: r.name })
+  }
+  return out
+}
+
+/**
+ * The statements of a bulk assignment of `selected` to `target` (null = unassign), without running
+ * them: `changed` lists the leads whose assignee changes.
+ */
+export async function planBulkAssign(
+  db: Database,
+  viewer: Viewer,
+  selected: LeadRef[],
+  target: Member | null,
+  now: number,
+): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[] }> {
+  const current = await primaries(db, viewer.orgId, selected.map((l) => l.id))
+  const to = target ? { id: target.userId, name: target.name } : null
+  const changed = selected.filter((l) => (current.get(l.id)?.id ?? null) !== (to?.id ?? null))
+  const handedOver = changed.filter((l) => current.has(l.id))
+  const ids = (list: LeadRef[]) => list.map((l) => l.id)
+  const idChunks = (list: LeadRef[]) => chunk(ids(list), rowsPerStatement(1, 5))
+  const statements: BatchItem<'sqlite'>[] = []
+
+  for (const part of idChunks(handedOver)) {
+    statements.push(db.delete(leadAssignees).where(and(eq(leadAssignees.kind, 'primary'), inArray(leadAssignees.leadId, part))))
+  }
+  const formers = handedOver.map((l) => ({ orgId: viewer.orgId, leadId: l.id, userId: current.get(l.id)!.id, endedAt: now }))
+  for (const part of chunk(formers, rowsPerInsert(formerAssignees))) {
+    statements.push(
+      db
+        .insert(formerAssignees)
+        .values(part)
+        .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: sql`excluded.ended_at` } }),
+    )
+  }
+  if (target) {
+    for (const part of idChunks(changed)) {
+      // A collaborator who becomes the primary owner keeps a single row.
+      statements.push(db.delete(leadAssignees).where(and(eq(leadAssignees.userId, target.userId), inArray(leadAssignees.leadId, part))))
+    }
+    const rows = changed.map((l) => ({ orgId: viewer.orgId, leadId: l.id, userId: target.userId, kind: 'primary' as const, assignedBy: viewer.userId, assignedAt: now }))
+    for (const part of chunk(rows, rowsPerInsert(leadAssignees))) statements.push(db.insert(leadAssignees).values(part))
+  }
+  for (const part of idChunks(changed)) {
+    statements.push(db.update(leads).set({ inPool: false, updatedAt: now }).where(and(eq(leads.orgId, viewer.orgId), inArray(leads.id, part))))
+  }
+  const activityRows = changed.map((l) => {
+    const from = current.get(l.id) ?? null
+    const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
+    return activityRow({ orgId: viewer.orgId, leadId: l.id, actorId: viewer.userId, type, data: { from, to, bulk: true }, at: now })
+  })
+  for (const part of chunk(activityRows, rowsPerInsert(activities))) statements.push(db.insert(activities).values(part))
+  return { statements, changed }
+}
+
+/**
+ * Assigns every selected lead to `assigneeId` (null = unassign) atomically.
+ * @returns how many leads changed, how many were selected, and the assignee's name (null: unassigned)
+ * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many, assignee deactivated or
+ *   not a member)
+ */
+export async function bulkAssign(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  assigneeId: string | null,
+  notify: NotifyContext,
+  now = Date.now(),
+): Promise<{ changed: number; selected: number; to: string | null }> {
+  if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
+  const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
+  const selected = await selectLeads(db, viewer, selection)
+  const { statements, changed } = await planBulkAssign(db, viewer, selected, target, now)
+  const email = target ? assignmentNotice(db, notify, viewer.orgId, viewer.userId, { id: target.userId, email: target.email }, changed, undefined, now) : null
+  if (email) statements.push(email.statement)
+  await runBatch(db, statements)
+  await sendQueued(notify, email ? [email.id] : [])
+  return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
+}

@@ -1,0 +1,60 @@
+/**
+ * Collaborators: with the organization setting "multiple assignees" on, a lead has one primary
+ * owner and any number of collaborators, who see it, count it in "Assigned to me", and work it.
+ * Owners and Admins add and remove them; a removed collaborator keeps view access as a former
+ * assignee. Turning the setting off keeps existing collaborators, read-only (see policy.canEdit).
+ */
+import type { BatchItem } from 'drizzle-orm/batch'
+import { activityRow } from '../activity/activities'
+import { runBatch, type Database } from '../db/client'
+import { activities, leadAssignees } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { findVisibleLead } from '../leads/leads'
+import { canAssign, type Viewer } from '../leads/policy'
+import { assignableMember, findMember } from '../orgs/members'
+import { endAssignment } from './assign'
+import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
+
+async function managedLead(db: Database, viewer: Viewer, leadId: string) {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can change who works a lead.')
+  return lead
+}
+
+/**
+ * Adds member `userId` as a collaborator of `leadId`; no-op when they already work it.
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (setting off), 422 (member
+ *   deactivated or not a member)
+ */
+export async function addCollaborator(db: Database, viewer: Viewer, leadId: string, userId: string, notify: NotifyContext, now = Date.now()) {
+  const lead = await managedLead(db, viewer, leadId)
+  if (!viewer.multipleAssignees) throw new Refusal(409, 'Multiple assignees are off: turn them on in Settings to add collaborators.')
+  const member = await assignableMember(db, viewer.orgId, userId)
+  if (lead.assignees.some((a) => a.userId === userId)) return
+  const person = { id: member.userId, name: member.name }
+  const email = assignmentNotice(db, notify, viewer.orgId, viewer.userId, { id: member.userId, email: member.email }, [lead], undefined, now)
+  const statements: BatchItem<'sqlite'>[] = [
+    db.insert(leadAssignees).values({ orgId: viewer.orgId, leadId: lead.id, userId, kind: 'collaborator', assignedBy: viewer.userId, assignedAt: now }),
+    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type: 'collaborator_added', data: { collaborator: person }, at: now })),
+  ]
+  if (email) statements.push(email.statement)
+  await runBatch(db, statements)
+  await sendQueued(notify, email ? [email.id] : [])
+}
+
+/**
+ * Removes collaborator `userId` from `leadId` (allowed with the setting off too); no-op when they
+ * are not a collaborator.
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin)
+ */
+export async function removeCollaborator(db: Database, viewer: Viewer, leadId: string, userId: string, now = Date.now()) {
+  const lead = await managedLead(db, viewer, leadId)
+  if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
+  const member = await findMember(db, viewer.orgId, userId)
+  const person = { id: userId, name: member?.name ?? 'Former member' }
+  await runBatch(db, [
+    ...endAssignment(db, viewer.orgId, lead.id, userId, now),
+    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type: 'collaborator_removed', data: { collaborator: person }, at: now })),
+  ])
+}

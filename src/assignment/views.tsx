@@ -1,0 +1,124 @@
+/** The lead page's "Assigned to" panel and "Who can see this lead and why". */
+import type { LeadDetail } from '../leads/leads'
+import type { Reason } from '../leads/policy'
+import type { Member } from '../orgs/members'
+
+/** What the viewer may do here, and the organization settings that shape the panel. */
+export type AssignmentPanelProps = {
+  lead: LeadDetail
+  base: string
+  members: Member[]
+  canAssign: boolean
+  canClaim: boolean
+  multipleAssignees: boolean
+  noteRequired: boolean
+  /** Set when the viewer handed this lead over: whom it went to. */
+  transferredTo: string | null
+}
+
+export function AssignmentPanel(p: AssignmentPanelProps) {
+  const { lead, base, members } = p
+  const owner = lead.assignees.find((a) => a.kind === 'primary')
+  const collaborators = lead.assignees.filter((a) => a.kind === 'collaborator')
+  const addable = members.filter((m) => !lead.assignees.some((a) => a.userId === m.userId))
+  return (
+    <section id="assignment" class="assignment">
+      <h2>Assigned to</h2>
+      {p.transferredTo && (
+        <p class="notice" data-transferred-to>
+          You handed this lead over: transferred to {p.transferredTo}. You can still see it.
+        </p>
+      )}
+      <ul class="assignees">
+        {owner ? <li data-assignee-id={owner.userId}>{owner.name}</li> : <li>{lead.inPool ? 'Unassigned — in the pool' : 'Unassigned'}</li>}
+        {collaborators.map((c) => (
+          <li data-assignee-id={c.userId} data-collaborator>
+            {c.name} (collaborator{p.multipleAssignees ? '' : ', read-only'})
+            {p.canAssign && (
+              <form method="post" action={`${base}/assignees/${c.userId}/remove`} class="inline" hx-boost="true">
+                <button type="submit" class="link">
+                  Remove
+                </button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+      {collaborators.length > 0 && !p.multipleAssignees && (
+        <p class="muted">Multiple assignees are off in Settings, so collaborators can see this lead but not change it.</p>
+      )}
+      {p.canAssign && (
+        <form method="post" action={`${base}/assign`} class="stack-form" hx-boost="true">
+          <label>
+            {owner ? 'Change assignment' : 'Assign to'}{' '}
+            <select name="assigneeId">
+              <option value="">Unassigned</option>
+              {members.map((m) => (
+                <option value={m.userId} selected={owner?.userId === m.userId}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {owner && (
+            <label>
+              Handoff note{p.noteRequired ? ' (required when reassigning)' : ''}
+              <textarea name="note" rows={2} placeholder="Why, and what the new owner needs to know"></textarea>
+            </label>
+          )}
+          <button type="submit">{owner ? 'Save assignment' : 'Assign'}</button>
+        </form>
+      )}
+      {p.canAssign && p.multipleAssignees && addable.length > 0 && (
+        <form method="post" action={`${base}/assignees`} class="inline-form" hx-boost="true">
+          <select name="userId" aria-label="Add a collaborator">
+            {addable.map((m) => (
+              <option value={m.userId}>{m.name}</option>
+            ))}
+          </select>
+          <button type="submit" class="secondary">
+            Add collaborator
+          </button>
+        </form>
+      )}
+      {p.canClaim && (
+        <form method="post" action={`${base}/claim`} class="inline-form" hx-boost="true">
+          <button type="submit">Claim this lead</button>
+        </form>
+      )}
+      {p.canAssign && lead.assignees.length === 0 && (
+        <form method="post" action={`${base}/pool`} class="inline-form" hx-boost="true">
+          <input type="hidden" name="inPool" value={lead.inPool ? '0' : '1'} />
+          <button type="submit" class="secondary">
+            {lead.inPool ? 'Take out of the pool' : 'Put in the pool'}
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}
+
+const REASON_LABELS: Record<Reason, string> = {
+  'Owner role': 'Owner role',
+  'Admin role': 'Admin role',
+  assignee: 'assignee',
+  collaborator: 'collaborator',
+  former: 'former assignee',
+  creator: 'created it',
+  pool: 'in the pool',
+}
+
+export function WhoCanSee({ people }: { people: { userId: string; name: string; reasons: Reason[] }[] }) {
+  return (
+    <section id="who-can-see">
+      <h2>Who can see this lead and why</h2>
+      <ul>
+        {people.map((p) => (
+          <li data-member-id={p.userId} data-reasons={p.reasons.join(',')}>
+            {p.name}: {p.reasons.map((r) => REASON_LABELS[r]).join(', ')}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
