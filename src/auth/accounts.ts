@@ -14,26 +14,26 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-const email = z
+/** Rule for an email address typed into a form (trimmed, at most 254 characters). */
+export const emailAddress = z
   .string()
   .trim()
   .min(1, 'Enter your email address')
   .max(254, 'That email address is too long')
   .pipe(z.email('Enter a valid email address'))
 
-export const signupSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name').max(100, 'Keep your name under 100 characters'),
-  email,
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(200, 'Use at most 200 characters'),
-  organization: organizationName,
-})
+/** Rules for a person's name and a new password, shared by sign-up and accepting an invitation. */
+export const personName = z.string().trim().min(1, 'Enter your name').max(100, 'Keep your name under 100 characters')
+export const newPassword = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(200, 'Use at most 200 characters')
+
+export const signupSchema = z.object({ name: personName, email: emailAddress, password: newPassword, organization: organizationName })
 export type SignupInput = z.infer<typeof signupSchema>
 
 export const loginSchema = z.object({
-  email,
+  email: emailAddress,
   password: z.string().min(1, 'Enter your password').max(200, 'Use at most 200 characters'),
   /** Where to go after log-in (checked by the route to be a path inside Leadpool). */
   next: z.string().max(500).optional(),

@@ -6,6 +6,21 @@ import { MIN_PASSWORD_LENGTH } from './password'
 
 type FormProps = { values?: FormValues; errors?: FieldErrors; alert?: string }
 
+/** The password field of every form that creates an account (sign-up, accepting an invitation). */
+export function NewPasswordField({ errors, label = 'Password' }: { errors?: FieldErrors; label?: string }) {
+  return (
+    <Field
+      label={`${label} (at least ${MIN_PASSWORD_LENGTH} characters)`}
+      name="password"
+      type="password"
+      errors={errors}
+      required
+      minlength={MIN_PASSWORD_LENGTH}
+      autocomplete="new-password"
+    />
+  )
+}
+
 export function SignupPage({ values = {}, errors, alert }: FormProps) {
   return (
     <Layout title="Sign up">
@@ -16,15 +31,7 @@ export function SignupPage({ values = {}, errors, alert }: FormProps) {
         <form method="post" action="/signup" novalidate>
           <Field label="Your name" name="name" value={values.name} errors={errors} required autocomplete="name" />
           <Field label="Work email" name="email" type="email" value={values.email} errors={errors} required autocomplete="email" />
-          <Field
-            label={`Password (at least ${MIN_PASSWORD_LENGTH} characters)`}
-            name="password"
-            type="password"
-            errors={errors}
-            required
-            minlength={MIN_PASSWORD_LENGTH}
-            autocomplete="new-password"
-          />
+          <NewPasswordField errors={errors} />
           <Field label="Organization" name="organization" value={values.organization} errors={errors} required autocomplete="organization" />
           <button type="submit">Create organization</button>
         </form>

@@ -5,8 +5,8 @@
  */
 import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/password'
-import { normalizeEmail } from '../auth/accounts'
+import { hashPassword } from '../auth/password'
+import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
 import type { Database } from '../db/client'
 import { invitations, memberships, organizations, users, type Invitation, type Organization, type Role } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -20,7 +20,7 @@ import { invitationEmail } from '../notifications/templates'
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000
 
 export const inviteSchema = z.object({
-  email: z.string().trim().min(1, 'Enter an email address').max(254).pipe(z.email('Enter a valid email address')),
+  email: emailAddress,
   role: z.enum(['owner', 'admin', 'agent'], 'Choose a role'),
 })
 
@@ -151,13 +151,7 @@ export async function acceptAsUser(
   await db.batch(joinStatements(db, open.invitation, user.id, now))
 }
 
-export const newAccountSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name').max(100, 'Keep your name under 100 characters'),
-  password: z
-    .string()
-    .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(200, 'Use at most 200 characters'),
-})
+export const newAccountSchema = z.object({ name: personName, password: newPassword })
 
 /**
  * Accepts the invitation by creating the invited person's account (email from the invitation).

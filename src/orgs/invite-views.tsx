@@ -1,10 +1,9 @@
 /** `/invite/{token}`: accepting an invitation, as a new account or as the signed-in invitee. */
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout } from '../views/layout'
-import { MIN_PASSWORD_LENGTH } from '../auth/password'
+import { Layout, ROLE_LABELS } from '../views/layout'
+import { NewPasswordField } from '../auth/views'
 import type { OpenInvitation } from './invitations'
-import { ROLE_LABELS } from './team-views'
 
 type Props = {
   open: OpenInvitation
@@ -56,15 +55,7 @@ export function InvitePage({ open, token, user, values = {}, errors, alert }: Pr
               <input type="email" value={invitation.email} disabled />
             </label>
             <Field label="Your name" name="name" value={values.name} errors={errors} required autocomplete="name" />
-            <Field
-              label={`Choose a password (at least ${MIN_PASSWORD_LENGTH} characters)`}
-              name="password"
-              type="password"
-              errors={errors}
-              required
-              minlength={MIN_PASSWORD_LENGTH}
-              autocomplete="new-password"
-            />
+            <NewPasswordField errors={errors} label="Choose a password" />
             <button type="submit">Create account and join</button>
           </form>
         )}

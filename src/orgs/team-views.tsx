@@ -1,12 +1,10 @@
 /** The team page: members (role, status, open leads), invitations, and the forms that manage them. */
 import type { Role } from '../db/schema'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, type Shell } from '../views/layout'
+import { Layout, ROLE_LABELS, type Shell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
-
-export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 

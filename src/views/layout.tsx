@@ -7,7 +7,8 @@ import type { Child } from 'hono/jsx'
 import type { Role } from '../db/schema'
 import type { OrgLink } from '../orgs/organizations'
 
-const ROLE_NAMES: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
+/** How roles are written to people. */
+export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
 
 /** Who is signed in, in which organization, with which role; and their other organizations. */
 export type Shell = {
@@ -76,7 +77,7 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
             {user ? (
               <form method="post" action="/logout">
                 <span>{user.name}</span>
-                {role && <span class="role">{ROLE_NAMES[role]}</span>} <button type="submit">Log out</button>
+                {role && <span class="role">{ROLE_LABELS[role]}</span>} <button type="submit">Log out</button>
               </form>
             ) : (
               <>

@@ -1,7 +1,9 @@
 // Shared set-up of the browser tests (test/e2e/*.e2e.mjs): one headless Chromium per test file,
 // a fresh context (own cookies) per person, and a watch on every page that collects browser-side
-// problems (JavaScript errors, failed requests, unexpected >= 400 answers) for the test to assert on.
+// problems (JavaScript errors, failed requests, unexpected >= 400 answers) for the test to assert on,
+// and steps several tests share (sign up, create a lead, invite someone who joins by the emailed link).
 // Not a test file itself (run.mjs only runs *.e2e.mjs).
+import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
@@ -89,4 +91,121 @@ export const leadRows = (page) => page.locator('#lead-list tr[data-lead-id]')
 export async function screenshot(page, name) {
   mkdirSync(resultsDir, { recursive: true })
   await page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: true })
+}
+
+// ---- Shared steps (sign up, leads, invitations) -----------------------------------------------
+// Invitation links point at APP_URL (`http://localhost:{port}` under `npm start`), which is another
+// origin than E2E_BASE_URL (127.0.0.1): a person who joined by a link has their session cookie on
+// that origin only. So these steps only click, and pages are opened with appUrl(page, path), which
+// keeps the origin the page is on, never page.goto('/relative').
+
+/** How long an email may take to show up in the dev mailbox (queue consumer). */
+export const MAIL_TIMEOUT_MS = 15_000
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** `path` on the origin `page` is on now (so its session cookie goes along). */
+export const appUrl = (page, path) => new URL(path, page.url()).href
+
+/** Signs up a new person with a new organization (they become its Owner); answers its slug. */
+export async function signUp(page, person) {
+  await page.goto('/signup')
+  await page.locator('input[name=name]').fill(person.name)
+  await page.locator('input[name=email]').fill(person.email)
+  await page.locator('input[name=password]').fill(person.password)
+  await page.locator('input[name=organization]').fill(person.organization)
+  await Promise.all([page.waitForURL(/\/o\/[^/]+\/leads$/), page.getByRole('button', { name: 'Create organization' }).click()])
+  const slug = new URL(page.url()).pathname.split('/')[2]
+  assert.ok(slug, `no organization slug in ${page.url()}`)
+  return slug
+}
+
+/**
+ * Creates a lead through the "New lead" form, starting from the lead list, and comes back to the
+ * list ("All leads"). Answers the new lead's id.
+ */
+export async function createLead(page, slug, lead) {
+  // The button on the page; the navigation bar has a link with the same name.
+  await page.getByRole('main').getByRole('link', { name: 'New lead' }).click()
+  await page.waitForURL(`**/o/${slug}/leads/new`)
+  await page.locator('input[name=name]').fill(lead.name)
+  if (lead.email) await page.locator('input[name=email]').fill(lead.email)
+  if (lead.company) await page.locator('input[name=company]').fill(lead.company)
+  if (lead.phone) await page.locator('input[name=phone]').fill(lead.phone)
+  await Promise.all([
+    page.waitForURL(new RegExp(`/o/${slug}/leads/(?!new$)[^/]+$`)),
+    page.getByRole('button', { name: 'Create lead' }).click(),
+  ])
+  const leadId = new URL(page.url()).pathname.split('/').pop()
+  await page.getByRole('heading', { level: 1, name: lead.name }).waitFor()
+  await page.getByRole('link', { name: 'All leads' }).click()
+  await page.waitForURL(`**/o/${slug}/leads`)
+  await page.locator(`#lead-list tr[data-lead-id="${leadId}"]`).waitFor()
+  return leadId
+}
+
+/**
+ * Opens the dev mailbox and reloads it until the newest email to `address` has been handled by the
+ * queue consumer (status `captured`: no RESEND_API_KEY in tests) and carries an invitation link.
+ * Answers that link (absolute, as written in the email) and the email's <article>.
+ */
+export async function invitationLink(page, address) {
+  const deadline = Date.now() + MAIL_TIMEOUT_MS
+  let seen = 'no email to this address'
+  for (;;) {
+    await page.goto(appUrl(page, '/_dev/mail'))
+    await page.getByRole('heading', { level: 1, name: 'Dev mailbox' }).waitFor()
+    const article = page.locator(`article[data-email-to="${address}"]`).first() // newest first
+    if ((await article.count()) > 0) {
+      const status = await article.getAttribute('data-status')
+      const links = await article.locator('a[href*="/invite/"]').evaluateAll((as) => as.map((a) => a.href))
+      seen = `status ${status}, ${links.length} invitation link(s)`
+      if (status === 'captured' && links.length > 0) {
+        assert.equal(new Set(links).size, 1, `one invitation link in the email: ${links.join(', ')}`)
+        return { link: links[0], article }
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no processed invitation email to ${address} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`)
+    await sleep(500)
+  }
+}
+
+/**
+ * The Owner or Admin on `inviterPage` invites `person` ({ name, email, password }) as `role`
+ * ('Agent', 'Admin', as labelled on the Team page); the invitee opens the emailed link in a fresh
+ * browser context of their own (closed when test `t` ends), creates an account and lands on the
+ * organization's lead list. The inviter ends on the Team page, with the new member listed.
+ * Answers the invitee's watched { page, problems, context } and their user id.
+ */
+export async function inviteAndJoin(t, inviterPage, slug, person, role) {
+  await inviterPage.getByRole('navigation').getByRole('link', { name: 'Team', exact: true }).click()
+  await inviterPage.waitForURL(`**/o/${slug}/team`)
+  const invite = inviterPage.locator(`form[action="/o/${slug}/team/invitations"]`)
+  await invite.locator('input[name=email]').fill(person.email)
+  await invite.locator('select[name=role]').selectOption({ label: role })
+  await Promise.all([
+    inviterPage.waitForURL((url) => url.pathname === `/o/${slug}/team` && url.searchParams.get('invited') === '1'),
+    invite.getByRole('button', { name: 'Send invitation' }).click(),
+  ])
+  await inviterPage.locator(`#invitation-list tr[data-invitation-email="${person.email}"]`).waitFor()
+  const { link } = await invitationLink(inviterPage, person.email)
+
+  const invitee = await newPage(t)
+  await invitee.page.goto(link)
+  await invitee.page.getByRole('heading', { level: 1, name: /^Join / }).waitFor()
+  assert.equal(await invitee.page.locator('input[type=email]').inputValue(), person.email, 'the form shows the invited address')
+  await invitee.page.locator('input[name=name]').fill(person.name)
+  await invitee.page.locator('input[name=password]').fill(person.password)
+  await Promise.all([
+    invitee.page.waitForURL((url) => url.pathname === `/o/${slug}/leads`),
+    invitee.page.getByRole('button', { name: 'Create account and join' }).click(),
+  ])
+  await invitee.page.locator('#lead-list').waitFor()
+
+  await inviterPage.goto(appUrl(inviterPage, `/o/${slug}/team`))
+  const member = inviterPage.locator(`#team-list tr[data-member-email="${person.email}"]`)
+  await member.waitFor()
+  const userId = await member.getAttribute('data-member-id')
+  assert.ok(userId, `no data-member-id on the Team row of ${person.email}`)
+  return { ...invitee, userId }
 }
