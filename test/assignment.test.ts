@@ -303,3 +303,59 @@ describe('who can see this lead and why', () => {
     expect(await db().select().from(leads).where(eq(leads.id, pooled)).get()).toMatchObject({ inPool: true })
   })
 })
+
+describe('races', () => {
+  it('leaves exactly one primary assignee when several people assign a lead at the same moment', async () => {
+    const { owner, admin, gus, hal, slug, org } = await team()
+    const lead = await createLead(owner.client, slug, { name: 'Contended' })
+    const others = await manyLeads(org.id, 'Race', 3)
+    await Promise.all([
+      assign(owner.client, slug, lead, { assigneeId: gus.userId }),
+      assign(admin.client, slug, lead, { assigneeId: hal.userId }),
+      assign(owner.client, slug, lead, { assigneeId: admin.userId }),
+      owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: others[0]!, assigneeId: gus.userId }),
+      admin.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: others[0]!, assigneeId: hal.userId }),
+      assign(owner.client, slug, others[0]!, { assigneeId: admin.userId }),
+    ])
+    for (const id of [lead, others[0]!]) {
+      const primaries = await db().select().from(leadAssignees).where(and(eq(leadAssignees.leadId, id), eq(leadAssignees.kind, 'primary'))).all()
+      expect(primaries).toHaveLength(1)
+    }
+  })
+
+  it('tells every Agent who loses a claim who won (409), whether they were late or simultaneous', async () => {
+    const { owner, gus, hal, slug } = await team()
+    await owner.client.post(`/o/${slug}/settings`, { poolEnabled: '1' })
+    const lead = await createLead(owner.client, slug, { name: 'Hot Lead' })
+    await owner.client.post(`/o/${slug}/leads/${lead}/pool`, { inPool: '1' })
+    const [a, b] = await Promise.all([gus.client.post(`/o/${slug}/leads/${lead}/claim`), hal.client.post(`/o/${slug}/leads/${lead}/claim`)])
+    const statuses = [a.status, b.status].sort()
+    expect(statuses).toEqual([303, 409])
+    const loser = a.status === 409 ? a : b
+    const winner = a.status === 303 ? 'Gus Agent' : 'Hal Agent'
+    expect(await loser.text()).toContain(`Already claimed by ${winner}.`)
+    const late = await (a.status === 409 ? gus : hal).client.post(`/o/${slug}/leads/${lead}/claim`)
+    expect(late.status).toBe(409)
+    expect(await late.text()).toContain(`Already claimed by ${winner}.`)
+    expect(await activityTypes(lead)).toEqual(['created', 'moved_to_pool', 'claimed'])
+  })
+})
+
+describe('handoff notes in bulk', () => {
+  it('require the note for leads that change hands when the setting is on, and save it on each', async () => {
+    const { owner, gus, hal, slug } = await team()
+    await owner.client.post(`/o/${slug}/settings`, { handoffNoteRequired: '1' })
+    const lead = await createLead(owner.client, slug, { name: 'Bulk Handoff' })
+    await assign(owner.client, slug, lead, { assigneeId: gus.userId })
+    for (const note of ['', '\u200b \u2060']) {
+      const refused = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: lead, assigneeId: hal.userId, note })
+      expect(refused.status).toBe(422)
+      expect(await refused.text()).toContain('Write a handoff note')
+    }
+    const ok = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: lead, assigneeId: hal.userId, note: 'Territory change' })
+    expect(await ok.text()).toContain('1 lead assigned to Hal Agent.')
+    const [saved] = await db().select().from(notes).where(eq(notes.leadId, lead)).all()
+    expect(saved).toMatchObject({ kind: 'handoff', body: 'Territory change' })
+    expect((await emailsTo(hal.email))[0]!.text).toContain('Handoff note from Olive Owner: Territory change')
+  })
+})

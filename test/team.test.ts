@@ -187,3 +187,31 @@ describe('settings', () => {
     expect((await agent.client.get(`/o/${owner.slug}/pool`)).status).toBe(200)
   })
 })
+
+describe('Owners alone manage Admins; invitations follow their sender', () => {
+  it('refuses an Admin changing or deactivating another Admin', async () => {
+    const owner = await signUp()
+    const ada = await joinAs(owner.client, owner.slug, 'admin', 'Ada Admin')
+    const bea = await joinAs(owner.client, owner.slug, 'admin', 'Bea Admin')
+    expect((await ada.client.post(`/o/${owner.slug}/team/${bea.userId}/deactivate`)).status).toBe(403)
+    expect((await ada.client.post(`/o/${owner.slug}/team/${bea.userId}/role`, { role: 'agent' })).status).toBe(403)
+    expect((await owner.client.post(`/o/${owner.slug}/team/${bea.userId}/role`, { role: 'agent' })).status).toBe(303)
+  })
+
+  it('revokes the pending invitations of a member who is deactivated, or can no longer send them', async () => {
+    const owner = await signUp()
+    const olga = await joinAs(owner.client, owner.slug, 'owner', 'Olga Owner')
+    const ada = await joinAs(owner.client, owner.slug, 'admin', 'Ada Admin')
+    const byOlga = uniqueEmail('olga-invite')
+    await olga.client.post(`/o/${owner.slug}/team/invitations`, { email: byOlga, role: 'owner' })
+    const byAda = uniqueEmail('ada-invite')
+    await ada.client.post(`/o/${owner.slug}/team/invitations`, { email: byAda, role: 'agent' })
+    const olgaLink = await invitationLink(byOlga)
+    const adaLink = await invitationLink(byAda)
+    await owner.client.post(`/o/${owner.slug}/team/${olga.userId}/role`, { role: 'admin' })
+    expect((await new Client().get(olgaLink)).status).toBe(404) // an Admin cannot invite Owners
+    expect((await new Client().get(adaLink)).status).toBe(200)
+    await owner.client.post(`/o/${owner.slug}/team/${ada.userId}/deactivate`)
+    expect((await new Client().get(adaLink)).status).toBe(404)
+  })
+})

@@ -13,6 +13,7 @@ import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
 import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
@@ -34,6 +35,18 @@ export type AssignOptions = {
   noteRequired?: boolean
   notify: NotifyContext
   now?: number
+}
+
+/**
+ * The handoff note of a transfer, trimmed (invisible characters count as blank).
+ * @throws Refusal 422 when the note is blank and the organization requires one
+ */
+export function handoffNote(note: string | undefined, required: boolean | undefined): string {
+  const text = (note ?? '').trim()
+  if (required && text.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, '') === '') {
+    throw new Refusal(422, 'Write a handoff note: why, and what the new owner needs to know (required in Settings).')
+  }
+  return text
 }
 
 /**
@@ -62,6 +75,15 @@ export async function assignLead(
   assigneeId: string | null,
   options: AssignOptions,
 ): Promise<AssignResult> {
+  // Two people assigning the same lead at once: the loser's batch hits the one-primary index and
+  // runs again against the winner's result, so the lead never has two primary owners.
+  return retryOnConflict(ONE_PRIMARY, () => assignOnce(db, viewer, leadId, assigneeId, options))
+}
+
+/** The unique index that keeps one primary assignee per lead, as SQLite names it in errors. */
+export const ONE_PRIMARY = 'lead_assignees.lead_id'
+
+async function assignOnce(db: Database, viewer: Viewer, leadId: string, assigneeId: string | null, options: AssignOptions): Promise<AssignResult> {
   const now = options.now ?? Date.now()
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
@@ -72,10 +94,7 @@ export async function assignLead(
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const to = target ? { id: target.userId, name: target.name } : null
   const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
-  const note = type === 'transferred' ? (options.note ?? '').trim() : ''
-  if (type === 'transferred' && !note && options.noteRequired) {
-    throw new Refusal(422, 'Write a handoff note: why, and what the new owner needs to know (required in Settings).')
-  }
+  const note = type === 'transferred' ? handoffNote(options.note, options.noteRequired) : ''
 
   const statements: BatchItem<'sqlite'>[] = current ? endAssignment(db, viewer.orgId, lead.id, current.userId, now) : []
   if (target) {

@@ -8,12 +8,15 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
-import { activities, formerAssignees, leadAssignees, leads, users } from '../db/schema'
+import { retryOnConflict } from '../db/errors'
+import { newId } from '../lib/ids'
+import { activities, formerAssignees, leadAssignees, leads, notes, users } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
 import { listLeads, type LeadFilters } from '../leads/leads'
 import { canAssign, visibleLeads, type Viewer } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
+import { handoffNote, ONE_PRIMARY } from './assign'
 import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** At most this many leads in one bulk action. */
@@ -76,11 +79,14 @@ export async function planBulkAssign(
   selected: LeadRef[],
   target: Member | null,
   now: number,
-): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[] }> {
+  handoff: { note?: string; noteRequired?: boolean } = {},
+): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string }> {
   const current = await primaries(db, viewer.orgId, selected.map((l) => l.id))
   const to = target ? { id: target.userId, name: target.name } : null
   const changed = selected.filter((l) => (current.get(l.id)?.id ?? null) !== (to?.id ?? null))
   const handedOver = changed.filter((l) => current.has(l.id))
+  const transfers = to ? handedOver : []
+  const note = transfers.length > 0 ? handoffNote(handoff.note, handoff.noteRequired) : ''
   const ids = (list: LeadRef[]) => list.map((l) => l.id)
   const idChunks = (list: LeadRef[]) => chunk(ids(list), rowsPerStatement(1, 5))
   const statements: BatchItem<'sqlite'>[] = []
@@ -108,36 +114,51 @@ export async function planBulkAssign(
   for (const part of idChunks(changed)) {
     statements.push(db.update(leads).set({ inPool: false, updatedAt: now }).where(and(eq(leads.orgId, viewer.orgId), inArray(leads.id, part))))
   }
+  // The handoff note is saved on every lead it hands over, as a single transfer does.
+  const noteIds = new Map(note ? transfers.map((l) => [l.id, newId()]) : [])
+  const noteRows = [...noteIds].map(([leadId, id]) => ({ id, orgId: viewer.orgId, leadId, authorId: viewer.userId, kind: 'handoff' as const, body: note, createdAt: now }))
+  for (const part of chunk(noteRows, rowsPerInsert(notes))) statements.push(db.insert(notes).values(part))
   const activityRows = changed.map((l) => {
     const from = current.get(l.id) ?? null
     const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
-    return activityRow({ orgId: viewer.orgId, leadId: l.id, actorId: viewer.userId, type, data: { from, to, bulk: true }, at: now })
+    const noteId = noteIds.get(l.id)
+    const data = noteId ? { from, to, bulk: true, note, noteId } : { from, to, bulk: true }
+    return activityRow({ orgId: viewer.orgId, leadId: l.id, actorId: viewer.userId, type, data, at: now })
   })
   for (const part of chunk(activityRows, rowsPerInsert(activities))) statements.push(db.insert(activities).values(part))
-  return { statements, changed }
+  return { statements, changed, note }
 }
 
+/** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
+export type BulkOptions = { note?: string; noteRequired?: boolean; notify: NotifyContext; now?: number }
+
 /**
- * Assigns every selected lead to `assigneeId` (null = unassign) atomically.
+ * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
+ * assignment of one of the leads makes the batch fail on the one-primary index; it is then
+ * planned and run again against the new state.
  * @returns how many leads changed, how many were selected, and the assignee's name (null: unassigned)
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many, assignee deactivated or
- *   not a member)
+ *   not a member, handoff note required for leads it transfers)
  */
 export async function bulkAssign(
   db: Database,
   viewer: Viewer,
   selection: BulkSelection,
   assigneeId: string | null,
-  notify: NotifyContext,
-  now = Date.now(),
+  options: BulkOptions,
 ): Promise<{ changed: number; selected: number; to: string | null }> {
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
+  const now = options.now ?? Date.now()
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const selected = await selectLeads(db, viewer, selection)
-  const { statements, changed } = await planBulkAssign(db, viewer, selected, target, now)
-  const email = target ? assignmentNotice(db, notify, viewer.orgId, viewer.userId, { id: target.userId, email: target.email }, changed, undefined, now) : null
-  if (email) statements.push(email.statement)
-  await runBatch(db, statements)
-  await sendQueued(notify, email ? [email.id] : [])
-  return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
+  return retryOnConflict(ONE_PRIMARY, async () => {
+    const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
+    const email = target
+      ? assignmentNotice(db, options.notify, viewer.orgId, viewer.userId, { id: target.userId, email: target.email }, changed, note || undefined, now)
+      : null
+    if (email) statements.push(email.statement)
+    await runBatch(db, statements)
+    await sendQueued(options.notify, email ? [email.id] : [])
+    return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
+  })
 }

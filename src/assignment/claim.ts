@@ -6,11 +6,26 @@
  */
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { leadAssignees, users } from '../db/schema'
+import { activities, leadAssignees, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { canClaim, factsOf, type Viewer } from '../leads/policy'
+
+/** Name of the member who holds `leadId` by claiming it from the pool, or null. */
+async function claimedBy(db: Database, orgId: string, leadId: string): Promise<string | null> {
+  const row = await db
+    .select({ name: users.name })
+    .from(leadAssignees)
+    .innerJoin(users, eq(users.id, leadAssignees.userId))
+    .innerJoin(
+      activities,
+      and(eq(activities.leadId, leadAssignees.leadId), eq(activities.type, 'claimed'), eq(activities.actorId, leadAssignees.userId), eq(activities.createdAt, leadAssignees.assignedAt)),
+    )
+    .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.leadId, leadId), eq(leadAssignees.kind, 'primary')))
+    .get()
+  return row?.name ?? null
+}
 
 /**
  * Claims `leadId` for `viewer`.
@@ -19,7 +34,13 @@ import { canClaim, factsOf, type Viewer } from '../leads/policy'
  */
 export async function claimLead(db: Database, viewer: Viewer, leadId: string, now = Date.now()): Promise<void> {
   const lead = await findVisibleLead(db, viewer, leadId)
-  if (!lead) throw notFound()
+  if (!lead) {
+    // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
+    // it in the pool, so they are told who won rather than "not found".
+    const winner = viewer.poolEnabled ? await claimedBy(db, viewer.orgId, leadId) : null
+    if (winner) throw new Refusal(409, `Already claimed by ${winner}.`)
+    throw notFound()
+  }
   if (!canClaim(viewer, factsOf(lead))) {
     const owner = lead.assignees.find((a) => a.kind === 'primary')
     if (owner) throw new Refusal(409, owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`)

@@ -29,7 +29,7 @@ function notifyContext(c: Context<App>): NotifyContext {
 }
 
 const assignSchema = z.object({
-  assigneeId: z.string().trim().max(64).default(''),
+  assigneeId: z.string().trim().max(64, 'Choose a member from the list').default(''),
   note: z.string().max(2000, 'Keep the handoff note under 2,000 characters').default(''),
   from: z.string().optional(),
 })
@@ -50,7 +50,11 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
   const selection: BulkSelection = text('all') === '1' ? { filters } : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
   let notice: string
   try {
-    const result = await bulkAssign(c.var.db, viewerOf(c), selection, text('assigneeId') || null, notifyContext(c))
+    const result = await bulkAssign(c.var.db, viewerOf(c), selection, text('assigneeId') || null, {
+      note: text('note').slice(0, 2000),
+      noteRequired: c.var.orgContext.org.handoffNoteRequired,
+      notify: notifyContext(c),
+    })
     const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
     const unchanged = result.selected - result.changed
     notice = `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`

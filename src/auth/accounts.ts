@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
+import { uniqueViolation } from '../db/errors'
 import { users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { createOrganizationStatements, organizationName, uniqueSlug } from '../orgs/organizations'
@@ -49,11 +50,6 @@ export class SignupError extends Error {
   }
 }
 
-function isUniqueViolation(error: unknown, index: string): boolean {
-  const text = String((error as { cause?: unknown })?.cause ?? error)
-  return /UNIQUE constraint failed/i.test(text) && text.includes(index)
-}
-
 /**
  * Creates the user, their organization (with a unique slug) and their Owner membership in one
  * atomic D1 batch.
@@ -84,9 +80,9 @@ export async function signUp(
     await db.batch([insertUser, ...org.statements])
   } catch (error) {
     // Two sign-ups racing for one email or one slug: the loser gets a clear message.
-    if (isUniqueViolation(error, 'users.email'))
+    if (uniqueViolation(error, 'users.email'))
       throw new SignupError('email', 'An account with this email already exists. Log in instead.')
-    if (isUniqueViolation(error, 'organizations.slug'))
+    if (uniqueViolation(error, 'organizations.slug'))
       throw new SignupError('organization', 'That organization name was just taken. Try again.')
     throw error
   }

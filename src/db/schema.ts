@@ -146,6 +146,8 @@ export const leadAssignees = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.leadId, t.userId] }),
     index('lead_assignees_org_user_idx').on(t.orgId, t.userId, t.leadId),
+    // One primary owner per lead, whatever races: a second concurrent assignment fails and retries.
+    uniqueIndex('lead_assignees_one_primary_uq').on(t.leadId).where(sql`${t.kind} = 'primary'`),
   ],
 )
 

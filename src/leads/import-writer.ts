@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
+import { retryOnConflict, uniqueViolation } from '../db/errors'
 import { activities, importJobChunks, importJobs, leads } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { emailKey } from './fields'
@@ -42,12 +43,6 @@ async function existingEmails(db: Database, orgId: string, keys: string[]): Prom
   return found
 }
 
-function uniqueViolation(error: unknown, table: string): boolean {
-  return new RegExp(`UNIQUE constraint failed: ${table}`, 'i').test(String((error as { cause?: unknown })?.cause ?? error))
-}
-
-/** Attempts of one chunk when a concurrent writer takes an email between our check and insert. */
-const RACE_ATTEMPTS = 3
 
 /**
  * Writes `work` once. A chunk already written (a redelivered message) changes nothing. When another
@@ -60,14 +55,7 @@ export async function writeImportChunk(
   work: ImportChunk,
   now = Date.now(),
 ): Promise<{ created: number; duplicates: number }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await writeOnce(db, work, now)
-    } catch (error) {
-      if (attempt < RACE_ATTEMPTS && uniqueViolation(error, 'leads')) continue
-      throw error
-    }
-  }
+  return retryOnConflict('leads.', () => writeOnce(db, work, now))
 }
 
 async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<{ created: number; duplicates: number }> {
@@ -118,7 +106,7 @@ async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<
   try {
     await runBatch(db, statements)
   } catch (error) {
-    if (uniqueViolation(error, 'import_job_chunks')) return { created: 0, duplicates: 0 }
+    if (uniqueViolation(error, 'import_job_chunks.')) return { created: 0, duplicates: 0 }
     throw error
   }
   return { created, duplicates }

@@ -92,6 +92,9 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
           <AssigneeOptions members={assigning.members} />
         </select>
       </label>
+      <label>
+        Handoff note <input name="note" placeholder="For leads that change hands" maxlength={2000} />
+      </label>
       {assigning.total > shown && (
         <label>
           <input type="checkbox" name="all" value="1" /> Select all {assigning.total} leads matching this filter

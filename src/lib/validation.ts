@@ -45,7 +45,7 @@ export function validForm<S extends z.ZodType>(
 }
 
 /**
- * The string fields of an urlencoded or multipart body (first value of each; files dropped); `{}`
+ * The string fields of an urlencoded or multipart body (the last value of a repeated field; files dropped); `{}`
  * for any other body. For small action forms that answer refusals on the page they came from.
  */
 export async function formFields(c: Context<App>): Promise<Record<string, string>> {

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { hashPassword } from '../auth/password'
 import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
 import type { Database } from '../db/client'
+import { uniqueViolation } from '../db/errors'
 import { invitations, memberships, organizations, users, type Invitation, type Organization, type Role } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
@@ -173,7 +174,7 @@ export async function acceptWithNewAccount(
       ...joinStatements(db, open.invitation, userId, now),
     ])
   } catch (error) {
-    if (/UNIQUE constraint failed: users\.email/i.test(String((error as { cause?: unknown }).cause ?? error))) {
+    if (uniqueViolation(error, 'users.email')) {
       throw new Refusal(422, `An account for ${open.invitation.email} exists: log in to accept.`)
     }
     throw error

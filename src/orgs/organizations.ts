@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, like } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
 import { memberships, organizations, type Membership, type Organization } from '../db/schema'
 import { newId } from '../lib/ids'
 import { z } from 'zod'
@@ -88,17 +89,12 @@ export const organizationName = z
  * @returns the new organization's slug
  */
 export async function createOrganization(db: Database, ownerId: string, name: string, now = Date.now()): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
+  // Another organization may take the slug between our check and insert: pick the next one.
+  return retryOnConflict('organizations.slug', async () => {
     const slug = await uniqueSlug(db, name)
-    try {
-      await db.batch(createOrganizationStatements(db, { name, slug, ownerId, now }).statements)
-      return slug
-    } catch (error) {
-      // Another organization took the slug between our check and insert: pick the next one.
-      if (attempt < 3 && /UNIQUE constraint failed: organizations\.slug/i.test(String((error as { cause?: unknown }).cause ?? error))) continue
-      throw error
-    }
-  }
+    await db.batch(createOrganizationStatements(db, { name, slug, ownerId, now }).statements)
+    return slug
+  })
 }
 
 /**

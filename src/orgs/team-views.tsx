@@ -27,8 +27,7 @@ function grantableRoles(actor: Role): Role[] {
 }
 
 function MemberActions({ member, base, actor, me }: { member: TeamMember; base: string; actor: Role; me: string }) {
-  const ownerOnly = member.role === 'owner' && actor !== 'owner'
-  if (ownerOnly) return <span class="muted">Only an Owner can change an Owner</span>
+  if (member.role !== 'agent' && actor !== 'owner') return <span class="muted">Only an Owner can change Owners and Admins</span>
   return (
     <div class="inline-form">
       <form method="post" action={`${base}/${member.userId}/role`} class="inline-form">

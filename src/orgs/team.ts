@@ -1,16 +1,17 @@
 /**
  * Managing members: role changes and deactivation, with the organization's rules:
- * - only Owners and Admins manage members; Admins cannot change or deactivate Owners, nor make
- *   anyone an Owner;
+ * - only Owners and Admins manage members; Admins manage Agents (and may make an Agent an Admin),
+ *   but only Owners change or remove Owners and Admins, or make anyone an Owner (DESIGN.md "Roles");
  * - nobody deactivates themselves;
  * - an organization always keeps at least one active Owner (checked inside the UPDATE itself, so
  *   two Owners demoting each other at the same time cannot both succeed).
  * A deactivated member keeps their account and their leads (flagged "needs reassignment" on the
- * team page) but cannot open the organization or be assigned.
+ * team page) but cannot open the organization or be assigned. Invitations a member sent that they
+ * could no longer send (after deactivation or a lower role) are revoked in the same batch.
  */
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { memberships, type MembershipStatus, type Role } from '../db/schema'
+import { invitations, memberships, type MembershipStatus, type Role } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { isManager, type Viewer } from '../leads/policy'
 import { findMember } from './members'
@@ -18,6 +19,11 @@ import { findMember } from './members'
 /** SQL: the organization keeps an active Owner other than `userId`. */
 function anotherActiveOwner(orgId: string, userId: string) {
   return sql`EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = ${orgId} AND m.user_id != ${userId} AND m.role = 'owner' AND m.status = 'active')`
+}
+
+/** SQL: member `userId` of `orgId` now matches `condition` (on the memberships row). */
+function memberIs(orgId: string, userId: string, condition: ReturnType<typeof sql>) {
+  return sql`EXISTS (SELECT 1 FROM memberships WHERE org_id = ${orgId} AND user_id = ${userId} AND ${condition})`
 }
 
 const LAST_OWNER = 'An organization needs at least one active Owner: make someone else an Owner first.'
@@ -36,15 +42,18 @@ async function managedMember(db: Database, actor: Viewer, userId: string) {
 export async function changeRole(db: Database, actor: Viewer, userId: string, role: Role, now = Date.now()): Promise<void> {
   const member = await managedMember(db, actor, userId)
   if (member.role === role) return
-  if (actor.role !== 'owner' && (member.role === 'owner' || role === 'owner')) {
-    throw new Refusal(403, 'Only an Owner can change who is an Owner.')
+  if (actor.role !== 'owner' && (member.role !== 'agent' || role === 'owner')) {
+    throw new Refusal(403, 'Only an Owner can change the role of an Owner or Admin, or make someone an Owner.')
   }
   const guard = member.role === 'owner' && member.status === 'active' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
-  const result = await db
-    .update(memberships)
-    .set({ role, updatedAt: now })
-    .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), guard))
-    .run()
+  // Invitations they may no longer send: Owner invitations once not an Owner, all once an Agent.
+  const lost = role === 'agent' ? sql`1` : role === 'admin' ? eq(invitations.role, 'owner') : sql`0`
+  const [result] = await db.batch([
+    db.update(memberships).set({ role, updatedAt: now }).where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), guard)),
+    db
+      .delete(invitations)
+      .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.invitedBy, userId), lost, memberIs(actor.orgId, userId, sql`role = ${role}`))),
+  ])
   if (result.meta.changes !== 1) throw new Refusal(422, LAST_OWNER)
 }
 
@@ -63,12 +72,18 @@ export async function setMemberStatus(
   const member = await managedMember(db, actor, userId)
   if (member.status === status) return
   if (userId === actor.userId) throw new Refusal(422, 'You cannot deactivate yourself.')
-  if (member.role === 'owner' && actor.role !== 'owner') throw new Refusal(403, 'Only an Owner can deactivate or reactivate an Owner.')
+  if (member.role !== 'agent' && actor.role !== 'owner') {
+    throw new Refusal(403, 'Only an Owner can deactivate or reactivate an Owner or Admin.')
+  }
   const guard = status === 'deactivated' && member.role === 'owner' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
-  const result = await db
-    .update(memberships)
-    .set({ status, updatedAt: now })
-    .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), ne(memberships.status, status), guard))
-    .run()
+  const [result] = await db.batch([
+    db
+      .update(memberships)
+      .set({ status, updatedAt: now })
+      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), ne(memberships.status, status), guard)),
+    db
+      .delete(invitations)
+      .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.invitedBy, userId), memberIs(actor.orgId, userId, sql`status = 'deactivated'`))),
+  ])
   if (result.meta.changes !== 1 && status === 'deactivated' && member.role === 'owner') throw new Refusal(422, LAST_OWNER)
 }

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `lead_assignees_one_primary_uq` ON `lead_assignees` (`lead_id`) WHERE "lead_assignees"."kind" = 'primary';
