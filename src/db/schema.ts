@@ -196,7 +196,6 @@ export const invitations = sqliteTable(
 )
 
 export const EMAIL_STATUSES = ['queued', 'sent', 'failed', 'captured'] as const
-export type EmailStatus = (typeof EMAIL_STATUSES)[number]
 
 /**
  * Transactional outbox: every email is first a row here, written in the same D1 batch as the change
@@ -327,7 +326,6 @@ export type ImportReportData = {
 }
 
 export type Organization = typeof organizations.$inferSelect
-export type User = typeof users.$inferSelect
 export type Membership = typeof memberships.$inferSelect
 export type Lead = typeof leads.$inferSelect
 export type Activity = typeof activities.$inferSelect

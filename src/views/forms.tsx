@@ -1,5 +1,4 @@
 /** Form building blocks that show validation messages with the `data-error-for` hook (CONTRACT.md). */
-import type { Child } from 'hono/jsx'
 
 /** Messages per field name, e.g. `{ email: 'Enter a valid email address' }`. */
 export type FieldErrors = Record<string, string | undefined>
@@ -50,8 +49,4 @@ export function FormAlert({ message }: { message?: string }) {
       {message}
     </p>
   ) : null
-}
-
-export function Card({ children }: { children?: Child }) {
-  return <section class="card">{children}</section>
 }
