@@ -110,7 +110,7 @@ describe('transfer with a handoff note', () => {
     expect(mail!.text).toContain(`Handoff note from Olive Owner: ${note}`)
 
     const seenByGus = await gus.client.html(`/o/${slug}/leads/${lead}`)
-    expect(seenByGus).toContain('transferred to Hal Agent')
+    expect(seenByGus).toContain('This lead was transferred from you to Hal Agent.')
     expect(seenByGus).toContain('Olive Owner transferred this lead from Gus Agent to Hal Agent')
     expect(seenByGus).toContain('Handoff note: Budget approved &lt;b&gt;Q3&lt;/b&gt;; call Tuesdays.')
     expect(seenByGus).not.toContain('Update status') // a former assignee only looks
@@ -241,7 +241,7 @@ describe('bulk assignment', () => {
     await manyLeads(org.id, 'Other', 30)
     const list = await owner.client.html(`/o/${slug}/leads?q=match`)
     expect(list).toContain('Select all 120 leads matching this filter')
-    const res = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { all: '1', q: 'match', assigneeId: hal.userId })
+    const res = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { all: '1', match_q: 'match', assigneeId: hal.userId })
     expect(await res.text()).toContain('120 leads assigned to Hal Agent.')
     const mine = await hal.client.html(`/o/${slug}/leads?assignee=me`)
     expect(leadIds(mine)).toHaveLength(50)

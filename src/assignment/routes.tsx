@@ -8,10 +8,10 @@ import type { App } from '../env'
 import { Refusal } from '../lib/errors'
 import { formFields } from '../lib/validation'
 import { leadAction } from '../leads/action'
-import { findLeadRow } from '../leads/leads'
-import { LeadRowView } from '../leads/list-views'
+import { assigneeCounts, findLeadRow } from '../leads/leads'
+import { AssigneeFilter, LeadRowView } from '../leads/list-views'
 import { filtersSchema, listPage } from '../leads/routes'
-import { viewerOf } from '../orgs/context'
+import { shellOf, viewerOf } from '../orgs/context'
 import { assignableMembers } from '../orgs/members'
 import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
@@ -34,19 +34,36 @@ const assignSchema = z.object({
   from: z.string().optional(),
 })
 
+/** The list filters of the page the htmx request came from (its `HX-Current-URL`). */
+function currentFilters(c: Context<App>) {
+  const current = URL.parse(c.req.header('HX-Current-URL') ?? '') ?? new URL(c.req.url)
+  return filtersSchema.parse(Object.fromEntries(current.searchParams))
+}
+
 /** The list row of `leadId` after an assignment from its menu (htmx), with a message. */
 async function rowFragment(c: Context<App>, leadId: string, notice: string, status: 200 | 403 | 409 | 422 = 200) {
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
   if (!lead) return c.body(null, 404)
-  const members = await assignableMembers(c.var.db, viewer.orgId)
-  return c.html(<LeadRowView slug={c.var.orgContext.org.slug} lead={lead} assigning={{ members, total: 0 }} notice={notice} />, status)
+  const [members, counts] = await Promise.all([assignableMembers(c.var.db, viewer.orgId), assigneeCounts(c.var.db, viewer.orgId)])
+  // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
+  return c.html(
+    <>
+      <LeadRowView slug={c.var.orgContext.org.slug} lead={lead} assigning={{ members, total: 0 }} notice={notice} />
+      <AssigneeFilter shell={shellOf(c)} filters={currentFilters(c)} members={members} counts={counts} oob />
+    </>,
+    status,
+  )
 }
 
 assignmentRoutes.post('/bulk-assign', async (c) => {
   const form = await c.req.formData().catch(() => new FormData())
   const text = (key: string) => (typeof form.get(key) === 'string' ? (form.get(key) as string) : '')
-  const filters = filtersSchema.parse({ q: text('q') || undefined, status: text('status') || undefined, assignee: text('assignee') || undefined })
+  const filters = filtersSchema.parse({
+    q: text('match_q') || undefined,
+    status: text('match_status') || undefined,
+    assignee: text('match_assignee') || undefined,
+  })
   const selection: BulkSelection = text('all') === '1' ? { filters } : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
   let notice: string
   try {

@@ -26,7 +26,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
       <h2>Assigned to</h2>
       {p.transferredTo && (
         <p class="notice" data-transferred-to>
-          You handed this lead over: transferred to {p.transferredTo}. You can still see it.
+          This lead was transferred from you to {p.transferredTo}. You can still see it.
         </p>
       )}
       <ul class="assignees">

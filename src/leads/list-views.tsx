@@ -52,6 +52,7 @@ export function LeadRowView({ slug, lead, assigning, notice }: { slug: string; l
       </td>
       <td>{lead.email}</td>
       <td>{lead.company}</td>
+      <td>{lead.phone}</td>
       <td>
         <StatusBadge status={lead.status} />
       </td>
@@ -93,14 +94,15 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
         </select>
       </label>
       <label>
-        Handoff note <input name="note" placeholder="For leads that change hands" maxlength={2000} />
+        Handoff note <input name="note" placeholder="Optional" maxlength={2000} />
       </label>
       {assigning.total > shown && (
         <label>
           <input type="checkbox" name="all" value="1" /> Select all {assigning.total} leads matching this filter
         </label>
       )}
-      {(['q', 'status', 'assignee'] as const).map((key) => filters[key] && <input type="hidden" name={key} value={filters[key]} />)}
+      {/* The list's filters, for "select all matching" (named apart from the search box's own fields). */}
+      {(['q', 'status', 'assignee'] as const).map((key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />)}
       <button type="submit">Apply</button>
     </div>
   )
@@ -141,6 +143,7 @@ export function LeadResults({
               <th>Name</th>
               <th>Email</th>
               <th>Company</th>
+              <th>Phone</th>
               <th>Status</th>
               <th>Assigned to</th>
               <th>Created</th>
@@ -186,7 +189,20 @@ export function LeadResults({
 }
 
 /** The "Assigned to" filter: Agents get Mine and, when allowed, Pool; managers every member with counts. */
-function AssigneeFilter({ shell, filters, members, counts }: { shell: Shell; filters: LeadFilters; members: Member[]; counts: Map<string, number> }) {
+export function AssigneeFilter({
+  shell,
+  filters,
+  members,
+  counts,
+  oob,
+}: {
+  shell: Shell
+  filters: LeadFilters
+  members: Member[]
+  counts: Map<string, number>
+  /** Render for an htmx out-of-band swap (fresh counts after an assignment). */
+  oob?: boolean
+}) {
   const manager = shell.role === 'owner' || shell.role === 'admin'
   const option = (value: string, label: string) => (
     <option value={value} selected={(filters.assignee ?? '') === value}>
@@ -194,7 +210,7 @@ function AssigneeFilter({ shell, filters, members, counts }: { shell: Shell; fil
     </option>
   )
   return (
-    <select name="assignee" aria-label="Assigned to">
+    <select name="assignee" aria-label="Assigned to" id="assignee-filter" hx-swap-oob={oob ? 'true' : undefined}>
       {option('', manager ? 'Anyone' : 'All my leads')}
       {option('me', 'Assigned to me')}
       {(manager || shell.org.poolEnabled) && option('pool', 'In the pool')}
@@ -233,7 +249,7 @@ export function LeadListPage({
         hx-target="#lead-results"
         hx-swap="outerHTML"
         hx-push-url="true"
-        hx-trigger="input changed delay:300ms from:input[name=q], change from:select, submit"
+        hx-trigger="input changed delay:300ms from:input[name=q], change, submit"
       >
         <input type="search" name="q" value={filters.q ?? ''} placeholder="Search name, email, company" aria-label="Search" />
         <select name="status" aria-label="Status">

@@ -18,7 +18,7 @@ import { leadSchema } from './fields'
 import { assigneeCounts, countLeads, createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from './policy'
 import { LeadDetailPage, NewLeadPage } from './lead-page'
-import { LeadListPage, LeadResults } from './list-views'
+import { AssigneeFilter, LeadListPage, LeadResults } from './list-views'
 
 export const leadRoutes = new Hono<App>()
 
@@ -48,10 +48,15 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: s
       : Promise.resolve(undefined),
   ])
   const slug = c.var.orgContext.org.slug
-  if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results') {
-    return c.html(<LeadResults slug={slug} page={page} filters={filters} assigning={assigning} notice={notice} />)
-  }
   const counts = assigning ? await assigneeCounts(db, viewer.orgId) : new Map<string, number>()
+  if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results') {
+    return c.html(
+      <>
+        <LeadResults slug={slug} page={page} filters={filters} assigning={assigning} notice={notice} />
+        {notice && assigning && <AssigneeFilter shell={shellOf(c)} filters={filters} members={assigning.members} counts={counts} oob />}
+      </>,
+    )
+  }
   return c.html(<LeadListPage {...shellOf(c)} page={page} filters={filters} assigning={assigning} counts={counts} notice={notice} />)
 }
 
