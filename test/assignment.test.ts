@@ -359,3 +359,36 @@ describe('handoff notes in bulk', () => {
     expect((await emailsTo(hal.email))[0]!.text).toContain('Handoff note from Olive Owner: Territory change')
   })
 })
+
+describe('wording and dead ends', () => {
+  it('tells a collaborator they were added, not that the lead is theirs; a transfer says from whom', async () => {
+    const { owner, gus, hal, slug } = await team()
+    await owner.client.post(`/o/${slug}/settings`, { multipleAssignees: '1' })
+    const lead = await createLead(owner.client, slug, { name: 'Worded' })
+    await assign(owner.client, slug, lead, { assigneeId: gus.userId })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assignees`, { userId: hal.userId })
+    const [collab] = await emailsTo(hal.email, 'collaboration')
+    expect(collab!.subject).toBe('Olive Owner added you as a collaborator on Worded')
+    await assign(owner.client, slug, lead, { assigneeId: hal.userId, note: 'yours now' })
+    const [transfer] = await emailsTo(hal.email)
+    expect(transfer!.subject).toBe('Olive Owner transferred Worded to you from Gus Agent')
+  })
+
+  it('asks the bulk bar for a choice instead of unassigning by default; "none" unassigns', async () => {
+    const { owner, gus, slug } = await team()
+    const lead = await createLead(owner.client, slug, { name: 'Choice' })
+    await assign(owner.client, slug, lead, { assigneeId: gus.userId })
+    const unchosen = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: lead, assigneeId: '' })
+    expect(unchosen.status).toBe(422)
+    expect(await unchosen.text()).toContain('Choose a team member (or Unassigned)')
+    const none = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: lead, assigneeId: 'none' })
+    expect(await none.text()).toContain('1 lead unassigned.')
+  })
+
+  it('sends a reload of a form post’s address back to the page it came from', async () => {
+    const { owner, slug } = await team()
+    const lead = await createLead(owner.client, slug, { name: 'Reloaded' })
+    expect((await owner.client.get(`/o/${slug}/leads/${lead}/assign`)).headers.get('Location')).toBe(`/o/${slug}/leads/${lead}`)
+    expect((await owner.client.get(`/o/${slug}/leads/bulk-assign`)).headers.get('Location')).toBe(`/o/${slug}/leads`)
+  })
+})

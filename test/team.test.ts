@@ -215,3 +215,16 @@ describe('Owners alone manage Admins; invitations follow their sender', () => {
     expect((await new Client().get(adaLink)).status).toBe(404)
   })
 })
+
+describe('telling people what happened', () => {
+  it('confirms team actions and explains deactivation to the member who lost access', async () => {
+    const owner = await signUp('Told Co')
+    const agent = await joinAs(owner.client, owner.slug, 'agent', 'Tia Told')
+    const res = await owner.client.post(`/o/${owner.slug}/team/${agent.userId}/deactivate`)
+    expect(await owner.client.html(res.headers.get('Location')!)).toContain('Member deactivated')
+    const refused = await agent.client.get(`/o/${owner.slug}/leads`)
+    expect(refused.status).toBe(404)
+    expect(await refused.text()).toContain('Your membership in Told Co was deactivated')
+    expect(await agent.client.html('/signup')).toContain('You are not an active member of any organization right now')
+  })
+})

@@ -121,7 +121,14 @@ async function assignOnce(db: Database, viewer: Viewer, leadId: string, assignee
     db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type, data, at: now })),
   )
   const email = target
-    ? assignmentNotice(db, options.notify, viewer.orgId, viewer.userId, { id: target.userId, email: target.email }, [lead], note || undefined, now)
+    ? assignmentNotice(
+        db,
+        options.notify,
+        viewer.orgId,
+        viewer.userId,
+        { to: { id: target.userId, email: target.email }, leads: [lead], from: from?.name, note: note || undefined },
+        now,
+      )
     : null
   if (email) statements.push(email.statement)
   await runBatch(db, statements)

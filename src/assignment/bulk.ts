@@ -154,7 +154,7 @@ export async function bulkAssign(
   return retryOnConflict(ONE_PRIMARY, async () => {
     const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
     const email = target
-      ? assignmentNotice(db, options.notify, viewer.orgId, viewer.userId, { id: target.userId, email: target.email }, changed, note || undefined, now)
+      ? assignmentNotice(db, options.notify, viewer.orgId, viewer.userId, { to: { id: target.userId, email: target.email }, leads: changed, note: note || undefined }, now)
       : null
     if (email) statements.push(email.statement)
     await runBatch(db, statements)

@@ -33,7 +33,7 @@ export async function addCollaborator(db: Database, viewer: Viewer, leadId: stri
   const member = await assignableMember(db, viewer.orgId, userId)
   if (lead.assignees.some((a) => a.userId === userId)) return
   const person = { id: member.userId, name: member.name }
-  const email = assignmentNotice(db, notify, viewer.orgId, viewer.userId, { id: member.userId, email: member.email }, [lead], undefined, now)
+  const email = assignmentNotice(db, notify, viewer.orgId, viewer.userId, { to: { id: member.userId, email: member.email }, leads: [lead], as: 'collaborator' }, now)
   const statements: BatchItem<'sqlite'>[] = [
     db.insert(leadAssignees).values({ orgId: viewer.orgId, leadId: lead.id, userId, kind: 'collaborator', assignedBy: viewer.userId, assignedAt: now }),
     db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type: 'collaborator_added', data: { collaborator: person }, at: now })),

@@ -10,33 +10,43 @@ import { dispatchEmails, outboxInsert, type EmailMessage } from '../notification
 /** Where emails link to, who acts, and the queue that sends them. */
 export type NotifyContext = { appUrl: string; orgName: string; orgSlug: string; actorName: string; queue: Queue<EmailMessage> }
 
+/** Who is told what: the recipient, the leads, and how they came to them. */
+export type Notice = {
+  to: { id: string; email: string }
+  leads: { id: string; name: string }[]
+  as?: 'owner' | 'collaborator'
+  /** Previous owner's name, for a transfer of one lead. */
+  from?: string
+  note?: string
+}
+
 /**
- * The outbox statement telling `to` they were given `leads`, or null when `to` is the actor.
- * After the batch commits, pass the id to `sendQueued`.
+ * The outbox statement telling `notice.to` they were given leads, or null when they are the actor
+ * (or there is nothing to tell). After the batch commits, pass the id to `sendQueued`.
  */
 export function assignmentNotice(
   db: Database,
   ctx: NotifyContext,
   orgId: string,
   actorId: string,
-  to: { id: string; email: string },
-  leads: { id: string; name: string }[],
-  note: string | undefined,
+  notice: Notice,
   now: number,
 ): { id: string; statement: BatchItem<'sqlite'> } | null {
-  if (to.id === actorId || leads.length === 0) return null
+  if (notice.to.id === actorId || notice.leads.length === 0) return null
   const base = `${ctx.appUrl.replace(/\/+$/, '')}/o/${ctx.orgSlug}`
   return outboxInsert(
     db,
     {
       orgId,
-      to: to.email,
-      kind: 'assignment',
+      to: notice.to.email,
+      kind: notice.as === 'collaborator' ? 'collaboration' : 'assignment',
       ...assignmentEmail({
         orgName: ctx.orgName,
         actorName: ctx.actorName,
-        leads: leads.map((l) => ({ name: l.name, url: `${base}/leads/${l.id}` })),
-        note,
+        leads: notice.leads.map((l) => ({ name: l.name, url: `${base}/leads/${l.id}` })),
+        as: notice.as,
+        from: notice.from,
+        note: notice.note,
         appUrl: ctx.appUrl,
         listUrl: `${base}/leads?assignee=me`,
       }),

@@ -9,7 +9,7 @@ import { Refusal } from '../lib/errors'
 import { formFields } from '../lib/validation'
 import { leadAction } from '../leads/action'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
-import { AssigneeFilter, LeadRowView } from '../leads/list-views'
+import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
 import { filtersSchema, listPage } from '../leads/routes'
 import { shellOf, viewerOf } from '../orgs/context'
 import { assignableMembers } from '../orgs/members'
@@ -45,16 +45,27 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
   if (!lead) return c.body(null, 404)
-  const [members, counts] = await Promise.all([assignableMembers(c.var.db, viewer.orgId), assigneeCounts(c.var.db, viewer.orgId)])
+  const [members, everyone, counts] = await Promise.all([
+    assignableMembers(c.var.db, viewer.orgId),
+    assignableMembers(c.var.db, viewer.orgId, true),
+    assigneeCounts(c.var.db, viewer.orgId),
+  ])
+  const assigning = { members, total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
     <>
-      <LeadRowView slug={c.var.orgContext.org.slug} lead={lead} assigning={{ members, total: 0 }} notice={notice} />
-      <AssigneeFilter shell={shellOf(c)} filters={currentFilters(c)} members={members} counts={counts} oob />
+      <LeadRowView slug={c.var.orgContext.org.slug} lead={lead} assigning={assigning} notice={notice} />
+      <AssigneeFilter shell={shellOf(c)} filters={currentFilters(c)} members={everyone} counts={counts} oob />
     </>,
     status,
   )
 }
+
+// Reloading the page a refused form post left in the address bar (no JavaScript) lands back here.
+assignmentRoutes.get('/bulk-assign', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads`, 303))
+assignmentRoutes.get('/:leadId/:action{assign|claim|pool|status|assignees}', (c) =>
+  c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+)
 
 assignmentRoutes.post('/bulk-assign', async (c) => {
   const form = await c.req.formData().catch(() => new FormData())
@@ -65,20 +76,22 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
     assignee: text('match_assignee') || undefined,
   })
   const selection: BulkSelection = text('all') === '1' ? { filters } : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
-  let notice: string
+  let notice: ListNotice
   try {
-    const result = await bulkAssign(c.var.db, viewerOf(c), selection, text('assigneeId') || null, {
+    const to = text('assigneeId')
+    if (to === '') throw new Refusal(422, 'Choose a team member (or Unassigned) to assign the selected leads to.')
+    const result = await bulkAssign(c.var.db, viewerOf(c), selection, to === 'none' ? null : to, {
       note: text('note').slice(0, 2000),
       noteRequired: c.var.orgContext.org.handoffNoteRequired,
       notify: notifyContext(c),
     })
     const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
     const unchanged = result.selected - result.changed
-    notice = `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`
+    notice = { text: `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.` }
   } catch (error) {
     if (!(error instanceof Refusal) || error.status === 404) throw error
     c.status(error.status)
-    notice = error.message
+    notice = { text: error.message, error: true }
   }
   return listPage(c, filters, notice)
 })
@@ -90,7 +103,8 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
   const org = c.var.orgContext.org
   const act = async () => {
     if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
-    return assignLead(c.var.db, viewerOf(c), leadId, parsed.data.assigneeId || null, {
+    const to = parsed.data.assigneeId
+    return assignLead(c.var.db, viewerOf(c), leadId, to === '' || to === 'none' ? null : to, {
       note: parsed.data.note,
       noteRequired: org.handoffNoteRequired,
       notify: notifyContext(c),

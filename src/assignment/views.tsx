@@ -12,6 +12,8 @@ export type AssignmentPanelProps = {
   canClaim: boolean
   multipleAssignees: boolean
   noteRequired: boolean
+  /** Whether Agents can see and claim the pool (organization setting). */
+  poolEnabled: boolean
   /** Set when the viewer handed this lead over: whom it went to. */
   transferredTo: string | null
 }
@@ -92,6 +94,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           <button type="submit" class="secondary">
             {lead.inPool ? 'Take out of the pool' : 'Put in the pool'}
           </button>
+          {!p.poolEnabled && <span class="muted"> Agents see the pool only once it is turned on in Settings.</span>}
         </form>
       )}
     </section>

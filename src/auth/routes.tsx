@@ -11,7 +11,12 @@ import { LoginPage, SignupPage } from './views'
 
 export const authRoutes = new Hono<App>()
 
-authRoutes.get('/signup', (c) => c.html(c.var.user ? <NewOrganizationPage user={c.var.user} /> : <SignupPage />))
+authRoutes.get('/signup', async (c) => {
+  const user = c.var.user
+  if (!user) return c.html(<SignupPage />)
+  const member = Boolean(await lastUsedOrgSlug(c.var.db, user.id))
+  return c.html(<NewOrganizationPage user={user} member={member} />)
+})
 
 authRoutes.post(
   '/signup',

@@ -16,6 +16,8 @@ export async function leadAction(c: Context<App>, leadId: string, act: () => Pro
     await act()
   } catch (error) {
     if (!(error instanceof Refusal) || error.status === 404) throw error
+    // htmx (boosted forms) would show the action's URL; keep the lead page's address instead.
+    c.header('HX-Replace-Url', `/o/${c.var.orgContext.org.slug}/leads/${leadId}`)
     try {
       return await leadPage(c, leadId, error.message, error.status)
     } catch (gone) {

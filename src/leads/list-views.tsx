@@ -9,6 +9,9 @@ import { Time } from '../views/time'
 import { STATUS_LABELS } from './fields'
 import type { LeadFilters, LeadPage, LeadRow } from './leads'
 
+/** What a bulk action just did, or why it was refused (`error`). */
+export type ListNotice = { text: string; error?: boolean }
+
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {
   const params = new URLSearchParams()
@@ -21,13 +24,19 @@ export function StatusBadge({ status }: { status: LeadStatus }) {
   return <span class={`status status-${status}`}>{STATUS_LABELS[status]}</span>
 }
 
-/** What Owners and Admins get on the list: the assignee choices and the count for "select all". */
-export type Assigning = { members: Member[]; total: number }
+/**
+ * What Owners and Admins get on the list: the assignee choices, the count for "select all", and
+ * whether reassigning needs a handoff note.
+ */
+export type Assigning = { members: Member[]; total: number; noteRequired: boolean }
 
+/** Assignee choices; `none` unassigns (an empty value means nothing was chosen). */
 function AssigneeOptions({ members, selected }: { members: Member[]; selected?: string | null }) {
   return (
     <>
-      <option value="">Unassigned</option>
+      <option value="none" selected={selected === null}>
+        Unassigned
+      </option>
       {members.map((m) => (
         <option value={m.userId} selected={selected === m.userId}>
           {m.name}
@@ -70,6 +79,15 @@ export function LeadRowView({ slug, lead, assigning, notice }: { slug: string; l
             <select name="assigneeId" form={formId} aria-label={`Assign ${lead.name} to`}>
               <AssigneeOptions members={assigning.members} selected={lead.ownerId} />
             </select>
+            {lead.ownerId && (
+              <input
+                name="note"
+                form={formId}
+                maxlength={2000}
+                placeholder={assigning.noteRequired ? 'Handoff note (required)' : 'Handoff note (optional)'}
+                aria-label="Handoff note"
+              />
+            )}
             <button type="submit" form={formId} class="secondary">
               Save
             </button>
@@ -89,12 +107,16 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
       <strong>Bulk actions</strong>
       <label>
         Assign to team member{' '}
-        <select name="assigneeId">
-          <AssigneeOptions members={assigning.members} />
+        <select name="assigneeId" required>
+          <option value="" selected>
+            Choose…
+          </option>
+          <AssigneeOptions members={assigning.members} selected={undefined} />
         </select>
       </label>
       <label>
-        Handoff note <input name="note" placeholder="Optional" maxlength={2000} />
+        Handoff note{' '}
+        <input name="note" placeholder={assigning.noteRequired ? 'Required for leads that change hands' : 'Optional'} maxlength={2000} />
       </label>
       {assigning.total > shown && (
         <label>
@@ -120,7 +142,7 @@ export function LeadResults({
   page: LeadPage
   filters: LeadFilters
   assigning?: Assigning
-  notice?: string
+  notice?: ListNotice
 }) {
   const base = `/o/${slug}/leads`
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
@@ -130,8 +152,8 @@ export function LeadResults({
   return (
     <div id="lead-results">
       {notice && (
-        <p class="notice" role="status" id="bulk-notice">
-          {notice}
+        <p class={notice.error ? 'alert' : 'notice'} role={notice.error ? 'alert' : 'status'} id="bulk-notice">
+          {notice.text}
         </p>
       )}
       <form id="bulk-form" method="post" action={`${base}/bulk-assign`} hx-post={`${base}/bulk-assign`} {...swap}>
@@ -164,7 +186,7 @@ export function LeadResults({
         ))}
       {page.leads.length === 0 && (
         <p class="empty">
-          {filtered ? 'No leads match these filters.' : 'No leads yet. '}
+          {filtered ? 'No leads match these filters.' : assigning ? 'No leads yet. ' : 'No leads for you yet: leads assigned to you, the ones you create, and the pool (when it is on) show here. '}
           {!filtered && (
             <>
               <a href={`${base}/new`}>Add a lead</a> or <a href={`${base}/import`}>import a CSV file</a>.
@@ -211,11 +233,14 @@ export function AssigneeFilter({
   )
   return (
     <select name="assignee" aria-label="Assigned to" id="assignee-filter" hx-swap-oob={oob ? 'true' : undefined}>
-      {option('', manager ? 'Anyone' : 'All my leads')}
+      {option('', manager ? 'Anyone' : 'All leads I can see')}
       {option('me', 'Assigned to me')}
       {(manager || shell.org.poolEnabled) && option('pool', 'In the pool')}
       {manager && option('unassigned', 'Unassigned')}
-      {manager && members.map((m) => option(m.userId, `Assigned to ${m.name} (${counts.get(m.userId) ?? 0})`))}
+      {manager &&
+        members.map((m) =>
+          option(m.userId, `Assigned to ${m.name}${m.status === 'active' ? '' : ' (deactivated)'} (${counts.get(m.userId) ?? 0})`),
+        )}
     </select>
   )
 }
@@ -224,10 +249,19 @@ export function LeadListPage({
   page,
   filters,
   assigning,
+  filterMembers,
   counts,
   notice,
   ...shell
-}: Shell & { page: LeadPage; filters: LeadFilters; assigning?: Assigning; counts: Map<string, number>; notice?: string }) {
+}: Shell & {
+  page: LeadPage
+  filters: LeadFilters
+  assigning?: Assigning
+  /** Every member, deactivated ones included, for the "Assigned to" filter (managers). */
+  filterMembers: Member[]
+  counts: Map<string, number>
+  notice?: ListNotice
+}) {
   const base = `/o/${shell.org.slug}/leads`
   return (
     <Layout title="Leads" {...shell}>
@@ -260,7 +294,7 @@ export function LeadListPage({
             </option>
           ))}
         </select>
-        <AssigneeFilter shell={shell} filters={filters} members={assigning?.members ?? []} counts={counts} />
+        <AssigneeFilter shell={shell} filters={filters} members={filterMembers} counts={counts} />
         <button type="submit">Filter</button>
       </form>
       <LeadResults slug={shell.org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />

@@ -18,7 +18,7 @@ import { leadSchema } from './fields'
 import { assigneeCounts, countLeads, createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from './policy'
 import { LeadDetailPage, NewLeadPage } from './lead-page'
-import { AssigneeFilter, LeadListPage, LeadResults } from './list-views'
+import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './list-views'
 
 export const leadRoutes = new Hono<App>()
 
@@ -38,26 +38,34 @@ export const filtersSchema = z.object({
  * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
  * what a bulk action just did.
  */
-export async function listPage(c: Context<App>, filters: LeadFilters, notice?: string) {
+export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice) {
   const viewer = viewerOf(c)
   const db = c.var.db
   const [page, assigning] = await Promise.all([
     listLeads(db, viewer, filters),
     canAssign(viewer)
-      ? Promise.all([assignableMembers(db, viewer.orgId), countLeads(db, viewer, filters)]).then(([members, total]) => ({ members, total }))
+      ? Promise.all([assignableMembers(db, viewer.orgId), countLeads(db, viewer, filters)]).then(([members, total]) => ({
+          members,
+          total,
+          noteRequired: c.var.orgContext.org.handoffNoteRequired,
+        }))
       : Promise.resolve(undefined),
   ])
   const slug = c.var.orgContext.org.slug
-  const counts = assigning ? await assigneeCounts(db, viewer.orgId) : new Map<string, number>()
+  const [counts, everyone] = assigning
+    ? await Promise.all([assigneeCounts(db, viewer.orgId), assignableMembers(db, viewer.orgId, true)])
+    : [new Map<string, number>(), []]
   if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results') {
     return c.html(
       <>
         <LeadResults slug={slug} page={page} filters={filters} assigning={assigning} notice={notice} />
-        {notice && assigning && <AssigneeFilter shell={shellOf(c)} filters={filters} members={assigning.members} counts={counts} oob />}
+        {notice && assigning && <AssigneeFilter shell={shellOf(c)} filters={filters} members={everyone} counts={counts} oob />}
       </>,
     )
   }
-  return c.html(<LeadListPage {...shellOf(c)} page={page} filters={filters} assigning={assigning} counts={counts} notice={notice} />)
+  return c.html(
+    <LeadListPage {...shellOf(c)} page={page} filters={filters} assigning={assigning} filterMembers={everyone} counts={counts} notice={notice} />,
+  )
 }
 
 leadRoutes.get('/', (c) => listPage(c, filtersSchema.parse(c.req.query())))
@@ -116,6 +124,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     canClaim: canClaim(viewer, facts),
     multipleAssignees: org.multipleAssignees,
     noteRequired: org.handoffNoteRequired,
+    poolEnabled: org.poolEnabled,
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
   }
   return c.html(

@@ -40,13 +40,16 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
   return member
 }
 
-/** Active members, by name: the choices of every assignee picker. */
-export async function assignableMembers(db: Database, orgId: string): Promise<Member[]> {
+/**
+ * Members by name: only active ones (default), the choices of every assignee picker; or with
+ * `everyone`, deactivated ones too (the list filter, whose leads may need reassigning).
+ */
+export async function assignableMembers(db: Database, orgId: string, everyone = false): Promise<Member[]> {
   return db
     .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, status: memberships.status })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')))
+    .where(everyone ? eq(memberships.orgId, orgId) : and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')))
     .orderBy(asc(users.name))
     .all()
 }

@@ -6,7 +6,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { App } from '../env'
-import { findMembership, touchMembership } from './organizations'
+import { renderError } from '../views/render-error'
+import { deactivatedMembership, findMembership, touchMembership } from './organizations'
 
 export function requireMembership(): MiddlewareHandler<App> {
   return async (c, next) => {
@@ -16,8 +17,14 @@ export function requireMembership(): MiddlewareHandler<App> {
       const url = new URL(c.req.url)
       return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
     }
-    const { current, orgs } = await findMembership(c.var.db, c.req.param('slug') ?? '', user.id)
-    if (!current) throw new HTTPException(404, { message: 'Not found' })
+    const slug = c.req.param('slug') ?? ''
+    const { current, orgs } = await findMembership(c.var.db, slug, user.id)
+    if (!current) {
+      // A former member learns why; to everyone else the organization does not exist.
+      const gone = await deactivatedMembership(c.var.db, slug, user.id)
+      if (gone) return renderError(c, 404, `Your membership in ${gone} was deactivated. Ask one of its Owners or Admins to reactivate you.`)
+      throw new HTTPException(404, { message: 'Not found' })
+    }
     c.set('orgContext', { ...current, orgs })
     c.executionCtx.waitUntil(touchMembership(c.var.db, current.membership))
     await next()

@@ -120,6 +120,17 @@ export async function findMembership(
   }
 }
 
+/** Name of the organization at `slug` if the user's membership there is deactivated, else null. */
+export async function deactivatedMembership(db: Database, slug: string, userId: string): Promise<string | null> {
+  const row = await db
+    .select({ name: organizations.name })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(organizations.slug, slug), eq(memberships.userId, userId), eq(memberships.status, 'deactivated')))
+    .get()
+  return row?.name ?? null
+}
+
 /** Records that the member opened their organization now (at most once a minute, to spare writes). */
 export async function touchMembership(db: Database, membership: Membership, now = Date.now()) {
   if (now - membership.lastUsedAt < 60_000) return

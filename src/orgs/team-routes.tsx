@@ -29,18 +29,32 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
   return c.html(<TeamPage {...shellOf(c)} members={members} invitations={invitations} sort={sort} me={viewer.userId} now={Date.now()} {...rest} />, status)
 }
 
-/** Runs a team action; success redirects back (303), a refusal re-renders the page with the reason. */
-async function teamAction(c: Context<App>, act: () => Promise<unknown>) {
+/** Runs a team action; success redirects back (303) saying what was `done`, a refusal re-renders the page with the reason. */
+async function teamAction(c: Context<App>, done: string, act: () => Promise<unknown>) {
   try {
     await act()
   } catch (error) {
     if (error instanceof Refusal && error.status !== 404) return teamPage(c, { alert: error.message, status: error.status })
     throw error
   }
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303)
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${done}`, 303)
 }
 
-teamRoutes.get('/', (c) => teamPage(c, c.req.query('invited') ? { notice: 'Invitation sent. It is listed under Pending invitations until accepted.' } : {}))
+const DONE: Record<string, string> = {
+  invited: 'Invitation sent. It is listed under Pending invitations until accepted.',
+  role: 'Role changed.',
+  deactivated: 'Member deactivated: they lose access at their next click. Their leads stay, flagged for reassignment.',
+  reactivated: 'Member reactivated.',
+  revoked: 'Invitation revoked: its link no longer works.',
+}
+
+teamRoutes.get('/', (c) => {
+  const done = c.req.query('done') ?? ''
+  return teamPage(c, Object.hasOwn(DONE, done) ? { notice: DONE[done] } : {})
+})
+
+// Reloading the page a refused form post left in the address bar lands back on the team page.
+teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303))
 
 teamRoutes.post('/invitations', async (c) => {
   const parsed = inviteSchema.safeParse(await formFields(c))
@@ -60,20 +74,20 @@ teamRoutes.post('/invitations', async (c) => {
     if (error.status === 403) return teamPage(c, { alert: error.message, status: 403 })
     return teamPage(c, { inviteValues: parsed.data, inviteErrors: { email: error.message }, status: error.status })
   }
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?invited=1`, 303)
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=invited`, 303)
 })
 
-teamRoutes.post('/invitations/:id/revoke', (c) => teamAction(c, () => revokeInvitation(c.var.db, viewerOf(c), c.req.param('id'))))
+teamRoutes.post('/invitations/:id/revoke', (c) => teamAction(c, 'revoked', () => revokeInvitation(c.var.db, viewerOf(c), c.req.param('id'))))
 
 const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
 teamRoutes.post('/:userId/role', (c) =>
-  teamAction(c, async () => {
+  teamAction(c, 'role', async () => {
     const parsed = roleSchema.safeParse(await formFields(c))
     if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
     await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), parsed.data.role)
   }),
 )
 
-teamRoutes.post('/:userId/deactivate', (c) => teamAction(c, () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'deactivated')))
-teamRoutes.post('/:userId/reactivate', (c) => teamAction(c, () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'active')))
+teamRoutes.post('/:userId/deactivate', (c) => teamAction(c, 'deactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'deactivated')))
+teamRoutes.post('/:userId/reactivate', (c) => teamAction(c, 'reactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'active')))

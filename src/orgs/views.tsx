@@ -4,11 +4,28 @@ import { Field, type FieldErrors } from '../views/forms'
 import { Layout } from '../views/layout'
 
 /** Shown at /signup to someone already signed in: a new organization for the same account. */
-export function NewOrganizationPage({ user, values = {}, errors }: { user: { name: string }; values?: FormValues; errors?: FieldErrors }) {
+export function NewOrganizationPage({
+  user,
+  member = true,
+  values = {},
+  errors,
+}: {
+  user: { name: string }
+  /** False when the user belongs to no organization now (e.g. every membership deactivated). */
+  member?: boolean
+  values?: FormValues
+  errors?: FieldErrors
+}) {
   return (
     <Layout title="New organization" user={user}>
       <section class="card narrow">
-        <h1>Create another organization</h1>
+        <h1>{member ? 'Create another organization' : 'Create an organization'}</h1>
+        {!member && (
+          <p class="notice">
+            You are not an active member of any organization right now: a membership may have been deactivated. Ask an
+            Owner or Admin to reactivate or invite you, or create your own organization below.
+          </p>
+        )}
         <p>
           You are signed in as {user.name}. The new organization is separate from your others; you will be its Owner
           and can switch between them from the top bar. To create an account for someone else, log out first.

@@ -5,6 +5,7 @@ import { Layout } from './layout'
 function explain(status: number): string {
   if (status === 404) return 'This page does not exist, or you do not have access to it.'
   if (status >= 500) return 'Something went wrong on our side. Nothing you saved was lost; please try again.'
+  if (status === 409) return 'Someone else got there first. Go back and reload the page to see where things stand.'
   return 'Go back, reload the page and try again.'
 }
 
