@@ -177,8 +177,8 @@ describe('assignment and transfer', () => {
     await agent1Page.locator('#lead-list').waitFor()
     assert.equal(await agent1Page.locator('form.filters select[name=assignee]').inputValue(), 'me')
     assert.deepEqual(await rowIds(agent1Page), sorted(bulk.slice(1)), '"Assigned to me" now lists the two leads the Agent kept')
-    await filterByAssignee(agent1Page, 'All my leads', '')
-    assert.deepEqual(await rowIds(agent1Page), sorted(bulk), '"All my leads" still lists the handed-over lead (former assignee)')
+    await filterByAssignee(agent1Page, 'All leads I can see', '')
+    assert.deepEqual(await rowIds(agent1Page), sorted(bulk), '"All leads I can see" still lists the handed-over lead (former assignee)')
     assert.equal(
       await agent1Page.locator(`#lead-list tr[data-lead-id="${moved}"] [data-assignee-id]`).getAttribute('data-assignee-id'),
       a2.userId,

@@ -184,7 +184,7 @@ export async function inviteAndJoin(t, inviterPage, slug, person, role) {
   await invite.locator('input[name=email]').fill(person.email)
   await invite.locator('select[name=role]').selectOption({ label: role })
   await Promise.all([
-    inviterPage.waitForURL((url) => url.pathname === `/o/${slug}/team` && url.searchParams.get('invited') === '1'),
+    inviterPage.waitForURL((url) => url.pathname === `/o/${slug}/team` && url.searchParams.get('done') === 'invited'),
     invite.getByRole('button', { name: 'Send invitation' }).click(),
   ])
   await inviterPage.locator(`#invitation-list tr[data-invitation-email="${person.email}"]`).waitFor()

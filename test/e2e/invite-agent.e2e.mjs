@@ -98,7 +98,7 @@ describe('team invitations', () => {
     await invite.locator('input[name=email]').fill(agent.email)
     await invite.locator('select[name=role]').selectOption({ label: 'Agent' })
     await Promise.all([
-      ownerPage.waitForURL((url) => url.pathname === `/o/${slug}/team` && url.searchParams.get('invited') === '1'),
+      ownerPage.waitForURL((url) => url.pathname === `/o/${slug}/team` && url.searchParams.get('done') === 'invited'),
       invite.getByRole('button', { name: 'Send invitation' }).click(),
     ])
     await ownerPage.getByRole('status').filter({ hasText: 'Invitation sent' }).waitFor()
