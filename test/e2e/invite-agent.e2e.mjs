@@ -3,76 +3,9 @@
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { leadRows, newPage, runId, screenshot, useBrowser } from './browser.mjs'
+import { createLead, invitationLink, leadRows, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
 
 useBrowser()
-
-/** How long the invitation email may take to show up in the dev mailbox (queue consumer). */
-const MAIL_TIMEOUT_MS = 15_000
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-/** Signs up a new person with a new organization and answers the organization's slug. */
-async function signUp(page, person) {
-  await page.goto('/signup')
-  await page.locator('input[name=name]').fill(person.name)
-  await page.locator('input[name=email]').fill(person.email)
-  await page.locator('input[name=password]').fill(person.password)
-  await page.locator('input[name=organization]').fill(person.organization)
-  await Promise.all([page.waitForURL(/\/o\/[^/]+\/leads$/), page.getByRole('button', { name: 'Create organization' }).click()])
-  const slug = new URL(page.url()).pathname.split('/')[2]
-  assert.ok(slug, `no organization slug in ${page.url()}`)
-  return slug
-}
-
-/**
- * Creates a lead through the "New lead" form, starting from the lead list, and comes back to the
- * list ("All leads"). Answers the new lead's id.
- */
-async function createLead(page, slug, lead) {
-  // The button on the page; the navigation bar has a link with the same name.
-  await page.getByRole('main').getByRole('link', { name: 'New lead' }).click()
-  await page.waitForURL(`**/o/${slug}/leads/new`)
-  await page.locator('input[name=name]').fill(lead.name)
-  await page.locator('input[name=email]').fill(lead.email)
-  await page.locator('input[name=company]').fill(lead.company)
-  await Promise.all([
-    page.waitForURL(new RegExp(`/o/${slug}/leads/(?!new$)[^/]+$`)),
-    page.getByRole('button', { name: 'Create lead' }).click(),
-  ])
-  const leadId = new URL(page.url()).pathname.split('/').pop()
-  await page.getByRole('heading', { level: 1, name: lead.name }).waitFor()
-  await page.getByRole('link', { name: 'All leads' }).click()
-  await page.waitForURL(`**/o/${slug}/leads`)
-  await page.locator(`#lead-list tr[data-lead-id="${leadId}"]`).waitFor()
-  return leadId
-}
-
-/**
- * Opens the dev mailbox and reloads it until the newest email to `address` has been handled by the
- * queue consumer (status `captured`: no RESEND_API_KEY in tests) and carries an invitation link.
- * Answers that link (absolute, as written in the email).
- */
-async function invitationLink(page, address) {
-  const deadline = Date.now() + MAIL_TIMEOUT_MS
-  let seen = 'no email to this address'
-  for (;;) {
-    await page.goto('/_dev/mail')
-    await page.getByRole('heading', { level: 1, name: 'Dev mailbox' }).waitFor()
-    const article = page.locator(`article[data-email-to="${address}"]`).first() // newest first
-    if ((await article.count()) > 0) {
-      const status = await article.getAttribute('data-status')
-      const links = await article.locator('a[href*="/invite/"]').evaluateAll((as) => as.map((a) => a.href))
-      seen = `status ${status}, ${links.length} invitation link(s)`
-      if (status === 'captured' && links.length > 0) {
-        assert.equal(new Set(links).size, 1, `one invitation link in the email: ${links.join(', ')}`)
-        return { link: links[0], article }
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`no processed invitation email to ${address} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`)
-    await sleep(500)
-  }
-}
 
 describe('team invitations', () => {
   test('an Owner invites an Agent, who joins by the emailed link and sees only their own leads', async (t) => {

@@ -2,7 +2,7 @@
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { leadRows, newPage, runId, screenshot, useBrowser } from './browser.mjs'
+import { leadRows, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
 
 useBrowser()
 
@@ -39,14 +39,7 @@ describe('sign-up and leads', () => {
     const lead = { name: `Grace Hopperfield ${runId}`, email: `grace+${runId}@example.org`, company: 'Navy Computing Co', phone: '+44 20 7946 0000' }
 
     // Sign up.
-    await page.goto('/signup')
-    await page.locator('input[name=name]').fill(person.name)
-    await page.locator('input[name=email]').fill(person.email)
-    await page.locator('input[name=password]').fill(person.password)
-    await page.locator('input[name=organization]').fill(person.organization)
-    await Promise.all([page.waitForURL(/\/o\/[^/]+\/leads$/), page.getByRole('button', { name: 'Create organization' }).click()])
-    const slug = new URL(page.url()).pathname.split('/')[2]
-    assert.ok(slug, `no organization slug in ${page.url()}`)
+    const slug = await signUp(page, person)
     assert.equal(await leadRows(page).count(), 0, 'a new organization has no leads')
 
     // New lead (the button on the page; the navigation bar has a link with the same name).
