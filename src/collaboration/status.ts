@@ -1,10 +1,8 @@
 /** Changing a lead's status, with a `status_changed` activity (from / to) in the same batch. */
-import { and, eq } from 'drizzle-orm'
-import { activityRow } from '../activity/activities'
 import type { Database } from '../db/client'
-import { activities, leads, type LeadStatus } from '../db/schema'
+import type { LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead, updateLead } from '../leads/leads'
 import { canEdit, factsOf, type Viewer } from '../leads/policy'
 
 /**
@@ -18,17 +16,5 @@ export async function changeStatus(db: Database, viewer: Viewer, leadId: string,
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
   if (lead.status === status) return
-  await db.batch([
-    db.update(leads).set({ status, updatedAt: now }).where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
-    db.insert(activities).values(
-      activityRow({
-        orgId: viewer.orgId,
-        leadId: lead.id,
-        actorId: viewer.userId,
-        type: 'status_changed',
-        data: { from: lead.status, to: status },
-        at: now,
-      }),
-    ),
-  ])
+  await updateLead(db, viewer, lead.id, { status }, { type: 'status_changed', data: { from: lead.status, to: status } }, now)
 }

@@ -3,7 +3,7 @@
  * policy (visibility.ts) and so also through tenancy.
  */
 import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
-import { activityRow } from '../activity/activities'
+import { activityRow, type ActivityType } from '../activity/activities'
 import type { Database } from '../db/client'
 import { activities, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -230,4 +230,22 @@ export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilte
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
+}
+
+/**
+ * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
+ * (DESIGN.md "Every change writes an activity"). The caller has checked the viewer may do it.
+ */
+export async function updateLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  set: Partial<Pick<Lead, 'status' | 'inPool'>>,
+  activity: { type: ActivityType; data?: Record<string, unknown> },
+  now = Date.now(),
+): Promise<void> {
+  await db.batch([
+    db.update(leads).set({ ...set, updatedAt: now }).where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
+    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+  ])
 }
