@@ -12,7 +12,7 @@ import { assigneeCounts, findLeadRow } from '../leads/leads'
 import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
 import { filtersSchema, listPage } from '../leads/routes'
 import { shellOf, viewerOf } from '../orgs/context'
-import { assignableMembers } from '../orgs/members'
+import { activeOnly, assignableMembers } from '../orgs/members'
 import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
 import { claimLead } from './claim'
@@ -45,12 +45,8 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
   if (!lead) return c.body(null, 404)
-  const [members, everyone, counts] = await Promise.all([
-    assignableMembers(c.var.db, viewer.orgId),
-    assignableMembers(c.var.db, viewer.orgId, true),
-    assigneeCounts(c.var.db, viewer.orgId),
-  ])
-  const assigning = { members, total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
+  const [everyone, counts] = await Promise.all([assignableMembers(c.var.db, viewer.orgId, true), assigneeCounts(c.var.db, viewer.orgId)])
+  const assigning = { members: activeOnly(everyone), total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
     <>

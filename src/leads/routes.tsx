@@ -12,7 +12,7 @@ import type { App } from '../env'
 import { notFound } from '../lib/errors'
 import { validForm } from '../lib/validation'
 import { shellOf, viewerOf } from '../orgs/context'
-import { assignableMembers } from '../orgs/members'
+import { activeOnly, assignableMembers } from '../orgs/members'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
 import { assigneeCounts, countLeads, createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
@@ -41,25 +41,23 @@ export const filtersSchema = z.object({
 export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice) {
   const viewer = viewerOf(c)
   const db = c.var.db
-  const [page, assigning] = await Promise.all([
+  const org = c.var.orgContext.org
+  const manager = canAssign(viewer)
+  const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
+  // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
+  const withFilter = manager && (!fragment || Boolean(notice))
+  const [page, total, everyone, counts] = await Promise.all([
     listLeads(db, viewer, filters),
-    canAssign(viewer)
-      ? Promise.all([assignableMembers(db, viewer.orgId), countLeads(db, viewer, filters)]).then(([members, total]) => ({
-          members,
-          total,
-          noteRequired: c.var.orgContext.org.handoffNoteRequired,
-        }))
-      : Promise.resolve(undefined),
+    manager ? countLeads(db, viewer, filters) : Promise.resolve(0),
+    manager ? assignableMembers(db, viewer.orgId, true) : Promise.resolve([]),
+    withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
   ])
-  const slug = c.var.orgContext.org.slug
-  const [counts, everyone] = assigning
-    ? await Promise.all([assigneeCounts(db, viewer.orgId), assignableMembers(db, viewer.orgId, true)])
-    : [new Map<string, number>(), []]
-  if (c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results') {
+  const assigning = manager ? { members: activeOnly(everyone), total, noteRequired: org.handoffNoteRequired } : undefined
+  if (fragment) {
     return c.html(
       <>
-        <LeadResults slug={slug} page={page} filters={filters} assigning={assigning} notice={notice} />
-        {notice && assigning && <AssigneeFilter shell={shellOf(c)} filters={filters} members={everyone} counts={counts} oob />}
+        <LeadResults slug={org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />
+        {withFilter && <AssigneeFilter shell={shellOf(c)} filters={filters} members={everyone} counts={counts} oob />}
       </>,
     )
   }

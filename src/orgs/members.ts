@@ -54,6 +54,11 @@ export async function assignableMembers(db: Database, orgId: string, everyone = 
     .all()
 }
 
+/** The active ones of `members`: who can be given leads. */
+export function activeOnly(members: Member[]): Member[] {
+  return members.filter((m) => m.status === 'active')
+}
+
 /** A row of the team page. */
 export type TeamMember = Member & {
   /** Open leads (status new, contacted or qualified) the member is assigned to. */
