@@ -17,9 +17,23 @@ run(process.execPath, ['scripts/vendor.mjs'])
 run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
 // Local development: plain-http cookies, the dev mailbox, and email links pointing at this server.
 const vars = ['--var', 'APP_ENV:development', '--var', `APP_URL:http://localhost:${port}`]
-const dev = spawn(wrangler, ['dev', '--port', port, '--ip', process.env.HOST || '127.0.0.1', '--test-scheduled', ...vars, ...persist, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env,
-})
+const dev = spawn(
+  wrangler,
+  [
+    'dev',
+    '--port',
+    port,
+    '--ip',
+    process.env.HOST || '127.0.0.1',
+    '--test-scheduled',
+    ...vars,
+    ...persist,
+    ...process.argv.slice(2),
+  ],
+  {
+    stdio: 'inherit',
+    env,
+  },
+)
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))

@@ -67,7 +67,8 @@ export function buildApp() {
 
   app.notFound((c) => renderError(c, 404, 'Page not found'))
   app.onError((error, c) => {
-    if (error instanceof Refusal) return renderError(c, error.status, error.status === 404 ? 'Page not found' : error.message)
+    if (error instanceof Refusal)
+      return renderError(c, error.status, error.status === 404 ? 'Page not found' : error.message)
     if (error instanceof HTTPException && error.status < 500) {
       if (error.status === 404) return renderError(c, 404, 'Page not found')
       // csrf() refuses with a bare 403 and no message.

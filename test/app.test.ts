@@ -43,8 +43,13 @@ describe('the cron trigger', () => {
   it('deletes expired sessions and finished login-throttle records', async () => {
     const { client } = await signUp()
     const id = client.cookies.get('leadpool_session')!
-    await db().update(sessions).set({ expiresAt: Date.now() - 1 }).where(eq(sessions.id, id))
-    await db().insert(loginAttempts).values({ email: 'old@example.com', failures: 5, windowStartedAt: 0, lockedUntil: 1 })
+    await db()
+      .update(sessions)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(sessions.id, id))
+    await db()
+      .insert(loginAttempts)
+      .values({ email: 'old@example.com', failures: 5, windowStartedAt: 0, lockedUntil: 1 })
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env)
     expect(await db().select().from(sessions).where(eq(sessions.id, id)).get()).toBeUndefined()
     expect(await db().select().from(loginAttempts).all()).toEqual([])

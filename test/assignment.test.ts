@@ -22,12 +22,21 @@ const assign = (client: Client, slug: string, lead: string, fields: Record<strin
   client.post(`/o/${slug}/leads/${lead}/assign`, fields, headers)
 
 async function activityTypes(leadId: string) {
-  const rows = await db().select().from(activities).where(eq(activities.leadId, leadId)).orderBy(activities.createdAt, activities.id).all()
+  const rows = await db()
+    .select()
+    .from(activities)
+    .where(eq(activities.leadId, leadId))
+    .orderBy(activities.createdAt, activities.id)
+    .all()
   return rows.map((r) => r.type)
 }
 
 async function emailsTo(to: string, kind = 'assignment') {
-  return db().select().from(emailOutbox).where(and(eq(emailOutbox.to, to), eq(emailOutbox.kind, kind))).all()
+  return db()
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.to, to), eq(emailOutbox.kind, kind)))
+    .all()
 }
 
 describe('assigning from the lead page', () => {
@@ -39,7 +48,11 @@ describe('assigning from the lead page', () => {
     const page = await owner.client.html(`/o/${slug}/leads/${lead}`)
     expect(page).toContain(`<li data-assignee-id="${gus.userId}">Gus Agent</li>`)
     expect(page).toContain('Olive Owner assigned this lead to Gus Agent')
-    const [row] = await db().select().from(activities).where(and(eq(activities.leadId, lead), eq(activities.type, 'assigned'))).all()
+    const [row] = await db()
+      .select()
+      .from(activities)
+      .where(and(eq(activities.leadId, lead), eq(activities.type, 'assigned')))
+      .all()
     expect(row!.actorId).toBeTruthy()
     expect(row!.createdAt).toBeGreaterThanOrEqual(before)
     expect(row!.data).toMatchObject({ from: null, to: { id: gus.userId, name: 'Gus Agent' } })
@@ -74,12 +87,16 @@ describe('assigning from the lead page', () => {
     expect(res.status).toBe(422)
     expect(await res.text()).toContain('Gus Agent is deactivated')
     const stranger = await signUp('Other Org', 'Sam Stranger')
-    const strangerId = (await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(stranger.email).first<{ id: string }>())!.id
+    const strangerId = (await env.DB.prepare('SELECT id FROM users WHERE email = ?')
+      .bind(stranger.email)
+      .first<{ id: string }>())!.id
     const foreign = await assign(owner.client, slug, lead, { assigneeId: strangerId })
     expect(foreign.status).toBe(422)
     expect(await foreign.text()).toContain('not a member of this organization')
     expect(await activityTypes(lead)).toEqual(['created', 'assigned'])
-    expect((await db().select().from(leadAssignees).where(eq(leadAssignees.leadId, lead)).all()).map((a) => a.userId)).toEqual([hal.userId])
+    expect(
+      (await db().select().from(leadAssignees).where(eq(leadAssignees.leadId, lead)).all()).map((a) => a.userId),
+    ).toEqual([hal.userId])
   })
 
   it('unassigns back to Unassigned; the former assignee keeps view access', async () => {
@@ -104,7 +121,11 @@ describe('transfer with a handoff note', () => {
 
     const [saved] = await db().select().from(notes).where(eq(notes.leadId, lead)).all()
     expect(saved).toMatchObject({ kind: 'handoff', body: note })
-    const [transfer] = await db().select().from(activities).where(and(eq(activities.leadId, lead), eq(activities.type, 'transferred'))).all()
+    const [transfer] = await db()
+      .select()
+      .from(activities)
+      .where(and(eq(activities.leadId, lead), eq(activities.type, 'transferred')))
+      .all()
     expect(transfer!.data).toMatchObject({ from: { id: gus.userId }, to: { id: hal.userId }, note, noteId: saved!.id })
     const [mail] = await emailsTo(hal.email)
     expect(mail!.text).toContain(`Handoff note from Olive Owner: ${note}`)
@@ -136,7 +157,13 @@ describe('assigning from a list row (htmx)', () => {
     const list = await owner.client.html(`/o/${slug}/leads`)
     expect(list).toContain(`<form id="assign-${lead}"`)
     expect(list).toContain('Assign to…')
-    const res = await assign(owner.client, slug, lead, { assigneeId: gus.userId, from: 'list' }, { 'HX-Request': 'true' })
+    const res = await assign(
+      owner.client,
+      slug,
+      lead,
+      { assigneeId: gus.userId, from: 'list' },
+      { 'HX-Request': 'true' },
+    )
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html.startsWith(`<tr data-lead-id="${lead}"`)).toBe(true)
@@ -148,7 +175,13 @@ describe('assigning from a list row (htmx)', () => {
     const { owner, gus, slug } = await team()
     const lead = await createLead(owner.client, slug, { name: 'Row Refused' })
     await owner.client.post(`/o/${slug}/team/${gus.userId}/deactivate`)
-    const res = await assign(owner.client, slug, lead, { assigneeId: gus.userId, from: 'list' }, { 'HX-Request': 'true' })
+    const res = await assign(
+      owner.client,
+      slug,
+      lead,
+      { assigneeId: gus.userId, from: 'list' },
+      { 'HX-Request': 'true' },
+    )
     expect(res.status).toBe(422)
     const html = await res.text()
     expect(html).toContain('Gus Agent is deactivated')
@@ -175,10 +208,18 @@ describe('multiple assignees', () => {
     // Setting off: Hal keeps the lead but only looks, and the page says why.
     await owner.client.post(`/o/${slug}/settings`, {})
     expect((await hal.client.post(`/o/${slug}/leads/${lead}/status`, { status: 'qualified' })).status).toBe(403)
-    expect(await owner.client.html(`/o/${slug}/leads/${lead}`)).toContain('collaborators can see this lead but not change it')
+    expect(await owner.client.html(`/o/${slug}/leads/${lead}`)).toContain(
+      'collaborators can see this lead but not change it',
+    )
 
     expect((await owner.client.post(`/o/${slug}/leads/${lead}/assignees/${hal.userId}/remove`)).status).toBe(303)
-    expect(await activityTypes(lead)).toEqual(['created', 'assigned', 'collaborator_added', 'status_changed', 'collaborator_removed'])
+    expect(await activityTypes(lead)).toEqual([
+      'created',
+      'assigned',
+      'collaborator_added',
+      'status_changed',
+      'collaborator_removed',
+    ])
     expect(leadIds(await hal.client.html(`/o/${slug}/leads?assignee=me`))).toEqual([])
     expect((await hal.client.get(`/o/${slug}/leads/${lead}`)).status).toBe(200) // former assignee
   })
@@ -192,12 +233,14 @@ async function manyLeads(orgId: string, prefix: string, n: number) {
     const id = crypto.randomUUID()
     statements.push(
       env.DB.prepare(
-        'INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, search_text, status, in_pool, created_by, created_at, updated_at) VALUES (?, ?, ?, \'\', NULL, \'\', \'\', \'\', ?, \'new\', 0, NULL, ?, ?)',
+        "INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, search_text, status, in_pool, created_by, created_at, updated_at) VALUES (?, ?, ?, '', NULL, '', '', '', ?, 'new', 0, NULL, ?, ?)",
       ).bind(id, orgId, `${prefix} ${i}`, `${prefix} ${i}`.toLowerCase(), now, now),
     )
   }
   await env.DB.batch(statements)
-  const rows = await env.DB.prepare('SELECT id FROM leads WHERE org_id = ? AND name LIKE ?').bind(orgId, `${prefix} %`).all<{ id: string }>()
+  const rows = await env.DB.prepare('SELECT id FROM leads WHERE org_id = ? AND name LIKE ?')
+    .bind(orgId, `${prefix} %`)
+    .all<{ id: string }>()
   return rows.results.map((r) => r.id)
 }
 
@@ -210,9 +253,15 @@ describe('bulk assignment', () => {
     const res = await owner.client.request(`/o/${slug}/leads/bulk-assign`, { method: 'POST', body })
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('1000 leads assigned to Gus Agent.')
-    const assigned = await env.DB.prepare("SELECT count(*) AS n FROM lead_assignees WHERE user_id = ? AND kind = 'primary'").bind(gus.userId).first<{ n: number }>()
+    const assigned = await env.DB.prepare(
+      "SELECT count(*) AS n FROM lead_assignees WHERE user_id = ? AND kind = 'primary'",
+    )
+      .bind(gus.userId)
+      .first<{ n: number }>()
     expect(assigned!.n).toBe(1000)
-    const logged = await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE type = 'assigned' AND org_id = ?").bind(org.id).first<{ n: number }>()
+    const logged = await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE type = 'assigned' AND org_id = ?")
+      .bind(org.id)
+      .first<{ n: number }>()
     expect(logged!.n).toBe(1000)
     expect(await emailsTo(gus.email)).toHaveLength(1) // one email for the lot
     expect((await emailsTo(gus.email))[0]!.subject).toBe('Olive Owner assigned you 1000 leads')
@@ -221,17 +270,35 @@ describe('bulk assignment', () => {
   it('changes nothing when any statement of the batch fails', async () => {
     const { gus, org } = await team()
     const ids = await manyLeads(org.id, 'Atomic', 300)
-    const viewer = { orgId: org.id, userId: gus.userId, role: 'owner' as const, poolEnabled: false, multipleAssignees: false }
+    const viewer = {
+      orgId: org.id,
+      userId: gus.userId,
+      role: 'owner' as const,
+      poolEnabled: false,
+      multipleAssignees: false,
+    }
     const selected = await selectLeads(db(), viewer, { leadIds: ids })
     const target = await assignableMember(db(), org.id, gus.userId)
     const { statements, changed } = await planBulkAssign(db(), viewer, selected, target, Date.now())
     expect(changed).toHaveLength(300)
     expect(statements.length).toBeGreaterThan(10) // chunked under the 100-parameter limit
     // The last statement fails (a second primary row for a lead already given one in this batch).
-    statements.push(db().insert(leadAssignees).values({ orgId: org.id, leadId: ids[0]!, userId: gus.userId, kind: 'primary', assignedAt: 1 }))
+    statements.push(
+      db()
+        .insert(leadAssignees)
+        .values({ orgId: org.id, leadId: ids[0]!, userId: gus.userId, kind: 'primary', assignedAt: 1 }),
+    )
     await expect(runBatch(db(), statements)).rejects.toThrow()
-    expect(await db().select().from(leadAssignees).where(inArray(leadAssignees.leadId, ids.slice(0, 90))).all()).toEqual([])
-    const logged = await env.DB.prepare('SELECT count(*) AS n FROM activities WHERE org_id = ?').bind(org.id).first<{ n: number }>()
+    expect(
+      await db()
+        .select()
+        .from(leadAssignees)
+        .where(inArray(leadAssignees.leadId, ids.slice(0, 90)))
+        .all(),
+    ).toEqual([])
+    const logged = await env.DB.prepare('SELECT count(*) AS n FROM activities WHERE org_id = ?')
+      .bind(org.id)
+      .first<{ n: number }>()
     expect(logged!.n).toBe(0)
   })
 
@@ -241,7 +308,11 @@ describe('bulk assignment', () => {
     await manyLeads(org.id, 'Other', 30)
     const list = await owner.client.html(`/o/${slug}/leads?q=match`)
     expect(list).toContain('Select all 120 leads matching this filter')
-    const res = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { all: '1', match_q: 'match', assigneeId: hal.userId })
+    const res = await owner.client.post(`/o/${slug}/leads/bulk-assign`, {
+      all: '1',
+      match_q: 'match',
+      assigneeId: hal.userId,
+    })
     expect(await res.text()).toContain('120 leads assigned to Hal Agent.')
     const mine = await hal.client.html(`/o/${slug}/leads?assignee=me`)
     expect(leadIds(mine)).toHaveLength(50)
@@ -289,7 +360,12 @@ describe('who can see this lead and why', () => {
     await assign(owner.client, slug, lead, { assigneeId: gus.userId })
     await assign(owner.client, slug, lead, { assigneeId: hal.userId })
     const page = await owner.client.html(`/o/${slug}/leads/${lead}`)
-    const reasons = Object.fromEntries([...page.matchAll(/<li data-member-id="([^"]+)" data-reasons="([^"]*)"/g)].map((m) => [m[1], m[2]]))
+    const reasons = Object.fromEntries(
+      [...page.matchAll(/<li data-member-id="([^"]+)" data-reasons="([^"]*)"/g)].map((m): [string, string] => [
+        m[1]!,
+        m[2]!,
+      ]),
+    )
     expect(reasons[gus.userId]).toBe('former')
     expect(reasons[hal.userId]).toBe('assignee')
     expect(reasons[admin.userId]).toBe('Admin role')
@@ -318,7 +394,11 @@ describe('races', () => {
       assign(owner.client, slug, others[0]!, { assigneeId: admin.userId }),
     ])
     for (const id of [lead, others[0]!]) {
-      const primaries = await db().select().from(leadAssignees).where(and(eq(leadAssignees.leadId, id), eq(leadAssignees.kind, 'primary'))).all()
+      const primaries = await db()
+        .select()
+        .from(leadAssignees)
+        .where(and(eq(leadAssignees.leadId, id), eq(leadAssignees.kind, 'primary')))
+        .all()
       expect(primaries).toHaveLength(1)
     }
   })
@@ -328,7 +408,10 @@ describe('races', () => {
     await owner.client.post(`/o/${slug}/settings`, { poolEnabled: '1' })
     const lead = await createLead(owner.client, slug, { name: 'Hot Lead' })
     await owner.client.post(`/o/${slug}/leads/${lead}/pool`, { inPool: '1' })
-    const [a, b] = await Promise.all([gus.client.post(`/o/${slug}/leads/${lead}/claim`), hal.client.post(`/o/${slug}/leads/${lead}/claim`)])
+    const [a, b] = await Promise.all([
+      gus.client.post(`/o/${slug}/leads/${lead}/claim`),
+      hal.client.post(`/o/${slug}/leads/${lead}/claim`),
+    ])
     const statuses = [a.status, b.status].sort()
     expect(statuses).toEqual([303, 409])
     const loser = a.status === 409 ? a : b
@@ -348,11 +431,19 @@ describe('handoff notes in bulk', () => {
     const lead = await createLead(owner.client, slug, { name: 'Bulk Handoff' })
     await assign(owner.client, slug, lead, { assigneeId: gus.userId })
     for (const note of ['', '\u200b \u2060']) {
-      const refused = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: lead, assigneeId: hal.userId, note })
+      const refused = await owner.client.post(`/o/${slug}/leads/bulk-assign`, {
+        leadIds: lead,
+        assigneeId: hal.userId,
+        note,
+      })
       expect(refused.status).toBe(422)
       expect(await refused.text()).toContain('Write a handoff note')
     }
-    const ok = await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: lead, assigneeId: hal.userId, note: 'Territory change' })
+    const ok = await owner.client.post(`/o/${slug}/leads/bulk-assign`, {
+      leadIds: lead,
+      assigneeId: hal.userId,
+      note: 'Territory change',
+    })
     expect(await ok.text()).toContain('1 lead assigned to Hal Agent.')
     const [saved] = await db().select().from(notes).where(eq(notes.leadId, lead)).all()
     expect(saved).toMatchObject({ kind: 'handoff', body: 'Territory change' })
@@ -388,7 +479,9 @@ describe('wording and dead ends', () => {
   it('sends a reload of a form post’s address back to the page it came from', async () => {
     const { owner, slug } = await team()
     const lead = await createLead(owner.client, slug, { name: 'Reloaded' })
-    expect((await owner.client.get(`/o/${slug}/leads/${lead}/assign`)).headers.get('Location')).toBe(`/o/${slug}/leads/${lead}`)
+    expect((await owner.client.get(`/o/${slug}/leads/${lead}/assign`)).headers.get('Location')).toBe(
+      `/o/${slug}/leads/${lead}`,
+    )
     expect((await owner.client.get(`/o/${slug}/leads/bulk-assign`)).headers.get('Location')).toBe(`/o/${slug}/leads`)
   })
 })

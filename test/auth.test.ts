@@ -42,7 +42,12 @@ describe('sign-up', () => {
       new Request(`${ORIGIN}/signup`, {
         method: 'POST',
         headers: { Origin: ORIGIN },
-        body: new URLSearchParams({ name: 'C', email: uniqueEmail(), password: 'long-enough-pw', organization: 'Cookie Co' }),
+        body: new URLSearchParams({
+          name: 'C',
+          email: uniqueEmail(),
+          password: 'long-enough-pw',
+          organization: 'Cookie Co',
+        }),
       })
     const local = await buildApp().fetch(form(), env, { waitUntil() {}, passThroughOnException() {}, props: {} })
     const cookie = local.headers.get('Set-Cookie')!
@@ -50,7 +55,11 @@ describe('sign-up', () => {
     expect(cookie).toMatch(/HttpOnly/i)
     expect(cookie).toMatch(/SameSite=Lax/i)
     expect(cookie).not.toMatch(/Secure/i)
-    const prod = await buildApp().fetch(form(), { ...env, APP_ENV: 'production' }, { waitUntil() {}, passThroughOnException() {}, props: {} })
+    const prod = await buildApp().fetch(
+      form(),
+      { ...env, APP_ENV: 'production' },
+      { waitUntil() {}, passThroughOnException() {}, props: {} },
+    )
     expect(prod.headers.get('Set-Cookie')).toMatch(/Secure/i)
   })
 
@@ -67,7 +76,12 @@ describe('sign-up', () => {
   })
 
   it('shows a message per invalid field and keeps what was typed', async () => {
-    const res = await new Client().post('/signup', { name: '', email: 'not-an-email', password: 'short', organization: 'Kept Org' })
+    const res = await new Client().post('/signup', {
+      name: '',
+      email: 'not-an-email',
+      password: 'short',
+      organization: 'Kept Org',
+    })
     expect(res.status).toBe(422)
     const html = await res.text()
     expect(errorFor(html, 'name')).toBe('Enter your name')
@@ -110,7 +124,8 @@ describe('log-in and log-out', () => {
   it('refuses log-in for an email after 5 failures, even with the right password (429)', async () => {
     const { email, password } = await signUp()
     const client = new Client()
-    for (let i = 0; i < 5; i++) expect((await client.post('/login', { email, password: `wrong-${i}-password` })).status).toBe(401)
+    for (let i = 0; i < 5; i++)
+      expect((await client.post('/login', { email, password: `wrong-${i}-password` })).status).toBe(401)
     const locked = await client.post('/login', { email: email.toUpperCase(), password })
     expect(locked.status).toBe(429)
     expect(locked.headers.get('Retry-After')).toMatch(/^\d+$/)
@@ -150,7 +165,9 @@ describe('log-in and log-out', () => {
 describe('sessions', () => {
   it('expire: a session past its expiry is refused and its cookie cleared', async () => {
     const { client, slug } = await signUp()
-    await db().update(sessions).set({ expiresAt: Date.now() - 1000 })
+    await db()
+      .update(sessions)
+      .set({ expiresAt: Date.now() - 1000 })
     const res = await client.get(`/o/${slug}/leads`)
     expect(res.status).toBe(303)
     expect(res.headers.get('Location')).toMatch(/^\/login/)
@@ -207,7 +224,9 @@ describe('returning after log-in', () => {
 describe('hardening', () => {
   it('checks at most 5 passwords for one email even when attempts arrive at the same time', async () => {
     const { email, password } = await signUp()
-    const attempts = Array.from({ length: 12 }, (_, i) => new Client().post('/login', { email, password: `wrong-${i}-password` }))
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      new Client().post('/login', { email, password: `wrong-${i}-password` }),
+    )
     const statuses = (await Promise.all(attempts)).map((r) => r.status)
     expect(statuses.filter((s) => s === 401)).toHaveLength(5)
     expect(statuses.filter((s) => s === 429)).toHaveLength(7)

@@ -10,7 +10,12 @@ import { createDb } from '../src/db/client'
 import { emailOutbox } from '../src/db/schema'
 import type { Env } from '../src/env'
 import { handleEmailBatch, handleEmailDeadLetters } from '../src/notifications/email-consumer'
-import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, outboxInsert, type EmailMessage } from '../src/notifications/outbox'
+import {
+  EMAIL_DEAD_LETTER_QUEUE_NAME,
+  EMAIL_QUEUE_NAME,
+  outboxInsert,
+  type EmailMessage,
+} from '../src/notifications/outbox'
 import { invitationEmail } from '../src/notifications/templates'
 import { FAKE_RESEND_KEY, fakeResendUrl, inboxOf, scriptAnswers } from './fake-resend'
 import { env, uniqueEmail } from './helpers'
@@ -21,7 +26,13 @@ const sending = (): Env => ({ ...env, RESEND_API_KEY: FAKE_RESEND_KEY, RESEND_BA
 /** Writes an invitation email for a new address into the outbox; returns its id and address. */
 async function writeEmail() {
   const to = uniqueEmail('invitee')
-  const content = invitationEmail({ orgName: 'Acme Sales', inviterName: 'Ana', role: 'agent', link: 'http://localhost:8787/invitations/tok', expiresAt: Date.UTC(2026, 11, 1) })
+  const content = invitationEmail({
+    orgName: 'Acme Sales',
+    inviterName: 'Ana',
+    role: 'agent',
+    link: 'http://localhost:8787/invitations/tok',
+    expiresAt: Date.UTC(2026, 11, 1),
+  })
   const mail = outboxInsert(db(), { orgId: null, to, kind: 'invitation', ...content })
   await db().batch([mail.statement])
   return { id: mail.id, to }
@@ -33,13 +44,25 @@ const row = (id: string) => db().select().from(emailOutbox).where(eq(emailOutbox
  * One delivery of `outboxId` to `handler`, as the queue's `attempts`-th try. Returns the ids the
  * handler acked and retried (getQueueResult) and the delay it asked for (getQueueResult omits it).
  */
-async function deliver(outboxId: string, attempts: number, workerEnv: Env, handler = handleEmailBatch, queue = EMAIL_QUEUE_NAME) {
-  const batch = createMessageBatch<EmailMessage>(queue, [{ id: `msg-${attempts}`, timestamp: Date.now(), attempts, body: { outboxId } }])
+async function deliver(
+  outboxId: string,
+  attempts: number,
+  workerEnv: Env,
+  handler = handleEmailBatch,
+  queue = EMAIL_QUEUE_NAME,
+) {
+  const batch = createMessageBatch<EmailMessage>(queue, [
+    { id: `msg-${attempts}`, timestamp: Date.now(), attempts, body: { outboxId } },
+  ])
   const retry = vi.spyOn(batch.messages[0]!, 'retry')
   const ctx = createExecutionContext()
   await handler(batch, workerEnv)
   const result = await getQueueResult(batch, ctx)
-  return { acked: result.explicitAcks, retried: result.retryMessages.map((m) => m.msgId), delaySeconds: retry.mock.calls[0]?.[0]?.delaySeconds }
+  return {
+    acked: result.explicitAcks,
+    retried: result.retryMessages.map((m) => m.msgId),
+    delaySeconds: retry.mock.calls[0]?.[0]?.delaySeconds,
+  }
 }
 
 const acked = (attempts: number) => ({ acked: [`msg-${attempts}`], retried: [] })
@@ -48,9 +71,9 @@ const retried = (attempts: number, delaySeconds: number) => ({ acked: [], retrie
 /** D1 whose statements matching `pattern` fail, as when the connection is lost mid-invocation. */
 function failing(d1: D1Database, pattern: RegExp): D1Database {
   return new Proxy(d1, {
-    get(target, prop) {
+    get(target, prop): unknown {
       if (prop !== 'prepare') return Reflect.get(target, prop, target)
-      return (query: string) => {
+      return (query: string): unknown => {
         if (!pattern.test(query)) return target.prepare(query)
         const fail = () => Promise.reject(new Error('D1_ERROR: Network connection lost.'))
         const statement = { bind: () => statement, run: fail, all: fail, raw: fail, first: fail }
@@ -69,7 +92,12 @@ describe('sending an outbox email through Resend', () => {
     expect(requests).toBe(1)
     expect(deliveries).toHaveLength(1)
     const [email] = deliveries
-    expect(email).toMatchObject({ idempotencyKey: id, to: [to], from: env.EMAIL_FROM, subject: 'Ana invited you to Acme Sales on Leadpool' })
+    expect(email).toMatchObject({
+      idempotencyKey: id,
+      to: [to],
+      from: env.EMAIL_FROM,
+      subject: 'Ana invited you to Acme Sales on Leadpool',
+    })
     expect(email!.html).toContain('href="http://localhost:8787/invitations/tok"')
     expect(email!.text).toContain('http://localhost:8787/invitations/tok')
     const saved = await row(id)
@@ -83,11 +111,19 @@ describe('sending an outbox email through Resend', () => {
 
   it('retries after 429 twice with growing delays, then sends one email (3 attempts)', async () => {
     const { id, to } = await writeEmail()
-    const tooMany = { status: 429, name: 'rate_limit_exceeded', message: 'Too many requests. You can only make 2 requests per second.' }
+    const tooMany = {
+      status: 429,
+      name: 'rate_limit_exceeded',
+      message: 'Too many requests. You can only make 2 requests per second.',
+    }
     await scriptAnswers(to, [tooMany, tooMany])
 
     expect(await deliver(id, 1, sending())).toEqual(retried(1, 10))
-    expect(await row(id)).toMatchObject({ status: 'queued', attempts: 1, lastError: `429 rate_limit_exceeded: ${tooMany.message}` })
+    expect(await row(id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: `429 rate_limit_exceeded: ${tooMany.message}`,
+    })
     expect(await deliver(id, 2, sending())).toEqual(retried(2, 20))
     expect(await deliver(id, 3, sending())).toEqual(acked(3))
 
@@ -102,7 +138,11 @@ describe('sending an outbox email through Resend', () => {
     await scriptAnswers(to, [{ status: 422, name: 'validation_error', message: 'Invalid `to` field.' }])
 
     expect(await deliver(id, 1, sending())).toEqual(acked(1))
-    expect(await row(id)).toMatchObject({ status: 'failed', attempts: 1, lastError: '422 validation_error: Invalid `to` field.' })
+    expect(await row(id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: '422 validation_error: Invalid `to` field.',
+    })
     // A stray redelivery changes nothing and sends nothing.
     expect(await deliver(id, 2, sending())).toEqual(acked(2))
     expect(await inboxOf(to)).toEqual({ requests: 1, deliveries: [] })
@@ -114,7 +154,11 @@ describe('sending an outbox email through Resend', () => {
     await scriptAnswers(to, [{ status: 500, name: 'internal_server_error', message: 'Unexpected error' }, 'drop'])
 
     expect(await deliver(id, 1, sending())).toEqual(retried(1, 10))
-    expect(await row(id)).toMatchObject({ status: 'queued', attempts: 1, lastError: '500 internal_server_error: Unexpected error' })
+    expect(await row(id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: '500 internal_server_error: Unexpected error',
+    })
     expect(await deliver(id, 2, sending())).toEqual(retried(2, 20))
     expect(await row(id)).toMatchObject({ status: 'queued', attempts: 2 })
     expect((await row(id))!.lastError).toMatch(/^network application_error: /)
@@ -164,7 +208,11 @@ describe('the dead-letter queue', () => {
 
     const result = await deliver(id, 1, sending(), handleEmailDeadLetters, EMAIL_DEAD_LETTER_QUEUE_NAME)
     expect(result).toEqual(acked(1))
-    expect(await row(id)).toMatchObject({ status: 'failed', attempts: 2, lastError: 'gave up after 2 attempts: 503 application_error: Service unavailable' })
+    expect(await row(id)).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastError: 'gave up after 2 attempts: 503 application_error: Service unavailable',
+    })
     expect(await inboxOf(to)).toEqual({ requests: 2, deliveries: [] })
   })
 

@@ -22,7 +22,8 @@ const invitation = (orgName = 'Acme Sales') =>
 const app = new Hono<App>().route('/_dev/mail', devMailRoutes)
 
 /** The `<article>` of the mailbox page for `to`, or undefined. */
-const articleFor = (html: string, to: string) => html.match(new RegExp(`<article[^>]*data-email-to="${to}"[^>]*>[\\s\\S]*?</article>`))?.[0]
+const articleFor = (html: string, to: string) =>
+  html.match(new RegExp(`<article[^>]*data-email-to="${to}"[^>]*>[\\s\\S]*?</article>`))?.[0]
 
 describe('the invitation email', () => {
   it('says who invited whom to which organization, with the link, the role and the expiry, in text and HTML', () => {
@@ -49,7 +50,9 @@ describe('the invitation email', () => {
     const content = { subject: 's', orgName: 'Acme', heading: 'h', paragraphs: [], appUrl: 'http://localhost:8787' }
     expect(() => renderEmail({ ...content, action: { label: 'Go', url: 'javascript:alert(1)' } })).toThrow(RangeError)
     expect(() => renderEmail({ ...content, appUrl: '/relative' })).toThrow(RangeError)
-    expect(() => invitationEmail({ orgName: 'Acme', inviterName: 'Ana', role: 'agent', link: 'nope', expiresAt: 0 })).toThrow(RangeError)
+    expect(() =>
+      invitationEmail({ orgName: 'Acme', inviterName: 'Ana', role: 'agent', link: 'nope', expiresAt: 0 }),
+    ).toThrow(RangeError)
   })
 })
 
@@ -59,7 +62,9 @@ describe('/_dev/mail', () => {
     const db = createDb(env.DB)
     const mail = outboxInsert(db, { orgId: null, to, kind: 'invitation', ...invitation() })
     await db.batch([mail.statement])
-    const batch = createMessageBatch<EmailMessage>(EMAIL_QUEUE_NAME, [{ id: 'm1', timestamp: Date.now(), attempts: 1, body: { outboxId: mail.id } }])
+    const batch = createMessageBatch<EmailMessage>(EMAIL_QUEUE_NAME, [
+      { id: 'm1', timestamp: Date.now(), attempts: 1, body: { outboxId: mail.id } },
+    ])
     const ctx = createExecutionContext()
     const noKey: Env = { ...env, RESEND_API_KEY: undefined, RESEND_BASE_URL: fakeResendUrl() }
     await handleEmailBatch(batch, noKey)

@@ -15,12 +15,22 @@ import { env, uniqueEmail } from './helpers'
 const db = () => createDb(env.DB)
 const MINUTE = 60_000
 
-const email = (): NewEmail => ({ orgId: null, to: uniqueEmail('someone'), subject: 'Hello', text: 'Hi', html: '<p>Hi</p>', kind: 'test' })
+const email = (): NewEmail => ({
+  orgId: null,
+  to: uniqueEmail('someone'),
+  subject: 'Hello',
+  text: 'Hi',
+  html: '<p>Hi</p>',
+  kind: 'test',
+})
 
 /** A Queue that records each sendBatch call instead of delivering. */
 function recordingQueue() {
   const calls: MessageSendRequest<EmailMessage>[][] = []
-  const queue = { sendBatch: async (messages: Iterable<MessageSendRequest<EmailMessage>>) => void calls.push([...messages]) }
+  const queue = {
+    sendBatch: (messages: Iterable<MessageSendRequest<EmailMessage>>) =>
+      Promise.resolve(void calls.push([...messages])),
+  }
   return { queue: queue as unknown as Queue<EmailMessage>, calls, ids: () => calls.flat().map((m) => m.body.outboxId) }
 }
 
@@ -42,7 +52,13 @@ describe('writing to the outbox', () => {
     const first = outboxInsert(db(), email())
     const broken = outboxInsert(db(), { ...email(), orgId: 'no-such-organization' })
     await expect(db().batch([first.statement, broken.statement])).rejects.toThrow()
-    expect(await db().select().from(emailOutbox).where(inArray(emailOutbox.id, [first.id, broken.id])).all()).toEqual([])
+    expect(
+      await db()
+        .select()
+        .from(emailOutbox)
+        .where(inArray(emailOutbox.id, [first.id, broken.id]))
+        .all(),
+    ).toEqual([])
   })
 
   it('dispatches one `{ outboxId }` message per id, at most 100 per sendBatch', async () => {
@@ -69,12 +85,19 @@ describe('the outbox sweep', () => {
     }
     const stuck = await write(now - 11 * MINUTE)
     const recent = await write(now - 5 * MINUTE)
-    const done = [await write(now - 60 * MINUTE, 'sent'), await write(now - 60 * MINUTE, 'captured'), await write(now - 60 * MINUTE, 'failed')]
+    const done = [
+      await write(now - 60 * MINUTE, 'sent'),
+      await write(now - 60 * MINUTE, 'captured'),
+      await write(now - 60 * MINUTE, 'failed'),
+    ]
 
     const first = recordingQueue()
     expect(await sweepOutbox({ ...env, EMAIL_QUEUE: first.queue }, now)).toEqual([stuck])
     expect(first.ids()).toEqual([stuck])
-    expect(await db().select().from(emailOutbox).where(eq(emailOutbox.id, stuck)).get()).toMatchObject({ status: 'queued', updatedAt: now })
+    expect(await db().select().from(emailOutbox).where(eq(emailOutbox.id, stuck)).get()).toMatchObject({
+      status: 'queued',
+      updatedAt: now,
+    })
     for (const id of [recent, ...done]) {
       expect((await db().select().from(emailOutbox).where(eq(emailOutbox.id, id)).get())!.updatedAt).toBeLessThan(now)
     }
@@ -86,7 +109,10 @@ describe('the outbox sweep', () => {
 
     // Still queued 10 minutes later (its message was lost again): both are enqueued, oldest first.
     const later = recordingQueue()
-    expect(await sweepOutbox({ ...env, EMAIL_QUEUE: later.queue }, now + STUCK_AFTER_MS + MINUTE)).toEqual([recent, stuck])
+    expect(await sweepOutbox({ ...env, EMAIL_QUEUE: later.queue }, now + STUCK_AFTER_MS + MINUTE)).toEqual([
+      recent,
+      stuck,
+    ])
     expect(later.ids()).toEqual([recent, stuck])
   })
 })

@@ -57,20 +57,34 @@ export async function startFakeResend(apiKey: string): Promise<FakeResend> {
       res.socket?.destroy() // the connection dies: the SDK reports statusCode null
       return
     }
-    if (scripted) return error(res, scripted.status, scripted.name ?? 'application_error', scripted.message ?? 'Scripted failure')
+    if (scripted)
+      return error(res, scripted.status, scripted.name ?? 'application_error', scripted.message ?? 'Scripted failure')
 
     const key = req.headers['idempotency-key']
     const idempotencyKey = typeof key === 'string' ? key : null
     const previous = idempotencyKey ? byIdempotencyKey.get(idempotencyKey) : undefined
     if (previous) {
       if (previous.body !== raw) {
-        return error(res, 409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.')
+        return error(
+          res,
+          409,
+          'invalid_idempotent_request',
+          'Same idempotency key used with a different request payload.',
+        )
       }
       return json(res, 200, { id: previous.id })
     }
     const id = randomUUID()
     if (idempotencyKey) byIdempotencyKey.set(idempotencyKey, { id, body: raw })
-    inbox(to).deliveries.push({ id, idempotencyKey, from: body.from, to: body.to, subject: body.subject, text: body.text, html: body.html })
+    inbox(to).deliveries.push({
+      id,
+      idempotencyKey,
+      from: body.from,
+      to: body.to,
+      subject: body.subject,
+      text: body.text,
+      html: body.html,
+    })
     json(res, 200, { id })
   }
 
@@ -127,9 +141,10 @@ function parseEmail(raw: string): EmailBody | null {
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    const parts: Buffer[] = []
-    req.on('data', (part: Buffer) => parts.push(part))
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')))
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (part: string) => (body += part))
+    req.on('end', () => resolve(body))
     req.on('error', reject)
   })
 }

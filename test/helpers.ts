@@ -16,7 +16,9 @@ export class Client {
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
     const method = (init.method ?? 'GET').toUpperCase()
     if (method !== 'GET' && !headers.has('Origin')) headers.set('Origin', ORIGIN)
-    const res = await exports.default.fetch(new Request(new URL(path, ORIGIN), { ...init, headers, redirect: 'manual' }))
+    const res = await exports.default.fetch(
+      new Request(new URL(path, ORIGIN), { ...init, headers, redirect: 'manual' }),
+    )
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';')
       const [name, ...value] = pair!.split('=')
@@ -89,7 +91,9 @@ export { env }
 
 /** The invitation link in the newest email to `to` (from the outbox, as /_dev/mail shows it). */
 export async function invitationLink(to: string): Promise<string> {
-  const row = await env.DB.prepare('SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1')
+  const row = await env.DB.prepare(
+    'SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+  )
     .bind(to.toLowerCase())
     .first<{ text: string }>()
   const match = row && /\/invite\/([A-Za-z0-9_-]+)/.exec(row.text)

@@ -35,7 +35,12 @@ function readReport(html: string) {
     row: Number(m[1]),
     reason: m[2]!.replaceAll('&quot;', '"'),
   }))
-  return { created: count('created'), duplicates: count('duplicates'), rejected: count('rejected'), rejectedRows: rejected }
+  return {
+    created: count('created'),
+    duplicates: count('duplicates'),
+    rejected: count('rejected'),
+    rejectedRows: rejected,
+  }
 }
 
 async function orgLeads(slug: string) {
@@ -61,7 +66,11 @@ describe('importing the Salesforce sample export', () => {
       status: 'qualified',
     })
     const byStatus = Object.groupBy(saved, (l) => l.status)
-    expect({ new: byStatus.new?.length, contacted: byStatus.contacted?.length, qualified: byStatus.qualified?.length }).toEqual({
+    expect({
+      new: byStatus.new?.length,
+      contacted: byStatus.contacted?.length,
+      qualified: byStatus.qualified?.length,
+    }).toEqual({
       new: 21,
       contacted: 15, // Salesforce "Working"
       qualified: 24,
@@ -111,9 +120,15 @@ describe('importing a file with every trap', () => {
     ])
     expect(html).toMatch(/“Maybe Later” \(1 row\)/)
     const saved = Object.fromEntries((await orgLeads(slug)).map((l) => [l.name, l]))
-    expect(Object.keys(saved).sort()).toEqual(['José Müller', 'Only Name', 'Weird Status', 'Zoë "Z" O\'Brien', '李 小龙'].sort())
+    expect(Object.keys(saved).sort()).toEqual(
+      ['José Müller', 'Only Name', 'Weird Status', 'Zoë "Z" O\'Brien', '李 小龙'].sort(),
+    )
     expect(saved['José Müller']).toMatchObject({ company: 'Acme, Inc.', phone: '+49 30 1234', status: 'contacted' })
-    expect(saved['Zoë "Z" O\'Brien']).toMatchObject({ company: 'Line one\r\nLine two', status: 'qualified', email: 'ZOE@example.com' })
+    expect(saved['Zoë "Z" O\'Brien']).toMatchObject({
+      company: 'Line one\r\nLine two',
+      status: 'qualified',
+      email: 'ZOE@example.com',
+    })
     expect(saved['李 小龙']).toMatchObject({ company: '龍 Corp', status: 'contacted' })
     expect(saved['Weird Status']!.status).toBe('new')
   })
@@ -126,9 +141,17 @@ describe('importing a file with every trap', () => {
   })
 
   it('parses LF line endings and HubSpot-style "Email Address" / "Lead Status" headers', () => {
-    const parsed = parseLeadCsv('Full Name,Email Address,Company,Lead Status\nAda Lovelace,ada@example.com,Engines,ATTEMPTED_TO_CONTACT\n')
+    const parsed = parseLeadCsv(
+      'Full Name,Email Address,Company,Lead Status\nAda Lovelace,ada@example.com,Engines,ATTEMPTED_TO_CONTACT\n',
+    )
     expect(parsed.rows).toEqual([
-      expect.objectContaining({ row: 2, name: 'Ada Lovelace', email: 'ada@example.com', company: 'Engines', status: 'contacted' }),
+      expect.objectContaining({
+        row: 2,
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        company: 'Engines',
+        status: 'contacted',
+      }),
     ])
   })
 })
@@ -157,7 +180,8 @@ describe('a large import through the queue', () => {
   it('imports 5,000 rows in chunks, showing progress and then the report', async () => {
     const { client, slug } = await signUp()
     const lines = ['Email,First Name,Last Name,Lead Status']
-    for (let i = 0; i < 5000; i++) lines.push(`bulk${i}@example.com,Bulk,Person ${i},${i % 2 ? 'Working - Contacted' : 'Open - Not Contacted'}`)
+    for (let i = 0; i < 5000; i++)
+      lines.push(`bulk${i}@example.com,Bulk,Person ${i},${i % 2 ? 'Working - Contacted' : 'Open - Not Contacted'}`)
     const res = await client.upload(`/o/${slug}/leads/import`, 'big.csv', lines.join('\n'))
     expect(res.status).toBe(303)
     const path = res.headers.get('Location')!
@@ -171,7 +195,11 @@ describe('a large import through the queue', () => {
 
     const { report } = await followImport(client, path)
     expect(report).toMatchObject({ created: 5000, duplicates: 0, rejected: 0 })
-    const job = await db().select().from(importJobs).where(eq(importJobs.id, path.split('/').pop()!)).get()
+    const job = await db()
+      .select()
+      .from(importJobs)
+      .where(eq(importJobs.id, path.split('/').pop()!))
+      .get()
     expect(job).toMatchObject({ status: 'done', processedRows: 5000, totalRows: 5000 })
     const saved = await orgLeads(slug)
     expect(saved).toHaveLength(5000)
@@ -204,12 +232,16 @@ describe('the import queue consumer', () => {
     const work = await chunkFor(slug)
     const batch = createMessageBatch('leadpool-import', [{ id: 'm1', timestamp: new Date(), attempts: 1, body: work }])
     const ctx = createExecutionContext()
-    await worker.queue(batch as MessageBatch<unknown>, env)
+    await worker.queue(batch, env)
     const result = await getQueueResult(batch, ctx)
     expect(result.explicitAcks).toEqual(['m1'])
     expect(await writeImportChunk(db(), work)).toEqual({ created: 0, duplicates: 0 })
     expect(await orgLeads(slug)).toHaveLength(2)
-    const job = await db().select().from(importJobs).where(and(eq(importJobs.id, work.jobId))).get()
+    const job = await db()
+      .select()
+      .from(importJobs)
+      .where(and(eq(importJobs.id, work.jobId)))
+      .get()
     expect(job).toMatchObject({ status: 'done', processedRows: 2, createdCount: 2, duplicateCount: 0 })
   })
 })
@@ -267,7 +299,11 @@ describe('import edge cases', () => {
   it('keeps the upload’s file name short', async () => {
     const { client, slug } = await signUp()
     const res = await client.upload(`/o/${slug}/leads/import`, `${'x'.repeat(5000)}.csv`, 'Name\nAna\n')
-    const job = await db().select().from(importJobs).where(eq(importJobs.id, res.headers.get('Location')!.split('/').pop()!)).get()
+    const job = await db()
+      .select()
+      .from(importJobs)
+      .where(eq(importJobs.id, res.headers.get('Location')!.split('/').pop()!))
+      .get()
     expect(job!.fileName.length).toBe(200)
   })
 })

@@ -19,7 +19,15 @@ describe('creating a lead', () => {
       status: 'qualified',
     })
     const html = await client.html(`/o/${slug}/leads/${id}`)
-    for (const text of ['Grace Hopper', 'Grace@Navy.example', '+1 555 0100', 'US Navy', 'Conference', 'Qualified', 'Unassigned']) {
+    for (const text of [
+      'Grace Hopper',
+      'Grace@Navy.example',
+      '+1 555 0100',
+      'US Navy',
+      'Conference',
+      'Qualified',
+      'Unassigned',
+    ]) {
       expect(html).toContain(text)
     }
     expect(html).toMatch(/<section id="timeline"/)
@@ -32,7 +40,12 @@ describe('creating a lead', () => {
 
   it('re-renders the form with 422 and the reason for each bad field, saving nothing', async () => {
     const { client, slug } = await signUp()
-    const res = await client.post(`/o/${slug}/leads`, { name: '  ', email: 'grace@', company: 'Kept Company', status: 'bogus' })
+    const res = await client.post(`/o/${slug}/leads`, {
+      name: '  ',
+      email: 'grace@',
+      company: 'Kept Company',
+      status: 'bogus',
+    })
     expect(res.status).toBe(422)
     const html = await res.text()
     expect(errorFor(html, 'name')).toBe('Enter the lead’s name')
@@ -44,7 +57,10 @@ describe('creating a lead', () => {
 
   it('escapes HTML typed into lead fields everywhere it is shown', async () => {
     const { client, slug } = await signUp()
-    const id = await createLead(client, slug, { name: '<script>alert(1)</script>', company: '<img src=x onerror=alert(2)>' })
+    const id = await createLead(client, slug, {
+      name: '<script>alert(1)</script>',
+      company: '<img src=x onerror=alert(2)>',
+    })
     for (const path of [`/o/${slug}/leads`, `/o/${slug}/leads/${id}`]) {
       const html = await client.html(path)
       expect(html).not.toContain('<script>alert(1)')
@@ -64,7 +80,13 @@ describe('the lead list', () => {
     const { client, slug } = await signUp()
     const org = await db().query.organizations.findFirst({ where: (o, { eq }) => eq(o.slug, slug) })
     const member = await db().query.memberships.findFirst({ where: (m, { eq }) => eq(m.orgId, org!.id) })
-    const viewer = { orgId: org!.id, userId: member!.userId, role: member!.role, poolEnabled: false, multipleAssignees: false }
+    const viewer = {
+      orgId: org!.id,
+      userId: member!.userId,
+      role: member!.role,
+      poolEnabled: false,
+      multipleAssignees: false,
+    }
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       ids.push(

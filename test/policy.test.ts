@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest'
 import { canAssign, canClaim, canEdit, type Viewer } from '../src/leads/policy'
 
-const agent = (poolEnabled: boolean, multipleAssignees = false): Viewer => ({ orgId: 'o', userId: 'me', role: 'agent', poolEnabled, multipleAssignees })
+const agent = (poolEnabled: boolean, multipleAssignees = false): Viewer => ({
+  orgId: 'o',
+  userId: 'me',
+  role: 'agent',
+  poolEnabled,
+  multipleAssignees,
+})
 const admin: Viewer = { orgId: 'o', userId: 'boss', role: 'admin', poolEnabled: false, multipleAssignees: false }
 const inPool = { inPool: true, primaryId: null, collaboratorIds: [] }
 

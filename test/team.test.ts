@@ -69,7 +69,9 @@ describe('invitations', () => {
     const owner = await signUp()
     const email = uniqueEmail('late')
     await owner.client.post(`/o/${owner.slug}/team/invitations`, { email, role: 'agent' })
-    await env.DB.prepare('UPDATE invitations SET expires_at = ? WHERE email = ?').bind(Date.now() - 1, email).run()
+    await env.DB.prepare('UPDATE invitations SET expires_at = ? WHERE email = ?')
+      .bind(Date.now() - 1, email)
+      .run()
     const res = await new Client().get(await invitationLink(email))
     expect(res.status).toBe(410)
     expect(await res.text()).toContain('This invitation has expired')
@@ -78,16 +80,25 @@ describe('invitations', () => {
   it('refuses to invite an existing member, an invalid address, and lets only Owners invite Owners', async () => {
     const owner = await signUp()
     const admin = await joinAs(owner.client, owner.slug, 'admin', 'Adam Admin')
-    const existing = await owner.client.post(`/o/${owner.slug}/team/invitations`, { email: admin.email.toUpperCase(), role: 'agent' })
+    const existing = await owner.client.post(`/o/${owner.slug}/team/invitations`, {
+      email: admin.email.toUpperCase(),
+      role: 'agent',
+    })
     expect(existing.status).toBe(422)
     expect(errorFor(await existing.text(), 'email')).toContain('is already a member')
     const bad = await owner.client.post(`/o/${owner.slug}/team/invitations`, { email: 'nope', role: 'agent' })
     expect(bad.status).toBe(422)
     expect(errorFor(await bad.text(), 'email')).toBe('Enter a valid email address')
-    const ownerByAdmin = await admin.client.post(`/o/${owner.slug}/team/invitations`, { email: uniqueEmail(), role: 'owner' })
+    const ownerByAdmin = await admin.client.post(`/o/${owner.slug}/team/invitations`, {
+      email: uniqueEmail(),
+      role: 'owner',
+    })
     expect(ownerByAdmin.status).toBe(403)
     const agent = await joinAs(owner.client, owner.slug, 'agent', 'Agnes Agent')
-    const byAgent = await agent.client.post(`/o/${owner.slug}/team/invitations`, { email: uniqueEmail(), role: 'agent' })
+    const byAgent = await agent.client.post(`/o/${owner.slug}/team/invitations`, {
+      email: uniqueEmail(),
+      role: 'agent',
+    })
     expect(byAgent.status).toBe(403)
     expect(await byAgent.text()).toContain('Only an Owner or Admin can invite people.')
   })
@@ -114,7 +125,9 @@ describe('roles and deactivation', () => {
     const second = await joinAs(owner.client, owner.slug, 'owner', 'Olga Owner')
     expect((await owner.client.post(`/o/${owner.slug}/team/${me}/role`, { role: 'admin' })).status).toBe(303)
     // Now Olga is the only Owner and cannot step down.
-    expect((await second.client.post(`/o/${owner.slug}/team/${second.userId}/role`, { role: 'agent' })).status).toBe(422)
+    expect((await second.client.post(`/o/${owner.slug}/team/${second.userId}/role`, { role: 'agent' })).status).toBe(
+      422,
+    )
   })
 
   it('does not let Admins change or deactivate Owners, nor anyone deactivate themselves', async () => {

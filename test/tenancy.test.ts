@@ -11,7 +11,11 @@ async function twoOrganizations() {
   const a = await signUp('Alpha Org', 'Alice Alpha')
   const b = await signUp('Beta Org', 'Bert Beta')
   const leadId = await createLead(a.client, a.slug, { name: 'Secret Prospect', email: 'secret@alpha.example' })
-  const upload = await a.client.upload(`/o/${a.slug}/leads/import`, 'a.csv', 'Name,Email\nHidden Person,hidden@alpha.example\n')
+  const upload = await a.client.upload(
+    `/o/${a.slug}/leads/import`,
+    'a.csv',
+    'Name,Email\nHidden Person,hidden@alpha.example\n',
+  )
   const importPath = upload.headers.get('Location')!
   return { a, b, leadId, importPath, importId: importPath.split('/').pop()! }
 }

@@ -18,7 +18,18 @@ import { type Client, createLead, env, joinAs, signUp } from './helpers'
 type Role = 'owner' | 'admin' | 'agent' | 'agent, pool off' | 'deactivated agent' | 'other org'
 type Relation = 'assigned' | 'former' | 'creator' | 'pool' | 'someone-else'
 type Seen = 'shown' | 'hidden'
-type Row = [Role, Relation, view: number, fragment: number, list: Seen, search: Seen, exported: Seen, edit: number, assign: number, claim: number]
+type Row = [
+  Role,
+  Relation,
+  view: number,
+  fragment: number,
+  list: Seen,
+  search: Seen,
+  exported: Seen,
+  edit: number,
+  assign: number,
+  claim: number,
+]
 
 const S = 'shown'
 const H = 'hidden'
@@ -70,7 +81,8 @@ beforeAll(async () => {
   const o = await signUp('Matrix Org', 'Olive Owner')
   slug = o.slug
   owner = o.client
-  const ownerId = (await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(o.email).first<{ id: string }>())!.id
+  const ownerId = (await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(o.email).first<{ id: string }>())!
+    .id
   const other = await joinAs(owner, slug, 'agent', 'Hal Other')
   const admin = await joinAs(owner, slug, 'admin', 'Ada Admin')
   const agent = await joinAs(owner, slug, 'agent', 'Gus Agent')
@@ -91,7 +103,9 @@ beforeAll(async () => {
     await assign(former, other.userId)
     const upload = await person.client.upload(`/o/${slug}/leads/import`, 'mine.csv', `Name\nmx${tag}creator\n`)
     expect(upload.status).toBe(303)
-    const creator = (await env.DB.prepare('SELECT id FROM leads WHERE name = ?').bind(`mx${tag}creator`).first<{ id: string }>())!.id
+    const creator = (await env.DB.prepare('SELECT id FROM leads WHERE name = ?')
+      .bind(`mx${tag}creator`)
+      .first<{ id: string }>())!.id
     return {
       assigned: { id: assigned, name: `mx${tag}assigned`, assigneeId: person.userId },
       former: { id: former, name: `mx${tag}former`, assigneeId: other.userId },
@@ -125,7 +139,10 @@ async function refillPool(lead: Lead) {
 }
 
 /** What each action answers for `client` on `lead`, in the column order of the matrix. */
-async function observe(client: Client, lead: Lead): Promise<Row extends [Role, Relation, ...infer Rest] ? Rest : never> {
+async function observe(
+  client: Client,
+  lead: Lead,
+): Promise<Row extends [Role, Relation, ...infer Rest] ? Rest : never> {
   const base = `/o/${slug}/leads`
   const seen = async (path: string, needle: string): Promise<Seen> => {
     const res = await client.get(path)
@@ -153,7 +170,8 @@ describe('the lead policy matrix', () => {
         const actual = await observe(subjects[role].client, subjects[role].leads[relation])
         const columns = ['view', 'fragment', 'list', 'search', 'export', 'edit', 'assign', 'claim']
         columns.forEach((column, i) => {
-          if (actual[i] !== expected[i]) mismatches.push(`${role} × ${relation} × ${column}: expected ${expected[i]}, got ${actual[i]}`)
+          if (actual[i] !== expected[i])
+            mismatches.push(`${role} × ${relation} × ${column}: expected ${expected[i]}, got ${actual[i]}`)
         })
       }
     }

@@ -9,12 +9,12 @@ import { acceptViewer } from '../lib/websocket-room'
 
 export class LeadRoom extends DurableObject<Env> {
   /** Accepts a WebSocket upgrade from a viewer of the lead. */
-  override async fetch(request: Request): Promise<Response> {
+  override fetch(request: Request): Response {
     return acceptViewer(this.ctx, request)
   }
 
   /** Sends `html` (an htmx out-of-band fragment) to every connected viewer; returns how many. */
-  async broadcast(html: string): Promise<number> {
+  broadcast(html: string): number {
     const sockets = this.ctx.getWebSockets()
     for (const socket of sockets) socket.send(html)
     return sockets.length

@@ -53,7 +53,13 @@ export function handoffNote(note: string | undefined, required: boolean | undefi
  * Statements that make `userId` no longer an assignee of `leadId` but a former one (view access
  * kept): for unassigning, transferring and removing a collaborator.
  */
-export function endAssignment(db: Database, orgId: string, leadId: string, userId: string, now: number): BatchItem<'sqlite'>[] {
+export function endAssignment(
+  db: Database,
+  orgId: string,
+  leadId: string,
+  userId: string,
+  now: number,
+): BatchItem<'sqlite'>[] {
   return [
     db.delete(leadAssignees).where(and(eq(leadAssignees.leadId, leadId), eq(leadAssignees.userId, userId))),
     db
@@ -83,7 +89,13 @@ export async function assignLead(
 /** The unique index that keeps one primary assignee per lead, as SQLite names it in errors. */
 export const ONE_PRIMARY = 'lead_assignees.lead_id'
 
-async function assignOnce(db: Database, viewer: Viewer, leadId: string, assigneeId: string | null, options: AssignOptions): Promise<AssignResult> {
+async function assignOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  assigneeId: string | null,
+  options: AssignOptions,
+): Promise<AssignResult> {
   const now = options.now ?? Date.now()
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
@@ -113,12 +125,27 @@ async function assignOnce(db: Database, viewer: Viewer, leadId: string, assignee
   }
   const noteId = note ? newId() : null
   if (noteId) {
-    statements.push(db.insert(notes).values({ id: noteId, orgId: viewer.orgId, leadId: lead.id, authorId: viewer.userId, kind: 'handoff', body: note, createdAt: now }))
+    statements.push(
+      db.insert(notes).values({
+        id: noteId,
+        orgId: viewer.orgId,
+        leadId: lead.id,
+        authorId: viewer.userId,
+        kind: 'handoff',
+        body: note,
+        createdAt: now,
+      }),
+    )
   }
   const data = noteId ? { from, to, note, noteId } : { from, to }
   statements.push(
-    db.update(leads).set({ inPool: false, updatedAt: now }).where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
-    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type, data, at: now })),
+    db
+      .update(leads)
+      .set({ inPool: false, updatedAt: now })
+      .where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
+    db
+      .insert(activities)
+      .values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type, data, at: now })),
   )
   const email = target
     ? assignmentNotice(

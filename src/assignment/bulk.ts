@@ -38,7 +38,11 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
     if (ids.length > MAX_BULK) throw new Refusal(422, `Select at most ${MAX_BULK.toLocaleString('en')} leads at once.`)
     for (const part of chunk(ids, rowsPerStatement(1, 5))) {
       found.push(
-        ...(await db.select({ id: leads.id, name: leads.name }).from(leads).where(and(inArray(leads.id, part), visibleLeads(db, viewer))).all()),
+        ...(await db
+          .select({ id: leads.id, name: leads.name })
+          .from(leads)
+          .where(and(inArray(leads.id, part), visibleLeads(db, viewer)))
+          .all()),
       )
     }
   } else {
@@ -46,7 +50,11 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
     do {
       const page = await listLeads(db, viewer, { ...selection.filters, cursor }, 1_000)
       found.push(...page.leads.map((l) => ({ id: l.id, name: l.name })))
-      if (found.length > MAX_BULK) throw new Refusal(422, `These filters match more than ${MAX_BULK.toLocaleString('en')} leads: narrow them first.`)
+      if (found.length > MAX_BULK)
+        throw new Refusal(
+          422,
+          `These filters match more than ${MAX_BULK.toLocaleString('en')} leads: narrow them first.`,
+        )
       cursor = page.nextCursor ?? undefined
     } while (cursor)
   }
@@ -55,14 +63,20 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
 }
 
 /** Current primary assignee of each lead, by lead id. */
-async function primaries(db: Database, orgId: string, ids: string[]): Promise<Map<string, { id: string; name: string }>> {
+async function primaries(
+  db: Database,
+  orgId: string,
+  ids: string[],
+): Promise<Map<string, { id: string; name: string }>> {
   const out = new Map<string, { id: string; name: string }>()
   for (const part of chunk(ids, rowsPerStatement(1, 5))) {
     const rows = await db
       .select({ leadId: leadAssignees.leadId, id: leadAssignees.userId, name: users.name })
       .from(leadAssignees)
       .innerJoin(users, eq(users.id, leadAssignees.userId))
-      .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.kind, 'primary'), inArray(leadAssignees.leadId, part)))
+      .where(
+        and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.kind, 'primary'), inArray(leadAssignees.leadId, part)),
+      )
       .all()
     for (const r of rows) out.set(r.leadId, { id: r.id, name: r.name })
   }
@@ -81,7 +95,11 @@ export async function planBulkAssign(
   now: number,
   handoff: { note?: string; noteRequired?: boolean } = {},
 ): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string }> {
-  const current = await primaries(db, viewer.orgId, selected.map((l) => l.id))
+  const current = await primaries(
+    db,
+    viewer.orgId,
+    selected.map((l) => l.id),
+  )
   const to = target ? { id: target.userId, name: target.name } : null
   const changed = selected.filter((l) => (current.get(l.id)?.id ?? null) !== (to?.id ?? null))
   const handedOver = changed.filter((l) => current.has(l.id))
@@ -92,31 +110,65 @@ export async function planBulkAssign(
   const statements: BatchItem<'sqlite'>[] = []
 
   for (const part of idChunks(handedOver)) {
-    statements.push(db.delete(leadAssignees).where(and(eq(leadAssignees.kind, 'primary'), inArray(leadAssignees.leadId, part))))
+    statements.push(
+      db.delete(leadAssignees).where(and(eq(leadAssignees.kind, 'primary'), inArray(leadAssignees.leadId, part))),
+    )
   }
-  const formers = handedOver.map((l) => ({ orgId: viewer.orgId, leadId: l.id, userId: current.get(l.id)!.id, endedAt: now }))
+  const formers = handedOver.map((l) => ({
+    orgId: viewer.orgId,
+    leadId: l.id,
+    userId: current.get(l.id)!.id,
+    endedAt: now,
+  }))
   for (const part of chunk(formers, rowsPerInsert(formerAssignees))) {
     statements.push(
       db
         .insert(formerAssignees)
         .values(part)
-        .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: sql`excluded.ended_at` } }),
+        .onConflictDoUpdate({
+          target: [formerAssignees.leadId, formerAssignees.userId],
+          set: { endedAt: sql`excluded.ended_at` },
+        }),
     )
   }
   if (target) {
     for (const part of idChunks(changed)) {
       // A collaborator who becomes the primary owner keeps a single row.
-      statements.push(db.delete(leadAssignees).where(and(eq(leadAssignees.userId, target.userId), inArray(leadAssignees.leadId, part))))
+      statements.push(
+        db
+          .delete(leadAssignees)
+          .where(and(eq(leadAssignees.userId, target.userId), inArray(leadAssignees.leadId, part))),
+      )
     }
-    const rows = changed.map((l) => ({ orgId: viewer.orgId, leadId: l.id, userId: target.userId, kind: 'primary' as const, assignedBy: viewer.userId, assignedAt: now }))
+    const rows = changed.map((l) => ({
+      orgId: viewer.orgId,
+      leadId: l.id,
+      userId: target.userId,
+      kind: 'primary' as const,
+      assignedBy: viewer.userId,
+      assignedAt: now,
+    }))
     for (const part of chunk(rows, rowsPerInsert(leadAssignees))) statements.push(db.insert(leadAssignees).values(part))
   }
   for (const part of idChunks(changed)) {
-    statements.push(db.update(leads).set({ inPool: false, updatedAt: now }).where(and(eq(leads.orgId, viewer.orgId), inArray(leads.id, part))))
+    statements.push(
+      db
+        .update(leads)
+        .set({ inPool: false, updatedAt: now })
+        .where(and(eq(leads.orgId, viewer.orgId), inArray(leads.id, part))),
+    )
   }
   // The handoff note is saved on every lead it hands over, as a single transfer does.
   const noteIds = new Map(note ? transfers.map((l) => [l.id, newId()]) : [])
-  const noteRows = [...noteIds].map(([leadId, id]) => ({ id, orgId: viewer.orgId, leadId, authorId: viewer.userId, kind: 'handoff' as const, body: note, createdAt: now }))
+  const noteRows = [...noteIds].map(([leadId, id]) => ({
+    id,
+    orgId: viewer.orgId,
+    leadId,
+    authorId: viewer.userId,
+    kind: 'handoff' as const,
+    body: note,
+    createdAt: now,
+  }))
   for (const part of chunk(noteRows, rowsPerInsert(notes))) statements.push(db.insert(notes).values(part))
   const activityRows = changed.map((l) => {
     const from = current.get(l.id) ?? null
@@ -154,7 +206,14 @@ export async function bulkAssign(
   return retryOnConflict(ONE_PRIMARY, async () => {
     const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
     const email = target
-      ? assignmentNotice(db, options.notify, viewer.orgId, viewer.userId, { to: { id: target.userId, email: target.email }, leads: changed, note: note || undefined }, now)
+      ? assignmentNotice(
+          db,
+          options.notify,
+          viewer.orgId,
+          viewer.userId,
+          { to: { id: target.userId, email: target.email }, leads: changed, note: note || undefined },
+          now,
+        )
       : null
     if (email) statements.push(email.statement)
     await runBatch(db, statements)

@@ -20,7 +20,12 @@ async function claimedBy(db: Database, orgId: string, leadId: string): Promise<s
     .innerJoin(users, eq(users.id, leadAssignees.userId))
     .innerJoin(
       activities,
-      and(eq(activities.leadId, leadAssignees.leadId), eq(activities.type, 'claimed'), eq(activities.actorId, leadAssignees.userId), eq(activities.createdAt, leadAssignees.assignedAt)),
+      and(
+        eq(activities.leadId, leadAssignees.leadId),
+        eq(activities.type, 'claimed'),
+        eq(activities.actorId, leadAssignees.userId),
+        eq(activities.createdAt, leadAssignees.assignedAt),
+      ),
     )
     .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.leadId, leadId), eq(leadAssignees.kind, 'primary')))
     .get()
@@ -43,7 +48,11 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
   }
   if (!canClaim(viewer, factsOf(lead))) {
     const owner = lead.assignees.find((a) => a.kind === 'primary')
-    if (owner) throw new Refusal(409, owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`)
+    if (owner)
+      throw new Refusal(
+        409,
+        owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`,
+      )
     throw new Refusal(409, 'This lead is not in the pool.')
   }
   // Raw D1 statements: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
@@ -57,7 +66,9 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
          WHERE id = ?1 AND org_id = ?4 AND in_pool = 1 AND NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ?1)`,
       )
       .bind(lead.id, viewer.userId, now, viewer.orgId),
-    d1.prepare(`UPDATE leads SET in_pool = 0, updated_at = ?3 WHERE id = ?1 AND ${mine}`).bind(lead.id, viewer.userId, now),
+    d1
+      .prepare(`UPDATE leads SET in_pool = 0, updated_at = ?3 WHERE id = ?1 AND ${mine}`)
+      .bind(lead.id, viewer.userId, now),
     d1
       .prepare(
         `INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at)

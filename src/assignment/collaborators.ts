@@ -27,16 +27,47 @@ async function managedLead(db: Database, viewer: Viewer, leadId: string) {
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (setting off), 422 (member
  *   deactivated or not a member)
  */
-export async function addCollaborator(db: Database, viewer: Viewer, leadId: string, userId: string, notify: NotifyContext, now = Date.now()) {
+export async function addCollaborator(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  userId: string,
+  notify: NotifyContext,
+  now = Date.now(),
+) {
   const lead = await managedLead(db, viewer, leadId)
-  if (!viewer.multipleAssignees) throw new Refusal(409, 'Multiple assignees are off: turn them on in Settings to add collaborators.')
+  if (!viewer.multipleAssignees)
+    throw new Refusal(409, 'Multiple assignees are off: turn them on in Settings to add collaborators.')
   const member = await assignableMember(db, viewer.orgId, userId)
   if (lead.assignees.some((a) => a.userId === userId)) return
   const person = { id: member.userId, name: member.name }
-  const email = assignmentNotice(db, notify, viewer.orgId, viewer.userId, { to: { id: member.userId, email: member.email }, leads: [lead], as: 'collaborator' }, now)
+  const email = assignmentNotice(
+    db,
+    notify,
+    viewer.orgId,
+    viewer.userId,
+    { to: { id: member.userId, email: member.email }, leads: [lead], as: 'collaborator' },
+    now,
+  )
   const statements: BatchItem<'sqlite'>[] = [
-    db.insert(leadAssignees).values({ orgId: viewer.orgId, leadId: lead.id, userId, kind: 'collaborator', assignedBy: viewer.userId, assignedAt: now }),
-    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type: 'collaborator_added', data: { collaborator: person }, at: now })),
+    db.insert(leadAssignees).values({
+      orgId: viewer.orgId,
+      leadId: lead.id,
+      userId,
+      kind: 'collaborator',
+      assignedBy: viewer.userId,
+      assignedAt: now,
+    }),
+    db.insert(activities).values(
+      activityRow({
+        orgId: viewer.orgId,
+        leadId: lead.id,
+        actorId: viewer.userId,
+        type: 'collaborator_added',
+        data: { collaborator: person },
+        at: now,
+      }),
+    ),
   ]
   if (email) statements.push(email.statement)
   await runBatch(db, statements)
@@ -48,13 +79,28 @@ export async function addCollaborator(db: Database, viewer: Viewer, leadId: stri
  * are not a collaborator.
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin)
  */
-export async function removeCollaborator(db: Database, viewer: Viewer, leadId: string, userId: string, now = Date.now()) {
+export async function removeCollaborator(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  userId: string,
+  now = Date.now(),
+) {
   const lead = await managedLead(db, viewer, leadId)
   if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
   const member = await findMember(db, viewer.orgId, userId)
   const person = { id: userId, name: member?.name ?? 'Former member' }
   await runBatch(db, [
     ...endAssignment(db, viewer.orgId, lead.id, userId, now),
-    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type: 'collaborator_removed', data: { collaborator: person }, at: now })),
+    db.insert(activities).values(
+      activityRow({
+        orgId: viewer.orgId,
+        leadId: lead.id,
+        actorId: viewer.userId,
+        type: 'collaborator_removed',
+        data: { collaborator: person },
+        at: now,
+      }),
+    ),
   ])
 }

@@ -8,7 +8,13 @@ import { assignmentEmail } from '../notifications/assignment-email'
 import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
 
 /** Where emails link to, who acts, and the queue that sends them. */
-export type NotifyContext = { appUrl: string; orgName: string; orgSlug: string; actorName: string; queue: Queue<EmailMessage> }
+export type NotifyContext = {
+  appUrl: string
+  orgName: string
+  orgSlug: string
+  actorName: string
+  queue: Queue<EmailMessage>
+}
 
 /** Who is told what: the recipient, the leads, and how they came to them. */
 export type Notice = {

@@ -25,7 +25,13 @@ export const assignmentRoutes = new Hono<App>()
 /** Where assignment emails link to and who they say acted. */
 function notifyContext(c: Context<App>): NotifyContext {
   const org = c.var.orgContext.org
-  return { appUrl: c.env.APP_URL, orgName: org.name, orgSlug: org.slug, actorName: c.var.user!.name, queue: c.env.EMAIL_QUEUE }
+  return {
+    appUrl: c.env.APP_URL,
+    orgName: org.name,
+    orgSlug: org.slug,
+    actorName: c.var.user!.name,
+    queue: c.env.EMAIL_QUEUE,
+  }
 }
 
 const assignSchema = z.object({
@@ -45,7 +51,10 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
   if (!lead) return c.body(null, 404)
-  const [everyone, counts] = await Promise.all([assignableMembers(c.var.db, viewer.orgId, true), assigneeCounts(c.var.db, viewer.orgId)])
+  const [everyone, counts] = await Promise.all([
+    assignableMembers(c.var.db, viewer.orgId, true),
+    assigneeCounts(c.var.db, viewer.orgId),
+  ])
   const assigning = { members: activeOnly(everyone), total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
@@ -71,7 +80,10 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
     status: text('match_status') || undefined,
     assignee: text('match_assignee') || undefined,
   })
-  const selection: BulkSelection = text('all') === '1' ? { filters } : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
+  const selection: BulkSelection =
+    text('all') === '1'
+      ? { filters }
+      : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
   let notice: ListNotice
   try {
     const to = text('assigneeId')
@@ -83,7 +95,9 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
     })
     const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
     const unchanged = result.selected - result.changed
-    notice = { text: `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.` }
+    notice = {
+      text: `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`,
+    }
   } catch (error) {
     if (!(error instanceof Refusal) || error.status === 404) throw error
     c.status(error.status)

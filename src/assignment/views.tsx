@@ -32,7 +32,11 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         </p>
       )}
       <ul class="assignees">
-        {owner ? <li data-assignee-id={owner.userId}>{owner.name}</li> : <li>{lead.inPool ? 'Unassigned — in the pool' : 'Unassigned'}</li>}
+        {owner ? (
+          <li data-assignee-id={owner.userId}>{owner.name}</li>
+        ) : (
+          <li>{lead.inPool ? 'Unassigned — in the pool' : 'Unassigned'}</li>
+        )}
         {collaborators.map((c) => (
           <li data-assignee-id={c.userId} data-collaborator>
             {c.name} (collaborator{p.multipleAssignees ? '' : ', read-only'})
@@ -47,7 +51,9 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         ))}
       </ul>
       {collaborators.length > 0 && !p.multipleAssignees && (
-        <p class="muted">Multiple assignees are off in Settings, so collaborators can see this lead but not change it.</p>
+        <p class="muted">
+          Multiple assignees are off in Settings, so collaborators can see this lead but not change it.
+        </p>
       )}
       {p.canAssign && (
         <form method="post" action={`${base}/assign`} class="stack-form" hx-boost="true">

@@ -30,7 +30,12 @@ export const newPassword = z
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(200, 'Use at most 200 characters')
 
-export const signupSchema = z.object({ name: personName, email: emailAddress, password: newPassword, organization: organizationName })
+export const signupSchema = z.object({
+  name: personName,
+  email: emailAddress,
+  password: newPassword,
+  organization: organizationName,
+})
 export type SignupInput = z.infer<typeof signupSchema>
 
 export const loginSchema = z.object({
@@ -109,5 +114,4 @@ export async function authenticate(db: Database, emailInput: string, password: s
 }
 
 /** A valid hash of a random string, only used to equalise timing for unknown emails. */
-const DUMMY_HASH =
-  '$scrypt$ln=14,r=8,p=5$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+const DUMMY_HASH = '$scrypt$ln=14,r=8,p=5$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'

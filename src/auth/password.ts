@@ -6,6 +6,7 @@
  * 16 MiB) are one of OWASP's Password Storage Cheat Sheet equivalents of N=2^17,r=8,p=1 that fit a
  * Worker's 128 MiB memory. The measured cost is written in the README.
  */
+import { Buffer } from 'node:buffer'
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
 /** Cost parameters; `ln` is log2(N). */
@@ -17,7 +18,12 @@ const SALT_LENGTH = 16
 /** Password length rule shared with the sign-up form. */
 export const MIN_PASSWORD_LENGTH = 10
 
-function derive(password: string, salt: Buffer, params: ScryptParams, keyLength: number) {
+/** Bytes of unpadded standard base64 (the encoding the hash string uses). */
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
+}
+
+function derive(password: string, salt: Uint8Array, params: ScryptParams, keyLength: number) {
   const N = 2 ** params.ln
   return new Promise<Buffer>((resolve, reject) => {
     scrypt(
@@ -42,14 +48,14 @@ export async function hashPassword(password: string, params = DEFAULT_PARAMS): P
  * Parses a stored hash string into its parts.
  * @returns null when the string is not a `$scrypt$` hash this module can read.
  */
-export function parseHash(stored: string): { params: ScryptParams; salt: Buffer; key: Buffer } | null {
+export function parseHash(stored: string): { params: ScryptParams; salt: Uint8Array; key: Uint8Array } | null {
   const match = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(stored)
   if (!match) return null
   const [, ln, r, p, salt, key] = match
   return {
     params: { ln: Number(ln), r: Number(r), p: Number(p) },
-    salt: Buffer.from(salt!, 'base64'),
-    key: Buffer.from(key!, 'base64'),
+    salt: fromBase64(salt!),
+    key: fromBase64(key!),
   }
 }
 

@@ -41,10 +41,7 @@ export function sessionAdapter(db: Database): Adapter {
         .values({ id: session.id, userId: session.userId, expiresAt: session.expiresAt.getTime() })
     },
     async updateSessionExpiration(sessionId, expiresAt) {
-      await db
-        .update(sessions)
-        .set({ expiresAt: expiresAt.getTime() })
-        .where(eq(sessions.id, sessionId))
+      await db.update(sessions).set({ expiresAt: expiresAt.getTime() }).where(eq(sessions.id, sessionId))
     },
     async deleteSession(sessionId) {
       await db.delete(sessions).where(eq(sessions.id, sessionId))

@@ -30,9 +30,24 @@ export function SignupPage({ values = {}, errors, alert }: FormProps) {
         <FormAlert message={alert} />
         <form method="post" action="/signup" novalidate>
           <Field label="Your name" name="name" value={values.name} errors={errors} required autocomplete="name" />
-          <Field label="Work email" name="email" type="email" value={values.email} errors={errors} required autocomplete="email" />
+          <Field
+            label="Work email"
+            name="email"
+            type="email"
+            value={values.email}
+            errors={errors}
+            required
+            autocomplete="email"
+          />
           <NewPasswordField errors={errors} />
-          <Field label="Organization" name="organization" value={values.organization} errors={errors} required autocomplete="organization" />
+          <Field
+            label="Organization"
+            name="organization"
+            value={values.organization}
+            errors={errors}
+            required
+            autocomplete="organization"
+          />
           <button type="submit">Create organization</button>
         </form>
         <p>
@@ -51,8 +66,23 @@ export function LoginPage({ values = {}, errors, alert }: FormProps) {
         <FormAlert message={alert} />
         <form method="post" action="/login" novalidate>
           {values.next && <input type="hidden" name="next" value={values.next} />}
-          <Field label="Email" name="email" type="email" value={values.email} errors={errors} required autocomplete="email" />
-          <Field label="Password" name="password" type="password" errors={errors} required autocomplete="current-password" />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            value={values.email}
+            errors={errors}
+            required
+            autocomplete="email"
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            errors={errors}
+            required
+            autocomplete="current-password"
+          />
           <button type="submit">Log in</button>
         </form>
         <p>

@@ -16,5 +16,12 @@ export async function changeStatus(db: Database, viewer: Viewer, leadId: string,
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
   if (lead.status === status) return
-  await updateLead(db, viewer, lead.id, { status }, { type: 'status_changed', data: { from: lead.status, to: status } }, now)
+  await updateLead(
+    db,
+    viewer,
+    lead.id,
+    { status },
+    { type: 'status_changed', data: { from: lead.status, to: status } },
+    now,
+  )
 }

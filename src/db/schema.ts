@@ -119,7 +119,9 @@ export const leads = sqliteTable(
     index('leads_org_id_idx').on(t.orgId, t.id),
     index('leads_org_status_id_idx').on(t.orgId, t.status, t.id),
     // One lead per email address in an organization (imports and the form de-duplicate on it).
-    uniqueIndex('leads_org_email_uq').on(t.orgId, t.emailNormalized).where(sql`${t.emailNormalized} IS NOT NULL`),
+    uniqueIndex('leads_org_email_uq')
+      .on(t.orgId, t.emailNormalized)
+      .where(sql`${t.emailNormalized} IS NOT NULL`),
     index('leads_org_creator_idx').on(t.orgId, t.createdBy),
   ],
 )
@@ -147,7 +149,9 @@ export const leadAssignees = sqliteTable(
     primaryKey({ columns: [t.leadId, t.userId] }),
     index('lead_assignees_org_user_idx').on(t.orgId, t.userId, t.leadId),
     // One primary owner per lead, whatever races: a second concurrent assignment fails and retries.
-    uniqueIndex('lead_assignees_one_primary_uq').on(t.leadId).where(sql`${t.kind} = 'primary'`),
+    uniqueIndex('lead_assignees_one_primary_uq')
+      .on(t.leadId)
+      .where(sql`${t.kind} = 'primary'`),
   ],
 )
 
@@ -192,7 +196,10 @@ export const invitations = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('invitations_org_email_uq').on(t.orgId, t.email), uniqueIndex('invitations_token_uq').on(t.tokenHash)],
+  (t) => [
+    uniqueIndex('invitations_org_email_uq').on(t.orgId, t.email),
+    uniqueIndex('invitations_token_uq').on(t.tokenHash),
+  ],
 )
 
 export const EMAIL_STATUSES = ['queued', 'sent', 'failed', 'captured'] as const
@@ -221,7 +228,10 @@ export const emailOutbox = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     sentAt: integer('sent_at'),
   },
-  (t) => [index('email_outbox_status_idx').on(t.status, t.updatedAt), index('email_outbox_created_idx').on(t.createdAt)],
+  (t) => [
+    index('email_outbox_status_idx').on(t.status, t.updatedAt),
+    index('email_outbox_created_idx').on(t.createdAt),
+  ],
 )
 
 /** Notes on a lead (handoff notes of transfers, and later the team's notes with @mentions). */
@@ -261,7 +271,10 @@ export const activities = sqliteTable(
     /** e.g. `created`, `imported`, `assigned`; see activity/types.ts. */
     type: text('type').notNull(),
     /** JSON object with the before/after values of the change. */
-    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    data: text('data', { mode: 'json' })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('activities_lead_idx').on(t.leadId, t.createdAt)],

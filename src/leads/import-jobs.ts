@@ -86,7 +86,13 @@ function visibleJobs(viewer: Viewer) {
 
 /** The job `jobId` if `viewer` may see it, else null. */
 export async function findImportJob(db: Database, viewer: Viewer, jobId: string): Promise<ImportJob | null> {
-  return (await db.select().from(importJobs).where(and(eq(importJobs.id, jobId), visibleJobs(viewer))).get()) ?? null
+  return (
+    (await db
+      .select()
+      .from(importJobs)
+      .where(and(eq(importJobs.id, jobId), visibleJobs(viewer)))
+      .get()) ?? null
+  )
 }
 
 /** The 10 most recent imports `viewer` may see, newest first. */

@@ -35,8 +35,28 @@ const HEADER_ALIASES: Record<Field, string[]> = {
   firstName: ['firstname', 'first', 'givenname', 'forename'],
   lastName: ['lastname', 'last', 'surname', 'familyname'],
   email: ['email', 'emailaddress', 'email1', 'primaryemail', 'workemail', 'businessemail'],
-  phone: ['phone', 'phonenumber', 'mobile', 'mobilephone', 'mobilephonenumber', 'telephone', 'workphone', 'businessphone', 'phone1', 'cell'],
-  company: ['company', 'companyname', 'organization', 'organisation', 'organizationname', 'organisationname', 'account', 'accountname'],
+  phone: [
+    'phone',
+    'phonenumber',
+    'mobile',
+    'mobilephone',
+    'mobilephonenumber',
+    'telephone',
+    'workphone',
+    'businessphone',
+    'phone1',
+    'cell',
+  ],
+  company: [
+    'company',
+    'companyname',
+    'organization',
+    'organisation',
+    'organizationname',
+    'organisationname',
+    'account',
+    'accountname',
+  ],
   status: ['status', 'leadstatus', 'hsleadstatus'],
   source: ['source', 'leadsource', 'originalsource', 'hsanalyticssource', 'channel'],
 }
@@ -62,8 +82,8 @@ function mapColumns(headers: string[]): Partial<Record<Field, string>> {
 type Record_ = { cells: Record<string, unknown>; quoteError: string | null }
 
 /** Cells of `record` as text; papaparse puts cells beyond the header into an array. */
-const isBlank = (cells: Record<string, unknown>) =>
-  Object.values(cells).every((v) => (Array.isArray(v) ? v.join('') : String(v ?? '')).trim() === '')
+const cellText = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '')
+const isBlank = (cells: Record<string, unknown>) => Object.values(cells).every((v) => cellText(v).trim() === '')
 
 /**
  * Parses and validates the CSV `text`.
@@ -72,7 +92,9 @@ const isBlank = (cells: Record<string, unknown>) =>
  */
 export function parseLeadCsv(text: string): ParsedImport {
   if (text.includes('\u0000')) {
-    throw new ImportFileError('The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.')
+    throw new ImportFileError(
+      'The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.',
+    )
   }
   const records: Record_[] = []
   let headers: string[] = []
@@ -122,7 +144,7 @@ export function parseLeadCsv(text: string): ParsedImport {
       })
       return
     }
-    const cell = (field: Field) => (columns[field] ? String(record.cells[columns[field]!] ?? '').trim() : '')
+    const cell = (field: Field) => (columns[field] ? cellText(record.cells[columns[field]]).trim() : '')
     const email = cell('email')
     const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
     const statusCell = cell('status')

@@ -63,7 +63,10 @@ export async function giveUpChunk(db: Database, work: ImportChunk, error: unknow
   const job = await db.select().from(importJobs).where(eq(importJobs.id, work.jobId)).get()
   if (!job) return
   const reason = `Could not be saved (${String(error).slice(0, 200)})`
-  const report = { ...job.report, rejected: [...job.report.rejected, ...work.rows.map((r) => ({ row: r.row, reason }))] }
+  const report = {
+    ...job.report,
+    rejected: [...job.report.rejected, ...work.rows.map((r) => ({ row: r.row, reason }))],
+  }
   const n = work.rows.length
   await db
     .update(importJobs)

@@ -19,11 +19,12 @@ importRoutes.post('/', async (c) => {
   const refuse = async (error: string) =>
     c.html(<ImportPage {...shellOf(c)} jobs={await recentImportJobs(c.var.db, viewer)} error={error} />, 422)
 
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+  const body = await c.req.parseBody().catch((): Record<string, string | File> => ({}))
   const file = body.file
   if (!(file instanceof File)) return refuse('Choose a CSV file to import.')
   if (file.size === 0) return refuse(`The file ${file.name ? `"${file.name}" ` : ''}is empty.`)
-  if (file.size > MAX_IMPORT_BYTES) return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`)
+  if (file.size > MAX_IMPORT_BYTES)
+    return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`)
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await file.arrayBuffer())
@@ -45,6 +46,7 @@ importRoutes.post('/', async (c) => {
 importRoutes.get('/:jobId', async (c) => {
   const job = await findImportJob(c.var.db, viewerOf(c), c.req.param('jobId'))
   if (!job) throw new HTTPException(404, { message: 'Not found' })
-  if (c.req.header('HX-Request') === 'true') return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
+  if (c.req.header('HX-Request') === 'true')
+    return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
   return c.html(<ImportJobPage {...shellOf(c)} job={job} />)
 })

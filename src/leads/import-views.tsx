@@ -3,7 +3,6 @@ import type { ImportJob } from '../db/schema'
 import { Layout, type Shell } from '../views/layout'
 import { Time } from '../views/time'
 
-
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 export function ImportPage({ jobs, error, ...shell }: Shell & { jobs: ImportJob[]; error?: string }) {
@@ -14,9 +13,9 @@ export function ImportPage({ jobs, error, ...shell }: Shell & { jobs: ImportJob[
       <section class="card narrow">
         <h1>Import leads from CSV</h1>
         <p>
-          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are. Columns are recognised by
-          their header: Name (or First Name and Last Name), Email, Phone, Company, Lead Status, Lead Source. Rows
-          whose email already belongs to a lead are skipped.
+          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are. Columns are recognised by their
+          header: Name (or First Name and Last Name), Email, Phone, Company, Lead Status, Lead Source. Rows whose email
+          already belongs to a lead are skipped.
         </p>
         <form method="post" action={base} enctype="multipart/form-data">
           <label class="field">
@@ -51,7 +50,9 @@ export function ImportPage({ jobs, error, ...shell }: Shell & { jobs: ImportJob[
                   <td>
                     <Time at={job.createdAt} />
                   </td>
-                  <td>{job.status === 'done' ? summary(job) : `In progress (${job.processedRows}/${job.totalRows})`}</td>
+                  <td>
+                    {job.status === 'done' ? summary(job) : `In progress (${job.processedRows}/${job.totalRows})`}
+                  </td>
                 </tr>
               ))}
             </tbody>

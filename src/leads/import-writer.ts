@@ -28,7 +28,6 @@ export type ImportChunk = {
 /** Rows per chunk (one queue message, one D1 batch). */
 export const ROWS_PER_CHUNK = 100
 
-
 /** Normalized emails among `keys` that leads of `orgId` already use. */
 async function existingEmails(db: Database, orgId: string, keys: string[]): Promise<Set<string>> {
   const found = new Set<string>()
@@ -42,7 +41,6 @@ async function existingEmails(db: Database, orgId: string, keys: string[]): Prom
   }
   return found
 }
-
 
 /**
  * Writes `work` once. A chunk already written (a redelivered message) changes nothing. When another
@@ -58,7 +56,11 @@ export async function writeImportChunk(
   return retryOnConflict('leads.', () => writeOnce(db, work, now))
 }
 
-async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<{ created: number; duplicates: number }> {
+async function writeOnce(
+  db: Database,
+  work: ImportChunk,
+  now: number,
+): Promise<{ created: number; duplicates: number }> {
   const done = await db
     .select({ seq: importJobChunks.seq })
     .from(importJobChunks)
@@ -76,7 +78,7 @@ async function writeOnce(db: Database, work: ImportChunk, now: number): Promise<
   const activityRows = leadRows.map((l) =>
     activityRow({
       orgId: work.orgId,
-      leadId: l.id!,
+      leadId: l.id,
       actorId: work.actorId,
       type: 'created',
       data: { via: 'import', importId: work.jobId },

@@ -48,7 +48,11 @@ export class DuplicateLeadError extends Error {
 export async function leadIdByEmail(db: Database, orgId: string, email: string): Promise<string | null> {
   const key = emailKey(email)
   if (!key) return null
-  const row = await db.select({ id: leads.id }).from(leads).where(and(eq(leads.orgId, orgId), eq(leads.emailNormalized, key))).get()
+  const row = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.orgId, orgId), eq(leads.emailNormalized, key)))
+    .get()
   return row?.id ?? null
 }
 
@@ -62,12 +66,21 @@ export async function createLead(db: Database, viewer: Viewer, input: LeadInput,
   const existing = await leadIdByEmail(db, viewer.orgId, input.email)
   if (existing) throw new DuplicateLeadError(existing)
   const row = leadRow(viewer.orgId, viewer.userId, input, now)
-  const leadId = row.id!
+  const leadId = row.id
   const ownedByCreator = !isManager(viewer)
   const batch = db.batch([
     db.insert(leads).values(row),
     ...(ownedByCreator
-      ? [db.insert(leadAssignees).values({ orgId: viewer.orgId, leadId, userId: viewer.userId, kind: 'primary' as const, assignedBy: viewer.userId, assignedAt: now })]
+      ? [
+          db.insert(leadAssignees).values({
+            orgId: viewer.orgId,
+            leadId,
+            userId: viewer.userId,
+            kind: 'primary' as const,
+            assignedBy: viewer.userId,
+            assignedAt: now,
+          }),
+        ]
       : []),
     db.insert(activities).values(
       activityRow({
@@ -130,7 +143,10 @@ export type LeadFilters = {
 }
 
 /** A row of the lead list. */
-export type LeadRow = Pick<Lead, 'id' | 'name' | 'email' | 'phone' | 'company' | 'status' | 'source' | 'createdAt' | 'inPool'> & {
+export type LeadRow = Pick<
+  Lead,
+  'id' | 'name' | 'email' | 'phone' | 'company' | 'status' | 'source' | 'createdAt' | 'inPool'
+> & {
   ownerId: string | null
   ownerName: string | null
 }
@@ -184,7 +200,11 @@ function rowQuery(db: Database) {
 
 /** The list row of lead `leadId` if `viewer` may see it, else null. */
 export async function findLeadRow(db: Database, viewer: Viewer, leadId: string): Promise<LeadRow | null> {
-  return (await rowQuery(db).where(and(eq(leads.id, leadId), visibleLeads(db, viewer))).get()) ?? null
+  return (
+    (await rowQuery(db)
+      .where(and(eq(leads.id, leadId), visibleLeads(db, viewer)))
+      .get()) ?? null
+  )
 }
 
 /** The SQL conditions of `filters` for `viewer`, visibility included (list, count, export, bulk). */
@@ -225,8 +245,17 @@ export async function assigneeCounts(db: Database, orgId: string): Promise<Map<s
  * One page of up to `pageSize` leads `viewer` may see, newest first, filtered in SQL. Pages are
  * keyed on the lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
  */
-export async function listLeads(db: Database, viewer: Viewer, filters: LeadFilters, pageSize = PAGE_SIZE): Promise<LeadPage> {
-  const rows = await rowQuery(db).where(leadConditions(db, viewer, filters)).orderBy(desc(leads.id)).limit(pageSize + 1).all()
+export async function listLeads(
+  db: Database,
+  viewer: Viewer,
+  filters: LeadFilters,
+  pageSize = PAGE_SIZE,
+): Promise<LeadPage> {
+  const rows = await rowQuery(db)
+    .where(leadConditions(db, viewer, filters))
+    .orderBy(desc(leads.id))
+    .limit(pageSize + 1)
+    .all()
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
@@ -245,7 +274,12 @@ export async function updateLead(
   now = Date.now(),
 ): Promise<void> {
   await db.batch([
-    db.update(leads).set({ ...set, updatedAt: now }).where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
-    db.insert(activities).values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    db
+      .update(leads)
+      .set({ ...set, updatedAt: now })
+      .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
+    db
+      .insert(activities)
+      .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
   ])
 }

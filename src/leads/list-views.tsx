@@ -47,7 +47,17 @@ function AssigneeOptions({ members, selected }: { members: Member[]; selected?: 
 }
 
 /** One row; also the htmx answer to an assignment made from the row's menu. */
-export function LeadRowView({ slug, lead, assigning, notice }: { slug: string; lead: LeadRow; assigning?: Assigning; notice?: string }) {
+export function LeadRowView({
+  slug,
+  lead,
+  assigning,
+  notice,
+}: {
+  slug: string
+  lead: LeadRow
+  assigning?: Assigning
+  notice?: string
+}) {
   const formId = `assign-${lead.id}`
   return (
     <tr data-lead-id={lead.id} id={`lead-row-${lead.id}`}>
@@ -66,7 +76,11 @@ export function LeadRowView({ slug, lead, assigning, notice }: { slug: string; l
         <StatusBadge status={lead.status} />
       </td>
       <td>
-        {lead.ownerId ? <span data-assignee-id={lead.ownerId}>{lead.ownerName}</span> : <span class="muted">{lead.inPool ? 'In pool' : 'Unassigned'}</span>}
+        {lead.ownerId ? (
+          <span data-assignee-id={lead.ownerId}>{lead.ownerName}</span>
+        ) : (
+          <span class="muted">{lead.inPool ? 'In pool' : 'Unassigned'}</span>
+        )}
         {notice && (
           <span class="row-notice" role="status">
             {' '}
@@ -116,7 +130,11 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
       </label>
       <label>
         Handoff note{' '}
-        <input name="note" placeholder={assigning.noteRequired ? 'Required for leads that change hands' : 'Optional'} maxlength={2000} />
+        <input
+          name="note"
+          placeholder={assigning.noteRequired ? 'Required for leads that change hands' : 'Optional'}
+          maxlength={2000}
+        />
       </label>
       {assigning.total > shown && (
         <label>
@@ -124,7 +142,9 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
         </label>
       )}
       {/* The list's filters, for "select all matching" (named apart from the search box's own fields). */}
-      {(['q', 'status', 'assignee'] as const).map((key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />)}
+      {(['q', 'status', 'assignee'] as const).map(
+        (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
+      )}
       <button type="submit">Apply</button>
     </div>
   )
@@ -180,13 +200,24 @@ export function LeadResults({
       </form>
       {assigning &&
         page.leads.map((lead) => (
-          <form id={`assign-${lead.id}`} method="post" action={`${base}/${lead.id}/assign`} hx-post={`${base}/${lead.id}/assign`} hx-target={`#lead-row-${lead.id}`} hx-swap="outerHTML">
+          <form
+            id={`assign-${lead.id}`}
+            method="post"
+            action={`${base}/${lead.id}/assign`}
+            hx-post={`${base}/${lead.id}/assign`}
+            hx-target={`#lead-row-${lead.id}`}
+            hx-swap="outerHTML"
+          >
             <input type="hidden" name="from" value="list" />
           </form>
         ))}
       {page.leads.length === 0 && (
         <p class="empty">
-          {filtered ? 'No leads match these filters.' : assigning ? 'No leads yet. ' : 'No leads for you yet: leads assigned to you, the ones you create, and the pool (when it is on) show here. '}
+          {filtered
+            ? 'No leads match these filters.'
+            : assigning
+              ? 'No leads yet. '
+              : 'No leads for you yet: leads assigned to you, the ones you create, and the pool (when it is on) show here. '}
           {!filtered && (
             <>
               <a href={`${base}/new`}>Add a lead</a> or <a href={`${base}/import`}>import a CSV file</a>.
@@ -239,7 +270,10 @@ export function AssigneeFilter({
       {manager && option('unassigned', 'Unassigned')}
       {manager &&
         members.map((m) =>
-          option(m.userId, `Assigned to ${m.name}${m.status === 'active' ? '' : ' (deactivated)'} (${counts.get(m.userId) ?? 0})`),
+          option(
+            m.userId,
+            `Assigned to ${m.name}${m.status === 'active' ? '' : ' (deactivated)'} (${counts.get(m.userId) ?? 0})`,
+          ),
         )}
     </select>
   )
@@ -285,7 +319,13 @@ export function LeadListPage({
         hx-push-url="true"
         hx-trigger="input changed delay:300ms from:input[name=q], change, submit"
       >
-        <input type="search" name="q" value={filters.q ?? ''} placeholder="Search name, email, company" aria-label="Search" />
+        <input
+          type="search"
+          name="q"
+          value={filters.q ?? ''}
+          placeholder="Search name, email, company"
+          aria-label="Search"
+        />
         <select name="status" aria-label="Status">
           <option value="">Any status</option>
           {LEAD_STATUSES.map((s) => (

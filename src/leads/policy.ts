@@ -117,7 +117,8 @@ export async function whoCanSee(db: Database, viewer: Viewer, leadId: string) {
       const reasons: Reason[] = []
       if (row.role === 'owner') reasons.push('Owner role')
       if (row.role === 'admin') reasons.push('Admin role')
-      for (const relation of ['assignee', 'collaborator', 'former', 'creator'] as const) if (row[relation]) reasons.push(relation)
+      for (const relation of ['assignee', 'collaborator', 'former', 'creator'] as const)
+        if (row[relation]) reasons.push(relation)
       if (row.pool && viewer.poolEnabled && row.role === 'agent') reasons.push('pool')
       return { userId: row.userId, name: row.name, role: row.role, reasons }
     })
@@ -151,7 +152,10 @@ export function canClaim(viewer: Viewer, lead: LeadFacts): boolean {
 }
 
 /** The facts of a lead read through `findVisibleLead`. */
-export function factsOf(lead: { inPool: boolean; assignees: { userId: string; kind: 'primary' | 'collaborator' }[] }): LeadFacts {
+export function factsOf(lead: {
+  inPool: boolean
+  assignees: { userId: string; kind: 'primary' | 'collaborator' }[]
+}): LeadFacts {
   return {
     inPool: lead.inPool,
     primaryId: lead.assignees.find((a) => a.kind === 'primary')?.userId ?? null,

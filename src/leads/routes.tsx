@@ -15,7 +15,15 @@ import { shellOf, viewerOf } from '../orgs/context'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
-import { assigneeCounts, countLeads, createLead, DuplicateLeadError, findVisibleLead, listLeads, type LeadFilters } from './leads'
+import {
+  assigneeCounts,
+  countLeads,
+  createLead,
+  DuplicateLeadError,
+  findVisibleLead,
+  listLeads,
+  type LeadFilters,
+} from './leads'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from './policy'
 import { LeadDetailPage, NewLeadPage } from './lead-page'
 import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './list-views'
@@ -52,7 +60,9 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
     manager ? assignableMembers(db, viewer.orgId, true) : Promise.resolve([]),
     withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
   ])
-  const assigning = manager ? { members: activeOnly(everyone), total, noteRequired: org.handoffNoteRequired } : undefined
+  const assigning = manager
+    ? { members: activeOnly(everyone), total, noteRequired: org.handoffNoteRequired }
+    : undefined
   if (fragment) {
     return c.html(
       <>
@@ -62,7 +72,15 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
     )
   }
   return c.html(
-    <LeadListPage {...shellOf(c)} page={page} filters={filters} assigning={assigning} filterMembers={everyone} counts={counts} notice={notice} />,
+    <LeadListPage
+      {...shellOf(c)}
+      page={page}
+      filters={filters}
+      assigning={assigning}
+      filterMembers={everyone}
+      counts={counts}
+      notice={notice}
+    />,
   )
 }
 
@@ -82,7 +100,9 @@ leadRoutes.get('/new', (c) => c.html(<NewLeadPage {...shellOf(c)} />))
 
 leadRoutes.post(
   '/',
-  validForm(leadSchema, (c, values, errors) => c.html(<NewLeadPage {...shellOf(c)} values={values} errors={errors} />, 422)),
+  validForm(leadSchema, (c, values, errors) =>
+    c.html(<NewLeadPage {...shellOf(c)} values={values} errors={errors} />, 422),
+  ),
   async (c) => {
     const input = c.req.valid('form')
     const viewer = viewerOf(c)
@@ -93,7 +113,10 @@ leadRoutes.post(
       if (!(error instanceof DuplicateLeadError)) throw error
       const visible = await findVisibleLead(c.var.db, viewer, error.existingId)
       const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
-      return c.html(<NewLeadPage {...shellOf(c)} values={input} errors={{ email: error.message }} duplicate={duplicate} />, 422)
+      return c.html(
+        <NewLeadPage {...shellOf(c)} values={input} errors={{ email: error.message }} duplicate={duplicate} />,
+        422,
+      )
     }
   },
 )
@@ -126,7 +149,15 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
   }
   return c.html(
-    <LeadDetailPage {...shellOf(c)} lead={lead} items={items} canEdit={canEdit(viewer, facts)} assignment={assignment} people={people} alert={alert} />,
+    <LeadDetailPage
+      {...shellOf(c)}
+      lead={lead}
+      items={items}
+      canEdit={canEdit(viewer, facts)}
+      assignment={assignment}
+      people={people}
+      alert={alert}
+    />,
     status,
   )
 }

@@ -12,7 +12,9 @@ import type { FieldErrors } from '../views/forms'
 export type FormValues = Record<string, string>
 
 /** First message per top-level field of a zod error, e.g. `{ email: 'Enter a valid email' }`. */
-export function fieldErrors(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldErrors {
+export function fieldErrors(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[]
+}): FieldErrors {
   const out: FieldErrors = {}
   for (const issue of error.issues) {
     const key = String(issue.path[0] ?? 'form')
@@ -49,7 +51,7 @@ export function validForm<S extends z.ZodType>(
  * for any other body. For small action forms that answer refusals on the page they came from.
  */
 export async function formFields(c: Context<App>): Promise<Record<string, string>> {
-  const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+  const body = await c.req.parseBody().catch(() => ({}))
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value
   return out

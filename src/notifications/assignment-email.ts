@@ -24,7 +24,16 @@ export type AssignmentEmailProps = {
  * from Bo", "… added you as a collaborator on Grace Hopper"), with the handoff note if any.
  * @throws RangeError when a URL is not an absolute http(s) URL
  */
-export function assignmentEmail({ orgName, actorName, leads, as = 'owner', from, note, appUrl, listUrl }: AssignmentEmailProps): RenderedEmail {
+export function assignmentEmail({
+  orgName,
+  actorName,
+  leads,
+  as = 'owner',
+  from,
+  note,
+  appUrl,
+  listUrl,
+}: AssignmentEmailProps): RenderedEmail {
   const one = leads.length === 1 ? leads[0]! : null
   const what = one ? one.name : `${leads.length} leads`
   const action = one ? { label: 'Open the lead', url: one.url } : { label: 'See your leads', url: listUrl }
@@ -33,7 +42,9 @@ export function assignmentEmail({ orgName, actorName, leads, as = 'owner', from,
       subject: `${actorName} added you as a collaborator on ${what}`,
       orgName,
       heading: `You now work ${what} with its owner`,
-      paragraphs: [`${actorName} added you as a collaborator on ${what} in ${orgName}. Its primary owner stays the same.`],
+      paragraphs: [
+        `${actorName} added you as a collaborator on ${what} in ${orgName}. Its primary owner stays the same.`,
+      ],
       action,
       appUrl,
     })

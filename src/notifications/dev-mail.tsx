@@ -59,7 +59,12 @@ export const devMailRoutes = new Hono<App>()
 
 devMailRoutes.get('/', async (c) => {
   if (c.env.APP_ENV !== 'development') return c.notFound()
-  const emails = await createDb(c.env.DB).select().from(emailOutbox).orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id)).limit(PAGE_SIZE).all()
+  const emails = await createDb(c.env.DB)
+    .select()
+    .from(emailOutbox)
+    .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
+    .limit(PAGE_SIZE)
+    .all()
   return c.html(
     <Layout title="Dev mailbox" user={c.var.user ?? undefined}>
       <h1>Dev mailbox</h1>

@@ -33,7 +33,10 @@ export async function countAttempt(db: Database, id: string, now: number): Promi
 
 /** The provider accepted the email: `sent` with its id. Applies whatever the status was. */
 export async function markSent(db: Database, id: string, providerId: string, now: number): Promise<void> {
-  await db.update(emailOutbox).set({ status: 'sent', providerId, sentAt: now, lastError: null, updatedAt: now }).where(eq(emailOutbox.id, id))
+  await db
+    .update(emailOutbox)
+    .set({ status: 'sent', providerId, sentAt: now, lastError: null, updatedAt: now })
+    .where(eq(emailOutbox.id, id))
 }
 
 /** No provider is configured: `captured` (kept for /_dev/mail, never sent). */

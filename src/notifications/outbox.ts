@@ -40,9 +40,15 @@ const MAX_SEND_BATCH = 100
  * await db.batch([insertInvitation, mail.statement])
  * await dispatchEmails(env.EMAIL_QUEUE, [mail.id])
  */
-export function outboxInsert(db: Database, email: NewEmail, now = Date.now()): { id: string; statement: BatchItem<'sqlite'> } {
+export function outboxInsert(
+  db: Database,
+  email: NewEmail,
+  now = Date.now(),
+): { id: string; statement: BatchItem<'sqlite'> } {
   const id = newId()
-  const statement = db.insert(emailOutbox).values({ id, ...email, status: 'queued', attempts: 0, createdAt: now, updatedAt: now })
+  const statement = db
+    .insert(emailOutbox)
+    .values({ id, ...email, status: 'queued', attempts: 0, createdAt: now, updatedAt: now })
   return { id, statement }
 }
 

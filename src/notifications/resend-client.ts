@@ -16,9 +16,7 @@ export type ResendConfig = { apiKey: string; baseUrl?: string; from: string }
  * - `rejected`: will never succeed as it is (other 4xx, e.g. 422 invalid address).
  * `error` is `"<status> <name>: <message>"`, status `network` when there was no answer.
  */
-export type SendOutcome =
-  | { outcome: 'accepted'; providerId: string }
-  | { outcome: 'retry' | 'rejected'; error: string }
+export type SendOutcome = { outcome: 'accepted'; providerId: string } | { outcome: 'retry' | 'rejected'; error: string }
 
 /**
  * Sends `email` with its outbox id as the idempotency key, so a repeated send of the same row

@@ -38,7 +38,10 @@ export async function sweepOutbox(env: Env, now: number): Promise<string[]> {
     .all()
   const ids = stuck.map((row) => row.id)
   const [first, ...rest] = chunk(ids, D1_MAX_PARAMS - 2).map((part) =>
-    db.update(emailOutbox).set({ updatedAt: now }).where(and(inArray(emailOutbox.id, part), eq(emailOutbox.status, 'queued'))),
+    db
+      .update(emailOutbox)
+      .set({ updatedAt: now })
+      .where(and(inArray(emailOutbox.id, part), eq(emailOutbox.status, 'queued'))),
   )
   if (!first) return []
   await db.batch([first, ...rest])

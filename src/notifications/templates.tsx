@@ -34,7 +34,8 @@ const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeS
 /** `url` parsed; only absolute http(s) links go into emails. @throws RangeError otherwise */
 function webUrl(url: string): URL {
   const parsed = URL.parse(url)
-  if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:') throw new RangeError(`not an absolute http(s) URL: ${url}`)
+  if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:')
+    throw new RangeError(`not an absolute http(s) URL: ${url}`)
   return parsed
 }
 
@@ -50,7 +51,10 @@ function EmailBody({ orgName, heading, paragraphs, action, appUrl }: EmailConten
       {action && (
         <>
           <p>
-            <a href={action.url} style="display:inline-block;background:#2456d6;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">
+            <a
+              href={action.url}
+              style="display:inline-block;background:#2456d6;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none"
+            >
               {action.label}
             </a>
           </p>
@@ -86,7 +90,9 @@ export function renderEmail(content: EmailContent): RenderedEmail {
     ...(action ? [`${action.label}: ${action.url}`] : []),
     `-- \nSent by Leadpool for ${orgName}: ${appUrl}`,
   ].join('\n\n')
-  const html = String(<EmailBody {...content} />) // synchronous components: a string, not a promise
+  const element = <EmailBody {...content} />
+  if (element instanceof Promise) throw new Error('email templates must render synchronously')
+  const html = String(element) // a JSXNode: String() renders it
   return { subject: subject.replace(/\s+/g, ' ').trim(), text: `${text}\n`, html }
 }
 

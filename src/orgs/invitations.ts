@@ -9,7 +9,15 @@ import { hashPassword } from '../auth/password'
 import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
 import type { Database } from '../db/client'
 import { uniqueViolation } from '../db/errors'
-import { invitations, memberships, organizations, users, type Invitation, type Organization, type Role } from '../db/schema'
+import {
+  invitations,
+  memberships,
+  organizations,
+  users,
+  type Invitation,
+  type Organization,
+  type Role,
+} from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
@@ -42,7 +50,8 @@ export async function inviteMember(
   now = Date.now(),
 ): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
-  if (input.role === 'owner' && actor.role !== 'owner') throw new Refusal(403, 'Only an Owner can invite another Owner.')
+  if (input.role === 'owner' && actor.role !== 'owner')
+    throw new Refusal(403, 'Only an Owner can invite another Owner.')
   const email = normalizeEmail(input.email)
   const member = await db
     .select({ status: memberships.status })
@@ -55,7 +64,13 @@ export async function inviteMember(
 
   const token = newToken()
   const expiresAt = now + INVITATION_TTL_MS
-  const values = { tokenHash: await hashToken(token), role: input.role, invitedBy: actor.userId, expiresAt, createdAt: now }
+  const values = {
+    tokenHash: await hashToken(token),
+    role: input.role,
+    invitedBy: actor.userId,
+    expiresAt,
+    createdAt: now,
+  }
   const mail = outboxInsert(
     db,
     {
@@ -80,13 +95,21 @@ export async function inviteMember(
     mail.statement,
   ])
   // The row is committed; if the queue is down now, the outbox sweep sends it later.
-  await dispatchEmails(context.queue, [mail.id]).catch((error) => console.error('invitation email not queued yet', mail.id, error))
+  await dispatchEmails(context.queue, [mail.id]).catch((error) =>
+    console.error('invitation email not queued yet', mail.id, error),
+  )
 }
 
 /** Pending invitations of the organization, oldest first (expired ones included, marked by the view). */
 export async function pendingInvitations(db: Database, orgId: string) {
   return db
-    .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, invitedBy: users.name })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      invitedBy: users.name,
+    })
     .from(invitations)
     .innerJoin(users, eq(users.id, invitations.invitedBy))
     .where(eq(invitations.orgId, orgId))
@@ -100,7 +123,10 @@ export async function pendingInvitations(db: Database, orgId: string) {
  */
 export async function revokeInvitation(db: Database, actor: Viewer, id: string): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can revoke invitations.')
-  const result = await db.delete(invitations).where(and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId))).run()
+  const result = await db
+    .delete(invitations)
+    .where(and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId)))
+    .run()
   if (result.meta.changes !== 1) throw notFound()
 }
 
@@ -119,7 +145,11 @@ export async function openInvitation(db: Database, token: string, now = Date.now
     .innerJoin(organizations, eq(organizations.id, invitations.orgId))
     .where(eq(invitations.tokenHash, await hashToken(token)))
     .get()
-  if (!row) throw new Refusal(404, 'This invitation link is not valid: it was already used, revoked or replaced by a newer one.')
+  if (!row)
+    throw new Refusal(
+      404,
+      'This invitation link is not valid: it was already used, revoked or replaced by a newer one.',
+    )
   if (row.invitation.expiresAt <= now) throw new Refusal(410, 'This invitation has expired. Ask for a new one.')
   const account = await db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email)).get()
   return { ...row, accountExists: Boolean(account) }
@@ -130,7 +160,16 @@ function joinStatements(db: Database, invitation: Invitation, userId: string, no
   return [
     db
       .insert(memberships)
-      .values({ id: newId(), orgId: invitation.orgId, userId, role: invitation.role, status: 'active', lastUsedAt: now, createdAt: now, updatedAt: now })
+      .values({
+        id: newId(),
+        orgId: invitation.orgId,
+        userId,
+        role: invitation.role,
+        status: 'active',
+        lastUsedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
       .onConflictDoNothing({ target: [memberships.orgId, memberships.userId] }),
     db.delete(invitations).where(eq(invitations.id, invitation.id)),
   ] as const
@@ -170,7 +209,14 @@ export async function acceptWithNewAccount(
   const passwordHash = await hashPassword(input.password)
   try {
     await db.batch([
-      db.insert(users).values({ id: userId, name: input.name, email: open.invitation.email, passwordHash, createdAt: now, updatedAt: now }),
+      db.insert(users).values({
+        id: userId,
+        name: input.name,
+        email: open.invitation.email,
+        passwordHash,
+        createdAt: now,
+        updatedAt: now,
+      }),
       ...joinStatements(db, open.invitation, userId, now),
     ])
   } catch (error) {

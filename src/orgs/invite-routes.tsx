@@ -5,7 +5,13 @@ import { signIn } from '../auth/sessions'
 import { Refusal } from '../lib/errors'
 import { fieldErrors, formFields } from '../lib/validation'
 import { renderError } from '../views/render-error'
-import { acceptAsUser, acceptWithNewAccount, newAccountSchema, openInvitation, type OpenInvitation } from './invitations'
+import {
+  acceptAsUser,
+  acceptWithNewAccount,
+  newAccountSchema,
+  openInvitation,
+  type OpenInvitation,
+} from './invitations'
 import { InvitePage } from './invite-views'
 
 export const inviteRoutes = new Hono<App>()
@@ -39,7 +45,16 @@ inviteRoutes.post('/:token', async (c) => {
       const fields = await formFields(c)
       const parsed = newAccountSchema.safeParse(fields)
       if (!parsed.success) {
-        return c.html(<InvitePage open={found} token={token} user={null} values={{ name: fields.name ?? '' }} errors={fieldErrors(parsed.error)} />, 422)
+        return c.html(
+          <InvitePage
+            open={found}
+            token={token}
+            user={null}
+            values={{ name: fields.name ?? '' }}
+            errors={fieldErrors(parsed.error)}
+          />,
+          422,
+        )
       }
       await signIn(c, await acceptWithNewAccount(c.var.db, found, parsed.data))
     }

@@ -21,7 +21,13 @@ export type Member = {
 /** The member `userId` of `orgId` (any status), or null when they are not a member. */
 export async function findMember(db: Database, orgId: string, userId: string): Promise<Member | null> {
   const row = await db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, status: memberships.status })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      status: memberships.status,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
@@ -46,10 +52,18 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
  */
 export async function assignableMembers(db: Database, orgId: string, everyone = false): Promise<Member[]> {
   return db
-    .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, status: memberships.status })
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      status: memberships.status,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(everyone ? eq(memberships.orgId, orgId) : and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')))
+    .where(
+      everyone ? eq(memberships.orgId, orgId) : and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')),
+    )
     .orderBy(asc(users.name))
     .all()
 }

@@ -22,7 +22,12 @@ export function requireMembership(): MiddlewareHandler<App> {
     if (!current) {
       // A former member learns why; to everyone else the organization does not exist.
       const gone = await deactivatedMembership(c.var.db, slug, user.id)
-      if (gone) return renderError(c, 404, `Your membership in ${gone} was deactivated. Ask one of its Owners or Admins to reactivate you.`)
+      if (gone)
+        return renderError(
+          c,
+          404,
+          `Your membership in ${gone} was deactivated. Ask one of its Owners or Admins to reactivate you.`,
+        )
       throw new HTTPException(404, { message: 'Not found' })
     }
     c.set('orgContext', { ...current, orgs })

@@ -88,7 +88,12 @@ export const organizationName = z
  * Creates an organization with `ownerId` (an existing user) as its Owner.
  * @returns the new organization's slug
  */
-export async function createOrganization(db: Database, ownerId: string, name: string, now = Date.now()): Promise<string> {
+export async function createOrganization(
+  db: Database,
+  ownerId: string,
+  name: string,
+  now = Date.now(),
+): Promise<string> {
   // Another organization may take the slug between our check and insert: pick the next one.
   return retryOnConflict('organizations.slug', async () => {
     const slug = await uniqueSlug(db, name)

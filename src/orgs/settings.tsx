@@ -30,8 +30,8 @@ function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
           <label class="checkbox">
             <input type="checkbox" name="multipleAssignees" value="1" checked={shell.org.multipleAssignees} />
             <span>
-              <strong>Multiple assignees.</strong> A lead keeps one primary owner and may have collaborators, who see it,
-              count it as theirs and work it. Turning this off keeps existing collaborators, read-only.
+              <strong>Multiple assignees.</strong> A lead keeps one primary owner and may have collaborators, who see
+              it, count it as theirs and work it. Turning this off keeps existing collaborators, read-only.
             </span>
           </label>
           <label class="checkbox">

@@ -15,7 +15,13 @@ import { TeamPage } from './team-views'
 
 export const teamRoutes = new Hono<App>()
 
-type PageState = { alert?: string; notice?: string; inviteValues?: FormValues; inviteErrors?: FieldErrors; status?: ContentfulStatusCode }
+type PageState = {
+  alert?: string
+  notice?: string
+  inviteValues?: FormValues
+  inviteErrors?: FieldErrors
+  status?: ContentfulStatusCode
+}
 
 async function teamPage(c: Context<App>, state: PageState = {}) {
   const viewer = viewerOf(c)
@@ -26,7 +32,18 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state
-  return c.html(<TeamPage {...shellOf(c)} members={members} invitations={invitations} sort={sort} me={viewer.userId} now={Date.now()} {...rest} />, status)
+  return c.html(
+    <TeamPage
+      {...shellOf(c)}
+      members={members}
+      invitations={invitations}
+      sort={sort}
+      me={viewer.userId}
+      now={Date.now()}
+      {...rest}
+    />,
+    status,
+  )
 }
 
 /** Runs a team action; success redirects back (303) saying what was `done`, a refusal re-renders the page with the reason. */
@@ -34,7 +51,8 @@ async function teamAction(c: Context<App>, done: string, act: () => Promise<unkn
   try {
     await act()
   } catch (error) {
-    if (error instanceof Refusal && error.status !== 404) return teamPage(c, { alert: error.message, status: error.status })
+    if (error instanceof Refusal && error.status !== 404)
+      return teamPage(c, { alert: error.message, status: error.status })
     throw error
   }
   return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${done}`, 303)
@@ -54,7 +72,9 @@ teamRoutes.get('/', (c) => {
 })
 
 // Reloading the page a refused form post left in the address bar lands back on the team page.
-teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303))
+teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
+  c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
+)
 
 teamRoutes.post('/invitations', async (c) => {
   const parsed = inviteSchema.safeParse(await formFields(c))
@@ -77,7 +97,9 @@ teamRoutes.post('/invitations', async (c) => {
   return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=invited`, 303)
 })
 
-teamRoutes.post('/invitations/:id/revoke', (c) => teamAction(c, 'revoked', () => revokeInvitation(c.var.db, viewerOf(c), c.req.param('id'))))
+teamRoutes.post('/invitations/:id/revoke', (c) =>
+  teamAction(c, 'revoked', () => revokeInvitation(c.var.db, viewerOf(c), c.req.param('id'))),
+)
 
 const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
@@ -89,5 +111,9 @@ teamRoutes.post('/:userId/role', (c) =>
   }),
 )
 
-teamRoutes.post('/:userId/deactivate', (c) => teamAction(c, 'deactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'deactivated')))
-teamRoutes.post('/:userId/reactivate', (c) => teamAction(c, 'reactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'active')))
+teamRoutes.post('/:userId/deactivate', (c) =>
+  teamAction(c, 'deactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'deactivated')),
+)
+teamRoutes.post('/:userId/reactivate', (c) =>
+  teamAction(c, 'reactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'active')),
+)

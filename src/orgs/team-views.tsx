@@ -27,7 +27,8 @@ function grantableRoles(actor: Role): Role[] {
 }
 
 function MemberActions({ member, base, actor, me }: { member: TeamMember; base: string; actor: Role; me: string }) {
-  if (member.role !== 'agent' && actor !== 'owner') return <span class="muted">Only an Owner can change Owners and Admins</span>
+  if (member.role !== 'agent' && actor !== 'owner')
+    return <span class="muted">Only an Owner can change Owners and Admins</span>
   return (
     <div class="inline-form">
       <form method="post" action={`${base}/${member.userId}/role`} class="inline-form">
@@ -43,7 +44,10 @@ function MemberActions({ member, base, actor, me }: { member: TeamMember; base: 
         </button>
       </form>
       {member.userId !== me && (
-        <form method="post" action={`${base}/${member.userId}/${member.status === 'active' ? 'deactivate' : 'reactivate'}`}>
+        <form
+          method="post"
+          action={`${base}/${member.userId}/${member.status === 'active' ? 'deactivate' : 'reactivate'}`}
+        >
           <button type="submit" class="secondary">
             {member.status === 'active' ? 'Deactivate' : 'Reactivate'}
           </button>
@@ -53,7 +57,18 @@ function MemberActions({ member, base, actor, me }: { member: TeamMember; base: 
   )
 }
 
-export function TeamPage({ members, invitations, sort, me, now, alert, notice, inviteValues = {}, inviteErrors, ...shell }: TeamPageProps) {
+export function TeamPage({
+  members,
+  invitations,
+  sort,
+  me,
+  now,
+  alert,
+  notice,
+  inviteValues = {},
+  inviteErrors,
+  ...shell
+}: TeamPageProps) {
   const base = `/o/${shell.org.slug}/team`
   const manager = shell.role === 'owner' || shell.role === 'admin'
   return (

@@ -39,7 +39,13 @@ async function managedMember(db: Database, actor: Viewer, userId: string) {
  * Gives member `userId` the role `role`; no-op when unchanged.
  * @throws Refusal 403 (not allowed for the actor's role), 404 (no such member), 422 (last Owner)
  */
-export async function changeRole(db: Database, actor: Viewer, userId: string, role: Role, now = Date.now()): Promise<void> {
+export async function changeRole(
+  db: Database,
+  actor: Viewer,
+  userId: string,
+  role: Role,
+  now = Date.now(),
+): Promise<void> {
   const member = await managedMember(db, actor, userId)
   if (member.role === role) return
   if (actor.role !== 'owner' && (member.role !== 'agent' || role === 'owner')) {
@@ -49,10 +55,20 @@ export async function changeRole(db: Database, actor: Viewer, userId: string, ro
   // Invitations they may no longer send: Owner invitations once not an Owner, all once an Agent.
   const lost = role === 'agent' ? sql`1` : role === 'admin' ? eq(invitations.role, 'owner') : sql`0`
   const [result] = await db.batch([
-    db.update(memberships).set({ role, updatedAt: now }).where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), guard)),
+    db
+      .update(memberships)
+      .set({ role, updatedAt: now })
+      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), guard)),
     db
       .delete(invitations)
-      .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.invitedBy, userId), lost, memberIs(actor.orgId, userId, sql`role = ${role}`))),
+      .where(
+        and(
+          eq(invitations.orgId, actor.orgId),
+          eq(invitations.invitedBy, userId),
+          lost,
+          memberIs(actor.orgId, userId, sql`role = ${role}`),
+        ),
+      ),
   ])
   if (result.meta.changes !== 1) throw new Refusal(422, LAST_OWNER)
 }
@@ -80,10 +96,19 @@ export async function setMemberStatus(
     db
       .update(memberships)
       .set({ status, updatedAt: now })
-      .where(and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), ne(memberships.status, status), guard)),
+      .where(
+        and(eq(memberships.orgId, actor.orgId), eq(memberships.userId, userId), ne(memberships.status, status), guard),
+      ),
     db
       .delete(invitations)
-      .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.invitedBy, userId), memberIs(actor.orgId, userId, sql`status = 'deactivated'`))),
+      .where(
+        and(
+          eq(invitations.orgId, actor.orgId),
+          eq(invitations.invitedBy, userId),
+          memberIs(actor.orgId, userId, sql`status = 'deactivated'`),
+        ),
+      ),
   ])
-  if (result.meta.changes !== 1 && status === 'deactivated' && member.role === 'owner') throw new Refusal(422, LAST_OWNER)
+  if (result.meta.changes !== 1 && status === 'deactivated' && member.role === 'owner')
+    throw new Refusal(422, LAST_OWNER)
 }

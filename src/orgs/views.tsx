@@ -27,8 +27,8 @@ export function NewOrganizationPage({
           </p>
         )}
         <p>
-          You are signed in as {user.name}. The new organization is separate from your others; you will be its Owner
-          and can switch between them from the top bar. To create an account for someone else, log out first.
+          You are signed in as {user.name}. The new organization is separate from your others; you will be its Owner and
+          can switch between them from the top bar. To create an account for someone else, log out first.
         </p>
         <form method="post" action="/orgs" novalidate>
           <Field label="Organization" name="organization" value={values.organization} errors={errors} required />

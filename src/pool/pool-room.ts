@@ -9,7 +9,7 @@ import { acceptViewer } from '../lib/websocket-room'
 
 export class PoolRoom extends DurableObject<Env> {
   /** Accepts a WebSocket upgrade from a viewer of the pool page. */
-  override async fetch(request: Request): Promise<Response> {
+  override fetch(request: Request): Response {
     return acceptViewer(this.ctx, request)
   }
 }

@@ -9,7 +9,15 @@ function explain(status: number): string {
   return 'Go back, reload the page and try again.'
 }
 
-export function ErrorPage({ status, message, user }: { status: number; message: string; user?: { name: string } | null }) {
+export function ErrorPage({
+  status,
+  message,
+  user,
+}: {
+  status: number
+  message: string
+  user?: { name: string } | null
+}) {
   return (
     <Layout title={message} user={user}>
       <section class="card narrow">

@@ -51,7 +51,8 @@ export function watchPage(page, problems = []) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
   page.on('console', (msg) => {
     // Failed loads are reported by the 'response' handler below, with their URL.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`console error: ${msg.text()}`)
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+      problems.push(`console error: ${msg.text()}`)
   })
   page.on('response', (res) => {
     const { pathname } = new URL(res.url())
@@ -114,7 +115,10 @@ export async function signUp(page, person) {
   await page.locator('input[name=email]').fill(person.email)
   await page.locator('input[name=password]').fill(person.password)
   await page.locator('input[name=organization]').fill(person.organization)
-  await Promise.all([page.waitForURL(/\/o\/[^/]+\/leads$/), page.getByRole('button', { name: 'Create organization' }).click()])
+  await Promise.all([
+    page.waitForURL(/\/o\/[^/]+\/leads$/),
+    page.getByRole('button', { name: 'Create organization' }).click(),
+  ])
   const slug = new URL(page.url()).pathname.split('/')[2]
   assert.ok(slug, `no organization slug in ${page.url()}`)
   return slug
@@ -165,7 +169,10 @@ export async function invitationLink(page, address) {
         return { link: links[0], article }
       }
     }
-    if (Date.now() > deadline) throw new Error(`no processed invitation email to ${address} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `no processed invitation email to ${address} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`,
+      )
     await sleep(500)
   }
 }
@@ -193,7 +200,11 @@ export async function inviteAndJoin(t, inviterPage, slug, person, role) {
   const invitee = await newPage(t)
   await invitee.page.goto(link)
   await invitee.page.getByRole('heading', { level: 1, name: /^Join / }).waitFor()
-  assert.equal(await invitee.page.locator('input[type=email]').inputValue(), person.email, 'the form shows the invited address')
+  assert.equal(
+    await invitee.page.locator('input[type=email]').inputValue(),
+    person.email,
+    'the form shows the invited address',
+  )
   await invitee.page.locator('input[name=name]').fill(person.name)
   await invitee.page.locator('input[name=password]').fill(person.password)
   await Promise.all([

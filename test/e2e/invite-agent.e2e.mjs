@@ -9,13 +9,22 @@ useBrowser()
 
 describe('team invitations', () => {
   test('an Owner invites an Agent, who joins by the emailed link and sees only their own leads', async (t) => {
-    const owner = { name: 'Olive Owner', email: `olive+${runId}@example.com`, password: 'correct horse battery', organization: `Invite Co ${runId}` }
+    const owner = {
+      name: 'Olive Owner',
+      email: `olive+${runId}@example.com`,
+      password: 'correct horse battery',
+      organization: `Invite Co ${runId}`,
+    }
     const agent = { name: 'Arlo Agent', email: `arlo+${runId}@example.com`, password: 'staple battery horse' }
     const ownerLeads = [
       { name: `Ada Lovelace ${runId}`, email: `ada+${runId}@example.org`, company: 'Analytical Engines' },
       { name: `Charles Babbage ${runId}`, email: `charles+${runId}@example.org`, company: 'Difference Ltd' },
     ]
-    const agentLead = { name: `Katherine Johnson ${runId}`, email: `katherine+${runId}@example.org`, company: 'Orbital Maths' }
+    const agentLead = {
+      name: `Katherine Johnson ${runId}`,
+      email: `katherine+${runId}@example.org`,
+      company: 'Orbital Maths',
+    }
 
     // 1. The Owner signs up and adds two leads.
     const { page: ownerPage, problems: ownerProblems } = await newPage(t)
@@ -52,7 +61,11 @@ describe('team invitations', () => {
     await agentPage.goto(link)
     await agentPage.getByRole('heading', { level: 1, name: `Join ${owner.organization}` }).waitFor()
     await screenshot(agentPage, 'invite-accept')
-    assert.equal(await agentPage.locator('input[type=email]').inputValue(), agent.email, 'the form shows the invited address')
+    assert.equal(
+      await agentPage.locator('input[type=email]').inputValue(),
+      agent.email,
+      'the form shows the invited address',
+    )
     await agentPage.locator('input[name=name]').fill(agent.name)
     await agentPage.locator('input[name=password]').fill(agent.password)
     await Promise.all([
@@ -77,9 +90,19 @@ describe('team invitations', () => {
     const member = ownerPage.locator(`#team-list tr[data-member-email="${agent.email}"]`)
     await member.waitFor()
     const cells = await member.locator('td').allInnerTexts()
-    assert.ok(cells.some((text) => text.trim() === agent.name), `the member row shows the name: ${cells.join(' | ')}`)
-    assert.ok(cells.some((text) => text.trim() === 'Agent'), `the member row shows the role Agent: ${cells.join(' | ')}`)
-    assert.equal(await ownerPage.locator(`#invitation-list tr[data-invitation-email="${agent.email}"]`).count(), 0, 'the invitation is no longer pending')
+    assert.ok(
+      cells.some((text) => text.trim() === agent.name),
+      `the member row shows the name: ${cells.join(' | ')}`,
+    )
+    assert.ok(
+      cells.some((text) => text.trim() === 'Agent'),
+      `the member row shows the role Agent: ${cells.join(' | ')}`,
+    )
+    assert.equal(
+      await ownerPage.locator(`#invitation-list tr[data-invitation-email="${agent.email}"]`).count(),
+      0,
+      'the invitation is no longer pending',
+    )
     await screenshot(ownerPage, 'team')
 
     await ownerPage.getByRole('navigation').getByRole('link', { name: 'Leads', exact: true }).click()

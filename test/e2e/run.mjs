@@ -35,7 +35,10 @@ function findChromium() {
     return { path: null, why: `CHROMIUM_PATH=${path} does not exist (no fallback to the default locations)` }
   }
   for (const path of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(path)) return { path }
-  return { path: null, why: 'neither /usr/bin/chromium nor /usr/bin/chromium-browser exists and CHROMIUM_PATH is not set' }
+  return {
+    path: null,
+    why: 'neither /usr/bin/chromium nor /usr/bin/chromium-browser exists and CHROMIUM_PATH is not set',
+  }
 }
 
 function freePort() {
@@ -66,11 +69,15 @@ const chromium = findChromium()
 if (!chromium.path) {
   if (isCI) {
     console.error(`[e2e] ERROR: no Chromium found: ${chromium.why}.`)
-    console.error('[e2e] CI=true, so browser tests may not be skipped. Install it with `apt-get install -y chromium` or set CHROMIUM_PATH.')
+    console.error(
+      '[e2e] CI=true, so browser tests may not be skipped. Install it with `apt-get install -y chromium` or set CHROMIUM_PATH.',
+    )
     process.exit(1)
   }
   console.log(`[e2e] (${chromium.why})`)
-  console.log('Browser tests SKIPPED: no Chromium found. Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH) to run them.')
+  console.log(
+    'Browser tests SKIPPED: no Chromium found. Install it with `apt-get install -y chromium` (or set CHROMIUM_PATH) to run them.',
+  )
   process.exit(0)
 }
 
@@ -121,7 +128,8 @@ async function cleanup() {
 function printServerLog(title) {
   console.error(`\n[e2e] ---- ${title} ----`)
   const lines = serverLog.trimEnd().split('\n')
-  if (lines.length > 150) console.error(`[e2e] (last 150 of ${lines.length} lines; all of it in test-results/server.log)`)
+  if (lines.length > 150)
+    console.error(`[e2e] (last 150 of ${lines.length} lines; all of it in test-results/server.log)`)
   console.error(lines.slice(-150).join('\n') || '(empty)')
   console.error('[e2e] ---- end of server log ----\n')
 }
@@ -187,10 +195,12 @@ async function waitForHealth() {
     }
     await sleep(300)
   }
-  throw new Error(`GET ${baseURL}/healthz did not answer "ok" within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${lastError})`)
+  throw new Error(
+    `GET ${baseURL}/healthz did not answer "ok" within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${lastError})`,
+  )
 }
 
-let exitCode = 1
+let exitCode
 try {
   try {
     await waitForHealth()
@@ -204,15 +214,17 @@ try {
 
   // ---- 3. Tests ----------------------------------------------------------------------------------
   // TAP reporter in a terminal too, so the closing "# pass N" / "# fail N" summary is always there.
-  runner = spawn(
-    nodeBin,
-    ['--test', '--test-reporter=tap', '--test-concurrency=1', ...testFiles],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, PATH: childPath, E2E_BASE_URL: baseURL, CHROMIUM_PATH: chromium.path, E2E_RESULTS_DIR: resultsDir },
+  runner = spawn(nodeBin, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...testFiles], {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PATH: childPath,
+      E2E_BASE_URL: baseURL,
+      CHROMIUM_PATH: chromium.path,
+      E2E_RESULTS_DIR: resultsDir,
     },
-  )
+  })
   exitCode = await new Promise((resolveCode) => {
     runner.on('exit', (code, signal) => resolveCode(code ?? (signal ? 1 : 0)))
   })
@@ -225,5 +237,7 @@ try {
 } finally {
   await cleanup()
 }
-log(`${exitCode === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s (server log: test-results/server.log)`)
+log(
+  `${exitCode === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s (server log: test-results/server.log)`,
+)
 process.exit(exitCode)

@@ -35,8 +35,18 @@ async function search(page, text) {
 describe('sign-up and leads', () => {
   test('a new user signs up, adds a lead, and finds it in the list', async (t) => {
     const { page, problems } = await newPage(t)
-    const person = { name: 'Erin Seller', email: `erin+${runId}@example.com`, password: 'correct horse battery', organization: `Acme Sales ${runId}` }
-    const lead = { name: `Grace Hopperfield ${runId}`, email: `grace+${runId}@example.org`, company: 'Navy Computing Co', phone: '+44 20 7946 0000' }
+    const person = {
+      name: 'Erin Seller',
+      email: `erin+${runId}@example.com`,
+      password: 'correct horse battery',
+      organization: `Acme Sales ${runId}`,
+    }
+    const lead = {
+      name: `Grace Hopperfield ${runId}`,
+      email: `grace+${runId}@example.org`,
+      company: 'Navy Computing Co',
+      phone: '+44 20 7946 0000',
+    }
 
     // Sign up.
     const slug = await signUp(page, person)
@@ -69,7 +79,8 @@ describe('sign-up and leads', () => {
     await row.waitFor()
     assert.equal(await leadRows(page).count(), 1)
     const rowText = await row.innerText()
-    for (const value of [lead.name, lead.email, lead.company, lead.phone]) assert.ok(rowText.includes(value), `row shows ${value}: ${rowText}`)
+    for (const value of [lead.name, lead.email, lead.company, lead.phone])
+      assert.ok(rowText.includes(value), `row shows ${value}: ${rowText}`)
 
     // Search as you type: part of the name keeps the lead, nonsense shows no rows.
     await search(page, 'hopperf')
@@ -102,7 +113,11 @@ describe('sign-up and leads', () => {
     await page.locator('[data-error-for="password"]').waitFor()
     assert.equal(new URL(page.url()).pathname, '/signup')
     assert.equal(await page.locator('input[name=password]').getAttribute('aria-invalid'), 'true')
-    assert.equal(await page.locator('input[name=email]').inputValue(), `shorty+${runId}@example.com`, 'entered values are kept')
+    assert.equal(
+      await page.locator('input[name=email]').inputValue(),
+      `shorty+${runId}@example.com`,
+      'entered values are kept',
+    )
     await screenshot(page, 'signup-error')
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
   })
