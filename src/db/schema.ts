@@ -51,7 +51,10 @@ export const users = sqliteTable(
   (t) => [uniqueIndex('users_email_uq').on(t.email)],
 )
 
-/** Lucia sessions; `expires_at` in epoch ms like every other time. */
+/**
+ * Lucia sessions; `expires_at` in epoch ms like every other time. `id` holds the SHA-256 (hex) of the
+ * session id in the cookie, never the cookie value itself (auth/session-adapter.ts hashes it).
+ */
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -62,6 +65,53 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+)
+
+/**
+ * A sign-up waiting for its email link (auth/signup-verification.ts): no `users` row exists until the
+ * link is followed, so nobody can hold an address they cannot read. Deleted when used (with every
+ * other pending sign-up of the address) or by the cron once expired.
+ */
+export const pendingSignups = sqliteTable(
+  'pending_signups',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Normalized (trimmed, lower-cased) address the link was sent to. */
+    email: text('email').notNull(),
+    /** PHC-style KDF string of the chosen password (auth/password.ts); the password is never stored. */
+    passwordHash: text('password_hash').notNull(),
+    organizationName: text('organization_name').notNull(),
+    /** SHA-256 (hex) of the token in the link. */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('pending_signups_token_uq').on(t.tokenHash),
+    index('pending_signups_email_idx').on(t.email),
+    index('pending_signups_expires_idx').on(t.expiresAt),
+  ],
+)
+
+/** One-time password reset links (auth/password-reset.ts); deleted when used or by the cron once expired. */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 (hex) of the token in the link. */
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('password_resets_token_uq').on(t.tokenHash),
+    index('password_resets_user_idx').on(t.userId),
+    index('password_resets_expires_idx').on(t.expiresAt),
+  ],
 )
 
 export const memberships = sqliteTable(
