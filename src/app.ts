@@ -5,6 +5,7 @@ import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import { accountRoutes } from './auth/account-routes'
 import { authRoutes } from './auth/routes'
 import { sessionMiddleware } from './auth/sessions'
 import { createDb } from './db/client'
@@ -50,6 +51,7 @@ export function buildApp() {
     return c.redirect(slug ? `/o/${slug}/leads` : '/signup', 303)
   })
   app.route('/', authRoutes)
+  app.route('/', accountRoutes)
   app.route('/', orgRoutes)
   app.route('/_dev/mail', devMailRoutes)
   app.route('/invite', inviteRoutes)

@@ -1,11 +1,13 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep, session and log-in throttle clean-up), and the Durable
+ * letters), `scheduled` (outbox sweep; clean-up of sessions, log-in throttle records, expired sign-up and reset links), and the Durable
  * Object classes.
  */
 import { buildApp } from './app'
 import { pruneLoginAttempts } from './auth/login-throttle'
+import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
+import { prunePendingSignups } from './auth/signup-verification'
 import { createDb } from './db/client'
 import type { Env } from './env'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
@@ -43,6 +45,8 @@ export default {
       sweepOutbox(env, controller.scheduledTime),
       deleteExpiredSessions(db),
       pruneLoginAttempts(db),
+      prunePendingSignups(db),
+      prunePasswordResets(db),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

@@ -1,12 +1,16 @@
-/** `/signup`, `/login`, `/logout` (CONTRACT.md "Public"). */
-import { Hono } from 'hono'
+/** `/signup`, `/login`, `/logout` (CONTRACT.md "Public"); the account routes are in account-routes.tsx. */
+import { Hono, type MiddlewareHandler } from 'hono'
+import { z } from 'zod'
 import type { App } from '../env'
-import { validForm } from '../lib/validation'
-import { lastUsedOrgSlug } from '../orgs/organizations'
+import { fieldErrors, formFields, validForm } from '../lib/validation'
+import { createOrganization, lastUsedOrgSlug, organizationName } from '../orgs/organizations'
 import { NewOrganizationPage } from '../orgs/views'
-import { authenticate, loginSchema, normalizeEmail, signUp, SignupError, signupSchema } from './accounts'
+import { mailContext } from './account-routes'
+import { CheckEmailPage } from './account-views'
+import { authenticate, loginSchema, normalizeEmail, signupSchema } from './accounts'
 import { clearFailures, reserveAttempt } from './login-throttle'
 import { signIn, signOut } from './sessions'
+import { requestSignup } from './signup-verification'
 import { LoginPage, SignupPage } from './views'
 
 export const authRoutes = new Hono<App>()
@@ -18,19 +22,31 @@ authRoutes.get('/signup', async (c) => {
   return c.html(<NewOrganizationPage user={user} member={member} />)
 })
 
+/**
+ * A signed-in person posting /signup gets the new organization at once (as `POST /orgs`): only the
+ * `organization` field is read. Signed-out visitors go on to the sign-up form.
+ */
+const newOrganizationWhenSignedIn = (): MiddlewareHandler<App> => async (c, next) => {
+  const user = c.var.user
+  if (!user) return next()
+  const fields = await formFields(c)
+  const parsed = z.object({ organization: organizationName }).safeParse(fields)
+  if (!parsed.success) {
+    const values = { organization: fields.organization ?? '' }
+    return c.html(<NewOrganizationPage user={user} values={values} errors={fieldErrors(parsed.error)} />, 422)
+  }
+  const slug = await createOrganization(c.var.db, user.id, parsed.data.organization)
+  return c.redirect(`/o/${slug}/leads`, 303)
+}
+
 authRoutes.post(
   '/signup',
+  newOrganizationWhenSignedIn(),
   validForm(signupSchema, (c, values, errors) => c.html(<SignupPage values={values} errors={errors} />, 422)),
   async (c) => {
-    const input = c.req.valid('form')
-    try {
-      const { userId, slug } = await signUp(c.var.db, input)
-      await signIn(c, userId)
-      return c.redirect(`/o/${slug}/leads`, 303)
-    } catch (error) {
-      if (!(error instanceof SignupError)) throw error
-      return c.html(<SignupPage values={input} errors={{ [error.field]: error.message }} />, 422)
-    }
+    // The same answer for every address: the email says what happens next (signup-verification.ts).
+    await requestSignup(c.var.db, c.req.valid('form'), mailContext(c))
+    return c.html(<CheckEmailPage purpose="signup" />)
   },
 )
 

@@ -60,6 +60,18 @@ export async function signOut(c: Context<App>): Promise<void> {
   writeCookie(c, lucia.createBlankSessionCookie())
 }
 
+/** The (plain) session id in the request's cookie, or null when there is none. */
+export function sessionIdOf(c: Context<App>): string | null {
+  return getCookie(c, luciaFor(c).sessionCookieName) ?? null
+}
+
+/** Ends every session of `userId`, this one included, and clears the cookie ("Log out everywhere"). */
+export async function signOutEverywhere(c: Context<App>, userId: string): Promise<void> {
+  const lucia = luciaFor(c)
+  await lucia.invalidateUserSessions(userId)
+  writeCookie(c, lucia.createBlankSessionCookie())
+}
+
 /** Deletes sessions past their expiry (run by the cron trigger). */
 export async function deleteExpiredSessions(db: Database): Promise<void> {
   await sessionAdapter(db).deleteExpiredSessions()

@@ -86,6 +86,9 @@ export function LoginPage({ values = {}, errors, alert }: FormProps) {
           <button type="submit">Log in</button>
         </form>
         <p>
+          <a href="/forgot-password">Forgot password?</a>
+        </p>
+        <p>
           New to Leadpool? <a href="/signup">Create an organization</a>
         </p>
       </section>

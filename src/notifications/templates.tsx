@@ -16,12 +16,14 @@ export type EmailAction = { label: string; url: string }
 export type EmailContent = {
   /** Subject line; line breaks are folded into spaces. */
   subject: string
-  /** The organization the email is about, shown above the heading and in the footer. */
-  orgName: string
+  /** The organization the email is about, shown above the heading and in the footer; none for account emails. */
+  orgName?: string
   heading: string
   /** Plain-text paragraphs, in order. */
   paragraphs: string[]
   action?: EmailAction
+  /** Further links, shown as plain links under the button (and listed in the text version). */
+  links?: EmailAction[]
   /** Leadpool's public base URL (env.APP_URL), linked from the footer. */
   appUrl: string
 }
@@ -39,11 +41,11 @@ function webUrl(url: string): URL {
   return parsed
 }
 
-function EmailBody({ orgName, heading, paragraphs, action, appUrl }: EmailContent) {
+function EmailBody({ orgName, heading, paragraphs, action, links = [], appUrl }: EmailContent) {
   const muted = 'color:#5b6475;font-size:13px'
   return (
     <div style="font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;max-width:560px;line-height:1.5">
-      <p style={muted}>{orgName} on Leadpool</p>
+      <p style={muted}>{orgName ? `${orgName} on Leadpool` : 'Leadpool'}</p>
       <h1 style="font-size:20px;margin:0 0 16px">{heading}</h1>
       {paragraphs.map((paragraph) => (
         <p>{paragraph}</p>
@@ -63,9 +65,15 @@ function EmailBody({ orgName, heading, paragraphs, action, appUrl }: EmailConten
           </p>
         </>
       )}
+      {links.map((link) => (
+        <p>
+          <a href={link.url}>{link.label}</a>
+        </p>
+      ))}
       <hr style="border:none;border-top:1px solid #dde1e8;margin:24px 0 8px" />
       <p style={muted}>
-        Sent by <a href={appUrl}>Leadpool</a> for {orgName}.
+        Sent by <a href={appUrl}>Leadpool</a>
+        {orgName ? ` for ${orgName}` : ''}.
       </p>
     </div>
   )
@@ -82,13 +90,15 @@ function EmailBody({ orgName, heading, paragraphs, action, appUrl }: EmailConten
 export function renderEmail(content: EmailContent): RenderedEmail {
   webUrl(content.appUrl)
   if (content.action) webUrl(content.action.url)
-  const { subject, orgName, heading, paragraphs, action, appUrl } = content
+  for (const link of content.links ?? []) webUrl(link.url)
+  const { subject, orgName, heading, paragraphs, action, links = [], appUrl } = content
   const text = [
-    `${orgName} on Leadpool`,
+    orgName ? `${orgName} on Leadpool` : 'Leadpool',
     heading,
     ...paragraphs,
     ...(action ? [`${action.label}: ${action.url}`] : []),
-    `-- \nSent by Leadpool for ${orgName}: ${appUrl}`,
+    ...links.map((link) => `${link.label}: ${link.url}`),
+    `-- \nSent by Leadpool${orgName ? ` for ${orgName}` : ''}: ${appUrl}`,
   ].join('\n\n')
   const element = <EmailBody {...content} />
   if (element instanceof Promise) throw new Error('email templates must render synchronously')

@@ -76,7 +76,9 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
           <div class="me">
             {user ? (
               <form method="post" action="/logout">
-                <span>{user.name}</span>
+                <a href="/account" title="Your account">
+                  {user.name}
+                </a>
                 {role && <span class="role">{ROLE_LABELS[role]}</span>} <button type="submit">Log out</button>
               </form>
             ) : (

@@ -1,0 +1,186 @@
+/**
+ * Pages of a person's account outside any organization: "check your email", finishing a sign-up
+ * from its link, forgot / reset password, and `/account` (password, sessions).
+ */
+import type { FormValues } from '../lib/validation'
+import { Field, FormAlert, type FieldErrors } from '../views/forms'
+import { Layout } from '../views/layout'
+import { MIN_PASSWORD_LENGTH } from './password'
+
+/**
+ * The one answer to a sign-up or "forgot password" form, whatever the address: it names no address
+ * and says nothing about whether it has an account.
+ */
+export function CheckEmailPage({ purpose }: { purpose: 'signup' | 'reset' }) {
+  return (
+    <Layout title="Check your email">
+      <section class="card narrow" id="check-email">
+        <h1>Check your email</h1>
+        {purpose === 'signup' ? (
+          <p>
+            We sent an email to the address you entered. Open the link in it to finish signing up: it works once, for 24
+            hours. If the address already has a Leadpool account, the email says so and how to log in.
+          </p>
+        ) : (
+          <p>
+            If the address you entered has a Leadpool account, we sent it a link to set a new password. The link works
+            once, for 1 hour.
+          </p>
+        )}
+        <p>No email after a few minutes? Check your spam folder, or try again.</p>
+        <p>
+          <a href="/login">Back to log in</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}
+
+/** GET `/verify-email/{token}`: one button that uses the link (a POST, so link scanners do not). */
+export function FinishSignupPage({
+  token,
+  email,
+  organization,
+}: {
+  token: string
+  email: string
+  organization: string
+}) {
+  return (
+    <Layout title="Finish sign-up">
+      <section class="card narrow">
+        <h1>Finish sign-up</h1>
+        <p>
+          Your address <strong>{email}</strong> is confirmed by this link. Finish to create your account and the
+          organization <strong>{organization}</strong>, where you will be the Owner.
+        </p>
+        <form method="post" action={`/verify-email/${token}`}>
+          <button type="submit">Finish sign-up</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+type FormProps = { values?: FormValues; errors?: FieldErrors; alert?: string }
+
+/** `/forgot-password`: asks for the address to send a reset link to. */
+export function ForgotPasswordPage({ values = {}, errors }: FormProps) {
+  return (
+    <Layout title="Forgot password">
+      <section class="card narrow">
+        <h1>Forgot your password?</h1>
+        <p>Enter the email address of your account; we will email you a link to set a new password.</p>
+        <form method="post" action="/forgot-password" novalidate>
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            value={values.email}
+            errors={errors}
+            required
+            autocomplete="email"
+          />
+          <button type="submit">Email me a reset link</button>
+        </form>
+        <p>
+          <a href="/login">Back to log in</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}
+
+/** `/reset-password/{token}`: the new password for the account `email`. */
+export function ResetPasswordPage({ token, email, errors }: { token: string; email: string; errors?: FieldErrors }) {
+  return (
+    <Layout title="Set a new password">
+      <section class="card narrow">
+        <h1>Set a new password</h1>
+        <p>
+          For the account <strong>{email}</strong>. Every browser signed in to it will be logged out.
+        </p>
+        <form method="post" action={`/reset-password/${token}`} novalidate>
+          <input type="email" name="username" value={email} autocomplete="username" hidden />
+          <Field
+            label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}
+            name="password"
+            type="password"
+            errors={errors}
+            required
+            minlength={MIN_PASSWORD_LENGTH}
+            autocomplete="new-password"
+          />
+          <button type="submit">Set new password</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+/** What `/account` shows. */
+export type AccountPageProps = FormProps & {
+  user: { name: string; email: string }
+  /** Unexpired sessions of the account, this one included. */
+  sessionCount: number
+  /** Set after a successful change, e.g. `password`. */
+  done?: string
+}
+
+/** `/account`: name and email, change password, active sessions and "Log out everywhere". */
+export function AccountPage({ user, sessionCount, done, errors, alert }: AccountPageProps) {
+  return (
+    <Layout title="Your account" user={user}>
+      <section class="card narrow">
+        <h1>Your account</h1>
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd data-account-name>{user.name}</dd>
+          <dt>Email</dt>
+          <dd data-account-email>{user.email}</dd>
+        </dl>
+        {done === 'password' && (
+          <p class="notice" role="status">
+            Password changed. Every other browser signed in to your account was logged out.
+          </p>
+        )}
+      </section>
+      <section class="card narrow">
+        <h2>Change password</h2>
+        <FormAlert message={alert} />
+        <form method="post" action="/account" novalidate>
+          <input type="email" name="username" value={user.email} autocomplete="username" hidden />
+          <Field
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            errors={errors}
+            required
+            autocomplete="current-password"
+          />
+          <Field
+            label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}
+            name="newPassword"
+            type="password"
+            errors={errors}
+            required
+            minlength={MIN_PASSWORD_LENGTH}
+            autocomplete="new-password"
+          />
+          <button type="submit">Change password</button>
+        </form>
+        <p>Changing it logs out every other browser; this one stays signed in.</p>
+      </section>
+      <section class="card narrow">
+        <h2>Sessions</h2>
+        <p>
+          Signed in on <strong data-session-count={String(sessionCount)}>{sessionCount}</strong>{' '}
+          {sessionCount === 1 ? 'browser' : 'browsers'} (this one included).
+        </p>
+        <form method="post" action="/account/sessions/revoke">
+          <button type="submit">Log out everywhere</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}

@@ -1,0 +1,53 @@
+/**
+ * The signed-in person's own account (`/account`): changing the password and counting sessions.
+ */
+import { and, count, eq, gt } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Database } from '../db/client'
+import { sessions, users } from '../db/schema'
+import { Refusal } from '../lib/errors'
+import { newPassword } from './accounts'
+import { hashPassword, verifyPassword } from './password'
+import { deleteSessionsStatement, hashSessionId } from './session-adapter'
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password').max(200, 'Use at most 200 characters'),
+  newPassword,
+})
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>
+
+/** The message when the current password given is wrong (shown on the `currentPassword` field). */
+export const WRONG_CURRENT_PASSWORD = 'That is not your current password.'
+
+/**
+ * Sets a new password for `userId` after checking the current one, and ends every other session of
+ * the account (the one whose cookie value is `keepSessionId` stays), in one batch.
+ * @throws Refusal 422 (WRONG_CURRENT_PASSWORD) when `currentPassword` is wrong; nothing changes then
+ */
+export async function changePassword(
+  db: Database,
+  userId: string,
+  input: ChangePasswordInput,
+  keepSessionId: string | null,
+  now = Date.now(),
+): Promise<void> {
+  const user = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash)))
+    throw new Refusal(422, WRONG_CURRENT_PASSWORD)
+  const passwordHash = await hashPassword(input.newPassword)
+  const keepHash = keepSessionId ? await hashSessionId(keepSessionId) : null
+  await db.batch([
+    db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, userId)),
+    deleteSessionsStatement(db, userId, keepHash),
+  ])
+}
+
+/** How many unexpired sessions (signed-in browsers) `userId` has at `now` (epoch ms). */
+export async function activeSessionCount(db: Database, userId: string, now = Date.now()): Promise<number> {
+  const row = await db
+    .select({ n: count() })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .get()
+  return row?.n ?? 0
+}

@@ -1,0 +1,158 @@
+/**
+ * Sign-up that proves the address first. The form only writes a pending sign-up (name, normalized
+ * email, password hash, organization name, token hash, expiry) and one email: the link
+ * `/verify-email/{token}` when the address is free, or a note with log-in and reset links when it
+ * already has an account. Nothing in the answer tells which. Following the link (a POST, so mail
+ * scanners that open links do not use it up) creates the user, the organization and the Owner
+ * membership in one batch and deletes every pending sign-up of the address. No `users` row exists
+ * before that, so nobody can hold an address they cannot read.
+ */
+import { and, eq, gt, lte } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { retryOnConflict, uniqueViolation } from '../db/errors'
+import { pendingSignups, users } from '../db/schema'
+import { Refusal } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { hashToken, isWellFormedToken, newToken } from '../lib/tokens'
+import { accountExistsEmail, signupVerificationEmail } from '../notifications/account-emails'
+import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
+import { createOrganizationStatements, uniqueSlug } from '../orgs/organizations'
+import { normalizeEmail, type SignupInput } from './accounts'
+import { hashPassword } from './password'
+
+/** How long a sign-up link works: 24 hours. */
+export const SIGNUP_TTL_MS = 24 * 3600_000
+
+/** Where emailed links point (env.APP_URL) and the queue that sends the outbox rows. */
+export type MailContext = { appUrl: string; queue: Queue<EmailMessage> }
+
+/** The message of every dead sign-up link (used, expired, replaced by the account, never issued). */
+export const DEAD_SIGNUP_LINK =
+  'This sign-up link no longer works: it was already used, it expired, or it never existed.'
+
+/**
+ * Handles a sign-up form: writes one email to the outbox for `input.email` (the verification link,
+ * or "you already have an account") and, for a free address, the pending sign-up, in one batch.
+ * Does the same work (password hash, one lookup, one batch) either way, and returns nothing, so the
+ * caller answers every address alike.
+ * @param now epoch ms; the link expires at `now + SIGNUP_TTL_MS`
+ */
+export async function requestSignup(
+  db: Database,
+  input: SignupInput,
+  context: MailContext,
+  now = Date.now(),
+): Promise<void> {
+  const email = normalizeEmail(input.email)
+  const passwordHash = await hashPassword(input.password)
+  const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()
+  let outboxId: string
+  if (existing) {
+    const mail = outboxInsert(
+      db,
+      { orgId: null, to: email, kind: 'signup-existing', ...accountExistsEmail({ appUrl: context.appUrl }) },
+      now,
+    )
+    await db.batch([mail.statement])
+    outboxId = mail.id
+  } else {
+    const token = newToken()
+    const expiresAt = now + SIGNUP_TTL_MS
+    const link = `${context.appUrl.replace(/\/+$/, '')}/verify-email/${token}`
+    const mail = outboxInsert(
+      db,
+      {
+        orgId: null,
+        to: email,
+        kind: 'signup-verification',
+        ...signupVerificationEmail({
+          name: input.name,
+          organization: input.organization,
+          link,
+          expiresAt,
+          appUrl: context.appUrl,
+        }),
+      },
+      now,
+    )
+    const pending = db.insert(pendingSignups).values({
+      id: newId(),
+      name: input.name,
+      email,
+      passwordHash,
+      organizationName: input.organization,
+      tokenHash: await hashToken(token),
+      expiresAt,
+      createdAt: now,
+    })
+    await db.batch([pending, mail.statement])
+    outboxId = mail.id
+  }
+  // The row is committed; if the queue is down now, the outbox sweep sends it later.
+  await dispatchEmails(context.queue, [outboxId]).catch((error) =>
+    console.error('sign-up email not queued yet', outboxId, error),
+  )
+}
+
+/** A pending sign-up as its link's page shows it. */
+export type PendingSignup = typeof pendingSignups.$inferSelect
+
+/**
+ * The pending sign-up behind `token`, without using it up (for the GET page).
+ * @throws Refusal 404 when the token is malformed (no lookup then), unknown, used or expired at `now`
+ */
+export async function openPendingSignup(db: Database, token: string, now = Date.now()): Promise<PendingSignup> {
+  if (!isWellFormedToken(token)) throw new Refusal(404, DEAD_SIGNUP_LINK)
+  const row = await db
+    .select()
+    .from(pendingSignups)
+    .where(and(eq(pendingSignups.tokenHash, await hashToken(token)), gt(pendingSignups.expiresAt, now)))
+    .get()
+  if (!row) throw new Refusal(404, DEAD_SIGNUP_LINK)
+  return row
+}
+
+/**
+ * Uses the link: creates the user (with the password chosen at sign-up), the organization (unique
+ * slug) and the Owner membership, and deletes every pending sign-up of the address, in one batch.
+ * Of two uses at the same time, one wins (the unique email) and the other gets 404.
+ * @returns the new user's id and the organization's slug
+ * @throws Refusal 404 when the token is malformed, unknown, used or expired at `now`, or the address
+ *   has an account by now (e.g. it accepted an invitation meanwhile)
+ */
+export async function completeSignup(
+  db: Database,
+  token: string,
+  now = Date.now(),
+): Promise<{ userId: string; slug: string }> {
+  const pending = await openPendingSignup(db, token, now)
+  const userId = newId()
+  try {
+    return await retryOnConflict('organizations.slug', async () => {
+      const slug = await uniqueSlug(db, pending.organizationName)
+      const org = createOrganizationStatements(db, { name: pending.organizationName, slug, ownerId: userId, now })
+      await db.batch([
+        db.insert(users).values({
+          id: userId,
+          name: pending.name,
+          email: pending.email,
+          passwordHash: pending.passwordHash,
+          createdAt: now,
+          updatedAt: now,
+        }),
+        ...org.statements,
+        db.delete(pendingSignups).where(eq(pendingSignups.email, pending.email)),
+      ])
+      return { userId, slug }
+    })
+  } catch (error) {
+    if (!uniqueViolation(error, 'users.email')) throw error
+    await db.delete(pendingSignups).where(eq(pendingSignups.email, pending.email))
+    throw new Refusal(404, DEAD_SIGNUP_LINK)
+  }
+}
+
+/** Deletes pending sign-ups whose link has expired (cron). */
+export async function prunePendingSignups(db: Database, now = Date.now()): Promise<void> {
+  await db.delete(pendingSignups).where(lte(pendingSignups.expiresAt, now))
+}
