@@ -2,6 +2,7 @@ import { createScheduledController } from 'cloudflare:test'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import worker from '../src/index'
+import { hashSessionId } from '../src/auth/session-adapter'
 import { createDb } from '../src/db/client'
 import { loginAttempts, sessions } from '../src/db/schema'
 import { Client, env, signUp } from './helpers'
@@ -42,7 +43,7 @@ describe('the app shell', () => {
 describe('the cron trigger', () => {
   it('deletes expired sessions and finished login-throttle records', async () => {
     const { client } = await signUp()
-    const id = client.cookies.get('leadpool_session')!
+    const id = await hashSessionId(client.cookies.get('leadpool_session')!)
     await db()
       .update(sessions)
       .set({ expiresAt: Date.now() - 1 })

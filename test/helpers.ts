@@ -59,13 +59,45 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}.${Date.now()}.${++counter}@example.com`
 }
 
-/** Signs up a new person with a new organization; returns their client and the org slug. */
+/**
+ * The path of the newest email link to `to` whose path starts with `prefix` (e.g. `/verify-email/`),
+ * read from the outbox as /_dev/mail shows it. @throws when there is none
+ */
+export async function emailedLink(to: string, prefix: string): Promise<string> {
+  const row = await env.DB.prepare(
+    'SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+  )
+    .bind(to.trim().toLowerCase())
+    .first<{ text: string }>()
+  const match = row && new RegExp(`${prefix}[A-Za-z0-9_-]+`).exec(row.text)
+  if (!match) throw new Error(`no ${prefix} link in the newest email to ${to}`)
+  return match[0]
+}
+
+/**
+ * Follows the sign-up link emailed to `email` in `client`: opens it (GET, "Finish sign-up") and
+ * presses the button (POST). Returns the answer of the POST (303 to the new organization).
+ */
+export async function finishSignup(client: Client, email: string): Promise<Response> {
+  const link = await emailedLink(email, '/verify-email/')
+  const page = await client.get(link)
+  expect(page.status, `GET ${link}`).toBe(200)
+  expect(await page.text()).toContain('Finish sign-up')
+  return client.post(link)
+}
+
+/**
+ * Signs up a new person with a new organization, as a person does: the form, then the link in the
+ * email. Returns their (signed-in) client, the org slug, their email and password.
+ */
 export async function signUp(organization = 'Acme Sales', name = 'Ana Owner') {
   const client = new Client()
   const email = uniqueEmail('owner')
   const res = await client.post('/signup', { name, email, password: 'correct-horse-1', organization })
-  expect(res.status).toBe(303)
-  const slug = new URL(res.headers.get('Location')!, ORIGIN).pathname.split('/')[2]!
+  expect(res.status).toBe(200)
+  const finished = await finishSignup(client, email)
+  expect(finished.status, await finished.clone().text()).toBe(303)
+  const slug = new URL(finished.headers.get('Location')!, ORIGIN).pathname.split('/')[2]!
   return { client, slug, email, password: 'correct-horse-1' }
 }
 

@@ -135,9 +135,9 @@ export function AccountPage({ user, sessionCount, done, errors, alert }: Account
         <h1>Your account</h1>
         <dl class="facts">
           <dt>Name</dt>
-          <dd data-account-name>{user.name}</dd>
+          <dd data-account-field="name">{user.name}</dd>
           <dt>Email</dt>
-          <dd data-account-email>{user.email}</dd>
+          <dd data-account-field="email">{user.email}</dd>
         </dl>
         {done === 'password' && (
           <p class="notice" role="status">
