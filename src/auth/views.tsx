@@ -26,7 +26,10 @@ export function SignupPage({ values = {}, errors, alert }: FormProps) {
     <Layout title="Sign up">
       <section class="card narrow">
         <h1>Create your organization</h1>
-        <p>Start sharing leads with your sales team. You will be the Owner.</p>
+        <p>
+          Start sharing leads with your sales team. You will be the Owner. We email you a link to confirm your address
+          first.
+        </p>
         <FormAlert message={alert} />
         <form method="post" action="/signup" novalidate>
           <Field label="Your name" name="name" value={values.name} errors={errors} required autocomplete="name" />

@@ -1,7 +1,8 @@
 // Shared set-up of the browser tests (test/e2e/*.e2e.mjs): one headless Chromium per test file,
 // a fresh context (own cookies) per person, and a watch on every page that collects browser-side
 // problems (JavaScript errors, failed requests, unexpected >= 400 answers) for the test to assert on,
-// and steps several tests share (sign up, create a lead, invite someone who joins by the emailed link).
+// and steps several tests share (sign up by the emailed link, create a lead, invite someone who joins by
+// the emailed link, read links from the dev mailbox).
 // Not a test file itself (run.mjs only runs *.e2e.mjs).
 import assert from 'node:assert/strict'
 import { mkdirSync } from 'node:fs'
@@ -108,16 +109,26 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 /** `path` on the origin `page` is on now (so its session cookie goes along). */
 export const appUrl = (page, path) => new URL(path, page.url()).href
 
-/** Signs up a new person with a new organization (they become its Owner); answers its slug. */
+/**
+ * Signs up a new person with a new organization (they become its Owner) as a person does: the form,
+ * then the link of the email in /_dev/mail, then "Finish sign-up". Answers the organization's slug.
+ * The emailed link points at APP_URL (another origin than E2E_BASE_URL, see above): its path is opened
+ * on the origin the page is on, so the session cookie lands where the rest of the test goes on.
+ */
 export async function signUp(page, person) {
   await page.goto('/signup')
   await page.locator('input[name=name]').fill(person.name)
   await page.locator('input[name=email]').fill(person.email)
   await page.locator('input[name=password]').fill(person.password)
   await page.locator('input[name=organization]').fill(person.organization)
+  await page.getByRole('button', { name: 'Create organization' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor()
+  const { link } = await emailedLink(page, person.email, '/verify-email/')
+  await page.goto(appUrl(page, new URL(link).pathname))
+  await page.getByRole('heading', { level: 1, name: 'Finish sign-up' }).waitFor()
   await Promise.all([
     page.waitForURL(/\/o\/[^/]+\/leads$/),
-    page.getByRole('button', { name: 'Create organization' }).click(),
+    page.getByRole('button', { name: 'Finish sign-up' }).click(),
   ])
   const slug = new URL(page.url()).pathname.split('/')[2]
   assert.ok(slug, `no organization slug in ${page.url()}`)
@@ -150,31 +161,38 @@ export async function createLead(page, slug, lead) {
 
 /**
  * Opens the dev mailbox and reloads it until the newest email to `address` has been handled by the
- * queue consumer (status `captured`: no RESEND_API_KEY in tests) and carries an invitation link.
- * Answers that link (absolute, as written in the email) and the email's <article>.
+ * queue consumer (status `captured`: no RESEND_API_KEY in tests) and carries a link whose path starts
+ * with `prefix` (e.g. `/invite/`, `/verify-email/`, `/reset-password/`). Answers that link (absolute,
+ * as written in the email) and the email's <article>.
  */
-export async function invitationLink(page, address) {
+export async function emailedLink(page, address, prefix) {
+  const to = address.trim().toLowerCase() // the outbox keeps normalized addresses
   const deadline = Date.now() + MAIL_TIMEOUT_MS
   let seen = 'no email to this address'
   for (;;) {
     await page.goto(appUrl(page, '/_dev/mail'))
     await page.getByRole('heading', { level: 1, name: 'Dev mailbox' }).waitFor()
-    const article = page.locator(`article[data-email-to="${address}"]`).first() // newest first
+    const article = page.locator(`article[data-email-to="${to}"]`).first() // newest first
     if ((await article.count()) > 0) {
       const status = await article.getAttribute('data-status')
-      const links = await article.locator('a[href*="/invite/"]').evaluateAll((as) => as.map((a) => a.href))
-      seen = `status ${status}, ${links.length} invitation link(s)`
+      const links = await article.locator(`a[href*="${prefix}"]`).evaluateAll((as) => as.map((a) => a.href))
+      seen = `status ${status}, ${links.length} ${prefix} link(s)`
       if (status === 'captured' && links.length > 0) {
-        assert.equal(new Set(links).size, 1, `one invitation link in the email: ${links.join(', ')}`)
+        assert.equal(new Set(links).size, 1, `one ${prefix} link in the email: ${links.join(', ')}`)
         return { link: links[0], article }
       }
     }
     if (Date.now() > deadline)
       throw new Error(
-        `no processed invitation email to ${address} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`,
+        `no processed email with a ${prefix} link to ${to} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`,
       )
     await sleep(500)
   }
+}
+
+/** The invitation link of the newest email to `address` in the dev mailbox (see `emailedLink`). */
+export function invitationLink(page, address) {
+  return emailedLink(page, address, '/invite/')
 }
 
 /**
