@@ -3,9 +3,11 @@
  * forgot / reset password, /account (change password, log out everywhere), and session ids stored
  * hashed. Every answer about an address is the same whether or not it has an account.
  */
+import { createScheduledController } from 'cloudflare:test'
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app'
+import worker from '../src/index'
 import { openPasswordReset, requestPasswordReset, resetPassword, RESET_TTL_MS } from '../src/auth/password-reset'
 import { hashSessionId } from '../src/auth/session-adapter'
 import { completeSignup, openPendingSignup, requestSignup, SIGNUP_TTL_MS } from '../src/auth/signup-verification'
@@ -398,5 +400,22 @@ describe('sessions stored hashed', () => {
         .where(and(eq(sessions.id, cookie)))
         .get(),
     ).toBeUndefined()
+  })
+})
+
+describe('clean-up', () => {
+  it('lets the cron delete expired sign-up and reset links, keeping live ones', async () => {
+    const { email } = await signUp()
+    const pendingEmail = uniqueEmail('pending-cron')
+    await new Client().post('/signup', form(pendingEmail))
+    await new Client().post('/forgot-password', { email })
+    const live = { signup: uniqueEmail('live-cron') }
+    await new Client().post('/signup', form(live.signup))
+    await db().update(pendingSignups).set({ expiresAt: 1 }).where(eq(pendingSignups.email, pendingEmail))
+    await env.DB.prepare('UPDATE password_resets SET expires_at = 1').run()
+    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env)
+    expect(await db().select().from(pendingSignups).where(eq(pendingSignups.email, pendingEmail)).all()).toEqual([])
+    expect(await db().select().from(pendingSignups).where(eq(pendingSignups.email, live.signup)).all()).toHaveLength(1)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM password_resets').first<{ n: number }>()).toEqual({ n: 0 })
   })
 })
