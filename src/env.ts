@@ -4,10 +4,11 @@
  */
 import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
-import type { OrgLink } from './orgs/organizations'
-import type { SessionUser } from './auth/sessions'
+import type { OrgLink, SessionUser } from './access/viewer'
 import type { ImportChunkMessage } from './leads/import-queue'
 import type { EmailMessage } from './notifications/outbox'
+import type { Refusal } from './lib/errors'
+import type { FormValues } from './lib/validation'
 
 export type Env = {
   DB: D1Database
@@ -35,10 +36,15 @@ export type OrgContext = {
   orgs: OrgLink[]
 }
 
+/** Renders the page a refused request is answered with, from the refusal and the submitted form values. */
+export type RefusalPage = (refusal: Refusal, values: FormValues) => Response | Promise<Response>
+
 export type Variables = {
   db: Database
   user: SessionUser | null
   orgContext: OrgContext
+  /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
+  refusalPage?: RefusalPage
 }
 
 export type App = { Bindings: Env; Variables: Variables }

@@ -1,6 +1,7 @@
 // The action checks of the lead policy on facts the matrix cannot combine (one relation per lead).
 import { describe, expect, it } from 'vitest'
-import { canAssign, canClaim, canEdit, type Viewer } from '../src/leads/policy'
+import type { Viewer } from '../src/access/viewer'
+import { canAssign, canClaim, canEdit } from '../src/leads/policy'
 
 const agent = (poolEnabled: boolean, multipleAssignees = false): Viewer => ({
   orgId: 'o',

@@ -10,7 +10,8 @@ import { activities, leadAssignees, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { canClaim, factsOf, type Viewer } from '../leads/policy'
+import { type Viewer } from '../access/viewer'
+import { canClaim, factsOf } from '../leads/policy'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
 async function claimedBy(db: Database, orgId: string, leadId: string): Promise<string | null> {

@@ -12,9 +12,6 @@ import type { Database } from '../db/client'
 import type { App } from '../env'
 import { sessionAdapter } from './session-adapter'
 
-/** The signed-in person as routes see them. */
-export type SessionUser = { id: string; name: string; email: string }
-
 function createLucia(db: Database, secure: boolean) {
   return new Lucia(sessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(30, 'd'),

@@ -5,9 +5,9 @@
  */
 import Papa from 'papaparse'
 import type { Database } from '../db/client'
-import { STATUS_LABELS } from './fields'
+import { STATUS_LABELS } from '../views/labels'
 import { listLeads, type LeadFilters } from './leads'
-import type { Viewer } from './policy'
+import type { Viewer } from '../access/viewer'
 
 /** Rows fetched per query while exporting. */
 const EXPORT_PAGE = 500

@@ -1,15 +1,6 @@
 /** Lead field rules shared by the create form and the CSV import. */
 import { z } from 'zod'
-import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
-
-export const STATUS_LABELS: Record<LeadStatus, string> = {
-  new: 'New',
-  contacted: 'Contacted',
-  qualified: 'Qualified',
-  unqualified: 'Unqualified',
-  won: 'Won',
-  lost: 'Lost',
-}
+import { LEAD_STATUSES } from '../db/schema'
 
 const optionalText = (label: string, max: number) =>
   z.string().trim().max(max, `Keep the ${label} under ${max} characters`).default('')

@@ -9,6 +9,7 @@
  */
 import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
+import { Refusal } from '../lib/errors'
 import { emailKey, leadSchema, type LeadInput } from './fields'
 import { mapStatus } from './import-status'
 
@@ -20,8 +21,10 @@ export type ParsedImport = {
   report: ImportReportData
 }
 
-/** The file as a whole cannot be imported; `message` says why, for the form. */
-export class ImportFileError extends Error {}
+/** The file as a whole cannot be imported: a refusal on the form's `file` field saying why. */
+function badFile(message: string): Refusal {
+  return new Refusal(422, message, { field: 'file' })
+}
 
 /** Limits of one upload. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -87,14 +90,12 @@ const isBlank = (cells: Record<string, unknown>) => Object.values(cells).every((
 
 /**
  * Parses and validates the CSV `text`.
- * @throws ImportFileError when the file is empty, too large, not UTF-8 text, or has no name or
+ * @throws Refusal 422 on `file` when the file is empty, too large, not UTF-8 text, or has no name or
  *   email column
  */
 export function parseLeadCsv(text: string): ParsedImport {
   if (text.includes('\u0000')) {
-    throw new ImportFileError(
-      'The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.',
-    )
+    throw badFile('The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.')
   }
   const records: Record_[] = []
   let headers: string[] = []
@@ -113,14 +114,14 @@ export function parseLeadCsv(text: string): ParsedImport {
   headers = headers.filter((h) => h !== '')
   const count = records.filter((r) => !isBlank(r.cells)).length
   if (headers.length === 0 || count === 0) {
-    throw new ImportFileError('The file has no rows to import. The first line must name the columns.')
+    throw badFile('The file has no rows to import. The first line must name the columns.')
   }
   if (count > MAX_IMPORT_ROWS) {
-    throw new ImportFileError(`The file has ${count} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
+    throw badFile(`The file has ${count} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
   }
   const columns = mapColumns(headers)
   if (!columns.name && !columns.firstName && !columns.lastName && !columns.email) {
-    throw new ImportFileError(
+    throw badFile(
       `No column for the lead's name or email was found (expected e.g. "Name", "First Name" and "Last Name", or "Email"). Columns in the file: ${headers.slice(0, 12).join(', ')}${headers.length > 12 ? ', …' : ''}.`,
     )
   }

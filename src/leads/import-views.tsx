@@ -1,6 +1,7 @@
 /** Import pages: the upload form with recent imports, and a job's progress and report. */
+import type { Shell } from '../access/viewer'
 import type { ImportJob } from '../db/schema'
-import { Layout, type Shell } from '../views/layout'
+import { Layout } from '../views/layout'
 import { Time } from '../views/time'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`

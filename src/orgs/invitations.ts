@@ -21,7 +21,7 @@ import {
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
-import { isManager, type Viewer } from '../leads/policy'
+import { isManager, isOwner, type Viewer } from '../access/viewer'
 import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
 import { invitationEmail } from '../notifications/templates'
 
@@ -50,8 +50,7 @@ export async function inviteMember(
   now = Date.now(),
 ): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
-  if (input.role === 'owner' && actor.role !== 'owner')
-    throw new Refusal(403, 'Only an Owner can invite another Owner.')
+  if (isOwner(input) && !isOwner(actor)) throw new Refusal(403, 'Only an Owner can invite another Owner.')
   const email = normalizeEmail(input.email)
   const member = await db
     .select({ status: memberships.status })
@@ -59,8 +58,12 @@ export async function inviteMember(
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.orgId, actor.orgId), eq(users.email, email)))
     .get()
-  if (member?.status === 'active') throw new Refusal(422, `${email} is already a member of this organization.`)
-  if (member) throw new Refusal(422, `${email} is a deactivated member: reactivate them in the list above instead.`)
+  if (member?.status === 'active')
+    throw new Refusal(422, `${email} is already a member of this organization.`, { field: 'email' })
+  if (member)
+    throw new Refusal(422, `${email} is a deactivated member: reactivate them in the list above instead.`, {
+      field: 'email',
+    })
 
   const token = newToken()
   const expiresAt = now + INVITATION_TTL_MS

@@ -1,7 +1,8 @@
 /** The team page: members (role, status, open leads), invitations, and the forms that manage them. */
+import { isAgent, isManager, isOwner, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, ROLE_LABELS, type Shell } from '../views/layout'
+import { Layout, ROLE_LABELS } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
@@ -23,12 +24,11 @@ type TeamPageProps = Shell & {
 
 /** Roles the actor may hand out: Owners all three, Admins Admin and Agent. */
 function grantableRoles(actor: Role): Role[] {
-  return actor === 'owner' ? ['agent', 'admin', 'owner'] : ['agent', 'admin']
+  return isOwner(actor) ? ['agent', 'admin', 'owner'] : ['agent', 'admin']
 }
 
 function MemberActions({ member, base, actor, me }: { member: TeamMember; base: string; actor: Role; me: string }) {
-  if (member.role !== 'agent' && actor !== 'owner')
-    return <span class="muted">Only an Owner can change Owners and Admins</span>
+  if (!isAgent(member) && !isOwner(actor)) return <span class="muted">Only an Owner can change Owners and Admins</span>
   return (
     <div class="inline-form">
       <form method="post" action={`${base}/${member.userId}/role`} class="inline-form">
@@ -70,7 +70,7 @@ export function TeamPage({
   ...shell
 }: TeamPageProps) {
   const base = `/o/${shell.org.slug}/team`
-  const manager = shell.role === 'owner' || shell.role === 'admin'
+  const manager = isManager(shell)
   return (
     <Layout title="Team" {...shell}>
       <h1>Team</h1>

@@ -3,8 +3,8 @@ import { Hono } from 'hono'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
 import { listLeads } from '../leads/leads'
-import { isManager } from '../leads/policy'
-import { shellOf, viewerOf } from '../orgs/context'
+import { isManager } from '../access/viewer'
+import { shellOf, viewerOf } from '../access/context'
 import { PoolPage } from './views'
 
 export const poolRoutes = new Hono<App>()

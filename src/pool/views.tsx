@@ -1,11 +1,12 @@
 /** The pool page: claimable leads, each with a Claim button. */
+import { isManager, type Shell } from '../access/viewer'
 import type { LeadPage } from '../leads/leads'
-import { Layout, type Shell } from '../views/layout'
+import { Layout } from '../views/layout'
 import { Time } from '../views/time'
 
 export function PoolPage({ page, cursor, ...shell }: Shell & { page: LeadPage; cursor?: string }) {
   const base = `/o/${shell.org.slug}`
-  const manager = shell.role === 'owner' || shell.role === 'admin'
+  const manager = isManager(shell)
   return (
     <Layout title="Pool" {...shell}>
       <h1>Pool</h1>

@@ -4,19 +4,11 @@
  * htmx only enhances them.
  */
 import type { Child } from 'hono/jsx'
+import { isManager, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
-import type { OrgLink } from '../orgs/organizations'
 
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
-
-/** Who is signed in, in which organization, with which role; and their other organizations. */
-export type Shell = {
-  user: { name: string }
-  org: { name: string; slug: string; poolEnabled: boolean; multipleAssignees: boolean; handoffNoteRequired: boolean }
-  role: Role
-  orgs: OrgLink[]
-}
 
 export type LayoutProps = Omit<Partial<Shell>, 'user'> & {
   title: string
@@ -27,7 +19,7 @@ export type LayoutProps = Omit<Partial<Shell>, 'user'> & {
 
 function OrgNav({ org, role, orgs }: Shell) {
   const base = `/o/${org.slug}`
-  const manager = role === 'owner' || role === 'admin'
+  const manager = isManager(role)
   const others = orgs.filter((o) => o.slug !== org.slug)
   return (
     <nav>
