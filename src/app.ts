@@ -26,6 +26,7 @@ import { settingsRoutes } from './orgs/settings'
 import { teamRoutes } from './orgs/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { renderError, renderRefusal } from './views/render-error'
+import { pageRenderer } from './views/renderer'
 
 export function buildApp() {
   const app = new Hono<App>()
@@ -34,6 +35,8 @@ export function buildApp() {
 
   app.use('*', secureHeaders({ xFrameOptions: 'DENY' }))
   app.use('*', noStore())
+  // Full pages answer with c.render (<!DOCTYPE html> and the layout); set before anything can refuse.
+  app.use('*', pageRenderer())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
   app.use('*', async (c, next) => {

@@ -8,13 +8,13 @@ import { onRefusal } from '../views/render-error'
 import { MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
 import { findImportJob, recentImportJobs, startImport } from './import-jobs'
 import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
-import { shellOf, viewerOf } from '../access/context'
+import { viewerOf } from '../access/context'
 
 export const importRoutes = new Hono<App>()
 
 importRoutes.get('/', async (c) => {
   const jobs = await recentImportJobs(c.var.db, viewerOf(c))
-  return c.html(<ImportPage {...shellOf(c)} jobs={jobs} />)
+  return c.render(<ImportPage jobs={jobs} />)
 })
 
 /** The upload form: one non-empty CSV file of at most MAX_IMPORT_BYTES. */
@@ -32,16 +32,11 @@ const uploadSchema = z.object({
 
 importRoutes.post('/', async (c) => {
   const viewer = viewerOf(c)
-  onRefusal(c, async (refusal) =>
-    c.html(
-      <ImportPage
-        {...shellOf(c)}
-        jobs={await recentImportJobs(c.var.db, viewer)}
-        error={refusal.errors.file ?? refusal.message}
-      />,
-      refusal.status,
-    ),
-  )
+  onRefusal(c, async (refusal) => {
+    const jobs = await recentImportJobs(c.var.db, viewer)
+    c.status(refusal.status)
+    return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />)
+  })
   const { file } = await parseForm(c, uploadSchema)
   let text: string
   try {
@@ -60,5 +55,5 @@ importRoutes.get('/:jobId', async (c) => {
   if (!job) throw notFound()
   if (c.req.header('HX-Request') === 'true')
     return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
-  return c.html(<ImportJobPage {...shellOf(c)} job={job} />)
+  return c.render(<ImportJobPage job={job} />)
 })

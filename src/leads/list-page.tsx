@@ -36,9 +36,8 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
       </>,
     )
   }
-  return c.html(
+  return c.render(
     <LeadListPage
-      {...shellOf(c)}
       page={page}
       filters={filters}
       assigning={assigning}

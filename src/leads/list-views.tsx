@@ -5,7 +5,7 @@
 import { isManager, type Shell } from '../access/viewer'
 import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
 import type { Member } from '../orgs/members'
-import { Layout } from '../views/layout'
+import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import type { LeadFilters, LeadPage, LeadRow } from './leads'
@@ -287,8 +287,7 @@ export function LeadListPage({
   filterMembers,
   counts,
   notice,
-  ...shell
-}: Shell & {
+}: {
   page: LeadPage
   filters: LeadFilters
   assigning?: Assigning
@@ -297,9 +296,10 @@ export function LeadListPage({
   counts: Map<string, number>
   notice?: ListNotice
 }) {
+  const shell = useShell()
   const base = `/o/${shell.org.slug}/leads`
   return (
-    <Layout title="Leads" {...shell}>
+    <Layout title="Leads">
       <div class="page-head">
         <h1>Leads</h1>
         <div>

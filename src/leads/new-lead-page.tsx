@@ -1,19 +1,18 @@
 /** The create-lead form. */
-import type { Shell } from '../access/viewer'
 import { LEAD_STATUSES } from '../db/schema'
 import type { FormValues } from '../lib/validation'
 import { Field, FieldError, type FieldErrors } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout } from '../views/layout'
+import { Layout, useShell } from '../views/layout'
 
 export function NewLeadPage({
   values = {},
   errors,
   duplicate,
-  ...shell
-}: Shell & { values?: FormValues; errors?: FieldErrors; duplicate?: { id: string; name: string } }) {
+}: { values?: FormValues; errors?: FieldErrors; duplicate?: { id: string; name: string } }) {
+  const shell = useShell()
   return (
-    <Layout title="New lead" {...shell}>
+    <Layout title="New lead">
       <section class="card narrow">
         <h1>New lead</h1>
         {duplicate && (

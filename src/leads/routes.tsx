@@ -4,7 +4,7 @@
  * import-routes; assignment and status actions in their own folders.
  */
 import { Hono } from 'hono'
-import { shellOf, viewerOf } from '../access/context'
+import { viewerOf } from '../access/context'
 import { timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
 import type { App } from '../env'
@@ -32,7 +32,7 @@ leadRoutes.get('/export.csv', async (c) => {
   })
 })
 
-leadRoutes.get('/new', (c) => c.html(<NewLeadPage {...shellOf(c)} />))
+leadRoutes.get('/new', (c) => c.render(<NewLeadPage />))
 
 leadRoutes.post('/', async (c) => {
   const viewer = viewerOf(c)
@@ -41,10 +41,8 @@ leadRoutes.post('/', async (c) => {
     const existingId = refusal.details.existingId
     const visible = existingId ? await findVisibleLead(c.var.db, viewer, existingId) : null
     const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
-    return c.html(
-      <NewLeadPage {...shellOf(c)} values={values} errors={refusal.errors} duplicate={duplicate} />,
-      refusal.status,
-    )
+    c.status(refusal.status)
+    return c.render(<NewLeadPage values={values} errors={refusal.errors} duplicate={duplicate} />)
   })
   const id = await createLead(c.var.db, viewer, await parseForm(c, leadSchema))
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${id}`, 303)

@@ -11,6 +11,7 @@ import { createDb } from '../db/client'
 import { emailOutbox, type OutboxEmail } from '../db/schema'
 import type { App } from '../env'
 import { Layout } from '../views/layout'
+import { pageRenderer } from '../views/renderer'
 import { Time } from '../views/time'
 
 /** How many emails the page lists. */
@@ -56,6 +57,8 @@ function EmailCard({ email }: { email: OutboxEmail }) {
  * mailbox page (200, HTML) when `APP_ENV === 'development'`, otherwise the app's 404.
  */
 export const devMailRoutes = new Hono<App>()
+// The mailbox page renders through the page renderer also when mounted on its own (tests).
+devMailRoutes.use('*', pageRenderer())
 
 devMailRoutes.get('/', async (c) => {
   if (c.env.APP_ENV !== 'development') return c.notFound()
@@ -65,8 +68,8 @@ devMailRoutes.get('/', async (c) => {
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
     .limit(PAGE_SIZE)
     .all()
-  return c.html(
-    <Layout title="Dev mailbox" user={c.var.user ?? undefined}>
+  return c.render(
+    <Layout title="Dev mailbox">
       <h1>Dev mailbox</h1>
       <p class="notice">
         Development only. Every email Leadpool wrote to its outbox, newest first (latest {PAGE_SIZE}). Without

@@ -16,13 +16,16 @@ export const onboardingRoutes = new Hono<App>()
 
 onboardingRoutes.get('/signup', async (c) => {
   const user = c.var.user
-  if (!user) return c.html(<SignupPage />)
+  if (!user) return c.render(<SignupPage />)
   const member = Boolean(await lastUsedOrgSlug(c.var.db, user.id))
-  return c.html(<NewOrganizationPage user={user} member={member} />)
+  return c.render(<NewOrganizationPage user={user} member={member} />)
 })
 
 onboardingRoutes.post('/signup', async (c) => {
-  onRefusal(c, (refusal, values) => c.html(<SignupPage values={values} errors={refusal.errors} />, refusal.status))
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    return c.render(<SignupPage values={values} errors={refusal.errors} />)
+  })
   const { userId, slug } = await signUp(c.var.db, await parseForm(c, signupSchema))
   await signIn(c, userId)
   return c.redirect(`/o/${slug}/leads`, 303)
@@ -42,20 +45,20 @@ onboardingRoutes.get('/login', async (c) => {
     const slug = await lastUsedOrgSlug(c.var.db, c.var.user.id)
     if (slug) return c.redirect(next ?? `/o/${slug}/leads`, 303)
   }
-  return c.html(<LoginPage values={next ? { next } : {}} />)
+  return c.render(<LoginPage values={next ? { next } : {}} />)
 })
 
 onboardingRoutes.post('/login', async (c) => {
-  onRefusal(c, (refusal, values) =>
-    c.html(
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    return c.render(
       <LoginPage
         values={{ email: values.email ?? '', next: values.next ?? '' }}
         errors={refusal.errors}
         alert={refusal.field || Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
       />,
-      refusal.status,
-    ),
-  )
+    )
+  })
   const { email, password, next } = await parseForm(c, loginSchema)
   const db = c.var.db
   const key = normalizeEmail(email)

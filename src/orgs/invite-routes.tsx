@@ -13,15 +13,16 @@ export const inviteRoutes = new Hono<App>()
 
 inviteRoutes.get('/:token', async (c) => {
   const found = await openInvitation(c.var.db, c.req.param('token'))
-  return c.html(<InvitePage open={found} token={c.req.param('token')} user={c.var.user} />)
+  return c.render(<InvitePage open={found} token={c.req.param('token')} user={c.var.user} />)
 })
 
 inviteRoutes.post('/:token', async (c) => {
   const token = c.req.param('token')
   const found = await openInvitation(c.var.db, token)
   const user = c.var.user
-  onRefusal(c, (refusal, values) =>
-    c.html(
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    return c.render(
       <InvitePage
         open={found}
         token={token}
@@ -30,9 +31,8 @@ inviteRoutes.post('/:token', async (c) => {
         errors={refusal.errors}
         alert={Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
       />,
-      refusal.status,
-    ),
-  )
+    )
+  })
   if (user) await acceptAsUser(c.var.db, found, user)
   else await signIn(c, await acceptWithNewAccount(c.var.db, found, await parseForm(c, newAccountSchema)))
   return c.redirect(`/o/${found.org.slug}/leads`, 303)

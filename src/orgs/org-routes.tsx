@@ -14,9 +14,10 @@ const newOrganizationSchema = z.object({ organization: organizationName })
 orgRoutes.post('/orgs', async (c) => {
   const user = c.var.user
   if (!user) return c.redirect('/login', 303)
-  onRefusal(c, (refusal, values) =>
-    c.html(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />, refusal.status),
-  )
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />)
+  })
   const { organization } = await parseForm(c, newOrganizationSchema)
   const slug = await createOrganization(c.var.db, user.id, organization)
   return c.redirect(`/o/${slug}/leads`, 303)

@@ -1,19 +1,19 @@
 /** `/o/{slug}/settings` (CONTRACT.md): organization settings, for Owners and Admins. */
-import type { Shell } from '../access/viewer'
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { organizations } from '../db/schema'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
-import { Layout } from '../views/layout'
-import { requireManager, shellOf } from '../access/context'
+import { Layout, useShell } from '../views/layout'
+import { requireManager } from '../access/context'
 
 export const settingsRoutes = new Hono<App>()
 
-function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
+function SettingsPage({ saved }: { saved: boolean }) {
+  const shell = useShell()
   return (
-    <Layout title="Settings" {...shell}>
+    <Layout title="Settings">
       <section class="card narrow">
         <h1>Settings</h1>
         {saved && (
@@ -51,7 +51,7 @@ function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
 
 settingsRoutes.get('/', (c) => {
   requireManager(c, 'change settings')
-  return c.html(<SettingsPage {...shellOf(c)} saved={c.req.query('saved') === '1'} />)
+  return c.render(<SettingsPage saved={c.req.query('saved') === '1'} />)
 })
 
 /** A checkbox: ticked sends `1`, unticked sends nothing (false). */

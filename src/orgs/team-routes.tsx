@@ -8,7 +8,7 @@ import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import type { FieldErrors } from '../views/forms'
-import { shellOf, viewerOf } from '../access/context'
+import { viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
 import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from './invitations'
 import { teamMembers } from './members'
@@ -34,17 +34,9 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state
-  return c.html(
-    <TeamPage
-      {...shellOf(c)}
-      members={members}
-      invitations={invitations}
-      sort={sort}
-      me={viewer.userId}
-      now={Date.now()}
-      {...rest}
-    />,
-    status,
+  c.status(status)
+  return c.render(
+    <TeamPage members={members} invitations={invitations} sort={sort} me={viewer.userId} now={Date.now()} {...rest} />,
   )
 }
 

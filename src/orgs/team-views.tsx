@@ -1,15 +1,15 @@
 /** The team page: members (role, status, open leads), invitations, and the forms that manage them. */
-import { isAgent, isManager, isOwner, type Shell } from '../access/viewer'
+import { isAgent, isManager, isOwner } from '../access/viewer'
 import type { Role } from '../db/schema'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, ROLE_LABELS } from '../views/layout'
+import { Layout, ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
-type TeamPageProps = Shell & {
+type TeamPageProps = {
   members: TeamMember[]
   invitations: PendingInvitation[]
   sort: 'name' | 'open'
@@ -67,12 +67,12 @@ export function TeamPage({
   notice,
   inviteValues = {},
   inviteErrors,
-  ...shell
 }: TeamPageProps) {
+  const shell = useShell()
   const base = `/o/${shell.org.slug}/team`
   const manager = isManager(shell)
   return (
-    <Layout title="Team" {...shell}>
+    <Layout title="Team">
       <h1>Team</h1>
       <FormAlert message={alert} />
       {notice && (

@@ -5,8 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { shellOf, viewerOf } from '../access/context'
-import type { Shell } from '../access/viewer'
+import { viewerOf } from '../access/context'
 import { handedOverTo, timeline } from '../activity/activities'
 import type { TimelineItem } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
@@ -20,7 +19,7 @@ import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/polic
 import { assignableMembers } from '../orgs/members'
 import { FormAlert } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout } from '../views/layout'
+import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
 
@@ -34,10 +33,11 @@ export type LeadPageProps = {
   alert?: string
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert, ...shell }: Shell & LeadPageProps) {
+export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert }: LeadPageProps) {
+  const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   return (
-    <Layout title={lead.name} {...shell}>
+    <Layout title={lead.name}>
       <p>
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
@@ -111,9 +111,9 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     poolEnabled: org.poolEnabled,
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
   }
-  return c.html(
+  c.status(status)
+  return c.render(
     <LeadDetailPage
-      {...shellOf(c)}
       lead={lead}
       items={items}
       canEdit={canEdit(viewer, facts)}
@@ -121,7 +121,6 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
       people={people}
       alert={alert}
     />,
-    status,
   )
 }
 

@@ -9,17 +9,10 @@ function explain(status: number): string {
   return 'Go back, reload the page and try again.'
 }
 
-export function ErrorPage({
-  status,
-  message,
-  user,
-}: {
-  status: number
-  message: string
-  user?: { name: string } | null
-}) {
+/** An error page: the top bar shows the signed-in person, never an organization's navigation. */
+export function ErrorPage({ status, message }: { status: number; message: string }) {
   return (
-    <Layout title={message} user={user}>
+    <Layout title={message} chrome="user">
       <section class="card narrow">
         <h1>{message}</h1>
         <p>{explain(status)}</p>

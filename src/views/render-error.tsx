@@ -36,5 +36,6 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
 
 export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
-  return c.html(<ErrorPage status={status} message={message} user={c.var.user} />, status)
+  c.status(status)
+  return c.render(<ErrorPage status={status} message={message} />)
 }

@@ -44,8 +44,9 @@ export function useBrowser() {
 
 /**
  * Collects browser-side problems of `page` into `problems`: page errors, console errors, failed
- * requests and answers >= 400 (except /favicon.ico, which browsers may still ask for although the
- * pages link /favicon.svg, and 422, which answers an invalid form on purpose).
+ * requests, answers >= 400 (except /favicon.ico, which browsers may still ask for although the
+ * pages link /favicon.svg, and 422, which answers an invalid form on purpose), and any page loaded
+ * in quirks mode (`document.compatMode` other than `CSS1Compat`: no DOCTYPE).
  */
 export function watchPage(page, problems = []) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
@@ -61,6 +62,16 @@ export function watchPage(page, problems = []) {
     }
   })
   page.on('requestfailed', (req) => problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`))
+  // Every page must render in standards mode (it starts with <!DOCTYPE html>), never in quirks mode.
+  page.on('load', () => {
+    const url = page.url()
+    page
+      .evaluate(() => document.compatMode)
+      .then((mode) => {
+        if (mode !== 'CSS1Compat') problems.push(`${new URL(url).pathname} renders in quirks mode (${mode})`)
+      })
+      .catch(() => {}) // navigated on before the check: the next page is checked on its own load
+  })
   return problems
 }
 
