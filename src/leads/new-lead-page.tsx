@@ -9,7 +9,11 @@ export function NewLeadPage({
   values = {},
   errors,
   duplicate,
-}: { values?: FormValues; errors?: FieldErrors; duplicate?: { id: string; name: string } }) {
+}: {
+  values?: FormValues
+  errors?: FieldErrors
+  duplicate?: { id: string; name: string }
+}) {
   const shell = useShell()
   return (
     <Layout title="New lead">
