@@ -15,6 +15,9 @@ export const IMPORT_QUEUE_NAME = 'leadpool-import'
 /** Must match `max_retries` of the consumer in wrangler.toml (attempts = retries + 1). */
 export const IMPORT_MAX_ATTEMPTS = 6
 
+/** First retry delay in seconds, as `retry_delay` of the consumer in wrangler.toml; doubles each attempt. */
+export const IMPORT_RETRY_BASE_SECONDS = 2
+
 export type ImportChunkMessage = ImportChunk
 
 /** Queues limits: a message at most 128 KB, a sendBatch at most 100 messages and 256 KB. */
@@ -91,7 +94,7 @@ export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>,
         await giveUpChunk(db, message.body, error)
         message.ack()
       } else {
-        message.retry({ delaySeconds: 2 ** message.attempts })
+        message.retry({ delaySeconds: IMPORT_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1) })
       }
     }
   }
