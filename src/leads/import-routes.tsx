@@ -1,5 +1,6 @@
 /** `/o/{slug}/leads/import`: upload form, upload, and each import's progress / report. */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { App } from '../env'
 import { ImportFileError, MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
@@ -14,17 +15,34 @@ importRoutes.get('/', async (c) => {
   return c.html(<ImportPage {...shellOf(c)} jobs={jobs} />)
 })
 
-importRoutes.post('/', async (c) => {
+/** Answers 422 with the upload page showing `error`. */
+async function refuseImport(c: Context<App>, error: string): Promise<Response> {
+  return c.html(<ImportPage {...shellOf(c)} jobs={await recentImportJobs(c.var.db, viewerOf(c))} error={error} />, 422)
+}
+
+const TOO_LARGE = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`
+
+/** Room for the multipart envelope (boundary lines, part headers) around a file of MAX_IMPORT_BYTES. */
+const MULTIPART_ALLOWANCE = 64 * 1024
+
+/**
+ * Refuses an upload body larger than a maximal file plus its envelope before it is read into memory:
+ * at once from its Content-Length, or as soon as a streamed body passes the limit.
+ */
+const uploadLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE,
+  onError: (c) => refuseImport(c, TOO_LARGE),
+})
+
+importRoutes.post('/', uploadLimit, async (c) => {
   const viewer = viewerOf(c)
-  const refuse = async (error: string) =>
-    c.html(<ImportPage {...shellOf(c)} jobs={await recentImportJobs(c.var.db, viewer)} error={error} />, 422)
+  const refuse = (error: string) => refuseImport(c, error)
 
   const body = await c.req.parseBody().catch((): Record<string, string | File> => ({}))
   const file = body.file
   if (!(file instanceof File)) return refuse('Choose a CSV file to import.')
   if (file.size === 0) return refuse(`The file ${file.name ? `"${file.name}" ` : ''}is empty.`)
-  if (file.size > MAX_IMPORT_BYTES)
-    return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`)
+  if (file.size > MAX_IMPORT_BYTES) return refuse(TOO_LARGE)
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await file.arrayBuffer())
