@@ -31,7 +31,8 @@ const MULTIPART_ALLOWANCE = 64 * 1024
  */
 const uploadLimit = bodyLimit({
   maxSize: MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE,
-  onError: (c) => refuseImport(c, TOO_LARGE),
+  // bodyLimit types its context loosely; this middleware only ever runs on importRoutes.
+  onError: (c) => refuseImport(c as Context<App>, TOO_LARGE),
 })
 
 importRoutes.post('/', uploadLimit, async (c) => {
