@@ -6,6 +6,7 @@ import worker from '../src/index'
 import { createDb } from '../src/db/client'
 import { importJobs, leads, organizations } from '../src/db/schema'
 import { parseLeadCsv } from '../src/leads/import-parse'
+import { giveUpChunk } from '../src/leads/import-queue'
 import { writeImportChunk, type ImportChunk } from '../src/leads/import-writer'
 import { type Client, env, errorFor, leadIds, signUp } from './helpers'
 
@@ -313,6 +314,32 @@ describe('the import queue consumer', () => {
       .where(and(eq(importJobs.id, work.jobId)))
       .get()
     expect(job).toMatchObject({ status: 'done', processedRows: 2, createdCount: 2, duplicateCount: 0 })
+  })
+
+  it('reports every row of two chunks given up at the same time, keeping the rows rejected before', async () => {
+    const { slug } = await signUp()
+    const first = await chunkFor(slug, 0)
+    const second: ImportChunk = { ...first, seq: 1, rows: first.rows.map((r) => ({ ...r, row: r.row + 2 })) }
+    const parsedReject = { row: 9, reason: 'No name and no email' }
+    await db()
+      .update(importJobs)
+      .set({ totalRows: 4, report: { rejected: [parsedReject], unknownStatuses: [], duplicatesInFile: 0 } })
+      .where(eq(importJobs.id, first.jobId))
+
+    await Promise.all([
+      giveUpChunk(db(), first, new Error('D1 is overloaded')),
+      giveUpChunk(db(), second, new Error('D1 is overloaded')),
+    ])
+
+    const job = await db().select().from(importJobs).where(eq(importJobs.id, first.jobId)).get()
+    expect(job).toMatchObject({ status: 'done', processedRows: 4, createdCount: 0 })
+    const reason = 'Could not be saved (Error: D1 is overloaded)'
+    expect(job!.report.rejected[0]).toEqual(parsedReject)
+    expect(job!.report.rejected.slice(1).sort((a, b) => a.row - b.row)).toEqual(
+      [...first.rows, ...second.rows].map((r) => ({ row: r.row, reason })),
+    )
+    expect(job!.report).toMatchObject({ unknownStatuses: [], duplicatesInFile: 0 })
+    expect(await orgLeads(slug)).toHaveLength(0)
   })
 })
 
