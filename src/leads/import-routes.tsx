@@ -1,5 +1,7 @@
 /** `/o/{slug}/leads/import`: upload form, upload, and each import's progress / report. */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
@@ -17,26 +19,44 @@ importRoutes.get('/', async (c) => {
   return c.render(<ImportPage jobs={jobs} />)
 })
 
+const TOO_LARGE = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`
+
 /** The upload form: one non-empty CSV file of at most MAX_IMPORT_BYTES. */
 const uploadSchema = z.object({
   file: z.instanceof(File, { message: 'Choose a CSV file to import.' }).superRefine((file, ctx) => {
     if (file.size === 0)
       ctx.addIssue({ code: 'custom', message: `The file ${file.name ? `"${file.name}" ` : ''}is empty.` })
-    else if (file.size > MAX_IMPORT_BYTES)
-      ctx.addIssue({
-        code: 'custom',
-        message: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`,
-      })
+    else if (file.size > MAX_IMPORT_BYTES) ctx.addIssue({ code: 'custom', message: TOO_LARGE })
   }),
 })
 
-importRoutes.post('/', async (c) => {
-  const viewer = viewerOf(c)
+/** A refused upload re-renders the upload page with the reason (set before the body is read). */
+const importPageOnRefusal = createMiddleware<App>(async (c, next) => {
   onRefusal(c, async (refusal) => {
-    const jobs = await recentImportJobs(c.var.db, viewer)
+    const jobs = await recentImportJobs(c.var.db, viewerOf(c))
     c.status(refusal.status)
     return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />)
   })
+  await next()
+})
+
+/** Room for the multipart envelope (boundary lines, part headers) around a file of MAX_IMPORT_BYTES. */
+const MULTIPART_ALLOWANCE = 64 * 1024
+
+/**
+ * Refuses an upload body larger than a maximal file plus its envelope before it is read into memory:
+ * at once from its Content-Length, or as soon as a streamed body passes the limit.
+ * @throws Refusal 422 (shown on the upload page)
+ */
+const uploadLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE,
+  onError: () => {
+    throw new Refusal(422, TOO_LARGE, { field: 'file' })
+  },
+})
+
+importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
+  const viewer = viewerOf(c)
   const { file } = await parseForm(c, uploadSchema)
   let text: string
   try {

@@ -20,7 +20,8 @@ export function onRefusal(c: Context<App>, render: RefusalPage): void {
 
 /** The string fields the request's form body carried (`{}` for none), to put back into a re-rendered form. */
 export async function submittedValues(c: Context<App>): Promise<FormValues> {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') return {}
+  // Only urlencoded forms are put back: a multipart body may be a large upload (or one refused for its size).
+  if (!/^application\/x-www-form-urlencoded/i.test(c.req.header('Content-Type') ?? '')) return {}
   const body = await c.req.parseBody().catch(() => ({}))
   const out: FormValues = {}
   for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value
