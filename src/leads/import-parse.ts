@@ -6,6 +6,10 @@
  * Number", "Lead Status", …); CRLF or LF; quoted commas, quotes and newlines. Rows are validated
  * here and de-duplicated by email (case-insensitive) within the file; de-duplication against leads
  * already saved happens when rows are written (import-writer.ts).
+ *
+ * Leadpool's own export reads back as it was written: its extra columns (Lead ID, Assigned to,
+ * Created (UTC)) match no field and are ignored, and the formula guard it adds is removed
+ * (`unguardCell`).
  */
 import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
@@ -59,6 +63,15 @@ const HEADER_ALIASES: Record<Field, string[]> = {
   ],
   status: ['status', 'leadstatus', 'hsleadstatus'],
   source: ['source', 'leadsource', 'originalsource', 'hsanalyticssource', 'channel'],
+}
+
+/**
+ * A cell without the formula guard that Leadpool's export adds (export.ts `GUARDED_CELL`): one
+ * leading `'` before optional further `'`s and one of `=`, `+`, `-`, `@`, tab, CR. Any other value,
+ * e.g. `'Tis the season` or `'quoted'`, is returned unchanged.
+ */
+export function unguardCell(value: string): string {
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value
 }
 
 const normalizeHeader = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '')
@@ -144,7 +157,7 @@ export function parseLeadCsv(text: string): ParsedImport {
       })
       return
     }
-    const cell = (field: Field) => (columns[field] ? cellText(record.cells[columns[field]]).trim() : '')
+    const cell = (field: Field) => (columns[field] ? unguardCell(cellText(record.cells[columns[field]]).trim()) : '')
     const email = cell('email')
     const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
     const statusCell = cell('status')
