@@ -168,6 +168,7 @@ describe('log-in and log-out', () => {
 describe('sessions', () => {
   it('expire: a session past its expiry is refused and its cookie cleared', async () => {
     const { client, slug } = await signUp()
+    expect(client.cookies.has('leadpool_session')).toBe(true)
     await db()
       .update(sessions)
       .set({ expiresAt: Date.now() - 1000 })
