@@ -51,6 +51,7 @@ const TRICKY = [
   'İ',
   '%',
   '\\',
+  '\u0000',
 ]
 /** One unit of text: a tricky character or any grapheme. */
 const unit = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }))
@@ -139,6 +140,13 @@ describe('CSV export → import round trip', () => {
     const csv = leadsCsv([lead])
     expect(csv).toContain(`"'+49 30 1234567"`) // guarded in the file
     expect(parseLeadCsv(csv).rows[0]).toMatchObject({ name: 'Ada', phone: '+49 30 1234567' })
+  })
+
+  it('reads back a NUL inside a cell (the lead form accepts one) but still refuses UTF-16 text', () => {
+    const lead = exportLead(leadSchema.parse({ name: 'A\u0000B', company: '=\u0000' }), [], false)
+    expect(parseLeadCsv(leadsCsv([lead])).rows[0]).toMatchObject({ name: 'A\u0000B', company: '=\u0000' })
+    const utf16 = String.fromCharCode(...[...'Name\nAna\n'].flatMap((ch) => [ch.charCodeAt(0), 0]))
+    expect(() => parseLeadCsv(utf16)).toThrow(/UTF-16/)
   })
 
   it('keeps an apostrophe that is not the export guard', () => {

@@ -100,11 +100,13 @@ const isBlank = (cells: Record<string, unknown>) => Object.values(cells).every((
 
 /**
  * Parses and validates the CSV `text`.
- * @throws ImportFileError when the file is empty, too large, not UTF-8 text, or has no name or
- *   email column
+ * @throws ImportFileError when the file is empty, too large, not UTF-8 text (a NUL in the header
+ *   line), or has no name or email column
  */
 export function parseLeadCsv(text: string): ParsedImport {
-  if (text.includes('\u0000')) {
+  // UTF-16 read as UTF-8 has a NUL after every ASCII letter of the header; a NUL inside a cell further
+  // on is data (the lead form accepts it, so Leadpool's own export can hold one).
+  if (/^[^\r\n]*/.exec(text)![0].includes('\u0000')) {
     throw new ImportFileError(
       'The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.',
     )
