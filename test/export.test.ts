@@ -1,3 +1,7 @@
+/**
+ * The CSV export through its route: formula guard, columns (id, all assignees, UTC creation time),
+ * and a re-import of the downloaded file into a second organization giving the same leads.
+ */
 import { eq } from 'drizzle-orm'
 import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
