@@ -85,6 +85,12 @@ describe('importing the Salesforce sample export', () => {
     const again = await importCsv(client, slug, salesforceCsv, 'salesforce-lead-export.csv')
     expect(again.report).toMatchObject({ created: 0, duplicates: 60, rejected: 0 })
     expect(await orgLeads(slug)).toHaveLength(60)
+
+    // The report does name statuses it does not know, so their absence above means something.
+    const other = await signUp()
+    const odd = await importCsv(other.client, other.slug, 'Name,Lead Status\nZed,Banana Stage\n')
+    expect(odd.html).toContain('were not recognised')
+    expect(odd.html).toContain('Banana Stage')
   })
 
   it('writes a `created` activity for every imported lead, saying it came from the import', async () => {
@@ -174,6 +180,8 @@ describe('files that cannot be imported', () => {
     const missing = await client.request(`/o/${slug}/leads/import`, { method: 'POST', body: new FormData() })
     expect(missing.status).toBe(422)
     expect(await orgLeads(slug)).toHaveLength(0)
+    await importCsv(client, slug, 'Name\nValid Row\n') // the same query sees what a good file saves
+    expect((await orgLeads(slug)).map((l) => l.name)).toEqual(['Valid Row'])
   })
 })
 
@@ -367,7 +375,9 @@ describe('import edge cases', () => {
   })
 
   it('skips rows of only commas and refuses UTF-16 without a byte-order mark', async () => {
-    expect(parseLeadCsv('Name,Email\n,,,,\nA,a@x.test\n').report.rejected).toEqual([])
+    const commas = parseLeadCsv('Name,Email\n,,,,\nA,a@x.test\n')
+    expect(commas.report.rejected).toEqual([])
+    expect(commas.rows).toMatchObject([{ name: 'A', email: 'a@x.test', row: 3 }])
     const { client, slug } = await signUp()
     const utf16 = new Uint8Array([...'Name\nAna\n'].flatMap((ch) => [ch.charCodeAt(0), 0]))
     const res = await client.upload(`/o/${slug}/leads/import`, 'utf16.csv', utf16)

@@ -23,6 +23,9 @@ describe('canClaim', () => {
   it('never offers a lead that has an assignee or is not in the pool', () => {
     expect(canClaim(agent(true), { inPool: true, primaryId: 'x', collaboratorIds: [] })).toBe(false)
     expect(canClaim(admin, { inPool: false, primaryId: null, collaboratorIds: [] })).toBe(false)
+    // The same leads without the assignee, or put in the pool, are offered.
+    expect(canClaim(agent(true), { inPool: true, primaryId: null, collaboratorIds: [] })).toBe(true)
+    expect(canClaim(admin, { inPool: true, primaryId: null, collaboratorIds: [] })).toBe(true)
   })
 })
 

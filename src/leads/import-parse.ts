@@ -6,6 +6,10 @@
  * Number", "Lead Status", …); CRLF or LF; quoted commas, quotes and newlines. Rows are validated
  * here and de-duplicated by email (case-insensitive) within the file; de-duplication against leads
  * already saved happens when rows are written (import-writer.ts).
+ *
+ * Leadpool's own export reads back as it was written: its extra columns (Lead ID, Assigned to,
+ * Created (UTC)) match no field and are ignored, and the formula guard it adds is removed
+ * (`unguardCell`).
  */
 import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
@@ -64,6 +68,15 @@ const HEADER_ALIASES: Record<Field, string[]> = {
   source: ['source', 'leadsource', 'originalsource', 'hsanalyticssource', 'channel'],
 }
 
+/**
+ * A cell without the formula guard that Leadpool's export adds (export.ts `GUARDED_CELL`): one
+ * leading `'` before optional further `'`s and one of `=`, `+`, `-`, `@`, tab, CR. Any other value,
+ * e.g. `'Tis the season` or `'quoted'`, is returned unchanged.
+ */
+export function unguardCell(value: string): string {
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value
+}
+
 const normalizeHeader = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '')
 
 /** Which column (original header) feeds each field; the first matching column wins. */
@@ -90,11 +103,13 @@ const isBlank = (cells: Record<string, unknown>) => Object.values(cells).every((
 
 /**
  * Parses and validates the CSV `text`.
- * @throws Refusal 422 on `file` when the file is empty, too large, not UTF-8 text, or has no name or
- *   email column
+ * @throws Refusal 422 on `file` when the file is empty, too large, not UTF-8 text (a NUL in the header
+ *   line), or has no name or email column
  */
 export function parseLeadCsv(text: string): ParsedImport {
-  if (text.includes('\u0000')) {
+  // UTF-16 read as UTF-8 has a NUL after every ASCII letter of the header; a NUL inside a cell further
+  // on is a cell's problem, not the file's.
+  if (/^[^\r\n]*/.exec(text)![0].includes('\u0000')) {
     throw badFile('The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.')
   }
   const records: Record_[] = []
@@ -145,7 +160,7 @@ export function parseLeadCsv(text: string): ParsedImport {
       })
       return
     }
-    const cell = (field: Field) => (columns[field] ? cellText(record.cells[columns[field]]).trim() : '')
+    const cell = (field: Field) => (columns[field] ? unguardCell(cellText(record.cells[columns[field]]).trim()) : '')
     const email = cell('email')
     const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
     const statusCell = cell('status')

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import { authenticate, loginSchema, normalizeEmail } from '../auth/accounts'
 import { clearFailures, reserveAttempt } from '../auth/login-throttle'
+import { safeNext } from '../auth/safe-next'
 import { signIn, signOut } from '../auth/sessions'
 import { LoginPage, SignupPage } from '../auth/views'
 import type { App } from '../env'
@@ -30,14 +31,6 @@ onboardingRoutes.post('/signup', async (c) => {
   await signIn(c, userId)
   return c.redirect(`/o/${slug}/leads`, 303)
 })
-
-/**
- * A path inside Leadpool to return to after log-in (`/o/...` or `/invite/...`, URL-safe characters
- * only, so never another site, a header break or a backslash trick), or null.
- */
-function safeNext(next: string | undefined): string | null {
-  return next && next.length <= 500 && /^\/(o|invite)\/[A-Za-z0-9][A-Za-z0-9\-._~%/?=&+]*$/.test(next) ? next : null
-}
 
 onboardingRoutes.get('/login', async (c) => {
   const next = safeNext(c.req.query('next'))
