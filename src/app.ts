@@ -23,6 +23,8 @@ import { orgRoutes } from './orgs/org-routes'
 import { settingsRoutes } from './orgs/settings'
 import { teamRoutes } from './orgs/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
+import { CONTENT_SECURITY_POLICY } from './lib/csp'
+import { invitationLimit, logInLimit, passwordResetLimit, signUpLimit } from './rate-limits'
 import { renderError } from './views/render-error'
 
 export function buildApp() {
@@ -30,7 +32,11 @@ export function buildApp() {
 
   app.get('/healthz', (c) => c.text('ok'))
 
-  app.use('*', secureHeaders({ xFrameOptions: 'DENY' }))
+  // overwrite: false lets one route set a policy of its own (the dev mailbox, see lib/csp.ts).
+  app.use(
+    '*',
+    secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: CONTENT_SECURITY_POLICY, overwrite: false }),
+  )
   app.use('*', noStore())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
@@ -49,6 +55,10 @@ export function buildApp() {
     const slug = await lastUsedOrgSlug(c.var.db, user.id)
     return c.redirect(slug ? `/o/${slug}/leads` : '/signup', 303)
   })
+  // Rate limits (src/rate-limits.ts), before the routes they protect.
+  app.on('POST', ['/signup', '/invite/*', '/verify-email/*'], signUpLimit)
+  app.on('POST', '/login', logInLimit)
+  app.on('POST', ['/forgot-password', '/reset-password/*'], passwordResetLimit)
   app.route('/', authRoutes)
   app.route('/', orgRoutes)
   app.route('/_dev/mail', devMailRoutes)
@@ -56,6 +66,7 @@ export function buildApp() {
 
   app.use('/o/:slug/*', requireMembership())
   app.use('/o/:slug', requireMembership())
+  app.post('/o/:slug/team/invitations', invitationLimit)
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)

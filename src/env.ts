@@ -16,6 +16,11 @@ export type Env = {
   POOL_ROOM: DurableObjectNamespace
   EMAIL_QUEUE: Queue<EmailMessage>
   IMPORT_QUEUE: Queue<ImportChunkMessage>
+  /** Rate limiters (wrangler.toml `[[ratelimits]]`, used by src/rate-limits.ts). */
+  SIGNUP_LIMITER: RateLimit
+  LOGIN_LIMITER: RateLimit
+  PASSWORD_RESET_LIMITER: RateLimit
+  INVITATION_LIMITER: RateLimit
   /** Public base URL used in links inside emails, e.g. `https://leadpool.example.com`. */
   APP_URL: string
   /** `development` enables /_dev/mail and non-Secure cookies; anything else is production. */

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { App } from '../env'
-import { Refusal } from '../lib/errors'
+import { notFound, Refusal } from '../lib/errors'
 import { formFields } from '../lib/validation'
 import { leadAction } from '../leads/action'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
@@ -50,7 +50,7 @@ function currentFilters(c: Context<App>) {
 async function rowFragment(c: Context<App>, leadId: string, notice: string, status: 200 | 403 | 409 | 422 = 200) {
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
-  if (!lead) return c.body(null, 404)
+  if (!lead) throw notFound()
   const [everyone, counts] = await Promise.all([
     assignableMembers(c.var.db, viewer.orgId, true),
     assigneeCounts(c.var.db, viewer.orgId),

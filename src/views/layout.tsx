@@ -6,6 +6,7 @@
 import type { Child } from 'hono/jsx'
 import type { Role } from '../db/schema'
 import type { OrgLink } from '../orgs/organizations'
+import { HTMX_CONFIG, PAGE_ALERT_ID } from './htmx-config'
 
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
@@ -64,6 +65,7 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
         <title>{title} · Leadpool</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/app.css" />
+        <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>
       </head>
@@ -86,6 +88,8 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
             )}
           </div>
         </header>
+        {/* Refusals of htmx requests show here (views/render-error.tsx). */}
+        <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive"></div>
         <main>{children}</main>
       </body>
     </html>
