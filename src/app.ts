@@ -30,13 +30,12 @@ import { renderError } from './views/render-error'
 export function buildApp() {
   const app = new Hono<App>()
 
-  app.get('/healthz', (c) => c.text('ok'))
-
   // overwrite: false lets one route set a policy of its own (the dev mailbox, see lib/csp.ts).
   app.use(
     '*',
     secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: CONTENT_SECURITY_POLICY, overwrite: false }),
   )
+  app.get('/healthz', (c) => c.text('ok'))
   app.use('*', noStore())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
