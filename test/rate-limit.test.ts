@@ -117,22 +117,15 @@ describe('the factory', () => {
     expect(await res.text()).toBe('through')
   })
 
-  it('counts IPv4 addresses one by one and IPv6 ones by their /64', () => {
-    const key = (ip?: string) => {
-      let out = ''
-      new Hono()
-        .get('/', (c) => {
-          out = clientAddress(c)
-          return c.text('')
-        })
-        .request('/', { headers: ip ? { 'CF-Connecting-IP': ip } : {} })
-      return out
-    }
-    expect(key('203.0.113.7')).toBe('203.0.113.7')
-    expect(key('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
-    expect(key('2001:DB8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64')
-    expect(key('2001:db8::1')).toBe('2001:db8:0:0::/64')
-    expect(key('::ffff:192.0.2.1')).toBe('::ffff:192.0.2.1')
-    expect(key()).toBe('unknown')
+  it('counts IPv4 addresses one by one and IPv6 ones by their /64', async () => {
+    const app = new Hono().get('/', (c) => c.text(clientAddress(c)))
+    const key = async (ip?: string) =>
+      (await app.request('/', { headers: ip ? { 'CF-Connecting-IP': ip } : {} })).text()
+    expect(await key('203.0.113.7')).toBe('203.0.113.7')
+    expect(await key('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64')
+    expect(await key('2001:DB8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64')
+    expect(await key('2001:db8::1')).toBe('2001:db8:0:0::/64')
+    expect(await key('::ffff:192.0.2.1')).toBe('::ffff:192.0.2.1')
+    expect(await key()).toBe('unknown')
   })
 })
