@@ -11,7 +11,11 @@
   document.addEventListener('click', function (event) {
     if (event.target instanceof Element && event.target.closest('[data-dismiss-alert]')) clearPageAlert()
   })
-  document.addEventListener('htmx:beforeRequest', clearPageAlert)
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    // Polling (hx-trigger="every ...") is not the person acting: it leaves the message alone.
+    var trigger = event.detail && event.detail.elt && event.detail.elt.getAttribute('hx-trigger')
+    if (!trigger || trigger.indexOf('every ') !== 0) clearPageAlert()
+  })
 
   // Shows <time data-local-time> elements in the viewer's own time zone (the server renders UTC).
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })

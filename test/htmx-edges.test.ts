@@ -91,6 +91,14 @@ describe('an htmx request whose session ended', () => {
     expect(nextOf(res)).toBe(page)
   })
 
+  it('import progress polling (GET): HX-Redirect back to the import page', async () => {
+    const { stale, slug } = await signedOutOwner()
+    const page = `/o/${slug}/leads/import/some-job`
+    const res = await stale.get(page, htmx(page, { 'HX-Target': 'import-status' }))
+    expect(res.status).toBe(401)
+    expect(nextOf(res)).toBe(page)
+  })
+
   it('never sends the person to another site or a path outside the app after log-in', async () => {
     const { stale, slug } = await signedOutOwner()
     for (const current of ['https://evil.example/o/x/leads', `${ORIGIN}//evil.example/o`, `${ORIGIN}/login`, 'nope']) {
