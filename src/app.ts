@@ -25,15 +25,20 @@ import { orgRoutes } from './orgs/org-routes'
 import { settingsRoutes } from './orgs/settings'
 import { teamRoutes } from './orgs/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
+import { CONTENT_SECURITY_POLICY } from './lib/csp'
+import { invitationLimit, logInLimit, passwordResetLimit, signUpLimit } from './rate-limits'
 import { renderError, renderRefusal } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 
 export function buildApp() {
   const app = new Hono<App>()
 
+  // overwrite: false lets one route set a policy of its own (the dev mailbox, see lib/csp.ts).
+  app.use(
+    '*',
+    secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: CONTENT_SECURITY_POLICY, overwrite: false }),
+  )
   app.get('/healthz', (c) => c.text('ok'))
-
-  app.use('*', secureHeaders({ xFrameOptions: 'DENY' }))
   app.use('*', noStore())
   // Full pages answer with c.render (<!DOCTYPE html> and the layout); set before anything can refuse.
   app.use('*', pageRenderer())
@@ -54,6 +59,10 @@ export function buildApp() {
     const slug = await lastUsedOrgSlug(c.var.db, user.id)
     return c.redirect(slug ? `/o/${slug}/leads` : '/signup', 303)
   })
+  // Rate limits (src/rate-limits.ts), before the routes they protect.
+  app.on('POST', ['/signup', '/invite/*', '/verify-email/*'], signUpLimit)
+  app.on('POST', '/login', logInLimit)
+  app.on('POST', ['/forgot-password', '/reset-password/*'], passwordResetLimit)
   app.route('/', onboardingRoutes)
   app.route('/', orgRoutes)
   app.route('/_dev/mail', devMailRoutes)
@@ -61,6 +70,7 @@ export function buildApp() {
 
   app.use('/o/:slug/*', requireMembership())
   app.use('/o/:slug', requireMembership())
+  app.post('/o/:slug/team/invitations', invitationLimit)
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
   // A refused action on one lead answers with the lead page (routes that answer another page say so).
   app.use('/o/:slug/leads/:leadId/*', leadPageOnRefusal())

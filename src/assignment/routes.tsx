@@ -8,13 +8,14 @@ import { Hono, type Context } from 'hono'
 import { shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
 import { filtersSchema } from '../leads/filters'
+import { notFound } from '../lib/errors'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
 import { listPage } from '../leads/list-page'
 import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { parseForm } from '../views/form-input'
-import { onRefusal, renderError } from '../views/render-error'
+import { onRefusal } from '../views/render-error'
 import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
 import { claimLead } from './claim'
@@ -52,7 +53,7 @@ function currentFilters(c: Context<App>) {
 async function rowFragment(c: Context<App>, leadId: string, notice: string, status: ContentfulStatusCode = 200) {
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
-  if (!lead) return renderError(c, 404, 'Page not found')
+  if (!lead) throw notFound()
   const [everyone, counts] = await Promise.all([
     assignableMembers(c.var.db, viewer.orgId, { includeDeactivated: true }),
     assigneeCounts(c.var.db, viewer.orgId),

@@ -1,9 +1,11 @@
 /**
  * Middleware for `/o/{slug}/*`: the signed-in user's active membership in the organization at
- * `slug` becomes `c.var.orgContext`. Signed-out visitors are sent to log in; anyone who is not an
- * active member gets 404, so the existence of another organization is never revealed.
+ * `slug` becomes `c.var.orgContext`. Signed-out visitors are sent to log in (htmx requests by `HX-Redirect`, see
+ * auth/login-redirect.ts); anyone who is not an active member gets 404, so the existence of another
+ * organization is never revealed.
  */
 import type { MiddlewareHandler } from 'hono'
+import { askToLogIn } from '../auth/login-redirect'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { deactivatedMembership, findMembership, touchMembership } from './organizations'
@@ -11,11 +13,7 @@ import { deactivatedMembership, findMembership, touchMembership } from './organi
 export function requireMembership(): MiddlewareHandler<App> {
   return async (c, next) => {
     const user = c.var.user
-    if (!user) {
-      if (c.req.method !== 'GET') throw new Refusal(401, 'Log in first.')
-      const url = new URL(c.req.url)
-      return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
-    }
+    if (!user) return askToLogIn(c)
     const slug = c.req.param('slug') ?? ''
     const { current, orgs } = await findMembership(c.var.db, slug, user.id)
     if (!current) {

@@ -172,11 +172,15 @@ export function TeamPage({
                   <td>{i.invitedBy}</td>
                   <td>{i.expiresAt <= now ? 'Expired' : <Time at={i.expiresAt} />}</td>
                   <td>
-                    <form method="post" action={`${base}/invitations/${i.id}/revoke`}>
-                      <button type="submit" class="secondary">
-                        Revoke
-                      </button>
-                    </form>
+                    {i.role !== 'agent' && shell.role !== 'owner' ? (
+                      <span class="muted">Only an Owner can revoke it</span>
+                    ) : (
+                      <form method="post" action={`${base}/invitations/${i.id}/revoke`}>
+                        <button type="submit" class="secondary">
+                          Revoke
+                        </button>
+                      </form>
+                    )}
                   </td>
                 </tr>
               ))}

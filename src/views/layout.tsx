@@ -11,6 +11,7 @@ import { shellOf } from '../access/context'
 import { isManager, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
 import type { App } from '../env'
+import { HTMX_CONFIG, PAGE_ALERT_ID } from './htmx-config'
 
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
@@ -74,6 +75,7 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
         <title>{title} · Leadpool</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/app.css" />
+        <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>
       </head>
@@ -96,6 +98,8 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
             )}
           </div>
         </header>
+        {/* Refusals of htmx requests show here (views/render-error.tsx). */}
+        <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive"></div>
         <main>{children}</main>
       </body>
     </html>

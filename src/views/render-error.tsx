@@ -8,7 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { App, RefusalPage } from '../env'
 import type { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
-import { ErrorPage } from './error-page'
+import { ErrorPage, PageAlert } from './error-page'
+import { PAGE_ALERT_ID } from './htmx-config'
 
 /**
  * Names the page a refusal (other than 404) raised later in this request is answered with, e.g. the
@@ -35,8 +36,20 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
   return renderError(c, refusal.status, refusal.message)
 }
 
+/**
+ * The one error answer: JSON `{ error }` when asked for JSON; for an htmx request (`HX-Request: true`) a fragment
+ * that htmx puts into the page's alert region (`HX-Retarget: #page-alert`, `HX-Reswap: outerHTML`, address bar
+ * unchanged), whatever element made the request; otherwise the full error page. Always with `status`.
+ */
 export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
+  if (c.req.header('HX-Request') === 'true') {
+    c.header('HX-Retarget', `#${PAGE_ALERT_ID}`)
+    c.header('HX-Reswap', 'outerHTML')
+    c.header('HX-Push-Url', 'false')
+    c.header('HX-Replace-Url', 'false')
+    return c.html(<PageAlert status={status} message={message} />, status)
+  }
   c.status(status)
   return c.render(<ErrorPage status={status} message={message} />)
 }

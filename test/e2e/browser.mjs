@@ -76,12 +76,36 @@ export function watchPage(page, problems = []) {
 }
 
 /**
+ * Records every Content-Security-Policy violation in any page of `context` (the `securitypolicyviolation`
+ * event, and Chrome's "Refused to ..." console messages) and fails test `t` when it ends if there was one:
+ * the app must need no inline script or style, nor anything from another origin.
+ */
+async function failOnCspViolations(t, context) {
+  const violations = []
+  await context.exposeBinding('__leadpoolCspViolation', ({ page }, text) => violations.push(`${page.url()}: ${text}`))
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__leadpoolCspViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`,
+      )
+    })
+  })
+  context.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) violations.push(`console: ${msg.text()}`)
+  })
+  t.after(() => assert.deepEqual(violations, [], 'no Content-Security-Policy violations in the browser'))
+  return violations
+}
+
+/**
  * A fresh browser context (own cookies: a different person) and a watched page in it, with the app
- * as base URL. The context is closed when test `t` ends.
+ * as base URL. The context is closed when test `t` ends; a Content-Security-Policy violation in it
+ * fails the test.
  */
 export async function newPage(t) {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
   t.after(() => context.close())
+  await failOnCspViolations(t, context)
   // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle.
   await context.addInitScript(() => {
     document.addEventListener('htmx:afterSettle', (event) => {
