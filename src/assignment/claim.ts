@@ -1,5 +1,5 @@
 /**
- * Claiming a lead from the pool. A claim either wins wholly or changes nothing (DESIGN.md "Nothing
+ * Claiming a lead from the pool. A claim either wins wholly or changes nothing (docs/ARCHITECTURE.md "Nothing
  * lost"): the assignee row is inserted only if the lead is still in the pool with no assignee, in
  * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
  * `claimed` activity in the same batch are conditional on that row being the claimant's.

@@ -1,5 +1,5 @@
 /**
- * Assignment actions (CONTRACT.md): assign / unassign / transfer from the lead page or a list row,
+ * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
  * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions. A refused
  * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
  * or the list page (bulk), named with `onRefusal`.

@@ -13,7 +13,7 @@ export const optionalEmail = z
   .refine((v) => v === '' || z.email().safeParse(v).success, 'Enter a valid email address')
   .default('')
 
-/** The create-lead form (CONTRACT.md: name, email, phone, company, source, status). */
+/** The create-lead form (docs/ARCHITECTURE.md: name, email, phone, company, source, status). */
 export const leadSchema = z.object({
   name: z.string().trim().min(1, 'Enter the lead’s name').max(200, 'Keep the name under 200 characters'),
   email: optionalEmail,

@@ -1,6 +1,6 @@
 /**
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
- * policy (visibility.ts) and so also through tenancy.
+ * policy (src/leads/policy.ts) and so also through tenancy.
  */
 import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
@@ -264,7 +264,7 @@ export async function listLeads(
 
 /**
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
- * (DESIGN.md "Every change writes an activity"). The caller has checked the viewer may do it.
+ * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
  */
 export async function updateLead(
   db: Database,

@@ -1,5 +1,5 @@
 /**
- * The one lead policy (DESIGN.md "One visibility policy"): who may see, edit, assign and claim a
+ * The one lead policy (docs/ARCHITECTURE.md): who may see, edit, assign and claim a
  * lead. The relations below are defined once, as SQL; `visibleLeads` ORs them for lists and
  * single-lead reads, and `whoCanSee` evaluates the same expressions per member for the lead page's
  * "Who can see this lead and why" panel, so pages, fragments, exports, searches, counts and that

@@ -1,5 +1,5 @@
 /**
- * Lead routes inside `/o/{slug}/leads` (CONTRACT.md): list, export, create, and a lead's timeline
+ * Lead routes inside `/o/{slug}/leads` (docs/ARCHITECTURE.md): list, export, create, and a lead's timeline
  * fragment. The lead page is in pages/ (it shows the assignment panel); import lives in
  * import-routes; assignment and status actions in their own folders.
  */

@@ -7,7 +7,7 @@
  * it must never run in production.
  *
  * Its Content-Security-Policy alone allows inline style attributes (lib/csp.ts): the emails' HTML carries them and
- * is shown in the page itself, so its links stay ordinary `<a href>` of the page (CONTRACT.md "Dev mailbox")
+ * is shown in the page itself, so its links stay ordinary `<a href>` of the page (docs/ARCHITECTURE.md, "The URL and HTML-hook contract")
  * rather than inside a sandboxed iframe.
  */
 import { desc } from 'drizzle-orm'

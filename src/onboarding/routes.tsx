@@ -1,4 +1,4 @@
-/** `/signup`, `/login`, `/logout` (CONTRACT.md "Public"): above auth and orgs, since they land in an organization. */
+/** `/signup`, `/login`, `/logout` (docs/ARCHITECTURE.md, "The URL and HTML-hook contract"): above auth and orgs, since they land in an organization. */
 import { Hono } from 'hono'
 import { authenticate, loginSchema, normalizeEmail } from '../auth/accounts'
 import { clearFailures, reserveAttempt } from '../auth/login-throttle'

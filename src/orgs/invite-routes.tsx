@@ -1,4 +1,4 @@
-/** `/invite/{token}` (CONTRACT.md): open an invitation link and join the organization. */
+/** `/invite/{token}` (docs/ARCHITECTURE.md): open an invitation link and join the organization. */
 import { Hono } from 'hono'
 import { signIn } from '../auth/sessions'
 import type { App } from '../env'

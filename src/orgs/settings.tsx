@@ -1,4 +1,4 @@
-/** `/o/{slug}/settings` (CONTRACT.md): organization settings, for Owners and Admins. */
+/** `/o/{slug}/settings` (docs/ARCHITECTURE.md): organization settings, for Owners and Admins. */
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'

@@ -1,4 +1,4 @@
-/** `/o/{slug}/team` (CONTRACT.md): members, invitations, role changes, deactivation. */
+/** `/o/{slug}/team` (docs/ARCHITECTURE.md): members, invitations, role changes, deactivation. */
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'

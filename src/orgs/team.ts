@@ -1,7 +1,7 @@
 /**
  * Managing members: role changes and deactivation, with the organization's rules:
  * - only Owners and Admins manage members; Admins manage Agents (and may make an Agent an Admin),
- *   but only Owners change or remove Owners and Admins, or make anyone an Owner (DESIGN.md "Roles");
+ *   but only Owners change or remove Owners and Admins, or make anyone an Owner (docs/ARCHITECTURE.md);
  * - nobody deactivates themselves;
  * - an organization always keeps at least one active Owner (checked inside the UPDATE itself, so
  *   two Owners demoting each other at the same time cannot both succeed).

@@ -1,5 +1,5 @@
 /**
- * The one way routes read form input (DESIGN.md "Bad input"): the body parsed with a zod schema,
+ * The one way routes read form input (docs/ARCHITECTURE.md): the body parsed with a zod schema,
  * invalid input refused with 422 and a message per field, which the route's `onRefusal` page shows
  * beside each field (`data-error-for`) or, for forms without field slots, as the page's alert.
  */

@@ -1,4 +1,4 @@
-/** Form building blocks that show validation messages with the `data-error-for` hook (CONTRACT.md). */
+/** Form building blocks that show validation messages with the `data-error-for` hook (docs/ARCHITECTURE.md). */
 
 import type { FieldErrors } from '../lib/validation'
 

@@ -120,7 +120,7 @@ export async function newPage(t) {
   return { page, problems, context }
 }
 
-/** The rows of the lead list (CONTRACT.md hook). */
+/** The rows of the lead list (docs/ARCHITECTURE.md hook). */
 export const leadRows = (page) => page.locator('#lead-list tr[data-lead-id]')
 
 /** Saves a full-page screenshot as test-results/{name}.png. */
