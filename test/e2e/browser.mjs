@@ -61,7 +61,12 @@ export function watchPage(page, problems = []) {
       problems.push(`${res.request().method()} ${pathname} answered ${res.status()}`)
     }
   })
-  page.on('requestfailed', (req) => problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`))
+  page.on('requestfailed', (req) => {
+    const error = req.failure()?.errorText
+    // A navigation cancels the requests of the page it leaves (e.g. its favicon): not a failure of the app.
+    if (error === 'net::ERR_ABORTED' && req.resourceType() !== 'document' && req.resourceType() !== 'xhr') return
+    problems.push(`${req.method()} ${req.url()} failed: ${error}`)
+  })
   // Every page must render in standards mode (it starts with <!DOCTYPE html>), never in quirks mode.
   page.on('load', () => {
     const url = page.url()
