@@ -10,7 +10,7 @@ import { buildApp } from '../src/app'
 import worker from '../src/index'
 import { openPasswordReset, requestPasswordReset, resetPassword, RESET_TTL_MS } from '../src/auth/password-reset'
 import { hashSessionId } from '../src/auth/session-adapter'
-import { completeSignup, openPendingSignup, requestSignup, SIGNUP_TTL_MS } from '../src/auth/signup-verification'
+import { completeSignup, openPendingSignup, requestSignup, SIGNUP_TTL_MS } from '../src/onboarding/signup'
 import { createDb } from '../src/db/client'
 import { emailOutbox, pendingSignups, sessions, users } from '../src/db/schema'
 import { Refusal } from '../src/lib/errors'
@@ -273,7 +273,9 @@ describe('forgot password', () => {
 
     const done = await stranger.post(link, { password: 'brand-new-password' })
     expect(done.status).toBe(303)
-    expect(done.headers.get('Location')).toBe(`/o/${slug}/leads`) // signed in on this browser
+    // Signed in on this browser; `/` takes it to its organization (auth does not know organizations).
+    expect(done.headers.get('Location')).toBe('/')
+    expect((await stranger.get('/')).headers.get('Location')).toBe(`/o/${slug}/leads`)
     expect((await stranger.get(`/o/${slug}/leads`)).status).toBe(200)
     for (const old of [first, second])
       expect((await old.get(`/o/${slug}/leads`)).headers.get('Location')).toMatch(/^\/login/)
@@ -325,9 +327,13 @@ describe('/account', () => {
     expect(page).toContain('<dd data-account-field="name">Ada Account</dd>')
     expect(page).toContain(`<dd data-account-field="email">${email}</dd>`)
     expect(page).toContain('data-session-count="2"')
-    const signedOut = await new Client().get('/account')
+    const visitor = new Client()
+    const signedOut = await visitor.get('/account')
     expect(signedOut.status).toBe(303)
-    expect(signedOut.headers.get('Location')).toBe('/login')
+    expect(signedOut.headers.get('Location')).toBe('/login?next=%2Faccount')
+    expect(await visitor.html('/login?next=%2Faccount')).toContain('value="/account"')
+    const back = await visitor.post('/login', { email, password, next: '/account' })
+    expect(back.headers.get('Location')).toBe('/account') // back where they asked to go
   })
 
   it('changes the password only with the right current one, ending the other sessions and keeping this one', async () => {

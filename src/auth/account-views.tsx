@@ -1,6 +1,6 @@
 /**
- * Pages of a person's account outside any organization: "check your email", finishing a sign-up
- * from its link, forgot / reset password, and `/account` (password, sessions).
+ * Pages of a person's account outside any organization: "check your email", forgot / reset
+ * password, and `/account` (password, sessions). Finishing a sign-up is onboarding/views.tsx.
  */
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
@@ -31,32 +31,6 @@ export function CheckEmailPage({ purpose }: { purpose: 'signup' | 'reset' }) {
         <p>
           <a href="/login">Back to log in</a>
         </p>
-      </section>
-    </Layout>
-  )
-}
-
-/** GET `/verify-email/{token}`: one button that uses the link (a POST, so link scanners do not). */
-export function FinishSignupPage({
-  token,
-  email,
-  organization,
-}: {
-  token: string
-  email: string
-  organization: string
-}) {
-  return (
-    <Layout title="Finish sign-up">
-      <section class="card narrow">
-        <h1>Finish sign-up</h1>
-        <p>
-          Your address <strong>{email}</strong> is confirmed by this link. Finish to create your account and the
-          organization <strong>{organization}</strong>, where you will be the Owner.
-        </p>
-        <form method="post" action={`/verify-email/${token}`}>
-          <button type="submit">Finish sign-up</button>
-        </form>
       </section>
     </Layout>
   )
@@ -130,7 +104,7 @@ export type AccountPageProps = FormProps & {
 /** `/account`: name and email, change password, active sessions and "Log out everywhere". */
 export function AccountPage({ user, sessionCount, done, errors, alert }: AccountPageProps) {
   return (
-    <Layout title="Your account" user={user}>
+    <Layout title="Your account" chrome="user">
       <section class="card narrow">
         <h1>Your account</h1>
         <dl class="facts">

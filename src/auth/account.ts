@@ -22,7 +22,7 @@ export const WRONG_CURRENT_PASSWORD = 'That is not your current password.'
 /**
  * Sets a new password for `userId` after checking the current one, and ends every other session of
  * the account (the one whose cookie value is `keepSessionId` stays), in one batch.
- * @throws Refusal 422 (WRONG_CURRENT_PASSWORD) when `currentPassword` is wrong; nothing changes then
+ * @throws Refusal 422 (WRONG_CURRENT_PASSWORD, on the `currentPassword` field) when `currentPassword` is wrong; nothing changes then
  */
 export async function changePassword(
   db: Database,
@@ -33,7 +33,7 @@ export async function changePassword(
 ): Promise<void> {
   const user = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash)))
-    throw new Refusal(422, WRONG_CURRENT_PASSWORD)
+    throw new Refusal(422, WRONG_CURRENT_PASSWORD, { field: 'currentPassword' })
   const passwordHash = await hashPassword(input.newPassword)
   const keepHash = keepSessionId ? await hashSessionId(keepSessionId) : null
   await db.batch([

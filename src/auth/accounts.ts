@@ -1,12 +1,11 @@
 /**
- * Form rules for accounts, and log-in as a plain function over the database (routes only parse and
- * render). Sign-up itself is in signup-verification.ts, password reset in password-reset.ts.
+ * Account primitives as plain functions over the database: email and password rules, log-in.
+ * Sign-up, which creates an account and an organization together, is in onboarding/signup.ts.
  */
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
-import { organizationName } from '../orgs/organizations'
 import { MIN_PASSWORD_LENGTH, verifyPassword } from './password'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
@@ -28,14 +27,6 @@ export const newPassword = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(200, 'Use at most 200 characters')
-
-export const signupSchema = z.object({
-  name: personName,
-  email: emailAddress,
-  password: newPassword,
-  organization: organizationName,
-})
-export type SignupInput = z.infer<typeof signupSchema>
 
 export const loginSchema = z.object({
   email: emailAddress,

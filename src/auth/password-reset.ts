@@ -16,7 +16,7 @@ import { passwordResetEmail } from '../notifications/account-emails'
 import { dispatchEmails, outboxInsert } from '../notifications/outbox'
 import { emailAddress, newPassword, normalizeEmail } from './accounts'
 import { hashPassword } from './password'
-import type { MailContext } from './signup-verification'
+import type { MailContext } from './mail-context'
 
 /** How long a reset link works: 1 hour. */
 export const RESET_TTL_MS = 3600_000

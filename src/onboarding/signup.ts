@@ -1,5 +1,7 @@
 /**
- * Sign-up that proves the address first. The form only writes a pending sign-up (name, normalized
+ * Sign-up: a new account and its first organization (the person becomes its Owner), created
+ * together, once the address is proven. Above auth (accounts) and orgs (organizations), which it
+ * composes. The form only writes a pending sign-up (name, normalized
  * email, password hash, organization name, token hash, expiry) and one email: the link
  * `/verify-email/{token}` when the address is free, or a note with log-in and reset links when it
  * already has an account. Nothing in the answer tells which. Following the link (a POST, so mail
@@ -8,6 +10,7 @@
  * before that, so nobody can hold an address they cannot read.
  */
 import { and, eq, gt, lte } from 'drizzle-orm'
+import { z } from 'zod'
 import type { Database } from '../db/client'
 import { retryOnConflict, uniqueViolation } from '../db/errors'
 import { pendingSignups, users } from '../db/schema'
@@ -15,16 +18,22 @@ import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { hashToken, isWellFormedToken, newToken } from '../lib/tokens'
 import { accountExistsEmail, signupVerificationEmail } from '../notifications/account-emails'
-import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
-import { createOrganizationStatements, uniqueSlug } from '../orgs/organizations'
-import { normalizeEmail, type SignupInput } from './accounts'
-import { hashPassword } from './password'
+import { dispatchEmails, outboxInsert } from '../notifications/outbox'
+import { createOrganizationStatements, organizationName, uniqueSlug } from '../orgs/organizations'
+import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
+import type { MailContext } from '../auth/mail-context'
+import { hashPassword } from '../auth/password'
+
+export const signupSchema = z.object({
+  name: personName,
+  email: emailAddress,
+  password: newPassword,
+  organization: organizationName,
+})
+export type SignupInput = z.infer<typeof signupSchema>
 
 /** How long a sign-up link works: 24 hours. */
 export const SIGNUP_TTL_MS = 24 * 3600_000
-
-/** Where emailed links point (env.APP_URL) and the queue that sends the outbox rows. */
-export type MailContext = { appUrl: string; queue: Queue<EmailMessage> }
 
 /** The message of every dead sign-up link (used, expired, replaced by the account, never issued). */
 export const DEAD_SIGNUP_LINK =
