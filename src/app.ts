@@ -13,6 +13,7 @@ import { assignmentRoutes } from './assignment/routes'
 import { collaborationRoutes } from './collaboration/routes'
 import { Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
+import { validParams } from './lib/route-params'
 import { importRoutes } from './leads/import-routes'
 import { poolRoutes } from './pool/routes'
 import { leadRoutes } from './leads/routes'
@@ -42,6 +43,8 @@ export function buildApp() {
   app.use('*', formBodiesOnly())
   app.use('*', csrf())
   app.use('*', sessionMiddleware())
+  // Ids, tokens and slugs in the URL: 404 for a malformed one before any route reads it.
+  app.use('*', validParams())
 
   app.get('/', async (c) => {
     const user = c.var.user

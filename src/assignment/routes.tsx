@@ -6,11 +6,13 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
-import { formFields } from '../lib/validation'
-import { leadAction } from '../leads/action'
+import { optionalMultiLine } from '../lib/text'
+import { formData, formFields } from '../lib/validation'
+import { authorizeLead, leadAction, leadRefusal } from '../leads/action'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
 import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
-import { filtersSchema, listPage } from '../leads/routes'
+import { canAssign } from '../leads/policy'
+import { filtersSchema, listPage, searchProblem } from '../leads/routes'
 import { shellOf, viewerOf } from '../orgs/context'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { assignLead } from './assign'
@@ -34,9 +36,12 @@ function notifyContext(c: Context<App>): NotifyContext {
   }
 }
 
+/** The longest handoff note, on every path that takes one (lead page, list row, bulk bar). */
+const MAX_NOTE = 2000
+
 const assignSchema = z.object({
   assigneeId: z.string().trim().max(64, 'Choose a member from the list').default(''),
-  note: z.string().max(2000, 'Keep the handoff note under 2,000 characters').default(''),
+  note: optionalMultiLine('handoff note', MAX_NOTE),
   from: z.string().optional(),
 })
 
@@ -73,7 +78,9 @@ assignmentRoutes.get('/:leadId/:action{assign|claim|pool|status|assignees}', (c)
 )
 
 assignmentRoutes.post('/bulk-assign', async (c) => {
-  const form = await c.req.formData().catch(() => new FormData())
+  // Authorization before validation: an Agent is refused (403) whatever the form holds.
+  if (!canAssign(viewerOf(c))) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
+  const form = await formData(c)
   const text = (key: string) => (typeof form.get(key) === 'string' ? (form.get(key) as string) : '')
   const filters = filtersSchema.parse({
     q: text('match_q') || undefined,
@@ -88,8 +95,12 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
   try {
     const to = text('assigneeId')
     if (to === '') throw new Refusal(422, 'Choose a team member (or Unassigned) to assign the selected leads to.')
+    const badFilter = searchProblem(filters)
+    if (badFilter) throw new Refusal(422, badFilter)
+    const note = optionalMultiLine('handoff note', MAX_NOTE).safeParse(text('note'))
+    if (!note.success) throw new Refusal(422, note.error.issues[0]!.message)
     const result = await bulkAssign(c.var.db, viewerOf(c), selection, to === 'none' ? null : to, {
-      note: text('note').slice(0, 2000),
+      note: note.data,
       noteRequired: c.var.orgContext.org.handoffNoteRequired,
       notify: notifyContext(c),
     })
@@ -108,32 +119,37 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
 
 assignmentRoutes.post('/:leadId/assign', async (c) => {
   const leadId = c.req.param('leadId')
-  const parsed = assignSchema.safeParse(await formFields(c))
-  const fromList = parsed.success && parsed.data.from === 'list' && c.req.header('HX-Request') === 'true'
   const org = c.var.orgContext.org
-  const act = async () => {
+  // From a list row's menu (htmx), the answer is the row; otherwise the lead page.
+  let fromList = false
+  try {
+    await authorizeLead(c, leadId, 'assign')
+    const fields = await formFields(c)
+    fromList = fields.from === 'list' && c.req.header('HX-Request') === 'true'
+    const parsed = assignSchema.safeParse(fields)
     if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
     const to = parsed.data.assigneeId
-    return assignLead(c.var.db, viewerOf(c), leadId, to === '' || to === 'none' ? null : to, {
+    const result = await assignLead(c.var.db, viewerOf(c), leadId, to === '' || to === 'none' ? null : to, {
       note: parsed.data.note,
       noteRequired: org.handoffNoteRequired,
       notify: notifyContext(c),
     })
-  }
-  if (!fromList) return leadAction(c, leadId, act)
-  try {
-    const result = await act()
-    return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
+    if (fromList) return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
+    return c.redirect(`/o/${org.slug}/leads/${leadId}`, 303)
   } catch (error) {
     if (!(error instanceof Refusal) || error.status === 404) throw error
-    return rowFragment(c, leadId, error.message, error.status as 403 | 409 | 422)
+    if (fromList) return rowFragment(c, leadId, error.message, error.status as 403 | 409 | 422)
+    return leadRefusal(c, leadId, error)
   }
 })
 
-assignmentRoutes.post('/:leadId/assignees', async (c) => {
+assignmentRoutes.post('/:leadId/assignees', (c) => {
   const leadId = c.req.param('leadId')
-  const { userId = '' } = await formFields(c)
-  return leadAction(c, leadId, () => addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c)))
+  return leadAction(c, leadId, async () => {
+    await authorizeLead(c, leadId, 'assign', 'Only an Owner or Admin can change who works a lead.')
+    const { userId = '' } = await formFields(c)
+    return addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c))
+  })
 })
 
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', (c) => {
@@ -146,8 +162,11 @@ assignmentRoutes.post('/:leadId/claim', (c) => {
   return leadAction(c, leadId, () => claimLead(c.var.db, viewerOf(c), leadId))
 })
 
-assignmentRoutes.post('/:leadId/pool', async (c) => {
+assignmentRoutes.post('/:leadId/pool', (c) => {
   const leadId = c.req.param('leadId')
-  const { inPool } = await formFields(c)
-  return leadAction(c, leadId, () => setInPool(c.var.db, viewerOf(c), leadId, inPool === '1'))
+  return leadAction(c, leadId, async () => {
+    await authorizeLead(c, leadId, 'assign', 'Only an Owner or Admin can move leads into or out of the pool.')
+    const { inPool } = await formFields(c)
+    return setInPool(c.var.db, viewerOf(c), leadId, inPool === '1')
+  })
 })

@@ -2,6 +2,8 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { App } from '../env'
+import { textProblem } from '../lib/text'
+import { formBody } from '../lib/validation'
 import { ImportFileError, MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
 import { findImportJob, recentImportJobs, startImport } from './import-jobs'
 import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
@@ -19,7 +21,7 @@ importRoutes.post('/', async (c) => {
   const refuse = async (error: string) =>
     c.html(<ImportPage {...shellOf(c)} jobs={await recentImportJobs(c.var.db, viewer)} error={error} />, 422)
 
-  const body = await c.req.parseBody().catch((): Record<string, string | File> => ({}))
+  const body = await formBody(c)
   const file = body.file
   if (!(file instanceof File)) return refuse('Choose a CSV file to import.')
   if (file.size === 0) return refuse(`The file ${file.name ? `"${file.name}" ` : ''}is empty.`)
@@ -31,6 +33,9 @@ importRoutes.post('/', async (c) => {
   } catch {
     return refuse('The file is not UTF-8 text. Export it as "CSV UTF-8" and try again.')
   }
+  const fileName = file.name || 'upload.csv'
+  const badName = textProblem(fileName, 'file name', 200)
+  if (badName) return refuse(badName)
   let parsed
   try {
     parsed = parseLeadCsv(text)
@@ -38,7 +43,6 @@ importRoutes.post('/', async (c) => {
     if (error instanceof ImportFileError) return refuse(error.message)
     throw error
   }
-  const fileName = (file.name || 'upload.csv').slice(0, 200)
   const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`, 303)
 })

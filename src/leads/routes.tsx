@@ -9,7 +9,9 @@ import { handedOverTo, timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
-import { notFound } from '../lib/errors'
+import { notFound, Refusal } from '../lib/errors'
+import { isId } from '../lib/ids'
+import { textProblem } from '../lib/text'
 import { validForm } from '../lib/validation'
 import { shellOf, viewerOf } from '../orgs/context'
 import { activeOnly, assignableMembers } from '../orgs/members'
@@ -30,17 +32,30 @@ import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './li
 
 export const leadRoutes = new Hono<App>()
 
+/** The longest search text. */
+export const MAX_SEARCH = 200
+
 // Unknown or malformed filter values are dropped rather than refused: a stale bookmark still opens.
+// The search text is kept whole (never cut to fit); `searchProblem` says when it cannot be used.
 export const filtersSchema = z.object({
   q: z
     .string()
-    .transform((q) => q.trim().slice(0, 200))
+    .transform((q) => q.trim())
     .optional()
     .catch(undefined),
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
   assignee: z.string().max(64).optional().catch(undefined),
-  cursor: z.string().max(64).optional().catch(undefined),
+  cursor: z.string().refine(isId).optional().catch(undefined),
 })
+
+/**
+ * Why the search text of `filters` cannot be searched for (too long, a control character…), by the
+ * shared text rules, or null. The list then answers 422 with that message and no rows, rather than
+ * searching for part of it.
+ */
+export function searchProblem(filters: LeadFilters): string | null {
+  return filters.q ? textProblem(filters.q, 'search', MAX_SEARCH) : null
+}
 
 /**
  * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
@@ -52,11 +67,16 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   const org = c.var.orgContext.org
   const manager = canAssign(viewer)
   const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
+  const badSearch = searchProblem(filters)
+  if (badSearch && !notice) {
+    notice = { text: badSearch, error: true }
+    c.status(422)
+  }
   // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
   const withFilter = manager && (!fragment || Boolean(notice))
   const [page, total, everyone, counts] = await Promise.all([
-    listLeads(db, viewer, filters),
-    manager ? countLeads(db, viewer, filters) : Promise.resolve(0),
+    badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
+    manager && !badSearch ? countLeads(db, viewer, filters) : Promise.resolve(0),
     manager ? assignableMembers(db, viewer.orgId, true) : Promise.resolve([]),
     withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
   ])
@@ -88,6 +108,8 @@ leadRoutes.get('/', (c) => listPage(c, filtersSchema.parse(c.req.query())))
 
 leadRoutes.get('/export.csv', async (c) => {
   const filters = filtersSchema.parse(c.req.query())
+  const badSearch = searchProblem(filters)
+  if (badSearch) throw new Refusal(422, badSearch)
   const csv = await exportLeadsCsv(c.var.db, viewerOf(c), { ...filters, cursor: undefined })
   const day = new Date().toISOString().slice(0, 10)
   return c.body(`\uFEFF${csv}`, 200, {

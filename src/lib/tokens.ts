@@ -14,3 +14,8 @@ export async function hashToken(token: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
+
+/** True for the text form of a token from `newToken`: 43 base64url characters. */
+export function isToken(value: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(value)
+}

@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
 import { Refusal } from '../lib/errors'
+import { visibleLeads, type Viewer } from '../leads/policy'
 
 /** Lead statuses that count as still open (the workload of the assignee). */
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified'] as const
@@ -81,12 +82,18 @@ export type TeamMember = Member & {
   joinedAt: number
 }
 
-/** Every member of `orgId` with their open-lead count, sorted by `sort` (`name` or `open`, most first). */
-export async function teamMembers(db: Database, orgId: string, sort: 'name' | 'open' = 'name'): Promise<TeamMember[]> {
+/**
+ * Every member of `viewer`'s organization with their open-lead count, sorted by `sort` (`name` or
+ * `open`, most first). Only leads `viewer` may see are counted (the lead policy's `visibleLeads`),
+ * so neither the counts nor the order tell an Agent anything about leads they cannot see; for
+ * Owners and Admins that is every lead.
+ */
+export async function teamMembers(db: Database, viewer: Viewer, sort: 'name' | 'open' = 'name'): Promise<TeamMember[]> {
+  const orgId = viewer.orgId
   const openLeads = sql<number>`(
     SELECT count(*) FROM ${leadAssignees} INNER JOIN ${leads} ON ${leads.id} = ${leadAssignees.leadId}
     WHERE ${leadAssignees.userId} = ${memberships.userId} AND ${leadAssignees.orgId} = ${orgId}
-      AND ${inArray(leads.status, [...OPEN_STATUSES])}
+      AND ${inArray(leads.status, [...OPEN_STATUSES])} AND ${visibleLeads(db, viewer)}
   )`
   const rows = await db
     .select({

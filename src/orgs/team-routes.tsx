@@ -7,6 +7,7 @@ import type { App } from '../env'
 import { Refusal } from '../lib/errors'
 import { fieldErrors, formFields, type FormValues } from '../lib/validation'
 import type { FieldErrors } from '../views/forms'
+import { isManager } from '../leads/policy'
 import { shellOf, viewerOf } from './context'
 import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from './invitations'
 import { teamMembers } from './members'
@@ -28,7 +29,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
   const manager = viewer.role !== 'agent'
   const [members, invitations] = await Promise.all([
-    teamMembers(c.var.db, viewer.orgId, sort),
+    teamMembers(c.var.db, viewer, sort),
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state
@@ -76,10 +77,16 @@ teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
 
+/** Authorization before validation: only Owners and Admins manage the team, whatever the form holds. */
+function requireTeamManager(c: Context<App>, message = 'Only an Owner or Admin can manage the team.') {
+  if (!isManager(viewerOf(c))) throw new Refusal(403, message)
+}
+
 teamRoutes.post('/invitations', async (c) => {
-  const parsed = inviteSchema.safeParse(await formFields(c))
+  if (!isManager(viewerOf(c))) return teamPage(c, { alert: 'Only an Owner or Admin can invite people.', status: 403 })
+  const values = await formFields(c)
+  const parsed = inviteSchema.safeParse(values)
   if (!parsed.success) {
-    const values = await formFields(c)
     return teamPage(c, { inviteValues: values, inviteErrors: fieldErrors(parsed.error), status: 422 })
   }
   try {
@@ -105,6 +112,7 @@ const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
 teamRoutes.post('/:userId/role', (c) =>
   teamAction(c, 'role', async () => {
+    requireTeamManager(c)
     const parsed = roleSchema.safeParse(await formFields(c))
     if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
     await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), parsed.data.role)
