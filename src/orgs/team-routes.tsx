@@ -11,7 +11,7 @@ import { isManager } from '../leads/policy'
 import { shellOf, viewerOf } from './context'
 import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from './invitations'
 import { teamMembers } from './members'
-import { changeRole, setMemberStatus } from './team'
+import { changeRole, managedMember, setMemberStatus } from './team'
 import { TeamPage } from './team-views'
 
 export const teamRoutes = new Hono<App>()
@@ -77,12 +77,8 @@ teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
 
-/** Authorization before validation: only Owners and Admins manage the team, whatever the form holds. */
-function requireTeamManager(c: Context<App>, message = 'Only an Owner or Admin can manage the team.') {
-  if (!isManager(viewerOf(c))) throw new Refusal(403, message)
-}
-
 teamRoutes.post('/invitations', async (c) => {
+  // Authorization before validation: an Agent gets 403 whatever the form holds.
   if (!isManager(viewerOf(c))) return teamPage(c, { alert: 'Only an Owner or Admin can invite people.', status: 403 })
   const values = await formFields(c)
   const parsed = inviteSchema.safeParse(values)
@@ -112,7 +108,8 @@ const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
 teamRoutes.post('/:userId/role', (c) =>
   teamAction(c, 'role', async () => {
-    requireTeamManager(c)
+    // Authorization before validation: 403 / 404 whatever the form holds.
+    await managedMember(c.var.db, viewerOf(c), c.req.param('userId'))
     const parsed = roleSchema.safeParse(await formFields(c))
     if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
     await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), parsed.data.role)
