@@ -1,16 +1,7 @@
 /** Lead field rules shared by the create form and the CSV import. */
 import { z } from 'zod'
-import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
+import { LEAD_STATUSES } from '../db/schema'
 import { optionalSingleLine, singleLine } from '../lib/text'
-
-export const STATUS_LABELS: Record<LeadStatus, string> = {
-  new: 'New',
-  contacted: 'Contacted',
-  qualified: 'Qualified',
-  unqualified: 'Unqualified',
-  won: 'Won',
-  lost: 'Lost',
-}
 
 /** Optional email: empty is allowed, anything else must be a valid address (text rules first). */
 export const optionalEmail = optionalSingleLine('email address', 254).refine(
@@ -18,7 +9,7 @@ export const optionalEmail = optionalSingleLine('email address', 254).refine(
   'Enter a valid email address',
 )
 
-/** The create-lead form (CONTRACT.md: name, email, phone, company, source, status). */
+/** The create-lead form (docs/ARCHITECTURE.md: name, email, phone, company, source, status). */
 export const leadSchema = z.object({
   name: singleLine('name', 200, 'Enter the lead’s name'),
   email: optionalEmail,

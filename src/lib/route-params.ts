@@ -43,20 +43,25 @@ function paramsAt(c: Context, index: number): Record<string, string> {
 
 /**
  * Middleware (mount once, for `*`, before anything reads a parameter) answering 404 when a
- * parameter of the request's route is not well-formed. It checks the parameters of every
- * middleware on the way (`app.use('/o/:slug/*')`) and of the handler that answers: the first
- * matched method route, as Hono runs them in order (so `/leads/new` is not taken for
- * `/leads/:leadId`).
+ * parameter of the request's route is not well-formed. The route is the first matched method route
+ * that names parameters (Hono runs routes in order, so `/leads/new` is not taken for
+ * `/leads/:leadId`; a method route without parameters, such as a rate limit on `/invite/*`, is
+ * passed over). Its parameters include those of the prefix it is mounted under (`/o/:slug`). The
+ * parameters of middleware on the way (`app.use('/o/:slug/leads/:leadId/*')`, which also matches
+ * `/leads/new`) are checked only when no such route matched: the request is then a 404 anyway, and
+ * a malformed value still never reaches the middleware.
  * @throws Refusal 404
  */
 export function validParams(): MiddlewareHandler {
   return async (c, next) => {
     const routes = matchedRoutes(c)
-    for (let index = 0; index < routes.length; index++) {
-      for (const [name, value] of Object.entries(paramsAt(c, index))) {
+    const params = routes.map((_, index) => paramsAt(c, index))
+    const answering = routes.findIndex((route, index) => route.method !== 'ALL' && Object.keys(params[index]!).length)
+    const checked = answering >= 0 ? [params[answering]!] : params
+    for (const values of checked) {
+      for (const [name, value] of Object.entries(values)) {
         if (!wellFormedParam(name, value)) throw notFound()
       }
-      if (routes[index]!.method !== 'ALL') break
     }
     await next()
   }

@@ -2,11 +2,10 @@
  * Members of an organization: lookups used by assignment (only active members are assignable) and
  * the team list with each member's open-lead count.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
 import { Refusal } from '../lib/errors'
-import { visibleLeads, type Viewer } from '../leads/policy'
 
 /** Lead statuses that count as still open (the workload of the assignee). */
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified'] as const
@@ -49,9 +48,14 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
 
 /**
  * Members by name: only active ones (default), the choices of every assignee picker; or with
- * `everyone`, deactivated ones too (the list filter, whose leads may need reassigning).
+ * `includeDeactivated`, deactivated ones too (the list filter, whose leads may need reassigning).
  */
-export async function assignableMembers(db: Database, orgId: string, everyone = false): Promise<Member[]> {
+export async function assignableMembers(
+  db: Database,
+  orgId: string,
+  { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
+): Promise<Member[]> {
+  const everyone = includeDeactivated
   return db
     .select({
       userId: users.id,
@@ -83,17 +87,21 @@ export type TeamMember = Member & {
 }
 
 /**
- * Every member of `viewer`'s organization with their open-lead count, sorted by `sort` (`name` or
- * `open`, most first). Only leads `viewer` may see are counted (the lead policy's `visibleLeads`),
- * so neither the counts nor the order tell an Agent anything about leads they cannot see; for
- * Owners and Admins that is every lead.
+ * Every member of `orgId` with their open-lead count, sorted by `sort` (`name` or `open`, most
+ * first). Only the leads `counted` selects (an SQL condition on `leads`) are counted: the page passes
+ * the lead policy's `visibleLeads` for the viewer (pages/team-routes.tsx), so neither the counts nor
+ * the order tell an Agent anything about leads they cannot see; for Owners and Admins that is every lead.
  */
-export async function teamMembers(db: Database, viewer: Viewer, sort: 'name' | 'open' = 'name'): Promise<TeamMember[]> {
-  const orgId = viewer.orgId
+export async function teamMembers(
+  db: Database,
+  orgId: string,
+  counted: SQL,
+  sort: 'name' | 'open' = 'name',
+): Promise<TeamMember[]> {
   const openLeads = sql<number>`(
     SELECT count(*) FROM ${leadAssignees} INNER JOIN ${leads} ON ${leads.id} = ${leadAssignees.leadId}
     WHERE ${leadAssignees.userId} = ${memberships.userId} AND ${leadAssignees.orgId} = ${orgId}
-      AND ${inArray(leads.status, [...OPEN_STATUSES])} AND ${visibleLeads(db, viewer)}
+      AND ${inArray(leads.status, [...OPEN_STATUSES])} AND ${counted}
   )`
   const rows = await db
     .select({

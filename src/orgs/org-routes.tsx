@@ -2,20 +2,24 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { App } from '../env'
-import { validForm } from '../lib/validation'
+import { parseForm } from '../views/form-input'
+import { onRefusal } from '../views/render-error'
 import { createOrganization, organizationName } from './organizations'
 import { NewOrganizationPage } from './views'
 
 export const orgRoutes = new Hono<App>()
 
-orgRoutes.post(
-  '/orgs',
-  async (c, next) => (c.var.user ? next() : c.redirect('/login', 303)),
-  validForm(z.object({ organization: organizationName }), (c, values, errors) =>
-    c.html(<NewOrganizationPage user={c.var.user!} values={values} errors={errors} />, 422),
-  ),
-  async (c) => {
-    const slug = await createOrganization(c.var.db, c.var.user!.id, c.req.valid('form').organization)
-    return c.redirect(`/o/${slug}/leads`, 303)
-  },
-)
+const newOrganizationSchema = z.object({ organization: organizationName })
+
+orgRoutes.post('/orgs', async (c) => {
+  const user = c.var.user
+  if (!user) return c.redirect('/login', 303)
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />)
+  })
+  const { organization } = await parseForm(c, newOrganizationSchema)
+  const slug = await createOrganization(c.var.db, user.id, organization)
+  return c.redirect(`/o/${slug}/leads`, 303)
+})

@@ -3,6 +3,7 @@
  * `/o/{slug}`, and the "last organization used" that log-in lands in.
  */
 import { and, desc, eq, like } from 'drizzle-orm'
+import type { OrgLink } from '../access/viewer'
 import type { Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { memberships, organizations, type Membership, type Organization } from '../db/schema'
@@ -73,9 +74,6 @@ export function createOrganizationStatements(
     ] as const,
   }
 }
-
-/** An organization the user can open, for the switcher. */
-export type OrgLink = { name: string; slug: string }
 
 /** Zod rule for an organization name, shared by sign-up and "create another organization". */
 export const organizationName = singleLine('organization name', 100, 'Name your organization')

@@ -4,8 +4,8 @@ import type { App } from '../env'
 import { notFound } from '../lib/errors'
 import { isId } from '../lib/ids'
 import { listLeads } from '../leads/leads'
-import { isManager } from '../leads/policy'
-import { shellOf, viewerOf } from '../orgs/context'
+import { isManager } from '../access/viewer'
+import { viewerOf } from '../access/context'
 import { PoolPage } from './views'
 
 export const poolRoutes = new Hono<App>()
@@ -18,5 +18,5 @@ poolRoutes.get('/', async (c) => {
   const cursor = c.req.query('cursor')
   if (cursor !== undefined && !isId(cursor)) return c.redirect(`/o/${c.var.orgContext.org.slug}/pool`, 303)
   const page = await listLeads(c.var.db, viewer, { assignee: 'pool', cursor })
-  return c.html(<PoolPage {...shellOf(c)} page={page} cursor={cursor} />)
+  return c.render(<PoolPage page={page} cursor={cursor} />)
 })

@@ -1,18 +1,24 @@
-/** `/o/{slug}/team` (CONTRACT.md): members, invitations, role changes, deactivation. */
+/**
+ * `/o/{slug}/team` (docs/ARCHITECTURE.md): members, invitations, role changes, deactivation. A page
+ * above orgs and leads: each member's open-lead count covers only the leads the viewer may see
+ * (the lead policy's `visibleLeads`).
+ */
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { ROLES } from '../db/schema'
 import type { App } from '../env'
-import { Refusal } from '../lib/errors'
-import { fieldErrors, formFields, type FormValues } from '../lib/validation'
+import type { FormValues } from '../lib/validation'
+import { parseForm } from '../views/form-input'
+import { onRefusal } from '../views/render-error'
 import type { FieldErrors } from '../views/forms'
-import { isManager } from '../leads/policy'
-import { shellOf, viewerOf } from './context'
-import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from './invitations'
-import { teamMembers } from './members'
-import { changeRole, managedMember, setMemberStatus } from './team'
-import { TeamPage } from './team-views'
+import { requireManager, viewerOf } from '../access/context'
+import { isManager } from '../access/viewer'
+import { visibleLeads } from '../leads/policy'
+import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from '../orgs/invitations'
+import { teamMembers } from '../orgs/members'
+import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
+import { TeamPage } from '../orgs/team-views'
 
 export const teamRoutes = new Hono<App>()
 
@@ -27,35 +33,25 @@ type PageState = {
 async function teamPage(c: Context<App>, state: PageState = {}) {
   const viewer = viewerOf(c)
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
-  const manager = viewer.role !== 'agent'
+  const manager = isManager(viewer)
   const [members, invitations] = await Promise.all([
-    teamMembers(c.var.db, viewer, sort),
+    teamMembers(c.var.db, viewer.orgId, visibleLeads(c.var.db, viewer), sort),
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state
-  return c.html(
-    <TeamPage
-      {...shellOf(c)}
-      members={members}
-      invitations={invitations}
-      sort={sort}
-      me={viewer.userId}
-      now={Date.now()}
-      {...rest}
-    />,
-    status,
+  c.status(status)
+  return c.render(
+    <TeamPage members={members} invitations={invitations} sort={sort} me={viewer.userId} now={Date.now()} {...rest} />,
   )
 }
 
-/** Runs a team action; success redirects back (303) saying what was `done`, a refusal re-renders the page with the reason. */
+/**
+ * Runs a team action; success redirects back (303) saying what was `done`, a refusal (other than
+ * 404) re-renders the page with the reason as its alert.
+ */
 async function teamAction(c: Context<App>, done: string, act: () => Promise<unknown>) {
-  try {
-    await act()
-  } catch (error) {
-    if (error instanceof Refusal && error.status !== 404)
-      return teamPage(c, { alert: error.message, status: error.status })
-    throw error
-  }
+  onRefusal(c, (refusal) => teamPage(c, { alert: refusal.message, status: refusal.status }))
+  await act()
   return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${done}`, 303)
 }
 
@@ -78,25 +74,21 @@ teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
 )
 
 teamRoutes.post('/invitations', async (c) => {
+  // A refusal about the address shows on the invite form; any other as the page's alert.
+  onRefusal(c, (refusal, values) =>
+    Object.keys(refusal.errors).length > 0
+      ? teamPage(c, { inviteValues: values, inviteErrors: refusal.errors, status: refusal.status })
+      : teamPage(c, { alert: refusal.message, status: refusal.status }),
+  )
   // Authorization before validation: an Agent gets 403 whatever the form holds.
-  if (!isManager(viewerOf(c))) return teamPage(c, { alert: 'Only an Owner or Admin can invite people.', status: 403 })
-  const values = await formFields(c)
-  const parsed = inviteSchema.safeParse(values)
-  if (!parsed.success) {
-    return teamPage(c, { inviteValues: values, inviteErrors: fieldErrors(parsed.error), status: 422 })
-  }
-  try {
-    await inviteMember(c.var.db, viewerOf(c), parsed.data, {
-      orgName: c.var.orgContext.org.name,
-      inviterName: c.var.user!.name,
-      appUrl: c.env.APP_URL,
-      queue: c.env.EMAIL_QUEUE,
-    })
-  } catch (error) {
-    if (!(error instanceof Refusal) || error.status === 404) throw error
-    if (error.status === 403) return teamPage(c, { alert: error.message, status: 403 })
-    return teamPage(c, { inviteValues: parsed.data, inviteErrors: { email: error.message }, status: error.status })
-  }
+  requireManager(c, 'invite people')
+  const input = await parseForm(c, inviteSchema)
+  await inviteMember(c.var.db, viewerOf(c), input, {
+    orgName: c.var.orgContext.org.name,
+    inviterName: c.var.user!.name,
+    appUrl: c.env.APP_URL,
+    queue: c.env.EMAIL_QUEUE,
+  })
   return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=invited`, 303)
 })
 
@@ -110,9 +102,8 @@ teamRoutes.post('/:userId/role', (c) =>
   teamAction(c, 'role', async () => {
     // Authorization before validation: 403 / 404 whatever the form holds.
     await managedMember(c.var.db, viewerOf(c), c.req.param('userId'))
-    const parsed = roleSchema.safeParse(await formFields(c))
-    if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
-    await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), parsed.data.role)
+    const { role } = await parseForm(c, roleSchema)
+    await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), role)
   }),
 )
 
