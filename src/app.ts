@@ -13,6 +13,8 @@ import { assignmentRoutes } from './assignment/routes'
 import { collaborationRoutes } from './collaboration/routes'
 import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
+import { validParams } from './lib/route-params'
+import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './leads/import-routes'
 import { poolRoutes } from './pool/routes'
 import { leadRoutes } from './leads/routes'
@@ -24,7 +26,7 @@ import { requireMembership } from './orgs/middleware'
 import { inviteRoutes } from './orgs/invite-routes'
 import { orgRoutes } from './orgs/org-routes'
 import { settingsRoutes } from './orgs/settings'
-import { teamRoutes } from './orgs/team-routes'
+import { teamRoutes } from './pages/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { CONTENT_SECURITY_POLICY } from './lib/csp'
 import { invitationLimit, logInLimit, passwordResetLimit, signUpLimit } from './rate-limits'
@@ -64,6 +66,9 @@ export function buildApp() {
   app.on('POST', ['/signup', '/invite/*', '/verify-email/*'], signUpLimit)
   app.on('POST', '/login', logInLimit)
   app.on('POST', ['/forgot-password', '/reset-password/*'], passwordResetLimit)
+  // Ids, tokens and slugs in the URL: 404 for a malformed one before any route reads it (after the
+  // rate limits, which count attempts with malformed tokens too).
+  app.use('*', validParams())
   app.route('/', onboardingRoutes)
   app.route('/', accountRoutes)
   app.route('/', orgRoutes)
@@ -76,6 +81,8 @@ export function buildApp() {
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
   // A refused action on one lead answers with the lead page (routes that answer another page say so).
   app.use('/o/:slug/leads/:leadId/*', leadPageOnRefusal())
+  // Authorization before validation: a lead the viewer cannot see is 404 before any route reads the form.
+  app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)
   app.route('/o/:slug/leads', collaborationRoutes)

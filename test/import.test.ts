@@ -114,27 +114,30 @@ describe('importing a file with every trap', () => {
     'Weird,Status,weird@example.com,,,Maybe Later', // row 8: unknown status
     ',,,Nameless Co,555,NEW', // row 9: no name, no email
     'Only,Name,,,,', // row 10: no email is fine
+    '"Quinn ""Q""",O\'Neil,quinn@example.com,"Multi, Co",,NEW', // row 11: quotes
   ]
   const csv = '\uFEFF' + rows.join('\r\n') + '\r\n'
 
   it('imports the good rows and reports duplicates and rejected rows with their row number', async () => {
     const { client, slug } = await signUp()
     const { report, html } = await importCsv(client, slug, csv, 'traps.csv')
-    expect(report).toMatchObject({ created: 5, duplicates: 1, rejected: 2 })
+    expect(report).toMatchObject({ created: 5, duplicates: 1, rejected: 3 })
+    // The cells follow the form's text rules (lib/text.ts): a company is one line, as on the form.
     expect(report.rejectedRows).toEqual([
+      { row: 3, reason: 'company: The company must be a single line: remove line breaks and tabs.' },
       { row: 6, reason: 'Invalid email "not-an-email"' },
       { row: 9, reason: 'No name and no email' },
     ])
     expect(html).toMatch(/“Maybe Later” \(1 row\)/)
     const saved = Object.fromEntries((await orgLeads(slug)).map((l) => [l.name, l]))
     expect(Object.keys(saved).sort()).toEqual(
-      ['José Müller', 'Only Name', 'Weird Status', 'Zoë "Z" O\'Brien', '李 小龙'].sort(),
+      ['José Müller', 'Only Name', 'Weird Status', 'Quinn "Q" O\'Neil', '李 小龙'].sort(),
     )
     expect(saved['José Müller']).toMatchObject({ company: 'Acme, Inc.', phone: '+49 30 1234', status: 'contacted' })
-    expect(saved['Zoë "Z" O\'Brien']).toMatchObject({
-      company: 'Line one\r\nLine two',
-      status: 'qualified',
-      email: 'ZOE@example.com',
+    expect(saved['Quinn "Q" O\'Neil']).toMatchObject({
+      company: 'Multi, Co',
+      status: 'new',
+      email: 'quinn@example.com',
     })
     expect(saved['李 小龙']).toMatchObject({ company: '龍 Corp', status: 'contacted' })
     expect(saved['Weird Status']!.status).toBe('new')
@@ -144,7 +147,7 @@ describe('importing a file with every trap', () => {
     const { client, slug } = await signUp()
     await client.post(`/o/${slug}/leads`, { name: 'Already Here', email: 'LI@EXAMPLE.COM' })
     const { report } = await importCsv(client, slug, csv)
-    expect(report).toMatchObject({ created: 4, duplicates: 2, rejected: 2 })
+    expect(report).toMatchObject({ created: 4, duplicates: 2, rejected: 3 })
   })
 
   it('parses LF line endings and HubSpot-style "Email Address" / "Lead Status" headers', () => {
@@ -403,14 +406,19 @@ describe('import edge cases', () => {
     expect(report).toMatchObject({ created: 300, duplicates: 0, rejected: 0 })
   }, 60_000)
 
-  it('keeps the upload’s file name short', async () => {
+  it('refuses an upload whose file name is over 200 characters, saying so, rather than cutting it', async () => {
     const { client, slug } = await signUp()
     const res = await client.upload(`/o/${slug}/leads/import`, `${'x'.repeat(5000)}.csv`, 'Name\nAna\n')
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Keep the file name to 200 characters or fewer.')
+    expect(await orgLeads(slug)).toHaveLength(0)
+    const named = `${'x'.repeat(196)}.csv`
+    const ok = await client.upload(`/o/${slug}/leads/import`, named, 'Name\nAna\n')
     const job = await db()
       .select()
       .from(importJobs)
-      .where(eq(importJobs.id, res.headers.get('Location')!.split('/').pop()!))
+      .where(eq(importJobs.id, ok.headers.get('Location')!.split('/').pop()!))
       .get()
-    expect(job!.fileName.length).toBe(200)
+    expect(job!.fileName).toBe(named)
   })
 })

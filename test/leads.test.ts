@@ -182,11 +182,15 @@ describe('one lead per email address', () => {
 })
 
 describe('search beyond ASCII', () => {
-  it('matches accented and non-Latin names in any case, and truncates an over-long query', async () => {
+  it('matches accented and non-Latin names in any case, and refuses an over-long query with a message', async () => {
     const { client, slug } = await signUp()
     const id = await createLead(client, slug, { name: 'Renée Ærø', company: 'Ünïcode GmbH' })
     expect(leadIds(await client.html(`/o/${slug}/leads?q=${encodeURIComponent('RENÉE')}`))).toEqual([id])
     expect(leadIds(await client.html(`/o/${slug}/leads?q=${encodeURIComponent('üNÏCODE')}`))).toEqual([id])
-    expect(leadIds(await client.html(`/o/${slug}/leads?q=${'a'.repeat(5000)}`))).toEqual([])
+    const long = await client.get(`/o/${slug}/leads?q=${'a'.repeat(5000)}`)
+    expect(long.status).toBe(422)
+    const html = await long.text()
+    expect(html).toContain('Keep the search to 200 characters or fewer.')
+    expect(leadIds(html)).toEqual([])
   })
 })

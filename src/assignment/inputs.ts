@@ -1,6 +1,10 @@
 /** The assignment forms' input schemas (read with views/form-input.ts `parseForm`). */
 import { z } from 'zod'
-import { filtersSchema } from '../leads/filters'
+import { filtersSchema, MAX_SEARCH } from '../leads/filters'
+import { optionalMultiLine, optionalSingleLine } from '../lib/text'
+
+/** The longest handoff note, on every path that takes one (lead page, list row, bulk bar). */
+export const MAX_NOTE = 2000
 
 /**
  * The one meaning of the assignee pickers' values: `none` (list menus, bulk bar) and empty (the lead
@@ -14,10 +18,13 @@ export function assigneeOrNull(value: string): string | null {
 /** Assign / unassign / transfer one lead (lead page or list row). */
 export const assignSchema = z.object({
   assigneeId: z.string().max(64, 'Choose a member from the list').default('').transform(assigneeOrNull),
-  note: z.string().max(2000, 'Keep the handoff note under 2,000 characters').default(''),
+  note: optionalMultiLine('handoff note', MAX_NOTE),
   /** `list` when sent from a list row's menu (answered with the row, for htmx). */
   from: z.string().optional(),
 })
+
+/** Where an assignment form was sent from, read before the rest (`list`: a list row's menu); never refused. */
+export const sentFromSchema = z.object({ from: z.string().optional().catch(undefined) })
 
 /** A field that may be sent once, many times or not at all, as a list. */
 const repeated = z
@@ -34,13 +41,11 @@ export const bulkAssignSchema = z.object({
     .default('')
     .refine((v) => v !== '', 'Choose a team member (or Unassigned) to assign the selected leads to.')
     .transform(assigneeOrNull),
-  note: z
-    .string()
-    .default('')
-    .transform((note) => note.slice(0, 2000)),
+  note: optionalMultiLine('handoff note', MAX_NOTE),
   all: z.string().optional(),
   leadIds: repeated,
-  match_q: z.string().optional(),
+  /** The search of "all matching": refused (422) rather than searched for in part when the text rules refuse it. */
+  match_q: optionalSingleLine('search', MAX_SEARCH),
   match_status: z.string().optional(),
   match_assignee: z.string().optional(),
 })

@@ -5,7 +5,7 @@
  * or the list page (bulk), named with `onRefusal`.
  */
 import { Hono, type Context } from 'hono'
-import { shellOf, viewerOf } from '../access/context'
+import { requireManager, shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
 import { filtersSchema } from '../leads/filters'
 import { notFound } from '../lib/errors'
@@ -20,7 +20,7 @@ import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
 import { claimLead } from './claim'
 import { addCollaborator, removeCollaborator } from './collaborators'
-import { assignSchema, bulkAssignSchema, bulkFilters, collaboratorSchema, poolSchema } from './inputs'
+import { assignSchema, bulkAssignSchema, bulkFilters, collaboratorSchema, poolSchema, sentFromSchema } from './inputs'
 import type { NotifyContext } from './notify'
 import { setInPool } from './pool'
 
@@ -80,6 +80,8 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
     c.status(refusal.status)
     return listPage(c, bulkFilters(values), { text: refusal.message, error: true })
   })
+  // Authorization before validation: an Agent is refused (403) whatever the form holds.
+  requireManager(c, 'assign leads')
   const input = await parseForm(c, bulkAssignSchema)
   const filters = bulkFilters(input)
   const selection: BulkSelection = input.all === '1' ? { filters } : { leadIds: input.leadIds }
@@ -98,9 +100,13 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
 
 assignmentRoutes.post('/:leadId/assign', async (c) => {
   const leadId = c.req.param('leadId')
-  const input = await parseForm(c, assignSchema)
-  const fromList = input.from === 'list' && c.req.header('HX-Request') === 'true'
+  // Authorization before validation (the lead is visible: leads/authorize.ts `visibleLeadOnly`).
+  requireManager(c, 'assign leads')
+  // From a list row's menu (htmx) a refusal answers with the row, whatever else the form holds.
+  const { from } = await parseForm(c, sentFromSchema)
+  const fromList = from === 'list' && c.req.header('HX-Request') === 'true'
   if (fromList) onRefusal(c, (refusal) => rowFragment(c, leadId, refusal.message, refusal.status))
+  const input = await parseForm(c, assignSchema)
   const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
@@ -111,6 +117,7 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
 
 assignmentRoutes.post('/:leadId/assignees', async (c) => {
   const leadId = c.req.param('leadId')
+  requireManager(c, 'change who works a lead')
   const { userId } = await parseForm(c, collaboratorSchema)
   await addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c))
   return backToLead(c, leadId)
@@ -130,6 +137,7 @@ assignmentRoutes.post('/:leadId/claim', async (c) => {
 
 assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
+  requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
   await setInPool(c.var.db, viewerOf(c), leadId, inPool)
   return backToLead(c, leadId)

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
+import { secretText, singleLine, tooLong } from '../lib/text'
 import { MIN_PASSWORD_LENGTH, verifyPassword } from './password'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
@@ -14,23 +15,20 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Rule for an email address typed into a form (trimmed, at most 254 characters). */
-export const emailAddress = z
-  .string()
-  .trim()
-  .min(1, 'Enter your email address')
-  .max(254, 'That email address is too long')
-  .pipe(z.email('Enter a valid email address'))
+export const emailAddress = singleLine('email address', 254, 'Enter your email address').pipe(
+  z.email('Enter a valid email address'),
+)
 
 /** Rules for a person's name and a new password, shared by sign-up and accepting an invitation. */
-export const personName = z.string().trim().min(1, 'Enter your name').max(100, 'Keep your name under 100 characters')
-export const newPassword = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(200, 'Use at most 200 characters')
+export const personName = singleLine('name', 100, 'Enter your name')
+export const newPassword = secretText('password', 200).check(
+  z.minLength(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`),
+)
 
 export const loginSchema = z.object({
   email: emailAddress,
-  password: z.string().min(1, 'Enter your password').max(200, 'Use at most 200 characters'),
+  // Not the new-password rules: a password set before them must still work.
+  password: z.string().min(1, 'Enter your password').max(200, tooLong('password', 200)),
   /** Where to go after log-in (checked by the route to be a path inside Leadpool). */
   next: z.string().max(500).optional(),
 })

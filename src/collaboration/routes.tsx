@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { viewerOf } from '../access/context'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
+import { authorizeLead } from '../leads/authorize'
 import { parseForm } from '../views/form-input'
 import { changeStatus } from './status'
 
@@ -16,6 +17,8 @@ const statusSchema = z.object({ status: z.enum(LEAD_STATUSES, 'Choose one of the
 
 collaborationRoutes.post('/:leadId/status', async (c) => {
   const leadId = c.req.param('leadId')
+  // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
+  await authorizeLead(c, leadId, 'edit')
   const { status } = await parseForm(c, statusSchema)
   await changeStatus(c.var.db, viewerOf(c), leadId, status)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)

@@ -1,25 +1,21 @@
 /** Lead field rules shared by the create form and the CSV import. */
 import { z } from 'zod'
 import { LEAD_STATUSES } from '../db/schema'
+import { optionalSingleLine, singleLine } from '../lib/text'
 
-const optionalText = (label: string, max: number) =>
-  z.string().trim().max(max, `Keep the ${label} under ${max} characters`).default('')
-
-/** Optional email: empty is allowed, anything else must be a valid address. */
-export const optionalEmail = z
-  .string()
-  .trim()
-  .max(254, 'That email address is too long')
-  .refine((v) => v === '' || z.email().safeParse(v).success, 'Enter a valid email address')
-  .default('')
+/** Optional email: empty is allowed, anything else must be a valid address (text rules first). */
+export const optionalEmail = optionalSingleLine('email address', 254).refine(
+  (v) => v === '' || z.email().safeParse(v).success,
+  'Enter a valid email address',
+)
 
 /** The create-lead form (docs/ARCHITECTURE.md: name, email, phone, company, source, status). */
 export const leadSchema = z.object({
-  name: z.string().trim().min(1, 'Enter the lead’s name').max(200, 'Keep the name under 200 characters'),
+  name: singleLine('name', 200, 'Enter the lead’s name'),
   email: optionalEmail,
-  phone: optionalText('phone number', 50),
-  company: optionalText('company', 200),
-  source: optionalText('source', 100),
+  phone: optionalSingleLine('phone number', 50),
+  company: optionalSingleLine('company', 200),
+  source: optionalSingleLine('source', 100),
   status: z.enum(LEAD_STATUSES, 'Choose one of the listed statuses').default('new'),
 })
 export type LeadInput = z.infer<typeof leadSchema>

@@ -176,10 +176,11 @@ export function parseLeadCsv(text: string): ParsedImport {
     if (!result.success) {
       const issue = result.error.issues[0]!
       const field = String(issue.path[0])
+      // The cell rules are the form's (leadSchema, lib/text.ts), so the reason is the form's message.
       const reason =
         field === 'name' && !name
           ? 'No name and no email'
-          : field === 'email'
+          : field === 'email' && issue.message === 'Enter a valid email address'
             ? `Invalid email "${email}"`
             : `${field}: ${issue.message}`
       rejected.push({ row, reason })

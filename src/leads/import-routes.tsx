@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
+import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
@@ -64,8 +65,10 @@ importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
   } catch {
     throw new Refusal(422, 'The file is not UTF-8 text. Export it as "CSV UTF-8" and try again.', { field: 'file' })
   }
+  const fileName = file.name || 'upload.csv'
+  const badName = textProblem(fileName, 'file name', 200)
+  if (badName) throw new Refusal(422, badName, { field: 'file' })
   const parsed = parseLeadCsv(text)
-  const fileName = (file.name || 'upload.csv').slice(0, 200)
   const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`, 303)
 })

@@ -3,13 +3,15 @@ import type { Context } from 'hono'
 import { shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
 import { activeOnly, assignableMembers } from '../orgs/members'
+import { searchProblem } from './filters'
 import { assigneeCounts, countLeads, listLeads, type LeadFilters } from './leads'
 import { canAssign } from './policy'
 import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './list-views'
 
 /**
  * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
- * what a bulk action just did. The status is the context's (a refused bulk action sets it).
+ * what a bulk action just did. The status is the context's (a refused bulk action sets it); a search
+ * text the text rules refuse (`searchProblem`) answers 422 with its message and no rows.
  */
 export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice) {
   const viewer = viewerOf(c)
@@ -17,11 +19,16 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   const org = c.var.orgContext.org
   const manager = canAssign(viewer)
   const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
+  const badSearch = searchProblem(filters)
+  if (badSearch && !notice) {
+    notice = { text: badSearch, error: true }
+    c.status(422)
+  }
   // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
   const withFilter = manager && (!fragment || Boolean(notice))
   const [page, total, everyone, counts] = await Promise.all([
-    listLeads(db, viewer, filters),
-    manager ? countLeads(db, viewer, filters) : Promise.resolve(0),
+    badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
+    manager && !badSearch ? countLeads(db, viewer, filters) : Promise.resolve(0),
     manager ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }) : Promise.resolve([]),
     withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
   ])

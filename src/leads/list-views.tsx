@@ -324,6 +324,7 @@ export function LeadListPage({
           type="search"
           name="q"
           value={filters.q ?? ''}
+          maxlength={200}
           placeholder="Search name, email, company"
           aria-label="Search"
         />

@@ -1,7 +1,7 @@
 /** The create-lead form. */
 import { LEAD_STATUSES } from '../db/schema'
 import type { FormValues } from '../lib/validation'
-import { Field, FieldError, type FieldErrors } from '../views/forms'
+import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 
@@ -9,16 +9,20 @@ export function NewLeadPage({
   values = {},
   errors,
   duplicate,
+  alert,
 }: {
   values?: FormValues
   errors?: FieldErrors
   duplicate?: { id: string; name: string }
+  /** A refusal no field shows (e.g. a form body that is not UTF-8 text). */
+  alert?: string
 }) {
   const shell = useShell()
   return (
     <Layout title="New lead">
       <section class="card narrow">
         <h1>New lead</h1>
+        <FormAlert message={alert} />
         {duplicate && (
           <p class="notice">
             That email belongs to <a href={`/o/${shell.org.slug}/leads/${duplicate.id}`}>{duplicate.name}</a>.

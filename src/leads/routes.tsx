@@ -8,12 +8,12 @@ import { viewerOf } from '../access/context'
 import { timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
 import type { App } from '../env'
-import { notFound } from '../lib/errors'
+import { notFound, Refusal } from '../lib/errors'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
-import { filtersSchema } from './filters'
+import { filtersSchema, searchProblem } from './filters'
 import { createLead, findVisibleLead } from './leads'
 import { listPage } from './list-page'
 import { NewLeadPage } from './new-lead-page'
@@ -24,6 +24,8 @@ leadRoutes.get('/', (c) => listPage(c, filtersSchema.parse(c.req.query())))
 
 leadRoutes.get('/export.csv', async (c) => {
   const filters = filtersSchema.parse(c.req.query())
+  const badSearch = searchProblem(filters)
+  if (badSearch) throw new Refusal(422, badSearch)
   const csv = await exportLeadsCsv(c.var.db, viewerOf(c), { ...filters, cursor: undefined })
   const day = new Date().toISOString().slice(0, 10)
   return c.body(`\uFEFF${csv}`, 200, {
@@ -42,7 +44,8 @@ leadRoutes.post('/', async (c) => {
     const visible = existingId ? await findVisibleLead(c.var.db, viewer, existingId) : null
     const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
     c.status(refusal.status)
-    return c.render(<NewLeadPage values={values} errors={refusal.errors} duplicate={duplicate} />)
+    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+    return c.render(<NewLeadPage values={values} errors={refusal.errors} duplicate={duplicate} alert={alert} />)
   })
   const id = await createLead(c.var.db, viewer, await parseForm(c, leadSchema))
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${id}`, 303)

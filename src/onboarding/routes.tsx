@@ -48,7 +48,9 @@ const newOrganizationWhenSignedIn = (): MiddlewareHandler<App> => async (c, next
 onboardingRoutes.post('/signup', newOrganizationWhenSignedIn(), async (c) => {
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
-    return c.render(<SignupPage values={values} errors={refusal.errors} />)
+    // A refusal no field shows (a form body that is not UTF-8 text) is the page's alert.
+    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+    return c.render(<SignupPage values={values} errors={refusal.errors} alert={alert} />)
   })
   // The same answer for every address: the email says what happens next (signup.ts).
   await requestSignup(c.var.db, await parseForm(c, signupSchema), mailContext(c))

@@ -2,7 +2,7 @@
  * Members of an organization: lookups used by assignment (only active members are assignable) and
  * the team list with each member's open-lead count.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
 import { Refusal } from '../lib/errors'
@@ -86,12 +86,22 @@ export type TeamMember = Member & {
   joinedAt: number
 }
 
-/** Every member of `orgId` with their open-lead count, sorted by `sort` (`name` or `open`, most first). */
-export async function teamMembers(db: Database, orgId: string, sort: 'name' | 'open' = 'name'): Promise<TeamMember[]> {
+/**
+ * Every member of `orgId` with their open-lead count, sorted by `sort` (`name` or `open`, most
+ * first). Only the leads `counted` selects (an SQL condition on `leads`) are counted: the page passes
+ * the lead policy's `visibleLeads` for the viewer (pages/team-routes.tsx), so neither the counts nor
+ * the order tell an Agent anything about leads they cannot see; for Owners and Admins that is every lead.
+ */
+export async function teamMembers(
+  db: Database,
+  orgId: string,
+  counted: SQL,
+  sort: 'name' | 'open' = 'name',
+): Promise<TeamMember[]> {
   const openLeads = sql<number>`(
     SELECT count(*) FROM ${leadAssignees} INNER JOIN ${leads} ON ${leads.id} = ${leadAssignees.leadId}
     WHERE ${leadAssignees.userId} = ${memberships.userId} AND ${leadAssignees.orgId} = ${orgId}
-      AND ${inArray(leads.status, [...OPEN_STATUSES])}
+      AND ${inArray(leads.status, [...OPEN_STATUSES])} AND ${counted}
   )`
   const rows = await db
     .select({

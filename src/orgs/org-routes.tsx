@@ -16,7 +16,8 @@ orgRoutes.post('/orgs', async (c) => {
   if (!user) return c.redirect('/login', 303)
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
-    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />)
+    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />)
   })
   const { organization } = await parseForm(c, newOrganizationSchema)
   const slug = await createOrganization(c.var.db, user.id, organization)

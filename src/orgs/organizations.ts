@@ -8,7 +8,7 @@ import type { Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { memberships, organizations, type Membership, type Organization } from '../db/schema'
 import { newId } from '../lib/ids'
-import { z } from 'zod'
+import { singleLine } from '../lib/text'
 
 /**
  * Turns an organization name into a URL slug: lower-case ASCII letters, digits and dashes, at most
@@ -76,11 +76,7 @@ export function createOrganizationStatements(
 }
 
 /** Zod rule for an organization name, shared by sign-up and "create another organization". */
-export const organizationName = z
-  .string()
-  .trim()
-  .min(1, 'Name your organization')
-  .max(100, 'Keep the organization name under 100 characters')
+export const organizationName = singleLine('organization name', 100, 'Name your organization')
 
 /**
  * Creates an organization with `ownerId` (an existing user) as its Owner.

@@ -28,7 +28,12 @@ function memberIs(orgId: string, userId: string, condition: ReturnType<typeof sq
 
 const LAST_OWNER = 'An organization needs at least one active Owner: make someone else an Owner first.'
 
-async function managedMember(db: Database, actor: Viewer, userId: string) {
+/**
+ * Member `userId` of the actor's organization, if the actor may manage members at all (routes call
+ * it before reading the form: authorization before validation).
+ * @throws Refusal 403 when the actor is not an Owner or Admin, 404 when there is no such member
+ */
+export async function managedMember(db: Database, actor: Viewer, userId: string) {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can manage the team.')
   const member = await findMember(db, actor.orgId, userId)
   if (!member) throw notFound()

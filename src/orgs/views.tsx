@@ -1,6 +1,6 @@
 /** Organization pages outside `/o/{slug}`: creating another organization. */
 import type { FormValues } from '../lib/validation'
-import { Field, type FieldErrors } from '../views/forms'
+import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { Layout } from '../views/layout'
 
 /** Shown at /signup to someone already signed in: a new organization for the same account. */
@@ -9,17 +9,21 @@ export function NewOrganizationPage({
   member = true,
   values = {},
   errors,
+  alert,
 }: {
   user: { name: string }
   /** False when the user belongs to no organization now (e.g. every membership deactivated). */
   member?: boolean
   values?: FormValues
   errors?: FieldErrors
+  /** A refusal no field shows (e.g. a form body that is not UTF-8 text). */
+  alert?: string
 }) {
   return (
     <Layout title="New organization">
       <section class="card narrow">
         <h1>{member ? 'Create another organization' : 'Create an organization'}</h1>
+        <FormAlert message={alert} />
         {!member && (
           <p class="notice">
             You are not an active member of any organization right now: a membership may have been deactivated. Ask an

@@ -1,4 +1,8 @@
-/** `/o/{slug}/team` (docs/ARCHITECTURE.md): members, invitations, role changes, deactivation. */
+/**
+ * `/o/{slug}/team` (docs/ARCHITECTURE.md): members, invitations, role changes, deactivation. A page
+ * above orgs and leads: each member's open-lead count covers only the leads the viewer may see
+ * (the lead policy's `visibleLeads`).
+ */
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
@@ -8,12 +12,13 @@ import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import type { FieldErrors } from '../views/forms'
-import { viewerOf } from '../access/context'
+import { requireManager, viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
-import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from './invitations'
-import { teamMembers } from './members'
-import { changeRole, setMemberStatus } from './team'
-import { TeamPage } from './team-views'
+import { visibleLeads } from '../leads/policy'
+import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from '../orgs/invitations'
+import { teamMembers } from '../orgs/members'
+import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
+import { TeamPage } from '../orgs/team-views'
 
 export const teamRoutes = new Hono<App>()
 
@@ -30,7 +35,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
   const manager = isManager(viewer)
   const [members, invitations] = await Promise.all([
-    teamMembers(c.var.db, viewer.orgId, sort),
+    teamMembers(c.var.db, viewer.orgId, visibleLeads(c.var.db, viewer), sort),
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state
@@ -75,6 +80,8 @@ teamRoutes.post('/invitations', async (c) => {
       ? teamPage(c, { inviteValues: values, inviteErrors: refusal.errors, status: refusal.status })
       : teamPage(c, { alert: refusal.message, status: refusal.status }),
   )
+  // Authorization before validation: an Agent gets 403 whatever the form holds.
+  requireManager(c, 'invite people')
   const input = await parseForm(c, inviteSchema)
   await inviteMember(c.var.db, viewerOf(c), input, {
     orgName: c.var.orgContext.org.name,
@@ -93,6 +100,8 @@ const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
 teamRoutes.post('/:userId/role', (c) =>
   teamAction(c, 'role', async () => {
+    // Authorization before validation: 403 / 404 whatever the form holds.
+    await managedMember(c.var.db, viewerOf(c), c.req.param('userId'))
     const { role } = await parseForm(c, roleSchema)
     await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), role)
   }),

@@ -1,0 +1,49 @@
+/**
+ * Authorization before validation for the form posts that act on one lead
+ * (`/o/{slug}/leads/{leadId}/...`): the lead is looked up through the visibility policy before any
+ * route reads the form, so a lead the viewer cannot see answers 404 and a role that may not act
+ * answers 403 whatever the body holds (invalid values, broken UTF-8). The domain functions check
+ * again when they write.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { viewerOf } from '../access/context'
+import type { App } from '../env'
+import { notFound, Refusal } from '../lib/errors'
+import { isId } from '../lib/ids'
+import { findVisibleLead, type LeadDetail } from './leads'
+import { canEdit, factsOf } from './policy'
+
+/** What an action needs the viewer to be allowed on the lead: `see` it, or `edit` it (fields and status). */
+export type LeadNeed = 'see' | 'edit'
+
+/**
+ * Lead `leadId` as the viewer sees it, if they may do what `need` says.
+ * @throws Refusal 404 when the lead is not visible to the viewer; 403 when `need` is `edit` and they
+ *   may only read it (the wording of `changeStatus`)
+ */
+export async function authorizeLead(c: Context<App>, leadId: string, need: LeadNeed = 'see'): Promise<LeadDetail> {
+  const viewer = viewerOf(c)
+  const lead = await findVisibleLead(c.var.db, viewer, leadId)
+  if (!lead) throw notFound()
+  if (need === 'edit' && !canEdit(viewer, factsOf(lead))) {
+    throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
+  }
+  return lead
+}
+
+/**
+ * Middleware for `/o/{slug}/leads/{leadId}/*`: a POST to a lead the viewer cannot see answers 404
+ * before the route parses its body. Left to their routes: paths whose `leadId` position holds no id
+ * (`/leads/new`, `/leads/import/...`, `/leads/bulk-assign`), and `claim`, which reads no form and
+ * tells an Agent who lost a claim who won (409) although the lead is no longer visible to them
+ * (assignment/claim.ts).
+ * @throws Refusal 404
+ */
+export function visibleLeadOnly(): MiddlewareHandler<App> {
+  return async (c, next) => {
+    const leadId = c.req.param('leadId')
+    const claim = c.req.path.endsWith(`/${leadId}/claim`)
+    if (c.req.method === 'POST' && leadId && isId(leadId) && !claim) await authorizeLead(c, leadId)
+    await next()
+  }
+}
