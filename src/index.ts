@@ -7,6 +7,7 @@ import { buildApp } from './app'
 import { pruneLoginAttempts } from './auth/login-throttle'
 import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
+import { pruneFormTokens } from './db/idempotency'
 import type { Env } from './env'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
 import { handleEmailBatch, handleEmailDeadLetters } from './notifications/email-consumer'
@@ -43,6 +44,7 @@ export default {
       sweepOutbox(env, controller.scheduledTime),
       deleteExpiredSessions(db),
       pruneLoginAttempts(db),
+      pruneFormTokens(db, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

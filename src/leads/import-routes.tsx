@@ -1,6 +1,7 @@
 /** `/o/{slug}/leads/import`: upload form, upload, and each import's progress / report. */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
 import { ImportFileError, MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
 import { findImportJob, recentImportJobs, startImport } from './import-jobs'
@@ -39,8 +40,14 @@ importRoutes.post('/', async (c) => {
     throw error
   }
   const fileName = (file.name || 'upload.csv').slice(0, 200)
-  const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed)
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`, 303)
+  // The same upload sent twice (one formToken) makes one import; the repeat goes to its page.
+  const path = (jobId: string) => `/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`
+  const location = await once(c.var.db, formTokenOf(body, viewer.orgId), async (remember) =>
+    path(
+      await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed, Date.now(), (id) => remember(path(id))),
+    ),
+  )
+  return c.redirect(location, 303)
 })
 
 importRoutes.get('/:jobId', async (c) => {

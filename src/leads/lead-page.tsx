@@ -5,6 +5,7 @@ import { LEAD_STATUSES } from '../db/schema'
 import type { FormValues } from '../lib/validation'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
+import { FormTokenField } from '../views/form-token'
 import { Layout, type Shell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from './fields'
@@ -28,6 +29,7 @@ export function NewLeadPage({
           </p>
         )}
         <form method="post" action={`/o/${shell.org.slug}/leads`} novalidate>
+          <FormTokenField />
           <Field label="Name" name="name" value={values.name} errors={errors} required />
           <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
           <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
@@ -73,7 +75,13 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
         <section class="card">
           <h1>{lead.name}</h1>
           {canEdit ? (
-            <form method="post" action={`${base}/status`} class="inline-form" hx-boost="true">
+            <form
+              method="post"
+              action={`${base}/status`}
+              class="inline-form"
+              hx-boost="true"
+              hx-disabled-elt="find button"
+            >
               <select name="status" aria-label="Status">
                 {LEAD_STATUSES.map((s) => (
                   <option value={s} selected={lead.status === s}>

@@ -10,7 +10,8 @@ import { Timeline } from '../activity/timeline'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
-import { validForm } from '../lib/validation'
+import { formFields, validForm } from '../lib/validation'
+import { formTokenOf, once } from '../db/idempotency'
 import { shellOf, viewerOf } from '../orgs/context'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { exportLeadsCsv } from './export'
@@ -106,9 +107,14 @@ leadRoutes.post(
   async (c) => {
     const input = c.req.valid('form')
     const viewer = viewerOf(c)
+    // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
+    const token = formTokenOf(await formFields(c), viewer.orgId)
+    const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
     try {
-      const id = await createLead(c.var.db, viewer, input)
-      return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${id}`, 303)
+      const location = await once(c.var.db, token, async (remember) =>
+        path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
+      )
+      return c.redirect(location, 303)
     } catch (error) {
       if (!(error instanceof DuplicateLeadError)) throw error
       const visible = await findVisibleLead(c.var.db, viewer, error.existingId)

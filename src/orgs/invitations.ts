@@ -7,7 +7,8 @@ import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { hashPassword } from '../auth/password'
 import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
-import type { Database } from '../db/client'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { runBatch, type Database } from '../db/client'
 import { uniqueViolation } from '../db/errors'
 import {
   invitations,
@@ -19,7 +20,7 @@ import {
   type Role,
 } from '../db/schema'
 import { newId } from '../lib/ids'
-import { notFound, Refusal } from '../lib/errors'
+import { Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
 import { isManager, type Viewer } from '../leads/policy'
 import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
@@ -38,7 +39,8 @@ export type InviteContext = { orgName: string; inviterName: string; appUrl: stri
 
 /**
  * Invites `email` into the actor's organization with `role`, emailing a new link (an earlier
- * pending invitation of the same address is replaced and its link stops working).
+ * pending invitation of the same address is replaced and its link stops working). `also`: statements
+ * to run first in the same batch (e.g. recording the form token, db/idempotency.ts).
  * @throws Refusal 403 when the actor may not invite (or not with that role), 422 when the address
  *   already belongs to a member
  */
@@ -48,6 +50,7 @@ export async function inviteMember(
   input: { email: string; role: Role },
   context: InviteContext,
   now = Date.now(),
+  also: BatchItem<'sqlite'>[] = [],
 ): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
   if (input.role === 'owner' && actor.role !== 'owner')
@@ -87,7 +90,8 @@ export async function inviteMember(
     },
     now,
   )
-  await db.batch([
+  await runBatch(db, [
+    ...also,
     db
       .insert(invitations)
       .values({ id: newId(), orgId: actor.orgId, email, ...values })
@@ -118,16 +122,17 @@ export async function pendingInvitations(db: Database, orgId: string) {
 }
 
 /**
- * Revokes invitation `id` of the actor's organization: its link stops working.
- * @throws Refusal 403 for Agents, 404 when there is no such invitation
+ * Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
+ * invitation already gone (revoked by a double click or a colleague at the same moment, accepted,
+ * or never of this organization) is left gone, and the answer is the same.
+ * @throws Refusal 403 for Agents
  */
 export async function revokeInvitation(db: Database, actor: Viewer, id: string): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can revoke invitations.')
-  const result = await db
+  await db
     .delete(invitations)
     .where(and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId)))
     .run()
-  if (result.meta.changes !== 1) throw notFound()
 }
 
 /** An invitation found by its link, with its organization and whether the email has an account. */

@@ -2,7 +2,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { App } from '../env'
-import { validForm } from '../lib/validation'
+import { formTokenOf, once } from '../db/idempotency'
+import { formFields, validForm } from '../lib/validation'
 import { createOrganization, organizationName } from './organizations'
 import { NewOrganizationPage } from './views'
 
@@ -15,7 +16,17 @@ orgRoutes.post(
     c.html(<NewOrganizationPage user={c.var.user!} values={values} errors={errors} />, 422),
   ),
   async (c) => {
-    const slug = await createOrganization(c.var.db, c.var.user!.id, c.req.valid('form').organization)
-    return c.redirect(`/o/${slug}/leads`, 303)
+    const userId = c.var.user!.id
+    // The same form sent twice (one formToken) creates one organization; the repeat goes to it too.
+    const token = formTokenOf(await formFields(c), `user:${userId}`)
+    const path = (slug: string) => `/o/${slug}/leads`
+    const location = await once(c.var.db, token, async (remember) =>
+      path(
+        await createOrganization(c.var.db, userId, c.req.valid('form').organization, Date.now(), (slug) =>
+          remember(path(slug)),
+        ),
+      ),
+    )
+    return c.redirect(location, 303)
   },
 )

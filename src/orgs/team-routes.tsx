@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { ROLES } from '../db/schema'
 import type { App } from '../env'
+import { formTokenOf, once } from '../db/idempotency'
 import { Refusal } from '../lib/errors'
 import { fieldErrors, formFields, type FormValues } from '../lib/validation'
 import type { FieldErrors } from '../views/forms'
@@ -82,19 +83,26 @@ teamRoutes.post('/invitations', async (c) => {
     const values = await formFields(c)
     return teamPage(c, { inviteValues: values, inviteErrors: fieldErrors(parsed.error), status: 422 })
   }
+  const done = `/o/${c.var.orgContext.org.slug}/team?done=invited`
   try {
-    await inviteMember(c.var.db, viewerOf(c), parsed.data, {
-      orgName: c.var.orgContext.org.name,
-      inviterName: c.var.user!.name,
-      appUrl: c.env.APP_URL,
-      queue: c.env.EMAIL_QUEUE,
+    // The same form sent twice (one formToken) sends one invitation.
+    const token = formTokenOf(await formFields(c), viewerOf(c).orgId)
+    await once(c.var.db, token, async (remember) => {
+      const context = {
+        orgName: c.var.orgContext.org.name,
+        inviterName: c.var.user!.name,
+        appUrl: c.env.APP_URL,
+        queue: c.env.EMAIL_QUEUE,
+      }
+      await inviteMember(c.var.db, viewerOf(c), parsed.data, context, Date.now(), remember(done))
+      return done
     })
   } catch (error) {
     if (!(error instanceof Refusal) || error.status === 404) throw error
     if (error.status === 403) return teamPage(c, { alert: error.message, status: 403 })
     return teamPage(c, { inviteValues: parsed.data, inviteErrors: { email: error.message }, status: error.status })
   }
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=invited`, 303)
+  return c.redirect(done, 303)
 })
 
 teamRoutes.post('/invitations/:id/revoke', (c) =>
