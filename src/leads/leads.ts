@@ -287,8 +287,8 @@ export async function updateLead(
   now = Date.now(),
   expected?: SQL,
 ): Promise<void> {
-  await db.batch([
-    unlessChanged(db, expected ?? sql`1`),
+  await runBatch(db, [
+    ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })
