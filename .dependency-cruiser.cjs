@@ -1,6 +1,46 @@
 /**
  * Import rules for src/ (docs/ARCHITECTURE.md "Layers"), checked by `npm run lint:deps` in `npm test`.
+ *
+ * Layers, bottom to top; imports only point down:
+ *   lib            pure helpers (errors, ids, chunking, validation messages); imports nothing from src but lib
+ *   db             Drizzle schema, client, D1 error helpers
+ *   access         who is acting and in what role: Viewer, Shell, role predicates, viewerOf, requireManager
+ *   views          layout, forms, labels, error pages, form input and refusal rendering; no feature
+ *   features, a DAG:
+ *     notifications, activity          (use nothing above views)
+ *     auth                             account primitives: passwords, sessions, log-in throttle
+ *     orgs                             organizations, members, invitations, team, settings (uses auth)
+ *     onboarding                       sign-up / log-in / log-out: creates an account and an organization (auth + orgs)
+ *     leads                            lead CRUD, lists, policy, import/export (uses orgs, activity)
+ *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
+ *   pages          pages composing several features (the lead page with the assignment panel)
+ *   app.ts, index.ts                   the Hono app and the Worker entry
+ * env.ts (request types) sits beside the layers: it imports types from access, db, lib and the two
+ * queue message types, and no feature that imports it back.
  */
+const FEATURES = [
+  'notifications',
+  'activity',
+  'auth',
+  'orgs',
+  'onboarding',
+  'leads',
+  'assignment',
+  'collaboration',
+  'pool',
+]
+
+/** A rule that `from` may not import any folder of `to`. */
+function forbid(name, from, to, comment) {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: `^src/(${from.join('|')})/` },
+    to: { path: `^src/(${to.join('|')})/` },
+  }
+}
+
 module.exports = {
   forbidden: [
     {
@@ -17,6 +57,72 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
+    {
+      name: 'lib-is-bottom',
+      comment: 'lib holds pure helpers: it imports nothing from src but lib.',
+      severity: 'error',
+      from: { path: '^src/lib/' },
+      to: { path: '^src/', pathNot: '^src/lib/' },
+    },
+    {
+      name: 'db-low',
+      comment: 'db imports only lib.',
+      severity: 'error',
+      from: { path: '^src/db/' },
+      to: { path: '^src/', pathNot: '^src/(db|lib)/' },
+    },
+    {
+      name: 'access-low',
+      comment: 'access (who is acting) imports only db, lib and the request types of env.ts.',
+      severity: 'error',
+      from: { path: '^src/access/' },
+      to: { path: '^src/', pathNot: '^src/((access|db|lib)/|env\\.ts$)' },
+    },
+    {
+      name: 'views-no-features',
+      comment: 'Shared views (layout, forms, error pages) must not import features.',
+      severity: 'error',
+      from: { path: '^src/views/' },
+      to: { path: '^src/', pathNot: '^src/((views|access|db|lib)/|env\\.ts$)' },
+    },
+    {
+      name: 'env-types-only',
+      comment: 'env.ts holds request types; it imports no feature module but the queue message types.',
+      severity: 'error',
+      from: { path: '^src/env\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/((access|db|lib)/|leads/import-queue\\.ts$|notifications/outbox\\.ts$)' },
+    },
+    {
+      name: 'no-feature-imports-pages',
+      comment: 'Pages compose features; no feature (or lower layer) imports a page.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(pages/|app\\.ts$|index\\.ts$)' },
+      to: { path: '^src/pages/' },
+    },
+    {
+      name: 'no-imports-of-the-app',
+      comment: 'Only index.ts imports app.ts; nothing imports index.ts.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/index\\.ts$' },
+      to: { path: '^src/(app|index)\\.ts$' },
+    },
+    forbid(
+      'notifications-below-features',
+      ['notifications'],
+      FEATURES.filter((f) => f !== 'notifications'),
+    ),
+    forbid(
+      'activity-below-features',
+      ['activity'],
+      FEATURES.filter((f) => !['activity', 'notifications'].includes(f)),
+    ),
+    forbid('auth-below-orgs', ['auth'], ['orgs', 'onboarding', 'leads', 'assignment', 'collaboration', 'pool']),
+    forbid('orgs-below-leads', ['orgs'], ['onboarding', 'leads', 'assignment', 'collaboration', 'pool']),
+    forbid('onboarding-beside-leads', ['onboarding'], ['leads', 'assignment', 'collaboration', 'pool']),
+    forbid('leads-below-lead-actions', ['leads'], ['onboarding', 'assignment', 'collaboration', 'pool']),
+    forbid('assignment-sibling', ['assignment'], ['onboarding', 'collaboration', 'pool']),
+    forbid('collaboration-sibling', ['collaboration'], ['onboarding', 'assignment', 'pool']),
+    forbid('pool-sibling', ['pool'], ['onboarding', 'assignment', 'collaboration']),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -5,33 +5,43 @@ import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
-import { authRoutes } from './auth/routes'
 import { sessionMiddleware } from './auth/sessions'
 import { createDb } from './db/client'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
 import { collaborationRoutes } from './collaboration/routes'
-import { Refusal } from './lib/errors'
+import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
 import { importRoutes } from './leads/import-routes'
 import { poolRoutes } from './pool/routes'
 import { leadRoutes } from './leads/routes'
+import { leadPageOnRefusal } from './pages/lead-page'
+import { leadPageRoutes } from './pages/lead-routes'
 import { devMailRoutes } from './notifications/dev-mail'
+import { onboardingRoutes } from './onboarding/routes'
 import { requireMembership } from './orgs/middleware'
 import { inviteRoutes } from './orgs/invite-routes'
 import { orgRoutes } from './orgs/org-routes'
 import { settingsRoutes } from './orgs/settings'
 import { teamRoutes } from './orgs/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
-import { renderError } from './views/render-error'
+import { CONTENT_SECURITY_POLICY } from './lib/csp'
+import { invitationLimit, logInLimit, passwordResetLimit, signUpLimit } from './rate-limits'
+import { renderError, renderRefusal } from './views/render-error'
+import { pageRenderer } from './views/renderer'
 
 export function buildApp() {
   const app = new Hono<App>()
 
+  // overwrite: false lets one route set a policy of its own (the dev mailbox, see lib/csp.ts).
+  app.use(
+    '*',
+    secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: CONTENT_SECURITY_POLICY, overwrite: false }),
+  )
   app.get('/healthz', (c) => c.text('ok'))
-
-  app.use('*', secureHeaders({ xFrameOptions: 'DENY' }))
   app.use('*', noStore())
+  // Full pages answer with c.render (<!DOCTYPE html> and the layout); set before anything can refuse.
+  app.use('*', pageRenderer())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
   app.use('*', async (c, next) => {
@@ -49,28 +59,36 @@ export function buildApp() {
     const slug = await lastUsedOrgSlug(c.var.db, user.id)
     return c.redirect(slug ? `/o/${slug}/leads` : '/signup', 303)
   })
-  app.route('/', authRoutes)
+  // Rate limits (src/rate-limits.ts), before the routes they protect.
+  app.on('POST', ['/signup', '/invite/*', '/verify-email/*'], signUpLimit)
+  app.on('POST', '/login', logInLimit)
+  app.on('POST', ['/forgot-password', '/reset-password/*'], passwordResetLimit)
+  app.route('/', onboardingRoutes)
   app.route('/', orgRoutes)
   app.route('/_dev/mail', devMailRoutes)
   app.route('/invite', inviteRoutes)
 
   app.use('/o/:slug/*', requireMembership())
   app.use('/o/:slug', requireMembership())
+  app.post('/o/:slug/team/invitations', invitationLimit)
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
+  // A refused action on one lead answers with the lead page (routes that answer another page say so).
+  app.use('/o/:slug/leads/:leadId/*', leadPageOnRefusal())
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)
   app.route('/o/:slug/leads', collaborationRoutes)
   app.route('/o/:slug/leads', leadRoutes)
+  app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
 
-  app.notFound((c) => renderError(c, 404, 'Page not found'))
+  app.notFound((c) => renderRefusal(c, notFound()))
   app.onError((error, c) => {
-    if (error instanceof Refusal)
-      return renderError(c, error.status, error.status === 404 ? 'Page not found' : error.message)
+    if (error instanceof Refusal) return renderRefusal(c, error)
+    // Hono's own middleware (csrf()) refuses with an HTTPException: shown the same way.
     if (error instanceof HTTPException && error.status < 500) {
-      if (error.status === 404) return renderError(c, 404, 'Page not found')
+      if (error.status === 404) return renderRefusal(c, notFound())
       // csrf() refuses with a bare 403 and no message.
       const message = error.message || 'This form was sent from another site or an outdated page, so it was refused.'
       return renderError(c, error.status, message)

@@ -4,28 +4,31 @@
  */
 import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
-import type { OrgLink } from './orgs/organizations'
-import type { SessionUser } from './auth/sessions'
+import type { OrgLink, SessionUser } from './access/viewer'
 import type { ImportChunkMessage } from './leads/import-queue'
 import type { EmailMessage } from './notifications/outbox'
+import type { Refusal } from './lib/errors'
+import type { FormValues } from './lib/validation'
 
-export type Env = {
-  DB: D1Database
-  ASSETS: Fetcher
-  LEAD_ROOM: DurableObjectNamespace
-  POOL_ROOM: DurableObjectNamespace
+/**
+ * The Worker's bindings. Generated from wrangler.toml into worker-configuration.d.ts
+ * (`WorkerBindings`, regenerate with `npm run types`; `npm test` fails when it is stale), with what
+ * generation cannot know: the queues' message types, and secrets being optional.
+ * - `APP_URL`: public base URL used in links inside emails, e.g. `https://leadpool.example.com`.
+ * - `APP_ENV`: `development` enables /_dev/mail and non-Secure cookies; anything else is production.
+ * - `RESEND_API_KEY` (secret): without it email is captured locally (readable at /_dev/mail) instead of sent.
+ * - `RESEND_BASE_URL`: Resend API base URL; unset = the SDK's default. Tests point it at a local fake Resend.
+ */
+export type Env = Omit<WorkerBindings, TypedBindings> & {
   EMAIL_QUEUE: Queue<EmailMessage>
   IMPORT_QUEUE: Queue<ImportChunkMessage>
-  /** Public base URL used in links inside emails, e.g. `https://leadpool.example.com`. */
-  APP_URL: string
-  /** `development` enables /_dev/mail and non-Secure cookies; anything else is production. */
-  APP_ENV: string
-  EMAIL_FROM: string
-  /** Secret; without it email is captured locally (readable at /_dev/mail) instead of sent. */
   RESEND_API_KEY?: string
-  /** Resend API base URL; unset = the SDK's default. Tests point it at a local fake Resend. */
   RESEND_BASE_URL?: string
 }
+
+/** Generated bindings given a narrower type above; a name no longer generated fails to compile here. */
+type TypedBindings = GeneratedBinding<'EMAIL_QUEUE' | 'IMPORT_QUEUE' | 'RESEND_API_KEY'>
+type GeneratedBinding<K extends keyof WorkerBindings> = K
 
 /** What the organization middleware resolves for `/o/{slug}/*`. */
 export type OrgContext = {
@@ -35,10 +38,15 @@ export type OrgContext = {
   orgs: OrgLink[]
 }
 
+/** Renders the page a refused request is answered with, from the refusal and the submitted form values. */
+export type RefusalPage = (refusal: Refusal, values: FormValues) => Response | Promise<Response>
+
 export type Variables = {
   db: Database
   user: SessionUser | null
   orgContext: OrgContext
+  /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
+  refusalPage?: RefusalPage
 }
 
 export type App = { Bindings: Env; Variables: Variables }

@@ -36,6 +36,10 @@ describe('the app shell', () => {
     const html = await (await signUp()).client.html('/signup')
     expect(html).toContain('<script src="/vendor/htmx.min.js"')
     expect(html).not.toMatch(/unpkg|jsdelivr|cdn\./)
+    // Every script the page loads, located by its src: all of them are paths on this origin.
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]*)"/g)].map((m) => m[1]!)
+    expect(scripts).toContain('/vendor/htmx.min.js')
+    for (const src of scripts) expect(src).toMatch(/^\/[^/\\]/)
   })
 })
 
@@ -50,8 +54,15 @@ describe('the cron trigger', () => {
     await db()
       .insert(loginAttempts)
       .values({ email: 'old@example.com', failures: 5, windowStartedAt: 0, lockedUntil: 1 })
+    // A session and a lock still running, which the same sweep must keep.
+    const live = (await signUp()).client.cookies.get('leadpool_session')!
+    await db()
+      .insert(loginAttempts)
+      .values({ email: 'locked@example.com', failures: 5, windowStartedAt: 0, lockedUntil: Date.now() + 60_000 })
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), env)
     expect(await db().select().from(sessions).where(eq(sessions.id, id)).get()).toBeUndefined()
-    expect(await db().select().from(loginAttempts).all()).toEqual([])
+    expect(await db().select().from(sessions).where(eq(sessions.id, live)).get()).toBeDefined()
+    expect(await db().select().from(loginAttempts).where(eq(loginAttempts.email, 'old@example.com')).all()).toEqual([])
+    expect((await db().select().from(loginAttempts).all()).map((r) => r.email)).toEqual(['locked@example.com'])
   })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app'
 import { createDb } from '../src/db/client'
 import { memberships, organizations, sessions, users } from '../src/db/schema'
-import { Client, env, errorFor, ORIGIN, signUp, uniqueEmail } from './helpers'
+import { Client, createLead, env, errorFor, leadIds, ORIGIN, signUp, uniqueEmail } from './helpers'
 
 const db = () => createDb(env.DB)
 
@@ -90,6 +90,9 @@ describe('sign-up', () => {
     expect(errorFor(html, 'organization')).toBeNull()
     expect(html).toContain('value="Kept Org"')
     expect(html).not.toContain('value="short"') // a password is never echoed back
+    const passwordInput = /<input[^>]*name="password"[^>]*>/.exec(html)
+    expect(passwordInput).not.toBeNull()
+    expect(passwordInput![0]).not.toMatch(/value="[^"]/)
   })
 
   it('answers 422 with messages when fields are missing entirely', async () => {
@@ -165,6 +168,7 @@ describe('log-in and log-out', () => {
 describe('sessions', () => {
   it('expire: a session past its expiry is refused and its cookie cleared', async () => {
     const { client, slug } = await signUp()
+    expect(client.cookies.has('leadpool_session')).toBe(true)
     await db()
       .update(sessions)
       .set({ expiresAt: Date.now() - 1000 })
@@ -200,6 +204,11 @@ describe('CSRF', () => {
     expect(none.status).toBe(403)
     const list = await client.html(`/o/${slug}/leads`)
     expect(list).not.toContain('Forged')
+    // The same post from the page's own origin is accepted and then listed.
+    const same = await createLead(client, slug, { name: 'Forged' })
+    const after = await client.html(`/o/${slug}/leads`)
+    expect(leadIds(after)).toEqual([same])
+    expect(after).toContain('Forged')
   })
 })
 

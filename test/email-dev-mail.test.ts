@@ -97,8 +97,16 @@ describe('/_dev/mail', () => {
   })
 
   it('does not exist outside development', async () => {
+    const to = uniqueEmail('hidden')
+    await createDb(env.DB).batch([
+      outboxInsert(createDb(env.DB), { orgId: null, to, kind: 'test', ...invitation() }).statement,
+    ])
     const res = await app.request('/_dev/mail', {}, { ...env, APP_ENV: 'production' })
     expect(res.status).toBe(404)
     expect(await res.text()).not.toContain('data-email-to')
+    // The same captured email is listed in development.
+    const dev = await app.request('/_dev/mail', {}, { ...env, APP_ENV: 'development' })
+    expect(dev.status).toBe(200)
+    expect(await dev.text()).toContain(`data-email-to="${to}"`)
   })
 })

@@ -59,6 +59,18 @@ describe('writing to the outbox', () => {
         .where(inArray(emailOutbox.id, [first.id, broken.id]))
         .all(),
     ).toEqual([])
+    // Without the failing cause, the same email is written and the same query finds it.
+    await db().batch([first.statement])
+    expect(
+      (
+        await db()
+          .select()
+          .from(emailOutbox)
+          .where(inArray(emailOutbox.id, [first.id, broken.id]))
+          .all()
+      ).map((r) => r.id),
+    ).toEqual([first.id])
+    await db().delete(emailOutbox).where(eq(emailOutbox.id, first.id)) // not left queued for the sweep tests
   })
 
   it('dispatches one `{ outboxId }` message per id, at most 100 per sendBatch', async () => {

@@ -7,15 +7,23 @@ import { expect } from 'vitest'
 
 export const ORIGIN = 'http://localhost'
 
-/** A person using Leadpool through HTTP, keeping their session cookie between requests. */
+let clients = 0
+
+/**
+ * A person using Leadpool through HTTP, keeping their session cookie between requests. Each client
+ * has an address of its own (`CF-Connecting-IP`, as Cloudflare sets it), so per-address rate limits
+ * count each person apart, as in production.
+ */
 export class Client {
   cookies = new Map<string, string>()
+  ip = `10.${Math.floor(Math.random() * 200)}.${++clients >> 8}.${clients & 255}`
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
     const method = (init.method ?? 'GET').toUpperCase()
     if (method !== 'GET' && !headers.has('Origin')) headers.set('Origin', ORIGIN)
+    if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', this.ip)
     const res = await exports.default.fetch(
       new Request(new URL(path, ORIGIN), { ...init, headers, redirect: 'manual' }),
     )

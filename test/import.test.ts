@@ -6,6 +6,7 @@ import worker from '../src/index'
 import { createDb } from '../src/db/client'
 import { importJobs, leads, organizations } from '../src/db/schema'
 import { parseLeadCsv } from '../src/leads/import-parse'
+import { giveUpChunk } from '../src/leads/import-queue'
 import { writeImportChunk, type ImportChunk } from '../src/leads/import-writer'
 import { type Client, env, errorFor, leadIds, signUp } from './helpers'
 
@@ -84,6 +85,12 @@ describe('importing the Salesforce sample export', () => {
     const again = await importCsv(client, slug, salesforceCsv, 'salesforce-lead-export.csv')
     expect(again.report).toMatchObject({ created: 0, duplicates: 60, rejected: 0 })
     expect(await orgLeads(slug)).toHaveLength(60)
+
+    // The report does name statuses it does not know, so their absence above means something.
+    const other = await signUp()
+    const odd = await importCsv(other.client, other.slug, 'Name,Lead Status\nZed,Banana Stage\n')
+    expect(odd.html).toContain('were not recognised')
+    expect(odd.html).toContain('Banana Stage')
   })
 
   it('writes a `created` activity for every imported lead, saying it came from the import', async () => {
@@ -173,6 +180,78 @@ describe('files that cannot be imported', () => {
     const missing = await client.request(`/o/${slug}/leads/import`, { method: 'POST', body: new FormData() })
     expect(missing.status).toBe(422)
     expect(await orgLeads(slug)).toHaveLength(0)
+    await importCsv(client, slug, 'Name\nValid Row\n') // the same query sees what a good file saves
+    expect((await orgLeads(slug)).map((l) => l.name)).toEqual(['Valid Row'])
+  })
+})
+
+describe('a file over the size limit', () => {
+  const TOO_LARGE = 'The file is larger than 10 MB; split it into smaller files.'
+  const MB = 1024 * 1024
+
+  /** A multipart upload of a CSV file of `bytes` bytes, serialized: its bytes and Content-Type. */
+  async function oversizedForm(bytes: number) {
+    const line = 'Name,Email\n' + 'x'.repeat(1023) + '\n'
+    const file = new File([line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes)], 'huge.csv', {
+      type: 'text/csv',
+    })
+    const form = new FormData()
+    form.set('file', file)
+    const serialized = new Response(form)
+    return { body: new Uint8Array(await serialized.arrayBuffer()), type: serialized.headers.get('Content-Type')! }
+  }
+
+  /** `bytes` as a stream of 1 MB pieces, and how many bytes the server has pulled from it so far. */
+  function streamOf(bytes: Uint8Array) {
+    let at = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close()
+        controller.enqueue(bytes.slice(at, at + MB))
+        at += MB
+      },
+    })
+    return { stream, pulled: () => Math.min(at, bytes.length) }
+  }
+
+  async function expectRefused(res: Response, slug: string) {
+    expect([413, 422]).toContain(res.status)
+    expect(errorFor(await res.text(), 'file')).toBe(TOO_LARGE)
+    const jobs = await db()
+      .select({ id: importJobs.id })
+      .from(importJobs)
+      .innerJoin(organizations, eq(organizations.id, importJobs.orgId))
+      .where(eq(organizations.slug, slug))
+      .all()
+    expect(jobs).toHaveLength(0)
+    expect(await orgLeads(slug)).toHaveLength(0)
+  }
+
+  it('refuses an upload whose Content-Length is over the limit without reading it, with the reason', async () => {
+    const { client, slug } = await signUp()
+    const { body, type } = await oversizedForm(30 * MB)
+    const upload = streamOf(body)
+    const headers = { 'Content-Type': type, 'Content-Length': String(body.length) }
+    const res = await client.request(`/o/${slug}/leads/import`, { method: 'POST', body: upload.stream, headers })
+    await expectRefused(res, slug)
+    expect(upload.pulled()).toBeLessThanOrEqual(2 * MB)
+  })
+
+  it('refuses a streamed upload (no Content-Length) once it passes the limit, without reading the rest', async () => {
+    const { client, slug } = await signUp()
+    const { body, type } = await oversizedForm(30 * MB)
+    const upload = streamOf(body)
+    const headers = { 'Content-Type': type }
+    const res = await client.request(`/o/${slug}/leads/import`, { method: 'POST', body: upload.stream, headers })
+    await expectRefused(res, slug)
+    // Read up to the limit (10 MB and the envelope allowance), not the 30 MB sent.
+    expect(upload.pulled()).toBeLessThanOrEqual(13 * MB)
+  })
+
+  it('refuses a file just over 10 MB whose upload fits the envelope allowance', async () => {
+    const { client, slug } = await signUp()
+    const res = await client.upload(`/o/${slug}/leads/import`, 'huge.csv', 'N'.repeat(10 * 1024 * 1024 + 1))
+    await expectRefused(res, slug)
   })
 })
 
@@ -244,6 +323,32 @@ describe('the import queue consumer', () => {
       .get()
     expect(job).toMatchObject({ status: 'done', processedRows: 2, createdCount: 2, duplicateCount: 0 })
   })
+
+  it('reports every row of two chunks given up at the same time, keeping the rows rejected before', async () => {
+    const { slug } = await signUp()
+    const first = await chunkFor(slug, 0)
+    const second: ImportChunk = { ...first, seq: 1, rows: first.rows.map((r) => ({ ...r, row: r.row + 2 })) }
+    const parsedReject = { row: 9, reason: 'No name and no email' }
+    await db()
+      .update(importJobs)
+      .set({ totalRows: 4, report: { rejected: [parsedReject], unknownStatuses: [], duplicatesInFile: 0 } })
+      .where(eq(importJobs.id, first.jobId))
+
+    await Promise.all([
+      giveUpChunk(db(), first, new Error('D1 is overloaded')),
+      giveUpChunk(db(), second, new Error('D1 is overloaded')),
+    ])
+
+    const job = await db().select().from(importJobs).where(eq(importJobs.id, first.jobId)).get()
+    expect(job).toMatchObject({ status: 'done', processedRows: 4, createdCount: 0 })
+    const reason = 'Could not be saved (Error: D1 is overloaded)'
+    expect(job!.report.rejected[0]).toEqual(parsedReject)
+    expect(job!.report.rejected.slice(1).sort((a, b) => a.row - b.row)).toEqual(
+      [...first.rows, ...second.rows].map((r) => ({ row: r.row, reason })),
+    )
+    expect(job!.report).toMatchObject({ unknownStatuses: [], duplicatesInFile: 0 })
+    expect(await orgLeads(slug)).toHaveLength(0)
+  })
 })
 
 describe('import edge cases', () => {
@@ -270,7 +375,9 @@ describe('import edge cases', () => {
   })
 
   it('skips rows of only commas and refuses UTF-16 without a byte-order mark', async () => {
-    expect(parseLeadCsv('Name,Email\n,,,,\nA,a@x.test\n').report.rejected).toEqual([])
+    const commas = parseLeadCsv('Name,Email\n,,,,\nA,a@x.test\n')
+    expect(commas.report.rejected).toEqual([])
+    expect(commas.rows).toMatchObject([{ name: 'A', email: 'a@x.test', row: 3 }])
     const { client, slug } = await signUp()
     const utf16 = new Uint8Array([...'Name\nAna\n'].flatMap((ch) => [ch.charCodeAt(0), 0]))
     const res = await client.upload(`/o/${slug}/leads/import`, 'utf16.csv', utf16)

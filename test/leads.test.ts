@@ -53,6 +53,8 @@ describe('creating a lead', () => {
     expect(errorFor(html, 'status')).toBe('Choose one of the listed statuses')
     expect(html).toContain('value="Kept Company"')
     expect(leadIds(await client.html(`/o/${slug}/leads`))).toEqual([])
+    const valid = await createLead(client, slug, { name: 'Valid Lead', company: 'Kept Company' })
+    expect(leadIds(await client.html(`/o/${slug}/leads`))).toEqual([valid])
   })
 
   it('escapes HTML typed into lead fields everywhere it is shown', async () => {
@@ -66,6 +68,7 @@ describe('creating a lead', () => {
       expect(html).not.toContain('<script>alert(1)')
       expect(html).not.toContain('<img src=x')
       expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+      expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;')
     }
   })
 
@@ -137,6 +140,10 @@ describe('the lead list', () => {
     const { client, slug } = await orgWithLeads(3)
     expect(leadIds(await client.html(`/o/${slug}/leads?q=%25`))).toHaveLength(0)
     expect(leadIds(await client.html(`/o/${slug}/leads?q=_`))).toHaveLength(0)
+    // A lead that has them is found by them, and only that lead.
+    const literal = await createLead(client, slug, { name: '100% Pure_Co' })
+    expect(leadIds(await client.html(`/o/${slug}/leads?q=%25`))).toEqual([literal])
+    expect(leadIds(await client.html(`/o/${slug}/leads?q=_`))).toEqual([literal])
   })
 
   it('ignores unknown filter values instead of failing', async () => {
@@ -151,6 +158,7 @@ describe('the lead list', () => {
     expect(html.startsWith('<div id="lead-results">')).toBe(true)
     expect(html).not.toContain('<html')
     expect(leadIds(html)).toHaveLength(2)
+    expect(await client.html(`/o/${slug}/leads?q=Lead`)).toContain('<html') // without htmx: the whole page
   })
 
   it('sends a signed-out visitor to log in', async () => {

@@ -25,5 +25,6 @@ describe('password hashing', () => {
 
   it('treats an unreadable hash as a failed check', async () => {
     expect(await verifyPassword('anything', 'plaintext')).toBe(false)
+    expect(await verifyPassword('anything', await hashPassword('anything', { ln: 10, r: 8, p: 1 }))).toBe(true)
   })
 })

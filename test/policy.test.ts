@@ -1,6 +1,7 @@
 // The action checks of the lead policy on facts the matrix cannot combine (one relation per lead).
 import { describe, expect, it } from 'vitest'
-import { canAssign, canClaim, canEdit, type Viewer } from '../src/leads/policy'
+import type { Viewer } from '../src/access/viewer'
+import { canAssign, canClaim, canEdit } from '../src/leads/policy'
 
 const agent = (poolEnabled: boolean, multipleAssignees = false): Viewer => ({
   orgId: 'o',
@@ -22,6 +23,9 @@ describe('canClaim', () => {
   it('never offers a lead that has an assignee or is not in the pool', () => {
     expect(canClaim(agent(true), { inPool: true, primaryId: 'x', collaboratorIds: [] })).toBe(false)
     expect(canClaim(admin, { inPool: false, primaryId: null, collaboratorIds: [] })).toBe(false)
+    // The same leads without the assignee, or put in the pool, are offered.
+    expect(canClaim(agent(true), { inPool: true, primaryId: null, collaboratorIds: [] })).toBe(true)
+    expect(canClaim(admin, { inPool: true, primaryId: null, collaboratorIds: [] })).toBe(true)
   })
 })
 

@@ -168,6 +168,8 @@ describe('roles and deactivation', () => {
 
     expect((await owner.client.post(`/o/${owner.slug}/team/${agent.userId}/reactivate`)).status).toBe(303)
     expect(leadIds(await agent.client.html(`/o/${owner.slug}/leads`))).toEqual([lead])
+    // Active again, the member is offered on the same page.
+    expect(await owner.client.html(`/o/${owner.slug}/leads/${lead}`)).toContain(`<option value="${agent.userId}"`)
   })
 
   it('shows open-lead counts to Owners and Admins, sortable, but not to Agents', async () => {
@@ -185,6 +187,8 @@ describe('roles and deactivation', () => {
     const agentView = await idle.client.html(`/o/${owner.slug}/team`)
     expect(agentView).not.toContain('Open leads')
     expect(agentView).not.toContain('Send invitation')
+    expect(sorted).toContain('Open leads') // the Owner's view of the same page has both
+    expect(sorted).toContain('Send invitation')
   })
 })
 

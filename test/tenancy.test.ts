@@ -39,14 +39,19 @@ describe('tenancy: another organization is invisible', () => {
     expect((await b.client.post(`/o/${a.slug}/leads`, { name: 'Planted' })).status).toBe(404)
     expect((await b.client.upload(`/o/${a.slug}/leads/import`, 'x.csv', 'Name\nPlanted\n')).status).toBe(404)
     expect(leadIds(await a.client.html(`/o/${a.slug}/leads?q=Planted`))).toEqual([])
+    const own = await createLead(a.client, a.slug, { name: 'Planted' }) // the same search finds A's own
+    expect(leadIds(await a.client.html(`/o/${a.slug}/leads?q=Planted`))).toEqual([own])
   })
 
   it('does not serve another organization’s lead or import under one’s own slug', async () => {
-    const { b, leadId, importId } = await twoOrganizations()
+    const { a, b, leadId, importId } = await twoOrganizations()
     expect((await b.client.get(`/o/${b.slug}/leads/${leadId}`)).status).toBe(404)
     expect((await b.client.get(`/o/${b.slug}/leads/import/${importId}`)).status).toBe(404)
     expect(leadIds(await b.client.html(`/o/${b.slug}/leads?q=Secret`))).toEqual([])
     expect(await b.client.html(`/o/${b.slug}/leads/import`)).not.toContain('a.csv')
+    // What B does not get, A does.
+    expect(leadIds(await a.client.html(`/o/${a.slug}/leads?q=Secret`))).toEqual([leadId])
+    expect(await a.client.html(`/o/${a.slug}/leads/import`)).toContain('a.csv')
   })
 
   it('answers the same 404 for an organization that does not exist', async () => {
@@ -86,6 +91,7 @@ describe('visibility inside one organization', () => {
     expect(leadIds(await agent.client.html(`/o/${a.slug}/leads`))).toEqual([own])
     expect((await agent.client.get(`/o/${a.slug}/leads/${leadId}`)).status).toBe(404)
     expect(leadIds(await agent.client.html(`/o/${a.slug}/leads?q=Secret`))).toEqual([])
+    expect(leadIds(await a.client.html(`/o/${a.slug}/leads?q=Secret`))).toEqual([leadId])
     // The Owner sees everything, the agent's lead included.
     expect(leadIds(await a.client.html(`/o/${a.slug}/leads`))).toContain(own)
     // And the agent cannot read the Owner's import either.

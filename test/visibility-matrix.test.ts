@@ -1,5 +1,5 @@
 /**
- * The lead policy as one table: role × relation to the lead × action (DESIGN.md "One visibility
+ * The lead policy as one table: role × relation to the lead × action (docs/ARCHITECTURE.md "One visibility
  * policy"). Each row is one (role, relation) pair; each column what one action answers.
  *
  * Relations are relative to the person acting:

@@ -1,6 +1,6 @@
 /**
  * The append-only activity log behind each lead's timeline. Writers get a statement to put into the
- * same D1 batch as the change it records (DESIGN.md "Every change writes an activity").
+ * same D1 batch as the change it records (docs/ARCHITECTURE.md).
  */
 import { desc, eq, and } from 'drizzle-orm'
 import type { Database } from '../db/client'

@@ -1,5 +1,5 @@
 /** The lead's activity timeline (`<section id="timeline">`, one `<li data-activity-type>` each). */
-import { STATUS_LABELS } from '../leads/fields'
+import { STATUS_LABELS } from '../views/labels'
 import type { LeadStatus } from '../db/schema'
 import { Time } from '../views/time'
 import type { TimelineItem } from './activities'

@@ -19,7 +19,8 @@ import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { canAssign, type Viewer } from '../leads/policy'
+import { type Viewer } from '../access/viewer'
+import { canAssign } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
 import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 

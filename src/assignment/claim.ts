@@ -1,5 +1,5 @@
 /**
- * Claiming a lead from the pool. A claim either wins wholly or changes nothing (DESIGN.md "Nothing
+ * Claiming a lead from the pool. A claim either wins wholly or changes nothing (docs/ARCHITECTURE.md "Nothing
  * lost"): the assignee row is inserted only if the lead is still in the pool with no assignee, in
  * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
  * `claimed` activity in the same batch are conditional on that row being the claimant's.
@@ -10,7 +10,8 @@ import { activities, leadAssignees, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { canClaim, factsOf, type Viewer } from '../leads/policy'
+import { type Viewer } from '../access/viewer'
+import { canClaim, factsOf } from '../leads/policy'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
 async function claimedBy(db: Database, orgId: string, leadId: string): Promise<string | null> {

@@ -9,7 +9,7 @@ import { leadIs, noAssignee } from '../db/guard'
 import { leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
-import { isManager, type Viewer } from '../leads/policy'
+import { isManager, type Viewer } from '../access/viewer'
 
 /**
  * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so. Planned on the

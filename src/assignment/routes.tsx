@@ -1,22 +1,26 @@
 /**
- * Assignment actions (CONTRACT.md): assign / unassign / transfer from the lead page or a list row,
- * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions.
+ * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
+ * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions. A refused
+ * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
+ * or the list page (bulk), named with `onRefusal`.
  */
 import { Hono, type Context } from 'hono'
-import { z } from 'zod'
+import { shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
-import { Refusal } from '../lib/errors'
-import { formFields } from '../lib/validation'
-import { leadAction } from '../leads/action'
+import { filtersSchema } from '../leads/filters'
+import { notFound } from '../lib/errors'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
+import { listPage } from '../leads/list-page'
 import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
-import { filtersSchema, listPage } from '../leads/routes'
-import { shellOf, viewerOf } from '../orgs/context'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
+import { parseForm } from '../views/form-input'
+import { onRefusal } from '../views/render-error'
 import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
 import { claimLead } from './claim'
 import { addCollaborator, removeCollaborator } from './collaborators'
+import { assignSchema, bulkAssignSchema, bulkFilters, collaboratorSchema, poolSchema } from './inputs'
 import type { NotifyContext } from './notify'
 import { setInPool } from './pool'
 
@@ -34,11 +38,10 @@ function notifyContext(c: Context<App>): NotifyContext {
   }
 }
 
-const assignSchema = z.object({
-  assigneeId: z.string().trim().max(64, 'Choose a member from the list').default(''),
-  note: z.string().max(2000, 'Keep the handoff note under 2,000 characters').default(''),
-  from: z.string().optional(),
-})
+/** Back to the lead page after an action on it (303). */
+function backToLead(c: Context<App>, leadId: string) {
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
+}
 
 /** The list filters of the page the htmx request came from (its `HX-Current-URL`). */
 function currentFilters(c: Context<App>) {
@@ -47,12 +50,12 @@ function currentFilters(c: Context<App>) {
 }
 
 /** The list row of `leadId` after an assignment from its menu (htmx), with a message. */
-async function rowFragment(c: Context<App>, leadId: string, notice: string, status: 200 | 403 | 409 | 422 = 200) {
+async function rowFragment(c: Context<App>, leadId: string, notice: string, status: ContentfulStatusCode = 200) {
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
-  if (!lead) return c.body(null, 404)
+  if (!lead) throw notFound()
   const [everyone, counts] = await Promise.all([
-    assignableMembers(c.var.db, viewer.orgId, true),
+    assignableMembers(c.var.db, viewer.orgId, { includeDeactivated: true }),
     assigneeCounts(c.var.db, viewer.orgId),
   ])
   const assigning = { members: activeOnly(everyone), total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
@@ -73,81 +76,61 @@ assignmentRoutes.get('/:leadId/:action{assign|claim|pool|status|assignees}', (c)
 )
 
 assignmentRoutes.post('/bulk-assign', async (c) => {
-  const form = await c.req.formData().catch(() => new FormData())
-  const text = (key: string) => (typeof form.get(key) === 'string' ? (form.get(key) as string) : '')
-  const filters = filtersSchema.parse({
-    q: text('match_q') || undefined,
-    status: text('match_status') || undefined,
-    assignee: text('match_assignee') || undefined,
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    return listPage(c, bulkFilters(values), { text: refusal.message, error: true })
   })
-  const selection: BulkSelection =
-    text('all') === '1'
-      ? { filters }
-      : { leadIds: form.getAll('leadIds').filter((v): v is string => typeof v === 'string') }
-  let notice: ListNotice
-  try {
-    const to = text('assigneeId')
-    if (to === '') throw new Refusal(422, 'Choose a team member (or Unassigned) to assign the selected leads to.')
-    const result = await bulkAssign(c.var.db, viewerOf(c), selection, to === 'none' ? null : to, {
-      note: text('note').slice(0, 2000),
-      noteRequired: c.var.orgContext.org.handoffNoteRequired,
-      notify: notifyContext(c),
-    })
-    const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
-    const unchanged = result.selected - result.changed
-    notice = {
-      text: `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`,
-    }
-  } catch (error) {
-    if (!(error instanceof Refusal) || error.status === 404) throw error
-    c.status(error.status)
-    notice = { text: error.message, error: true }
+  const input = await parseForm(c, bulkAssignSchema)
+  const filters = bulkFilters(input)
+  const selection: BulkSelection = input.all === '1' ? { filters } : { leadIds: input.leadIds }
+  const result = await bulkAssign(c.var.db, viewerOf(c), selection, input.assigneeId, {
+    note: input.note,
+    noteRequired: c.var.orgContext.org.handoffNoteRequired,
+    notify: notifyContext(c),
+  })
+  const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
+  const unchanged = result.selected - result.changed
+  const notice: ListNotice = {
+    text: `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`,
   }
   return listPage(c, filters, notice)
 })
 
 assignmentRoutes.post('/:leadId/assign', async (c) => {
   const leadId = c.req.param('leadId')
-  const parsed = assignSchema.safeParse(await formFields(c))
-  const fromList = parsed.success && parsed.data.from === 'list' && c.req.header('HX-Request') === 'true'
-  const org = c.var.orgContext.org
-  const act = async () => {
-    if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
-    const to = parsed.data.assigneeId
-    return assignLead(c.var.db, viewerOf(c), leadId, to === '' || to === 'none' ? null : to, {
-      note: parsed.data.note,
-      noteRequired: org.handoffNoteRequired,
-      notify: notifyContext(c),
-    })
-  }
-  if (!fromList) return leadAction(c, leadId, act)
-  try {
-    const result = await act()
-    return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
-  } catch (error) {
-    if (!(error instanceof Refusal) || error.status === 404) throw error
-    return rowFragment(c, leadId, error.message, error.status as 403 | 409 | 422)
-  }
+  const input = await parseForm(c, assignSchema)
+  const fromList = input.from === 'list' && c.req.header('HX-Request') === 'true'
+  if (fromList) onRefusal(c, (refusal) => rowFragment(c, leadId, refusal.message, refusal.status))
+  const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
+    note: input.note,
+    noteRequired: c.var.orgContext.org.handoffNoteRequired,
+    notify: notifyContext(c),
+  })
+  return fromList ? rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.') : backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees', async (c) => {
   const leadId = c.req.param('leadId')
-  const { userId = '' } = await formFields(c)
-  return leadAction(c, leadId, () => addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c)))
+  const { userId } = await parseForm(c, collaboratorSchema)
+  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c))
+  return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/assignees/:userId/remove', (c) => {
+assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   const leadId = c.req.param('leadId')
-  return leadAction(c, leadId, () => removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId')))
+  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'))
+  return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/claim', (c) => {
+assignmentRoutes.post('/:leadId/claim', async (c) => {
   const leadId = c.req.param('leadId')
-  return leadAction(c, leadId, () => claimLead(c.var.db, viewerOf(c), leadId))
+  await claimLead(c.var.db, viewerOf(c), leadId)
+  return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
-  const { inPool } = await formFields(c)
-  return leadAction(c, leadId, () => setInPool(c.var.db, viewerOf(c), leadId, inPool === '1'))
+  const { inPool } = await parseForm(c, poolSchema)
+  await setInPool(c.var.db, viewerOf(c), leadId, inPool)
+  return backToLead(c, leadId)
 })

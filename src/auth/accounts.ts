@@ -1,14 +1,12 @@
 /**
- * Sign-up and log-in as plain functions over the database (routes only parse and render).
+ * Account primitives as plain functions over the database: email and password rules, log-in.
+ * Sign-up, which creates an account and an organization together, is in onboarding/signup.ts.
  */
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
-import { uniqueViolation } from '../db/errors'
 import { users } from '../db/schema'
-import { newId } from '../lib/ids'
-import { createOrganizationStatements, organizationName, uniqueSlug } from '../orgs/organizations'
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password'
+import { MIN_PASSWORD_LENGTH, verifyPassword } from './password'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
 export function normalizeEmail(email: string): string {
@@ -30,69 +28,12 @@ export const newPassword = z
   .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(200, 'Use at most 200 characters')
 
-export const signupSchema = z.object({
-  name: personName,
-  email: emailAddress,
-  password: newPassword,
-  organization: organizationName,
-})
-export type SignupInput = z.infer<typeof signupSchema>
-
 export const loginSchema = z.object({
   email: emailAddress,
   password: z.string().min(1, 'Enter your password').max(200, 'Use at most 200 characters'),
   /** Where to go after log-in (checked by the route to be a path inside Leadpool). */
   next: z.string().max(500).optional(),
 })
-
-/** Raised when a sign-up cannot go through for a reason the form shows on one field. */
-export class SignupError extends Error {
-  constructor(
-    readonly field: keyof SignupInput,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-/**
- * Creates the user, their organization (with a unique slug) and their Owner membership in one
- * atomic D1 batch.
- * @returns the new user's id and the organization's slug
- * @throws SignupError('email') when the email is already registered
- */
-export async function signUp(
-  db: Database,
-  input: SignupInput,
-  now = Date.now(),
-): Promise<{ userId: string; slug: string }> {
-  const emailNormalized = normalizeEmail(input.email)
-  const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, emailNormalized)).get()
-  if (existing) throw new SignupError('email', 'An account with this email already exists. Log in instead.')
-  const userId = newId()
-  const passwordHash = await hashPassword(input.password)
-  const slug = await uniqueSlug(db, input.organization)
-  const org = createOrganizationStatements(db, { name: input.organization, slug, ownerId: userId, now })
-  const insertUser = db.insert(users).values({
-    id: userId,
-    name: input.name,
-    email: emailNormalized,
-    passwordHash,
-    createdAt: now,
-    updatedAt: now,
-  })
-  try {
-    await db.batch([insertUser, ...org.statements])
-  } catch (error) {
-    // Two sign-ups racing for one email or one slug: the loser gets a clear message.
-    if (uniqueViolation(error, 'users.email'))
-      throw new SignupError('email', 'An account with this email already exists. Log in instead.')
-    if (uniqueViolation(error, 'organizations.slug'))
-      throw new SignupError('organization', 'That organization name was just taken. Try again.')
-    throw error
-  }
-  return { userId, slug }
-}
 
 /**
  * Checks an email and password.

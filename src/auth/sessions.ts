@@ -1,5 +1,5 @@
 /**
- * The one module behind which Lucia v3 lives (DESIGN.md "auth"): session creation, validation with
+ * The one module behind which Lucia v3 lives (docs/ARCHITECTURE.md): session creation, validation with
  * sliding renewal, and the cookie. Swapping Lucia for `@oslojs/*` later changes only this file.
  *
  * Sessions last 30 days and are renewed (cookie re-sent) when less than half of that remains.
@@ -11,9 +11,6 @@ import { Lucia, TimeSpan, type Cookie } from 'lucia'
 import type { Database } from '../db/client'
 import type { App } from '../env'
 import { sessionAdapter } from './session-adapter'
-
-/** The signed-in person as routes see them. */
-export type SessionUser = { id: string; name: string; email: string }
 
 function createLucia(db: Database, secure: boolean) {
   return new Lucia(sessionAdapter(db), {

@@ -23,7 +23,7 @@ export function NewPasswordField({ errors, label = 'Password' }: { errors?: Fiel
 
 export function SignupPage({ values = {}, errors, alert }: FormProps) {
   return (
-    <Layout title="Sign up">
+    <Layout title="Sign up" chrome="anonymous">
       <section class="card narrow">
         <h1>Create your organization</h1>
         <p>Start sharing leads with your sales team. You will be the Owner.</p>
@@ -60,7 +60,7 @@ export function SignupPage({ values = {}, errors, alert }: FormProps) {
 
 export function LoginPage({ values = {}, errors, alert }: FormProps) {
   return (
-    <Layout title="Log in">
+    <Layout title="Log in" chrome="anonymous">
       <section class="card narrow">
         <h1>Log in</h1>
         <FormAlert message={alert} />

@@ -1,12 +1,13 @@
-/** Working a lead: status changes (notes, communications and tasks arrive here later). */
+/**
+ * Working a lead: status changes (notes, communications and tasks arrive here later). A refusal
+ * answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`).
+ */
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { viewerOf } from '../access/context'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
-import { Refusal } from '../lib/errors'
-import { formFields } from '../lib/validation'
-import { leadAction } from '../leads/action'
-import { viewerOf } from '../orgs/context'
+import { parseForm } from '../views/form-input'
 import { changeStatus } from './status'
 
 export const collaborationRoutes = new Hono<App>()
@@ -15,9 +16,7 @@ const statusSchema = z.object({ status: z.enum(LEAD_STATUSES, 'Choose one of the
 
 collaborationRoutes.post('/:leadId/status', async (c) => {
   const leadId = c.req.param('leadId')
-  return leadAction(c, leadId, async () => {
-    const parsed = statusSchema.safeParse(await formFields(c))
-    if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
-    await changeStatus(c.var.db, viewerOf(c), leadId, parsed.data.status)
-  })
+  const { status } = await parseForm(c, statusSchema)
+  await changeStatus(c.var.db, viewerOf(c), leadId, status)
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
 })

@@ -6,7 +6,8 @@ import { leadIs } from '../db/guard'
 import { leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
-import { canEdit, factsOf, type Viewer } from '../leads/policy'
+import { type Viewer } from '../access/viewer'
+import { canEdit, factsOf } from '../leads/policy'
 
 /**
  * Sets the status of `leadId`; no-op when unchanged. A concurrent change of the status in between

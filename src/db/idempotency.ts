@@ -30,6 +30,12 @@ const tokenSchema = z
   .trim()
   .regex(/^[A-Za-z0-9_-]{8,100}$/)
 
+/**
+ * The `formToken` field of a create form's zod schema (for `parseForm`): the token, or undefined when it is
+ * missing or malformed (never a 422: such a post is just not de-duplicated).
+ */
+export const formTokenField = tokenSchema.optional().catch(undefined)
+
 /** A used-token record's identity: where the create happens (`scope`) and the token (`key`). */
 export type FormToken = { scope: string; key: string }
 

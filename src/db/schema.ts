@@ -3,7 +3,7 @@
  *
  * Conventions: ids are UUIDv7 strings (random, time-sortable); every time is UTC epoch milliseconds
  * in an integer column; every tenant row carries `org_id` and every query on it filters by the
- * organization of the signed-in membership (DESIGN.md "Tenancy").
+ * organization of the signed-in membership (docs/ARCHITECTURE.md).
  */
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
@@ -206,7 +206,7 @@ export const EMAIL_STATUSES = ['queued', 'sent', 'failed', 'captured'] as const
 
 /**
  * Transactional outbox: every email is first a row here, written in the same D1 batch as the change
- * that causes it; the queue consumer sends it (DESIGN.md "Nothing lost").
+ * that causes it; the queue consumer sends it (docs/ARCHITECTURE.md).
  */
 export const emailOutbox = sqliteTable(
   'email_outbox',
@@ -268,7 +268,7 @@ export const activities = sqliteTable(
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),
     actorId: text('actor_id').references(() => users.id),
-    /** e.g. `created`, `imported`, `assigned`; see activity/types.ts. */
+    /** e.g. `created`, `imported`, `assigned`; see ActivityType in src/activity/activities.ts. */
     type: text('type').notNull(),
     /** JSON object with the before/after values of the change. */
     data: text('data', { mode: 'json' })
@@ -308,7 +308,7 @@ export const importJobs = sqliteTable(
     processedRows: integer('processed_rows').notNull().default(0),
     createdCount: integer('created_count').notNull().default(0),
     duplicateCount: integer('duplicate_count').notNull().default(0),
-    /** Rejected rows, unknown statuses, in-file duplicates: see leads/import-report.ts. */
+    /** Rejected rows, unknown statuses, in-file duplicates: see src/leads/import-jobs.ts. */
     report: text('report', { mode: 'json' }).$type<ImportReportData>().notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

@@ -1,15 +1,6 @@
 /** Lead field rules shared by the create form and the CSV import. */
 import { z } from 'zod'
-import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
-
-export const STATUS_LABELS: Record<LeadStatus, string> = {
-  new: 'New',
-  contacted: 'Contacted',
-  qualified: 'Qualified',
-  unqualified: 'Unqualified',
-  won: 'Won',
-  lost: 'Lost',
-}
+import { LEAD_STATUSES } from '../db/schema'
 
 const optionalText = (label: string, max: number) =>
   z.string().trim().max(max, `Keep the ${label} under ${max} characters`).default('')
@@ -22,7 +13,7 @@ export const optionalEmail = z
   .refine((v) => v === '' || z.email().safeParse(v).success, 'Enter a valid email address')
   .default('')
 
-/** The create-lead form (CONTRACT.md: name, email, phone, company, source, status). */
+/** The create-lead form (docs/ARCHITECTURE.md: name, email, phone, company, source, status). */
 export const leadSchema = z.object({
   name: z.string().trim().min(1, 'Enter the lead’s name').max(200, 'Keep the name under 200 characters'),
   email: optionalEmail,

@@ -11,7 +11,7 @@ import type { ParsedImport } from './import-parse'
 import { enqueueImportChunks, giveUpChunk, jsonBytes, MAX_MESSAGE_BYTES, type ImportChunkMessage } from './import-queue'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
 import type { ImportRow } from './import-parse'
-import type { Viewer } from './policy'
+import { isAgent, type Viewer } from '../access/viewer'
 
 /** Files with at most this many valid rows are written during the upload request. */
 export const INLINE_ROWS = 2 * ROWS_PER_CHUNK
@@ -85,7 +85,7 @@ export async function startImport(
 /** Import jobs `viewer` may see: their own, or all of the organization for Owners and Admins. */
 function visibleJobs(viewer: Viewer) {
   const inOrg = eq(importJobs.orgId, viewer.orgId)
-  return viewer.role === 'agent' ? and(inOrg, eq(importJobs.createdBy, viewer.userId)) : inOrg
+  return isAgent(viewer) ? and(inOrg, eq(importJobs.createdBy, viewer.userId)) : inOrg
 }
 
 /** The job `jobId` if `viewer` may see it, else null. */

@@ -6,9 +6,14 @@
  * Number", "Lead Status", …); CRLF or LF; quoted commas, quotes and newlines. Rows are validated
  * here and de-duplicated by email (case-insensitive) within the file; de-duplication against leads
  * already saved happens when rows are written (import-writer.ts).
+ *
+ * Leadpool's own export reads back as it was written: its extra columns (Lead ID, Assigned to,
+ * Created (UTC)) match no field and are ignored, and the formula guard it adds is removed
+ * (`unguardCell`).
  */
 import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
+import { Refusal } from '../lib/errors'
 import { emailKey, leadSchema, type LeadInput } from './fields'
 import { mapStatus } from './import-status'
 
@@ -20,8 +25,10 @@ export type ParsedImport = {
   report: ImportReportData
 }
 
-/** The file as a whole cannot be imported; `message` says why, for the form. */
-export class ImportFileError extends Error {}
+/** The file as a whole cannot be imported: a refusal on the form's `file` field saying why. */
+function badFile(message: string): Refusal {
+  return new Refusal(422, message, { field: 'file' })
+}
 
 /** Limits of one upload. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -61,6 +68,15 @@ const HEADER_ALIASES: Record<Field, string[]> = {
   source: ['source', 'leadsource', 'originalsource', 'hsanalyticssource', 'channel'],
 }
 
+/**
+ * A cell without the formula guard that Leadpool's export adds (export.ts `GUARDED_CELL`): one
+ * leading `'` before optional further `'`s and one of `=`, `+`, `-`, `@`, tab, CR. Any other value,
+ * e.g. `'Tis the season` or `'quoted'`, is returned unchanged.
+ */
+export function unguardCell(value: string): string {
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value
+}
+
 const normalizeHeader = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '')
 
 /** Which column (original header) feeds each field; the first matching column wins. */
@@ -87,14 +103,14 @@ const isBlank = (cells: Record<string, unknown>) => Object.values(cells).every((
 
 /**
  * Parses and validates the CSV `text`.
- * @throws ImportFileError when the file is empty, too large, not UTF-8 text, or has no name or
- *   email column
+ * @throws Refusal 422 on `file` when the file is empty, too large, not UTF-8 text (a NUL in the header
+ *   line), or has no name or email column
  */
 export function parseLeadCsv(text: string): ParsedImport {
-  if (text.includes('\u0000')) {
-    throw new ImportFileError(
-      'The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.',
-    )
+  // UTF-16 read as UTF-8 has a NUL after every ASCII letter of the header; a NUL inside a cell further
+  // on is a cell's problem, not the file's.
+  if (/^[^\r\n]*/.exec(text)![0].includes('\u0000')) {
+    throw badFile('The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.')
   }
   const records: Record_[] = []
   let headers: string[] = []
@@ -113,14 +129,14 @@ export function parseLeadCsv(text: string): ParsedImport {
   headers = headers.filter((h) => h !== '')
   const count = records.filter((r) => !isBlank(r.cells)).length
   if (headers.length === 0 || count === 0) {
-    throw new ImportFileError('The file has no rows to import. The first line must name the columns.')
+    throw badFile('The file has no rows to import. The first line must name the columns.')
   }
   if (count > MAX_IMPORT_ROWS) {
-    throw new ImportFileError(`The file has ${count} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
+    throw badFile(`The file has ${count} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
   }
   const columns = mapColumns(headers)
   if (!columns.name && !columns.firstName && !columns.lastName && !columns.email) {
-    throw new ImportFileError(
+    throw badFile(
       `No column for the lead's name or email was found (expected e.g. "Name", "First Name" and "Last Name", or "Email"). Columns in the file: ${headers.slice(0, 12).join(', ')}${headers.length > 12 ? ', …' : ''}.`,
     )
   }
@@ -144,7 +160,7 @@ export function parseLeadCsv(text: string): ParsedImport {
       })
       return
     }
-    const cell = (field: Field) => (columns[field] ? cellText(record.cells[columns[field]]).trim() : '')
+    const cell = (field: Field) => (columns[field] ? unguardCell(cellText(record.cells[columns[field]]).trim()) : '')
     const email = cell('email')
     const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
     const statusCell = cell('status')

@@ -15,6 +15,9 @@ export const IMPORT_QUEUE_NAME = 'leadpool-import'
 /** Must match `max_retries` of the consumer in wrangler.toml (attempts = retries + 1). */
 export const IMPORT_MAX_ATTEMPTS = 6
 
+/** First retry delay in seconds, as `retry_delay` of the consumer in wrangler.toml; doubles each attempt. */
+export const IMPORT_RETRY_BASE_SECONDS = 2
+
 export type ImportChunkMessage = ImportChunk
 
 /** Queues limits: a message at most 128 KB, a sendBatch at most 100 messages and 256 KB. */
@@ -58,20 +61,24 @@ export async function enqueueImportChunks(
   return { unsent: [] }
 }
 
-/** Records a chunk that could not be written as rejected rows, and counts it as processed. */
+/**
+ * Records a chunk that could not be written as rejected rows, and counts it as processed. One SQL
+ * statement appends to the report and advances the counters, so consumers giving up on chunks of the
+ * same job at the same time never overwrite each other's rows. A job that no longer exists is left alone.
+ */
 export async function giveUpChunk(db: Database, work: ImportChunk, error: unknown): Promise<void> {
-  const job = await db.select().from(importJobs).where(eq(importJobs.id, work.jobId)).get()
-  if (!job) return
   const reason = `Could not be saved (${String(error).slice(0, 200)})`
-  const report = {
-    ...job.report,
-    rejected: [...job.report.rejected, ...work.rows.map((r) => ({ row: r.row, reason }))],
-  }
+  const added = JSON.stringify(work.rows.map((r) => ({ row: r.row, reason })))
   const n = work.rows.length
+  // The rejected rows so far, then the new ones, in order, as one JSON array.
+  const rejected = sql`(SELECT json_group_array(json(value)) FROM (
+    SELECT 0 AS part, key, value FROM json_each(${importJobs.report}, '$.rejected')
+    UNION ALL SELECT 1, key, value FROM json_each(${added})
+    ORDER BY part, key))`
   await db
     .update(importJobs)
     .set({
-      report,
+      report: sql`json_set(${importJobs.report}, '$.rejected', ${rejected})`,
       processedRows: sql`${importJobs.processedRows} + ${n}`,
       status: sql`CASE WHEN ${importJobs.processedRows} + ${n} >= ${importJobs.totalRows} THEN 'done' ELSE ${importJobs.status} END`,
       updatedAt: Date.now(),
@@ -91,7 +98,7 @@ export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>,
         await giveUpChunk(db, message.body, error)
         message.ack()
       } else {
-        message.retry({ delaySeconds: 2 ** message.attempts })
+        message.retry({ delaySeconds: IMPORT_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1) })
       }
     }
   }

@@ -1,48 +1,76 @@
 /** `/o/{slug}/leads/import`: upload form, upload, and each import's progress / report. */
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
-import { formTokenOf, once } from '../db/idempotency'
+import { bodyLimit } from 'hono/body-limit'
+import { createMiddleware } from 'hono/factory'
+import { z } from 'zod'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
-import { ImportFileError, MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
+import { notFound, Refusal } from '../lib/errors'
+import { parseForm } from '../views/form-input'
+import { onRefusal } from '../views/render-error'
+import { MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
 import { findImportJob, recentImportJobs, startImport } from './import-jobs'
 import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
-import { shellOf, viewerOf } from '../orgs/context'
+import { viewerOf } from '../access/context'
 
 export const importRoutes = new Hono<App>()
 
 importRoutes.get('/', async (c) => {
   const jobs = await recentImportJobs(c.var.db, viewerOf(c))
-  return c.html(<ImportPage {...shellOf(c)} jobs={jobs} />)
+  return c.render(<ImportPage jobs={jobs} />)
 })
 
-importRoutes.post('/', async (c) => {
-  const viewer = viewerOf(c)
-  const refuse = async (error: string) =>
-    c.html(<ImportPage {...shellOf(c)} jobs={await recentImportJobs(c.var.db, viewer)} error={error} />, 422)
+const TOO_LARGE = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`
 
-  const body = await c.req.parseBody().catch((): Record<string, string | File> => ({}))
-  const file = body.file
-  if (!(file instanceof File)) return refuse('Choose a CSV file to import.')
-  if (file.size === 0) return refuse(`The file ${file.name ? `"${file.name}" ` : ''}is empty.`)
-  if (file.size > MAX_IMPORT_BYTES)
-    return refuse(`The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`)
+/** The upload form: one non-empty CSV file of at most MAX_IMPORT_BYTES. */
+const uploadSchema = z.object({
+  file: z.instanceof(File, { message: 'Choose a CSV file to import.' }).superRefine((file, ctx) => {
+    if (file.size === 0)
+      ctx.addIssue({ code: 'custom', message: `The file ${file.name ? `"${file.name}" ` : ''}is empty.` })
+    else if (file.size > MAX_IMPORT_BYTES) ctx.addIssue({ code: 'custom', message: TOO_LARGE })
+  }),
+  formToken: formTokenField,
+})
+
+/** A refused upload re-renders the upload page with the reason (set before the body is read). */
+const importPageOnRefusal = createMiddleware<App>(async (c, next) => {
+  onRefusal(c, async (refusal) => {
+    const jobs = await recentImportJobs(c.var.db, viewerOf(c))
+    c.status(refusal.status)
+    return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />)
+  })
+  await next()
+})
+
+/** Room for the multipart envelope (boundary lines, part headers) around a file of MAX_IMPORT_BYTES. */
+const MULTIPART_ALLOWANCE = 64 * 1024
+
+/**
+ * Refuses an upload body larger than a maximal file plus its envelope before it is read into memory:
+ * at once from its Content-Length, or as soon as a streamed body passes the limit.
+ * @throws Refusal 422 (shown on the upload page)
+ */
+const uploadLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE,
+  onError: () => {
+    throw new Refusal(422, TOO_LARGE, { field: 'file' })
+  },
+})
+
+importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
+  const viewer = viewerOf(c)
+  const { file, formToken } = await parseForm(c, uploadSchema)
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await file.arrayBuffer())
   } catch {
-    return refuse('The file is not UTF-8 text. Export it as "CSV UTF-8" and try again.')
+    throw new Refusal(422, 'The file is not UTF-8 text. Export it as "CSV UTF-8" and try again.', { field: 'file' })
   }
-  let parsed
-  try {
-    parsed = parseLeadCsv(text)
-  } catch (error) {
-    if (error instanceof ImportFileError) return refuse(error.message)
-    throw error
-  }
+  const parsed = parseLeadCsv(text)
   const fileName = (file.name || 'upload.csv').slice(0, 200)
   // The same upload sent twice (one formToken) makes one import; the repeat goes to its page.
   const path = (jobId: string) => `/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`
-  const location = await once(c.var.db, formTokenOf(body, viewer.orgId), async (remember) =>
+  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
     path(
       await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed, Date.now(), (id) => remember(path(id))),
     ),
@@ -52,8 +80,8 @@ importRoutes.post('/', async (c) => {
 
 importRoutes.get('/:jobId', async (c) => {
   const job = await findImportJob(c.var.db, viewerOf(c), c.req.param('jobId'))
-  if (!job) throw new HTTPException(404, { message: 'Not found' })
+  if (!job) throw notFound()
   if (c.req.header('HX-Request') === 'true')
     return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
-  return c.html(<ImportJobPage {...shellOf(c)} job={job} />)
+  return c.render(<ImportJobPage job={job} />)
 })

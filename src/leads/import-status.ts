@@ -1,5 +1,5 @@
 /**
- * Maps lead status values of other CRMs onto Leadpool's statuses (DESIGN.md "Lead statuses").
+ * Maps lead status values of other CRMs onto Leadpool's statuses (docs/ARCHITECTURE.md).
  * Sources: Salesforce's default Lead Status picklist ("Open - Not Contacted", "Working - Contacted",
  * "Closed - Converted", "Closed - Not Converted"), HubSpot's `hs_lead_status` internal values (NEW,
  * OPEN, IN_PROGRESS, OPEN_DEAL, UNQUALIFIED, ATTEMPTED_TO_CONTACT, CONNECTED, BAD_TIMING) and

@@ -1,16 +1,16 @@
 /** Import pages: the upload form with recent imports, and a job's progress and report. */
 import type { ImportJob } from '../db/schema'
-import { Layout, type Shell } from '../views/layout'
+import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { FormTokenField } from '../views/form-token'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
-export function ImportPage({ jobs, error, ...shell }: Shell & { jobs: ImportJob[]; error?: string }) {
-  const { org } = shell
+export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string }) {
+  const { org } = useShell()
   const base = `/o/${org.slug}/leads/import`
   return (
-    <Layout title="Import leads" {...shell}>
+    <Layout title="Import leads">
       <section class="card narrow">
         <h1>Import leads from CSV</h1>
         <p>
@@ -143,10 +143,10 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
   )
 }
 
-export function ImportJobPage({ job, ...shell }: Shell & { job: ImportJob }) {
-  const { org } = shell
+export function ImportJobPage({ job }: { job: ImportJob }) {
+  const { org } = useShell()
   return (
-    <Layout title={`Import of ${job.fileName}`} {...shell}>
+    <Layout title={`Import of ${job.fileName}`}>
       <section class="card">
         <h1>Import of {job.fileName}</h1>
         <ImportProgress slug={org.slug} job={job} />

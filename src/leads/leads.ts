@@ -1,6 +1,6 @@
 /**
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
- * policy (visibility.ts) and so also through tenancy.
+ * policy (src/leads/policy.ts) and so also through tenancy.
  */
 import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
@@ -8,9 +8,11 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { unlessChanged } from '../db/guard'
 import { activities, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
+import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
-import { hasAssignee, inPool, isManager, visibleLeads, type Viewer } from './policy'
+import { isManager, type Viewer } from '../access/viewer'
+import { hasAssignee, inPool, visibleLeads } from './policy'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -39,11 +41,9 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
   }
 }
 
-/** Raised when a lead with the same email already exists in the organization. */
-export class DuplicateLeadError extends Error {
-  constructor(readonly existingId: string) {
-    super('A lead with this email address already exists.')
-  }
+/** The refusal of a lead whose email already belongs to lead `existingId` of the organization. */
+function duplicateLead(existingId: string): Refusal {
+  return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
 /** Id of the organization's lead using `email` (any capitalisation), or null. */
@@ -64,7 +64,8 @@ export async function leadIdByEmail(db: Database, orgId: string, email: string):
  * `also(leadId)` gives statements to run first in the same batch (e.g. recording the form token,
  * db/idempotency.ts).
  * @returns the new lead's id
- * @throws DuplicateLeadError when the email already belongs to a lead of the organization
+ * @throws Refusal 422 on `email` (with `details.existingId`) when the email already belongs to a lead of
+ *   the organization
  */
 export async function createLead(
   db: Database,
@@ -74,7 +75,7 @@ export async function createLead(
   also: (leadId: string) => BatchItem<'sqlite'>[] = () => [],
 ): Promise<string> {
   const existing = await leadIdByEmail(db, viewer.orgId, input.email)
-  if (existing) throw new DuplicateLeadError(existing)
+  if (existing) throw duplicateLead(existing)
   const row = leadRow(viewer.orgId, viewer.userId, input, now)
   const leadId = row.id
   const ownedByCreator = !isManager(viewer)
@@ -109,7 +110,7 @@ export async function createLead(
   } catch (error) {
     // Someone saved the same email between our check and this batch.
     const raced = await leadIdByEmail(db, viewer.orgId, input.email)
-    if (raced) throw new DuplicateLeadError(raced)
+    if (raced) throw duplicateLead(raced)
     throw error
   }
   return leadId
@@ -274,7 +275,7 @@ export async function listLeads(
 
 /**
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
- * (DESIGN.md "Every change writes an activity"). The caller has checked the viewer may do it.
+ * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
  * error when it no longer holds (db/guard.ts); the caller retries.
  */

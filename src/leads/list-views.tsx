@@ -2,11 +2,12 @@
  * The lead list: filters, the results table (what htmx swaps on search and paging), each row with
  * its assignment menu, and the bulk-actions bar. Without JavaScript every part is a plain form.
  */
+import { isManager, type Shell } from '../access/viewer'
 import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
 import type { Member } from '../orgs/members'
-import { Layout, type Shell } from '../views/layout'
+import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
-import { STATUS_LABELS } from './fields'
+import { STATUS_LABELS } from '../views/labels'
 import type { LeadFilters, LeadPage, LeadRow } from './leads'
 
 /** What a bulk action just did, or why it was refused (`error`). */
@@ -264,7 +265,7 @@ export function AssigneeFilter({
   /** Render for an htmx out-of-band swap (fresh counts after an assignment). */
   oob?: boolean
 }) {
-  const manager = shell.role === 'owner' || shell.role === 'admin'
+  const manager = isManager(shell)
   const option = (value: string, label: string) => (
     <option value={value} selected={(filters.assignee ?? '') === value}>
       {label}
@@ -294,8 +295,7 @@ export function LeadListPage({
   filterMembers,
   counts,
   notice,
-  ...shell
-}: Shell & {
+}: {
   page: LeadPage
   filters: LeadFilters
   assigning?: Assigning
@@ -304,9 +304,10 @@ export function LeadListPage({
   counts: Map<string, number>
   notice?: ListNotice
 }) {
+  const shell = useShell()
   const base = `/o/${shell.org.slug}/leads`
   return (
-    <Layout title="Leads" {...shell}>
+    <Layout title="Leads">
       <div class="page-head">
         <h1>Leads</h1>
         <div>

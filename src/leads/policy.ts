@@ -1,5 +1,5 @@
 /**
- * The one lead policy (DESIGN.md "One visibility policy"): who may see, edit, assign and claim a
+ * The one lead policy (docs/ARCHITECTURE.md): who may see, edit, assign and claim a
  * lead. The relations below are defined once, as SQL; `visibleLeads` ORs them for lists and
  * single-lead reads, and `whoCanSee` evaluates the same expressions per member for the lead page's
  * "Who can see this lead and why" panel, so pages, fragments, exports, searches, counts and that
@@ -15,23 +15,8 @@
  */
 import { and, eq, exists, not, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { formerAssignees, leadAssignees, leads, memberships, users, type Role } from '../db/schema'
-
-/** Who is looking: the signed-in active member of one organization, with its settings. */
-export type Viewer = {
-  orgId: string
-  userId: string
-  role: Role
-  /** The organization's setting "Agents can see and claim the unassigned pool". */
-  poolEnabled: boolean
-  /** The organization's setting "multiple assignees" (collaborators may work the lead). */
-  multipleAssignees: boolean
-}
-
-/** True for the roles that see every lead and manage assignment. */
-export function isManager(viewer: Pick<Viewer, 'role'>): boolean {
-  return viewer.role === 'owner' || viewer.role === 'admin'
-}
+import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
+import { formerAssignees, leadAssignees, leads, memberships, users } from '../db/schema'
 
 /** SQL: the lead has at least one current assignee. */
 export function hasAssignee(db: Database): SQL {
@@ -115,11 +100,11 @@ export async function whoCanSee(db: Database, viewer: Viewer, leadId: string) {
   return rows
     .map((row) => {
       const reasons: Reason[] = []
-      if (row.role === 'owner') reasons.push('Owner role')
-      if (row.role === 'admin') reasons.push('Admin role')
+      if (isOwner(row)) reasons.push('Owner role')
+      if (isAdmin(row)) reasons.push('Admin role')
       for (const relation of ['assignee', 'collaborator', 'former', 'creator'] as const)
         if (row[relation]) reasons.push(relation)
-      if (row.pool && viewer.poolEnabled && row.role === 'agent') reasons.push('pool')
+      if (row.pool && viewer.poolEnabled && isAgent(row)) reasons.push('pool')
       return { userId: row.userId, name: row.name, role: row.role, reasons }
     })
     .filter((m) => m.reasons.length > 0)

@@ -1,89 +1,25 @@
 /**
- * Lead routes inside `/o/{slug}/leads` (CONTRACT.md): list, export, create, detail and its timeline
- * fragment. Import lives in import-routes; assignment and status actions in their own modules.
+ * Lead routes inside `/o/{slug}/leads` (docs/ARCHITECTURE.md): list, export, create, and a lead's timeline
+ * fragment. The lead page is in pages/ (it shows the assignment panel); import lives in
+ * import-routes; assignment and status actions in their own folders.
  */
-import { Hono, type Context } from 'hono'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { z } from 'zod'
-import { handedOverTo, timeline } from '../activity/activities'
+import { Hono } from 'hono'
+import { viewerOf } from '../access/context'
+import { timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
-import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
-import { formFields, validForm } from '../lib/validation'
-import { formTokenOf, once } from '../db/idempotency'
-import { shellOf, viewerOf } from '../orgs/context'
-import { activeOnly, assignableMembers } from '../orgs/members'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
+import { parseForm } from '../views/form-input'
+import { onRefusal } from '../views/render-error'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
-import {
-  assigneeCounts,
-  countLeads,
-  createLead,
-  DuplicateLeadError,
-  findVisibleLead,
-  listLeads,
-  type LeadFilters,
-} from './leads'
-import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from './policy'
-import { LeadDetailPage, NewLeadPage } from './lead-page'
-import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './list-views'
+import { filtersSchema } from './filters'
+import { createLead, findVisibleLead } from './leads'
+import { listPage } from './list-page'
+import { NewLeadPage } from './new-lead-page'
 
 export const leadRoutes = new Hono<App>()
-
-// Unknown or malformed filter values are dropped rather than refused: a stale bookmark still opens.
-export const filtersSchema = z.object({
-  q: z
-    .string()
-    .transform((q) => q.trim().slice(0, 200))
-    .optional()
-    .catch(undefined),
-  status: z.enum(LEAD_STATUSES).optional().catch(undefined),
-  assignee: z.string().max(64).optional().catch(undefined),
-  cursor: z.string().max(64).optional().catch(undefined),
-})
-
-/**
- * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
- * what a bulk action just did.
- */
-export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice) {
-  const viewer = viewerOf(c)
-  const db = c.var.db
-  const org = c.var.orgContext.org
-  const manager = canAssign(viewer)
-  const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
-  // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
-  const withFilter = manager && (!fragment || Boolean(notice))
-  const [page, total, everyone, counts] = await Promise.all([
-    listLeads(db, viewer, filters),
-    manager ? countLeads(db, viewer, filters) : Promise.resolve(0),
-    manager ? assignableMembers(db, viewer.orgId, true) : Promise.resolve([]),
-    withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
-  ])
-  const assigning = manager
-    ? { members: activeOnly(everyone), total, noteRequired: org.handoffNoteRequired }
-    : undefined
-  if (fragment) {
-    return c.html(
-      <>
-        <LeadResults slug={org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />
-        {withFilter && <AssigneeFilter shell={shellOf(c)} filters={filters} members={everyone} counts={counts} oob />}
-      </>,
-    )
-  }
-  return c.html(
-    <LeadListPage
-      {...shellOf(c)}
-      page={page}
-      filters={filters}
-      assigning={assigning}
-      filterMembers={everyone}
-      counts={counts}
-      notice={notice}
-    />,
-  )
-}
 
 leadRoutes.get('/', (c) => listPage(c, filtersSchema.parse(c.req.query())))
 
@@ -97,78 +33,29 @@ leadRoutes.get('/export.csv', async (c) => {
   })
 })
 
-leadRoutes.get('/new', (c) => c.html(<NewLeadPage {...shellOf(c)} />))
+leadRoutes.get('/new', (c) => c.render(<NewLeadPage />))
 
-leadRoutes.post(
-  '/',
-  validForm(leadSchema, (c, values, errors) =>
-    c.html(<NewLeadPage {...shellOf(c)} values={values} errors={errors} />, 422),
-  ),
-  async (c) => {
-    const input = c.req.valid('form')
-    const viewer = viewerOf(c)
-    // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
-    const token = formTokenOf(await formFields(c), viewer.orgId)
-    const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
-    try {
-      const location = await once(c.var.db, token, async (remember) =>
-        path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
-      )
-      return c.redirect(location, 303)
-    } catch (error) {
-      if (!(error instanceof DuplicateLeadError)) throw error
-      const visible = await findVisibleLead(c.var.db, viewer, error.existingId)
-      const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
-      return c.html(
-        <NewLeadPage {...shellOf(c)} values={input} errors={{ email: error.message }} duplicate={duplicate} />,
-        422,
-      )
-    }
-  },
-)
+/** The new-lead form: the lead's fields and its one-time token. */
+const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
 
-/**
- * The lead page, with the actions the policy allows the viewer; `alert` (with its `status`) tells
- * why an action just failed.
- * @throws Refusal 404 when the lead is not visible
- */
-export async function leadPage(c: Context<App>, leadId: string, alert?: string, status: ContentfulStatusCode = 200) {
+leadRoutes.post('/', async (c) => {
   const viewer = viewerOf(c)
-  const db = c.var.db
-  const lead = await findVisibleLead(db, viewer, leadId)
-  if (!lead) throw notFound()
-  const facts = factsOf(lead)
-  const assigning = canAssign(viewer)
-  const [items, members, people] = await Promise.all([
-    timeline(db, viewer.orgId, lead.id),
-    assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
-    whoCanSee(db, viewer, lead.id),
-  ])
-  const org = c.var.orgContext.org
-  const assignment = {
-    members,
-    canAssign: assigning,
-    canClaim: canClaim(viewer, facts),
-    multipleAssignees: org.multipleAssignees,
-    noteRequired: org.handoffNoteRequired,
-    poolEnabled: org.poolEnabled,
-    transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
-  }
-  return c.html(
-    <LeadDetailPage
-      {...shellOf(c)}
-      lead={lead}
-      items={items}
-      canEdit={canEdit(viewer, facts)}
-      assignment={assignment}
-      people={people}
-      alert={alert}
-    />,
-    status,
+  onRefusal(c, async (refusal, values) => {
+    // A duplicate email links to the existing lead when the viewer may see it.
+    const existingId = refusal.details.existingId
+    const visible = existingId ? await findVisibleLead(c.var.db, viewer, existingId) : null
+    const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
+    c.status(refusal.status)
+    return c.render(<NewLeadPage values={values} errors={refusal.errors} duplicate={duplicate} />)
+  })
+  const { formToken, ...input } = await parseForm(c, newLeadSchema)
+  // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
+  const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
+  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
+    path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
   )
-}
-
-leadRoutes.get('/:leadId', (c) => leadPage(c, c.req.param('leadId')))
+  return c.redirect(location, 303)
+})
 
 /** The timeline alone (htmx fragment). */
 leadRoutes.get('/:leadId/timeline', async (c) => {

@@ -1,22 +1,45 @@
-/** The error domain functions raise when an action is refused; routes and onError answer with it. */
+/**
+ * The one error for "refused, with this status and this sentence": domain functions and routes raise
+ * it, and app.ts `onError` answers it (views/render-error.tsx), as the page the form came from when
+ * the route named one (`onRefusal`), else as an error page (or JSON).
+ */
 
-/** HTTP-like status of a refusal: forbidden, not found (or not visible), conflict, invalid input. */
-export type RefusalStatus = 403 | 404 | 409 | 410 | 422
+/** HTTP status of a refusal: not signed in, forbidden, not found (or not visible), conflict, gone, too large, wrong body type, invalid input, too many attempts. */
+export type RefusalStatus = 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429
+
+export type RefusalOptions = {
+  /** The form field the message belongs to (shown beside it with `data-error-for`); none: a page-level alert. */
+  field?: string
+  /** A message per field when several fields are refused at once (invalid form input). */
+  errors?: Record<string, string>
+  /** Facts the page that shows the refusal may use, e.g. `{ existingId }` of a duplicate lead. */
+  details?: Record<string, string>
+}
 
 /**
  * A refused action with a message for the person who tried it, e.g.
- * `new Refusal(403, 'Only an Owner or Admin can assign leads.')`.
+ * `new Refusal(403, 'Only an Owner or Admin can assign leads.')` or
+ * `new Refusal(422, 'An account with this email already exists.', { field: 'email' })`.
  */
 export class Refusal extends Error {
+  readonly field: string | undefined
+  /** Message per form field: `errors`, or `{ [field]: message }`, or `{}` for a page-level alert. */
+  readonly errors: Record<string, string>
+  readonly details: Record<string, string>
+
   constructor(
     readonly status: RefusalStatus,
     message: string,
+    options: RefusalOptions = {},
   ) {
     super(message)
+    this.field = options.field
+    this.errors = options.errors ?? (options.field ? { [options.field]: message } : {})
+    this.details = options.details ?? {}
   }
 }
 
 /** 404 for anything the viewer may not know exists. */
 export function notFound(): Refusal {
-  return new Refusal(404, 'Not found')
+  return new Refusal(404, 'Page not found')
 }

@@ -1,6 +1,6 @@
 /** Small app-wide middleware: what may be posted, and how responses may be cached. */
 import type { MiddlewareHandler } from 'hono'
-import { HTTPException } from 'hono/http-exception'
+import { Refusal } from './errors'
 
 const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
@@ -9,13 +9,13 @@ const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/
  * Refuses (415) a state-changing request whose body is neither urlencoded nor multipart. Every
  * route takes forms, and Hono's csrf() inspects only form-like content types, so this makes every
  * state-changing request pass the same-origin check.
- * @throws HTTPException 415
+ * @throws Refusal 415
  */
 export function formBodiesOnly(): MiddlewareHandler {
   return async (c, next) => {
     const type = c.req.header('content-type')
     if (!SAFE_METHOD.test(c.req.method) && type && !FORM_TYPE.test(type)) {
-      throw new HTTPException(415, { message: 'Send this as a form (urlencoded or multipart).' })
+      throw new Refusal(415, 'Send this as a form (urlencoded or multipart).')
     }
     await next()
   }

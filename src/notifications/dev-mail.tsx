@@ -1,8 +1,14 @@
 /**
  * `/_dev/mail`: the local mailbox. Lists the latest 100 outbox emails, newest first, whatever their
  * status (captured ones are what Leadpool would have sent without RESEND_API_KEY), with their HTML
- * shown inline so their links can be followed. Exists only when APP_ENV is `development`; anywhere
- * else it answers 404. It shows every organization's email, so it must never run in production.
+ * shown inline so their links can be followed. Exists only when APP_ENV is `development` and the request's
+ * `Host` is `localhost` or `127.0.0.1` (any port), so a page on another site that points its own name at this
+ * machine (DNS rebinding) cannot read it; anywhere else it answers 404. It shows every organization's email, so
+ * it must never run in production.
+ *
+ * Its Content-Security-Policy alone allows inline style attributes (lib/csp.ts): the emails' HTML carries them and
+ * is shown in the page itself, so its links stay ordinary `<a href>` of the page (docs/ARCHITECTURE.md, "The URL and HTML-hook contract")
+ * rather than inside a sandboxed iframe.
  */
 import { desc } from 'drizzle-orm'
 import { Hono } from 'hono'
@@ -10,7 +16,9 @@ import { raw } from 'hono/html'
 import { createDb } from '../db/client'
 import { emailOutbox, type OutboxEmail } from '../db/schema'
 import type { App } from '../env'
+import { DEV_MAIL_CONTENT_SECURITY_POLICY } from '../lib/csp'
 import { Layout } from '../views/layout'
+import { pageRenderer } from '../views/renderer'
 import { Time } from '../views/time'
 
 /** How many emails the page lists. */
@@ -56,17 +64,26 @@ function EmailCard({ email }: { email: OutboxEmail }) {
  * mailbox page (200, HTML) when `APP_ENV === 'development'`, otherwise the app's 404.
  */
 export const devMailRoutes = new Hono<App>()
+// The mailbox page renders through the page renderer also when mounted on its own (tests).
+devMailRoutes.use('*', pageRenderer())
+
+/** True for a `Host` of `localhost` or `127.0.0.1`, with or without a port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  return /^(localhost|127\.0\.0\.1)(:\d{1,5})?$/i.test(host ?? '')
+}
 
 devMailRoutes.get('/', async (c) => {
-  if (c.env.APP_ENV !== 'development') return c.notFound()
+  if (c.env.APP_ENV !== 'development' || !isLoopbackHost(c.req.header('Host') ?? new URL(c.req.url).host))
+    return c.notFound()
+  c.header('Content-Security-Policy', DEV_MAIL_CONTENT_SECURITY_POLICY)
   const emails = await createDb(c.env.DB)
     .select()
     .from(emailOutbox)
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
     .limit(PAGE_SIZE)
     .all()
-  return c.html(
-    <Layout title="Dev mailbox" user={c.var.user ?? undefined}>
+  return c.render(
+    <Layout title="Dev mailbox">
       <h1>Dev mailbox</h1>
       <p class="notice">
         Development only. Every email Leadpool wrote to its outbox, newest first (latest {PAGE_SIZE}). Without

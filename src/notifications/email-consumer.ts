@@ -13,7 +13,7 @@ import { countAttempt, loadOutboxEmail, markCaptured, markFailed, markSent, reco
 import { sendWithResend } from './resend-client'
 
 /** First retry delay in seconds, as `retry_delay` in wrangler.toml; doubles each attempt. */
-const RETRY_BASE_SECONDS = 10
+export const RETRY_BASE_SECONDS = 10
 
 /** Longest retry delay in seconds. */
 const RETRY_MAX_SECONDS = 900

@@ -10,6 +10,9 @@ import type { Env } from '../env'
 import { chunk, D1_MAX_PARAMS } from '../lib/chunk'
 import { dispatchEmails } from './outbox'
 
+/** When the sweep runs: `[triggers] crons` in wrangler.toml (every 5 minutes). */
+export const SWEEP_CRON = '*/5 * * * *'
+
 /** A `queued` row untouched for this long (ms) has lost its queue message. */
 export const STUCK_AFTER_MS = 10 * 60_000
 

@@ -1,6 +1,9 @@
 /**
  * Invitations to join an organization. An invitation is a single-use link that expires after 7
- * days; only a hash of its token is stored. Inviting the same address again replaces the old link.
+ * days; only a hash of its token is stored. Inviting the same address again replaces the old link
+ * (that is how an invitation's role is changed).
+ * Invitations follow the rules for members (team.ts): Owners invite with any role, Admins invite
+ * Agents and Admins; only Owners replace or revoke a pending Owner or Admin invitation.
  * The invitation email is written to the outbox in the same D1 batch as the invitation.
  */
 import { and, asc, eq } from 'drizzle-orm'
@@ -20,9 +23,9 @@ import {
   type Role,
 } from '../db/schema'
 import { newId } from '../lib/ids'
-import { Refusal } from '../lib/errors'
+import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
-import { isManager, type Viewer } from '../leads/policy'
+import { isManager, isOwner, type Viewer } from '../access/viewer'
 import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
 import { invitationEmail } from '../notifications/templates'
 
@@ -34,6 +37,13 @@ export const inviteSchema = z.object({
   role: z.enum(['owner', 'admin', 'agent'], 'Choose a role'),
 })
 
+const OWNERS_ONLY = 'Only an Owner can change or revoke an invitation for an Owner or Admin.'
+
+/** May `actor` replace or revoke a pending invitation with `role`? (The member rule: Admins touch Agents only.) */
+function mayTouch(actor: Viewer, role: Role): boolean {
+  return actor.role === 'owner' || (actor.role === 'admin' && role === 'agent')
+}
+
 /** What the invitation email needs to say who invites, where to, and where the link points. */
 export type InviteContext = { orgName: string; inviterName: string; appUrl: string; queue: Queue<EmailMessage> }
 
@@ -41,8 +51,8 @@ export type InviteContext = { orgName: string; inviterName: string; appUrl: stri
  * Invites `email` into the actor's organization with `role`, emailing a new link (an earlier
  * pending invitation of the same address is replaced and its link stops working). `also`: statements
  * to run first in the same batch (e.g. recording the form token, db/idempotency.ts).
- * @throws Refusal 403 when the actor may not invite (or not with that role), 422 when the address
- *   already belongs to a member
+ * @throws Refusal 403 when the actor may not invite (or not with that role, or may not replace the
+ *   address's pending Owner/Admin invitation), 422 when the address already belongs to a member
  */
 export async function inviteMember(
   db: Database,
@@ -53,8 +63,7 @@ export async function inviteMember(
   also: BatchItem<'sqlite'>[] = [],
 ): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
-  if (input.role === 'owner' && actor.role !== 'owner')
-    throw new Refusal(403, 'Only an Owner can invite another Owner.')
+  if (isOwner(input) && !isOwner(actor)) throw new Refusal(403, 'Only an Owner can invite another Owner.')
   const email = normalizeEmail(input.email)
   const member = await db
     .select({ status: memberships.status })
@@ -62,8 +71,18 @@ export async function inviteMember(
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.orgId, actor.orgId), eq(users.email, email)))
     .get()
-  if (member?.status === 'active') throw new Refusal(422, `${email} is already a member of this organization.`)
-  if (member) throw new Refusal(422, `${email} is a deactivated member: reactivate them in the list above instead.`)
+  if (member?.status === 'active')
+    throw new Refusal(422, `${email} is already a member of this organization.`, { field: 'email' })
+  if (member)
+    throw new Refusal(422, `${email} is a deactivated member: reactivate them in the list above instead.`, {
+      field: 'email',
+    })
+  const pending = await db
+    .select({ role: invitations.role })
+    .from(invitations)
+    .where(and(eq(invitations.orgId, actor.orgId), eq(invitations.email, email)))
+    .get()
+  if (pending && !mayTouch(actor, pending.role)) throw new Refusal(403, OWNERS_ONLY)
 
   const token = newToken()
   const expiresAt = now + INVITATION_TTL_MS
@@ -122,17 +141,24 @@ export async function pendingInvitations(db: Database, orgId: string) {
 }
 
 /**
- * Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
- * invitation already gone (revoked by a double click or a colleague at the same moment, accepted,
- * or never of this organization) is left gone, and the answer is the same.
- * @throws Refusal 403 for Agents
+* Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
+ * invitation already gone (revoked by a double click or a colleague at the same moment, or accepted)
+ * is left gone, and the answer is the same.
+ * @throws Refusal 403 for Agents, and for Admins when it invites an Owner or Admin; 404 when it is an
+ *   invitation of another organization
  */
 export async function revokeInvitation(db: Database, actor: Viewer, id: string): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can revoke invitations.')
-  await db
-    .delete(invitations)
-    .where(and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId)))
-    .run()
+  const mine = and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId))
+  // The role is checked in the DELETE itself, so a replacement with another role in between is not revoked.
+  const allowed = actor.role === 'owner' ? mine : and(mine, eq(invitations.role, 'agent'))
+  const result = await db.delete(invitations).where(allowed).run()
+  if (result.meta.changes === 1) return
+  const exists = await db.select({ id: invitations.id }).from(invitations).where(mine).get()
+  if (exists) throw new Refusal(403, OWNERS_ONLY)
+  // Gone everywhere: already revoked (or accepted) meanwhile, nothing left to do. Another organization's: 404.
+  const elsewhere = await db.select({ id: invitations.id }).from(invitations).where(eq(invitations.id, id)).get()
+  if (elsewhere) throw notFound()
 }
 
 /** An invitation found by its link, with its organization and whether the email has an account. */

@@ -19,7 +19,7 @@ export function InvitePage({ open, token, user, values = {}, errors, alert }: Pr
   const action = `/invite/${token}`
   const role = ROLE_LABELS[invitation.role]
   return (
-    <Layout title={`Join ${org.name}`} user={user}>
+    <Layout title={`Join ${org.name}`}>
       <section class="card narrow">
         <h1>Join {org.name}</h1>
         <p>

@@ -48,9 +48,14 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
 
 /**
  * Members by name: only active ones (default), the choices of every assignee picker; or with
- * `everyone`, deactivated ones too (the list filter, whose leads may need reassigning).
+ * `includeDeactivated`, deactivated ones too (the list filter, whose leads may need reassigning).
  */
-export async function assignableMembers(db: Database, orgId: string, everyone = false): Promise<Member[]> {
+export async function assignableMembers(
+  db: Database,
+  orgId: string,
+  { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
+): Promise<Member[]> {
+  const everyone = includeDeactivated
   return db
     .select({
       userId: users.id,

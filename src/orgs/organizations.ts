@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, like } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import type { OrgLink } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { memberships, organizations, type Membership, type Organization } from '../db/schema'
@@ -74,9 +75,6 @@ export function createOrganizationStatements(
     ] as const,
   }
 }
-
-/** An organization the user can open, for the switcher. */
-export type OrgLink = { name: string; slug: string }
 
 /** Zod rule for an organization name, shared by sign-up and "create another organization". */
 export const organizationName = z

@@ -1,17 +1,19 @@
-/** `/o/{slug}/settings` (CONTRACT.md): organization settings, for Owners and Admins. */
+/** `/o/{slug}/settings` (docs/ARCHITECTURE.md): organization settings, for Owners and Admins. */
 import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { organizations } from '../db/schema'
 import type { App } from '../env'
-import { formFields } from '../lib/validation'
-import { Layout, type Shell } from '../views/layout'
-import { requireManager, shellOf } from './context'
+import { parseForm } from '../views/form-input'
+import { Layout, useShell } from '../views/layout'
+import { requireManager } from '../access/context'
 
 export const settingsRoutes = new Hono<App>()
 
-function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
+function SettingsPage({ saved }: { saved: boolean }) {
+  const shell = useShell()
   return (
-    <Layout title="Settings" {...shell}>
+    <Layout title="Settings">
       <section class="card narrow">
         <h1>Settings</h1>
         {saved && (
@@ -49,21 +51,28 @@ function SettingsPage({ saved, ...shell }: Shell & { saved: boolean }) {
 
 settingsRoutes.get('/', (c) => {
   requireManager(c, 'change settings')
-  return c.html(<SettingsPage {...shellOf(c)} saved={c.req.query('saved') === '1'} />)
+  return c.render(<SettingsPage saved={c.req.query('saved') === '1'} />)
+})
+
+/** A checkbox: ticked sends `1`, unticked sends nothing (false). */
+const checkbox = z
+  .string()
+  .optional()
+  .transform((v) => v === '1')
+
+const settingsSchema = z.object({
+  poolEnabled: checkbox,
+  multipleAssignees: checkbox,
+  handoffNoteRequired: checkbox,
 })
 
 settingsRoutes.post('/', async (c) => {
   requireManager(c, 'change settings')
-  const fields = await formFields(c)
+  const settings = await parseForm(c, settingsSchema)
   const org = c.var.orgContext.org
   await c.var.db
     .update(organizations)
-    .set({
-      poolEnabled: fields.poolEnabled === '1',
-      multipleAssignees: fields.multipleAssignees === '1',
-      handoffNoteRequired: fields.handoffNoteRequired === '1',
-      updatedAt: Date.now(),
-    })
+    .set({ ...settings, updatedAt: Date.now() })
     .where(eq(organizations.id, org.id))
   return c.redirect(`/o/${org.slug}/settings?saved=1`, 303)
 })

@@ -1,14 +1,16 @@
-/** `/o/{slug}/team` (CONTRACT.md): members, invitations, role changes, deactivation. */
+/** `/o/{slug}/team` (docs/ARCHITECTURE.md): members, invitations, role changes, deactivation. */
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { ROLES } from '../db/schema'
 import type { App } from '../env'
-import { formTokenOf, once } from '../db/idempotency'
-import { Refusal } from '../lib/errors'
-import { fieldErrors, formFields, type FormValues } from '../lib/validation'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
+import type { FormValues } from '../lib/validation'
+import { parseForm } from '../views/form-input'
+import { onRefusal } from '../views/render-error'
 import type { FieldErrors } from '../views/forms'
-import { shellOf, viewerOf } from './context'
+import { viewerOf } from '../access/context'
+import { isManager } from '../access/viewer'
 import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from './invitations'
 import { teamMembers } from './members'
 import { changeRole, setMemberStatus } from './team'
@@ -27,35 +29,25 @@ type PageState = {
 async function teamPage(c: Context<App>, state: PageState = {}) {
   const viewer = viewerOf(c)
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
-  const manager = viewer.role !== 'agent'
+  const manager = isManager(viewer)
   const [members, invitations] = await Promise.all([
     teamMembers(c.var.db, viewer.orgId, sort),
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state
-  return c.html(
-    <TeamPage
-      {...shellOf(c)}
-      members={members}
-      invitations={invitations}
-      sort={sort}
-      me={viewer.userId}
-      now={Date.now()}
-      {...rest}
-    />,
-    status,
+  c.status(status)
+  return c.render(
+    <TeamPage members={members} invitations={invitations} sort={sort} me={viewer.userId} now={Date.now()} {...rest} />,
   )
 }
 
-/** Runs a team action; success redirects back (303) saying what was `done`, a refusal re-renders the page with the reason. */
+/**
+ * Runs a team action; success redirects back (303) saying what was `done`, a refusal (other than
+ * 404) re-renders the page with the reason as its alert.
+ */
 async function teamAction(c: Context<App>, done: string, act: () => Promise<unknown>) {
-  try {
-    await act()
-  } catch (error) {
-    if (error instanceof Refusal && error.status !== 404)
-      return teamPage(c, { alert: error.message, status: error.status })
-    throw error
-  }
+  onRefusal(c, (refusal) => teamPage(c, { alert: refusal.message, status: refusal.status }))
+  await act()
   return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${done}`, 303)
 }
 
@@ -77,31 +69,30 @@ teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
 
+/** The invite form: the invitation and its one-time token. */
+const inviteFormSchema = inviteSchema.extend({ formToken: formTokenField })
+
 teamRoutes.post('/invitations', async (c) => {
-  const parsed = inviteSchema.safeParse(await formFields(c))
-  if (!parsed.success) {
-    const values = await formFields(c)
-    return teamPage(c, { inviteValues: values, inviteErrors: fieldErrors(parsed.error), status: 422 })
+  // A refusal about the address shows on the invite form; any other as the page's alert.
+  onRefusal(c, (refusal, values) =>
+    Object.keys(refusal.errors).length > 0
+      ? teamPage(c, { inviteValues: values, inviteErrors: refusal.errors, status: refusal.status })
+      : teamPage(c, { alert: refusal.message, status: refusal.status }),
+  )
+  const { formToken, ...input } = await parseForm(c, inviteFormSchema)
+  const viewer = viewerOf(c)
+  const context = {
+    orgName: c.var.orgContext.org.name,
+    inviterName: c.var.user!.name,
+    appUrl: c.env.APP_URL,
+    queue: c.env.EMAIL_QUEUE,
   }
+  // The same form sent twice (one formToken) sends one invitation.
   const done = `/o/${c.var.orgContext.org.slug}/team?done=invited`
-  try {
-    // The same form sent twice (one formToken) sends one invitation.
-    const token = formTokenOf(await formFields(c), viewerOf(c).orgId)
-    await once(c.var.db, token, async (remember) => {
-      const context = {
-        orgName: c.var.orgContext.org.name,
-        inviterName: c.var.user!.name,
-        appUrl: c.env.APP_URL,
-        queue: c.env.EMAIL_QUEUE,
-      }
-      await inviteMember(c.var.db, viewerOf(c), parsed.data, context, Date.now(), remember(done))
-      return done
-    })
-  } catch (error) {
-    if (!(error instanceof Refusal) || error.status === 404) throw error
-    if (error.status === 403) return teamPage(c, { alert: error.message, status: 403 })
-    return teamPage(c, { inviteValues: parsed.data, inviteErrors: { email: error.message }, status: error.status })
-  }
+  await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
+    await inviteMember(c.var.db, viewer, input, context, Date.now(), remember(done))
+    return done
+  })
   return c.redirect(done, 303)
 })
 
@@ -113,9 +104,8 @@ const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
 teamRoutes.post('/:userId/role', (c) =>
   teamAction(c, 'role', async () => {
-    const parsed = roleSchema.safeParse(await formFields(c))
-    if (!parsed.success) throw new Refusal(422, parsed.error.issues[0]!.message)
-    await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), parsed.data.role)
+    const { role } = await parseForm(c, roleSchema)
+    await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), role)
   }),
 )
 

@@ -1,7 +1,8 @@
 /** The team page: members (role, status, open leads), invitations, and the forms that manage them. */
+import { isAgent, isManager, isOwner } from '../access/viewer'
 import type { Role } from '../db/schema'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, ROLE_LABELS, type Shell } from '../views/layout'
+import { Layout, ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
@@ -9,7 +10,7 @@ import { FormTokenField } from '../views/form-token'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
-type TeamPageProps = Shell & {
+type TeamPageProps = {
   members: TeamMember[]
   invitations: PendingInvitation[]
   sort: 'name' | 'open'
@@ -24,12 +25,11 @@ type TeamPageProps = Shell & {
 
 /** Roles the actor may hand out: Owners all three, Admins Admin and Agent. */
 function grantableRoles(actor: Role): Role[] {
-  return actor === 'owner' ? ['agent', 'admin', 'owner'] : ['agent', 'admin']
+  return isOwner(actor) ? ['agent', 'admin', 'owner'] : ['agent', 'admin']
 }
 
 function MemberActions({ member, base, actor, me }: { member: TeamMember; base: string; actor: Role; me: string }) {
-  if (member.role !== 'agent' && actor !== 'owner')
-    return <span class="muted">Only an Owner can change Owners and Admins</span>
+  if (!isAgent(member) && !isOwner(actor)) return <span class="muted">Only an Owner can change Owners and Admins</span>
   return (
     <div class="inline-form">
       <form method="post" action={`${base}/${member.userId}/role`} class="inline-form">
@@ -68,12 +68,12 @@ export function TeamPage({
   notice,
   inviteValues = {},
   inviteErrors,
-  ...shell
 }: TeamPageProps) {
+  const shell = useShell()
   const base = `/o/${shell.org.slug}/team`
-  const manager = shell.role === 'owner' || shell.role === 'admin'
+  const manager = isManager(shell)
   return (
-    <Layout title="Team" {...shell}>
+    <Layout title="Team">
       <h1>Team</h1>
       <FormAlert message={alert} />
       {notice && (
@@ -174,11 +174,15 @@ export function TeamPage({
                   <td>{i.invitedBy}</td>
                   <td>{i.expiresAt <= now ? 'Expired' : <Time at={i.expiresAt} />}</td>
                   <td>
-                    <form method="post" action={`${base}/invitations/${i.id}/revoke`}>
-                      <button type="submit" class="secondary">
-                        Revoke
-                      </button>
-                    </form>
+                    {i.role !== 'agent' && shell.role !== 'owner' ? (
+                      <span class="muted">Only an Owner can revoke it</span>
+                    ) : (
+                      <form method="post" action={`${base}/invitations/${i.id}/revoke`}>
+                        <button type="submit" class="secondary">
+                          Revoke
+                        </button>
+                      </form>
+                    )}
                   </td>
                 </tr>
               ))}

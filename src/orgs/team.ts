@@ -1,7 +1,7 @@
 /**
  * Managing members: role changes and deactivation, with the organization's rules:
  * - only Owners and Admins manage members; Admins manage Agents (and may make an Agent an Admin),
- *   but only Owners change or remove Owners and Admins, or make anyone an Owner (DESIGN.md "Roles");
+ *   but only Owners change or remove Owners and Admins, or make anyone an Owner (docs/ARCHITECTURE.md);
  * - nobody deactivates themselves;
  * - an organization always keeps at least one active Owner (checked inside the UPDATE itself, so
  *   two Owners demoting each other at the same time cannot both succeed).
@@ -13,7 +13,7 @@ import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { invitations, memberships, type MembershipStatus, type Role } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
-import { isManager, type Viewer } from '../leads/policy'
+import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
 import { findMember } from './members'
 
 /** SQL: the organization keeps an active Owner other than `userId`. */
@@ -48,12 +48,12 @@ export async function changeRole(
 ): Promise<void> {
   const member = await managedMember(db, actor, userId)
   if (member.role === role) return
-  if (actor.role !== 'owner' && (member.role !== 'agent' || role === 'owner')) {
+  if (!isOwner(actor) && (!isAgent(member) || isOwner(role))) {
     throw new Refusal(403, 'Only an Owner can change the role of an Owner or Admin, or make someone an Owner.')
   }
-  const guard = member.role === 'owner' && member.status === 'active' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
+  const guard = isOwner(member) && member.status === 'active' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
   // Invitations they may no longer send: Owner invitations once not an Owner, all once an Agent.
-  const lost = role === 'agent' ? sql`1` : role === 'admin' ? eq(invitations.role, 'owner') : sql`0`
+  const lost = isAgent(role) ? sql`1` : isAdmin(role) ? eq(invitations.role, 'owner') : sql`0`
   const [result] = await db.batch([
     db
       .update(memberships)
@@ -88,10 +88,10 @@ export async function setMemberStatus(
   const member = await managedMember(db, actor, userId)
   if (member.status === status) return
   if (userId === actor.userId) throw new Refusal(422, 'You cannot deactivate yourself.')
-  if (member.role !== 'agent' && actor.role !== 'owner') {
+  if (!isAgent(member) && !isOwner(actor)) {
     throw new Refusal(403, 'Only an Owner can deactivate or reactivate an Owner or Admin.')
   }
-  const guard = status === 'deactivated' && member.role === 'owner' ? anotherActiveOwner(actor.orgId, userId) : sql`1`
+  const guard = status === 'deactivated' && isOwner(member) ? anotherActiveOwner(actor.orgId, userId) : sql`1`
   const [result] = await db.batch([
     db
       .update(memberships)
@@ -109,6 +109,5 @@ export async function setMemberStatus(
         ),
       ),
   ])
-  if (result.meta.changes !== 1 && status === 'deactivated' && member.role === 'owner')
-    throw new Refusal(422, LAST_OWNER)
+  if (result.meta.changes !== 1 && status === 'deactivated' && isOwner(member)) throw new Refusal(422, LAST_OWNER)
 }

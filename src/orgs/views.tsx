@@ -18,7 +18,7 @@ export function NewOrganizationPage({
   errors?: FieldErrors
 }) {
   return (
-    <Layout title="New organization" user={user}>
+    <Layout title="New organization">
       <section class="card narrow">
         <h1>{member ? 'Create another organization' : 'Create an organization'}</h1>
         {!member && (

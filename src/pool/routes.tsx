@@ -3,8 +3,8 @@ import { Hono } from 'hono'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
 import { listLeads } from '../leads/leads'
-import { isManager } from '../leads/policy'
-import { shellOf, viewerOf } from '../orgs/context'
+import { isManager } from '../access/viewer'
+import { viewerOf } from '../access/context'
 import { PoolPage } from './views'
 
 export const poolRoutes = new Hono<App>()
@@ -15,5 +15,5 @@ poolRoutes.get('/', async (c) => {
   if (!isManager(viewer) && !viewer.poolEnabled) throw notFound()
   const cursor = c.req.query('cursor')?.slice(0, 64)
   const page = await listLeads(c.var.db, viewer, { assignee: 'pool', cursor })
-  return c.html(<PoolPage {...shellOf(c)} page={page} cursor={cursor} />)
+  return c.render(<PoolPage page={page} cursor={cursor} />)
 })

@@ -1,13 +1,15 @@
 /** The pool page: claimable leads, each with a Claim button. */
+import { isManager } from '../access/viewer'
 import type { LeadPage } from '../leads/leads'
-import { Layout, type Shell } from '../views/layout'
+import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 
-export function PoolPage({ page, cursor, ...shell }: Shell & { page: LeadPage; cursor?: string }) {
+export function PoolPage({ page, cursor }: { page: LeadPage; cursor?: string }) {
+  const shell = useShell()
   const base = `/o/${shell.org.slug}`
-  const manager = shell.role === 'owner' || shell.role === 'admin'
+  const manager = isManager(shell)
   return (
-    <Layout title="Pool" {...shell}>
+    <Layout title="Pool">
       <h1>Pool</h1>
       <p>
         Leads opened to the team. Claim one to make it yours; the first claim wins.

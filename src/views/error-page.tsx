@@ -1,25 +1,20 @@
 /** Error pages for the shared onError / notFound handlers. */
+import { PAGE_ALERT_ID } from './htmx-config'
 import { Layout } from './layout'
 
 /** Explanation under the heading, by status. */
-function explain(status: number): string {
+export function explain(status: number): string {
   if (status === 404) return 'This page does not exist, or you do not have access to it.'
   if (status >= 500) return 'Something went wrong on our side. Nothing you saved was lost; please try again.'
+  if (status === 429) return 'This limit protects accounts and mailboxes from abuse; it resets by itself.'
   if (status === 409) return 'Someone else got there first. Go back and reload the page to see where things stand.'
   return 'Go back, reload the page and try again.'
 }
 
-export function ErrorPage({
-  status,
-  message,
-  user,
-}: {
-  status: number
-  message: string
-  user?: { name: string } | null
-}) {
+/** An error page: the top bar shows the signed-in person, never an organization's navigation. */
+export function ErrorPage({ status, message }: { status: number; message: string }) {
   return (
-    <Layout title={message} user={user}>
+    <Layout title={message} chrome="user">
       <section class="card narrow">
         <h1>{message}</h1>
         <p>{explain(status)}</p>
@@ -28,5 +23,22 @@ export function ErrorPage({
         </p>
       </section>
     </Layout>
+  )
+}
+
+/**
+ * The error as an htmx fragment: it replaces the page's alert region (`#page-alert`, see layout.tsx), so the
+ * person sees the message on the page they are on. The Dismiss button is wired by public/app.js.
+ */
+export function PageAlert({ status, message }: { status: number; message: string }) {
+  return (
+    <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive" data-status={status}>
+      <p class="alert" role="alert">
+        <strong>{message}</strong> {explain(status)}{' '}
+        <button type="button" class="secondary" data-dismiss-alert>
+          Dismiss
+        </button>
+      </p>
+    </div>
   )
 }

@@ -1,7 +1,8 @@
-/** Form building blocks that show validation messages with the `data-error-for` hook (CONTRACT.md). */
+/** Form building blocks that show validation messages with the `data-error-for` hook (docs/ARCHITECTURE.md). */
 
-/** Messages per field name, e.g. `{ email: 'Enter a valid email address' }`. */
-export type FieldErrors = Record<string, string | undefined>
+import type { FieldErrors } from '../lib/validation'
+
+export type { FieldErrors }
 
 export function FieldError({ errors, name }: { errors?: FieldErrors; name: string }) {
   const message = errors?.[name]

@@ -1,33 +1,40 @@
 /**
  * The page shell every HTML page renders in: header with navigation, the organization switcher,
  * the signed-in person, and the self-hosted htmx script. Pages work the same without JavaScript;
- * htmx only enhances them.
+ * htmx only enhances them. Pages are answered with `c.render(...)` (views/renderer.ts: hono's
+ * jsxRenderer, which writes `<!DOCTYPE html>`), and the shell (user, organization, role, switcher)
+ * is read from the request context, never passed by hand.
  */
 import type { Child } from 'hono/jsx'
+import { useRequestContext } from 'hono/jsx-renderer'
+import { shellOf } from '../access/context'
+import { isManager, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
-import type { OrgLink } from '../orgs/organizations'
+import type { App } from '../env'
+import { HTMX_CONFIG, PAGE_ALERT_ID } from './htmx-config'
 
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
 
-/** Who is signed in, in which organization, with which role; and their other organizations. */
-export type Shell = {
-  user: { name: string }
-  org: { name: string; slug: string; poolEnabled: boolean; multipleAssignees: boolean; handoffNoteRequired: boolean }
-  role: Role
-  orgs: OrgLink[]
+export type LayoutProps = {
+  title: string
+  /**
+   * What the top bar shows: `org` (default) the organization's navigation when the page is inside
+   * one, else the signed-in person; `user` only the signed-in person (error pages); `anonymous`
+   * the log-in and sign-up links (the sign-up and log-in pages).
+   */
+  chrome?: 'org' | 'user' | 'anonymous'
+  children?: Child
 }
 
-export type LayoutProps = Omit<Partial<Shell>, 'user'> & {
-  title: string
-  /** Signed-in person on pages outside an organization (sign-up, invitation, errors). */
-  user?: { name: string } | null
-  children?: Child
+/** The shell of the organization page being rendered (inside `c.render`, under `/o/{slug}`). */
+export function useShell(): Shell {
+  return shellOf(useRequestContext<App>())
 }
 
 function OrgNav({ org, role, orgs }: Shell) {
   const base = `/o/${org.slug}`
-  const manager = role === 'owner' || role === 'admin'
+  const manager = isManager(role)
   const others = orgs.filter((o) => o.slug !== org.slug)
   return (
     <nav>
@@ -55,7 +62,11 @@ function OrgNav({ org, role, orgs }: Shell) {
   )
 }
 
-export function Layout({ title, user, org, role, orgs, children }: LayoutProps) {
+export function Layout({ title, chrome = 'org', children }: LayoutProps) {
+  const c = useRequestContext<App>()
+  const user = chrome === 'anonymous' ? null : (c.var.user ?? null)
+  const shell = chrome === 'org' && user && c.var.orgContext ? shellOf(c) : null
+  const { org, role, orgs } = shell ?? {}
   return (
     <html lang="en">
       <head>
@@ -64,6 +75,7 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
         <title>{title} · Leadpool</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/app.css" />
+        <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
         <script src="/vendor/htmx.min.js" defer></script>
         <script src="/app.js" defer></script>
       </head>
@@ -86,6 +98,8 @@ export function Layout({ title, user, org, role, orgs, children }: LayoutProps) 
             )}
           </div>
         </header>
+        {/* Refusals of htmx requests show here (views/render-error.tsx). */}
+        <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive"></div>
         <main>{children}</main>
       </body>
     </html>

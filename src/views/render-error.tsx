@@ -1,10 +1,55 @@
-/** Answers an error as HTML for browsers and htmx, or as JSON when the client asked for JSON. */
+/**
+ * The one place refusals and errors become answers (called by app.ts `onError` / `notFound`): the
+ * page the form came from when the route named one with `onRefusal`, else an error page as HTML for
+ * browsers and htmx, or JSON when the client asked for JSON.
+ */
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { App } from '../env'
-import { ErrorPage } from './error-page'
+import type { App, RefusalPage } from '../env'
+import type { Refusal } from '../lib/errors'
+import type { FormValues } from '../lib/validation'
+import { ErrorPage, PageAlert } from './error-page'
+import { PAGE_ALERT_ID } from './htmx-config'
 
+/**
+ * Names the page a refusal (other than 404) raised later in this request is answered with, e.g. the
+ * form re-rendered with the refusal's messages (`refusal.errors`) and its status.
+ */
+export function onRefusal(c: Context<App>, render: RefusalPage): void {
+  c.set('refusalPage', render)
+}
+
+/** The string fields the request's form body carried (`{}` for none), to put back into a re-rendered form. */
+export async function submittedValues(c: Context<App>): Promise<FormValues> {
+  // Only urlencoded forms are put back: a multipart body may be a large upload (or one refused for its size).
+  if (!/^application\/x-www-form-urlencoded/i.test(c.req.header('Content-Type') ?? '')) return {}
+  const body = await c.req.parseBody().catch(() => ({}))
+  const out: FormValues = {}
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value
+  return out
+}
+
+/** Answers `refusal` with the page named by `onRefusal`, else with an error page (404 always so). */
+export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
+  const page = c.var.refusalPage
+  if (page && refusal.status !== 404) return page(refusal, await submittedValues(c))
+  return renderError(c, refusal.status, refusal.message)
+}
+
+/**
+ * The one error answer: JSON `{ error }` when asked for JSON; for an htmx request (`HX-Request: true`) a fragment
+ * that htmx puts into the page's alert region (`HX-Retarget: #page-alert`, `HX-Reswap: outerHTML`, address bar
+ * unchanged), whatever element made the request; otherwise the full error page. Always with `status`.
+ */
 export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
-  return c.html(<ErrorPage status={status} message={message} user={c.var.user} />, status)
+  if (c.req.header('HX-Request') === 'true') {
+    c.header('HX-Retarget', `#${PAGE_ALERT_ID}`)
+    c.header('HX-Reswap', 'outerHTML')
+    c.header('HX-Push-Url', 'false')
+    c.header('HX-Replace-Url', 'false')
+    return c.html(<PageAlert status={status} message={message} />, status)
+  }
+  c.status(status)
+  return c.render(<ErrorPage status={status} message={message} />)
 }

@@ -44,8 +44,9 @@ export function useBrowser() {
 
 /**
  * Collects browser-side problems of `page` into `problems`: page errors, console errors, failed
- * requests and answers >= 400 (except /favicon.ico, which browsers may still ask for although the
- * pages link /favicon.svg, and 422, which answers an invalid form on purpose).
+ * requests, answers >= 400 (except /favicon.ico, which browsers may still ask for although the
+ * pages link /favicon.svg, and 422, which answers an invalid form on purpose), and any page loaded
+ * in quirks mode (`document.compatMode` other than `CSS1Compat`: no DOCTYPE).
  */
 export function watchPage(page, problems = []) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
@@ -61,16 +62,50 @@ export function watchPage(page, problems = []) {
     }
   })
   page.on('requestfailed', (req) => problems.push(`${req.method()} ${req.url()} failed: ${req.failure()?.errorText}`))
+  // Every page must render in standards mode (it starts with <!DOCTYPE html>), never in quirks mode.
+  page.on('load', () => {
+    const url = page.url()
+    page
+      .evaluate(() => document.compatMode)
+      .then((mode) => {
+        if (mode !== 'CSS1Compat') problems.push(`${new URL(url).pathname} renders in quirks mode (${mode})`)
+      })
+      .catch(() => {}) // navigated on before the check: the next page is checked on its own load
+  })
   return problems
 }
 
 /**
+ * Records every Content-Security-Policy violation in any page of `context` (the `securitypolicyviolation`
+ * event, and Chrome's "Refused to ..." console messages) and fails test `t` when it ends if there was one:
+ * the app must need no inline script or style, nor anything from another origin.
+ */
+async function failOnCspViolations(t, context) {
+  const violations = []
+  await context.exposeBinding('__leadpoolCspViolation', ({ page }, text) => violations.push(`${page.url()}: ${text}`))
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__leadpoolCspViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`,
+      )
+    })
+  })
+  context.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) violations.push(`console: ${msg.text()}`)
+  })
+  t.after(() => assert.deepEqual(violations, [], 'no Content-Security-Policy violations in the browser'))
+  return violations
+}
+
+/**
  * A fresh browser context (own cookies: a different person) and a watched page in it, with the app
- * as base URL. The context is closed when test `t` ends.
+ * as base URL. The context is closed when test `t` ends; a Content-Security-Policy violation in it
+ * fails the test.
  */
 export async function newPage(t) {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
   t.after(() => context.close())
+  await failOnCspViolations(t, context)
   // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle.
   await context.addInitScript(() => {
     document.addEventListener('htmx:afterSettle', (event) => {
@@ -85,7 +120,7 @@ export async function newPage(t) {
   return { page, problems, context }
 }
 
-/** The rows of the lead list (CONTRACT.md hook). */
+/** The rows of the lead list (docs/ARCHITECTURE.md hook). */
 export const leadRows = (page) => page.locator('#lead-list tr[data-lead-id]')
 
 /** Saves a full-page screenshot as test-results/{name}.png. */

@@ -1,9 +1,8 @@
 /** What routes inside `/o/{slug}` read from the request context (set by orgs/middleware.ts). */
 import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { App } from '../env'
-import { isManager, type Viewer } from '../leads/policy'
-import type { Shell } from '../views/layout'
+import { Refusal } from '../lib/errors'
+import { isManager, type Shell, type Viewer } from './viewer'
 
 /** The signed-in member as the lead policy sees them. */
 export function viewerOf(c: Context<App>): Viewer {
@@ -36,8 +35,8 @@ export function shellOf(c: Context<App>): Shell {
 
 /**
  * Refuses (403, with a message naming the role needed) a member who is not an Owner or Admin.
- * @throws HTTPException 403
+ * @throws Refusal 403
  */
 export function requireManager(c: Context<App>, action = 'do this'): void {
-  if (!isManager(viewerOf(c))) throw new HTTPException(403, { message: `Only an Owner or Admin can ${action}.` })
+  if (!isManager(viewerOf(c))) throw new Refusal(403, `Only an Owner or Admin can ${action}.`)
 }

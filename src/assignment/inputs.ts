@@ -1,0 +1,66 @@
+/** The assignment forms' input schemas (read with views/form-input.ts `parseForm`). */
+import { z } from 'zod'
+import { filtersSchema } from '../leads/filters'
+
+/**
+ * The one meaning of the assignee pickers' values: `none` (list menus, bulk bar) and empty (the lead
+ * page's "Unassigned") both unassign (null); anything else is a member's user id.
+ */
+export function assigneeOrNull(value: string): string | null {
+  const id = value.trim()
+  return id === '' || id === 'none' ? null : id
+}
+
+/** Assign / unassign / transfer one lead (lead page or list row). */
+export const assignSchema = z.object({
+  assigneeId: z.string().max(64, 'Choose a member from the list').default('').transform(assigneeOrNull),
+  note: z.string().max(2000, 'Keep the handoff note under 2,000 characters').default(''),
+  /** `list` when sent from a list row's menu (answered with the row, for htmx). */
+  from: z.string().optional(),
+})
+
+/** A field that may be sent once, many times or not at all, as a list. */
+const repeated = z
+  .union([z.string(), z.array(z.unknown())])
+  .optional()
+  .transform((v) =>
+    v === undefined ? [] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [v],
+  )
+
+/** The bulk bar: the assignee (required: empty means nothing was chosen), ticked ids or "all matching". */
+export const bulkAssignSchema = z.object({
+  assigneeId: z
+    .string()
+    .default('')
+    .refine((v) => v !== '', 'Choose a team member (or Unassigned) to assign the selected leads to.')
+    .transform(assigneeOrNull),
+  note: z
+    .string()
+    .default('')
+    .transform((note) => note.slice(0, 2000)),
+  all: z.string().optional(),
+  leadIds: repeated,
+  match_q: z.string().optional(),
+  match_status: z.string().optional(),
+  match_assignee: z.string().optional(),
+})
+
+/** The list filters a bulk form carries (named `match_*` apart from the search box's own fields). */
+export function bulkFilters(values: { match_q?: string; match_status?: string; match_assignee?: string }) {
+  return filtersSchema.parse({
+    q: values.match_q || undefined,
+    status: values.match_status || undefined,
+    assignee: values.match_assignee || undefined,
+  })
+}
+
+/** Add a collaborator. */
+export const collaboratorSchema = z.object({ userId: z.string().default('') })
+
+/** Put a lead into the pool (`inPool=1`) or take it out (anything else). */
+export const poolSchema = z.object({
+  inPool: z
+    .string()
+    .default('')
+    .transform((v) => v === '1'),
+})

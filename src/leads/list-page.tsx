@@ -1,0 +1,49 @@
+/** The lead list page, or its results fragment for htmx, with the assignment choices managers get. */
+import type { Context } from 'hono'
+import { shellOf, viewerOf } from '../access/context'
+import type { App } from '../env'
+import { activeOnly, assignableMembers } from '../orgs/members'
+import { assigneeCounts, countLeads, listLeads, type LeadFilters } from './leads'
+import { canAssign } from './policy'
+import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './list-views'
+
+/**
+ * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
+ * what a bulk action just did. The status is the context's (a refused bulk action sets it).
+ */
+export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice) {
+  const viewer = viewerOf(c)
+  const db = c.var.db
+  const org = c.var.orgContext.org
+  const manager = canAssign(viewer)
+  const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
+  // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
+  const withFilter = manager && (!fragment || Boolean(notice))
+  const [page, total, everyone, counts] = await Promise.all([
+    listLeads(db, viewer, filters),
+    manager ? countLeads(db, viewer, filters) : Promise.resolve(0),
+    manager ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }) : Promise.resolve([]),
+    withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
+  ])
+  const assigning = manager
+    ? { members: activeOnly(everyone), total, noteRequired: org.handoffNoteRequired }
+    : undefined
+  if (fragment) {
+    return c.html(
+      <>
+        <LeadResults slug={org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />
+        {withFilter && <AssigneeFilter shell={shellOf(c)} filters={filters} members={everyone} counts={counts} oob />}
+      </>,
+    )
+  }
+  return c.render(
+    <LeadListPage
+      page={page}
+      filters={filters}
+      assigning={assigning}
+      filterMembers={everyone}
+      counts={counts}
+      notice={notice}
+    />,
+  )
+}

@@ -1,0 +1,72 @@
+// Values the code relies on that wrangler.toml sets: queue names, retries, retry delays, the cron.
+// A change on one side only (e.g. `max_retries` raised in wrangler.toml) fails here.
+import { parse } from 'smol-toml'
+import { describe, expect, it } from 'vitest'
+import wranglerToml from '../wrangler.toml?raw'
+import {
+  IMPORT_MAX_ATTEMPTS,
+  IMPORT_QUEUE_NAME,
+  IMPORT_RETRY_BASE_SECONDS,
+  MAX_MESSAGE_BYTES,
+} from '../src/leads/import-queue'
+import { RETRY_BASE_SECONDS, retryDelaySeconds } from '../src/notifications/email-consumer'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from '../src/notifications/outbox'
+import { STUCK_AFTER_MS, SWEEP_CRON } from '../src/notifications/sweep'
+
+type Producer = { queue: string; binding: string }
+type Consumer = { queue: string; max_retries?: number; retry_delay?: number; dead_letter_queue?: string }
+type Config = {
+  queues: { producers: Producer[]; consumers: Consumer[] }
+  triggers: { crons: string[] }
+}
+
+const config = parse(wranglerToml) as unknown as Config
+
+/** The consumer of `queue` in wrangler.toml (fails the test when there is none). */
+function consumer(queue: string): Consumer {
+  const found = config.queues.consumers.filter((c) => c.queue === queue)
+  expect(found, `one [[queues.consumers]] for ${queue}`).toHaveLength(1)
+  return found[0]!
+}
+
+describe('wrangler.toml and the code agree', () => {
+  it('queue names: each producer binding sends to the queue the code consumes under that name', () => {
+    expect(config.queues.producers).toEqual(
+      expect.arrayContaining([
+        { queue: IMPORT_QUEUE_NAME, binding: 'IMPORT_QUEUE' },
+        { queue: EMAIL_QUEUE_NAME, binding: 'EMAIL_QUEUE' },
+      ]),
+    )
+    expect(config.queues.consumers.map((c) => c.queue).sort()).toEqual(
+      [IMPORT_QUEUE_NAME, EMAIL_QUEUE_NAME, EMAIL_DEAD_LETTER_QUEUE_NAME].sort(),
+    )
+    expect(consumer(EMAIL_QUEUE_NAME).dead_letter_queue).toBe(EMAIL_DEAD_LETTER_QUEUE_NAME)
+  })
+
+  it('import: the consumer gives up on its last attempt (max_retries + 1) and its first delay is retry_delay', () => {
+    const imports = consumer(IMPORT_QUEUE_NAME)
+    expect(IMPORT_MAX_ATTEMPTS).toBe(imports.max_retries! + 1)
+    expect(IMPORT_RETRY_BASE_SECONDS).toBe(imports.retry_delay)
+    // No dead-letter queue: a chunk that keeps failing is reported by the consumer itself.
+    expect(imports.dead_letter_queue).toBeUndefined()
+    // A chunk must fit one message (Queues: at most 128 KB).
+    expect(MAX_MESSAGE_BYTES).toBeLessThanOrEqual(128_000)
+  })
+
+  it('email: the first retry waits retry_delay, and a message goes to the dead letters after max_retries', () => {
+    const email = consumer(EMAIL_QUEUE_NAME)
+    expect(RETRY_BASE_SECONDS).toBe(email.retry_delay)
+    expect(retryDelaySeconds(1)).toBe(email.retry_delay)
+    // README: retried after 10, 20, 40, 80 and 160 s, then dead-lettered.
+    expect(email.max_retries).toBe(5)
+    expect(Array.from({ length: email.max_retries! }, (_, i) => retryDelaySeconds(i + 1))).toEqual([
+      10, 20, 40, 80, 160,
+    ])
+  })
+
+  it('cron: the outbox sweep runs on the schedule the code assumes, more often than a row counts as stuck', () => {
+    expect(config.triggers.crons).toEqual([SWEEP_CRON])
+    const everyMinutes = Number(/^\*\/(\d+) \* \* \* \*$/.exec(SWEEP_CRON)?.[1])
+    expect(everyMinutes * 60_000).toBeLessThan(STUCK_AFTER_MS)
+  })
+})
