@@ -6,8 +6,8 @@
 import { createScheduledController } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../src/index'
-import { Client, createLead, env, joinAs, signUp, uniqueEmail } from './helpers'
-import { addMembers, inParallel, responsesInParallel, rounds, rows } from './concurrency'
+import { Client, env, joinAs, signUp, uniqueEmail } from './helpers'
+import { addLead, addMembers, inParallel, responsesInParallel, rounds, rows } from './concurrency'
 
 const N = 10
 const ROUNDS = 5
@@ -32,6 +32,18 @@ async function activitiesOf(leadId: string, type: string) {
   ).map((r) => JSON.parse(r.data) as Record<string, { id: string } | string | null>)
 }
 
+/**
+ * A new organization of `client` (made through POST /orgs, no password hashing): invitations are
+ * rate-limited per organization (20 a minute, src/rate-limits.ts), so each round of ten-at-once
+ * invitations runs in an organization of its own.
+ * @returns its slug
+ */
+async function newOrganization(client: Client, name: string) {
+  const res = await client.post('/orgs', { organization: name })
+  expect(res.status).toBe(303)
+  return res.headers.get('Location')!.split('/')[2]!
+}
+
 async function orgId(slug: string) {
   return (await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', slug))[0]!.id
 }
@@ -43,7 +55,7 @@ describe('assignment under concurrent writes', () => {
       const { client, slug } = await signUp('Race Assign Co')
       const members = await addMembers(slug, N)
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Assign race ${r}` })
+        const lead = await addLead(slug, `Assign race ${r}`)
         const statuses = await inParallel(N, (i) =>
           client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: members[i]! }),
         )
@@ -66,7 +78,7 @@ describe('assignment under concurrent writes', () => {
       const { client, slug } = await signUp('Race Row Co')
       const members = await addMembers(slug, N)
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Row race ${r}` })
+        const lead = await addLead(slug, `Row race ${r}`)
         const statuses = await inParallel(N, (i) =>
           client.post(
             `/o/${slug}/leads/${lead}/assign`,
@@ -87,8 +99,7 @@ describe('assignment under concurrent writes', () => {
       const { client, slug } = await signUp('Race Transfer Co')
       const [first, ...others] = await addMembers(slug, N + 1)
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Transfer race ${r}` })
-        await client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: first! })
+        const lead = await addLead(slug, `Transfer race ${r}`, { assignee: first! })
         const statuses = await inParallel(N, (i) =>
           client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: others[i]!, note: `handoff ${i}` }),
         )
@@ -112,8 +123,7 @@ describe('assignment under concurrent writes', () => {
       const { client, slug } = await signUp('Race Unassign Co')
       const [member] = await addMembers(slug, 1)
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Unassign race ${r}` })
-        await client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: member! })
+        const lead = await addLead(slug, `Unassign race ${r}`, { assignee: member! })
         const statuses = await inParallel(N, () => client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: '' }))
         expect(await primaries(lead)).toEqual([])
         expect(await activitiesOf(lead, 'unassigned')).toHaveLength(1)
@@ -130,9 +140,9 @@ describe('assignment under concurrent writes', () => {
       const members = await addMembers(slug, N)
       await rounds(ROUNDS, async (r) => {
         const leads = [
-          await createLead(client, slug, { name: `Bulk race ${r} a` }),
-          await createLead(client, slug, { name: `Bulk race ${r} b` }),
-          await createLead(client, slug, { name: `Bulk race ${r} c` }),
+          await addLead(slug, `Bulk race ${r} a`),
+          await addLead(slug, `Bulk race ${r} b`),
+          await addLead(slug, `Bulk race ${r} c`),
         ]
         const statuses = await inParallel(N, (i) => {
           const body = new URLSearchParams({ assigneeId: members[i]! })
@@ -156,10 +166,9 @@ describe('assignment under concurrent writes', () => {
       const [member] = await addMembers(slug, 1)
       await rounds(ROUNDS, async (r) => {
         const leads = [
-          await createLead(client, slug, { name: `Bulk un ${r} a` }),
-          await createLead(client, slug, { name: `Bulk un ${r} b` }),
+          await addLead(slug, `Bulk un ${r} a`, { assignee: member! }),
+          await addLead(slug, `Bulk un ${r} b`, { assignee: member! }),
         ]
-        for (const id of leads) await client.post(`/o/${slug}/leads/${id}/assign`, { assigneeId: member! })
         const statuses = await inParallel(N, () => {
           const body = new URLSearchParams({ assigneeId: 'none' })
           for (const id of leads) body.append('leadIds', id)
@@ -182,8 +191,7 @@ describe('assignment under concurrent writes', () => {
       await client.post(`/o/${slug}/settings`, { multipleAssignees: '1' })
       const [owner, collaborator] = await addMembers(slug, 2)
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Collab race ${r}` })
-        await client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: owner! })
+        const lead = await addLead(slug, `Collab race ${r}`, { assignee: owner! })
         const added = await inParallel(N, () =>
           client.post(`/o/${slug}/leads/${lead}/assignees`, { userId: collaborator! }),
         )
@@ -211,8 +219,7 @@ describe('assignment under concurrent writes', () => {
       await client.post(`/o/${slug}/settings`, { multipleAssignees: '1' })
       const [member, other] = await addMembers(slug, 2)
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Collab assign race ${r}` })
-        await client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: other! })
+        const lead = await addLead(slug, `Collab assign race ${r}`, { assignee: other! })
         const statuses = await inParallel(N, (i) =>
           i % 2
             ? client.post(`/o/${slug}/leads/${lead}/assignees`, { userId: member! })
@@ -236,8 +243,7 @@ describe('assignment under concurrent writes', () => {
       const agents: { client: Client; userId: string }[] = []
       for (const name of ['Cal', 'Dee', 'Eve']) agents.push(await joinAs(owner.client, owner.slug, 'agent', name))
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(owner.client, owner.slug, { name: `Claim race ${r}` })
-        await owner.client.post(`/o/${owner.slug}/leads/${lead}/pool`, { inPool: '1' })
+        const lead = await addLead(owner.slug, `Claim race ${r}`, { inPool: true })
         const statuses = await inParallel(N, (i) =>
           agents[i % agents.length]!.client.post(`/o/${owner.slug}/leads/${lead}/claim`),
         )
@@ -257,7 +263,7 @@ describe('assignment under concurrent writes', () => {
     async () => {
       const { client, slug } = await signUp('Race Pool Co')
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Pool race ${r}` })
+        const lead = await addLead(slug, `Pool race ${r}`)
         const statuses = await inParallel(N, (i) =>
           client.post(`/o/${slug}/leads/${lead}/pool`, { inPool: i % 2 ? '1' : '0' }),
         )
@@ -283,7 +289,7 @@ describe('lead status and team management under concurrent writes', () => {
       const { client, slug } = await signUp('Race Status Co')
       const wanted = ['contacted', 'qualified', 'unqualified', 'won', 'lost']
       await rounds(ROUNDS, async (r) => {
-        const lead = await createLead(client, slug, { name: `Status race ${r}` })
+        const lead = await addLead(slug, `Status race ${r}`)
         const statuses = await inParallel(N, (i) =>
           client.post(`/o/${slug}/leads/${lead}/status`, { status: wanted[i % 5]! }),
         )
@@ -388,8 +394,10 @@ describe('invitations under concurrent writes', () => {
   it(
     'create and re-invite: ten simultaneous invitations of one address leave one pending invitation',
     async () => {
-      const { client, slug } = await signUp('Race Invite Co')
-      await rounds(ROUNDS, async () => {
+      const { client } = await signUp('Race Invite Co')
+      await rounds(ROUNDS, async (r) => {
+        // Twenty invitations this round: the organization's limit for a minute.
+        const slug = await newOrganization(client, `Race Invite ${r}`)
         const email = uniqueEmail('raced')
         const statuses = await inParallel(N, (i) =>
           client.post(`/o/${slug}/team/invitations`, { email, role: i % 2 ? 'admin' : 'agent' }),
@@ -411,8 +419,9 @@ describe('invitations under concurrent writes', () => {
   it(
     'create with one form token: the same form sent ten times at once sends one invitation email',
     async () => {
-      const { client, slug } = await signUp('Race Invite Token Co')
-      await rounds(ROUNDS, async () => {
+      const { client } = await signUp('Race Invite Token Co')
+      await rounds(ROUNDS, async (r) => {
+        const slug = await newOrganization(client, `Race Invite Token ${r}`)
         const email = uniqueEmail('once')
         const formToken = crypto.randomUUID()
         const statuses = await inParallel(N, () =>

@@ -141,7 +141,7 @@ export async function pendingInvitations(db: Database, orgId: string) {
 }
 
 /**
-* Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
+ * Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
  * invitation already gone (revoked by a double click or a colleague at the same moment, or accepted)
  * is left gone, and the answer is the same.
  * @throws Refusal 403 for Agents, and for Admins when it invites an Owner or Admin; 404 when it is an
