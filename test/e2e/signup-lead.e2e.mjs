@@ -98,6 +98,33 @@ describe('sign-up and leads', () => {
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
   })
 
+  test('a double click on Create lead creates one lead', async (t) => {
+    const { page, problems } = await newPage(t)
+    const slug = await signUp(page, {
+      name: 'Dora Double',
+      email: `dora+${runId}@example.com`,
+      password: 'correct horse battery',
+      organization: `Double Click Co ${runId}`,
+    })
+    // Each page's favicon loaded before leaving it, so leaving aborts no request.
+    await page.waitForLoadState('networkidle')
+    await page.goto(`/o/${slug}/leads/new`)
+    const name = `Clicked Twice ${runId}`
+    await page.locator('input[name=name]').fill(name)
+    await page.waitForLoadState('networkidle')
+    // The button is disabled once the form is sent (public/app.js), and the form's one-time token makes
+    // a second request that got out anyway create nothing new (src/db/idempotency.ts).
+    await Promise.all([
+      page.waitForURL(new RegExp(`/o/${slug}/leads/(?!new$)[^/]+$`)),
+      page.getByRole('button', { name: 'Create lead' }).dblclick(),
+    ])
+    await page.getByRole('heading', { level: 1, name }).waitFor()
+    await page.waitForLoadState('networkidle')
+    await page.goto(`/o/${slug}/leads`)
+    assert.equal(await leadRows(page).count(), 1, 'one lead, not two')
+    assert.deepEqual(problems, [], 'no JavaScript errors, CSP violations or failed requests in the browser')
+  })
+
   test('sign-up with a short password shows the error next to the password field', async (t) => {
     const { page, problems } = await newPage(t)
     await page.goto('/signup')
