@@ -31,4 +31,26 @@
   document.addEventListener('htmx:afterSwap', function (event) {
     localize(event.target)
   })
+
+  // A plain form (not sent by htmx, which disables its own buttons with hx-disabled-elt) disables its
+  // submit buttons once sent, so a double click sends it once. After the browser has built the
+  // request (a disabled button's name/value would be left out of it), hence the timeout. Coming back
+  // with the Back button shows the page from the cache: enable them again.
+  document.addEventListener('submit', function (event) {
+    var form = event.target
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || form.method.toLowerCase() !== 'post') return
+    var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]')
+    setTimeout(function () {
+      buttons.forEach(function (button) {
+        button.disabled = true
+        button.setAttribute('data-sending', '')
+      })
+    }, 0)
+  })
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('[data-sending]').forEach(function (button) {
+      button.disabled = false
+      button.removeAttribute('data-sending')
+    })
+  })
 })()

@@ -8,6 +8,7 @@ import { pruneLoginAttempts } from './auth/login-throttle'
 import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
+import { pruneFormTokens } from './db/idempotency'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
@@ -47,6 +48,7 @@ export default {
       pruneLoginAttempts(db),
       prunePendingSignups(db),
       prunePasswordResets(db),
+      pruneFormTokens(db, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

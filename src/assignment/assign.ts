@@ -14,6 +14,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
+import { primaryIs, unlessChanged } from '../db/guard'
 import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
@@ -73,7 +74,8 @@ export function endAssignment(
 /**
  * Makes `assigneeId` the lead's primary assignee, or unassigns it when `assigneeId` is null.
  * @throws Refusal 404 when the lead is not visible, 403 when `viewer` may not assign, 422 when the
- *   assignee is deactivated or not a member, or a required handoff note is missing
+ *   assignee is deactivated or not a member, or a required handoff note is missing; 409 when
+ *   concurrent changes to the lead kept winning for RETRY_BUDGET_MS
  */
 export async function assignLead(
   db: Database,
@@ -82,8 +84,9 @@ export async function assignLead(
   assigneeId: string | null,
   options: AssignOptions,
 ): Promise<AssignResult> {
-  // Two people assigning the same lead at once: the loser's batch hits the one-primary index and
-  // runs again against the winner's result, so the lead never has two primary owners.
+  // Two people assigning the same lead at once: the loser's batch fails on its stale-state guard (or
+  // the one-primary index) and runs again against the winner's result, so the lead never has two
+  // primary owners and every activity follows from the one before. Out of time: 409, never 500.
   return retryOnConflict(ONE_PRIMARY, () => assignOnce(db, viewer, leadId, assigneeId, options))
 }
 
@@ -109,7 +112,11 @@ async function assignOnce(
   const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
   const note = type === 'transferred' ? handoffNote(options.note, options.noteRequired) : ''
 
-  const statements: BatchItem<'sqlite'>[] = current ? endAssignment(db, viewer.orgId, lead.id, current.userId, now) : []
+  const statements: BatchItem<'sqlite'>[] = [
+    // Planned on this primary assignee: stop (and plan again) if someone changed it meanwhile.
+    unlessChanged(db, primaryIs(lead.id, from?.id ?? null)),
+    ...(current ? endAssignment(db, viewer.orgId, lead.id, current.userId, now) : []),
+  ]
   if (target) {
     statements.push(
       // A collaborator who becomes the primary owner keeps a single row.

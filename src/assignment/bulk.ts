@@ -9,6 +9,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
+import { primariesAre, unlessChanged } from '../db/guard'
 import { newId } from '../lib/ids'
 import { activities, formerAssignees, leadAssignees, leads, notes, users } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
@@ -108,7 +109,10 @@ export async function planBulkAssign(
   const note = transfers.length > 0 ? handoffNote(handoff.note, handoff.noteRequired) : ''
   const ids = (list: LeadRef[]) => list.map((l) => l.id)
   const idChunks = (list: LeadRef[]) => chunk(ids(list), rowsPerStatement(1, 5))
-  const statements: BatchItem<'sqlite'>[] = []
+  // Planned on these primary assignees: the batch stops (and is planned again) if one changed.
+  const statements: BatchItem<'sqlite'>[] = [
+    unlessChanged(db, primariesAre(selected.map((l) => [l.id, current.get(l.id)?.id ?? null]))),
+  ]
 
   for (const part of idChunks(handedOver)) {
     statements.push(
@@ -187,11 +191,11 @@ export type BulkOptions = { note?: string; noteRequired?: boolean; notify: Notif
 
 /**
  * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
- * assignment of one of the leads makes the batch fail on the one-primary index; it is then
- * planned and run again against the new state.
+ * assignment of one of the leads makes the batch fail on its stale-state guard (or the one-primary
+ * index); it is then planned and run again against the new state, for up to RETRY_BUDGET_MS.
  * @returns how many leads changed, how many were selected, and the assignee's name (null: unassigned)
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many, assignee deactivated or
- *   not a member, handoff note required for leads it transfers)
+ *   not a member, handoff note required for leads it transfers), 409 (concurrent changes kept winning)
  */
 export async function bulkAssign(
   db: Database,
@@ -201,10 +205,10 @@ export async function bulkAssign(
   options: BulkOptions,
 ): Promise<{ changed: number; selected: number; to: string | null }> {
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
-  const now = options.now ?? Date.now()
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
+    const now = options.now ?? Date.now()
     const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
     const email = target
       ? assignmentNotice(

@@ -4,16 +4,19 @@
  * Owners and Admins add and remove them; a removed collaborator keeps view access as a former
  * assignee. Turning the setting off keeps existing collaborators, read-only (see policy.canEdit).
  */
+import { sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
+import { assigneeIs, unlessChanged } from '../db/guard'
 import { activities, leadAssignees } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
-import { endAssignment } from './assign'
+import { endAssignment, ONE_PRIMARY } from './assign'
 import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 async function managedLead(db: Database, viewer: Viewer, leadId: string) {
@@ -26,7 +29,7 @@ async function managedLead(db: Database, viewer: Viewer, leadId: string) {
 /**
  * Adds member `userId` as a collaborator of `leadId`; no-op when they already work it.
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (setting off), 422 (member
- *   deactivated or not a member)
+ *   deactivated or not a member), 409 (concurrent changes kept winning for RETRY_BUDGET_MS)
  */
 export async function addCollaborator(
   db: Database,
@@ -34,7 +37,20 @@ export async function addCollaborator(
   leadId: string,
   userId: string,
   notify: NotifyContext,
-  now = Date.now(),
+  now?: number,
+) {
+  // Two adds of the same member at once: the loser's batch fails (guard, or the primary key) and
+  // runs again, finds them already there and does nothing.
+  return retryOnConflict(ONE_PRIMARY, () => addOnce(db, viewer, leadId, userId, notify, now ?? Date.now()))
+}
+
+async function addOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  userId: string,
+  notify: NotifyContext,
+  now: number,
 ) {
   const lead = await managedLead(db, viewer, leadId)
   if (!viewer.multipleAssignees)
@@ -51,6 +67,10 @@ export async function addCollaborator(
     now,
   )
   const statements: BatchItem<'sqlite'>[] = [
+    unlessChanged(
+      db,
+      sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${userId})`,
+    ),
     db.insert(leadAssignees).values({
       orgId: viewer.orgId,
       leadId: lead.id,
@@ -80,18 +100,18 @@ export async function addCollaborator(
  * are not a collaborator.
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin)
  */
-export async function removeCollaborator(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  userId: string,
-  now = Date.now(),
-) {
+export async function removeCollaborator(db: Database, viewer: Viewer, leadId: string, userId: string, now?: number) {
+  return retryOnConflict(ONE_PRIMARY, () => removeOnce(db, viewer, leadId, userId, now ?? Date.now()))
+}
+
+async function removeOnce(db: Database, viewer: Viewer, leadId: string, userId: string, now: number) {
   const lead = await managedLead(db, viewer, leadId)
   if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
   const member = await findMember(db, viewer.orgId, userId)
   const person = { id: userId, name: member?.name ?? 'Former member' }
   await runBatch(db, [
+    // Two removes at once: the second finds them gone (guard), runs again and does nothing.
+    unlessChanged(db, assigneeIs(lead.id, userId, 'collaborator', true)),
     ...endAssignment(db, viewer.orgId, lead.id, userId, now),
     db.insert(activities).values(
       activityRow({

@@ -2,20 +2,38 @@
  * Moving an unassigned lead into the pool (opened to the team for claiming) or back to triage.
  * Owners and Admins only; an assigned lead must be unassigned first.
  */
+import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
+import { leadIs, noAssignee } from '../db/guard'
+import { leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
 
 /**
- * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so.
- * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee
+ * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so. Planned on the
+ * lead as read (no assignee, pool flag): a concurrent change in between makes it run again.
+ * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee (or
+ *   concurrent changes kept winning for RETRY_BUDGET_MS)
  */
-export async function setInPool(db: Database, viewer: Viewer, leadId: string, inPool: boolean, now = Date.now()) {
+export async function setInPool(db: Database, viewer: Viewer, leadId: string, inPool: boolean, now?: number) {
+  return retryOnConflict([], () => moveOnce(db, viewer, leadId, inPool, now ?? Date.now()))
+}
+
+async function moveOnce(db: Database, viewer: Viewer, leadId: string, inPool: boolean, now: number) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
   if (lead.assignees.length > 0) throw new Refusal(409, 'This lead has an assignee; unassign it first.')
   if (lead.inPool === inPool) return
-  await updateLead(db, viewer, lead.id, { inPool }, { type: inPool ? 'moved_to_pool' : 'removed_from_pool' }, now)
+  await updateLead(
+    db,
+    viewer,
+    lead.id,
+    { inPool },
+    { type: inPool ? 'moved_to_pool' : 'removed_from_pool' },
+    now,
+    and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id)),
+  )
 }

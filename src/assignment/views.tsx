@@ -41,7 +41,13 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           <li data-assignee-id={c.userId} data-collaborator>
             {c.name} (collaborator{p.multipleAssignees ? '' : ', read-only'})
             {p.canAssign && (
-              <form method="post" action={`${base}/assignees/${c.userId}/remove`} class="inline" hx-boost="true">
+              <form
+                method="post"
+                action={`${base}/assignees/${c.userId}/remove`}
+                class="inline"
+                hx-boost="true"
+                hx-disabled-elt="find button"
+              >
                 <button type="submit" class="link">
                   Remove
                 </button>
@@ -56,7 +62,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         </p>
       )}
       {p.canAssign && (
-        <form method="post" action={`${base}/assign`} class="stack-form" hx-boost="true">
+        <form method="post" action={`${base}/assign`} class="stack-form" hx-boost="true" hx-disabled-elt="find button">
           <label>
             {owner ? 'Change assignment' : 'Assign to'}{' '}
             <select name="assigneeId">
@@ -78,7 +84,13 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         </form>
       )}
       {p.canAssign && p.multipleAssignees && addable.length > 0 && (
-        <form method="post" action={`${base}/assignees`} class="inline-form" hx-boost="true">
+        <form
+          method="post"
+          action={`${base}/assignees`}
+          class="inline-form"
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
           <select name="userId" aria-label="Add a collaborator">
             {addable.map((m) => (
               <option value={m.userId}>{m.name}</option>
@@ -90,12 +102,12 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         </form>
       )}
       {p.canClaim && (
-        <form method="post" action={`${base}/claim`} class="inline-form" hx-boost="true">
+        <form method="post" action={`${base}/claim`} class="inline-form" hx-boost="true" hx-disabled-elt="find button">
           <button type="submit">Claim this lead</button>
         </form>
       )}
       {p.canAssign && lead.assignees.length === 0 && (
-        <form method="post" action={`${base}/pool`} class="inline-form" hx-boost="true">
+        <form method="post" action={`${base}/pool`} class="inline-form" hx-boost="true" hx-disabled-elt="find button">
           <input type="hidden" name="inPool" value={lead.inPool ? '0' : '1'} />
           <button type="submit" class="secondary">
             {lead.inPool ? 'Take out of the pool' : 'Put in the pool'}

@@ -1,16 +1,26 @@
 /** Changing a lead's status, with a `status_changed` activity (from / to) in the same batch. */
+import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import type { LeadStatus } from '../db/schema'
+import { retryOnConflict } from '../db/errors'
+import { leadIs } from '../db/guard'
+import { leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canEdit, factsOf } from '../leads/policy'
 
 /**
- * Sets the status of `leadId`; no-op when unchanged.
- * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead
+ * Sets the status of `leadId`; no-op when unchanged. A concurrent change of the status in between
+ * makes it run again against the new status (so each activity's `from` is the status before it).
+ * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 409 when
+ *   concurrent changes kept winning for RETRY_BUDGET_MS
  */
-export async function changeStatus(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now = Date.now()) {
+export async function changeStatus(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now?: number) {
+  // Each try is stamped when it runs, so the timeline keeps the order the changes took effect in.
+  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, now ?? Date.now()))
+}
+
+async function changeOnce(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now: number) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
@@ -24,5 +34,6 @@ export async function changeStatus(db: Database, viewer: Viewer, leadId: string,
     { status },
     { type: 'status_changed', data: { from: lead.status, to: status } },
     now,
+    leadIs(lead.id, eq(leads.status, lead.status)),
   )
 }

@@ -6,7 +6,7 @@
  * organization of the signed-in membership (docs/ARCHITECTURE.md).
  */
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 export const ROLES = ['owner', 'admin', 'agent'] as const
 export type Role = (typeof ROLES)[number]
@@ -387,6 +387,34 @@ export type ImportReportData = {
   /** Rows skipped because an earlier row of the same file had the same email. */
   duplicatesInFile: number
 }
+
+/**
+ * One-time form tokens (idempotency keys) already used by a create: a form sent twice with the same
+ * token creates one thing, and the repeat answers with the first result (`location`). Written in the
+ * same D1 batch as the create; pruned by the cron after a day (db/idempotency.ts).
+ */
+export const formTokens = sqliteTable(
+  'form_tokens',
+  {
+    /** The organization the create happened in, or `user:{userId}` for creates outside one (a new organization). */
+    scope: text('scope').notNull(),
+    /** The token the form carried (`formToken`). */
+    key: text('key').notNull(),
+    /** Where the first request sent the person (the created thing's path). */
+    location: text('location').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('form_tokens_created_idx').on(t.createdAt)],
+)
+
+/**
+ * Never holds a row. A batch planned on state it read starts with an INSERT here that selects a row
+ * only when that state has changed since; the CHECK then fails the whole batch, which is retried
+ * against the new state (optimistic concurrency; db/guard.ts).
+ */
+export const staleWriteGuard = sqliteTable('stale_write_guard', { stale: integer('stale').notNull() }, (t) => [
+  check('stale_write', sql`${t.stale} = 0`),
+])
 
 export type Organization = typeof organizations.$inferSelect
 export type Membership = typeof memberships.$inferSelect

@@ -3,7 +3,8 @@
  * ones to the queue in chunks.
  */
 import { and, desc, eq } from 'drizzle-orm'
-import type { Database } from '../db/client'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { runBatch, type Database } from '../db/client'
 import { importJobs, type ImportJob } from '../db/schema'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
@@ -37,7 +38,8 @@ export function chunkImportRows(rows: ImportRow[]): ImportRow[][] {
 }
 
 /**
- * Creates the import job for `parsed` and starts writing it.
+ * Creates the import job for `parsed` and starts writing it. `also(jobId)`: statements to run first
+ * in the batch that creates the job (e.g. recording the form token, db/idempotency.ts).
  * @returns the job id; the job is `done` on return when the file was small, else `processing`
  */
 export async function startImport(
@@ -47,10 +49,11 @@ export async function startImport(
   fileName: string,
   parsed: ParsedImport,
   now = Date.now(),
+  also: (jobId: string) => BatchItem<'sqlite'>[] = () => [],
 ): Promise<string> {
   const jobId = newId()
   const total = parsed.rows.length
-  await db.insert(importJobs).values({
+  const job = db.insert(importJobs).values({
     id: jobId,
     orgId: viewer.orgId,
     createdBy: viewer.userId,
@@ -61,6 +64,7 @@ export async function startImport(
     createdAt: now,
     updatedAt: now,
   })
+  await runBatch(db, [...also(jobId), job])
   const chunks: ImportChunk[] = chunkImportRows(parsed.rows).map((rows, seq) => ({
     jobId,
     orgId: viewer.orgId,

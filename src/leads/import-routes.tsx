@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
@@ -29,6 +30,7 @@ const uploadSchema = z.object({
       ctx.addIssue({ code: 'custom', message: `The file ${file.name ? `"${file.name}" ` : ''}is empty.` })
     else if (file.size > MAX_IMPORT_BYTES) ctx.addIssue({ code: 'custom', message: TOO_LARGE })
   }),
+  formToken: formTokenField,
 })
 
 /** A refused upload re-renders the upload page with the reason (set before the body is read). */
@@ -58,7 +60,7 @@ const uploadLimit = bodyLimit({
 
 importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
   const viewer = viewerOf(c)
-  const { file } = await parseForm(c, uploadSchema)
+  const { file, formToken } = await parseForm(c, uploadSchema)
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await file.arrayBuffer())
@@ -69,8 +71,14 @@ importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
   const badName = textProblem(fileName, 'file name', 200)
   if (badName) throw new Refusal(422, badName, { field: 'file' })
   const parsed = parseLeadCsv(text)
-  const jobId = await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed)
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`, 303)
+  // The same upload sent twice (one formToken) makes one import; the repeat goes to its page.
+  const path = (jobId: string) => `/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`
+  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
+    path(
+      await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed, Date.now(), (id) => remember(path(id))),
+    ),
+  )
+  return c.redirect(location, 303)
 })
 
 importRoutes.get('/:jobId', async (c) => {

@@ -2,6 +2,7 @@
 import type { ImportJob } from '../db/schema'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
+import { FormTokenField } from '../views/form-token'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
@@ -18,6 +19,7 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
           already belongs to a lead are skipped.
         </p>
         <form method="post" action={base} enctype="multipart/form-data">
+          <FormTokenField />
           <label class="field">
             <span>CSV file</span>
             <input type="file" name="file" accept=".csv,text/csv" required />

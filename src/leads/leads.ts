@@ -4,7 +4,9 @@
  */
 import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
-import type { Database } from '../db/client'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { runBatch, type Database } from '../db/client'
+import { unlessChanged } from '../db/guard'
 import { activities, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -59,17 +61,26 @@ export async function leadIdByEmail(db: Database, orgId: string, email: string):
 /**
  * Creates one lead and its `created` activity in one atomic D1 batch. A lead an Agent creates is
  * theirs (assigned to them); one an Owner or Admin creates starts unassigned, for triage.
+ * `also(leadId)` gives statements to run first in the same batch (e.g. recording the form token,
+ * db/idempotency.ts).
  * @returns the new lead's id
  * @throws Refusal 422 on `email` (with `details.existingId`) when the email already belongs to a lead of
  *   the organization
  */
-export async function createLead(db: Database, viewer: Viewer, input: LeadInput, now = Date.now()): Promise<string> {
+export async function createLead(
+  db: Database,
+  viewer: Viewer,
+  input: LeadInput,
+  now = Date.now(),
+  also: (leadId: string) => BatchItem<'sqlite'>[] = () => [],
+): Promise<string> {
   const existing = await leadIdByEmail(db, viewer.orgId, input.email)
   if (existing) throw duplicateLead(existing)
   const row = leadRow(viewer.orgId, viewer.userId, input, now)
   const leadId = row.id
   const ownedByCreator = !isManager(viewer)
-  const batch = db.batch([
+  const batch = runBatch(db, [
+    ...also(leadId),
     db.insert(leads).values(row),
     ...(ownedByCreator
       ? [
@@ -265,6 +276,8 @@ export async function listLeads(
 /**
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
  * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
+ * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
+ * error when it no longer holds (db/guard.ts); the caller retries.
  */
 export async function updateLead(
   db: Database,
@@ -273,8 +286,10 @@ export async function updateLead(
   set: Partial<Pick<Lead, 'status' | 'inPool'>>,
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
+  expected?: SQL,
 ): Promise<void> {
-  await db.batch([
+  await runBatch(db, [
+    ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })

@@ -177,7 +177,14 @@ export function LeadResults({
           {notice.text}
         </p>
       )}
-      <form id="bulk-form" method="post" action={`${base}/bulk-assign`} hx-post={`${base}/bulk-assign`} {...swap}>
+      <form
+        id="bulk-form"
+        method="post"
+        action={`${base}/bulk-assign`}
+        hx-post={`${base}/bulk-assign`}
+        hx-disabled-elt="find button"
+        {...swap}
+      >
         {assigning && <BulkBar filters={filters} assigning={assigning} shown={page.leads.length} />}
         <table id="lead-list">
           <thead>
@@ -208,6 +215,7 @@ export function LeadResults({
             hx-post={`${base}/${lead.id}/assign`}
             hx-target={`#lead-row-${lead.id}`}
             hx-swap="outerHTML"
+            hx-disabled-elt={`button[form="assign-${lead.id}"]`}
           >
             <input type="hidden" name="from" value="list" />
           </form>

@@ -2,6 +2,7 @@
 import { LEAD_STATUSES } from '../db/schema'
 import type { FormValues } from '../lib/validation'
 import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
+import { FormTokenField } from '../views/form-token'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 
@@ -29,6 +30,7 @@ export function NewLeadPage({
           </p>
         )}
         <form method="post" action={`/o/${shell.org.slug}/leads`} novalidate>
+          <FormTokenField />
           <Field label="Name" name="name" value={values.name} errors={errors} required />
           <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
           <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />

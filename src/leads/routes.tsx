@@ -9,6 +9,7 @@ import { timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { exportLeadsCsv } from './export'
@@ -36,6 +37,9 @@ leadRoutes.get('/export.csv', async (c) => {
 
 leadRoutes.get('/new', (c) => c.render(<NewLeadPage />))
 
+/** The new-lead form: the lead's fields and its one-time token. */
+const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
+
 leadRoutes.post('/', async (c) => {
   const viewer = viewerOf(c)
   onRefusal(c, async (refusal, values) => {
@@ -47,8 +51,13 @@ leadRoutes.post('/', async (c) => {
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
     return c.render(<NewLeadPage values={values} errors={refusal.errors} duplicate={duplicate} alert={alert} />)
   })
-  const id = await createLead(c.var.db, viewer, await parseForm(c, leadSchema))
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${id}`, 303)
+  const { formToken, ...input } = await parseForm(c, newLeadSchema)
+  // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
+  const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
+  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
+    path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
+  )
+  return c.redirect(location, 303)
 })
 
 /** The timeline alone (htmx fragment). */

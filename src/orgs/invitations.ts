@@ -10,7 +10,8 @@ import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { hashPassword } from '../auth/password'
 import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
-import type { Database } from '../db/client'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { runBatch, type Database } from '../db/client'
 import { uniqueViolation } from '../db/errors'
 import {
   invitations,
@@ -48,7 +49,8 @@ export type InviteContext = { orgName: string; inviterName: string; appUrl: stri
 
 /**
  * Invites `email` into the actor's organization with `role`, emailing a new link (an earlier
- * pending invitation of the same address is replaced and its link stops working).
+ * pending invitation of the same address is replaced and its link stops working). `also`: statements
+ * to run first in the same batch (e.g. recording the form token, db/idempotency.ts).
  * @throws Refusal 403 when the actor may not invite (or not with that role, or may not replace the
  *   address's pending Owner/Admin invitation), 422 when the address already belongs to a member
  */
@@ -58,6 +60,7 @@ export async function inviteMember(
   input: { email: string; role: Role },
   context: InviteContext,
   now = Date.now(),
+  also: BatchItem<'sqlite'>[] = [],
 ): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
   if (isOwner(input) && !isOwner(actor)) throw new Refusal(403, 'Only an Owner can invite another Owner.')
@@ -106,7 +109,8 @@ export async function inviteMember(
     },
     now,
   )
-  await db.batch([
+  await runBatch(db, [
+    ...also,
     db
       .insert(invitations)
       .values({ id: newId(), orgId: actor.orgId, email, ...values })
@@ -137,9 +141,11 @@ export async function pendingInvitations(db: Database, orgId: string) {
 }
 
 /**
- * Revokes invitation `id` of the actor's organization: its link stops working.
- * @throws Refusal 403 for Agents, and for Admins when it invites an Owner or Admin; 404 when there is
- *   no such invitation
+ * Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
+ * invitation already gone (revoked by a double click or a colleague at the same moment, or accepted)
+ * is left gone, and the answer is the same.
+ * @throws Refusal 403 for Agents, and for Admins when it invites an Owner or Admin; 404 when it is an
+ *   invitation of another organization
  */
 export async function revokeInvitation(db: Database, actor: Viewer, id: string): Promise<void> {
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can revoke invitations.')
@@ -150,7 +156,9 @@ export async function revokeInvitation(db: Database, actor: Viewer, id: string):
   if (result.meta.changes === 1) return
   const exists = await db.select({ id: invitations.id }).from(invitations).where(mine).get()
   if (exists) throw new Refusal(403, OWNERS_ONLY)
-  throw notFound()
+  // Gone everywhere: already revoked (or accepted) meanwhile, nothing left to do. Another organization's: 404.
+  const elsewhere = await db.select({ id: invitations.id }).from(invitations).where(eq(invitations.id, id)).get()
+  if (elsewhere) throw notFound()
 }
 
 /** An invitation found by its link, with its organization and whether the email has an account. */

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { App } from '../env'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { createOrganization, organizationName } from './organizations'
@@ -9,7 +10,7 @@ import { NewOrganizationPage } from './views'
 
 export const orgRoutes = new Hono<App>()
 
-const newOrganizationSchema = z.object({ organization: organizationName })
+const newOrganizationSchema = z.object({ organization: organizationName, formToken: formTokenField })
 
 orgRoutes.post('/orgs', async (c) => {
   const user = c.var.user
@@ -19,7 +20,11 @@ orgRoutes.post('/orgs', async (c) => {
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
     return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />)
   })
-  const { organization } = await parseForm(c, newOrganizationSchema)
-  const slug = await createOrganization(c.var.db, user.id, organization)
-  return c.redirect(`/o/${slug}/leads`, 303)
+  const { organization, formToken } = await parseForm(c, newOrganizationSchema)
+  // The same form sent twice (one formToken) creates one organization; the repeat goes to it too.
+  const path = (slug: string) => `/o/${slug}/leads`
+  const location = await once(c.var.db, formTokenOf({ formToken }, `user:${user.id}`), async (remember) =>
+    path(await createOrganization(c.var.db, user.id, organization, Date.now(), (slug) => remember(path(slug)))),
+  )
+  return c.redirect(location, 303)
 })

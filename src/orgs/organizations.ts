@@ -3,8 +3,9 @@
  * `/o/{slug}`, and the "last organization used" that log-in lands in.
  */
 import { and, desc, eq, like } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
 import type { OrgLink } from '../access/viewer'
-import type { Database } from '../db/client'
+import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { memberships, organizations, type Membership, type Organization } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -79,21 +80,28 @@ export function createOrganizationStatements(
 export const organizationName = singleLine('organization name', 100, 'Name your organization')
 
 /**
- * Creates an organization with `ownerId` (an existing user) as its Owner.
+ * Creates an organization with `ownerId` (an existing user) as its Owner. `also(slug)`: statements
+ * to run first in the same batch (e.g. recording the form token, db/idempotency.ts).
  * @returns the new organization's slug
+ * @throws Refusal 409 when concurrent creations kept taking the slug for RETRY_BUDGET_MS
  */
 export async function createOrganization(
   db: Database,
   ownerId: string,
   name: string,
   now = Date.now(),
+  also: (slug: string) => BatchItem<'sqlite'>[] = () => [],
 ): Promise<string> {
   // Another organization may take the slug between our check and insert: pick the next one.
-  return retryOnConflict('organizations.slug', async () => {
-    const slug = await uniqueSlug(db, name)
-    await db.batch(createOrganizationStatements(db, { name, slug, ownerId, now }).statements)
-    return slug
-  })
+  return retryOnConflict(
+    'organizations.slug',
+    async () => {
+      const slug = await uniqueSlug(db, name)
+      await runBatch(db, [...also(slug), ...createOrganizationStatements(db, { name, slug, ownerId, now }).statements])
+      return slug
+    },
+    { message: 'Someone took that organization name at the same moment; try again.' },
+  )
 }
 
 /**

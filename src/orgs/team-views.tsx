@@ -6,6 +6,7 @@ import { Layout, ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
+import { FormTokenField } from '../views/form-token'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
@@ -136,6 +137,7 @@ export function TeamPage({
           <h2>Invite someone</h2>
           <p>They get an email with a link to join; it works once and expires after 7 days.</p>
           <form method="post" action={`${base}/invitations`} novalidate>
+            <FormTokenField />
             <Field label="Email" name="email" type="email" value={inviteValues.email} errors={inviteErrors} required />
             <label class="field">
               <span>Role</span>

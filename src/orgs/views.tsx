@@ -2,6 +2,7 @@
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { Layout } from '../views/layout'
+import { FormTokenField } from '../views/form-token'
 
 /** Shown at /signup to someone already signed in: a new organization for the same account. */
 export function NewOrganizationPage({
@@ -35,6 +36,7 @@ export function NewOrganizationPage({
           can switch between them from the top bar. To create an account for someone else, log out first.
         </p>
         <form method="post" action="/orgs" novalidate>
+          <FormTokenField />
           <Field label="Organization" name="organization" value={values.organization} errors={errors} required />
           <button type="submit">Create organization</button>
         </form>

@@ -46,7 +46,13 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
         <section class="card">
           <h1>{lead.name}</h1>
           {canEdit ? (
-            <form method="post" action={`${base}/status`} class="inline-form" hx-boost="true">
+            <form
+              method="post"
+              action={`${base}/status`}
+              class="inline-form"
+              hx-boost="true"
+              hx-disabled-elt="find button"
+            >
               <select name="status" aria-label="Status">
                 {LEAD_STATUSES.map((s) => (
                   <option value={s} selected={lead.status === s}>

@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { ROLES } from '../db/schema'
 import type { App } from '../env'
+import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
@@ -73,6 +74,9 @@ teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
 
+/** The invite form: the invitation and its one-time token. */
+const inviteFormSchema = inviteSchema.extend({ formToken: formTokenField })
+
 teamRoutes.post('/invitations', async (c) => {
   // A refusal about the address shows on the invite form; any other as the page's alert.
   onRefusal(c, (refusal, values) =>
@@ -82,14 +86,21 @@ teamRoutes.post('/invitations', async (c) => {
   )
   // Authorization before validation: an Agent gets 403 whatever the form holds.
   requireManager(c, 'invite people')
-  const input = await parseForm(c, inviteSchema)
-  await inviteMember(c.var.db, viewerOf(c), input, {
+  const { formToken, ...input } = await parseForm(c, inviteFormSchema)
+  const viewer = viewerOf(c)
+  const context = {
     orgName: c.var.orgContext.org.name,
     inviterName: c.var.user!.name,
     appUrl: c.env.APP_URL,
     queue: c.env.EMAIL_QUEUE,
+  }
+  // The same form sent twice (one formToken) sends one invitation.
+  const done = `/o/${c.var.orgContext.org.slug}/team?done=invited`
+  await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
+    await inviteMember(c.var.db, viewer, input, context, Date.now(), remember(done))
+    return done
   })
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=invited`, 303)
+  return c.redirect(done, 303)
 })
 
 teamRoutes.post('/invitations/:id/revoke', (c) =>

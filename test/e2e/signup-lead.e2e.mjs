@@ -98,6 +98,53 @@ describe('sign-up and leads', () => {
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
   })
 
+  test('Create lead is disabled while the form is being sent, and one lead is made', async (t) => {
+    const { page, problems } = await newPage(t)
+    const slug = await signUp(page, {
+      name: 'Dora Double',
+      email: `dora+${runId}@example.com`,
+      password: 'correct horse battery',
+      organization: `Double Click Co ${runId}`,
+    })
+    // Each page's favicon loaded before leaving it, so leaving aborts no request.
+    await page.waitForLoadState('networkidle')
+    await page.goto(`/o/${slug}/leads/new`)
+    const name = `Clicked Twice ${runId}`
+    await page.locator('input[name=name]').fill(name)
+    await page.waitForLoadState('networkidle')
+    // A slow connection: the create answers after a second; meanwhile the button is disabled (public/app.js), so
+    // clicking again sends nothing more.
+    let posts = 0
+    let release = () => {}
+    const held = new Promise((resolve) => (release = resolve))
+    await page.route(`**/o/${slug}/leads`, async (route) => {
+      if (route.request().method() === 'POST') {
+        posts++
+        await held
+      }
+      await route.continue()
+    })
+    const button = page.getByRole('button', { name: 'Create lead' })
+    const created = page.waitForURL(new RegExp(`/o/${slug}/leads/(?!new$)[^/]+$`))
+    await button.click({ noWaitAfter: true })
+    let disabled = false
+    for (let i = 0; i < 30 && !disabled; i++) {
+      disabled = await page.evaluate(() => document.querySelector('main button[type=submit]')?.disabled === true)
+      if (!disabled) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    assert.equal(disabled, true, 'the button is disabled while the form is sent')
+    await button.click({ force: true, noWaitAfter: true, timeout: 2_000 }).catch(() => {})
+    release()
+    await created
+    await page.getByRole('heading', { level: 1, name }).waitFor()
+    assert.equal(posts, 1, 'the form was sent once')
+    await page.unroute(`**/o/${slug}/leads`)
+    await page.waitForLoadState('networkidle')
+    await page.goto(`/o/${slug}/leads`)
+    assert.equal(await leadRows(page).count(), 1, 'one lead, not two')
+    assert.deepEqual(problems, [], 'no JavaScript errors, CSP violations or failed requests in the browser')
+  })
+
   test('sign-up with a short password shows the error next to the password field', async (t) => {
     const { page, problems } = await newPage(t)
     await page.goto('/signup')

@@ -1,0 +1,50 @@
+/**
+ * Stale-state guards (optimistic concurrency for D1, which has no interactive transactions): a
+ * write that reads the state, plans its statements on it, and runs them as one batch puts a guard
+ * first in that batch. The guard fails the whole batch (nothing is written) when the state it was
+ * planned on has changed in between; `retryOnConflict` (db/errors.ts) then runs the write again
+ * against the new state. Two simultaneous writes thus behave as if one ran after the other.
+ */
+import { sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { Database } from './client'
+import { staleWriteGuard } from './schema'
+
+/**
+ * A batch statement that stops the batch (CHECK constraint `stale_write`, see `staleWrite`) unless
+ * `stillTrue` (an SQL condition on the state the write was planned on) holds when the batch runs.
+ */
+export function unlessChanged(db: Database, stillTrue: SQL): BatchItem<'sqlite'> {
+  return db.insert(staleWriteGuard).select(sql`SELECT 1 WHERE NOT (${stillTrue})`)
+}
+
+/** SQL: lead `leadId` exists and matches `condition` (on its `leads` row, e.g. `eq(leads.status, 'new')`). */
+export function leadIs(leadId: string, condition: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM leads WHERE leads.id = ${leadId} AND ${condition})`
+}
+
+/** SQL: lead `leadId` has no assignee at all. */
+export function noAssignee(leadId: string): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${leadId})`
+}
+
+/** SQL: the primary assignee of `leadId` is `userId` (null: the lead has none). */
+export function primaryIs(leadId: string, userId: string | null): SQL {
+  return sql`(SELECT user_id FROM lead_assignees WHERE lead_id = ${leadId} AND kind = 'primary') IS ${userId}`
+}
+
+/** SQL: `userId` is (`present` true) or is not an assignee of `leadId` of kind `kind`. */
+export function assigneeIs(leadId: string, userId: string, kind: 'primary' | 'collaborator', present: boolean): SQL {
+  const row = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${leadId} AND user_id = ${userId} AND kind = ${kind})`
+  return present ? row : sql`NOT ${row}`
+}
+
+/**
+ * SQL: every lead of `expected` (`[leadId, primary user id or null]` pairs) still has that primary
+ * assignee. One bound parameter (a JSON array read with json_each), whatever the number of leads.
+ */
+export function primariesAre(expected: [string, string | null][]): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(expected)}) j
+    WHERE (SELECT user_id FROM lead_assignees WHERE lead_id = json_extract(j.value, '$[0]') AND kind = 'primary')
+      IS NOT json_extract(j.value, '$[1]'))`
+}
