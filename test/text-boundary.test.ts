@@ -11,6 +11,7 @@ import { formBodyIsUtf8, INVALID_FORM_ENCODING, urlencodedIsUtf8 } from '../src/
 import {
   brokenCharacter,
   controlCharacter,
+  invisibleCharacter,
   lineBreak,
   multiLine,
   optionalMultiLine,
@@ -96,6 +97,23 @@ describe('the text rules (lib/text.ts)', () => {
         expect(optionalMultiLine('note', 100).parse(a + br + b)).toBe(stored)
       }),
     )
+  })
+
+  it('refuses C1 controls and bidirectional overrides, embeddings and isolates, and keeps RTL marks', () => {
+    const invisible = fc.constantFrom(
+      ...[0x80, 0x85, 0x9f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069].map((c) =>
+        String.fromCharCode(c),
+      ),
+    )
+    for (const [kind, schema] of blocks) {
+      fc.assert(
+        fc.property(word, invisible, word, (a, c, b) => {
+          expect(schema.safeParse(a + c + b).error?.issues[0]?.message, kind).toBe(invisibleCharacter('name'))
+        }),
+      )
+      // The left-to-right and right-to-left marks are part of ordinary right-to-left text.
+      expect(schema.parse('שלום\u200fעולם\u200e'), kind).toBe('שלום\u200fעולם\u200e')
+    }
   })
 
   it('refuses lone surrogates', () => {
@@ -229,6 +247,9 @@ function badSingleLine(label: string, max: number) {
     fc.tuple(word, control, word).map(([a, c, b]) => ({ text: a + c + b, message: controlCharacter(label) })),
     fc.tuple(word, lineBreakChar, word).map(([a, br, b]) => ({ text: a + br + b, message: lineBreak(label) })),
     fc.integer({ min: 1, max: 500 }).map((over) => ({ text: 'x'.repeat(max + over), message: tooLong(label, max) })),
+    fc
+      .tuple(word, fc.constantFrom('\u202e', '\u2066', '\u0085'), word)
+      .map(([a, c, b]) => ({ text: a + c + b, message: invisibleCharacter(label) })),
   )
 }
 

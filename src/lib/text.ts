@@ -5,6 +5,10 @@
  * - C0 control characters (U+0000–U+001F, NUL included) and DEL (U+007F) are refused; line breaks
  *   and tabs only in multi-line fields (notes, handoff notes, messages), whose CRLF / CR line
  *   breaks are stored as LF.
+ * - C1 control characters (U+0080–U+009F) and the bidirectional embedding, override and isolate
+ *   controls (U+202A–U+202E, U+2066–U+2069) are refused too: invisible, they can show a name reversed
+ *   or reordered on every page and email that displays it ("Trojan Source", CVE-2021-42574).
+ *   The marks U+200E / U+200F, which right-to-left text legitimately uses, are kept.
  * - Lone UTF-16 surrogates (a broken emoji, e.g. `"\uD83D"` in JSON) are refused.
  * - Every limit is a maximum in characters (UTF-16 code units, as the browser's `maxlength`
  *   counts), with one wording: `tooLong(label, max)`. Nothing is ever cut to fit.
@@ -33,6 +37,11 @@ export function lineBreak(label: string): string {
   return `The ${label} must be a single line: remove line breaks and tabs.`
 }
 
+/** Refusal wording for an invisible formatting character (C1 control, bidirectional override) in `label`. */
+export function invisibleCharacter(label: string): string {
+  return `The ${label} contains an invisible formatting character (such as a right-to-left override) that cannot be saved. Remove it and try again.`
+}
+
 /** Refusal wording for a lone surrogate (half of an emoji or symbol) in `label`. */
 export function brokenCharacter(label: string): string {
   return `The ${label} contains a broken character (half of an emoji or symbol). Retype it and try again.`
@@ -44,6 +53,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 // eslint-disable-next-line no-control-regex
 const CONTROL_NOT_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 const LINE = /[\t\n\r]/
+// C1 controls, and the bidirectional embeddings, overrides and isolates.
+const INVISIBLE = /[\u0080-\u009f\u202a-\u202e\u2066-\u2069]/
 
 /** What kind of field a value is typed into. */
 export type TextKind = { multiLine?: boolean }
@@ -60,6 +71,7 @@ export function textProblem(value: string, label: string, max: number, kind: Tex
   } else if (CONTROL.test(value)) {
     return LINE.test(value) && !CONTROL_NOT_LINE.test(value) ? lineBreak(label) : controlCharacter(label)
   }
+  if (INVISIBLE.test(value)) return invisibleCharacter(label)
   if (!value.isWellFormed()) return brokenCharacter(label)
   if (value.length > max) return tooLong(label, max)
   return null
