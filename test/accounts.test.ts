@@ -123,7 +123,10 @@ describe('sign-up proves the address first', () => {
     expect((await client.get('/o/squat-co/leads')).status).toBe(200)
     const again = await new Client().post(link)
     expect(again.status).toBe(404)
-    expect(await again.text()).toContain('This sign-up link no longer works')
+    const deadPage = await again.text()
+    expect(deadPage).toContain('This sign-up link no longer works')
+    // The dead link's page says how to go on: sign up again.
+    expect(deadPage).toContain('<a href="/signup">Sign up again</a>')
     expect((await new Client().get(link)).status).toBe(404)
     expect(await db().select().from(users).where(eq(users.email, email)).all()).toHaveLength(1)
   })
@@ -282,7 +285,10 @@ describe('forgot password', () => {
     expect((await new Client().post('/login', { email, password })).status).toBe(401)
     expect((await new Client().post('/login', { email, password: 'brand-new-password' })).status).toBe(303)
     expect((await new Client().post(link, { password: 'another-new-password' })).status).toBe(404)
-    expect((await new Client().get(link)).status).toBe(404)
+    const dead = await new Client().get(link)
+    expect(dead.status).toBe(404)
+    // The used link's page leads to a new one rather than a dead end.
+    expect(await dead.text()).toContain('<a href="/forgot-password">Ask for a new reset link</a>')
     expect((await new Client().post('/login', { email, password: 'another-new-password' })).status).toBe(401)
   })
 

@@ -25,6 +25,13 @@ export const RESET_TTL_MS = 3600_000
 export const DEAD_RESET_LINK =
   'This password reset link no longer works: it was already used, it expired, or it never existed. Ask for a new one.'
 
+/** The refusal of a dead link, with the way to a new one. */
+function deadLink(): Refusal {
+  return new Refusal(404, DEAD_RESET_LINK, {
+    details: { nextHref: '/forgot-password', nextLabel: 'Ask for a new reset link' },
+  })
+}
+
 export const forgotPasswordSchema = z.object({ email: emailAddress })
 export const resetPasswordSchema = z.object({ password: newPassword })
 
@@ -76,14 +83,14 @@ export async function openPasswordReset(
   token: string,
   now = Date.now(),
 ): Promise<{ userId: string; email: string }> {
-  if (!isWellFormedToken(token)) throw new Refusal(404, DEAD_RESET_LINK)
+  if (!isWellFormedToken(token)) throw deadLink()
   const row = await db
     .select({ userId: users.id, email: users.email })
     .from(passwordResets)
     .innerJoin(users, eq(users.id, passwordResets.userId))
     .where(and(eq(passwordResets.tokenHash, await hashToken(token)), gt(passwordResets.expiresAt, now)))
     .get()
-  if (!row) throw new Refusal(404, DEAD_RESET_LINK)
+  if (!row) throw deadLink()
   return row
 }
 
@@ -114,7 +121,7 @@ export async function resetPassword(db: Database, token: string, password: strin
     db.delete(loginAttempts).where(and(eq(loginAttempts.email, email), live)),
     db.delete(passwordResets).where(eq(passwordResets.userId, userId)),
   ])
-  if (updated.length !== 1) throw new Refusal(404, DEAD_RESET_LINK)
+  if (updated.length !== 1) throw deadLink()
   return userId
 }
 

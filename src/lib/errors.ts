@@ -12,7 +12,10 @@ export type RefusalOptions = {
   field?: string
   /** A message per field when several fields are refused at once (invalid form input). */
   errors?: Record<string, string>
-  /** Facts the page that shows the refusal may use, e.g. `{ existingId }` of a duplicate lead. */
+  /**
+   * Facts the page that shows the refusal may use, e.g. `{ existingId }` of a duplicate lead; `nextHref` with
+   * `nextLabel` puts a link that gets the person going again on the error page (e.g. ask for a new link).
+   */
   details?: Record<string, string>
 }
 

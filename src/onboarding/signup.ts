@@ -39,6 +39,11 @@ export const SIGNUP_TTL_MS = 24 * 3600_000
 export const DEAD_SIGNUP_LINK =
   'This sign-up link no longer works: it was already used, it expired, or it never existed.'
 
+/** The refusal of a dead link, with the way to a new one. */
+function deadLink(): Refusal {
+  return new Refusal(404, DEAD_SIGNUP_LINK, { details: { nextHref: '/signup', nextLabel: 'Sign up again' } })
+}
+
 /**
  * Handles a sign-up form: writes one email to the outbox for `input.email` (the verification link,
  * or "you already have an account") and, for a free address, the pending sign-up, in one batch.
@@ -111,13 +116,13 @@ export type PendingSignup = typeof pendingSignups.$inferSelect
  * @throws Refusal 404 when the token is malformed (no lookup then), unknown, used or expired at `now`
  */
 export async function openPendingSignup(db: Database, token: string, now = Date.now()): Promise<PendingSignup> {
-  if (!isWellFormedToken(token)) throw new Refusal(404, DEAD_SIGNUP_LINK)
+  if (!isWellFormedToken(token)) throw deadLink()
   const row = await db
     .select()
     .from(pendingSignups)
     .where(and(eq(pendingSignups.tokenHash, await hashToken(token)), gt(pendingSignups.expiresAt, now)))
     .get()
-  if (!row) throw new Refusal(404, DEAD_SIGNUP_LINK)
+  if (!row) throw deadLink()
   return row
 }
 
@@ -157,7 +162,7 @@ export async function completeSignup(
   } catch (error) {
     if (!uniqueViolation(error, 'users.email')) throw error
     await db.delete(pendingSignups).where(eq(pendingSignups.email, pending.email))
-    throw new Refusal(404, DEAD_SIGNUP_LINK)
+    throw deadLink()
   }
 }
 

@@ -11,14 +11,22 @@ export function explain(status: number): string {
   return 'Go back, reload the page and try again.'
 }
 
+/** A link that gets the person going again after a refusal, e.g. `{ href: '/forgot-password', label: 'Ask for a new link' }`. */
+export type WayForward = { href: string; label: string }
+
 /** An error page: the top bar shows the signed-in person, never an organization's navigation. */
-export function ErrorPage({ status, message }: { status: number; message: string }) {
+export function ErrorPage({ status, message, next }: { status: number; message: string; next?: WayForward }) {
   return (
     <Layout title={message} chrome="user">
       <section class="card narrow">
         <h1>{message}</h1>
-        <p>{explain(status)}</p>
+        {!next && <p>{explain(status)}</p>}
         <p>
+          {next && (
+            <>
+              <a href={next.href}>{next.label}</a> ·{' '}
+            </>
+          )}
           <a href="/">Go to Leadpool</a>
         </p>
       </section>

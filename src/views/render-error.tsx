@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { App, RefusalPage } from '../env'
 import type { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
-import { ErrorPage, PageAlert } from './error-page'
+import { ErrorPage, PageAlert, type WayForward } from './error-page'
 import { PAGE_ALERT_ID } from './htmx-config'
 
 /**
@@ -33,7 +33,9 @@ export async function submittedValues(c: Context<App>): Promise<FormValues> {
 export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
   const page = c.var.refusalPage
   if (page && refusal.status !== 404) return page(refusal, await submittedValues(c))
-  return renderError(c, refusal.status, refusal.message)
+  const { nextHref, nextLabel } = refusal.details
+  const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
+  return renderError(c, refusal.status, refusal.message, next)
 }
 
 /**
@@ -41,7 +43,7 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
  * that htmx puts into the page's alert region (`HX-Retarget: #page-alert`, `HX-Reswap: outerHTML`, address bar
  * unchanged), whatever element made the request; otherwise the full error page. Always with `status`.
  */
-export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string) {
+export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string, next?: WayForward) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
   if (c.req.header('HX-Request') === 'true') {
     c.header('HX-Retarget', `#${PAGE_ALERT_ID}`)
@@ -51,5 +53,5 @@ export function renderError(c: Context<App>, status: ContentfulStatusCode, messa
     return c.html(<PageAlert status={status} message={message} />, status)
   }
   c.status(status)
-  return c.render(<ErrorPage status={status} message={message} />)
+  return c.render(<ErrorPage status={status} message={message} next={next} />)
 }
