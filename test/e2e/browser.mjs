@@ -103,13 +103,27 @@ async function failOnCspViolations(t, context) {
   return violations
 }
 
+/** Browser contexts opened so far: each gets a client address of its own. */
+let contexts = 0
+
 /**
  * A fresh browser context (own cookies: a different person) and a watched page in it, with the app
  * as base URL. The context is closed when test `t` ends; a Content-Security-Policy violation in it
  * fails the test.
  */
 export async function newPage(t) {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+  })
+  // Each person browses from an address of their own, as people do: the per-address rate limits on the public
+  // forms (src/rate-limits.ts) then count one person's attempts, not the whole test run's. Locally the Worker
+  // reads the header as sent; on Cloudflare the edge sets it.
+  const address = `198.51.100.${++contexts % 250}`
+  await context.route(/\/(signup|login|verify-email\/|forgot-password|reset-password\/|invite\/)/, (route) =>
+    route.continue({ headers: { ...route.request().headers(), 'cf-connecting-ip': address } }),
+  )
   t.after(() => context.close())
   await failOnCspViolations(t, context)
   // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle.

@@ -83,6 +83,8 @@ if (!chromium.path) {
 
 const testFiles = readdirSync(e2eDir)
   .filter((name) => name.endsWith('.e2e.mjs'))
+  // E2E_FILTER=signup runs only the files whose name contains it (for a quick run while working).
+  .filter((name) => !process.env.E2E_FILTER || name.includes(process.env.E2E_FILTER))
   .sort()
   .map((name) => relative(root, join(e2eDir, name)))
 if (testFiles.length === 0) {

@@ -126,13 +126,23 @@ describe('sign-up and leads', () => {
     })
     const button = page.getByRole('button', { name: 'Create lead' })
     const created = page.waitForURL(new RegExp(`/o/${slug}/leads/(?!new$)[^/]+$`))
+    // The page reports the button's state itself, just after the submit: once the navigation has started, an
+    // evaluate from here would wait for the held request's page and never return.
+    await page.evaluate(() =>
+      document.querySelector('main form[method=post]')?.addEventListener('submit', () =>
+        setTimeout(() => {
+          const sent = document.querySelector('main button[type=submit]')
+          console.log(`submit button disabled: ${sent?.disabled === true}`)
+        }, 50),
+      ),
+    )
+    const reported = page.waitForEvent('console', (msg) => msg.text().startsWith('submit button disabled:'))
     await button.click({ noWaitAfter: true })
-    let disabled = false
-    for (let i = 0; i < 30 && !disabled; i++) {
-      disabled = await page.evaluate(() => document.querySelector('main button[type=submit]')?.disabled === true)
-      if (!disabled) await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    assert.equal(disabled, true, 'the button is disabled while the form is sent')
+    assert.equal(
+      (await reported).text(),
+      'submit button disabled: true',
+      'the button is disabled while the form is sent',
+    )
     await button.click({ force: true, noWaitAfter: true, timeout: 2_000 }).catch(() => {})
     release()
     await created
