@@ -5,7 +5,7 @@
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { Layout } from '../views/layout'
-import { MIN_PASSWORD_LENGTH } from './password'
+import { NewPasswordField } from './views'
 
 /**
  * The one answer to a sign-up or "forgot password" form, whatever the address: it names no address
@@ -76,15 +76,7 @@ export function ResetPasswordPage({ token, email, errors }: { token: string; ema
         </p>
         <form method="post" action={`/reset-password/${token}`} novalidate>
           <input type="email" name="username" value={email} autocomplete="username" hidden />
-          <Field
-            label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}
-            name="password"
-            type="password"
-            errors={errors}
-            required
-            minlength={MIN_PASSWORD_LENGTH}
-            autocomplete="new-password"
-          />
+          <NewPasswordField errors={errors} label="New password" />
           <button type="submit">Set new password</button>
         </form>
       </section>
@@ -132,15 +124,7 @@ export function AccountPage({ user, sessionCount, done, errors, alert }: Account
             required
             autocomplete="current-password"
           />
-          <Field
-            label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}
-            name="newPassword"
-            type="password"
-            errors={errors}
-            required
-            minlength={MIN_PASSWORD_LENGTH}
-            autocomplete="new-password"
-          />
+          <NewPasswordField errors={errors} label="New password" name="newPassword" />
           <button type="submit">Change password</button>
         </form>
         <p>Changing it logs out every other browser; this one stays signed in.</p>

@@ -7,11 +7,20 @@ import { MIN_PASSWORD_LENGTH } from './password'
 type FormProps = { values?: FormValues; errors?: FieldErrors; alert?: string }
 
 /** The password field of every form that creates an account (sign-up, accepting an invitation). */
-export function NewPasswordField({ errors, label = 'Password' }: { errors?: FieldErrors; label?: string }) {
+export function NewPasswordField({
+  errors,
+  label = 'Password',
+  name = 'password',
+}: {
+  errors?: FieldErrors
+  label?: string
+  /** The form field's name: `password`, or e.g. `newPassword` beside the current one. */
+  name?: string
+}) {
   return (
     <Field
       label={`${label} (at least ${MIN_PASSWORD_LENGTH} characters)`}
-      name="password"
+      name={name}
       type="password"
       errors={errors}
       required
