@@ -18,16 +18,19 @@ export type Member = {
   status: MembershipStatus
 }
 
+/** The columns of a `Member`, read from `memberships` joined with `users`. */
+const memberColumns = {
+  userId: users.id,
+  name: users.name,
+  email: users.email,
+  role: memberships.role,
+  status: memberships.status,
+}
+
 /** The member `userId` of `orgId` (any status), or null when they are not a member. */
 export async function findMember(db: Database, orgId: string, userId: string): Promise<Member | null> {
   const row = await db
-    .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      status: memberships.status,
-    })
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
@@ -55,19 +58,14 @@ export async function assignableMembers(
   orgId: string,
   { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
 ): Promise<Member[]> {
-  const everyone = includeDeactivated
   return db
-    .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      status: memberships.status,
-    })
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(
-      everyone ? eq(memberships.orgId, orgId) : and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')),
+      includeDeactivated
+        ? eq(memberships.orgId, orgId)
+        : and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')),
     )
     .orderBy(asc(users.name))
     .all()
@@ -105,11 +103,7 @@ export async function teamMembers(
   )`
   const rows = await db
     .select({
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      status: memberships.status,
+      ...memberColumns,
       joinedAt: memberships.createdAt,
       openLeads,
     })
