@@ -160,6 +160,15 @@ export const leads = sqliteTable(
      * unassigned (triage, Owners/Admins only). Ignored while the lead has an assignee.
      */
     inPool: integer('in_pool', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Derived, kept by SQL triggers on `lead_assignees` (migrations/*_lead_derived_state.sql), never
+     * written by the application: the primary assignee's user id (NULL: none) and how many assignees
+     * (primary and collaborators) the lead has, so lists filter on an index instead of `EXISTS`.
+     */
+    primaryAssigneeId: text('primary_assignee_id'),
+    assigneeCount: integer('assignee_count').notNull().default(0),
+    /** Derived by a trigger on `activities`: the time (epoch ms) of the lead's newest activity. */
+    lastActivityAt: integer('last_activity_at'),
     createdBy: text('created_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -173,6 +182,13 @@ export const leads = sqliteTable(
       .on(t.orgId, t.emailNormalized)
       .where(sql`${t.emailNormalized} IS NOT NULL`),
     index('leads_org_creator_idx').on(t.orgId, t.createdBy),
+    // Unassigned (0, false) and pool (0, true) filters, newest first, without scanning the organization.
+    index('leads_org_unassigned_id_idx').on(t.orgId, t.assigneeCount, t.inPool, t.id),
+    // Sorts and filters of the list (created, name, last activity, source), each ending in id for keyset pages.
+    index('leads_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    index('leads_org_name_idx').on(t.orgId, t.name, t.id),
+    index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
+    index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
   ],
 )
 
