@@ -1,3 +1,10 @@
+CREATE TABLE `assignee_lead_counts` (
+	`org_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`leads` integer NOT NULL,
+	PRIMARY KEY(`org_id`, `user_id`)
+);
+--> statement-breakpoint
 ALTER TABLE `leads` ADD `primary_assignee_id` text;--> statement-breakpoint
 ALTER TABLE `leads` ADD `assignee_count` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `leads` ADD `last_activity_at` integer;--> statement-breakpoint

@@ -3,12 +3,15 @@
 -- See docs/ARCHITECTURE.md "Scale": never write these columns or leads_fts from application code.
 
 -- Assignees: leads.assignee_count (primary + collaborators) and leads.primary_assignee_id,
--- recomputed from lead_assignees for the lead a row of it was written for.
+-- recomputed from lead_assignees for the lead a row of it was written for; assignee_lead_counts.leads,
+-- the number of lead_assignees rows of each member.
 CREATE TRIGGER `lead_assignees_derived_ai` AFTER INSERT ON `lead_assignees` BEGIN
   UPDATE `leads` SET
     `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = NEW.`lead_id`),
     `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = NEW.`lead_id` AND `kind` = 'primary')
   WHERE `id` = NEW.`lead_id`;
+  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`) VALUES (NEW.`org_id`, NEW.`user_id`, 1)
+    ON CONFLICT (`org_id`, `user_id`) DO UPDATE SET `leads` = `leads` + 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lead_assignees_derived_ad` AFTER DELETE ON `lead_assignees` BEGIN
@@ -16,6 +19,7 @@ CREATE TRIGGER `lead_assignees_derived_ad` AFTER DELETE ON `lead_assignees` BEGI
     `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = OLD.`lead_id`),
     `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = OLD.`lead_id` AND `kind` = 'primary')
   WHERE `id` = OLD.`lead_id`;
+  UPDATE `assignee_lead_counts` SET `leads` = `leads` - 1 WHERE `org_id` = OLD.`org_id` AND `user_id` = OLD.`user_id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lead_assignees_derived_au` AFTER UPDATE ON `lead_assignees` BEGIN
@@ -23,6 +27,9 @@ CREATE TRIGGER `lead_assignees_derived_au` AFTER UPDATE ON `lead_assignees` BEGI
     `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = `leads`.`id`),
     `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = `leads`.`id` AND `kind` = 'primary')
   WHERE `id` IN (OLD.`lead_id`, NEW.`lead_id`);
+  UPDATE `assignee_lead_counts` SET `leads` = `leads` - 1 WHERE `org_id` = OLD.`org_id` AND `user_id` = OLD.`user_id`;
+  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`) VALUES (NEW.`org_id`, NEW.`user_id`, 1)
+    ON CONFLICT (`org_id`, `user_id`) DO UPDATE SET `leads` = `leads` + 1;
 END;
 --> statement-breakpoint
 -- Last activity: the newest activities.created_at of the lead.
@@ -60,3 +67,7 @@ UPDATE `leads` SET
   `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = `leads`.`id`),
   `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = `leads`.`id` AND `kind` = 'primary'),
   `last_activity_at` = (SELECT max(`created_at`) FROM `activities` WHERE `lead_id` = `leads`.`id`);
+
+--> statement-breakpoint
+INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`)
+  SELECT `org_id`, `user_id`, count(*) FROM `lead_assignees` GROUP BY `org_id`, `user_id`;

@@ -58,7 +58,11 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
     assignableMembers(c.var.db, viewer.orgId, { includeDeactivated: true }),
     assigneeCounts(c.var.db, viewer.orgId),
   ])
-  const assigning = { members: activeOnly(everyone), total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
+  const assigning = {
+    members: activeOnly(everyone),
+    total: { count: 0, more: false },
+    noteRequired: c.var.orgContext.org.handoffNoteRequired,
+  }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
     <>

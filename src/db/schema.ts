@@ -221,6 +221,21 @@ export const leadAssignees = sqliteTable(
   ],
 )
 
+/**
+ * Derived, kept by SQL triggers on `lead_assignees` (migrations/*_lead_derived_state.sql), never written by
+ * the application: how many leads each member is assigned to (primary or collaborator), so the list's
+ * assignee filter shows its counts without counting an organization's assignments on every page.
+ */
+export const assigneeLeadCounts = sqliteTable(
+  'assignee_lead_counts',
+  {
+    orgId: text('org_id').notNull(),
+    userId: text('user_id').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+)
+
 /** People who were assigned a lead before; they keep view access after a transfer. */
 export const formerAssignees = sqliteTable(
   'former_assignees',

@@ -8,7 +8,7 @@ import type { Member } from '../orgs/members'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
-import type { LeadFilters, LeadPage, LeadRow } from './leads'
+import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
 
 /** What a bulk action just did, or why it was refused (`error`). */
 export type ListNotice = { text: string; error?: boolean }
@@ -29,7 +29,7 @@ export function StatusBadge({ status }: { status: LeadStatus }) {
  * What Owners and Admins get on the list: the assignee choices, the count for "select all", and
  * whether reassigning needs a handoff note.
  */
-export type Assigning = { members: Member[]; total: number; noteRequired: boolean }
+export type Assigning = { members: Member[]; total: LeadTotal; noteRequired: boolean }
 
 /** Assignee choices; `none` unassigns (an empty value means nothing was chosen). */
 function AssigneeOptions({ members, selected }: { members: Member[]; selected?: string | null }) {
@@ -137,9 +137,10 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
           maxlength={2000}
         />
       </label>
-      {assigning.total > shown && (
+      {(assigning.total.more || assigning.total.count > shown) && (
         <label>
-          <input type="checkbox" name="all" value="1" /> Select all {assigning.total} leads matching this filter
+          <input type="checkbox" name="all" value="1" /> Select all {totalLabel(assigning.total)} leads matching this
+          filter
         </label>
       )}
       {/* The list's filters, for "select all matching" (named apart from the search box's own fields). */}
