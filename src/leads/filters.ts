@@ -14,7 +14,7 @@ export const MAX_SEARCH = 200
 export const filtersSchema = z.object({
   q: z
     .string()
-    .transform((q) => q.trim())
+    .transform((q) => q.trim().normalize('NFC'))
     .optional()
     .catch(undefined),
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
