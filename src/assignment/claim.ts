@@ -77,7 +77,8 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
       )
       .bind(lead.id, viewer.userId, now, viewer.orgId, newId()),
   ])
-  if (inserted!.meta.changes === 1) return
+  // D1 counts the rows the derived-state triggers write too (migrations/0007): any change means the row went in.
+  if (inserted!.meta.changes > 0) return
   const winner = await db
     .select({ name: users.name })
     .from(leadAssignees)

@@ -7,6 +7,7 @@ import { activityRow, type ActivityType } from '../activity/activities'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { unlessChanged } from '../db/guard'
+import { sameOrg } from '../db/tenancy'
 import { activities, assigneeLeadCounts, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -136,7 +137,7 @@ export async function findVisibleLead(db: Database, viewer: Viewer, leadId: stri
     .select({ userId: leadAssignees.userId, name: users.name, kind: leadAssignees.kind })
     .from(leadAssignees)
     .innerJoin(users, eq(users.id, leadAssignees.userId))
-    .where(and(eq(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, leadId)))
+    .where(and(sameOrg(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, leadId)))
     .all()
   return { ...row.lead, creatorName: row.creatorName, assignees }
 }
@@ -245,10 +246,15 @@ export type LeadTotal = { count: number; more: boolean }
  * so that the time it takes does not grow with the organization.
  */
 export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadTotal> {
-  const matching = db
+  const match = filters.q ? matchExpression(filters.q) : null
+  const search = match ? rankedSearch(match) : null
+  const base = db
     .select({ one: sql`1` })
     .from(leads)
-    .where(leadConditions(db, viewer, filters))
+    .$dynamic()
+  // A search is driven by the word index (the matching leads), not by the organization's leads.
+  const matching = (search ? base.innerJoin(search.table, search.on) : base)
+    .where(leadConditions(db, viewer, filters, !search))
     .limit(COUNT_BOUND + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })
