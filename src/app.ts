@@ -7,7 +7,7 @@ import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { accountRoutes } from './auth/account-routes'
 import { sessionMiddleware } from './auth/sessions'
-import { createDb } from './db/client'
+import { d1Session } from './db/d1-session'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
 import { collaborationRoutes } from './collaboration/routes'
@@ -47,10 +47,8 @@ export function buildApp() {
   app.use('*', pageRenderer())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
-  app.use('*', async (c, next) => {
-    c.set('db', createDb(c.env.DB))
-    await next()
-  })
+  // D1 through a session that carries the person's bookmark (read replicas, read-your-writes).
+  app.use('*', d1Session())
   // Same-origin check (Origin / Sec-Fetch-Site) on every state-changing request, all of them forms.
   app.use('*', formBodiesOnly())
   app.use('*', csrf())
