@@ -6,7 +6,6 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { BOOKMARK_COOKIE, d1Session } from '../src/db/d1-session'
-import type { App } from '../src/env'
 import { createLead, env, leadIds, signUp } from './helpers'
 
 describe('D1 sessions', () => {
@@ -29,7 +28,7 @@ describe('D1 sessions', () => {
         return { getBookmark: () => '0000000b-00000002-00004f57-abc', prepare: () => null, batch: () => null }
       },
     }
-    const app = new Hono<App>()
+    const app = new Hono()
     app.use('*', d1Session())
     app.get('/', (c) => c.text('ok'))
     app.post('/', (c) => c.text('ok'))

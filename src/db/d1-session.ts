@@ -7,8 +7,10 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
-import type { App } from '../env'
-import { createDb } from './client'
+import { createDb, type Database } from './client'
+
+/** What the middleware needs of the app's bindings, and what it sets (a part of src/env.ts's App). */
+type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database } }
 
 /** The cookie holding the person's D1 bookmark. */
 export const BOOKMARK_COOKIE = 'leadpool_d1'
@@ -22,7 +24,7 @@ const BOOKMARK = /^[0-9a-f-]{1,200}$/i
  * the session's newest bookmark back in that cookie (HttpOnly, SameSite=Lax, Secure outside local
  * development, one day).
  */
-export function d1Session(): MiddlewareHandler<App> {
+export function d1Session(): MiddlewareHandler<SessionEnv> {
   return async (c, next) => {
     const sent = getCookie(c, BOOKMARK_COOKIE)
     const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
