@@ -138,11 +138,12 @@ describe('the text rules (lib/text.ts)', () => {
     expect(tooLong('handoff note', 2000)).toBe('Keep the handoff note to 2,000 characters or fewer.')
   })
 
-  it('accepts what people type in any script, trimmed and otherwise unchanged', () => {
+  it('accepts what people type in any script, trimmed, in Unicode NFC and otherwise unchanged', () => {
     fc.assert(
       fc.property(typed, (text) => {
-        expect(optionalSingleLine('name', 1000).parse(text)).toBe(text.trim())
-        expect(optionalMultiLine('name', 1000).parse(text)).toBe(text.trim())
+        expect(optionalSingleLine('name', 1000).parse(text)).toBe(text.trim().normalize('NFC'))
+        expect(optionalMultiLine('name', 1000).parse(text)).toBe(text.trim().normalize('NFC'))
+        expect(optionalSingleLine('name', 1000).parse(text.normalize('NFD'))).toBe(text.trim().normalize('NFC'))
       }),
     )
   })
@@ -510,11 +511,11 @@ describe('form bodies that are not UTF-8 are refused (422), never stored as U+FF
     expect(await leadCount(slug)).toBe(before)
   })
 
-  it('while well-formed text in any script, sent percent-encoded or as multipart, is stored exactly', async () => {
+  it('while well-formed text in any script, sent percent-encoded or as multipart, is stored as sent, in NFC', async () => {
     const { owner, slug } = await org()
     await fc.assert(
       fc.asyncProperty(
-        typed.map((s) => s.trim()).filter((s) => s.length > 0 && s.length <= 200),
+        typed.map((s) => s.trim()).filter((s) => s.length > 0 && s.normalize('NFC').length <= 200),
         fc.boolean(),
         async (name, asMultipart) => {
           const form = new FormData()
@@ -525,7 +526,7 @@ describe('form bodies that are not UTF-8 are refused (422), never stored as U+FF
           expect(res.status, JSON.stringify(name)).toBe(303)
           const id = res.headers.get('Location')!.split('/').pop()!
           const row = await env.DB.prepare('SELECT name FROM leads WHERE id = ?').bind(id).first<{ name: string }>()
-          expect(row!.name).toBe(name)
+          expect(row!.name).toBe(name.normalize('NFC'))
         },
       ),
       { numRuns: 15 },
