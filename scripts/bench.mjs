@@ -30,7 +30,7 @@ execFileSync('node_modules/.bin/wrangler', ['d1', 'migrations', 'apply', 'DB', '
 const d1Dir = join(STATE, 'v3/d1/miniflare-D1DatabaseObject')
 const sqliteFile = join(
   d1Dir,
-  readdirSync(d1Dir).find((f) => f.endsWith('.sqlite')),
+  readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite'),
 )
 log('migrations applied; seeding', sqliteFile)
 const seed = JSON.parse(
