@@ -219,6 +219,8 @@ lines.push(
   `- 5 claim storms of 50 members on one pool lead each: p50 ${ms(pct(claimTimes, 50))} ms, p99 ${ms(pct(claimTimes, 99))} ms, statuses ${JSON.stringify(claimStatuses)}.`,
 )
 writeFileSync('BENCHMARKS.md', `${lines.join('\n')}\n`)
+// In the repository's style (npm run lint checks it).
+execFileSync('node_modules/.bin/prettier', ['--write', 'BENCHMARKS.md'], { stdio: 'ignore' })
 log('BENCHMARKS.md written')
 if (existsSync('.bench')) rmSync('.bench', { recursive: true, force: true })
 process.exit(0)
