@@ -40,7 +40,7 @@ describe('notification badge', () => {
     const assignedAt = Date.now()
     await Promise.all([
       adminPage.waitForURL(`**/o/${slug}/leads/${leadId}`),
-      panel.getByRole('button', { name: 'Save assignment' }).click(),
+      panel.getByRole('button', { name: 'Assign', exact: true }).click(),
     ])
     await panel.locator(`[data-assignee-id="${agentId}"]`).waitFor()
 
