@@ -139,6 +139,7 @@ describe('preferences', () => {
 
     const bad = await gus.client.post(`/o/${slug}/preferences`, { digestHour: '25' })
     expect(bad.status).toBe(422)
+    expect(await bad.text()).toContain('data-error-for="digestHour"')
   })
 })
 
