@@ -346,7 +346,7 @@ export const loginAttempts = sqliteTable('login_attempts', {
 export const IMPORT_STATUSES = ['mapping', 'processing', 'done'] as const
 
 /** Where an import puts its new leads (src/leads/import-mapping.ts). */
-export type ImportRouting = { to: 'unassigned' } | { to: 'pool' } | { to: 'member'; userId: string }
+export type ImportRouting = { to: 'unassigned' } | { to: 'pool' } | { to: 'member'; userId: string; name: string }
 
 /** The importer's choices on the mapping step, kept on the job for the chunks and the report. */
 export type ImportOptions = {
