@@ -9,6 +9,7 @@ import { Refusal } from '../lib/errors'
 export type FileEncoding = 'UTF-8' | 'UTF-16LE' | 'UTF-16BE' | 'Windows-1252'
 
 /** Control characters no header line has (all of C0 but tab, line feed, form feed, CR). */
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/
 
 /** How far into the file `decodeUpload` looks for signs of a binary file (characters). */
@@ -48,6 +49,7 @@ export function decodeUpload(bytes: Uint8Array): { text: string; encoding: FileE
   const head = result.text.slice(0, SNIFF)
   const firstLine = /^[^\r\n]*/.exec(head)![0]
   // UTF-16 without its byte-order mark: a NUL beside every ASCII letter of the header line.
+  // eslint-disable-next-line no-control-regex
   if (/^(?:[^\u0000]\u0000|\u0000[^\u0000])+/.test(firstLine) && firstLine.length > 2) {
     throw new Refusal(
       422,

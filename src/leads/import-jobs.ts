@@ -8,7 +8,8 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
-import { importJobs, importUploads, type ImportJob, type ImportOptions } from '../db/schema'
+import { importJobs, importUploads, leads, type ImportJob, type ImportOptions } from '../db/schema'
+import { emailKey } from './fields'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
 import { enqueueImportChunks, giveUpChunk, jsonBytes, MAX_MESSAGE_BYTES, type ImportChunkMessage } from './import-queue'
@@ -46,7 +47,7 @@ const UPLOAD_PART_CHARS = 600_000
 /** `text` in parts of at most UPLOAD_PART_CHARS, never splitting a surrogate pair. */
 function uploadParts(text: string): string[] {
   const parts: string[] = []
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     let end = Math.min(text.length, at + UPLOAD_PART_CHARS)
     const last = text.charCodeAt(end - 1)
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
@@ -176,4 +177,24 @@ export async function findImportJob(db: Database, viewer: Viewer, jobId: string)
 /** The 10 most recent imports `viewer` may see, newest first. */
 export async function recentImportJobs(db: Database, viewer: Viewer): Promise<ImportJob[]> {
   return db.select().from(importJobs).where(visibleJobs(viewer)).orderBy(desc(importJobs.createdAt)).limit(10).all()
+}
+
+/**
+ * The leads of `orgId` using the emails of `emails` (normalized), by normalized email: the links of
+ * the duplicate rows of a report. One statement whatever the count (`json_each`).
+ */
+export async function leadsByEmail(db: Database, orgId: string, emails: string[]): Promise<Map<string, string>> {
+  const keys = [...new Set(emails.map((e) => emailKey(e)).filter((k): k is string => k !== null))]
+  if (keys.length === 0) return new Map()
+  const rows = await db
+    .select({ key: leads.emailNormalized, id: leads.id })
+    .from(leads)
+    .where(
+      and(
+        eq(leads.orgId, orgId),
+        sql`${leads.emailNormalized} IN (SELECT value FROM json_each(${JSON.stringify(keys)}))`,
+      ),
+    )
+    .all()
+  return new Map(rows.map((r) => [r.key!, r.id]))
 }

@@ -9,7 +9,7 @@ import type { Database } from '../db/client'
 import { importMappings, type ImportMapping, type ImportRouting, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { assignableMember } from '../orgs/members'
-import { isColumnTarget, type ColumnTarget } from './import-columns'
+import { isColumnTarget } from './import-columns'
 import { suggestedMapping, type ColumnMapping } from './import-parse'
 
 /**
@@ -44,7 +44,7 @@ export async function preselectedMapping(
   if (!row || !columns || columns.length !== headers.length || !columns.every(isColumnTarget)) {
     return { mapping: suggestedMapping(headers), remembered: false }
   }
-  return { mapping: { columns: columns as ColumnTarget[], statuses: row.mapping.statuses ?? {} }, remembered: true }
+  return { mapping: { columns: columns, statuses: row.mapping.statuses ?? {} }, remembered: true }
 }
 
 /**
@@ -85,7 +85,7 @@ export function chosenMapping(
     const status = form.statusFor[i]
     if (status) statuses[value] = status
   })
-  return { columns: form.column as ColumnTarget[], statuses }
+  return { columns: form.column, statuses }
 }
 
 /**

@@ -161,7 +161,12 @@ export function parseLeadCsv(text: string | CsvTable, mapping?: ColumnMapping): 
     }
     columns[target] = index
   })
-  if (columns.name === undefined && columns.firstName === undefined && columns.lastName === undefined && columns.email === undefined) {
+  if (
+    columns.name === undefined &&
+    columns.firstName === undefined &&
+    columns.lastName === undefined &&
+    columns.email === undefined
+  ) {
     throw new Refusal(
       422,
       `No column for the lead's name or email was found (expected e.g. "Name", "First Name" and "Last Name", or "Email"). Columns in the file: ${headers.slice(0, 12).join(', ')}${headers.length > 12 ? ', …' : ''}.`,

@@ -9,8 +9,23 @@ import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
-import { columnSamples, columnValues, MAX_IMPORT_BYTES, parseLeadCsv, readCsv, type ColumnMapping } from './import-parse'
-import { createImportDraft, findImportJob, recentImportJobs, startImport, uploadedText } from './import-jobs'
+import {
+  columnSamples,
+  columnValues,
+  MAX_IMPORT_BYTES,
+  parseLeadCsv,
+  readCsv,
+  type ColumnMapping,
+} from './import-parse'
+import {
+  createImportDraft,
+  findImportJob,
+  leadsByEmail,
+  recentImportJobs,
+  startImport,
+  uploadedText,
+} from './import-jobs'
+import { undoImport, undoProblem } from './import-undo'
 import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
 import { ImportMappingPage } from './import-mapping-views'
 import { viewerOf } from '../access/context'
@@ -124,7 +139,11 @@ async function mappingPage(
       remembered={!chosen && preselected.remembered}
       statusValues={statusColumn < 0 ? [] : columnValues(table, statusColumn)}
       members={members}
-      routing={{ choice: chosen?.routing ?? 'unassigned', assigneeId: chosen?.assigneeId, updateEmpty: chosen?.updateEmpty }}
+      routing={{
+        choice: chosen?.routing ?? 'unassigned',
+        assigneeId: chosen?.assigneeId,
+        updateEmpty: chosen?.updateEmpty,
+      }}
       error={error}
     />,
   )
@@ -133,8 +152,24 @@ async function mappingPage(
 importRoutes.get('/:jobId', async (c) => {
   const job = await visibleJob(c)
   if (job.status === 'mapping') return mappingPage(c, job)
-  if (c.req.header('HX-Request') === 'true') return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
-  return c.render(<ImportJobPage job={job} />)
+  const viewer = viewerOf(c)
+  const extras = {
+    duplicateLeads: await leadsByEmail(
+      c.var.db,
+      viewer.orgId,
+      (job.report.duplicateRows ?? []).map((d) => d.email),
+    ),
+    undoProblem: undoProblem(viewer, job),
+  }
+  if (c.req.header('HX-Request') === 'true')
+    return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} extras={extras} />)
+  return c.render(<ImportJobPage job={job} extras={extras} />)
+})
+
+importRoutes.post('/:jobId/undo', async (c) => {
+  const job = await visibleJob(c)
+  await undoImport(c.var.db, c.env.IMPORT_QUEUE, viewerOf(c), job)
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`, 303)
 })
 
 /** A form field that may come once or repeated, as a list. */
@@ -196,6 +231,13 @@ importRoutes.post('/:jobId', mappingOnRefusal, async (c) => {
   const parsed = parseLeadCsv(table, mapping)
   const routing = await resolveRouting(c.var.db, viewer, form.routing, form.assigneeId)
   const remembered = rememberMapping(c.var.db, viewer, await headersKey(table.headers), mapping)
-  await startImport(c.var.db, c.env.IMPORT_QUEUE, job, parsed, { routing, updateEmpty: Boolean(form.updateEmpty) }, remembered)
+  await startImport(
+    c.var.db,
+    c.env.IMPORT_QUEUE,
+    job,
+    parsed,
+    { routing, updateEmpty: Boolean(form.updateEmpty) },
+    remembered,
+  )
   return c.redirect(path, 303)
 })

@@ -11,7 +11,15 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict, uniqueViolation } from '../db/errors'
-import { activities, importJobChunks, importJobs, leadAssignees, leads, type ImportOptions, type Lead } from '../db/schema'
+import {
+  activities,
+  importJobChunks,
+  importJobs,
+  leadAssignees,
+  leads,
+  type ImportOptions,
+  type Lead,
+} from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { emailKey } from './fields'
 import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
@@ -71,7 +79,8 @@ function fillEmptyFields(db: Database, work: ImportChunk, lead: Existing, row: I
   const fields = Object.keys(changes) as (typeof FILLABLE)[number][]
   if (fields.length === 0) return []
   const set: Record<string, unknown> = { updatedAt: now }
-  for (const field of fields) set[field] = sql`CASE WHEN ${leads[field]} = '' THEN ${row[field]} ELSE ${leads[field]} END`
+  for (const field of fields)
+    set[field] = sql`CASE WHEN ${leads[field]} = '' THEN ${row[field]} ELSE ${leads[field]} END`
   if (changes.company) set.searchText = searchText({ ...lead, company: row.company })
   return [
     db
@@ -155,7 +164,7 @@ async function writeOnce(
   const repeated = work.rows.filter((r) => existingOf(r))
   const inPool = work.options?.routing.to === 'pool'
   const leadRows = fresh.map((r) => ({ ...leadRow(work.orgId, work.actorId, r, now), inPool }))
-  const leadIds = leadRows.map((l) => l.id!)
+  const leadIds = leadRows.map((l) => l.id)
   // The duplicate rows, appended to the report's list while it is short (the count is kept apart).
   const named = JSON.stringify(repeated.map((r) => ({ row: r.row, email: r.email })))
   const duplicateRows = sql`(SELECT json_group_array(json(value)) FROM (
