@@ -56,7 +56,7 @@ export function ImportMappingPage(props: MappingPageProps) {
       <section class="card">
         <h1>Import of {job.fileName}: check the columns</h1>
         <p>
-          Read as <strong data-encoding>{job.encoding}</strong>. Nothing is saved until you press Import.{' '}
+          Read as <strong data-encoding={job.encoding}>{job.encoding}</strong>. Nothing is saved until you press Import.{' '}
           {remembered && (
             <strong id="remembered-mapping">These choices are the ones made for a file with the same columns.</strong>
           )}

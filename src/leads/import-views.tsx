@@ -118,7 +118,7 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
       hx-swap={undoing ? 'outerHTML' : undefined}
     >
       <p>
-        File read as <strong data-encoding>{job.encoding}</strong>.
+        File read as <strong data-encoding={job.encoding}>{job.encoding}</strong>.
       </p>
       <p class="report-summary">
         <strong data-count="created">{job.createdCount}</strong> created,{' '}
