@@ -8,6 +8,7 @@ import { createDb } from '../src/db/client'
 import { leadAssignees, leads, organizations } from '../src/db/schema'
 import { fieldForHeader, suggestColumns } from '../src/leads/import-columns'
 import { decodeUpload } from '../src/leads/import-decode'
+import { DRAFT_TTL_MS, pruneImportDrafts } from '../src/leads/import-jobs'
 import { type Client, createLead, env, errorFor, formFields, joinAs, signUp, uploadAndConfirm } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -241,5 +242,23 @@ describe('duplicates in the report', () => {
     const old = (await orgLeads(slug)).find((l) => l.id === existing)!
     expect(old).toMatchObject({ name: 'Old Lead', phone: '555 0100', company: 'Old Co' })
     expect(await client.html(`/o/${slug}/leads/${existing}`)).toContain('<li data-activity-type="updated">')
+  })
+})
+
+describe('an upload left on the mapping step', () => {
+  it('is deleted with its file by the cron after a day, having imported nothing', async () => {
+    const { client, slug } = await signUp()
+    const upload = await client.upload(`/o/${slug}/leads/import`, 'left.csv', 'Name\nNever Imported\n')
+    const path = upload.headers.get('Location')!
+    const jobId = path.split('/').pop()!
+    expect(await pruneImportDrafts(db(), Date.now())).toBe(0)
+    expect((await client.get(path)).status).toBe(200)
+    expect(await pruneImportDrafts(db(), Date.now() + DRAFT_TTL_MS + 1000)).toBeGreaterThanOrEqual(1)
+    expect((await client.get(path)).status).toBe(404)
+    const parts = await env.DB.prepare('SELECT count(*) AS n FROM import_uploads WHERE job_id = ?')
+      .bind(jobId)
+      .first<{ n: number }>()
+    expect(parts!.n).toBe(0)
+    expect(await orgLeads(slug)).toHaveLength(0)
   })
 })

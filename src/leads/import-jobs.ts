@@ -198,3 +198,19 @@ export async function leadsByEmail(db: Database, orgId: string, emails: string[]
     .all()
   return new Map(rows.map((r) => [r.key!, r.id]))
 }
+
+/** How long an upload may wait on its mapping step before the cron deletes it (ms). */
+export const DRAFT_TTL_MS = 24 * 3600_000
+
+/**
+ * Deletes imports left on the mapping step for DRAFT_TTL_MS (their uploaded text goes with them):
+ * nothing was imported from them. The cron's chore.
+ * @returns how many were deleted
+ */
+export async function pruneImportDrafts(db: Database, now = Date.now()): Promise<number> {
+  const result = await db
+    .delete(importJobs)
+    .where(and(eq(importJobs.status, 'mapping'), sql`${importJobs.createdAt} < ${now - DRAFT_TTL_MS}`))
+    .run()
+  return result.meta.changes
+}
