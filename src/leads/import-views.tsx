@@ -14,9 +14,10 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
       <section class="card narrow">
         <h1>Import leads from CSV</h1>
         <p>
-          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are. Columns are recognised by their
-          header: Name (or First Name and Last Name), Email, Phone, Company, Lead Status, Lead Source. Rows whose email
-          already belongs to a lead are skipped.
+          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are (UTF-8, UTF-16 or Windows CSV).
+          Next you check which field each column goes to: Name (or First Name and Last Name), Email, Phone, Company,
+          Status, Source; nothing is saved before that. Rows whose email already belongs to a lead are skipped and
+          listed.
         </p>
         <form method="post" action={base} enctype="multipart/form-data">
           <FormTokenField />
