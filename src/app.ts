@@ -19,6 +19,7 @@ import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './leads/import-routes'
 import { poolRoutes } from './pool/routes'
 import { leadRoutes } from './leads/routes'
+import { archiveRoutes } from './leads/archive-routes'
 import { leadPageOnRefusal } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
 import { devMailRoutes } from './email/dev-mail'
@@ -96,6 +97,7 @@ export function buildApp() {
   app.route('/o/:slug/leads', assignmentRoutes)
   app.route('/o/:slug/leads', collaborationRoutes)
   app.route('/o/:slug/leads', leadRoutes)
+  app.route('/o/:slug/leads', archiveRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
   app.route('/o/:slug/team', teamRoutes)

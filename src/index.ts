@@ -1,7 +1,7 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; daily notification digests; clean-up of sessions, log-in throttle records, expired
- * sign-up and reset links), and the Durable Object classes.
+ * letters), `scheduled` (outbox sweep; daily notification digests; clean-up of sessions, log-in throttle
+ * records, expired sign-up and reset links, imports left on their mapping step), and the Durable Object classes.
  */
 import { buildApp } from './app'
 import { pruneLoginAttempts } from './auth/login-throttle'
@@ -9,6 +9,7 @@ import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
 import { pruneFormTokens } from './db/idempotency'
+import { pruneImportDrafts } from './leads/import-jobs'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
@@ -51,6 +52,7 @@ export default {
       prunePendingSignups(db),
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
+      pruneImportDrafts(db, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

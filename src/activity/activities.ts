@@ -19,6 +19,9 @@ export type ActivityType =
   | 'status_changed'
   | 'collaborator_added'
   | 'collaborator_removed'
+  | 'archived'
+  | 'restored'
+  | 'updated'
 
 export type NewActivity = {
   orgId: string

@@ -32,6 +32,12 @@ export function describe(item: TimelineItem): string {
       return `${who} added ${nameOf(d.collaborator)} as a collaborator`
     case 'collaborator_removed':
       return `${who} removed ${nameOf(d.collaborator)} as a collaborator`
+    case 'archived':
+      return d.via === 'import-undo' ? `${who} undid the import of this lead (archived)` : `${who} archived this lead`
+    case 'restored':
+      return `${who} restored this lead from the archive`
+    case 'updated':
+      return `${who} filled in ${Object.keys((d.changes as object | undefined) ?? {}).join(', ')} from a CSV import`
     default:
       return `${who}: ${item.type}`
   }

@@ -165,6 +165,10 @@ export const leads = sqliteTable(
     createdBy: text('created_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** When the lead was archived (epoch ms); NULL while it is not. Archived leads leave lists, counts, pool, export. */
+    archivedAt: integer('archived_at'),
+    /** Who archived it (an Owner/Admin, or the undo of an import). */
+    archivedBy: text('archived_by').references(() => users.id),
   },
   (t) => [
     // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
@@ -344,7 +348,21 @@ export const loginAttempts = sqliteTable('login_attempts', {
   lockedUntil: integer('locked_until').notNull().default(0),
 })
 
-export const IMPORT_STATUSES = ['processing', 'done'] as const
+/** `mapping`: uploaded, waiting for the importer to confirm the columns (nothing written yet). */
+export const IMPORT_STATUSES = ['mapping', 'processing', 'done'] as const
+
+/** Where an import puts its new leads (src/leads/import-mapping.ts). */
+export type ImportRouting = { to: 'unassigned' } | { to: 'pool' } | { to: 'member'; userId: string; name: string }
+
+/** The importer's choices on the mapping step, kept on the job for the chunks and the report. */
+export type ImportOptions = {
+  routing: ImportRouting
+  /** Fill empty phone/company/source of existing leads whose email matches a row. */
+  updateEmpty: boolean
+}
+
+/** A remembered mapping: the Leadpool field of each column (`''` = not imported), status choices by value. */
+export type ImportMapping = { columns: string[]; statuses: Record<string, LeadStatus> }
 
 /** One CSV import: its progress counters and its report. */
 export const importJobs = sqliteTable(
@@ -366,10 +384,65 @@ export const importJobs = sqliteTable(
     duplicateCount: integer('duplicate_count').notNull().default(0),
     /** Rejected rows, unknown statuses, in-file duplicates: see src/leads/import-jobs.ts. */
     report: text('report', { mode: 'json' }).$type<ImportReportData>().notNull(),
+    /** The encoding the file was read in, e.g. `UTF-8`, `Windows-1252`. */
+    encoding: text('encoding').notNull().default('UTF-8'),
+    /** Routing and update choices of the mapping step (NULL while `mapping`). */
+    options: text('options', { mode: 'json' }).$type<ImportOptions>(),
+    /** Undo: NULL (not asked), `processing`, `done`; who asked and when (epoch ms). */
+    undoStatus: text('undo_status', { enum: ['processing', 'done'] }),
+    undoneBy: text('undone_by').references(() => users.id),
+    undoneAt: integer('undone_at'),
+    /** Created leads the undo has looked at, and how many of them it archived. */
+    undoProcessed: integer('undo_processed').notNull().default(0),
+    undoArchived: integer('undo_archived').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('import_jobs_org_idx').on(t.orgId, t.createdAt)],
+)
+
+/**
+ * An uploaded file waiting on the mapping step, as decoded text in parts (a D1 row holds at most
+ * 2 MB); deleted when the import starts.
+ */
+export const importUploads = sqliteTable(
+  'import_uploads',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.part] })],
+)
+
+/** The last mapping an organization confirmed for a set of headers (`headers_key`: SHA-256 of them). */
+export const importMappings = sqliteTable(
+  'import_mappings',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    headersKey: text('headers_key').notNull(),
+    mapping: text('mapping', { mode: 'json' }).$type<ImportMapping>().notNull(),
+    updatedBy: text('updated_by').references(() => users.id),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.headersKey] })],
+)
+
+/** Chunks of an import already undone; makes a redelivered undo message a no-op. */
+export const importUndoChunks = sqliteTable(
+  'import_undo_chunks',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 )
 
 /** Chunks of an import already written; makes a redelivered queue message a no-op. */
@@ -380,6 +453,11 @@ export const importJobChunks = sqliteTable(
       .notNull()
       .references(() => importJobs.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
+    /** Ids of the leads this chunk created (JSON array), what the undo works through. */
+    leadIds: text('lead_ids', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
@@ -392,6 +470,11 @@ export type ImportReportData = {
   unknownStatuses: { value: string; count: number }[]
   /** Rows skipped because an earlier row of the same file had the same email. */
   duplicatesInFile: number
+  /**
+   * Duplicate rows (in the file or matching a saved lead) with their email, the first 1,000 or so;
+   * absent in reports of imports made before it was kept.
+   */
+  duplicateRows?: { row: number; email: string }[]
 }
 
 /**

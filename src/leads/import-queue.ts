@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { importJobs } from '../db/schema'
 import { writeImportChunk, type ImportChunk } from './import-writer'
+import { giveUpUndoChunk, undoChunk, type UndoChunk } from './import-undo'
 
 /** Queue name as in wrangler.toml. */
 export const IMPORT_QUEUE_NAME = 'leadpool-import'
@@ -18,7 +19,10 @@ export const IMPORT_MAX_ATTEMPTS = 6
 /** First retry delay in seconds, as `retry_delay` of the consumer in wrangler.toml; doubles each attempt. */
 export const IMPORT_RETRY_BASE_SECONDS = 2
 
-export type ImportChunkMessage = ImportChunk
+/** A message of the import queue: a chunk to write, or (`kind: 'undo'`) a chunk to undo (import-undo.ts). */
+export type ImportChunkMessage = ImportChunk | UndoChunk
+
+const isUndo = (body: ImportChunkMessage): body is UndoChunk => 'kind' in body && body.kind === 'undo'
 
 /** Queues limits: a message at most 128 KB, a sendBatch at most 100 messages and 256 KB. */
 export const MAX_MESSAGE_BYTES = 100_000
@@ -86,16 +90,19 @@ export async function giveUpChunk(db: Database, work: ImportChunk, error: unknow
     .where(eq(importJobs.id, work.jobId))
 }
 
-/** Queue consumer: writes each chunk; retries failures with backoff; gives up after the last try. */
+/** Queue consumer: writes (or undoes) each chunk; retries failures with backoff; gives up after the last try. */
 export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>, db: Database): Promise<void> {
   for (const message of batch.messages) {
+    const body = message.body
     try {
-      await writeImportChunk(db, message.body)
+      if (isUndo(body)) await undoChunk(db, body)
+      else await writeImportChunk(db, body)
       message.ack()
     } catch (error) {
-      console.error('import chunk failed', message.body.jobId, message.body.seq, message.attempts, error)
+      console.error('import chunk failed', body.jobId, body.seq, message.attempts, error)
       if (message.attempts >= IMPORT_MAX_ATTEMPTS) {
-        await giveUpChunk(db, message.body, error)
+        if (isUndo(body)) await giveUpUndoChunk(db, body)
+        else await giveUpChunk(db, body, error)
         message.ack()
       } else {
         message.retry({ delaySeconds: IMPORT_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1) })

@@ -13,6 +13,7 @@ import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
 import { hasAssignee, inPool, visibleLeads } from './policy'
+import { archiveScope } from './archive-scope'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -152,6 +153,8 @@ export type LeadFilters = {
   assignee?: string
   /** Id of the last lead of the previous page (keyset pagination). */
   cursor?: string
+  /** The "Archived" filter: archived leads only (otherwise archived leads are left out). */
+  archived?: boolean
 }
 
 /** A row of the lead list. */
@@ -221,7 +224,7 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
 
 /** The SQL conditions of `filters` for `viewer`, visibility included (list, count, export, bulk). */
 function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters): SQL {
-  const conditions = [visibleLeads(db, viewer)]
+  const conditions = [visibleLeads(db, viewer), archiveScope(filters.archived)]
   if (filters.status) conditions.push(eq(leads.status, filters.status))
   if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
@@ -242,12 +245,13 @@ export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilt
   return Number(row?.n ?? 0)
 }
 
-/** Leads each member is assigned to (primary or collaborator), by user id: the filter's counts. */
+/** Leads each member is assigned to (primary or collaborator), by user id: the filter's counts (archived left out). */
 export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
   const rows = await db
     .select({ userId: leadAssignees.userId, n: sql<number>`count(*)` })
     .from(leadAssignees)
-    .where(eq(leadAssignees.orgId, orgId))
+    .innerJoin(leads, eq(leads.id, leadAssignees.leadId))
+    .where(and(eq(leadAssignees.orgId, orgId), archiveScope()))
     .groupBy(leadAssignees.userId)
     .all()
   return new Map(rows.map((r) => [r.userId, Number(r.n)]))

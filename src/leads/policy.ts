@@ -139,10 +139,12 @@ export function canClaim(viewer: Viewer, lead: LeadFacts): boolean {
 /** The facts of a lead read through `findVisibleLead`. */
 export function factsOf(lead: {
   inPool: boolean
+  archivedAt?: number | null
   assignees: { userId: string; kind: 'primary' | 'collaborator' }[]
 }): LeadFacts {
   return {
-    inPool: lead.inPool,
+    // An archived lead is out of the pool: nobody can claim it until it is restored.
+    inPool: lead.inPool && !lead.archivedAt,
     primaryId: lead.assignees.find((a) => a.kind === 'primary')?.userId ?? null,
     collaboratorIds: lead.assignees.filter((a) => a.kind === 'collaborator').map((a) => a.userId),
   }

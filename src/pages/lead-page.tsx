@@ -36,12 +36,19 @@ export type LeadPageProps = {
 export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
+  const archived = lead.archivedAt !== null
   return (
     <Layout title={lead.name}>
       <p>
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
       <FormAlert message={alert} />
+      {archived && (
+        <p class="notice" id="archived-notice" role="status">
+          This lead is archived (<Time at={lead.archivedAt!} />
+          ): it is left out of lists, counts, the pool and exports.
+        </p>
+      )}
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
@@ -82,6 +89,13 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
+          {assignment.canAssign && (
+            <form method="post" action={`${base}/${archived ? 'restore' : 'archive'}`} class="inline-form">
+              <button type="submit" class="secondary" data-archive-action={archived ? 'restore' : 'archive'}>
+                {archived ? 'Restore lead' : 'Archive lead'}
+              </button>
+            </form>
+          )}
           <WhoCanSee people={people} />
         </section>
         <Timeline items={items} />
