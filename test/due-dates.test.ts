@@ -1,7 +1,7 @@
-/** Task due dates across time zones (src/collaboration/due.ts, src/lib/zoned-time.ts). */
+/** Task due dates across time zones (src/lib/due.ts, src/lib/zoned-time.ts). */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { dueBucket, formatDue, parseDue } from '../src/collaboration/due'
+import { dueBucket, formatDue, parseDue } from '../src/lib/due'
 import { localDate, localDateTime, zonedToUtc } from '../src/lib/zoned-time'
 
 const LA = 'America/Los_Angeles'

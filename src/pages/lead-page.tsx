@@ -8,7 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { viewerOf } from '../access/context'
 import { handedOverTo, timeline } from '../activity/activities'
 import type { TimelineItem } from '../activity/activities'
-import { Timeline } from '../activity/timeline'
+import { Timeline, type TimelineProps } from '../activity/timeline'
+import { timelineProps } from '../activity/timeline-props'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
@@ -27,13 +28,14 @@ import { Time } from '../views/time'
 export type LeadPageProps = {
   lead: LeadDetail
   items: TimelineItem[]
+  timeline: TimelineProps
   canEdit: boolean
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
   alert?: string
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert }: LeadPageProps) {
+export function LeadDetailPage({ lead, timeline: timelineView, canEdit, assignment, people, alert }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   return (
@@ -84,7 +86,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
           <AssignmentPanel lead={lead} base={base} {...assignment} />
           <WhoCanSee people={people} />
         </section>
-        <Timeline items={items} />
+        <Timeline {...timelineView} />
       </div>
     </Layout>
   )
@@ -102,8 +104,10 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
   if (!lead) throw notFound()
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
-  const [items, members, people] = await Promise.all([
+  const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
+  const [items, timelineView, members, people] = await Promise.all([
     timeline(db, viewer.orgId, lead.id),
+    timelineProps(db, viewer, lead.id, base, c.req.query()),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
   ])
@@ -122,6 +126,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     <LeadDetailPage
       lead={lead}
       items={items}
+      timeline={timelineView}
       canEdit={canEdit(viewer, facts)}
       assignment={assignment}
       people={people}

@@ -1,8 +1,8 @@
 /**
  * A task's due date: a calendar day (the same day for everyone, wherever they are) or an instant.
- * Pure functions; the assignee's and the viewer's time zones are passed in (access/time-zone.ts).
+ * Pure functions; the assignee's and the viewer's time zones are passed in (src/access/time-zone.ts).
  */
-import { endOfLocalDay, formatCalendarDate, formatInstant, isCalendarDate, localDate, zonedToUtc } from '../lib/zoned-time'
+import { endOfLocalDay, formatCalendarDate, formatInstant, isCalendarDate, localDate, zonedToUtc } from './zoned-time'
 
 /** A due date as stored: `{ date: 'YYYY-MM-DD' }` (date only) or `{ at: epoch ms }`. */
 export type Due = { date: string; at?: undefined } | { at: number; date?: undefined }
