@@ -54,13 +54,17 @@ describe('due dates with a time', () => {
 
   it('round-trips wall-clock times through daylight-saving changes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.constantFrom(LA, BERLIN), (at, zone) => {
-        const minute = Math.floor(at / 60_000) * 60_000
-        const wall = localDateTime(minute, zone)
-        const back = zonedToUtc(wall, zone)!
-        // An hour repeated by a change back resolves to one of its two instants.
-        expect(localDateTime(back, zone)).toBe(wall)
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.constantFrom(LA, BERLIN),
+        (at, zone) => {
+          const minute = Math.floor(at / 60_000) * 60_000
+          const wall = localDateTime(minute, zone)
+          const back = zonedToUtc(wall, zone)!
+          // An hour repeated by a change back resolves to one of its two instants.
+          expect(localDateTime(back, zone)).toBe(wall)
+        },
+      ),
     )
   })
 

@@ -33,13 +33,16 @@ describe('parseMentions', () => {
   it('keeps every other character of the text: shown with names, a note reads as typed', () => {
     const piece = fc.constantFrom('@Ana', '@bo li', '@Ana Maria', ' ', 'x', '@', '.', '@@', '{', '}', 'é')
     fc.assert(
-      fc.property(fc.array(fc.oneof(piece, fc.string())).map((parts) => parts.join('')), (text) => {
-        const parsed = parseMentions(text, members)
-        const byId = new Map(members.map((m) => [m.userId, m.name]))
-        const shown = parsed.body.replace(/@\{([0-9a-f-]{36})\}/g, (token, id: string) => `@${byId.get(id) ?? token}`)
-        expect(shown.toLowerCase()).toBe(text.toLowerCase())
-        expect(new Set(parsed.mentioned).size).toBe(parsed.mentioned.length)
-      }),
+      fc.property(
+        fc.array(fc.oneof(piece, fc.string())).map((parts) => parts.join('')),
+        (text) => {
+          const parsed = parseMentions(text, members)
+          const byId = new Map(members.map((m) => [m.userId, m.name]))
+          const shown = parsed.body.replace(/@\{([0-9a-f-]{36})\}/g, (token, id: string) => `@${byId.get(id) ?? token}`)
+          expect(shown.toLowerCase()).toBe(text.toLowerCase())
+          expect(new Set(parsed.mentioned).size).toBe(parsed.mentioned.length)
+        },
+      ),
     )
   })
 })

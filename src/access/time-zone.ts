@@ -10,8 +10,8 @@ import type { Database } from '../db/client'
 export const DEFAULT_TIME_ZONE = 'UTC'
 
 /** The time zone of each of `userIds`, by user id (every id present). */
-export async function timeZonesOf(_db: Database, userIds: string[]): Promise<Map<string, string>> {
-  return new Map(userIds.map((id) => [id, DEFAULT_TIME_ZONE]))
+export function timeZonesOf(_db: Database, userIds: string[]): Promise<Map<string, string>> {
+  return Promise.resolve(new Map(userIds.map((id) => [id, DEFAULT_TIME_ZONE])))
 }
 
 /** The time zone of member `userId`. */

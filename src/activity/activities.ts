@@ -136,7 +136,12 @@ export async function timelinePage(
 }
 
 /** The activities `ids` of lead `leadId` (to broadcast after a change), newest first. */
-export async function timelineItems(db: Database, orgId: string, leadId: string, ids: string[]): Promise<TimelineItem[]> {
+export async function timelineItems(
+  db: Database,
+  orgId: string,
+  leadId: string,
+  ids: string[],
+): Promise<TimelineItem[]> {
   if (ids.length === 0) return []
   return selectItems(db)
     .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId), inArray(activities.id, ids)))

@@ -2,7 +2,7 @@
  * The lead's activity timeline (`<section id="timeline">`, one `<li data-activity-type>` per
  * activity, newest first): every activity as a sentence with its actor and how long ago, the exact
  * time on hover in the viewer's time zone, filters (notes, communications, tasks, changes) and
- * older pages. `TimelineEntry` is also what the lead's room broadcasts (activity/live.ts).
+ * older pages. `TimelineEntry` is also what the lead's room broadcasts (src/activity/live.tsx).
  */
 import type { Child } from 'hono/jsx'
 import type { LeadStatus } from '../db/schema'
@@ -39,12 +39,16 @@ const FIELD_LABELS: Record<string, string> = {
 
 type Change = { from: unknown; to: unknown }
 
+/** A stored value as text (activity data is JSON: strings, numbers, booleans). */
+const text = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)
+
 /** "email from a@x.com to b@x.com; phone from (empty) to 555" for `changes` (field → from/to). */
 function describeChanges(changes: Record<string, Change>, timeZone: string): string {
   const show = (field: string, v: unknown) => {
     if (field === 'occurredAt' && typeof v === 'number') return formatInstant(v, timeZone)
     if (field === 'kind') return COMMUNICATION_LABELS[String(v)] ?? String(v)
-    return v === '' || v === null || v === undefined ? '(empty)' : `“${String(v)}”`
+    return v === '' || v === null || v === undefined ? '(empty)' : `“${text(v)}”`
   }
   return Object.entries(changes)
     .map(([field, c]) => `${FIELD_LABELS[field] ?? field} from ${show(field, c.from)} to ${show(field, c.to)}`)
@@ -80,7 +84,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'restored':
       return `${who} restored this lead`
     case 'status_changed':
-      return `${who} changed the status from ${statusLabel(d.from)} to ${statusLabel(d.to)}${d.reason ? `: ${String(d.reason)}` : ''}`
+      return `${who} changed the status from ${statusLabel(d.from)} to ${statusLabel(d.to)}${d.reason ? `: ${text(d.reason)}` : ''}`
     case 'collaborator_added':
       return `${who} added ${nameOf(d.collaborator)} as a collaborator`
     case 'collaborator_removed':
@@ -191,7 +195,7 @@ export type TimelineProps = EntryContext & {
 export function Timeline({ page, base, filter, before, ...context }: TimelineProps) {
   const query = (params: Record<string, string | undefined>) => {
     const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])))
-    return q.size ? `?${q}` : ''
+    return q.size ? `?${q.toString()}` : ''
   }
   const fragment = `${base}/timeline${query({ type: filter, before })}`
   const live = !filter && !before

@@ -42,7 +42,7 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
 }
 
 /** The refusal of a lead whose email already belongs to lead `existingId` of the organization. */
-function duplicateLead(existingId: string): Refusal {
+export function duplicateLead(existingId: string): Refusal {
   return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
@@ -277,7 +277,8 @@ export async function listLeads(
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
  * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
- * error when it no longer holds (db/guard.ts); the caller retries.
+ * error when it no longer holds (db/guard.ts); the caller retries. `also`: more statements for the
+ * same batch (e.g. notifications). @returns the activity's id
  */
 export async function updateLead(
   db: Database,
@@ -287,15 +288,17 @@ export async function updateLead(
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
   expected?: SQL,
-): Promise<void> {
+  also: BatchItem<'sqlite'>[] = [],
+): Promise<string> {
+  const row = activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })
       .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
-    db
-      .insert(activities)
-      .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    db.insert(activities).values(row),
+    ...also,
   ])
+  return row.id
 }

@@ -18,6 +18,14 @@ import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
+import { collaborationProps, refusedFormOf } from '../collaboration/panel'
+import {
+  CollaborationSections,
+  StatusReasonField,
+  type CollaborationProps,
+  type RefusedForm,
+} from '../collaboration/views'
+import type { FormValues } from '../lib/validation'
 import { FormAlert } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
@@ -32,10 +40,19 @@ export type LeadPageProps = {
   canEdit: boolean
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
+  collaboration: CollaborationProps
   alert?: string
 }
 
-export function LeadDetailPage({ lead, timeline: timelineView, canEdit, assignment, people, alert }: LeadPageProps) {
+export function LeadDetailPage({
+  lead,
+  timeline: timelineView,
+  canEdit,
+  assignment,
+  people,
+  collaboration,
+  alert,
+}: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   return (
@@ -62,6 +79,7 @@ export function LeadDetailPage({ lead, timeline: timelineView, canEdit, assignme
                   </option>
                 ))}
               </select>
+              <StatusReasonField />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -86,6 +104,7 @@ export function LeadDetailPage({ lead, timeline: timelineView, canEdit, assignme
           <AssignmentPanel lead={lead} base={base} {...assignment} />
           <WhoCanSee people={people} />
         </section>
+        <CollaborationSections {...collaboration} />
         <Timeline {...timelineView} />
       </div>
     </Layout>
@@ -97,7 +116,13 @@ export function LeadDetailPage({ lead, timeline: timelineView, canEdit, assignme
  * why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
-export async function leadPage(c: Context<App>, leadId: string, alert?: string, status: ContentfulStatusCode = 200) {
+export async function leadPage(
+  c: Context<App>,
+  leadId: string,
+  alert?: string,
+  status: ContentfulStatusCode = 200,
+  refused?: RefusedForm,
+) {
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -121,6 +146,13 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     poolEnabled: org.poolEnabled,
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
   }
+  const collaboration = await collaborationProps(db, viewer, lead.id, {
+    base,
+    orgBase: `/o/${org.slug}`,
+    canEdit: canEdit(viewer, facts),
+    people,
+    refused,
+  })
   c.status(status)
   return c.render(
     <LeadDetailPage
@@ -130,7 +162,8 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
       canEdit={canEdit(viewer, facts)}
       assignment={assignment}
       people={people}
-      alert={alert}
+      collaboration={collaboration}
+      alert={refused ? undefined : alert}
     />,
   )
 }
@@ -140,11 +173,19 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
  * refusal's status (403, 409, 422), or, when the viewer can no longer see the lead (e.g. someone
  * else just claimed it), an error page with that reason.
  */
-async function leadPageAfterRefusal(c: Context<App>, leadId: string, refusal: Refusal): Promise<Response> {
+async function leadPageAfterRefusal(
+  c: Context<App>,
+  leadId: string,
+  refusal: Refusal,
+  values: FormValues,
+): Promise<Response> {
   // htmx (boosted forms) would show the action's URL; keep the lead page's address instead.
   c.header('HX-Replace-Url', `/o/${c.var.orgContext.org.slug}/leads/${leadId}`)
+  // A note, communication or task form shows its own message and keeps what was typed.
+  const form = refusedFormOf(c.req.path)
+  const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    return await leadPage(c, leadId, refusal.message, refusal.status)
+    return await leadPage(c, leadId, refusal.message, refusal.status, refused)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
@@ -159,7 +200,9 @@ async function leadPageAfterRefusal(c: Context<App>, leadId: string, refusal: Re
 export function leadPageOnRefusal(): MiddlewareHandler<App> {
   return async (c, next) => {
     const leadId = c.req.param('leadId')
-    if (c.req.method === 'POST' && leadId) onRefusal(c, (refusal) => leadPageAfterRefusal(c, leadId, refusal))
+    if (c.req.method === 'POST' && leadId) {
+      onRefusal(c, (refusal, values) => leadPageAfterRefusal(c, leadId, refusal, values))
+    }
     await next()
   }
 }

@@ -1,0 +1,85 @@
+/** Notes on a lead with @mentions (collaboration/mentions.ts): the note, its activity and notifications in one batch. */
+import { activityRow } from '../activity/activities'
+import type { Viewer } from '../access/viewer'
+import { runBatch, type Database } from '../db/client'
+import { activities, notes } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { findVisibleLead } from '../leads/leads'
+import { whoCanSee } from '../leads/policy'
+import { assignableMembers } from '../orgs/members'
+import { parseMentions } from './mentions'
+import { notificationStatements, type CollaborationEvent } from './notify'
+
+/** The longest note, in characters. */
+export const NOTE_MAX = 5_000
+
+/**
+ * Adds note `text` to lead `leadId`. Each member it mentions (`@Name`, `@email`) must be able to see
+ * the lead; each is notified once (a `mention`), the lead's other assignees get a `note` event.
+ * @returns the note's activity id
+ * @throws Refusal 404 (lead not visible), 422 on `body` naming a mentioned member who cannot see the
+ *   lead (nothing is saved, nobody is notified)
+ */
+export async function addNote(db: Database, viewer: Viewer, leadId: string, text: string, now = Date.now()) {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  const [members, seeing] = await Promise.all([assignableMembers(db, viewer.orgId), whoCanSee(db, viewer, leadId)])
+  const canSee = new Set(seeing.map((m) => m.userId))
+  const { body, mentioned } = parseMentions(text, members)
+  const blind = mentioned.filter((m) => !canSee.has(m.userId))
+  if (blind.length > 0) {
+    const names = blind.map((m) => m.name).join(', ')
+    const who = blind.length === 1 ? 'they' : 'these members'
+    throw new Refusal(
+      422,
+      `${names} cannot see this lead, so ${who} cannot be mentioned. Remove the mention, or ask an Owner or Admin to give them access first.`,
+      { field: 'body' },
+    )
+  }
+  const noteId = newId()
+  const mentions = mentioned.map((m) => m.userId)
+  const activity = activityRow({
+    orgId: viewer.orgId,
+    leadId,
+    actorId: viewer.userId,
+    type: 'note_added',
+    data: { noteId, body, mentions },
+    at: now,
+  })
+  const others = (ids: string[]) => ids.filter((id) => id !== viewer.userId)
+  const events: CollaborationEvent[] = [
+    { type: 'mention', recipientIds: others(mentions), text: `You were mentioned in a note on ${lead.name}` },
+    {
+      type: 'note',
+      recipientIds: others(lead.assignees.map((a) => a.userId).filter((id) => !mentions.includes(id))),
+      text: `New note on ${lead.name}`,
+    },
+  ]
+    .filter((e) => e.recipientIds.length > 0)
+    .map((e) => ({
+      ...e,
+      type: e.type as CollaborationEvent['type'],
+      orgId: viewer.orgId,
+      leadId,
+      actorId: viewer.userId,
+      activityId: activity.id,
+    }))
+  await runBatch(db, [
+    db
+      .insert(notes)
+      .values({
+        id: noteId,
+        orgId: viewer.orgId,
+        leadId,
+        authorId: viewer.userId,
+        kind: 'note',
+        body,
+        mentions,
+        createdAt: now,
+      }),
+    db.insert(activities).values(activity),
+    ...notificationStatements(db, events),
+  ])
+  return activity.id
+}
