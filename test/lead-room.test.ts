@@ -30,7 +30,7 @@ async function until(check: () => boolean, what: string) {
 }
 
 function room(name: string) {
-  return env.LEAD_ROOM.get(env.LEAD_ROOM.idFromName(name)) as DurableObjectStub<LeadRoom>
+  return env.LEAD_ROOM.get(env.LEAD_ROOM.idFromName(name))
 }
 
 const presence = (messages: string[]) => messages.filter((m) => m.includes('id="presence"')).at(-1) ?? ''
