@@ -13,6 +13,7 @@ import { leadRoom } from '../activity/live'
 import type { App } from '../env'
 import { authorizeLead } from '../leads/authorize'
 import { whoCanSee } from '../leads/policy'
+import { fanOutContext } from '../notifications/context'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import {
@@ -42,7 +43,7 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
   const { status, reason } = await parseForm(c, statusSchema)
-  await publish(c, leadId, [await changeStatus(c.var.db, viewerOf(c), leadId, status, undefined, reason)])
+  await publish(c, leadId, [await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason)])
   return c.redirect(leadPath(c, leadId), 303)
 })
 

@@ -277,8 +277,9 @@ export async function listLeads(
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
  * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
- * error when it no longer holds (db/guard.ts); the caller retries. `also`: more statements for the
- * same batch (e.g. notifications). @returns the activity's id
+ * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
+ * same change (e.g. the notification fan-out's), run in the same batch after the activity.
+ * @returns the activity's id
  */
 export async function updateLead(
   db: Database,
