@@ -4,6 +4,7 @@
  * sign-up and reset links), and the Durable Object classes.
  */
 import { buildApp } from './app'
+import { remindTasksDueToday } from './collaboration/task-reminders'
 import { pruneLoginAttempts } from './auth/login-throttle'
 import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
@@ -49,6 +50,7 @@ export default {
       prunePendingSignups(db),
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
+      remindTasksDueToday(env, db, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

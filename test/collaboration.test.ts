@@ -13,6 +13,14 @@ async function activityTypes(leadId: string): Promise<string[]> {
   return rows.results.map((r) => r.type)
 }
 
+/** Types of the notifications of `userId`, newest first. */
+async function notificationsOf(userId: string): Promise<string[]> {
+  const rows = await env.DB.prepare('SELECT type FROM notifications WHERE user_id = ? ORDER BY id DESC')
+    .bind(userId)
+    .all<{ type: string }>()
+  return rows.results.map((r) => r.type)
+}
+
 async function lastActivity(leadId: string) {
   const row = await env.DB.prepare(
     'SELECT type, data FROM activities WHERE lead_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
@@ -108,7 +116,7 @@ describe('notes with @mentions', () => {
   })
 
   it('refuses a mention of a member who cannot see the lead (422, saying so), saving nothing and notifying nobody', async () => {
-    const { owner, base, leadId } = await team()
+    const { owner, ava, bo, base, leadId } = await team()
     const before = await activityTypes(leadId)
     const res = await owner.client.post(`${base}/notes`, { body: 'Ask @Bo Blind about this' })
     expect(res.status).toBe(422)
@@ -120,11 +128,19 @@ describe('notes with @mentions', () => {
       .bind(leadId)
       .first<{ n: number }>()
     expect(notes!.n).toBe(0)
-    const notifications = await env.DB.prepare("SELECT name FROM sqlite_master WHERE name = 'notifications'").first()
-    if (notifications) {
-      const sent = await env.DB.prepare('SELECT count(*) AS n FROM notifications').first<{ n: number }>()
-      expect(sent!.n).toBe(0)
-    }
+    expect(await notificationsOf(bo.userId)).toEqual([])
+    expect(await notificationsOf(ava.userId)).toEqual(['assigned'])
+  })
+
+  it('notifies each mentioned member once per note, however often named; the other assignees hear of the note', async () => {
+    const { owner, ava, base } = await team()
+    const admin = await joinAs(owner.client, owner.slug, 'admin', 'Cy Admin')
+    await owner.client.post(`${base}/notes`, { body: '@Cy Admin and @cy admin, see this' })
+    expect(await notificationsOf(admin.userId)).toEqual(['mentioned'])
+    expect(await notificationsOf(ava.userId)).toEqual(['note_added', 'assigned'])
+    await owner.client.post(`${base}/notes`, { body: '@Ava Agent call them' })
+    // The mention outranks the note: one notification for Ava.
+    expect(await notificationsOf(ava.userId)).toEqual(['mentioned', 'note_added', 'assigned'])
   })
 
   it('suggests only members who can see the lead while an @ word is typed', async () => {
@@ -269,6 +285,39 @@ describe('tasks', () => {
     expect((await owner.client.post(`/o/${owner.slug}/tasks/${taskId}/reopen`)).status).toBe(303)
     expect((await lastActivity(leadId)).type).toBe('task_reopened')
     expect(await owner.client.html(base)).toContain('Ana Owner reopened the task “Send quote”')
+  })
+
+  it('notify the assignee; a date-only due date shows as the same day to a member in Europe/Berlin', async () => {
+    const { owner, ava, base } = await team()
+    await env.DB.batch([
+      env.DB.prepare('UPDATE users SET time_zone = ? WHERE id = ?').bind('America/Los_Angeles', ava.userId),
+      env.DB.prepare("UPDATE users SET time_zone = 'Europe/Berlin' WHERE name = 'Ana Owner'"),
+    ])
+    expect(
+      (await ava.client.post(`${base}/tasks`, { title: 'Call at five', dueAt: '2025-03-14', assigneeId: ava.userId }))
+        .status,
+    ).toBe(303)
+    expect(
+      (
+        await owner.client.post(`${base}/tasks`, {
+          title: 'Quote',
+          dueDate: '2025-03-20',
+          dueTime: '09:00',
+          assigneeId: ava.userId,
+        })
+      ).status,
+    ).toBe(303)
+    expect(await notificationsOf(ava.userId)).toEqual(['task_assigned', 'assigned'])
+    const quote = await env.DB.prepare("SELECT due_at, due_date FROM tasks WHERE title = 'Quote'").first<{
+      due_at: number
+    }>()
+    // 09:00 typed by the Owner in Berlin (UTC+1 in March).
+    expect(quote!.due_at).toBe(Date.UTC(2025, 2, 20, 8, 0))
+    const berlin = await owner.client.html(base)
+    expect(berlin).toContain('Call at five</span><span class="muted"> · due 14 March 2025</span>')
+    const la = await ava.client.html(base)
+    expect(la).toContain('Call at five</span><span class="muted"> · due 14 March 2025</span>')
+    expect(la).toContain('20 Mar 2025, 01:00 (America/Los_Angeles)')
   })
 
   it('of a lead the viewer cannot see answer 404', async () => {

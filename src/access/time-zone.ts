@@ -1,17 +1,28 @@
 /**
- * Each member's time zone (an IANA name such as `Europe/Berlin`): what their times are entered and
- * shown in, and when their day starts and ends. The one place that reads it, so every feature asks
- * the same way. Until the members' own time zone column lands (notifications work, `users.time_zone`),
- * everyone is in UTC.
+ * Each member's time zone (an IANA name such as `Europe/Berlin`, `users.time_zone`, taken from the
+ * browser at sign-up and changed on /account): what their times are entered and shown in, and when
+ * their day starts and ends. The one place features read it.
  */
+import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { users } from '../db/schema'
 
 /** The time zone of anyone whose own is unknown. */
 export const DEFAULT_TIME_ZONE = 'UTC'
 
-/** The time zone of each of `userIds`, by user id (every id present). */
-export function timeZonesOf(_db: Database, userIds: string[]): Promise<Map<string, string>> {
-  return Promise.resolve(new Map(userIds.map((id) => [id, DEFAULT_TIME_ZONE])))
+/** The time zone of each of `userIds`, by user id (every id present; unknown people get DEFAULT_TIME_ZONE). */
+export async function timeZonesOf(db: Database, userIds: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(userIds)]
+  const rows = unique.length
+    ? await db
+        .select({ id: users.id, timeZone: users.timeZone })
+        .from(users)
+        // One bound parameter however many people (docs/ARCHITECTURE.md, "Set-based work: json_each").
+        .where(sql`${users.id} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`)
+        .all()
+    : []
+  const found = new Map(rows.map((r) => [r.id, r.timeZone || DEFAULT_TIME_ZONE]))
+  return new Map(unique.map((id) => [id, found.get(id) ?? DEFAULT_TIME_ZONE]))
 }
 
 /** The time zone of member `userId`. */

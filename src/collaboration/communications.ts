@@ -13,8 +13,8 @@ import { unlessChanged } from '../db/guard'
 import { activities, communications, type Communication, type CommunicationKind, type Direction } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { findVisibleLead, type LeadDetail } from '../leads/leads'
-import { notificationStatements } from './notify'
+import { findVisibleLead } from '../leads/leads'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */
 export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
@@ -35,13 +35,8 @@ export function canChangeCommunication(viewer: Viewer, communication: { authorId
   return communication.authorId === viewer.userId || isManager(viewer)
 }
 
-/** The assignees of `lead` other than the actor, who hear of a new communication. */
-function assigneesBut(lead: LeadDetail, actorId: string): string[] {
-  return lead.assignees.map((a) => a.userId).filter((id) => id !== actorId)
-}
-
 /**
- * Logs a communication with lead `leadId`.
+ * Logs a communication with lead `leadId`; its assignees hear of it through the fan-out (`notify`).
  * @returns the activity's id
  * @throws Refusal 404 when the lead is not visible
  */
@@ -50,6 +45,7 @@ export async function logCommunication(
   viewer: Viewer,
   leadId: string,
   input: CommunicationInput,
+  notify: FanOutContext,
   now = Date.now(),
 ) {
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -63,29 +59,21 @@ export async function logCommunication(
     data: { communicationId: id, ...input },
     at: now,
   })
-  const recipients = assigneesBut(lead, viewer.userId)
+  // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
+  const fan = await fanOut(
+    db,
+    notify,
+    [{ type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary }],
+    now,
+  )
   await runBatch(db, [
     db
       .insert(communications)
       .values({ id, orgId: viewer.orgId, leadId, authorId: viewer.userId, ...input, createdAt: now, updatedAt: now }),
     db.insert(activities).values(activity),
-    ...notificationStatements(
-      db,
-      recipients.length
-        ? [
-            {
-              type: 'communication',
-              orgId: viewer.orgId,
-              leadId,
-              actorId: viewer.userId,
-              recipientIds: recipients,
-              activityId: activity.id,
-              text: `New ${input.kind} logged on ${lead.name}`,
-            },
-          ]
-        : [],
-    ),
+    ...fan.statements,
   ])
+  await fan.afterCommit()
   return activity.id
 }
 

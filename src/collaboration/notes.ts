@@ -9,19 +9,27 @@ import { findVisibleLead } from '../leads/leads'
 import { whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
 import { parseMentions } from './mentions'
-import { notificationStatements, type CollaborationEvent } from './notify'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 
 /** The longest note, in characters. */
 export const NOTE_MAX = 5_000
 
 /**
  * Adds note `text` to lead `leadId`. Each member it mentions (`@Name`, `@email`) must be able to see
- * the lead; each is notified once (a `mention`), the lead's other assignees get a `note` event.
+ * the lead; each is notified once (`mentioned`), the lead's assignees and collaborators get
+ * `note_added`, through the fan-out (`notify`), in the same batch.
  * @returns the note's activity id
  * @throws Refusal 404 (lead not visible), 422 on `body` naming a mentioned member who cannot see the
  *   lead (nothing is saved, nobody is notified)
  */
-export async function addNote(db: Database, viewer: Viewer, leadId: string, text: string, now = Date.now()) {
+export async function addNote(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  text: string,
+  notify: FanOutContext,
+  now = Date.now(),
+) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   const [members, seeing] = await Promise.all([assignableMembers(db, viewer.orgId), whoCanSee(db, viewer, leadId)])
@@ -47,39 +55,27 @@ export async function addNote(db: Database, viewer: Viewer, leadId: string, text
     data: { noteId, body, mentions },
     at: now,
   })
-  const others = (ids: string[]) => ids.filter((id) => id !== viewer.userId)
-  const events: CollaborationEvent[] = [
-    { type: 'mention', recipientIds: others(mentions), text: `You were mentioned in a note on ${lead.name}` },
-    {
-      type: 'note',
-      recipientIds: others(lead.assignees.map((a) => a.userId).filter((id) => !mentions.includes(id))),
-      text: `New note on ${lead.name}`,
-    },
+  const ref = [{ id: lead.id, name: lead.name }]
+  const events: NotificationEvent[] = [
+    // A mentioned assignee hears once: the mention outranks the note (src/notifications/events.ts).
+    { type: 'mentioned', leads: ref, people: mentioned.map((m) => ({ id: m.userId, name: m.name })), note: text },
+    { type: 'note_added', leads: ref, note: text },
   ]
-    .filter((e) => e.recipientIds.length > 0)
-    .map((e) => ({
-      ...e,
-      type: e.type as CollaborationEvent['type'],
+  const fan = await fanOut(db, notify, events, now)
+  await runBatch(db, [
+    db.insert(notes).values({
+      id: noteId,
       orgId: viewer.orgId,
       leadId,
-      actorId: viewer.userId,
-      activityId: activity.id,
-    }))
-  await runBatch(db, [
-    db
-      .insert(notes)
-      .values({
-        id: noteId,
-        orgId: viewer.orgId,
-        leadId,
-        authorId: viewer.userId,
-        kind: 'note',
-        body,
-        mentions,
-        createdAt: now,
-      }),
+      authorId: viewer.userId,
+      kind: 'note',
+      body,
+      mentions,
+      createdAt: now,
+    }),
     db.insert(activities).values(activity),
-    ...notificationStatements(db, events),
+    ...fan.statements,
   ])
+  await fan.afterCommit()
   return activity.id
 }

@@ -43,7 +43,9 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
   const { status, reason } = await parseForm(c, statusSchema)
-  await publish(c, leadId, [await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason)])
+  await publish(c, leadId, [
+    await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason),
+  ])
   return c.redirect(leadPath(c, leadId), 303)
 })
 
@@ -80,7 +82,7 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
 collaborationRoutes.post('/:leadId/notes', async (c) => {
   const leadId = c.req.param('leadId')
   const { body } = await parseForm(c, noteSchema)
-  await publish(c, leadId, [await addNote(c.var.db, viewerOf(c), leadId, body)])
+  await publish(c, leadId, [await addNote(c.var.db, viewerOf(c), leadId, body, fanOutContext(c))])
   return c.redirect(`${leadPath(c, leadId)}#timeline`, 303)
 })
 
@@ -88,7 +90,7 @@ collaborationRoutes.post('/:leadId/communications', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const input = await parseForm(c, communicationSchema(await timeZoneOf(c.var.db, viewer.userId)))
-  await publish(c, leadId, [await logCommunication(c.var.db, viewer, leadId, input)])
+  await publish(c, leadId, [await logCommunication(c.var.db, viewer, leadId, input, fanOutContext(c))])
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
@@ -149,7 +151,7 @@ collaborationRoutes.post('/:leadId/tasks', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const input = await parseForm(c, taskSchema(await timeZoneOf(c.var.db, viewer.userId)))
-  await publish(c, leadId, [await createTask(c.var.db, viewer, leadId, input)])
+  await publish(c, leadId, [await createTask(c.var.db, viewer, leadId, input, fanOutContext(c))])
   return c.redirect(`${leadPath(c, leadId)}#tasks`, 303)
 })
 

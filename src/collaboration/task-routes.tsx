@@ -4,6 +4,7 @@ import { viewerOf } from '../access/context'
 import { timeZoneOf } from '../access/time-zone'
 import type { App } from '../env'
 import { dueBucket, dueOf, type DueBucket } from '../lib/due'
+import { fanOutContext } from '../notifications/context'
 import { MyTasksPage } from './pages'
 import { publish } from './publish'
 import { myOpenTasks, setTaskDone, type MyTask } from './tasks'
@@ -28,7 +29,7 @@ taskRoutes.get('/', async (c) => {
 
 taskRoutes.post('/:taskId/:action{complete|reopen}', async (c) => {
   const done = c.req.param('action') === 'complete'
-  const { leadId, activityId } = await setTaskDone(c.var.db, viewerOf(c), c.req.param('taskId'), done)
+  const { leadId, activityId } = await setTaskDone(c.var.db, viewerOf(c), c.req.param('taskId'), done, fanOutContext(c))
   await publish(c, leadId, [activityId])
   const slug = c.var.orgContext.org.slug
   return c.redirect(c.req.query('from') === 'tasks' ? `/o/${slug}/tasks` : `/o/${slug}/leads/${leadId}#tasks`, 303)

@@ -15,7 +15,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { visibleLeads, whoCanSee } from '../leads/policy'
-import { notificationStatements, type CollaborationEvent } from './notify'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 
 /** A task as the form gives it. */
 export type TaskInput = { title: string; due: Due; assigneeId: string }
@@ -43,7 +43,14 @@ export async function tasksOf(db: Database, orgId: string, leadId: string): Prom
  * @returns the activity's id
  * @throws Refusal 404 (lead not visible), 422 on `assigneeId` when the assignee cannot see the lead
  */
-export async function createTask(db: Database, viewer: Viewer, leadId: string, input: TaskInput, now = Date.now()) {
+export async function createTask(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  input: TaskInput,
+  notify: FanOutContext,
+  now = Date.now(),
+) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   const assignee = (await whoCanSee(db, viewer, leadId)).find((m) => m.userId === input.assigneeId)
@@ -59,20 +66,19 @@ export async function createTask(db: Database, viewer: Viewer, leadId: string, i
     data: { taskId: id, title: input.title, due: input.due, assignee: { id: assignee.userId, name: assignee.name } },
     at: now,
   })
-  const events: CollaborationEvent[] =
-    assignee.userId === viewer.userId
-      ? []
-      : [
-          {
-            type: 'task_assigned',
-            orgId: viewer.orgId,
-            leadId,
-            actorId: viewer.userId,
-            recipientIds: [assignee.userId],
-            activityId: activity.id,
-            text: `New task for you on ${lead.name}: ${input.title}`,
-          },
-        ]
+  const fan = await fanOut(
+    db,
+    notify,
+    [
+      {
+        type: 'task_assigned',
+        leads: [{ id: lead.id, name: lead.name }],
+        to: { id: assignee.userId, name: assignee.name },
+        note: input.title,
+      },
+    ],
+    now,
+  )
   await runBatch(db, [
     db.insert(tasks).values({
       id,
@@ -87,8 +93,9 @@ export async function createTask(db: Database, viewer: Viewer, leadId: string, i
       updatedAt: now,
     }),
     db.insert(activities).values(activity),
-    ...notificationStatements(db, events),
+    ...fan.statements,
   ])
+  await fan.afterCommit()
   return activity.id
 }
 
@@ -113,7 +120,14 @@ export async function findTask(db: Database, viewer: Viewer, taskId: string): Pr
  * @returns `{ leadId, activityId }` (activityId null when nothing changed)
  * @throws Refusal 404 when the viewer cannot see the task's lead
  */
-export async function setTaskDone(db: Database, viewer: Viewer, taskId: string, done: boolean, now = Date.now()) {
+export async function setTaskDone(
+  db: Database,
+  viewer: Viewer,
+  taskId: string,
+  done: boolean,
+  notify: FanOutContext,
+  now = Date.now(),
+) {
   const task = await findTask(db, viewer, taskId)
   if ((task.completedAt !== null) === done) return { leadId: task.leadId, activityId: null }
   const activity = activityRow({
@@ -124,21 +138,17 @@ export async function setTaskDone(db: Database, viewer: Viewer, taskId: string, 
     data: { taskId, title: task.title },
     at: now,
   })
-  const recipients = [...new Set([task.createdBy, task.assigneeId])].filter((id) => id !== viewer.userId)
-  const events: CollaborationEvent[] =
-    done && recipients.length
-      ? [
-          {
-            type: 'task_completed',
-            orgId: viewer.orgId,
-            leadId: task.leadId,
-            actorId: viewer.userId,
-            recipientIds: recipients,
-            activityId: activity.id,
-            text: `Task done on ${task.leadName}: ${task.title}`,
-          },
-        ]
-      : []
+  const events: NotificationEvent[] = done
+    ? [
+        {
+          type: 'task_completed',
+          leads: [{ id: task.leadId, name: task.leadName }],
+          people: [task.createdBy, task.assigneeId].map((id) => ({ id, name: '' })),
+          note: task.title,
+        },
+      ]
+    : []
+  const fan = await fanOut(db, notify, events, now)
   const stillAsRead = done ? sql`completed_at IS NULL` : sql`completed_at IS NOT NULL`
   try {
     await runBatch(db, [
@@ -152,13 +162,14 @@ export async function setTaskDone(db: Database, viewer: Viewer, taskId: string, 
         )
         .where(eq(tasks.id, taskId)),
       db.insert(activities).values(activity),
-      ...notificationStatements(db, events),
+      ...fan.statements,
     ])
   } catch (error) {
     // Someone else completed (or reopened) it at the same moment: it is as asked.
     if (staleWrite(error)) return { leadId: task.leadId, activityId: null }
     throw error
   }
+  await fan.afterCommit()
   return { leadId: task.leadId, activityId: activity.id }
 }
 
