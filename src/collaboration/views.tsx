@@ -61,7 +61,15 @@ export function NoteForm({ base, refused }: { base: string; refused?: RefusedFor
   return (
     <section id="notes" class="card">
       <h2>Add a note</h2>
-      <form method="post" action={`${base}/notes`} class="stack-form" hx-boost="true" hx-disabled-elt="find button">
+      <form
+        method="post"
+        action={`${base}/notes`}
+        class="stack-form"
+        hx-boost="true"
+        hx-disabled-elt="find button"
+        // The suggestions request of the textarea inside does not disable the button.
+        hx-disinherit="hx-disabled-elt"
+      >
         <FormAlert message={mine && !mine.errors.body ? mine.message : undefined} />
         <label for="note-body">Note (type @ to mention someone who can see this lead)</label>
         <textarea
