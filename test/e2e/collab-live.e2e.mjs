@@ -98,7 +98,9 @@ describe('working a lead together, live', () => {
     await b.locator('#presence li[data-user-id]', { hasText: ana.name }).waitFor()
     await screenshot(a, 'collab-live-task')
 
-    assert.deepEqual(aProblems, [])
-    assert.deepEqual(bProblems, [])
+    // The header badge polls every few seconds; a poll cut short by B's own navigation is not a failure.
+    const real = (problems) => problems.filter((p) => !/\/notifications\/count failed: net::ERR_ABORTED$/.test(p))
+    assert.deepEqual(real(aProblems), [])
+    assert.deepEqual(real(bProblems), [])
   })
 })
