@@ -3,6 +3,7 @@
  * communications, tasks and "My tasks", and the timeline (filters, pages, sentences).
  */
 import { describe, expect, it } from 'vitest'
+import { inParallel } from './concurrency'
 import { createLead, env, errorFor, joinAs, signUp } from './helpers'
 
 /** Activity types of the lead's timeline, newest first. */
@@ -318,6 +319,28 @@ describe('tasks', () => {
     const la = await ava.client.html(base)
     expect(la).toContain('Call at five</span><span class="muted"> · due 14 March 2025</span>')
     expect(la).toContain('20 Mar 2025, 01:00 (America/Los_Angeles)')
+    // A communication typed at 17:30 in Los Angeles is stored as 00:30 UTC the next day.
+    await ava.client.post(`${base}/communications`, {
+      kind: 'sms',
+      direction: 'inbound',
+      summary: 'Texted',
+      occurredAt: '2025-03-14T17:30',
+    })
+    const sms = await env.DB.prepare("SELECT occurred_at FROM communications WHERE summary = 'Texted'").first<{
+      occurred_at: number
+    }>()
+    expect(sms!.occurred_at).toBe(Date.UTC(2025, 2, 15, 0, 30))
+    expect(await owner.client.html(base)).toContain('15 Mar 2025, 01:30 (Europe/Berlin)')
+  })
+
+  it('completed by several people at once: one completion, one activity, no 5xx', async () => {
+    const { owner, ava, base, leadId } = await team()
+    await owner.client.post(`${base}/tasks`, { title: 'Race', dueAt: '2030-01-01', assigneeId: ava.userId })
+    const taskId = (await env.DB.prepare("SELECT id FROM tasks WHERE title = 'Race'").first<{ id: string }>())!.id
+    const people = [owner.client, ava.client]
+    const statuses = await inParallel(6, (i) => people[i % 2]!.post(`/o/${owner.slug}/tasks/${taskId}/complete`))
+    expect(statuses).toEqual(Array(6).fill(303))
+    expect((await activityTypes(leadId)).filter((t) => t === 'task_completed')).toHaveLength(1)
   })
 
   it('of a lead the viewer cannot see answer 404', async () => {
