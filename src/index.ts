@@ -1,7 +1,7 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
  * letters), `scheduled` (outbox sweep; clean-up of sessions, log-in throttle records, expired
- * sign-up and reset links), and the Durable Object classes.
+ * sign-up and reset links; the morning reminder of tasks due today), and the Durable Object classes.
  */
 import { buildApp } from './app'
 import { remindTasksDueToday } from './collaboration/task-reminders'
