@@ -12,6 +12,7 @@ import { createDb } from './db/client'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
 import { collaborationRoutes } from './collaboration/routes'
+import { taskRoutes } from './collaboration/task-routes'
 import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
 import { validParams } from './lib/route-params'
@@ -100,6 +101,7 @@ export function buildApp() {
   app.route('/o/:slug/leads', archiveRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
+  app.route('/o/:slug/tasks', taskRoutes)
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
   app.route('/o/:slug/notifications', notificationRoutes)

@@ -1,9 +1,11 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; daily notification digests; clean-up of sessions, log-in throttle
- * records, expired sign-up and reset links, imports left on their mapping step), and the Durable Object classes.
+ * letters), `scheduled` (outbox sweep; daily notification digests; the morning reminder of tasks due today;
+ * clean-up of sessions, log-in throttle records, expired sign-up and reset links, imports left on their mapping
+ * step), and the Durable Object classes.
  */
 import { buildApp } from './app'
+import { remindTasksDueToday } from './collaboration/task-reminders'
 import { pruneLoginAttempts } from './auth/login-throttle'
 import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
@@ -53,6 +55,7 @@ export default {
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
       pruneImportDrafts(db, controller.scheduledTime),
+      remindTasksDueToday(env, db, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

@@ -310,10 +310,83 @@ export const notes = sqliteTable(
     kind: text('kind', { enum: ['note', 'handoff'] })
       .notNull()
       .default('note'),
+    /** As typed, with each mention stored as `@{memberId}` (collaboration/mentions.ts). */
     body: text('body').notNull(),
+    /** User ids of the members mentioned, each once (JSON array). */
+    mentions: text('mentions', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('notes_lead_idx').on(t.leadId, t.createdAt)],
+)
+
+export const COMMUNICATION_KINDS = ['call', 'email', 'meeting', 'sms', 'other'] as const
+export type CommunicationKind = (typeof COMMUNICATION_KINDS)[number]
+export const DIRECTIONS = ['inbound', 'outbound'] as const
+export type Direction = (typeof DIRECTIONS)[number]
+
+/** A call, email, meeting, SMS or other exchange with the lead, logged by a member (collaboration/communications.ts). */
+export const communications = sqliteTable(
+  'communications',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: COMMUNICATION_KINDS }).notNull(),
+    direction: text('direction', { enum: DIRECTIONS }).notNull(),
+    summary: text('summary').notNull(),
+    /** When it happened (epoch ms, UTC), entered in the author's time zone. */
+    occurredAt: integer('occurred_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('communications_lead_idx').on(t.leadId, t.occurredAt)],
+)
+
+/**
+ * A task on a lead, assigned to a member who can see it (collaboration/tasks.ts). The due date is
+ * either a calendar day (`due_date`, `YYYY-MM-DD`, the same day for everyone) or an instant
+ * (`due_at`, epoch ms); never both.
+ */
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    dueDate: text('due_date'),
+    dueAt: integer('due_at'),
+    assigneeId: text('assignee_id')
+      .notNull()
+      .references(() => users.id),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    completedAt: integer('completed_at'),
+    completedBy: text('completed_by').references(() => users.id),
+    /** The assignee's calendar day (`YYYY-MM-DD`) they were last reminded of it being due (cron). */
+    remindedOn: text('reminded_on'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('tasks_assignee_open_idx').on(t.orgId, t.assigneeId, t.completedAt),
+    index('tasks_lead_idx').on(t.leadId, t.createdAt),
+  ],
 )
 
 /** Append-only log of everything that happened to a lead: the timeline. */
@@ -613,3 +686,5 @@ export type Activity = typeof activities.$inferSelect
 export type ImportJob = typeof importJobs.$inferSelect
 export type Invitation = typeof invitations.$inferSelect
 export type OutboxEmail = typeof emailOutbox.$inferSelect
+export type Task = typeof tasks.$inferSelect
+export type Communication = typeof communications.$inferSelect

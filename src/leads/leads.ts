@@ -43,7 +43,7 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
 }
 
 /** The refusal of a lead whose email already belongs to lead `existingId` of the organization. */
-function duplicateLead(existingId: string): Refusal {
+export function duplicateLead(existingId: string): Refusal {
   return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
@@ -283,6 +283,7 @@ export async function listLeads(
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
  * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
  * same change (e.g. the notification fan-out's), run in the same batch after the activity.
+ * @returns the activity's id
  */
 export async function updateLead(
   db: Database,
@@ -293,16 +294,16 @@ export async function updateLead(
   now = Date.now(),
   expected?: SQL,
   also: BatchItem<'sqlite'>[] = [],
-): Promise<void> {
+): Promise<string> {
+  const row = activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })
       .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
-    db
-      .insert(activities)
-      .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    db.insert(activities).values(row),
     ...also,
   ])
+  return row.id
 }

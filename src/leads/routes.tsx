@@ -5,8 +5,8 @@
  */
 import { Hono } from 'hono'
 import { viewerOf } from '../access/context'
-import { timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
+import { timelineProps } from '../activity/timeline-props'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
@@ -60,10 +60,11 @@ leadRoutes.post('/', async (c) => {
   return c.redirect(location, 303)
 })
 
-/** The timeline alone (htmx fragment). */
+/** The timeline alone (htmx fragment), query `type` (a filter) and `before` (older pages). */
 leadRoutes.get('/:leadId/timeline', async (c) => {
   const viewer = viewerOf(c)
   const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
   if (!lead) throw notFound()
-  return c.html(<Timeline items={await timeline(c.var.db, viewer.orgId, lead.id)} />)
+  const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
+  return c.html(<Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query())} />)
 })

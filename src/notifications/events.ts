@@ -155,6 +155,50 @@ export const EVENTS = {
     ],
     listPath: '/pool',
   },
+  mentioned: {
+    label: 'You are mentioned in a note',
+    defaults: { inApp: true, email: true },
+    recipients: (e) => ids(e.people ?? []),
+    noteLabel: 'Note',
+    sentence: (d) => [actor(d), ' mentioned you in a note on ', LEADS],
+  },
+  task_assigned: {
+    label: 'A task is assigned to you',
+    defaults: { inApp: true, email: true },
+    recipients: (e) => ids([e.to]),
+    noteLabel: 'Task',
+    sentence: (d) => [actor(d), ' gave you a task on ', LEADS, d.note ? `: ${d.note}` : ''],
+    listPath: '/tasks',
+  },
+  task_due: {
+    label: 'Your tasks due today (in the morning)',
+    defaults: { inApp: true, email: true },
+    recipients: (e) => ids([e.to]),
+    noteLabel: 'Task',
+    sentence: (d) => ['Due today on ', LEADS, d.note ? `: ${d.note}` : ''],
+    listPath: '/tasks',
+  },
+  task_completed: {
+    label: 'A task you gave or were given is completed',
+    defaults: { inApp: true, email: false },
+    recipients: (e) => ids(e.people ?? []),
+    noteLabel: 'Task',
+    sentence: (d) => [actor(d), ' completed a task on ', LEADS, d.note ? `: ${d.note}` : ''],
+  },
+  note_added: {
+    label: 'A note is added to your lead',
+    defaults: { inApp: true, email: false },
+    recipients: (e, from) => from.team(e.leads.map((l) => l.id)),
+    noteLabel: 'Note',
+    sentence: (d) => [actor(d), ' added a note on ', LEADS],
+  },
+  communication_logged: {
+    label: 'A call, email or meeting is logged on your lead',
+    defaults: { inApp: true, email: false },
+    recipients: (e, from) => from.team(e.leads.map((l) => l.id)),
+    noteLabel: 'Summary',
+    sentence: (d) => [actor(d), ' logged a communication on ', LEADS],
+  },
 } satisfies Record<string, EventDefinition>
 
 /** An event type: a key of the registry. */
