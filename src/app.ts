@@ -16,7 +16,7 @@ import { formBodiesOnly, noStore } from './lib/http-hygiene'
 import { validParams } from './lib/route-params'
 import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './leads/import-routes'
-import { poolRoutes } from './pool/routes'
+import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { leadRoutes } from './leads/routes'
 import { leadPageOnRefusal } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
@@ -85,6 +85,7 @@ export function buildApp() {
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)
+  app.route('/o/:slug/leads', poolLeadRoutes)
   app.route('/o/:slug/leads', collaborationRoutes)
   app.route('/o/:slug/leads', leadRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)

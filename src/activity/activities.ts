@@ -19,6 +19,8 @@ export type ActivityType =
   | 'status_changed'
   | 'collaborator_added'
   | 'collaborator_removed'
+  | 'released'
+  | 'returned_to_pool'
 
 export type NewActivity = {
   orgId: string

@@ -15,7 +15,9 @@ export function describe(item: TimelineItem): string {
     case 'created':
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
     case 'assigned':
-      return `${who} assigned this lead to ${nameOf(d.to)}`
+      return d.via === 'routing'
+        ? `Routing gave this lead to ${nameOf(d.to)}`
+        : `${who} assigned this lead to ${nameOf(d.to)}`
     case 'unassigned':
       return `${who} unassigned ${nameOf(d.from)}`
     case 'transferred':
@@ -23,7 +25,11 @@ export function describe(item: TimelineItem): string {
     case 'claimed':
       return `${who} claimed this lead from the pool`
     case 'moved_to_pool':
-      return `${who} put this lead in the pool`
+      return d.via === 'routing' ? 'Routing put this lead in the pool' : `${who} put this lead in the pool`
+    case 'released':
+      return `${who} released this lead back to the pool`
+    case 'returned_to_pool':
+      return `This lead went back to the pool: ${nameOf(d.from)} had not touched it for ${String(d.days)} days`
     case 'removed_from_pool':
       return `${who} took this lead out of the pool`
     case 'status_changed':
@@ -47,7 +53,7 @@ export function Timeline({ items }: { items: TimelineItem[] }) {
             <span>{describe(item)}</span> <Time at={item.createdAt} />
             {typeof item.data.note === 'string' && (
               <blockquote class="handoff-note" data-note>
-                Handoff note: {item.data.note}
+                {item.type === 'released' ? 'Release note' : 'Handoff note'}: {item.data.note}
               </blockquote>
             )}
           </li>

@@ -1,6 +1,6 @@
 /**
  * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
- * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions. A refused
+ * bulk assignment, collaborators, pool (claims and releases: pool/routes.tsx). Every path calls the same domain functions. A refused
  * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
  * or the list page (bulk), named with `onRefusal`.
  */
@@ -18,7 +18,6 @@ import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
-import { claimLead } from './claim'
 import { addCollaborator, removeCollaborator } from './collaborators'
 import { assignSchema, bulkAssignSchema, bulkFilters, collaboratorSchema, poolSchema, sentFromSchema } from './inputs'
 import type { NotifyContext } from './notify'
@@ -126,12 +125,6 @@ assignmentRoutes.post('/:leadId/assignees', async (c) => {
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   const leadId = c.req.param('leadId')
   await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'))
-  return backToLead(c, leadId)
-})
-
-assignmentRoutes.post('/:leadId/claim', async (c) => {
-  const leadId = c.req.param('leadId')
-  await claimLead(c.var.db, viewerOf(c), leadId)
   return backToLead(c, leadId)
 })
 

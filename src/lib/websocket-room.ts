@@ -10,3 +10,25 @@ export function acceptViewer(ctx: DurableObjectState, request: Request): Respons
   ctx.acceptWebSocket(server)
   return new Response(null, { status: 101, webSocket: client })
 }
+
+/**
+ * Sends `message` (e.g. an htmx out-of-band fragment) to every WebSocket accepted on `ctx`, dropping a socket
+ * whose send fails (a viewer gone without a close).
+ * @returns how many viewers it reached
+ */
+export function broadcast(ctx: DurableObjectState, message: string): number {
+  let reached = 0
+  for (const socket of ctx.getWebSockets()) {
+    try {
+      socket.send(message)
+      reached++
+    } catch {
+      try {
+        socket.close(1011, 'gone')
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+  return reached
+}

@@ -2,15 +2,17 @@
  * Claiming a lead from the pool. A claim either wins wholly or changes nothing (docs/ARCHITECTURE.md "Nothing
  * lost"): the assignee row is inserted only if the lead is still in the pool with no assignee, in
  * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
- * `claimed` activity in the same batch are conditional on that row being the claimant's.
+ * `claimed` activity in the same batch are conditional on that row being the claimant's. Claims run one at a
+ * time per organization inside the PoolRoom (pool/pool-room.ts), which also keeps the claim cap exact.
  */
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { activities, leadAssignees, users } from '../db/schema'
+import { openPoolLeadCount } from '../leads/routing'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { type Viewer } from '../access/viewer'
+import { isAgent, type Viewer } from '../access/viewer'
 import { canClaim, factsOf } from '../leads/policy'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
@@ -34,11 +36,27 @@ async function claimedBy(db: Database, orgId: string, leadId: string): Promise<s
 }
 
 /**
- * Claims `leadId` for `viewer`.
- * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
- *   it (or got it first); 409 when it is not in the pool
+ * How many more leads an Agent may claim under the organization's cap `cap` (0 = no cap): null when
+ * there is no cap for them (no cap set, or an Owner/Admin), else 0 or more.
  */
-export async function claimLead(db: Database, viewer: Viewer, leadId: string, now = Date.now()): Promise<void> {
+export async function claimsLeft(db: Database, viewer: Viewer, cap: number): Promise<number | null> {
+  if (cap <= 0 || !isAgent(viewer)) return null
+  return Math.max(0, cap - (await openPoolLeadCount(db, viewer.orgId, viewer.userId)))
+}
+
+/**
+ * Claims `leadId` for `viewer`, at most `cap` open claimed leads per Agent (0 = no cap). Call it inside the
+ * PoolRoom (one claim at a time per organization), or the cap may be overrun by simultaneous claims.
+ * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
+ *   it (or got it first); 409 when it is not in the pool; 409 when the Agent is at the cap
+ */
+export async function claimLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  cap = 0,
+  now = Date.now(),
+): Promise<void> {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) {
     // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
@@ -56,6 +74,11 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
       )
     throw new Refusal(409, 'This lead is not in the pool.')
   }
+  if ((await claimsLeft(db, viewer, cap)) === 0)
+    throw new Refusal(
+      409,
+      `You already hold ${cap} open ${cap === 1 ? 'lead' : 'leads'} claimed from the pool, the most allowed. Release one or close one to claim another.`,
+    )
   // Raw D1 statements: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
   const d1 = db.$client
   const mine = 'EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ?1 AND user_id = ?2 AND assigned_at = ?3)'
@@ -68,7 +91,7 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
       )
       .bind(lead.id, viewer.userId, now, viewer.orgId),
     d1
-      .prepare(`UPDATE leads SET in_pool = 0, updated_at = ?3 WHERE id = ?1 AND ${mine}`)
+      .prepare(`UPDATE leads SET in_pool = 0, pooled_at = NULL, updated_at = ?3 WHERE id = ?1 AND ${mine}`)
       .bind(lead.id, viewer.userId, now),
     d1
       .prepare(
