@@ -17,6 +17,7 @@ import { validParams } from './lib/route-params'
 import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './leads/import-routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
+import { poolSettingsRoutes } from './pool/settings'
 import { leadRoutes } from './leads/routes'
 import { leadPageOnRefusal } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
@@ -91,6 +92,7 @@ export function buildApp() {
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
   app.route('/o/:slug/team', teamRoutes)
+  app.route('/o/:slug/settings/pool', poolSettingsRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
 
   app.notFound((c) => renderRefusal(c, notFound()))

@@ -12,6 +12,7 @@ import { pruneFormTokens } from './db/idempotency'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
+import { leadRouter } from './leads/routing'
 import { handleEmailBatch, handleEmailDeadLetters } from './notifications/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './notifications/outbox'
 import { sweepOutbox } from './notifications/sweep'
@@ -27,7 +28,7 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     switch (batch.queue) {
       case IMPORT_QUEUE_NAME:
-        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB), leadRouter(env))
       case EMAIL_QUEUE_NAME:
         return handleEmailBatch(batch as MessageBatch<EmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:

@@ -10,6 +10,7 @@ import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
 import { enqueueImportChunks, giveUpChunk, jsonBytes, MAX_MESSAGE_BYTES, type ImportChunkMessage } from './import-queue'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
+import type { LeadRouter } from './routed'
 import type { ImportRow } from './import-parse'
 import { isAgent, type Viewer } from '../access/viewer'
 
@@ -39,7 +40,8 @@ export function chunkImportRows(rows: ImportRow[]): ImportRow[][] {
 
 /**
  * Creates the import job for `parsed` and starts writing it. `also(jobId)`: statements to run first
- * in the batch that creates the job (e.g. recording the form token, db/idempotency.ts).
+ * in the batch that creates the job (e.g. recording the form token, db/idempotency.ts). `route`: routes the
+ * leads each chunk created by the organization's routing setting (leads/routing.ts `leadRouter`).
  * @returns the job id; the job is `done` on return when the file was small, else `processing`
  */
 export async function startImport(
@@ -50,6 +52,7 @@ export async function startImport(
   parsed: ParsedImport,
   now = Date.now(),
   also: (jobId: string) => BatchItem<'sqlite'>[] = () => [],
+  route?: LeadRouter,
 ): Promise<string> {
   const jobId = newId()
   const total = parsed.rows.length
@@ -73,7 +76,10 @@ export async function startImport(
     rows,
   }))
   if (total <= INLINE_ROWS) {
-    for (const work of chunks) await writeImportChunk(db, work, now)
+    for (const work of chunks) {
+      const { leadIds } = await writeImportChunk(db, work, now)
+      if (route) await route(work.orgId, leadIds, work.actorId)
+    }
     return jobId
   }
   // Rows that cannot be handed over are reported as not saved, so the job still finishes.

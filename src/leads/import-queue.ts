@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { importJobs } from '../db/schema'
 import { writeImportChunk, type ImportChunk } from './import-writer'
+import type { LeadRouter } from './routed'
 
 /** Queue name as in wrangler.toml. */
 export const IMPORT_QUEUE_NAME = 'leadpool-import'
@@ -86,12 +87,20 @@ export async function giveUpChunk(db: Database, work: ImportChunk, error: unknow
     .where(eq(importJobs.id, work.jobId))
 }
 
-/** Queue consumer: writes each chunk; retries failures with backoff; gives up after the last try. */
-export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>, db: Database): Promise<void> {
+/**
+ * Queue consumer: writes each chunk, then routes the leads it created with `route` (leads/routing.ts
+ * `leadRouter`; it logs its own failures); retries failures with backoff; gives up after the last try.
+ */
+export async function handleImportBatch(
+  batch: MessageBatch<ImportChunkMessage>,
+  db: Database,
+  route?: LeadRouter,
+): Promise<void> {
   for (const message of batch.messages) {
     try {
-      await writeImportChunk(db, message.body)
+      const { leadIds } = await writeImportChunk(db, message.body)
       message.ack()
+      if (route) await route(message.body.orgId, leadIds, message.body.actorId)
     } catch (error) {
       console.error('import chunk failed', message.body.jobId, message.body.seq, message.attempts, error)
       if (message.attempts >= IMPORT_MAX_ATTEMPTS) {

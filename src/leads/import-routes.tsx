@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
+import { leadRouter } from './routing'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
@@ -75,7 +76,16 @@ importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
   const path = (jobId: string) => `/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`
   const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
     path(
-      await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed, Date.now(), (id) => remember(path(id))),
+      await startImport(
+        c.var.db,
+        c.env.IMPORT_QUEUE,
+        viewer,
+        fileName,
+        parsed,
+        Date.now(),
+        (id) => remember(path(id)),
+        leadRouter(c.env),
+      ),
     ),
   )
   return c.redirect(location, 303)

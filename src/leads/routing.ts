@@ -14,18 +14,10 @@ import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { activities, leadAssignees, leads, memberships, organizations, routingMembers, users } from '../db/schema'
 import type { Env } from '../env'
+import { OPEN_STATUSES } from '../orgs/members'
+import type { LeadRouter, RoutedLead } from './routed'
 
-/** Statuses of a lead still being worked (what the claim cap counts). */
-export const OPEN_STATUSES = ['new', 'contacted', 'qualified'] as const
-
-/**
- * Where one routed lead went: `to` is a member's user id, `'pool'`, `'unassigned'` (left for triage), or
- * `'assigned'` (it already had an assignee, e.g. an Agent's own lead).
- */
-export type RoutedLead = { leadId: string; to: string }
-
-/** Routes leads `leadIds` of `orgId`, brought in by `actorId` (null: the form or the API). */
-export type LeadRouter = (orgId: string, leadIds: string[], actorId: string | null) => Promise<RoutedLead[]>
+export type { LeadRouter, RoutedLead }
 
 /**
  * How many open leads (`OPEN_STATUSES`) `userId` holds as primary assignee that came to them from the pool: claimed
@@ -188,7 +180,25 @@ export async function routeNewLeads(
   return env.POOL_ROOM.get(env.POOL_ROOM.idFromName(orgId)).route(orgId, leadIds, actorId)
 }
 
-/** `routeNewLeads` bound to `env`, for code that writes leads without a request (the import queue). */
+/** `routeOrLog` bound to `env`, for the import's writers (the request and the import queue). */
 export function leadRouter(env: Env): LeadRouter {
-  return (orgId, leadIds, actorId) => routeNewLeads(env, orgId, leadIds, actorId)
+  return (orgId, leadIds, actorId) => routeOrLog(env, orgId, leadIds, actorId)
+}
+
+/**
+ * `routeNewLeads`, for callers whose leads are already saved: a routing failure is logged and the leads stay
+ * unassigned (Owners and Admins see them for triage), rather than failing a create that succeeded.
+ */
+export async function routeOrLog(
+  env: Env,
+  orgId: string,
+  leadIds: string[],
+  actorId: string | null,
+): Promise<RoutedLead[]> {
+  try {
+    return await routeNewLeads(env, orgId, leadIds, actorId)
+  } catch (error) {
+    console.error('new leads not routed; left unassigned', orgId, leadIds.length, error)
+    return leadIds.map((leadId) => ({ leadId, to: 'unassigned' }))
+  }
 }

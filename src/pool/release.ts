@@ -47,16 +47,14 @@ async function releaseOnce(db: Database, viewer: Viewer, leadId: string, note: s
       .where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
     ...(noteId
       ? [
-          db
-            .insert(notes)
-            .values({
-              id: noteId,
-              orgId: viewer.orgId,
-              leadId: lead.id,
-              authorId: viewer.userId,
-              body: note,
-              createdAt: now,
-            }),
+          db.insert(notes).values({
+            id: noteId,
+            orgId: viewer.orgId,
+            leadId: lead.id,
+            authorId: viewer.userId,
+            body: note,
+            createdAt: now,
+          }),
         ]
       : []),
     db.insert(activities).values(
