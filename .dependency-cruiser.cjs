@@ -13,6 +13,7 @@
  *     onboarding                       sign-up / log-in / log-out: creates an account and an organization (auth + orgs)
  *     leads                            lead CRUD, lists, policy, import/export (uses orgs, activity)
  *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
+ *     intake                           web form, JSON API, API keys (uses leads, orgs, activity); imported by no feature
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts                   the Hono app and the Worker entry
  * env.ts (request types) sits beside the layers: it imports types from access, db, lib and the two
@@ -28,6 +29,7 @@ const FEATURES = [
   'assignment',
   'collaboration',
   'pool',
+  'intake',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -123,6 +125,13 @@ module.exports = {
     forbid('assignment-sibling', ['assignment'], ['onboarding', 'collaboration', 'pool']),
     forbid('collaboration-sibling', ['collaboration'], ['onboarding', 'assignment', 'pool']),
     forbid('pool-sibling', ['pool'], ['onboarding', 'assignment', 'collaboration']),
+    forbid(
+      'intake-on-top',
+      FEATURES.filter((f) => f !== 'intake'),
+      ['intake'],
+      'Intake (web form, API) takes leads in through leads/ and orgs/; no other feature depends on it.',
+    ),
+    forbid('intake-beside-actions', ['intake'], ['onboarding', 'assignment', 'collaboration', 'pool']),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

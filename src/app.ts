@@ -30,7 +30,10 @@ import { settingsRoutes } from './orgs/settings'
 import { teamRoutes } from './pages/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { CONTENT_SECURITY_POLICY } from './lib/csp'
-import { invitationLimit, logInLimit, passwordResetLimit, signUpLimit } from './rate-limits'
+import { apiLimit, invitationLimit, logInLimit, passwordResetLimit, signUpLimit, webFormLimit } from './rate-limits'
+import { apiRoutes } from './intake/api'
+import { webFormRoutes } from './intake/web-form'
+import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
 import { renderError, renderRefusal } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 
@@ -52,6 +55,12 @@ export function buildApp() {
     c.set('db', createDb(c.env.DB))
     await next()
   })
+  // Intake from other sites and systems (src/intake/): the web form takes posts from any site (CORS) and the API
+  // takes JSON with an API key; neither reads a session, so both answer before the same-origin check below.
+  app.post('/f/:formKey', webFormLimit)
+  app.route('/f', webFormRoutes)
+  app.use('/api/v1/*', apiLimit)
+  app.route('/api/v1', apiRoutes)
   // Same-origin check (Origin / Sec-Fetch-Site) on every state-changing request, all of them forms.
   app.use('*', formBodiesOnly())
   app.use('*', csrf())
@@ -93,6 +102,8 @@ export function buildApp() {
   app.route('/o/:slug/pool', poolRoutes)
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)
+  app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
+  app.route('/o/:slug/settings/api-keys', apiKeyRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
 
   app.notFound((c) => renderRefusal(c, notFound()))

@@ -21,6 +21,7 @@ export type ActivityType =
   | 'collaborator_removed'
   | 'released'
   | 'returned_to_pool'
+  | 'submitted_again'
 
 export type NewActivity = {
   orgId: string

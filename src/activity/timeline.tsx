@@ -13,7 +13,11 @@ export function describe(item: TimelineItem): string {
   const d = item.data
   switch (item.type) {
     case 'created':
+      if (d.via === 'form') return 'The web form created this lead'
+      if (d.via === 'api') return 'The API created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
+    case 'submitted_again':
+      return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again; its message is kept as a note`
     case 'assigned':
       return d.via === 'routing'
         ? `Routing gave this lead to ${nameOf(d.to)}`
