@@ -11,11 +11,15 @@ import type { Viewer } from '../access/viewer'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
 import { Refusal } from '../lib/errors'
+import type { FanOutContext } from '../notifications/fan-out'
 import { acceptViewer, broadcast } from '../lib/websocket-room'
 import { routeLeadsNow, type RoutedLead } from '../leads/routing'
 import { claimLead } from './claim'
 import { poolSettings, readPool } from './queries'
 import { poolLiveFragment } from './views'
+
+/** The fan-out context a route hands the room (notifications/context.ts `fanOutContext` without the queue). */
+export type RoomFanOut = Omit<FanOutContext, 'queue'>
 
 /** What a claim answered: won, or refused with the refusal's status and message (a Refusal cannot cross RPC). */
 export type ClaimAnswer = { won: true } | { won: false; status: Refusal['status']; message: string }
@@ -38,15 +42,24 @@ export class PoolRoom extends DurableObject<Env> {
 
   /**
    * Claims `leadId` for `viewer` under the organization's cap, one claim at a time, then re-sends the pool.
+   * `notify`: the fan-out context of the request without its queue (a binding cannot cross RPC; the room's own is
+   * used).
    * @returns `{ won: true }`, or the refusal (404, 409 "Already claimed by {name}.", 409 at the cap)
    * @throws when D1 fails (nothing was written: the lead stays claimable)
    */
-  async claim(viewer: Viewer, leadId: string, now = Date.now()): Promise<ClaimAnswer> {
+  async claim(viewer: Viewer, leadId: string, notify: RoomFanOut, now = Date.now()): Promise<ClaimAnswer> {
     const db = createDb(this.env.DB)
     const answer = await this.serially(async (): Promise<ClaimAnswer> => {
       const settings = await poolSettings(db, viewer.orgId)
       try {
-        await claimLead(db, viewer, leadId, settings?.poolClaimCap ?? 0, now)
+        await claimLead(
+          db,
+          viewer,
+          leadId,
+          { ...notify, queue: this.env.EMAIL_QUEUE },
+          settings?.poolClaimCap ?? 0,
+          now,
+        )
         return { won: true }
       } catch (error) {
         if (error instanceof Refusal) return { won: false, status: error.status, message: error.message }

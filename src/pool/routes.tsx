@@ -12,6 +12,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { optionalMultiLine } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { onRefusal, renderError } from '../views/render-error'
+import { fanOutContext } from '../notifications/context'
 import { claimsLeft } from './claim'
 import { poolSettings, readPool } from './queries'
 import { releaseLead } from './release'
@@ -81,7 +82,8 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
         ? renderError(c, refusal.status, refusal.message)
         : poolPage(c, refusal.message, refusal.status),
     )
-  const answer = await poolRoom(c).claim(viewer, leadId)
+  const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
+  const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
   if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
 })
