@@ -41,3 +41,18 @@ export async function orgIdOf(slug: string): Promise<string> {
   const row = await env.DB.prepare('SELECT id FROM organizations WHERE slug = ?').bind(slug).first<{ id: string }>()
   return row!.id
 }
+
+/** Opts member `userId` of the organization at `slug` in to `type` notifications in the app (not by email). */
+export async function optIn(slug: string, userId: string, type: string) {
+  await env.DB.prepare(
+    'INSERT INTO notification_preferences (org_id, user_id, type, in_app, email, updated_at) VALUES (?, ?, ?, 1, 0, ?)',
+  )
+    .bind(await orgIdOf(slug), userId, type, Date.now())
+    .run()
+}
+
+/** The user id of the person signed in with `email`. */
+export async function userIdOf(email: string): Promise<string> {
+  const row = await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(email).first<{ id: string }>()
+  return row!.id
+}

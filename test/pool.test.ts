@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest'
 import { addLead, responsesInParallel, rows } from './concurrency'
 import { env, signUp } from './helpers'
-import { setOrg, signedInMembers } from './pool-fixtures'
+import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
 
 describe('claims through the PoolRoom', () => {
   it('50 Agents claim one lead at once: one 200-path winner, 49 × 409 naming them, one claimed activity; 20 times', async () => {
-    const { slug } = await signUp('Claim Race Org')
+    const { slug, email } = await signUp('Claim Race Org')
     await setOrg(slug, { pool_enabled: 1 })
+    await optIn(slug, await userIdOf(email), 'claimed')
     const agents = await signedInMembers(slug, 50)
     for (let round = 0; round < 20; round++) {
       const lead = await addLead(slug, `Race lead ${round}`, { inPool: true })
@@ -30,12 +31,15 @@ describe('claims through the PoolRoom', () => {
       expect(claimed).toEqual([{ actor_id: winner.userId }])
       const owners = await rows<{ user_id: string }>('SELECT user_id FROM lead_assignees WHERE lead_id = ?', lead)
       expect(owners).toEqual([{ user_id: winner.userId }])
+      const told = await rows('SELECT id FROM notifications WHERE lead_id = ? AND type = ?', lead, 'claimed')
+      expect(told, `round ${round}: one notification of the claim`).toHaveLength(1)
     }
   }, 600_000)
 
   it('an Agent at the cap is refused (409); after releasing one, the claim goes through', async () => {
-    const { slug } = await signUp('Cap Org')
+    const { slug, email } = await signUp('Cap Org')
     await setOrg(slug, { pool_enabled: 1, pool_claim_cap: 2 })
+    await optIn(slug, await userIdOf(email), 'released')
     const [agent] = await signedInMembers(slug, 1)
     const leads = [
       await addLead(slug, 'Cap one', { inPool: true }),
@@ -60,6 +64,13 @@ describe('claims through the PoolRoom', () => {
     )
     expect(activity).toHaveLength(1)
     expect(JSON.parse(activity[0]!.data)).toMatchObject({ note: 'Not for me' })
+    const told = await rows<{ data: string }>(
+      'SELECT data FROM notifications WHERE lead_id = ? AND type = ?',
+      leads[0],
+      'released',
+    )
+    expect(told).toHaveLength(1)
+    expect(JSON.parse(told[0]!.data)).toMatchObject({ note: 'Not for me' })
     // The released lead is back in the pool, and the one who released it still sees it (former assignee).
     expect(await agent!.client.html(`/o/${slug}/pool`)).toContain(`data-lead-id="${leads[0]}"`)
     expect((await agent!.client.get(`/o/${slug}/leads/${leads[0]}`)).status).toBe(200)

@@ -121,5 +121,10 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
   await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
+  // The pool page's viewers see the change (the organization's PoolRoom re-sends the pool, pool/pool-room.ts).
+  const orgId = c.var.orgContext.org.id
+  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
+    .refresh(orgId)
+    .catch((error: unknown) => console.error('pool viewers not refreshed', error))
   return backToLead(c, leadId)
 })

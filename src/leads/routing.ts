@@ -15,9 +15,21 @@ import { runBatch, type Database } from '../db/client'
 import { activities, leadAssignees, leads, memberships, organizations, routingMembers, users } from '../db/schema'
 import type { Env } from '../env'
 import { OPEN_STATUSES } from '../orgs/members'
+import { hasAssignee } from './policy'
 import type { LeadRouter, RoutedLead } from './routed'
 
 export type { LeadRouter, RoutedLead }
+
+/** Where each routed lead went (`to` null: the pool). */
+export type RoutingPlan = { lead: { id: string; name: string }; to: { id: string; name: string } | null }[]
+
+/**
+ * Plans the notifications of a routing (the PoolRoom passes the fan-out, which lives above leads/): statements for
+ * the routing's batch, and what to do once it committed.
+ */
+export type RoutingNotifier = (
+  plan: RoutingPlan,
+) => Promise<{ statements: BatchItem<'sqlite'>[]; afterCommit(): Promise<void> }>
 
 /**
  * How many open leads (`OPEN_STATUSES`) `userId` holds as primary assignee that came to them from the pool: claimed
@@ -71,7 +83,8 @@ async function rotation(db: Database, orgId: string) {
 /**
  * Routes `leadIds` of `orgId` now: leads that already have an assignee (an Agent's own lead) are left alone; the
  * rest go where the setting says, written in one D1 batch with an activity per lead (`assigned` with
- * `data.via = 'routing'`, or `moved_to_pool`) and the new rotation position. Run only inside the PoolRoom.
+ * `data.via = 'routing'`, or `moved_to_pool`) and the new rotation position, with `notify`'s statements (the
+ * notifications of the routing). Run only inside the PoolRoom.
  * @returns where each lead went, in `leadIds` order
  */
 export async function routeLeadsNow(
@@ -80,6 +93,7 @@ export async function routeLeadsNow(
   leadIds: string[],
   actorId: string | null,
   now = Date.now(),
+  notify?: RoutingNotifier,
 ): Promise<RoutedLead[]> {
   const org = await db
     .select({
@@ -91,21 +105,16 @@ export async function routeLeadsNow(
     .where(eq(organizations.id, orgId))
     .get()
   if (!org || leadIds.length === 0) return []
-  const assigned = new Set(
-    (
-      await db
-        .select({ leadId: leadAssignees.leadId })
-        .from(leadAssignees)
-        .where(
-          and(
-            eq(leadAssignees.orgId, orgId),
-            inArray(leadAssignees.leadId, sql`(SELECT value FROM json_each(${JSON.stringify(leadIds)}))`),
-          ),
-        )
-        .all()
-    ).map((r) => r.leadId),
-  )
-  const open = leadIds.filter((id) => !assigned.has(id))
+  const found = await db
+    .select({ id: leads.id, name: leads.name, assigned: hasAssignee(db) })
+    .from(leads)
+    .where(
+      and(eq(leads.orgId, orgId), inArray(leads.id, sql`(SELECT value FROM json_each(${JSON.stringify(leadIds)}))`)),
+    )
+    .all()
+  const names = new Map(found.map((l) => [l.id, l.name]))
+  const assigned = new Set(found.filter((l) => Boolean(l.assigned)).map((l) => l.id))
+  const open = leadIds.filter((id) => names.has(id) && !assigned.has(id))
   if (org.routing === 'unassigned' || open.length === 0)
     return leadIds.map((leadId) => ({ leadId, to: assigned.has(leadId) ? 'assigned' : 'unassigned' }))
 
@@ -161,8 +170,21 @@ export async function routeLeadsNow(
   }
   if (last !== org.last)
     statements.push(db.update(organizations).set({ routingLastUserId: last }).where(eq(organizations.id, orgId)))
-  await runBatch(db, statements)
-  return leadIds.map((leadId) => ({ leadId, to: routed.get(leadId) ?? 'assigned' }))
+  const plan = open.map((leadId) => {
+    const to = routed.get(leadId)!
+    const member = members.find((m) => m.userId === to)
+    return {
+      lead: { id: leadId, name: names.get(leadId)! },
+      to: member ? { id: member.userId, name: member.name } : null,
+    }
+  })
+  const told = notify ? await notify(plan) : null
+  await runBatch(db, [...statements, ...(told?.statements ?? [])])
+  await told?.afterCommit()
+  return leadIds.map((leadId) => ({
+    leadId,
+    to: routed.get(leadId) ?? (names.has(leadId) ? 'assigned' : 'unassigned'),
+  }))
 }
 
 /**

@@ -8,12 +8,14 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { Viewer } from '../access/viewer'
-import { createDb } from '../db/client'
+import { createDb, type Database } from '../db/client'
+import { organizations, users } from '../db/schema'
+import { eq } from 'drizzle-orm'
 import type { Env } from '../env'
 import { Refusal } from '../lib/errors'
-import type { FanOutContext } from '../notifications/fan-out'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { acceptViewer, broadcast } from '../lib/websocket-room'
-import { routeLeadsNow, type RoutedLead } from '../leads/routing'
+import { routeLeadsNow, type RoutedLead, type RoutingPlan } from '../leads/routing'
 import { claimLead } from './claim'
 import { poolSettings, readPool } from './queries'
 import { poolLiveFragment } from './views'
@@ -77,9 +79,45 @@ export class PoolRoom extends DurableObject<Env> {
    */
   async route(orgId: string, leadIds: string[], actorId: string | null, now = Date.now()): Promise<RoutedLead[]> {
     const db = createDb(this.env.DB)
-    const routed = await this.serially(() => routeLeadsNow(db, orgId, leadIds, actorId, now))
+    const routed = await this.serially(() =>
+      routeLeadsNow(db, orgId, leadIds, actorId, now, (plan) => this.routingNotices(db, orgId, actorId, plan, now)),
+    )
     if (routed.some((r) => r.to === 'pool')) await this.refresh(orgId)
     return routed
+  }
+
+  /**
+   * The notifications of a routing: each member told of the leads routed to them (`assigned`), and the Owners and
+   * Admins who opted in of the leads put in the pool (`pool_new_lead`). Leadpool itself acts unless `actorId`.
+   */
+  private async routingNotices(db: Database, orgId: string, actorId: string | null, plan: RoutingPlan, now: number) {
+    const org = await db
+      .select({ name: organizations.name, slug: organizations.slug })
+      .from(organizations)
+      .where(eq(organizations.id, orgId))
+      .get()
+    const actor = actorId
+      ? ((await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, actorId)).get()) ?? null)
+      : null
+    const ctx: FanOutContext = {
+      orgId,
+      orgName: org?.name ?? '',
+      orgSlug: org?.slug ?? '',
+      appUrl: this.env.APP_URL,
+      actor,
+      queue: this.env.EMAIL_QUEUE,
+    }
+    const byMember = new Map<string, { to: { id: string; name: string }; leads: { id: string; name: string }[] }>()
+    const pooled: { id: string; name: string }[] = []
+    for (const { lead, to } of plan) {
+      if (!to) pooled.push(lead)
+      else byMember.set(to.id, { to, leads: [...(byMember.get(to.id)?.leads ?? []), lead] })
+    }
+    const events: NotificationEvent[] = [
+      ...[...byMember.values()].map((m) => ({ type: 'assigned' as const, leads: m.leads, to: m.to })),
+      ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled }] : []),
+    ]
+    return fanOut(db, ctx, events, now)
   }
 
   /** Re-reads the pool of `orgId` from D1 and sends its live region to every viewer; returns how many. */

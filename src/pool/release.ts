@@ -1,7 +1,7 @@
 /**
  * Releasing a lead back to the pool: its primary assignee (or an Owner/Admin) puts it back with a note. Every
  * assignee of the lead becomes a former assignee (they keep seeing it), the lead enters the pool again, and the
- * note and the `released` activity are written in the same D1 batch.
+ * note, the `released` activity and its notifications (fan-out) are written in the same D1 batch.
  */
 import { and, eq } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
@@ -13,6 +13,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Releases `leadId` to the pool with `note` (may be empty), at `now` (epoch ms).
@@ -20,11 +21,25 @@ import { isManager, type Viewer } from '../access/viewer'
  * @throws Refusal 404 when not visible; 403 when the viewer is neither its primary assignee nor a manager; 409
  *   when it has no assignee (or the assignment changed meanwhile and kept changing)
  */
-export async function releaseLead(db: Database, viewer: Viewer, leadId: string, note: string, now = Date.now()) {
-  return retryOnConflict([], () => releaseOnce(db, viewer, leadId, note, now))
+export async function releaseLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  note: string,
+  notify: FanOutContext,
+  now = Date.now(),
+) {
+  return retryOnConflict([], () => releaseOnce(db, viewer, leadId, note, notify, now))
 }
 
-async function releaseOnce(db: Database, viewer: Viewer, leadId: string, note: string, now: number) {
+async function releaseOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  note: string,
+  notify: FanOutContext,
+  now: number,
+) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   const primary = lead.assignees.find((a) => a.kind === 'primary')
@@ -32,6 +47,13 @@ async function releaseOnce(db: Database, viewer: Viewer, leadId: string, note: s
   if (primary.userId !== viewer.userId && !isManager(viewer))
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can release it to the pool.')
   const noteId = note ? newId() : null
+  // Owners and Admins who opted in are told (notifications/events.ts `released`).
+  const fan = await fanOut(
+    db,
+    notify,
+    [{ type: 'released', leads: [{ id: lead.id, name: lead.name }], ...(note ? { note } : {}) }],
+    now,
+  )
   await runBatch(db, [
     unlessChanged(db, primaryIs(lead.id, primary.userId)),
     ...lead.assignees.map((a) =>
@@ -69,6 +91,8 @@ async function releaseOnce(db: Database, viewer: Viewer, leadId: string, note: s
         at: now,
       }),
     ),
+    ...fan.statements,
   ])
+  await fan.afterCommit()
   return { id: primary.userId, name: primary.name }
 }

@@ -92,7 +92,7 @@ poolLeadRoutes.post('/:leadId/release', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const { note } = await parseForm(c, releaseSchema)
-  await releaseLead(c.var.db, viewer, leadId, note)
+  await releaseLead(c.var.db, viewer, leadId, note, fanOutContext(c))
   await poolRoom(c)
     .refresh(viewer.orgId)
     .catch((error: unknown) => console.error('pool not refreshed', error))
