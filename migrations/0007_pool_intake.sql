@@ -29,6 +29,7 @@ ALTER TABLE `organizations` ADD `pool_claim_cap` integer DEFAULT 0 NOT NULL;--> 
 ALTER TABLE `organizations` ADD `pool_show_oldest` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `pool_stale_hours` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `pool_return_days` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE `organizations` ADD `pool_digest_sent_at` integer;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `routing` text DEFAULT 'unassigned' NOT NULL;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `routing_last_user_id` text;--> statement-breakpoint
 ALTER TABLE `organizations` ADD `form_key` text;--> statement-breakpoint

@@ -13,6 +13,7 @@ import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
 import { leadRouter } from './leads/routing'
+import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
 import { sweepOutbox } from './email/sweep'
@@ -50,6 +51,7 @@ export default {
       prunePendingSignups(db),
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
+      agePools(env, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

@@ -41,6 +41,8 @@ export const organizations = sqliteTable(
     poolStaleHours: integer('pool_stale_hours').notNull().default(0),
     /** Setting: a claimed lead its assignee has not touched for this many days returns to the pool (0 = never). */
     poolReturnDays: integer('pool_return_days').notNull().default(0),
+    /** When the aging cron last sent the stale-pool digest (pool/aging.ts); NULL = never. */
+    poolDigestSentAt: integer('pool_digest_sent_at'),
     /** Setting: where new leads from the form, the API, imports and managers' manual entry go. */
     routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
     /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */
