@@ -210,7 +210,7 @@ describe('the JSON API /api/v1', () => {
       body: JSON.stringify({ name: '', email: 'nope' }),
     })
     expect(bad.status).toBe(422)
-    const problem = (await bad.json()) as { errors: Record<string, string> }
+    const problem = await bad.json<{ errors: Record<string, string> }>()
     expect(Object.keys(problem.errors).sort()).toEqual(['email', 'name'])
     const missing = await visitor().get('/api/v1/leads/0190f0f0-0000-7000-8000-000000000000', {
       Authorization: `Bearer ${key}`,
@@ -230,10 +230,10 @@ describe('the JSON API /api/v1', () => {
   it('serves its OpenAPI document, generated from the schemas', async () => {
     const res = await visitor().get('/api/v1/openapi.json')
     expect(res.status).toBe(200)
-    const doc = (await res.json()) as {
+    const doc = await res.json<{
       paths: Record<string, unknown>
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> }
-    }
+    }>()
     expect(Object.keys(doc.paths).sort()).toEqual(['/leads', '/leads/{leadId}'])
     expect(JSON.stringify(doc)).toContain('"message"')
     expect(doc.components.schemas.Lead!.properties).toHaveProperty('email')

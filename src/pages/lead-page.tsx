@@ -22,6 +22,7 @@ import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
+import { ReleaseForm } from '../pool/views'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -31,9 +32,11 @@ export type LeadPageProps = {
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
   alert?: string
+  /** The viewer may release the lead to the pool (pool/release.ts). */
+  canRelease?: boolean
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert }: LeadPageProps) {
+export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert, canRelease }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   return (
@@ -82,6 +85,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
+          {canRelease && <ReleaseForm action={`${base}/release`} />}
           <WhoCanSee people={people} />
         </section>
         <Timeline items={items} />
@@ -126,6 +130,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
       assignment={assignment}
       people={people}
       alert={alert}
+      canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
     />,
   )
 }

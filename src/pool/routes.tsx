@@ -85,7 +85,13 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
   const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
   const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
   if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
+  const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
+  // From the pool's boosted form (htmx): the browser goes to the lead as a whole page, address bar included.
+  if (c.req.header('HX-Request') === 'true') {
+    c.header('HX-Redirect', lead)
+    return c.body(null, 204)
+  }
+  return c.redirect(lead, 303)
 })
 
 poolLeadRoutes.post('/:leadId/release', async (c) => {

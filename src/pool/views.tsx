@@ -126,3 +126,24 @@ export function poolLiveFragment(props: { slug: string; pool: PoolView; now: num
   if (element instanceof Promise) throw new Error('the pool fragment must render synchronously')
   return String(element) // a JSXNode: String() renders it
 }
+
+/**
+ * The lead page's "Release to the pool" form (`POST .../release` with an optional `note`), for the lead's primary
+ * assignee, Owners and Admins while the lead has an assignee.
+ */
+export function ReleaseForm({ action }: { action: string }) {
+  return (
+    <details class="release">
+      <summary>Release to the pool</summary>
+      <form method="post" action={action}>
+        <label class="field">
+          <span>Note for the team (optional): why you are letting it go</span>
+          <textarea name="note" rows={3} maxlength={2000}></textarea>
+        </label>
+        <button type="submit" class="secondary">
+          Release to the pool
+        </button>
+      </form>
+    </details>
+  )
+}
