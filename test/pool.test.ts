@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { addLead, responsesInParallel, rows } from './concurrency'
-import { env, signUp } from './helpers'
+import { exports } from 'cloudflare:workers'
+import { env, ORIGIN, signUp } from './helpers'
 import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
 
 describe('claims through the PoolRoom', () => {
@@ -74,6 +75,33 @@ describe('claims through the PoolRoom', () => {
     // The released lead is back in the pool, and the one who released it still sees it (former assignee).
     expect(await agent!.client.html(`/o/${slug}/pool`)).toContain(`data-lead-id="${leads[0]}"`)
     expect((await agent!.client.get(`/o/${slug}/leads/${leads[0]}`)).status).toBe(200)
+  })
+
+  it('a D1 failure mid-claim answers an error and leaves the lead claimable', async () => {
+    const { slug } = await signUp('Failing D1 Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [agent] = await signedInMembers(slug, 1)
+    const lead = await addLead(slug, 'Fragile lead', { inPool: true })
+    // The claim's activity insert fails, after the assignee row in the same batch was written.
+    await env.DB.prepare(
+      "CREATE TRIGGER fail_claims BEFORE INSERT ON activities WHEN NEW.type = 'claimed' BEGIN SELECT RAISE(ABORT, 'D1 down'); END",
+    ).run()
+    const headers = new Headers({
+      Origin: ORIGIN,
+      Cookie: `leadpool_session=${agent!.client.cookies.get('leadpool_session')}`,
+    })
+    const failed = await exports.default.fetch(
+      new Request(`${ORIGIN}/o/${slug}/leads/${lead}/claim`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams(),
+        redirect: 'manual',
+      }),
+    )
+    expect(failed.status).toBe(500)
+    await env.DB.prepare('DROP TRIGGER fail_claims').run()
+    expect(await rows('SELECT user_id FROM lead_assignees WHERE lead_id = ?', lead)).toEqual([])
+    expect((await agent!.client.post(`/o/${slug}/leads/${lead}/claim`)).status).toBe(303)
   })
 
   it('only the assignee or a manager releases a lead', async () => {

@@ -42,6 +42,24 @@ export class PoolRoom extends DurableObject<Env> {
     return acceptViewer(this.ctx, request)
   }
 
+  /** A viewer left: the socket is closed on this side too, so it is dropped. */
+  override webSocketClose(socket: WebSocket, code: number): void {
+    try {
+      socket.close(code === 1005 ? 1000 : code, 'bye')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** A viewer's socket failed: dropped. */
+  override webSocketError(socket: WebSocket): void {
+    try {
+      socket.close(1011, 'error')
+    } catch {
+      // Already closed.
+    }
+  }
+
   /**
    * Claims `leadId` for `viewer` under the organization's cap, one claim at a time, then re-sends the pool.
    * `notify`: the fan-out context of the request without its queue (a binding cannot cross RPC; the room's own is
