@@ -17,7 +17,7 @@ describe('claims through the PoolRoom', () => {
     for (let round = 0; round < 20; round++) {
       const lead = await addLead(slug, `Race lead ${round}`, { inPool: true })
       const answers = await responsesInParallel(agents.length, (i) =>
-        agents[i]!.client.post(`/o/${slug}/leads/${lead}/claim`, { from: 'pool' }),
+        agents[i]!.client.post(`/o/${slug}/leads/${lead}/claim?from=pool`),
       )
       const won = answers.filter((r) => r.status === 303)
       const lost = answers.filter((r) => r.status === 409)
@@ -51,7 +51,7 @@ describe('claims through the PoolRoom', () => {
     const page = await agent!.client.html(`/o/${slug}/pool`)
     expect(page).toContain('You may claim 1 more lead.')
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[1]}/claim`)).status).toBe(303)
-    const atCap = await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim`, { from: 'pool' })
+    const atCap = await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim?from=pool`)
     expect(atCap.status).toBe(409)
     const text = await atCap.text()
     expect(text).toContain('the most allowed')

@@ -27,7 +27,6 @@ export const poolLeadRoutes = new Hono<App>()
 /** The longest release note. */
 export const MAX_RELEASE_NOTE = 2000
 
-const claimSchema = z.object({ from: z.string().optional().catch(undefined) })
 const releaseSchema = z.object({ note: optionalMultiLine('note', MAX_RELEASE_NOTE) })
 
 /** The organization's PoolRoom. */
@@ -74,7 +73,8 @@ poolRoutes.get('/live', async (c) => {
 poolLeadRoutes.post('/:leadId/claim', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
-  const { from } = await parseForm(c, claimSchema)
+  // Reads no form (leads/authorize.ts): the claim is authorized in the PoolRoom, and `?from=pool` names the page.
+  const from = c.req.query('from')
   // Sent from the pool: a refused claim is shown on the pool (htmx: in its alert region), which stays open.
   if (from === 'pool')
     onRefusal(c, (refusal) =>

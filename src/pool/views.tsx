@@ -56,11 +56,10 @@ export function PoolLive({ slug, pool, now, oob }: { slug: string; pool: PoolVie
                 <td>
                   <form
                     method="post"
-                    action={`${base}/leads/${lead.id}/claim`}
+                    action={`${base}/leads/${lead.id}/claim?from=pool`}
                     hx-boost="true"
                     hx-disabled-elt="find button"
                   >
-                    <input type="hidden" name="from" value="pool" />
                     <button type="submit" aria-label={`Claim ${lead.name}`}>
                       Claim
                     </button>
