@@ -15,6 +15,8 @@ import { pruneImportDrafts } from './leads/import-jobs'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
+import { leadRouter } from './leads/routing'
+import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
 import { sweepOutbox } from './email/sweep'
@@ -31,7 +33,7 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     switch (batch.queue) {
       case IMPORT_QUEUE_NAME:
-        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB), leadRouter(env))
       case EMAIL_QUEUE_NAME:
         return handleEmailBatch(batch as MessageBatch<EmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:
@@ -56,6 +58,7 @@ export default {
       pruneFormTokens(db, controller.scheduledTime),
       pruneImportDrafts(db, controller.scheduledTime),
       remindTasksDueToday(env, db, controller.scheduledTime),
+      agePools(env, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

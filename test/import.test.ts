@@ -323,7 +323,7 @@ describe('the import queue consumer', () => {
     await worker.queue(batch, env)
     const result = await getQueueResult(batch, ctx)
     expect(result.explicitAcks).toEqual(['m1'])
-    expect(await writeImportChunk(db(), work)).toEqual({ created: 0, duplicates: 0 })
+    expect(await writeImportChunk(db(), work)).toEqual({ created: 0, duplicates: 0, leadIds: [] })
     expect(await orgLeads(slug)).toHaveLength(2)
     const job = await db()
       .select()

@@ -30,6 +30,9 @@ export type ActivityType =
   | 'task_created'
   | 'task_completed'
   | 'task_reopened'
+  | 'released'
+  | 'returned_to_pool'
+  | 'submitted_again'
 
 /** The timeline's filters and the activity types each shows (`changes`: every other type). */
 export const TIMELINE_FILTERS = {

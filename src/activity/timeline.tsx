@@ -64,25 +64,29 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
   const d = item.data
   switch (item.type) {
     case 'created':
+      if (d.via === 'form') return 'The web form created this lead'
+      if (d.via === 'api') return 'The API created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
+    case 'submitted_again':
+      return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again; its message is kept as a note`
     case 'assigned':
-      return `${who} assigned this lead to ${nameOf(d.to)}`
+      return d.via === 'routing'
+        ? `Routing gave this lead to ${nameOf(d.to)}`
+        : `${who} assigned this lead to ${nameOf(d.to)}`
     case 'unassigned':
       return `${who} unassigned ${nameOf(d.from)}`
     case 'transferred':
       return `${who} transferred this lead from ${nameOf(d.from)} to ${nameOf(d.to)}`
     case 'claimed':
       return `${who} claimed this lead from the pool`
-    case 'released':
-      return `${who} released this lead to the pool`
     case 'moved_to_pool':
-      return `${who} put this lead in the pool`
+      return d.via === 'routing' ? 'Routing put this lead in the pool' : `${who} put this lead in the pool`
+    case 'released':
+      return `${who} released this lead back to the pool`
+    case 'returned_to_pool':
+      return `This lead went back to the pool: ${nameOf(d.from)} had not touched it for ${String(d.days)} days`
     case 'removed_from_pool':
       return `${who} took this lead out of the pool`
-    case 'archived':
-      return `${who} archived this lead`
-    case 'restored':
-      return `${who} restored this lead`
     case 'status_changed':
       return `${who} changed the status from ${statusLabel(d.from)} to ${statusLabel(d.to)}${d.reason ? `: ${text(d.reason)}` : ''}`
     case 'collaborator_added':
@@ -159,7 +163,7 @@ export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineIt
       </time>
       {typeof d.note === 'string' && (
         <blockquote class="handoff-note" data-note>
-          Handoff note: {d.note}
+          {item.type === 'released' ? 'Release note' : 'Handoff note'}: {d.note}
         </blockquote>
       )}
       {item.type === 'note_added' && typeof d.body === 'string' && (

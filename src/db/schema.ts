@@ -14,6 +14,9 @@ export type Role = (typeof ROLES)[number]
 export const MEMBERSHIP_STATUSES = ['active', 'deactivated'] as const
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number]
 
+export const ROUTING_MODES = ['unassigned', 'pool', 'round_robin'] as const
+export type RoutingMode = (typeof ROUTING_MODES)[number]
+
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'won', 'lost'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
 
@@ -30,10 +33,65 @@ export const organizations = sqliteTable(
     multipleAssignees: integer('multiple_assignees', { mode: 'boolean' }).notNull().default(false),
     /** Setting: reassigning an assigned lead requires a handoff note. */
     handoffNoteRequired: integer('handoff_note_required', { mode: 'boolean' }).notNull().default(false),
+    /** Setting: open leads an Agent may hold that they claimed from the pool (0 = no cap). */
+    poolClaimCap: integer('pool_claim_cap').notNull().default(0),
+    /** Setting: the pool page shows only the oldest N leads (0 = all). */
+    poolShowOldest: integer('pool_show_oldest').notNull().default(0),
+    /** Setting: a lead waiting in the pool this many hours is stale (0 = never). */
+    poolStaleHours: integer('pool_stale_hours').notNull().default(0),
+    /** Setting: a claimed lead its assignee has not touched for this many days returns to the pool (0 = never). */
+    poolReturnDays: integer('pool_return_days').notNull().default(0),
+    /** When the aging cron last sent the stale-pool digest (pool/aging.ts); NULL = never. */
+    poolDigestSentAt: integer('pool_digest_sent_at'),
+    /** Setting: where new leads from the form, the API, imports and managers' manual entry go. */
+    routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
+    /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */
+    routingLastUserId: text('routing_last_user_id'),
+    /** Key of the public web-to-lead form `/f/{formKey}` (rotated in settings). */
+    formKey: text('form_key'),
+    /** Where the web-to-lead form sends the visitor after a post (empty = Leadpool's own thank-you page). */
+    thankYouUrl: text('thank_you_url').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('organizations_slug_uq').on(t.slug)],
+  (t) => [uniqueIndex('organizations_slug_uq').on(t.slug), uniqueIndex('organizations_form_key_uq').on(t.formKey)],
+)
+
+/** The members round-robin routing chooses among, in rotation order (leads/routing.ts). */
+export const routingMembers = sqliteTable(
+  'routing_members',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Place in the rotation (ascending). */
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+)
+
+/** Organization API keys for `/api/v1` (intake/api-keys.ts): stored hashed, shown once. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    /** SHA-256 (hex) of the key; the key itself is never stored. */
+    keyHash: text('key_hash').notNull(),
+    /** The key's last four characters, to tell keys apart in the list. */
+    lastFour: text('last_four').notNull(),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_org_idx').on(t.orgId, t.createdAt)],
 )
 
 export const users = sqliteTable(
@@ -162,6 +220,10 @@ export const leads = sqliteTable(
      * unassigned (triage, Owners/Admins only). Ignored while the lead has an assignee.
      */
     inPool: integer('in_pool', { mode: 'boolean' }).notNull().default(false),
+    /** When the lead last entered the pool (epoch ms; NULL = never, or before this was recorded). */
+    pooledAt: integer('pooled_at'),
+    /** When the aging cron warned that the lead's assignee has not touched it (pool/aging.ts); NULL = not warned. */
+    returnWarnedAt: integer('return_warned_at'),
     createdBy: text('created_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -425,7 +487,12 @@ export const loginAttempts = sqliteTable('login_attempts', {
 export const IMPORT_STATUSES = ['mapping', 'processing', 'done'] as const
 
 /** Where an import puts its new leads (src/leads/import-mapping.ts). */
-export type ImportRouting = { to: 'unassigned' } | { to: 'pool' } | { to: 'member'; userId: string; name: string }
+export type ImportRouting =
+  | { to: 'unassigned' }
+  | { to: 'pool' }
+  | { to: 'member'; userId: string; name: string }
+  /** The organization's routing of new leads (settings: unassigned, pool or round-robin; src/leads/routing.ts). */
+  | { to: 'organization' }
 
 /** The importer's choices on the mapping step, kept on the job for the chunks and the report. */
 export type ImportOptions = {

@@ -12,8 +12,16 @@ import { importJobs, importUploads, leads, type ImportJob, type ImportOptions } 
 import { emailKey } from './fields'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
-import { enqueueImportChunks, giveUpChunk, jsonBytes, MAX_MESSAGE_BYTES, type ImportChunkMessage } from './import-queue'
+import {
+  enqueueImportChunks,
+  giveUpChunk,
+  jsonBytes,
+  MAX_MESSAGE_BYTES,
+  routeImported,
+  type ImportChunkMessage,
+} from './import-queue'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
+import type { LeadRouter } from './routed'
 import type { ImportRow } from './import-parse'
 import { isAgent, type Viewer } from '../access/viewer'
 
@@ -106,6 +114,7 @@ export async function uploadedText(db: Database, jobId: string): Promise<string>
  * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
  * once), its uploaded text is dropped and `remembered` (the organization's mapping for these headers)
  * is saved; then small files are written at once and large ones handed to the queue in chunks.
+ * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
  * @returns false when the job had already been started (nothing done)
  */
 export async function startImport(
@@ -116,6 +125,7 @@ export async function startImport(
   options: ImportOptions,
   remembered: BatchItem<'sqlite'>,
   now = Date.now(),
+  route?: LeadRouter,
 ): Promise<boolean> {
   const total = parsed.rows.length
   const stillDraft = sql`EXISTS (SELECT 1 FROM ${importJobs} WHERE ${importJobs.id} = ${job.id} AND ${importJobs.status} = 'mapping')`
@@ -148,7 +158,10 @@ export async function startImport(
     options,
   }))
   if (total <= INLINE_ROWS) {
-    for (const work of chunks) await writeImportChunk(db, work, now)
+    for (const work of chunks) {
+      const { leadIds } = await writeImportChunk(db, work, now)
+      await routeImported(route, work, leadIds)
+    }
     return true
   }
   // Rows that cannot be handed over are reported as not saved, so the job still finishes.

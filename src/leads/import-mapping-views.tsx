@@ -3,7 +3,7 @@
  * plain form, one row per column of the file with its header, three sample values and the field it
  * goes to; the columns not imported; how the status values map; where the new leads go.
  */
-import type { ImportJob, LeadStatus } from '../db/schema'
+import type { ImportJob, LeadStatus, RoutingMode } from '../db/schema'
 import { LEAD_STATUSES } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { STATUS_LABELS } from '../views/labels'
@@ -23,6 +23,8 @@ export type MappingPageProps = {
   statusValues: { value: string; count: number }[]
   /** Members the leads may be assigned to (empty for Agents, who cannot route). */
   members: Member[]
+  /** How Settings route new leads; other than `unassigned`, the importer may choose it. */
+  orgRouting: RoutingMode
   routing: { choice: string; assigneeId?: string; updateEmpty?: boolean }
   error?: { field: string; message: string }
 }
@@ -46,7 +48,7 @@ function StatusChoice({ value, chosen }: { value: string; chosen?: LeadStatus })
 }
 
 export function ImportMappingPage(props: MappingPageProps) {
-  const { job, headers, samples, mapping, remembered, statusValues, members, routing, error } = props
+  const { job, headers, samples, mapping, remembered, statusValues, members, orgRouting, routing, error } = props
   const { org } = useShell()
   const action = `/o/${org.slug}/leads/import/${job.id}`
   const notImported = headers.filter((h, i) => h !== '' && !mapping.columns[i])
@@ -165,7 +167,12 @@ export function ImportMappingPage(props: MappingPageProps) {
                   ))}
                 </select>
               </label>
-              {/* Round-robin routing (the pool's rules) joins these choices when it exists: import-mapping.ts ROUTING_CHOICES. */}
+              {orgRouting !== 'unassigned' && (
+                <label class="check">
+                  <input type="radio" name="routing" value="organization" checked={routing.choice === 'organization'} />{' '}
+                  As Settings route new leads ({orgRouting === 'pool' ? 'into the pool' : 'round-robin'})
+                </label>
+              )}
             </fieldset>
           )}
           <label class="check">

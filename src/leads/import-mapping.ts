@@ -13,10 +13,10 @@ import { isColumnTarget } from './import-columns'
 import { suggestedMapping, type ColumnMapping } from './import-parse'
 
 /**
- * Where an import may put its new leads. Round-robin routing (the pool issue's rules) is added here
- * as one more choice, with its case in `resolveRouting`.
+ * Where an import may put its new leads; `organization`: as Settings route new leads (the pool or
+ * round-robin, src/leads/routing.ts), after each chunk is written.
  */
-export const ROUTING_CHOICES = ['unassigned', 'pool', 'member'] as const
+export const ROUTING_CHOICES = ['unassigned', 'pool', 'member', 'organization'] as const
 export type RoutingChoice = (typeof ROUTING_CHOICES)[number]
 
 /** SHA-256 (hex) of the trimmed header list: the key of a remembered mapping. */
@@ -89,8 +89,8 @@ export function chosenMapping(
 }
 
 /**
- * The routing for the importer's choice: Owners and Admins may put the new leads in the pool or
- * assign them to an active member; everyone may leave them unassigned.
+ * The routing for the importer's choice: Owners and Admins may put the new leads in the pool, assign
+ * them to an active member or route them as Settings say; everyone may leave them unassigned.
  * @throws Refusal 403 when an Agent chooses the pool or a member; 422 on `assigneeId` when the member
  *   is missing, deactivated or not in the organization
  */
@@ -103,6 +103,7 @@ export async function resolveRouting(
   if (choice === 'unassigned') return { to: 'unassigned' }
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can route imported leads.')
   if (choice === 'pool') return { to: 'pool' }
+  if (choice === 'organization') return { to: 'organization' }
   if (!assigneeId) throw new Refusal(422, 'Choose the member to assign the leads to.', { field: 'assigneeId' })
   const member = await assignableMember(db, viewer.orgId, assigneeId).catch((error: unknown) => {
     if (error instanceof Refusal) throw new Refusal(422, error.message, { field: 'assigneeId' })

@@ -9,6 +9,7 @@ import type { Database } from '../db/client'
 import { importJobs } from '../db/schema'
 import { writeImportChunk, type ImportChunk } from './import-writer'
 import { giveUpUndoChunk, undoChunk, type UndoChunk } from './import-undo'
+import type { LeadRouter } from './routed'
 
 /** Queue name as in wrangler.toml. */
 export const IMPORT_QUEUE_NAME = 'leadpool-import'
@@ -90,14 +91,34 @@ export async function giveUpChunk(db: Database, work: ImportChunk, error: unknow
     .where(eq(importJobs.id, work.jobId))
 }
 
-/** Queue consumer: writes (or undoes) each chunk; retries failures with backoff; gives up after the last try. */
-export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>, db: Database): Promise<void> {
+/**
+ * Routes the leads `leadIds` that chunk `work` created with `route` (leads/routing.ts `leadRouter`; it
+ * logs its own failures) when the importer chose the organization's routing; otherwise does nothing.
+ */
+export async function routeImported(route: LeadRouter | undefined, work: ImportChunk, leadIds: string[]) {
+  if (route && work.options?.routing.to === 'organization') await route(work.orgId, leadIds, work.actorId)
+}
+
+/**
+ * Queue consumer: writes (or undoes) each chunk, then routes the leads a chunk created (`routeImported`);
+ * retries failures with backoff; gives up after the last try.
+ */
+export async function handleImportBatch(
+  batch: MessageBatch<ImportChunkMessage>,
+  db: Database,
+  route?: LeadRouter,
+): Promise<void> {
   for (const message of batch.messages) {
     const body = message.body
     try {
-      if (isUndo(body)) await undoChunk(db, body)
-      else await writeImportChunk(db, body)
-      message.ack()
+      if (isUndo(body)) {
+        await undoChunk(db, body)
+        message.ack()
+      } else {
+        const { leadIds } = await writeImportChunk(db, body)
+        message.ack()
+        await routeImported(route, body, leadIds)
+      }
     } catch (error) {
       console.error('import chunk failed', body.jobId, body.seq, message.attempts, error)
       if (message.attempts >= IMPORT_MAX_ATTEMPTS) {

@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
+import { leadRouter } from './routing'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
@@ -130,6 +131,7 @@ async function mappingPage(
   const mapping = chosen?.mapping ?? preselected.mapping
   const statusColumn = mapping.columns.indexOf('status')
   const members = isManager(viewer) ? await assignableMembers(c.var.db, viewer.orgId) : []
+  const orgRouting = c.var.orgContext.org.routing
   return c.render(
     <ImportMappingPage
       job={job}
@@ -139,8 +141,9 @@ async function mappingPage(
       remembered={!chosen && preselected.remembered}
       statusValues={statusColumn < 0 ? [] : columnValues(table, statusColumn)}
       members={members}
+      orgRouting={orgRouting}
       routing={{
-        choice: chosen?.routing ?? 'unassigned',
+        choice: chosen?.routing ?? (isManager(viewer) && orgRouting !== 'unassigned' ? 'organization' : 'unassigned'),
         assigneeId: chosen?.assigneeId,
         updateEmpty: chosen?.updateEmpty,
       }}
@@ -238,6 +241,8 @@ importRoutes.post('/:jobId', mappingOnRefusal, async (c) => {
     parsed,
     { routing, updateEmpty: Boolean(form.updateEmpty) },
     remembered,
+    Date.now(),
+    leadRouter(c.env),
   )
   return c.redirect(path, 303)
 })

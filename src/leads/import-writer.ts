@@ -132,13 +132,14 @@ function routeNewLeads(db: Database, work: ImportChunk, leadIds: string[], now: 
  * Writes `work` once. A chunk already written (a redelivered message) changes nothing. When another
  * writer (a concurrent import, a lead typed in) takes one of the chunk's emails in between, the
  * batch fails on the unique email index and the chunk is checked and written again.
- * @returns counts for this chunk: `{ created, duplicates }` (0/0 when it was already written)
+ * @returns counts for this chunk: `{ created, duplicates }` (0/0 when it was already written), and the ids of
+ *   the leads it created (`leadIds`, in row order), for routing (leads/routing.ts `LeadRouter`)
  */
 export async function writeImportChunk(
   db: Database,
   work: ImportChunk,
   now = Date.now(),
-): Promise<{ created: number; duplicates: number }> {
+): Promise<{ created: number; duplicates: number; leadIds: string[] }> {
   return retryOnConflict('leads.', () => writeOnce(db, work, now))
 }
 
@@ -146,13 +147,13 @@ async function writeOnce(
   db: Database,
   work: ImportChunk,
   now: number,
-): Promise<{ created: number; duplicates: number }> {
+): Promise<{ created: number; duplicates: number; leadIds: string[] }> {
   const done = await db
     .select({ seq: importJobChunks.seq })
     .from(importJobChunks)
     .where(and(eq(importJobChunks.jobId, work.jobId), eq(importJobChunks.seq, work.seq)))
     .get()
-  if (done) return { created: 0, duplicates: 0 }
+  if (done) return { created: 0, duplicates: 0, leadIds: [] }
 
   const keys = work.rows.map((r) => emailKey(r.email)).filter((k): k is string => k !== null)
   const taken = await existingLeads(db, work.orgId, keys)
@@ -211,8 +212,8 @@ async function writeOnce(
   try {
     await runBatch(db, statements)
   } catch (error) {
-    if (uniqueViolation(error, 'import_job_chunks.')) return { created: 0, duplicates: 0 }
+    if (uniqueViolation(error, 'import_job_chunks.')) return { created: 0, duplicates: 0, leadIds: [] }
     throw error
   }
-  return { created, duplicates }
+  return { created, duplicates, leadIds: leadRows.map((l) => l.id) }
 }

@@ -289,7 +289,7 @@ export async function updateLead(
   db: Database,
   viewer: Viewer,
   leadId: string,
-  set: Partial<Pick<Lead, 'status' | 'inPool'>>,
+  set: Partial<Pick<Lead, 'status' | 'inPool' | 'pooledAt'>>,
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
   expected?: SQL,

@@ -43,3 +43,14 @@ export function sendOrDrop(socket: WebSocket, message: string): boolean {
     return false
   }
 }
+
+/**
+ * Sends `message` (e.g. an htmx out-of-band fragment) to every WebSocket accepted on `ctx`, dropping a socket
+ * whose send fails (`sendOrDrop`).
+ * @returns how many viewers it reached
+ */
+export function broadcast(ctx: DurableObjectState, message: string): number {
+  let reached = 0
+  for (const socket of ctx.getWebSockets()) if (sendOrDrop(socket, message)) reached++
+  return reached
+}

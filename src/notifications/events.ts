@@ -199,6 +199,35 @@ export const EVENTS = {
     noteLabel: 'Summary',
     sentence: (d) => [actor(d), ' logged a communication on ', LEADS],
   },
+  released: {
+    label: 'A lead is released back to the pool',
+    defaults: { inApp: false, email: false },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    noteLabel: 'Release note',
+    sentence: (d) => [actor(d), ' released ', LEADS, ' back to the pool'],
+    listPath: '/pool',
+  },
+  pool_stale: {
+    label: 'Daily digest of leads waiting too long in the pool',
+    defaults: { inApp: true, email: true },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    sentence: (d) => [LEADS, d.count > 1 ? ' have' : ' has', ' waited in the pool longer than the warning time'],
+    listPath: '/pool',
+  },
+  return_warning: {
+    label: 'Your untouched lead goes back to the pool tomorrow',
+    defaults: { inApp: true, email: true },
+    recipients: (e) => ids([e.to]),
+    sentence: (d) => [
+      LEADS,
+      d.count > 1 ? ' go' : ' goes',
+      ' back to the pool tomorrow unless you work on ',
+      d.count > 1 ? 'them' : 'it',
+    ],
+    listPath: '/leads?assignee=me',
+  },
 } satisfies Record<string, EventDefinition>
 
 /** An event type: a key of the registry. */

@@ -31,6 +31,7 @@ import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
+import { ReleaseForm } from '../pool/views'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -42,6 +43,8 @@ export type LeadPageProps = {
   people: Parameters<typeof WhoCanSee>[0]['people']
   collaboration: CollaborationProps
   alert?: string
+  /** The viewer may release the lead to the pool (pool/release.ts). */
+  canRelease?: boolean
 }
 
 export function LeadDetailPage({
@@ -52,6 +55,7 @@ export function LeadDetailPage({
   people,
   collaboration,
   alert,
+  canRelease,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -116,6 +120,7 @@ export function LeadDetailPage({
               </button>
             </form>
           )}
+          {canRelease && <ReleaseForm action={`${base}/release`} />}
           <WhoCanSee people={people} />
         </section>
         <CollaborationSections {...collaboration} />
@@ -178,6 +183,7 @@ export async function leadPage(
       people={people}
       collaboration={collaboration}
       alert={refused ? undefined : alert}
+      canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
     />,
   )
 }
