@@ -6,7 +6,7 @@ import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
 import type { OrgLink, SessionUser } from './access/viewer'
 import type { ImportChunkMessage } from './leads/import-queue'
-import type { EmailMessage } from './notifications/outbox'
+import type { EmailMessage } from './email/outbox'
 import type { Refusal } from './lib/errors'
 import type { FormValues } from './lib/validation'
 
@@ -47,6 +47,8 @@ export type Variables = {
   orgContext: OrgContext
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
+  /** The member's unread notifications, for the header badge (set by src/notifications/middleware.ts). */
+  unreadNotifications?: number
 }
 
 export type App = { Bindings: Env; Variables: Variables }

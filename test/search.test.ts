@@ -1,5 +1,5 @@
 /**
- * Lead search (src/leads/search.ts over the FTS5 index the triggers of migrations/0007 keep):
+ * Lead search (src/leads/search.ts over the FTS5 index the triggers of migrations/0011_lead_derived_state.sql keep):
  * canonically equal text, case beyond ASCII, folded diacritics, prefixes while typing, ranking, and
  * the index following every kind of write (edit, delete) without the writer knowing of it.
  */

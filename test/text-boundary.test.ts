@@ -30,6 +30,7 @@ import {
   ORIGIN,
   signUp,
   uniqueEmail,
+  uploadAndConfirm,
 } from './helpers'
 
 /** C0 controls and DEL other than tab, LF and CR. */
@@ -419,9 +420,8 @@ describe('every text route refuses bad text with the shared message (422), and s
         const text = cellText.replaceAll(String.fromCharCode(0), String.fromCharCode(1))
         const quoted = `"${text.replace(/"/g, '""')}"`
         const csv = `Name,Email,Company\nGood Row,good.${Math.random()}@example.com,Acme\nBad Row,,${quoted}\n`
-        const res = await owner.client.upload(`/o/${slug}/leads/import`, 'cells.csv', csv)
-        expect(res.status).toBe(303)
-        const report = await owner.client.html(res.headers.get('Location')!)
+        const path = await uploadAndConfirm(owner.client, slug, 'cells.csv', csv)
+        const report = await owner.client.html(path)
         expect(report).toContain(escapeHtml(`company: ${message}`))
       }),
       { numRuns: 6 },

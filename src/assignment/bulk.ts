@@ -4,8 +4,9 @@
  * read with `json_each` (at most JSON_ROWS rows each), so 5,000 leads take a handful of reads and about a
  * dozen statements, far under D1's 100 parameters per statement and 1,000 statements per invocation
  * (docs/ARCHITECTURE.md "Scale"). Each changed lead gets the same rows and activity as a single
- * assignment (assign.ts); leads already with that assignee are left alone. The assignee gets one email
- * for the lot.
+ * assignment (assign.ts); leads already with that assignee are left alone. The assignee gets one
+ * notification (and email) for the lot, and each previous assignee one for the leads taken from them
+ * (the notification fan-out).
  */
 import { and, desc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
@@ -21,8 +22,8 @@ import { listLeads, type LeadFilters } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY } from './assign'
-import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** At most this many leads in one bulk action. */
 export const MAX_BULK = 5_000
@@ -105,7 +106,7 @@ export async function planBulkAssign(
   target: Member | null,
   now: number,
   handoff: { note?: string; noteRequired?: boolean } = {},
-): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string }> {
+): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string; events: NotificationEvent[] }> {
   const current = await primaries(
     db,
     viewer.orgId,
@@ -187,11 +188,36 @@ export async function planBulkAssign(
       ),
     )
   }
-  return { statements, changed, note }
+  return { statements, changed, note, events: bulkEvents(changed, current, to, note) }
+}
+
+/**
+ * The notification events of a bulk assignment: one `assigned` for the new assignee with every
+ * changed lead (and the handoff note), one `transferred_away` per previous assignee with theirs.
+ */
+function bulkEvents(
+  changed: LeadRef[],
+  current: Map<string, { id: string; name: string }>,
+  to: { id: string; name: string } | null,
+  note: string,
+): NotificationEvent[] {
+  const events: NotificationEvent[] = []
+  if (to && changed.length > 0) events.push({ type: 'assigned', leads: changed, to, ...(note ? { note } : {}) })
+  const byFormer = new Map<string, { from: { id: string; name: string }; leads: LeadRef[] }>()
+  for (const lead of changed) {
+    const from = current.get(lead.id)
+    if (!from) continue
+    const group = byFormer.get(from.id) ?? { from, leads: [] }
+    group.leads.push(lead)
+    byFormer.set(from.id, group)
+  }
+  for (const { from, leads } of byFormer.values())
+    events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  return events
 }
 
 /** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
-export type BulkOptions = { note?: string; noteRequired?: boolean; notify: NotifyContext; now?: number }
+export type BulkOptions = { note?: string; noteRequired?: boolean; notify: FanOutContext; now?: number }
 
 /**
  * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
@@ -213,20 +239,10 @@ export async function bulkAssign(
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
     const now = options.now ?? Date.now()
-    const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
-    const email = target
-      ? assignmentNotice(
-          db,
-          options.notify,
-          viewer.orgId,
-          viewer.userId,
-          { to: { id: target.userId, email: target.email }, leads: changed, note: note || undefined },
-          now,
-        )
-      : null
-    if (email) statements.push(email.statement)
-    await runBatch(db, statements)
-    await sendQueued(options.notify, email ? [email.id] : [])
+    const { statements, changed, events } = await planBulkAssign(db, viewer, selected, target, now, options)
+    const fan = await fanOut(db, options.notify, events, now)
+    await runBatch(db, [...statements, ...fan.statements])
+    await fan.afterCommit()
     return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
   })
 }

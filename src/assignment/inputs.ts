@@ -48,14 +48,21 @@ export const bulkAssignSchema = z.object({
   match_q: optionalSingleLine('search', MAX_SEARCH),
   match_status: z.string().optional(),
   match_assignee: z.string().optional(),
+  match_archived: z.string().optional(),
 })
 
 /** The list filters a bulk form carries (named `match_*` apart from the search box's own fields). */
-export function bulkFilters(values: { match_q?: string; match_status?: string; match_assignee?: string }) {
+export function bulkFilters(values: {
+  match_q?: string
+  match_status?: string
+  match_assignee?: string
+  match_archived?: string
+}) {
   return filtersSchema.parse({
     q: values.match_q || undefined,
     status: values.match_status || undefined,
     assignee: values.match_assignee || undefined,
+    archived: values.match_archived || undefined,
   })
 }
 

@@ -1,6 +1,6 @@
 /**
  * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
- * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions. A refused
+ * bulk assignment, collaborators, pool (claims and releases: pool/routes.tsx). Every path calls the same domain functions. A refused
  * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
  * or the list page (bulk), named with `onRefusal`.
  */
@@ -18,25 +18,12 @@ import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { assignLead } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
-import { claimLead } from './claim'
 import { addCollaborator, removeCollaborator } from './collaborators'
 import { assignSchema, bulkAssignSchema, bulkFilters, collaboratorSchema, poolSchema, sentFromSchema } from './inputs'
-import type { NotifyContext } from './notify'
 import { setInPool } from './pool'
+import { fanOutContext } from '../notifications/context'
 
 export const assignmentRoutes = new Hono<App>()
-
-/** Where assignment emails link to and who they say acted. */
-function notifyContext(c: Context<App>): NotifyContext {
-  const org = c.var.orgContext.org
-  return {
-    appUrl: c.env.APP_URL,
-    orgName: org.name,
-    orgSlug: org.slug,
-    actorName: c.var.user!.name,
-    queue: c.env.EMAIL_QUEUE,
-  }
-}
 
 /** Back to the lead page after an action on it (303). */
 function backToLead(c: Context<App>, leadId: string) {
@@ -92,7 +79,7 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
   const result = await bulkAssign(c.var.db, viewerOf(c), selection, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: notifyContext(c),
+    notify: fanOutContext(c),
   })
   const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
   const unchanged = result.selected - result.changed
@@ -114,7 +101,7 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
   const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: notifyContext(c),
+    notify: fanOutContext(c),
   })
   return fromList ? rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.') : backToLead(c, leadId)
 })
@@ -123,19 +110,13 @@ assignmentRoutes.post('/:leadId/assignees', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'change who works a lead')
   const { userId } = await parseForm(c, collaboratorSchema)
-  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c))
+  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   const leadId = c.req.param('leadId')
-  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'))
-  return backToLead(c, leadId)
-})
-
-assignmentRoutes.post('/:leadId/claim', async (c) => {
-  const leadId = c.req.param('leadId')
-  await claimLead(c.var.db, viewerOf(c), leadId)
+  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'), fanOutContext(c))
   return backToLead(c, leadId)
 })
 
@@ -143,6 +124,11 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
-  await setInPool(c.var.db, viewerOf(c), leadId, inPool)
+  await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
+  // The pool page's viewers see the change (the organization's PoolRoom re-sends the pool, pool/pool-room.ts).
+  const orgId = c.var.orgContext.org.id
+  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
+    .refresh(orgId)
+    .catch((error: unknown) => console.error('pool viewers not refreshed', error))
   return backToLead(c, leadId)
 })

@@ -20,6 +20,12 @@ export const filtersSchema = z.object({
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
   assignee: z.string().max(64).optional().catch(undefined),
   cursor: z.string().refine(isId).optional().catch(undefined),
+  /** The "Archived" filter (`archived=1`): archived leads only. */
+  archived: z
+    .literal('1')
+    .transform(() => true)
+    .optional()
+    .catch(undefined),
 })
 
 /**

@@ -15,6 +15,7 @@ import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
 import { inPool, visibleLeads } from './policy'
 import { matchesSearch, matchExpression, rankedSearch } from './search'
+import { archiveScope } from './archive-scope'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -44,7 +45,7 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
 }
 
 /** The refusal of a lead whose email already belongs to lead `existingId` of the organization. */
-function duplicateLead(existingId: string): Refusal {
+export function duplicateLead(existingId: string): Refusal {
   return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
@@ -154,6 +155,8 @@ export type LeadFilters = {
   assignee?: string
   /** Id of the last lead of the previous page (keyset pagination). */
   cursor?: string
+  /** The "Archived" filter: archived leads only (otherwise archived leads are left out). */
+  archived?: boolean
 }
 
 /** A row of the lead list. */
@@ -227,7 +230,7 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
  * export, bulk). Each filter is served by an index (test/query-plans.test.ts).
  */
 function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, search = true): SQL {
-  const conditions = [visibleLeads(db, viewer)]
+  const conditions = [visibleLeads(db, viewer), archiveScope(filters.archived)]
   if (filters.status) conditions.push(eq(leads.status, filters.status))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
@@ -271,7 +274,7 @@ export function totalLabel(total: LeadTotal): string {
 
 /**
  * Leads each member is assigned to (primary or collaborator), by user id: the filter's counts, read
- * from the counters the assignment triggers keep (assignee_lead_counts).
+ * from the counters the assignment triggers keep (assignee_lead_counts; archived leads left out).
  */
 export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
   const rows = await db
@@ -317,25 +320,29 @@ export async function listLeads(
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
  * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
- * error when it no longer holds (db/guard.ts); the caller retries.
+ * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
+ * same change (e.g. the notification fan-out's), run in the same batch after the activity.
+ * @returns the activity's id
  */
 export async function updateLead(
   db: Database,
   viewer: Viewer,
   leadId: string,
-  set: Partial<Pick<Lead, 'status' | 'inPool'>>,
+  set: Partial<Pick<Lead, 'status' | 'inPool' | 'pooledAt'>>,
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
   expected?: SQL,
-): Promise<void> {
+  also: BatchItem<'sqlite'>[] = [],
+): Promise<string> {
+  const row = activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })
       .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
-    db
-      .insert(activities)
-      .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    db.insert(activities).values(row),
+    ...also,
   ])
+  return row.id
 }

@@ -16,7 +16,7 @@ export type ListNotice = { text: string; error?: boolean }
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value === true ? '1' : String(value))
   const text = params.toString()
   return text ? `?${text}` : ''
 }
@@ -147,6 +147,7 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
       {(['q', 'status', 'assignee'] as const).map(
         (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
       )}
+      {filters.archived && <input type="hidden" name="match_archived" value="1" />}
       <button type="submit">Apply</button>
     </div>
   )
@@ -169,7 +170,7 @@ export function LeadResults({
   const base = `/o/${slug}/leads`
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
   const first = filters.cursor ? `${base}${listQuery({ ...filters, cursor: undefined })}` : null
-  const filtered = Boolean(filters.q || filters.status || filters.assignee || filters.cursor)
+  const filtered = Boolean(filters.q || filters.status || filters.assignee || filters.cursor || filters.archived)
   const swap = { 'hx-target': '#lead-results', 'hx-swap': 'outerHTML' }
   return (
     <div id="lead-results">
@@ -346,6 +347,9 @@ export function LeadListPage({
           ))}
         </select>
         <AssigneeFilter shell={shell} filters={filters} members={filterMembers} counts={counts} />
+        <label class="check">
+          <input type="checkbox" name="archived" value="1" checked={filters.archived} /> Archived
+        </label>
         <button type="submit">Filter</button>
       </form>
       <LeadResults slug={shell.org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />

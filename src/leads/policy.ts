@@ -20,7 +20,7 @@ import { formerAssignees, leadAssignees, leads, memberships, users } from '../db
 
 /**
  * SQL: the lead is in the pool (no assignee, opened to the team). `assignee_count` is kept by SQL
- * triggers on lead_assignees (migrations/0007_lead_derived_state.sql), so this is one indexed test.
+ * triggers on lead_assignees (migrations/0011_lead_derived_state.sql), so this is one indexed test.
  */
 export function inPool(): SQL {
   return and(eq(leads.inPool, true), eq(leads.assigneeCount, 0))!
@@ -137,10 +137,12 @@ export function canClaim(viewer: Viewer, lead: LeadFacts): boolean {
 /** The facts of a lead read through `findVisibleLead`. */
 export function factsOf(lead: {
   inPool: boolean
+  archivedAt?: number | null
   assignees: { userId: string; kind: 'primary' | 'collaborator' }[]
 }): LeadFacts {
   return {
-    inPool: lead.inPool,
+    // An archived lead is out of the pool: nobody can claim it until it is restored.
+    inPool: lead.inPool && !lead.archivedAt,
     primaryId: lead.assignees.find((a) => a.kind === 'primary')?.userId ?? null,
     collaboratorIds: lead.assignees.filter((a) => a.kind === 'collaborator').map((a) => a.userId),
   }

@@ -1,6 +1,6 @@
 /**
  * Lead search over the FTS5 index `leads_fts` (name, email, company; kept by SQL triggers, see
- * migrations/0007_lead_derived_state.sql and docs/ARCHITECTURE.md "Scale").
+ * migrations/0011_lead_derived_state.sql and docs/ARCHITECTURE.md "Scale").
  *
  * - Canonically equal text is equal: stored text and the query are both NFC (src/lib/text.ts); the
  *   tokenizer (unicode61, remove_diacritics 2) also folds decomposed accents.

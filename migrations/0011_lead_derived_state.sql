@@ -4,13 +4,15 @@
 
 -- Assignees: leads.assignee_count (primary + collaborators) and leads.primary_assignee_id,
 -- recomputed from lead_assignees for the lead a row of it was written for; assignee_lead_counts.leads,
--- the number of lead_assignees rows of each member.
+-- the number of lead_assignees rows of each member whose lead is not archived (archived leads leave every
+-- count; archiving and restoring a lead move its assignees' counters).
 CREATE TRIGGER `lead_assignees_derived_ai` AFTER INSERT ON `lead_assignees` BEGIN
   UPDATE `leads` SET
     `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = NEW.`lead_id`),
     `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = NEW.`lead_id` AND `kind` = 'primary')
   WHERE `id` = NEW.`lead_id`;
-  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`) VALUES (NEW.`org_id`, NEW.`user_id`, 1)
+  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`) SELECT NEW.`org_id`, NEW.`user_id`, 1
+    WHERE (SELECT `archived_at` FROM `leads` WHERE `id` = NEW.`lead_id`) IS NULL
     ON CONFLICT (`org_id`, `user_id`) DO UPDATE SET `leads` = `leads` + 1;
 END;
 --> statement-breakpoint
@@ -19,7 +21,8 @@ CREATE TRIGGER `lead_assignees_derived_ad` AFTER DELETE ON `lead_assignees` BEGI
     `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = OLD.`lead_id`),
     `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = OLD.`lead_id` AND `kind` = 'primary')
   WHERE `id` = OLD.`lead_id`;
-  UPDATE `assignee_lead_counts` SET `leads` = `leads` - 1 WHERE `org_id` = OLD.`org_id` AND `user_id` = OLD.`user_id`;
+  UPDATE `assignee_lead_counts` SET `leads` = `leads` - 1 WHERE `org_id` = OLD.`org_id` AND `user_id` = OLD.`user_id`
+    AND (SELECT `archived_at` FROM `leads` WHERE `id` = OLD.`lead_id`) IS NULL;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `lead_assignees_derived_au` AFTER UPDATE ON `lead_assignees` BEGIN
@@ -27,9 +30,23 @@ CREATE TRIGGER `lead_assignees_derived_au` AFTER UPDATE ON `lead_assignees` BEGI
     `assignee_count` = (SELECT count(*) FROM `lead_assignees` WHERE `lead_id` = `leads`.`id`),
     `primary_assignee_id` = (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = `leads`.`id` AND `kind` = 'primary')
   WHERE `id` IN (OLD.`lead_id`, NEW.`lead_id`);
-  UPDATE `assignee_lead_counts` SET `leads` = `leads` - 1 WHERE `org_id` = OLD.`org_id` AND `user_id` = OLD.`user_id`;
-  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`) VALUES (NEW.`org_id`, NEW.`user_id`, 1)
+  UPDATE `assignee_lead_counts` SET `leads` = `leads` - 1 WHERE `org_id` = OLD.`org_id` AND `user_id` = OLD.`user_id`
+    AND (SELECT `archived_at` FROM `leads` WHERE `id` = OLD.`lead_id`) IS NULL;
+  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`) SELECT NEW.`org_id`, NEW.`user_id`, 1
+    WHERE (SELECT `archived_at` FROM `leads` WHERE `id` = NEW.`lead_id`) IS NULL
     ON CONFLICT (`org_id`, `user_id`) DO UPDATE SET `leads` = `leads` + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `leads_archived_counts_au` AFTER UPDATE OF `archived_at` ON `leads`
+  WHEN (OLD.`archived_at` IS NULL) <> (NEW.`archived_at` IS NULL) BEGIN
+  UPDATE `assignee_lead_counts`
+    SET `leads` = `leads` + CASE WHEN NEW.`archived_at` IS NULL THEN 1 ELSE -1 END
+    WHERE `org_id` = NEW.`org_id`
+      AND `user_id` IN (SELECT `user_id` FROM `lead_assignees` WHERE `lead_id` = NEW.`id`);
+  INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`)
+    SELECT NEW.`org_id`, `user_id`, 1 FROM `lead_assignees`
+    WHERE `lead_id` = NEW.`id` AND NEW.`archived_at` IS NULL
+    ON CONFLICT (`org_id`, `user_id`) DO NOTHING;
 END;
 --> statement-breakpoint
 -- Last activity: the newest activities.created_at of the lead.
@@ -70,4 +87,6 @@ UPDATE `leads` SET
 
 --> statement-breakpoint
 INSERT INTO `assignee_lead_counts` (`org_id`, `user_id`, `leads`)
-  SELECT `org_id`, `user_id`, count(*) FROM `lead_assignees` GROUP BY `org_id`, `user_id`;
+  SELECT `org_id`, `user_id`, count(*) FROM `lead_assignees`
+  WHERE (SELECT `archived_at` FROM `leads` WHERE `id` = `lead_assignees`.`lead_id`) IS NULL
+  GROUP BY `org_id`, `user_id`;

@@ -1,0 +1,122 @@
+/**
+ * Claiming a lead from the pool. A claim either wins wholly or changes nothing (docs/ARCHITECTURE.md "Nothing
+ * lost"): the assignee row is inserted only if the lead is still in the pool with no assignee, in
+ * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
+ * `claimed` activity in the same batch are conditional on that row being the claimant's. The batch starts
+ * with a guard (db/guard.ts) that stops it whole when the lead is no longer claimable, so the
+ * notifications of the claim (fan-out, same batch) are written only with a winning claim. Claims run one at a
+ * time per organization inside the PoolRoom (pool/pool-room.ts), which also keeps the claim cap exact.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { staleWrite } from '../db/errors'
+import { noAssignee, unlessChanged } from '../db/guard'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { activities, leadAssignees, leads, users } from '../db/schema'
+import { newId } from '../lib/ids'
+import { notFound, Refusal } from '../lib/errors'
+import { findVisibleLead } from '../leads/leads'
+import { openPoolLeadCount } from '../leads/routing'
+import { isAgent, type Viewer } from '../access/viewer'
+import { canClaim, factsOf } from '../leads/policy'
+
+/** Name of the member who holds `leadId` by claiming it from the pool, or null. */
+async function claimedBy(db: Database, orgId: string, leadId: string): Promise<string | null> {
+  const row = await db
+    .select({ name: users.name })
+    .from(leadAssignees)
+    .innerJoin(users, eq(users.id, leadAssignees.userId))
+    .innerJoin(
+      activities,
+      and(
+        eq(activities.leadId, leadAssignees.leadId),
+        eq(activities.type, 'claimed'),
+        eq(activities.actorId, leadAssignees.userId),
+        eq(activities.createdAt, leadAssignees.assignedAt),
+      ),
+    )
+    .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.leadId, leadId), eq(leadAssignees.kind, 'primary')))
+    .get()
+  return row?.name ?? null
+}
+
+/**
+ * How many more leads an Agent may claim under the organization's cap `cap` (0 = no cap): null when
+ * there is no cap for them (no cap set, or an Owner/Admin), else 0 or more.
+ */
+export async function claimsLeft(db: Database, viewer: Viewer, cap: number): Promise<number | null> {
+  if (cap <= 0 || !isAgent(viewer)) return null
+  return Math.max(0, cap - (await openPoolLeadCount(db, viewer.orgId, viewer.userId)))
+}
+
+/**
+ * Claims `leadId` for `viewer`, at most `cap` open leads from the pool per Agent (0 = no cap), telling whom the
+ * fan-out says (`notify`, in the same batch). Call it inside the PoolRoom (one claim at a time per organization),
+ * or the cap may be overrun by simultaneous claims.
+ * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
+ *   it (or got it first); 409 when it is not in the pool; 409 when the Agent is at the cap
+ */
+export async function claimLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  notify: FanOutContext,
+  cap = 0,
+  now = Date.now(),
+): Promise<void> {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) {
+    // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
+    // it in the pool, so they are told who won rather than "not found".
+    const winner = viewer.poolEnabled ? await claimedBy(db, viewer.orgId, leadId) : null
+    if (winner) throw new Refusal(409, `Already claimed by ${winner}.`)
+    throw notFound()
+  }
+  if (!canClaim(viewer, factsOf(lead))) {
+    const owner = lead.assignees.find((a) => a.kind === 'primary')
+    if (owner)
+      throw new Refusal(
+        409,
+        owner.userId === viewer.userId ? 'You already have this lead.' : `Already claimed by ${owner.name}.`,
+      )
+    throw new Refusal(409, 'This lead is not in the pool.')
+  }
+  if ((await claimsLeft(db, viewer, cap)) === 0)
+    throw new Refusal(
+      409,
+      `You already hold ${cap} open ${cap === 1 ? 'lead' : 'leads'} from the pool, the most allowed. Release one or close one to claim another.`,
+    )
+  const fan = await fanOut(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
+  // Raw SQL: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
+  const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
+  const claimable = sql`EXISTS (SELECT 1 FROM leads WHERE id = ${lead.id} AND in_pool = 1) AND ${noAssignee(lead.id)}`
+  try {
+    const [, inserted] = await db.batch([
+      unlessChanged(db, claimable),
+      db.insert(leadAssignees).select(
+        sql`SELECT org_id, id, ${viewer.userId}, 'primary', ${viewer.userId}, ${now} FROM leads
+         WHERE id = ${lead.id} AND org_id = ${viewer.orgId} AND in_pool = 1 AND ${noAssignee(lead.id)}`,
+      ),
+      db
+        .update(leads)
+        .set({ inPool: false, pooledAt: null, updatedAt: now })
+        .where(and(eq(leads.id, lead.id), mine)),
+      db
+        .insert(activities)
+        .select(
+          sql`SELECT ${newId()}, ${viewer.orgId}, ${lead.id}, ${viewer.userId}, 'claimed', '{}', ${now} WHERE ${mine}`,
+        ),
+      ...fan.statements,
+    ])
+    if (inserted.meta.changes > 0) return await fan.afterCommit() // trigger writes count too
+  } catch (error) {
+    if (!staleWrite(error)) throw error
+  }
+  const winner = await db
+    .select({ name: users.name })
+    .from(leadAssignees)
+    .innerJoin(users, eq(users.id, leadAssignees.userId))
+    .where(and(eq(leadAssignees.leadId, lead.id), eq(leadAssignees.kind, 'primary')))
+    .get()
+  throw new Refusal(409, winner ? `Already claimed by ${winner.name}.` : 'This lead is no longer in the pool.')
+}
