@@ -168,7 +168,7 @@ export async function planBulkAssign(
   for (const part of jsonChunks([...noteIds])) {
     statements.push(
       db.insert(notes).select(
-        sql`SELECT value ->> 1, ${viewer.orgId}, value ->> 0, ${viewer.userId}, 'handoff', ${note}, ${now}
+        sql`SELECT value ->> 1, ${viewer.orgId}, value ->> 0, ${viewer.userId}, 'handoff', ${note}, '[]', ${now}
           FROM json_each(${JSON.stringify(part)})`,
       ),
     )

@@ -13,17 +13,17 @@
  * Every predicate pins the organization (tenancy); a deactivated member never gets this far (the
  * organization middleware refuses them).
  */
-import { and, eq, exists, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, eq, exists, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
 import { formerAssignees, leadAssignees, leads, memberships, users } from '../db/schema'
 
 /**
- * SQL: the lead is in the pool (no assignee, opened to the team). `assignee_count` is kept by SQL
+ * SQL: the lead is in the pool (no assignee, opened to the team, not archived). `assignee_count` is kept by SQL
  * triggers on lead_assignees (migrations/0011_lead_derived_state.sql), so this is one indexed test.
  */
 export function inPool(): SQL {
-  return and(eq(leads.inPool, true), eq(leads.assigneeCount, 0))!
+  return and(eq(leads.inPool, true), eq(leads.assigneeCount, 0), isNull(leads.archivedAt))!
 }
 
 /** A person in SQL: a user id, or a column holding one (e.g. `memberships.user_id`). */
