@@ -49,7 +49,7 @@
     var exact
     try {
       exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone })
-    } catch (e) {
+    } catch {
       exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' })
     }
     root.querySelectorAll('time[data-relative]').forEach(function (el) {
