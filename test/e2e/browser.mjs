@@ -64,8 +64,10 @@ export function watchPage(page, problems = []) {
   })
   page.on('requestfailed', (req) => {
     const error = req.failure()?.errorText
-    // A navigation cancels the requests of the page it leaves (e.g. its favicon): not a failure of the app.
-    if (error === 'net::ERR_ABORTED' && req.resourceType() !== 'document' && req.resourceType() !== 'xhr') return
+    // A navigation cancels the requests of the page it leaves (e.g. its favicon, or a background GET such as the
+    // badge poll or the timeline's catch-up): not a failure of the app. An aborted form post still is.
+    const background = req.resourceType() !== 'xhr' || req.method() === 'GET'
+    if (error === 'net::ERR_ABORTED' && req.resourceType() !== 'document' && background) return
     problems.push(`${req.method()} ${req.url()} failed: ${error}`)
   })
   // Every page must render in standards mode (it starts with <!DOCTYPE html>), never in quirks mode.
