@@ -5,6 +5,11 @@
  *
  * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred`, with the handoff note saved
  *   as a note on the lead and sent to Y.
+ * - Every change of hands (X → Y, or X → none → Y within CHANGE_OF_HANDS_WINDOW_MS of handoffs.ts)
+ *   needs the handoff note the setting requires and starts a handoff Y acknowledges (handoffs.ts);
+ *   any change of the primary assignee clears a pending reassignment request.
+ * - An Agent who owns the lead may hand it off through the same function (`handOff`), when the
+ *   organization allows it.
  * - The previous assignee is recorded as a former assignee and keeps view access.
  * - Assigning takes the lead out of the pool. Reassigning to the current assignee changes nothing.
  * All writes of one assignment happen in one atomic D1 batch.
@@ -20,8 +25,9 @@ import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
-import { canAssign } from '../leads/policy'
+import { canAssign, canHandOff, factsOf } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
+import { handoffChange, recentOwners } from './handoffs'
 import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** A person as recorded in an activity (the name as it was then). */
@@ -37,6 +43,8 @@ export type AssignOptions = {
   noteRequired?: boolean
   notify: NotifyContext
   now?: number
+  /** The primary assignee (an Agent) hands the lead on themselves, instead of an Owner/Admin assigning it. */
+  handOff?: boolean
 }
 
 /**
@@ -103,14 +111,18 @@ async function assignOnce(
   const now = options.now ?? Date.now()
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
-  if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
+  if (options.handOff) mayHandOff(viewer, lead, assigneeId)
+  else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const current = lead.assignees.find((a) => a.kind === 'primary')
   const from = current ? { id: current.userId, name: current.name } : null
   if ((current?.userId ?? null) === assigneeId) return { changed: false, from, to: from }
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const to = target ? { id: target.userId, name: target.name } : null
   const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
-  const note = type === 'transferred' ? handoffNote(options.note, options.noteRequired) : ''
+  // Unassigning and assigning someone else soon after is a change of hands too.
+  const previous = from ?? (to ? ((await recentOwners(db, viewer.orgId, [lead.id], now)).get(lead.id) ?? null) : null)
+  const handedFrom = to && previous && previous.id !== to.id ? previous : null
+  const note = handedFrom ? handoffNote(options.note, options.noteRequired) : ''
 
   const statements: BatchItem<'sqlite'>[] = [
     // Planned on this primary assignee: stop (and plan again) if someone changed it meanwhile.
@@ -145,7 +157,23 @@ async function assignOnce(
       }),
     )
   }
-  const data = noteId ? { from, to, note, noteId } : { from, to }
+  const data = {
+    from,
+    to,
+    ...(handedFrom && !from ? { handedFrom } : {}),
+    ...(options.handOff ? { handOff: true } : {}),
+    ...(noteId ? { note, noteId } : {}),
+  }
+  statements.push(
+    ...handoffChange(
+      db,
+      viewer.orgId,
+      [lead.id],
+      handedFrom && to ? [{ leadId: lead.id, from: handedFrom, to, note }] : [],
+      viewer.userId,
+      now,
+    ),
+  )
   statements.push(
     db
       .update(leads)
@@ -161,7 +189,12 @@ async function assignOnce(
         options.notify,
         viewer.orgId,
         viewer.userId,
-        { to: { id: target.userId, email: target.email }, leads: [lead], from: from?.name, note: note || undefined },
+        {
+          to: { id: target.userId, email: target.email },
+          leads: [lead],
+          from: handedFrom?.name,
+          note: note || undefined,
+        },
         now,
       )
     : null
@@ -169,4 +202,29 @@ async function assignOnce(
   await runBatch(db, statements)
   await sendQueued(options.notify, email ? [email.id] : [])
   return { changed: true, from, to }
+}
+
+/**
+ * Refuses `viewer` handing lead `lead` on themselves unless they may (see `canHandOff`).
+ * @throws Refusal 403 naming who can act instead
+ */
+export function requireHandOff(viewer: Viewer, lead: Parameters<typeof factsOf>[0]): void {
+  if (canHandOff(viewer, factsOf(lead))) return
+  throw new Refusal(
+    403,
+    viewer.agentsMayHandOff
+      ? 'Only the lead’s assignee can hand it off; Owners and Admins reassign it.'
+      : 'Agents may not hand off leads in this organization: ask an Owner or Admin to reassign it.',
+  )
+}
+
+/**
+ * May `viewer` hand lead `lead` to `assigneeId` themselves?
+ * @throws Refusal 403 (see `requireHandOff`); 422 when no teammate, or themselves, was chosen
+ */
+function mayHandOff(viewer: Viewer, lead: Parameters<typeof factsOf>[0], assigneeId: string | null): void {
+  requireHandOff(viewer, lead)
+  if (!assigneeId || assigneeId === viewer.userId) {
+    throw new Refusal(422, 'Choose the teammate to hand this lead to.', { field: 'assigneeId' })
+  }
 }

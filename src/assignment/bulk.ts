@@ -19,6 +19,7 @@ import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
 import { handoffNote, ONE_PRIMARY } from './assign'
+import { handoffChange, recentOwners, type NewHandoff } from './handoffs'
 import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** At most this many leads in one bulk action. */
@@ -105,7 +106,17 @@ export async function planBulkAssign(
   const to = target ? { id: target.userId, name: target.name } : null
   const changed = selected.filter((l) => (current.get(l.id)?.id ?? null) !== (to?.id ?? null))
   const handedOver = changed.filter((l) => current.has(l.id))
-  const transfers = to ? handedOver : []
+  // Leads unassigned from someone else a moment ago change hands too (handoffs.ts).
+  const recent = to
+    ? await recentOwners(
+        db,
+        viewer.orgId,
+        changed.filter((l) => !current.has(l.id)).map((l) => l.id),
+        now,
+      )
+    : new Map<string, { id: string; name: string }>()
+  const previousOf = (l: LeadRef) => current.get(l.id) ?? recent.get(l.id) ?? null
+  const transfers = to ? changed.filter((l) => previousOf(l) && previousOf(l)!.id !== to.id) : []
   const note = transfers.length > 0 ? handoffNote(handoff.note, handoff.noteRequired) : ''
   const ids = (list: LeadRef[]) => list.map((l) => l.id)
   const idChunks = (list: LeadRef[]) => chunk(ids(list), rowsPerStatement(1, 5))
@@ -179,10 +190,13 @@ export async function planBulkAssign(
     const from = current.get(l.id) ?? null
     const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
     const noteId = noteIds.get(l.id)
-    const data = noteId ? { from, to, bulk: true, note, noteId } : { from, to, bulk: true }
+    const handedFrom = !from && to && recent.get(l.id)?.id !== to.id ? recent.get(l.id) : undefined
+    const data = { from, to, bulk: true, ...(handedFrom ? { handedFrom } : {}), ...(noteId ? { note, noteId } : {}) }
     return activityRow({ orgId: viewer.orgId, leadId: l.id, actorId: viewer.userId, type, data, at: now })
   })
   for (const part of chunk(activityRows, rowsPerInsert(activities))) statements.push(db.insert(activities).values(part))
+  const handoffs: NewHandoff[] = to ? transfers.map((l) => ({ leadId: l.id, from: previousOf(l)!, to, note })) : []
+  statements.push(...handoffChange(db, viewer.orgId, ids(changed), handoffs, viewer.userId, now))
   return { statements, changed, note }
 }
 

@@ -12,6 +12,7 @@ import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
+import { attentionCondition, type Attention } from './attention'
 import { hasAssignee, inPool, visibleLeads } from './policy'
 
 /** Leads per list page. */
@@ -152,6 +153,8 @@ export type LeadFilters = {
   assignee?: string
   /** Id of the last lead of the previous page (keyset pagination). */
   cursor?: string
+  /** Owners/Admins: handoffs waiting past the window, or reassignment requested (leads/attention.ts). */
+  attention?: Attention
 }
 
 /** A row of the lead list. */
@@ -226,6 +229,8 @@ function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters): SQL
   if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
+  const byAttention = attentionCondition(viewer, filters.attention)
+  if (byAttention) conditions.push(byAttention)
   const q = filters.q?.trim().toLowerCase()
   // instr(), not LIKE: no wildcard characters to escape, and no pattern-length limit (D1: 50 bytes).
   if (q) conditions.push(sql`instr(${leads.searchText}, ${q}) > 0`)

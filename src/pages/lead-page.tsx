@@ -22,6 +22,7 @@ import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
+import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -31,9 +32,10 @@ export type LeadPageProps = {
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
   alert?: string
+  handoff?: HandoffPanelProps
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert }: LeadPageProps) {
+export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert, handoff }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   return (
@@ -42,6 +44,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
       <FormAlert message={alert} />
+      {handoff && <HandoffPanel {...handoff} />}
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
@@ -102,10 +105,11 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
   if (!lead) throw notFound()
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
-  const [items, members, people] = await Promise.all([
+  const [items, members, people, handoff] = await Promise.all([
     timeline(db, viewer.orgId, lead.id),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
+    handoffPanelProps(c, lead, `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`),
   ])
   const org = c.var.orgContext.org
   const assignment = {
@@ -126,6 +130,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
       assignment={assignment}
       people={people}
       alert={alert}
+      handoff={handoff}
     />,
   )
 }

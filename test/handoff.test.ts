@@ -1,0 +1,275 @@
+/**
+ * Handoffs that complete and Agents who hand off (assignment/handoffs.ts): acknowledging with
+ * *Got it*, the note required for every change of hands, an Agent's *Hand off* and *Ask for
+ * reassignment*, the reminder after the organization's window, and the list filters.
+ */
+import { and, eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { CHANGE_OF_HANDS_WINDOW_MS } from '../src/assignment/handoffs'
+import { createDb } from '../src/db/client'
+import { activities, leadHandoffs, organizations } from '../src/db/schema'
+import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
+
+const db = () => createDb(env.DB)
+
+/** An organization with an Owner, an Admin and two Agents. */
+async function team(settings: Record<string, string> = {}) {
+  const owner = await signUp('Handoff Co', 'Olive Owner')
+  const admin = await joinAs(owner.client, owner.slug, 'admin', 'Ada Admin')
+  const gus = await joinAs(owner.client, owner.slug, 'agent', 'Gus Agent')
+  const hal = await joinAs(owner.client, owner.slug, 'agent', 'Hal Agent')
+  if (Object.keys(settings).length > 0) {
+    expect((await owner.client.post(`/o/${owner.slug}/settings`, settings)).status).toBe(303)
+  }
+  const org = await db().select().from(organizations).where(eq(organizations.slug, owner.slug)).get()
+  return { owner, admin, gus, hal, slug: owner.slug, org: org! }
+}
+
+const assign = (client: Client, slug: string, lead: string, fields: Record<string, string>) =>
+  client.post(`/o/${slug}/leads/${lead}/assign`, fields)
+
+async function activitiesOf(leadId: string) {
+  return db()
+    .select()
+    .from(activities)
+    .where(eq(activities.leadId, leadId))
+    .orderBy(activities.createdAt, activities.id)
+    .all()
+}
+
+/** A lead assigned to `first` and then transferred by the Admin to `second` with a note. */
+async function transferred(t: Awaited<ReturnType<typeof team>>, note = 'Budget approved; call on Tuesdays.') {
+  const lead = await createLead(t.owner.client, t.slug, { name: 'Grace Hopper' })
+  expect((await assign(t.admin.client, t.slug, lead, { assigneeId: t.gus.userId })).status).toBe(303)
+  expect((await assign(t.admin.client, t.slug, lead, { assigneeId: t.hal.userId, note })).status).toBe(303)
+  return lead
+}
+
+describe('acknowledging a handoff', () => {
+  it('shows the new owner from whom, the note and Got it; acknowledging writes `handoff_acknowledged`', async () => {
+    const t = await team()
+    const lead = await transferred(t)
+    const page = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(page).toContain('data-handoff="waiting-for-you"')
+    expect(page).toContain('Ada Admin (from Gus Agent)</strong> handed this lead to you')
+    expect(page).toContain('Handoff note: Budget approved; call on Tuesdays.')
+    expect(page).toContain(`action="/o/${t.slug}/leads/${lead}/acknowledge"`)
+    expect(page).toContain('Got it')
+    // Everyone else sees it waiting, without the button.
+    const seenByAdmin = await t.admin.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(seenByAdmin).toContain('data-handoff="waiting"')
+    expect(seenByAdmin).not.toContain('Got it')
+
+    const res = await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)
+    expect(res.status).toBe(303)
+    const acks = (await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')
+    expect(acks).toHaveLength(1)
+    expect(acks[0]!.data).toMatchObject({ from: { id: t.gus.userId, name: 'Gus Agent' } })
+    const after = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(after).toContain('data-handoff="acknowledged"')
+    expect(after).toContain('Hal Agent acknowledged the handoff from Gus Agent')
+    expect(after).not.toContain('Got it')
+
+    // A second click changes nothing.
+    expect((await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)).status).toBe(303)
+    expect((await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')).toHaveLength(1)
+  })
+
+  it('refuses (409) anyone the handoff was not made to, and a lead without a handoff', async () => {
+    const t = await team()
+    const lead = await transferred(t)
+    const byAdmin = await t.admin.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)
+    expect(byAdmin.status).toBe(409)
+    expect(await byAdmin.text()).toContain('There is no handoff waiting for you on this lead.')
+    // Gus (the previous owner) still sees the lead but cannot acknowledge.
+    expect((await t.gus.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)).status).toBe(409)
+    const plain = await createLead(t.gus.client, t.slug, { name: 'Own Lead' })
+    expect((await t.gus.client.post(`/o/${t.slug}/leads/${plain}/acknowledge`)).status).toBe(409)
+    expect((await activitiesOf(lead)).some((a) => a.type === 'handoff_acknowledged')).toBe(false)
+  })
+
+  it('two simultaneous clicks write one acknowledgement (no 5xx)', async () => {
+    const t = await team()
+    const lead = await transferred(t)
+    const answers = await Promise.all([1, 2, 3].map(() => t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)))
+    expect(answers.map((r) => r.status)).toEqual([303, 303, 303])
+    expect((await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')).toHaveLength(1)
+  })
+
+  it('a new transfer replaces the waiting handoff; unassigning ends it', async () => {
+    const t = await team()
+    const lead = await transferred(t)
+    expect((await assign(t.admin.client, t.slug, lead, { assigneeId: t.gus.userId })).status).toBe(303)
+    const row = await db().select().from(leadHandoffs).where(eq(leadHandoffs.leadId, lead)).get()
+    expect(row).toMatchObject({ fromUserId: t.hal.userId, toUserId: t.gus.userId, acknowledgedAt: null })
+    expect((await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)).status).toBe(409)
+    expect((await assign(t.admin.client, t.slug, lead, { assigneeId: '' })).status).toBe(303)
+    expect(await db().select().from(leadHandoffs).where(eq(leadHandoffs.leadId, lead)).get()).toBeUndefined()
+  })
+})
+
+describe('the handoff note for every change of hands', () => {
+  it(`unassign then assign someone else within ${CHANGE_OF_HANDS_WINDOW_MS / 60_000} minutes needs the note (422), and is a handoff`, async () => {
+    const t = await team({ handoffNoteRequired: '1' })
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Dodge Lead' })
+    expect((await assign(t.owner.client, t.slug, lead, { assigneeId: t.gus.userId })).status).toBe(303)
+    expect((await assign(t.owner.client, t.slug, lead, { assigneeId: '' })).status).toBe(303)
+    const bare = await assign(t.owner.client, t.slug, lead, { assigneeId: t.hal.userId })
+    expect(bare.status).toBe(422)
+    expect(await bare.text()).toContain('Write a handoff note')
+    expect((await activitiesOf(lead)).map((a) => a.type)).toEqual(['created', 'assigned', 'unassigned'])
+
+    // The same through the bulk bar.
+    const bulk = await t.owner.client.post(`/o/${t.slug}/leads/bulk-assign`, {
+      leadIds: lead,
+      assigneeId: t.hal.userId,
+    })
+    expect(bulk.status).toBe(422)
+
+    // Giving it back to Gus is no change of hands; with a note it goes to Hal and waits for him.
+    const ok = await assign(t.owner.client, t.slug, lead, { assigneeId: t.hal.userId, note: 'Gus is away' })
+    expect(ok.status).toBe(303)
+    const last = (await activitiesOf(lead)).at(-1)!
+    expect(last.data).toMatchObject({ from: null, handedFrom: { id: t.gus.userId }, note: 'Gus is away' })
+    expect(await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)).toContain('data-handoff="waiting-for-you"')
+  })
+
+  it('assigning back to the one who just had it, or after the window, needs no note', async () => {
+    const t = await team({ handoffNoteRequired: '1' })
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Back Lead' })
+    await assign(t.owner.client, t.slug, lead, { assigneeId: t.gus.userId })
+    await assign(t.owner.client, t.slug, lead, { assigneeId: '' })
+    expect((await assign(t.owner.client, t.slug, lead, { assigneeId: t.gus.userId })).status).toBe(303)
+    await assign(t.owner.client, t.slug, lead, { assigneeId: '' })
+    // The unassignment happened longer ago than the window.
+    await env.DB.prepare(`UPDATE activities SET created_at = created_at - ? WHERE lead_id = ? AND type = 'unassigned'`)
+      .bind(CHANGE_OF_HANDS_WINDOW_MS + 1000, lead)
+      .run()
+    expect((await assign(t.owner.client, t.slug, lead, { assigneeId: t.hal.userId })).status).toBe(303)
+  })
+})
+
+describe('an Agent hands off their own lead', () => {
+  it('with the setting on: same transfer, activity and handoff; they keep read access', async () => {
+    const t = await team({ agentsMayHandOff: '1' })
+    const lead = await createLead(t.gus.client, t.slug, { name: 'Agent Lead' })
+    const page = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(page).toContain(`action="/o/${t.slug}/leads/${lead}/handoff"`)
+    expect(page).not.toContain('Ask for reassignment')
+
+    const res = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, {
+      assigneeId: t.hal.userId,
+      note: 'Going on leave',
+    })
+    expect(res.status).toBe(303)
+    const last = (await activitiesOf(lead)).at(-1)!
+    expect(last.type).toBe('transferred')
+    expect(last.data).toMatchObject({
+      from: { id: t.gus.userId },
+      to: { id: t.hal.userId },
+      handOff: true,
+      note: 'Going on leave',
+    })
+    const seenByGus = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(seenByGus).toContain('This lead was transferred from you to Hal Agent.')
+    expect(seenByGus).not.toContain('/handoff"')
+    const seenByHal = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(seenByHal).toContain(`<li data-assignee-id="${t.hal.userId}">Hal Agent</li>`)
+    expect(seenByHal).toContain('Gus Agent</strong> handed this lead to you')
+    // Hal was emailed the transfer like any other.
+    const mail = await env.DB.prepare(`SELECT subject FROM email_outbox WHERE "to" = ? AND kind = 'assignment'`)
+      .bind(t.hal.email)
+      .first<{ subject: string }>()
+    expect(mail?.subject).toBe('Gus Agent transferred Agent Lead to you from Gus Agent')
+  })
+
+  it('refuses a hand-off to nobody or to themselves (422), and by someone who does not own it (403)', async () => {
+    const t = await team({ agentsMayHandOff: '1', handoffNoteRequired: '1' })
+    const lead = await createLead(t.gus.client, t.slug, { name: 'Kept Lead' })
+    const nobody = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: '', note: 'x' })
+    expect(nobody.status).toBe(422)
+    const self = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: t.gus.userId, note: 'x' })
+    expect(self.status).toBe(422)
+    const noNote = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: t.hal.userId })
+    expect(noNote.status).toBe(422)
+    expect(await noNote.text()).toContain('Write a handoff note')
+    const byAdmin = await t.admin.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: t.hal.userId })
+    expect(byAdmin.status).toBe(403)
+    // Hal cannot see Gus's lead at all.
+    expect((await t.hal.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: t.hal.userId })).status).toBe(
+      404,
+    )
+    expect((await activitiesOf(lead)).map((a) => a.type)).toEqual(['created'])
+  })
+
+  it('with the setting off: 403, and the page offers Ask for reassignment instead', async () => {
+    const t = await team()
+    const lead = await createLead(t.gus.client, t.slug, { name: 'Stuck Lead' })
+    const res = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, {
+      assigneeId: t.hal.userId,
+      note: 'please',
+    })
+    expect(res.status).toBe(403)
+    const html = await res.text()
+    expect(html).toContain('Agents may not hand off leads in this organization')
+    expect(html).toContain('Ask for reassignment')
+    expect(html).not.toContain(`/handoff"`)
+    expect((await activitiesOf(lead)).map((a) => a.type)).toEqual(['created'])
+  })
+})
+
+describe('asking for reassignment', () => {
+  it('marks the lead (Reassignment requested) until a manager reassigns it; one request at a time', async () => {
+    const t = await team()
+    const lead = await createLead(t.gus.client, t.slug, { name: 'Ask Lead' })
+    const other = await createLead(t.gus.client, t.slug, { name: 'Other Lead' })
+    const blank = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/reassignment-request`, { note: ' ' })
+    expect(blank.status).toBe(422)
+    const res = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/reassignment-request`, {
+      note: 'Customer speaks German',
+    })
+    expect(res.status).toBe(303)
+    const again = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/reassignment-request`, { note: 'ping' })
+    expect(again.status).toBe(409)
+    expect((await activitiesOf(lead)).filter((a) => a.type === 'reassignment_requested')).toHaveLength(1)
+
+    const list = await t.admin.client.html(`/o/${t.slug}/leads?attention=reassignment-requested`)
+    expect(leadIds(list)).toEqual([lead])
+    expect(leadIds(await t.admin.client.html(`/o/${t.slug}/leads`))).toContain(other)
+    const page = await t.admin.client.html(`/o/${t.slug}/leads/${lead}`)
+    expect(page).toContain('Gus Agent asked for this lead to be reassigned')
+    expect(page).toContain('Customer speaks German')
+
+    expect((await assign(t.admin.client, t.slug, lead, { assigneeId: t.hal.userId })).status).toBe(303)
+    expect(leadIds(await t.admin.client.html(`/o/${t.slug}/leads?attention=reassignment-requested`))).toEqual([])
+  })
+
+  it('is for the Agent who owns the lead (403 for a manager or a former owner)', async () => {
+    const t = await team()
+    const lead = await createLead(t.gus.client, t.slug, { name: 'Owned Lead' })
+    expect((await t.admin.client.post(`/o/${t.slug}/leads/${lead}/reassignment-request`, { note: 'x' })).status).toBe(
+      403,
+    )
+    await assign(t.admin.client, t.slug, lead, { assigneeId: t.hal.userId })
+    expect((await t.gus.client.post(`/o/${t.slug}/leads/${lead}/reassignment-request`, { note: 'x' })).status).toBe(403)
+  })
+})
+
+describe('handoffs waiting past the window', () => {
+  it('are listed to Owners/Admins under Handoffs waiting (Agents: the filter is ignored)', async () => {
+    const t = await team({ handoffAckHours: '2' })
+    const lead = await transferred(t)
+    const fresh = await transferred(t, 'fresh')
+    expect(leadIds(await t.owner.client.html(`/o/${t.slug}/leads?attention=handoff-waiting`))).toEqual([])
+    await db()
+      .update(leadHandoffs)
+      .set({ createdAt: Date.now() - 2 * 3_600_000 - 1000 })
+      .where(and(eq(leadHandoffs.leadId, lead)))
+    expect(leadIds(await t.owner.client.html(`/o/${t.slug}/leads?attention=handoff-waiting`))).toEqual([lead])
+    const mine = leadIds(await t.hal.client.html(`/o/${t.slug}/leads?attention=handoff-waiting`))
+    expect(mine.sort()).toEqual([lead, fresh].sort())
+    // Acknowledged: no longer waiting.
+    await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)
+    expect(leadIds(await t.owner.client.html(`/o/${t.slug}/leads?attention=handoff-waiting`))).toEqual([])
+  })
+})
