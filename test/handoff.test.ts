@@ -273,3 +273,45 @@ describe('handoffs waiting past the window', () => {
     expect(leadIds(await t.owner.client.html(`/o/${t.slug}/leads?attention=handoff-waiting`))).toEqual([])
   })
 })
+
+describe('refusals that say what to do', () => {
+  it('an Agent’s 404 on a lead explains why and names whom to ask, the same whether the lead exists or not', async () => {
+    const t = await team()
+    const hidden = await createLead(t.owner.client, t.slug, { name: 'Hidden Lead' })
+    const missing = '01900000-0000-7000-8000-000000000000'
+    const pages: string[] = []
+    for (const id of [hidden, missing]) {
+      const res = await t.gus.client.get(`/o/${t.slug}/leads/${id}`)
+      expect(res.status).toBe(404)
+      pages.push(await res.text())
+    }
+    expect(pages[0]).toContain('This lead is not one you can see')
+    expect(pages[0]).toContain('As an Agent you see the leads assigned to you')
+    expect(pages[0]).toContain('ask an Owner or Admin: Ada Admin or Olive Owner.')
+    expect(pages[0]).not.toContain('Hidden Lead')
+    expect(pages[1]).toBe(pages[0])
+    // A form posted to it says the same.
+    const post = await t.gus.client.post(`/o/${t.slug}/leads/${hidden}/status`, { status: 'won' })
+    expect(post.status).toBe(404)
+    expect(await post.text()).toContain('ask an Owner or Admin: Ada Admin or Olive Owner.')
+    // An Owner gets the plain 404.
+    const owners = await t.owner.client.get(`/o/${t.slug}/leads/${missing}`)
+    expect(owners.status).toBe(404)
+    expect(await owners.text()).not.toContain('As an Agent')
+  })
+
+  it('assigning to a deactivated member says they must be reactivated first; an Agent is told the role needed', async () => {
+    const t = await team()
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Refused Lead' })
+    expect((await t.owner.client.post(`/o/${t.slug}/team/${t.hal.userId}/deactivate`)).status).toBe(303)
+    const res = await assign(t.owner.client, t.slug, lead, { assigneeId: t.hal.userId })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain(
+      'Hal Agent is deactivated and cannot be assigned leads: an Owner or Admin must reactivate them on the Team page first.',
+    )
+    const mine = await createLead(t.gus.client, t.slug, { name: 'Agent Lead' })
+    const byAgent = await assign(t.gus.client, t.slug, mine, { assigneeId: t.admin.userId })
+    expect(byAgent.status).toBe(403)
+    expect(await byAgent.text()).toContain('Only an Owner or Admin can assign leads.')
+  })
+})

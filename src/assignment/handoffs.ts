@@ -10,19 +10,11 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import { isManager, type Viewer } from '../access/viewer'
+import { type Viewer } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict, staleWrite } from '../db/errors'
 import { primaryIs, unlessChanged } from '../db/guard'
-import {
-  activities,
-  leadHandoffs,
-  memberships,
-  organizations,
-  reassignmentRequests,
-  users,
-  type LeadHandoff,
-} from '../db/schema'
+import { activities, leadHandoffs, organizations, reassignmentRequests, users, type LeadHandoff } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
@@ -265,18 +257,6 @@ export async function findReassignmentRequest(db: Database, orgId: string, leadI
       .where(and(eq(reassignmentRequests.orgId, orgId), eq(reassignmentRequests.leadId, leadId)))
       .get()) ?? null
   )
-}
-
-/** The active Owners and Admins of `orgId` (who a reassignment request goes to, whom an Agent asks). */
-export async function managersOf(db: Database, orgId: string): Promise<Person[]> {
-  const rows = await db
-    .select({ id: users.id, name: users.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')))
-    .orderBy(users.name)
-    .all()
-  return rows.filter((r) => isManager(r)).map((r) => ({ id: r.id, name: r.name }))
 }
 
 /**

@@ -8,10 +8,11 @@ import { viewerOf } from '../access/context'
 import { timeline } from '../activity/activities'
 import { Timeline } from '../activity/timeline'
 import type { App } from '../env'
-import { notFound, Refusal } from '../lib/errors'
+import { Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
+import { leadNotFound } from './authorize'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
 import { filtersSchema, searchProblem } from './filters'
@@ -64,6 +65,6 @@ leadRoutes.post('/', async (c) => {
 leadRoutes.get('/:leadId/timeline', async (c) => {
   const viewer = viewerOf(c)
   const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
-  if (!lead) throw notFound()
+  if (!lead) throw await leadNotFound(c.var.db, viewer)
   return c.html(<Timeline items={await timeline(c.var.db, viewer.orgId, lead.id)} />)
 })

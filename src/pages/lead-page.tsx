@@ -12,7 +12,8 @@ import { Timeline } from '../activity/timeline'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
-import { notFound, Refusal } from '../lib/errors'
+import { Refusal } from '../lib/errors'
+import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
@@ -102,7 +103,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
-  if (!lead) throw notFound()
+  if (!lead) throw await leadNotFound(db, viewer)
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
   const [items, members, people, handoff] = await Promise.all([
