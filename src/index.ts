@@ -1,6 +1,6 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; clean-up of sessions, log-in throttle records, expired
+ * letters), `scheduled` (outbox sweep; handoff reminders; clean-up of sessions, log-in throttle records, expired
  * sign-up and reset links), and the Durable Object classes.
  */
 import { buildApp } from './app'
@@ -12,9 +12,10 @@ import { pruneFormTokens } from './db/idempotency'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
-import { handleEmailBatch, handleEmailDeadLetters } from './notifications/email-consumer'
-import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './notifications/outbox'
-import { sweepOutbox } from './notifications/sweep'
+import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
+import { sweepOutbox } from './email/sweep'
+import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 
 export { LeadRoom } from './activity/lead-room'
 export { PoolRoom } from './pool/pool-room'
@@ -49,6 +50,7 @@ export default {
       prunePendingSignups(db),
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
+      remindWaitingHandoffs(env, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

@@ -7,7 +7,8 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { CHANGE_OF_HANDS_WINDOW_MS } from '../src/assignment/handoffs'
 import { createDb } from '../src/db/client'
-import { activities, leadHandoffs, organizations } from '../src/db/schema'
+import { activities, emailOutbox, leadHandoffs, notifications, organizations, users } from '../src/db/schema'
+import worker from '../src/index'
 import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -22,7 +23,31 @@ async function team(settings: Record<string, string> = {}) {
     expect((await owner.client.post(`/o/${owner.slug}/settings`, settings)).status).toBe(303)
   }
   const org = await db().select().from(organizations).where(eq(organizations.slug, owner.slug)).get()
-  return { owner, admin, gus, hal, slug: owner.slug, org: org! }
+  const ownerId = (await db().select().from(users).where(eq(users.email, owner.email)).get())!.id
+  return { owner: { ...owner, userId: ownerId }, admin, gus, hal, slug: owner.slug, org: org! }
+}
+
+/** The in-app notifications of `userId` of event `type`. */
+async function notified(userId: string, type: string) {
+  return db()
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.type, type)))
+    .all()
+}
+
+/** The emails to `address` of kind (event type) `kind`. */
+async function emailsOf(address: string, kind: string) {
+  return db()
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.to, address), eq(emailOutbox.kind, kind)))
+    .all()
+}
+
+/** Runs the cron trigger as Cloudflare does, at `at` (epoch ms). */
+async function cron(at: number) {
+  await worker.scheduled({ cron: '*/5 * * * *', scheduledTime: at, noRetry() {} } as ScheduledController, env)
 }
 
 const assign = (client: Client, slug: string, lead: string, fields: Record<string, string>) =>
@@ -65,6 +90,12 @@ describe('acknowledging a handoff', () => {
     const acks = (await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')
     expect(acks).toHaveLength(1)
     expect(acks[0]!.data).toMatchObject({ from: { id: t.gus.userId, name: 'Gus Agent' } })
+    // The previous owner is told (in the app, by default), nobody else.
+    const told = await notified(t.gus.userId, 'handoff_acknowledged')
+    expect(told).toHaveLength(1)
+    expect(told[0]).toMatchObject({ leadId: lead, actorId: t.hal.userId })
+    for (const other of [t.hal.userId, t.admin.userId, t.owner.userId])
+      expect(await notified(other, 'handoff_acknowledged')).toEqual([])
     const after = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
     expect(after).toContain('data-handoff="acknowledged"')
     expect(after).toContain('Hal Agent acknowledged the handoff from Gus Agent')
@@ -73,6 +104,7 @@ describe('acknowledging a handoff', () => {
     // A second click changes nothing.
     expect((await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)).status).toBe(303)
     expect((await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')).toHaveLength(1)
+    expect(await notified(t.gus.userId, 'handoff_acknowledged')).toHaveLength(1)
   })
 
   it('refuses (409) anyone the handoff was not made to, and a lead without a handoff', async () => {
@@ -176,11 +208,12 @@ describe('an Agent hands off their own lead', () => {
     const seenByHal = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
     expect(seenByHal).toContain(`<li data-assignee-id="${t.hal.userId}">Hal Agent</li>`)
     expect(seenByHal).toContain('Gus Agent</strong> handed this lead to you')
-    // Hal was emailed the transfer like any other.
-    const mail = await env.DB.prepare(`SELECT subject FROM email_outbox WHERE "to" = ? AND kind = 'assignment'`)
-      .bind(t.hal.email)
-      .first<{ subject: string }>()
-    expect(mail?.subject).toBe('Gus Agent transferred Agent Lead to you from Gus Agent')
+    // Hal is told like after any transfer (in the app and by email, with the note); Gus, who acted, is not.
+    expect(await notified(t.hal.userId, 'transferred_to')).toHaveLength(1)
+    const [mail] = await emailsOf(t.hal.email, 'transferred_to')
+    expect(mail!.subject).toBe('Gus Agent transferred Agent Lead to you')
+    expect(mail!.text).toContain('Handoff note from Gus Agent: Going on leave')
+    expect(await notified(t.gus.userId, 'transferred_away')).toEqual([])
   })
 
   it('refuses a hand-off to nobody or to themselves (422), and by someone who does not own it (403)', async () => {
@@ -232,6 +265,15 @@ describe('asking for reassignment', () => {
     const again = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/reassignment-request`, { note: 'ping' })
     expect(again.status).toBe(409)
     expect((await activitiesOf(lead)).filter((a) => a.type === 'reassignment_requested')).toHaveLength(1)
+    // Every Owner and Admin is told once (in the app and by email, with the note); the Agents are not.
+    for (const manager of [t.owner, t.admin]) {
+      expect(await notified(manager.userId, 'reassignment_requested')).toHaveLength(1)
+      const mails = await emailsOf(manager.email, 'reassignment_requested')
+      expect(mails).toHaveLength(1)
+      expect(mails[0]!.subject).toBe('Gus Agent asks for Ask Lead to be reassigned')
+      expect(mails[0]!.text).toContain('Their note from Gus Agent: Customer speaks German')
+    }
+    for (const agent of [t.gus, t.hal]) expect(await notified(agent.userId, 'reassignment_requested')).toEqual([])
 
     const list = await t.admin.client.html(`/o/${t.slug}/leads?attention=reassignment-requested`)
     expect(leadIds(list)).toEqual([lead])
@@ -256,6 +298,29 @@ describe('asking for reassignment', () => {
 })
 
 describe('handoffs waiting past the window', () => {
+  it('the cron reminds the new owner once, after the organization’s window (not before, not twice)', async () => {
+    const t = await team({ handoffAckHours: '2' })
+    const lead = await transferred(t)
+    const acked = await transferred(t, 'acknowledged soon')
+    await t.hal.client.post(`/o/${t.slug}/leads/${acked}/acknowledge`)
+    const made = (await db().select().from(leadHandoffs).where(eq(leadHandoffs.leadId, lead)).get())!.createdAt
+    await cron(made + 2 * 3_600_000 - 60_000)
+    expect(await notified(t.hal.userId, 'handoff_reminder')).toEqual([])
+
+    await cron(made + 2 * 3_600_000 + 60_000)
+    await cron(made + 3 * 3_600_000)
+    const reminders = await notified(t.hal.userId, 'handoff_reminder')
+    expect(reminders).toHaveLength(1)
+    expect(reminders[0]).toMatchObject({ leadId: lead, actorId: null })
+    const mails = await emailsOf(t.hal.email, 'handoff_reminder')
+    expect(mails).toHaveLength(1)
+    expect(mails[0]!.subject).toBe(
+      'Reminder: Grace Hopper was handed to you by Gus Agent. Open it and press Got it once you have taken it over',
+    )
+    expect(mails[0]!.text).toContain(`/o/${t.slug}/leads/${lead}`)
+    for (const other of [t.gus, t.admin, t.owner]) expect(await notified(other.userId, 'handoff_reminder')).toEqual([])
+  })
+
   it('are listed to Owners/Admins under Handoffs waiting (Agents: the filter is ignored)', async () => {
     const t = await team({ handoffAckHours: '2' })
     const lead = await transferred(t)

@@ -2,7 +2,8 @@
  * Bulk assignment: many leads to one member (or unassigned) in one atomic D1 batch, every
  * statement chunked under D1's 100-parameter limit, so either every selected lead is assigned or
  * none is. Each changed lead gets the same rows and activity as a single assignment (assign.ts);
- * leads already with that assignee are left alone. The assignee gets one email for the lot.
+ * leads already with that assignee are left alone. The assignee gets one notification (and email) for
+ * the lot, and each previous assignee one for the leads taken from them (the notification fan-out).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
@@ -18,9 +19,9 @@ import { listLeads, type LeadFilters } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY } from './assign'
 import { handoffChange, recentOwners, type NewHandoff } from './handoffs'
-import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** At most this many leads in one bulk action. */
 export const MAX_BULK = 5_000
@@ -97,7 +98,7 @@ export async function planBulkAssign(
   target: Member | null,
   now: number,
   handoff: { note?: string; noteRequired?: boolean } = {},
-): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string }> {
+): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string; events: NotificationEvent[] }> {
   const current = await primaries(
     db,
     viewer.orgId,
@@ -197,11 +198,36 @@ export async function planBulkAssign(
   for (const part of chunk(activityRows, rowsPerInsert(activities))) statements.push(db.insert(activities).values(part))
   const handoffs: NewHandoff[] = to ? transfers.map((l) => ({ leadId: l.id, from: previousOf(l)!, to, note })) : []
   statements.push(...handoffChange(db, viewer.orgId, ids(changed), handoffs, viewer.userId, now))
-  return { statements, changed, note }
+  return { statements, changed, note, events: bulkEvents(changed, current, to, note) }
+}
+
+/**
+ * The notification events of a bulk assignment: one `assigned` for the new assignee with every
+ * changed lead (and the handoff note), one `transferred_away` per previous assignee with theirs.
+ */
+function bulkEvents(
+  changed: LeadRef[],
+  current: Map<string, { id: string; name: string }>,
+  to: { id: string; name: string } | null,
+  note: string,
+): NotificationEvent[] {
+  const events: NotificationEvent[] = []
+  if (to && changed.length > 0) events.push({ type: 'assigned', leads: changed, to, ...(note ? { note } : {}) })
+  const byFormer = new Map<string, { from: { id: string; name: string }; leads: LeadRef[] }>()
+  for (const lead of changed) {
+    const from = current.get(lead.id)
+    if (!from) continue
+    const group = byFormer.get(from.id) ?? { from, leads: [] }
+    group.leads.push(lead)
+    byFormer.set(from.id, group)
+  }
+  for (const { from, leads } of byFormer.values())
+    events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  return events
 }
 
 /** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
-export type BulkOptions = { note?: string; noteRequired?: boolean; notify: NotifyContext; now?: number }
+export type BulkOptions = { note?: string; noteRequired?: boolean; notify: FanOutContext; now?: number }
 
 /**
  * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
@@ -223,20 +249,10 @@ export async function bulkAssign(
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
     const now = options.now ?? Date.now()
-    const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
-    const email = target
-      ? assignmentNotice(
-          db,
-          options.notify,
-          viewer.orgId,
-          viewer.userId,
-          { to: { id: target.userId, email: target.email }, leads: changed, note: note || undefined },
-          now,
-        )
-      : null
-    if (email) statements.push(email.statement)
-    await runBatch(db, statements)
-    await sendQueued(options.notify, email ? [email.id] : [])
+    const { statements, changed, events } = await planBulkAssign(db, viewer, selected, target, now, options)
+    const fan = await fanOut(db, options.notify, events, now)
+    await runBatch(db, [...statements, ...fan.statements])
+    await fan.afterCommit()
     return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
   })
 }

@@ -14,11 +14,20 @@ import { type Viewer } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict, staleWrite } from '../db/errors'
 import { primaryIs, unlessChanged } from '../db/guard'
-import { activities, leadHandoffs, organizations, reassignmentRequests, users, type LeadHandoff } from '../db/schema'
+import {
+  activities,
+  leadHandoffs,
+  leads,
+  organizations,
+  reassignmentRequests,
+  users,
+  type LeadHandoff,
+} from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { canRequestReassignment, factsOf } from '../leads/policy'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * An unassignment followed by an assignment to someone else within this time (1 hour, in ms) is a
@@ -137,17 +146,17 @@ export type Acknowledged = { changed: boolean; leadId: string; leadName: string;
 
 /**
  * The new owner confirms they took the lead over ("Got it"): the handoff is marked acknowledged and a
- * `handoff_acknowledged` activity (`data.from`: the previous owner) is written in one batch; `also`
- * adds statements to that batch (the notification to the previous owner). Acknowledging twice
- * changes nothing the second time.
+ * `handoff_acknowledged` activity (`data.from`: the previous owner) is written in one batch with the
+ * previous owner's notification (fan-out `handoff_acknowledged`). Acknowledging twice changes
+ * nothing the second time.
  * @throws Refusal 404 when the lead is not visible; 409 when no handoff to `viewer` is on the lead
  */
 export async function acknowledgeHandoff(
   db: Database,
   viewer: Viewer,
   leadId: string,
+  notify: FanOutContext,
   now = Date.now(),
-  also: (ack: Acknowledged) => BatchItem<'sqlite'>[] = () => [],
 ): Promise<Acknowledged> {
   return retryOnConflict([], async () => {
     const lead = await findVisibleLead(db, viewer, leadId)
@@ -159,6 +168,12 @@ export async function acknowledgeHandoff(
     const from = { id: handoff.fromUserId, name: handoff.fromName }
     const result = { changed: handoff.acknowledgedAt === null, leadId: lead.id, leadName: lead.name, from }
     if (!result.changed) return result
+    const fan = await fanOut(
+      db,
+      notify,
+      [{ type: 'handoff_acknowledged', leads: [{ id: lead.id, name: lead.name }], from }],
+      now,
+    )
     await runBatch(db, [
       unlessChanged(db, stillWaiting(lead.id, viewer.userId, handoff.createdAt)),
       db
@@ -175,14 +190,26 @@ export async function acknowledgeHandoff(
           at: now,
         }),
       ),
-      ...also(result),
+      ...fan.statements,
     ])
+    await fan.afterCommit()
     return result
   })
 }
 
 /** A handoff waiting past its organization's window, to remind its new owner of. */
-export type WaitingHandoff = { orgId: string; leadId: string; toUserId: string; fromName: string; createdAt: number }
+export type WaitingHandoff = {
+  orgId: string
+  orgName: string
+  orgSlug: string
+  leadId: string
+  leadName: string
+  toUserId: string
+  toName: string
+  fromUserId: string
+  fromName: string
+  createdAt: number
+}
 
 /**
  * Handoffs not acknowledged `handoff_ack_hours` after they were made and not yet reminded, at most
@@ -192,13 +219,19 @@ export async function handoffsToRemind(db: Database, now: number, limit = 500): 
   return db
     .select({
       orgId: leadHandoffs.orgId,
+      orgName: organizations.name,
+      orgSlug: organizations.slug,
       leadId: leadHandoffs.leadId,
+      leadName: leads.name,
       toUserId: leadHandoffs.toUserId,
+      toName: sql<string>`(SELECT name FROM users WHERE id = ${leadHandoffs.toUserId})`,
+      fromUserId: leadHandoffs.fromUserId,
       fromName: users.name,
       createdAt: leadHandoffs.createdAt,
     })
     .from(leadHandoffs)
     .innerJoin(organizations, eq(organizations.id, leadHandoffs.orgId))
+    .innerJoin(leads, eq(leads.id, leadHandoffs.leadId))
     .innerJoin(users, eq(users.id, leadHandoffs.fromUserId))
     .where(
       and(
@@ -262,7 +295,8 @@ export async function findReassignmentRequest(db: Database, orgId: string, leadI
 /**
  * An Agent who owns a lead asks the Owners/Admins to reassign it: the request (marking the lead for
  * the list filter *Reassignment requested*) and a `reassignment_requested` activity (`data.reason`)
- * in one batch, with `also` (the notifications to the Owners/Admins). One request at a time per lead.
+ * in one batch with the notifications to the Owners/Admins (fan-out `reassignment_requested`, each
+ * told once). One request at a time per lead.
  * @throws Refusal 404 when not visible; 403 when `viewer` is not an Agent owning it; 409 when a
  *   request is already waiting
  */
@@ -271,8 +305,8 @@ export async function requestReassignment(
   viewer: Viewer,
   leadId: string,
   note: string,
+  notify: FanOutContext,
   now = Date.now(),
-  also: (lead: { id: string; name: string }) => BatchItem<'sqlite'>[] = () => [],
 ): Promise<void> {
   await retryOnConflict(['reassignment_requests.lead_id'], async () => {
     const lead = await findVisibleLead(db, viewer, leadId)
@@ -283,6 +317,12 @@ export async function requestReassignment(
     if (await findReassignmentRequest(db, viewer.orgId, lead.id)) {
       throw new Refusal(409, 'You already asked for this lead to be reassigned; an Owner or Admin will pick it up.')
     }
+    const fan = await fanOut(
+      db,
+      notify,
+      [{ type: 'reassignment_requested', leads: [{ id: lead.id, name: lead.name }], note }],
+      now,
+    )
     await runBatch(db, [
       unlessChanged(db, primaryIs(lead.id, viewer.userId)),
       db
@@ -298,7 +338,8 @@ export async function requestReassignment(
           at: now,
         }),
       ),
-      ...also({ id: lead.id, name: lead.name }),
+      ...fan.statements,
     ])
+    await fan.afterCommit()
   })
 }

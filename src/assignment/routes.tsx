@@ -33,22 +33,10 @@ import {
   reassignmentRequestSchema,
   sentFromSchema,
 } from './inputs'
-import type { NotifyContext } from './notify'
 import { setInPool } from './pool'
+import { fanOutContext } from '../notifications/context'
 
 export const assignmentRoutes = new Hono<App>()
-
-/** Where assignment emails link to and who they say acted. */
-function notifyContext(c: Context<App>): NotifyContext {
-  const org = c.var.orgContext.org
-  return {
-    appUrl: c.env.APP_URL,
-    orgName: org.name,
-    orgSlug: org.slug,
-    actorName: c.var.user!.name,
-    queue: c.env.EMAIL_QUEUE,
-  }
-}
 
 /** Back to the lead page after an action on it (303). */
 function backToLead(c: Context<App>, leadId: string) {
@@ -101,7 +89,7 @@ assignmentRoutes.post('/bulk-assign', async (c) => {
   const result = await bulkAssign(c.var.db, viewerOf(c), selection, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: notifyContext(c),
+    notify: fanOutContext(c),
   })
   const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
   const unchanged = result.selected - result.changed
@@ -123,7 +111,7 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
   const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: notifyContext(c),
+    notify: fanOutContext(c),
   })
   return fromList ? rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.') : backToLead(c, leadId)
 })
@@ -132,19 +120,19 @@ assignmentRoutes.post('/:leadId/assignees', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'change who works a lead')
   const { userId } = await parseForm(c, collaboratorSchema)
-  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c))
+  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   const leadId = c.req.param('leadId')
-  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'))
+  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'), fanOutContext(c))
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/claim', async (c) => {
   const leadId = c.req.param('leadId')
-  await claimLead(c.var.db, viewerOf(c), leadId)
+  await claimLead(c.var.db, viewerOf(c), leadId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
@@ -152,13 +140,13 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
-  await setInPool(c.var.db, viewerOf(c), leadId, inPool)
+  await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/acknowledge', async (c) => {
   const leadId = c.req.param('leadId')
-  await acknowledgeHandoff(c.var.db, viewerOf(c), leadId)
+  await acknowledgeHandoff(c.var.db, viewerOf(c), leadId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
@@ -170,7 +158,7 @@ assignmentRoutes.post('/:leadId/handoff', async (c) => {
   await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: notifyContext(c),
+    notify: fanOutContext(c),
     handOff: true,
   })
   return backToLead(c, leadId)
@@ -182,6 +170,6 @@ assignmentRoutes.post('/:leadId/reassignment-request', async (c) => {
     throw new Refusal(403, REASSIGNMENT_REQUESTERS)
   }
   const { note } = await parseForm(c, reassignmentRequestSchema)
-  await requestReassignment(c.var.db, viewerOf(c), leadId, note)
+  await requestReassignment(c.var.db, viewerOf(c), leadId, note, fanOutContext(c))
   return backToLead(c, leadId)
 })
