@@ -47,7 +47,7 @@ async function emailsOf(address: string, kind: string) {
 
 /** Runs the cron trigger as Cloudflare does, at `at` (epoch ms). */
 async function cron(at: number) {
-  await worker.scheduled({ cron: '*/5 * * * *', scheduledTime: at, noRetry() {} } as ScheduledController, env)
+  await worker.scheduled({ cron: '*/5 * * * *', scheduledTime: at, noRetry() {} }, env)
 }
 
 const assign = (client: Client, slug: string, lead: string, fields: Record<string, string>) =>
