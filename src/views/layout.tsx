@@ -12,6 +12,7 @@ import { isManager, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
 import type { App } from '../env'
 import { HTMX_CONFIG, PAGE_ALERT_ID } from './htmx-config'
+import { NotificationBadge } from './notification-badge'
 
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
@@ -32,7 +33,7 @@ export function useShell(): Shell {
   return shellOf(useRequestContext<App>())
 }
 
-function OrgNav({ org, role, orgs }: Shell) {
+function OrgNav({ org, role, orgs, unread }: Shell & { unread: number }) {
   const base = `/o/${org.slug}`
   const manager = isManager(role)
   const others = orgs.filter((o) => o.slug !== org.slug)
@@ -58,6 +59,10 @@ function OrgNav({ org, role, orgs }: Shell) {
       <a href={`${base}/leads/import`}>Import</a>
       <a href={`${base}/team`}>Team</a>
       {manager && <a href={`${base}/settings`}>Settings</a>}
+      <a href={`${base}/notifications`} class="notifications-link">
+        Notifications <NotificationBadge slug={org.slug} unread={unread} />
+        <span class="visually-hidden"> unread</span>
+      </a>
     </nav>
   )
 }
@@ -84,7 +89,9 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
           <a class="brand" href={org ? `/o/${org.slug}/leads` : '/'}>
             Leadpool
           </a>
-          {org && role && orgs && user && <OrgNav org={org} role={role} orgs={orgs} user={user} />}
+          {org && role && orgs && user && (
+            <OrgNav org={org} role={role} orgs={orgs} user={user} unread={c.var.unreadNotifications ?? 0} />
+          )}
           <div class="me">
             {user ? (
               <form method="post" action="/logout">
