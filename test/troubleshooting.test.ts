@@ -1,5 +1,5 @@
 /**
- * Notifications people can troubleshoot: *Send me a test email* on the preferences page (through the
+ * Notifications people can troubleshoot: the feed's filters (unread, event type, lead); *Send me a test email* on the preferences page (through the
  * outbox, its state shown with the address and the provider's reason), against the fake Resend
  * (test/fake-resend-server.ts) that answers 422 when scripted to.
  */
@@ -12,7 +12,7 @@ import { handleEmailBatch } from '../src/email/email-consumer'
 import { EMAIL_QUEUE_NAME, type EmailMessage } from '../src/email/outbox'
 import type { Env } from '../src/env'
 import { FAKE_RESEND_KEY, fakeResendUrl, inboxOf, scriptAnswers } from './fake-resend'
-import { env, signUp } from './helpers'
+import { createLead, env, joinAs, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
 const sending = (): Env => ({ ...env, RESEND_API_KEY: FAKE_RESEND_KEY, RESEND_BASE_URL: fakeResendUrl() })
@@ -96,5 +96,46 @@ describe('Send me a test email', () => {
     expect(statusOf(page)).toContain(`Test email to ${email}`)
     expect(statusOf(page)).toContain('failed: 422 validation_error: Invalid `to` field.')
     expect(await inboxOf(email)).toEqual({ requests: 1, deliveries: [] })
+  })
+})
+
+/** The ids of the feed's notifications in `html`, in order. */
+function feedIds(html: string): string[] {
+  return [...html.matchAll(/<li data-notification-id="([^"]+)"/g)].map((m) => m[1]!)
+}
+
+describe('the feed’s filters', () => {
+  it('filter by unread, by event type and by lead (alone or together)', async () => {
+    const owner = await signUp('Feed Filter Co', 'Olive Owner')
+    const gus = await joinAs(owner.client, owner.slug, 'agent', 'Gus Agent')
+    const hal = await joinAs(owner.client, owner.slug, 'agent', 'Hal Agent')
+    const a = await createLead(owner.client, owner.slug, { name: 'Lead A' })
+    const b = await createLead(owner.client, owner.slug, { name: 'Lead B' })
+    const assign = (lead: string, assigneeId: string) =>
+      owner.client.post(`/o/${owner.slug}/leads/${lead}/assign`, { assigneeId })
+    await assign(a, gus.userId)
+    await assign(b, gus.userId)
+    await assign(a, hal.userId) // Gus: transferred_away on A
+    const feed = `/o/${owner.slug}/notifications`
+    const all = feedIds(await gus.client.html(feed))
+    expect(all).toHaveLength(3)
+    // The newest (A transferred away) is read.
+    expect((await gus.client.post(`${feed}/read`, { id: all[0]! })).status).toBe(303)
+
+    const unread = await gus.client.html(`${feed}?unread=1`)
+    expect(feedIds(unread)).toEqual(all.slice(1))
+    expect(unread).toContain('name="unread" value="1" checked')
+    expect(feedIds(await gus.client.html(`${feed}?type=assigned`))).toEqual(all.slice(1))
+    expect(feedIds(await gus.client.html(`${feed}?type=transferred_away`))).toEqual([all[0]])
+    const onA = await gus.client.html(`${feed}?lead=${a}`)
+    expect(feedIds(onA)).toEqual([all[0], all[2]])
+    expect(onA).toContain('Only about Lead A')
+    expect(feedIds(await gus.client.html(`${feed}?lead=${a}&unread=1`))).toEqual([all[2]])
+    expect(await gus.client.html(`${feed}?lead=${b}&type=transferred_away`)).toContain(
+      'No notifications match these filters.',
+    )
+    // Each notification about one lead links to its lead's filter; unknown values are ignored.
+    expect(await gus.client.html(feed)).toContain(`href="${feed}?lead=${b}" data-filter-lead="${b}"`)
+    expect(feedIds(await gus.client.html(`${feed}?type=nonsense&lead=x`))).toEqual(all)
   })
 })

@@ -3,7 +3,7 @@
  * keyset-paginated on the id (UUIDv7), the unread count, and marking read. A notification about a lead
  * the member can no longer see is still listed, without the link (`visibleIds`, the one policy).
  */
-import { and, count, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leads, notifications } from '../db/schema'
 import type { Viewer } from '../access/viewer'
@@ -19,20 +19,43 @@ export type FeedItem = { id: string; type: EventType; data: NotificationData; re
 /** A page of the feed: the items, the ids of their leads the viewer may open, the cursor of the next page. */
 export type FeedPage = { items: FeedItem[]; openable: Set<string>; nextCursor: string | null }
 
+/** The feed's filters (query `unread=1`, `type`, `lead`): only unread, one event type, one lead. */
+export type FeedFilters = { unread?: boolean; type?: EventType; lead?: string }
+
+/** SQL for `filters` (a lead matches the notification's lead, or one of the leads of a bulk one). */
+function filtered(filters: FeedFilters) {
+  return and(
+    filters.unread ? isNull(notifications.readAt) : undefined,
+    filters.type ? eq(notifications.type, filters.type) : undefined,
+    filters.lead
+      ? or(
+          eq(notifications.leadId, filters.lead),
+          sql`EXISTS (SELECT 1 FROM json_each(${notifications.data}, '$.leads') WHERE json_extract(value, '$.id') = ${filters.lead})`,
+        )
+      : undefined,
+  )
+}
+
 /** SQL: the notifications of `viewer` (the member, in their organization). */
 function mine(viewer: Viewer) {
   return and(eq(notifications.userId, viewer.userId), eq(notifications.orgId, viewer.orgId))
 }
 
 /**
- * The page of `viewer`'s feed after `cursor` (the last id of the previous page; none: the newest).
+ * The page of `viewer`'s feed after `cursor` (the last id of the previous page; none: the newest),
+ * with only the notifications `filters` select.
  * Rows of event types no longer registered are skipped.
  */
-export async function feedPage(db: Database, viewer: Viewer, cursor?: string): Promise<FeedPage> {
+export async function feedPage(
+  db: Database,
+  viewer: Viewer,
+  cursor?: string,
+  filters: FeedFilters = {},
+): Promise<FeedPage> {
   const rows = await db
     .select()
     .from(notifications)
-    .where(and(mine(viewer), cursor ? lt(notifications.id, cursor) : undefined))
+    .where(and(mine(viewer), filtered(filters), cursor ? lt(notifications.id, cursor) : undefined))
     .orderBy(desc(notifications.id))
     .limit(FEED_PAGE_SIZE + 1)
     .all()
