@@ -139,3 +139,27 @@ describe('the feed’s filters', () => {
     expect(feedIds(await gus.client.html(`${feed}?type=nonsense&lead=x`))).toEqual(all)
   })
 })
+
+describe('the team page', () => {
+  it('shows Owners/Admins each member’s last email delivery problem with the reason; Agents see none', async () => {
+    const owner = await signUp('Team Mail Co', 'Olive Owner')
+    const gus = await joinAs(owner.client, owner.slug, 'agent', 'Gus Agent')
+    const team = `/o/${owner.slug}/team`
+    const rowOf = (html: string, email: string) =>
+      new RegExp(`<tr data-member-id="[^"]+" data-member-email="${email}"[^]*?</tr>`).exec(html)?.[0] ?? ''
+    expect(rowOf(await owner.client.html(team), gus.email)).not.toContain('data-delivery-problem')
+
+    await scriptAnswers(gus.email, [{ status: 422, name: 'validation_error', message: 'Invalid `to` field.' }])
+    expect((await gus.client.post(`/o/${owner.slug}/preferences/test-email`)).status).toBe(303)
+    const row = (await testEmailTo(gus.email))!
+    await env.DB.prepare(`UPDATE email_outbox SET status = 'queued' WHERE id = ?`).bind(row.id).run()
+    await runQueue(row.id)
+
+    const seen = rowOf(await owner.client.html(team), gus.email)
+    expect(seen).toContain('data-delivery-problem="failed"')
+    expect(seen.replace(/<[^>]+>/g, '')).toContain('Last email failed')
+    expect(seen).toContain('422 validation_error: Invalid `to` field.')
+    expect(rowOf(await owner.client.html(team), owner.email)).not.toContain('data-delivery-problem')
+    expect(await gus.client.html(team)).not.toContain('data-delivery-problem')
+  })
+})
