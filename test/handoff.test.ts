@@ -85,8 +85,14 @@ describe('acknowledging a handoff', () => {
     expect(seenByAdmin).toContain('data-handoff="waiting"')
     expect(seenByAdmin).not.toContain('Got it')
 
+    // The notification of the transfer carries Got it too.
+    const feed = await t.hal.client.html(`/o/${t.slug}/notifications`)
+    expect(feed).toContain(`action="/o/${t.slug}/leads/${lead}/acknowledge" class="inline" data-acknowledge="${lead}"`)
+    expect(feed).toContain('“Budget approved; call on Tuesdays.”')
+
     const res = await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)
     expect(res.status).toBe(303)
+    expect(await t.hal.client.html(`/o/${t.slug}/notifications`)).not.toContain('data-acknowledge')
     const acks = (await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')
     expect(acks).toHaveLength(1)
     expect(acks[0]!.data).toMatchObject({ from: { id: t.gus.userId, name: 'Gus Agent' } })

@@ -28,11 +28,14 @@ function FeedEntry({
   base,
   openable,
   filters,
+  waiting,
 }: {
   item: FeedItem
   base: string
   openable: Set<string>
   filters: FeedFilters
+  /** Leads whose handoff waits for this member's "Got it". */
+  waiting?: Set<string>
 }) {
   const several = item.data.count > 1 ? item.data.leads : []
   const one = item.data.count === 1 ? item.data.leads[0] : undefined
@@ -60,6 +63,13 @@ function FeedEntry({
               Only this lead
             </a>
           </>
+        )}
+        {one && waiting?.has(one.id) && (item.type === 'transferred_to' || item.type === 'handoff_reminder') && (
+          <form method="post" action={`${base}/leads/${one.id}/acknowledge`} class="inline" data-acknowledge={one.id}>
+            <button type="submit" class="secondary">
+              Got it
+            </button>
+          </form>
         )}
         {!item.read && (
           <form method="post" action={`${base}/notifications/read`} class="inline">
@@ -116,7 +126,7 @@ export function FeedPageView({
         ) : (
           <ol id="notification-list" class="notification-list">
             {page.items.map((item) => (
-              <FeedEntry item={item} base={base} openable={page.openable} filters={filters} />
+              <FeedEntry item={item} base={base} openable={page.openable} filters={filters} waiting={page.waiting} />
             ))}
           </ol>
         )}
