@@ -386,3 +386,24 @@ describe('refusals that say what to do', () => {
     expect(await byAgent.text()).toContain('Only an Owner or Admin can assign leads.')
   })
 })
+
+describe('the handoff settings', () => {
+  it('saves the acknowledgement window and the hand-off setting; a bad window answers 422 on the form', async () => {
+    const t = await team()
+    const page = await t.owner.client.html(`/o/${t.slug}/settings`)
+    expect(page).toContain('name="handoffAckHours"')
+    expect(page).toContain('value="24"')
+    const bad = await t.owner.client.post(`/o/${t.slug}/settings`, { agentsMayHandOff: '1', handoffAckHours: '0' })
+    expect(bad.status).toBe(422)
+    expect(await bad.text()).toContain('data-error-for="handoffAckHours"')
+    const ok = await t.owner.client.post(`/o/${t.slug}/settings`, { agentsMayHandOff: '1', handoffAckHours: '48' })
+    expect(ok.status).toBe(303)
+    const org = await db().select().from(organizations).where(eq(organizations.id, t.org.id)).get()
+    expect(org).toMatchObject({ agentsMayHandOff: true, handoffAckHours: 48 })
+    // Left out (an older form), the window stays as it is.
+    await t.owner.client.post(`/o/${t.slug}/settings`, { poolEnabled: '1' })
+    const after = await db().select().from(organizations).where(eq(organizations.id, t.org.id)).get()
+    expect(after).toMatchObject({ agentsMayHandOff: false, handoffAckHours: 48 })
+    expect((await t.gus.client.post(`/o/${t.slug}/settings`, { handoffAckHours: '5' })).status).toBe(403)
+  })
+})
