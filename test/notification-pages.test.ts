@@ -4,8 +4,9 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
-import { emailOutbox, organizations } from '../src/db/schema'
-import { Client, createLead, env, joinAs, ORIGIN, signUp } from './helpers'
+import { emailOutbox, organizations, users } from '../src/db/schema'
+import { sendDigests } from '../src/notifications/digest'
+import { Client, createLead, emailedLink, env, joinAs, ORIGIN, signUp, uniqueEmail } from './helpers'
 
 const db = () => createDb(env.DB)
 
@@ -138,6 +139,7 @@ describe('preferences', () => {
 
     const bad = await gus.client.post(`/o/${slug}/preferences`, { digestHour: '25' })
     expect(bad.status).toBe(422)
+    expect(await bad.text()).toContain('data-error-for="digestHour"')
   })
 })
 
@@ -204,4 +206,67 @@ async function exportsFetch(path: string): Promise<Response> {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     }),
   )
+}
+
+describe('the daily digest', () => {
+  it('sends one email with the unread items at the chosen hour of the member’s time zone, and none when empty', async () => {
+    const { owner, gus, hal, slug, org } = await team('Digest Co')
+    expect((await gus.client.post('/account/time-zone', { timeZone: 'Asia/Tokyo' })).status).toBe(303)
+    await gus.client.post(`/o/${slug}/preferences`, { inApp_assigned: '1', digestHour: '9' })
+    await hal.client.post(`/o/${slug}/preferences`, { inApp_assigned: '1', digestHour: '9' }) // Hal, UTC, nothing unread
+    for (const name of ['D1', 'D2', 'D3']) {
+      await assign(owner.client, slug, await createLead(owner.client, slug, { name }), gus.userId)
+    }
+    const ctx = { db: db(), appUrl: env.APP_URL, queue: env.EMAIL_QUEUE }
+    const nineInTokyo = Date.UTC(2030, 0, 15, 0, 30) // 09:30 in Tokyo, 00:30 UTC
+    expect(await sendDigests(ctx, nineInTokyo - 60 * 60 * 1000)).toBe(0) // 08:30 there: not yet
+    expect(await sendDigests(ctx, nineInTokyo)).toBe(1)
+    const digests = await db().select().from(emailOutbox).where(eq(emailOutbox.kind, 'digest')).all()
+    const mine = digests.filter((d) => d.orgId === org.id)
+    expect(mine).toHaveLength(1)
+    expect(mine[0]!.to).toBe(gus.email)
+    expect(mine[0]!.subject).toBe('Your daily digest: 3 unread in Digest Co')
+    for (const name of ['D1', 'D2', 'D3']) expect(mine[0]!.text).toContain(`Olive Owner assigned you ${name}`)
+    expect(mine[0]!.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
+    expect(await sendDigests(ctx, nineInTokyo + 5 * 60 * 1000)).toBe(0) // once a day
+    expect(await sendDigests(ctx, nineInTokyo + 24 * 60 * 60 * 1000)).toBe(0) // nothing new since
+  })
+})
+
+describe('time zones', () => {
+  it('takes the browser’s time zone at sign-up and invitation, UTC when unknown; /account changes it, validated', async () => {
+    const client = new Client()
+    const email = uniqueEmail('tz')
+    await client.post('/signup', { name: 'Tia Zone', email, password: 'correct-horse-1', organization: 'TZ Co' })
+    const done = await client.post(await emailedLink(email, '/verify-email/'), { timeZone: 'Europe/Berlin' })
+    expect(done.status).toBe(303)
+    expect(await timeZoneOf(email)).toBe('Europe/Berlin')
+    const slug = done.headers.get('Location')!.split('/')[2]!
+
+    const invited = uniqueEmail('tz-agent')
+    await client.post(`/o/${slug}/team/invitations`, { email: invited, role: 'agent' })
+    const joiner = new Client()
+    const link = await emailedLink(invited, '/invite/')
+    expect(await joiner.html(link)).toContain('name="timeZone" value="UTC" data-browser-time-zone')
+    await joiner.post(link, { name: 'Ned York', password: 'correct-horse-2', timeZone: 'America/New_York' })
+    expect(await timeZoneOf(invited)).toBe('America/New_York')
+
+    const other = new Client()
+    const bogus = uniqueEmail('tz-bogus')
+    await other.post('/signup', { name: 'No Zone', email: bogus, password: 'correct-horse-1', organization: 'TZ2' })
+    await other.post(await emailedLink(bogus, '/verify-email/'), { timeZone: 'Mars/Olympus' })
+    expect(await timeZoneOf(bogus)).toBe('UTC')
+
+    expect(await client.html('/account')).toContain('<option value="Europe/Berlin" selected="">')
+    const refused = await client.post('/account/time-zone', { timeZone: 'Mars/Olympus' })
+    expect(refused.status).toBe(422)
+    expect(await refused.text()).toContain('data-error-for="timeZone"')
+    expect(await timeZoneOf(email)).toBe('Europe/Berlin')
+    expect((await client.post('/account/time-zone', { timeZone: 'Asia/Kolkata' })).status).toBe(303)
+    expect(await timeZoneOf(email)).toBe('Asia/Kolkata')
+  })
+})
+
+async function timeZoneOf(email: string) {
+  return (await db().select().from(users).where(eq(users.email, email)).get())!.timeZone
 }

@@ -7,6 +7,8 @@ import { z } from 'zod'
 import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
+import { FieldError, type FieldErrors } from '../views/forms'
+import { onRefusal } from '../views/render-error'
 import { Layout, useShell } from '../views/layout'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
 import { offeredTypes, preferencesOf, savePreferences, type Preferences } from './preferences'
@@ -22,17 +24,15 @@ function hourLabel(hour: number): string {
   return `${String(hour).padStart(2, '0')}:00`
 }
 
-function PreferencesPage({
-  prefs,
-  types,
-  saved,
-  testEmail,
-}: {
+type PageProps = {
   prefs: Preferences
   types: EventType[]
   saved: boolean
+  errors?: FieldErrors
   testEmail: Parameters<typeof TestEmailSection>[0]
-}) {
+}
+
+function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) {
   const shell = useShell()
   return (
     <Layout title="Notification preferences">
@@ -100,6 +100,7 @@ function PreferencesPage({
               </option>
             ))}
           </select>
+          <FieldError errors={errors} name="digestHour" />
           <p class="hint">
             In your time zone, {prefs.timeZone} (<a href="/account">change it</a>). Nothing is sent on a day with
             nothing unread.
@@ -170,6 +171,20 @@ preferenceRoutes.post('/test-email', async (c) => {
 })
 
 preferenceRoutes.post('/', async (c) => {
+  onRefusal(c, async (refusal) => {
+    const viewer = viewerOf(c)
+    c.status(refusal.status)
+    const prefs = await preferencesOf(c.var.db, viewer)
+    return c.render(
+      <PreferencesPage
+        prefs={prefs}
+        types={offeredTypes(viewer)}
+        saved={false}
+        errors={refusal.errors}
+        testEmail={await testEmailProps(c)}
+      />,
+    )
+  })
   const input = (await parseForm(c, preferencesSchema)) as Record<string, boolean> & {
     emailPaused: boolean
     digestHour: number | null
