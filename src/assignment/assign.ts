@@ -188,10 +188,14 @@ async function assignOnce(
     ...handoffChange(
       db,
       viewer.orgId,
-      [lead.id],
-      handedFrom && to ? [{ leadId: lead.id, from: handedFrom, to, note }] : [],
-      viewer.userId,
-      now,
+      current ? [lead.id] : [],
+      handedFrom ? [{ leadId: lead.id, from: handedFrom }] : [],
+      {
+        to,
+        note,
+        byUserId: viewer.userId,
+        now,
+      },
     ),
   )
   statements.push(

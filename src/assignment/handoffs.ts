@@ -7,7 +7,7 @@
  * change of a lead's primary assignee replaces its handoff and clears its reassignment request, in
  * the batch of that change (`handoffChange`).
  */
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { type Viewer } from '../access/viewer'
@@ -23,7 +23,7 @@ import {
   users,
   type LeadHandoff,
 } from '../db/schema'
-import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
+import { chunk } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { canRequestReassignment, factsOf } from '../leads/policy'
@@ -40,12 +40,13 @@ export const HOUR_MS = 60 * 60 * 1000
 
 type Person = { id: string; name: string }
 
-/** A change of hands to record: lead, previous owner, new owner, who did it, the note. */
-export type NewHandoff = { leadId: string; from: Person; to: Person; note: string }
+/** Lead ids per bound JSON array read with `json_each` (one parameter, far under D1's 2 MB per value). */
+const JSON_IDS = 1_000
 
 /**
  * The owners of `leadIds` (leads without an assignee now) who were unassigned within
  * CHANGE_OF_HANDS_WINDOW_MS before `now` (epoch ms), by lead id, from the `unassigned` activities.
+ * One read per JSON_IDS leads.
  */
 export async function recentOwners(
   db: Database,
@@ -54,16 +55,16 @@ export async function recentOwners(
   now: number,
 ): Promise<Map<string, Person>> {
   const out = new Map<string, Person>()
-  for (const part of chunk(leadIds, rowsPerStatement(1, 5))) {
+  for (const part of chunk(leadIds, JSON_IDS)) {
     const rows = await db
       .select({ leadId: activities.leadId, data: activities.data })
       .from(activities)
       .where(
         and(
-          eq(activities.orgId, orgId),
-          inArray(activities.leadId, part),
-          eq(activities.type, 'unassigned'),
+          sql`${activities.leadId} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`,
           sql`${activities.createdAt} >= ${now - CHANGE_OF_HANDS_WINDOW_MS}`,
+          eq(activities.orgId, orgId),
+          eq(activities.type, 'unassigned'),
         ),
       )
       .orderBy(desc(activities.createdAt), desc(activities.id))
@@ -77,43 +78,63 @@ export async function recentOwners(
 }
 
 /**
- * Statements for leads whose primary assignee changes: their previous handoffs and reassignment
- * requests end, and each change of hands in `handoffs` starts a handoff waiting for the new owner.
- * To run in the same batch as the change. One bound JSON array per delete, whatever the count.
+ * Statements for a change of primary assignee, to run in the same batch as the change, set-based
+ * (a bound JSON array per statement, whatever the number of leads): the handoffs and reassignment
+ * requests of `handedOver` (leads that had a primary assignee) end, and each change of hands in
+ * `handoffs` (lead id and previous owner) starts a handoff from that owner to `to` with `note`,
+ * replacing any handoff the lead still had. A lead without a primary assignee has neither: release
+ * and the pool's return clear them too (pool/release.ts, pool/aging.ts).
  */
 export function handoffChange(
   db: Database,
   orgId: string,
-  changedLeadIds: string[],
-  handoffs: NewHandoff[],
-  byUserId: string,
-  now: number,
+  handedOver: string[],
+  handoffs: { leadId: string; from: Person }[],
+  change: { to: Person | null; note: string; byUserId: string; now: number },
 ): BatchItem<'sqlite'>[] {
-  if (changedLeadIds.length === 0) return []
-  const ids = JSON.stringify(changedLeadIds)
-  const statements: BatchItem<'sqlite'>[] = [
-    db
-      .delete(leadHandoffs)
-      .where(and(eq(leadHandoffs.orgId, orgId), sql`${leadHandoffs.leadId} IN (SELECT value FROM json_each(${ids}))`)),
-    db
-      .delete(reassignmentRequests)
-      .where(
-        and(
-          eq(reassignmentRequests.orgId, orgId),
-          sql`${reassignmentRequests.leadId} IN (SELECT value FROM json_each(${ids}))`,
+  const statements: BatchItem<'sqlite'>[] = []
+  if (handedOver.length > 0) {
+    const ids = JSON.stringify(handedOver)
+    statements.push(
+      db
+        .delete(leadHandoffs)
+        .where(
+          and(eq(leadHandoffs.orgId, orgId), sql`${leadHandoffs.leadId} IN (SELECT value FROM json_each(${ids}))`),
         ),
-      ),
-  ]
-  const rows = handoffs.map((h) => ({
-    leadId: h.leadId,
-    orgId,
-    fromUserId: h.from.id,
-    toUserId: h.to.id,
-    byUserId,
-    note: h.note,
-    createdAt: now,
-  }))
-  for (const part of chunk(rows, rowsPerInsert(leadHandoffs))) statements.push(db.insert(leadHandoffs).values(part))
+      db
+        .delete(reassignmentRequests)
+        .where(
+          and(
+            eq(reassignmentRequests.orgId, orgId),
+            sql`${reassignmentRequests.leadId} IN (SELECT value FROM json_each(${ids}))`,
+          ),
+        ),
+    )
+  }
+  const { to, note, byUserId, now } = change
+  if (to && handoffs.length > 0) {
+    const rows = JSON.stringify(handoffs.map((h) => [h.leadId, h.from.id]))
+    statements.push(
+      db
+        .insert(leadHandoffs)
+        .select(
+          sql`SELECT value ->> 0, ${orgId}, value ->> 1, ${to.id}, ${byUserId}, ${note}, ${now}, NULL, NULL
+            FROM json_each(${rows}) WHERE true`,
+        )
+        .onConflictDoUpdate({
+          target: leadHandoffs.leadId,
+          set: {
+            fromUserId: sql`excluded.from_user_id`,
+            toUserId: sql`excluded.to_user_id`,
+            byUserId: sql`excluded.by_user_id`,
+            note: sql`excluded.note`,
+            createdAt: sql`excluded.created_at`,
+            acknowledgedAt: sql`NULL`,
+            remindedAt: sql`NULL`,
+          },
+        }),
+    )
+  }
   return statements
 }
 

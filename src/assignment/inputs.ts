@@ -60,6 +60,7 @@ export const bulkAssignSchema = z.object({
   match_status: z.string().optional(),
   match_assignee: z.string().optional(),
   match_attention: z.string().optional(),
+  match_archived: z.string().optional(),
 })
 
 /** The list filters a bulk form carries (named `match_*` apart from the search box's own fields). */
@@ -68,12 +69,14 @@ export function bulkFilters(values: {
   match_status?: string
   match_assignee?: string
   match_attention?: string
+  match_archived?: string
 }) {
   return filtersSchema.parse({
     q: values.match_q || undefined,
     status: values.match_status || undefined,
     assignee: values.match_assignee || undefined,
     attention: values.match_attention || undefined,
+    archived: values.match_archived || undefined,
   })
 }
 

@@ -1,6 +1,6 @@
 /**
  * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
- * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions. A refused
+ * bulk assignment, collaborators, pool (claims and releases: pool/routes.tsx). Every path calls the same domain functions. A refused
  * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
  * or the list page (bulk), named with `onRefusal`.
  */
@@ -20,7 +20,6 @@ import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { assignLead, requireHandOff } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
-import { claimLead } from './claim'
 import { addCollaborator, removeCollaborator } from './collaborators'
 import { acknowledgeHandoff, REASSIGNMENT_REQUESTERS, requestReassignment } from './handoffs'
 import {
@@ -58,7 +57,11 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
     assignableMembers(c.var.db, viewer.orgId, { includeDeactivated: true }),
     assigneeCounts(c.var.db, viewer.orgId),
   ])
-  const assigning = { members: activeOnly(everyone), total: 0, noteRequired: c.var.orgContext.org.handoffNoteRequired }
+  const assigning = {
+    members: activeOnly(everyone),
+    total: { count: 0, more: false },
+    noteRequired: c.var.orgContext.org.handoffNoteRequired,
+  }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
     <>
@@ -130,17 +133,16 @@ assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/claim', async (c) => {
-  const leadId = c.req.param('leadId')
-  await claimLead(c.var.db, viewerOf(c), leadId, fanOutContext(c))
-  return backToLead(c, leadId)
-})
-
 assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
   await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
+  // The pool page's viewers see the change (the organization's PoolRoom re-sends the pool, pool/pool-room.ts).
+  const orgId = c.var.orgContext.org.id
+  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
+    .refresh(orgId)
+    .catch((error: unknown) => console.error('pool viewers not refreshed', error))
   return backToLead(c, leadId)
 })
 

@@ -14,7 +14,7 @@ export const MAX_SEARCH = 200
 export const filtersSchema = z.object({
   q: z
     .string()
-    .transform((q) => q.trim())
+    .transform((q) => q.trim().normalize('NFC'))
     .optional()
     .catch(undefined),
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
@@ -22,6 +22,12 @@ export const filtersSchema = z.object({
   cursor: z.string().refine(isId).optional().catch(undefined),
   /** "Needs attention" (Owners/Admins): `handoff-waiting` or `reassignment-requested` (leads/attention.ts). */
   attention: z.enum(['handoff-waiting', 'reassignment-requested']).optional().catch(undefined),
+  /** The "Archived" filter (`archived=1`): archived leads only. */
+  archived: z
+    .literal('1')
+    .transform(() => true)
+    .optional()
+    .catch(undefined),
 })
 
 /**

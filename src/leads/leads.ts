@@ -2,18 +2,21 @@
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
  * policy (src/leads/policy.ts) and so also through tenancy.
  */
-import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { unlessChanged } from '../db/guard'
-import { activities, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
+import { sameOrg } from '../db/tenancy'
+import { activities, assigneeLeadCounts, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
 import { attentionCondition, type Attention } from './attention'
-import { hasAssignee, inPool, visibleLeads } from './policy'
+import { inPool, visibleLeads } from './policy'
+import { matchesSearch, matchExpression, rankedSearch } from './search'
+import { archiveScope } from './archive-scope'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -43,7 +46,7 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
 }
 
 /** The refusal of a lead whose email already belongs to lead `existingId` of the organization. */
-function duplicateLead(existingId: string): Refusal {
+export function duplicateLead(existingId: string): Refusal {
   return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
@@ -136,7 +139,7 @@ export async function findVisibleLead(db: Database, viewer: Viewer, leadId: stri
     .select({ userId: leadAssignees.userId, name: users.name, kind: leadAssignees.kind })
     .from(leadAssignees)
     .innerJoin(users, eq(users.id, leadAssignees.userId))
-    .where(and(eq(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, leadId)))
+    .where(and(sameOrg(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, leadId)))
     .all()
   return { ...row.lead, creatorName: row.creatorName, assignees }
 }
@@ -155,6 +158,8 @@ export type LeadFilters = {
   cursor?: string
   /** Owners/Admins: handoffs waiting past the window, or reassignment requested (leads/attention.ts). */
   attention?: Attention
+  /** The "Archived" filter: archived leads only (otherwise archived leads are left out). */
+  archived?: boolean
 }
 
 /** A row of the lead list. */
@@ -172,23 +177,25 @@ export type LeadPage = {
   nextCursor: string | null
 }
 
-function assignedTo(db: Database, userId: string) {
-  return exists(
+/** SQL: `userId` is an assignee (primary or collaborator) of the lead, read from their assignments' index. */
+function assignedTo(db: Database, orgId: string, userId: string): SQL {
+  return inArray(
+    leads.id,
     db
-      .select({ one: leadAssignees.leadId })
+      .select({ id: leadAssignees.leadId })
       .from(leadAssignees)
-      .where(and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.userId, userId))),
+      .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.userId, userId))),
   )
 }
 
 /** SQL for the `assignee` filter; filters an Agent may not use are ignored (null). */
 function assigneeCondition(db: Database, viewer: Viewer, assignee: string | undefined): SQL | null {
   if (!assignee) return null
-  if (assignee === 'me') return assignedTo(db, viewer.userId)
-  if (assignee === 'pool') return inPool(db)
+  if (assignee === 'me') return assignedTo(db, viewer.orgId, viewer.userId)
+  if (assignee === 'pool') return inPool()
   if (!isManager(viewer)) return null
-  if (assignee === 'unassigned') return and(eq(leads.inPool, false), not(hasAssignee(db)))!
-  return assignedTo(db, assignee)
+  if (assignee === 'unassigned') return and(eq(leads.assigneeCount, 0), eq(leads.inPool, false))!
+  return assignedTo(db, viewer.orgId, assignee)
 }
 
 /** The columns of a list row, with the primary assignee's id and name. */
@@ -204,12 +211,11 @@ function rowQuery(db: Database) {
       source: leads.source,
       createdAt: leads.createdAt,
       inPool: leads.inPool,
-      ownerId: leadAssignees.userId,
+      ownerId: leads.primaryAssigneeId,
       ownerName: users.name,
     })
     .from(leads)
-    .leftJoin(leadAssignees, and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.kind, 'primary')))
-    .leftJoin(users, eq(users.id, leadAssignees.userId))
+    .leftJoin(users, eq(users.id, leads.primaryAssigneeId))
     .$dynamic()
 }
 
@@ -222,45 +228,72 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
   )
 }
 
-/** The SQL conditions of `filters` for `viewer`, visibility included (list, count, export, bulk). */
-function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters): SQL {
-  const conditions = [visibleLeads(db, viewer)]
+/**
+ * The SQL conditions of `filters` for `viewer`, visibility included, without the cursor (list, count,
+ * export, bulk). Each filter is served by an index (test/query-plans.test.ts).
+ */
+function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, search = true): SQL {
+  const conditions = [visibleLeads(db, viewer), archiveScope(filters.archived)]
   if (filters.status) conditions.push(eq(leads.status, filters.status))
-  if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
   const byAttention = attentionCondition(viewer, filters.attention)
   if (byAttention) conditions.push(byAttention)
-  const q = filters.q?.trim().toLowerCase()
-  // instr(), not LIKE: no wildcard characters to escape, and no pattern-length limit (D1: 50 bytes).
-  if (q) conditions.push(sql`instr(${leads.searchText}, ${q}) > 0`)
+  if (search && filters.q) conditions.push(matchesSearch(filters.q))
   return and(...conditions)!
 }
 
-/** How many leads `viewer` may see match `filters` (the cursor is ignored). */
-export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number> {
+/** Counts stop at this many leads: a larger total is shown as "10,000+". */
+export const COUNT_BOUND = 10_000
+
+/** A list total: exact up to COUNT_BOUND; `more` when there are more than `count` (= COUNT_BOUND). */
+export type LeadTotal = { count: number; more: boolean }
+
+/**
+ * How many leads `viewer` may see match `filters` (the cursor is ignored), counted up to COUNT_BOUND
+ * so that the time it takes does not grow with the organization.
+ */
+export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadTotal> {
+  const match = filters.q ? matchExpression(filters.q) : null
+  const search = match ? rankedSearch(match) : null
+  const base = db
+    .select({ one: sql`1` })
+    .from(leads)
+    .$dynamic()
+  // A search is driven by the word index (the matching leads), not by the organization's leads.
+  const matching = (search ? base.innerJoin(search.table, search.on) : base)
+    .where(leadConditions(db, viewer, filters, !search))
+    .limit(COUNT_BOUND + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })
-    .from(leads)
-    .where(leadConditions(db, viewer, { ...filters, cursor: undefined }))
+    .from(matching.as('matching'))
     .get()
-  return Number(row?.n ?? 0)
+  const n = Number(row?.n ?? 0)
+  return { count: Math.min(n, COUNT_BOUND), more: n > COUNT_BOUND }
 }
 
-/** Leads each member is assigned to (primary or collaborator), by user id: the filter's counts. */
+/** "1,234", or "10,000+" for a bounded total. */
+export function totalLabel(total: LeadTotal): string {
+  return `${total.count.toLocaleString('en-US')}${total.more ? '+' : ''}`
+}
+
+/**
+ * Leads each member is assigned to (primary or collaborator), by user id: the filter's counts, read
+ * from the counters the assignment triggers keep (assignee_lead_counts; archived leads left out).
+ */
 export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
   const rows = await db
-    .select({ userId: leadAssignees.userId, n: sql<number>`count(*)` })
-    .from(leadAssignees)
-    .where(eq(leadAssignees.orgId, orgId))
-    .groupBy(leadAssignees.userId)
+    .select({ userId: assigneeLeadCounts.userId, n: assigneeLeadCounts.leads })
+    .from(assigneeLeadCounts)
+    .where(eq(assigneeLeadCounts.orgId, orgId))
     .all()
   return new Map(rows.map((r) => [r.userId, Number(r.n)]))
 }
 
 /**
- * One page of up to `pageSize` leads `viewer` may see, newest first, filtered in SQL. Pages are
- * keyed on the lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
+ * One page of up to `pageSize` leads `viewer` may see, filtered in SQL: newest first, or, with a
+ * search text, best match first (src/leads/search.ts). Pages are keyed on the last lead of the
+ * previous page (`cursor`; ids are UUIDv7, time-ordered), so they stay stable while leads are added.
  */
 export async function listLeads(
   db: Database,
@@ -268,11 +301,21 @@ export async function listLeads(
   filters: LeadFilters,
   pageSize = PAGE_SIZE,
 ): Promise<LeadPage> {
-  const rows = await rowQuery(db)
-    .where(leadConditions(db, viewer, filters))
-    .orderBy(desc(leads.id))
-    .limit(pageSize + 1)
-    .all()
+  const match = filters.q ? matchExpression(filters.q) : null
+  let query
+  if (match) {
+    const search = rankedSearch(match, filters.cursor)
+    query = rowQuery(db)
+      .innerJoin(search.table, search.on)
+      .where(and(leadConditions(db, viewer, filters, false), search.after))
+      .orderBy(search.rank, desc(leads.id))
+  } else {
+    const after = filters.cursor ? lt(leads.id, filters.cursor) : undefined
+    query = rowQuery(db)
+      .where(and(leadConditions(db, viewer, filters), after))
+      .orderBy(desc(leads.id))
+  }
+  const rows = await query.limit(pageSize + 1).all()
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
@@ -284,26 +327,27 @@ export async function listLeads(
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
  * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
  * same change (e.g. the notification fan-out's), run in the same batch after the activity.
+ * @returns the activity's id
  */
 export async function updateLead(
   db: Database,
   viewer: Viewer,
   leadId: string,
-  set: Partial<Pick<Lead, 'status' | 'inPool'>>,
+  set: Partial<Pick<Lead, 'status' | 'inPool' | 'pooledAt'>>,
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
   expected?: SQL,
   also: BatchItem<'sqlite'>[] = [],
-): Promise<void> {
+): Promise<string> {
+  const row = activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })
       .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
-    db
-      .insert(activities)
-      .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    db.insert(activities).values(row),
     ...also,
   ])
+  return row.id
 }

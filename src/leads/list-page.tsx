@@ -28,7 +28,7 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   const withFilter = manager && (!fragment || Boolean(notice))
   const [page, total, everyone, counts] = await Promise.all([
     badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
-    manager && !badSearch ? countLeads(db, viewer, filters) : Promise.resolve(0),
+    manager && !badSearch ? countLeads(db, viewer, filters) : Promise.resolve({ count: 0, more: false }),
     manager ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }) : Promise.resolve([]),
     withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
   ])

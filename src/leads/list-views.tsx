@@ -8,7 +8,7 @@ import type { Member } from '../orgs/members'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
-import type { LeadFilters, LeadPage, LeadRow } from './leads'
+import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
 import { AttentionFilter } from './attention-filter'
 
 /** What a bulk action just did, or why it was refused (`error`). */
@@ -17,7 +17,7 @@ export type ListNotice = { text: string; error?: boolean }
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value === true ? '1' : String(value))
   const text = params.toString()
   return text ? `?${text}` : ''
 }
@@ -30,7 +30,7 @@ export function StatusBadge({ status }: { status: LeadStatus }) {
  * What Owners and Admins get on the list: the assignee choices, the count for "select all", and
  * whether reassigning needs a handoff note.
  */
-export type Assigning = { members: Member[]; total: number; noteRequired: boolean }
+export type Assigning = { members: Member[]; total: LeadTotal; noteRequired: boolean }
 
 /** Assignee choices; `none` unassigns (an empty value means nothing was chosen). */
 function AssigneeOptions({ members, selected }: { members: Member[]; selected?: string | null }) {
@@ -138,15 +138,17 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
           maxlength={2000}
         />
       </label>
-      {assigning.total > shown && (
+      {(assigning.total.more || assigning.total.count > shown) && (
         <label>
-          <input type="checkbox" name="all" value="1" /> Select all {assigning.total} leads matching this filter
+          <input type="checkbox" name="all" value="1" /> Select all {totalLabel(assigning.total)} leads matching this
+          filter
         </label>
       )}
       {/* The list's filters, for "select all matching" (named apart from the search box's own fields). */}
       {(['q', 'status', 'assignee', 'attention'] as const).map(
         (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
       )}
+      {filters.archived && <input type="hidden" name="match_archived" value="1" />}
       <button type="submit">Apply</button>
     </div>
   )
@@ -169,7 +171,9 @@ export function LeadResults({
   const base = `/o/${slug}/leads`
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
   const first = filters.cursor ? `${base}${listQuery({ ...filters, cursor: undefined })}` : null
-  const filtered = Boolean(filters.q || filters.status || filters.assignee || filters.cursor || filters.attention)
+  const filtered = Boolean(
+    filters.q || filters.status || filters.assignee || filters.cursor || filters.archived || filters.attention,
+  )
   const swap = { 'hx-target': '#lead-results', 'hx-swap': 'outerHTML' }
   return (
     <div id="lead-results">
@@ -347,6 +351,9 @@ export function LeadListPage({
         </select>
         <AssigneeFilter shell={shell} filters={filters} members={filterMembers} counts={counts} />
         {isManager(shell) && <AttentionFilter value={filters.attention} />}
+        <label class="check">
+          <input type="checkbox" name="archived" value="1" checked={filters.archived} /> Archived
+        </label>
         <button type="submit">Filter</button>
       </form>
       <LeadResults slug={shell.org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />

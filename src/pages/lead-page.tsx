@@ -8,7 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { viewerOf } from '../access/context'
 import { handedOverTo, timeline } from '../activity/activities'
 import type { TimelineItem } from '../activity/activities'
-import { Timeline } from '../activity/timeline'
+import { Timeline, type TimelineProps } from '../activity/timeline'
+import { timelineProps } from '../activity/timeline-props'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
@@ -18,33 +19,63 @@ import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
+import { collaborationProps, refusedFormOf } from '../collaboration/panel'
+import {
+  CollaborationSections,
+  StatusReasonField,
+  type CollaborationProps,
+  type RefusedForm,
+} from '../collaboration/views'
+import type { FormValues } from '../lib/validation'
 import { FormAlert } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
+import { ReleaseForm } from '../pool/views'
 import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
   lead: LeadDetail
   items: TimelineItem[]
+  timeline: TimelineProps
   canEdit: boolean
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
+  collaboration: CollaborationProps
   alert?: string
+  /** The viewer may release the lead to the pool (pool/release.ts). */
+  canRelease?: boolean
   handoff?: HandoffPanelProps
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert, handoff }: LeadPageProps) {
+export function LeadDetailPage({
+  lead,
+  timeline: timelineView,
+  canEdit,
+  assignment,
+  people,
+  collaboration,
+  alert,
+  canRelease,
+  handoff,
+}: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
+  const archived = lead.archivedAt !== null
   return (
     <Layout title={lead.name}>
       <p>
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
       <FormAlert message={alert} />
+      {archived && (
+        <p class="notice" id="archived-notice" role="status">
+          This lead is archived (<Time at={lead.archivedAt!} />
+          ): it is left out of lists, counts, the pool and exports.
+        </p>
+      )}
       {handoff && <HandoffPanel {...handoff} />}
       <div class="lead-grid">
         <section class="card">
@@ -64,6 +95,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
                   </option>
                 ))}
               </select>
+              <StatusReasonField />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -86,9 +118,18 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
+          {assignment.canAssign && (
+            <form method="post" action={`${base}/${archived ? 'restore' : 'archive'}`} class="inline-form">
+              <button type="submit" class="secondary" data-archive-action={archived ? 'restore' : 'archive'}>
+                {archived ? 'Restore lead' : 'Archive lead'}
+              </button>
+            </form>
+          )}
+          {canRelease && <ReleaseForm action={`${base}/release`} />}
           <WhoCanSee people={people} />
         </section>
-        <Timeline items={items} />
+        <CollaborationSections {...collaboration} />
+        <Timeline {...timelineView} />
       </div>
     </Layout>
   )
@@ -99,18 +140,26 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
  * why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
-export async function leadPage(c: Context<App>, leadId: string, alert?: string, status: ContentfulStatusCode = 200) {
+export async function leadPage(
+  c: Context<App>,
+  leadId: string,
+  alert?: string,
+  status: ContentfulStatusCode = 200,
+  refused?: RefusedForm,
+) {
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw await leadNotFound(db, viewer)
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
-  const [items, members, people, handoff] = await Promise.all([
+  const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
+  const [items, timelineView, members, people, handoff] = await Promise.all([
     timeline(db, viewer.orgId, lead.id),
+    timelineProps(db, viewer, lead.id, base, c.req.query()),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
-    handoffPanelProps(c, lead, `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`),
+    handoffPanelProps(c, lead, base),
   ])
   const org = c.var.orgContext.org
   const assignment = {
@@ -122,15 +171,25 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     poolEnabled: org.poolEnabled,
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
   }
+  const collaboration = await collaborationProps(db, viewer, lead.id, {
+    base,
+    orgBase: `/o/${org.slug}`,
+    canEdit: canEdit(viewer, facts),
+    people,
+    refused,
+  })
   c.status(status)
   return c.render(
     <LeadDetailPage
       lead={lead}
       items={items}
+      timeline={timelineView}
       canEdit={canEdit(viewer, facts)}
       assignment={assignment}
       people={people}
-      alert={alert}
+      collaboration={collaboration}
+      alert={refused ? undefined : alert}
+      canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
       handoff={handoff}
     />,
   )
@@ -141,11 +200,19 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
  * refusal's status (403, 409, 422), or, when the viewer can no longer see the lead (e.g. someone
  * else just claimed it), an error page with that reason.
  */
-async function leadPageAfterRefusal(c: Context<App>, leadId: string, refusal: Refusal): Promise<Response> {
+async function leadPageAfterRefusal(
+  c: Context<App>,
+  leadId: string,
+  refusal: Refusal,
+  values: FormValues,
+): Promise<Response> {
   // htmx (boosted forms) would show the action's URL; keep the lead page's address instead.
   c.header('HX-Replace-Url', `/o/${c.var.orgContext.org.slug}/leads/${leadId}`)
+  // A note, communication or task form shows its own message and keeps what was typed.
+  const form = refusedFormOf(c.req.path)
+  const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    return await leadPage(c, leadId, refusal.message, refusal.status)
+    return await leadPage(c, leadId, refusal.message, refusal.status, refused)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
@@ -160,7 +227,9 @@ async function leadPageAfterRefusal(c: Context<App>, leadId: string, refusal: Re
 export function leadPageOnRefusal(): MiddlewareHandler<App> {
   return async (c, next) => {
     const leadId = c.req.param('leadId')
-    if (c.req.method === 'POST' && leadId) onRefusal(c, (refusal) => leadPageAfterRefusal(c, leadId, refusal))
+    if (c.req.method === 'POST' && leadId) {
+      onRefusal(c, (refusal, values) => leadPageAfterRefusal(c, leadId, refusal, values))
+    }
     await next()
   }
 }
