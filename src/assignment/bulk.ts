@@ -8,7 +8,7 @@
  * notification (and email) for the lot, and each previous assignee one for the leads taken from them
  * (the notification fan-out).
  */
-import { and, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, desc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
@@ -48,8 +48,7 @@ function inJson(column: SQLWrapper, values: unknown[]): SQL {
 }
 
 /**
- * The selected leads `viewer` may see (unknown or foreign ids are dropped): ticked ones in the order
- * ticked, matching ones in list order.
+ * The selected leads `viewer` may see (unknown or foreign ids are dropped), in list order.
  * @throws Refusal 422 when nothing is selected or more than MAX_BULK leads are
  */
 export async function selectLeads(db: Database, viewer: Viewer, selection: BulkSelection): Promise<LeadRef[]> {
@@ -57,14 +56,14 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
   if ('leadIds' in selection) {
     const ids = [...new Set(selection.leadIds)]
     if (ids.length > MAX_BULK) throw new Refusal(422, `Select at most ${MAX_BULK.toLocaleString('en')} leads at once.`)
-    const rows = await db
-      .select({ id: leads.id, name: leads.name })
-      .from(leads)
-      .where(and(inJson(leads.id, ids), visibleLeads(db, viewer)))
-      .all()
-    // In the order they were ticked (the list's order on the page), as the notification lists them.
-    const position = new Map(ids.map((id, i) => [id, i]))
-    found.push(...rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!))
+    found.push(
+      ...(await db
+        .select({ id: leads.id, name: leads.name })
+        .from(leads)
+        .where(and(inJson(leads.id, ids), visibleLeads(db, viewer)))
+        .orderBy(desc(leads.id))
+        .all()),
+    )
   } else {
     let cursor: string | undefined
     do {
