@@ -1,8 +1,8 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; daily notification digests; the morning reminder of tasks due today;
- * clean-up of sessions, log-in throttle records, expired sign-up and reset links, imports left on their mapping
- * step), and the Durable Object classes.
+ * letters), `scheduled` (outbox sweep; daily notification digests; handoff reminders; the morning reminder of tasks
+ * due today; clean-up of sessions, log-in throttle records, expired sign-up and reset links, imports left on their
+ * mapping step), and the Durable Object classes.
  */
 import { buildApp } from './app'
 import { remindTasksDueToday } from './collaboration/task-reminders'
@@ -20,6 +20,7 @@ import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
 import { sweepOutbox } from './email/sweep'
+import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 import { sendDigests } from './notifications/digest'
 
 export { LeadRoom } from './activity/lead-room'
@@ -56,6 +57,7 @@ export default {
       prunePendingSignups(db),
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
+      remindWaitingHandoffs(env, controller.scheduledTime),
       pruneImportDrafts(db, controller.scheduledTime),
       remindTasksDueToday(env, db, controller.scheduledTime),
       agePools(env, controller.scheduledTime),

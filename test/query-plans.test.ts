@@ -104,6 +104,13 @@ describe('query plans', () => {
       { q: 'smi', status: 'new', assignee: 'me' },
       { q: 'smi', assignee: 'unassigned' },
       { q: '%' },
+      { attention: 'handoff-waiting' },
+      { attention: 'handoff-waiting', cursor: leadId },
+      { attention: 'handoff-waiting', status: 'new', assignee: otherId },
+      { attention: 'reassignment-requested' },
+      { attention: 'reassignment-requested', assignee: 'me', cursor: leadId },
+      { q: 'smi', attention: 'handoff-waiting' },
+      { q: 'smi', attention: 'reassignment-requested' },
     ]
     for (const viewer of viewers) {
       for (const filters of filterSets) {
@@ -125,6 +132,22 @@ describe('query plans', () => {
       if (scans.length) scanning.push(`${scans.join(', ')}\n  in ${q.sql}`)
     }
     expect(scanning).toEqual([])
+
+    // The "Needs attention" filters start from the organization's few waiting handoffs or requests and
+    // look each lead up by id, instead of testing each of its leads.
+    const attention = selects.filter(
+      (q) => /from "leads"/.test(q.sql) && /"(lead_handoffs|reassignment_requests)"/.test(q.sql),
+    )
+    expect(attention.length).toBeGreaterThan(20)
+    const walking: string[] = []
+    for (const q of attention) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>()
+      const leadSteps = plan.results.map((r) => r.detail).filter((d) => /^SEARCH leads /.test(d))
+      if (leadSteps.some((d) => !/\b(id|rowid)=\?/.test(d))) walking.push(`${leadSteps.join(', ')}\n  in ${q.sql}`)
+    }
+    expect(walking).toEqual([])
   })
 
   it('notices a full scan (the check can fail)', async () => {

@@ -13,6 +13,7 @@ export function viewerOf(c: Context<App>): Viewer {
     role: membership.role,
     poolEnabled: org.poolEnabled,
     multipleAssignees: org.multipleAssignees,
+    agentsMayHandOff: org.agentsMayHandOff,
   }
 }
 
@@ -27,6 +28,8 @@ export function shellOf(c: Context<App>): Shell {
       poolEnabled: org.poolEnabled,
       multipleAssignees: org.multipleAssignees,
       handoffNoteRequired: org.handoffNoteRequired,
+      handoffAckHours: org.handoffAckHours,
+      agentsMayHandOff: org.agentsMayHandOff,
     },
     role: membership.role,
     orgs,

@@ -21,12 +21,23 @@ export type Viewer = {
   poolEnabled: boolean
   /** The organization's setting "multiple assignees" (collaborators may work the lead). */
   multipleAssignees: boolean
+  /** The organization's setting "Agents may hand their own leads to a teammate" (absent: off). */
+  agentsMayHandOff?: boolean
 }
 
 /** Who is signed in, in which organization, with which role; and their other organizations (the page shell). */
 export type Shell = {
   user: { name: string }
-  org: { name: string; slug: string; poolEnabled: boolean; multipleAssignees: boolean; handoffNoteRequired: boolean }
+  org: {
+    name: string
+    slug: string
+    poolEnabled: boolean
+    multipleAssignees: boolean
+    handoffNoteRequired: boolean
+    /** Hours a new owner has to acknowledge a handoff before one reminder. */
+    handoffAckHours: number
+    agentsMayHandOff: boolean
+  }
   role: Role
   orgs: OrgLink[]
 }

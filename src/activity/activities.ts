@@ -19,6 +19,8 @@ export type ActivityType =
   | 'status_changed'
   | 'collaborator_added'
   | 'collaborator_removed'
+  | 'handoff_acknowledged'
+  | 'reassignment_requested'
   | 'archived'
   | 'restored'
   | 'updated'

@@ -93,6 +93,10 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       return `${who} added ${nameOf(d.collaborator)} as a collaborator`
     case 'collaborator_removed':
       return `${who} removed ${nameOf(d.collaborator)} as a collaborator`
+    case 'handoff_acknowledged':
+      return `${who} acknowledged the handoff from ${nameOf(d.from)}`
+    case 'reassignment_requested':
+      return `${who} asked an Owner or Admin to reassign this lead: “${typeof d.reason === 'string' ? d.reason : ''}”`
     case 'archived':
       return d.via === 'import-undo' ? `${who} undid the import of this lead (archived)` : `${who} archived this lead`
     case 'restored':

@@ -5,6 +5,11 @@
  *
  * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred`, with the handoff note saved
  *   as a note on the lead and sent to Y. X and Y are told through the notification fan-out.
+ * - Every change of hands (X → Y, or X → none → Y within CHANGE_OF_HANDS_WINDOW_MS of handoffs.ts)
+ *   needs the handoff note the setting requires and starts a handoff Y acknowledges (handoffs.ts);
+ *   any change of the primary assignee clears a pending reassignment request.
+ * - An Agent who owns the lead may hand it off through the same function (`handOff`), when the
+ *   organization allows it.
  * - The previous assignee is recorded as a former assignee and keeps view access.
  * - Assigning takes the lead out of the pool. Reassigning to the current assignee changes nothing.
  * All writes of one assignment happen in one atomic D1 batch.
@@ -20,9 +25,10 @@ import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
-import { canAssign } from '../leads/policy'
+import { canAssign, canHandOff, factsOf } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
 import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { handoffChange, recentOwners } from './handoffs'
 
 /** A person as recorded in an activity (the name as it was then). */
 export type PersonRef = { id: string; name: string }
@@ -37,6 +43,8 @@ export type AssignOptions = {
   noteRequired?: boolean
   notify: FanOutContext
   now?: number
+  /** The primary assignee (an Agent) hands the lead on themselves, instead of an Owner/Admin assigning it. */
+  handOff?: boolean
 }
 
 /**
@@ -123,14 +131,18 @@ async function assignOnce(
   const now = options.now ?? Date.now()
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
-  if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
+  if (options.handOff) mayHandOff(viewer, lead, assigneeId)
+  else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const current = lead.assignees.find((a) => a.kind === 'primary')
   const from = current ? { id: current.userId, name: current.name } : null
   if ((current?.userId ?? null) === assigneeId) return { changed: false, from, to: from }
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const to = target ? { id: target.userId, name: target.name } : null
   const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
-  const note = type === 'transferred' ? handoffNote(options.note, options.noteRequired) : ''
+  // Unassigning and assigning someone else soon after is a change of hands too.
+  const previous = from ?? (to ? ((await recentOwners(db, viewer.orgId, [lead.id], now)).get(lead.id) ?? null) : null)
+  const handedFrom = to && previous && previous.id !== to.id ? previous : null
+  const note = handedFrom ? handoffNote(options.note, options.noteRequired) : ''
 
   const statements: BatchItem<'sqlite'>[] = [
     // Planned on this primary assignee: stop (and plan again) if someone changed it meanwhile.
@@ -165,7 +177,27 @@ async function assignOnce(
       }),
     )
   }
-  const data = noteId ? { from, to, note, noteId } : { from, to }
+  const data = {
+    from,
+    to,
+    ...(handedFrom && !from ? { handedFrom } : {}),
+    ...(options.handOff ? { handOff: true } : {}),
+    ...(noteId ? { note, noteId } : {}),
+  }
+  statements.push(
+    ...handoffChange(
+      db,
+      viewer.orgId,
+      current ? [lead.id] : [],
+      handedFrom ? [{ leadId: lead.id, from: handedFrom }] : [],
+      {
+        to,
+        note,
+        byUserId: viewer.userId,
+        now,
+      },
+    ),
+  )
   statements.push(
     db
       .update(leads)
@@ -175,13 +207,38 @@ async function assignOnce(
       .insert(activities)
       .values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type, data, at: now })),
   )
-  const fan = await fanOut(
-    db,
-    options.notify,
-    assignmentEvents([{ id: lead.id, name: lead.name }], from, to, note),
-    now,
+  // Unassigned a moment ago and now given to someone else: told as a transfer from the previous owner
+  // (who was already told of the unassignment).
+  const events = assignmentEvents([{ id: lead.id, name: lead.name }], from ?? handedFrom, to, note).filter(
+    (e) => from || e.type !== 'transferred_away',
   )
+  const fan = await fanOut(db, options.notify, events, now)
   await runBatch(db, [...statements, ...fan.statements])
   await fan.afterCommit()
   return { changed: true, from, to }
+}
+
+/**
+ * Refuses `viewer` handing lead `lead` on themselves unless they may (see `canHandOff`).
+ * @throws Refusal 403 naming who can act instead
+ */
+export function requireHandOff(viewer: Viewer, lead: Parameters<typeof factsOf>[0]): void {
+  if (canHandOff(viewer, factsOf(lead))) return
+  throw new Refusal(
+    403,
+    viewer.agentsMayHandOff
+      ? 'Only the lead’s assignee can hand it off; Owners and Admins reassign it.'
+      : 'Agents may not hand off leads in this organization: ask an Owner or Admin to reassign it.',
+  )
+}
+
+/**
+ * May `viewer` hand lead `lead` to `assigneeId` themselves?
+ * @throws Refusal 403 (see `requireHandOff`); 422 when no teammate, or themselves, was chosen
+ */
+function mayHandOff(viewer: Viewer, lead: Parameters<typeof factsOf>[0], assigneeId: string | null): void {
+  requireHandOff(viewer, lead)
+  if (!assigneeId || assigneeId === viewer.userId) {
+    throw new Refusal(422, 'Choose the teammate to hand this lead to.', { field: 'assigneeId' })
+  }
 }

@@ -24,6 +24,7 @@ import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
 import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY } from './assign'
+import { handoffChange, recentOwners } from './handoffs'
 
 /** At most this many leads in one bulk action. */
 export const MAX_BULK = 5_000
@@ -115,7 +116,17 @@ export async function planBulkAssign(
   const to = target ? { id: target.userId, name: target.name } : null
   const changed = selected.filter((l) => (current.get(l.id)?.id ?? null) !== (to?.id ?? null))
   const handedOver = changed.filter((l) => current.has(l.id))
-  const transfers = to ? handedOver : []
+  // Leads unassigned from someone else a moment ago change hands too (handoffs.ts).
+  const recent = to
+    ? await recentOwners(
+        db,
+        viewer.orgId,
+        changed.filter((l) => !current.has(l.id)).map((l) => l.id),
+        now,
+      )
+    : new Map<string, { id: string; name: string }>()
+  const previousOf = (l: LeadRef) => current.get(l.id) ?? recent.get(l.id) ?? null
+  const transfers = to ? changed.filter((l) => previousOf(l) && previousOf(l)!.id !== to.id) : []
   const note = transfers.length > 0 ? handoffNote(handoff.note, handoff.noteRequired) : ''
   const ids = (list: LeadRef[]) => list.map((l) => l.id)
   // Planned on these primary assignees: the batch stops (and is planned again) if one changed.
@@ -177,7 +188,8 @@ export async function planBulkAssign(
     const from = current.get(l.id) ?? null
     const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
     const noteId = noteIds.get(l.id)
-    const data = noteId ? { from, to, bulk: true, note, noteId } : { from, to, bulk: true }
+    const handedFrom = !from && to && recent.get(l.id)?.id !== to.id ? recent.get(l.id) : undefined
+    const data = { from, to, bulk: true, ...(handedFrom ? { handedFrom } : {}), ...(noteId ? { note, noteId } : {}) }
     return [newId(), l.id, type, JSON.stringify(data)]
   })
   for (const part of jsonChunks(activityRows)) {
@@ -188,6 +200,11 @@ export async function planBulkAssign(
       ),
     )
   }
+  // One statement each for the handoffs and reassignment requests of every lead changing hands.
+  const handoffs = transfers.map((l) => ({ leadId: l.id, from: previousOf(l)! }))
+  statements.push(
+    ...handoffChange(db, viewer.orgId, ids(handedOver), handoffs, { to, note, byUserId: viewer.userId, now }),
+  )
   return { statements, changed, note, events: bulkEvents(changed, current, to, note) }
 }
 

@@ -1,7 +1,7 @@
 /** The assignment forms' input schemas (read with views/form-input.ts `parseForm`). */
 import { z } from 'zod'
 import { filtersSchema, MAX_SEARCH } from '../leads/filters'
-import { optionalMultiLine, optionalSingleLine } from '../lib/text'
+import { multiLine, optionalMultiLine, optionalSingleLine } from '../lib/text'
 
 /** The longest handoff note, on every path that takes one (lead page, list row, bulk bar). */
 export const MAX_NOTE = 2000
@@ -21,6 +21,17 @@ export const assignSchema = z.object({
   note: optionalMultiLine('handoff note', MAX_NOTE),
   /** `list` when sent from a list row's menu (answered with the row, for htmx). */
   from: z.string().optional(),
+})
+
+/** An Agent hands their lead to a teammate (lead page, *Hand off*). */
+export const handOffSchema = z.object({
+  assigneeId: z.string().max(64, 'Choose a member from the list').default('').transform(assigneeOrNull),
+  note: optionalMultiLine('handoff note', MAX_NOTE),
+})
+
+/** An Agent asks the Owners/Admins to reassign their lead (lead page, *Ask for reassignment*). */
+export const reassignmentRequestSchema = z.object({
+  note: multiLine('note', MAX_NOTE, 'Say why the lead should be reassigned, and to whom if you know'),
 })
 
 /** Where an assignment form was sent from, read before the rest (`list`: a list row's menu); never refused. */
@@ -48,6 +59,7 @@ export const bulkAssignSchema = z.object({
   match_q: optionalSingleLine('search', MAX_SEARCH),
   match_status: z.string().optional(),
   match_assignee: z.string().optional(),
+  match_attention: z.string().optional(),
   match_archived: z.string().optional(),
 })
 
@@ -56,12 +68,14 @@ export function bulkFilters(values: {
   match_q?: string
   match_status?: string
   match_assignee?: string
+  match_attention?: string
   match_archived?: string
 }) {
   return filtersSchema.parse({
     q: values.match_q || undefined,
     status: values.match_status || undefined,
     assignee: values.match_assignee || undefined,
+    attention: values.match_attention || undefined,
     archived: values.match_archived || undefined,
   })
 }

@@ -8,7 +8,9 @@ import { Hono, type Context } from 'hono'
 import { requireManager, shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
 import { filtersSchema } from '../leads/filters'
-import { notFound } from '../lib/errors'
+import { notFound, Refusal } from '../lib/errors'
+import { authorizeLead } from '../leads/authorize'
+import { canRequestReassignment, factsOf } from '../leads/policy'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
 import { listPage } from '../leads/list-page'
 import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
@@ -16,10 +18,20 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
-import { assignLead } from './assign'
+import { assignLead, requireHandOff } from './assign'
 import { bulkAssign, type BulkSelection } from './bulk'
 import { addCollaborator, removeCollaborator } from './collaborators'
-import { assignSchema, bulkAssignSchema, bulkFilters, collaboratorSchema, poolSchema, sentFromSchema } from './inputs'
+import { acknowledgeHandoff, REASSIGNMENT_REQUESTERS, requestReassignment } from './handoffs'
+import {
+  assignSchema,
+  bulkAssignSchema,
+  bulkFilters,
+  collaboratorSchema,
+  handOffSchema,
+  poolSchema,
+  reassignmentRequestSchema,
+  sentFromSchema,
+} from './inputs'
 import { setInPool } from './pool'
 import { fanOutContext } from '../notifications/context'
 
@@ -62,8 +74,9 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
 
 // Reloading the page a refused form post left in the address bar (no JavaScript) lands back here.
 assignmentRoutes.get('/bulk-assign', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads`, 303))
-assignmentRoutes.get('/:leadId/:action{assign|claim|pool|status|assignees}', (c) =>
-  c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+assignmentRoutes.get(
+  '/:leadId/:action{assign|claim|pool|status|assignees|acknowledge|handoff|reassignment-request}',
+  (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
 )
 
 assignmentRoutes.post('/bulk-assign', async (c) => {
@@ -130,5 +143,35 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
     .refresh(orgId)
     .catch((error: unknown) => console.error('pool viewers not refreshed', error))
+  return backToLead(c, leadId)
+})
+
+assignmentRoutes.post('/:leadId/acknowledge', async (c) => {
+  const leadId = c.req.param('leadId')
+  await acknowledgeHandoff(c.var.db, viewerOf(c), leadId, fanOutContext(c))
+  return backToLead(c, leadId)
+})
+
+assignmentRoutes.post('/:leadId/handoff', async (c) => {
+  const leadId = c.req.param('leadId')
+  // Authorization before validation: an Agent who may not hand it off is refused (403) whatever the form holds.
+  requireHandOff(viewerOf(c), await authorizeLead(c, leadId))
+  const input = await parseForm(c, handOffSchema)
+  await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
+    note: input.note,
+    noteRequired: c.var.orgContext.org.handoffNoteRequired,
+    notify: fanOutContext(c),
+    handOff: true,
+  })
+  return backToLead(c, leadId)
+})
+
+assignmentRoutes.post('/:leadId/reassignment-request', async (c) => {
+  const leadId = c.req.param('leadId')
+  if (!canRequestReassignment(viewerOf(c), factsOf(await authorizeLead(c, leadId)))) {
+    throw new Refusal(403, REASSIGNMENT_REQUESTERS)
+  }
+  const { note } = await parseForm(c, reassignmentRequestSchema)
+  await requestReassignment(c.var.db, viewerOf(c), leadId, note, fanOutContext(c))
   return backToLead(c, leadId)
 })

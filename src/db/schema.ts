@@ -33,6 +33,10 @@ export const organizations = sqliteTable(
     multipleAssignees: integer('multiple_assignees', { mode: 'boolean' }).notNull().default(false),
     /** Setting: reassigning an assigned lead requires a handoff note. */
     handoffNoteRequired: integer('handoff_note_required', { mode: 'boolean' }).notNull().default(false),
+    /** Setting: hours a new owner has to acknowledge a handoff before they are reminded (once). */
+    handoffAckHours: integer('handoff_ack_hours').notNull().default(24),
+    /** Setting "Agents may hand their own leads to a teammate" (else they ask for reassignment). */
+    agentsMayHandOff: integer('agents_may_hand_off', { mode: 'boolean' }).notNull().default(false),
     /** Setting: open leads an Agent may hold that they claimed from the pool (0 = no cap). */
     poolClaimCap: integer('pool_claim_cap').notNull().default(0),
     /** Setting: the pool page shows only the oldest N leads (0 = all). */
@@ -415,6 +419,67 @@ export const notes = sqliteTable(
   (t) => [index('notes_lead_idx').on(t.leadId, t.createdAt)],
 )
 
+/**
+ * The handoff of a lead's latest change of hands (assignment/handoffs.ts): from whom to whom, by whom,
+ * with which note, and whether the new owner acknowledged it ("Got it") or was reminded. One row per
+ * lead at most; the next change of its primary assignee replaces or deletes it.
+ */
+export const leadHandoffs = sqliteTable(
+  'lead_handoffs',
+  {
+    leadId: text('lead_id')
+      .primaryKey()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** The previous owner, who is told when the new one acknowledges. */
+    fromUserId: text('from_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The new owner, who acknowledges. */
+    toUserId: text('to_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Who made the change (an Owner/Admin, or the previous owner handing off). */
+    byUserId: text('by_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The handoff note ('' when none was written). */
+    note: text('note').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    acknowledgedAt: integer('acknowledged_at'),
+    /** When the one reminder was sent (the cron). */
+    remindedAt: integer('reminded_at'),
+  },
+  (t) => [
+    index('lead_handoffs_waiting_idx').on(t.orgId, t.acknowledgedAt, t.createdAt),
+    index('lead_handoffs_to_idx').on(t.toUserId),
+  ],
+)
+
+/**
+ * An Agent's pending request that an Owner/Admin reassign their lead (assignment/handoffs.ts); one
+ * per lead, deleted when the lead's primary assignee changes.
+ */
+export const reassignmentRequests = sqliteTable(
+  'reassignment_requests',
+  {
+    leadId: text('lead_id')
+      .primaryKey()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    requestedBy: text('requested_by')
+      .notNull()
+      .references(() => users.id),
+    note: text('note').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('reassignment_requests_org_idx').on(t.orgId, t.createdAt)],
+)
+
 export const COMMUNICATION_KINDS = ['call', 'email', 'meeting', 'sms', 'other'] as const
 export type CommunicationKind = (typeof COMMUNICATION_KINDS)[number]
 export const DIRECTIONS = ['inbound', 'outbound'] as const
@@ -784,5 +849,6 @@ export type Activity = typeof activities.$inferSelect
 export type ImportJob = typeof importJobs.$inferSelect
 export type Invitation = typeof invitations.$inferSelect
 export type OutboxEmail = typeof emailOutbox.$inferSelect
+export type LeadHandoff = typeof leadHandoffs.$inferSelect
 export type Task = typeof tasks.$inferSelect
 export type Communication = typeof communications.$inferSelect

@@ -10,6 +10,9 @@ import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { isId } from '../lib/ids'
+import type { Database } from '../db/client'
+import { isAgent, type Viewer } from '../access/viewer'
+import { activeManagers } from '../orgs/members'
 import { findVisibleLead, type LeadDetail } from './leads'
 import { canEdit, factsOf } from './policy'
 
@@ -24,11 +27,32 @@ export type LeadNeed = 'see' | 'edit'
 export async function authorizeLead(c: Context<App>, leadId: string, need: LeadNeed = 'see'): Promise<LeadDetail> {
   const viewer = viewerOf(c)
   const lead = await findVisibleLead(c.var.db, viewer, leadId)
-  if (!lead) throw notFound()
+  if (!lead) throw await leadNotFound(c.var.db, viewer)
   if (need === 'edit' && !canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
   return lead
+}
+
+/** "Ana", "Ana or Bo", "Ana, Bo or Cy". */
+function orList(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
+}
+
+/**
+ * The 404 of a lead `viewer` cannot see, the same whether or not it exists. Owners and Admins see
+ * every lead, so theirs is the plain "Page not found"; an Agent is told why an Agent might not see a
+ * lead and whom to ask (the organization's active Owners and Admins, by name), in `details.explanation`.
+ */
+export async function leadNotFound(db: Database, viewer: Viewer): Promise<Refusal> {
+  if (!isAgent(viewer)) return notFound()
+  const managers = (await activeManagers(db, viewer.orgId)).map((m) => m.name)
+  const pool = viewer.poolEnabled ? ', and the leads in the pool' : ''
+  const explanation =
+    `As an Agent you see the leads assigned to you (or that you work on with their owner), the leads you ` +
+    `created and the leads you were assigned before${pool}. A lead may have been given to someone else, or ` +
+    `the link may be wrong. To be given a lead, ask an Owner or Admin${managers.length ? `: ${orList(managers)}` : ''}.`
+  return new Refusal(404, 'This lead is not one you can see', { details: { explanation } })
 }
 
 /**

@@ -20,6 +20,8 @@ export const filtersSchema = z.object({
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
   assignee: z.string().max(64).optional().catch(undefined),
   cursor: z.string().refine(isId).optional().catch(undefined),
+  /** "Needs attention" (Owners/Admins): `handoff-waiting` or `reassignment-requested` (leads/attention.ts). */
+  attention: z.enum(['handoff-waiting', 'reassignment-requested']).optional().catch(undefined),
   /** The "Archived" filter (`archived=1`): archived leads only. */
   archived: z
     .literal('1')

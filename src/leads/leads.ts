@@ -13,6 +13,7 @@ import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
+import { attentionCondition, type Attention } from './attention'
 import { inPool, visibleLeads } from './policy'
 import { matchesSearch, matchExpression, rankedSearch } from './search'
 import { archiveScope } from './archive-scope'
@@ -155,6 +156,8 @@ export type LeadFilters = {
   assignee?: string
   /** Id of the last lead of the previous page (keyset pagination). */
   cursor?: string
+  /** Owners/Admins: handoffs waiting past the window, or reassignment requested (leads/attention.ts). */
+  attention?: Attention
   /** The "Archived" filter: archived leads only (otherwise archived leads are left out). */
   archived?: boolean
 }
@@ -234,6 +237,8 @@ function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, sear
   if (filters.status) conditions.push(eq(leads.status, filters.status))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
+  const byAttention = attentionCondition(viewer, filters.attention)
+  if (byAttention) conditions.push(byAttention)
   if (search && filters.q) conditions.push(matchesSearch(filters.q))
   return and(...conditions)!
 }

@@ -9,6 +9,7 @@ import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
+import { AttentionFilter } from './attention-filter'
 
 /** What a bulk action just did, or why it was refused (`error`). */
 export type ListNotice = { text: string; error?: boolean }
@@ -144,7 +145,7 @@ function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assignin
         </label>
       )}
       {/* The list's filters, for "select all matching" (named apart from the search box's own fields). */}
-      {(['q', 'status', 'assignee'] as const).map(
+      {(['q', 'status', 'assignee', 'attention'] as const).map(
         (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
       )}
       {filters.archived && <input type="hidden" name="match_archived" value="1" />}
@@ -170,7 +171,9 @@ export function LeadResults({
   const base = `/o/${slug}/leads`
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
   const first = filters.cursor ? `${base}${listQuery({ ...filters, cursor: undefined })}` : null
-  const filtered = Boolean(filters.q || filters.status || filters.assignee || filters.cursor || filters.archived)
+  const filtered = Boolean(
+    filters.q || filters.status || filters.assignee || filters.cursor || filters.archived || filters.attention,
+  )
   const swap = { 'hx-target': '#lead-results', 'hx-swap': 'outerHTML' }
   return (
     <div id="lead-results">
@@ -347,6 +350,7 @@ export function LeadListPage({
           ))}
         </select>
         <AssigneeFilter shell={shell} filters={filters} members={filterMembers} counts={counts} />
+        {isManager(shell) && <AttentionFilter value={filters.attention} />}
         <label class="check">
           <input type="checkbox" name="archived" value="1" checked={filters.archived} /> Archived
         </label>

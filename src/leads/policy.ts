@@ -147,3 +147,17 @@ export function factsOf(lead: {
     collaboratorIds: lead.assignees.filter((a) => a.kind === 'collaborator').map((a) => a.userId),
   }
 }
+
+/**
+ * May `viewer` hand the lead on to a teammate themselves? An Agent who is its primary assignee, while
+ * the organization's setting "Agents may hand their own leads to a teammate" is on (Owners and Admins
+ * reassign instead).
+ */
+export function canHandOff(viewer: Viewer, lead: LeadFacts): boolean {
+  return isAgent(viewer) && lead.primaryId === viewer.userId && viewer.agentsMayHandOff === true
+}
+
+/** May `viewer` ask the Owners/Admins to reassign the lead? An Agent who is its primary assignee. */
+export function canRequestReassignment(viewer: Viewer, lead: LeadFacts): boolean {
+  return isAgent(viewer) && lead.primaryId === viewer.userId
+}

@@ -9,10 +9,11 @@ import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
 import type { App } from '../env'
-import { notFound, Refusal } from '../lib/errors'
+import { Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
+import { leadNotFound } from './authorize'
 import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
 import { filtersSchema, searchProblem } from './filters'
@@ -69,7 +70,7 @@ leadRoutes.post('/', async (c) => {
 leadRoutes.get('/:leadId/timeline', async (c) => {
   const viewer = viewerOf(c)
   const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
-  if (!lead) throw notFound()
+  if (!lead) throw await leadNotFound(c.var.db, viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   return c.html(<Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query())} />)
 })

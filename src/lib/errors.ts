@@ -14,7 +14,8 @@ export type RefusalOptions = {
   errors?: Record<string, string>
   /**
    * Facts the page that shows the refusal may use, e.g. `{ existingId }` of a duplicate lead; `nextHref` with
-   * `nextLabel` puts a link that gets the person going again on the error page (e.g. ask for a new link).
+   * `nextLabel` puts a link that gets the person going again on the error page (e.g. ask for a new link);
+   * `explanation` replaces the error page's general explanation of the status.
    */
   details?: Record<string, string>
 }

@@ -104,7 +104,14 @@ export const EVENTS = {
     recipients: (e) => ids([e.to]),
     makesAssignee: true,
     noteLabel: 'Handoff note',
-    sentence: (d) => [actor(d), ' transferred ', LEADS, ' to you', d.from ? ` from ${d.from.name}` : ''],
+    // An Agent handing off their own lead is both the actor and `from`: named once.
+    sentence: (d) => [
+      actor(d),
+      ' transferred ',
+      LEADS,
+      ' to you',
+      d.from && d.from.id !== d.actor?.id ? ` from ${d.from.name}` : '',
+    ],
     listPath: '/leads?assignee=me',
   },
   transferred_away: {
@@ -115,6 +122,34 @@ export const EVENTS = {
       d.to
         ? [actor(d), ' transferred ', LEADS, ` from you to ${d.to.name}`]
         : [actor(d), ' unassigned you from ', LEADS],
+  },
+  handoff_reminder: {
+    label: 'A reminder of a handoff you have not acknowledged',
+    defaults: { inApp: true, email: true },
+    recipients: (e) => ids([e.to]),
+    sentence: (d) => [
+      'Reminder: ',
+      LEADS,
+      d.count > 1 ? ' were' : ' was',
+      ' handed to you',
+      d.from ? ` by ${d.from.name}` : '',
+      '. Open it and press Got it once you have taken it over',
+    ],
+  },
+  handoff_acknowledged: {
+    label: 'Someone acknowledges a lead you handed over',
+    defaults: { inApp: true, email: false },
+    recipients: (e) => ids([e.from]),
+    sentence: (d) => [actor(d), ' acknowledged the handoff of ', LEADS],
+  },
+  reassignment_requested: {
+    label: 'An Agent asks for a lead to be reassigned',
+    defaults: { inApp: true, email: true },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    noteLabel: 'Their note',
+    sentence: (d) => [actor(d), ' asks for ', LEADS, ' to be reassigned'],
+    listPath: '/leads?attention=reassignment-requested',
   },
   collaborator_added: {
     label: 'You are added as a collaborator',

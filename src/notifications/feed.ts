@@ -3,9 +3,9 @@
  * keyset-paginated on the id (UUIDv7), the unread count, and marking read. A notification about a lead
  * the member can no longer see is still listed, without the link (`visibleIds`, the one policy).
  */
-import { and, count, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { leads, notifications } from '../db/schema'
+import { leadHandoffs, leads, notifications } from '../db/schema'
 import type { Viewer } from '../access/viewer'
 import { visibleLeads } from '../leads/policy'
 import { isEventType, type EventType, type NotificationData } from './events'
@@ -16,8 +16,28 @@ export const FEED_PAGE_SIZE = 30
 /** One notification as the feed shows it. */
 export type FeedItem = { id: string; type: EventType; data: NotificationData; read: boolean; createdAt: number }
 
-/** A page of the feed: the items, the ids of their leads the viewer may open, the cursor of the next page. */
-export type FeedPage = { items: FeedItem[]; openable: Set<string>; nextCursor: string | null }
+/**
+ * A page of the feed: the items, the ids of their leads the viewer may open, the ids of their leads
+ * whose handoff waits for the viewer's "Got it" (assignment/handoffs.ts), the cursor of the next page.
+ */
+export type FeedPage = { items: FeedItem[]; openable: Set<string>; waiting?: Set<string>; nextCursor: string | null }
+
+/** The feed's filters (query `unread=1`, `type`, `lead`): only unread, one event type, one lead. */
+export type FeedFilters = { unread?: boolean; type?: EventType; lead?: string }
+
+/** SQL for `filters` (a lead matches the notification's lead, or one of the leads of a bulk one). */
+function filtered(filters: FeedFilters) {
+  return and(
+    filters.unread ? isNull(notifications.readAt) : undefined,
+    filters.type ? eq(notifications.type, filters.type) : undefined,
+    filters.lead
+      ? or(
+          eq(notifications.leadId, filters.lead),
+          sql`EXISTS (SELECT 1 FROM json_each(${notifications.data}, '$.leads') WHERE json_extract(value, '$.id') = ${filters.lead})`,
+        )
+      : undefined,
+  )
+}
 
 /** SQL: the notifications of `viewer` (the member, in their organization). */
 function mine(viewer: Viewer) {
@@ -25,14 +45,20 @@ function mine(viewer: Viewer) {
 }
 
 /**
- * The page of `viewer`'s feed after `cursor` (the last id of the previous page; none: the newest).
+ * The page of `viewer`'s feed after `cursor` (the last id of the previous page; none: the newest),
+ * with only the notifications `filters` select.
  * Rows of event types no longer registered are skipped.
  */
-export async function feedPage(db: Database, viewer: Viewer, cursor?: string): Promise<FeedPage> {
+export async function feedPage(
+  db: Database,
+  viewer: Viewer,
+  cursor?: string,
+  filters: FeedFilters = {},
+): Promise<FeedPage> {
   const rows = await db
     .select()
     .from(notifications)
-    .where(and(mine(viewer), cursor ? lt(notifications.id, cursor) : undefined))
+    .where(and(mine(viewer), filtered(filters), cursor ? lt(notifications.id, cursor) : undefined))
     .orderBy(desc(notifications.id))
     .limit(FEED_PAGE_SIZE + 1)
     .all()
@@ -46,6 +72,7 @@ export async function feedPage(db: Database, viewer: Viewer, cursor?: string): P
   return {
     items,
     openable: await visibleIds(db, viewer, leadIds),
+    waiting: await handoffsWaitingFor(db, viewer, leadIds),
     nextCursor: rows.length > FEED_PAGE_SIZE ? page[page.length - 1]!.id : null,
   }
 }
@@ -57,6 +84,24 @@ async function visibleIds(db: Database, viewer: Viewer, leadIds: string[]): Prom
     .select({ id: leads.id })
     .from(leads)
     .where(and(sql`${leads.id} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`, visibleLeads(db, viewer)))
+    .all()
+  return new Set(rows.map((r) => r.id))
+}
+
+/** The ids among `leadIds` whose handoff waits for `viewer` to acknowledge it (one query). */
+async function handoffsWaitingFor(db: Database, viewer: Viewer, leadIds: string[]): Promise<Set<string>> {
+  if (leadIds.length === 0) return new Set()
+  const rows = await db
+    .select({ id: leadHandoffs.leadId })
+    .from(leadHandoffs)
+    .where(
+      and(
+        eq(leadHandoffs.orgId, viewer.orgId),
+        eq(leadHandoffs.toUserId, viewer.userId),
+        isNull(leadHandoffs.acknowledgedAt),
+        sql`${leadHandoffs.leadId} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`,
+      ),
+    )
     .all()
   return new Set(rows.map((r) => r.id))
 }

@@ -2,7 +2,7 @@
  * `/o/{slug}/preferences`: the member's notification preferences (event × channel, pause all email,
  * daily digest hour in their time zone). Every member edits only their own.
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { viewerOf } from '../access/context'
 import type { App } from '../env'
@@ -12,6 +12,8 @@ import { onRefusal } from '../views/render-error'
 import { Layout, useShell } from '../views/layout'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
 import { offeredTypes, preferencesOf, savePreferences, type Preferences } from './preferences'
+import { latestTestEmail, sendTestEmail } from './test-email'
+import { TestEmailSection } from './test-email-views'
 
 export const preferenceRoutes = new Hono<App>()
 
@@ -22,9 +24,15 @@ function hourLabel(hour: number): string {
   return `${String(hour).padStart(2, '0')}:00`
 }
 
-type PageProps = { prefs: Preferences; types: EventType[]; saved: boolean; errors?: FieldErrors }
+type PageProps = {
+  prefs: Preferences
+  types: EventType[]
+  saved: boolean
+  errors?: FieldErrors
+  testEmail: Parameters<typeof TestEmailSection>[0]
+}
 
-function PreferencesPage({ prefs, types, saved, errors }: PageProps) {
+function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) {
   const shell = useShell()
   return (
     <Layout title="Notification preferences">
@@ -99,6 +107,7 @@ function PreferencesPage({ prefs, types, saved, errors }: PageProps) {
           </p>
           <button type="submit">Save preferences</button>
         </form>
+        <TestEmailSection {...testEmail} />
       </section>
     </Layout>
   )
@@ -123,8 +132,42 @@ const preferencesSchema = z.object({
 
 preferenceRoutes.get('/', async (c) => {
   const viewer = viewerOf(c)
-  const prefs = await preferencesOf(c.var.db, viewer)
-  return c.render(<PreferencesPage prefs={prefs} types={offeredTypes(viewer)} saved={c.req.query('saved') === '1'} />)
+  const [prefs, testEmail] = await Promise.all([preferencesOf(c.var.db, viewer), testEmailProps(c)])
+  return c.render(
+    <PreferencesPage
+      prefs={prefs}
+      types={offeredTypes(viewer)}
+      saved={c.req.query('saved') === '1'}
+      testEmail={testEmail}
+    />,
+  )
+})
+
+/** The test email section's props for the signed-in member: their address and their latest test email. */
+async function testEmailProps(c: Context<App>) {
+  const address = c.var.user!.email
+  const latest = await latestTestEmail(c.var.db, c.var.orgContext.org.id, address)
+  return { slug: c.var.orgContext.org.slug, address, latest }
+}
+
+// The test email's state alone (htmx polls it while it is queued); a plain GET lands on the page.
+preferenceRoutes.get('/test-email', async (c) => {
+  if (c.req.header('HX-Request') !== 'true') return c.redirect(`/o/${c.var.orgContext.org.slug}/preferences`, 303)
+  return c.html(<TestEmailSection {...await testEmailProps(c)} />)
+})
+
+preferenceRoutes.post('/test-email', async (c) => {
+  const org = c.var.orgContext.org
+  const user = c.var.user!
+  await sendTestEmail(c.var.db, {
+    orgId: org.id,
+    orgName: org.name,
+    orgSlug: org.slug,
+    appUrl: c.env.APP_URL,
+    member: { name: user.name, email: user.email },
+    queue: c.env.EMAIL_QUEUE,
+  })
+  return c.redirect(`/o/${org.slug}/preferences#test-email`, 303)
 })
 
 preferenceRoutes.post('/', async (c) => {
@@ -133,7 +176,13 @@ preferenceRoutes.post('/', async (c) => {
     c.status(refusal.status)
     const prefs = await preferencesOf(c.var.db, viewer)
     return c.render(
-      <PreferencesPage prefs={prefs} types={offeredTypes(viewer)} saved={false} errors={refusal.errors} />,
+      <PreferencesPage
+        prefs={prefs}
+        types={offeredTypes(viewer)}
+        saved={false}
+        errors={refusal.errors}
+        testEmail={await testEmailProps(c)}
+      />,
     )
   })
   const input = (await parseForm(c, preferencesSchema)) as Record<string, boolean> & {

@@ -11,6 +11,8 @@ import { parseForm } from '../views/form-input'
 import { NotificationBadge } from '../views/notification-badge'
 import { feedPage, markAllRead, markRead, unreadCount } from './feed'
 import { FeedPageView } from './views'
+import { feedFiltersSchema } from './feed-filters'
+import { offeredTypes } from './preferences'
 
 export const notificationRoutes = new Hono<App>()
 
@@ -20,8 +22,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 notificationRoutes.get('/', async (c) => {
   const cursor = c.req.query('cursor')
   if (cursor !== undefined && !UUID.test(cursor)) throw new Refusal(422, 'This page link is broken: open the newest.')
-  const page = await feedPage(c.var.db, viewerOf(c), cursor)
-  return c.render(<FeedPageView page={page} first={cursor === undefined} />)
+  const viewer = viewerOf(c)
+  const filters = feedFiltersSchema.parse(c.req.query())
+  const page = await feedPage(c.var.db, viewer, cursor, filters)
+  return c.render(
+    <FeedPageView page={page} first={cursor === undefined} filters={filters} types={offeredTypes(viewer)} />,
+  )
 })
 
 notificationRoutes.get('/count', async (c) => {

@@ -5,8 +5,9 @@
 import type { Child } from 'hono/jsx'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
-import { eventOf, leadsPhrase, type NotificationData } from './events'
-import type { FeedItem, FeedPage } from './feed'
+import { eventOf, leadsPhrase, type EventType, type NotificationData } from './events'
+import type { FeedFilters, FeedItem, FeedPage } from './feed'
+import { FeedFilterBar, feedQuery } from './feed-filters'
 
 /** The sentence of `item`, its lead linked when the member may open it. */
 function Sentence({ item, base, openable }: { item: FeedItem; base: string; openable: Set<string> }) {
@@ -22,8 +23,22 @@ function Sentence({ item, base, openable }: { item: FeedItem; base: string; open
   return <>{parts}</>
 }
 
-function FeedEntry({ item, base, openable }: { item: FeedItem; base: string; openable: Set<string> }) {
+function FeedEntry({
+  item,
+  base,
+  openable,
+  filters,
+  waiting,
+}: {
+  item: FeedItem
+  base: string
+  openable: Set<string>
+  filters: FeedFilters
+  /** Leads whose handoff waits for this member's "Got it". */
+  waiting?: Set<string>
+}) {
   const several = item.data.count > 1 ? item.data.leads : []
+  const one = item.data.count === 1 ? item.data.leads[0] : undefined
   return (
     <li data-notification-id={item.id} data-unread={String(!item.read)} class={item.read ? 'read' : 'unread'}>
       <p>
@@ -41,6 +56,21 @@ function FeedEntry({ item, base, openable }: { item: FeedItem; base: string; ope
       )}
       <p class="meta">
         <Time at={item.createdAt} />
+        {one && filters.lead !== one.id && (
+          <>
+            {' '}
+            <a href={`${base}/notifications${feedQuery({ ...filters, lead: one.id })}`} data-filter-lead={one.id}>
+              Only this lead
+            </a>
+          </>
+        )}
+        {one && waiting?.has(one.id) && (item.type === 'transferred_to' || item.type === 'handoff_reminder') && (
+          <form method="post" action={`${base}/leads/${one.id}/acknowledge`} class="inline" data-acknowledge={one.id}>
+            <button type="submit" class="secondary">
+              Got it
+            </button>
+          </form>
+        )}
         {!item.read && (
           <form method="post" action={`${base}/notifications/read`} class="inline">
             <input type="hidden" name="id" value={item.id} />
@@ -55,10 +85,22 @@ function FeedEntry({ item, base, openable }: { item: FeedItem; base: string; ope
 }
 
 /** The feed page: newest first, unread marked, "Mark all read", a link to the next page. */
-export function FeedPageView({ page, first }: { page: FeedPage; first: boolean }) {
+export function FeedPageView({
+  page,
+  first,
+  filters = {},
+  types = [],
+}: {
+  page: FeedPage
+  first: boolean
+  filters?: FeedFilters
+  types?: EventType[]
+}) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}`
   const unread = page.items.some((i) => !i.read)
+  const filtering = Boolean(filters.unread || filters.type || filters.lead)
+  const leadName = page.items.flatMap((i) => i.data.leads).find((l) => l.id === filters.lead)?.name
   return (
     <Layout title="Notifications">
       <section class="card">
@@ -66,6 +108,7 @@ export function FeedPageView({ page, first }: { page: FeedPage; first: boolean }
         <p>
           <a href={`${base}/preferences`}>Notification preferences</a>
         </p>
+        <FeedFilterBar base={base} filters={filters} types={types} leadName={leadName} />
         {unread && (
           <form method="post" action={`${base}/notifications/read`}>
             <input type="hidden" name="all" value="1" />
@@ -73,17 +116,25 @@ export function FeedPageView({ page, first }: { page: FeedPage; first: boolean }
           </form>
         )}
         {page.items.length === 0 ? (
-          <p>{first ? 'Nothing yet: you will be told here when a lead is given to you or changes.' : 'No more.'}</p>
+          <p>
+            {filtering
+              ? 'No notifications match these filters.'
+              : first
+                ? 'Nothing yet: you will be told here when a lead is given to you or changes.'
+                : 'No more.'}
+          </p>
         ) : (
           <ol id="notification-list" class="notification-list">
             {page.items.map((item) => (
-              <FeedEntry item={item} base={base} openable={page.openable} />
+              <FeedEntry item={item} base={base} openable={page.openable} filters={filters} waiting={page.waiting} />
             ))}
           </ol>
         )}
         <p>
-          {!first && <a href={`${base}/notifications`}>Newest</a>}{' '}
-          {page.nextCursor && <a href={`${base}/notifications?cursor=${page.nextCursor}`}>Older</a>}
+          {!first && <a href={`${base}/notifications${feedQuery(filters)}`}>Newest</a>}{' '}
+          {page.nextCursor && (
+            <a href={`${base}/notifications${feedQuery(filters, { cursor: page.nextCursor })}`}>Older</a>
+          )}
         </p>
       </section>
     </Layout>

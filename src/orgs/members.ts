@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
 import { Refusal } from '../lib/errors'
+import { isManager } from '../access/viewer'
 
 /** Lead statuses that count as still open (the workload of the assignee). */
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified'] as const
@@ -40,12 +41,18 @@ export async function findMember(db: Database, orgId: string, userId: string): P
 
 /**
  * The member `userId` if they can be given a lead now.
- * @throws Refusal 422 when they are deactivated ("Kim is deactivated") or not a member
+ * @throws Refusal 422 when they are deactivated ("Kim is deactivated …: an Owner or Admin must reactivate
+ *   them on the Team page first") or not a member
  */
 export async function assignableMember(db: Database, orgId: string, userId: string): Promise<Member> {
   const member = await findMember(db, orgId, userId)
   if (!member) throw new Refusal(422, 'That person is not a member of this organization.')
-  if (member.status !== 'active') throw new Refusal(422, `${member.name} is deactivated and cannot be assigned leads.`)
+  if (member.status !== 'active') {
+    throw new Refusal(
+      422,
+      `${member.name} is deactivated and cannot be assigned leads: an Owner or Admin must reactivate them on the Team page first.`,
+    )
+  }
   return member
 }
 
@@ -113,4 +120,16 @@ export async function teamMembers(
     .orderBy(sort === 'open' ? sql`${openLeads} DESC` : asc(users.name), asc(users.name))
     .all()
   return rows.map((r) => ({ ...r, openLeads: Number(r.openLeads) }))
+}
+
+/** The active Owners and Admins of `orgId` by name: whom an Agent asks, who gets reassignment requests. */
+export async function activeManagers(db: Database, orgId: string): Promise<{ id: string; name: string }[]> {
+  const rows = await db
+    .select({ id: users.id, name: users.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')))
+    .orderBy(asc(users.name))
+    .all()
+  return rows.filter((r) => isManager(r)).map((r) => ({ id: r.id, name: r.name }))
 }

@@ -5,12 +5,22 @@ import { z } from 'zod'
 import { organizations } from '../db/schema'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
+import { Field } from '../views/forms'
 import { Layout, useShell } from '../views/layout'
 import { requireManager } from '../access/context'
+import { onRefusal } from '../views/render-error'
 
 export const settingsRoutes = new Hono<App>()
 
-function SettingsPage({ saved }: { saved: boolean }) {
+function SettingsPage({
+  saved,
+  values,
+  errors,
+}: {
+  saved: boolean
+  values?: Record<string, string>
+  errors?: Record<string, string>
+}) {
   const shell = useShell()
   return (
     <Layout title="Settings">
@@ -39,9 +49,25 @@ function SettingsPage({ saved }: { saved: boolean }) {
           <label class="checkbox">
             <input type="checkbox" name="handoffNoteRequired" value="1" checked={shell.org.handoffNoteRequired} />
             <span>
-              <strong>Require a handoff note</strong> when a lead is reassigned from one person to another.
+              <strong>Require a handoff note</strong> when a lead changes hands: reassigned from one person to another,
+              or unassigned and assigned to someone else within an hour.
             </span>
           </label>
+          <label class="checkbox">
+            <input type="checkbox" name="agentsMayHandOff" value="1" checked={shell.org.agentsMayHandOff} />
+            <span>
+              <strong>Agents may hand their own leads to a teammate.</strong> When off, an Agent asks the Owners and
+              Admins to reassign the lead instead.
+            </span>
+          </label>
+          <Field
+            label="Hours a new owner has to acknowledge a handoff (“Got it”) before they are reminded once and it is listed under Handoffs waiting"
+            name="handoffAckHours"
+            type="number"
+            value={values?.handoffAckHours ?? String(shell.org.handoffAckHours)}
+            errors={errors}
+            required
+          />
           <button type="submit">Save settings</button>
         </form>
       </section>
@@ -80,15 +106,33 @@ const settingsSchema = z.object({
   poolEnabled: checkbox,
   multipleAssignees: checkbox,
   handoffNoteRequired: checkbox,
+  agentsMayHandOff: checkbox,
+  /** Left out: unchanged. */
+  handoffAckHours: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .pipe(
+      z.coerce
+        .number<string | undefined>({ error: 'Enter a number of hours' })
+        .int('Enter a whole number of hours')
+        .min(1, 'At least 1 hour')
+        .max(720, 'At most 720 hours (30 days)')
+        .optional(),
+    ),
 })
 
 settingsRoutes.post('/', async (c) => {
   requireManager(c, 'change settings')
+  onRefusal(c, (refusal, values) => {
+    c.status(refusal.status)
+    return c.render(<SettingsPage saved={false} values={values} errors={refusal.errors} />)
+  })
   const settings = await parseForm(c, settingsSchema)
   const org = c.var.orgContext.org
   await c.var.db
     .update(organizations)
-    .set({ ...settings, updatedAt: Date.now() })
+    .set({ ...settings, handoffAckHours: settings.handoffAckHours ?? org.handoffAckHours, updatedAt: Date.now() })
     .where(eq(organizations.id, org.id))
   return c.redirect(`/o/${org.slug}/settings?saved=1`, 303)
 })

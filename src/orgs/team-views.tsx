@@ -6,12 +6,15 @@ import { Layout, ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
+import type { DeliveryProblem } from '../email/delivery-problems'
 import { FormTokenField } from '../views/form-token'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
 type TeamPageProps = {
   members: TeamMember[]
+  /** Owners/Admins: each member's last email delivery problem, by address (src/email/delivery-problems.ts). */
+  deliveryProblems?: Map<string, DeliveryProblem>
   invitations: PendingInvitation[]
   sort: 'name' | 'open'
   me: string
@@ -58,6 +61,18 @@ function MemberActions({ member, base, actor, me }: { member: TeamMember; base: 
   )
 }
 
+/** "Last email failed …: reason" under a member's address (Owners/Admins). */
+function DeliveryProblemNote({ problem }: { problem?: DeliveryProblem }) {
+  if (!problem) return null
+  return (
+    <span class="flag" data-delivery-problem={problem.state}>
+      {' '}
+      {problem.state === 'failed' ? 'Last email failed' : 'An email is being retried'} (<Time at={problem.at} />
+      ): {problem.reason}
+    </span>
+  )
+}
+
 export function TeamPage({
   members,
   invitations,
@@ -68,6 +83,7 @@ export function TeamPage({
   notice,
   inviteValues = {},
   inviteErrors,
+  deliveryProblems,
 }: TeamPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/team`
@@ -107,7 +123,10 @@ export function TeamPage({
                 {m.name}
                 {m.userId === me && <span class="muted"> (you)</span>}
               </td>
-              <td>{m.email}</td>
+              <td>
+                {m.email}
+                <DeliveryProblemNote problem={deliveryProblems?.get(m.email)} />
+              </td>
               <td>{ROLE_LABELS[m.role]}</td>
               <td>
                 {m.status === 'active' ? 'Active' : 'Deactivated'}

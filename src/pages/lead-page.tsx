@@ -13,7 +13,8 @@ import { timelineProps } from '../activity/timeline-props'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
-import { notFound, Refusal } from '../lib/errors'
+import { Refusal } from '../lib/errors'
+import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
@@ -32,6 +33,7 @@ import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
 import { ReleaseForm } from '../pool/views'
+import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -45,6 +47,7 @@ export type LeadPageProps = {
   alert?: string
   /** The viewer may release the lead to the pool (pool/release.ts). */
   canRelease?: boolean
+  handoff?: HandoffPanelProps
 }
 
 export function LeadDetailPage({
@@ -56,6 +59,7 @@ export function LeadDetailPage({
   collaboration,
   alert,
   canRelease,
+  handoff,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -72,6 +76,7 @@ export function LeadDetailPage({
           ): it is left out of lists, counts, the pool and exports.
         </p>
       )}
+      {handoff && <HandoffPanel {...handoff} />}
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
@@ -145,15 +150,16 @@ export async function leadPage(
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
-  if (!lead) throw notFound()
+  if (!lead) throw await leadNotFound(db, viewer)
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
-  const [items, timelineView, members, people] = await Promise.all([
+  const [items, timelineView, members, people, handoff] = await Promise.all([
     timeline(db, viewer.orgId, lead.id),
     timelineProps(db, viewer, lead.id, base, c.req.query()),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
+    handoffPanelProps(c, lead, base),
   ])
   const org = c.var.orgContext.org
   const assignment = {
@@ -184,6 +190,7 @@ export async function leadPage(
       collaboration={collaboration}
       alert={refused ? undefined : alert}
       canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
+      handoff={handoff}
     />,
   )
 }

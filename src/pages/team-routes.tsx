@@ -22,6 +22,7 @@ import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from
 import { teamMembers } from '../orgs/members'
 import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
 import { TeamPage } from '../orgs/team-views'
+import { deliveryProblems } from '../email/delivery-problems'
 
 export const teamRoutes = new Hono<App>()
 
@@ -41,10 +42,25 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
     teamMembers(c.var.db, viewer.orgId, and(visibleLeads(c.var.db, viewer), archiveScope())!, sort),
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
+  const problems = manager
+    ? await deliveryProblems(
+        c.var.db,
+        viewer.orgId,
+        members.map((m) => m.email),
+      )
+    : undefined
   const { status = 200, ...rest } = state
   c.status(status)
   return c.render(
-    <TeamPage members={members} invitations={invitations} sort={sort} me={viewer.userId} now={Date.now()} {...rest} />,
+    <TeamPage
+      members={members}
+      invitations={invitations}
+      sort={sort}
+      me={viewer.userId}
+      now={Date.now()}
+      deliveryProblems={problems}
+      {...rest}
+    />,
   )
 }
 

@@ -11,7 +11,16 @@
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
 import { createDb, runBatch, type Database } from '../db/client'
-import { activities, formerAssignees, leadAssignees, leads, organizations, users } from '../db/schema'
+import {
+  activities,
+  formerAssignees,
+  leadAssignees,
+  leadHandoffs,
+  leads,
+  organizations,
+  reassignmentRequests,
+  users,
+} from '../db/schema'
 import type { Env } from '../env'
 import { inPool } from '../leads/policy'
 import { OPEN_STATUSES } from '../orgs/members'
@@ -140,6 +149,9 @@ export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg
           .values({ orgId: org.id, leadId: lead.id, userId: lead.userId, endedAt: now })
           .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
         db.delete(leadAssignees).where(eq(leadAssignees.leadId, lead.id)),
+        // Its handoff and reassignment request end with its owner (assignment/handoffs.ts).
+        db.delete(leadHandoffs).where(eq(leadHandoffs.leadId, lead.id)),
+        db.delete(reassignmentRequests).where(eq(reassignmentRequests.leadId, lead.id)),
         db
           .update(leads)
           .set({ inPool: true, pooledAt: now, returnWarnedAt: null, updatedAt: now })

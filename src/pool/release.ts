@@ -8,7 +8,15 @@ import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { primaryIs, unlessChanged } from '../db/guard'
 import { retryOnConflict } from '../db/errors'
-import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
+import {
+  activities,
+  formerAssignees,
+  leadAssignees,
+  leadHandoffs,
+  leads,
+  notes,
+  reassignmentRequests,
+} from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
@@ -63,6 +71,9 @@ async function releaseOnce(
         .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
     ),
     db.delete(leadAssignees).where(and(eq(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, lead.id))),
+    // Its handoff and reassignment request end with its owner (assignment/handoffs.ts).
+    db.delete(leadHandoffs).where(eq(leadHandoffs.leadId, lead.id)),
+    db.delete(reassignmentRequests).where(eq(reassignmentRequests.leadId, lead.id)),
     db
       .update(leads)
       .set({ inPool: true, pooledAt: now, returnWarnedAt: null, updatedAt: now })

@@ -15,12 +15,23 @@ export function explain(status: number): string {
 export type WayForward = { href: string; label: string }
 
 /** An error page: the top bar shows the signed-in person, never an organization's navigation. */
-export function ErrorPage({ status, message, next }: { status: number; message: string; next?: WayForward }) {
+export function ErrorPage({
+  status,
+  message,
+  next,
+  explanation,
+}: {
+  status: number
+  message: string
+  next?: WayForward
+  /** What the person should know instead of the status's general explanation (`explain`). */
+  explanation?: string
+}) {
   return (
     <Layout title={message} chrome="user">
       <section class="card narrow">
         <h1>{message}</h1>
-        {!next && <p>{explain(status)}</p>}
+        {explanation ? <p data-explanation>{explanation}</p> : !next && <p>{explain(status)}</p>}
         <p>
           {next && (
             <>
@@ -38,11 +49,11 @@ export function ErrorPage({ status, message, next }: { status: number; message: 
  * The error as an htmx fragment: it replaces the page's alert region (`#page-alert`, see layout.tsx), so the
  * person sees the message on the page they are on. The Dismiss button is wired by public/app.js.
  */
-export function PageAlert({ status, message }: { status: number; message: string }) {
+export function PageAlert({ status, message, explanation }: { status: number; message: string; explanation?: string }) {
   return (
     <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive" data-status={status}>
       <p class="alert" role="alert">
-        <strong>{message}</strong> {explain(status)}{' '}
+        <strong>{message}</strong> {explanation ?? explain(status)}{' '}
         <button type="button" class="secondary" data-dismiss-alert>
           Dismiss
         </button>

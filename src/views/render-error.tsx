@@ -33,9 +33,9 @@ export async function submittedValues(c: Context<App>): Promise<FormValues> {
 export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
   const page = c.var.refusalPage
   if (page && refusal.status !== 404) return page(refusal, await submittedValues(c))
-  const { nextHref, nextLabel } = refusal.details
+  const { nextHref, nextLabel, explanation } = refusal.details
   const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
-  return renderError(c, refusal.status, refusal.message, next)
+  return renderError(c, refusal.status, refusal.message, next, explanation)
 }
 
 /**
@@ -43,15 +43,21 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
  * that htmx puts into the page's alert region (`HX-Retarget: #page-alert`, `HX-Reswap: outerHTML`, address bar
  * unchanged), whatever element made the request; otherwise the full error page. Always with `status`.
  */
-export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string, next?: WayForward) {
+export function renderError(
+  c: Context<App>,
+  status: ContentfulStatusCode,
+  message: string,
+  next?: WayForward,
+  explanation?: string,
+) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
   if (c.req.header('HX-Request') === 'true') {
     c.header('HX-Retarget', `#${PAGE_ALERT_ID}`)
     c.header('HX-Reswap', 'outerHTML')
     c.header('HX-Push-Url', 'false')
     c.header('HX-Replace-Url', 'false')
-    return c.html(<PageAlert status={status} message={message} />, status)
+    return c.html(<PageAlert status={status} message={message} explanation={explanation} />, status)
   }
   c.status(status)
-  return c.render(<ErrorPage status={status} message={message} next={next} />)
+  return c.render(<ErrorPage status={status} message={message} next={next} explanation={explanation} />)
 }

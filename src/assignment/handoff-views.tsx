@@ -1,0 +1,101 @@
+/**
+ * The lead page's handoff section (`<section id="handoff">`): the handoff waiting for the new owner
+ * with its note and *Got it*, its state for everyone else, a pending reassignment request, and the
+ * owner's *Hand off* or *Ask for reassignment* form (assignment/handoffs.ts).
+ */
+import type { Member } from '../orgs/members'
+import { Time } from '../views/time'
+import type { HandoffView } from './handoffs'
+
+export type HandoffPanelProps = {
+  base: string
+  viewerId: string
+  handoff: HandoffView | null
+  request: { requestedBy: string; name: string; note: string; at: number } | null
+  /** The viewer may hand the lead on (an Agent who owns it, with the setting on): teammates to choose. */
+  handOffTo: Member[] | null
+  /** The viewer may ask the Owners/Admins to reassign it (an Agent who owns it, with hand-offs off). */
+  canRequest: boolean
+  noteRequired: boolean
+}
+
+export function HandoffPanel(p: HandoffPanelProps) {
+  const h = p.handoff
+  const forViewer = h && h.toUserId === p.viewerId && h.acknowledgedAt === null
+  const who = h ? (h.byUserId === h.fromUserId ? h.fromName : `${h.byName} (from ${h.fromName})`) : ''
+  if (!h && !p.request && !p.handOffTo && !p.canRequest) return null
+  return (
+    <section id="handoff" class="handoff" aria-label="Handoff">
+      {forViewer && (
+        <div class="notice" data-handoff="waiting-for-you">
+          <p>
+            <strong>{who}</strong> handed this lead to you on <Time at={h.createdAt} />.
+          </p>
+          {h.note && <blockquote class="handoff-note">Handoff note: {h.note}</blockquote>}
+          <form method="post" action={`${p.base}/acknowledge`} hx-boost="true" hx-disabled-elt="find button">
+            <button type="submit">Got it</button>
+          </form>
+        </div>
+      )}
+      {h && !forViewer && h.acknowledgedAt === null && (
+        <p class="muted" data-handoff="waiting">
+          Handed to {h.toName} by {who} on <Time at={h.createdAt} />; not acknowledged yet.
+        </p>
+      )}
+      {h && h.acknowledgedAt !== null && (
+        <p class="muted" data-handoff="acknowledged">
+          {h.toName} acknowledged the handoff from {h.fromName} on <Time at={h.acknowledgedAt} />.
+        </p>
+      )}
+      {p.request && (
+        <p class="notice" data-reassignment-requested>
+          {p.request.requestedBy === p.viewerId ? 'You' : p.request.name} asked for this lead to be reassigned on{' '}
+          <Time at={p.request.at} />: “{p.request.note}”
+          {p.request.requestedBy === p.viewerId && ' An Owner or Admin will reassign it.'}
+        </p>
+      )}
+      {p.handOffTo && (
+        <form
+          method="post"
+          action={`${p.base}/handoff`}
+          class="stack-form"
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
+          <label>
+            Hand off to{' '}
+            <select name="assigneeId" required>
+              <option value="">Choose a teammate…</option>
+              {p.handOffTo.map((m) => (
+                <option value={m.userId}>{m.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Handoff note{p.noteRequired ? ' (required)' : ''}
+            <textarea name="note" rows={2} placeholder="Why, and what the new owner needs to know"></textarea>
+          </label>
+          <button type="submit">Hand off</button>
+          <span class="muted"> You keep read access to this lead.</span>
+        </form>
+      )}
+      {p.canRequest && !p.request && (
+        <form
+          method="post"
+          action={`${p.base}/reassignment-request`}
+          class="stack-form"
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
+          <label>
+            Note to the Owners and Admins
+            <textarea name="note" rows={2} required placeholder="Why, and to whom if you know"></textarea>
+          </label>
+          <button type="submit" class="secondary">
+            Ask for reassignment
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}

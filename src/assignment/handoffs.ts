@@ -1,0 +1,366 @@
+/**
+ * Handoffs that complete (docs/ARCHITECTURE.md "Handoffs"): every change of hands of a lead (a
+ * transfer, an Agent's hand-off, or an unassignment followed within CHANGE_OF_HANDS_WINDOW_MS by an
+ * assignment to someone else) records a `lead_handoffs` row; the new owner acknowledges it ("Got
+ * it"); one that waits past the organization's window gets one reminder from the cron. An Agent who
+ * may not hand off asks the Owners/Admins for reassignment instead (`reassignment_requests`). Any
+ * change of a lead's primary assignee replaces its handoff and clears its reassignment request, in
+ * the batch of that change (`handoffChange`).
+ */
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { activityRow } from '../activity/activities'
+import { type Viewer } from '../access/viewer'
+import { runBatch, type Database } from '../db/client'
+import { retryOnConflict, staleWrite } from '../db/errors'
+import { primaryIs, unlessChanged } from '../db/guard'
+import {
+  activities,
+  leadHandoffs,
+  leads,
+  organizations,
+  reassignmentRequests,
+  users,
+  type LeadHandoff,
+} from '../db/schema'
+import { chunk } from '../lib/chunk'
+import { notFound, Refusal } from '../lib/errors'
+import { findVisibleLead } from '../leads/leads'
+import { canRequestReassignment, factsOf } from '../leads/policy'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+
+/**
+ * An unassignment followed by an assignment to someone else within this time (1 hour, in ms) is a
+ * change of hands: it needs the handoff note the setting requires, and the new owner acknowledges it.
+ */
+export const CHANGE_OF_HANDS_WINDOW_MS = 60 * 60 * 1000
+
+/** One hour in ms: the unit of the organization's acknowledgement window (`handoff_ack_hours`). */
+export const HOUR_MS = 60 * 60 * 1000
+
+type Person = { id: string; name: string }
+
+/** Lead ids per bound JSON array read with `json_each` (one parameter, far under D1's 2 MB per value). */
+const JSON_IDS = 1_000
+
+/**
+ * The owners of `leadIds` (leads without an assignee now) who were unassigned within
+ * CHANGE_OF_HANDS_WINDOW_MS before `now` (epoch ms), by lead id, from the `unassigned` activities.
+ * One read per JSON_IDS leads.
+ */
+export async function recentOwners(
+  db: Database,
+  orgId: string,
+  leadIds: string[],
+  now: number,
+): Promise<Map<string, Person>> {
+  const out = new Map<string, Person>()
+  for (const part of chunk(leadIds, JSON_IDS)) {
+    const rows = await db
+      .select({ leadId: activities.leadId, data: activities.data })
+      .from(activities)
+      .where(
+        and(
+          sql`${activities.leadId} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`,
+          sql`${activities.createdAt} >= ${now - CHANGE_OF_HANDS_WINDOW_MS}`,
+          eq(activities.orgId, orgId),
+          eq(activities.type, 'unassigned'),
+        ),
+      )
+      .orderBy(desc(activities.createdAt), desc(activities.id))
+      .all()
+    for (const row of rows) {
+      const from = row.data.from as Person | null | undefined
+      if (from?.id && !out.has(row.leadId)) out.set(row.leadId, { id: from.id, name: from.name })
+    }
+  }
+  return out
+}
+
+/**
+ * Statements for a change of primary assignee, to run in the same batch as the change, set-based
+ * (a bound JSON array per statement, whatever the number of leads): the handoffs and reassignment
+ * requests of `handedOver` (leads that had a primary assignee) end, and each change of hands in
+ * `handoffs` (lead id and previous owner) starts a handoff from that owner to `to` with `note`,
+ * replacing any handoff the lead still had. A lead without a primary assignee has neither: release
+ * and the pool's return clear them too (pool/release.ts, pool/aging.ts).
+ */
+export function handoffChange(
+  db: Database,
+  orgId: string,
+  handedOver: string[],
+  handoffs: { leadId: string; from: Person }[],
+  change: { to: Person | null; note: string; byUserId: string; now: number },
+): BatchItem<'sqlite'>[] {
+  const statements: BatchItem<'sqlite'>[] = []
+  if (handedOver.length > 0) {
+    const ids = JSON.stringify(handedOver)
+    statements.push(
+      db
+        .delete(leadHandoffs)
+        .where(
+          and(eq(leadHandoffs.orgId, orgId), sql`${leadHandoffs.leadId} IN (SELECT value FROM json_each(${ids}))`),
+        ),
+      db
+        .delete(reassignmentRequests)
+        .where(
+          and(
+            eq(reassignmentRequests.orgId, orgId),
+            sql`${reassignmentRequests.leadId} IN (SELECT value FROM json_each(${ids}))`,
+          ),
+        ),
+    )
+  }
+  const { to, note, byUserId, now } = change
+  if (to && handoffs.length > 0) {
+    const rows = JSON.stringify(handoffs.map((h) => [h.leadId, h.from.id]))
+    statements.push(
+      db
+        .insert(leadHandoffs)
+        .select(
+          sql`SELECT value ->> 0, ${orgId}, value ->> 1, ${to.id}, ${byUserId}, ${note}, ${now}, NULL, NULL
+            FROM json_each(${rows}) WHERE true`,
+        )
+        .onConflictDoUpdate({
+          target: leadHandoffs.leadId,
+          set: {
+            fromUserId: sql`excluded.from_user_id`,
+            toUserId: sql`excluded.to_user_id`,
+            byUserId: sql`excluded.by_user_id`,
+            note: sql`excluded.note`,
+            createdAt: sql`excluded.created_at`,
+            acknowledgedAt: sql`NULL`,
+            remindedAt: sql`NULL`,
+          },
+        }),
+    )
+  }
+  return statements
+}
+
+/** A lead's handoff with the names of the people in it, for the lead page. */
+export type HandoffView = LeadHandoff & { fromName: string; byName: string; toName: string }
+
+/** The handoff of lead `leadId` of `orgId` (acknowledged or not), or null when it has none. */
+export async function findHandoff(db: Database, orgId: string, leadId: string): Promise<HandoffView | null> {
+  const row = await db
+    .select({
+      handoff: leadHandoffs,
+      fromName: sql<string>`(SELECT name FROM users WHERE id = ${leadHandoffs.fromUserId})`,
+      byName: sql<string>`(SELECT name FROM users WHERE id = ${leadHandoffs.byUserId})`,
+      toName: sql<string>`(SELECT name FROM users WHERE id = ${leadHandoffs.toUserId})`,
+    })
+    .from(leadHandoffs)
+    .where(and(eq(leadHandoffs.orgId, orgId), eq(leadHandoffs.leadId, leadId)))
+    .get()
+  return row ? { ...row.handoff, fromName: row.fromName, byName: row.byName, toName: row.toName } : null
+}
+
+/** SQL: the handoff of `leadId` to `userId` made at `createdAt` is still waiting for acknowledgement. */
+function stillWaiting(leadId: string, userId: string, createdAt: number) {
+  return sql`EXISTS (SELECT 1 FROM lead_handoffs WHERE lead_id = ${leadId} AND to_user_id = ${userId}
+    AND created_at = ${createdAt} AND acknowledged_at IS NULL)`
+}
+
+/** What acknowledging did: `changed` false when it was already acknowledged; the previous owner to tell. */
+export type Acknowledged = { changed: boolean; leadId: string; leadName: string; from: Person }
+
+/**
+ * The new owner confirms they took the lead over ("Got it"): the handoff is marked acknowledged and a
+ * `handoff_acknowledged` activity (`data.from`: the previous owner) is written in one batch with the
+ * previous owner's notification (fan-out `handoff_acknowledged`). Acknowledging twice changes
+ * nothing the second time.
+ * @throws Refusal 404 when the lead is not visible; 409 when no handoff to `viewer` is on the lead
+ */
+export async function acknowledgeHandoff(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  notify: FanOutContext,
+  now = Date.now(),
+): Promise<Acknowledged> {
+  return retryOnConflict([], async () => {
+    const lead = await findVisibleLead(db, viewer, leadId)
+    if (!lead) throw notFound()
+    const handoff = await findHandoff(db, viewer.orgId, lead.id)
+    if (!handoff || handoff.toUserId !== viewer.userId) {
+      throw new Refusal(409, 'There is no handoff waiting for you on this lead.')
+    }
+    const from = { id: handoff.fromUserId, name: handoff.fromName }
+    const result = { changed: handoff.acknowledgedAt === null, leadId: lead.id, leadName: lead.name, from }
+    if (!result.changed) return result
+    const fan = await fanOut(
+      db,
+      notify,
+      [{ type: 'handoff_acknowledged', leads: [{ id: lead.id, name: lead.name }], from }],
+      now,
+    )
+    await runBatch(db, [
+      unlessChanged(db, stillWaiting(lead.id, viewer.userId, handoff.createdAt)),
+      db
+        .update(leadHandoffs)
+        .set({ acknowledgedAt: now })
+        .where(and(eq(leadHandoffs.leadId, lead.id), isNull(leadHandoffs.acknowledgedAt))),
+      db.insert(activities).values(
+        activityRow({
+          orgId: viewer.orgId,
+          leadId: lead.id,
+          actorId: viewer.userId,
+          type: 'handoff_acknowledged',
+          data: { from, handoffAt: handoff.createdAt },
+          at: now,
+        }),
+      ),
+      ...fan.statements,
+    ])
+    await fan.afterCommit()
+    return result
+  })
+}
+
+/** A handoff waiting past its organization's window, to remind its new owner of. */
+export type WaitingHandoff = {
+  orgId: string
+  orgName: string
+  orgSlug: string
+  leadId: string
+  leadName: string
+  toUserId: string
+  toName: string
+  fromUserId: string
+  fromName: string
+  createdAt: number
+}
+
+/**
+ * Handoffs not acknowledged `handoff_ack_hours` after they were made and not yet reminded, at most
+ * `limit` (oldest first). `now` in epoch ms.
+ */
+export async function handoffsToRemind(db: Database, now: number, limit = 500): Promise<WaitingHandoff[]> {
+  return db
+    .select({
+      orgId: leadHandoffs.orgId,
+      orgName: organizations.name,
+      orgSlug: organizations.slug,
+      leadId: leadHandoffs.leadId,
+      leadName: leads.name,
+      toUserId: leadHandoffs.toUserId,
+      toName: sql<string>`(SELECT name FROM users WHERE id = ${leadHandoffs.toUserId})`,
+      fromUserId: leadHandoffs.fromUserId,
+      fromName: users.name,
+      createdAt: leadHandoffs.createdAt,
+    })
+    .from(leadHandoffs)
+    .innerJoin(organizations, eq(organizations.id, leadHandoffs.orgId))
+    .innerJoin(leads, eq(leads.id, leadHandoffs.leadId))
+    .innerJoin(users, eq(users.id, leadHandoffs.fromUserId))
+    .where(
+      and(
+        isNull(leadHandoffs.acknowledgedAt),
+        isNull(leadHandoffs.remindedAt),
+        sql`${leadHandoffs.createdAt} + ${organizations.handoffAckHours} * ${HOUR_MS} <= ${now}`,
+      ),
+    )
+    .orderBy(leadHandoffs.createdAt)
+    .limit(limit)
+    .all()
+}
+
+/**
+ * Marks `handoff` reminded (once: only while it is still waiting and unreminded), with `also`
+ * (the reminder notification) in the same batch. @returns false when someone else reminded it or
+ * it was acknowledged or replaced meanwhile (nothing written)
+ */
+export async function markReminded(
+  db: Database,
+  handoff: WaitingHandoff,
+  now: number,
+  also: BatchItem<'sqlite'>[] = [],
+): Promise<boolean> {
+  const unreminded = sql`EXISTS (SELECT 1 FROM lead_handoffs WHERE lead_id = ${handoff.leadId}
+    AND created_at = ${handoff.createdAt} AND acknowledged_at IS NULL AND reminded_at IS NULL)`
+  try {
+    await runBatch(db, [
+      unlessChanged(db, unreminded),
+      db.update(leadHandoffs).set({ remindedAt: now }).where(eq(leadHandoffs.leadId, handoff.leadId)),
+      ...also,
+    ])
+    return true
+  } catch (error) {
+    if (staleWrite(error)) return false
+    throw error
+  }
+}
+
+/** The refusal of a reassignment request by someone who may not ask. */
+export const REASSIGNMENT_REQUESTERS =
+  'Only an Agent who is the lead’s assignee can ask for it to be reassigned; Owners and Admins reassign it.'
+
+/** The pending reassignment request of a lead, with the requester's name, or null. */
+export async function findReassignmentRequest(db: Database, orgId: string, leadId: string) {
+  return (
+    (await db
+      .select({
+        requestedBy: reassignmentRequests.requestedBy,
+        note: reassignmentRequests.note,
+        at: reassignmentRequests.createdAt,
+        name: users.name,
+      })
+      .from(reassignmentRequests)
+      .innerJoin(users, eq(users.id, reassignmentRequests.requestedBy))
+      .where(and(eq(reassignmentRequests.orgId, orgId), eq(reassignmentRequests.leadId, leadId)))
+      .get()) ?? null
+  )
+}
+
+/**
+ * An Agent who owns a lead asks the Owners/Admins to reassign it: the request (marking the lead for
+ * the list filter *Reassignment requested*) and a `reassignment_requested` activity (`data.reason`)
+ * in one batch with the notifications to the Owners/Admins (fan-out `reassignment_requested`, each
+ * told once). One request at a time per lead.
+ * @throws Refusal 404 when not visible; 403 when `viewer` is not an Agent owning it; 409 when a
+ *   request is already waiting
+ */
+export async function requestReassignment(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  note: string,
+  notify: FanOutContext,
+  now = Date.now(),
+): Promise<void> {
+  await retryOnConflict(['reassignment_requests.lead_id'], async () => {
+    const lead = await findVisibleLead(db, viewer, leadId)
+    if (!lead) throw notFound()
+    if (!canRequestReassignment(viewer, factsOf(lead))) {
+      throw new Refusal(403, REASSIGNMENT_REQUESTERS)
+    }
+    if (await findReassignmentRequest(db, viewer.orgId, lead.id)) {
+      throw new Refusal(409, 'You already asked for this lead to be reassigned; an Owner or Admin will pick it up.')
+    }
+    const fan = await fanOut(
+      db,
+      notify,
+      [{ type: 'reassignment_requested', leads: [{ id: lead.id, name: lead.name }], note }],
+      now,
+    )
+    await runBatch(db, [
+      unlessChanged(db, primaryIs(lead.id, viewer.userId)),
+      db
+        .insert(reassignmentRequests)
+        .values({ leadId: lead.id, orgId: viewer.orgId, requestedBy: viewer.userId, note, createdAt: now }),
+      db.insert(activities).values(
+        activityRow({
+          orgId: viewer.orgId,
+          leadId: lead.id,
+          actorId: viewer.userId,
+          type: 'reassignment_requested',
+          data: { reason: note },
+          at: now,
+        }),
+      ),
+      ...fan.statements,
+    ])
+    await fan.afterCommit()
+  })
+}

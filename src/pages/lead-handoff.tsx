@@ -1,0 +1,33 @@
+/** The data of the lead page's handoff section (assignment/handoff-views.tsx) for the viewer. */
+import type { Context } from 'hono'
+import { viewerOf } from '../access/context'
+import { findHandoff, findReassignmentRequest } from '../assignment/handoffs'
+import { HandoffPanel, type HandoffPanelProps } from '../assignment/handoff-views'
+import type { App } from '../env'
+import type { LeadDetail } from '../leads/leads'
+import { canHandOff, canRequestReassignment, factsOf } from '../leads/policy'
+import { assignableMembers } from '../orgs/members'
+
+/** Props of the handoff section of `lead` for the signed-in member. */
+export async function handoffPanelProps(c: Context<App>, lead: LeadDetail, base: string): Promise<HandoffPanelProps> {
+  const viewer = viewerOf(c)
+  const db = c.var.db
+  const facts = factsOf(lead)
+  const handingOff = canHandOff(viewer, facts)
+  const [handoff, request, members] = await Promise.all([
+    findHandoff(db, viewer.orgId, lead.id),
+    findReassignmentRequest(db, viewer.orgId, lead.id),
+    handingOff ? assignableMembers(db, viewer.orgId) : Promise.resolve(null),
+  ])
+  return {
+    base,
+    viewerId: viewer.userId,
+    handoff,
+    request,
+    handOffTo: members && members.filter((m) => m.userId !== viewer.userId),
+    canRequest: !handingOff && canRequestReassignment(viewer, facts),
+    noteRequired: c.var.orgContext.org.handoffNoteRequired,
+  }
+}
+
+export { HandoffPanel, type HandoffPanelProps }
