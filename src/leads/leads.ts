@@ -2,7 +2,7 @@
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
  * policy (src/leads/policy.ts) and so also through tenancy.
  */
-import { and, desc, eq, exists, lt, not, sql, type SQL } from 'drizzle-orm'
+import { and, eq, exists, not, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
@@ -13,6 +13,7 @@ import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
 import { hasAssignee, inPool, visibleLeads } from './policy'
+import { afterCursor, extraConditions, sortOrder, type Sort } from './filters'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -150,7 +151,14 @@ export type LeadFilters = {
    * not in the pool) or a member's user id.
    */
   assignee?: string
-  /** Id of the last lead of the previous page (keyset pagination). */
+  /** The lead's source, exactly. */
+  source?: string
+  /** Created on or after / on or before these days (UTC, `YYYY-MM-DD`). */
+  from?: string
+  to?: string
+  /** Sort order (src/leads/filters.ts `SORTS`); newest first when unset. */
+  sort?: Sort
+  /** Id of the last lead of the previous page (keyset pagination, in `sort` order). */
   cursor?: string
 }
 
@@ -161,6 +169,10 @@ export type LeadRow = Pick<
 > & {
   ownerId: string | null
   ownerName: string | null
+  /** How many collaborators work the lead beside its primary assignee. */
+  collaborators: number
+  /** When the lead's latest activity happened (epoch ms). */
+  lastActivityAt: number
 }
 
 export type LeadPage = {
@@ -203,6 +215,8 @@ function rowQuery(db: Database) {
       inPool: leads.inPool,
       ownerId: leadAssignees.userId,
       ownerName: users.name,
+      collaborators: sql<number>`(SELECT count(*) FROM lead_assignees c WHERE c.lead_id = ${leads.id} AND c.kind = 'collaborator')`,
+      lastActivityAt: sql<number>`coalesce((SELECT max(a.created_at) FROM activities a WHERE a.lead_id = ${leads.id}), ${leads.createdAt})`,
     })
     .from(leads)
     .leftJoin(leadAssignees, and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.kind, 'primary')))
@@ -223,7 +237,8 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
 function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters): SQL {
   const conditions = [visibleLeads(db, viewer)]
   if (filters.status) conditions.push(eq(leads.status, filters.status))
-  if (filters.cursor) conditions.push(lt(leads.id, filters.cursor))
+  const extra = extraConditions(filters)
+  if (extra) conditions.push(extra)
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
   const q = filters.q?.trim().toLowerCase()
@@ -242,6 +257,25 @@ export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilt
   return Number(row?.n ?? 0)
 }
 
+/**
+ * How many leads matching `filters` come before the page that starts after `filters.cursor` (0 on the
+ * first page): the list's "51–100 of 1,234".
+ */
+export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number> {
+  if (!filters.cursor) return 0
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(leads)
+    .where(
+      and(
+        leadConditions(db, viewer, { ...filters, cursor: undefined }),
+        not(afterCursor(filters.sort, filters.cursor)),
+      ),
+    )
+    .get()
+  return Number(row?.n ?? 0)
+}
+
 /** Leads each member is assigned to (primary or collaborator), by user id: the filter's counts. */
 export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
   const rows = await db
@@ -254,8 +288,9 @@ export async function assigneeCounts(db: Database, orgId: string): Promise<Map<s
 }
 
 /**
- * One page of up to `pageSize` leads `viewer` may see, newest first, filtered in SQL. Pages are
- * keyed on the lead id (UUIDv7: time-ordered), so pages stay stable while leads are added.
+ * One page of up to `pageSize` leads `viewer` may see, in `filters.sort` order (newest first by
+ * default), filtered in SQL. Pages are keyed on the last lead of the previous page (its sort key, then
+ * its UUIDv7 id), so pages stay stable while leads are added.
  */
 export async function listLeads(
   db: Database,
@@ -265,7 +300,7 @@ export async function listLeads(
 ): Promise<LeadPage> {
   const rows = await rowQuery(db)
     .where(leadConditions(db, viewer, filters))
-    .orderBy(desc(leads.id))
+    .orderBy(...sortOrder(filters.sort))
     .limit(pageSize + 1)
     .all()
   const more = rows.length > pageSize
