@@ -96,7 +96,13 @@ export async function planBulkAssign(
   target: Member | null,
   now: number,
   handoff: { note?: string; noteRequired?: boolean } = {},
-): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string }> {
+): Promise<{
+  statements: BatchItem<'sqlite'>[]
+  changed: LeadRef[]
+  note: string
+  transferred: number
+  transferredFrom: string[]
+}> {
   const current = await primaries(
     db,
     viewer.orgId,
@@ -183,11 +189,30 @@ export async function planBulkAssign(
     return activityRow({ orgId: viewer.orgId, leadId: l.id, actorId: viewer.userId, type, data, at: now })
   })
   for (const part of chunk(activityRows, rowsPerInsert(activities))) statements.push(db.insert(activities).values(part))
-  return { statements, changed, note }
+  const transferredFrom = [...new Set(transfers.map((l) => current.get(l.id)!.name))]
+  return { statements, changed, note, transferred: transfers.length, transferredFrom }
 }
 
 /** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
 export type BulkOptions = { note?: string; noteRequired?: boolean; notify: NotifyContext; now?: number }
+
+/**
+ * What a bulk assignment did, the one result every wording of it follows (the list's notice, the email):
+ * how many leads changed of how many selected, the assignee's name (null: unassigned), and the previous
+ * assignees of the leads it transferred (empty when none changed hands).
+ */
+export type BulkAssignResult = {
+  changed: number
+  selected: number
+  to: string | null
+  transferred: number
+  transferredFrom: string[]
+}
+
+/** "Ava Agent", "Ava Agent and Bo", "Ava Agent, Bo and Cy". */
+export function namesList(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+}
 
 /**
  * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
@@ -203,26 +228,46 @@ export async function bulkAssign(
   selection: BulkSelection,
   assigneeId: string | null,
   options: BulkOptions,
-): Promise<{ changed: number; selected: number; to: string | null }> {
+): Promise<BulkAssignResult> {
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
     const now = options.now ?? Date.now()
-    const { statements, changed, note } = await planBulkAssign(db, viewer, selected, target, now, options)
+    const { statements, changed, note, transferred, transferredFrom } = await planBulkAssign(
+      db,
+      viewer,
+      selected,
+      target,
+      now,
+      options,
+    )
+    // A transfer is told as one ("transferred … to you from Ava Agent") when every lead it moved had an assignee.
+    const allTransfers = transferred === changed.length && transferred > 0
     const email = target
       ? assignmentNotice(
           db,
           options.notify,
           viewer.orgId,
           viewer.userId,
-          { to: { id: target.userId, email: target.email }, leads: changed, note: note || undefined },
+          {
+            to: { id: target.userId, email: target.email },
+            leads: changed,
+            from: allTransfers ? namesList(transferredFrom) : undefined,
+            note: note || undefined,
+          },
           now,
         )
       : null
     if (email) statements.push(email.statement)
     await runBatch(db, statements)
     await sendQueued(options.notify, email ? [email.id] : [])
-    return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
+    return {
+      changed: changed.length,
+      selected: selected.length,
+      to: target?.name ?? null,
+      transferred,
+      transferredFrom: target ? transferredFrom : [],
+    }
   })
 }

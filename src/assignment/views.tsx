@@ -91,7 +91,11 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           hx-boost="true"
           hx-disabled-elt="find button"
         >
-          <select name="userId" aria-label="Add a collaborator">
+          <label for="add-collaborator">Add a collaborator</label>
+          <select name="userId" id="add-collaborator" required>
+            <option value="" selected>
+              Choose a member…
+            </option>
             {addable.map((m) => (
               <option value={m.userId}>{m.name}</option>
             ))}

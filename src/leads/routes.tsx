@@ -53,7 +53,7 @@ leadRoutes.post('/', async (c) => {
   })
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
-  const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
+  const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}?done=created`
   const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
     path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
   )

@@ -17,7 +17,7 @@ import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
-import { FormAlert } from '../views/forms'
+import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
@@ -31,9 +31,11 @@ export type LeadPageProps = {
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
   alert?: string
+  /** What the last action on this page did ("Lead created."). */
+  done?: string
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert }: LeadPageProps) {
+export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert, done }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   return (
@@ -42,6 +44,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
       <FormAlert message={alert} />
+      {done && <Notice kind="success" text={done} />}
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
@@ -91,6 +94,28 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
 }
 
 /**
+ * The confirmation of what just happened on the lead page (`?done=` after a redirect), worded from the
+ * lead as it is now: "Lead created.", "Assigned to Gus Agent.", "Unassigned."; undefined for anything else.
+ */
+function doneNotice(done: string | undefined, lead: LeadDetail): string | undefined {
+  const owner = lead.assignees.find((a) => a.kind === 'primary')?.name
+  switch (done) {
+    case 'created':
+      return owner ? `Lead created and assigned to ${owner}.` : 'Lead created.'
+    case 'assigned':
+      return owner ? `Assigned to ${owner}.` : undefined
+    case 'transferred':
+      return owner ? `Transferred to ${owner}.` : undefined
+    case 'unassigned':
+      return 'Unassigned.'
+    case 'unchanged':
+      return 'No change: the lead already had that assignee.'
+    default:
+      return undefined
+  }
+}
+
+/**
  * The lead page, with the actions the policy allows the viewer; `alert` (with its `status`) tells
  * why an action just failed.
  * @throws Refusal 404 when the lead is not visible
@@ -126,6 +151,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
       assignment={assignment}
       people={people}
       alert={alert}
+      done={alert ? undefined : doneNotice(c.req.query('done'), lead)}
     />,
   )
 }

@@ -1,0 +1,177 @@
+/**
+ * Bulk actions beyond assignment, from the list's bulk bar: change the status of the selected leads, put
+ * them in the pool, unassign them. Each is one atomic D1 batch (a stale-state guard first, then the
+ * changes and one activity per changed lead), planned again when a concurrent change trips the guard, as
+ * bulk assignment is (bulk.ts). The selected ids travel as one JSON parameter (`json_each`), whatever
+ * their number.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { type Viewer } from '../access/viewer'
+import { activityRow } from '../activity/activities'
+import { runBatch, type Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
+import { unlessChanged } from '../db/guard'
+import { activities, leads, type LeadStatus } from '../db/schema'
+import { chunk, rowsPerInsert } from '../lib/chunk'
+import { Refusal } from '../lib/errors'
+import { canAssign } from '../leads/policy'
+import { bulkAssign, selectLeads, type BulkOptions, type BulkSelection } from './bulk'
+
+/** What a bulk action did: how many leads changed, of how many selected. */
+export type BulkResult = { changed: number; selected: number }
+
+/** SQL: `column` is one of `ids` (one bound JSON parameter). */
+function oneOf(column: SQL | typeof leads.id, ids: string[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`
+}
+
+/** The activity rows of a bulk action, in multi-row inserts under D1's parameter limit. */
+function activityInserts(db: Database, rows: (typeof activities.$inferInsert)[]): BatchItem<'sqlite'>[] {
+  return chunk(rows, rowsPerInsert(activities)).map((part) => db.insert(activities).values(part))
+}
+
+function refuseAgents(viewer: Viewer, what: string) {
+  if (!canAssign(viewer)) throw new Refusal(403, `Only an Owner or Admin can ${what}.`)
+}
+
+/**
+ * Sets the status of every selected lead to `status`; leads already so are left alone. Planned on the
+ * statuses as read: a concurrent change of one of them makes it run again (so each activity's `from` is
+ * the status before it).
+ * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 (concurrent changes kept winning)
+ */
+export async function bulkStatus(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  status: LeadStatus,
+  now?: number,
+): Promise<BulkResult> {
+  refuseAgents(viewer, 'change leads in bulk')
+  const selected = await selectLeads(db, viewer, selection)
+  return retryOnConflict([], async () => {
+    const at = now ?? Date.now()
+    const rows = await db
+      .select({ id: leads.id, status: leads.status })
+      .from(leads)
+      .where(
+        and(
+          eq(leads.orgId, viewer.orgId),
+          oneOf(
+            leads.id,
+            selected.map((l) => l.id),
+          ),
+        ),
+      )
+      .all()
+    const changed = rows.filter((r) => r.status !== status)
+    if (changed.length === 0) return { changed: 0, selected: selected.length }
+    const ids = changed.map((r) => r.id)
+    const planned = JSON.stringify(changed.map((r) => [r.id, r.status]))
+    await runBatch(db, [
+      unlessChanged(
+        db,
+        sql`NOT EXISTS (SELECT 1 FROM json_each(${planned}) j JOIN leads l ON l.id = json_extract(j.value, '$[0]')
+          WHERE l.status IS NOT json_extract(j.value, '$[1]'))`,
+      ),
+      db
+        .update(leads)
+        .set({ status, updatedAt: at })
+        .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, ids))),
+      ...activityInserts(
+        db,
+        changed.map((r) =>
+          activityRow({
+            orgId: viewer.orgId,
+            leadId: r.id,
+            actorId: viewer.userId,
+            type: 'status_changed',
+            data: { from: r.status, to: status, bulk: true },
+            at,
+          }),
+        ),
+      ),
+    ])
+    return { changed: changed.length, selected: selected.length }
+  })
+}
+
+/**
+ * Puts every selected lead in the pool (opened to the team for claiming); leads already there are left
+ * alone. As for one lead, only unassigned leads may go there.
+ * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
+ *   leads still have an assignee (nothing changes), or when concurrent changes kept winning
+ */
+export async function bulkPool(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  now?: number,
+): Promise<BulkResult> {
+  refuseAgents(viewer, 'move leads into the pool')
+  const selected = await selectLeads(db, viewer, selection)
+  const ids = selected.map((l) => l.id)
+  return retryOnConflict([], async () => {
+    const at = now ?? Date.now()
+    const rows = await db
+      .select({
+        id: leads.id,
+        inPool: leads.inPool,
+        assigned: sql<number>`EXISTS (SELECT 1 FROM lead_assignees a WHERE a.lead_id = ${leads.id})`,
+      })
+      .from(leads)
+      .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, ids)))
+      .all()
+    const assigned = rows.filter((r) => Number(r.assigned) === 1).length
+    if (assigned > 0) {
+      throw new Refusal(
+        409,
+        `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee' : 'have assignees'}: unassign ${assigned === 1 ? 'it' : 'them'} first (Unassign), or untick ${assigned === 1 ? 'it' : 'them'}. Nothing was moved.`,
+      )
+    }
+    const changed = rows.filter((r) => !r.inPool).map((r) => r.id)
+    if (changed.length === 0) return { changed: 0, selected: selected.length }
+    await runBatch(db, [
+      unlessChanged(
+        db,
+        sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(ids)}) j
+          WHERE EXISTS (SELECT 1 FROM lead_assignees a WHERE a.lead_id = j.value)
+             OR EXISTS (SELECT 1 FROM leads l WHERE l.id = j.value AND l.in_pool = 1 AND j.value IN (SELECT value FROM json_each(${JSON.stringify(changed)}))))`,
+      ),
+      db
+        .update(leads)
+        .set({ inPool: true, updatedAt: at })
+        .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, changed))),
+      ...activityInserts(
+        db,
+        changed.map((id) =>
+          activityRow({
+            orgId: viewer.orgId,
+            leadId: id,
+            actorId: viewer.userId,
+            type: 'moved_to_pool',
+            data: { bulk: true },
+            at,
+          }),
+        ),
+      ),
+    ])
+    return { changed: changed.length, selected: selected.length }
+  })
+}
+
+/**
+ * Unassigns every selected lead (the primary assignee becomes a former assignee and keeps view access):
+ * bulk assignment to nobody (bulk.ts), with the same rows and activities.
+ * @throws as `bulkAssign`
+ */
+export async function bulkUnassign(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  options: BulkOptions,
+): Promise<BulkResult> {
+  const result = await bulkAssign(db, viewer, selection, null, options)
+  return { changed: result.changed, selected: result.selected }
+}
