@@ -1,22 +1,14 @@
 /** `/o/{slug}/pool`: the unassigned pool, leads opened to the team for claiming. */
 import { Hono } from 'hono'
 import type { App } from '../env'
-import { notFound } from '../lib/errors'
 import { isId } from '../lib/ids'
-import { listLeads } from '../leads/leads'
-import { isManager } from '../access/viewer'
-import { viewerOf } from '../access/context'
-import { PoolPage } from './views'
+import { poolPage } from './page'
 
 export const poolRoutes = new Hono<App>()
 
 poolRoutes.get('/', async (c) => {
-  const viewer = viewerOf(c)
-  // Agents know the pool only when the organization opens it to them.
-  if (!isManager(viewer) && !viewer.poolEnabled) throw notFound()
   // A malformed cursor (not an id) is dropped, as the list's filters are: the first page opens.
   const cursor = c.req.query('cursor')
   if (cursor !== undefined && !isId(cursor)) return c.redirect(`/o/${c.var.orgContext.org.slug}/pool`, 303)
-  const page = await listLeads(c.var.db, viewer, { assignee: 'pool', cursor })
-  return c.render(<PoolPage page={page} cursor={cursor} />)
+  return poolPage(c, { cursor })
 })

@@ -32,10 +32,16 @@ export async function submittedValues(c: Context<App>): Promise<FormValues> {
 /** Answers `refusal` with the page named by `onRefusal`, else with an error page (404 always so). */
 export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
   const page = c.var.refusalPage
-  if (page && refusal.status !== 404) return page(refusal, await submittedValues(c))
-  const { nextHref, nextLabel } = refusal.details
+  if (page && refusal.status !== 404) {
+    const answer = await page(refusal, await submittedValues(c))
+    // htmx (a boosted form) keeps the address of the page the form is on, never the POST-only action's.
+    if (c.req.header('HX-Request') === 'true' && !answer.headers.has('HX-Replace-Url'))
+      answer.headers.set('HX-Push-Url', 'false')
+    return answer
+  }
+  const { nextHref, nextLabel, heading } = refusal.details
   const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
-  return renderError(c, refusal.status, refusal.message, next)
+  return renderError(c, refusal.status, refusal.message, next, heading)
 }
 
 /**
@@ -43,7 +49,14 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
  * that htmx puts into the page's alert region (`HX-Retarget: #page-alert`, `HX-Reswap: outerHTML`, address bar
  * unchanged), whatever element made the request; otherwise the full error page. Always with `status`.
  */
-export function renderError(c: Context<App>, status: ContentfulStatusCode, message: string, next?: WayForward) {
+export function renderError(
+  c: Context<App>,
+  status: ContentfulStatusCode,
+  message: string,
+  next?: WayForward,
+  /** A short heading above the message (Refusal `details.heading`); without one the message is the heading. */
+  heading?: string,
+) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
   if (c.req.header('HX-Request') === 'true') {
     c.header('HX-Retarget', `#${PAGE_ALERT_ID}`)
@@ -53,5 +66,5 @@ export function renderError(c: Context<App>, status: ContentfulStatusCode, messa
     return c.html(<PageAlert status={status} message={message} />, status)
   }
   c.status(status)
-  return c.render(<ErrorPage status={status} message={message} next={next} />)
+  return c.render(<ErrorPage status={status} message={message} next={next} heading={heading} />)
 }
