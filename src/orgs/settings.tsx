@@ -17,7 +17,7 @@ function SettingsPage({ saved }: { saved: boolean }) {
       <section class="card narrow">
         <h1>Settings</h1>
         {saved && (
-          <p class="notice" role="status">
+          <p class="notice notice-success" role="status">
             Settings saved.
           </p>
         )}

@@ -14,13 +14,27 @@ export function explain(status: number): string {
 /** A link that gets the person going again after a refusal, e.g. `{ href: '/forgot-password', label: 'Ask for a new link' }`. */
 export type WayForward = { href: string; label: string }
 
-/** An error page: the top bar shows the signed-in person, never an organization's navigation. */
-export function ErrorPage({ status, message, next }: { status: number; message: string; next?: WayForward }) {
+/**
+ * An error page: the top bar shows the signed-in person, never an organization's navigation. With a
+ * `heading`, the message is the page's one sentence under it (no generic explanation).
+ */
+export function ErrorPage({
+  status,
+  message,
+  next,
+  heading,
+}: {
+  status: number
+  message: string
+  next?: WayForward
+  heading?: string
+}) {
   return (
-    <Layout title={message} chrome="user">
+    <Layout title={heading ?? message} chrome="user">
       <section class="card narrow">
-        <h1>{message}</h1>
-        {!next && <p>{explain(status)}</p>}
+        <h1>{heading ?? message}</h1>
+        {heading && <p>{message}</p>}
+        {!next && !heading && <p>{explain(status)}</p>}
         <p>
           {next && (
             <>
