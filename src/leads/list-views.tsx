@@ -346,6 +346,7 @@ export function LeadResults({
         action={`${base}/bulk-assign`}
         hx-post={`${base}/bulk-assign`}
         hx-disabled-elt="find .bulk-bar button"
+        hx-disinherit="*"
         {...swap}
       >
         {assigning && (
