@@ -214,7 +214,7 @@ function BulkBar({
         {total > shown && (
           <label>
             <input type="checkbox" name="all" value="1" checked={kept?.all} data-count={total} /> Select all{' '}
-            {total.toLocaleString('en')} leads matching these filters
+            {total.toLocaleString('en')} leads matching this filter
           </label>
         )}
       </p>
