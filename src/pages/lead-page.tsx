@@ -120,7 +120,14 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
  * why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
-export async function leadPage(c: Context<App>, leadId: string, alert?: string, status: ContentfulStatusCode = 200) {
+export async function leadPage(
+  c: Context<App>,
+  leadId: string,
+  alert?: string,
+  status: ContentfulStatusCode = 200,
+  /** What was chosen in a refused assignment (member, note), shown again as it was. */
+  kept?: { assigneeId?: string; note?: string },
+) {
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -141,6 +148,7 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
     noteRequired: org.handoffNoteRequired,
     poolEnabled: org.poolEnabled,
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
+    kept,
   }
   c.status(status)
   return c.render(
@@ -161,11 +169,17 @@ export async function leadPage(c: Context<App>, leadId: string, alert?: string, 
  * refusal's status (403, 409, 422), or, when the viewer can no longer see the lead (e.g. someone
  * else just claimed it), an error page with that reason.
  */
-async function leadPageAfterRefusal(c: Context<App>, leadId: string, refusal: Refusal): Promise<Response> {
+async function leadPageAfterRefusal(
+  c: Context<App>,
+  leadId: string,
+  refusal: Refusal,
+  values: Record<string, string>,
+): Promise<Response> {
   // htmx (boosted forms) would show the action's URL; keep the lead page's address instead.
   c.header('HX-Replace-Url', `/o/${c.var.orgContext.org.slug}/leads/${leadId}`)
   try {
-    return await leadPage(c, leadId, refusal.message, refusal.status)
+    const kept = c.req.path.endsWith('/assign') ? { assigneeId: values.assigneeId, note: values.note } : undefined
+    return await leadPage(c, leadId, refusal.message, refusal.status, kept)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
@@ -180,7 +194,8 @@ async function leadPageAfterRefusal(c: Context<App>, leadId: string, refusal: Re
 export function leadPageOnRefusal(): MiddlewareHandler<App> {
   return async (c, next) => {
     const leadId = c.req.param('leadId')
-    if (c.req.method === 'POST' && leadId) onRefusal(c, (refusal) => leadPageAfterRefusal(c, leadId, refusal))
+    if (c.req.method === 'POST' && leadId)
+      onRefusal(c, (refusal, values) => leadPageAfterRefusal(c, leadId, refusal, values))
     await next()
   }
 }
