@@ -7,11 +7,12 @@
  *   access         who is acting and in what role: Viewer, Shell, role predicates, viewerOf, requireManager
  *   views          layout, forms, labels, error pages, form input and refusal rendering; no feature
  *   features, a DAG:
- *     notifications, activity          (use nothing above views)
+ *     email, activity                  the email outbox, templates and consumer; the activity log (nothing above views)
  *     auth                             account primitives: passwords, sessions, log-in throttle
  *     orgs                             organizations, members, invitations, team, settings (uses auth)
  *     onboarding                       sign-up / log-in / log-out: creates an account and an organization (auth + orgs)
  *     leads                            lead CRUD, lists, policy, import/export (uses orgs, activity)
+ *     notifications                    the fan-out, feed, preferences, digest, unsubscribe (uses leads' policy, email)
  *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts                   the Hono app and the Worker entry
@@ -19,12 +20,13 @@
  * queue message types, and no feature that imports it back.
  */
 const FEATURES = [
-  'notifications',
+  'email',
   'activity',
   'auth',
   'orgs',
   'onboarding',
   'leads',
+  'notifications',
   'assignment',
   'collaboration',
   'pool',
@@ -90,7 +92,7 @@ module.exports = {
       comment: 'env.ts holds request types; it imports no feature module but the queue message types.',
       severity: 'error',
       from: { path: '^src/env\\.ts$' },
-      to: { path: '^src/', pathNot: '^src/((access|db|lib)/|leads/import-queue\\.ts$|notifications/outbox\\.ts$)' },
+      to: { path: '^src/', pathNot: '^src/((access|db|lib)/|leads/import-queue\\.ts$|email/outbox\\.ts$)' },
     },
     {
       name: 'no-feature-imports-pages',
@@ -107,19 +109,20 @@ module.exports = {
       to: { path: '^src/(app|index)\\.ts$' },
     },
     forbid(
-      'notifications-below-features',
-      ['notifications'],
-      FEATURES.filter((f) => f !== 'notifications'),
+      'email-below-features',
+      ['email'],
+      FEATURES.filter((f) => f !== 'email'),
     ),
     forbid(
       'activity-below-features',
       ['activity'],
-      FEATURES.filter((f) => !['activity', 'notifications'].includes(f)),
+      FEATURES.filter((f) => !['activity', 'email'].includes(f)),
     ),
-    forbid('auth-below-orgs', ['auth'], ['orgs', 'onboarding', 'leads', 'assignment', 'collaboration', 'pool']),
-    forbid('orgs-below-leads', ['orgs'], ['onboarding', 'leads', 'assignment', 'collaboration', 'pool']),
-    forbid('onboarding-beside-leads', ['onboarding'], ['leads', 'assignment', 'collaboration', 'pool']),
-    forbid('leads-below-lead-actions', ['leads'], ['onboarding', 'assignment', 'collaboration', 'pool']),
+    forbid('auth-below-orgs', ['auth'], ['orgs', 'onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool']),
+    forbid('orgs-below-leads', ['orgs'], ['onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool']),
+    forbid('onboarding-beside-leads', ['onboarding'], ['leads', 'notifications', 'assignment', 'collaboration', 'pool']),
+    forbid('leads-below-lead-actions', ['leads'], ['onboarding', 'notifications', 'assignment', 'collaboration', 'pool']),
+    forbid('notifications-below-lead-actions', ['notifications'], ['onboarding', 'assignment', 'collaboration', 'pool']),
     forbid('assignment-sibling', ['assignment'], ['onboarding', 'collaboration', 'pool']),
     forbid('collaboration-sibling', ['collaboration'], ['onboarding', 'assignment', 'pool']),
     forbid('pool-sibling', ['pool'], ['onboarding', 'assignment', 'collaboration']),

@@ -31,7 +31,7 @@ async function activityTypes(leadId: string) {
   return rows.map((r) => r.type)
 }
 
-async function emailsTo(to: string, kind = 'assignment') {
+async function emailsTo(to: string, kind = 'assigned') {
   return db()
     .select()
     .from(emailOutbox)
@@ -128,7 +128,7 @@ describe('transfer with a handoff note', () => {
       .where(and(eq(activities.leadId, lead), eq(activities.type, 'transferred')))
       .all()
     expect(transfer!.data).toMatchObject({ from: { id: gus.userId }, to: { id: hal.userId }, note, noteId: saved!.id })
-    const [mail] = await emailsTo(hal.email)
+    const [mail] = await emailsTo(hal.email, 'transferred_to')
     expect(mail!.text).toContain(`Handoff note from Olive Owner: ${note}`)
 
     const seenByGus = await gus.client.html(`/o/${slug}/leads/${lead}`)
@@ -267,7 +267,7 @@ describe('bulk assignment', () => {
       .first<{ n: number }>()
     expect(logged!.n).toBe(1000)
     expect(await emailsTo(gus.email)).toHaveLength(1) // one email for the lot
-    expect((await emailsTo(gus.email))[0]!.subject).toBe('Olive Owner assigned you 1000 leads')
+    expect((await emailsTo(gus.email))[0]!.subject).toBe('1000 leads were assigned to you by Olive Owner')
   }, 60_000)
 
   it('changes nothing when any statement of the batch fails', async () => {
@@ -467,7 +467,7 @@ describe('handoff notes in bulk', () => {
     expect(await ok.text()).toContain('1 lead transferred to Hal Agent from Gus Agent.')
     const [saved] = await db().select().from(notes).where(eq(notes.leadId, lead)).all()
     expect(saved).toMatchObject({ kind: 'handoff', body: 'Territory change' })
-    const [email] = await emailsTo(hal.email)
+    const [email] = await emailsTo(hal.email, 'transferred_to')
     expect(email!.text).toContain('Handoff note from Olive Owner: Territory change')
     expect(email!.text).toContain('transferred Bulk Handoff to you from Gus Agent')
   })
@@ -480,10 +480,10 @@ describe('wording and dead ends', () => {
     const lead = await createLead(owner.client, slug, { name: 'Worded' })
     await assign(owner.client, slug, lead, { assigneeId: gus.userId })
     await owner.client.post(`/o/${slug}/leads/${lead}/assignees`, { userId: hal.userId })
-    const [collab] = await emailsTo(hal.email, 'collaboration')
+    const [collab] = await emailsTo(hal.email, 'collaborator_added')
     expect(collab!.subject).toBe('Olive Owner added you as a collaborator on Worded')
     await assign(owner.client, slug, lead, { assigneeId: hal.userId, note: 'yours now' })
-    const [transfer] = await emailsTo(hal.email)
+    const [transfer] = await emailsTo(hal.email, 'transferred_to')
     expect(transfer!.subject).toBe('Olive Owner transferred Worded to you from Gus Agent')
   })
 

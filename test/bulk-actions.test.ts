@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
-import { activities, leads, organizations } from '../src/db/schema'
+import { activities, leads, notifications, organizations } from '../src/db/schema'
 import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -41,6 +41,16 @@ describe('bulk status', () => {
     expect(await typesOf(b)).toEqual(['created'])
     const [changed] = await db().select().from(activities).where(eq(activities.type, 'status_changed')).all()
     expect(changed!.data).toMatchObject({ from: 'new', to: 'won', bulk: true })
+  })
+
+  it('tells the people working the leads once for the whole bulk action (through the fan-out)', async () => {
+    const { owner, gus, slug } = await team()
+    const a = await createLead(owner.client, slug, { name: 'Told A' })
+    const b = await createLead(owner.client, slug, { name: 'Told B' })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [a, b], assigneeId: gus.userId })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-status`, { leadIds: [a, b], status: 'qualified' })
+    const told = await db().select().from(notifications).where(eq(notifications.userId, gus.userId)).all()
+    expect(told.map((n) => n.type).sort()).toEqual(['assigned', 'status_changed'])
   })
 
   it('works on every lead matching the filters (all=1), and refuses Agents and a missing status', async () => {

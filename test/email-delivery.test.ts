@@ -9,14 +9,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { createDb } from '../src/db/client'
 import { emailOutbox } from '../src/db/schema'
 import type { Env } from '../src/env'
-import { handleEmailBatch, handleEmailDeadLetters } from '../src/notifications/email-consumer'
-import {
-  EMAIL_DEAD_LETTER_QUEUE_NAME,
-  EMAIL_QUEUE_NAME,
-  outboxInsert,
-  type EmailMessage,
-} from '../src/notifications/outbox'
-import { invitationEmail } from '../src/notifications/templates'
+import { handleEmailBatch, handleEmailDeadLetters } from '../src/email/email-consumer'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, outboxInsert, type EmailMessage } from '../src/email/outbox'
+import { invitationEmail } from '../src/email/templates'
 import { FAKE_RESEND_KEY, fakeResendUrl, inboxOf, scriptAnswers } from './fake-resend'
 import { env, uniqueEmail } from './helpers'
 

@@ -7,9 +7,9 @@ import { eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { emailOutbox } from '../src/db/schema'
-import { retryDelaySeconds } from '../src/notifications/email-consumer'
-import { dispatchEmails, outboxInsert, type EmailMessage, type NewEmail } from '../src/notifications/outbox'
-import { STUCK_AFTER_MS, sweepOutbox } from '../src/notifications/sweep'
+import { retryDelaySeconds } from '../src/email/email-consumer'
+import { dispatchEmails, outboxInsert, type EmailMessage, type NewEmail } from '../src/email/outbox'
+import { STUCK_AFTER_MS, sweepOutbox } from '../src/email/sweep'
 import { env, uniqueEmail } from './helpers'
 
 const db = () => createDb(env.DB)

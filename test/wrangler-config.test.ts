@@ -9,9 +9,9 @@ import {
   IMPORT_RETRY_BASE_SECONDS,
   MAX_MESSAGE_BYTES,
 } from '../src/leads/import-queue'
-import { RETRY_BASE_SECONDS, retryDelaySeconds } from '../src/notifications/email-consumer'
-import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from '../src/notifications/outbox'
-import { STUCK_AFTER_MS, SWEEP_CRON } from '../src/notifications/sweep'
+import { RETRY_BASE_SECONDS, retryDelaySeconds } from '../src/email/email-consumer'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from '../src/email/outbox'
+import { STUCK_AFTER_MS, SWEEP_CRON } from '../src/email/sweep'
 
 type Producer = { queue: string; binding: string }
 type Consumer = { queue: string; max_retries?: number; retry_delay?: number; dead_letter_queue?: string }

@@ -1,10 +1,10 @@
 /**
  * Assigning a lead's primary owner: the one domain function behind every single-lead assignment
- * path (list row, lead page), so each writes the same activity and the same email. Bulk assignment
+ * path (list row, lead page), so each writes the same activity and the same notifications. Bulk assignment
  * (bulk.ts) writes the same rows and activities for many leads at once.
  *
  * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred`, with the handoff note saved
- *   as a note on the lead and sent to Y.
+ *   as a note on the lead and sent to Y. X and Y are told through the notification fan-out.
  * - The previous assignee is recorded as a former assignee and keeps view access.
  * - Assigning takes the lead out of the pool. Reassigning to the current assignee changes nothing.
  * All writes of one assignment happen in one atomic D1 batch.
@@ -22,7 +22,7 @@ import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
-import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 
 /** A person as recorded in an activity (the name as it was then). */
 export type PersonRef = { id: string; name: string }
@@ -35,8 +35,28 @@ export type AssignOptions = {
   note?: string
   /** The organization requires a handoff note on transfers. */
   noteRequired?: boolean
-  notify: NotifyContext
+  notify: FanOutContext
   now?: number
+}
+
+/**
+ * The notification events of moving `leads` from `from` to `to` (either may be null): `assigned`
+ * (or `transferred_to`, with the handoff note) for the new assignee, `transferred_away` for the
+ * previous one.
+ */
+export function assignmentEvents(
+  leads: { id: string; name: string }[],
+  from: PersonRef | null,
+  to: PersonRef | null,
+  note: string,
+): NotificationEvent[] {
+  const events: NotificationEvent[] = []
+  if (to) {
+    const given = from ? { type: 'transferred_to' as const, leads, to, from } : { type: 'assigned' as const, leads, to }
+    events.push(note ? { ...given, note } : given)
+  }
+  if (from) events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  return events
 }
 
 /**
@@ -155,18 +175,13 @@ async function assignOnce(
       .insert(activities)
       .values(activityRow({ orgId: viewer.orgId, leadId: lead.id, actorId: viewer.userId, type, data, at: now })),
   )
-  const email = target
-    ? assignmentNotice(
-        db,
-        options.notify,
-        viewer.orgId,
-        viewer.userId,
-        { to: { id: target.userId, email: target.email }, leads: [lead], from: from?.name, note: note || undefined },
-        now,
-      )
-    : null
-  if (email) statements.push(email.statement)
-  await runBatch(db, statements)
-  await sendQueued(options.notify, email ? [email.id] : [])
+  const fan = await fanOut(
+    db,
+    options.notify,
+    assignmentEvents([{ id: lead.id, name: lead.name }], from, to, note),
+    now,
+  )
+  await runBatch(db, [...statements, ...fan.statements])
+  await fan.afterCommit()
   return { changed: true, from, to }
 }

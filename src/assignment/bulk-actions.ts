@@ -16,6 +16,7 @@ import { activities, leads, type LeadStatus } from '../db/schema'
 import { chunk, rowsPerInsert } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
 import { canAssign } from '../leads/policy'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 import { bulkAssign, selectLeads, type BulkOptions, type BulkSelection } from './bulk'
 
 /** What a bulk action did: how many leads changed, of how many selected. */
@@ -38,7 +39,8 @@ function refuseAgents(viewer: Viewer, what: string) {
 /**
  * Sets the status of every selected lead to `status`; leads already so are left alone. Planned on the
  * statuses as read: a concurrent change of one of them makes it run again (so each activity's `from` is
- * the status before it).
+ * the status before it). The people working the changed leads are told through the fan-out, one
+ * notification each for the lot.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 (concurrent changes kept winning)
  */
 export async function bulkStatus(
@@ -46,6 +48,7 @@ export async function bulkStatus(
   viewer: Viewer,
   selection: BulkSelection,
   status: LeadStatus,
+  notify: FanOutContext,
   now?: number,
 ): Promise<BulkResult> {
   refuseAgents(viewer, 'change leads in bulk')
@@ -53,7 +56,7 @@ export async function bulkStatus(
   return retryOnConflict([], async () => {
     const at = now ?? Date.now()
     const rows = await db
-      .select({ id: leads.id, status: leads.status })
+      .select({ id: leads.id, name: leads.name, status: leads.status })
       .from(leads)
       .where(
         and(
@@ -69,6 +72,19 @@ export async function bulkStatus(
     if (changed.length === 0) return { changed: 0, selected: selected.length }
     const ids = changed.map((r) => r.id)
     const planned = JSON.stringify(changed.map((r) => [r.id, r.status]))
+    const before = new Set(changed.map((r) => r.status))
+    const fan = await fanOut(
+      db,
+      notify,
+      [
+        {
+          type: 'status_changed',
+          leads: changed.map((r) => ({ id: r.id, name: r.name })),
+          status: { from: before.size === 1 ? changed[0]!.status : '', to: status },
+        },
+      ],
+      at,
+    )
     await runBatch(db, [
       unlessChanged(
         db,
@@ -92,14 +108,17 @@ export async function bulkStatus(
           }),
         ),
       ),
+      ...fan.statements,
     ])
+    await fan.afterCommit()
     return { changed: changed.length, selected: selected.length }
   })
 }
 
 /**
  * Puts every selected lead in the pool (opened to the team for claiming); leads already there are left
- * alone. As for one lead, only unassigned leads may go there.
+ * alone. As for one lead, only unassigned leads may go there. The Owners and Admins who asked to hear of
+ * new pool leads are told through the fan-out, once for the lot.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
  *   leads still have an assignee (nothing changes), or when concurrent changes kept winning
  */
@@ -107,6 +126,7 @@ export async function bulkPool(
   db: Database,
   viewer: Viewer,
   selection: BulkSelection,
+  notify: FanOutContext,
   now?: number,
 ): Promise<BulkResult> {
   refuseAgents(viewer, 'move leads into the pool')
@@ -117,6 +137,7 @@ export async function bulkPool(
     const rows = await db
       .select({
         id: leads.id,
+        name: leads.name,
         inPool: leads.inPool,
         assigned: sql<number>`EXISTS (SELECT 1 FROM lead_assignees a WHERE a.lead_id = ${leads.id})`,
       })
@@ -130,8 +151,15 @@ export async function bulkPool(
         `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee' : 'have assignees'}: unassign ${assigned === 1 ? 'it' : 'them'} first (Unassign), or untick ${assigned === 1 ? 'it' : 'them'}. Nothing was moved.`,
       )
     }
-    const changed = rows.filter((r) => !r.inPool).map((r) => r.id)
+    const moved = rows.filter((r) => !r.inPool)
+    const changed = moved.map((r) => r.id)
     if (changed.length === 0) return { changed: 0, selected: selected.length }
+    const fan = await fanOut(
+      db,
+      notify,
+      [{ type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) }],
+      at,
+    )
     await runBatch(db, [
       unlessChanged(
         db,
@@ -156,7 +184,9 @@ export async function bulkPool(
           }),
         ),
       ),
+      ...fan.statements,
     ])
+    await fan.afterCommit()
     return { changed: changed.length, selected: selected.length }
   })
 }

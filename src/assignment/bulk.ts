@@ -2,7 +2,8 @@
  * Bulk assignment: many leads to one member (or unassigned) in one atomic D1 batch, every
  * statement chunked under D1's 100-parameter limit, so either every selected lead is assigned or
  * none is. Each changed lead gets the same rows and activity as a single assignment (assign.ts);
- * leads already with that assignee are left alone. The assignee gets one email for the lot.
+ * leads already with that assignee are left alone. The assignee gets one notification (and email) for
+ * the lot, and each previous assignee one for the leads taken from them (the notification fan-out).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
@@ -18,8 +19,8 @@ import { listLeads, type LeadFilters } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY } from './assign'
-import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
 
 /** At most this many leads in one bulk action. */
 export const MAX_BULK = 5_000
@@ -102,6 +103,7 @@ export async function planBulkAssign(
   note: string
   transferred: number
   transferredFrom: string[]
+  events: NotificationEvent[]
 }> {
   const current = await primaries(
     db,
@@ -190,11 +192,54 @@ export async function planBulkAssign(
   })
   for (const part of chunk(activityRows, rowsPerInsert(activities))) statements.push(db.insert(activities).values(part))
   const transferredFrom = [...new Set(transfers.map((l) => current.get(l.id)!.name))]
-  return { statements, changed, note, transferred: transfers.length, transferredFrom }
+  return {
+    statements,
+    changed,
+    note,
+    transferred: transfers.length,
+    transferredFrom,
+    events: bulkEvents(changed, current, to, note),
+  }
+}
+
+/**
+ * The notification events of a bulk assignment: one for the new assignee with every changed lead (and the
+ * handoff note), `transferred_to` when every lead changed hands, else `assigned`; one `transferred_away`
+ * per previous assignee with theirs.
+ */
+function bulkEvents(
+  changed: LeadRef[],
+  current: Map<string, { id: string; name: string }>,
+  to: { id: string; name: string } | null,
+  note: string,
+): NotificationEvent[] {
+  const events: NotificationEvent[] = []
+  const byFormer = new Map<string, { from: { id: string; name: string }; leads: LeadRef[] }>()
+  for (const lead of changed) {
+    const from = current.get(lead.id)
+    if (!from) continue
+    const group = byFormer.get(from.id) ?? { from, leads: [] }
+    group.leads.push(lead)
+    byFormer.set(from.id, group)
+  }
+  // One event for the new assignee, worded as the list's notice is: a transfer (from whom, when one
+  // person had them all) when every lead changed hands, else an assignment.
+  const allTransfers = changed.length > 0 && changed.every((l) => current.has(l.id))
+  const formers = [...byFormer.values()]
+  if (to && changed.length > 0)
+    events.push({
+      type: allTransfers ? 'transferred_to' : 'assigned',
+      leads: changed,
+      to,
+      ...(allTransfers && formers.length === 1 ? { from: formers[0]!.from } : {}),
+      ...(note ? { note } : {}),
+    })
+  for (const { from, leads } of formers) events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  return events
 }
 
 /** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
-export type BulkOptions = { note?: string; noteRequired?: boolean; notify: NotifyContext; now?: number }
+export type BulkOptions = { note?: string; noteRequired?: boolean; notify: FanOutContext; now?: number }
 
 /**
  * What a bulk assignment did, the one result every wording of it follows (the list's notice, the email):
@@ -234,7 +279,7 @@ export async function bulkAssign(
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
     const now = options.now ?? Date.now()
-    const { statements, changed, note, transferred, transferredFrom } = await planBulkAssign(
+    const { statements, changed, transferred, transferredFrom, events } = await planBulkAssign(
       db,
       viewer,
       selected,
@@ -242,26 +287,9 @@ export async function bulkAssign(
       now,
       options,
     )
-    // A transfer is told as one ("transferred … to you from Ava Agent") when every lead it moved had an assignee.
-    const allTransfers = transferred === changed.length && transferred > 0
-    const email = target
-      ? assignmentNotice(
-          db,
-          options.notify,
-          viewer.orgId,
-          viewer.userId,
-          {
-            to: { id: target.userId, email: target.email },
-            leads: changed,
-            from: allTransfers ? namesList(transferredFrom) : undefined,
-            note: note || undefined,
-          },
-          now,
-        )
-      : null
-    if (email) statements.push(email.statement)
-    await runBatch(db, statements)
-    await sendQueued(options.notify, email ? [email.id] : [])
+    const fan = await fanOut(db, options.notify, events, now)
+    await runBatch(db, [...statements, ...fan.statements])
+    await fan.afterCommit()
     return {
       changed: changed.length,
       selected: selected.length,

@@ -2,11 +2,16 @@
  * Claiming a lead from the pool. A claim either wins wholly or changes nothing (docs/ARCHITECTURE.md "Nothing
  * lost"): the assignee row is inserted only if the lead is still in the pool with no assignee, in
  * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
- * `claimed` activity in the same batch are conditional on that row being the claimant's.
+ * `claimed` activity in the same batch are conditional on that row being the claimant's. The batch starts
+ * with a guard (db/guard.ts) that stops it whole when the lead is no longer claimable, so the
+ * notifications of the claim (fan-out, same batch) are written only with a winning claim.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
-import { activities, leadAssignees, users } from '../db/schema'
+import { staleWrite } from '../db/errors'
+import { noAssignee, unlessChanged } from '../db/guard'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { activities, leadAssignees, leads, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
@@ -38,7 +43,13 @@ async function claimedBy(db: Database, orgId: string, leadId: string): Promise<s
  * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
  *   it (or got it first); 409 when it is not in the pool
  */
-export async function claimLead(db: Database, viewer: Viewer, leadId: string, now = Date.now()): Promise<void> {
+export async function claimLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  notify: FanOutContext,
+  now = Date.now(),
+): Promise<void> {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) {
     // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
@@ -56,28 +67,32 @@ export async function claimLead(db: Database, viewer: Viewer, leadId: string, no
       )
     throw new Refusal(409, 'This lead is not in the pool.')
   }
-  // Raw D1 statements: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
-  const d1 = db.$client
-  const mine = 'EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ?1 AND user_id = ?2 AND assigned_at = ?3)'
-  const [inserted] = await d1.batch([
-    d1
-      .prepare(
-        `INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_by, assigned_at)
-         SELECT org_id, id, ?2, 'primary', ?2, ?3 FROM leads
-         WHERE id = ?1 AND org_id = ?4 AND in_pool = 1 AND NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ?1)`,
-      )
-      .bind(lead.id, viewer.userId, now, viewer.orgId),
-    d1
-      .prepare(`UPDATE leads SET in_pool = 0, updated_at = ?3 WHERE id = ?1 AND ${mine}`)
-      .bind(lead.id, viewer.userId, now),
-    d1
-      .prepare(
-        `INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at)
-         SELECT ?5, ?4, ?1, ?2, 'claimed', '{}', ?3 WHERE ${mine}`,
-      )
-      .bind(lead.id, viewer.userId, now, viewer.orgId, newId()),
-  ])
-  if (inserted!.meta.changes === 1) return
+  const fan = await fanOut(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
+  // Raw SQL: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
+  const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
+  const claimable = sql`EXISTS (SELECT 1 FROM leads WHERE id = ${lead.id} AND in_pool = 1) AND ${noAssignee(lead.id)}`
+  try {
+    const [, inserted] = await db.batch([
+      unlessChanged(db, claimable),
+      db.insert(leadAssignees).select(
+        sql`SELECT org_id, id, ${viewer.userId}, 'primary', ${viewer.userId}, ${now} FROM leads
+         WHERE id = ${lead.id} AND org_id = ${viewer.orgId} AND in_pool = 1 AND ${noAssignee(lead.id)}`,
+      ),
+      db
+        .update(leads)
+        .set({ inPool: false, updatedAt: now })
+        .where(and(eq(leads.id, lead.id), mine)),
+      db
+        .insert(activities)
+        .select(
+          sql`SELECT ${newId()}, ${viewer.orgId}, ${lead.id}, ${viewer.userId}, 'claimed', '{}', ${now} WHERE ${mine}`,
+        ),
+      ...fan.statements,
+    ])
+    if (inserted.meta.changes === 1) return await fan.afterCommit()
+  } catch (error) {
+    if (!staleWrite(error)) throw error
+  }
   const winner = await db
     .select({ name: users.name })
     .from(leadAssignees)

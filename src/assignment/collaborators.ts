@@ -17,7 +17,7 @@ import { type Viewer } from '../access/viewer'
 import { canAssign } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
 import { endAssignment, ONE_PRIMARY } from './assign'
-import { assignmentNotice, sendQueued, type NotifyContext } from './notify'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 async function managedLead(db: Database, viewer: Viewer, leadId: string) {
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -36,7 +36,7 @@ export async function addCollaborator(
   viewer: Viewer,
   leadId: string,
   userId: string,
-  notify: NotifyContext,
+  notify: FanOutContext,
   now?: number,
 ) {
   // Two adds of the same member at once: the loser's batch fails (guard, or the primary key) and
@@ -49,7 +49,7 @@ async function addOnce(
   viewer: Viewer,
   leadId: string,
   userId: string,
-  notify: NotifyContext,
+  notify: FanOutContext,
   now: number,
 ) {
   const lead = await managedLead(db, viewer, leadId)
@@ -58,12 +58,10 @@ async function addOnce(
   const member = await assignableMember(db, viewer.orgId, userId)
   if (lead.assignees.some((a) => a.userId === userId)) return
   const person = { id: member.userId, name: member.name }
-  const email = assignmentNotice(
+  const fan = await fanOut(
     db,
     notify,
-    viewer.orgId,
-    viewer.userId,
-    { to: { id: member.userId, email: member.email }, leads: [lead], as: 'collaborator' },
+    [{ type: 'collaborator_added', leads: [{ id: lead.id, name: lead.name }], people: [person] }],
     now,
   )
   const statements: BatchItem<'sqlite'>[] = [
@@ -90,9 +88,8 @@ async function addOnce(
       }),
     ),
   ]
-  if (email) statements.push(email.statement)
-  await runBatch(db, statements)
-  await sendQueued(notify, email ? [email.id] : [])
+  await runBatch(db, [...statements, ...fan.statements])
+  await fan.afterCommit()
 }
 
 /**
@@ -100,15 +97,35 @@ async function addOnce(
  * are not a collaborator.
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin)
  */
-export async function removeCollaborator(db: Database, viewer: Viewer, leadId: string, userId: string, now?: number) {
-  return retryOnConflict(ONE_PRIMARY, () => removeOnce(db, viewer, leadId, userId, now ?? Date.now()))
+export async function removeCollaborator(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  userId: string,
+  notify: FanOutContext,
+  now?: number,
+) {
+  return retryOnConflict(ONE_PRIMARY, () => removeOnce(db, viewer, leadId, userId, notify, now ?? Date.now()))
 }
 
-async function removeOnce(db: Database, viewer: Viewer, leadId: string, userId: string, now: number) {
+async function removeOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  userId: string,
+  notify: FanOutContext,
+  now: number,
+) {
   const lead = await managedLead(db, viewer, leadId)
   if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
   const member = await findMember(db, viewer.orgId, userId)
   const person = { id: userId, name: member?.name ?? 'Former member' }
+  const fan = await fanOut(
+    db,
+    notify,
+    [{ type: 'collaborator_removed', leads: [{ id: lead.id, name: lead.name }], people: [person] }],
+    now,
+  )
   await runBatch(db, [
     // Two removes at once: the second finds them gone (guard), runs again and does nothing.
     unlessChanged(db, assigneeIs(lead.id, userId, 'collaborator', true)),
@@ -123,5 +140,7 @@ async function removeOnce(db: Database, viewer: Viewer, leadId: string, userId: 
         at: now,
       }),
     ),
+    ...fan.statements,
   ])
+  await fan.afterCommit()
 }

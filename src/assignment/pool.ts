@@ -1,6 +1,7 @@
 /**
  * Moving an unassigned lead into the pool (opened to the team for claiming) or back to triage.
- * Owners and Admins only; an assigned lead must be unassigned first.
+ * Owners and Admins only; an assigned lead must be unassigned first. A lead moved into the pool is a
+ * `pool_new_lead` notification for the Owners and Admins who opted in.
  */
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
@@ -10,6 +11,7 @@ import { leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so. Planned on the
@@ -17,16 +19,32 @@ import { isManager, type Viewer } from '../access/viewer'
  * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee (or
  *   concurrent changes kept winning for RETRY_BUDGET_MS)
  */
-export async function setInPool(db: Database, viewer: Viewer, leadId: string, inPool: boolean, now?: number) {
-  return retryOnConflict([], () => moveOnce(db, viewer, leadId, inPool, now ?? Date.now()))
+export async function setInPool(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  inPool: boolean,
+  notify: FanOutContext,
+  now?: number,
+) {
+  return retryOnConflict([], () => moveOnce(db, viewer, leadId, inPool, notify, now ?? Date.now()))
 }
 
-async function moveOnce(db: Database, viewer: Viewer, leadId: string, inPool: boolean, now: number) {
+async function moveOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  inPool: boolean,
+  notify: FanOutContext,
+  now: number,
+) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
   if (lead.assignees.length > 0) throw new Refusal(409, 'This lead has an assignee; unassign it first.')
   if (lead.inPool === inPool) return
+  const events = inPool ? [{ type: 'pool_new_lead' as const, leads: [{ id: lead.id, name: lead.name }] }] : []
+  const fan = await fanOut(db, notify, events, now)
   await updateLead(
     db,
     viewer,
@@ -35,5 +53,7 @@ async function moveOnce(db: Database, viewer: Viewer, leadId: string, inPool: bo
     { type: inPool ? 'moved_to_pool' : 'removed_from_pool' },
     now,
     and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id)),
+    fan.statements,
   )
+  await fan.afterCommit()
 }

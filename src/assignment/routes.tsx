@@ -32,22 +32,10 @@ import {
   sentFromSchema,
 } from './inputs'
 import { STATUS_LABELS } from '../views/labels'
-import type { NotifyContext } from './notify'
 import { setInPool } from './pool'
+import { fanOutContext } from '../notifications/context'
 
 export const assignmentRoutes = new Hono<App>()
-
-/** Where assignment emails link to and who they say acted. */
-function notifyContext(c: Context<App>): NotifyContext {
-  const org = c.var.orgContext.org
-  return {
-    appUrl: c.env.APP_URL,
-    orgName: org.name,
-    orgSlug: org.slug,
-    actorName: c.var.user!.name,
-    queue: c.env.EMAIL_QUEUE,
-  }
-}
 
 /** Back to the lead page after an action on it (303). */
 function backToLead(c: Context<App>, leadId: string) {
@@ -168,7 +156,7 @@ assignmentRoutes.post(
     const result = await bulkAssign(c.var.db, viewerOf(c), selectionOf(input, filters), input.assigneeId, {
       note: input.note,
       noteRequired: c.var.orgContext.org.handoffNoteRequired,
-      notify: notifyContext(c),
+      notify: fanOutContext(c),
     })
     return { filters, text: bulkAssignWording(result) }
   }),
@@ -179,7 +167,7 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkSelectionSchema)
     const filters = bulkFilters(input)
-    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), { notify: notifyContext(c) })
+    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), { notify: fanOutContext(c) })
     return { filters, text: `${leadCount(result.changed)} unassigned${alreadyNote(result)}.` }
   }),
 )
@@ -189,7 +177,7 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkStatusSchema)
     const filters = bulkFilters(input)
-    const result = await bulkStatus(c.var.db, viewerOf(c), selectionOf(input, filters), input.status)
+    const result = await bulkStatus(c.var.db, viewerOf(c), selectionOf(input, filters), input.status, fanOutContext(c))
     return {
       filters,
       text: `${leadCount(result.changed)} set to ${STATUS_LABELS[input.status]}${alreadyNote(result)}.`,
@@ -202,7 +190,7 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkSelectionSchema)
     const filters = bulkFilters(input)
-    const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters))
+    const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters), fanOutContext(c))
     return { filters, text: `${leadCount(result.changed)} put in the pool${alreadyNote(result)}.` }
   }),
 )
@@ -236,7 +224,7 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
   const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: notifyContext(c),
+    notify: fanOutContext(c),
   })
   if (fromList) return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
   const done = !result.changed ? 'unchanged' : result.to ? (result.from ? 'transferred' : 'assigned') : 'unassigned'
@@ -247,19 +235,19 @@ assignmentRoutes.post('/:leadId/assignees', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'change who works a lead')
   const { userId } = await parseForm(c, collaboratorSchema)
-  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, notifyContext(c))
+  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   const leadId = c.req.param('leadId')
-  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'))
+  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'), fanOutContext(c))
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/claim', async (c) => {
   const leadId = c.req.param('leadId')
-  await claimLead(c.var.db, viewerOf(c), leadId)
+  await claimLead(c.var.db, viewerOf(c), leadId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
@@ -267,6 +255,6 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
-  await setInPool(c.var.db, viewerOf(c), leadId, inPool)
+  await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
   return backToLead(c, leadId)
 })

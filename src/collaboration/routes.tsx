@@ -8,6 +8,7 @@ import { viewerOf } from '../access/context'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
 import { authorizeLead } from '../leads/authorize'
+import { fanOutContext } from '../notifications/context'
 import { parseForm } from '../views/form-input'
 import { changeStatus } from './status'
 
@@ -20,6 +21,6 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
   const { status } = await parseForm(c, statusSchema)
-  await changeStatus(c.var.db, viewerOf(c), leadId, status)
+  await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c))
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
 })

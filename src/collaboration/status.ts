@@ -1,4 +1,7 @@
-/** Changing a lead's status, with a `status_changed` activity (from / to) in the same batch. */
+/**
+ * Changing a lead's status, with a `status_changed` activity (from / to) and its notifications (the
+ * lead's assignee and collaborators, through the fan-out) in the same batch.
+ */
 import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
@@ -8,6 +11,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canEdit, factsOf } from '../leads/policy'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Sets the status of `leadId`; no-op when unchanged. A concurrent change of the status in between
@@ -15,18 +19,38 @@ import { canEdit, factsOf } from '../leads/policy'
  * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 409 when
  *   concurrent changes kept winning for RETRY_BUDGET_MS
  */
-export async function changeStatus(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now?: number) {
+export async function changeStatus(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  status: LeadStatus,
+  notify: FanOutContext,
+  now?: number,
+) {
   // Each try is stamped when it runs, so the timeline keeps the order the changes took effect in.
-  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, now ?? Date.now()))
+  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, notify, now ?? Date.now()))
 }
 
-async function changeOnce(db: Database, viewer: Viewer, leadId: string, status: LeadStatus, now: number) {
+async function changeOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  status: LeadStatus,
+  notify: FanOutContext,
+  now: number,
+) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
   if (lead.status === status) return
+  const fan = await fanOut(
+    db,
+    notify,
+    [{ type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: { from: lead.status, to: status } }],
+    now,
+  )
   await updateLead(
     db,
     viewer,
@@ -35,5 +59,7 @@ async function changeOnce(db: Database, viewer: Viewer, leadId: string, status: 
     { type: 'status_changed', data: { from: lead.status, to: status } },
     now,
     leadIs(lead.id, eq(leads.status, lead.status)),
+    fan.statements,
   )
+  await fan.afterCommit()
 }

@@ -45,6 +45,8 @@ export const users = sqliteTable(
     email: text('email').notNull(),
     /** PHC-style self-describing KDF string, see auth/password.ts. */
     passwordHash: text('password_hash').notNull(),
+    /** IANA time zone name (e.g. `Europe/Berlin`), from the browser at sign-up; edited on /account. */
+    timeZone: text('time_zone').notNull().default('UTC'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -269,6 +271,10 @@ export const emailOutbox = sqliteTable(
     html: text('html').notNull(),
     /** What the email is about, e.g. `invitation`. */
     kind: text('kind').notNull(),
+    /** Display name of the sender (e.g. "Dana via Leadpool"), null for Leadpool alone; any Unicode. */
+    fromName: text('from_name'),
+    /** Extra headers (e.g. `List-Unsubscribe`), as a JSON object; null for none. */
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
     status: text('status', { enum: EMAIL_STATUSES }).notNull().default('queued'),
     /** Delivery attempts made (calls to the provider). */
     attempts: integer('attempts').notNull().default(0),
@@ -415,6 +421,107 @@ export const formTokens = sqliteTable(
 export const staleWriteGuard = sqliteTable('stale_write_guard', { stale: integer('stale').notNull() }, (t) => [
   check('stale_write', sql`${t.stale} = 0`),
 ])
+
+/**
+ * In-app notifications (src/notifications/fan-out.ts): one row per recipient per event, written in the
+ * same D1 batch as the change. `data` holds what the sentence needs, as it was then (names, leads);
+ * the event registry (src/notifications/events.ts) turns it into words.
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** The recipient. */
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Event type, a key of the registry (e.g. `assigned`). */
+    type: text('type').notNull(),
+    actorId: text('actor_id').references(() => users.id),
+    /** The lead when the event is about one lead; null for several (they are in `data.leads`). */
+    leadId: text('lead_id').references(() => leads.id, { onDelete: 'cascade' }),
+    data: text('data', { mode: 'json' })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
+    readAt: integer('read_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    // The feed: newest first (UUIDv7 id descending), keyset-paginated on the id.
+    index('notifications_user_feed_idx').on(t.userId, t.orgId, t.id),
+    // The badge: unread of one member in one organization.
+    index('notifications_user_unread_idx')
+      .on(t.userId, t.orgId)
+      .where(sql`${t.readAt} IS NULL`),
+  ],
+)
+
+/**
+ * A member's choice for one event type and channel pair, only where it differs from the registry's
+ * default (src/notifications/events.ts).
+ */
+export const notificationPreferences = sqliteTable(
+  'notification_preferences',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    type: text('type').notNull(),
+    inApp: integer('in_app', { mode: 'boolean' }).notNull(),
+    email: integer('email', { mode: 'boolean' }).notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId, t.type] })],
+)
+
+/** A member's email switches in one organization: pause all email, daily digest hour. Absent row = defaults. */
+export const notificationSettings = sqliteTable(
+  'notification_settings',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** "Pause all email": no notification email at all (in-app stays). */
+    emailPaused: integer('email_paused', { mode: 'boolean' }).notNull().default(false),
+    /** Hour (0–23) of the daily digest in the member's time zone; null = no digest. */
+    digestHour: integer('digest_hour'),
+    /** When the last digest was made (epoch ms); items after it go into the next one. */
+    digestSentAt: integer('digest_sent_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('notification_settings_digest_idx').on(t.digestHour)],
+)
+
+/**
+ * One-click unsubscribe links (RFC 8058): each notification email carries its own token, stored only
+ * as a SHA-256 hash, which turns off that event type's email for that member (written by src/notifications/fan-out.ts).
+ */
+export const unsubscribeTokens = sqliteTable(
+  'unsubscribe_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Event type whose email the link turns off. */
+    type: text('type').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('unsubscribe_tokens_created_idx').on(t.createdAt)],
+)
 
 export type Organization = typeof organizations.$inferSelect
 export type Membership = typeof memberships.$inferSelect

@@ -312,7 +312,8 @@ export async function listLeads(
  * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
  * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
- * error when it no longer holds (db/guard.ts); the caller retries.
+ * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
+ * same change (e.g. the notification fan-out's), run in the same batch after the activity.
  */
 export async function updateLead(
   db: Database,
@@ -322,6 +323,7 @@ export async function updateLead(
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
   expected?: SQL,
+  also: BatchItem<'sqlite'>[] = [],
 ): Promise<void> {
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),
@@ -332,5 +334,6 @@ export async function updateLead(
     db
       .insert(activities)
       .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    ...also,
   ])
 }

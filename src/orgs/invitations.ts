@@ -26,8 +26,8 @@ import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
 import { isManager, isOwner, type Viewer } from '../access/viewer'
-import { dispatchEmails, outboxInsert, type EmailMessage } from '../notifications/outbox'
-import { invitationEmail } from '../notifications/templates'
+import { dispatchEmails, outboxInsert, type EmailMessage } from '../email/outbox'
+import { invitationEmail } from '../email/templates'
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000

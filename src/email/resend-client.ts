@@ -5,6 +5,7 @@
  */
 import { Resend } from 'resend'
 import type { OutboxEmail } from '../db/schema'
+import { senderOf } from './sender'
 
 /** Where and as whom to send: the API key, the API base URL (unset: Resend's), the sender. */
 export type ResendConfig = { apiKey: string; baseUrl?: string; from: string }
@@ -20,12 +21,20 @@ export type SendOutcome = { outcome: 'accepted'; providerId: string } | { outcom
 
 /**
  * Sends `email` with its outbox id as the idempotency key, so a repeated send of the same row
- * within Resend's 24 h window delivers nothing twice.
+ * within Resend's 24 h window delivers nothing twice. Its `fromName` goes in front of `config.from`'s
+ * address (sender.ts), its `headers` (e.g. List-Unsubscribe) are passed on.
  */
 export async function sendWithResend(config: ResendConfig, email: OutboxEmail): Promise<SendOutcome> {
   const resend = new Resend(config.apiKey, config.baseUrl ? { baseUrl: config.baseUrl } : undefined)
   const { data, error } = await resend.emails.send(
-    { from: config.from, to: email.to, subject: email.subject, text: email.text, html: email.html },
+    {
+      from: senderOf(email.fromName, config.from),
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      ...(email.headers ? { headers: email.headers } : {}),
+    },
     { idempotencyKey: email.id },
   )
   if (data) return { outcome: 'accepted', providerId: data.id }

@@ -26,6 +26,8 @@ export type EmailContent = {
   links?: EmailAction[]
   /** Leadpool's public base URL (env.APP_URL), linked from the footer. */
   appUrl: string
+  /** Links in the footer (e.g. notification preferences, unsubscribe). */
+  footer?: EmailAction[]
 }
 
 /** The role as said in a sentence: "join Acme as an Admin". */
@@ -41,7 +43,7 @@ function webUrl(url: string): URL {
   return parsed
 }
 
-function EmailBody({ orgName, heading, paragraphs, action, links = [], appUrl }: EmailContent) {
+function EmailBody({ orgName, heading, paragraphs, action, links = [], appUrl, footer = [] }: EmailContent) {
   const muted = 'color:#5b6475;font-size:13px'
   return (
     <div style="font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;max-width:560px;line-height:1.5">
@@ -75,6 +77,11 @@ function EmailBody({ orgName, heading, paragraphs, action, links = [], appUrl }:
         Sent by <a href={appUrl}>Leadpool</a>
         {orgName ? ` for ${orgName}` : ''}.
       </p>
+      {footer.map((link) => (
+        <p style={muted}>
+          <a href={link.url}>{link.label}</a>
+        </p>
+      ))}
     </div>
   )
 }
@@ -90,15 +97,18 @@ function EmailBody({ orgName, heading, paragraphs, action, links = [], appUrl }:
 export function renderEmail(content: EmailContent): RenderedEmail {
   webUrl(content.appUrl)
   if (content.action) webUrl(content.action.url)
-  for (const link of content.links ?? []) webUrl(link.url)
-  const { subject, orgName, heading, paragraphs, action, links = [], appUrl } = content
+  for (const link of [...(content.links ?? []), ...(content.footer ?? [])]) webUrl(link.url)
+  const { subject, orgName, heading, paragraphs, action, links = [], appUrl, footer = [] } = content
   const text = [
     orgName ? `${orgName} on Leadpool` : 'Leadpool',
     heading,
     ...paragraphs,
     ...(action ? [`${action.label}: ${action.url}`] : []),
     ...links.map((link) => `${link.label}: ${link.url}`),
-    `-- \nSent by Leadpool${orgName ? ` for ${orgName}` : ''}: ${appUrl}`,
+    [
+      `-- \nSent by Leadpool${orgName ? ` for ${orgName}` : ''}: ${appUrl}`,
+      ...footer.map((link) => `${link.label}: ${link.url}`),
+    ].join('\n'),
   ].join('\n\n')
   const element = <EmailBody {...content} />
   if (element instanceof Promise) throw new Error('email templates must render synchronously')

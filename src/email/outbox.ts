@@ -21,9 +21,20 @@ export type EmailMessage = { outboxId: string }
 
 /**
  * An email to send. `html` is already-escaped markup (templates.tsx builds it); `kind` says what the
- * email is about (e.g. `invitation`); `orgId` is the organization it belongs to, null for none.
+ * email is about (e.g. `invitation`); `orgId` is the organization it belongs to, null for none;
+ * `fromName` the sender's display name (any Unicode; default: EMAIL_FROM's); `headers` extra headers
+ * such as `List-Unsubscribe`.
  */
-export type NewEmail = { orgId: string | null; to: string; subject: string; text: string; html: string; kind: string }
+export type NewEmail = {
+  orgId: string | null
+  to: string
+  subject: string
+  text: string
+  html: string
+  kind: string
+  fromName?: string | null
+  headers?: Record<string, string> | null
+}
 
 /** Queues accept at most 100 messages per `sendBatch`. */
 const MAX_SEND_BATCH = 100
