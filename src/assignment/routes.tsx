@@ -14,6 +14,7 @@ import { listPage } from '../leads/list-page'
 import { AssigneeFilter, LeadRowView, RowMenuBody, type KeptChoice, type ListNotice } from '../leads/list-views'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
+import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { assignLead } from './assign'
@@ -227,8 +228,10 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
     notify: fanOutContext(c),
   })
   if (fromList) return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
+  // The lead page confirms what happened (views/done.ts).
   const done = !result.changed ? 'unchanged' : result.to ? (result.from ? 'transferred' : 'assigned') : 'unassigned'
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}?done=${done}`, 303)
+  rememberDone(c, `/o/${c.var.orgContext.org.slug}/leads/${leadId}`, done)
+  return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees', async (c) => {

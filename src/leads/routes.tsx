@@ -10,6 +10,7 @@ import { Timeline } from '../activity/timeline'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
+import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { exportLeadsCsv } from './export'
@@ -53,10 +54,12 @@ leadRoutes.post('/', async (c) => {
   })
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
-  const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}?done=created`
+  const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
   const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
     path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
   )
+  // The lead page says "Lead created." once (views/done.ts).
+  rememberDone(c, location, 'created')
   return c.redirect(location, 303)
 })
 

@@ -17,6 +17,7 @@ import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
+import { takeDone } from '../views/done'
 import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
@@ -94,7 +95,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
 }
 
 /**
- * The confirmation of what just happened on the lead page (`?done=` after a redirect), worded from the
+ * The confirmation of what just happened on the lead page (views/done.ts, after a redirect), worded from the
  * lead as it is now: "Lead created.", "Assigned to Gus Agent.", "Unassigned."; undefined for anything else.
  */
 function doneNotice(done: string | undefined, lead: LeadDetail): string | undefined {
@@ -159,7 +160,7 @@ export async function leadPage(
       assignment={assignment}
       people={people}
       alert={alert}
-      done={alert ? undefined : doneNotice(c.req.query('done'), lead)}
+      done={alert ? undefined : doneNotice(takeDone(c), lead)}
     />,
   )
 }

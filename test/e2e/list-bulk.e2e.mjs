@@ -47,30 +47,40 @@ describe('lead list', () => {
       { name: 'Ava Agent', email: `list-bulk-agent-${runId}@example.com`, password: 'list-bulk-agent-pw' },
       'Agent',
     )
+    // Creating a lead and assigning it from its page both confirm what happened, once.
+    await page.goto(appUrl(page, `/o/${slug}/leads/new`))
+    await page.locator('input[name=name]').fill('Confirmed Lead')
+    await page.getByRole('button', { name: 'Create lead' }).click()
+    await page.getByRole('status').filter({ hasText: 'Lead created.' }).waitFor()
+    await page.getByLabel('Assign to').selectOption({ label: 'Ava Agent' })
+    await page.getByRole('button', { name: 'Assign', exact: true }).click()
+    await page.getByRole('status').filter({ hasText: 'Assigned to Ava Agent.' }).waitFor()
+    await page.reload()
+    assert.equal(await page.getByRole('status').count(), 0, 'the confirmation is said once, not on reload')
     await page.goto(appUrl(page, `/o/${slug}/leads`))
     await seedLeads(page, slug, ['Bulk One', 'Bulk Two', 'Bulk Three'])
     await page.reload()
-    assert.equal(await leadRows(page).count(), 3)
-    assert.equal(await page.locator('[data-total]').getAttribute('data-total'), '3')
-    assert.equal((await page.locator('[data-total]').innerText()).trim(), '1–3 of 3 leads')
+    assert.equal(await leadRows(page).count(), 4)
+    assert.equal(await page.locator('[data-total]').getAttribute('data-total'), '4')
+    assert.equal((await page.locator('[data-total]').innerText()).trim(), '1–4 of 4 leads')
 
     // Select all on this page: every box ticked, the bar says how many.
     const bar = page.locator('#bulk-form .bulk-bar')
     assert.equal(await bar.isVisible(), false, 'no bulk bar while nothing is ticked')
     await page.locator('input[data-select-page]').check()
     await bar.waitFor({ state: 'visible' })
-    assert.equal(await page.locator('#lead-list input[name=leadIds]:checked').count(), 3)
-    assert.equal((await bar.locator('[data-selected-count]').innerText()).trim(), '3 selected')
+    assert.equal(await page.locator('#lead-list input[name=leadIds]:checked').count(), 4)
+    assert.equal((await bar.locator('[data-selected-count]').innerText()).trim(), '4 selected')
     await bar.getByLabel('Status').selectOption({ label: 'Qualified' })
     await screenshot(page, 'list-bulk-status')
     await bar.getByRole('button', { name: 'Set status' }).click()
     const notice = page.locator('#bulk-notice')
-    await notice.filter({ hasText: '3 leads set to Qualified.' }).waitFor()
+    await notice.filter({ hasText: '4 leads set to Qualified.' }).waitFor()
     assert.equal(await notice.getAttribute('role'), 'status', 'a success notice is announced politely')
     assert.match((await notice.getAttribute('class')) ?? '', /notice-success/)
     assert.deepEqual(
       await page.locator('#lead-list .status').allInnerTexts(),
-      ['Qualified', 'Qualified', 'Qualified'],
+      ['Qualified', 'Qualified', 'Qualified', 'Qualified'],
       'every lead of the page shows its new status',
     )
 
