@@ -21,7 +21,7 @@ function SettingsPage({ saved }: { saved: boolean }) {
             Settings saved.
           </p>
         )}
-        <form method="post" action={`/o/${shell.org.slug}/settings`}>
+        <form method="post" action={`/o/${shell.org.slug}/settings`} hx-boost="true" hx-disabled-elt="find button">
           <label class="checkbox">
             <input type="checkbox" name="poolEnabled" value="1" checked={shell.org.poolEnabled} />
             <span>
