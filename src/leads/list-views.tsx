@@ -361,9 +361,9 @@ export function LeadResults({
                 </th>
               )}
               <SortHeader base={base} filters={filters} column="name" label="Name" />
-              <th>Company</th>
+              <th class="plain">Company</th>
               <SortHeader base={base} filters={filters} column="status" label="Status" />
-              <th>Assigned to</th>
+              <th class="plain">Assigned to</th>
               <SortHeader base={base} filters={filters} column="activity" label="Last activity" firstDescending />
               <SortHeader base={base} filters={filters} column="created" label="Created" firstDescending />
             </tr>
