@@ -86,7 +86,8 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     // Open the pool to Agents and put one lead in it.
     await page.goto(appUrl(page, `/o/${slug}/settings`))
     await page.locator('input[name=poolEnabled]').check()
-    await Promise.all([page.waitForURL(/settings/), page.getByRole('button', { name: /save/i }).click()])
+    await page.getByRole('button', { name: /save/i }).click()
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor()
     await page.goto(appUrl(page, `/o/${slug}/leads/${leadId}`))
     await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Put in the pool' }).click()])
     await page.getByRole('button', { name: 'Take out of the pool' }).waitFor()
