@@ -161,3 +161,28 @@
     })
   })
 })()
+
+// Time zones (src/views/time-zone.tsx): the hidden field of the sign-up and invitation forms gets the
+// browser's time zone; the /account select lists every time zone the browser knows.
+;(function () {
+  document.addEventListener('DOMContentLoaded', function () {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+    document.querySelectorAll('input[data-browser-time-zone]').forEach(function (input) {
+      if (zone) input.value = zone
+    })
+    if (typeof Intl.supportedValuesOf !== 'function') return
+    document.querySelectorAll('select[data-time-zone-select]').forEach(function (select) {
+      var current = select.value
+      var zones = Intl.supportedValuesOf('timeZone')
+      if (zones.indexOf('UTC') < 0) zones = ['UTC'].concat(zones)
+      if (zones.indexOf(current) < 0) zones = [current].concat(zones)
+      select.replaceChildren.apply(
+        select,
+        zones.map(function (name) {
+          var option = new Option(name, name, false, name === current)
+          return option
+        }),
+      )
+    })
+  })
+})()

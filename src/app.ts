@@ -2,6 +2,7 @@
  * Builds the Hono app: middleware order (db → CSRF → session), route modules, error handlers.
  */
 import { Hono } from 'hono'
+import { except } from 'hono/combine'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
@@ -22,6 +23,10 @@ import { poolClaimPage } from './pages/pool-claim'
 import { leadPageOnRefusal } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
 import { devMailRoutes } from './email/dev-mail'
+import { unreadBadge } from './notifications/middleware'
+import { notificationRoutes } from './notifications/routes'
+import { preferenceRoutes } from './notifications/preferences-page'
+import { unsubscribeRoutes } from './notifications/unsubscribe-routes'
 import { onboardingRoutes } from './onboarding/routes'
 import { requireMembership } from './orgs/middleware'
 import { inviteRoutes } from './orgs/invite-routes'
@@ -54,7 +59,9 @@ export function buildApp() {
   })
   // Same-origin check (Origin / Sec-Fetch-Site) on every state-changing request, all of them forms.
   app.use('*', formBodiesOnly())
-  app.use('*', csrf())
+  // One-click unsubscribe (RFC 8058) is posted by mail providers' servers, without Origin; its token
+  // is its authority (src/notifications/unsubscribe-routes.tsx).
+  app.use('*', except('/unsubscribe/*', csrf()))
   app.use('*', sessionMiddleware())
 
   app.get('/', async (c) => {
@@ -75,9 +82,11 @@ export function buildApp() {
   app.route('/', orgRoutes)
   app.route('/_dev/mail', devMailRoutes)
   app.route('/invite', inviteRoutes)
+  app.route('/unsubscribe', unsubscribeRoutes)
 
   app.use('/o/:slug/*', requireMembership())
   app.use('/o/:slug', requireMembership())
+  app.use('/o/:slug/*', unreadBadge())
   app.post('/o/:slug/team/invitations', invitationLimit)
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
   // A refused action on one lead answers with the lead page (routes that answer another page say so).
@@ -94,6 +103,8 @@ export function buildApp() {
   app.route('/o/:slug/pool', poolRoutes)
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
+  app.route('/o/:slug/notifications', notificationRoutes)
+  app.route('/o/:slug/preferences', preferenceRoutes)
 
   app.notFound((c) => renderRefusal(c, notFound()))
   app.onError((error, c) => {

@@ -47,6 +47,8 @@ export type Variables = {
   orgContext: OrgContext
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
+  /** The member's unread notifications, for the header badge (set by src/notifications/middleware.ts). */
+  unreadNotifications?: number
 }
 
 export type App = { Bindings: Env; Variables: Variables }

@@ -1,6 +1,6 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; clean-up of sessions, log-in throttle records, expired
+ * letters), `scheduled` (outbox sweep; daily notification digests; clean-up of sessions, log-in throttle records, expired
  * sign-up and reset links), and the Durable Object classes.
  */
 import { buildApp } from './app'
@@ -15,6 +15,7 @@ import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from '.
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
 import { sweepOutbox } from './email/sweep'
+import { sendDigests } from './notifications/digest'
 
 export { LeadRoom } from './activity/lead-room'
 export { PoolRoom } from './pool/pool-room'
@@ -44,6 +45,7 @@ export default {
     // Each chore runs even when another fails; failures are logged and retried next tick.
     const chores = await Promise.allSettled([
       sweepOutbox(env, controller.scheduledTime),
+      sendDigests({ db, appUrl: env.APP_URL, queue: env.EMAIL_QUEUE }, controller.scheduledTime),
       deleteExpiredSessions(db),
       pruneLoginAttempts(db),
       prunePendingSignups(db),

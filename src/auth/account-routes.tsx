@@ -8,7 +8,14 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
-import { activeSessionCount, changePassword, changePasswordSchema } from './account'
+import {
+  activeSessionCount,
+  changePassword,
+  changePasswordSchema,
+  setTimeZone,
+  timeZoneOf,
+  timeZoneSchema,
+} from './account'
 import { AccountPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage } from './account-views'
 import { askToLogIn } from './login-redirect'
 import { mailContext } from './mail-context'
@@ -68,17 +75,38 @@ accountRoutes.use('/account/*', signedIn)
 
 accountRoutes.get('/account', async (c) => {
   const user = c.var.user!
-  const sessionCount = await activeSessionCount(c.var.db, user.id)
-  return c.render(<AccountPage user={user} sessionCount={sessionCount} done={c.req.query('done')} />)
+  const [sessionCount, timeZone] = await Promise.all([
+    activeSessionCount(c.var.db, user.id),
+    timeZoneOf(c.var.db, user.id),
+  ])
+  return c.render(
+    <AccountPage user={user} sessionCount={sessionCount} timeZone={timeZone} done={c.req.query('done')} />,
+  )
+})
+
+/** Re-renders /account with a refusal's messages (status kept). */
+function accountOnRefusal(c: Context<App>) {
+  const user = c.var.user!
+  onRefusal(c, async (refusal) => {
+    const [sessionCount, timeZone] = await Promise.all([
+      activeSessionCount(c.var.db, user.id),
+      timeZoneOf(c.var.db, user.id),
+    ])
+    c.status(refusal.status)
+    return c.render(<AccountPage user={user} sessionCount={sessionCount} timeZone={timeZone} errors={refusal.errors} />)
+  })
+}
+
+accountRoutes.post('/account/time-zone', async (c) => {
+  accountOnRefusal(c)
+  const { timeZone } = await parseForm(c, timeZoneSchema)
+  await setTimeZone(c.var.db, c.var.user!.id, timeZone)
+  return c.redirect('/account?done=time-zone', 303)
 })
 
 accountRoutes.post('/account', async (c) => {
   const user = c.var.user!
-  onRefusal(c, async (refusal) => {
-    const sessionCount = await activeSessionCount(c.var.db, user.id)
-    c.status(refusal.status)
-    return c.render(<AccountPage user={user} sessionCount={sessionCount} errors={refusal.errors} />)
-  })
+  accountOnRefusal(c)
   await changePassword(c.var.db, user.id, await parseForm(c, changePasswordSchema), sessionIdOf(c))
   return c.redirect('/account?done=password', 303)
 })

@@ -6,6 +6,7 @@ import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { Layout } from '../views/layout'
 import { NewPasswordField } from './views'
+import { TimeZoneSelect } from '../views/time-zone'
 
 /**
  * The one answer to a sign-up or "forgot password" form, whatever the address: it names no address
@@ -91,10 +92,12 @@ export type AccountPageProps = FormProps & {
   sessionCount: number
   /** Set after a successful change, e.g. `password`. */
   done?: string
+  /** The member's IANA time zone (users.time_zone). */
+  timeZone: string
 }
 
 /** `/account`: name and email, change password, active sessions and "Log out everywhere". */
-export function AccountPage({ user, sessionCount, done, errors, alert }: AccountPageProps) {
+export function AccountPage({ user, sessionCount, done, errors, alert, timeZone }: AccountPageProps) {
   return (
     <Layout title="Your account" chrome="user">
       <section class="card narrow">
@@ -110,6 +113,18 @@ export function AccountPage({ user, sessionCount, done, errors, alert }: Account
             Password changed. Every other browser signed in to your account was logged out.
           </p>
         )}
+      </section>
+      <section class="card narrow">
+        <h2>Time zone</h2>
+        {done === 'time-zone' && (
+          <p class="notice" role="status">
+            Time zone saved.
+          </p>
+        )}
+        <form method="post" action="/account/time-zone" novalidate>
+          <TimeZoneSelect current={timeZone} errors={errors} />
+          <button type="submit">Save time zone</button>
+        </form>
       </section>
       <section class="card narrow">
         <h2>Change password</h2>

@@ -1,11 +1,12 @@
 /**
- * The signed-in person's own account (`/account`): changing the password and counting sessions.
+ * The signed-in person's own account (`/account`): changing the password, counting sessions, the time zone.
  */
 import { and, count, eq, gt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
 import { sessions, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
+import { chosenTimeZone, DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { newPassword } from './accounts'
 import { hashPassword, verifyPassword } from './password'
 import { deleteSessionsStatement, hashSessionId } from './session-adapter'
@@ -50,4 +51,18 @@ export async function activeSessionCount(db: Database, userId: string, now = Dat
     .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
     .get()
   return row?.n ?? 0
+}
+
+/** The time zone form of /account. */
+export const timeZoneSchema = z.object({ timeZone: chosenTimeZone })
+
+/** `userId`'s IANA time zone (users.time_zone). */
+export async function timeZoneOf(db: Database, userId: string): Promise<string> {
+  const row = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)).get()
+  return row?.timeZone ?? DEFAULT_TIME_ZONE
+}
+
+/** Sets `userId`'s time zone (already validated with `chosenTimeZone`). */
+export async function setTimeZone(db: Database, userId: string, timeZone: string, now = Date.now()): Promise<void> {
+  await db.update(users).set({ timeZone, updatedAt: now }).where(eq(users.id, userId))
 }

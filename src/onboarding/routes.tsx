@@ -16,6 +16,8 @@ import { Refusal } from '../lib/errors'
 import { createOrganization, lastUsedOrgSlug, organizationName } from '../orgs/organizations'
 import { NewOrganizationPage } from '../orgs/views'
 import { parseForm } from '../views/form-input'
+import { browserTimeZone } from '../lib/time-zones'
+
 import { onRefusal } from '../views/render-error'
 import { completeSignup, openPendingSignup, requestSignup, signupSchema } from './signup'
 import { FinishSignupPage } from './views'
@@ -59,6 +61,9 @@ onboardingRoutes.post('/signup', newOrganizationWhenSignedIn(), async (c) => {
 
 const token = (c: Context<App>) => c.req.param('token') ?? ''
 
+/** The hidden time zone field of the "Finish sign-up" form (public/app.js fills it in). */
+const browserTimeZoneSchema = z.object({ timeZone: browserTimeZone })
+
 // A dead or malformed link is refused with 404 (an error page saying so).
 onboardingRoutes.get('/verify-email/:token', async (c) => {
   const pending = await openPendingSignup(c.var.db, token(c))
@@ -66,7 +71,8 @@ onboardingRoutes.get('/verify-email/:token', async (c) => {
 })
 
 onboardingRoutes.post('/verify-email/:token', async (c) => {
-  const { userId, slug } = await completeSignup(c.var.db, token(c))
+  const { timeZone } = await parseForm(c, browserTimeZoneSchema)
+  const { userId, slug } = await completeSignup(c.var.db, token(c), Date.now(), timeZone)
   await signIn(c, userId)
   return c.redirect(`/o/${slug}/leads`, 303)
 })

@@ -9,6 +9,7 @@
  * membership in one batch and deletes every pending sign-up of the address. No `users` row exists
  * before that, so nobody can hold an address they cannot read.
  */
+import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { and, eq, gt, lte } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
@@ -127,7 +128,8 @@ export async function openPendingSignup(db: Database, token: string, now = Date.
 }
 
 /**
- * Uses the link: creates the user (with the password chosen at sign-up), the organization (unique
+ * Uses the link: creates the user (with the password chosen at sign-up and `timeZone`, an IANA name
+ * from the browser, src/lib/time-zones.ts), the organization (unique
  * slug) and the Owner membership, and deletes every pending sign-up of the address, in one batch.
  * Of two uses at the same time, one wins (the unique email) and the other gets 404.
  * @returns the new user's id and the organization's slug
@@ -138,6 +140,7 @@ export async function completeSignup(
   db: Database,
   token: string,
   now = Date.now(),
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<{ userId: string; slug: string }> {
   const pending = await openPendingSignup(db, token, now)
   const userId = newId()
@@ -151,6 +154,7 @@ export async function completeSignup(
           name: pending.name,
           email: pending.email,
           passwordHash: pending.passwordHash,
+          timeZone,
           createdAt: now,
           updatedAt: now,
         }),

@@ -1,4 +1,5 @@
 /** Onboarding pages that are not forms of auth/views.tsx: finishing a sign-up from its emailed link. */
+import { BrowserTimeZoneField } from '../views/time-zone'
 import { Layout } from '../views/layout'
 
 /** GET `/verify-email/{token}`: one button that uses the link (a POST, so link scanners do not). */
@@ -20,6 +21,7 @@ export function FinishSignupPage({
           organization <strong>{organization}</strong>, where you will be the Owner.
         </p>
         <form method="post" action={`/verify-email/${token}`}>
+          <BrowserTimeZoneField />
           <button type="submit">Finish sign-up</button>
         </form>
       </section>

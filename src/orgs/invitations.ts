@@ -6,6 +6,7 @@
  * Agents and Admins; only Owners replace or revoke a pending Owner or Admin invitation.
  * The invitation email is written to the outbox in the same D1 batch as the invitation.
  */
+import { browserTimeZone } from '../lib/time-zones'
 import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { hashPassword } from '../auth/password'
@@ -222,7 +223,7 @@ export async function acceptAsUser(
   await db.batch(joinStatements(db, open.invitation, user.id, now))
 }
 
-export const newAccountSchema = z.object({ name: personName, password: newPassword })
+export const newAccountSchema = z.object({ name: personName, password: newPassword, timeZone: browserTimeZone })
 
 /**
  * Accepts the invitation by creating the invited person's account (email from the invitation).
@@ -245,6 +246,7 @@ export async function acceptWithNewAccount(
         name: input.name,
         email: open.invitation.email,
         passwordHash,
+        timeZone: input.timeZone,
         createdAt: now,
         updatedAt: now,
       }),

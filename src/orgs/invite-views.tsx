@@ -3,6 +3,7 @@ import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { Layout, ROLE_LABELS } from '../views/layout'
 import { NewPasswordField } from '../auth/views'
+import { BrowserTimeZoneField } from '../views/time-zone'
 import type { OpenInvitation } from './invitations'
 
 type Props = {
@@ -56,6 +57,7 @@ export function InvitePage({ open, token, user, values = {}, errors, alert }: Pr
             </label>
             <Field label="Your name" name="name" value={values.name} errors={errors} required autocomplete="name" />
             <NewPasswordField errors={errors} label="Choose a password" />
+            <BrowserTimeZoneField />
             <button type="submit">Create account and join</button>
           </form>
         )}

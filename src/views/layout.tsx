@@ -12,6 +12,7 @@ import { isManager, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
 import type { App } from '../env'
 import { HTMX_CONFIG, PAGE_ALERT_ID } from './htmx-config'
+import { NotificationBadge } from './notification-badge'
 
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
@@ -47,6 +48,20 @@ function OrgSwitcher({ org, orgs }: Pick<Shell, 'org' | 'orgs'>) {
         ))}
       </ul>
     </details>
+  )
+}
+
+/**
+ * The notification feed's link with the unread badge: beside the brand, outside the folding menu, so it
+ * stays in sight on a phone (the word shows on wide screens only; screen readers always hear it).
+ */
+function NotificationsLink({ slug, unread }: { slug: string; unread: number }) {
+  return (
+    <a href={`/o/${slug}/notifications`} class="notifications-link">
+      <span class="notifications-label">Notifications </span>
+      <NotificationBadge slug={slug} unread={unread} />
+      <span class="visually-hidden"> unread</span>
+    </a>
   )
 }
 
@@ -93,6 +108,7 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
             Leadpool
           </a>
           {org && orgs && <OrgSwitcher org={org} orgs={orgs} />}
+          {org && user && <NotificationsLink slug={org.slug} unread={c.var.unreadNotifications ?? 0} />}
           {user ? (
             <details class="nav-menu">
               <summary>Menu</summary>

@@ -1,0 +1,126 @@
+/**
+ * The daily digest (run by the cron every 5 minutes, src/index.ts): a member who chose a digest hour
+ * gets one email, during that hour of their own time zone (users.time_zone), listing the
+ * notifications they have not read that arrived since their last digest; nothing when there is
+ * nothing, nothing while their email is paused, nothing to deactivated members.
+ */
+import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { runBatch, type Database } from '../db/client'
+import { memberships, notificationSettings, notifications, organizations, unsubscribeTokens, users } from '../db/schema'
+import { dispatchEmails, outboxInsert, type EmailMessage } from '../email/outbox'
+import { renderEmail } from '../email/templates'
+import { hourIn } from '../lib/time-zones'
+import { hashToken, newToken } from '../lib/tokens'
+import { baseUrl, unsubscribeUrl } from './email'
+import { isEventType, sentenceText, type NotificationData } from './events'
+import { DIGEST } from './unsubscribe'
+
+/** At most this many items are listed in one digest (the rest are counted). */
+export const DIGEST_MAX_ITEMS = 50
+
+/** A digest is not sent again within this long (ms), so each day gets one. */
+const DIGEST_GAP_MS = 23 * 60 * 60 * 1000
+
+/** Where digests link and the queue that sends them. */
+export type DigestContext = { db: Database; appUrl: string; queue: Queue<EmailMessage> }
+
+/**
+ * Sends the digests due at `now` (epoch ms): for each member whose digest hour is the current hour in
+ * their time zone and who got none in the last 23 hours.
+ * @returns how many digests were queued
+ */
+export async function sendDigests({ db, appUrl, queue }: DigestContext, now: number): Promise<number> {
+  const due = await db
+    .select({
+      orgId: notificationSettings.orgId,
+      userId: notificationSettings.userId,
+      digestHour: notificationSettings.digestHour,
+      digestSentAt: notificationSettings.digestSentAt,
+      email: users.email,
+      timeZone: users.timeZone,
+      orgName: organizations.name,
+      orgSlug: organizations.slug,
+    })
+    .from(notificationSettings)
+    .innerJoin(users, eq(users.id, notificationSettings.userId))
+    .innerJoin(organizations, eq(organizations.id, notificationSettings.orgId))
+    .innerJoin(
+      memberships,
+      and(eq(memberships.orgId, notificationSettings.orgId), eq(memberships.userId, notificationSettings.userId)),
+    )
+    .where(
+      and(
+        isNotNull(notificationSettings.digestHour),
+        eq(notificationSettings.emailPaused, false),
+        eq(memberships.status, 'active'),
+      ),
+    )
+    .all()
+  const ids: string[] = []
+  for (const member of due) {
+    if (hourIn(member.timeZone, now) !== member.digestHour) continue
+    if (member.digestSentAt !== null && now - member.digestSentAt < DIGEST_GAP_MS) continue
+    const items = await db
+      .select({ type: notifications.type, data: notifications.data })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, member.userId),
+          eq(notifications.orgId, member.orgId),
+          isNull(notifications.readAt),
+          gt(notifications.createdAt, member.digestSentAt ?? 0),
+        ),
+      )
+      .orderBy(asc(notifications.id))
+      .limit(DIGEST_MAX_ITEMS + 1)
+      .all()
+    const lines = items.flatMap((i) => (isEventType(i.type) ? [sentenceText(i.type, i.data as NotificationData)] : []))
+    if (lines.length === 0) continue
+    const token = newToken()
+    const org = `${baseUrl(appUrl)}/o/${member.orgSlug}`
+    const more = items.length > DIGEST_MAX_ITEMS ? ['… and more in the app.'] : []
+    const unsubscribe = unsubscribeUrl(appUrl, token)
+    const email = renderEmail({
+      subject: `Your daily digest: ${lines.length}${more.length ? '+' : ''} unread in ${member.orgName}`,
+      orgName: member.orgName,
+      heading: `${lines.length}${more.length ? '+' : ''} unread ${lines.length === 1 ? 'notification' : 'notifications'}`,
+      paragraphs: [...lines.slice(0, DIGEST_MAX_ITEMS).map((l) => `• ${l}`), ...more],
+      action: { label: 'Open your notifications', url: `${org}/notifications` },
+      footer: [
+        { label: 'Notification preferences', url: `${org}/preferences` },
+        { label: 'Unsubscribe from the daily digest', url: unsubscribe },
+      ],
+      appUrl,
+    })
+    const mail = outboxInsert(
+      db,
+      {
+        orgId: member.orgId,
+        to: member.email,
+        kind: DIGEST,
+        ...email,
+        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      },
+      now,
+    )
+    const statements: BatchItem<'sqlite'>[] = [
+      mail.statement,
+      db.insert(unsubscribeTokens).values({
+        tokenHash: await hashToken(token),
+        orgId: member.orgId,
+        userId: member.userId,
+        type: DIGEST,
+        createdAt: now,
+      }),
+      db
+        .update(notificationSettings)
+        .set({ digestSentAt: now })
+        .where(and(eq(notificationSettings.orgId, member.orgId), eq(notificationSettings.userId, member.userId))),
+    ]
+    await runBatch(db, statements)
+    ids.push(mail.id)
+  }
+  await dispatchEmails(queue, ids).catch((error) => console.error('digests not queued yet', ids, error))
+  return ids.length
+}

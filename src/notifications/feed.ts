@@ -1,0 +1,88 @@
+/**
+ * The in-app feed and its badge: a member's notifications in one organization, newest first,
+ * keyset-paginated on the id (UUIDv7), the unread count, and marking read. A notification about a lead
+ * the member can no longer see is still listed, without the link (`visibleIds`, the one policy).
+ */
+import { and, count, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { leads, notifications } from '../db/schema'
+import type { Viewer } from '../access/viewer'
+import { visibleLeads } from '../leads/policy'
+import { isEventType, type EventType, type NotificationData } from './events'
+
+/** Notifications per feed page. */
+export const FEED_PAGE_SIZE = 30
+
+/** One notification as the feed shows it. */
+export type FeedItem = { id: string; type: EventType; data: NotificationData; read: boolean; createdAt: number }
+
+/** A page of the feed: the items, the ids of their leads the viewer may open, the cursor of the next page. */
+export type FeedPage = { items: FeedItem[]; openable: Set<string>; nextCursor: string | null }
+
+/** SQL: the notifications of `viewer` (the member, in their organization). */
+function mine(viewer: Viewer) {
+  return and(eq(notifications.userId, viewer.userId), eq(notifications.orgId, viewer.orgId))
+}
+
+/**
+ * The page of `viewer`'s feed after `cursor` (the last id of the previous page; none: the newest).
+ * Rows of event types no longer registered are skipped.
+ */
+export async function feedPage(db: Database, viewer: Viewer, cursor?: string): Promise<FeedPage> {
+  const rows = await db
+    .select()
+    .from(notifications)
+    .where(and(mine(viewer), cursor ? lt(notifications.id, cursor) : undefined))
+    .orderBy(desc(notifications.id))
+    .limit(FEED_PAGE_SIZE + 1)
+    .all()
+  const page = rows.slice(0, FEED_PAGE_SIZE)
+  const items = page.flatMap((r) =>
+    isEventType(r.type)
+      ? [{ id: r.id, type: r.type, data: r.data as NotificationData, read: r.readAt !== null, createdAt: r.createdAt }]
+      : [],
+  )
+  const leadIds = [...new Set(items.flatMap((i) => (i.data.leads ?? []).map((l) => l.id)))]
+  return {
+    items,
+    openable: await visibleIds(db, viewer, leadIds),
+    nextCursor: rows.length > FEED_PAGE_SIZE ? page[page.length - 1]!.id : null,
+  }
+}
+
+/** The ids among `leadIds` that `viewer` may see now (one query, the ids bound as one JSON array). */
+async function visibleIds(db: Database, viewer: Viewer, leadIds: string[]): Promise<Set<string>> {
+  if (leadIds.length === 0) return new Set()
+  const rows = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(sql`${leads.id} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`, visibleLeads(db, viewer)))
+    .all()
+  return new Set(rows.map((r) => r.id))
+}
+
+/** How many notifications `viewer` has not read (the badge); one indexed count. */
+export async function unreadCount(db: Database, viewer: Viewer): Promise<number> {
+  const row = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(mine(viewer), isNull(notifications.readAt)))
+    .get()
+  return row?.n ?? 0
+}
+
+/** Marks notification `id` of `viewer` read (someone else's id changes nothing); `now` epoch ms. */
+export async function markRead(db: Database, viewer: Viewer, id: string, now: number): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(mine(viewer), eq(notifications.id, id), isNull(notifications.readAt)))
+}
+
+/** Marks every notification of `viewer` read; `now` epoch ms. */
+export async function markAllRead(db: Database, viewer: Viewer, now: number): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ readAt: now })
+    .where(and(mine(viewer), isNull(notifications.readAt)))
+}

@@ -1,0 +1,46 @@
+/**
+ * The feed (`/o/{slug}/notifications`), marking read (`POST …/notifications/read` with `id` or
+ * `all=1`), and the badge fragment the header polls (`GET …/notifications/count`).
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { viewerOf } from '../access/context'
+import type { App } from '../env'
+import { Refusal } from '../lib/errors'
+import { parseForm } from '../views/form-input'
+import { NotificationBadge } from '../views/notification-badge'
+import { feedPage, markAllRead, markRead, unreadCount } from './feed'
+import { FeedPageView } from './views'
+
+export const notificationRoutes = new Hono<App>()
+
+/** A feed cursor: a notification id (UUID text). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+notificationRoutes.get('/', async (c) => {
+  const cursor = c.req.query('cursor')
+  if (cursor !== undefined && !UUID.test(cursor)) throw new Refusal(422, 'This page link is broken: open the newest.')
+  const page = await feedPage(c.var.db, viewerOf(c), cursor)
+  return c.render(<FeedPageView page={page} first={cursor === undefined} />)
+})
+
+notificationRoutes.get('/count', async (c) => {
+  const unread = await unreadCount(c.var.db, viewerOf(c))
+  return c.html(<NotificationBadge slug={c.var.orgContext.org.slug} unread={unread} />)
+})
+
+const readSchema = z.union([
+  z.object({ all: z.literal('1') }),
+  z.object({ id: z.string().regex(UUID, 'Choose a notification') }),
+])
+
+// A reload of the address of a post lands on the feed.
+notificationRoutes.get('/read', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/notifications`, 303))
+
+notificationRoutes.post('/read', async (c) => {
+  const input = await parseForm(c, readSchema)
+  const viewer = viewerOf(c)
+  if ('all' in input) await markAllRead(c.var.db, viewer, Date.now())
+  else await markRead(c.var.db, viewer, input.id, Date.now())
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/notifications`, 303)
+})

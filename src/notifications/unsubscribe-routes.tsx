@@ -1,0 +1,58 @@
+/**
+ * `/unsubscribe/{token}`, public (no session): GET asks to confirm (a link scanner's GET changes
+ * nothing), POST unsubscribes; mail providers POST `List-Unsubscribe=One-Click` (RFC 8058) from their
+ * own servers, so app.ts exempts this path from the same-origin check (the token is the authority).
+ */
+import { Hono } from 'hono'
+import type { App } from '../env'
+import { notFound } from '../lib/errors'
+import { Layout } from '../views/layout'
+import { findUnsubscription, unsubscribe, type Unsubscription } from './unsubscribe'
+
+export const unsubscribeRoutes = new Hono<App>()
+
+function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: boolean; token: string }) {
+  const preferences = `/o/${what.orgSlug}/preferences`
+  return (
+    <Layout title="Unsubscribe" chrome="anonymous">
+      <section class="card narrow">
+        {done ? (
+          <>
+            <h1>You are unsubscribed</h1>
+            <p role="status">
+              No more “{what.label}” emails from {what.orgName}. The app still tells you; change it any time in your{' '}
+              <a href={preferences}>notification preferences</a>.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1>Unsubscribe</h1>
+            <p>
+              Stop “{what.label}” emails from {what.orgName}? Other emails and the app are not affected.
+            </p>
+            <form method="post" action={`/unsubscribe/${token}`}>
+              <button type="submit">Unsubscribe</button>
+            </form>
+            <p>
+              Or choose in your <a href={preferences}>notification preferences</a>.
+            </p>
+          </>
+        )}
+      </section>
+    </Layout>
+  )
+}
+
+unsubscribeRoutes.get('/:token', async (c) => {
+  const token = c.req.param('token')
+  const what = await findUnsubscription(c.var.db, token)
+  if (!what) throw notFound()
+  return c.render(<UnsubscribePage what={what} done={false} token={token} />)
+})
+
+unsubscribeRoutes.post('/:token', async (c) => {
+  const token = c.req.param('token')
+  const what = await unsubscribe(c.var.db, token, Date.now())
+  if (!what) throw notFound()
+  return c.render(<UnsubscribePage what={what} done token={token} />)
+})

@@ -1,0 +1,91 @@
+/**
+ * Notification pages: the feed (`<ol id="notification-list">`, one `<li data-notification-id
+ * data-unread>` per notification). The header badge is src/views/notification-badge.tsx.
+ */
+import type { Child } from 'hono/jsx'
+import { Layout, useShell } from '../views/layout'
+import { Time } from '../views/time'
+import { eventOf, leadsPhrase, type NotificationData } from './events'
+import type { FeedItem, FeedPage } from './feed'
+
+/** The sentence of `item`, its lead linked when the member may open it. */
+function Sentence({ item, base, openable }: { item: FeedItem; base: string; openable: Set<string> }) {
+  const d: NotificationData = item.data
+  const one = d.count === 1 ? d.leads[0] : undefined
+  const parts: Child[] = eventOf(item.type)
+    .sentence(d)
+    .map((part) => {
+      if (typeof part === 'string') return part
+      if (one && openable.has(one.id)) return <a href={`${base}/leads/${one.id}`}>{one.name}</a>
+      return <strong>{leadsPhrase(d)}</strong>
+    })
+  return <>{parts}</>
+}
+
+function FeedEntry({ item, base, openable }: { item: FeedItem; base: string; openable: Set<string> }) {
+  const several = item.data.count > 1 ? item.data.leads : []
+  return (
+    <li data-notification-id={item.id} data-unread={String(!item.read)} class={item.read ? 'read' : 'unread'}>
+      <p>
+        {!item.read && <span class="visually-hidden">Unread: </span>}
+        <Sentence item={item} base={base} openable={openable} />
+      </p>
+      {item.data.note && <p class="note">“{item.data.note}”</p>}
+      {several.length > 0 && (
+        <ul class="lead-names">
+          {several.map((l) => (
+            <li>{openable.has(l.id) ? <a href={`${base}/leads/${l.id}`}>{l.name}</a> : l.name}</li>
+          ))}
+          {item.data.count > several.length && <li>and {item.data.count - several.length} more</li>}
+        </ul>
+      )}
+      <p class="meta">
+        <Time at={item.createdAt} />
+        {!item.read && (
+          <form method="post" action={`${base}/notifications/read`} class="inline">
+            <input type="hidden" name="id" value={item.id} />
+            <button type="submit" class="link">
+              Mark read
+            </button>
+          </form>
+        )}
+      </p>
+    </li>
+  )
+}
+
+/** The feed page: newest first, unread marked, "Mark all read", a link to the next page. */
+export function FeedPageView({ page, first }: { page: FeedPage; first: boolean }) {
+  const shell = useShell()
+  const base = `/o/${shell.org.slug}`
+  const unread = page.items.some((i) => !i.read)
+  return (
+    <Layout title="Notifications">
+      <section class="card">
+        <h1>Notifications</h1>
+        <p>
+          <a href={`${base}/preferences`}>Notification preferences</a>
+        </p>
+        {unread && (
+          <form method="post" action={`${base}/notifications/read`}>
+            <input type="hidden" name="all" value="1" />
+            <button type="submit">Mark all read</button>
+          </form>
+        )}
+        {page.items.length === 0 ? (
+          <p>{first ? 'Nothing yet: you will be told here when a lead is given to you or changes.' : 'No more.'}</p>
+        ) : (
+          <ol id="notification-list" class="notification-list">
+            {page.items.map((item) => (
+              <FeedEntry item={item} base={base} openable={page.openable} />
+            ))}
+          </ol>
+        )}
+        <p>
+          {!first && <a href={`${base}/notifications`}>Newest</a>}{' '}
+          {page.nextCursor && <a href={`${base}/notifications?cursor=${page.nextCursor}`}>Older</a>}
+        </p>
+      </section>
+    </Layout>
+  )
+}
