@@ -14,6 +14,7 @@
  *     leads                            lead CRUD, lists, policy, import/export (uses orgs, activity)
  *     notifications                    the fan-out, feed, preferences, digest, unsubscribe (uses leads' policy, email)
  *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
+ *     intake                           web form, JSON API, API keys (uses leads, orgs, activity); imported by no feature
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts                   the Hono app and the Worker entry
  * env.ts (request types) sits beside the layers: it imports types from access, db, lib and the two
@@ -30,6 +31,7 @@ const FEATURES = [
   'assignment',
   'collaboration',
   'pool',
+  'intake',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -118,14 +120,41 @@ module.exports = {
       ['activity'],
       FEATURES.filter((f) => !['activity', 'email'].includes(f)),
     ),
-    forbid('auth-below-orgs', ['auth'], ['orgs', 'onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool']),
-    forbid('orgs-below-leads', ['orgs'], ['onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool']),
-    forbid('onboarding-beside-leads', ['onboarding'], ['leads', 'notifications', 'assignment', 'collaboration', 'pool']),
-    forbid('leads-below-lead-actions', ['leads'], ['onboarding', 'notifications', 'assignment', 'collaboration', 'pool']),
-    forbid('notifications-below-lead-actions', ['notifications'], ['onboarding', 'assignment', 'collaboration', 'pool']),
+    forbid(
+      'auth-below-orgs',
+      ['auth'],
+      ['orgs', 'onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool'],
+    ),
+    forbid(
+      'orgs-below-leads',
+      ['orgs'],
+      ['onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool'],
+    ),
+    forbid(
+      'onboarding-beside-leads',
+      ['onboarding'],
+      ['leads', 'notifications', 'assignment', 'collaboration', 'pool'],
+    ),
+    forbid(
+      'leads-below-lead-actions',
+      ['leads'],
+      ['onboarding', 'notifications', 'assignment', 'collaboration', 'pool'],
+    ),
+    forbid(
+      'notifications-below-lead-actions',
+      ['notifications'],
+      ['onboarding', 'assignment', 'collaboration', 'pool'],
+    ),
     forbid('assignment-sibling', ['assignment'], ['onboarding', 'collaboration', 'pool']),
     forbid('collaboration-sibling', ['collaboration'], ['onboarding', 'assignment', 'pool']),
     forbid('pool-sibling', ['pool'], ['onboarding', 'assignment', 'collaboration']),
+    forbid(
+      'intake-on-top',
+      FEATURES.filter((f) => f !== 'intake'),
+      ['intake'],
+      'Intake (web form, API) takes leads in through leads/ and orgs/; no other feature depends on it.',
+    ),
+    forbid('intake-beside-actions', ['intake'], ['onboarding', 'assignment', 'collaboration', 'pool']),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

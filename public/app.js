@@ -54,7 +54,8 @@
     var count = form.querySelector('[data-selected-count]')
     if (count) {
       var n = all && all.checked ? Number(all.getAttribute('data-count')) : ticked
-      count.textContent = n.toLocaleString('en') + ' selected'
+      var more = all && all.checked && all.hasAttribute('data-more') ? '+' : ''
+      count.textContent = n.toLocaleString('en') + more + ' selected'
     }
   }
   document.addEventListener('change', function (event) {
@@ -126,7 +127,8 @@
     var params = new URLSearchParams(location.search)
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.type === 'submit' || (!all && el === document.activeElement)) return
-      el.value = params.get(el.name) || ''
+      if (el.type === 'checkbox') el.checked = params.get(el.name) === el.value
+      else el.value = params.get(el.name) || ''
     })
   }
   document.addEventListener('htmx:historyRestore', function () {
@@ -137,6 +139,73 @@
   })
   window.addEventListener('pageshow', function () {
     syncFilters(true)
+  })
+
+  // The lead page's live timeline (htmx ws extension, src/activity/live.tsx). Times: "5 min ago",
+  // the exact time on hover in the viewer's time zone (#timeline[data-time-zone]).
+  function relative(date) {
+    var minutes = Math.floor(Math.max(0, Date.now() - date.getTime()) / 60000)
+    if (minutes < 1) return 'just now'
+    if (minutes < 60) return minutes + ' min ago'
+    var hours = Math.floor(minutes / 60)
+    if (hours < 24) return hours + ' h ago'
+    var days = Math.floor(hours / 24)
+    return days === 1 ? 'yesterday' : days + ' days ago'
+  }
+  function refreshTimes(root) {
+    var zoneHolder = document.querySelector('[data-time-zone]')
+    var timeZone = zoneHolder ? zoneHolder.getAttribute('data-time-zone') : undefined
+    var exact
+    try {
+      exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone })
+    } catch {
+      exact = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+    }
+    root.querySelectorAll('time[data-relative]').forEach(function (el) {
+      var date = new Date(el.getAttribute('datetime'))
+      if (isNaN(date)) return
+      el.textContent = relative(date)
+      el.title = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
+    })
+  }
+  setInterval(function () {
+    refreshTimes(document)
+  }, 60000)
+  // A live entry already on the page (it came by a reload and over the socket) is shown once.
+  function dropDuplicateEntries() {
+    var seen = {}
+    document.querySelectorAll('#timeline time[data-activity-id]').forEach(function (el) {
+      var id = el.getAttribute('data-activity-id')
+      var item = el.closest('li')
+      if (seen[id] && item) item.remove()
+      else seen[id] = true
+    })
+  }
+  document.addEventListener('htmx:wsAfterMessage', function () {
+    dropDuplicateEntries()
+    refreshTimes(document)
+  })
+  // After every (re)connection the timeline reloads itself from the server, so what was missed while
+  // disconnected appears, once.
+  document.addEventListener('htmx:wsOpen', function () {
+    var timeline = document.getElementById('timeline')
+    if (timeline && window.htmx) window.htmx.trigger(timeline, 'lead-catch-up')
+  })
+  document.addEventListener('htmx:afterSwap', function (event) {
+    refreshTimes(event.target)
+  })
+
+  // @mention suggestions: picking a member completes the @ word being typed in the note.
+  document.addEventListener('click', function (event) {
+    var button = event.target instanceof Element && event.target.closest('[data-mention]')
+    if (!button) return
+    var form = button.closest('form')
+    var field = form && form.querySelector('textarea[name="body"]')
+    if (!field) return
+    field.value = field.value.replace(/@[^@\s]*(?: [^@\s]*)?$/, '@' + button.getAttribute('data-mention') + ' ')
+    var list = document.getElementById('mention-suggestions')
+    if (list) list.replaceChildren()
+    field.focus()
   })
 
   // A plain form (not sent by htmx, which disables its own buttons with hx-disabled-elt) disables its

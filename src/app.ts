@@ -8,18 +8,21 @@ import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { accountRoutes } from './auth/account-routes'
 import { sessionMiddleware } from './auth/sessions'
-import { createDb } from './db/client'
+import { d1Session } from './db/d1-session'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
 import { collaborationRoutes } from './collaboration/routes'
+import { taskRoutes } from './collaboration/task-routes'
 import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
 import { validParams } from './lib/route-params'
 import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './leads/import-routes'
-import { poolRoutes } from './pool/routes'
+import { poolLeadRoutes, poolRoutes } from './pool/routes'
+import { poolSettingsRoutes } from './pool/settings'
 import { leadRoutes } from './leads/routes'
 import { poolClaimPage } from './pages/pool-claim'
+import { archiveRoutes } from './leads/archive-routes'
 import { leadPageOnRefusal } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
 import { devMailRoutes } from './email/dev-mail'
@@ -35,7 +38,10 @@ import { settingsRoutes } from './orgs/settings'
 import { teamRoutes } from './pages/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { CONTENT_SECURITY_POLICY } from './lib/csp'
-import { invitationLimit, logInLimit, passwordResetLimit, signUpLimit } from './rate-limits'
+import { apiLimit, invitationLimit, logInLimit, passwordResetLimit, signUpLimit, webFormLimit } from './rate-limits'
+import { apiRoutes } from './intake/api'
+import { webFormRoutes } from './intake/web-form'
+import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
 import { renderError, renderRefusal } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 
@@ -53,10 +59,14 @@ export function buildApp() {
   app.use('*', pageRenderer())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
-  app.use('*', async (c, next) => {
-    c.set('db', createDb(c.env.DB))
-    await next()
-  })
+  // D1 through a session that carries the person's bookmark (read replicas, read-your-writes).
+  app.use('*', d1Session())
+  // Intake from other sites and systems (src/intake/): the web form takes posts from any site (CORS) and the API
+  // takes JSON with an API key; neither reads a session, so both answer before the same-origin check below.
+  app.post('/f/:formKey', webFormLimit)
+  app.route('/f', webFormRoutes)
+  app.use('/api/v1/*', apiLimit)
+  app.route('/api/v1', apiRoutes)
   // Same-origin check (Origin / Sec-Fetch-Site) on every state-changing request, all of them forms.
   app.use('*', formBodiesOnly())
   // One-click unsubscribe (RFC 8058) is posted by mail providers' servers, without Origin; its token
@@ -97,11 +107,17 @@ export function buildApp() {
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)
+  app.route('/o/:slug/leads', poolLeadRoutes)
   app.route('/o/:slug/leads', collaborationRoutes)
   app.route('/o/:slug/leads', leadRoutes)
+  app.route('/o/:slug/leads', archiveRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
+  app.route('/o/:slug/tasks', taskRoutes)
   app.route('/o/:slug/team', teamRoutes)
+  app.route('/o/:slug/settings/pool', poolSettingsRoutes)
+  app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
+  app.route('/o/:slug/settings/api-keys', apiKeyRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
   app.route('/o/:slug/notifications', notificationRoutes)
   app.route('/o/:slug/preferences', preferenceRoutes)

@@ -1,17 +1,22 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; daily notification digests; clean-up of sessions, log-in throttle records, expired
- * sign-up and reset links), and the Durable Object classes.
+ * letters), `scheduled` (outbox sweep; daily notification digests; the morning reminder of tasks due today;
+ * clean-up of sessions, log-in throttle records, expired sign-up and reset links, imports left on their mapping
+ * step), and the Durable Object classes.
  */
 import { buildApp } from './app'
+import { remindTasksDueToday } from './collaboration/task-reminders'
 import { pruneLoginAttempts } from './auth/login-throttle'
 import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
 import { pruneFormTokens } from './db/idempotency'
+import { pruneImportDrafts } from './leads/import-jobs'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
+import { leadRouter } from './leads/routing'
+import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
 import { sweepOutbox } from './email/sweep'
@@ -28,7 +33,7 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     switch (batch.queue) {
       case IMPORT_QUEUE_NAME:
-        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB), leadRouter(env))
       case EMAIL_QUEUE_NAME:
         return handleEmailBatch(batch as MessageBatch<EmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:
@@ -51,6 +56,9 @@ export default {
       prunePendingSignups(db),
       prunePasswordResets(db),
       pruneFormTokens(db, controller.scheduledTime),
+      pruneImportDrafts(db, controller.scheduledTime),
+      remindTasksDueToday(env, db, controller.scheduledTime),
+      agePools(env, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)
   },

@@ -106,3 +106,19 @@ export const invitationLimit = rateLimit({
   key: (c) => `org:${c.var.orgContext.org.id}`,
   what: 'invitations',
 })
+
+/** POST /f/{formKey} (the public web form): 30 a minute per client address. */
+export const webFormLimit = rateLimit({
+  binding: 'INTAKE_LIMITER',
+  period: 60,
+  key: (c) => `ip:${clientAddress(c)}`,
+  what: 'form submissions',
+})
+
+/** /api/v1 (the JSON API): 120 requests a minute per client address. */
+export const apiLimit = rateLimit({
+  binding: 'API_LIMITER',
+  period: 60,
+  key: (c) => `ip:${clientAddress(c)}`,
+  what: 'API requests',
+})

@@ -284,7 +284,8 @@ describe('bulk assignment', () => {
     const target = await assignableMember(db(), org.id, gus.userId)
     const { statements, changed } = await planBulkAssign(db(), viewer, selected, target, Date.now())
     expect(changed).toHaveLength(300)
-    expect(statements.length).toBeGreaterThan(10) // chunked under the 100-parameter limit
+    // Set-based: one statement per step over a bound JSON array (guard, collaborator rows, primaries, leads, activities).
+    expect(statements.length).toBe(5)
     // The last statement fails (a second primary row for a lead already given one in this batch).
     statements.push(
       db()
@@ -318,6 +319,55 @@ describe('bulk assignment', () => {
       .first<{ n: number }>()
     expect(written!.n).toBeGreaterThanOrEqual(300)
   })
+
+  it('plans 5,000 leads in a handful of statements, each with a few bound parameters (D1: 1,000 statements, 100 parameters)', async () => {
+    const { gus, hal, org } = await team()
+    const ids = await manyLeads(org.id, 'Five', 5000)
+    const viewer = {
+      orgId: org.id,
+      userId: gus.userId,
+      role: 'owner' as const,
+      poolEnabled: false,
+      multipleAssignees: false,
+    }
+    const selected = await selectLeads(db(), viewer, { leadIds: ids })
+    expect(selected).toHaveLength(5000)
+    const first = await planBulkAssign(
+      db(),
+      viewer,
+      selected,
+      await assignableMember(db(), org.id, gus.userId),
+      Date.now(),
+    )
+    expect(first.statements.length).toBeLessThanOrEqual(25)
+    for (const statement of first.statements)
+      expect((statement as unknown as { toSQL(): { params: unknown[] } }).toSQL().params.length).toBeLessThan(100)
+    await runBatch(db(), first.statements)
+    // Handing all 5,000 over to someone else: former assignees and the handoff note too.
+    const again = await selectLeads(db(), viewer, { leadIds: ids })
+    const { statements } = await planBulkAssign(
+      db(),
+      viewer,
+      again,
+      await assignableMember(db(), org.id, hal.userId),
+      Date.now(),
+      {
+        note: 'Territory change',
+      },
+    )
+    expect(statements.length).toBeLessThanOrEqual(40)
+    await runBatch(db(), statements)
+    const counts = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM lead_assignees WHERE user_id = ?1) AS hal,
+              (SELECT count(*) FROM former_assignees WHERE user_id = ?2) AS formers,
+              (SELECT count(*) FROM notes WHERE org_id = ?3 AND kind = 'handoff') AS notes,
+              (SELECT count(*) FROM activities WHERE org_id = ?3 AND type = 'transferred') AS transfers,
+              (SELECT count(*) FROM leads WHERE org_id = ?3 AND primary_assignee_id = ?1) AS derived`,
+    )
+      .bind(hal.userId, gus.userId, org.id)
+      .first<Record<string, number>>()
+    expect(counts).toEqual({ hal: 5000, formers: 5000, notes: 5000, transfers: 5000, derived: 5000 })
+  }, 120_000)
 
   it('selects all leads matching the filter across pages', async () => {
     const { owner, hal, slug, org } = await team()

@@ -7,7 +7,7 @@ import Papa from 'papaparse'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { leadAssignees, leads, organizations } from '../src/db/schema'
-import { type Client, createLead, env, joinAs, signUp } from './helpers'
+import { type Client, createLead, env, joinAs, signUp, uploadAndConfirm } from './helpers'
 
 const db = () => createDb(env.DB)
 
@@ -16,11 +16,9 @@ async function orgLeads(slug: string) {
   return db().select().from(leads).where(eq(leads.orgId, org!.id)).all()
 }
 
-/** Uploads `csv` through the import form and reloads the import page until it reports done. */
+/** Uploads `csv` through the import form, confirms the mapping step, and reloads the import page until it reports done. */
 async function importThroughRoute(client: Client, slug: string, csv: string) {
-  const res = await client.upload(`/o/${slug}/leads/import`, 'leads.csv', csv)
-  expect(res.status, await res.clone().text()).toBe(303)
-  const path = res.headers.get('Location')!
+  const path = await uploadAndConfirm(client, slug, 'leads.csv', csv)
   const deadline = Date.now() + 60_000
   for (;;) {
     const html = await client.html(path)

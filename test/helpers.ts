@@ -157,3 +157,59 @@ export async function joinAs(inviter: Client, slug: string, role: 'owner' | 'adm
   const user = await env.DB.prepare('SELECT id FROM users WHERE email = ?').bind(email).first<{ id: string }>()
   return { client, email, userId: user!.id, password: 'correct-horse-2' }
 }
+
+/**
+ * What a browser submits for the form `id="{formId}"` in `html`: text and hidden inputs, ticked boxes
+ * and radios, and the selected option of each select (else its first), in document order.
+ */
+export function formFields(html: string, formId: string): URLSearchParams {
+  const start = html.indexOf(`id="${formId}"`)
+  if (start < 0) throw new Error(`no form ${formId}`)
+  const form = html.slice(start, html.indexOf('</form>', start))
+  const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1]
+  const unescape = (v: string) =>
+    v
+      .replaceAll('&quot;', '"')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&amp;', '&')
+  const fields = new URLSearchParams()
+  for (const m of form.matchAll(/<input\b[^>]*>|<select\b[^>]*>[\s\S]*?<\/select>/g)) {
+    const tag = m[0]
+    const name = attr(tag, 'name')
+    if (!name) continue
+    if (tag.startsWith('<select')) {
+      const options = [...tag.matchAll(/<option\b[^>]*>/g)].map((o) => o[0])
+      const chosen = options.find((o) => /\sselected(=""|\s|>)/.test(o)) ?? options[0]
+      if (chosen) fields.append(name, unescape(attr(chosen, 'value') ?? ''))
+      continue
+    }
+    const type = attr(tag, 'type') ?? 'text'
+    if ((type === 'checkbox' || type === 'radio') && !/\schecked(=""|\s|>|\/)/.test(tag)) continue
+    fields.append(name, unescape(attr(tag, 'value') ?? ''))
+  }
+  return fields
+}
+
+/**
+ * Uploads `content` as a CSV file and confirms the mapping step as shown (after `adjust` changed the
+ * form's fields, e.g. one column's field). Returns the job's path (its progress, then the report).
+ */
+export async function uploadAndConfirm(
+  client: Client,
+  slug: string,
+  fileName: string,
+  content: string | Uint8Array,
+  adjust: (fields: URLSearchParams, mappingPage: string) => void = () => {},
+): Promise<string> {
+  const res = await client.upload(`/o/${slug}/leads/import`, fileName, content)
+  expect(res.status, await res.clone().text()).toBe(303)
+  const path = res.headers.get('Location')!
+  const page = await client.html(path)
+  const fields = formFields(page, 'import-mapping')
+  adjust(fields, page)
+  const confirmed = await client.request(path, { method: 'POST', body: fields })
+  expect(confirmed.status, await confirmed.clone().text()).toBe(303)
+  return path
+}

@@ -144,7 +144,8 @@ describe('malformed ids, tokens and slugs in the URL', () => {
     const w = await world()
     const res = await w.owner.client.get(`/o/${w.slug}/leads/${w.leadId}%0d%0aSet-Cookie:%20x=1/assign`)
     expect(res.status).toBe(404)
-    expect(res.headers.get('Set-Cookie')).toBeNull()
+    // No injected header: the only cookie a response may carry here is the D1 bookmark (src/db/d1-session.ts).
+    expect(res.headers.getSetCookie().filter((c) => !c.startsWith('leadpool_d1='))).toEqual([])
   })
 
   it('keeps the routes working for well-formed values, and well-formed unknown ids stay 404', async () => {

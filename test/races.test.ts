@@ -6,7 +6,7 @@
 import { createScheduledController } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../src/index'
-import { Client, env, joinAs, signUp, uniqueEmail } from './helpers'
+import { Client, env, formFields, joinAs, signUp, uniqueEmail } from './helpers'
 import { addLead, addMembers, inParallel, responsesInParallel, rounds, rows } from './concurrency'
 
 const N = 10
@@ -535,16 +535,29 @@ describe('creates under concurrent and repeated posts', () => {
           const formToken = crypto.randomUUID()
           const answers = await responsesInParallel(N, () => upload(csv, formToken))
           expect(new Set(answers.map((a) => a.headers.get('Location'))).size).toBe(1)
-          const jobId = answers[0]!.headers.get('Location')!.split('/').pop()
+          const path = answers[0]!.headers.get('Location')!
+          const jobId = path.split('/').pop()
           expect(await rows('SELECT 1 FROM import_jobs WHERE id = ?', jobId)).toHaveLength(1)
+          // Its mapping step confirmed ten times at once: imported once.
+          const confirm = (at: string) => async () =>
+            client.request(at, { method: 'POST', body: formFields(await client.html(at), 'import-mapping') })
+          const confirmed = await responsesInParallel(N, confirm(path))
           // The first import took the two emails; the repeats made no job of their own.
           expect(await rows('SELECT 1 FROM leads WHERE email = ?', `ada.${r}@import.example`)).toHaveLength(1)
           expect(await rows('SELECT 1 FROM import_jobs WHERE org_id = ?', await orgId(slug))).toHaveLength(
             r * (N + 1) + 1,
           )
-          const plain = await inParallel(N, () => upload(csv.replaceAll('@import', '@plain')))
+          const drafts = await responsesInParallel(N, () => upload(csv.replaceAll('@import', '@plain')))
+          const plain = await Promise.all(
+            drafts.map((d) => confirm(d.headers.get('Location')!)().then((c) => c.status)),
+          )
           expect(await rows('SELECT 1 FROM leads WHERE email = ?', `ada.${r}@plain.example`)).toHaveLength(1)
-          return [...answers.map((a) => a.status), ...plain]
+          return [
+            ...answers.map((a) => a.status),
+            ...confirmed.map((c) => c.status),
+            ...drafts.map((d) => d.status),
+            ...plain,
+          ]
         },
         [303],
       )

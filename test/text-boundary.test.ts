@@ -30,6 +30,7 @@ import {
   ORIGIN,
   signUp,
   uniqueEmail,
+  uploadAndConfirm,
 } from './helpers'
 
 /** C0 controls and DEL other than tab, LF and CR. */
@@ -138,11 +139,12 @@ describe('the text rules (lib/text.ts)', () => {
     expect(tooLong('handoff note', 2000)).toBe('Keep the handoff note to 2,000 characters or fewer.')
   })
 
-  it('accepts what people type in any script, trimmed and otherwise unchanged', () => {
+  it('accepts what people type in any script, trimmed, in Unicode NFC and otherwise unchanged', () => {
     fc.assert(
       fc.property(typed, (text) => {
-        expect(optionalSingleLine('name', 1000).parse(text)).toBe(text.trim())
-        expect(optionalMultiLine('name', 1000).parse(text)).toBe(text.trim())
+        expect(optionalSingleLine('name', 1000).parse(text)).toBe(text.trim().normalize('NFC'))
+        expect(optionalMultiLine('name', 1000).parse(text)).toBe(text.trim().normalize('NFC'))
+        expect(optionalSingleLine('name', 1000).parse(text.normalize('NFD'))).toBe(text.trim().normalize('NFC'))
       }),
     )
   })
@@ -418,9 +420,8 @@ describe('every text route refuses bad text with the shared message (422), and s
         const text = cellText.replaceAll(String.fromCharCode(0), String.fromCharCode(1))
         const quoted = `"${text.replace(/"/g, '""')}"`
         const csv = `Name,Email,Company\nGood Row,good.${Math.random()}@example.com,Acme\nBad Row,,${quoted}\n`
-        const res = await owner.client.upload(`/o/${slug}/leads/import`, 'cells.csv', csv)
-        expect(res.status).toBe(303)
-        const report = await owner.client.html(res.headers.get('Location')!)
+        const path = await uploadAndConfirm(owner.client, slug, 'cells.csv', csv)
+        const report = await owner.client.html(path)
         expect(report).toContain(escapeHtml(`company: ${message}`))
       }),
       { numRuns: 6 },
@@ -510,11 +511,11 @@ describe('form bodies that are not UTF-8 are refused (422), never stored as U+FF
     expect(await leadCount(slug)).toBe(before)
   })
 
-  it('while well-formed text in any script, sent percent-encoded or as multipart, is stored exactly', async () => {
+  it('while well-formed text in any script, sent percent-encoded or as multipart, is stored as sent, in NFC', async () => {
     const { owner, slug } = await org()
     await fc.assert(
       fc.asyncProperty(
-        typed.map((s) => s.trim()).filter((s) => s.length > 0 && s.length <= 200),
+        typed.map((s) => s.trim()).filter((s) => s.length > 0 && s.normalize('NFC').length <= 200),
         fc.boolean(),
         async (name, asMultipart) => {
           const form = new FormData()
@@ -525,7 +526,7 @@ describe('form bodies that are not UTF-8 are refused (422), never stored as U+FF
           expect(res.status, JSON.stringify(name)).toBe(303)
           const id = res.headers.get('Location')!.split('/').pop()!
           const row = await env.DB.prepare('SELECT name FROM leads WHERE id = ?').bind(id).first<{ name: string }>()
-          expect(row!.name).toBe(name)
+          expect(row!.name).toBe(name.normalize('NFC'))
         },
       ),
       { numRuns: 15 },

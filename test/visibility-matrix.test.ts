@@ -13,7 +13,7 @@
  * Outcomes: HTTP status for actions on the lead; shown / hidden for list, search and export.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { type Client, createLead, env, joinAs, signUp } from './helpers'
+import { type Client, createLead, env, joinAs, signUp, uploadAndConfirm } from './helpers'
 
 type Role = 'owner' | 'admin' | 'agent' | 'agent, pool off' | 'deactivated agent' | 'other org'
 type Relation = 'assigned' | 'former' | 'creator' | 'pool' | 'someone-else'
@@ -101,8 +101,7 @@ beforeAll(async () => {
     const former = await createLead(owner, slug, { name: `mx${tag}former` })
     await assign(former, person.userId)
     await assign(former, other.userId)
-    const upload = await person.client.upload(`/o/${slug}/leads/import`, 'mine.csv', `Name\nmx${tag}creator\n`)
-    expect(upload.status).toBe(303)
+    await uploadAndConfirm(person.client, slug, 'mine.csv', `Name\nmx${tag}creator\n`)
     const creator = (await env.DB.prepare('SELECT id FROM leads WHERE name = ?')
       .bind(`mx${tag}creator`)
       .first<{ id: string }>())!.id

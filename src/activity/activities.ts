@@ -2,7 +2,7 @@
  * The append-only activity log behind each lead's timeline. Writers get a statement to put into the
  * same D1 batch as the change it records (docs/ARCHITECTURE.md).
  */
-import { desc, eq, and } from 'drizzle-orm'
+import { and, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -19,6 +19,29 @@ export type ActivityType =
   | 'status_changed'
   | 'collaborator_added'
   | 'collaborator_removed'
+  | 'archived'
+  | 'restored'
+  | 'updated'
+  | 'lead_edited'
+  | 'note_added'
+  | 'communication_logged'
+  | 'communication_edited'
+  | 'communication_deleted'
+  | 'task_created'
+  | 'task_completed'
+  | 'task_reopened'
+  | 'released'
+  | 'returned_to_pool'
+  | 'submitted_again'
+
+/** The timeline's filters and the activity types each shows (`changes`: every other type). */
+export const TIMELINE_FILTERS = {
+  notes: ['note_added'],
+  communications: ['communication_logged', 'communication_edited', 'communication_deleted'],
+  tasks: ['task_created', 'task_completed', 'task_reopened'],
+  changes: [],
+} as const satisfies Record<string, ActivityType[]>
+export type TimelineFilter = keyof typeof TIMELINE_FILTERS
 
 export type NewActivity = {
   orgId: string
@@ -77,4 +100,81 @@ export async function timeline(db: Database, orgId: string, leadId: string): Pro
 export function handedOverTo(items: TimelineItem[], userId: string): string | null {
   const handover = items.find((i) => i.type === 'transferred' && (i.data.from as { id?: string } | null)?.id === userId)
   return (handover?.data.to as { name?: string } | undefined)?.name ?? null
+}
+
+/** Activities per timeline page. */
+export const TIMELINE_PAGE_SIZE = 30
+
+const FILTERED_TYPES: string[] = Object.values(TIMELINE_FILTERS).flat()
+
+/** SQL: the activity belongs to `filter` (no filter: every activity). */
+function filterCondition(filter: TimelineFilter | undefined): SQL | undefined {
+  if (!filter) return undefined
+  if (filter === 'changes') return notInArray(activities.type, FILTERED_TYPES)
+  return inArray(activities.type, [...TIMELINE_FILTERS[filter]])
+}
+
+/** One page of a lead's timeline, and the cursor of the next (older) page or null. */
+export type TimelinePage = { items: TimelineItem[]; olderCursor: string | null }
+
+/**
+ * A page of the lead's activities, newest first: those of `filter` (none: all), older than the
+ * activity `before` (an id from a previous page's `olderCursor`; none: from the newest). The caller
+ * has already checked the lead is visible.
+ */
+export async function timelinePage(
+  db: Database,
+  orgId: string,
+  leadId: string,
+  options: { filter?: TimelineFilter; before?: string; limit?: number } = {},
+): Promise<TimelinePage> {
+  const limit = options.limit ?? TIMELINE_PAGE_SIZE
+  const before = options.before
+    ? sql`(${activities.createdAt}, ${activities.id}) < (SELECT created_at, id FROM activities WHERE id = ${options.before} AND lead_id = ${leadId})`
+    : undefined
+  const rows = await selectItems(db)
+    .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId), filterCondition(options.filter), before))
+    .orderBy(desc(activities.createdAt), desc(activities.id))
+    .limit(limit + 1)
+    .all()
+  const items = rows.slice(0, limit)
+  return { items, olderCursor: rows.length > limit ? items[items.length - 1]!.id : null }
+}
+
+/** The activities `ids` of lead `leadId` (to broadcast after a change), newest first. */
+export async function timelineItems(
+  db: Database,
+  orgId: string,
+  leadId: string,
+  ids: string[],
+): Promise<TimelineItem[]> {
+  if (ids.length === 0) return []
+  return selectItems(db)
+    .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId), inArray(activities.id, ids)))
+    .orderBy(desc(activities.createdAt), desc(activities.id))
+    .all()
+}
+
+function selectItems(db: Database) {
+  return db
+    .select({
+      id: activities.id,
+      type: activities.type,
+      data: activities.data,
+      createdAt: activities.createdAt,
+      actorName: users.name,
+    })
+    .from(activities)
+    .leftJoin(users, eq(users.id, activities.actorId))
+}
+
+/** Names of the people `ids` (e.g. those a page of notes mentions), by user id; unknown ids are left out. */
+export async function namesOf(db: Database, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(sql`${users.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(ids)])}))`)
+    .all()
+  return new Map(rows.map((r) => [r.id, r.name]))
 }

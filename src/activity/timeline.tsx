@@ -1,21 +1,78 @@
-/** The lead's activity timeline (`<section id="timeline">`, one `<li data-activity-type>` each). */
-import { STATUS_LABELS } from '../views/labels'
+/**
+ * The lead's activity timeline (`<section id="timeline">`, one `<li data-activity-type>` per
+ * activity, newest first): every activity as a sentence with its actor and how long ago, the exact
+ * time on hover in the viewer's time zone, filters (notes, communications, tasks, changes) and
+ * older pages. `TimelineEntry` is also what the lead's room broadcasts (src/activity/live.tsx).
+ */
+import type { Child } from 'hono/jsx'
 import type { LeadStatus } from '../db/schema'
-import { Time } from '../views/time'
-import type { TimelineItem } from './activities'
+import { formatDue, type Due } from '../lib/due'
+import { formatInstant, relativeTime } from '../lib/zoned-time'
+import { STATUS_LABELS } from '../views/labels'
+import { TIMELINE_FILTERS, type TimelineFilter, type TimelineItem, type TimelinePage } from './activities'
 
 type Person = { id: string; name: string } | null
 const nameOf = (p: unknown) => (p as Person)?.name ?? 'someone'
+const statusLabel = (s: unknown) => STATUS_LABELS[s as LeadStatus] ?? String(s)
+
+/** How the kinds of communication are written in a sentence. */
+export const COMMUNICATION_LABELS: Record<string, string> = {
+  call: 'call',
+  email: 'email',
+  meeting: 'meeting',
+  sms: 'SMS',
+  other: 'communication',
+}
+
+/** How lead fields are named in "edited" sentences. */
+const FIELD_LABELS: Record<string, string> = {
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  company: 'company',
+  source: 'source',
+  summary: 'summary',
+  kind: 'kind',
+  direction: 'direction',
+  occurredAt: 'time',
+}
+
+type Change = { from: unknown; to: unknown }
+
+/** A stored value as text (activity data is JSON: strings, numbers, booleans). */
+const text = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)
+
+/** "email from a@x.com to b@x.com; phone from (empty) to 555" for `changes` (field → from/to). */
+function describeChanges(changes: Record<string, Change>, timeZone: string): string {
+  const show = (field: string, v: unknown) => {
+    if (field === 'occurredAt' && typeof v === 'number') return formatInstant(v, timeZone)
+    if (field === 'kind') return COMMUNICATION_LABELS[String(v)] ?? String(v)
+    return v === '' || v === null || v === undefined ? '(empty)' : `“${text(v)}”`
+  }
+  return Object.entries(changes)
+    .map(([field, c]) => `${FIELD_LABELS[field] ?? field} from ${show(field, c.from)} to ${show(field, c.to)}`)
+    .join('; ')
+}
+
+/** What a sentence needs beyond the activity: the viewer's time zone. */
+export type DescribeContext = { timeZone: string }
 
 /** Human sentence for one activity, e.g. "Ana transferred this lead from Bo to Cy". */
-export function describe(item: TimelineItem): string {
+export function describe(item: TimelineItem, { timeZone }: DescribeContext = { timeZone: 'UTC' }): string {
   const who = item.actorName ?? 'Someone'
   const d = item.data
   switch (item.type) {
     case 'created':
+      if (d.via === 'form') return 'The web form created this lead'
+      if (d.via === 'api') return 'The API created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
+    case 'submitted_again':
+      return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again; its message is kept as a note`
     case 'assigned':
-      return `${who} assigned this lead to ${nameOf(d.to)}`
+      return d.via === 'routing'
+        ? `Routing gave this lead to ${nameOf(d.to)}`
+        : `${who} assigned this lead to ${nameOf(d.to)}`
     case 'unassigned':
       return `${who} unassigned ${nameOf(d.from)}`
     case 'transferred':
@@ -23,36 +80,169 @@ export function describe(item: TimelineItem): string {
     case 'claimed':
       return `${who} claimed this lead from the pool`
     case 'moved_to_pool':
-      return `${who} put this lead in the pool`
+      return d.via === 'routing' ? 'Routing put this lead in the pool' : `${who} put this lead in the pool`
+    case 'released':
+      return `${who} released this lead back to the pool`
+    case 'returned_to_pool':
+      return `This lead went back to the pool: ${nameOf(d.from)} had not touched it for ${String(d.days)} days`
     case 'removed_from_pool':
       return `${who} took this lead out of the pool`
     case 'status_changed':
-      return `${who} changed the status from ${STATUS_LABELS[d.from as LeadStatus]} to ${STATUS_LABELS[d.to as LeadStatus]}`
+      return `${who} changed the status from ${statusLabel(d.from)} to ${statusLabel(d.to)}${d.reason ? `: ${text(d.reason)}` : ''}`
     case 'collaborator_added':
       return `${who} added ${nameOf(d.collaborator)} as a collaborator`
     case 'collaborator_removed':
       return `${who} removed ${nameOf(d.collaborator)} as a collaborator`
+    case 'archived':
+      return d.via === 'import-undo' ? `${who} undid the import of this lead (archived)` : `${who} archived this lead`
+    case 'restored':
+      return `${who} restored this lead from the archive`
+    case 'updated':
+      return `${who} filled in ${Object.keys((d.changes as object | undefined) ?? {}).join(', ')} from a CSV import`
+    case 'lead_edited':
+      return `${who} edited ${describeChanges(d.changes as Record<string, Change>, timeZone)}`
+    case 'note_added':
+      return `${who} added a note`
+    case 'communication_logged':
+      return `${who} logged ${d.direction === 'inbound' ? 'an inbound' : 'an outbound'} ${COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'} on ${formatInstant(Number(d.occurredAt), timeZone)}`
+    case 'communication_edited':
+      return `${who} edited a logged ${COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'}: ${describeChanges(d.changes as Record<string, Change>, timeZone)}`
+    case 'communication_deleted':
+      return `${who} deleted a logged ${COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'} (“${String(d.summary)}”)`
+    case 'task_created':
+      return `${who} created the task “${String(d.title)}” for ${nameOf(d.assignee)}${d.due ? `, due ${formatDue(d.due as Due, timeZone)}` : ''}`
+    case 'task_completed':
+      return `${who} completed the task “${String(d.title)}”`
+    case 'task_reopened':
+      return `${who} reopened the task “${String(d.title)}”`
     default:
-      return `${who}: ${item.type}`
+      return `${who}: ${item.type.replaceAll('_', ' ')}`
   }
 }
 
-export function Timeline({ items }: { items: TimelineItem[] }) {
+const MENTION_TOKEN = /@\{([0-9a-f-]{36})\}/g
+
+/** A note's body with each stored mention (`@{memberId}`) shown as `@` and the member's current name. */
+export function NoteBody({ body, mentions, names }: { body: string; mentions: string[]; names: Map<string, string> }) {
+  const parts: Child[] = []
+  let last = 0
+  for (const match of body.matchAll(MENTION_TOKEN)) {
+    const id = match[1]!
+    if (!mentions.includes(id)) continue
+    parts.push(body.slice(last, match.index))
+    parts.push(
+      <strong class="mention" data-mention-id={id}>
+        @{names.get(id) ?? 'former member'}
+      </strong>,
+    )
+    last = match.index + match[0].length
+  }
+  parts.push(body.slice(last))
+  return <blockquote class="note-body">{parts}</blockquote>
+}
+
+/** What rendering an entry needs: names of mentioned members, the viewer's time zone, and now (epoch ms). */
+export type EntryContext = { names: Map<string, string>; timeZone: string; now: number }
+
+/**
+ * One activity of the timeline. Its `<time>` carries the activity's id (`data-activity-id`), so a
+ * live copy of an entry already shown is dropped (public/app.js).
+ */
+export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineItem } & EntryContext) {
+  const d = item.data
   return (
-    <section id="timeline" class="card">
+    <li data-activity-type={item.type}>
+      <span>{describe(item, { timeZone })}</span>{' '}
+      <time
+        datetime={new Date(item.createdAt).toISOString()}
+        title={formatInstant(item.createdAt, timeZone)}
+        data-relative
+        data-activity-id={item.id}
+      >
+        {relativeTime(item.createdAt, now)}
+      </time>
+      {typeof d.note === 'string' && (
+        <blockquote class="handoff-note" data-note>
+          {item.type === 'released' ? 'Release note' : 'Handoff note'}: {d.note}
+        </blockquote>
+      )}
+      {item.type === 'note_added' && typeof d.body === 'string' && (
+        <NoteBody body={d.body} mentions={(d.mentions as string[] | undefined) ?? []} names={names} />
+      )}
+      {item.type === 'communication_logged' && typeof d.summary === 'string' && (
+        <blockquote class="note-body">{d.summary}</blockquote>
+      )}
+    </li>
+  )
+}
+
+/** Ids of every member the notes among `items` mention (to look their names up once). */
+export function mentionedIds(items: TimelineItem[]): string[] {
+  return items.flatMap((i) => (i.type === 'note_added' ? ((i.data.mentions as string[] | undefined) ?? []) : []))
+}
+
+const FILTER_LABELS: Record<TimelineFilter, string> = {
+  notes: 'Notes',
+  communications: 'Communications',
+  tasks: 'Tasks',
+  changes: 'Changes',
+}
+
+export type TimelineProps = EntryContext & {
+  page: TimelinePage
+  /** The lead page's path, `/o/{slug}/leads/{leadId}`. */
+  base: string
+  filter?: TimelineFilter
+  /** Set when this is an older page (not the newest). */
+  before?: string
+}
+
+/**
+ * The timeline section. Its newest unfiltered page is live: new entries arrive over the lead's
+ * WebSocket into `#timeline-items`; after a reconnect the section reloads itself from D1
+ * (`lead-catch-up`, public/app.js) so nothing is missed or shown twice.
+ */
+export function Timeline({ page, base, filter, before, ...context }: TimelineProps) {
+  const query = (params: Record<string, string | undefined>) => {
+    const q = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])))
+    return q.size ? `?${q.toString()}` : ''
+  }
+  const fragment = `${base}/timeline${query({ type: filter, before })}`
+  const live = !filter && !before
+  return (
+    <section
+      id="timeline"
+      class="card"
+      data-time-zone={context.timeZone}
+      hx-get={fragment}
+      hx-trigger="lead-catch-up"
+      hx-swap="outerHTML"
+    >
       <h2>Activity</h2>
-      <ol class="timeline">
-        {items.map((item) => (
-          <li data-activity-type={item.type}>
-            <span>{describe(item)}</span> <Time at={item.createdAt} />
-            {typeof item.data.note === 'string' && (
-              <blockquote class="handoff-note" data-note>
-                Handoff note: {item.data.note}
-              </blockquote>
-            )}
-          </li>
+      <nav class="timeline-filters" aria-label="Show activity">
+        <a href={`${base}#timeline`} aria-current={!filter ? 'true' : undefined}>
+          All
+        </a>
+        {(Object.keys(TIMELINE_FILTERS) as TimelineFilter[]).map((f) => (
+          <a href={`${base}${query({ type: f })}#timeline`} aria-current={filter === f ? 'true' : undefined}>
+            {FILTER_LABELS[f]}
+          </a>
+        ))}
+      </nav>
+      <ol class="timeline" id={live ? 'timeline-items' : undefined}>
+        {page.items.map((item) => (
+          <TimelineEntry item={item} {...context} />
         ))}
       </ol>
+      {page.items.length === 0 && <p class="muted">Nothing here yet.</p>}
+      <p class="timeline-pages">
+        {before && <a href={`${base}${query({ type: filter })}#timeline`}>Newest</a>}{' '}
+        {page.olderCursor && (
+          <a href={`${base}${query({ type: filter, before: page.olderCursor })}#timeline`} rel="next">
+            Older activity
+          </a>
+        )}
+      </p>
     </section>
   )
 }

@@ -15,6 +15,7 @@ import { unlessChanged } from '../db/guard'
 import { activities, leads, type LeadStatus } from '../db/schema'
 import { chunk, rowsPerInsert } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
+import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
 import { bulkAssign, selectLeads, type BulkOptions, type BulkSelection } from './bulk'
@@ -61,6 +62,7 @@ export async function bulkStatus(
       .where(
         and(
           eq(leads.orgId, viewer.orgId),
+          archiveScope(),
           oneOf(
             leads.id,
             selected.map((l) => l.id),
@@ -89,7 +91,7 @@ export async function bulkStatus(
       unlessChanged(
         db,
         sql`NOT EXISTS (SELECT 1 FROM json_each(${planned}) j JOIN leads l ON l.id = json_extract(j.value, '$[0]')
-          WHERE l.status IS NOT json_extract(j.value, '$[1]'))`,
+          WHERE l.status IS NOT json_extract(j.value, '$[1]') OR l.archived_at IS NOT NULL)`,
       ),
       db
         .update(leads)
@@ -116,8 +118,9 @@ export async function bulkStatus(
 }
 
 /**
- * Puts every selected lead in the pool (opened to the team for claiming); leads already there are left
- * alone. As for one lead, only unassigned leads may go there. The Owners and Admins who asked to hear of
+ * Puts every selected lead in the pool (opened to the team for claiming), recording when it entered
+ * (`pooled_at`); leads already there are left alone. As for one lead, only unassigned leads may go there;
+ * archived leads are never selected. The caller refreshes the live pool after it (pool/pool-room.ts). The Owners and Admins who asked to hear of
  * new pool leads are told through the fan-out, once for the lot.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
  *   leads still have an assignee (nothing changes), or when concurrent changes kept winning
@@ -139,10 +142,11 @@ export async function bulkPool(
         id: leads.id,
         name: leads.name,
         inPool: leads.inPool,
-        assigned: sql<number>`EXISTS (SELECT 1 FROM lead_assignees a WHERE a.lead_id = ${leads.id})`,
+        // The trigger-kept assignee count (never written here): no lookup of each lead's assignees.
+        assigned: sql<number>`${leads.assigneeCount} > 0`,
       })
       .from(leads)
-      .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, ids)))
+      .where(and(eq(leads.orgId, viewer.orgId), archiveScope(), oneOf(leads.id, ids)))
       .all()
     const assigned = rows.filter((r) => Number(r.assigned) === 1).length
     if (assigned > 0) {
@@ -163,13 +167,13 @@ export async function bulkPool(
     await runBatch(db, [
       unlessChanged(
         db,
-        sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(ids)}) j
-          WHERE EXISTS (SELECT 1 FROM lead_assignees a WHERE a.lead_id = j.value)
-             OR EXISTS (SELECT 1 FROM leads l WHERE l.id = j.value AND l.in_pool = 1 AND j.value IN (SELECT value FROM json_each(${JSON.stringify(changed)}))))`,
+        sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(changed)}) j JOIN leads l ON l.id = j.value
+          WHERE l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL)`,
       ),
       db
         .update(leads)
-        .set({ inPool: true, updatedAt: at })
+        // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
+        .set({ inPool: true, pooledAt: at, updatedAt: at })
         .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, changed))),
       ...activityInserts(
         db,

@@ -46,6 +46,7 @@ export const bulkSelectionSchema = z.object({
   match_source: z.string().optional(),
   match_from: z.string().optional(),
   match_to: z.string().optional(),
+  match_archived: z.string().optional(),
 })
 
 /** The bulk bar's Assign: the assignee (required: empty means nothing was chosen) and the handoff note. */
@@ -65,7 +66,7 @@ export const bulkStatusSchema = bulkSelectionSchema.extend({
 
 /** The list filters a bulk form carries (named `match_*` apart from the search box's own fields). */
 export function bulkFilters(
-  values: Partial<Record<`match_${'q' | 'status' | 'assignee' | 'source' | 'from' | 'to'}`, string>>,
+  values: Partial<Record<`match_${'q' | 'status' | 'assignee' | 'source' | 'from' | 'to' | 'archived'}`, string>>,
 ) {
   return filtersSchema.parse({
     q: values.match_q || undefined,
@@ -74,6 +75,7 @@ export function bulkFilters(
     source: values.match_source || undefined,
     from: values.match_from || undefined,
     to: values.match_to || undefined,
+    archived: values.match_archived || undefined,
   })
 }
 

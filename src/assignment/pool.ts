@@ -49,7 +49,8 @@ async function moveOnce(
     db,
     viewer,
     lead.id,
-    { inPool },
+    // The pool shows how long a lead has waited since it entered (pool/queries.ts).
+    { inPool, pooledAt: inPool ? now : null },
     { type: inPool ? 'moved_to_pool' : 'removed_from_pool' },
     now,
     and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id)),

@@ -1,6 +1,6 @@
 /**
  * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
- * bulk assignment, collaborators, claim, pool. Every path calls the same domain functions. A refused
+ * bulk assignment, collaborators, pool (claims and releases: pool/routes.tsx). Every path calls the same domain functions. A refused
  * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
  * or the list page (bulk), named with `onRefusal`.
  */
@@ -20,7 +20,6 @@ import { onRefusal } from '../views/render-error'
 import { assignLead } from './assign'
 import { bulkAssign, namesList, type BulkAssignResult, type BulkSelection } from './bulk'
 import { bulkPool, bulkStatus, bulkUnassign } from './bulk-actions'
-import { claimLead } from './claim'
 import { addCollaborator, removeCollaborator } from './collaborators'
 import {
   assignSchema,
@@ -129,6 +128,18 @@ assignmentRoutes.get('/:action{bulk-assign|bulk-status|bulk-pool|bulk-unassign}'
   c.redirect(`/o/${c.var.orgContext.org.slug}/leads`, 303),
 )
 
+/**
+ * After a committed change that put leads in the pool or took them out: the pool page's viewers see it
+ * (the organization's PoolRoom re-sends the pool, pool/pool-room.ts). A failure is logged, not answered:
+ * the change itself is done.
+ */
+async function refreshPool(c: Context<App>): Promise<void> {
+  const orgId = c.var.orgContext.org.id
+  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
+    .refresh(orgId)
+    .catch((error: unknown) => console.error('pool viewers not refreshed', error))
+}
+
 /** A bulk action from the list's bulk bar: a refusal shows the list again with the selection as it was. */
 function bulkRoute(act: (c: Context<App>) => Promise<{ filters: ReturnType<typeof bulkFilters>; text: string }>) {
   return async (c: Context<App>) => {
@@ -159,6 +170,8 @@ assignmentRoutes.post(
       noteRequired: c.var.orgContext.org.handoffNoteRequired,
       notify: fanOutContext(c),
     })
+    // Leads taken from the pool leave the pool page.
+    if (result.changed > 0) await refreshPool(c)
     return { filters, text: bulkAssignWording(result) }
   }),
 )
@@ -192,6 +205,7 @@ assignmentRoutes.post(
     const input = await parseForm(c, bulkSelectionSchema)
     const filters = bulkFilters(input)
     const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters), fanOutContext(c))
+    if (result.changed > 0) await refreshPool(c)
     return { filters, text: `${leadCount(result.changed)} put in the pool${alreadyNote(result)}.` }
   }),
 )
@@ -248,16 +262,11 @@ assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/claim', async (c) => {
-  const leadId = c.req.param('leadId')
-  await claimLead(c.var.db, viewerOf(c), leadId, fanOutContext(c))
-  return backToLead(c, leadId)
-})
-
 assignmentRoutes.post('/:leadId/pool', async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
   await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
+  await refreshPool(c)
   return backToLead(c, leadId)
 })

@@ -1,6 +1,6 @@
 /**
- * Changing a lead's status, with a `status_changed` activity (from / to) and its notifications (the
- * lead's assignee and collaborators, through the fan-out) in the same batch.
+ * Changing a lead's status, with a `status_changed` activity (from / to / optional reason) and its
+ * notifications (the lead's assignee and collaborators, through the fan-out) in the same batch.
  */
 import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
@@ -14,8 +14,10 @@ import { canEdit, factsOf } from '../leads/policy'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
- * Sets the status of `leadId`; no-op when unchanged. A concurrent change of the status in between
- * makes it run again against the new status (so each activity's `from` is the status before it).
+ * Sets the status of `leadId`, keeping `reason` (optional) in the activity; no-op when unchanged.
+ * A concurrent change of the status in between makes it run again against the new status (so each
+ * activity's `from` is the status before it).
+ * @returns the activity's id, or null when the status was already `status`
  * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 409 when
  *   concurrent changes kept winning for RETRY_BUDGET_MS
  */
@@ -26,9 +28,10 @@ export async function changeStatus(
   status: LeadStatus,
   notify: FanOutContext,
   now?: number,
-) {
+  reason = '',
+): Promise<string | null> {
   // Each try is stamped when it runs, so the timeline keeps the order the changes took effect in.
-  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, notify, now ?? Date.now()))
+  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, notify, now ?? Date.now(), reason))
 }
 
 async function changeOnce(
@@ -38,28 +41,31 @@ async function changeOnce(
   status: LeadStatus,
   notify: FanOutContext,
   now: number,
+  reason: string,
 ) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
-  if (lead.status === status) return
+  if (lead.status === status) return null
+  const change = { from: lead.status, to: status }
   const fan = await fanOut(
     db,
     notify,
-    [{ type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: { from: lead.status, to: status } }],
+    [{ type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined }],
     now,
   )
-  await updateLead(
+  const activityId = await updateLead(
     db,
     viewer,
     lead.id,
     { status },
-    { type: 'status_changed', data: { from: lead.status, to: status } },
+    { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
     now,
     leadIs(lead.id, eq(leads.status, lead.status)),
     fan.statements,
   )
   await fan.afterCommit()
+  return activityId
 }

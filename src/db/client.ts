@@ -3,9 +3,12 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { drizzle } from 'drizzle-orm/d1'
 import * as schema from './schema'
 
-/** Builds a Drizzle client for `d1`. Cheap: no connection is opened. */
-export function createDb(d1: D1Database) {
-  return drizzle(d1, { schema })
+/**
+ * Builds a Drizzle client for `d1`, the binding or one of its sessions (db/d1-session.ts). Cheap: no
+ * connection is opened. Drizzle uses only `prepare` and `batch`, which a session has too.
+ */
+export function createDb(d1: D1Database | D1DatabaseSession) {
+  return drizzle(d1 as D1Database, { schema })
 }
 
 export type Database = ReturnType<typeof createDb>

@@ -14,6 +14,9 @@ export type Role = (typeof ROLES)[number]
 export const MEMBERSHIP_STATUSES = ['active', 'deactivated'] as const
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number]
 
+export const ROUTING_MODES = ['unassigned', 'pool', 'round_robin'] as const
+export type RoutingMode = (typeof ROUTING_MODES)[number]
+
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'won', 'lost'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
 
@@ -30,10 +33,65 @@ export const organizations = sqliteTable(
     multipleAssignees: integer('multiple_assignees', { mode: 'boolean' }).notNull().default(false),
     /** Setting: reassigning an assigned lead requires a handoff note. */
     handoffNoteRequired: integer('handoff_note_required', { mode: 'boolean' }).notNull().default(false),
+    /** Setting: open leads an Agent may hold that they claimed from the pool (0 = no cap). */
+    poolClaimCap: integer('pool_claim_cap').notNull().default(0),
+    /** Setting: the pool page shows only the oldest N leads (0 = all). */
+    poolShowOldest: integer('pool_show_oldest').notNull().default(0),
+    /** Setting: a lead waiting in the pool this many hours is stale (0 = never). */
+    poolStaleHours: integer('pool_stale_hours').notNull().default(0),
+    /** Setting: a claimed lead its assignee has not touched for this many days returns to the pool (0 = never). */
+    poolReturnDays: integer('pool_return_days').notNull().default(0),
+    /** When the aging cron last sent the stale-pool digest (pool/aging.ts); NULL = never. */
+    poolDigestSentAt: integer('pool_digest_sent_at'),
+    /** Setting: where new leads from the form, the API, imports and managers' manual entry go. */
+    routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
+    /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */
+    routingLastUserId: text('routing_last_user_id'),
+    /** Key of the public web-to-lead form `/f/{formKey}` (rotated in settings). */
+    formKey: text('form_key'),
+    /** Where the web-to-lead form sends the visitor after a post (empty = Leadpool's own thank-you page). */
+    thankYouUrl: text('thank_you_url').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('organizations_slug_uq').on(t.slug)],
+  (t) => [uniqueIndex('organizations_slug_uq').on(t.slug), uniqueIndex('organizations_form_key_uq').on(t.formKey)],
+)
+
+/** The members round-robin routing chooses among, in rotation order (leads/routing.ts). */
+export const routingMembers = sqliteTable(
+  'routing_members',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** Place in the rotation (ascending). */
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+)
+
+/** Organization API keys for `/api/v1` (intake/api-keys.ts): stored hashed, shown once. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    /** SHA-256 (hex) of the key; the key itself is never stored. */
+    keyHash: text('key_hash').notNull(),
+    /** The key's last four characters, to tell keys apart in the list. */
+    lastFour: text('last_four').notNull(),
+    createdBy: text('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_org_idx').on(t.orgId, t.createdAt)],
 )
 
 export const users = sqliteTable(
@@ -162,9 +220,26 @@ export const leads = sqliteTable(
      * unassigned (triage, Owners/Admins only). Ignored while the lead has an assignee.
      */
     inPool: integer('in_pool', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * Derived, kept by SQL triggers on `lead_assignees` (migrations/*_lead_derived_state.sql), never
+     * written by the application: the primary assignee's user id (NULL: none) and how many assignees
+     * (primary and collaborators) the lead has, so lists filter on an index instead of `EXISTS`.
+     */
+    primaryAssigneeId: text('primary_assignee_id'),
+    assigneeCount: integer('assignee_count').notNull().default(0),
+    /** Derived by a trigger on `activities`: the time (epoch ms) of the lead's newest activity. */
+    lastActivityAt: integer('last_activity_at'),
+    /** When the lead last entered the pool (epoch ms; NULL = never, or before this was recorded). */
+    pooledAt: integer('pooled_at'),
+    /** When the aging cron warned that the lead's assignee has not touched it (pool/aging.ts); NULL = not warned. */
+    returnWarnedAt: integer('return_warned_at'),
     createdBy: text('created_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** When the lead was archived (epoch ms); NULL while it is not. Archived leads leave lists, counts, pool, export. */
+    archivedAt: integer('archived_at'),
+    /** Who archived it (an Owner/Admin, or the undo of an import). */
+    archivedBy: text('archived_by').references(() => users.id),
   },
   (t) => [
     // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
@@ -175,6 +250,13 @@ export const leads = sqliteTable(
       .on(t.orgId, t.emailNormalized)
       .where(sql`${t.emailNormalized} IS NOT NULL`),
     index('leads_org_creator_idx').on(t.orgId, t.createdBy),
+    // Unassigned (0, false) and pool (0, true) filters, newest first, without scanning the organization.
+    index('leads_org_unassigned_id_idx').on(t.orgId, t.assigneeCount, t.inPool, t.id),
+    // Sorts and filters of the list (created, name, last activity, source), each ending in id for keyset pages.
+    index('leads_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    index('leads_org_name_idx').on(t.orgId, t.name, t.id),
+    index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
+    index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
   ],
 )
 
@@ -205,6 +287,21 @@ export const leadAssignees = sqliteTable(
       .on(t.leadId)
       .where(sql`${t.kind} = 'primary'`),
   ],
+)
+
+/**
+ * Derived, kept by SQL triggers on `lead_assignees` (migrations/*_lead_derived_state.sql), never written by
+ * the application: how many leads each member is assigned to (primary or collaborator), so the list's
+ * assignee filter shows its counts without counting an organization's assignments on every page.
+ */
+export const assigneeLeadCounts = sqliteTable(
+  'assignee_lead_counts',
+  {
+    orgId: text('org_id').notNull(),
+    userId: text('user_id').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
 )
 
 /** People who were assigned a lead before; they keep view access after a transfer. */
@@ -306,10 +403,83 @@ export const notes = sqliteTable(
     kind: text('kind', { enum: ['note', 'handoff'] })
       .notNull()
       .default('note'),
+    /** As typed, with each mention stored as `@{memberId}` (collaboration/mentions.ts). */
     body: text('body').notNull(),
+    /** User ids of the members mentioned, each once (JSON array). */
+    mentions: text('mentions', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('notes_lead_idx').on(t.leadId, t.createdAt)],
+)
+
+export const COMMUNICATION_KINDS = ['call', 'email', 'meeting', 'sms', 'other'] as const
+export type CommunicationKind = (typeof COMMUNICATION_KINDS)[number]
+export const DIRECTIONS = ['inbound', 'outbound'] as const
+export type Direction = (typeof DIRECTIONS)[number]
+
+/** A call, email, meeting, SMS or other exchange with the lead, logged by a member (collaboration/communications.ts). */
+export const communications = sqliteTable(
+  'communications',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: COMMUNICATION_KINDS }).notNull(),
+    direction: text('direction', { enum: DIRECTIONS }).notNull(),
+    summary: text('summary').notNull(),
+    /** When it happened (epoch ms, UTC), entered in the author's time zone. */
+    occurredAt: integer('occurred_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('communications_lead_idx').on(t.leadId, t.occurredAt)],
+)
+
+/**
+ * A task on a lead, assigned to a member who can see it (collaboration/tasks.ts). The due date is
+ * either a calendar day (`due_date`, `YYYY-MM-DD`, the same day for everyone) or an instant
+ * (`due_at`, epoch ms); never both.
+ */
+export const tasks = sqliteTable(
+  'tasks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    leadId: text('lead_id')
+      .notNull()
+      .references(() => leads.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    dueDate: text('due_date'),
+    dueAt: integer('due_at'),
+    assigneeId: text('assignee_id')
+      .notNull()
+      .references(() => users.id),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    completedAt: integer('completed_at'),
+    completedBy: text('completed_by').references(() => users.id),
+    /** The assignee's calendar day (`YYYY-MM-DD`) they were last reminded of it being due (cron). */
+    remindedOn: text('reminded_on'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('tasks_assignee_open_idx').on(t.orgId, t.assigneeId, t.completedAt),
+    index('tasks_lead_idx').on(t.leadId, t.createdAt),
+  ],
 )
 
 /** Append-only log of everything that happened to a lead: the timeline. */
@@ -344,7 +514,26 @@ export const loginAttempts = sqliteTable('login_attempts', {
   lockedUntil: integer('locked_until').notNull().default(0),
 })
 
-export const IMPORT_STATUSES = ['processing', 'done'] as const
+/** `mapping`: uploaded, waiting for the importer to confirm the columns (nothing written yet). */
+export const IMPORT_STATUSES = ['mapping', 'processing', 'done'] as const
+
+/** Where an import puts its new leads (src/leads/import-mapping.ts). */
+export type ImportRouting =
+  | { to: 'unassigned' }
+  | { to: 'pool' }
+  | { to: 'member'; userId: string; name: string }
+  /** The organization's routing of new leads (settings: unassigned, pool or round-robin; src/leads/routing.ts). */
+  | { to: 'organization' }
+
+/** The importer's choices on the mapping step, kept on the job for the chunks and the report. */
+export type ImportOptions = {
+  routing: ImportRouting
+  /** Fill empty phone/company/source of existing leads whose email matches a row. */
+  updateEmpty: boolean
+}
+
+/** A remembered mapping: the Leadpool field of each column (`''` = not imported), status choices by value. */
+export type ImportMapping = { columns: string[]; statuses: Record<string, LeadStatus> }
 
 /** One CSV import: its progress counters and its report. */
 export const importJobs = sqliteTable(
@@ -366,10 +555,65 @@ export const importJobs = sqliteTable(
     duplicateCount: integer('duplicate_count').notNull().default(0),
     /** Rejected rows, unknown statuses, in-file duplicates: see src/leads/import-jobs.ts. */
     report: text('report', { mode: 'json' }).$type<ImportReportData>().notNull(),
+    /** The encoding the file was read in, e.g. `UTF-8`, `Windows-1252`. */
+    encoding: text('encoding').notNull().default('UTF-8'),
+    /** Routing and update choices of the mapping step (NULL while `mapping`). */
+    options: text('options', { mode: 'json' }).$type<ImportOptions>(),
+    /** Undo: NULL (not asked), `processing`, `done`; who asked and when (epoch ms). */
+    undoStatus: text('undo_status', { enum: ['processing', 'done'] }),
+    undoneBy: text('undone_by').references(() => users.id),
+    undoneAt: integer('undone_at'),
+    /** Created leads the undo has looked at, and how many of them it archived. */
+    undoProcessed: integer('undo_processed').notNull().default(0),
+    undoArchived: integer('undo_archived').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('import_jobs_org_idx').on(t.orgId, t.createdAt)],
+)
+
+/**
+ * An uploaded file waiting on the mapping step, as decoded text in parts (a D1 row holds at most
+ * 2 MB); deleted when the import starts.
+ */
+export const importUploads = sqliteTable(
+  'import_uploads',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.part] })],
+)
+
+/** The last mapping an organization confirmed for a set of headers (`headers_key`: SHA-256 of them). */
+export const importMappings = sqliteTable(
+  'import_mappings',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    headersKey: text('headers_key').notNull(),
+    mapping: text('mapping', { mode: 'json' }).$type<ImportMapping>().notNull(),
+    updatedBy: text('updated_by').references(() => users.id),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.headersKey] })],
+)
+
+/** Chunks of an import already undone; makes a redelivered undo message a no-op. */
+export const importUndoChunks = sqliteTable(
+  'import_undo_chunks',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 )
 
 /** Chunks of an import already written; makes a redelivered queue message a no-op. */
@@ -380,6 +624,11 @@ export const importJobChunks = sqliteTable(
       .notNull()
       .references(() => importJobs.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
+    /** Ids of the leads this chunk created (JSON array), what the undo works through. */
+    leadIds: text('lead_ids', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
@@ -392,6 +641,11 @@ export type ImportReportData = {
   unknownStatuses: { value: string; count: number }[]
   /** Rows skipped because an earlier row of the same file had the same email. */
   duplicatesInFile: number
+  /**
+   * Duplicate rows (in the file or matching a saved lead) with their email, the first 1,000 or so;
+   * absent in reports of imports made before it was kept.
+   */
+  duplicateRows?: { row: number; email: string }[]
 }
 
 /**
@@ -530,3 +784,5 @@ export type Activity = typeof activities.$inferSelect
 export type ImportJob = typeof importJobs.$inferSelect
 export type Invitation = typeof invitations.$inferSelect
 export type OutboxEmail = typeof emailOutbox.$inferSelect
+export type Task = typeof tasks.$inferSelect
+export type Communication = typeof communications.$inferSelect

@@ -36,7 +36,7 @@ export async function authorizeLead(c: Context<App>, leadId: string, need: LeadN
  * before the route parses its body. Left to their routes: paths whose `leadId` position holds no id
  * (`/leads/new`, `/leads/import/...`, `/leads/bulk-assign`), and `claim`, which reads no form and
  * tells an Agent who lost a claim who won (409) although the lead is no longer visible to them
- * (assignment/claim.ts).
+ * (pool/claim.ts).
  * @throws Refusal 404
  */
 export function visibleLeadOnly(): MiddlewareHandler<App> {

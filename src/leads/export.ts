@@ -11,6 +11,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import Papa from 'papaparse'
 import type { Database } from '../db/client'
+import { sameOrg } from '../db/tenancy'
 import { leadAssignees, users, type LeadStatus } from '../db/schema'
 import { STATUS_LABELS } from '../views/labels'
 import { listLeads, type LeadFilters } from './leads'
@@ -85,7 +86,7 @@ async function assigneeNames(db: Database, orgId: string, leadIds: string[]): Pr
     .innerJoin(users, eq(users.id, leadAssignees.userId))
     .where(
       and(
-        eq(leadAssignees.orgId, orgId),
+        sameOrg(leadAssignees.orgId, orgId),
         sql`${leadAssignees.leadId} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`,
       ),
     )

@@ -3,9 +3,9 @@
  * the SQL they add to the list query (src/leads/leads.ts): source, creation dates, and the sort order with
  * its keyset condition.
  */
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import { LEAD_STATUSES, leads } from '../db/schema'
+import { LEAD_STATUSES, leads, type LeadStatus } from '../db/schema'
 import { isId } from '../lib/ids'
 import { textProblem } from '../lib/text'
 
@@ -30,7 +30,7 @@ const day = z
 export const filtersSchema = z.object({
   q: z
     .string()
-    .transform((q) => q.trim())
+    .transform((q) => q.trim().normalize('NFC'))
     .optional()
     .catch(undefined),
   status: z.enum(LEAD_STATUSES).optional().catch(undefined),
@@ -48,6 +48,12 @@ export const filtersSchema = z.object({
   to: day.optional().catch(undefined),
   sort: z.enum(SORTS).optional().catch(undefined),
   cursor: z.string().refine(isId).optional().catch(undefined),
+  /** The "Archived" filter (`archived=1`): archived leads only. */
+  archived: z
+    .literal('1')
+    .transform(() => true)
+    .optional()
+    .catch(undefined),
 })
 
 /**
@@ -61,82 +67,80 @@ export function searchProblem(filters: { q?: string }): string | null {
 
 const DAY_MS = 86_400_000
 
-/** SQL for the source and creation-date filters (each null when unset). */
-export function sourceAndDates(filters: { source?: string; from?: string; to?: string }): SQL[] {
+/**
+ * SQL for the source and creation-date filters (none when unset). With `walk`, the list's sort index
+ * drives the query (src/leads/leads.ts `listLeads`): a filter on another column is then written `+column`,
+ * which SQLite never serves from an index, so it cannot pick that filter's index and sort every match.
+ */
+export function sourceAndDates(
+  filters: { source?: string; from?: string; to?: string; sort?: Sort },
+  walk = false,
+): SQL[] {
   const out: SQL[] = []
-  if (filters.source) out.push(eq(leads.source, filters.source))
-  if (filters.from) out.push(gte(leads.createdAt, Date.parse(`${filters.from}T00:00:00Z`)))
-  if (filters.to) out.push(lt(leads.createdAt, Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS))
+  const plain = walk && sortsOnOwnIndex(filters)
+  const created = walk && !walksCreated(filters) ? sql`+${leads.createdAt}` : sql`${leads.createdAt}`
+  if (filters.source) out.push(plain ? sql`+${leads.source} = ${filters.source}` : eq(leads.source, filters.source))
+  if (filters.from) out.push(gte(created, Date.parse(`${filters.from}T00:00:00Z`)))
+  if (filters.to) out.push(lt(created, Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS))
   return out
 }
 
-/** The status column ordered as the workflow goes (new → lost), not alphabetically. */
-const statusRank = (column: SQL) =>
-  sql`(CASE ${column} ${sql.join(
-    LEAD_STATUSES.map((s, i) => sql`WHEN ${s} THEN ${i}`),
-    sql` `,
-  )} END)`
-
-/**
- * The sort key of `sort` for the lead whose id is `leadId` (an SQL value: the outer row's `leads.id`
- * or a bound id). "Last activity" is a correlated subquery on the activities index (lead, time).
- */
-function sortKey(sort: Sort, leadId: SQL): SQL {
-  const column = (name: string) => sql`(SELECT ${sql.raw(name)} FROM leads k WHERE k.id = ${leadId})`
-  switch (sort.replace('-', '')) {
-    case 'name':
-      return sql`(SELECT lower(k.name) FROM leads k WHERE k.id = ${leadId})`
-    case 'status':
-      return statusRank(column('k.status'))
-    case 'activity':
-      return sql`coalesce((SELECT max(a.created_at) FROM activities a WHERE a.lead_id = ${leadId}), ${column('k.created_at')})`
-    default:
-      return column('k.created_at')
-  }
+/** Whether `sort` walks its own index (name, last activity, or status a status at a time). */
+export function sortsOnOwnIndex(filters: { sort?: Sort }): boolean {
+  return (filters.sort ?? DEFAULT_SORT).replace('-', '') !== 'created'
 }
 
-/** The key of the list's own row for `sort` (cheaper forms for columns of `leads` itself). */
-function rowKey(sort: Sort): SQL {
-  switch (sort.replace('-', '')) {
-    case 'name':
-      return sql`lower(${leads.name})`
-    case 'status':
-      return statusRank(sql`${leads.status}`)
-    case 'activity':
-      return sql`coalesce((SELECT max(a.created_at) FROM activities a WHERE a.lead_id = ${leads.id}), ${leads.createdAt})`
-    default:
-      return sql`${leads.createdAt}`
-  }
+/** Whether the list walks creation order (the default sort, or `created`). */
+function walksCreated(filters: { sort?: Sort }): boolean {
+  return !sortsOnOwnIndex(filters)
 }
 
 const descending = (sort: Sort) => sort.startsWith('-')
 
-/** ORDER BY terms for `sort`, ties broken by id in the same direction (ids are time-ordered). */
-export function sortOrder(sort: Sort = DEFAULT_SORT): SQL[] {
-  const dir = sql.raw(descending(sort) ? 'DESC' : 'ASC')
-  if (sort === '-created' || sort === 'created') return [sql`${leads.id} ${dir}`]
-  return [sql`${rowKey(sort)} ${dir}`, sql`${leads.id} ${dir}`]
+/** The statuses in the order `sort` shows them: as the workflow goes (new → lost), or the reverse. */
+export function statusOrder(sort: Sort): LeadStatus[] {
+  return descending(sort) ? [...LEAD_STATUSES].reverse() : [...LEAD_STATUSES]
 }
 
 /**
- * SQL: the row comes after lead `cursor` in `sort` order (keyset pagination: the next page starts
- * after the last row of this one). Ids are UUIDv7, so the default sort is the id alone.
+ * The `leads` column a sort walks, with `(org_id, column, id)` as its index; null for the id alone
+ * (newest/oldest first without a date filter walks `(org_id, id)`, or `(org_id, status|source, id)` when
+ * those are filtered). Status is sorted a status at a time (src/leads/leads.ts `listLeads`).
  */
-export function afterCursor(sort: Sort = DEFAULT_SORT, cursor: string): SQL {
-  const cmp = sql.raw(descending(sort) ? '<' : '>')
-  if (sort === '-created' || sort === 'created') return sql`${leads.id} ${cmp} ${cursor}`
-  return sql`(${rowKey(sort)}, ${leads.id}) ${cmp} (${sortKey(sort, sql`${cursor}`)}, ${cursor})`
+function sortColumn(sort: Sort, dated: boolean): 'created_at' | 'name' | 'last_activity_at' | null {
+  switch (sort.replace('-', '')) {
+    case 'name':
+      return 'name'
+    case 'activity':
+      return 'last_activity_at'
+    case 'created':
+      return dated ? 'created_at' : null
+    default:
+      return null
+  }
 }
 
-/** SQL for every condition of this module on one query: source, dates and the cursor of `sort`. */
-export function extraConditions(filters: {
-  source?: string
-  from?: string
-  to?: string
-  sort?: Sort
-  cursor?: string
-}): SQL | undefined {
-  const parts = sourceAndDates(filters)
-  if (filters.cursor) parts.push(afterCursor(filters.sort, filters.cursor))
-  return parts.length ? and(...parts) : undefined
+/** Whether `filters` has a creation-date filter (the created sort then walks `(org_id, created_at, id)`). */
+const isDated = (filters: { from?: string; to?: string }) => Boolean(filters.from || filters.to)
+
+/** ORDER BY terms for `filters.sort` (newest first when unset), ties broken by id in the same direction. */
+export function sortOrder(filters: { sort?: Sort; from?: string; to?: string }): SQL[] {
+  const sort = filters.sort ?? DEFAULT_SORT
+  const dir = sql.raw(descending(sort) ? 'DESC' : 'ASC')
+  const column = sortColumn(sort, isDated(filters))
+  if (!column) return [sql`${leads.id} ${dir}`]
+  return [sql`${sql.identifier('leads')}.${sql.identifier(column)} ${dir}`, sql`${leads.id} ${dir}`]
+}
+
+/**
+ * SQL: the row comes after lead `cursor` in `filters.sort` order (keyset pagination: the next page starts
+ * after the last row of this one), as one range on the sort's index. Not for the status sort.
+ */
+export function afterCursor(filters: { sort?: Sort; from?: string; to?: string }, cursor: string): SQL {
+  const sort = filters.sort ?? DEFAULT_SORT
+  const cmp = sql.raw(descending(sort) ? '<' : '>')
+  const column = sortColumn(sort, isDated(filters))
+  if (!column) return sql`${leads.id} ${cmp} ${cursor}`
+  const key = sql`(SELECT k.${sql.identifier(column)} FROM ${leads} k WHERE k.id = ${cursor})`
+  return sql`(${sql.identifier('leads')}.${sql.identifier(column)}, ${leads.id}) ${cmp} (${key}, ${cursor})`
 }

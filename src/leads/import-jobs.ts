@@ -1,15 +1,27 @@
 /**
- * An import from start to report: creates the job, then writes small files at once and hands large
- * ones to the queue in chunks.
+ * An import from upload to report: the upload creates a draft job holding the file's text (the
+ * mapping step), confirming the mapping starts it: small files are written at once, large ones
+ * handed to the queue in chunks.
  */
-import { and, desc, eq } from 'drizzle-orm'
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
-import { importJobs, type ImportJob } from '../db/schema'
+import { staleWrite } from '../db/errors'
+import { unlessChanged } from '../db/guard'
+import { importJobs, importUploads, leads, type ImportJob, type ImportOptions } from '../db/schema'
+import { emailKey } from './fields'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
-import { enqueueImportChunks, giveUpChunk, jsonBytes, MAX_MESSAGE_BYTES, type ImportChunkMessage } from './import-queue'
+import {
+  enqueueImportChunks,
+  giveUpChunk,
+  jsonBytes,
+  MAX_MESSAGE_BYTES,
+  routeImported,
+  type ImportChunkMessage,
+} from './import-queue'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
+import type { LeadRouter } from './routed'
 import type { ImportRow } from './import-parse'
 import { isAgent, type Viewer } from '../access/viewer'
 
@@ -37,49 +49,125 @@ export function chunkImportRows(rows: ImportRow[]): ImportRow[][] {
   return chunks
 }
 
+/** Characters of decoded text per `import_uploads` row: at most 2 MB of UTF-8 even in CJK (3 bytes each). */
+const UPLOAD_PART_CHARS = 600_000
+
+/** `text` in parts of at most UPLOAD_PART_CHARS, never splitting a surrogate pair. */
+function uploadParts(text: string): string[] {
+  const parts: string[] = []
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + UPLOAD_PART_CHARS)
+    const last = text.charCodeAt(end - 1)
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
+    parts.push(text.slice(at, end))
+    at = end
+  }
+  return parts
+}
+
 /**
- * Creates the import job for `parsed` and starts writing it. `also(jobId)`: statements to run first
- * in the batch that creates the job (e.g. recording the form token, db/idempotency.ts).
- * @returns the job id; the job is `done` on return when the file was small, else `processing`
+ * Creates the import job of an uploaded file, waiting on the mapping step (`mapping`): the file's
+ * text is kept in `import_uploads`; nothing is imported yet. `also(jobId)`: statements to run first in
+ * the same batch (e.g. recording the form token, db/idempotency.ts).
+ * @returns the job id
  */
-export async function startImport(
+export async function createImportDraft(
   db: Database,
-  queue: Queue<ImportChunkMessage>,
   viewer: Viewer,
-  fileName: string,
-  parsed: ParsedImport,
+  file: { name: string; text: string; encoding: string },
   now = Date.now(),
   also: (jobId: string) => BatchItem<'sqlite'>[] = () => [],
 ): Promise<string> {
   const jobId = newId()
+  await runBatch(db, [
+    ...also(jobId),
+    db.insert(importJobs).values({
+      id: jobId,
+      orgId: viewer.orgId,
+      createdBy: viewer.userId,
+      fileName: file.name,
+      status: 'mapping',
+      totalRows: 0,
+      report: { rejected: [], unknownStatuses: [], duplicatesInFile: 0 },
+      encoding: file.encoding,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    ...uploadParts(file.text).map((text, part) => db.insert(importUploads).values({ jobId, part, text })),
+  ])
+  return jobId
+}
+
+/** The text of the file of job `jobId` waiting on the mapping step ('' once the import started). */
+export async function uploadedText(db: Database, jobId: string): Promise<string> {
+  const parts = await db
+    .select({ text: importUploads.text })
+    .from(importUploads)
+    .where(eq(importUploads.jobId, jobId))
+    .orderBy(asc(importUploads.part))
+    .all()
+  return parts.map((p) => p.text).join('')
+}
+
+/**
+ * Starts writing the draft `job` with the rows and report of `parsed` and the importer's `options`:
+ * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
+ * once), its uploaded text is dropped and `remembered` (the organization's mapping for these headers)
+ * is saved; then small files are written at once and large ones handed to the queue in chunks.
+ * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
+ * @returns false when the job had already been started (nothing done)
+ */
+export async function startImport(
+  db: Database,
+  queue: Queue<ImportChunkMessage>,
+  job: ImportJob,
+  parsed: ParsedImport,
+  options: ImportOptions,
+  remembered: BatchItem<'sqlite'>,
+  now = Date.now(),
+  route?: LeadRouter,
+): Promise<boolean> {
   const total = parsed.rows.length
-  const job = db.insert(importJobs).values({
-    id: jobId,
-    orgId: viewer.orgId,
-    createdBy: viewer.userId,
-    fileName,
-    status: total === 0 ? 'done' : 'processing',
-    totalRows: total,
-    report: parsed.report,
-    createdAt: now,
-    updatedAt: now,
-  })
-  await runBatch(db, [...also(jobId), job])
+  const stillDraft = sql`EXISTS (SELECT 1 FROM ${importJobs} WHERE ${importJobs.id} = ${job.id} AND ${importJobs.status} = 'mapping')`
+  try {
+    await runBatch(db, [
+      unlessChanged(db, stillDraft),
+      db
+        .update(importJobs)
+        .set({
+          status: total === 0 ? 'done' : 'processing',
+          totalRows: total,
+          report: parsed.report,
+          options,
+          updatedAt: now,
+        })
+        .where(eq(importJobs.id, job.id)),
+      db.delete(importUploads).where(eq(importUploads.jobId, job.id)),
+      remembered,
+    ])
+  } catch (error) {
+    if (staleWrite(error)) return false
+    throw error
+  }
   const chunks: ImportChunk[] = chunkImportRows(parsed.rows).map((rows, seq) => ({
-    jobId,
-    orgId: viewer.orgId,
-    actorId: viewer.userId,
+    jobId: job.id,
+    orgId: job.orgId,
+    actorId: job.createdBy,
     seq,
     rows,
+    options,
   }))
   if (total <= INLINE_ROWS) {
-    for (const work of chunks) await writeImportChunk(db, work, now)
-    return jobId
+    for (const work of chunks) {
+      const { leadIds } = await writeImportChunk(db, work, now)
+      await routeImported(route, work, leadIds)
+    }
+    return true
   }
   // Rows that cannot be handed over are reported as not saved, so the job still finishes.
   const { unsent, error } = await enqueueImportChunks(queue, chunks)
   for (const work of unsent) await giveUpChunk(db, work, error)
-  return jobId
+  return true
 }
 
 /** Import jobs `viewer` may see: their own, or all of the organization for Owners and Admins. */
@@ -102,4 +190,40 @@ export async function findImportJob(db: Database, viewer: Viewer, jobId: string)
 /** The 10 most recent imports `viewer` may see, newest first. */
 export async function recentImportJobs(db: Database, viewer: Viewer): Promise<ImportJob[]> {
   return db.select().from(importJobs).where(visibleJobs(viewer)).orderBy(desc(importJobs.createdAt)).limit(10).all()
+}
+
+/**
+ * The leads of `orgId` using the emails of `emails` (normalized), by normalized email: the links of
+ * the duplicate rows of a report. One statement whatever the count (`json_each`).
+ */
+export async function leadsByEmail(db: Database, orgId: string, emails: string[]): Promise<Map<string, string>> {
+  const keys = [...new Set(emails.map((e) => emailKey(e)).filter((k): k is string => k !== null))]
+  if (keys.length === 0) return new Map()
+  const rows = await db
+    .select({ key: leads.emailNormalized, id: leads.id })
+    .from(leads)
+    .where(
+      and(
+        eq(leads.orgId, orgId),
+        sql`${leads.emailNormalized} IN (SELECT value FROM json_each(${JSON.stringify(keys)}))`,
+      ),
+    )
+    .all()
+  return new Map(rows.map((r) => [r.key!, r.id]))
+}
+
+/** How long an upload may wait on its mapping step before the cron deletes it (ms). */
+export const DRAFT_TTL_MS = 24 * 3600_000
+
+/**
+ * Deletes imports left on the mapping step for DRAFT_TTL_MS (their uploaded text goes with them):
+ * nothing was imported from them. The cron's chore.
+ * @returns how many were deleted
+ */
+export async function pruneImportDrafts(db: Database, now = Date.now()): Promise<number> {
+  const result = await db
+    .delete(importJobs)
+    .where(and(eq(importJobs.status, 'mapping'), sql`${importJobs.createdAt} < ${now - DRAFT_TTL_MS}`))
+    .run()
+  return result.meta.changes
 }

@@ -15,6 +15,8 @@ import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { emailKey, leadSchema, type LeadInput } from './fields'
+import type { LeadStatus } from '../db/schema'
+import { FIELD_LABELS, suggestColumns, type ColumnTarget, type ImportField } from './import-columns'
 import { mapStatus } from './import-status'
 
 /** A row ready to be written: the lead fields and its spreadsheet row number (header = row 1). */
@@ -34,39 +36,8 @@ function badFile(message: string): Refusal {
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024
 export const MAX_IMPORT_ROWS = 50_000
 
-type Field = 'name' | 'firstName' | 'lastName' | 'email' | 'phone' | 'company' | 'status' | 'source'
-
-/** Header aliases, compared after lower-casing and removing everything but letters and digits. */
-const HEADER_ALIASES: Record<Field, string[]> = {
-  name: ['name', 'fullname', 'leadname', 'contactname', 'contact', 'personname'],
-  firstName: ['firstname', 'first', 'givenname', 'forename'],
-  lastName: ['lastname', 'last', 'surname', 'familyname'],
-  email: ['email', 'emailaddress', 'email1', 'primaryemail', 'workemail', 'businessemail'],
-  phone: [
-    'phone',
-    'phonenumber',
-    'mobile',
-    'mobilephone',
-    'mobilephonenumber',
-    'telephone',
-    'workphone',
-    'businessphone',
-    'phone1',
-    'cell',
-  ],
-  company: [
-    'company',
-    'companyname',
-    'organization',
-    'organisation',
-    'organizationname',
-    'organisationname',
-    'account',
-    'accountname',
-  ],
-  status: ['status', 'leadstatus', 'hsleadstatus'],
-  source: ['source', 'leadsource', 'originalsource', 'hsanalyticssource', 'channel'],
-}
+/** Duplicate rows named in a report (beyond them, only the count). */
+export const MAX_REPORTED_DUPLICATES = 1_000
 
 /**
  * A cell without the formula guard that Leadpool's export adds (export.ts `GUARDED_CELL`): one
@@ -77,67 +48,129 @@ export function unguardCell(value: string): string {
   return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value
 }
 
-const normalizeHeader = (header: string) => header.toLowerCase().replace(/[^a-z0-9]/g, '')
+/** Cells of a record as text; papaparse gives strings, anything else counts as empty. */
+const cellText = (v: unknown): string => (typeof v === 'string' ? v : '')
+const isBlank = (cells: unknown[]) => cells.every((v) => cellText(v).trim() === '')
 
-/** Which column (original header) feeds each field; the first matching column wins. */
-function mapColumns(headers: string[]): Partial<Record<Field, string>> {
-  const byKey = new Map<string, string>()
-  for (const header of headers) {
-    const key = normalizeHeader(header)
-    if (key && !byKey.has(key)) byKey.set(key, header)
-  }
-  const columns: Partial<Record<Field, string>> = {}
-  for (const [field, aliases] of Object.entries(HEADER_ALIASES) as [Field, string[]][]) {
-    const alias = aliases.find((a) => byKey.has(a))
-    if (alias) columns[field] = byKey.get(alias)
-  }
-  return columns
-}
+/** A parsed record (its cells by column) with the quote problem papaparse found in it, if any. */
+type CsvRecord = { cells: unknown[]; quoteError: string | null }
 
-/** A parsed record with the parse problems papaparse found in it. */
-type Record_ = { cells: Record<string, unknown>; quoteError: string | null }
+/** The file as columns and records: what the mapping step shows and the import reads. */
+export type CsvTable = { headers: string[]; records: CsvRecord[]; delimiter: string }
 
-/** Cells of `record` as text; papaparse puts cells beyond the header into an array. */
-const cellText = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '')
-const isBlank = (cells: Record<string, unknown>) => Object.values(cells).every((v) => cellText(v).trim() === '')
+/** Excel's first line `sep=;` (also quoted, or padded with delimiters as Excel re-saves it). */
+const EXCEL_SEP_LINE = /^"?sep=([^\r\n"])"?[^\r\n]*(?:\r\n|\n|\r|$)/i
 
 /**
- * Parses and validates the CSV `text`.
- * @throws Refusal 422 on `file` when the file is empty, too large, not UTF-8 text (a NUL in the header
- *   line), or has no name or email column
+ * Reads `text` into headers and records with papaparse: without a BOM; Excel's `sep=` first line sets
+ * the delimiter and is not a header (otherwise the delimiter is detected).
+ * @throws Refusal 422 on `file` when the header line holds a NUL (UTF-16 without a byte-order mark),
+ *   or there is no header or no row
  */
-export function parseLeadCsv(text: string): ParsedImport {
+export function readCsv(text: string): CsvTable {
+  text = text.replace(/^\uFEFF/, '')
   // UTF-16 read as UTF-8 has a NUL after every ASCII letter of the header; a NUL inside a cell further
   // on is a cell's problem, not the file's.
   if (/^[^\r\n]*/.exec(text)![0].includes('\u0000')) {
     throw badFile('The file looks like UTF-16 or binary, not UTF-8 text. Export it as "CSV UTF-8" and try again.')
   }
-  const records: Record_[] = []
-  let headers: string[] = []
+  const sep = EXCEL_SEP_LINE.exec(text)
+  if (sep) text = text.slice(sep[0].length)
+  const records: CsvRecord[] = []
+  let headers: string[] | null = null
+  let delimiter = sep?.[1] ?? ','
   // Step by step, so each parse error is tied to the record it belongs to.
-  Papa.parse<Record<string, unknown>>(text.replace(/^\uFEFF/, ''), {
-    header: true,
+  Papa.parse<unknown[]>(text, {
+    header: false,
+    delimiter: sep?.[1] ?? '',
     // Blank lines are skipped below instead, so that row numbers stay those of the file.
     skipEmptyLines: false,
-    transformHeader: (h) => h.trim(),
     step: (result) => {
-      headers = result.meta.fields ?? headers
+      delimiter = result.meta.delimiter
+      if (headers === null) {
+        headers = result.data.map((h) => cellText(h).trim())
+        return
+      }
       const quote = result.errors.find((e) => e.type === 'Quotes')
       records.push({ cells: result.data, quoteError: quote ? quote.code : null })
     },
   })
-  headers = headers.filter((h) => h !== '')
+  const named = (headers ?? ([] as string[])).filter((h) => h !== '')
   const count = records.filter((r) => !isBlank(r.cells)).length
-  if (headers.length === 0 || count === 0) {
+  if (named.length === 0 || count === 0) {
     throw badFile('The file has no rows to import. The first line must name the columns.')
   }
   if (count > MAX_IMPORT_ROWS) {
     throw badFile(`The file has ${count} rows; import at most ${MAX_IMPORT_ROWS} at a time.`)
   }
-  const columns = mapColumns(headers)
-  if (!columns.name && !columns.firstName && !columns.lastName && !columns.email) {
-    throw badFile(
+  return { headers: headers!, records, delimiter }
+}
+
+/** The importer's mapping: a target per column (by position) and a status for values `mapStatus` does not know. */
+export type ColumnMapping = { columns: ColumnTarget[]; statuses: Record<string, LeadStatus> }
+
+/** The mapping preselected for `headers` (statuses: none chosen, unknown values become New). */
+export function suggestedMapping(headers: string[]): ColumnMapping {
+  return { columns: suggestColumns(headers), statuses: {} }
+}
+
+/** Up to three non-blank sample values of each column, for the mapping step. */
+export function columnSamples(table: CsvTable, perColumn = 3): string[][] {
+  const samples = table.headers.map(() => [] as string[])
+  for (const record of table.records) {
+    if (record.quoteError) continue
+    table.headers.forEach((_, i) => {
+      const value = unguardCell(cellText(record.cells[i]).trim())
+      if (value && samples[i]!.length < perColumn) samples[i]!.push(value)
+    })
+    if (samples.every((s) => s.length >= perColumn)) break
+  }
+  return samples
+}
+
+/** The distinct values of column `index` (trimmed, first seen first), at most `limit`, with their row counts. */
+export function columnValues(table: CsvTable, index: number, limit = 50): { value: string; count: number }[] {
+  const counts = new Map<string, number>()
+  for (const record of table.records) {
+    if (record.quoteError || isBlank(record.cells)) continue
+    const value = cellText(record.cells[index]).trim()
+    if (!value) continue
+    if (counts.has(value) || counts.size < limit) counts.set(value, (counts.get(value) ?? 0) + 1)
+  }
+  return [...counts].map(([value, count]) => ({ value, count }))
+}
+
+/**
+ * Parses and validates the CSV `text` with `mapping` (by default the suggested one).
+ * @throws Refusal 422 on `file` when the file is empty, too large or not text (readCsv), and on
+ *   `mapping` when no column goes to the lead's name or email, or two columns go to one field
+ */
+export function parseLeadCsv(text: string | CsvTable, mapping?: ColumnMapping): ParsedImport {
+  const table = typeof text === 'string' ? readCsv(text) : text
+  const { headers, records } = table
+  const chosen = mapping ?? suggestedMapping(headers)
+  const columns: Partial<Record<ImportField, number>> = {}
+  chosen.columns.forEach((target, index) => {
+    if (!target || index >= headers.length) return
+    if (columns[target] !== undefined) {
+      throw new Refusal(
+        422,
+        `Two columns go to ${FIELD_LABELS[target]} ("${headers[columns[target]]}" and "${headers[index]}"): choose one.`,
+        { field: 'mapping' },
+      )
+    }
+    columns[target] = index
+  })
+  if (
+    columns.name === undefined &&
+    columns.firstName === undefined &&
+    columns.lastName === undefined &&
+    columns.email === undefined
+  ) {
+    throw new Refusal(
+      422,
       `No column for the lead's name or email was found (expected e.g. "Name", "First Name" and "Last Name", or "Email"). Columns in the file: ${headers.slice(0, 12).join(', ')}${headers.length > 12 ? ', …' : ''}.`,
+      { field: 'mapping' },
     )
   }
 
@@ -146,6 +179,7 @@ export function parseLeadCsv(text: string): ParsedImport {
   const unknown = new Map<string, number>()
   const seenEmails = new Set<string>()
   let duplicatesInFile = 0
+  const duplicateRows: { row: number; email: string }[] = []
 
   records.forEach((record, index) => {
     if (isBlank(record.cells)) return
@@ -160,11 +194,13 @@ export function parseLeadCsv(text: string): ParsedImport {
       })
       return
     }
-    const cell = (field: Field) => (columns[field] ? unguardCell(cellText(record.cells[columns[field]]).trim()) : '')
+    const cell = (field: ImportField) =>
+      columns[field] === undefined ? '' : unguardCell(cellText(record.cells[columns[field]]).trim())
     const email = cell('email')
     const name = cell('name') || [cell('firstName'), cell('lastName')].filter(Boolean).join(' ') || email
     const statusCell = cell('status')
-    const { status, known } = mapStatus(statusCell)
+    const chosenStatus = Object.hasOwn(chosen.statuses, statusCell) ? chosen.statuses[statusCell] : undefined
+    const { status, known } = chosenStatus ? { status: chosenStatus, known: true } : mapStatus(statusCell)
     const result = leadSchema.safeParse({
       name,
       email,
@@ -190,6 +226,7 @@ export function parseLeadCsv(text: string): ParsedImport {
     if (key) {
       if (seenEmails.has(key)) {
         duplicatesInFile++
+        if (duplicateRows.length < MAX_REPORTED_DUPLICATES) duplicateRows.push({ row, email: result.data.email })
         return
       }
       seenEmails.add(key)
@@ -204,6 +241,7 @@ export function parseLeadCsv(text: string): ParsedImport {
       rejected,
       unknownStatuses: [...unknown].map(([value, count]) => ({ value, count })),
       duplicatesInFile,
+      duplicateRows,
     },
   }
 }

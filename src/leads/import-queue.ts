@@ -8,6 +8,8 @@ import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { importJobs } from '../db/schema'
 import { writeImportChunk, type ImportChunk } from './import-writer'
+import { giveUpUndoChunk, undoChunk, type UndoChunk } from './import-undo'
+import type { LeadRouter } from './routed'
 
 /** Queue name as in wrangler.toml. */
 export const IMPORT_QUEUE_NAME = 'leadpool-import'
@@ -18,7 +20,10 @@ export const IMPORT_MAX_ATTEMPTS = 6
 /** First retry delay in seconds, as `retry_delay` of the consumer in wrangler.toml; doubles each attempt. */
 export const IMPORT_RETRY_BASE_SECONDS = 2
 
-export type ImportChunkMessage = ImportChunk
+/** A message of the import queue: a chunk to write, or (`kind: 'undo'`) a chunk to undo (import-undo.ts). */
+export type ImportChunkMessage = ImportChunk | UndoChunk
+
+const isUndo = (body: ImportChunkMessage): body is UndoChunk => 'kind' in body && body.kind === 'undo'
 
 /** Queues limits: a message at most 128 KB, a sendBatch at most 100 messages and 256 KB. */
 export const MAX_MESSAGE_BYTES = 100_000
@@ -86,16 +91,39 @@ export async function giveUpChunk(db: Database, work: ImportChunk, error: unknow
     .where(eq(importJobs.id, work.jobId))
 }
 
-/** Queue consumer: writes each chunk; retries failures with backoff; gives up after the last try. */
-export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>, db: Database): Promise<void> {
+/**
+ * Routes the leads `leadIds` that chunk `work` created with `route` (leads/routing.ts `leadRouter`; it
+ * logs its own failures) when the importer chose the organization's routing; otherwise does nothing.
+ */
+export async function routeImported(route: LeadRouter | undefined, work: ImportChunk, leadIds: string[]) {
+  if (route && work.options?.routing.to === 'organization') await route(work.orgId, leadIds, work.actorId)
+}
+
+/**
+ * Queue consumer: writes (or undoes) each chunk, then routes the leads a chunk created (`routeImported`);
+ * retries failures with backoff; gives up after the last try.
+ */
+export async function handleImportBatch(
+  batch: MessageBatch<ImportChunkMessage>,
+  db: Database,
+  route?: LeadRouter,
+): Promise<void> {
   for (const message of batch.messages) {
+    const body = message.body
     try {
-      await writeImportChunk(db, message.body)
-      message.ack()
+      if (isUndo(body)) {
+        await undoChunk(db, body)
+        message.ack()
+      } else {
+        const { leadIds } = await writeImportChunk(db, body)
+        message.ack()
+        await routeImported(route, body, leadIds)
+      }
     } catch (error) {
-      console.error('import chunk failed', message.body.jobId, message.body.seq, message.attempts, error)
+      console.error('import chunk failed', body.jobId, body.seq, message.attempts, error)
       if (message.attempts >= IMPORT_MAX_ATTEMPTS) {
-        await giveUpChunk(db, message.body, error)
+        if (isUndo(body)) await giveUpUndoChunk(db, body)
+        else await giveUpChunk(db, body, error)
         message.ack()
       } else {
         message.retry({ delaySeconds: IMPORT_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1) })

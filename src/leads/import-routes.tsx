@@ -1,18 +1,47 @@
-/** `/o/{slug}/leads/import`: upload form, upload, and each import's progress / report. */
-import { Hono } from 'hono'
+/** `/o/{slug}/leads/import`: upload form, upload, the mapping step, and each import's progress / report. */
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
+import { leadRouter } from './routing'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
-import { MAX_IMPORT_BYTES, parseLeadCsv } from './import-parse'
-import { findImportJob, recentImportJobs, startImport } from './import-jobs'
+import {
+  columnSamples,
+  columnValues,
+  MAX_IMPORT_BYTES,
+  parseLeadCsv,
+  readCsv,
+  type ColumnMapping,
+} from './import-parse'
+import {
+  createImportDraft,
+  findImportJob,
+  leadsByEmail,
+  recentImportJobs,
+  startImport,
+  uploadedText,
+} from './import-jobs'
+import { undoImport, undoProblem } from './import-undo'
 import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
+import { ImportMappingPage } from './import-mapping-views'
 import { viewerOf } from '../access/context'
+import { isManager } from '../access/viewer'
+import { LEAD_STATUSES, type ImportJob } from '../db/schema'
+import { assignableMembers } from '../orgs/members'
+import { decodeUpload } from './import-decode'
+import {
+  chosenMapping,
+  headersKey,
+  preselectedMapping,
+  rememberMapping,
+  resolveRouting,
+  ROUTING_CHOICES,
+} from './import-mapping'
 
 export const importRoutes = new Hono<App>()
 
@@ -61,30 +90,159 @@ const uploadLimit = bodyLimit({
 importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
   const viewer = viewerOf(c)
   const { file, formToken } = await parseForm(c, uploadSchema)
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(await file.arrayBuffer())
-  } catch {
-    throw new Refusal(422, 'The file is not UTF-8 text. Export it as "CSV UTF-8" and try again.', { field: 'file' })
-  }
+  const { text, encoding } = decodeUpload(new Uint8Array(await file.arrayBuffer()))
   const fileName = file.name || 'upload.csv'
   const badName = textProblem(fileName, 'file name', 200)
   if (badName) throw new Refusal(422, badName, { field: 'file' })
-  const parsed = parseLeadCsv(text)
-  // The same upload sent twice (one formToken) makes one import; the repeat goes to its page.
+  readCsv(text) // refuses a file without header or rows before anything is kept
+  // The same upload sent twice (one formToken) makes one draft; the repeat goes to its mapping step.
   const path = (jobId: string) => `/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`
   const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
     path(
-      await startImport(c.var.db, c.env.IMPORT_QUEUE, viewer, fileName, parsed, Date.now(), (id) => remember(path(id))),
+      await createImportDraft(c.var.db, viewer, { name: fileName, text, encoding }, Date.now(), (id) =>
+        remember(path(id)),
+      ),
     ),
   )
   return c.redirect(location, 303)
 })
 
-importRoutes.get('/:jobId', async (c) => {
-  const job = await findImportJob(c.var.db, viewerOf(c), c.req.param('jobId'))
+/** The import job `jobId` the viewer may see. @throws Refusal 404 */
+async function visibleJob(c: Context<App>): Promise<ImportJob> {
+  const job = await findImportJob(c.var.db, viewerOf(c), c.req.param('jobId') ?? '')
   if (!job) throw notFound()
+  return job
+}
+
+/**
+ * The mapping step of draft `job`: columns with samples and their target (`mapping`, by default the
+ * remembered or suggested one), the status values, the routing choices; `error` says why a
+ * confirmation was refused.
+ */
+async function mappingPage(
+  c: Context<App>,
+  job: ImportJob,
+  chosen?: { mapping: ColumnMapping; routing?: string; assigneeId?: string; updateEmpty?: boolean },
+  error?: { field: string; message: string },
+) {
+  const viewer = viewerOf(c)
+  const table = readCsv(await uploadedText(c.var.db, job.id))
+  const preselected = await preselectedMapping(c.var.db, viewer.orgId, table.headers)
+  const mapping = chosen?.mapping ?? preselected.mapping
+  const statusColumn = mapping.columns.indexOf('status')
+  const members = isManager(viewer) ? await assignableMembers(c.var.db, viewer.orgId) : []
+  const orgRouting = c.var.orgContext.org.routing
+  return c.render(
+    <ImportMappingPage
+      job={job}
+      headers={table.headers}
+      samples={columnSamples(table)}
+      mapping={mapping}
+      remembered={!chosen && preselected.remembered}
+      statusValues={statusColumn < 0 ? [] : columnValues(table, statusColumn)}
+      members={members}
+      orgRouting={orgRouting}
+      routing={{
+        choice: chosen?.routing ?? (isManager(viewer) && orgRouting !== 'unassigned' ? 'organization' : 'unassigned'),
+        assigneeId: chosen?.assigneeId,
+        updateEmpty: chosen?.updateEmpty,
+      }}
+      error={error}
+    />,
+  )
+}
+
+importRoutes.get('/:jobId', async (c) => {
+  const job = await visibleJob(c)
+  if (job.status === 'mapping') return mappingPage(c, job)
+  const viewer = viewerOf(c)
+  const extras = {
+    duplicateLeads: await leadsByEmail(
+      c.var.db,
+      viewer.orgId,
+      (job.report.duplicateRows ?? []).map((d) => d.email),
+    ),
+    undoProblem: undoProblem(viewer, job),
+  }
   if (c.req.header('HX-Request') === 'true')
-    return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} />)
-  return c.render(<ImportJobPage job={job} />)
+    return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} extras={extras} />)
+  return c.render(<ImportJobPage job={job} extras={extras} />)
+})
+
+importRoutes.post('/:jobId/undo', async (c) => {
+  const job = await visibleJob(c)
+  await undoImport(c.var.db, c.env.IMPORT_QUEUE, viewerOf(c), job)
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`, 303)
+})
+
+/** A form field that may come once or repeated, as a list. */
+const repeated = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+
+/** A status for an unrecognised value, or `''`: New, and named in the report. */
+const STATUS_CHOICES = ['', ...LEAD_STATUSES] as const
+
+/** The mapping step's form: a target per column, statuses for unknown values, routing, updates. */
+const mappingSchema = z.object({
+  column: repeated,
+  statusValue: repeated,
+  statusFor: z
+    .union([z.enum(STATUS_CHOICES), z.array(z.enum(STATUS_CHOICES))], 'Choose one of the listed statuses')
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  routing: z.enum(ROUTING_CHOICES, 'Choose where the new leads go').default('unassigned'),
+  assigneeId: z.string().max(64).optional(),
+  updateEmpty: z.literal('1').optional(),
+})
+
+/** A refused confirmation re-renders the mapping step with the reason and the choices made. */
+const mappingOnRefusal = createMiddleware<App>(async (c, next) => {
+  onRefusal(c, async (refusal) => {
+    const job = await visibleJob(c)
+    if (job.status !== 'mapping') return c.redirect(c.req.path, 303)
+    const body = await c.req.parseBody({ all: true }).catch(() => ({}))
+    const form = mappingSchema.safeParse(body)
+    let chosen
+    if (form.success) {
+      const table = readCsv(await uploadedText(c.var.db, job.id))
+      const columns = form.data.column.length === table.headers.length ? form.data.column : null
+      chosen = columns && {
+        mapping: chosenMapping(table.headers, { ...form.data, column: columns }),
+        routing: form.data.routing,
+        assigneeId: form.data.assigneeId,
+        updateEmpty: Boolean(form.data.updateEmpty),
+      }
+    }
+    const [field, message] = Object.entries(refusal.errors)[0] ?? ['mapping', refusal.message]
+    c.status(refusal.status)
+    return mappingPage(c, job, chosen ?? undefined, { field, message })
+  })
+  await next()
+})
+
+importRoutes.post('/:jobId', mappingOnRefusal, async (c) => {
+  const viewer = viewerOf(c)
+  const job = await visibleJob(c)
+  const path = `/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`
+  // Sent again after the import started (a double click, a reload): its page shows the progress.
+  if (job.status !== 'mapping') return c.redirect(path, 303)
+  const form = await parseForm(c, mappingSchema)
+  const table = readCsv(await uploadedText(c.var.db, job.id))
+  const mapping = chosenMapping(table.headers, form)
+  const parsed = parseLeadCsv(table, mapping)
+  const routing = await resolveRouting(c.var.db, viewer, form.routing, form.assigneeId)
+  const remembered = rememberMapping(c.var.db, viewer, await headersKey(table.headers), mapping)
+  await startImport(
+    c.var.db,
+    c.env.IMPORT_QUEUE,
+    job,
+    parsed,
+    { routing, updateEmpty: Boolean(form.updateEmpty) },
+    remembered,
+    Date.now(),
+    leadRouter(c.env),
+  )
+  return c.redirect(path, 303)
 })

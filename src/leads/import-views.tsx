@@ -16,9 +16,10 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
       <section class="card narrow">
         <h1>Import leads from CSV</h1>
         <p>
-          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are. Columns are recognised by their
-          header: Name (or First Name and Last Name), Email, Phone, Company, Lead Status, Lead Source. Rows whose email
-          already belongs to a lead are skipped.
+          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are (UTF-8, UTF-16 or Windows CSV).
+          Next you check which field each column goes to: Name (or First Name and Last Name), Email, Phone, Company,
+          Status, Source; nothing is saved before that. Rows whose email already belongs to a lead are skipped and
+          listed.
         </p>
         <p class="notice notice-info" data-import-destination>
           {isAgent(shell)
@@ -60,7 +61,11 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
                     <Time at={job.createdAt} />
                   </td>
                   <td>
-                    {job.status === 'done' ? summary(job) : `In progress (${job.processedRows}/${job.totalRows})`}
+                    {job.status === 'done'
+                      ? summary(job)
+                      : job.status === 'mapping'
+                        ? 'Waiting for the columns to be checked'
+                        : `In progress (${job.processedRows}/${job.totalRows})`}
                   </td>
                 </tr>
               ))}
@@ -78,10 +83,21 @@ export function summary(job: ImportJob): string {
   return `${job.createdCount} created, ${plural(duplicates, 'duplicate')} skipped, ${job.report.rejected.length} rejected`
 }
 
-/** Progress bar while the job runs (polling itself with htmx every second), then the report. */
-export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) {
+/** Duplicate rows shown in a report (the rest are counted). */
+const SHOWN_DUPLICATES = 200
+
+/** What the report shows beside the job: the leads duplicate rows match, whether the viewer may undo. */
+export type ReportExtras = {
+  /** Lead id by normalized email, for the duplicate rows' links. */
+  duplicateLeads: Map<string, string>
+  /** Why the viewer cannot undo the import now (null: they can). */
+  undoProblem: string | null
+}
+
+/** Progress bar while the job (or its undo) runs, polling itself with htmx every second; then the report. */
+export function ImportProgress({ slug, job, extras }: { slug: string; job: ImportJob; extras: ReportExtras }) {
   const url = `/o/${slug}/leads/import/${job.id}`
-  if (job.status === 'processing') {
+  if (job.status !== 'done') {
     return (
       <div id="import-status" hx-get={url} hx-trigger="every 1s" hx-swap="outerHTML" data-status="processing">
         <p>
@@ -99,8 +115,19 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
     )
   }
   const duplicates = job.duplicateCount + job.report.duplicatesInFile
+  const duplicateRows = (job.report.duplicateRows ?? []).slice().sort((a, b) => a.row - b.row)
+  const undoing = job.undoStatus === 'processing'
   return (
-    <div id="import-status" data-status="done">
+    <div
+      id="import-status"
+      data-status="done"
+      hx-get={undoing ? url : undefined}
+      hx-trigger={undoing ? 'every 1s' : undefined}
+      hx-swap={undoing ? 'outerHTML' : undefined}
+    >
+      <p>
+        File read as <strong data-encoding={job.encoding}>{job.encoding}</strong>.
+      </p>
       <p class="report-summary">
         <strong data-count="created">{job.createdCount}</strong> created,{' '}
         <strong data-count="duplicates">{duplicates}</strong> {duplicates === 1 ? 'duplicate' : 'duplicates'} skipped,{' '}
@@ -124,6 +151,33 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
           </ul>
         </div>
       )}
+      {duplicateRows.length > 0 && (
+        <table id="import-duplicates">
+          <caption>
+            Duplicate rows: their email already belongs to a lead
+            {duplicateRows.length > SHOWN_DUPLICATES && ` (the first ${SHOWN_DUPLICATES} of ${duplicateRows.length})`}
+          </caption>
+          <thead>
+            <tr>
+              <th>Row</th>
+              <th>Email</th>
+              <th>Lead</th>
+            </tr>
+          </thead>
+          <tbody>
+            {duplicateRows.slice(0, SHOWN_DUPLICATES).map((d) => {
+              const leadId = extras.duplicateLeads.get(d.email.trim().toLowerCase())
+              return (
+                <tr data-duplicate-row={d.row}>
+                  <td>{d.row}</td>
+                  <td>{d.email}</td>
+                  <td>{leadId ? <a href={`/o/${slug}/leads/${leadId}`}>Existing lead</a> : '—'}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      )}
       {job.report.rejected.length > 0 && (
         <table id="import-rejected">
           <caption>Rejected rows (row numbers as in a spreadsheet: the header is row 1)</caption>
@@ -143,6 +197,7 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
           </tbody>
         </table>
       )}
+      <UndoSection url={url} job={job} problem={extras.undoProblem} />
       <p>
         <a href={`/o/${slug}/leads`}>See the leads</a> · <a href={`/o/${slug}/leads/import`}>Import another file</a>
       </p>
@@ -150,13 +205,58 @@ export function ImportProgress({ slug, job }: { slug: string; job: ImportJob }) 
   )
 }
 
-export function ImportJobPage({ job }: { job: ImportJob }) {
+/** The undo: its button (for 7 days, to whoever may), its progress, then how many leads were archived and kept. */
+function UndoSection({ url, job, problem }: { url: string; job: ImportJob; problem: string | null }) {
+  if (job.undoStatus === 'processing') {
+    return (
+      <div id="undo-status" data-undo-status="processing">
+        <p>
+          Undoing… {job.undoProcessed} of {job.createdCount} leads looked at.
+        </p>
+        <progress max={job.createdCount} value={job.undoProcessed}>
+          {Math.round((100 * job.undoProcessed) / Math.max(1, job.createdCount))}%
+        </progress>
+        <noscript>
+          <p>
+            <a href={url}>Refresh</a> to see the progress.
+          </p>
+        </noscript>
+      </div>
+    )
+  }
+  if (job.undoStatus === 'done') {
+    const kept = job.createdCount - job.undoArchived
+    return (
+      <div id="undo-status" data-undo-status="done" class="notice">
+        <p>
+          Undone: <strong data-count="archived">{job.undoArchived}</strong> {job.undoArchived === 1 ? 'lead' : 'leads'}{' '}
+          archived, <strong data-count="kept">{kept}</strong> kept because someone worked {kept === 1 ? 'it' : 'them'}{' '}
+          since the import.
+        </p>
+      </div>
+    )
+  }
+  if (problem || job.createdCount === 0) return null
+  return (
+    <form method="post" action={`${url}/undo`} id="undo-import">
+      <p>
+        Wrong file? Undo archives the leads this import created that nobody has worked since (they can be restored);
+        leads someone assigned, noted, called or changed are kept.
+      </p>
+      <button type="submit" class="secondary">
+        Undo this import
+      </button>
+    </form>
+  )
+}
+
+export function ImportJobPage({ job, extras }: { job: ImportJob; extras: ReportExtras }) {
   const { org } = useShell()
   return (
     <Layout title={`Import of ${job.fileName}`}>
       <section class="card">
         <h1>Import of {job.fileName}</h1>
-        <ImportProgress slug={org.slug} job={job} />
+        <ImportProgress slug={org.slug} job={job} extras={extras} />
       </section>
     </Layout>
   )

@@ -2,18 +2,21 @@
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
  * policy (src/leads/policy.ts) and so also through tenancy.
  */
-import { and, eq, exists, not, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { unlessChanged } from '../db/guard'
-import { activities, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
+import { sameOrg } from '../db/tenancy'
+import { activities, assigneeLeadCounts, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
-import { hasAssignee, inPool, visibleLeads } from './policy'
-import { afterCursor, extraConditions, sortOrder, type Sort } from './filters'
+import { inPool, visibleLeads } from './policy'
+import { matchesSearch, matchExpression, rankedSearch } from './search'
+import { archiveScope } from './archive-scope'
+import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -43,7 +46,7 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
 }
 
 /** The refusal of a lead whose email already belongs to lead `existingId` of the organization. */
-function duplicateLead(existingId: string): Refusal {
+export function duplicateLead(existingId: string): Refusal {
   return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
@@ -136,7 +139,7 @@ export async function findVisibleLead(db: Database, viewer: Viewer, leadId: stri
     .select({ userId: leadAssignees.userId, name: users.name, kind: leadAssignees.kind })
     .from(leadAssignees)
     .innerJoin(users, eq(users.id, leadAssignees.userId))
-    .where(and(eq(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, leadId)))
+    .where(and(sameOrg(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, leadId)))
     .all()
   return { ...row.lead, creatorName: row.creatorName, assignees }
 }
@@ -160,6 +163,8 @@ export type LeadFilters = {
   sort?: Sort
   /** Id of the last lead of the previous page (keyset pagination, in `sort` order). */
   cursor?: string
+  /** The "Archived" filter: archived leads only (otherwise archived leads are left out). */
+  archived?: boolean
 }
 
 /** A row of the lead list. */
@@ -181,23 +186,25 @@ export type LeadPage = {
   nextCursor: string | null
 }
 
-function assignedTo(db: Database, userId: string) {
-  return exists(
+/** SQL: `userId` is an assignee (primary or collaborator) of the lead, read from their assignments' index. */
+function assignedTo(db: Database, orgId: string, userId: string): SQL {
+  return inArray(
+    leads.id,
     db
-      .select({ one: leadAssignees.leadId })
+      .select({ id: leadAssignees.leadId })
       .from(leadAssignees)
-      .where(and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.userId, userId))),
+      .where(and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.userId, userId))),
   )
 }
 
 /** SQL for the `assignee` filter; filters an Agent may not use are ignored (null). */
 function assigneeCondition(db: Database, viewer: Viewer, assignee: string | undefined): SQL | null {
   if (!assignee) return null
-  if (assignee === 'me') return assignedTo(db, viewer.userId)
-  if (assignee === 'pool') return inPool(db)
+  if (assignee === 'me') return assignedTo(db, viewer.orgId, viewer.userId)
+  if (assignee === 'pool') return inPool()
   if (!isManager(viewer)) return null
-  if (assignee === 'unassigned') return and(eq(leads.inPool, false), not(hasAssignee(db)))!
-  return assignedTo(db, assignee)
+  if (assignee === 'unassigned') return and(eq(leads.assigneeCount, 0), eq(leads.inPool, false))!
+  return assignedTo(db, viewer.orgId, assignee)
 }
 
 /** The columns of a list row, with the primary assignee's id and name. */
@@ -213,14 +220,14 @@ function rowQuery(db: Database) {
       source: leads.source,
       createdAt: leads.createdAt,
       inPool: leads.inPool,
-      ownerId: leadAssignees.userId,
+      ownerId: leads.primaryAssigneeId,
       ownerName: users.name,
-      collaborators: sql<number>`(SELECT count(*) FROM lead_assignees c WHERE c.lead_id = ${leads.id} AND c.kind = 'collaborator')`,
-      lastActivityAt: sql<number>`coalesce((SELECT max(a.created_at) FROM activities a WHERE a.lead_id = ${leads.id}), ${leads.createdAt})`,
+      // From the trigger-kept columns (leads.assignee_count counts the primary assignee too): no per-row lookup.
+      collaborators: sql<number>`max(0, ${leads.assigneeCount} - (${leads.primaryAssigneeId} IS NOT NULL))`,
+      lastActivityAt: sql<number>`coalesce(${leads.lastActivityAt}, ${leads.createdAt})`,
     })
     .from(leads)
-    .leftJoin(leadAssignees, and(eq(leadAssignees.leadId, leads.id), eq(leadAssignees.kind, 'primary')))
-    .leftJoin(users, eq(users.id, leadAssignees.userId))
+    .leftJoin(users, eq(users.id, leads.primaryAssigneeId))
     .$dynamic()
 }
 
@@ -233,64 +240,116 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
   )
 }
 
-/** The SQL conditions of `filters` for `viewer`, visibility included (list, count, export, bulk). */
-function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters): SQL {
-  const conditions = [visibleLeads(db, viewer)]
-  if (filters.status) conditions.push(eq(leads.status, filters.status))
-  const extra = extraConditions(filters)
-  if (extra) conditions.push(extra)
+/**
+ * The SQL conditions of `filters` for `viewer`, visibility included, without the cursor (list, count,
+ * export, bulk). Each filter is served by an index (test/query-plans.test.ts).
+ */
+function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, search = true, walk = false): SQL {
+  const conditions = [visibleLeads(db, viewer), archiveScope(filters.archived)]
+  // Walking the name or last-activity index, the status is tested on each row (filters.ts `sourceAndDates`).
+  const byName = walk && sortsOnOwnIndex(filters) && !isStatusSort(filters)
+  if (filters.status)
+    conditions.push(byName ? sql`+${leads.status} = ${filters.status}` : eq(leads.status, filters.status))
+  conditions.push(...sourceAndDates(filters, walk))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
-  const q = filters.q?.trim().toLowerCase()
-  // instr(), not LIKE: no wildcard characters to escape, and no pattern-length limit (D1: 50 bytes).
-  if (q) conditions.push(sql`instr(${leads.searchText}, ${q}) > 0`)
+  if (search && filters.q) conditions.push(matchesSearch(filters.q))
   return and(...conditions)!
 }
 
-/** How many leads `viewer` may see match `filters` (the cursor is ignored). */
-export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number> {
+/** Whether the list is sorted by status (read a status at a time, `byStatus`). */
+const isStatusSort = (filters: LeadFilters) => filters.sort === 'status' || filters.sort === '-status'
+
+/** Counts stop at this many leads: a larger total is shown as "10,000+". */
+export const COUNT_BOUND = 10_000
+
+/** A list total: exact up to COUNT_BOUND; `more` when there are more than `count` (= COUNT_BOUND). */
+export type LeadTotal = { count: number; more: boolean }
+
+/**
+ * How many leads `viewer` may see match `filters` (the cursor is ignored), counted up to COUNT_BOUND
+ * so that the time it takes does not grow with the organization.
+ */
+export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadTotal> {
+  const match = filters.q ? matchExpression(filters.q) : null
+  const search = match ? rankedSearch(match) : null
+  const base = db
+    .select({ one: sql`1` })
+    .from(leads)
+    .$dynamic()
+  // A search is driven by the word index (the matching leads), not by the organization's leads.
+  const matching = (search ? base.innerJoin(search.table, search.on) : base)
+    .where(leadConditions(db, viewer, filters, !search))
+    .limit(COUNT_BOUND + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })
-    .from(leads)
-    .where(leadConditions(db, viewer, { ...filters, cursor: undefined }))
+    .from(matching.as('matching'))
     .get()
-  return Number(row?.n ?? 0)
+  const n = Number(row?.n ?? 0)
+  return { count: Math.min(n, COUNT_BOUND), more: n > COUNT_BOUND }
+}
+
+/** "1,234", or "10,000+" for a bounded total. */
+export function totalLabel(total: LeadTotal): string {
+  return `${total.count.toLocaleString('en-US')}${total.more ? '+' : ''}`
 }
 
 /**
  * How many leads matching `filters` come before the page that starts after `filters.cursor` (0 on the
- * first page): the list's "51–100 of 1,234".
+ * first page): the list's "51–100 of 1,234". Counted up to COUNT_BOUND, as totals are.
  */
 export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number> {
-  if (!filters.cursor) return 0
+  if (!filters.cursor || filters.q) return 0
+  const upTo = isStatusSort(filters) ? statusUpTo(filters) : notAfter(filters)
+  const before = db
+    .select({ one: sql`1` })
+    .from(leads)
+    .where(and(leadConditions(db, viewer, filters, true, true), upTo))
+    .limit(COUNT_BOUND + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })
-    .from(leads)
-    .where(
-      and(
-        leadConditions(db, viewer, { ...filters, cursor: undefined }),
-        not(afterCursor(filters.sort, filters.cursor)),
-      ),
-    )
+    .from(before.as('before'))
     .get()
-  return Number(row?.n ?? 0)
+  return Math.min(Number(row?.n ?? 0), COUNT_BOUND)
 }
 
-/** Leads each member is assigned to (primary or collaborator), by user id: the filter's counts. */
+/** SQL: the row is the cursor's lead or comes before it in the (non-status) sort order. */
+function notAfter(filters: LeadFilters): SQL {
+  return sql`NOT ${afterCursor(filters, filters.cursor!)}`
+}
+
+/** SQL: the row is the cursor's lead or comes before it in the status sort order. */
+function statusUpTo(filters: LeadFilters): SQL {
+  const order = statusOrder(filters.sort!)
+  const cursorStatus = sql`(SELECT k.status FROM ${leads} k WHERE k.id = ${filters.cursor!})`
+  const rank = (column: SQL) =>
+    sql`(CASE ${column} ${sql.join(
+      order.map((s, i) => sql`WHEN ${s} THEN ${i}`),
+      sql` `,
+    )} END)`
+  const cmp = sql.raw(filters.sort === '-status' ? '>=' : '<=')
+  return sql`(${rank(sql`${leads.status}`)} < ${rank(cursorStatus)} OR (${leads.status} = ${cursorStatus} AND ${leads.id} ${cmp} ${filters.cursor!}))`
+}
+
+/**
+ * Leads each member is assigned to (primary or collaborator), by user id: the filter's counts, read
+ * from the counters the assignment triggers keep (assignee_lead_counts; archived leads left out).
+ */
 export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
   const rows = await db
-    .select({ userId: leadAssignees.userId, n: sql<number>`count(*)` })
-    .from(leadAssignees)
-    .where(eq(leadAssignees.orgId, orgId))
-    .groupBy(leadAssignees.userId)
+    .select({ userId: assigneeLeadCounts.userId, n: assigneeLeadCounts.leads })
+    .from(assigneeLeadCounts)
+    .where(eq(assigneeLeadCounts.orgId, orgId))
     .all()
   return new Map(rows.map((r) => [r.userId, Number(r.n)]))
 }
 
 /**
- * One page of up to `pageSize` leads `viewer` may see, in `filters.sort` order (newest first by
- * default), filtered in SQL. Pages are keyed on the last lead of the previous page (its sort key, then
- * its UUIDv7 id), so pages stay stable while leads are added.
+/**
+ * One page of up to `pageSize` leads `viewer` may see, filtered in SQL: in `filters.sort` order (newest
+ * first by default), or, with a search text, best match first (src/leads/search.ts). Pages are keyed on
+ * the last lead of the previous page (`cursor`; its sort key, then its UUIDv7 id), each read as one walk of
+ * an `(org_id, …, id)` index, so they stay stable while leads are added.
  */
 export async function listLeads(
   db: Database,
@@ -298,11 +357,55 @@ export async function listLeads(
   filters: LeadFilters,
   pageSize = PAGE_SIZE,
 ): Promise<LeadPage> {
-  const rows = await rowQuery(db)
-    .where(leadConditions(db, viewer, filters))
-    .orderBy(...sortOrder(filters.sort))
-    .limit(pageSize + 1)
-    .all()
+  const match = filters.q ? matchExpression(filters.q) : null
+  if (!match && isStatusSort(filters)) return byStatus(db, viewer, filters, pageSize)
+  let query
+  if (match) {
+    const search = rankedSearch(match, filters.cursor)
+    query = rowQuery(db)
+      .innerJoin(search.table, search.on)
+      .where(and(leadConditions(db, viewer, filters, false), search.after))
+      .orderBy(search.rank, desc(leads.id))
+  } else {
+    const after = filters.cursor ? afterCursor(filters, filters.cursor) : undefined
+    query = rowQuery(db)
+      .where(and(leadConditions(db, viewer, filters, true, true), after))
+      .orderBy(...sortOrder(filters))
+  }
+  const rows = await query.limit(pageSize + 1).all()
+  const more = rows.length > pageSize
+  const page = more ? rows.slice(0, pageSize) : rows
+  return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
+}
+
+/**
+ * A page in status order (as the workflow goes, or the reverse for `-status`), newest first within a
+ * status for `-status` and oldest first for `status`: one walk of `(org_id, status, id)` per status, from
+ * the cursor's status on, so no query sorts the matching leads.
+ */
+async function byStatus(db: Database, viewer: Viewer, filters: LeadFilters, pageSize: number): Promise<LeadPage> {
+  const down = filters.sort === '-status'
+  let statuses = statusOrder(filters.sort!)
+  if (filters.status) statuses = statuses.filter((s) => s === filters.status)
+  const cursor = filters.cursor
+    ? await db
+        .select({ id: leads.id, status: leads.status })
+        .from(leads)
+        .where(and(eq(leads.orgId, viewer.orgId), eq(leads.id, filters.cursor)))
+        .get()
+    : undefined
+  if (cursor) statuses = statuses.slice(Math.max(0, statuses.indexOf(cursor.status)))
+  const rows: LeadRow[] = []
+  for (const status of statuses) {
+    const after = cursor?.status === status ? (down ? lt(leads.id, cursor.id) : gt(leads.id, cursor.id)) : undefined
+    const part = await rowQuery(db)
+      .where(and(leadConditions(db, viewer, { ...filters, status }, true, true), after))
+      .orderBy(down ? desc(leads.id) : asc(leads.id))
+      .limit(pageSize + 1 - rows.length)
+      .all()
+    rows.push(...part)
+    if (rows.length > pageSize) break
+  }
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
@@ -314,26 +417,27 @@ export async function listLeads(
  * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
  * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
  * same change (e.g. the notification fan-out's), run in the same batch after the activity.
+ * @returns the activity's id
  */
 export async function updateLead(
   db: Database,
   viewer: Viewer,
   leadId: string,
-  set: Partial<Pick<Lead, 'status' | 'inPool'>>,
+  set: Partial<Pick<Lead, 'status' | 'inPool' | 'pooledAt'>>,
   activity: { type: ActivityType; data?: Record<string, unknown> },
   now = Date.now(),
   expected?: SQL,
   also: BatchItem<'sqlite'>[] = [],
-): Promise<void> {
+): Promise<string> {
+  const row = activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),
     db
       .update(leads)
       .set({ ...set, updatedAt: now })
       .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
-    db
-      .insert(activities)
-      .values(activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })),
+    db.insert(activities).values(row),
     ...also,
   ])
+  return row.id
 }

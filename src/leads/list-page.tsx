@@ -30,7 +30,7 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   const withFilter = manager && (!fragment || Boolean(notice))
   const [page, total, start, everyone, counts] = await Promise.all([
     badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
-    badSearch ? Promise.resolve(0) : countLeads(db, viewer, filters),
+    badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(db, viewer, filters),
     badSearch ? Promise.resolve(0) : rowsBefore(db, viewer, filters),
     manager ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }) : Promise.resolve([]),
     withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),

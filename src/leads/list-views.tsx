@@ -11,7 +11,7 @@ import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import { DEFAULT_SORT, type Sort } from './filters'
-import type { LeadFilters, LeadPage, LeadRow } from './leads'
+import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
 
 /** What a bulk action just did, or why it was refused. */
 export type ListNotice = { text: string; kind: NoticeKind }
@@ -28,7 +28,7 @@ export type KeptChoice = {
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {
   const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value === true ? '1' : String(value))
   const text = params.toString()
   return text ? `?${text}` : ''
 }
@@ -202,19 +202,28 @@ function BulkBar({
   base: string
   filters: LeadFilters
   assigning: Assigning
-  total: number
+  total: LeadTotal
   shown: number
   kept?: KeptChoice
 }) {
-  const count = kept?.all ? total : (kept?.leadIds?.length ?? 0)
+  const count = kept?.all ? total.count : (kept?.leadIds?.length ?? 0)
   return (
     <div class="bulk-bar" role="group" aria-label="Bulk actions">
       <p class="bulk-count" aria-live="polite">
-        <strong data-selected-count>{count > 0 ? `${count.toLocaleString('en')} selected` : 'Selected leads'}</strong>
-        {total > shown && (
+        <strong data-selected-count>
+          {count > 0 ? `${count.toLocaleString('en')}${kept?.all && total.more ? '+' : ''} selected` : 'Selected leads'}
+        </strong>
+        {(total.more || total.count > shown) && (
           <label>
-            <input type="checkbox" name="all" value="1" checked={kept?.all} data-count={total} /> Select all{' '}
-            {total.toLocaleString('en')} leads matching this filter
+            <input
+              type="checkbox"
+              name="all"
+              value="1"
+              checked={kept?.all}
+              data-count={total.count}
+              data-more={total.more ? 'true' : undefined}
+            />{' '}
+            Select all {totalLabel(total)} leads matching this filter
           </label>
         )}
       </p>
@@ -268,6 +277,7 @@ function BulkBar({
       {(['q', 'status', 'assignee', 'source', 'from', 'to'] as const).map(
         (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
       )}
+      {filters.archived && <input type="hidden" name="match_archived" value="1" />}
     </div>
   )
 }
@@ -317,7 +327,7 @@ export function LeadResults({
   page: LeadPage
   filters: LeadFilters
   /** Leads matching the filters. */
-  total: number
+  total: LeadTotal
   /** How many come before this page. */
   start: number
   assigning?: Assigning
@@ -328,7 +338,14 @@ export function LeadResults({
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
   const first = filters.cursor ? `${base}${listQuery({ ...filters, cursor: undefined })}` : null
   const filtered = Boolean(
-    filters.q || filters.status || filters.assignee || filters.source || filters.from || filters.to || filters.cursor,
+    filters.q ||
+    filters.status ||
+    filters.assignee ||
+    filters.source ||
+    filters.from ||
+    filters.to ||
+    filters.cursor ||
+    filters.archived,
   )
   const swap = { 'hx-target': '#lead-results', 'hx-swap': 'outerHTML' }
   const ticked = new Set(kept?.leadIds ?? [])
@@ -337,8 +354,8 @@ export function LeadResults({
   return (
     <div id="lead-results">
       {notice && <Notice kind={notice.kind} text={notice.text} id="bulk-notice" />}
-      <p class="list-total" data-total={total}>
-        {range} of {total.toLocaleString('en')} {total === 1 ? 'lead' : 'leads'}
+      <p class="list-total" data-total={totalLabel(total)}>
+        {range} of {totalLabel(total)} {total.count === 1 && !total.more ? 'lead' : 'leads'}
       </p>
       <form
         id="bulk-form"
@@ -470,7 +487,7 @@ export function LeadListPage({
 }: {
   page: LeadPage
   filters: LeadFilters
-  total: number
+  total: LeadTotal
   start: number
   assigning?: Assigning
   /** Every member, deactivated ones included, for the "Assigned to" filter (managers). */
@@ -542,6 +559,9 @@ export function LeadListPage({
             </label>
           </div>
         </details>
+        <label class="check">
+          <input type="checkbox" name="archived" value="1" checked={filters.archived} /> Archived
+        </label>
         <input type="hidden" name="sort" value={filters.sort ?? ''} />
         <button type="submit">Filter</button>
       </form>

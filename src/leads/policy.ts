@@ -13,19 +13,17 @@
  * Every predicate pins the organization (tenancy); a deactivated member never gets this far (the
  * organization middleware refuses them).
  */
-import { and, eq, exists, not, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, eq, exists, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
 import { formerAssignees, leadAssignees, leads, memberships, users } from '../db/schema'
 
-/** SQL: the lead has at least one current assignee. */
-export function hasAssignee(db: Database): SQL {
-  return exists(db.select({ one: leadAssignees.leadId }).from(leadAssignees).where(eq(leadAssignees.leadId, leads.id)))
-}
-
-/** SQL: the lead is in the pool (no assignee, opened to the team). */
-export function inPool(db: Database): SQL {
-  return and(eq(leads.inPool, true), not(hasAssignee(db)))!
+/**
+ * SQL: the lead is in the pool (no assignee, opened to the team, not archived). `assignee_count` is kept by SQL
+ * triggers on lead_assignees (migrations/0011_lead_derived_state.sql), so this is one indexed test.
+ */
+export function inPool(): SQL {
+  return and(eq(leads.inPool, true), eq(leads.assigneeCount, 0), isNull(leads.archivedAt))!
 }
 
 /** A person in SQL: a user id, or a column holding one (e.g. `memberships.user_id`). */
@@ -54,7 +52,7 @@ export function relations(db: Database, user: UserRef) {
         .where(and(eq(formerAssignees.leadId, leads.id), eq(formerAssignees.userId, user))),
     ),
     creator: eq(leads.createdBy, user),
-    pool: inPool(db),
+    pool: inPool(),
   }
 }
 
@@ -139,10 +137,12 @@ export function canClaim(viewer: Viewer, lead: LeadFacts): boolean {
 /** The facts of a lead read through `findVisibleLead`. */
 export function factsOf(lead: {
   inPool: boolean
+  archivedAt?: number | null
   assignees: { userId: string; kind: 'primary' | 'collaborator' }[]
 }): LeadFacts {
   return {
-    inPool: lead.inPool,
+    // An archived lead is out of the pool: nobody can claim it until it is restored.
+    inPool: lead.inPool && !lead.archivedAt,
     primaryId: lead.assignees.find((a) => a.kind === 'primary')?.userId ?? null,
     collaboratorIds: lead.assignees.filter((a) => a.kind === 'collaborator').map((a) => a.userId),
   }

@@ -5,8 +5,9 @@
  */
 import { Hono } from 'hono'
 import { viewerOf } from '../access/context'
-import { timeline } from '../activity/activities'
+import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
+import { timelineProps } from '../activity/timeline-props'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
@@ -17,6 +18,7 @@ import { exportLeadsCsv } from './export'
 import { leadSchema } from './fields'
 import { filtersSchema, searchProblem } from './filters'
 import { createLead, findVisibleLead } from './leads'
+import { routeOrLog } from './routing'
 import { listPage } from './list-page'
 import { NewLeadPage } from './new-lead-page'
 
@@ -55,18 +57,22 @@ leadRoutes.post('/', async (c) => {
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
   const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
-  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
-    path(await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))),
-  )
+  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
+    const leadId = await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))
+    // A lead an Owner or Admin types in is routed like every new lead (an Agent's own lead stays theirs).
+    if (isManager(viewer)) await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
+    return path(leadId)
+  })
   // The lead page says "Lead created." once (views/done.ts).
   rememberDone(c, location, 'created')
   return c.redirect(location, 303)
 })
 
-/** The timeline alone (htmx fragment). */
+/** The timeline alone (htmx fragment), query `type` (a filter) and `before` (older pages). */
 leadRoutes.get('/:leadId/timeline', async (c) => {
   const viewer = viewerOf(c)
   const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
   if (!lead) throw notFound()
-  return c.html(<Timeline items={await timeline(c.var.db, viewer.orgId, lead.id)} />)
+  const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
+  return c.html(<Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query())} />)
 })

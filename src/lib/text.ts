@@ -13,6 +13,8 @@
  * - Every limit is a maximum in characters (UTF-16 code units, as the browser's `maxlength`
  *   counts), with one wording: `tooLong(label, max)`. Nothing is ever cut to fit.
  * - Single-line values are trimmed; multi-line values lose leading and trailing blank space.
+ * - Text is stored in Unicode NFC, so canonically equal text ("é" typed as one character or as "e" and
+ *   a combining accent) is equal everywhere: in searches (src/leads/search.ts), duplicate checks, sorting.
  *
  * Bytes that are not UTF-8 never reach these rules: the form parser refuses them first
  * (form-encoding.ts, used by lib/validation.ts).
@@ -77,9 +79,9 @@ export function textProblem(value: string, label: string, max: number, kind: Tex
   return null
 }
 
-/** The stored form of a value: single lines trimmed; multi-line text with LF line breaks, trimmed. */
+/** The stored form of a value: NFC; single lines trimmed; multi-line text with LF line breaks, trimmed. */
 export function normalizeText(value: string, kind: TextKind = {}): string {
-  return (kind.multiLine ? value.replace(/\r\n?/g, '\n') : value).trim()
+  return (kind.multiLine ? value.replace(/\r\n?/g, '\n') : value).trim().normalize('NFC')
 }
 
 function text(label: string, max: number, kind: TextKind) {

@@ -45,6 +45,22 @@ function SettingsPage({ saved }: { saved: boolean }) {
           <button type="submit">Save settings</button>
         </form>
       </section>
+      <section class="card narrow">
+        <h2>More settings</h2>
+        <ul>
+          <li>
+            <a href={`/o/${shell.org.slug}/settings/pool`}>Pool and routing</a>: claim cap, oldest leads shown, aging,
+            where new leads go
+          </li>
+          <li>
+            <a href={`/o/${shell.org.slug}/settings/intake`}>Web form</a>: the form key, its HTML snippet, the thank-you
+            page
+          </li>
+          <li>
+            <a href={`/o/${shell.org.slug}/settings/api-keys`}>API keys</a> for the JSON API
+          </li>
+        </ul>
+      </section>
     </Layout>
   )
 }

@@ -8,7 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { viewerOf } from '../access/context'
 import { handedOverTo, timeline } from '../activity/activities'
 import type { TimelineItem } from '../activity/activities'
-import { Timeline } from '../activity/timeline'
+import { Timeline, type TimelineProps } from '../activity/timeline'
+import { timelineProps } from '../activity/timeline-props'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App } from '../env'
@@ -17,28 +18,52 @@ import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
+import { collaborationProps, refusedFormOf } from '../collaboration/panel'
+import {
+  CollaborationSections,
+  StatusReasonField,
+  type CollaborationProps,
+  type RefusedForm,
+} from '../collaboration/views'
+import type { FormValues } from '../lib/validation'
 import { takeDone } from '../views/done'
 import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
+import { ReleaseForm } from '../pool/views'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
   lead: LeadDetail
   items: TimelineItem[]
+  timeline: TimelineProps
   canEdit: boolean
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
   people: Parameters<typeof WhoCanSee>[0]['people']
+  collaboration: CollaborationProps
   alert?: string
+  /** The viewer may release the lead to the pool (pool/release.ts). */
+  canRelease?: boolean
   /** What the last action on this page did ("Lead created."). */
   done?: string
 }
 
-export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert, done }: LeadPageProps) {
+export function LeadDetailPage({
+  lead,
+  timeline: timelineView,
+  canEdit,
+  assignment,
+  people,
+  collaboration,
+  alert,
+  canRelease,
+  done,
+}: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
+  const archived = lead.archivedAt !== null
   return (
     <Layout title={lead.name}>
       <p>
@@ -46,6 +71,12 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
       </p>
       <FormAlert message={alert} />
       {done && <Notice kind="success" text={done} />}
+      {archived && (
+        <p class="notice" id="archived-notice" role="status">
+          This lead is archived (<Time at={lead.archivedAt!} />
+          ): it is left out of lists, counts, the pool and exports.
+        </p>
+      )}
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
@@ -64,6 +95,7 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
                   </option>
                 ))}
               </select>
+              <StatusReasonField />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -86,9 +118,18 @@ export function LeadDetailPage({ lead, items, canEdit, assignment, people, alert
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
+          {assignment.canAssign && (
+            <form method="post" action={`${base}/${archived ? 'restore' : 'archive'}`} class="inline-form">
+              <button type="submit" class="secondary" data-archive-action={archived ? 'restore' : 'archive'}>
+                {archived ? 'Restore lead' : 'Archive lead'}
+              </button>
+            </form>
+          )}
+          {canRelease && <ReleaseForm action={`${base}/release`} />}
           <WhoCanSee people={people} />
         </section>
-        <Timeline items={items} />
+        <CollaborationSections {...collaboration} />
+        <Timeline {...timelineView} />
       </div>
     </Layout>
   )
@@ -126,6 +167,7 @@ export async function leadPage(
   leadId: string,
   alert?: string,
   status: ContentfulStatusCode = 200,
+  refused?: RefusedForm,
   /** What was chosen in a refused assignment (member, note), shown again as it was. */
   kept?: { assigneeId?: string; note?: string },
 ) {
@@ -135,8 +177,10 @@ export async function leadPage(
   if (!lead) throw notFound()
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
-  const [items, members, people] = await Promise.all([
+  const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
+  const [items, timelineView, members, people] = await Promise.all([
     timeline(db, viewer.orgId, lead.id),
+    timelineProps(db, viewer, lead.id, base, c.req.query()),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
   ])
@@ -151,16 +195,26 @@ export async function leadPage(
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
     kept,
   }
+  const collaboration = await collaborationProps(db, viewer, lead.id, {
+    base,
+    orgBase: `/o/${org.slug}`,
+    canEdit: canEdit(viewer, facts),
+    people,
+    refused,
+  })
   c.status(status)
   return c.render(
     <LeadDetailPage
       lead={lead}
       items={items}
+      timeline={timelineView}
       canEdit={canEdit(viewer, facts)}
       assignment={assignment}
       people={people}
-      alert={alert}
+      collaboration={collaboration}
+      alert={refused ? undefined : alert}
       done={alert ? undefined : doneNotice(takeDone(c), lead)}
+      canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
     />,
   )
 }
@@ -174,13 +228,16 @@ async function leadPageAfterRefusal(
   c: Context<App>,
   leadId: string,
   refusal: Refusal,
-  values: Record<string, string>,
+  values: FormValues,
 ): Promise<Response> {
   // htmx (boosted forms) would show the action's URL; keep the lead page's address instead.
   c.header('HX-Replace-Url', `/o/${c.var.orgContext.org.slug}/leads/${leadId}`)
+  // A note, communication or task form shows its own message and keeps what was typed.
+  const form = refusedFormOf(c.req.path)
+  const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
     const kept = c.req.path.endsWith('/assign') ? { assigneeId: values.assigneeId, note: values.note } : undefined
-    return await leadPage(c, leadId, refusal.message, refusal.status, kept)
+    return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone

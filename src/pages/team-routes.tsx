@@ -16,6 +16,8 @@ import type { FieldErrors } from '../views/forms'
 import { requireManager, viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
 import { visibleLeads } from '../leads/policy'
+import { archiveScope } from '../leads/archive-scope'
+import { and } from 'drizzle-orm'
 import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from '../orgs/invitations'
 import { teamMembers } from '../orgs/members'
 import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
@@ -36,7 +38,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
   const manager = isManager(viewer)
   const [members, invitations] = await Promise.all([
-    teamMembers(c.var.db, viewer.orgId, visibleLeads(c.var.db, viewer), sort),
+    teamMembers(c.var.db, viewer.orgId, and(visibleLeads(c.var.db, viewer), archiveScope())!, sort),
     manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
   ])
   const { status = 200, ...rest } = state

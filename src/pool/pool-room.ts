@@ -1,15 +1,151 @@
 /**
- * PoolRoom: one Durable Object per organization. It will serialize claims on the unassigned pool
- * (a DO handles one event at a time) and stream pool changes; for now it only accepts viewers.
- * It holds no truth that D1 lacks.
+ * PoolRoom: one Durable Object per organization (docs/ARCHITECTURE.md "Where each Cloudflare binding is used").
+ * It runs the organization's claims and its round-robin routing one at a time (a Durable Object interleaves its
+ * calls while they wait on D1, so the room keeps its own queue), writes them to D1 with the statements of
+ * pool/claim.ts and leads/routing.ts (D1 stays the truth: the room keeps nothing but its queue and its viewers'
+ * sockets, so it survives its own restart), then re-sends the pool's live region to every viewer of the pool page
+ * over hibernatable WebSockets.
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { Viewer } from '../access/viewer'
+import { createDb, type Database } from '../db/client'
+import { organizations, users } from '../db/schema'
+import { eq } from 'drizzle-orm'
 import type { Env } from '../env'
-import { acceptViewer } from '../lib/websocket-room'
+import { Refusal } from '../lib/errors'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { acceptViewer, broadcast } from '../lib/websocket-room'
+import { routeLeadsNow, type RoutedLead, type RoutingPlan } from '../leads/routing'
+import { claimLead } from './claim'
+import { poolSettings, readPool } from './queries'
+import { poolLiveFragment } from './views'
+
+/** The fan-out context a route hands the room (notifications/context.ts `fanOutContext` without the queue). */
+export type RoomFanOut = Omit<FanOutContext, 'queue'>
+
+/** What a claim answered: won, or refused with the refusal's status and message (a Refusal cannot cross RPC). */
+export type ClaimAnswer = { won: true } | { won: false; status: Refusal['status']; message: string }
 
 export class PoolRoom extends DurableObject<Env> {
-  /** Accepts a WebSocket upgrade from a viewer of the pool page. */
+  /** The tail of the room's queue: the next piece of work starts when this one settles. */
+  private tail: Promise<unknown> = Promise.resolve()
+
+  /** Runs `work` after every piece of work queued before it, one at a time. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work)
+    this.tail = run.catch(() => undefined)
+    return run
+  }
+
+  /** Accepts a WebSocket upgrade from a viewer of the pool page (the Worker authorized them). */
   override fetch(request: Request): Response {
     return acceptViewer(this.ctx, request)
+  }
+
+  /** A viewer left: the socket is closed on this side too, so it is dropped. */
+  override webSocketClose(socket: WebSocket, code: number): void {
+    try {
+      socket.close(code === 1005 ? 1000 : code, 'bye')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** A viewer's socket failed: dropped. */
+  override webSocketError(socket: WebSocket): void {
+    try {
+      socket.close(1011, 'error')
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /**
+   * Claims `leadId` for `viewer` under the organization's cap, one claim at a time, then re-sends the pool.
+   * `notify`: the fan-out context of the request without its queue (a binding cannot cross RPC; the room's own is
+   * used).
+   * @returns `{ won: true }`, or the refusal (404, 409 "Already claimed by {name}.", 409 at the cap)
+   * @throws when D1 fails (nothing was written: the lead stays claimable)
+   */
+  async claim(viewer: Viewer, leadId: string, notify: RoomFanOut, now = Date.now()): Promise<ClaimAnswer> {
+    const db = createDb(this.env.DB)
+    const answer = await this.serially(async (): Promise<ClaimAnswer> => {
+      const settings = await poolSettings(db, viewer.orgId)
+      try {
+        await claimLead(
+          db,
+          viewer,
+          leadId,
+          { ...notify, queue: this.env.EMAIL_QUEUE },
+          settings?.poolClaimCap ?? 0,
+          now,
+        )
+        return { won: true }
+      } catch (error) {
+        if (error instanceof Refusal) return { won: false, status: error.status, message: error.message }
+        throw error
+      }
+    })
+    if (answer.won) await this.refresh(viewer.orgId)
+    return answer
+  }
+
+  /**
+   * Routes the new leads `leadIds` of `orgId` by the organization's setting (round-robin position advanced one
+   * lead at a time), then re-sends the pool. `actorId`: who brought the leads in (null for the form and the API).
+   * @returns where each lead went, in `leadIds` order
+   */
+  async route(orgId: string, leadIds: string[], actorId: string | null, now = Date.now()): Promise<RoutedLead[]> {
+    const db = createDb(this.env.DB)
+    const routed = await this.serially(() =>
+      routeLeadsNow(db, orgId, leadIds, actorId, now, (plan) => this.routingNotices(db, orgId, actorId, plan, now)),
+    )
+    if (routed.some((r) => r.to === 'pool')) await this.refresh(orgId)
+    return routed
+  }
+
+  /**
+   * The notifications of a routing: each member told of the leads routed to them (`assigned`), and the Owners and
+   * Admins who opted in of the leads put in the pool (`pool_new_lead`). Leadpool itself acts unless `actorId`.
+   */
+  private async routingNotices(db: Database, orgId: string, actorId: string | null, plan: RoutingPlan, now: number) {
+    const org = await db
+      .select({ name: organizations.name, slug: organizations.slug })
+      .from(organizations)
+      .where(eq(organizations.id, orgId))
+      .get()
+    const actor = actorId
+      ? ((await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, actorId)).get()) ?? null)
+      : null
+    const ctx: FanOutContext = {
+      orgId,
+      orgName: org?.name ?? '',
+      orgSlug: org?.slug ?? '',
+      appUrl: this.env.APP_URL,
+      actor,
+      queue: this.env.EMAIL_QUEUE,
+    }
+    const byMember = new Map<string, { to: { id: string; name: string }; leads: { id: string; name: string }[] }>()
+    const pooled: { id: string; name: string }[] = []
+    for (const { lead, to } of plan) {
+      if (!to) pooled.push(lead)
+      else byMember.set(to.id, { to, leads: [...(byMember.get(to.id)?.leads ?? []), lead] })
+    }
+    const events: NotificationEvent[] = [
+      ...[...byMember.values()].map((m) => ({ type: 'assigned' as const, leads: m.leads, to: m.to })),
+      ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled }] : []),
+    ]
+    return fanOut(db, ctx, events, now)
+  }
+
+  /** Re-reads the pool of `orgId` from D1 and sends its live region to every viewer; returns how many. */
+  async refresh(orgId: string, now = Date.now()): Promise<number> {
+    if (this.ctx.getWebSockets().length === 0) return 0
+    const db = createDb(this.env.DB)
+    const settings = await poolSettings(db, orgId)
+    if (!settings) return 0
+    const pool = await readPool(db, settings, now)
+    const html = poolLiveFragment({ slug: settings.slug, pool, now })
+    return broadcast(this.ctx, html)
   }
 }

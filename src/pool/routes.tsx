@@ -1,14 +1,106 @@
-/** `/o/{slug}/pool`: the unassigned pool, leads opened to the team for claiming. */
-import { Hono } from 'hono'
+/**
+ * The pool's routes: `/o/{slug}/pool` (the page, and `/live`, its WebSocket), and on `/o/{slug}/leads/{leadId}`
+ * the claim and the release. Claims are handed to the organization's PoolRoom (pool/pool-room.ts), which runs them
+ * one at a time and re-sends the pool to its viewers; the route turns a refused claim back into a Refusal.
+ */
+import { Hono, type Context } from 'hono'
+import { z } from 'zod'
+import { viewerOf } from '../access/context'
+import { isManager, type Viewer } from '../access/viewer'
 import type { App } from '../env'
-import { isId } from '../lib/ids'
-import { poolPage } from './page'
+import { notFound, Refusal } from '../lib/errors'
+import { optionalMultiLine } from '../lib/text'
+import { parseForm } from '../views/form-input'
+import { onRefusal, renderError } from '../views/render-error'
+import { fanOutContext } from '../notifications/context'
+import { claimsLeft } from './claim'
+import { poolSettings, readPool } from './queries'
+import { releaseLead } from './release'
+import { PoolPage } from './views'
 
+/** `/o/{slug}/pool`: the page and its live stream. */
 export const poolRoutes = new Hono<App>()
 
+/** `/o/{slug}/leads/{leadId}/claim` and `/release`. */
+export const poolLeadRoutes = new Hono<App>()
+
+/** The longest release note. */
+export const MAX_RELEASE_NOTE = 2000
+
+const releaseSchema = z.object({ note: optionalMultiLine('note', MAX_RELEASE_NOTE) })
+
+/** The organization's PoolRoom. */
+export function poolRoom(c: Context<App>) {
+  const orgId = c.var.orgContext.org.id
+  return c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
+}
+
+/** Agents know the pool only when the organization opens it to them. @throws Refusal 404 */
+function requirePoolVisible(viewer: Viewer): void {
+  if (!isManager(viewer) && !viewer.poolEnabled) throw notFound()
+}
+
+/** The pool page with `alert` (a refused claim), answered with `status`. */
+async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['status'] = 200) {
+  const viewer = viewerOf(c)
+  const org = c.var.orgContext.org
+  const now = Date.now()
+  const settings = (await poolSettings(c.var.db, org.id))!
+  const [pool, left] = await Promise.all([
+    readPool(c.var.db, settings, now),
+    claimsLeft(c.var.db, viewer, settings.poolClaimCap),
+  ])
+  c.status(status)
+  return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} alert={alert} />)
+}
+
 poolRoutes.get('/', async (c) => {
-  // A malformed cursor (not an id) is dropped, as the list's filters are: the first page opens.
-  const cursor = c.req.query('cursor')
-  if (cursor !== undefined && !isId(cursor)) return c.redirect(`/o/${c.var.orgContext.org.slug}/pool`, 303)
-  return poolPage(c, { cursor })
+  requirePoolVisible(viewerOf(c))
+  // The pool is one list, oldest first (no pages): an old link with a cursor lands on it.
+  if (c.req.query('cursor') !== undefined) return c.redirect(`/o/${c.var.orgContext.org.slug}/pool`, 303)
+  return poolPage(c)
+})
+
+// The pool page's WebSocket: authorized here, then handed to the PoolRoom, which streams the pool's changes.
+poolRoutes.get('/live', async (c) => {
+  requirePoolVisible(viewerOf(c))
+  if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
+  const res = await poolRoom(c).fetch(c.req.raw)
+  // A fresh Response, so the app's middleware may still add its headers.
+  return new Response(null, { status: res.status, webSocket: res.webSocket })
+})
+
+poolLeadRoutes.post('/:leadId/claim', async (c) => {
+  const leadId = c.req.param('leadId')
+  const viewer = viewerOf(c)
+  // Reads no form (leads/authorize.ts): the claim is authorized in the PoolRoom, and `?from=pool` names the page.
+  const from = c.req.query('from')
+  // Sent from the pool: a refused claim is shown on the pool (htmx: in its alert region), which stays open.
+  if (from === 'pool')
+    onRefusal(c, (refusal) =>
+      c.req.header('HX-Request') === 'true'
+        ? renderError(c, refusal.status, refusal.message)
+        : poolPage(c, refusal.message, refusal.status),
+    )
+  const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
+  const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
+  if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
+  const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
+  // From the pool's boosted form (htmx): the browser goes to the lead as a whole page, address bar included.
+  if (c.req.header('HX-Request') === 'true') {
+    c.header('HX-Redirect', lead)
+    return c.body(null, 204)
+  }
+  return c.redirect(lead, 303)
+})
+
+poolLeadRoutes.post('/:leadId/release', async (c) => {
+  const leadId = c.req.param('leadId')
+  const viewer = viewerOf(c)
+  const { note } = await parseForm(c, releaseSchema)
+  await releaseLead(c.var.db, viewer, leadId, note, fanOutContext(c))
+  await poolRoom(c)
+    .refresh(viewer.orgId)
+    .catch((error: unknown) => console.error('pool not refreshed', error))
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
 })

@@ -1,20 +1,101 @@
-/** The pool page: claimable leads, each with a Claim button (cards on narrow screens). */
+/**
+ * The pool page: the leads waiting in the pool, oldest first with how long they have waited and their source,
+ * each with a Claim button; the live region (`PoolLive`) is what the PoolRoom re-sends to every viewer when the
+ * pool changes (an htmx out-of-band swap over the page's WebSocket).
+ */
 import { isManager } from '../access/viewer'
-import type { LeadPage } from '../leads/leads'
-import { FormAlert } from '../views/forms'
 import { Layout, useShell } from '../views/layout'
-import { Time } from '../views/time'
+import type { PoolView } from './queries'
 
-export function PoolPage({ page, cursor, alert }: { page: LeadPage; cursor?: string; alert?: string }) {
+/** Id of the live region the PoolRoom's fragments replace. */
+export const POOL_LIVE_ID = 'pool-live'
+
+/** "12 min", "3 h", "2 d": how long `ms` milliseconds are, rounded down, in the largest unit that fits. */
+export function waited(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000))
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return `${hours} h`
+  return `${Math.floor(hours / 24)} d`
+}
+
+/**
+ * The pool's live region: the table `#pool-list` (one row `data-lead-id` per lead, its Claim button inside) and
+ * what is left out. Rendered without the request context, so the PoolRoom can render it too. `oob` marks it for
+ * an htmx out-of-band swap.
+ */
+export function PoolLive({ slug, pool, now, oob }: { slug: string; pool: PoolView; now: number; oob?: boolean }) {
+  const base = `/o/${slug}`
+  const hidden = pool.total - pool.leads.length
+  return (
+    <div id={POOL_LIVE_ID} hx-swap-oob={oob ? 'outerHTML' : undefined}>
+      <table id="pool-list" class="cards">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Company</th>
+            <th>Source</th>
+            <th>Waiting</th>
+            <th>
+              <span class="visually-hidden">Claim</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {pool.leads.map((lead) => {
+            const stale = pool.staleBefore !== null && lead.waitingSince < pool.staleBefore
+            return (
+              <tr data-lead-id={lead.id} data-stale={stale ? 'true' : undefined}>
+                <td class="lead-name">
+                  <a href={`${base}/leads/${lead.id}`}>{lead.name}</a>
+                </td>
+                <td data-label="Company">{lead.company}</td>
+                <td data-label="Source">{lead.source || '—'}</td>
+                <td data-label="Waiting">
+                  waiting {waited(now - lead.waitingSince)}
+                  {stale && <strong class="stale"> · stale</strong>}
+                </td>
+                <td class="row-action">
+                  {/* From the pool: a refused claim is shown on the pool page, which stays open. */}
+                  <form
+                    method="post"
+                    action={`${base}/leads/${lead.id}/claim?from=pool`}
+                    hx-boost="true"
+                    hx-disabled-elt="find button"
+                  >
+                    <button type="submit" aria-label={`Claim ${lead.name}`}>
+                      Claim
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+      {pool.total === 0 && <p class="empty">The pool is empty.</p>}
+      {hidden > 0 && (
+        <p>
+          {hidden} more {hidden === 1 ? 'lead waits' : 'leads wait'} behind these; claim from the oldest first.
+        </p>
+      )}
+    </div>
+  )
+}
+
+/**
+ * The pool page. `claimsLeft`: how many more leads the viewer may claim under the cap (null: no cap for them);
+ * `alert`: a refusal's message (a lost claim) shown above the list.
+ */
+export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: number | null; alert?: string }) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}`
   const manager = isManager(shell)
   return (
     <Layout title="Pool">
       <h1>Pool</h1>
-      <FormAlert message={alert} />
       <p>
-        Leads opened to the team. Claim one to make it yours; the first claim wins.
+        Leads opened to the team, oldest first. Claim one to make it yours; the first claim wins.
         {manager && !shell.org.poolEnabled && (
           <>
             {' '}
@@ -22,55 +103,49 @@ export function PoolPage({ page, cursor, alert }: { page: LeadPage; cursor?: str
           </>
         )}
       </p>
-      <table id="pool-list" class="cards">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Company</th>
-            <th>Source</th>
-            <th>Created</th>
-            <th>
-              <span class="visually-hidden">Claim</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.leads.map((lead) => (
-            <tr data-lead-id={lead.id}>
-              <td class="lead-name">
-                <a href={`${base}/leads/${lead.id}`}>{lead.name}</a>
-              </td>
-              <td data-label="Company">{lead.company}</td>
-              <td data-label="Source">{lead.source}</td>
-              <td data-label="Created">
-                <Time at={lead.createdAt} day />
-              </td>
-              <td class="row-action">
-                {/* From the pool: a refused claim shows the pool again, refreshed, with the reason. */}
-                <form
-                  method="post"
-                  action={`${base}/leads/${lead.id}/claim?from=pool`}
-                  hx-boost="true"
-                  hx-disabled-elt="find button"
-                >
-                  <button type="submit" aria-label={`Claim ${lead.name}`}>
-                    Claim
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {page.leads.length === 0 && <p class="empty">The pool is empty.</p>}
-      <nav class="pager" aria-label="Pages">
-        {cursor && <a href={`${base}/pool`}>← First page</a>}
-        {page.nextCursor && (
-          <a href={`${base}/pool?cursor=${page.nextCursor}`} rel="next">
-            Next page →
-          </a>
-        )}
-      </nav>
+      {props.claimsLeft !== null && (
+        <p data-claims-left={props.claimsLeft}>
+          {props.claimsLeft === 0
+            ? 'You hold as many leads claimed from the pool as allowed: release or close one to claim another.'
+            : `You may claim ${props.claimsLeft} more ${props.claimsLeft === 1 ? 'lead' : 'leads'}.`}
+        </p>
+      )}
+      {props.alert && (
+        <p class="alert" role="alert" data-error-for="form">
+          {props.alert}
+        </p>
+      )}
+      <section ws-connect={`${base}/pool/live`} hx-ext="ws" aria-live="polite">
+        <PoolLive slug={shell.org.slug} pool={props.pool} now={props.now} />
+      </section>
     </Layout>
+  )
+}
+
+/** The live region as an htmx out-of-band fragment (HTML text), for the PoolRoom to send to the pool's viewers. */
+export function poolLiveFragment(props: { slug: string; pool: PoolView; now: number }): string {
+  const element: unknown = <PoolLive {...props} oob />
+  if (element instanceof Promise) throw new Error('the pool fragment must render synchronously')
+  return String(element) // a JSXNode: String() renders it
+}
+
+/**
+ * The lead page's "Release to the pool" form (`POST .../release` with an optional `note`), for the lead's primary
+ * assignee, Owners and Admins while the lead has an assignee.
+ */
+export function ReleaseForm({ action }: { action: string }) {
+  return (
+    <details class="release">
+      <summary>Release to the pool</summary>
+      <form method="post" action={action}>
+        <label class="field">
+          <span>Note for the team (optional): why you are letting it go</span>
+          <textarea name="note" rows={3} maxlength={2000}></textarea>
+        </label>
+        <button type="submit" class="secondary">
+          Release to the pool
+        </button>
+      </form>
+    </details>
   )
 }

@@ -95,6 +95,7 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
         <link rel="stylesheet" href="/app.css" />
         <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
         <script src="/vendor/htmx.min.js" defer></script>
+        <script src="/vendor/htmx-ext-ws.min.js" defer></script>
         <script src="/app.js" defer></script>
       </head>
       <body>

@@ -4,7 +4,8 @@
  * one statement, so of two simultaneous claims exactly one inserts; the lead update and the
  * `claimed` activity in the same batch are conditional on that row being the claimant's. The batch starts
  * with a guard (db/guard.ts) that stops it whole when the lead is no longer claimable, so the
- * notifications of the claim (fan-out, same batch) are written only with a winning claim.
+ * notifications of the claim (fan-out, same batch) are written only with a winning claim. Claims run one at a
+ * time per organization inside the PoolRoom (pool/pool-room.ts), which also keeps the claim cap exact.
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
@@ -15,7 +16,8 @@ import { activities, leadAssignees, leads, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
-import { type Viewer } from '../access/viewer'
+import { openPoolLeadCount } from '../leads/routing'
+import { isAgent, type Viewer } from '../access/viewer'
 import { canClaim, factsOf } from '../leads/policy'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
@@ -39,15 +41,27 @@ async function claimedBy(db: Database, orgId: string, leadId: string): Promise<s
 }
 
 /**
- * Claims `leadId` for `viewer`.
+ * How many more leads an Agent may claim under the organization's cap `cap` (0 = no cap): null when
+ * there is no cap for them (no cap set, or an Owner/Admin), else 0 or more.
+ */
+export async function claimsLeft(db: Database, viewer: Viewer, cap: number): Promise<number | null> {
+  if (cap <= 0 || !isAgent(viewer)) return null
+  return Math.max(0, cap - (await openPoolLeadCount(db, viewer.orgId, viewer.userId)))
+}
+
+/**
+ * Claims `leadId` for `viewer`, at most `cap` open leads from the pool per Agent (0 = no cap), telling whom the
+ * fan-out says (`notify`, in the same batch). Call it inside the PoolRoom (one claim at a time per organization),
+ * or the cap may be overrun by simultaneous claims.
  * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
- *   it (or got it first); 409 when it is not in the pool
+ *   it (or got it first); 409 when it is not in the pool; 409 when the Agent is at the cap
  */
 export async function claimLead(
   db: Database,
   viewer: Viewer,
   leadId: string,
   notify: FanOutContext,
+  cap = 0,
   now = Date.now(),
 ): Promise<void> {
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -67,6 +81,11 @@ export async function claimLead(
       )
     throw new Refusal(409, 'This lead is not in the pool.')
   }
+  if ((await claimsLeft(db, viewer, cap)) === 0)
+    throw new Refusal(
+      409,
+      `You already hold ${cap} open ${cap === 1 ? 'lead' : 'leads'} from the pool, the most allowed. Release one or close one to claim another.`,
+    )
   const fan = await fanOut(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
   // Raw SQL: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
   const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
@@ -80,7 +99,7 @@ export async function claimLead(
       ),
       db
         .update(leads)
-        .set({ inPool: false, updatedAt: now })
+        .set({ inPool: false, pooledAt: null, updatedAt: now })
         .where(and(eq(leads.id, lead.id), mine)),
       db
         .insert(activities)
@@ -89,7 +108,7 @@ export async function claimLead(
         ),
       ...fan.statements,
     ])
-    if (inserted.meta.changes === 1) return await fan.afterCommit()
+    if (inserted.meta.changes > 0) return await fan.afterCommit() // trigger writes count too
   } catch (error) {
     if (!staleWrite(error)) throw error
   }

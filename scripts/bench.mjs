@@ -1,0 +1,237 @@
+// `npm run bench`: the benchmark of issue 13. Applies the migrations to a fresh local D1 under
+// .bench/state, seeds a 1,000-lead and a 100,000-lead organization through SQL (scripts/bench-seed.mjs),
+// starts the app as `npm start` does, drives it from a second process with autocannon
+// (scripts/bench-load.mjs), interleaving the endpoints of both organizations round by round, then
+// measures page weights, a 5,000-lead bulk assignment and 50-way claim storms, and writes BENCHMARKS.md.
+// Not part of `npm test`. BENCH_ROUNDS and BENCH_PER_ROUND (default 5 × 8 requests) set its length.
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { uuidv7 } from 'uuidv7'
+
+const began = Date.now()
+const STATE = '.bench/state'
+const PORT = process.env.BENCH_PORT || '8797'
+const BASE = `http://127.0.0.1:${PORT}`
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5)
+const PER_ROUND = Number(process.env.BENCH_PER_ROUND || 8)
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+const log = (...args) => console.log(`[bench ${((Date.now() - began) / 1000).toFixed(0)} s]`, ...args)
+
+// 1. A fresh local database with the migrations, then the seed.
+rmSync('.bench', { recursive: true, force: true })
+mkdirSync(STATE, { recursive: true })
+execFileSync('node_modules/.bin/wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', STATE], {
+  env,
+  stdio: 'ignore',
+})
+const d1Dir = join(STATE, 'v3/d1/miniflare-D1DatabaseObject')
+const sqliteFile = join(
+  d1Dir,
+  readdirSync(d1Dir).find((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite'),
+)
+log('migrations applied; seeding', sqliteFile)
+const seed = JSON.parse(
+  execFileSync(process.execPath, ['--no-warnings', 'scripts/bench-seed.mjs', sqliteFile], { maxBuffer: 64 << 20 }),
+)
+log('seeded')
+
+// 2. The app, as `npm start` runs it.
+const server = spawn(process.execPath, ['scripts/start.mjs'], {
+  env: { ...env, LEADPOOL_STATE_DIR: STATE, PORT, HOST: '127.0.0.1' },
+  stdio: 'ignore',
+  detached: true,
+})
+const stop = () => {
+  try {
+    process.kill(-server.pid, 'SIGTERM')
+  } catch {
+    // already gone
+  }
+}
+process.on('exit', stop)
+for (let i = 0; ; i++) {
+  if (i > 240) throw new Error('the app did not start within 2 minutes')
+  try {
+    if ((await fetch(`${BASE}/healthz`)).ok) break
+  } catch {
+    // not listening yet
+  }
+  await new Promise((r) => setTimeout(r, 500))
+}
+log('app started')
+
+const cookie = (value) => `leadpool_session=${value}`
+function endpoints(slug) {
+  const o = seed.orgs[slug]
+  const owner = cookie(o.owner)
+  const agent = cookie(o.agent)
+  return [
+    ['floor (lead page of an unknown id)', owner, `/o/${slug}/leads/${uuidv7()}`],
+    ["Owner's list", owner, `/o/${slug}/leads`],
+    ["Owner's list, Unassigned", owner, `/o/${slug}/leads?assignee=unassigned`],
+    ["Owner's list, Pool", owner, `/o/${slug}/leads?assignee=pool`],
+    ["Owner's list, status Won", owner, `/o/${slug}/leads?status=won`],
+    ["Owner's list, one member's", owner, `/o/${slug}/leads?assignee=${o.agentId}`],
+    ["Owner's search 'jose garc'", owner, `/o/${slug}/leads?q=jose+garc`],
+    ["Owner's search 'müller'", owner, `/o/${slug}/leads?q=m%C3%BCller`],
+    ["Agent's list", agent, `/o/${slug}/leads`],
+    ["Agent's search 'jose garc'", agent, `/o/${slug}/leads?q=jose+garc`],
+    ['lead page', owner, `/o/${slug}/leads/${o.leadId}`],
+  ]
+}
+const SLUGS = ['bench1k', 'bench100k']
+
+// What the query plans (test/query-plans.test.ts) and the numbers say about the goals not met yet.
+const GAPS = [
+  "- **× floor above 1.5 for the Owner's pages**: the Owner's list renders 278 KB of HTML for 50 rows with 50 members, most of it each row's assignment menu (rows × members); the menus are to load when opened. The SQL is flat: `SEARCH leads USING INDEX leads_org_id_idx (org_id=?)` stopping at 51 rows, the count stopping at 10,001.",
+  "- **One member's leads** (`assignee={userId}` or `me`): `SEARCH leads USING INDEX leads_org_id_idx (org_id=? AND id=?)` over `LIST SUBQUERY … lead_assignees_org_user_idx (org_id=? AND user_id=?)`: the member's assignment ids are read whole (20 at 1k, 2,000 at 100k) before the page is cut. Walking that index in `lead_id` order needs `lead_assignees` as the outer loop; SQLite's planner chose `leads` plus a temp b-tree when asked with a join, which the query-plan test refuses.",
+  "- **A broad search** ('müller', about 4 % of the leads): FTS5 ranks every match with bm25 before the first page (`SCAN leads_fts VIRTUAL TABLE INDEX 0:M3`, `USE TEMP B-TREE FOR ORDER BY`): the cost follows the number of matches, not the organization.",
+  "- **Agent's list**: visibility is an OR of relations tested per lead along `leads_org_id_idx` until 51 match, so its cost follows how dense the Agent's leads are among the organization's (2 % here, plus the 10 % pool).",
+  '- **Claim storm p99**: 50 simultaneous claims queue on a machine with 2 cores shared with other work (the floor request alone takes 60–100 ms here instead of a few ms); each claim is one conditional `INSERT … SELECT` batch. Not yet measured on an idle machine.',
+  '- **Static assets are not fingerprinted yet**: they are served with `max-age=0, must-revalidate`, so a repeat visit revalidates each of them.',
+]
+
+/** Runs the load driver (a second process) over `jobs` and returns its JSON (one result per job). */
+function load(jobs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/bench-load.mjs', JSON.stringify(jobs)], { env })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load driver ${code}`))))
+  })
+}
+
+// 3. Warm up, then interleaved rounds: every endpoint of both organizations in each round.
+const results = new Map()
+const all = SLUGS.flatMap((slug) => endpoints(slug).map(([name, who, path]) => ({ key: `${slug} ${name}`, who, path })))
+for (const e of all) results.set(e.key, { times: [], statuses: {}, rps: [] })
+await load(all.map((e) => ({ url: BASE + e.path, amount: 3, headers: { cookie: e.who } })))
+log('warmed up')
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 ? [...all].reverse() : all
+  const answers = await load(order.map((e) => ({ url: BASE + e.path, amount: PER_ROUND, headers: { cookie: e.who } })))
+  order.forEach((e, i) => {
+    const acc = results.get(e.key)
+    acc.times.push(...answers[i].times)
+    acc.rps.push(answers[i].rps)
+    for (const [s, n] of Object.entries(answers[i].statuses)) acc.statuses[s] = (acc.statuses[s] ?? 0) + n
+  })
+  log(`round ${round + 1}/${ROUNDS}`)
+}
+const pct = (times, p) => {
+  const sorted = [...times].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
+const stats = (key) => {
+  const r = results.get(key)
+  return {
+    p50: pct(r.times, 50),
+    p95: pct(r.times, 95),
+    p99: pct(r.times, 99),
+    rps: r.rps.reduce((a, b) => a + b, 0) / r.rps.length,
+    statuses: r.statuses,
+  }
+}
+
+// 4. Page weight: the Owner's list of the 100k organization (50 rows, 50 members), first visit.
+async function weigh(slug) {
+  const res = await fetch(`${BASE}/o/${slug}/leads`, { headers: { cookie: cookie(seed.orgs[slug].owner) } })
+  const html = Buffer.from(await res.arrayBuffer())
+  const text = html.toString()
+  const assets = [...text.matchAll(/<(?:link[^>]+href|script[^>]+src)="(\/[^"]+\.(?:css|js))"/g)].map((m) => m[1])
+  const rows = []
+  for (const path of [...new Set(assets)]) {
+    const r = await fetch(BASE + path)
+    const body = Buffer.from(await r.arrayBuffer())
+    rows.push({ path, bytes: body.length, gzip: gzipSync(body).length, cache: r.headers.get('cache-control') ?? '' })
+  }
+  return { html: html.length, htmlGzip: gzipSync(html).length, assets: rows }
+}
+const weight = await weigh('bench100k')
+log('weighed')
+
+// 5. Bulk assignment of 5,000 leads in one request, and 50-way claim storms.
+const o = seed.orgs.bench100k
+const form = new URLSearchParams()
+for (const id of o.unassignedIds) form.append('leadIds', id)
+form.set('assigneeId', o.agentId)
+form.set('note', '')
+let t = performance.now()
+const bulk = await fetch(`${BASE}/o/bench100k/leads/bulk-assign`, {
+  method: 'POST',
+  headers: { cookie: cookie(o.owner), origin: BASE, 'content-type': 'application/x-www-form-urlencoded' },
+  body: form,
+  redirect: 'manual',
+})
+const bulkMs = performance.now() - t
+const bulkStatus = bulk.status
+log('bulk assignment', bulkStatus, bulkMs.toFixed(0), 'ms')
+const claimTimes = []
+const claimStatuses = {}
+for (const leadId of o.poolIds.slice(0, 5)) {
+  await Promise.all(
+    o.members.map(async (member) => {
+      const start = performance.now()
+      const res = await fetch(`${BASE}/o/bench100k/leads/${leadId}/claim`, {
+        method: 'POST',
+        headers: { cookie: cookie(member), origin: BASE, 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+        redirect: 'manual',
+      })
+      await res.arrayBuffer()
+      claimTimes.push(performance.now() - start)
+      claimStatuses[res.status] = (claimStatuses[res.status] ?? 0) + 1
+    }),
+  )
+}
+log('claim storms')
+stop()
+
+// 6. BENCHMARKS.md
+const ms = (n) => n.toFixed(1)
+const floors = Object.fromEntries(SLUGS.map((s) => [s, stats(`${s} ${endpoints(s)[0][0]}`).p50]))
+const lines = []
+lines.push('# Benchmarks', '')
+lines.push(
+  `Written by \`npm run bench\` (scripts/bench.mjs) on ${new Date().toISOString()}, in ${((Date.now() - began) / 1000).toFixed(0)} s.`,
+  '',
+  `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}, Node ${process.version}; the app on \`npm start\` (local workerd and D1); load from a second process (autocannon, one connection, ${ROUNDS} interleaved rounds × ${PER_ROUND} requests per endpoint and organization). Times are milliseconds per request as the load driver saw them.`,
+  '',
+  'Organizations: `bench1k` (1,000 leads) and `bench100k` (100,000 leads), 50 members each; 2 % of the leads the measured Agent\'s, 10 % in the pool, 10 % unassigned, the rest the other Agents\'; three activities per lead; the pool on. "× floor" is the p50 over the p50 of the floor request (an authenticated lead page for an id that does not exist) of the same organization; "100k / 1k" is the ratio of the p50s.',
+  '',
+  '| request | 1k p50 / p95 / p99 | 1k req/s | 1k × floor | 100k p50 / p95 / p99 | 100k req/s | 100k × floor | 100k / 1k | statuses |',
+  '|---|---|---|---|---|---|---|---|---|',
+)
+for (const [name] of endpoints('bench1k')) {
+  const a = stats(`bench1k ${name}`)
+  const b = stats(`bench100k ${name}`)
+  const statuses = [...new Set([...Object.keys(a.statuses), ...Object.keys(b.statuses)])].join(', ')
+  lines.push(
+    `| ${name} | ${ms(a.p50)} / ${ms(a.p95)} / ${ms(a.p99)} | ${a.rps.toFixed(0)} | ${(a.p50 / floors.bench1k).toFixed(2)} | ${ms(b.p50)} / ${ms(b.p95)} / ${ms(b.p99)} | ${b.rps.toFixed(0)} | ${(b.p50 / floors.bench100k).toFixed(2)} | ${(b.p50 / a.p50).toFixed(2)} | ${statuses} |`,
+  )
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`
+const assetGzip = weight.assets.reduce((s, a) => s + a.gzip, 0)
+lines.push('', '## Page weight', '')
+lines.push(
+  `The Owner's list of \`bench100k\` (50 rows, 50 members): HTML ${kb(weight.html)}, ${kb(weight.htmlGzip)} gzip. First visit (HTML + CSS + JS, gzip): ${kb(weight.htmlGzip + assetGzip)}.`,
+  '',
+  '| asset | bytes | gzip | Cache-Control |',
+  '|---|---|---|---|',
+  ...weight.assets.map((a) => `| \`${a.path}\` | ${kb(a.bytes)} | ${kb(a.gzip)} | \`${a.cache || '(none)'}\` |`),
+)
+lines.push('', '## Bulk assignment and claim storms', '')
+lines.push(
+  `- Bulk assignment of 5,000 leads in one request (\`bench100k\`): HTTP ${bulkStatus} in ${bulkMs.toFixed(0)} ms.`,
+  `- 5 claim storms of 50 members on one pool lead each: p50 ${ms(pct(claimTimes, 50))} ms, p99 ${ms(pct(claimTimes, 99))} ms, statuses ${JSON.stringify(claimStatuses)}.`,
+)
+lines.push('', '## Known gaps and what explains them', '', ...GAPS)
+writeFileSync('BENCHMARKS.md', `${lines.join('\n')}\n`)
+// In the repository's style (npm run lint checks it).
+execFileSync('node_modules/.bin/prettier', ['--write', 'BENCHMARKS.md'], { stdio: 'ignore' })
+log('BENCHMARKS.md written')
+if (existsSync('.bench')) rmSync('.bench', { recursive: true, force: true })
+process.exit(0)

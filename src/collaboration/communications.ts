@@ -1,0 +1,192 @@
+/**
+ * Communications with a lead (calls, emails, meetings, SMS, other): logged by anyone who can see
+ * the lead, edited or deleted by their author or an Owner/Admin. Every change writes its activity
+ * (`communication_logged` / `_edited` / `_deleted`) and notifications in the same batch.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { activityRow } from '../activity/activities'
+import { isManager, type Viewer } from '../access/viewer'
+import { runBatch, type Database } from '../db/client'
+import { staleWrite } from '../db/errors'
+import { unlessChanged } from '../db/guard'
+import { activities, communications, type Communication, type CommunicationKind, type Direction } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { findVisibleLead } from '../leads/leads'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+
+/** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */
+export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
+
+/** The lead's communications, most recent first (the caller checked the lead is visible). */
+export async function communicationsOf(db: Database, orgId: string, leadId: string): Promise<Communication[]> {
+  return db
+    .select()
+    .from(communications)
+    .where(and(eq(communications.orgId, orgId), eq(communications.leadId, leadId)))
+    .orderBy(communications.occurredAt)
+    .all()
+    .then((rows) => rows.reverse())
+}
+
+/** May `viewer` edit or delete `communication`? Its author, an Owner or an Admin. */
+export function canChangeCommunication(viewer: Viewer, communication: { authorId: string }): boolean {
+  return communication.authorId === viewer.userId || isManager(viewer)
+}
+
+/**
+ * Logs a communication with lead `leadId`; its assignees hear of it through the fan-out (`notify`).
+ * @returns the activity's id
+ * @throws Refusal 404 when the lead is not visible
+ */
+export async function logCommunication(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  input: CommunicationInput,
+  notify: FanOutContext,
+  now = Date.now(),
+) {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  const id = newId()
+  const activity = activityRow({
+    orgId: viewer.orgId,
+    leadId,
+    actorId: viewer.userId,
+    type: 'communication_logged',
+    data: { communicationId: id, ...input },
+    at: now,
+  })
+  // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
+  const fan = await fanOut(
+    db,
+    notify,
+    [{ type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary }],
+    now,
+  )
+  await runBatch(db, [
+    db
+      .insert(communications)
+      .values({ id, orgId: viewer.orgId, leadId, authorId: viewer.userId, ...input, createdAt: now, updatedAt: now }),
+    db.insert(activities).values(activity),
+    ...fan.statements,
+  ])
+  await fan.afterCommit()
+  return activity.id
+}
+
+/**
+ * The communication `id` of lead `leadId`, if `viewer` may see the lead (and so it).
+ * @throws Refusal 404 otherwise
+ */
+export async function findCommunication(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  id: string,
+): Promise<Communication> {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  const row = lead
+    ? await db
+        .select()
+        .from(communications)
+        .where(
+          and(eq(communications.id, id), eq(communications.leadId, leadId), eq(communications.orgId, viewer.orgId)),
+        )
+        .get()
+    : undefined
+  if (!row) throw notFound()
+  return row
+}
+
+function mayChange(viewer: Viewer, row: Communication): void {
+  if (!canChangeCommunication(viewer, row)) {
+    throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
+  }
+}
+
+const EDITABLE = ['kind', 'direction', 'summary', 'occurredAt'] as const
+
+/**
+ * Saves `input` on communication `id` of lead `leadId`, with an activity listing what changed.
+ * @returns the activity's id, or null when nothing changed
+ * @throws Refusal 404 (not visible), 403 (neither its author nor an Owner/Admin), 409 when it was
+ *   changed or deleted at the same moment
+ */
+export async function editCommunication(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  id: string,
+  input: CommunicationInput,
+  now = Date.now(),
+) {
+  const row = await findCommunication(db, viewer, leadId, id)
+  mayChange(viewer, row)
+  const changes: Record<string, { from: unknown; to: unknown }> = {}
+  for (const field of EDITABLE) if (row[field] !== input[field]) changes[field] = { from: row[field], to: input[field] }
+  if (Object.keys(changes).length === 0) return null
+  const activity = activityRow({
+    orgId: viewer.orgId,
+    leadId,
+    actorId: viewer.userId,
+    type: 'communication_edited',
+    data: { communicationId: id, kind: input.kind, changes },
+    at: now,
+  })
+  await guarded(db, id, row.updatedAt, [
+    db
+      .update(communications)
+      .set({ ...input, updatedAt: now })
+      .where(eq(communications.id, id)),
+    db.insert(activities).values(activity),
+  ])
+  return activity.id
+}
+
+/**
+ * Runs `statements` in one batch unless communication `id` changed since it was read (its
+ * `updatedAt`) or was deleted.
+ * @throws Refusal 409 when it did
+ */
+async function guarded(db: Database, id: string, updatedAt: number, statements: BatchItem<'sqlite'>[]) {
+  const unchanged = sql`EXISTS (SELECT 1 FROM communications WHERE id = ${id} AND updated_at = ${updatedAt})`
+  try {
+    await runBatch(db, [unlessChanged(db, unchanged), ...statements])
+  } catch (error) {
+    if (!staleWrite(error)) throw error
+    throw new Refusal(409, 'Someone else changed this communication at the same moment; reload and try again.')
+  }
+}
+
+/**
+ * Deletes communication `id` of lead `leadId`; the activity keeps what it was.
+ * @returns the activity's id
+ * @throws Refusal 404 (not visible), 403 (neither its author nor an Owner/Admin), 409 when it was
+ *   changed or deleted at the same moment
+ */
+export async function deleteCommunication(db: Database, viewer: Viewer, leadId: string, id: string, now = Date.now()) {
+  const row = await findCommunication(db, viewer, leadId, id)
+  mayChange(viewer, row)
+  const activity = activityRow({
+    orgId: viewer.orgId,
+    leadId,
+    actorId: viewer.userId,
+    type: 'communication_deleted',
+    data: {
+      communicationId: id,
+      kind: row.kind,
+      direction: row.direction,
+      summary: row.summary,
+      occurredAt: row.occurredAt,
+    },
+    at: now,
+  })
+  await guarded(db, id, row.updatedAt, [
+    db.delete(communications).where(eq(communications.id, id)),
+    db.insert(activities).values(activity),
+  ])
+  return activity.id
+}

@@ -1,0 +1,70 @@
+/** Editing a lead's fields, with a `lead_edited` activity naming each changed field before and after. */
+import { and, eq } from 'drizzle-orm'
+import { z } from 'zod'
+import { activityRow } from '../activity/activities'
+import type { Viewer } from '../access/viewer'
+import { runBatch, type Database } from '../db/client'
+import { retryOnConflict, uniqueViolation } from '../db/errors'
+import { leadIs, unlessChanged } from '../db/guard'
+import { activities, leads } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { emailKey, leadSchema } from '../leads/fields'
+import { duplicateLead, findVisibleLead, leadIdByEmail, searchText } from '../leads/leads'
+import { canEdit, factsOf } from '../leads/policy'
+
+/** The edit form: the create form's fields without the status (changed on its own). */
+export const editLeadSchema = leadSchema.omit({ status: true })
+export type LeadEdit = z.infer<typeof editLeadSchema>
+
+const FIELDS = ['name', 'email', 'phone', 'company', 'source'] as const
+
+/**
+ * Saves `input` on lead `leadId`: the changed fields and one activity listing each (`changes`:
+ * field → `{ from, to }`) in one batch; nothing when nothing changed. Runs again when the lead
+ * changed in between, so `from` is always what was replaced.
+ * @returns the activity's id, or null when nothing changed
+ * @throws Refusal 404 (not visible), 403 (may not edit), 422 on `email` when another lead of the
+ *   organization has it (the create form's message), 409 when concurrent edits kept winning
+ */
+export async function editLead(db: Database, viewer: Viewer, leadId: string, input: LeadEdit, now = Date.now()) {
+  return retryOnConflict([], () => editOnce(db, viewer, leadId, input, now))
+}
+
+async function editOnce(db: Database, viewer: Viewer, leadId: string, input: LeadEdit, now: number) {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  if (!canEdit(viewer, factsOf(lead))) {
+    throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
+  }
+  const changes: Record<string, { from: string; to: string }> = {}
+  for (const field of FIELDS) if (lead[field] !== input[field]) changes[field] = { from: lead[field], to: input[field] }
+  if (Object.keys(changes).length === 0) return null
+  if (changes.email && emailKey(input.email) !== lead.emailNormalized) {
+    const other = await leadIdByEmail(db, viewer.orgId, input.email)
+    if (other && other !== lead.id) throw duplicateLead(other)
+  }
+  const activity = activityRow({
+    orgId: viewer.orgId,
+    leadId,
+    actorId: viewer.userId,
+    type: 'lead_edited',
+    data: { changes },
+    at: now,
+  })
+  const unchanged = and(...FIELDS.map((f) => eq(leads[f], lead[f])))!
+  try {
+    await runBatch(db, [
+      unlessChanged(db, leadIs(lead.id, unchanged)),
+      db
+        .update(leads)
+        .set({ ...input, emailNormalized: emailKey(input.email), searchText: searchText(input), updatedAt: now })
+        .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
+      db.insert(activities).values(activity),
+    ])
+  } catch (error) {
+    if (!uniqueViolation(error, 'leads.email_normalized')) throw error
+    const raced = await leadIdByEmail(db, viewer.orgId, input.email)
+    throw raced ? duplicateLead(raced) : error
+  }
+  return activity.id
+}

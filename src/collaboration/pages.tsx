@@ -1,0 +1,104 @@
+/** Full pages of collaboration: editing a lead, editing a communication, and "My tasks". */
+import type { FormValues } from '../lib/validation'
+import type { DueBucket } from '../lib/due'
+import { Field, FormAlert, type FieldErrors } from '../views/forms'
+import { Layout, useShell } from '../views/layout'
+import { EditCommunicationForm, TaskLine } from './views'
+import type { MyTask } from './tasks'
+
+/** `GET /o/{slug}/leads/{leadId}/edit`: the lead's name, email, phone, company and source. */
+export function EditLeadPage({
+  lead,
+  values,
+  errors,
+  alert,
+}: {
+  lead: { id: string; name: string }
+  values: FormValues
+  errors?: FieldErrors
+  alert?: string
+}) {
+  const base = `/o/${useShell().org.slug}/leads/${lead.id}`
+  return (
+    <Layout title={`Edit ${lead.name}`}>
+      <section class="card narrow">
+        <p>
+          <a href={base}>← {lead.name}</a>
+        </p>
+        <h1>Edit lead</h1>
+        <FormAlert message={alert} />
+        <form method="post" action={`${base}/edit`} novalidate>
+          <Field label="Name" name="name" value={values.name} errors={errors} required />
+          <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
+          <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
+          <Field label="Company" name="company" value={values.company} errors={errors} />
+          <Field label="Source" name="source" value={values.source} errors={errors} />
+          <button type="submit">Save changes</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+/** `GET /o/{slug}/leads/{leadId}/communications/{id}/edit`. */
+export function EditCommunicationPage(props: {
+  lead: { id: string; name: string }
+  communicationId: string
+  values: Record<string, string>
+  errors?: FieldErrors
+  alert?: string
+  timeZone: string
+}) {
+  const base = `/o/${useShell().org.slug}/leads/${props.lead.id}`
+  return (
+    <Layout title="Edit communication">
+      <section class="narrow">
+        <p>
+          <a href={base}>← {props.lead.name}</a>
+        </p>
+        <h1>Edit communication</h1>
+        <FormAlert message={props.alert} />
+        <EditCommunicationForm
+          action={`${base}/communications/${props.communicationId}`}
+          values={props.values}
+          errors={props.errors}
+          timeZone={props.timeZone}
+        />
+      </section>
+    </Layout>
+  )
+}
+
+/** `GET /o/{slug}/tasks`: the viewer's open tasks, overdue first, then today, then upcoming. */
+export function MyTasksPage({
+  groups,
+  timeZone,
+}: {
+  groups: { bucket: DueBucket; tasks: MyTask[] }[]
+  timeZone: string
+}) {
+  const orgBase = `/o/${useShell().org.slug}`
+  const empty = groups.every((g) => g.tasks.length === 0)
+  return (
+    <Layout title="My tasks">
+      <section class="card">
+        <h1>My tasks</h1>
+        <p class="muted">Your open tasks on the leads you can see. Times in {timeZone}.</p>
+        {empty && <p class="empty">No open tasks.</p>}
+        <ol id="task-list" class="tasks">
+          {groups.map((g) =>
+            g.tasks.map((t) => (
+              <TaskLine
+                task={{ ...t, assigneeName: 'you', completedByName: null }}
+                bucket={g.bucket}
+                orgBase={orgBase}
+                timeZone={timeZone}
+                lead={{ id: t.leadId, name: t.leadName }}
+              />
+            )),
+          )}
+        </ol>
+      </section>
+    </Layout>
+  )
+}

@@ -1,0 +1,47 @@
+/** Loads what the lead page's collaboration sections show (collaboration/views.tsx). */
+import { timeZoneOf } from '../access/time-zone'
+import { isManager, type Viewer } from '../access/viewer'
+import type { Database } from '../db/client'
+import { communicationsOf } from './communications'
+import { tasksOf } from './tasks'
+import type { CollaborationProps, RefusedForm } from './views'
+
+/** The form a refused post to `path` came from (`…/notes`, `…/communications`, `…/tasks`), if one of these sections'. */
+export function refusedFormOf(path: string): RefusedForm['form'] | undefined {
+  if (path.endsWith('/notes')) return 'note'
+  if (path.endsWith('/communications')) return 'communication'
+  if (path.endsWith('/tasks')) return 'task'
+  return undefined
+}
+
+/**
+ * The collaboration sections' props for lead `leadId` (which `viewer` can see) at `base`
+ * (`/o/{slug}/leads/{leadId}`); `people` are the members who can see it.
+ */
+export async function collaborationProps(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  options: {
+    base: string
+    orgBase: string
+    canEdit: boolean
+    people: { userId: string; name: string }[]
+    refused?: RefusedForm
+  },
+): Promise<CollaborationProps> {
+  const [tasks, communications, timeZone] = await Promise.all([
+    tasksOf(db, viewer.orgId, leadId),
+    communicationsOf(db, viewer.orgId, leadId),
+    timeZoneOf(db, viewer.userId),
+  ])
+  return {
+    ...options,
+    viewerId: viewer.userId,
+    manager: isManager(viewer),
+    timeZone,
+    now: Date.now(),
+    tasks,
+    communications,
+  }
+}

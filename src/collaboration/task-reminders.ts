@@ -1,0 +1,103 @@
+/**
+ * The morning reminder of tasks due today (the cron, every 5 minutes: src/index.ts): once the
+ * assignee's day has reached REMINDER_HOUR in their own time zone, each open task due that day
+ * (a calendar day, or a time on it) is announced once (`task_due` through the fan-out, which applies
+ * their preferences). `tasks.reminded_on` remembers the day, in the same batch as the notification.
+ */
+import { and, eq, gte, isNull, lte, or, sql } from 'drizzle-orm'
+import { timeZonesOf } from '../access/time-zone'
+import type { Database } from '../db/client'
+import { runBatch } from '../db/client'
+import { staleWrite } from '../db/errors'
+import { unlessChanged } from '../db/guard'
+import { leads, organizations, tasks, users } from '../db/schema'
+import type { Env } from '../env'
+import { dueOf } from '../lib/due'
+import { localDate, localDateTime } from '../lib/zoned-time'
+import { fanOut } from '../notifications/fan-out'
+
+/** The local hour (0–23) from which a member's tasks due today are announced. */
+export const REMINDER_HOUR = 8
+
+/** At most this many reminders per run (the next run, 5 minutes later, continues). */
+const MAX_PER_RUN = 200
+
+const DAY = 86_400_000
+
+/**
+ * Sends the reminders due at `now` (epoch ms).
+ * @returns how many tasks were announced
+ */
+export async function remindTasksDueToday(env: Env, db: Database, now: number): Promise<number> {
+  // Every time zone's "today" lies within a day and a half of UTC's.
+  const [from, to] = [
+    new Date(now - 1.5 * DAY).toISOString().slice(0, 10),
+    new Date(now + 1.5 * DAY).toISOString().slice(0, 10),
+  ]
+  const candidates = await db
+    .select({ task: tasks, leadName: leads.name, assigneeName: users.name, org: organizations })
+    .from(tasks)
+    .innerJoin(leads, eq(leads.id, tasks.leadId))
+    .innerJoin(users, eq(users.id, tasks.assigneeId))
+    .innerJoin(organizations, eq(organizations.id, tasks.orgId))
+    .where(
+      and(
+        isNull(tasks.completedAt),
+        or(
+          and(gte(tasks.dueDate, from), lte(tasks.dueDate, to)),
+          and(gte(tasks.dueAt, now - 1.5 * DAY), lte(tasks.dueAt, now + 1.5 * DAY)),
+        ),
+      ),
+    )
+    .limit(MAX_PER_RUN * 3)
+    .all()
+  const zones = await timeZonesOf(
+    db,
+    candidates.map((c) => c.task.assigneeId),
+  )
+  let sent = 0
+  for (const { task, leadName, assigneeName, org } of candidates) {
+    if (sent >= MAX_PER_RUN) break
+    const timeZone = zones.get(task.assigneeId)!
+    const today = localDate(now, timeZone)
+    const due = dueOf(task)
+    const dueDay = due?.date ?? (due ? localDate(due.at, timeZone) : null)
+    const morning = Number(localDateTime(now, timeZone).slice(11, 13)) >= REMINDER_HOUR
+    if (dueDay !== today || !morning || task.remindedOn === today) continue
+    const ctx = {
+      orgId: org.id,
+      orgName: org.name,
+      orgSlug: org.slug,
+      appUrl: env.APP_URL,
+      actor: null,
+      queue: env.EMAIL_QUEUE,
+    }
+    const fan = await fanOut(
+      db,
+      ctx,
+      [
+        {
+          type: 'task_due',
+          leads: [{ id: task.leadId, name: leadName }],
+          to: { id: task.assigneeId, name: assigneeName },
+          note: task.title,
+        },
+      ],
+      now,
+    )
+    try {
+      await runBatch(db, [
+        // Another run announced it in between: nothing is written twice.
+        unlessChanged(db, sql`EXISTS (SELECT 1 FROM tasks WHERE id = ${task.id} AND reminded_on IS NOT ${today})`),
+        db.update(tasks).set({ remindedOn: today }).where(eq(tasks.id, task.id)),
+        ...fan.statements,
+      ])
+    } catch (error) {
+      if (staleWrite(error)) continue
+      throw error
+    }
+    await fan.afterCommit()
+    sent++
+  }
+  return sent
+}

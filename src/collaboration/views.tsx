@@ -1,0 +1,355 @@
+/**
+ * The lead page's collaboration sections (composed by pages/lead-page.tsx): who else is here (live),
+ * notes with @mention suggestions, communications and tasks, each with its form. Every form also
+ * works without JavaScript; a refused post re-renders the page with the typed values and messages.
+ */
+import { Presence } from '../activity/presence'
+import { COMMUNICATION_LABELS } from '../activity/timeline'
+import { COMMUNICATION_KINDS, DIRECTIONS, type Communication } from '../db/schema'
+import { dueOf, formatDue, type DueBucket } from '../lib/due'
+import { formatInstant, localDateTime } from '../lib/zoned-time'
+import { FieldError, FormAlert, type FieldErrors } from '../views/forms'
+import type { TaskView } from './tasks'
+
+/** A refused form of these sections, shown again with what was typed and why it was refused. */
+export type RefusedForm = {
+  form: 'note' | 'communication' | 'task'
+  values: Record<string, string>
+  errors: FieldErrors
+  message: string
+}
+
+export type CollaborationProps = {
+  /** The lead page's path, `/o/{slug}/leads/{leadId}`. */
+  base: string
+  /** The organization's path, `/o/{slug}`. */
+  orgBase: string
+  viewerId: string
+  /** May the viewer edit or delete others' communications (Owner/Admin)? */
+  manager: boolean
+  /** May the viewer edit the lead's fields? */
+  canEdit: boolean
+  timeZone: string
+  now: number
+  tasks: TaskView[]
+  communications: Communication[]
+  /** Members who can see the lead: the choices of a task's assignee. */
+  people: { userId: string; name: string }[]
+  refused?: RefusedForm
+}
+
+const DIRECTION_LABELS = { inbound: 'Inbound', outbound: 'Outbound' } as const
+const KIND_LABELS = { call: 'Call', email: 'Email', meeting: 'Meeting', sms: 'SMS', other: 'Other' } as const
+
+/** The WebSocket of the live timeline and presence: `ws-connect` (htmx ws extension) with the presence list. */
+export function LiveLead({ base }: { base: string }) {
+  return (
+    <div class="live" hx-ext="ws" ws-connect={`${base}/live`}>
+      <script src="/vendor/htmx-ext-ws.min.js" defer></script>
+      <Presence viewers={[]} />
+    </div>
+  )
+}
+
+function refusedValues(refused: RefusedForm | undefined, form: RefusedForm['form']) {
+  return refused?.form === form ? refused : undefined
+}
+
+/** The note form: `body`, with suggestions of members who can see the lead while an `@` word is typed. */
+export function NoteForm({ base, refused }: { base: string; refused?: RefusedForm }) {
+  const mine = refusedValues(refused, 'note')
+  return (
+    <section id="notes" class="card">
+      <h2>Add a note</h2>
+      <form
+        method="post"
+        action={`${base}/notes`}
+        class="stack-form"
+        hx-boost="true"
+        hx-disabled-elt="find button"
+        // The suggestions request of the textarea inside does not disable the button.
+        hx-disinherit="hx-disabled-elt"
+      >
+        <FormAlert message={mine && !mine.errors.body ? mine.message : undefined} />
+        <label for="note-body">Note (type @ to mention someone who can see this lead)</label>
+        <textarea
+          id="note-body"
+          name="body"
+          rows={3}
+          required
+          maxlength={5000}
+          aria-invalid={mine?.errors.body ? 'true' : undefined}
+          aria-describedby="mention-suggestions"
+          hx-get={`${base}/mentions`}
+          hx-trigger="input changed delay:150ms"
+          hx-target="#mention-suggestions"
+          hx-swap="outerHTML"
+          hx-sync="this:replace"
+        >
+          {mine?.values.body ?? ''}
+        </textarea>
+        <FieldError errors={mine?.errors} name="body" />
+        <MentionSuggestions people={[]} />
+        <button type="submit">Add note</button>
+      </form>
+    </section>
+  )
+}
+
+/** Members to mention for the `@` word being typed (`<ul id="mention-suggestions">`); picking one completes it (public/app.js). */
+export function MentionSuggestions({ people }: { people: { userId: string; name: string }[] }) {
+  return (
+    <ul id="mention-suggestions" class="mention-suggestions" aria-label="Members you can mention">
+      {people.map((p) => (
+        <li>
+          <button type="button" class="link" data-mention={p.name} data-user-id={p.userId}>
+            @{p.name}
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function CommunicationFields({
+  values,
+  errors,
+  timeZone,
+}: {
+  values: Record<string, string>
+  errors?: FieldErrors
+  timeZone: string
+}) {
+  return (
+    <>
+      <label>
+        Kind{' '}
+        <select name="kind">
+          {COMMUNICATION_KINDS.map((k) => (
+            <option value={k} selected={values.kind === k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <FieldError errors={errors} name="kind" />
+      <label>
+        Direction{' '}
+        <select name="direction">
+          {DIRECTIONS.map((d) => (
+            <option value={d} selected={values.direction === d}>
+              {DIRECTION_LABELS[d]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <FieldError errors={errors} name="direction" />
+      <label>
+        When ({timeZone}) <input type="datetime-local" name="occurredAt" value={values.occurredAt ?? ''} required />
+      </label>
+      <FieldError errors={errors} name="occurredAt" />
+      <label>
+        Summary{' '}
+        <textarea name="summary" rows={2} required maxlength={2000}>
+          {values.summary ?? ''}
+        </textarea>
+      </label>
+      <FieldError errors={errors} name="summary" />
+    </>
+  )
+}
+
+/** The communication form's values for `c` (editing) in `timeZone`. */
+export function communicationValues(c: Communication, timeZone: string): Record<string, string> {
+  return { kind: c.kind, direction: c.direction, summary: c.summary, occurredAt: localDateTime(c.occurredAt, timeZone) }
+}
+
+/** Logged communications and the form to log one; edit and delete for their author or an Owner/Admin. */
+export function CommunicationsSection(props: CollaborationProps) {
+  const { base, timeZone, now, communications, viewerId, manager } = props
+  const mine = refusedValues(props.refused, 'communication')
+  const values = mine?.values ?? { occurredAt: localDateTime(now, timeZone), direction: 'outbound', kind: 'call' }
+  return (
+    <section id="communications" class="card">
+      <h2>Communications</h2>
+      <ul class="communications">
+        {communications.map((c) => (
+          <li data-communication-id={c.id}>
+            <strong>
+              {DIRECTION_LABELS[c.direction]} {COMMUNICATION_LABELS[c.kind]}
+            </strong>{' '}
+            <span class="muted">{formatInstant(c.occurredAt, timeZone)}</span>
+            <p>{c.summary}</p>
+            {(c.authorId === viewerId || manager) && (
+              <p class="inline-form">
+                <a href={`${base}/communications/${c.id}/edit`}>Edit</a>
+                <form method="post" action={`${base}/communications/${c.id}/delete`} class="inline" hx-boost="true">
+                  <button type="submit" class="link">
+                    Delete
+                  </button>
+                </form>
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+      <details open={Boolean(mine)}>
+        <summary>Log a communication</summary>
+        <form
+          method="post"
+          action={`${base}/communications`}
+          class="stack-form"
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
+          <FormAlert message={mine && Object.keys(mine.errors).length === 0 ? mine.message : undefined} />
+          <CommunicationFields values={values} errors={mine?.errors} timeZone={timeZone} />
+          <button type="submit">Log it</button>
+        </form>
+      </details>
+    </section>
+  )
+}
+
+/** The page editing one communication. */
+export function EditCommunicationForm({
+  action,
+  values,
+  errors,
+  timeZone,
+}: {
+  action: string
+  values: Record<string, string>
+  errors?: FieldErrors
+  timeZone: string
+}) {
+  return (
+    <form method="post" action={action} class="stack-form card">
+      <CommunicationFields values={values} errors={errors} timeZone={timeZone} />
+      <button type="submit">Save</button>
+    </form>
+  )
+}
+
+const BUCKET_LABELS: Record<DueBucket, string> = { overdue: 'Overdue', today: 'Today', upcoming: 'Upcoming' }
+
+/** A task's line: title, due date in the viewer's terms, assignee, and its complete / reopen button. */
+export function TaskLine({
+  task,
+  orgBase,
+  timeZone,
+  lead,
+  bucket,
+}: {
+  task: TaskView
+  orgBase: string
+  timeZone: string
+  /** The task's lead, shown with a link (My tasks). */
+  lead?: { id: string; name: string }
+  /** Where it stands for its assignee (My tasks). */
+  bucket?: DueBucket
+}) {
+  const due = dueOf(task)
+  const done = task.completedAt !== null
+  return (
+    <li data-task-id={task.id} data-done={done ? 'true' : 'false'} data-due={bucket}>
+      {bucket && <span class={`due due-${bucket}`}>{BUCKET_LABELS[bucket]}</span>}{' '}
+      <span class={done ? 'done' : undefined}>{task.title}</span>
+      {lead && (
+        <>
+          {' '}
+          on <a href={`${orgBase}/leads/${lead.id}`}>{lead.name}</a>
+        </>
+      )}
+      {due && <span class="muted"> · due {formatDue(due, timeZone)}</span>}
+      <span class="muted"> · {task.assigneeName}</span>
+      {done && task.completedAt !== null && (
+        <span class="muted">
+          {' '}
+          · done by {task.completedByName ?? 'someone'} on {formatInstant(task.completedAt, timeZone)}
+        </span>
+      )}{' '}
+      <form
+        method="post"
+        action={`${orgBase}/tasks/${task.id}/${done ? 'reopen' : 'complete'}${lead ? '?from=tasks' : ''}`}
+        class="inline"
+        hx-boost="true"
+      >
+        <button type="submit" class="secondary">
+          {done ? 'Reopen' : 'Complete'}
+        </button>
+      </form>
+    </li>
+  )
+}
+
+/** The lead's tasks and the form to add one. */
+export function TasksSection(props: CollaborationProps) {
+  const { base, orgBase, timeZone, tasks, people, viewerId } = props
+  const mine = refusedValues(props.refused, 'task')
+  const values = mine?.values ?? { assigneeId: viewerId }
+  return (
+    <section id="tasks" class="card">
+      <h2>Tasks</h2>
+      <ul class="tasks">
+        {tasks.map((t) => (
+          <TaskLine task={t} orgBase={orgBase} timeZone={timeZone} />
+        ))}
+      </ul>
+      <details open={Boolean(mine)}>
+        <summary>Add a task</summary>
+        <form method="post" action={`${base}/tasks`} class="stack-form" hx-boost="true" hx-disabled-elt="find button">
+          <FormAlert message={mine && Object.keys(mine.errors).length === 0 ? mine.message : undefined} />
+          <label>
+            Title <input name="title" required maxlength={200} value={values.title ?? ''} />
+          </label>
+          <FieldError errors={mine?.errors} name="title" />
+          <label>
+            Due date <input type="date" name="dueDate" required value={values.dueDate ?? ''} />
+          </label>
+          <label>
+            Time ({timeZone}; leave empty for the whole day){' '}
+            <input type="time" name="dueTime" value={values.dueTime ?? ''} />
+          </label>
+          <FieldError errors={mine?.errors} name="dueAt" />
+          <label>
+            For{' '}
+            <select name="assigneeId">
+              {people.map((p) => (
+                <option value={p.userId} selected={values.assigneeId === p.userId}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <FieldError errors={mine?.errors} name="assigneeId" />
+          <button type="submit">Add task</button>
+        </form>
+      </details>
+    </section>
+  )
+}
+
+/** Every collaboration section of the lead page, in order. */
+export function CollaborationSections(props: CollaborationProps) {
+  return (
+    <div class="collaboration">
+      <LiveLead base={props.base} />
+      {props.canEdit && (
+        <p>
+          <a href={`${props.base}/edit`}>Edit lead details</a>
+        </p>
+      )}
+      <NoteForm base={props.base} refused={props.refused} />
+      <TasksSection {...props} />
+      <CommunicationsSection {...props} />
+    </div>
+  )
+}
+
+/** The optional reason sent with a status change (inside the lead page's status form). */
+export function StatusReasonField() {
+  return (
+    <input name="reason" maxlength={500} placeholder="Reason (optional)" aria-label="Reason for the status change" />
+  )
+}

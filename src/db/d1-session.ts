@@ -1,0 +1,46 @@
+/**
+ * D1 Sessions API (read replication): each request reads through `env.DB.withSession(bookmark)`, so
+ * reads may be served by a nearby read replica, while a person always sees their own writes: the
+ * bookmark of the newest database state their requests saw travels in a cookie, and the next
+ * request's session starts at least there (docs/ARCHITECTURE.md "Scale", README "Read replication").
+ * Without replication turned on, every query simply goes to the primary.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import { createDb, type Database } from './client'
+
+/** What the middleware needs of the app's bindings, and what it sets (a part of src/env.ts's App). */
+type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database } }
+
+/** The cookie holding the person's D1 bookmark. */
+export const BOOKMARK_COOKIE = 'leadpool_d1'
+
+/** What a D1 bookmark looks like (hex groups); anything else in the cookie is ignored. */
+const BOOKMARK = /^[0-9a-f-]{1,200}$/i
+
+/**
+ * Middleware putting a Drizzle client over a D1 session on `c.var.db`, starting from the bookmark
+ * cookie (or, without one, from any replica for GET/HEAD and the primary for writes), and sending
+ * the session's newest bookmark back in that cookie (HttpOnly, SameSite=Lax, Secure outside local
+ * development, one day).
+ */
+export function d1Session(): MiddlewareHandler<SessionEnv> {
+  return async (c, next) => {
+    const sent = getCookie(c, BOOKMARK_COOKIE)
+    const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
+    const start = sent && BOOKMARK.test(sent) ? sent : reading ? 'first-unconstrained' : 'first-primary'
+    const session = c.env.DB.withSession(start)
+    c.set('db', createDb(session))
+    await next()
+    const bookmark = session.getBookmark()
+    // A WebSocket upgrade (101) answers with headers that can no longer change.
+    if (!bookmark || bookmark === sent || c.res.status === 101) return
+    setCookie(c, BOOKMARK_COOKIE, bookmark, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: c.env.APP_ENV !== 'development',
+      maxAge: 24 * 60 * 60,
+    })
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The organization's web-form key: the public part of `/f/{formKey}`, pasted into customers' websites. Rotating
+ * it makes the old address stop taking leads (404).
+ */
+import { eq } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { organizations } from '../db/schema'
+import { isWellFormedToken, newToken } from '../lib/tokens'
+
+/** The organization whose form key is `formKey` (id, slug, thank-you URL), or null. */
+export async function orgByFormKey(db: Database, formKey: string) {
+  if (!isWellFormedToken(formKey)) return null
+  const row = await db
+    .select({ id: organizations.id, slug: organizations.slug, thankYouUrl: organizations.thankYouUrl })
+    .from(organizations)
+    .where(eq(organizations.formKey, formKey))
+    .get()
+  return row ?? null
+}
+
+/** Gives organization `orgId` a new form key (the old one stops working). @returns the new key */
+export async function rotateFormKey(db: Database, orgId: string, now = Date.now()): Promise<string> {
+  const formKey = newToken()
+  await db.update(organizations).set({ formKey, updatedAt: now }).where(eq(organizations.id, orgId))
+  return formKey
+}
+
+/** Sets the thank-you URL (`''`: Leadpool's own thank-you page) of organization `orgId`. */
+export async function setThankYouUrl(db: Database, orgId: string, thankYouUrl: string, now = Date.now()) {
+  await db.update(organizations).set({ thankYouUrl, updatedAt: now }).where(eq(organizations.id, orgId))
+}

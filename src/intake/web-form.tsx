@@ -1,0 +1,51 @@
+/**
+ * `POST /f/{formKey}`: the public web-to-lead form. Customers' websites post a form (answered 303 to the
+ * organization's thank-you URL, or to Leadpool's small thank-you page) or JSON (answered 201). Mounted in app.ts
+ * before the same-origin check, because other sites post here: CORS lets any site post and read nothing but the
+ * status; no cookie is read. A filled honeypot field (`website`) is answered as accepted and creates nothing.
+ * Rate-limited per client address (src/rate-limits.ts `webFormLimit`, applied in app.ts).
+ */
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { z } from 'zod'
+import type { App } from '../env'
+import { notFound } from '../lib/errors'
+import { Layout } from '../views/layout'
+import { orgByFormKey } from './form-keys'
+import { sentJson, parseSubmission } from './input'
+import { intakeSchema, takeInLead } from './leads'
+
+/** The honeypot: a field people never see or fill (the snippet hides it), bots do. */
+export const HONEYPOT_FIELD = 'website'
+
+export const webFormRoutes = new Hono<App>()
+
+webFormRoutes.use('/:formKey', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
+
+/** The honeypot alone, read before anything is validated (a bot's garbage is never answered with 422). */
+const honeypotSchema = z.object({ [HONEYPOT_FIELD]: z.string().optional().catch('filled') })
+
+/** Leadpool's own thank-you page, for organizations without a thank-you URL. */
+function ThankYouPage() {
+  return (
+    <Layout title="Thank you" chrome="anonymous">
+      <section class="card narrow">
+        <h1>Thank you</h1>
+        <p>Your message was sent. We will be in touch soon.</p>
+      </section>
+    </Layout>
+  )
+}
+
+webFormRoutes.get('/:formKey/thanks', (c) => c.render(<ThankYouPage />))
+
+webFormRoutes.post('/:formKey', async (c) => {
+  const formKey = c.req.param('formKey')
+  const org = await orgByFormKey(c.var.db, formKey)
+  if (!org) throw notFound()
+  const trap = await parseSubmission(c, honeypotSchema)
+  if (!trap[HONEYPOT_FIELD]) await takeInLead(c.var.db, c.env, org.id, await parseSubmission(c, intakeSchema), 'form')
+  const json = sentJson(c) || (c.req.header('Accept') ?? '').includes('application/json')
+  if (json) return c.json({ accepted: true }, 201)
+  return c.redirect(org.thankYouUrl || `/f/${formKey}/thanks`, 303)
+})

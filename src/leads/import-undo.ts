@@ -1,0 +1,169 @@
+/**
+ * Undoing an import: for 7 days, whoever ran it or an Owner/Admin archives the leads it created that
+ * nobody has touched since (no activity but the import's own: no assignment, note, communication,
+ * task, status change or edit), keeping the others. Each chunk of the import (its
+ * `import_job_chunks` row lists the leads it created) is undone in one atomic batch: the `archived`
+ * activities, the archive itself and the job's counters. Small imports are undone in the request,
+ * large ones through the import queue, chunk by chunk, with a progress bar.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { isManager, type Viewer } from '../access/viewer'
+import { runBatch, type Database } from '../db/client'
+import { uniqueViolation } from '../db/errors'
+import { activities, importJobChunks, importJobs, importUndoChunks, leads, type ImportJob } from '../db/schema'
+import { Refusal } from '../lib/errors'
+import { newId } from '../lib/ids'
+
+/** How long an import can be undone (ms). */
+export const UNDO_WINDOW_MS = 7 * 24 * 3600_000
+
+/** Chunks undone during the request; more go through the queue. */
+const INLINE_UNDO_CHUNKS = 2
+
+/** One chunk of an undo, as carried by a queue message. */
+export type UndoChunk = { kind: 'undo'; jobId: string; orgId: string; actorId: string; seq: number }
+
+/** Why `viewer` cannot undo `job` now, or null when they can. */
+export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): string | null {
+  if (job.createdBy !== viewer.userId && !isManager(viewer))
+    return 'Only the person who ran this import, an Owner or an Admin can undo it.'
+  if (job.undoStatus) return 'This import has already been undone.'
+  if (job.status !== 'done') return 'Wait for the import to finish before undoing it.'
+  if (now - job.createdAt > UNDO_WINDOW_MS) return 'An import can be undone for 7 days; this one is older.'
+  return null
+}
+
+/**
+ * Starts undoing `job` for `viewer`: marks it (once, whatever the concurrent clicks), then undoes the
+ * chunks at once when there are few, else hands them to the queue.
+ * @throws Refusal 403 when `viewer` may not undo it, 409 when it is running, already undone or too old
+ */
+export async function undoImport(
+  db: Database,
+  queue: Queue<UndoChunk>,
+  viewer: Viewer,
+  job: ImportJob,
+  now = Date.now(),
+): Promise<void> {
+  const problem = undoProblem(viewer, job, now)
+  if (problem) throw new Refusal(job.createdBy !== viewer.userId && !isManager(viewer) ? 403 : 409, problem)
+  const started = await db
+    .update(importJobs)
+    .set({
+      undoStatus: job.createdCount === 0 ? 'done' : 'processing',
+      undoneBy: viewer.userId,
+      undoneAt: now,
+      updatedAt: now,
+    })
+    .where(and(eq(importJobs.id, job.id), eq(importJobs.orgId, viewer.orgId), isNull(importJobs.undoStatus)))
+    .run()
+  if (started.meta.changes === 0) throw new Refusal(409, 'This import has already been undone.')
+  const seqs = await db
+    .select({ seq: importJobChunks.seq })
+    .from(importJobChunks)
+    .where(eq(importJobChunks.jobId, job.id))
+    .all()
+  const chunks: UndoChunk[] = seqs.map(({ seq }) => ({
+    kind: 'undo',
+    jobId: job.id,
+    orgId: job.orgId,
+    actorId: viewer.userId,
+    seq,
+  }))
+  if (chunks.length <= INLINE_UNDO_CHUNKS) {
+    for (const work of chunks) await undoChunk(db, work, now)
+    return
+  }
+  for (let i = 0; i < chunks.length; i += 100) {
+    await queue.sendBatch(chunks.slice(i, i + 100).map((body) => ({ body, contentType: 'json' as const })))
+  }
+}
+
+/**
+ * SQL: the lead whose id is `leadId` (SQL) is untouched since import `jobId`: not archived, no activity
+ * other than the import's own (those carry its `importId`), no note.
+ */
+function untouched(leadId: ReturnType<typeof sql>, jobId: string) {
+  return sql`NOT EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = ${leadId}
+      AND coalesce(json_extract(a.data, '$.importId'), '') <> ${jobId})
+    AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.lead_id = ${leadId})
+    AND EXISTS (SELECT 1 FROM leads l WHERE l.id = ${leadId} AND l.archived_at IS NULL)`
+}
+
+/**
+ * Undoes one chunk in one atomic batch: records it (a redelivered message changes nothing), writes an
+ * `archived` activity for each of its untouched leads and archives them, and advances the job's
+ * counters (`undo_processed`, `undo_archived`; `undo_status` becomes `done` with the last chunk).
+ * @returns how many leads of the chunk were looked at (0 when the chunk was already undone)
+ */
+export async function undoChunk(db: Database, work: UndoChunk, now = Date.now()): Promise<number> {
+  const chunk = await db
+    .select({ leadIds: importJobChunks.leadIds })
+    .from(importJobChunks)
+    .where(and(eq(importJobChunks.jobId, work.jobId), eq(importJobChunks.seq, work.seq)))
+    .get()
+  const leadIds = chunk?.leadIds ?? []
+  // Activity ids are UUIDv7 made here: one per lead, used only for the leads still untouched.
+  const pairs = JSON.stringify(leadIds.map((id) => [id, newId()]))
+  const ids = JSON.stringify(leadIds)
+  const data = JSON.stringify({ via: 'import-undo', importId: work.jobId })
+  const archivedHere = sql`(SELECT count(*) FROM activities WHERE lead_id IN (SELECT value FROM json_each(${ids}))
+    AND type = 'archived' AND json_extract(data, '$.via') = 'import-undo' AND json_extract(data, '$.importId') = ${work.jobId})`
+  try {
+    await runBatch(db, [
+      // First, so a concurrent redelivery of the same chunk fails the whole batch instead of doubling.
+      db.insert(importUndoChunks).values({ jobId: work.jobId, seq: work.seq, createdAt: now }),
+      // Columns in the table's order: id, org_id, lead_id, actor_id, type, data, created_at.
+      db.insert(activities).select(
+        sql`SELECT json_extract(p.value, '$[1]'), ${work.orgId}, json_extract(p.value, '$[0]'), ${work.actorId}, 'archived', ${data}, ${now}
+        FROM json_each(${pairs}) p
+        WHERE EXISTS (SELECT 1 FROM leads WHERE leads.id = json_extract(p.value, '$[0]') AND leads.org_id = ${work.orgId})
+          AND ${untouched(sql`json_extract(p.value, '$[0]')`, work.jobId)}`,
+      ),
+      db
+        .update(leads)
+        .set({ archivedAt: now, archivedBy: work.actorId, updatedAt: now })
+        .where(
+          and(
+            sql`${leads.id} IN (SELECT value FROM json_each(${ids}))`,
+            eq(leads.orgId, work.orgId),
+            untouched(sql`${leads.id}`, work.jobId),
+          ),
+        ),
+      db
+        .update(importJobs)
+        .set({
+          undoProcessed: sql`${importJobs.undoProcessed} + ${leadIds.length}`,
+          undoArchived: sql`${importJobs.undoArchived} + ${archivedHere}`,
+          undoStatus: sql`CASE WHEN ${importJobs.undoProcessed} + ${leadIds.length} >= ${importJobs.createdCount} THEN 'done' ELSE ${importJobs.undoStatus} END`,
+          updatedAt: now,
+        })
+        .where(and(eq(importJobs.id, work.jobId), eq(importJobs.orgId, work.orgId))),
+    ])
+  } catch (error) {
+    if (uniqueViolation(error, 'import_undo_chunks.')) return 0
+    throw error
+  }
+  return leadIds.length
+}
+
+/**
+ * Counts a chunk the undo could not process after every retry as looked at, its leads kept (not
+ * archived), so the undo still finishes; the report's "kept" then includes them.
+ */
+export async function giveUpUndoChunk(db: Database, work: UndoChunk, now = Date.now()): Promise<void> {
+  const chunk = await db
+    .select({ leadIds: importJobChunks.leadIds })
+    .from(importJobChunks)
+    .where(and(eq(importJobChunks.jobId, work.jobId), eq(importJobChunks.seq, work.seq)))
+    .get()
+  const n = chunk?.leadIds.length ?? 0
+  await db
+    .update(importJobs)
+    .set({
+      undoProcessed: sql`${importJobs.undoProcessed} + ${n}`,
+      undoStatus: sql`CASE WHEN ${importJobs.undoProcessed} + ${n} >= ${importJobs.createdCount} THEN 'done' ELSE ${importJobs.undoStatus} END`,
+      updatedAt: now,
+    })
+    .where(eq(importJobs.id, work.jobId))
+}

@@ -1,0 +1,62 @@
+/**
+ * Lead search over the FTS5 index `leads_fts` (name, email, company; kept by SQL triggers, see
+ * migrations/0011_lead_derived_state.sql and docs/ARCHITECTURE.md "Scale").
+ *
+ * - Canonically equal text is equal: stored text and the query are both NFC (src/lib/text.ts); the
+ *   tokenizer (unicode61, remove_diacritics 2) also folds decomposed accents.
+ * - Case-insensitive beyond ASCII (É = é, Ω = ω) and diacritics folded for Latin letters ("jose" finds "José").
+ * - Every part of the query (between spaces) must match the lead, its last word as a prefix (prefix
+ *   matching while typing): "jo gm" finds "José, Acme GmbH"; a part with punctuation is a phrase, so
+ *   "ana@acme" finds "ana@acme.com" but not "ana.lopez@other-acme.com".
+ * - A query of punctuation only ("%", "_"), which the word index cannot hold, is looked for as it is.
+ * - Ranked by bm25, a match in the name counting most, then email, then company.
+ */
+import { sql, type SQL } from 'drizzle-orm'
+import { leads } from '../db/schema'
+
+/** bm25 weights of the name, email and company columns. */
+const RANK = sql.raw('bm25(leads_fts, 10.0, 4.0, 2.0)')
+
+const WORD = /[\p{L}\p{N}\p{M}]+/gu
+
+/**
+ * The FTS5 MATCH expression for what someone typed: each space-separated part as a phrase of its
+ * words (letters, digits and their combining marks), its last word a prefix; all parts required.
+ * Null when `q` holds no word (only punctuation).
+ * @example matchExpression('José  ana@acme') // '"josé"* "ana acme"*'
+ */
+export function matchExpression(q: string): string | null {
+  const phrases = q
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/\s+/)
+    .map((part) => part.match(WORD))
+    .filter((words) => words !== null)
+  if (phrases.length === 0) return null
+  return phrases.map((words) => `"${words.join(' ')}"*`).join(' ')
+}
+
+/** SQL on `leads`: the lead matches the search text `q`. */
+export function matchesSearch(q: string): SQL {
+  const match = matchExpression(q)
+  // Punctuation only: as typed, among the leads the caller's other conditions (organization) select.
+  if (!match)
+    return sql`instr(${leads.name} || ' ' || ${leads.email} || ' ' || ${leads.company}, ${q.normalize('NFC')}) > 0`
+  return sql`${leads}.rowid IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${match})`
+}
+
+/**
+ * The pieces of a ranked search for the MATCH expression `match` (from `matchExpression`): the join of
+ * `leads_fts` to `leads`, the rank to order by (ascending: best first; then id descending) and, after
+ * the lead `cursor` of a previous page, the condition keeping only leads ranked after it, so pages
+ * follow the ranking without repeats or gaps.
+ */
+export function rankedSearch(match: string, cursor?: string) {
+  const on = sql`leads_fts.rowid = ${leads}.rowid AND leads_fts MATCH ${match}`
+  const cursorRank = sql`(SELECT ${RANK} FROM leads_fts WHERE leads_fts MATCH ${match}
+    AND leads_fts.rowid = (SELECT rowid FROM ${leads} WHERE ${leads.id} = ${cursor}))`
+  const after = cursor
+    ? sql`(${RANK} > ${cursorRank} OR (${RANK} = ${cursorRank} AND ${leads.id} < ${cursor}))`
+    : undefined
+  return { table: sql`leads_fts`, on, rank: RANK, after }
+}

@@ -1,0 +1,181 @@
+/**
+ * Aging of the pool, run by the cron (src/index.ts `scheduled`):
+ * - "warn after X hours in the pool" (`pool_stale_hours`): the pool page marks such leads stale (pool/queries.ts);
+ *   here, at most once a day per organization, Owners and Admins get a digest of them (fan-out event `pool_stale`).
+ * - "return a claimed lead untouched for Y days" (`pool_return_days`): a lead its assignee took from the pool
+ *   (claimed, or given by routing) and has not touched since (no activity of theirs on it: note, communication,
+ *   task, status change) is announced to them a day before (`return_warning`), then put back in the pool with a
+ *   `returned_to_pool` activity. Touching it after the warning cancels the return.
+ * Each organization is handled on its own: one failing does not stop the others.
+ */
+import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
+import { activityRow } from '../activity/activities'
+import { createDb, runBatch, type Database } from '../db/client'
+import { activities, formerAssignees, leadAssignees, leads, organizations, users } from '../db/schema'
+import type { Env } from '../env'
+import { inPool } from '../leads/policy'
+import { OPEN_STATUSES } from '../orgs/members'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { waitingSince } from './queries'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+/** Most leads one run returns (or warns about) per organization; the next run takes the rest. */
+export const AGING_BATCH = 50
+
+type AgingOrg = typeof organizations.$inferSelect
+
+/** The fan-out context of the cron in `org`: Leadpool itself acts. */
+function cronContext(env: Env, org: AgingOrg): FanOutContext {
+  return {
+    orgId: org.id,
+    orgName: org.name,
+    orgSlug: org.slug,
+    appUrl: env.APP_URL,
+    actor: null,
+    queue: env.EMAIL_QUEUE,
+  }
+}
+
+/** Sends `org`'s stale-pool digest when a day has passed since the last one and some lead is stale. @returns leads named */
+export async function sendStaleDigest(db: Database, env: Env, org: AgingOrg, now: number): Promise<number> {
+  if (org.poolStaleHours <= 0) return 0
+  if (org.poolDigestSentAt !== null && org.poolDigestSentAt > now - DAY) return 0
+  const stale = await db
+    .select({ id: leads.id, name: leads.name })
+    .from(leads)
+    .where(and(eq(leads.orgId, org.id), inPool(), lt(waitingSince, now - org.poolStaleHours * HOUR)))
+    .orderBy(waitingSince)
+    .limit(100)
+    .all()
+  if (stale.length === 0) return 0
+  const fan = await fanOut(db, cronContext(env, org), [{ type: 'pool_stale', leads: stale }], now)
+  await runBatch(db, [
+    db.update(organizations).set({ poolDigestSentAt: now }).where(eq(organizations.id, org.id)),
+    ...fan.statements,
+  ])
+  await fan.afterCommit()
+  return stale.length
+}
+
+/** SQL: when the primary assignee last touched the lead (their latest activity on it, or when they got it). */
+const lastTouch = sql<number>`max(${leadAssignees.assignedAt}, coalesce((SELECT max(a.created_at) FROM activities a
+  WHERE a.lead_id = ${leadAssignees.leadId} AND a.actor_id = ${leadAssignees.userId}), 0))`
+
+/** SQL: the primary assignment came from the pool (claimed by the assignee, or given by routing). */
+const fromPool = sql`EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = ${leadAssignees.leadId}
+  AND a.created_at = ${leadAssignees.assignedAt}
+  AND ((a.type = 'claimed' AND a.actor_id = ${leadAssignees.userId})
+    OR (a.type = 'assigned' AND json_extract(a.data, '$.via') = 'routing')))`
+
+/**
+ * Warns the assignees of `org`'s claimed leads untouched for `pool_return_days − 1` days, and returns to the pool
+ * those still untouched a day after the warning. @returns how many were warned and returned
+ */
+export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg, now: number) {
+  if (org.poolReturnDays <= 0) return { warned: 0, returned: 0 }
+  const candidates = await db
+    .select({
+      id: leads.id,
+      name: leads.name,
+      warnedAt: leads.returnWarnedAt,
+      userId: leadAssignees.userId,
+      userName: users.name,
+      touched: lastTouch,
+    })
+    .from(leadAssignees)
+    .innerJoin(leads, eq(leads.id, leadAssignees.leadId))
+    .innerJoin(users, eq(users.id, leadAssignees.userId))
+    .where(
+      and(
+        eq(leadAssignees.orgId, org.id),
+        eq(leadAssignees.kind, 'primary'),
+        sql`${leads.status} IN (${sql.join(
+          OPEN_STATUSES.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
+        fromPool,
+        or(lt(lastTouch, now - (org.poolReturnDays - 1) * DAY), isNotNull(leads.returnWarnedAt)),
+      ),
+    )
+    .limit(AGING_BATCH * 2)
+    .all()
+  let warned = 0
+  let returned = 0
+  const ctx = cronContext(env, org)
+  for (const lead of candidates) {
+    if (lead.warnedAt !== null && lead.touched > lead.warnedAt) {
+      // Touched since the warning: no return.
+      await db.update(leads).set({ returnWarnedAt: null }).where(eq(leads.id, lead.id))
+      continue
+    }
+    if (lead.warnedAt === null) {
+      if (warned >= AGING_BATCH) continue
+      const fan = await fanOut(
+        db,
+        ctx,
+        [
+          {
+            type: 'return_warning',
+            leads: [{ id: lead.id, name: lead.name }],
+            to: { id: lead.userId, name: lead.userName },
+          },
+        ],
+        now,
+      )
+      await runBatch(db, [
+        db
+          .update(leads)
+          .set({ returnWarnedAt: now })
+          .where(and(eq(leads.id, lead.id), isNull(leads.returnWarnedAt))),
+        ...fan.statements,
+      ])
+      await fan.afterCommit()
+      warned++
+    } else if (lead.touched < now - org.poolReturnDays * DAY && lead.warnedAt <= now - DAY + HOUR) {
+      if (returned >= AGING_BATCH) continue
+      await runBatch(db, [
+        db
+          .insert(formerAssignees)
+          .values({ orgId: org.id, leadId: lead.id, userId: lead.userId, endedAt: now })
+          .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
+        db.delete(leadAssignees).where(eq(leadAssignees.leadId, lead.id)),
+        db
+          .update(leads)
+          .set({ inPool: true, pooledAt: now, returnWarnedAt: null, updatedAt: now })
+          .where(and(eq(leads.id, lead.id), eq(leads.orgId, org.id))),
+        db.insert(activities).values(
+          activityRow({
+            orgId: org.id,
+            leadId: lead.id,
+            actorId: null,
+            type: 'returned_to_pool',
+            data: { from: { id: lead.userId, name: lead.userName }, days: org.poolReturnDays },
+            at: now,
+          }),
+        ),
+      ])
+      returned++
+    }
+  }
+  return { warned, returned }
+}
+
+/** The cron's pool chores for every organization with aging on, at `now` (epoch ms). */
+export async function agePools(env: Env, now = Date.now()): Promise<void> {
+  const db = createDb(env.DB)
+  const orgs = await db
+    .select()
+    .from(organizations)
+    .where(or(gt(organizations.poolStaleHours, 0), gt(organizations.poolReturnDays, 0)))
+    .all()
+  for (const org of orgs) {
+    try {
+      await sendStaleDigest(db, env, org, now)
+      const { returned } = await returnUntouchedLeads(db, env, org, now)
+      if (returned > 0) await env.POOL_ROOM.get(env.POOL_ROOM.idFromName(org.id)).refresh(org.id, now)
+    } catch (error) {
+      console.error('pool aging failed for an organization', org.id, error)
+    }
+  }
+}

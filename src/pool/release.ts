@@ -1,0 +1,98 @@
+/**
+ * Releasing a lead back to the pool: its primary assignee (or an Owner/Admin) puts it back with a note. Every
+ * assignee of the lead becomes a former assignee (they keep seeing it), the lead enters the pool again, and the
+ * note, the `released` activity and its notifications (fan-out) are written in the same D1 batch.
+ */
+import { and, eq } from 'drizzle-orm'
+import { activityRow } from '../activity/activities'
+import { runBatch, type Database } from '../db/client'
+import { primaryIs, unlessChanged } from '../db/guard'
+import { retryOnConflict } from '../db/errors'
+import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
+import { notFound, Refusal } from '../lib/errors'
+import { newId } from '../lib/ids'
+import { findVisibleLead } from '../leads/leads'
+import { isManager, type Viewer } from '../access/viewer'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+
+/**
+ * Releases `leadId` to the pool with `note` (may be empty), at `now` (epoch ms).
+ * @returns the former primary assignee (id and name)
+ * @throws Refusal 404 when not visible; 403 when the viewer is neither its primary assignee nor a manager; 409
+ *   when it has no assignee (or the assignment changed meanwhile and kept changing)
+ */
+export async function releaseLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  note: string,
+  notify: FanOutContext,
+  now = Date.now(),
+) {
+  return retryOnConflict([], () => releaseOnce(db, viewer, leadId, note, notify, now))
+}
+
+async function releaseOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  note: string,
+  notify: FanOutContext,
+  now: number,
+) {
+  const lead = await findVisibleLead(db, viewer, leadId)
+  if (!lead) throw notFound()
+  const primary = lead.assignees.find((a) => a.kind === 'primary')
+  if (!primary) throw new Refusal(409, 'This lead has no assignee to release it.')
+  if (primary.userId !== viewer.userId && !isManager(viewer))
+    throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can release it to the pool.')
+  const noteId = note ? newId() : null
+  // Owners and Admins who opted in are told (notifications/events.ts `released`).
+  const fan = await fanOut(
+    db,
+    notify,
+    [{ type: 'released', leads: [{ id: lead.id, name: lead.name }], ...(note ? { note } : {}) }],
+    now,
+  )
+  await runBatch(db, [
+    unlessChanged(db, primaryIs(lead.id, primary.userId)),
+    ...lead.assignees.map((a) =>
+      db
+        .insert(formerAssignees)
+        .values({ orgId: viewer.orgId, leadId: lead.id, userId: a.userId, endedAt: now })
+        .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
+    ),
+    db.delete(leadAssignees).where(and(eq(leadAssignees.orgId, viewer.orgId), eq(leadAssignees.leadId, lead.id))),
+    db
+      .update(leads)
+      .set({ inPool: true, pooledAt: now, returnWarnedAt: null, updatedAt: now })
+      .where(and(eq(leads.id, lead.id), eq(leads.orgId, viewer.orgId))),
+    ...(noteId
+      ? [
+          db.insert(notes).values({
+            id: noteId,
+            orgId: viewer.orgId,
+            leadId: lead.id,
+            authorId: viewer.userId,
+            body: note,
+            createdAt: now,
+          }),
+        ]
+      : []),
+    db.insert(activities).values(
+      activityRow({
+        orgId: viewer.orgId,
+        leadId: lead.id,
+        actorId: viewer.userId,
+        type: 'released',
+        data: noteId
+          ? { from: { id: primary.userId, name: primary.name }, note, noteId }
+          : { from: { id: primary.userId, name: primary.name } },
+        at: now,
+      }),
+    ),
+    ...fan.statements,
+  ])
+  await fan.afterCommit()
+  return { id: primary.userId, name: primary.name }
+}

@@ -1,0 +1,106 @@
+// Browser test: two people on one lead see each other's changes live (LeadRoom over the htmx ws
+// extension): A adds a note mentioning B, B sees it within 2 s without reloading and B's notification
+// badge goes up; B completes a task and A sees it; each sees the other in the presence list.
+// Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { appUrl, createLead, invitationLink, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+
+useBrowser()
+
+/** Marks the page so a later check can tell it was not reloaded. */
+const mark = (page) => page.evaluate(() => (window.__notReloaded = true))
+const notReloaded = (page) => page.evaluate(() => window.__notReloaded === true)
+const badge = async (page) => Number(await page.locator('#notification-count').innerText())
+
+describe('working a lead together, live', () => {
+  test('notes, mentions, tasks and presence reach the other person without reloading', async (t) => {
+    const ana = {
+      name: `Ana ${runId}`,
+      email: `ana.live+${runId}@example.com`,
+      password: 'correct horse battery',
+      organization: `Live Co ${runId}`,
+    }
+    const ben = { name: `Ben ${runId}`, email: `ben.live+${runId}@example.com`, password: 'staple battery horse' }
+
+    // A signs up, adds a lead and invites B as an Admin (who sees every lead).
+    const { page: a, problems: aProblems } = await newPage(t)
+    const slug = await signUp(a, ana)
+    const leadId = await createLead(a, slug, { name: `Grace ${runId}`, email: `grace+${runId}@example.org` })
+    await a.goto(`/o/${slug}/team`)
+    const invite = a.locator(`form[action="/o/${slug}/team/invitations"]`)
+    await invite.locator('input[name=email]').fill(ben.email)
+    await invite.locator('select[name=role]').selectOption({ label: 'Admin' })
+    await Promise.all([a.waitForURL(/done=invited/), invite.getByRole('button', { name: 'Send invitation' }).click()])
+    const { link } = await invitationLink(a, ben.email)
+    const { page: b, problems: bProblems } = await newPage(t)
+    await b.goto(link)
+    await b.locator('input[name=name]').fill(ben.name)
+    await b.locator('input[name=password]').fill(ben.password)
+    await Promise.all([
+      b.waitForURL((url) => url.pathname === `/o/${slug}/leads`),
+      b.getByRole('button', { name: 'Create account and join' }).click(),
+    ])
+
+    // Both open the lead; each sees the other in the presence list.
+    const leadPath = `/o/${slug}/leads/${leadId}`
+    await a.goto(leadPath)
+    await b.goto(appUrl(b, leadPath))
+    await a.locator('#presence li[data-user-id]', { hasText: ben.name }).waitFor()
+    await b.locator('#presence li[data-user-id]', { hasText: ana.name }).waitFor()
+
+    // A gives B a task (A's page reloads after the form; B's does not).
+    await mark(b)
+    await a.locator('#tasks summary').click()
+    const taskForm = a.locator(`form[action="${leadPath}/tasks"]`)
+    await taskForm.locator('input[name=title]').fill('Send the quote')
+    await taskForm.locator('input[name=dueDate]').fill('2030-01-15')
+    await taskForm.locator('select[name=assigneeId]').selectOption({ label: ben.name })
+    await taskForm.getByRole('button', { name: 'Add task' }).click()
+    await a.locator('#tasks li[data-task-id]', { hasText: 'Send the quote' }).waitFor()
+    await b.locator('#timeline li[data-activity-type="task_created"]').waitFor({ timeout: 2_000 })
+    assert.ok(await notReloaded(b), 'B saw the task without reloading')
+
+    // A adds a note mentioning B: it appears on B's page within 2 s, and B's badge goes up.
+    await b.locator('#notification-count').waitFor()
+    const before = await badge(b)
+    const note = a.locator('#note-body')
+    await note.fill('Hello ')
+    await note.pressSequentially('@Be')
+    await a.locator('#mention-suggestions [data-mention]', { hasText: ben.name }).click()
+    assert.equal(await note.inputValue(), `Hello @${ben.name} `, 'the suggestion completes the mention')
+    await note.pressSequentially('please call them')
+    await a.getByRole('button', { name: 'Add note' }).click()
+    const started = Date.now()
+    const seen = b.locator('#timeline li[data-activity-type="note_added"]', { hasText: 'please call them' })
+    await seen.waitFor({ timeout: 2_000 })
+    assert.ok(Date.now() - started <= 2_000)
+    assert.equal(await seen.count(), 1, 'the note shows once')
+    assert.equal(await seen.locator('.mention').innerText(), `@${ben.name}`)
+    assert.ok(await notReloaded(b), 'B saw the note without reloading')
+    await b.waitForFunction((n) => Number(document.getElementById('notification-count')?.textContent) > n, before, {
+      timeout: 8_000,
+    })
+    await screenshot(b, 'collab-live-note')
+
+    // B completes the task from "My tasks"; A, still on the lead, sees it without reloading.
+    await mark(a)
+    await b.goto(appUrl(b, `/o/${slug}/tasks`))
+    const task = b.locator('#task-list li[data-task-id]', { hasText: 'Send the quote' })
+    assert.equal(await task.getAttribute('data-due'), 'upcoming')
+    await task.getByRole('button', { name: 'Complete' }).click()
+    await a.locator('#timeline li[data-activity-type="task_completed"]').waitFor({ timeout: 2_000 })
+    assert.ok(await notReloaded(a), 'A saw the completion without reloading')
+    await b.locator('#task-list li[data-task-id]', { hasText: 'Send the quote' }).waitFor({ state: 'detached' })
+    // B comes back to the lead: each sees the other again.
+    await b.goto(appUrl(b, leadPath))
+    await a.locator('#presence li[data-user-id]', { hasText: ben.name }).waitFor()
+    await b.locator('#presence li[data-user-id]', { hasText: ana.name }).waitFor()
+    await screenshot(a, 'collab-live-task')
+
+    // The header badge polls every few seconds; a poll cut short by B's own navigation is not a failure.
+    const real = (problems) => problems.filter((p) => !/\/notifications\/count failed: net::ERR_ABORTED$/.test(p))
+    assert.deepEqual(real(aProblems), [])
+    assert.deepEqual(real(bProblems), [])
+  })
+})

@@ -1,0 +1,88 @@
+// Browser test: two Agents look at the pool; one claims a lead; it disappears from the other's page within 2 s
+// (the PoolRoom streams the pool over the page's WebSocket); on a page that missed the update, the other's click on
+// the stale Claim button shows "Already claimed by …" and stays on the pool.
+// Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { appUrl, createLead, inviteAndJoin, newPage, runId, screenshot, signUp } from './browser.mjs'
+import { useBrowser } from './browser.mjs'
+
+useBrowser()
+
+/** Problems of a watched page, without the 409 the lost claim answers on purpose. */
+const unexpected = (problems) => problems.filter((p) => !/POST \/o\/[^/]+\/leads\/[^/]+\/claim answered 409/.test(p))
+
+test('a claimed lead disappears from the other Agent’s pool; a stale click says who claimed it', async (t) => {
+  const owner = await newPage(t)
+  const slug = await signUp(owner.page, {
+    name: 'Olga Owner',
+    email: `pool.owner.${runId}@example.com`,
+    password: 'correct-horse-9',
+    organization: `Pool Live ${runId}`,
+  })
+  // Open the pool to Agents.
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/settings`))
+  await owner.page.locator('input[name=poolEnabled]').check()
+  await owner.page.getByRole('button', { name: 'Save settings' }).click()
+  await owner.page.waitForURL(/saved=1/)
+
+  const ann = await inviteAndJoin(
+    t,
+    owner.page,
+    slug,
+    { name: 'Ann Agent', email: `pool.ann.${runId}@example.com`, password: 'correct-horse-9' },
+    'Agent',
+  )
+  const ben = await inviteAndJoin(
+    t,
+    owner.page,
+    slug,
+    { name: 'Ben Agent', email: `pool.ben.${runId}@example.com`, password: 'correct-horse-9' },
+    'Agent',
+  )
+
+  // The Owner puts a lead in the pool.
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
+  const leadId = await createLead(owner.page, slug, { name: `Pool lead ${runId}` })
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${leadId}`))
+  await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
+  await owner.page.getByText('Unassigned — in the pool').waitFor()
+
+  // Both Agents look at the pool; Ben has a second tab whose live stream never connects (it stays stale).
+  const row = (page) => page.locator(`#pool-list tr[data-lead-id="${leadId}"]`)
+  const connected = (page) =>
+    page.waitForEvent('websocket', (ws) => new URL(ws.url()).pathname === `/o/${slug}/pool/live`)
+  const benLive = connected(ben.page)
+  await ben.page.goto(appUrl(ben.page, `/o/${slug}/pool`))
+  await row(ben.page).waitFor()
+  await benLive
+  const stale = await ben.context.newPage()
+  await stale.routeWebSocket(/\/pool\/live$/, () => {}) // answered by nobody: no updates reach this tab
+  await stale.goto(appUrl(ben.page, `/o/${slug}/pool`))
+  await row(stale).waitFor()
+  await ann.page.goto(appUrl(ann.page, `/o/${slug}/pool`))
+
+  // Ann claims it and lands on the lead.
+  await Promise.all([
+    ann.page.waitForURL(`**/o/${slug}/leads/${leadId}`),
+    row(ann.page)
+      .getByRole('button', { name: /^Claim/ })
+      .click(),
+  ])
+
+  // Within 2 s the lead is gone from Ben's live pool.
+  await row(ben.page).waitFor({ state: 'detached', timeout: 2000 })
+
+  // On the stale tab the button is still there; Ben's click is refused, he stays on the pool and is told who won.
+  await row(stale)
+    .getByRole('button', { name: /^Claim/ })
+    .click()
+  const alert = stale.locator('#page-alert')
+  await alert.getByText('Already claimed by Ann Agent').waitFor()
+  assert.equal(new URL(stale.url()).pathname, `/o/${slug}/pool`)
+  await screenshot(stale, 'pool-lost-claim')
+
+  assert.deepEqual(unexpected(owner.problems), [])
+  assert.deepEqual(unexpected(ann.problems), [])
+  assert.deepEqual(unexpected(ben.problems), [])
+})

@@ -1,0 +1,111 @@
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { createDb } from '../src/db/client'
+import { importJobs, leads, organizations } from '../src/db/schema'
+import { UNDO_WINDOW_MS } from '../src/leads/import-undo'
+import { type Client, env, joinAs, signUp, uploadAndConfirm } from './helpers'
+
+const db = () => createDb(env.DB)
+
+async function orgLeads(slug: string) {
+  const org = await db().select().from(organizations).where(eq(organizations.slug, slug)).get()
+  return db().select().from(leads).where(eq(leads.orgId, org!.id)).all()
+}
+
+/** Reloads `path` (as its progress bar does) until `done` appears in it. */
+async function until(client: Client, path: string, done: string) {
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    const html = await client.html(path)
+    if (html.includes(done)) return html
+    if (Date.now() > deadline) throw new Error(`never saw ${done}: ${html}`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
+
+const count = (html: string, name: string) => Number(new RegExp(`data-count="${name}">(\\d+)<`).exec(html)![1])
+
+describe('undoing an import', () => {
+  it('of 5,000 rows archives exactly the leads nobody touched, chunk by chunk with a progress bar', async () => {
+    const { client, slug } = await signUp()
+    const agent = await joinAs(client, slug, 'agent', 'Ada Agent')
+    const lines = ['Email,Name']
+    for (let i = 0; i < 5000; i++) lines.push(`undo${i}@example.com,Undo Person ${i}`)
+    const path = await uploadAndConfirm(client, slug, 'big.csv', lines.join('\n'))
+    const report = await until(client, path, 'data-status="done"')
+    expect(count(report, 'created')).toBe(5000)
+    expect(report).toContain('id="undo-import"')
+
+    // Someone works a few of the new leads: status, assignment, pool, archive by hand.
+    const byEmail = new Map((await orgLeads(slug)).map((l) => [l.email, l.id]))
+    const id = (i: number) => byEmail.get(`undo${i}@example.com`)!
+    const touched = [id(0), id(1), id(2500), id(4999), id(1234)]
+    expect((await client.post(`/o/${slug}/leads/${id(0)}/status`, { status: 'contacted' })).status).toBe(303)
+    expect((await client.post(`/o/${slug}/leads/${id(1)}/assign`, { assigneeId: agent.userId })).status).toBe(303)
+    expect((await client.post(`/o/${slug}/leads/${id(2500)}/pool`, { inPool: '1' })).status).toBe(303)
+    expect((await client.post(`/o/${slug}/leads/${id(4999)}/status`, { status: 'won' })).status).toBe(303)
+    expect((await client.post(`/o/${slug}/leads/${id(1234)}/archive`)).status).toBe(303)
+
+    const undo = await client.post(`${path}/undo`)
+    expect(undo.status).toBe(303)
+    const early = await client.html(path)
+    expect(early).toMatch(/data-undo-status="(processing|done)"/)
+    if (early.includes('data-undo-status="processing"')) expect(early).toMatch(/<progress max="5000" value="\d+"/)
+    const done = await until(client, path, 'data-undo-status="done"')
+    expect(count(done, 'archived')).toBe(4995)
+    expect(count(done, 'kept')).toBe(5)
+
+    const saved = await orgLeads(slug)
+    const archivedByUndo = saved.filter((l) => l.archivedAt !== null && !touched.includes(l.id))
+    expect(archivedByUndo).toHaveLength(4995)
+    for (const t of [id(0), id(1), id(2500), id(4999)]) expect(saved.find((l) => l.id === t)!.archivedAt).toBeNull()
+    // The undo is on each lead's timeline; the list no longer shows them.
+    expect(await client.html(`/o/${slug}/leads/${id(3)}`)).toContain('<li data-activity-type="archived">')
+    const list = await client.html(`/o/${slug}/leads`)
+    expect([...list.matchAll(/<tr data-lead-id="/g)]).toHaveLength(4)
+    // Once only.
+    expect((await client.post(`${path}/undo`)).status).toBe(409)
+  }, 240_000)
+
+  it('may be done by whoever ran it or an Owner/Admin, for 7 days', async () => {
+    const { client, slug } = await signUp()
+    const agent = await joinAs(client, slug, 'agent', 'Ada Agent')
+    const other = await joinAs(client, slug, 'agent', 'Bo Agent')
+    const path = await uploadAndConfirm(agent.client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
+    await until(agent.client, path, 'data-status="done"')
+    // Another Agent cannot see the job at all.
+    expect((await other.client.post(`${path}/undo`)).status).toBe(404)
+    const jobId = path.split('/').pop()!
+    await db()
+      .update(importJobs)
+      .set({ createdAt: Date.now() - UNDO_WINDOW_MS - 1000 })
+      .where(eq(importJobs.id, jobId))
+    expect(await agent.client.html(path)).not.toContain('id="undo-import"')
+    expect((await agent.client.post(`${path}/undo`)).status).toBe(409)
+    await db().update(importJobs).set({ createdAt: Date.now() }).where(eq(importJobs.id, jobId))
+    const res = await agent.client.post(`${path}/undo`)
+    expect(res.status).toBe(303)
+    const html = await agent.client.html(path)
+    expect(count(html, 'archived')).toBe(2)
+    expect((await orgLeads(slug)).every((l) => l.archivedAt !== null)).toBe(true)
+
+    // An Owner may undo an Agent's import too.
+    const second = await uploadAndConfirm(agent.client, slug, 'b.csv', 'Name,Email\nThree,three@x.test\n')
+    await until(agent.client, second, 'data-status="done"')
+    expect((await client.post(`${second}/undo`)).status).toBe(303)
+    expect(count(await client.html(second), 'archived')).toBe(1)
+  })
+
+  it('undoes once when Undo is pressed several times at the same moment', async () => {
+    const { client, slug } = await signUp()
+    const path = await uploadAndConfirm(client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
+    await until(client, path, 'data-status="done"')
+    const answers = await Promise.all([1, 2, 3].map(() => client.post(`${path}/undo`)))
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409])
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE type = 'archived'").first<{
+      n: number
+    }>()
+    expect(n!.n).toBeGreaterThanOrEqual(2)
+    expect(count(await client.html(path), 'archived')).toBe(2)
+  })
+})

@@ -1,0 +1,241 @@
+/**
+ * Leads that arrive by themselves: the web form `/f/{formKey}`, the JSON API `/api/v1`, and round-robin routing
+ * shared by the form, the API, manual entry and imports.
+ */
+import { describe, expect, it } from 'vitest'
+import { addMembers, responsesInParallel, rows } from './concurrency'
+import { Client, env, signUp, uploadAndConfirm } from './helpers'
+import { orgIdOf } from './pool-fixtures'
+
+/** Gives the organization a form key through the settings page; returns the form's path. */
+async function webForm(owner: Client, slug: string): Promise<string> {
+  expect((await owner.post(`/o/${slug}/settings/intake/rotate`)).status).toBe(303)
+  const row = await env.DB.prepare('SELECT form_key FROM organizations WHERE slug = ?')
+    .bind(slug)
+    .first<{ form_key: string }>()
+  return `/f/${row!.form_key}`
+}
+
+/** Turns on round-robin over `memberIds` through the pool settings page. */
+async function roundRobin(owner: Client, slug: string, memberIds: string[]) {
+  const body = new URLSearchParams({ routing: 'round_robin', poolClaimCap: '0' })
+  for (const id of memberIds) body.append('routingMemberIds', id)
+  const res = await owner.request(`/o/${slug}/settings/pool`, { method: 'POST', body })
+  expect(res.status, await res.clone().text()).toBe(303)
+}
+
+/** The rotation order the settings page keeps: members by name. */
+async function byName(ids: string[]): Promise<string[]> {
+  const named = await Promise.all(
+    ids.map(async (id) => ({
+      id,
+      name: (await env.DB.prepare('SELECT name FROM users WHERE id = ?').bind(id).first<{ name: string }>())!.name,
+    })),
+  )
+  return named.sort((a, b) => (a.name < b.name ? -1 : 1)).map((m) => m.id)
+}
+
+/** Who the lead with `email` went to: its primary assignee's id, `pool`, or `unassigned`. */
+async function routedTo(slug: string, email: string): Promise<string> {
+  const [row] = await rows<{ user_id: string | null; in_pool: number }>(
+    `SELECT a.user_id, l.in_pool FROM leads l JOIN organizations o ON o.id = l.org_id
+     LEFT JOIN lead_assignees a ON a.lead_id = l.id AND a.kind = 'primary' WHERE o.slug = ? AND l.email = ?`,
+    slug,
+    email,
+  )
+  return row!.user_id ?? (row!.in_pool ? 'pool' : 'unassigned')
+}
+
+const visitor = () => new Client()
+
+describe('round-robin routing', () => {
+  it('skips a deactivated member (A, C, A, C), and puts leads in the pool when nobody is eligible', async () => {
+    const { client: owner, slug } = await signUp('Robin Org')
+    const [a, b, c] = await byName(await addMembers(slug, 3))
+    await roundRobin(owner, slug, [a!, b!, c!])
+    expect((await owner.post(`/o/${slug}/team/${b}/deactivate`)).status).toBe(303)
+    const form = await webForm(owner, slug)
+    const got: string[] = []
+    for (let i = 0; i < 4; i++) {
+      const email = `robin.${i}@example.com`
+      const res = await visitor().post(form, { name: `Visitor ${i}`, email })
+      expect(res.status).toBe(303)
+      got.push(await routedTo(slug, email))
+    }
+    expect(got).toEqual([a, c, a, c])
+    for (const id of [a, c]) expect((await owner.post(`/o/${slug}/team/${id}/deactivate`)).status).toBe(303)
+    await visitor().post(form, { name: 'Nobody left', email: 'robin.none@example.com' })
+    expect(await routedTo(slug, 'robin.none@example.com')).toBe('pool')
+  })
+
+  it('a 6-row import gives 2 leads to each of 3 members, and the next form post continues the rotation', async () => {
+    const { client: owner, slug } = await signUp('Import Robin Org')
+    const [a, b, c] = await byName(await addMembers(slug, 3))
+    await roundRobin(owner, slug, [a!, b!, c!])
+    const csv = ['name,email', ...Array.from({ length: 6 }, (_, i) => `Row ${i},row.${i}@example.com`)].join('\n')
+    // The mapping step offers the organization's routing, chosen by default while Settings route new leads.
+    await uploadAndConfirm(owner, slug, 'six.csv', csv, (fields) => expect(fields.get('routing')).toBe('organization'))
+    const got = []
+    for (let i = 0; i < 6; i++) got.push(await routedTo(slug, `row.${i}@example.com`))
+    expect(got).toEqual([a, b, c, a, b, c])
+    await visitor().post(await webForm(owner, slug), { name: 'After import', email: 'after@example.com' })
+    expect(await routedTo(slug, 'after@example.com')).toBe(a)
+    // A lead the Owner types in takes the next turn too.
+    await owner.post(`/o/${slug}/leads`, { name: 'Typed in', email: 'typed@example.com' })
+    expect(await routedTo(slug, 'typed@example.com')).toBe(b)
+  })
+
+  it('keeps the rotation fair under simultaneous submissions: 9 posts at once over 3 members → 3 each', async () => {
+    const { client: owner, slug } = await signUp('Busy Robin Org')
+    const members = await byName(await addMembers(slug, 3))
+    await roundRobin(owner, slug, members)
+    const form = await webForm(owner, slug)
+    const answers = await responsesInParallel(9, (i) =>
+      visitor().post(form, { name: `Busy ${i}`, email: `busy.${i}@example.com` }),
+    )
+    expect(answers.map((r) => r.status)).toEqual(Array(9).fill(303))
+    const counts = await rows<{ user_id: string; n: number }>(
+      `SELECT a.user_id, count(*) AS n FROM lead_assignees a JOIN leads l ON l.id = a.lead_id
+       WHERE l.org_id = ? GROUP BY a.user_id`,
+      await orgIdOf(slug),
+    )
+    expect(counts.map((r) => r.n)).toEqual([3, 3, 3])
+  })
+})
+
+describe('the web form /f/{formKey}', () => {
+  it('the same post 3 times within 2 s makes one lead; the later messages become notes', async () => {
+    const { client: owner, slug } = await signUp('Form Org')
+    const form = await webForm(owner, slug)
+    const fields = { name: 'Dana Visitor', email: 'Dana@Example.com', message: 'Call me back' }
+    const answers = await responsesInParallel(3, () => visitor().post(form, fields))
+    expect(answers.map((r) => r.status)).toEqual([303, 303, 303])
+    expect(answers[0]!.headers.get('Location')).toBe(`${form}/thanks`)
+    const leads = await rows<{ id: string; source: string }>(
+      'SELECT id, source FROM leads WHERE email_normalized = ?',
+      'dana@example.com',
+    )
+    expect(leads).toHaveLength(1)
+    expect(leads[0]!.source).toBe('Web form')
+    const notes = await rows<{ body: string }>('SELECT body FROM notes WHERE lead_id = ?', leads[0]!.id)
+    expect(notes.map((n) => n.body)).toEqual(['Call me back', 'Call me back', 'Call me back'])
+    const thanks = await visitor().get(`${form}/thanks`)
+    expect(await thanks.text()).toContain('Thank you')
+  })
+
+  it('answers a filled honeypot as accepted and creates nothing', async () => {
+    const { client: owner, slug } = await signUp('Honeypot Org')
+    const form = await webForm(owner, slug)
+    const res = await visitor().post(form, { name: 'Bot', email: 'bot@example.com', website: 'http://spam.example' })
+    expect(res.status).toBe(303)
+    const json = await visitor().request(form, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://other.example' },
+      body: JSON.stringify({ name: 'Bot', email: 'bot2@example.com', website: 'x' }),
+    })
+    expect(json.status).toBe(201)
+    expect(await rows('SELECT id FROM leads WHERE email IN (?, ?)', 'bot@example.com', 'bot2@example.com')).toEqual([])
+  })
+
+  it('takes JSON from any site (201, CORS) and refuses bad input (422); an unknown or rotated key is 404', async () => {
+    const { client: owner, slug } = await signUp('Cors Org')
+    const form = await webForm(owner, slug)
+    const preflight = await visitor().request(form, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+    })
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(preflight.headers.get('Access-Control-Allow-Credentials')).toBeNull()
+    const post = (body: unknown) =>
+      visitor().request(form, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'https://shop.example', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const ok = await post({ name: 'Json Visitor', email: 'json@example.com' })
+    expect(ok.status).toBe(201)
+    expect(ok.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    const bad = await post({ name: '', email: 'not-an-email' })
+    expect(bad.status).toBe(422)
+    await webForm(owner, slug)
+    expect((await post({ name: 'Old key', email: 'old@example.com' })).status).toBe(404)
+  })
+})
+
+describe('the JSON API /api/v1', () => {
+  async function apiKey(owner: Client, slug: string, name = 'CRM sync'): Promise<string> {
+    const res = await owner.post(`/o/${slug}/settings/api-keys`, { name })
+    expect(res.status).toBe(201)
+    const match = /data-api-key[^>]*>(lp_[A-Za-z0-9_-]+)</.exec(await res.text())
+    return match![1]!
+  }
+
+  it('creates a lead once per Idempotency-Key, answering the same each time', async () => {
+    const { client: owner, slug } = await signUp('Api Org')
+    const key = await apiKey(owner, slug)
+    const send = () =>
+      visitor().request('/api/v1/leads', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'abc-123' },
+        body: JSON.stringify({
+          name: 'Api Lead',
+          email: 'api@example.com',
+          company: 'Api Co',
+          message: 'From the CRM',
+        }),
+      })
+    const answers = await responsesInParallel(3, send)
+    const again = await send()
+    const bodies = await Promise.all([...answers, again].map((r) => r.text()))
+    expect([...answers, again].map((r) => r.status)).toEqual([201, 201, 201, 201])
+    expect(new Set(bodies).size).toBe(1)
+    const lead = JSON.parse(bodies[0]!) as { id: string; source: string }
+    expect(lead.source).toBe('API')
+    expect(await rows('SELECT id FROM leads WHERE email = ?', 'api@example.com')).toHaveLength(1)
+    const read = await visitor().get(`/api/v1/leads/${lead.id}`, { Authorization: `Bearer ${key}` })
+    expect(read.status).toBe(200)
+    expect(await read.json()).toMatchObject({ id: lead.id, name: 'Api Lead', company: 'Api Co' })
+  })
+
+  it('answers problem JSON: 401 without a key or with a revoked one, 422 with a message per field, 404', async () => {
+    const { client: owner, slug } = await signUp('Problem Org')
+    const key = await apiKey(owner, slug)
+    const none = await visitor().request('/api/v1/leads', { method: 'POST', body: '{}' })
+    expect(none.status).toBe(401)
+    expect(none.headers.get('Content-Type')).toContain('application/problem+json')
+    expect(await none.json()).toMatchObject({ status: 401, title: 'Unauthorized' })
+    const bad = await visitor().request('/api/v1/leads', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: '', email: 'nope' }),
+    })
+    expect(bad.status).toBe(422)
+    const problem = await bad.json<{ errors: Record<string, string> }>()
+    expect(Object.keys(problem.errors).sort()).toEqual(['email', 'name'])
+    const missing = await visitor().get('/api/v1/leads/0190f0f0-0000-7000-8000-000000000000', {
+      Authorization: `Bearer ${key}`,
+    })
+    expect(missing.status).toBe(404)
+    const list = await owner.html(`/o/${slug}/settings/api-keys`)
+    expect(list).toContain(`…${key.slice(-4)}`)
+    expect(list).not.toContain(key)
+    const keyId = /data-api-key-id="([^"]+)"/.exec(list)![1]!
+    expect((await owner.post(`/o/${slug}/settings/api-keys/${keyId}/revoke`)).status).toBe(303)
+    const revoked = await visitor().get('/api/v1/leads/0190f0f0-0000-7000-8000-000000000000', {
+      Authorization: `Bearer ${key}`,
+    })
+    expect(revoked.status).toBe(401)
+  })
+
+  it('serves its OpenAPI document, generated from the schemas', async () => {
+    const res = await visitor().get('/api/v1/openapi.json')
+    expect(res.status).toBe(200)
+    const doc = await res.json<{
+      paths: Record<string, unknown>
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> }
+    }>()
+    expect(Object.keys(doc.paths).sort()).toEqual(['/leads', '/leads/{leadId}'])
+    expect(JSON.stringify(doc)).toContain('"message"')
+    expect(doc.components.schemas.Lead!.properties).toHaveProperty('email')
+  })
+})

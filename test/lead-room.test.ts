@@ -1,0 +1,151 @@
+/**
+ * The LeadRoom Durable Object (src/activity/lead-room.ts): accepting viewers over hibernatable
+ * WebSockets, presence, broadcasting, disconnecting who lost access, and the Worker's `/live` route
+ * and catch-up from D1 (src/collaboration/routes.tsx).
+ */
+import { runInDurableObject } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { ACCESS_LOST, LeadRoom, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from '../src/activity/lead-room'
+import { createLead, env, joinAs, signUp } from './helpers'
+
+/** A viewer connected to `stub`: their socket, every message received, and how it closed. */
+async function connect(stub: DurableObjectStub<LeadRoom>, userId: string, name: string) {
+  const res = await stub.fetch('http://room/live', {
+    headers: { Upgrade: 'websocket', [VIEWER_ID_HEADER]: userId, [VIEWER_NAME_HEADER]: encodeURIComponent(name) },
+  })
+  expect(res.status).toBe(101)
+  const socket = res.webSocket!
+  const messages: string[] = []
+  const closed: { code?: number } = {}
+  socket.addEventListener('message', (event) => messages.push(String(event.data)))
+  socket.addEventListener('close', (event) => (closed.code = event.code))
+  socket.accept()
+  return { socket, messages, closed }
+}
+
+/** Waits until `check` holds (the room answers over the socket asynchronously). */
+async function until(check: () => boolean, what: string) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
+  expect(check(), what).toBe(true)
+}
+
+function room(name: string) {
+  return env.LEAD_ROOM.get(env.LEAD_ROOM.idFromName(name))
+}
+
+const presence = (messages: string[]) => messages.filter((m) => m.includes('id="presence"')).at(-1) ?? ''
+
+describe('LeadRoom', () => {
+  it('accepts viewers with the Hibernation API and tells each who else is here', async () => {
+    const stub = room('accept')
+    const ava = await connect(stub, 'u-ava', 'Ava Agent')
+    const bo = await connect(stub, 'u-bo', 'Bo Li')
+    await runInDurableObject(stub, (instance: LeadRoom, state) => {
+      expect(state.getWebSockets()).toHaveLength(2)
+      expect(state.getWebSockets('u-ava')).toHaveLength(1)
+      expect(
+        instance
+          .viewers()
+          .map((v) => v.name)
+          .sort(),
+      ).toEqual(['Ava Agent', 'Bo Li'])
+    })
+    await until(() => presence(ava.messages).includes('data-user-id="u-bo"'), 'Ava sees Bo')
+    expect(presence(ava.messages)).toContain('Bo Li is here')
+    expect(presence(ava.messages)).not.toContain('u-ava')
+    expect(presence(ava.messages)).toContain('hx-swap-oob="true"')
+    await until(() => presence(bo.messages).includes('data-user-id="u-ava"'), 'Bo sees Ava')
+    expect(presence(bo.messages)).not.toContain('u-bo')
+  })
+
+  it('refuses a request that is not a WebSocket upgrade (426) or names no viewer (400)', async () => {
+    const stub = room('refuse')
+    expect((await stub.fetch('http://room/live', { headers: { [VIEWER_ID_HEADER]: 'u' } })).status).toBe(426)
+    expect((await stub.fetch('http://room/live', { headers: { Upgrade: 'websocket' } })).status).toBe(400)
+  })
+
+  it('broadcasts a fragment to every viewer', async () => {
+    const stub = room('broadcast')
+    const ava = await connect(stub, 'u-ava', 'Ava')
+    const bo = await connect(stub, 'u-bo', 'Bo')
+    const sent = await runInDurableObject(stub, (instance: LeadRoom) => instance.broadcast('<ol id="x">hello</ol>'))
+    expect(sent).toBe(2)
+    await until(() => ava.messages.includes('<ol id="x">hello</ol>'), 'Ava got it')
+    await until(() => bo.messages.includes('<ol id="x">hello</ol>'), 'Bo got it')
+  })
+
+  it('disconnects a viewer who lost access and updates the others’ presence; a viewer who leaves is dropped', async () => {
+    const stub = room('close')
+    const ava = await connect(stub, 'u-ava', 'Ava')
+    const bo = await connect(stub, 'u-bo', 'Bo')
+    const cy = await connect(stub, 'u-cy', 'Cy')
+    await stub.broadcast('<p>only for those allowed</p>', ['u-ava', 'u-cy'])
+    await until(() => bo.closed.code === ACCESS_LOST, 'Bo disconnected')
+    expect(bo.messages).not.toContain('<p>only for those allowed</p>')
+    await until(() => ava.messages.includes('<p>only for those allowed</p>'), 'Ava got it')
+    await until(() => !presence(ava.messages).includes('u-bo'), 'Bo gone from Ava’s presence')
+    cy.socket.close(1000, 'leaving')
+    await until(() => !presence(ava.messages).includes('u-cy'), 'Cy gone from Ava’s presence')
+    await runInDurableObject(stub, (instance: LeadRoom) => {
+      expect(instance.viewers().map((v) => v.userId)).toEqual(['u-ava'])
+    })
+  })
+})
+
+describe('GET /o/{slug}/leads/{leadId}/live', () => {
+  it('connects only people who can see the lead, broadcasts committed changes, and catches up from D1 without duplicates', async () => {
+    const owner = await signUp('Live Co', 'Ana Owner')
+    const ava = await joinAs(owner.client, owner.slug, 'agent', 'Ava Agent')
+    const bo = await joinAs(owner.client, owner.slug, 'agent', 'Bo Blind')
+    const leadId = await createLead(owner.client, owner.slug, { name: 'Live Lead' })
+    const base = `/o/${owner.slug}/leads/${leadId}`
+    await owner.client.post(`${base}/assign`, { assigneeId: ava.userId })
+    const upgrade = { Upgrade: 'websocket' }
+    expect((await bo.client.get(`${base}/live`, upgrade)).status).toBe(404)
+    expect((await ava.client.get(`${base}/live`)).status).toBe(426)
+
+    const res = await ava.client.get(`${base}/live`, upgrade)
+    expect(res.status).toBe(101)
+    const socket = res.webSocket!
+    const messages: string[] = []
+    socket.addEventListener('message', (e) => messages.push(String(e.data)))
+    socket.accept()
+
+    await owner.client.post(`${base}/notes`, { body: 'First, while Ava watches' })
+    await until(() => messages.some((m) => m.includes('First, while Ava watches')), 'the note arrives live')
+    const live = messages.find((m) => m.includes('First, while Ava watches'))!
+    expect(live).toContain('hx-swap-oob="afterbegin:#timeline-items"')
+    expect(live).toContain('<li data-activity-type="note_added">')
+    socket.close(1000, 'network dropped')
+
+    // A change while Ava is away reaches nobody live; reconnecting reloads the timeline from D1.
+    await owner.client.post(`${base}/notes`, { body: 'Second, while Ava is away' })
+    const again = await ava.client.get(`${base}/live`, upgrade)
+    expect(again.status).toBe(101)
+    again.webSocket!.accept()
+    const timeline = await ava.client.html(`${base}/timeline`)
+    for (const text of ['First, while Ava watches', 'Second, while Ava is away']) {
+      expect(timeline.split(text)).toHaveLength(2)
+    }
+    again.webSocket!.close(1000, 'done')
+  })
+
+  it('disconnects a viewer once they can no longer see the lead', async () => {
+    const owner = await signUp('Live Co', 'Ana Owner')
+    const ava = await joinAs(owner.client, owner.slug, 'agent', 'Ava Agent')
+    const leadId = await createLead(owner.client, owner.slug, { name: 'Taken Away' })
+    const base = `/o/${owner.slug}/leads/${leadId}`
+    await owner.client.post(`${base}/assign`, { assigneeId: ava.userId })
+    const res = await ava.client.get(`${base}/live`, { Upgrade: 'websocket' })
+    const closed: { code?: number } = {}
+    res.webSocket!.addEventListener('close', (e) => (closed.code = e.code))
+    res.webSocket!.accept()
+    // Ava loses every relation to the lead (a fixture: the assignment and its history removed).
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM lead_assignees WHERE lead_id = ?').bind(leadId),
+      env.DB.prepare('DELETE FROM former_assignees WHERE lead_id = ?').bind(leadId),
+    ])
+    await owner.client.post(`${base}/notes`, { body: 'Not for Ava' })
+    await until(() => closed.code === ACCESS_LOST, 'Ava disconnected')
+  })
+})

@@ -1,0 +1,165 @@
+/**
+ * The pool: claims through the PoolRoom (one winner of many, the cap), release, the page (oldest first, age,
+ * "show only the oldest N", what is left under the cap) and its live stream.
+ */
+import { describe, expect, it } from 'vitest'
+import { addLead, responsesInParallel, rows } from './concurrency'
+import { exports } from 'cloudflare:workers'
+import { env, ORIGIN, signUp } from './helpers'
+import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
+
+describe('claims through the PoolRoom', () => {
+  it('50 Agents claim one lead at once: one 200-path winner, 49 × 409 naming them, one claimed activity; 20 times', async () => {
+    const { slug, email } = await signUp('Claim Race Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    await optIn(slug, await userIdOf(email), 'claimed')
+    const agents = await signedInMembers(slug, 50)
+    for (let round = 0; round < 20; round++) {
+      const lead = await addLead(slug, `Race lead ${round}`, { inPool: true })
+      const answers = await responsesInParallel(agents.length, (i) =>
+        agents[i]!.client.post(`/o/${slug}/leads/${lead}/claim?from=pool`),
+      )
+      const won = answers.filter((r) => r.status === 303)
+      const lost = answers.filter((r) => r.status === 409)
+      expect(won.length, `round ${round}`).toBe(1)
+      expect(lost.length, `round ${round}`).toBe(49)
+      const winner = agents[answers.indexOf(won[0]!)]!
+      for (const r of lost) expect(await r.text()).toContain(`Already claimed by ${winner.name}.`)
+      const claimed = await rows<{ actor_id: string }>(
+        "SELECT actor_id FROM activities WHERE lead_id = ? AND type = 'claimed'",
+        lead,
+      )
+      expect(claimed).toEqual([{ actor_id: winner.userId }])
+      const owners = await rows<{ user_id: string }>('SELECT user_id FROM lead_assignees WHERE lead_id = ?', lead)
+      expect(owners).toEqual([{ user_id: winner.userId }])
+      const told = await rows('SELECT id FROM notifications WHERE lead_id = ? AND type = ?', lead, 'claimed')
+      expect(told, `round ${round}: one notification of the claim`).toHaveLength(1)
+    }
+  }, 600_000)
+
+  it('an Agent at the cap is refused (409); after releasing one, the claim goes through', async () => {
+    const { slug, email } = await signUp('Cap Org')
+    await setOrg(slug, { pool_enabled: 1, pool_claim_cap: 2 })
+    await optIn(slug, await userIdOf(email), 'released')
+    const [agent] = await signedInMembers(slug, 1)
+    const leads = [
+      await addLead(slug, 'Cap one', { inPool: true }),
+      await addLead(slug, 'Cap two', { inPool: true }),
+      await addLead(slug, 'Cap three', { inPool: true }),
+    ]
+    expect((await agent!.client.post(`/o/${slug}/leads/${leads[0]}/claim`)).status).toBe(303)
+    const page = await agent!.client.html(`/o/${slug}/pool`)
+    expect(page).toContain('You may claim 1 more lead.')
+    expect((await agent!.client.post(`/o/${slug}/leads/${leads[1]}/claim`)).status).toBe(303)
+    const atCap = await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim?from=pool`)
+    expect(atCap.status).toBe(409)
+    const text = await atCap.text()
+    expect(text).toContain('the most allowed')
+    expect(text).toContain('id="pool-list"')
+    const released = await agent!.client.post(`/o/${slug}/leads/${leads[0]}/release`, { note: 'Not for me' })
+    expect(released.status).toBe(303)
+    expect((await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim`)).status).toBe(303)
+    const activity = await rows<{ type: string; data: string }>(
+      "SELECT type, data FROM activities WHERE lead_id = ? AND type = 'released'",
+      leads[0],
+    )
+    expect(activity).toHaveLength(1)
+    expect(JSON.parse(activity[0]!.data)).toMatchObject({ note: 'Not for me' })
+    const told = await rows<{ data: string }>(
+      'SELECT data FROM notifications WHERE lead_id = ? AND type = ?',
+      leads[0],
+      'released',
+    )
+    expect(told).toHaveLength(1)
+    expect(JSON.parse(told[0]!.data)).toMatchObject({ note: 'Not for me' })
+    // The released lead is back in the pool, and the one who released it still sees it (former assignee).
+    expect(await agent!.client.html(`/o/${slug}/pool`)).toContain(`data-lead-id="${leads[0]}"`)
+    expect((await agent!.client.get(`/o/${slug}/leads/${leads[0]}`)).status).toBe(200)
+  })
+
+  it('a D1 failure mid-claim answers an error and leaves the lead claimable', async () => {
+    const { slug } = await signUp('Failing D1 Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [agent] = await signedInMembers(slug, 1)
+    const lead = await addLead(slug, 'Fragile lead', { inPool: true })
+    // The claim's activity insert fails, after the assignee row in the same batch was written.
+    await env.DB.prepare(
+      "CREATE TRIGGER fail_claims BEFORE INSERT ON activities WHEN NEW.type = 'claimed' BEGIN SELECT RAISE(ABORT, 'D1 down'); END",
+    ).run()
+    const headers = new Headers({
+      Origin: ORIGIN,
+      Cookie: `leadpool_session=${agent!.client.cookies.get('leadpool_session')}`,
+    })
+    const failed = await exports.default.fetch(
+      new Request(`${ORIGIN}/o/${slug}/leads/${lead}/claim`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams(),
+        redirect: 'manual',
+      }),
+    )
+    expect(failed.status).toBe(500)
+    await env.DB.prepare('DROP TRIGGER fail_claims').run()
+    expect(await rows('SELECT user_id FROM lead_assignees WHERE lead_id = ?', lead)).toEqual([])
+    expect((await agent!.client.post(`/o/${slug}/leads/${lead}/claim`)).status).toBe(303)
+  })
+
+  it('only the assignee or a manager releases a lead', async () => {
+    const { slug, client: owner } = await signUp('Release Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [ann, bob] = await signedInMembers(slug, 2)
+    const lead = await addLead(slug, 'Held lead', { assignee: ann!.userId })
+    expect((await bob!.client.post(`/o/${slug}/leads/${lead}/release`)).status).toBe(404)
+    expect((await owner.post(`/o/${slug}/leads/${lead}/release`)).status).toBe(303)
+    expect((await owner.post(`/o/${slug}/leads/${lead}/release`)).status).toBe(409)
+  })
+})
+
+describe('the pool page', () => {
+  it('lists the oldest first with how long each has waited and its source, and only the oldest N when set', async () => {
+    const { slug, client } = await signUp('Order Org')
+    const older = await addLead(slug, 'Older lead', { inPool: true })
+    const newer = await addLead(slug, 'Newer lead', { inPool: true })
+    await env.DB.prepare("UPDATE leads SET pooled_at = ?, source = 'Website' WHERE id = ?")
+      .bind(Date.now() - 3 * 3_600_000 - 60_000, older)
+      .run()
+    await setOrg(slug, { pool_stale_hours: 2 })
+    const page = await client.html(`/o/${slug}/pool`)
+    expect(page.indexOf(older)).toBeLessThan(page.indexOf(newer))
+    expect(page).toContain('waiting 3 h')
+    expect(page).toContain('Website')
+    expect(page).toMatch(new RegExp(`data-lead-id="${older}" data-stale="true"`))
+    expect(page).toContain('ws-connect="/o/')
+    await setOrg(slug, { pool_show_oldest: 1 })
+    const limited = await client.html(`/o/${slug}/pool`)
+    expect(limited).toContain(older)
+    expect(limited).not.toContain(newer)
+    expect(limited).toContain('1 more lead waits')
+  })
+
+  it('streams the pool over a WebSocket: a claimed lead disappears for the other viewers', async () => {
+    const { slug } = await signUp('Live Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [ann, bob] = await signedInMembers(slug, 2)
+    const lead = await addLead(slug, 'Live lead', { inPool: true })
+    const upgrade = await bob!.client.get(`/o/${slug}/pool/live`, { Upgrade: 'websocket' })
+    expect(upgrade.status).toBe(101)
+    const socket = upgrade.webSocket!
+    socket.accept()
+    const message = new Promise<string>((resolve) =>
+      socket.addEventListener('message', (event) => resolve(String(event.data))),
+    )
+    expect((await ann!.client.post(`/o/${slug}/leads/${lead}/claim`)).status).toBe(303)
+    const html = await message
+    expect(html).toContain('id="pool-live"')
+    expect(html).toContain('hx-swap-oob="outerHTML"')
+    expect(html).not.toContain(lead)
+    socket.close()
+  })
+
+  it('refuses the live stream to Agents while the pool is closed (404)', async () => {
+    const { slug } = await signUp('Closed Live Org')
+    const [ann] = await signedInMembers(slug, 1)
+    expect((await ann!.client.get(`/o/${slug}/pool/live`, { Upgrade: 'websocket' })).status).toBe(404)
+  })
+})

@@ -1,0 +1,158 @@
+/**
+ * Every list, count, filter, search and export query is served by an index: the queries the domain
+ * functions send to D1 are recorded, and `EXPLAIN QUERY PLAN` of each must not scan `leads`,
+ * `activities` or `lead_assignees` (a `SCAN` of one of them, covering index or not, grows with the
+ * table), walk a whole organization's assignments or activities through an `(org_id, …)` index, or
+ * answer a search by testing each of the organization's leads, or sort all matching leads to show a page
+ * (docs/ARCHITECTURE.md "Scale").
+ * Lists without search walk `(org_id, …, id)` indexes in order and stop at the page size.
+ */
+import { describe, expect, it } from 'vitest'
+import { selectLeads } from '../src/assignment/bulk'
+import { createDb } from '../src/db/client'
+import { exportLeadsCsv } from '../src/leads/export'
+import { LEAD_STATUSES } from '../src/db/schema'
+import {
+  assigneeCounts,
+  countLeads,
+  findLeadRow,
+  findVisibleLead,
+  listLeads,
+  rowsBefore,
+  type LeadFilters,
+} from '../src/leads/leads'
+import type { Viewer } from '../src/access/viewer'
+import { addLead, addMembers, rows } from './concurrency'
+import { env, signUp } from './helpers'
+
+type Recorded = { sql: string; params: unknown[] }
+
+/** A D1 binding that records every statement prepared through it (with its bound parameters). */
+function recordingD1(seen: Recorded[]): D1Database {
+  return new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop !== 'prepare') return Reflect.get(target, prop, target) as unknown
+      return (sql: string) => {
+        const entry: Recorded = { sql, params: [] }
+        seen.push(entry)
+        const statement = target.prepare(sql)
+        return new Proxy(statement, {
+          get(st, p) {
+            if (p !== 'bind') return Reflect.get(st, p, st) as unknown
+            return (...params: unknown[]) => {
+              entry.params = params
+              return st.bind(...params)
+            }
+          },
+        })
+      }
+    },
+  })
+}
+
+/** The plan lines of `q` that scan one of the tables that grow with an organization. */
+async function fullScans(q: Recorded): Promise<string[]> {
+  const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+    .bind(...q.params)
+    .all<{ detail: string }>()
+  const search = /leads_fts MATCH/.test(q.sql)
+  const leadPage = /^select .* from "leads" .*limit \?$/s.test(q.sql)
+  return plan.results
+    .map((r) => r.detail)
+    .filter(
+      (d) =>
+        /^SCAN (leads|activities|lead_assignees)\b/.test(d) ||
+        // Walking every row of the organization through an (org_id, …) index is a scan too …
+        /^SEARCH (activities|lead_assignees) .*\(org_id=\?\)$/.test(d) ||
+        // … and so is a search that tests each of the organization's leads instead of asking the word index.
+        (search && /^SEARCH leads .*\(org_id=\?\)$/.test(d)) ||
+        // … and so is sorting every matching lead to show the first page (only ranked search sorts).
+        (leadPage && !search && /^USE TEMP B-TREE FOR ORDER BY/.test(d)),
+    )
+}
+
+describe('query plans', () => {
+  it('no list, count, filter, search or export query scans leads, activities or lead_assignees', async () => {
+    const { slug } = await signUp()
+    const [agentId, otherId] = await addMembers(slug, 2)
+    const [org] = await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', slug)
+    const [owner] = await rows<{ user_id: string }>(
+      "SELECT user_id FROM memberships WHERE org_id = ? AND role = 'owner'",
+      org!.id,
+    )
+    const leadId = await addLead(slug, 'José Smith', { assignee: agentId })
+    await addLead(slug, 'Pool Lead', { inPool: true })
+    await addLead(slug, 'Other Lead', { assignee: otherId })
+    await addLead(slug, 'Unassigned Lead')
+
+    const seen: Recorded[] = []
+    const db = createDb(recordingD1(seen))
+    const viewers: Viewer[] = [
+      { orgId: org!.id, userId: owner!.user_id, role: 'owner', poolEnabled: true, multipleAssignees: true },
+      { orgId: org!.id, userId: agentId!, role: 'agent', poolEnabled: true, multipleAssignees: true },
+      { orgId: org!.id, userId: agentId!, role: 'agent', poolEnabled: false, multipleAssignees: false },
+    ]
+    const filterSets: LeadFilters[] = [
+      {},
+      { cursor: leadId },
+      { status: LEAD_STATUSES[0] },
+      { assignee: 'me' },
+      { assignee: 'pool' },
+      { assignee: 'unassigned' },
+      { assignee: otherId },
+      { q: 'smi' },
+      { q: 'jose smith', cursor: leadId },
+      { q: 'smi', status: 'new', assignee: 'me' },
+      { q: 'smi', assignee: 'unassigned' },
+      { q: '%' },
+      // The list's sorts (keyset on `(org_id, created_at|name|last_activity_at, id)`, status a status at a
+      // time), with and without a cursor, and the source and creation-date filters.
+      ...(['-created', 'created', 'name', '-name', '-activity', 'activity', 'status', '-status'] as const).flatMap(
+        (sort) => [{ sort }, { sort, cursor: leadId }],
+      ),
+      { source: 'Website' },
+      { source: 'Website', cursor: leadId },
+      { from: '2020-01-01', to: '2099-12-31' },
+      { from: '2020-01-01', cursor: leadId },
+      { to: '2099-12-31', sort: 'created', cursor: leadId },
+      { from: '2020-01-01', sort: 'name' },
+      { status: 'new', sort: '-status', cursor: leadId },
+      { assignee: 'unassigned', sort: '-activity' },
+      { assignee: 'pool', sort: 'name', cursor: leadId },
+      { source: 'Website', sort: 'name' },
+      { status: 'new', sort: '-activity', cursor: leadId },
+      { status: 'new', from: '2020-01-01', sort: 'name' },
+      { from: '2020-01-01', sort: 'status', cursor: leadId },
+      { source: 'Website', to: '2099-12-31' },
+      { archived: true },
+      { archived: true, sort: 'name' },
+    ]
+    for (const viewer of viewers) {
+      for (const filters of filterSets) {
+        await listLeads(db, viewer, filters)
+        await countLeads(db, viewer, filters)
+        await rowsBefore(db, viewer, filters)
+        await exportLeadsCsv(db, viewer, filters)
+        await selectLeads(db, viewer, { filters }).catch(() => null) // nothing selected: a refusal
+      }
+      await assigneeCounts(db, viewer.orgId)
+      await findLeadRow(db, viewer, leadId)
+      await findVisibleLead(db, viewer, leadId)
+    }
+
+    const selects = seen.filter((q) => /^\s*select/i.test(q.sql))
+    expect(selects.length).toBeGreaterThan(100)
+    const scanning: string[] = []
+    for (const q of selects) {
+      const scans = await fullScans(q)
+      if (scans.length) scanning.push(`${scans.join(', ')}\n  in ${q.sql}`)
+    }
+    expect(scanning).toEqual([])
+  })
+
+  it('notices a full scan (the check can fail)', async () => {
+    expect(await fullScans({ sql: "SELECT id FROM leads WHERE name = 'x'", params: [] })).toEqual([
+      expect.stringMatching(/^SCAN leads/),
+    ])
+  })
+})

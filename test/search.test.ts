@@ -1,0 +1,96 @@
+/**
+ * Lead search (src/leads/search.ts over the FTS5 index the triggers of migrations/0011_lead_derived_state.sql keep):
+ * canonically equal text, case beyond ASCII, folded diacritics, prefixes while typing, ranking, and
+ * the index following every kind of write (edit, delete) without the writer knowing of it.
+ */
+import { describe, expect, it } from 'vitest'
+import { matchExpression } from '../src/leads/search'
+import { addLead, rows } from './concurrency'
+import { createLead, env, joinAs, leadIds, signUp } from './helpers'
+
+const search = (q: string) => `q=${encodeURIComponent(q)}`
+
+describe('lead search', () => {
+  it('finds canonically equal text (NFC / NFD), in any case beyond ASCII, with diacritics folded', async () => {
+    const { client, slug } = await signUp()
+    const jose = await createLead(client, slug, { name: 'José Núñez', company: 'Ærø Shipping' })
+    // Typed with combining accents (NFD): stored as NFC, found either way.
+    const zoe = await createLead(client, slug, { name: 'Zoe\u0308 Ange\u0301lique', email: 'zoe@example.com' })
+    const greek = await createLead(client, slug, { name: 'ΣΩΚΡΆΤΗΣ Παπαδόπουλος' })
+    const stored = await rows<{ name: string }>('SELECT name FROM leads WHERE id = ?', zoe)
+    expect(stored[0]!.name).toBe('Zoë Angélique'.normalize('NFC'))
+    const found = async (q: string) => leadIds(await client.html(`/o/${slug}/leads?${search(q)}`))
+    expect(await found('jose')).toEqual([jose]) // diacritics folded
+    expect(await found('JOSÉ')).toEqual([jose]) // case beyond ASCII
+    expect(await found('Jose\u0301')).toEqual([jose]) // NFD query, NFC text
+    expect(await found('nunez')).toEqual([jose])
+    expect(await found('zoë')).toEqual([zoe]) // NFC query, text typed NFD
+    expect(await found('angelique')).toEqual([zoe])
+    expect(await found('σωκράτης')).toEqual([greek]) // Greek, lower case query of upper case text
+    expect(await found('ΠΑΠΑΔΌΠΟΥΛΟΣ')).toEqual([greek])
+    expect(await found('ærø')).toEqual([jose]) // company
+    expect(await found('nobody')).toEqual([])
+  })
+
+  it('matches prefixes while typing, every part required; a part with punctuation is a phrase', async () => {
+    const { client, slug } = await signUp()
+    const ana = await createLead(client, slug, { name: 'Ana Lopez', email: 'ana@acme.example', company: 'Acme GmbH' })
+    const anabel = await createLead(client, slug, {
+      name: 'Anabel Ruiz',
+      email: 'anabel.ruiz@other-acme.example',
+      company: 'Other',
+    })
+    const found = async (q: string) => new Set(leadIds(await client.html(`/o/${slug}/leads?${search(q)}`)))
+    expect(await found('an')).toEqual(new Set([ana, anabel]))
+    expect(await found('ana lo')).toEqual(new Set([ana]))
+    expect(await found('acme gm')).toEqual(new Set([ana]))
+    expect(await found('ana@acme')).toEqual(new Set([ana]))
+    expect(await found('anabel.ru')).toEqual(new Set([anabel]))
+    expect(matchExpression('José  ana@acme')).toBe('"josé"* "ana acme"*')
+    expect(matchExpression('"); DROP')).toBe('"drop"*') // quotes and operators never reach FTS5 syntax
+    expect(matchExpression('%_')).toBeNull()
+  })
+
+  it('ranks a match in the name above one in the email or company, and pages follow the ranking', async () => {
+    const { client, slug } = await signUp()
+    const inName = await addLead(slug, 'Smith Jones')
+    const others: string[] = []
+    // Newer leads matching only by company: by date they would come first.
+    for (let i = 0; i < 60; i++) others.push(await addLead(slug, `Lead ${i}`))
+    await env.DB.prepare("UPDATE leads SET company = 'Smith & Co' WHERE name LIKE 'Lead %'").run()
+    const first = await client.html(`/o/${slug}/leads?${search('smith')}`)
+    const page1 = leadIds(first)
+    expect(page1).toHaveLength(50)
+    expect(page1[0]).toBe(inName)
+    const next = /href="([^"]+)"[^>]*rel="next"/.exec(first)![1]!.replaceAll('&amp;', '&')
+    const page2 = leadIds(await client.html(next))
+    expect(page2).toHaveLength(11)
+    expect(new Set([...page1, ...page2])).toEqual(new Set([inName, ...others]))
+  })
+
+  it('follows edits and deletions made by any writer (SQL triggers keep the index)', async () => {
+    const { client, slug } = await signUp()
+    const id = await addLead(slug, 'Old Name')
+    await env.DB.prepare("UPDATE leads SET name = 'Brand New', email = 'fresh@example.com' WHERE id = ?").bind(id).run()
+    const found = async (q: string) => leadIds(await client.html(`/o/${slug}/leads?${search(q)}`))
+    expect(await found('old')).toEqual([])
+    expect(await found('brand')).toEqual([id])
+    expect(await found('fresh')).toEqual([id])
+    await env.DB.prepare('DELETE FROM activities WHERE lead_id = ?').bind(id).run()
+    await env.DB.prepare('DELETE FROM leads WHERE id = ?').bind(id).run()
+    expect(await found('brand')).toEqual([])
+    // The index holds exactly the leads there are.
+    const [check] = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM leads_fts WHERE leads_fts MATCH 'brand OR old OR fresh'",
+    )
+    expect(check!.n).toBe(0)
+  })
+
+  it('searches only the leads an Agent may see', async () => {
+    const { client, slug } = await signUp()
+    const agent = await joinAs(client, slug, 'agent', 'Aga Agent')
+    const theirs = await addLead(slug, 'Shared Name One', { assignee: agent.userId })
+    await addLead(slug, 'Shared Name Two')
+    expect(leadIds(await agent.client.html(`/o/${slug}/leads?${search('shared')}`))).toEqual([theirs])
+  })
+})
