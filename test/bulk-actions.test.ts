@@ -92,6 +92,37 @@ describe('bulk pool and unassign', () => {
     expect(leadIds(await owner.client.html(`/o/${slug}/pool`)).sort()).toEqual([free, taken].sort())
   })
 
+  it('records when each lead entered the pool, as a single pool move does', async () => {
+    const { owner, slug } = await team()
+    const lead = await createLead(owner.client, slug, { name: 'Pooled At' })
+    const before = Date.now()
+    await postForm(owner.client, `/o/${slug}/leads/bulk-pool`, { leadIds: [lead] })
+    const row = (await db().select().from(leads).where(eq(leads.id, lead)).get())!
+    expect(row.inPool).toBe(true)
+    expect(row.pooledAt).toBeGreaterThanOrEqual(before)
+    expect(row.pooledAt).toBeLessThanOrEqual(Date.now())
+  })
+
+  it('leaves archived leads alone: ticked ones are dropped, "all matching" the Archived filter is refused', async () => {
+    const { owner, slug } = await team()
+    const kept = await createLead(owner.client, slug, { name: 'Kept Lead' })
+    const archived = await createLead(owner.client, slug, { name: 'Archived Lead' })
+    expect((await owner.client.post(`/o/${slug}/leads/${archived}/archive`)).status).toBe(303)
+    const status = await postForm(owner.client, `/o/${slug}/leads/bulk-status`, {
+      leadIds: [kept, archived],
+      status: 'won',
+    })
+    expect(await status.text()).toContain('1 lead set to Won.')
+    const pooled = await postForm(owner.client, `/o/${slug}/leads/bulk-pool`, { leadIds: [archived] })
+    expect(pooled.status).toBe(422)
+    const all = await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { all: '1', match_archived: '1' })
+    expect(all.status).toBe(422)
+    expect(await all.text()).toContain('Archived leads cannot be changed in bulk')
+    const row = (await db().select().from(leads).where(eq(leads.id, archived)).get())!
+    expect({ status: row.status, inPool: row.inPool }).toEqual({ status: 'new', inPool: false })
+    expect(await typesOf(archived)).toEqual(['archived', 'created'])
+  })
+
   it('sends a reload of a bulk action’s address back to the list', async () => {
     const { owner, slug } = await team()
     for (const action of ['bulk-status', 'bulk-pool', 'bulk-unassign'])

@@ -120,6 +120,12 @@ function sortColumn(sort: Sort, dated: boolean): 'created_at' | 'name' | 'last_a
   }
 }
 
+/** The sort value of `column` of the row `table` names: names compare without case, as their index does. */
+function sortValue(table: SQL, column: 'created_at' | 'name' | 'last_activity_at'): SQL {
+  const value = sql`${table}.${sql.identifier(column)}`
+  return column === 'name' ? sql`${value} COLLATE NOCASE` : value
+}
+
 /** Whether `filters` has a creation-date filter (the created sort then walks `(org_id, created_at, id)`). */
 const isDated = (filters: { from?: string; to?: string }) => Boolean(filters.from || filters.to)
 
@@ -129,7 +135,7 @@ export function sortOrder(filters: { sort?: Sort; from?: string; to?: string }):
   const dir = sql.raw(descending(sort) ? 'DESC' : 'ASC')
   const column = sortColumn(sort, isDated(filters))
   if (!column) return [sql`${leads.id} ${dir}`]
-  return [sql`${sql.identifier('leads')}.${sql.identifier(column)} ${dir}`, sql`${leads.id} ${dir}`]
+  return [sql`${sortValue(sql`${sql.identifier('leads')}`, column)} ${dir}`, sql`${leads.id} ${dir}`]
 }
 
 /**
@@ -141,6 +147,6 @@ export function afterCursor(filters: { sort?: Sort; from?: string; to?: string }
   const cmp = sql.raw(descending(sort) ? '<' : '>')
   const column = sortColumn(sort, isDated(filters))
   if (!column) return sql`${leads.id} ${cmp} ${cursor}`
-  const key = sql`(SELECT k.${sql.identifier(column)} FROM ${leads} k WHERE k.id = ${cursor})`
-  return sql`(${sql.identifier('leads')}.${sql.identifier(column)}, ${leads.id}) ${cmp} (${key}, ${cursor})`
+  const key = sql`(SELECT ${sortValue(sql`k`, column)} FROM ${leads} k WHERE k.id = ${cursor})`
+  return sql`(${sortValue(sql`${sql.identifier('leads')}`, column)}, ${leads.id}) ${cmp} (${key}, ${cursor})`
 }

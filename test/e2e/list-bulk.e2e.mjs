@@ -184,7 +184,9 @@ describe('lead list', () => {
     await page.getByRole('button', { name: 'Put in the pool' }).click()
     await page.locator('#bulk-notice').filter({ hasText: '2 leads put in the pool.' }).waitFor()
 
-    // The Agent opens the pool; meanwhile the Owner claims the first lead.
+    // The Agent opens the pool; meanwhile the Owner claims the first lead. The pool is live (its WebSocket
+    // would take the claimed lead away at once): this tab's stream is answered by nobody, so it goes stale.
+    await agent.page.routeWebSocket(/\/pool\/live$/, () => {})
     await agent.page.goto(appUrl(agent.page, `/o/${slug}/pool`))
     const prize = agent.page.locator('#pool-list [data-lead-id]').filter({ hasText: 'Pool Prize' })
     const prizeId = await prize.getAttribute('data-lead-id')

@@ -59,7 +59,7 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
   })
 
-  it('list, lead page, pool, team, settings and import, for an Owner and an Agent', async (t) => {
+  it('list, lead page, pool, team, settings, import, notifications, preferences and tasks, for an Owner and an Agent', async (t) => {
     const { page, problems } = await newPage(t)
     const owner = {
       name: 'Olga Owner',
@@ -102,10 +102,35 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
       ...(await checkPage(page, 'team', `/o/${slug}/team`, (p) => p.getByRole('button', { name: 'Send invitation' }))),
       ...(await checkPage(page, 'settings', `/o/${slug}/settings`, (p) => p.getByRole('button', { name: /save/i }))),
       ...(await checkPage(page, 'import', `/o/${slug}/leads/import`, (p) => p.getByRole('button', { name: 'Import' }))),
+      ...(await checkPage(page, 'lead-edit', `/o/${slug}/leads/${leadId}/edit`, (p) =>
+        p.getByRole('button', { name: 'Save changes' }),
+      )),
+      ...(await checkPage(page, 'notifications', `/o/${slug}/notifications`, (p) =>
+        main(p).getByRole('link', { name: 'Notification preferences' }),
+      )),
+      ...(await checkPage(page, 'preferences', `/o/${slug}/preferences`, (p) =>
+        p.getByRole('button', { name: 'Save preferences' }),
+      )),
+      ...(await checkPage(page, 'tasks', `/o/${slug}/tasks`, (p) => p.getByRole('heading', { name: 'My tasks' }))),
+      ...(await checkPage(page, 'settings-pool', `/o/${slug}/settings/pool`, (p) =>
+        p.getByRole('button', { name: 'Save settings' }),
+      )),
+      ...(await checkPage(page, 'settings-intake', `/o/${slug}/settings/intake`, (p) =>
+        p.getByRole('button', { name: 'Save', exact: true }),
+      )),
+      ...(await checkPage(page, 'settings-api-keys', `/o/${slug}/settings/api-keys`, (p) =>
+        p.getByRole('button', { name: 'Create a key' }),
+      )),
       ...(await checkPage(agent.page, 'agent-list', `/o/${slug}/leads`, (p) =>
         main(p).getByRole('link', { name: 'New lead' }),
       )),
       ...(await checkPage(agent.page, 'agent-pool', `/o/${slug}/pool`, (p) => p.locator('#pool-list button').first())),
+      ...(await checkPage(agent.page, 'agent-notifications', `/o/${slug}/notifications`, (p) =>
+        main(p).getByRole('link', { name: 'Notification preferences' }),
+      )),
+      ...(await checkPage(agent.page, 'agent-tasks', `/o/${slug}/tasks`, (p) =>
+        p.getByRole('heading', { name: 'My tasks' }),
+      )),
       ...(await checkPage(agent.page, 'agent-import', `/o/${slug}/leads/import`, (p) =>
         p.getByRole('button', { name: 'Import' }),
       )),
