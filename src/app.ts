@@ -44,6 +44,7 @@ import { webFormRoutes } from './intake/web-form'
 import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
 import { renderError, renderRefusal } from './views/render-error'
 import { pageRenderer } from './views/renderer'
+import { assetManifest } from './views/assets'
 
 export function buildApp() {
   const app = new Hono<App>()
@@ -57,6 +58,7 @@ export function buildApp() {
   app.use('*', noStore())
   // Full pages answer with c.render (<!DOCTYPE html> and the layout); set before anything can refuse.
   app.use('*', pageRenderer())
+  app.use('*', assetManifest())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
   // D1 through a session that carries the person's bookmark (read replicas, read-your-writes).

@@ -49,6 +49,8 @@ export type Variables = {
   refusalPage?: RefusalPage
   /** The member's unread notifications, for the header badge (set by src/notifications/middleware.ts). */
   unreadNotifications?: number
+  /** Fingerprinted paths of the static files (src/views/assets.ts). */
+  assets?: Record<string, string>
 }
 
 export type App = { Bindings: Env; Variables: Variables }

@@ -70,7 +70,10 @@ async function snapshot(client: Client, w: World): Promise<string[]> {
     const res = await client.get(path, headers)
     expect(res.status, path).toBe(200)
     // A create form's one-time token is new on every rendering, whoever looks: not a difference.
-    const html = (await res.text()).replace(/name="formToken" value="[^"]*"/g, 'name="formToken" value=""')
+    // Volatile: form tokens, and the communication form's default time (now, to the minute).
+    const html = (await res.text())
+      .replace(/name="formToken" value="[^"]*"/g, 'name="formToken" value=""')
+      .replace(/name="occurredAt" value="[^"]*"/g, 'name="occurredAt" value=""')
     out.push(`${path}\n${html}`)
   }
   return out

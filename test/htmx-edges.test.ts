@@ -203,7 +203,10 @@ describe('a refused htmx request shows its message', () => {
     expect(refused.headers.get('HX-Replace-Url')).toBe(page)
     expect(await refused.text()).toContain('Only an Owner or Admin')
 
-    expect((await gus.client.post(`${page}/claim`, {}, boosted)).status).toBe(303)
+    // A won claim takes the browser to the lead as a whole page (HX-Redirect), address bar included.
+    const won = await gus.client.post(`${page}/claim`, {}, boosted)
+    expect(won.status).toBe(204)
+    expect(won.headers.get('HX-Redirect')).toBe(page)
     await expectPageAlert(await hal.client.post(`${page}/claim`, {}, boosted), 409, 'Already claimed by Gus Agent.')
   })
 

@@ -45,7 +45,6 @@ const KIND_LABELS = { call: 'Call', email: 'Email', meeting: 'Meeting', sms: 'SM
 export function LiveLead({ base }: { base: string }) {
   return (
     <div class="live" hx-ext="ws" ws-connect={`${base}/live`}>
-      <script src="/vendor/htmx-ext-ws.min.js" defer></script>
       <Presence viewers={[]} />
     </div>
   )

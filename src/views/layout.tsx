@@ -11,6 +11,7 @@ import { shellOf } from '../access/context'
 import { isManager, type Shell } from '../access/viewer'
 import type { Role } from '../db/schema'
 import type { App } from '../env'
+import { assetPath } from './assets'
 import { HTMX_CONFIG, PAGE_ALERT_ID } from './htmx-config'
 import { NotificationBadge } from './notification-badge'
 
@@ -85,18 +86,19 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
   const user = chrome === 'anonymous' ? null : (c.var.user ?? null)
   const shell = chrome === 'org' && user && c.var.orgContext ? shellOf(c) : null
   const { org, role, orgs } = shell ?? {}
+  const asset = (path: string) => assetPath(c.var.assets, path)
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title} · Leadpool</title>
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/app.css" />
+        <link rel="icon" href={asset('/favicon.svg')} type="image/svg+xml" />
+        <link rel="stylesheet" href={asset('/app.css')} />
         <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
-        <script src="/vendor/htmx.min.js" defer></script>
-        <script src="/vendor/htmx-ext-ws.min.js" defer></script>
-        <script src="/app.js" defer></script>
+        <script src={asset('/vendor/htmx.min.js')} defer></script>
+        <script src={asset('/vendor/htmx-ext-ws.min.js')} defer></script>
+        <script src={asset('/app.js')} defer></script>
       </head>
       <body>
         {/*
