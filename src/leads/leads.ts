@@ -296,10 +296,12 @@ export function totalLabel(total: LeadTotal): string {
 
 /**
  * How many leads matching `filters` come before the page that starts after `filters.cursor` (0 on the
- * first page): the list's "51–100 of 1,234". Counted up to COUNT_BOUND, as totals are.
+ * first page): the list's "51–100 of 1,234". Counted up to COUNT_BOUND, as totals are; null for a later
+ * page of a search (ranked pages have no position to count from).
  */
-export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number> {
-  if (!filters.cursor || filters.q) return 0
+export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number | null> {
+  if (!filters.cursor) return 0
+  if (filters.q) return null
   const upTo = isStatusSort(filters) ? statusUpTo(filters) : notAfter(filters)
   const before = db
     .select({ one: sql`1` })

@@ -329,7 +329,8 @@ export function LeadResults({
   /** Leads matching the filters. */
   total: LeadTotal
   /** How many come before this page. */
-  start: number
+  /** Leads before this page (null: not known, a later page of a search). */
+  start: number | null
   assigning?: Assigning
   notice?: ListNotice
   kept?: KeptChoice
@@ -350,7 +351,12 @@ export function LeadResults({
   const swap = { 'hx-target': '#lead-results', 'hx-swap': 'outerHTML' }
   const ticked = new Set(kept?.leadIds ?? [])
   const shown = page.leads.length
-  const range = shown > 0 ? `${(start + 1).toLocaleString('en')}–${(start + shown).toLocaleString('en')}` : '0'
+  const range =
+    shown === 0
+      ? '0'
+      : start === null
+        ? `${shown.toLocaleString('en')} more`
+        : `${(start + 1).toLocaleString('en')}–${(start + shown).toLocaleString('en')}`
   return (
     <div id="lead-results">
       {notice && <Notice kind={notice.kind} text={notice.text} id="bulk-notice" />}
@@ -488,7 +494,7 @@ export function LeadListPage({
   page: LeadPage
   filters: LeadFilters
   total: LeadTotal
-  start: number
+  start: number | null
   assigning?: Assigning
   /** Every member, deactivated ones included, for the "Assigned to" filter (managers). */
   filterMembers: Member[]
