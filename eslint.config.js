@@ -4,7 +4,16 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', 'public/vendor/', 'public/assets/', 'migrations/', 'worker-configuration.d.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.wrangler/',
+      'public/vendor/',
+      'public/assets/',
+      'migrations/',
+      'worker-configuration.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
