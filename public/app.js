@@ -17,12 +17,18 @@
     if (!trigger || trigger.indexOf('every ') !== 0) clearPageAlert()
   })
 
-  // Shows <time data-local-time> elements in the viewer's own time zone (the server renders UTC).
+  // Shows <time data-local-time> elements in the viewer's own time zone (the server renders UTC);
+  // data-local-time="day" shows the date alone, the full time in its title.
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  var dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
   function localize(root) {
     root.querySelectorAll('time[data-local-time]').forEach(function (el) {
       var date = new Date(el.getAttribute('datetime'))
-      if (!isNaN(date)) el.textContent = format.format(date)
+      if (isNaN(date)) return
+      if (el.getAttribute('data-local-time') === 'day') {
+        el.textContent = dayFormat.format(date)
+        el.title = format.format(date)
+      } else el.textContent = format.format(date)
     })
   }
   document.addEventListener('DOMContentLoaded', function () {
@@ -30,6 +36,109 @@
   })
   document.addEventListener('htmx:afterSwap', function (event) {
     localize(event.target)
+  })
+
+  // ---- The lead list (src/leads/list-views.tsx) ----
+
+  // "Select all on this page" ticks every lead box of the list; the bulk bar says how many are selected.
+  function updateSelection(form) {
+    if (!form) return
+    var boxes = form.querySelectorAll('input[name="leadIds"]')
+    var ticked = form.querySelectorAll('input[name="leadIds"]:checked').length
+    var page = form.querySelector('input[data-select-page]')
+    if (page) {
+      page.checked = boxes.length > 0 && ticked === boxes.length
+      page.indeterminate = ticked > 0 && ticked < boxes.length
+    }
+    var all = form.querySelector('input[name="all"]')
+    var count = form.querySelector('[data-selected-count]')
+    if (count) {
+      var n = all && all.checked ? Number(all.getAttribute('data-count')) : ticked
+      var more = all && all.checked && all.hasAttribute('data-more') ? '+' : ''
+      count.textContent = n.toLocaleString('en') + more + ' selected'
+    }
+  }
+  document.addEventListener('change', function (event) {
+    var box = event.target
+    if (!(box instanceof HTMLInputElement) || box.type !== 'checkbox') return
+    var form = box.closest('#bulk-form')
+    if (!form) return
+    if (box.hasAttribute('data-select-page')) {
+      form.querySelectorAll('input[name="leadIds"]').forEach(function (b) {
+        b.checked = box.checked
+      })
+    }
+    updateSelection(form)
+  })
+  document.addEventListener('htmx:afterSettle', function () {
+    updateSelection(document.getElementById('bulk-form'))
+  })
+
+  // The search box: leaving it (e.g. to tick a box or open a row menu) fires "change", which must not
+  // run the search again; typing runs it (hx-trigger "input changed delay"), Enter submits it.
+  document.addEventListener(
+    'change',
+    function (event) {
+      var el = event.target
+      if (el instanceof HTMLInputElement && el.type === 'search' && el.closest('#lead-filters')) event.stopPropagation()
+    },
+    true,
+  )
+
+  // One history entry per search: the first request while typing in the box pushes a new entry, the
+  // next ones (the same search, typed further) replace it. Leaving the box ends the search.
+  var typing = null // { pushed: boolean } while the search box has focus
+  document.addEventListener('focusin', function (event) {
+    if (
+      event.target instanceof HTMLInputElement &&
+      event.target.type === 'search' &&
+      event.target.closest('#lead-filters')
+    )
+      typing = { pushed: false }
+  })
+  document.addEventListener('focusout', function (event) {
+    if (event.target instanceof HTMLInputElement && event.target.type === 'search') typing = null
+  })
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var form = event.detail && event.detail.elt
+    if (!(form instanceof HTMLFormElement) || form.id !== 'lead-filters') return
+    if (typing && typing.pushed) {
+      form.removeAttribute('hx-push-url')
+      form.setAttribute('hx-replace-url', 'true')
+    } else {
+      form.removeAttribute('hx-replace-url')
+      form.setAttribute('hx-push-url', 'true')
+    }
+  })
+  document.addEventListener('htmx:pushedIntoHistory', function () {
+    var search = document.querySelector('#lead-filters input[type="search"]')
+    if (typing && search === document.activeElement) typing.pushed = true
+    syncFilters(false)
+  })
+  document.addEventListener('htmx:replacedInHistory', function () {
+    syncFilters(false)
+  })
+
+  // The filter fields always say what the address says (after Back and Forward, and after sorting or
+  // paging, which change the address without the form); the field being typed in is left alone.
+  function syncFilters(all) {
+    var form = document.getElementById('lead-filters')
+    if (!form) return
+    var params = new URLSearchParams(location.search)
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === 'submit' || (!all && el === document.activeElement)) return
+      if (el.type === 'checkbox') el.checked = params.get(el.name) === el.value
+      else el.value = params.get(el.name) || ''
+    })
+  }
+  document.addEventListener('htmx:historyRestore', function () {
+    typing = null
+    syncFilters(true)
+    localize(document)
+    updateSelection(document.getElementById('bulk-form'))
+  })
+  window.addEventListener('pageshow', function () {
+    syncFilters(true)
   })
 
   // The lead page's live timeline (htmx ws extension, src/activity/live.tsx). Times: "5 min ago",

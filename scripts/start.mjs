@@ -1,10 +1,14 @@
 // `npm start`: vendors htmx into public/, applies D1 migrations to the local database, then serves
 // the app with `wrangler dev` at http://localhost:${PORT:-8787} (local D1, Durable Objects, Queues).
+// One origin: it serves, prints and links (APP_URL, in emails) the same `http://localhost:{port}`, since
+// cookies are per host (a link to 127.0.0.1 from a page on localhost would land signed out).
 // LEADPOOL_STATE_DIR keeps the local state somewhere else than .wrangler/state (browser tests use it).
 import { spawn, spawnSync } from 'node:child_process'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const port = process.env.PORT || '8787'
+const host = process.env.HOST || 'localhost'
+const origin = `http://${host}:${port}`
 const wrangler = 'node_modules/.bin/wrangler'
 const persist = process.env.LEADPOOL_STATE_DIR ? ['--persist-to', process.env.LEADPOOL_STATE_DIR] : []
 
@@ -16,20 +20,11 @@ function run(cmd, args) {
 run(process.execPath, ['scripts/vendor.mjs'])
 run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
 // Local development: plain-http cookies, the dev mailbox, and email links pointing at this server.
-const vars = ['--var', 'APP_ENV:development', '--var', `APP_URL:http://localhost:${port}`]
+const vars = ['--var', 'APP_ENV:development', '--var', `APP_URL:${origin}`]
+console.log(`\nLeadpool: ${origin}\n`)
 const dev = spawn(
   wrangler,
-  [
-    'dev',
-    '--port',
-    port,
-    '--ip',
-    process.env.HOST || '127.0.0.1',
-    '--test-scheduled',
-    ...vars,
-    ...persist,
-    ...process.argv.slice(2),
-  ],
+  ['dev', '--port', port, '--ip', host, '--test-scheduled', ...vars, ...persist, ...process.argv.slice(2)],
   {
     stdio: 'inherit',
     env,

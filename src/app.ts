@@ -21,6 +21,7 @@ import { importRoutes } from './leads/import-routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { poolSettingsRoutes } from './pool/settings'
 import { leadRoutes } from './leads/routes'
+import { poolClaimPage } from './pages/pool-claim'
 import { archiveRoutes } from './leads/archive-routes'
 import { leadPageOnRefusal } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
@@ -102,6 +103,8 @@ export function buildApp() {
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
   // A refused action on one lead answers with the lead page (routes that answer another page say so).
   app.use('/o/:slug/leads/:leadId/*', leadPageOnRefusal())
+  // A claim sent from the pool page answers with the pool page when refused (pages/pool-claim.ts).
+  app.use('/o/:slug/leads/:leadId/claim', poolClaimPage())
   // Authorization before validation: a lead the viewer cannot see is 404 before any route reads the form.
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   app.route('/o/:slug/leads/import', importRoutes)

@@ -255,7 +255,7 @@ describe('bulk assignment', () => {
     for (const id of ids) body.append('leadIds', id)
     const res = await owner.client.request(`/o/${slug}/leads/bulk-assign`, { method: 'POST', body })
     expect(res.status).toBe(200)
-    expect(await res.text()).toContain('1000 leads assigned to Gus Agent.')
+    expect(await res.text()).toContain('1,000 leads assigned to Gus Agent.')
     const assigned = await env.DB.prepare(
       "SELECT count(*) AS n FROM lead_assignees WHERE user_id = ? AND kind = 'primary'",
     )
@@ -513,10 +513,13 @@ describe('handoff notes in bulk', () => {
       assigneeId: hal.userId,
       note: 'Territory change',
     })
-    expect(await ok.text()).toContain('1 lead assigned to Hal Agent.')
+    // A transfer from the bulk bar is worded as one, in the notice and in the email (issue 9).
+    expect(await ok.text()).toContain('1 lead transferred to Hal Agent from Gus Agent.')
     const [saved] = await db().select().from(notes).where(eq(notes.leadId, lead)).all()
     expect(saved).toMatchObject({ kind: 'handoff', body: 'Territory change' })
-    expect((await emailsTo(hal.email))[0]!.text).toContain('Handoff note from Olive Owner: Territory change')
+    const [email] = await emailsTo(hal.email, 'transferred_to')
+    expect(email!.text).toContain('Handoff note from Olive Owner: Territory change')
+    expect(email!.text).toContain('transferred Bulk Handoff to you from Gus Agent')
   })
 })
 

@@ -18,6 +18,7 @@ import {
   findLeadRow,
   findVisibleLead,
   listLeads,
+  rowsBefore,
   type LeadFilters,
 } from '../src/leads/leads'
 import type { Viewer } from '../src/access/viewer'
@@ -111,11 +112,33 @@ describe('query plans', () => {
       { attention: 'reassignment-requested', assignee: 'me', cursor: leadId },
       { q: 'smi', attention: 'handoff-waiting' },
       { q: 'smi', attention: 'reassignment-requested' },
+      // The list's sorts (keyset on `(org_id, created_at|name|last_activity_at, id)`, status a status at a
+      // time), with and without a cursor, and the source and creation-date filters.
+      ...(['-created', 'created', 'name', '-name', '-activity', 'activity', 'status', '-status'] as const).flatMap(
+        (sort) => [{ sort }, { sort, cursor: leadId }],
+      ),
+      { source: 'Website' },
+      { source: 'Website', cursor: leadId },
+      { from: '2020-01-01', to: '2099-12-31' },
+      { from: '2020-01-01', cursor: leadId },
+      { to: '2099-12-31', sort: 'created', cursor: leadId },
+      { from: '2020-01-01', sort: 'name' },
+      { status: 'new', sort: '-status', cursor: leadId },
+      { assignee: 'unassigned', sort: '-activity' },
+      { assignee: 'pool', sort: 'name', cursor: leadId },
+      { source: 'Website', sort: 'name' },
+      { status: 'new', sort: '-activity', cursor: leadId },
+      { status: 'new', from: '2020-01-01', sort: 'name' },
+      { from: '2020-01-01', sort: 'status', cursor: leadId },
+      { source: 'Website', to: '2099-12-31' },
+      { archived: true },
+      { archived: true, sort: 'name' },
     ]
     for (const viewer of viewers) {
       for (const filters of filterSets) {
         await listLeads(db, viewer, filters)
         await countLeads(db, viewer, filters)
+        await rowsBefore(db, viewer, filters)
         await exportLeadsCsv(db, viewer, filters)
         await selectLeads(db, viewer, { filters }).catch(() => null) // nothing selected: a refusal
       }

@@ -18,6 +18,7 @@ import { activities, formerAssignees, leadAssignees, leads, notes, users } from 
 import { sameOrg } from '../db/tenancy'
 import { chunk } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
+import { archiveScope } from '../leads/archive-scope'
 import { listLeads, type LeadFilters } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
@@ -48,8 +49,10 @@ function inJson(column: SQLWrapper, values: unknown[]): SQL {
 }
 
 /**
- * The selected leads `viewer` may see (unknown or foreign ids are dropped), in list order.
- * @throws Refusal 422 when nothing is selected or more than MAX_BULK leads are
+ * The selected leads `viewer` may see (unknown or foreign ids, and archived leads, are dropped), in list
+ * order.
+ * @throws Refusal 422 when nothing is selected, more than MAX_BULK leads are, or "all matching" the
+ *   Archived filter is asked for (archived leads are restored one by one, never changed in bulk)
  */
 export async function selectLeads(db: Database, viewer: Viewer, selection: BulkSelection): Promise<LeadRef[]> {
   const found: LeadRef[] = []
@@ -60,11 +63,13 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
       ...(await db
         .select({ id: leads.id, name: leads.name })
         .from(leads)
-        .where(and(inJson(leads.id, ids), visibleLeads(db, viewer)))
+        .where(and(inJson(leads.id, ids), visibleLeads(db, viewer), archiveScope()))
         .orderBy(desc(leads.id))
         .all()),
     )
   } else {
+    if (selection.filters.archived)
+      throw new Refusal(422, 'Archived leads cannot be changed in bulk: restore them first.')
     let cursor: string | undefined
     do {
       const page = await listLeads(db, viewer, { ...selection.filters, cursor }, 1_000)
@@ -107,7 +112,14 @@ export async function planBulkAssign(
   target: Member | null,
   now: number,
   handoff: { note?: string; noteRequired?: boolean } = {},
-): Promise<{ statements: BatchItem<'sqlite'>[]; changed: LeadRef[]; note: string; events: NotificationEvent[] }> {
+): Promise<{
+  statements: BatchItem<'sqlite'>[]
+  changed: LeadRef[]
+  note: string
+  transferred: number
+  transferredFrom: string[]
+  events: NotificationEvent[]
+}> {
   const current = await primaries(
     db,
     viewer.orgId,
@@ -205,12 +217,21 @@ export async function planBulkAssign(
   statements.push(
     ...handoffChange(db, viewer.orgId, ids(handedOver), handoffs, { to, note, byUserId: viewer.userId, now }),
   )
-  return { statements, changed, note, events: bulkEvents(changed, current, to, note) }
+  const transferredFrom = [...new Set(transfers.map((l) => current.get(l.id)!.name))]
+  return {
+    statements,
+    changed,
+    note,
+    transferred: transfers.length,
+    transferredFrom,
+    events: bulkEvents(changed, current, to, note),
+  }
 }
 
 /**
- * The notification events of a bulk assignment: one `assigned` for the new assignee with every
- * changed lead (and the handoff note), one `transferred_away` per previous assignee with theirs.
+ * The notification events of a bulk assignment: one for the new assignee with every changed lead (and the
+ * handoff note), `transferred_to` when every lead changed hands, else `assigned`; one `transferred_away`
+ * per previous assignee with theirs.
  */
 function bulkEvents(
   changed: LeadRef[],
@@ -219,7 +240,6 @@ function bulkEvents(
   note: string,
 ): NotificationEvent[] {
   const events: NotificationEvent[] = []
-  if (to && changed.length > 0) events.push({ type: 'assigned', leads: changed, to, ...(note ? { note } : {}) })
   const byFormer = new Map<string, { from: { id: string; name: string }; leads: LeadRef[] }>()
   for (const lead of changed) {
     const from = current.get(lead.id)
@@ -228,13 +248,42 @@ function bulkEvents(
     group.leads.push(lead)
     byFormer.set(from.id, group)
   }
-  for (const { from, leads } of byFormer.values())
-    events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  // One event for the new assignee, worded as the list's notice is: a transfer (from whom, when one
+  // person had them all) when every lead changed hands, else an assignment.
+  const allTransfers = changed.length > 0 && changed.every((l) => current.has(l.id))
+  const formers = [...byFormer.values()]
+  if (to && changed.length > 0)
+    events.push({
+      type: allTransfers ? 'transferred_to' : 'assigned',
+      leads: changed,
+      to,
+      ...(allTransfers && formers.length === 1 ? { from: formers[0]!.from } : {}),
+      ...(note ? { note } : {}),
+    })
+  for (const { from, leads } of formers) events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
   return events
 }
 
 /** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
 export type BulkOptions = { note?: string; noteRequired?: boolean; notify: FanOutContext; now?: number }
+
+/**
+ * What a bulk assignment did, the one result every wording of it follows (the list's notice, the email):
+ * how many leads changed of how many selected, the assignee's name (null: unassigned), and the previous
+ * assignees of the leads it transferred (empty when none changed hands).
+ */
+export type BulkAssignResult = {
+  changed: number
+  selected: number
+  to: string | null
+  transferred: number
+  transferredFrom: string[]
+}
+
+/** "Ava Agent", "Ava Agent and Bo", "Ava Agent, Bo and Cy". */
+export function namesList(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+}
 
 /**
  * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
@@ -250,16 +299,29 @@ export async function bulkAssign(
   selection: BulkSelection,
   assigneeId: string | null,
   options: BulkOptions,
-): Promise<{ changed: number; selected: number; to: string | null }> {
+): Promise<BulkAssignResult> {
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
     const now = options.now ?? Date.now()
-    const { statements, changed, events } = await planBulkAssign(db, viewer, selected, target, now, options)
+    const { statements, changed, transferred, transferredFrom, events } = await planBulkAssign(
+      db,
+      viewer,
+      selected,
+      target,
+      now,
+      options,
+    )
     const fan = await fanOut(db, options.notify, events, now)
     await runBatch(db, [...statements, ...fan.statements])
     await fan.afterCommit()
-    return { changed: changed.length, selected: selected.length, to: target?.name ?? null }
+    return {
+      changed: changed.length,
+      selected: selected.length,
+      to: target?.name ?? null,
+      transferred,
+      transferredFrom: target ? transferredFrom : [],
+    }
   })
 }

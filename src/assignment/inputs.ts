@@ -1,5 +1,6 @@
 /** The assignment forms' input schemas (read with views/form-input.ts `parseForm`). */
 import { z } from 'zod'
+import { LEAD_STATUSES } from '../db/schema'
 import { filtersSchema, MAX_SEARCH } from '../leads/filters'
 import { multiLine, optionalMultiLine, optionalSingleLine } from '../lib/text'
 
@@ -45,14 +46,8 @@ const repeated = z
     v === undefined ? [] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [v],
   )
 
-/** The bulk bar: the assignee (required: empty means nothing was chosen), ticked ids or "all matching". */
-export const bulkAssignSchema = z.object({
-  assigneeId: z
-    .string()
-    .default('')
-    .refine((v) => v !== '', 'Choose a team member (or Unassigned) to assign the selected leads to.')
-    .transform(assigneeOrNull),
-  note: optionalMultiLine('handoff note', MAX_NOTE),
+/** The selection every bulk action takes: ticked ids, or `all=1` with the list's filters (`match_*`). */
+export const bulkSelectionSchema = z.object({
   all: z.string().optional(),
   leadIds: repeated,
   /** The search of "all matching": refused (422) rather than searched for in part when the text rules refuse it. */
@@ -60,22 +55,41 @@ export const bulkAssignSchema = z.object({
   match_status: z.string().optional(),
   match_assignee: z.string().optional(),
   match_attention: z.string().optional(),
+  match_source: z.string().optional(),
+  match_from: z.string().optional(),
+  match_to: z.string().optional(),
   match_archived: z.string().optional(),
 })
 
+/** The bulk bar's Assign: the assignee (required: empty means nothing was chosen) and the handoff note. */
+export const bulkAssignSchema = bulkSelectionSchema.extend({
+  assigneeId: z
+    .string()
+    .default('')
+    .refine((v) => v !== '', 'Choose a team member (or Unassigned) to assign the selected leads to.')
+    .transform(assigneeOrNull),
+  note: optionalMultiLine('handoff note', MAX_NOTE),
+})
+
+/** The bulk bar's Set status. */
+export const bulkStatusSchema = bulkSelectionSchema.extend({
+  status: z.enum(LEAD_STATUSES, 'Choose the status to give the selected leads.'),
+})
+
 /** The list filters a bulk form carries (named `match_*` apart from the search box's own fields). */
-export function bulkFilters(values: {
-  match_q?: string
-  match_status?: string
-  match_assignee?: string
-  match_attention?: string
-  match_archived?: string
-}) {
+export function bulkFilters(
+  values: Partial<
+    Record<`match_${'q' | 'status' | 'assignee' | 'source' | 'from' | 'to' | 'archived' | 'attention'}`, string>
+  >,
+) {
   return filtersSchema.parse({
     q: values.match_q || undefined,
     status: values.match_status || undefined,
     assignee: values.match_assignee || undefined,
     attention: values.match_attention || undefined,
+    source: values.match_source || undefined,
+    from: values.match_from || undefined,
+    to: values.match_to || undefined,
     archived: values.match_archived || undefined,
   })
 }

@@ -13,25 +13,30 @@ import { authorizeLead } from '../leads/authorize'
 import { canRequestReassignment, factsOf } from '../leads/policy'
 import { assigneeCounts, findLeadRow } from '../leads/leads'
 import { listPage } from '../leads/list-page'
-import { AssigneeFilter, LeadRowView, type ListNotice } from '../leads/list-views'
+import { AssigneeFilter, LeadRowView, RowMenuBody, type KeptChoice, type ListNotice } from '../leads/list-views'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
+import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { assignLead, requireHandOff } from './assign'
-import { bulkAssign, type BulkSelection } from './bulk'
+import { bulkAssign, namesList, type BulkAssignResult, type BulkSelection } from './bulk'
+import { bulkPool, bulkStatus, bulkUnassign } from './bulk-actions'
 import { addCollaborator, removeCollaborator } from './collaborators'
 import { acknowledgeHandoff, REASSIGNMENT_REQUESTERS, requestReassignment } from './handoffs'
 import {
   assignSchema,
   bulkAssignSchema,
   bulkFilters,
+  bulkSelectionSchema,
+  bulkStatusSchema,
   collaboratorSchema,
   handOffSchema,
   poolSchema,
   reassignmentRequestSchema,
   sentFromSchema,
 } from './inputs'
+import { STATUS_LABELS } from '../views/labels'
 import { setInPool } from './pool'
 import { fanOutContext } from '../notifications/context'
 
@@ -48,8 +53,29 @@ function currentFilters(c: Context<App>) {
   return filtersSchema.parse(Object.fromEntries(current.searchParams))
 }
 
-/** The list row of `leadId` after an assignment from its menu (htmx), with a message. */
-async function rowFragment(c: Context<App>, leadId: string, notice: string, status: ContentfulStatusCode = 200) {
+/** What the person had chosen in the form just refused (ticked leads, member, note, status): shown again. */
+async function keptChoice(c: Context<App>): Promise<KeptChoice> {
+  const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
+  const one = (key: string) => {
+    const value = body[key]
+    return typeof value === 'string' ? value : undefined
+  }
+  const ids = body.leadIds
+  const leadIds = (Array.isArray(ids) ? ids : [ids]).filter((v): v is string => typeof v === 'string')
+  return { leadIds, all: one('all') === '1', assigneeId: one('assigneeId'), note: one('note'), status: one('status') }
+}
+
+/**
+ * The list row of `leadId` after an assignment from its menu (htmx), with a message; after a refusal
+ * (`refused`) the menu stays open with what was chosen and the reason.
+ */
+async function rowFragment(
+  c: Context<App>,
+  leadId: string,
+  notice: string,
+  status: ContentfulStatusCode = 200,
+  refused?: KeptChoice,
+) {
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
   if (!lead) throw notFound()
@@ -57,66 +83,174 @@ async function rowFragment(c: Context<App>, leadId: string, notice: string, stat
     assignableMembers(c.var.db, viewer.orgId, { includeDeactivated: true }),
     assigneeCounts(c.var.db, viewer.orgId),
   ])
-  const assigning = {
-    members: activeOnly(everyone),
-    total: { count: 0, more: false },
-    noteRequired: c.var.orgContext.org.handoffNoteRequired,
-  }
+  const assigning = { members: activeOnly(everyone), noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
     <>
-      <LeadRowView slug={c.var.orgContext.org.slug} lead={lead} assigning={assigning} notice={notice} />
+      <LeadRowView
+        slug={c.var.orgContext.org.slug}
+        lead={lead}
+        assigning={assigning}
+        notice={refused ? undefined : notice}
+        menu={refused ? { kept: refused, error: notice } : undefined}
+      />
       <AssigneeFilter shell={shellOf(c)} filters={currentFilters(c)} members={everyone} counts={counts} oob />
     </>,
     status,
   )
 }
 
+/** "3 leads", "1 lead". */
+const leadCount = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'lead' : 'leads'}`
+
+/** " (2 already were)" for selected leads a bulk action left as they were. */
+function alreadyNote(result: { changed: number; selected: number }) {
+  const unchanged = result.selected - result.changed
+  return unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''
+}
+
+/**
+ * The list's notice after a bulk assignment, worded from its one result: "3 leads assigned to Gus Agent.",
+ * "2 leads transferred to Gus Agent from Ava Agent.", "3 leads unassigned."
+ */
+export function bulkAssignWording(result: BulkAssignResult): string {
+  if (!result.to) return `${leadCount(result.changed)} unassigned${alreadyNote(result)}.`
+  const fresh = result.changed - result.transferred
+  const from = namesList(result.transferredFrom)
+  const parts = [
+    ...(fresh > 0 ? [`${leadCount(fresh)} assigned to ${result.to}`] : []),
+    ...(result.transferred > 0
+      ? [
+          `${fresh > 0 ? result.transferred.toLocaleString('en') : leadCount(result.transferred)} transferred to ${result.to} from ${from}`,
+        ]
+      : []),
+  ]
+  return `${parts.length ? parts.join(', ') : `${leadCount(0)} assigned to ${result.to}`}${alreadyNote(result)}.`
+}
+
 // Reloading the page a refused form post left in the address bar (no JavaScript) lands back here.
-assignmentRoutes.get('/bulk-assign', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads`, 303))
-assignmentRoutes.get(
-  '/:leadId/:action{assign|claim|pool|status|assignees|acknowledge|handoff|reassignment-request}',
-  (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+assignmentRoutes.get('/:action{bulk-assign|bulk-status|bulk-pool|bulk-unassign}', (c) =>
+  c.redirect(`/o/${c.var.orgContext.org.slug}/leads`, 303),
 )
 
-assignmentRoutes.post('/bulk-assign', async (c) => {
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return listPage(c, bulkFilters(values), { text: refusal.message, error: true })
-  })
-  // Authorization before validation: an Agent is refused (403) whatever the form holds.
-  requireManager(c, 'assign leads')
-  const input = await parseForm(c, bulkAssignSchema)
-  const filters = bulkFilters(input)
-  const selection: BulkSelection = input.all === '1' ? { filters } : { leadIds: input.leadIds }
-  const result = await bulkAssign(c.var.db, viewerOf(c), selection, input.assigneeId, {
-    note: input.note,
-    noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: fanOutContext(c),
-  })
-  const leads = `${result.changed} ${result.changed === 1 ? 'lead' : 'leads'}`
-  const unchanged = result.selected - result.changed
-  const notice: ListNotice = {
-    text: `${leads} ${result.to ? `assigned to ${result.to}` : 'unassigned'}${unchanged ? ` (${unchanged} already ${unchanged === 1 ? 'was' : 'were'})` : ''}.`,
+/**
+ * After a committed change that put leads in the pool or took them out: the pool page's viewers see it
+ * (the organization's PoolRoom re-sends the pool, pool/pool-room.ts). A failure is logged, not answered:
+ * the change itself is done.
+ */
+async function refreshPool(c: Context<App>): Promise<void> {
+  const orgId = c.var.orgContext.org.id
+  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
+    .refresh(orgId)
+    .catch((error: unknown) => console.error('pool viewers not refreshed', error))
+}
+
+/** A bulk action from the list's bulk bar: a refusal shows the list again with the selection as it was. */
+function bulkRoute(act: (c: Context<App>) => Promise<{ filters: ReturnType<typeof bulkFilters>; text: string }>) {
+  return async (c: Context<App>) => {
+    onRefusal(c, async (refusal, values) => {
+      c.status(refusal.status)
+      return listPage(c, bulkFilters(values), { text: refusal.message, kind: 'error' }, await keptChoice(c))
+    })
+    // Authorization before validation: an Agent is refused (403) whatever the form holds.
+    requireManager(c, 'change leads in bulk')
+    const { filters, text } = await act(c)
+    const notice: ListNotice = { text, kind: text.startsWith('0 leads') ? 'warning' : 'success' }
+    return listPage(c, filters, notice)
   }
-  return listPage(c, filters, notice)
+}
+
+/** The selection of a bulk form: ticked ids, or every lead matching the list's filters. */
+function selectionOf(input: { all?: string; leadIds: string[] }, filters: ReturnType<typeof bulkFilters>) {
+  return (input.all === '1' ? { filters } : { leadIds: input.leadIds }) satisfies BulkSelection
+}
+
+assignmentRoutes.post(
+  '/bulk-assign',
+  bulkRoute(async (c) => {
+    const input = await parseForm(c, bulkAssignSchema)
+    const filters = bulkFilters(input)
+    const result = await bulkAssign(c.var.db, viewerOf(c), selectionOf(input, filters), input.assigneeId, {
+      note: input.note,
+      noteRequired: c.var.orgContext.org.handoffNoteRequired,
+      notify: fanOutContext(c),
+    })
+    // Leads taken from the pool leave the pool page.
+    if (result.changed > 0) await refreshPool(c)
+    return { filters, text: bulkAssignWording(result) }
+  }),
+)
+
+assignmentRoutes.post(
+  '/bulk-unassign',
+  bulkRoute(async (c) => {
+    const input = await parseForm(c, bulkSelectionSchema)
+    const filters = bulkFilters(input)
+    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), { notify: fanOutContext(c) })
+    return { filters, text: `${leadCount(result.changed)} unassigned${alreadyNote(result)}.` }
+  }),
+)
+
+assignmentRoutes.post(
+  '/bulk-status',
+  bulkRoute(async (c) => {
+    const input = await parseForm(c, bulkStatusSchema)
+    const filters = bulkFilters(input)
+    const result = await bulkStatus(c.var.db, viewerOf(c), selectionOf(input, filters), input.status, fanOutContext(c))
+    return {
+      filters,
+      text: `${leadCount(result.changed)} set to ${STATUS_LABELS[input.status]}${alreadyNote(result)}.`,
+    }
+  }),
+)
+
+assignmentRoutes.post(
+  '/bulk-pool',
+  bulkRoute(async (c) => {
+    const input = await parseForm(c, bulkSelectionSchema)
+    const filters = bulkFilters(input)
+    const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters), fanOutContext(c))
+    if (result.changed > 0) await refreshPool(c)
+    return { filters, text: `${leadCount(result.changed)} put in the pool${alreadyNote(result)}.` }
+  }),
+)
+
+/** A row's assignment menu, loaded when it is opened (htmx). */
+assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
+  requireManager(c, 'assign leads')
+  const viewer = viewerOf(c)
+  const lead = await findLeadRow(c.var.db, viewer, c.req.param('leadId'))
+  if (!lead) throw notFound()
+  const members = await assignableMembers(c.var.db, viewer.orgId)
+  return c.html(
+    <RowMenuBody lead={lead} assigning={{ members, noteRequired: c.var.orgContext.org.handoffNoteRequired }} />,
+  )
 })
+
+assignmentRoutes.get('/:leadId/:action{assign|claim|pool|status|assignees|acknowledge|handoff|reassignment-request}', (c) =>
+  c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+)
 
 assignmentRoutes.post('/:leadId/assign', async (c) => {
   const leadId = c.req.param('leadId')
   // Authorization before validation (the lead is visible: leads/authorize.ts `visibleLeadOnly`).
   requireManager(c, 'assign leads')
-  // From a list row's menu (htmx) a refusal answers with the row, whatever else the form holds.
+  // From a list row's menu (htmx) a refusal answers with the row, its menu open as it was, whatever else the form holds.
   const { from } = await parseForm(c, sentFromSchema)
   const fromList = from === 'list' && c.req.header('HX-Request') === 'true'
-  if (fromList) onRefusal(c, (refusal) => rowFragment(c, leadId, refusal.message, refusal.status))
+  if (fromList)
+    onRefusal(c, async (refusal) => rowFragment(c, leadId, refusal.message, refusal.status, await keptChoice(c)))
   const input = await parseForm(c, assignSchema)
   const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
     notify: fanOutContext(c),
   })
-  return fromList ? rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.') : backToLead(c, leadId)
+  if (fromList) return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
+  // The lead page confirms what happened (views/done.ts).
+  const done = !result.changed ? 'unchanged' : result.to ? (result.from ? 'transferred' : 'assigned') : 'unassigned'
+  rememberDone(c, `/o/${c.var.orgContext.org.slug}/leads/${leadId}`, done)
+  return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees', async (c) => {
@@ -138,11 +272,7 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
   await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
-  // The pool page's viewers see the change (the organization's PoolRoom re-sends the pool, pool/pool-room.ts).
-  const orgId = c.var.orgContext.org.id
-  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(orgId))
-    .refresh(orgId)
-    .catch((error: unknown) => console.error('pool viewers not refreshed', error))
+  await refreshPool(c)
   return backToLead(c, leadId)
 })
 

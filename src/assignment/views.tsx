@@ -16,6 +16,8 @@ export type AssignmentPanelProps = {
   poolEnabled: boolean
   /** Set when the viewer handed this lead over: whom it went to. */
   transferredTo: string | null
+  /** What was chosen in a refused assignment (member, handoff note), shown again as it was. */
+  kept?: { assigneeId?: string; note?: string }
 }
 
 export function AssignmentPanel(p: AssignmentPanelProps) {
@@ -23,6 +25,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
   const owner = lead.assignees.find((a) => a.kind === 'primary')
   const collaborators = lead.assignees.filter((a) => a.kind === 'collaborator')
   const addable = members.filter((m) => !lead.assignees.some((a) => a.userId === m.userId))
+  const chosen = p.kept?.assigneeId ?? owner?.userId ?? ''
   return (
     <section id="assignment" class="assignment">
       <h2>Assigned to</h2>
@@ -66,9 +69,11 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           <label>
             {owner ? 'Change assignment' : 'Assign to'}{' '}
             <select name="assigneeId">
-              <option value="">Unassigned</option>
+              <option value="" selected={chosen === '' || chosen === 'none'}>
+                Unassigned
+              </option>
               {members.map((m) => (
-                <option value={m.userId} selected={owner?.userId === m.userId}>
+                <option value={m.userId} selected={chosen === m.userId}>
                   {m.name}
                 </option>
               ))}
@@ -77,7 +82,9 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           {owner && (
             <label>
               Handoff note{p.noteRequired ? ' (required when reassigning)' : ''}
-              <textarea name="note" rows={2} placeholder="Why, and what the new owner needs to know"></textarea>
+              <textarea name="note" rows={3} placeholder="Why, and what the new owner needs to know">
+                {p.kept?.note ?? ''}
+              </textarea>
             </label>
           )}
           <button type="submit">{owner ? 'Save assignment' : 'Assign'}</button>
@@ -91,7 +98,11 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           hx-boost="true"
           hx-disabled-elt="find button"
         >
-          <select name="userId" aria-label="Add a collaborator">
+          <label for="add-collaborator">Add a collaborator</label>
+          <select name="userId" id="add-collaborator" required>
+            <option value="" selected>
+              Choose a member…
+            </option>
             {addable.map((m) => (
               <option value={m.userId}>{m.name}</option>
             ))}

@@ -258,7 +258,8 @@ export const leads = sqliteTable(
     index('leads_org_unassigned_id_idx').on(t.orgId, t.assigneeCount, t.inPool, t.id),
     // Sorts and filters of the list (created, name, last activity, source), each ending in id for keyset pages.
     index('leads_org_created_idx').on(t.orgId, t.createdAt, t.id),
-    index('leads_org_name_idx').on(t.orgId, t.name, t.id),
+    // Names in the list's order: case-insensitive (`alma` before `Bea`), as src/leads/filters.ts sorts them.
+    index('leads_org_name_idx').on(t.orgId, sql`${t.name} COLLATE NOCASE`, t.id),
     index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
     index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
   ],

@@ -1,5 +1,6 @@
 /** Import pages: the upload form with recent imports, and a job's progress and report. */
 import type { ImportJob } from '../db/schema'
+import { isAgent } from '../access/viewer'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { FormTokenField } from '../views/form-token'
@@ -7,7 +8,8 @@ import { FormTokenField } from '../views/form-token'
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string }) {
-  const { org } = useShell()
+  const shell = useShell()
+  const { org } = shell
   const base = `/o/${org.slug}/leads/import`
   return (
     <Layout title="Import leads">
@@ -18,6 +20,11 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
           Next you check which field each column goes to: Name (or First Name and Last Name), Email, Phone, Company,
           Status, Source; nothing is saved before that. Rows whose email already belongs to a lead are skipped and
           listed.
+        </p>
+        <p class="notice notice-info" data-import-destination>
+          {isAgent(shell)
+            ? 'Where they go: leads you import start unassigned, with you as their creator. You can see them in your list; an Owner or Admin assigns them to someone (or puts them in the pool).'
+            : 'Where they go: imported leads start unassigned, for triage in the lead list (filter "Unassigned"), where you can assign them or put them in the pool.'}
         </p>
         <form method="post" action={base} enctype="multipart/form-data">
           <FormTokenField />

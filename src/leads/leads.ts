@@ -2,7 +2,7 @@
  * Lead creation, single-lead reads and the list query. Every read goes through the visibility
  * policy (src/leads/policy.ts) and so also through tenancy.
  */
-import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import { activityRow, type ActivityType } from '../activity/activities'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
@@ -17,6 +17,7 @@ import { attentionCondition, type Attention } from './attention'
 import { inPool, visibleLeads } from './policy'
 import { matchesSearch, matchExpression, rankedSearch } from './search'
 import { archiveScope } from './archive-scope'
+import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -154,7 +155,14 @@ export type LeadFilters = {
    * not in the pool) or a member's user id.
    */
   assignee?: string
-  /** Id of the last lead of the previous page (keyset pagination). */
+  /** The lead's source, exactly. */
+  source?: string
+  /** Created on or after / on or before these days (UTC, `YYYY-MM-DD`). */
+  from?: string
+  to?: string
+  /** Sort order (src/leads/filters.ts `SORTS`); newest first when unset. */
+  sort?: Sort
+  /** Id of the last lead of the previous page (keyset pagination, in `sort` order). */
   cursor?: string
   /** Owners/Admins: handoffs waiting past the window, or reassignment requested (leads/attention.ts). */
   attention?: Attention
@@ -169,6 +177,10 @@ export type LeadRow = Pick<
 > & {
   ownerId: string | null
   ownerName: string | null
+  /** How many collaborators work the lead beside its primary assignee. */
+  collaborators: number
+  /** When the lead's latest activity happened (epoch ms). */
+  lastActivityAt: number
 }
 
 export type LeadPage = {
@@ -213,6 +225,9 @@ function rowQuery(db: Database) {
       inPool: leads.inPool,
       ownerId: leads.primaryAssigneeId,
       ownerName: users.name,
+      // From the trigger-kept columns (leads.assignee_count counts the primary assignee too): no per-row lookup.
+      collaborators: sql<number>`max(0, ${leads.assigneeCount} - (${leads.primaryAssigneeId} IS NOT NULL))`,
+      lastActivityAt: sql<number>`coalesce(${leads.lastActivityAt}, ${leads.createdAt})`,
     })
     .from(leads)
     .leftJoin(users, eq(users.id, leads.primaryAssigneeId))
@@ -232,9 +247,13 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
  * The SQL conditions of `filters` for `viewer`, visibility included, without the cursor (list, count,
  * export, bulk). Each filter is served by an index (test/query-plans.test.ts).
  */
-function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, search = true): SQL {
+function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, search = true, walk = false): SQL {
   const conditions = [visibleLeads(db, viewer), archiveScope(filters.archived)]
-  if (filters.status) conditions.push(eq(leads.status, filters.status))
+  // Walking the name or last-activity index, the status is tested on each row (filters.ts `sourceAndDates`).
+  const byName = walk && sortsOnOwnIndex(filters) && !isStatusSort(filters)
+  if (filters.status)
+    conditions.push(byName ? sql`+${leads.status} = ${filters.status}` : eq(leads.status, filters.status))
+  conditions.push(...sourceAndDates(filters, walk))
   const byAssignee = assigneeCondition(db, viewer, filters.assignee)
   if (byAssignee) conditions.push(byAssignee)
   const byAttention = attentionCondition(viewer, filters.attention)
@@ -242,6 +261,9 @@ function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, sear
   if (search && filters.q) conditions.push(matchesSearch(filters.q))
   return and(...conditions)!
 }
+
+/** Whether the list is sorted by status (read a status at a time, `byStatus`). */
+const isStatusSort = (filters: LeadFilters) => filters.sort === 'status' || filters.sort === '-status'
 
 /** Counts stop at this many leads: a larger total is shown as "10,000+". */
 export const COUNT_BOUND = 10_000
@@ -278,6 +300,45 @@ export function totalLabel(total: LeadTotal): string {
 }
 
 /**
+ * How many leads matching `filters` come before the page that starts after `filters.cursor` (0 on the
+ * first page): the list's "51–100 of 1,234". Counted up to COUNT_BOUND, as totals are; null for a later
+ * page of a search (ranked pages have no position to count from).
+ */
+export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number | null> {
+  if (!filters.cursor) return 0
+  if (filters.q) return null
+  const upTo = isStatusSort(filters) ? statusUpTo(filters) : notAfter(filters)
+  const before = db
+    .select({ one: sql`1` })
+    .from(leads)
+    .where(and(leadConditions(db, viewer, filters, true, true), upTo))
+    .limit(COUNT_BOUND + 1)
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(before.as('before'))
+    .get()
+  return Math.min(Number(row?.n ?? 0), COUNT_BOUND)
+}
+
+/** SQL: the row is the cursor's lead or comes before it in the (non-status) sort order. */
+function notAfter(filters: LeadFilters): SQL {
+  return sql`NOT ${afterCursor(filters, filters.cursor!)}`
+}
+
+/** SQL: the row is the cursor's lead or comes before it in the status sort order. */
+function statusUpTo(filters: LeadFilters): SQL {
+  const order = statusOrder(filters.sort!)
+  const cursorStatus = sql`(SELECT k.status FROM ${leads} k WHERE k.id = ${filters.cursor!})`
+  const rank = (column: SQL) =>
+    sql`(CASE ${column} ${sql.join(
+      order.map((s, i) => sql`WHEN ${s} THEN ${i}`),
+      sql` `,
+    )} END)`
+  const cmp = sql.raw(filters.sort === '-status' ? '>=' : '<=')
+  return sql`(${rank(sql`${leads.status}`)} < ${rank(cursorStatus)} OR (${leads.status} = ${cursorStatus} AND ${leads.id} ${cmp} ${filters.cursor!}))`
+}
+
+/**
  * Leads each member is assigned to (primary or collaborator), by user id: the filter's counts, read
  * from the counters the assignment triggers keep (assignee_lead_counts; archived leads left out).
  */
@@ -291,9 +352,11 @@ export async function assigneeCounts(db: Database, orgId: string): Promise<Map<s
 }
 
 /**
- * One page of up to `pageSize` leads `viewer` may see, filtered in SQL: newest first, or, with a
- * search text, best match first (src/leads/search.ts). Pages are keyed on the last lead of the
- * previous page (`cursor`; ids are UUIDv7, time-ordered), so they stay stable while leads are added.
+/**
+ * One page of up to `pageSize` leads `viewer` may see, filtered in SQL: in `filters.sort` order (newest
+ * first by default), or, with a search text, best match first (src/leads/search.ts). Pages are keyed on
+ * the last lead of the previous page (`cursor`; its sort key, then its UUIDv7 id), each read as one walk of
+ * an `(org_id, …, id)` index, so they stay stable while leads are added.
  */
 export async function listLeads(
   db: Database,
@@ -302,6 +365,7 @@ export async function listLeads(
   pageSize = PAGE_SIZE,
 ): Promise<LeadPage> {
   const match = filters.q ? matchExpression(filters.q) : null
+  if (!match && isStatusSort(filters)) return byStatus(db, viewer, filters, pageSize)
   let query
   if (match) {
     const search = rankedSearch(match, filters.cursor)
@@ -310,12 +374,45 @@ export async function listLeads(
       .where(and(leadConditions(db, viewer, filters, false), search.after))
       .orderBy(search.rank, desc(leads.id))
   } else {
-    const after = filters.cursor ? lt(leads.id, filters.cursor) : undefined
+    const after = filters.cursor ? afterCursor(filters, filters.cursor) : undefined
     query = rowQuery(db)
-      .where(and(leadConditions(db, viewer, filters), after))
-      .orderBy(desc(leads.id))
+      .where(and(leadConditions(db, viewer, filters, true, true), after))
+      .orderBy(...sortOrder(filters))
   }
   const rows = await query.limit(pageSize + 1).all()
+  const more = rows.length > pageSize
+  const page = more ? rows.slice(0, pageSize) : rows
+  return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
+}
+
+/**
+ * A page in status order (as the workflow goes, or the reverse for `-status`), newest first within a
+ * status for `-status` and oldest first for `status`: one walk of `(org_id, status, id)` per status, from
+ * the cursor's status on, so no query sorts the matching leads.
+ */
+async function byStatus(db: Database, viewer: Viewer, filters: LeadFilters, pageSize: number): Promise<LeadPage> {
+  const down = filters.sort === '-status'
+  let statuses = statusOrder(filters.sort!)
+  if (filters.status) statuses = statuses.filter((s) => s === filters.status)
+  const cursor = filters.cursor
+    ? await db
+        .select({ id: leads.id, status: leads.status })
+        .from(leads)
+        .where(and(eq(leads.orgId, viewer.orgId), eq(leads.id, filters.cursor)))
+        .get()
+    : undefined
+  if (cursor) statuses = statuses.slice(Math.max(0, statuses.indexOf(cursor.status)))
+  const rows: LeadRow[] = []
+  for (const status of statuses) {
+    const after = cursor?.status === status ? (down ? lt(leads.id, cursor.id) : gt(leads.id, cursor.id)) : undefined
+    const part = await rowQuery(db)
+      .where(and(leadConditions(db, viewer, { ...filters, status }, true, true), after))
+      .orderBy(down ? desc(leads.id) : asc(leads.id))
+      .limit(pageSize + 1 - rows.length)
+      .all()
+    rows.push(...part)
+    if (rows.length > pageSize) break
+  }
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }

@@ -4,16 +4,18 @@ import { shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { searchProblem } from './filters'
-import { assigneeCounts, countLeads, listLeads, type LeadFilters } from './leads'
+import { assigneeCounts, countLeads, listLeads, rowsBefore, type LeadFilters } from './leads'
 import { canAssign } from './policy'
-import { AssigneeFilter, LeadListPage, LeadResults, type ListNotice } from './list-views'
+import { AssigneeFilter, LeadListPage, LeadResults, type KeptChoice, type ListNotice } from './list-views'
 
 /**
  * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
- * what a bulk action just did. The status is the context's (a refused bulk action sets it); a search
- * text the text rules refuse (`searchProblem`) answers 422 with its message and no rows.
+ * what a bulk action just did or why it was refused, and `kept` what was chosen in a refused bulk action
+ * (ticked leads, member, note, status), shown again as it was. The status is the context's (a refused
+ * bulk action sets it); a search text the text rules refuse (`searchProblem`) answers 422 with its
+ * message and no rows.
  */
-export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice) {
+export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice, kept?: KeptChoice) {
   const viewer = viewerOf(c)
   const db = c.var.db
   const org = c.var.orgContext.org
@@ -21,36 +23,27 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
   const badSearch = searchProblem(filters)
   if (badSearch && !notice) {
-    notice = { text: badSearch, error: true }
+    notice = { text: badSearch, kind: 'error' }
     c.status(422)
   }
   // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
   const withFilter = manager && (!fragment || Boolean(notice))
-  const [page, total, everyone, counts] = await Promise.all([
+  const [page, total, start, everyone, counts] = await Promise.all([
     badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
-    manager && !badSearch ? countLeads(db, viewer, filters) : Promise.resolve({ count: 0, more: false }),
+    badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(db, viewer, filters),
+    badSearch ? Promise.resolve(0) : rowsBefore(db, viewer, filters),
     manager ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }) : Promise.resolve([]),
     withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
   ])
-  const assigning = manager
-    ? { members: activeOnly(everyone), total, noteRequired: org.handoffNoteRequired }
-    : undefined
+  const assigning = manager ? { members: activeOnly(everyone), noteRequired: org.handoffNoteRequired } : undefined
+  const results = { page, filters, total, start, assigning, notice, kept }
   if (fragment) {
     return c.html(
       <>
-        <LeadResults slug={org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />
+        <LeadResults slug={org.slug} {...results} />
         {withFilter && <AssigneeFilter shell={shellOf(c)} filters={filters} members={everyone} counts={counts} oob />}
       </>,
     )
   }
-  return c.render(
-    <LeadListPage
-      page={page}
-      filters={filters}
-      assigning={assigning}
-      filterMembers={everyone}
-      counts={counts}
-      notice={notice}
-    />,
-  )
+  return c.render(<LeadListPage {...results} filterMembers={everyone} counts={counts} />)
 }

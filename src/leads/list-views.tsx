@@ -1,18 +1,30 @@
 /**
- * The lead list: filters, the results table (what htmx swaps on search and paging), each row with
- * its assignment menu, and the bulk-actions bar. Without JavaScript every part is a plain form.
+ * The lead list: filters, the results table (what htmx swaps on search, sorting and paging), each row
+ * with its assignment menu (loaded when opened), and the bulk-actions bar. Without JavaScript every part
+ * is a plain form or link.
  */
 import { isManager, type Shell } from '../access/viewer'
 import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
 import type { Member } from '../orgs/members'
+import { Notice, type NoticeKind } from '../views/forms'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
+import { DEFAULT_SORT, type Sort } from './filters'
 import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
 import { AttentionFilter } from './attention-filter'
 
-/** What a bulk action just did, or why it was refused (`error`). */
-export type ListNotice = { text: string; error?: boolean }
+/** What a bulk action just did, or why it was refused. */
+export type ListNotice = { text: string; kind: NoticeKind }
+
+/** What the person had chosen in a refused bulk action or row menu: shown again as it was. */
+export type KeptChoice = {
+  leadIds?: string[]
+  all?: boolean
+  assigneeId?: string
+  note?: string
+  status?: string
+}
 
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {
@@ -27,16 +39,16 @@ export function StatusBadge({ status }: { status: LeadStatus }) {
 }
 
 /**
- * What Owners and Admins get on the list: the assignee choices, the count for "select all", and
- * whether reassigning needs a handoff note.
+ * What Owners and Admins get on the list: the assignee choices, and whether reassigning needs a
+ * handoff note.
  */
-export type Assigning = { members: Member[]; total: LeadTotal; noteRequired: boolean }
+export type Assigning = { members: Member[]; noteRequired: boolean }
 
 /** Assignee choices; `none` unassigns (an empty value means nothing was chosen). */
 function AssigneeOptions({ members, selected }: { members: Member[]; selected?: string | null }) {
   return (
     <>
-      <option value="none" selected={selected === null}>
+      <option value="none" selected={selected === null || selected === 'none'}>
         Unassigned
       </option>
       {members.map((m) => (
@@ -48,40 +60,101 @@ function AssigneeOptions({ members, selected }: { members: Member[]; selected?: 
   )
 }
 
+/**
+ * The inside of a row's assignment menu (loaded when the menu is opened, or shown open again with the
+ * reason after a refusal): its fields belong to the row's own form (`assign-{leadId}`), outside the
+ * bulk form.
+ */
+export function RowMenuBody({
+  lead,
+  assigning,
+  kept,
+  error,
+}: {
+  lead: Pick<LeadRow, 'id' | 'name' | 'ownerId'>
+  assigning: Assigning
+  kept?: KeptChoice
+  error?: string
+}) {
+  const formId = `assign-${lead.id}`
+  const selected = kept?.assigneeId ?? lead.ownerId
+  return (
+    <div class="row-menu-body">
+      {error && (
+        <p class="error" role="alert" data-error-for="form">
+          {error}
+        </p>
+      )}
+      <label>
+        Assign to
+        <select name="assigneeId" form={formId}>
+          <AssigneeOptions members={assigning.members} selected={selected} />
+        </select>
+      </label>
+      {lead.ownerId && (
+        <label>
+          Handoff note{assigning.noteRequired ? ' (required)' : ' (optional)'}
+          <textarea name="note" form={formId} maxlength={2000} rows={3}>
+            {kept?.note ?? ''}
+          </textarea>
+        </label>
+      )}
+      <button type="submit" form={formId} class="secondary">
+        Save
+      </button>
+    </div>
+  )
+}
+
 /** One row; also the htmx answer to an assignment made from the row's menu. */
 export function LeadRowView({
   slug,
   lead,
   assigning,
   notice,
+  checked,
+  menu,
 }: {
   slug: string
   lead: LeadRow
   assigning?: Assigning
+  /** What the row's menu just did ("Saved."). */
   notice?: string
+  /** The row's box was ticked (a refused bulk action shows the selection again). */
+  checked?: boolean
+  /** The row's menu shown open, with what was chosen and why it was refused. */
+  menu?: { kept: KeptChoice; error: string }
 }) {
-  const formId = `assign-${lead.id}`
+  const base = `/o/${slug}/leads`
   return (
     <tr data-lead-id={lead.id} id={`lead-row-${lead.id}`}>
       {assigning && (
-        <td>
-          <input type="checkbox" name="leadIds" value={lead.id} aria-label={`Select ${lead.name}`} />
+        <td class="pick">
+          <input type="checkbox" name="leadIds" value={lead.id} aria-label={`Select ${lead.name}`} checked={checked} />
         </td>
       )}
-      <td>
-        <a href={`/o/${slug}/leads/${lead.id}`}>{lead.name}</a>
+      <td class="lead-name">
+        <a href={`${base}/${lead.id}`}>{lead.name}</a>
+        {lead.email && <span class="sub">{lead.email}</span>}
       </td>
-      <td>{lead.email}</td>
-      <td>{lead.company}</td>
-      <td>{lead.phone}</td>
-      <td>
+      <td data-label="Company">{lead.company}</td>
+      <td data-label="Status">
         <StatusBadge status={lead.status} />
       </td>
-      <td>
+      <td data-label="Assigned to" class="assigned">
         {lead.ownerId ? (
           <span data-assignee-id={lead.ownerId}>{lead.ownerName}</span>
         ) : (
           <span class="muted">{lead.inPool ? 'In pool' : 'Unassigned'}</span>
+        )}
+        {lead.collaborators > 0 && (
+          <span
+            class="plus"
+            title={`and ${lead.collaborators} ${lead.collaborators === 1 ? 'collaborator' : 'collaborators'}`}
+          >
+            {' '}
+            +{lead.collaborators}
+          </span>
         )}
         {notice && (
           <span class="row-notice" role="status">
@@ -90,123 +163,239 @@ export function LeadRowView({
           </span>
         )}
         {assigning && (
-          <details class="row-menu">
+          <details
+            class="row-menu"
+            open={menu ? true : undefined}
+            hx-get={menu ? undefined : `${base}/${lead.id}/assign-menu`}
+            hx-trigger={menu ? undefined : 'toggle once'}
+            hx-target={menu ? undefined : 'find .row-menu-body'}
+            hx-swap={menu ? undefined : 'outerHTML'}
+          >
             <summary>{lead.ownerId ? 'Change assignment' : 'Assign to…'}</summary>
-            <select name="assigneeId" form={formId} aria-label={`Assign ${lead.name} to`}>
-              <AssigneeOptions members={assigning.members} selected={lead.ownerId} />
-            </select>
-            {lead.ownerId && (
-              <input
-                name="note"
-                form={formId}
-                maxlength={2000}
-                placeholder={assigning.noteRequired ? 'Handoff note (required)' : 'Handoff note (optional)'}
-                aria-label="Handoff note"
-              />
+            {menu ? (
+              <RowMenuBody lead={lead} assigning={assigning} kept={menu.kept} error={menu.error} />
+            ) : (
+              <div class="row-menu-body">
+                <a href={`${base}/${lead.id}#assignment`}>Assign on the lead page</a>
+              </div>
             )}
-            <button type="submit" form={formId} class="secondary">
-              Save
-            </button>
           </details>
         )}
       </td>
-      <td>
-        <Time at={lead.createdAt} />
+      <td data-label="Last activity">
+        <Time at={lead.lastActivityAt} day />
+      </td>
+      <td data-label="Created">
+        <Time at={lead.createdAt} day />
       </td>
     </tr>
   )
 }
 
-function BulkBar({ filters, assigning, shown }: { filters: LeadFilters; assigning: Assigning; shown: number }) {
+function BulkBar({
+  base,
+  filters,
+  assigning,
+  total,
+  shown,
+  kept,
+}: {
+  base: string
+  filters: LeadFilters
+  assigning: Assigning
+  total: LeadTotal
+  shown: number
+  kept?: KeptChoice
+}) {
+  const count = kept?.all ? total.count : (kept?.leadIds?.length ?? 0)
   return (
     <div class="bulk-bar" role="group" aria-label="Bulk actions">
-      <strong>Bulk actions</strong>
-      <label>
-        Assign to team member{' '}
-        <select name="assigneeId" required>
-          <option value="" selected>
-            Choose…
-          </option>
-          <AssigneeOptions members={assigning.members} selected={undefined} />
-        </select>
-      </label>
-      <label>
-        Handoff note{' '}
-        <input
-          name="note"
-          placeholder={assigning.noteRequired ? 'Required for leads that change hands' : 'Optional'}
-          maxlength={2000}
-        />
-      </label>
-      {(assigning.total.more || assigning.total.count > shown) && (
+      <p class="bulk-count" aria-live="polite">
+        <strong data-selected-count>
+          {count > 0 ? `${count.toLocaleString('en')}${kept?.all && total.more ? '+' : ''} selected` : 'Selected leads'}
+        </strong>
+        {(total.more || total.count > shown) && (
+          <label>
+            <input
+              type="checkbox"
+              name="all"
+              value="1"
+              checked={kept?.all}
+              data-count={total.count}
+              data-more={total.more ? 'true' : undefined}
+            />{' '}
+            Select all {totalLabel(total)} leads matching this filter
+          </label>
+        )}
+      </p>
+      <div class="bulk-action">
         <label>
-          <input type="checkbox" name="all" value="1" /> Select all {totalLabel(assigning.total)} leads matching this
-          filter
+          Assign to team member
+          <select name="assigneeId">
+            <option value="" selected={!kept?.assigneeId}>
+              Choose…
+            </option>
+            <AssigneeOptions members={assigning.members} selected={kept?.assigneeId || undefined} />
+          </select>
         </label>
-      )}
+        <label>
+          Handoff note{assigning.noteRequired ? ' (required for leads that change hands)' : ' (optional)'}
+          <textarea name="note" maxlength={2000} rows={2}>
+            {kept?.note ?? ''}
+          </textarea>
+        </label>
+        <button type="submit" formaction={`${base}/bulk-assign`}>
+          Assign
+        </button>
+      </div>
+      <div class="bulk-action">
+        <label>
+          Status
+          <select name="status">
+            <option value="" selected={!kept?.status}>
+              Choose…
+            </option>
+            {LEAD_STATUSES.map((s) => (
+              <option value={s} selected={kept?.status === s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" formaction={`${base}/bulk-status`}>
+          Set status
+        </button>
+      </div>
+      <div class="bulk-action">
+        <button type="submit" class="secondary" formaction={`${base}/bulk-pool`}>
+          Put in the pool
+        </button>
+        <button type="submit" class="secondary" formaction={`${base}/bulk-unassign`}>
+          Unassign
+        </button>
+      </div>
       {/* The list's filters, for "select all matching" (named apart from the search box's own fields). */}
-      {(['q', 'status', 'assignee', 'attention'] as const).map(
+      {(['q', 'status', 'assignee', 'attention', 'source', 'from', 'to'] as const).map(
         (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
       )}
       {filters.archived && <input type="hidden" name="match_archived" value="1" />}
-      <button type="submit">Apply</button>
     </div>
   )
 }
 
-/** The table, pager and forms: the part htmx swaps on search, paging and bulk actions. */
+/** Column headers that sort the list: the link flips the direction of the column sorted now. */
+function SortHeader({
+  base,
+  filters,
+  column,
+  label,
+  firstDescending,
+}: {
+  base: string
+  filters: LeadFilters
+  column: 'name' | 'status' | 'activity' | 'created'
+  label: string
+  /** Newest / latest first when this column is first chosen (dates). */
+  firstDescending?: boolean
+}) {
+  const sort = filters.sort ?? DEFAULT_SORT
+  const current = sort.replace('-', '') === column
+  const down = sort.startsWith('-')
+  const next: Sort = current ? (down ? column : `-${column}`) : firstDescending ? `-${column}` : column
+  const href = `${base}${listQuery({ ...filters, sort: next === DEFAULT_SORT ? undefined : next, cursor: undefined })}`
+  return (
+    <th aria-sort={current ? (down ? 'descending' : 'ascending') : undefined}>
+      <a href={href} hx-get={href} hx-target="#lead-results" hx-swap="outerHTML" hx-push-url="true">
+        {label}
+        {current && <span aria-hidden="true">{down ? ' ▼' : ' ▲'}</span>}
+      </a>
+    </th>
+  )
+}
+
+/** The table, pager and forms: the part htmx swaps on search, sorting, paging and bulk actions. */
 export function LeadResults({
   slug,
   page,
   filters,
+  total,
+  start,
   assigning,
   notice,
+  kept,
 }: {
   slug: string
   page: LeadPage
   filters: LeadFilters
+  /** Leads matching the filters. */
+  total: LeadTotal
+  /** How many come before this page. */
+  /** Leads before this page (null: not known, a later page of a search). */
+  start: number | null
   assigning?: Assigning
   notice?: ListNotice
+  kept?: KeptChoice
 }) {
   const base = `/o/${slug}/leads`
   const next = page.nextCursor ? `${base}${listQuery({ ...filters, cursor: page.nextCursor })}` : null
   const first = filters.cursor ? `${base}${listQuery({ ...filters, cursor: undefined })}` : null
   const filtered = Boolean(
-    filters.q || filters.status || filters.assignee || filters.cursor || filters.archived || filters.attention,
+    filters.q ||
+    filters.status ||
+    filters.assignee ||
+    filters.source ||
+    filters.from ||
+    filters.to ||
+    filters.cursor ||
+    filters.archived ||
+    filters.attention,
   )
   const swap = { 'hx-target': '#lead-results', 'hx-swap': 'outerHTML' }
+  const ticked = new Set(kept?.leadIds ?? [])
+  const shown = page.leads.length
+  const range =
+    shown === 0
+      ? '0'
+      : start === null
+        ? `${shown.toLocaleString('en')} more`
+        : `${(start + 1).toLocaleString('en')}–${(start + shown).toLocaleString('en')}`
   return (
     <div id="lead-results">
-      {notice && (
-        <p class={notice.error ? 'alert' : 'notice'} role={notice.error ? 'alert' : 'status'} id="bulk-notice">
-          {notice.text}
-        </p>
-      )}
+      {notice && <Notice kind={notice.kind} text={notice.text} id="bulk-notice" />}
+      <p class="list-total" data-total={totalLabel(total)}>
+        {range} of {totalLabel(total)} {total.count === 1 && !total.more ? 'lead' : 'leads'}
+      </p>
       <form
         id="bulk-form"
         method="post"
         action={`${base}/bulk-assign`}
         hx-post={`${base}/bulk-assign`}
-        hx-disabled-elt="find button"
+        hx-disabled-elt="find .bulk-bar button"
+        hx-disinherit="*"
         {...swap}
       >
-        {assigning && <BulkBar filters={filters} assigning={assigning} shown={page.leads.length} />}
+        {assigning && (
+          <BulkBar base={base} filters={filters} assigning={assigning} total={total} shown={shown} kept={kept} />
+        )}
         <table id="lead-list">
           <thead>
             <tr>
-              {assigning && <th aria-label="Select"></th>}
-              <th>Name</th>
-              <th>Email</th>
-              <th>Company</th>
-              <th>Phone</th>
-              <th>Status</th>
-              <th>Assigned to</th>
-              <th>Created</th>
+              {assigning && (
+                <th class="pick">
+                  <input type="checkbox" data-select-page aria-label="Select all leads on this page" />
+                </th>
+              )}
+              <SortHeader base={base} filters={filters} column="name" label="Name" />
+              <th class="plain">Company</th>
+              <SortHeader base={base} filters={filters} column="status" label="Status" />
+              <th class="plain">Assigned to</th>
+              <SortHeader base={base} filters={filters} column="activity" label="Last activity" firstDescending />
+              <SortHeader base={base} filters={filters} column="created" label="Created" firstDescending />
             </tr>
           </thead>
           <tbody>
             {page.leads.map((lead) => (
-              <LeadRowView slug={slug} lead={lead} assigning={assigning} />
+              <LeadRowView slug={slug} lead={lead} assigning={assigning} checked={ticked.has(lead.id)} />
             ))}
           </tbody>
         </table>
@@ -239,7 +428,7 @@ export function LeadResults({
           )}
         </p>
       )}
-      <nav class="pager">
+      <nav class="pager" aria-label="Pages">
         {first && (
           <a href={first} hx-get={first} hx-push-url="true" {...swap}>
             ← First page
@@ -296,34 +485,43 @@ export function AssigneeFilter({
 export function LeadListPage({
   page,
   filters,
+  total,
+  start,
   assigning,
   filterMembers,
   counts,
   notice,
+  kept,
 }: {
   page: LeadPage
   filters: LeadFilters
+  total: LeadTotal
+  start: number | null
   assigning?: Assigning
   /** Every member, deactivated ones included, for the "Assigned to" filter (managers). */
   filterMembers: Member[]
   counts: Map<string, number>
   notice?: ListNotice
+  kept?: KeptChoice
 }) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads`
+  const more = Boolean(filters.source || filters.from || filters.to)
   return (
     <Layout title="Leads">
       <div class="page-head">
         <h1>Leads</h1>
-        <div>
-          <a href={`${base}/export.csv${listQuery({ ...filters, cursor: undefined })}`}>Export CSV</a>{' '}
+        <div class="page-actions">
+          <a href={`${base}/export.csv${listQuery({ ...filters, cursor: undefined })}`}>Export CSV</a>
           <a class="button" href={`${base}/new`}>
             New lead
           </a>
         </div>
       </div>
+      {/* public/app.js keeps one history entry per search and the fields in step with the address. */}
       <form
         class="filters"
+        id="lead-filters"
         method="get"
         action={base}
         role="search"
@@ -331,7 +529,8 @@ export function LeadListPage({
         hx-target="#lead-results"
         hx-swap="outerHTML"
         hx-push-url="true"
-        hx-trigger="input changed delay:300ms from:input[name=q], change, submit"
+        hx-sync="this:replace"
+        hx-trigger="input changed delay:400ms from:input[name=q], change, submit"
       >
         <input
           type="search"
@@ -340,6 +539,7 @@ export function LeadListPage({
           maxlength={200}
           placeholder="Search name, email, company"
           aria-label="Search"
+          autocomplete="off"
         />
         <select name="status" aria-label="Status">
           <option value="">Any status</option>
@@ -351,12 +551,39 @@ export function LeadListPage({
         </select>
         <AssigneeFilter shell={shell} filters={filters} members={filterMembers} counts={counts} />
         {isManager(shell) && <AttentionFilter value={filters.attention} />}
+        <details class="more-filters" open={more ? true : undefined}>
+          <summary>Source and dates</summary>
+          <div class="more-fields">
+            <label>
+              Source
+              <input name="source" value={filters.source ?? ''} maxlength={100} placeholder="e.g. Website" />
+            </label>
+            <label>
+              Created from
+              <input type="date" name="from" value={filters.from ?? ''} />
+            </label>
+            <label>
+              to
+              <input type="date" name="to" value={filters.to ?? ''} />
+            </label>
+          </div>
+        </details>
         <label class="check">
           <input type="checkbox" name="archived" value="1" checked={filters.archived} /> Archived
         </label>
+        <input type="hidden" name="sort" value={filters.sort ?? ''} />
         <button type="submit">Filter</button>
       </form>
-      <LeadResults slug={shell.org.slug} page={page} filters={filters} assigning={assigning} notice={notice} />
+      <LeadResults
+        slug={shell.org.slug}
+        page={page}
+        filters={filters}
+        total={total}
+        start={start}
+        assigning={assigning}
+        notice={notice}
+        kept={kept}
+      />
     </Layout>
   )
 }

@@ -29,7 +29,13 @@ export function NewLeadPage({
             That email belongs to <a href={`/o/${shell.org.slug}/leads/${duplicate.id}`}>{duplicate.name}</a>.
           </p>
         )}
-        <form method="post" action={`/o/${shell.org.slug}/leads`} novalidate>
+        <form
+          method="post"
+          action={`/o/${shell.org.slug}/leads`}
+          novalidate
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
           <FormTokenField />
           <Field label="Name" name="name" value={values.name} errors={errors} required />
           <Field label="Email" name="email" type="email" value={values.email} errors={errors} />

@@ -11,6 +11,7 @@ import { timelineProps } from '../activity/timeline-props'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
+import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { leadNotFound } from './authorize'
@@ -63,6 +64,8 @@ leadRoutes.post('/', async (c) => {
     if (isManager(viewer)) await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
     return path(leadId)
   })
+  // The lead page says "Lead created." once (views/done.ts).
+  rememberDone(c, location, 'created')
   return c.redirect(location, 303)
 })
 

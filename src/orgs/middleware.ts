@@ -23,6 +23,7 @@ export function requireMembership(): MiddlewareHandler<App> {
         throw new Refusal(
           404,
           `Your membership in ${gone} was deactivated. Ask one of its Owners or Admins to reactivate you.`,
+          { details: { heading: 'Membership deactivated' } },
         )
       throw notFound()
     }

@@ -27,11 +27,11 @@ function SettingsPage({
       <section class="card narrow">
         <h1>Settings</h1>
         {saved && (
-          <p class="notice" role="status">
+          <p class="notice notice-success" role="status">
             Settings saved.
           </p>
         )}
-        <form method="post" action={`/o/${shell.org.slug}/settings`}>
+        <form method="post" action={`/o/${shell.org.slug}/settings`} hx-boost="true" hx-disabled-elt="find button">
           <label class="checkbox">
             <input type="checkbox" name="poolEnabled" value="1" checked={shell.org.poolEnabled} />
             <span>

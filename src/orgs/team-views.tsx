@@ -1,7 +1,7 @@
 /** The team page: members (role, status, open leads), invitations, and the forms that manage them. */
 import { isAgent, isManager, isOwner } from '../access/viewer'
 import type { Role } from '../db/schema'
-import { Field, FormAlert, type FieldErrors } from '../views/forms'
+import { Field, FormAlert, Notice, type FieldErrors } from '../views/forms'
 import { Layout, ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
@@ -31,11 +31,27 @@ function grantableRoles(actor: Role): Role[] {
   return isOwner(actor) ? ['agent', 'admin', 'owner'] : ['agent', 'admin']
 }
 
-function MemberActions({ member, base, actor, me }: { member: TeamMember; base: string; actor: Role; me: string }) {
+function MemberActions({
+  member,
+  base,
+  actor,
+  me,
+  soleOwner,
+}: {
+  member: TeamMember
+  base: string
+  actor: Role
+  me: string
+  /** The organization has one active Owner: they cannot change their own role. */
+  soleOwner: boolean
+}) {
   if (!isAgent(member) && !isOwner(actor)) return <span class="muted">Only an Owner can change Owners and Admins</span>
+  if (member.userId === me && isOwner(member) && soleOwner)
+    return <span class="muted">You are the only Owner: make someone else an Owner before changing your role.</span>
+  const active = member.status === 'active'
   return (
-    <div class="inline-form">
-      <form method="post" action={`${base}/${member.userId}/role`} class="inline-form">
+    <div class="member-actions">
+      <form method="post" action={`${base}/${member.userId}/role`} hx-boost="true" hx-disabled-elt="find button">
         <select name="role" aria-label={`Role of ${member.name}`}>
           {grantableRoles(actor).map((r) => (
             <option value={r} selected={member.role === r}>
@@ -50,10 +66,17 @@ function MemberActions({ member, base, actor, me }: { member: TeamMember; base: 
       {member.userId !== me && (
         <form
           method="post"
-          action={`${base}/${member.userId}/${member.status === 'active' ? 'deactivate' : 'reactivate'}`}
+          action={`${base}/${member.userId}/${active ? 'deactivate' : 'reactivate'}`}
+          hx-boost="true"
+          hx-disabled-elt="find button"
+          hx-confirm={
+            active
+              ? `Deactivate ${member.name}? They lose access at their next click; their leads stay, flagged for reassignment.`
+              : undefined
+          }
         >
-          <button type="submit" class="secondary">
-            {member.status === 'active' ? 'Deactivate' : 'Reactivate'}
+          <button type="submit" class={active ? 'secondary danger' : 'secondary'}>
+            {active ? 'Deactivate' : 'Reactivate'}
           </button>
         </form>
       )}
@@ -88,47 +111,47 @@ export function TeamPage({
   const shell = useShell()
   const base = `/o/${shell.org.slug}/team`
   const manager = isManager(shell)
+  const soleOwner = members.filter((m) => isOwner(m) && m.status === 'active').length === 1
+  const arrow = (on: boolean, down: boolean) => on && <span aria-hidden="true">{down ? ' ▼' : ' ▲'}</span>
   return (
     <Layout title="Team">
       <h1>Team</h1>
       <FormAlert message={alert} />
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
-      <table id="team-list">
+      {notice && <Notice kind="success" text={notice} />}
+      <table id="team-list" class="cards">
         <thead>
           <tr>
-            <th>
-              <a href={base}>Name</a>
+            <th aria-sort={sort === 'name' ? 'ascending' : undefined}>
+              <a href={base}>Name{arrow(sort === 'name', false)}</a>
             </th>
             <th>Email</th>
             <th>Role</th>
             <th>Status</th>
             {manager && (
-              <th>
-                <a href={`${base}?sort=open`} aria-sort={sort === 'open' ? 'descending' : undefined}>
-                  Open leads
-                </a>
+              <th aria-sort={sort === 'open' ? 'descending' : undefined}>
+                <a href={`${base}?sort=open`}>Open leads{arrow(sort === 'open', true)}</a>
               </th>
             )}
-            {manager && <th></th>}
+            {manager && (
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
           {members.map((m) => (
             <tr data-member-id={m.userId} data-member-email={m.email} data-status={m.status}>
-              <td>
+              <td class="lead-name">
                 {m.name}
                 {m.userId === me && <span class="muted"> (you)</span>}
               </td>
-              <td>
+              <td data-label="Email">
                 {m.email}
                 <DeliveryProblemNote problem={deliveryProblems?.get(m.email)} />
               </td>
-              <td>{ROLE_LABELS[m.role]}</td>
-              <td>
+              <td data-label="Role">{ROLE_LABELS[m.role]}</td>
+              <td data-label="Status">
                 {m.status === 'active' ? 'Active' : 'Deactivated'}
                 {manager && m.status !== 'active' && m.openLeads > 0 && (
                   <span class="flag" data-needs-reassignment>
@@ -138,13 +161,13 @@ export function TeamPage({
                 )}
               </td>
               {manager && (
-                <td>
+                <td data-label="Open leads">
                   <a href={`/o/${shell.org.slug}/leads?assignee=${m.userId}`}>{m.openLeads}</a>
                 </td>
               )}
               {manager && (
-                <td>
-                  <MemberActions member={m} base={base} actor={shell.role} me={me} />
+                <td class="row-action">
+                  <MemberActions member={m} base={base} actor={shell.role} me={me} soleOwner={soleOwner} />
                 </td>
               )}
             </tr>
@@ -155,7 +178,7 @@ export function TeamPage({
         <section class="card narrow">
           <h2>Invite someone</h2>
           <p>They get an email with a link to join; it works once and expires after 7 days.</p>
-          <form method="post" action={`${base}/invitations`} novalidate>
+          <form method="post" action={`${base}/invitations`} novalidate hx-boost="true" hx-disabled-elt="find button">
             <FormTokenField />
             <Field label="Email" name="email" type="email" value={inviteValues.email} errors={inviteErrors} required />
             <label class="field">
@@ -196,7 +219,12 @@ export function TeamPage({
                     {i.role !== 'agent' && shell.role !== 'owner' ? (
                       <span class="muted">Only an Owner can revoke it</span>
                     ) : (
-                      <form method="post" action={`${base}/invitations/${i.id}/revoke`}>
+                      <form
+                        method="post"
+                        action={`${base}/invitations/${i.id}/revoke`}
+                        hx-boost="true"
+                        hx-confirm={`Revoke the invitation to ${i.email}? Its link stops working.`}
+                      >
                         <button type="submit" class="secondary">
                           Revoke
                         </button>

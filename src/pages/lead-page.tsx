@@ -27,7 +27,8 @@ import {
   type RefusedForm,
 } from '../collaboration/views'
 import type { FormValues } from '../lib/validation'
-import { FormAlert } from '../views/forms'
+import { takeDone } from '../views/done'
+import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
@@ -48,6 +49,8 @@ export type LeadPageProps = {
   /** The viewer may release the lead to the pool (pool/release.ts). */
   canRelease?: boolean
   handoff?: HandoffPanelProps
+  /** What the last action on this page did ("Lead created."). */
+  done?: string
 }
 
 export function LeadDetailPage({
@@ -60,6 +63,7 @@ export function LeadDetailPage({
   alert,
   canRelease,
   handoff,
+  done,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -70,6 +74,7 @@ export function LeadDetailPage({
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
       <FormAlert message={alert} />
+      {done && <Notice kind="success" text={done} />}
       {archived && (
         <p class="notice" id="archived-notice" role="status">
           This lead is archived (<Time at={lead.archivedAt!} />
@@ -136,6 +141,28 @@ export function LeadDetailPage({
 }
 
 /**
+ * The confirmation of what just happened on the lead page (views/done.ts, after a redirect), worded from the
+ * lead as it is now: "Lead created.", "Assigned to Gus Agent.", "Unassigned."; undefined for anything else.
+ */
+function doneNotice(done: string | undefined, lead: LeadDetail): string | undefined {
+  const owner = lead.assignees.find((a) => a.kind === 'primary')?.name
+  switch (done) {
+    case 'created':
+      return owner ? `Lead created and assigned to ${owner}.` : 'Lead created.'
+    case 'assigned':
+      return owner ? `Assigned to ${owner}.` : undefined
+    case 'transferred':
+      return owner ? `Transferred to ${owner}.` : undefined
+    case 'unassigned':
+      return 'Unassigned.'
+    case 'unchanged':
+      return 'No change: the lead already had that assignee.'
+    default:
+      return undefined
+  }
+}
+
+/**
  * The lead page, with the actions the policy allows the viewer; `alert` (with its `status`) tells
  * why an action just failed.
  * @throws Refusal 404 when the lead is not visible
@@ -146,6 +173,8 @@ export async function leadPage(
   alert?: string,
   status: ContentfulStatusCode = 200,
   refused?: RefusedForm,
+  /** What was chosen in a refused assignment (member, note), shown again as it was. */
+  kept?: { assigneeId?: string; note?: string },
 ) {
   const viewer = viewerOf(c)
   const db = c.var.db
@@ -170,6 +199,7 @@ export async function leadPage(
     noteRequired: org.handoffNoteRequired,
     poolEnabled: org.poolEnabled,
     transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
+    kept,
   }
   const collaboration = await collaborationProps(db, viewer, lead.id, {
     base,
@@ -189,6 +219,7 @@ export async function leadPage(
       people={people}
       collaboration={collaboration}
       alert={refused ? undefined : alert}
+      done={alert ? undefined : doneNotice(takeDone(c), lead)}
       canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
       handoff={handoff}
     />,
@@ -212,7 +243,8 @@ async function leadPageAfterRefusal(
   const form = refusedFormOf(c.req.path)
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    return await leadPage(c, leadId, refusal.message, refusal.status, refused)
+    const kept = c.req.path.endsWith('/assign') ? { assigneeId: values.assigneeId, note: values.note } : undefined
+    return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
@@ -227,9 +259,8 @@ async function leadPageAfterRefusal(
 export function leadPageOnRefusal(): MiddlewareHandler<App> {
   return async (c, next) => {
     const leadId = c.req.param('leadId')
-    if (c.req.method === 'POST' && leadId) {
+    if (c.req.method === 'POST' && leadId)
       onRefusal(c, (refusal, values) => leadPageAfterRefusal(c, leadId, refusal, values))
-    }
     await next()
   }
 }

@@ -91,6 +91,8 @@ teamRoutes.get('/', (c) => {
 teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
+teamRoutes.get('/invitations', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303))
+teamRoutes.get('/invitations/:id/revoke', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303))
 
 /** The invite form: the invitation and its one-time token. */
 const inviteFormSchema = inviteSchema.extend({ formToken: formTokenField })

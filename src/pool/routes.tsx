@@ -4,6 +4,7 @@
  * one at a time and re-sends the pool to its viewers; the route turns a refused claim back into a Refusal.
  */
 import { Hono, type Context } from 'hono'
+import { raw } from 'hono/html'
 import { z } from 'zod'
 import { viewerOf } from '../access/context'
 import { isManager, type Viewer } from '../access/viewer'
@@ -16,7 +17,7 @@ import { fanOutContext } from '../notifications/context'
 import { claimsLeft } from './claim'
 import { poolSettings, readPool } from './queries'
 import { releaseLead } from './release'
-import { PoolPage } from './views'
+import { PoolLive, PoolPage } from './views'
 
 /** `/o/{slug}/pool`: the page and its live stream. */
 export const poolRoutes = new Hono<App>()
@@ -40,18 +41,40 @@ function requirePoolVisible(viewer: Viewer): void {
   if (!isManager(viewer) && !viewer.poolEnabled) throw notFound()
 }
 
-/** The pool page with `alert` (a refused claim), answered with `status`. */
-async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['status'] = 200) {
+/** The pool as the viewer sees it now, and how many more leads they may claim (null: no cap). */
+async function poolNow(c: Context<App>) {
   const viewer = viewerOf(c)
-  const org = c.var.orgContext.org
   const now = Date.now()
-  const settings = (await poolSettings(c.var.db, org.id))!
+  const settings = (await poolSettings(c.var.db, viewer.orgId))!
   const [pool, left] = await Promise.all([
     readPool(c.var.db, settings, now),
     claimsLeft(c.var.db, viewer, settings.poolClaimCap),
   ])
+  return { pool, now, left }
+}
+
+/** The pool page with `alert` (a refused claim), answered with `status`. */
+async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['status'] = 200) {
+  const { pool, now, left } = await poolNow(c)
   c.status(status)
   return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} alert={alert} />)
+}
+
+/**
+ * A claim refused on the pool's boosted form (htmx): the reason in the page's alert region
+ * ("Already claimed by Ava Agent.", views/render-error.tsx), and the pool as it is now swapped in out of
+ * band, so the lost lead is gone even when the live stream did not reach this tab.
+ */
+async function refusedOnPool(c: Context<App>, refusal: Refusal) {
+  const { pool, now } = await poolNow(c)
+  const alert = await (await renderError(c, refusal.status, refusal.message)).text()
+  return c.html(
+    <>
+      {raw(alert)}
+      <PoolLive slug={c.var.orgContext.org.slug} pool={pool} now={now} oob />
+    </>,
+    refusal.status,
+  )
 }
 
 poolRoutes.get('/', async (c) => {
@@ -78,9 +101,7 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
   // Sent from the pool: a refused claim is shown on the pool (htmx: in its alert region), which stays open.
   if (from === 'pool')
     onRefusal(c, (refusal) =>
-      c.req.header('HX-Request') === 'true'
-        ? renderError(c, refusal.status, refusal.message)
-        : poolPage(c, refusal.message, refusal.status),
+      c.req.header('HX-Request') === 'true' ? refusedOnPool(c, refusal) : poolPage(c, refusal.message, refusal.status),
     )
   const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
   const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })

@@ -29,14 +29,16 @@ export function PoolLive({ slug, pool, now, oob }: { slug: string; pool: PoolVie
   const hidden = pool.total - pool.leads.length
   return (
     <div id={POOL_LIVE_ID} hx-swap-oob={oob ? 'outerHTML' : undefined}>
-      <table id="pool-list">
+      <table id="pool-list" class="cards">
         <thead>
           <tr>
             <th>Name</th>
             <th>Company</th>
             <th>Source</th>
             <th>Waiting</th>
-            <th></th>
+            <th>
+              <span class="visually-hidden">Claim</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -44,16 +46,17 @@ export function PoolLive({ slug, pool, now, oob }: { slug: string; pool: PoolVie
             const stale = pool.staleBefore !== null && lead.waitingSince < pool.staleBefore
             return (
               <tr data-lead-id={lead.id} data-stale={stale ? 'true' : undefined}>
-                <td>
+                <td class="lead-name">
                   <a href={`${base}/leads/${lead.id}`}>{lead.name}</a>
                 </td>
-                <td>{lead.company}</td>
-                <td>{lead.source || '—'}</td>
-                <td>
+                <td data-label="Company">{lead.company}</td>
+                <td data-label="Source">{lead.source || '—'}</td>
+                <td data-label="Waiting">
                   waiting {waited(now - lead.waitingSince)}
                   {stale && <strong class="stale"> · stale</strong>}
                 </td>
-                <td>
+                <td class="row-action">
+                  {/* From the pool: a refused claim is shown on the pool page, which stays open. */}
                   <form
                     method="post"
                     action={`${base}/leads/${lead.id}/claim?from=pool`}

@@ -14,24 +14,31 @@ export function explain(status: number): string {
 /** A link that gets the person going again after a refusal, e.g. `{ href: '/forgot-password', label: 'Ask for a new link' }`. */
 export type WayForward = { href: string; label: string }
 
-/** An error page: the top bar shows the signed-in person, never an organization's navigation. */
+/**
+ * An error page: the top bar shows the signed-in person, never an organization's navigation. With a
+ * `heading`, the message is the page's one sentence under it (no generic explanation).
+ */
 export function ErrorPage({
   status,
   message,
   next,
   explanation,
+  heading,
 }: {
   status: number
   message: string
   next?: WayForward
   /** What the person should know instead of the status's general explanation (`explain`). */
   explanation?: string
+  /** A short heading above the message; without one the message is the heading. */
+  heading?: string
 }) {
   return (
-    <Layout title={message} chrome="user">
+    <Layout title={heading ?? message} chrome="user">
       <section class="card narrow">
-        <h1>{message}</h1>
-        {explanation ? <p data-explanation>{explanation}</p> : !next && <p>{explain(status)}</p>}
+        <h1>{heading ?? message}</h1>
+        {heading && <p>{message}</p>}
+        {explanation ? <p data-explanation>{explanation}</p> : !next && !heading && <p>{explain(status)}</p>}
         <p>
           {next && (
             <>

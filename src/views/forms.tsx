@@ -51,3 +51,24 @@ export function FormAlert({ message }: { message?: string }) {
     </p>
   ) : null
 }
+
+/** How a notice reads: what was done, something to look at, or what was refused. */
+export type NoticeKind = 'success' | 'warning' | 'error'
+
+/**
+ * A notice about the last action, styled by kind and announced to screen readers: `role="status"`
+ * for success and warning, `role="alert"` for an error (which also carries `data-error-for="form"`).
+ */
+export function Notice({ kind, text, id }: { kind: NoticeKind; text: string; id?: string }) {
+  const error = kind === 'error'
+  return (
+    <p
+      id={id}
+      class={`notice notice-${kind}${error ? ' alert' : ''}`}
+      role={error ? 'alert' : 'status'}
+      data-error-for={error ? 'form' : undefined}
+    >
+      {text}
+    </p>
+  )
+}

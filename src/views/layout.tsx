@@ -34,36 +34,49 @@ export function useShell(): Shell {
   return shellOf(useRequestContext<App>())
 }
 
-function OrgNav({ org, role, orgs, unread }: Shell & { unread: number }) {
+/** The organization's name, or a switcher to the person's other organizations. */
+function OrgSwitcher({ org, orgs }: Pick<Shell, 'org' | 'orgs'>) {
+  const others = orgs.filter((o) => o.slug !== org.slug)
+  if (others.length === 0) return <span class="org-name">{org.name}</span>
+  return (
+    <details class="switcher">
+      <summary class="org-name">{org.name}</summary>
+      <ul>
+        {others.map((o) => (
+          <li>
+            <a href={`/o/${o.slug}/leads`}>{o.name}</a>
+          </li>
+        ))}
+      </ul>
+    </details>
+  )
+}
+
+/**
+ * The notification feed's link with the unread badge: beside the brand, outside the folding menu, so it
+ * stays in sight on a phone (the word shows on wide screens only; screen readers always hear it).
+ */
+function NotificationsLink({ slug, unread }: { slug: string; unread: number }) {
+  return (
+    <a href={`/o/${slug}/notifications`} class="notifications-link">
+      <span class="notifications-label">Notifications </span>
+      <NotificationBadge slug={slug} unread={unread} />
+      <span class="visually-hidden"> unread</span>
+    </a>
+  )
+}
+
+function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
   const base = `/o/${org.slug}`
   const manager = isManager(role)
-  const others = orgs.filter((o) => o.slug !== org.slug)
   return (
-    <nav>
-      {others.length > 0 ? (
-        <details class="switcher">
-          <summary class="org-name">{org.name}</summary>
-          <ul>
-            {others.map((o) => (
-              <li>
-                <a href={`/o/${o.slug}/leads`}>{o.name}</a>
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : (
-        <span class="org-name">{org.name}</span>
-      )}
+    <nav aria-label="Main">
       <a href={`${base}/leads`}>Leads</a>
       {(manager || org.poolEnabled) && <a href={`${base}/pool`}>Pool</a>}
       <a href={`${base}/leads/new`}>New lead</a>
       <a href={`${base}/leads/import`}>Import</a>
       <a href={`${base}/team`}>Team</a>
       {manager && <a href={`${base}/settings`}>Settings</a>}
-      <a href={`${base}/notifications`} class="notifications-link">
-        Notifications <NotificationBadge slug={org.slug} unread={unread} />
-        <span class="visually-hidden"> unread</span>
-      </a>
     </nav>
   )
 }
@@ -88,27 +101,35 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
         <script src={asset('/app.js')} defer></script>
       </head>
       <body>
+        {/*
+          The top bar: brand and organization always; on narrow screens the navigation and the person fold
+          into the "Menu" disclosure (public/app.css shows its content inline on wide screens). An item that
+          must stay in sight on a phone (a badge) goes beside the brand, before the menu.
+        */}
         <header class="topbar">
           <a class="brand" href={org ? `/o/${org.slug}/leads` : '/'}>
             Leadpool
           </a>
-          {org && role && orgs && user && (
-            <OrgNav org={org} role={role} orgs={orgs} user={user} unread={c.var.unreadNotifications ?? 0} />
+          {org && orgs && <OrgSwitcher org={org} orgs={orgs} />}
+          {org && user && <NotificationsLink slug={org.slug} unread={c.var.unreadNotifications ?? 0} />}
+          {user ? (
+            <details class="nav-menu">
+              <summary>Menu</summary>
+              <div class="nav-body">
+                {org && role && <OrgNav org={org} role={role} />}
+                <form method="post" action="/logout" class="me">
+                  <a href="/account" title="Your account">
+                    {user.name}
+                  </a>
+                  {role && <span class="role">{ROLE_LABELS[role]}</span>} <button type="submit">Log out</button>
+                </form>
+              </div>
+            </details>
+          ) : (
+            <div class="me">
+              <a href="/login">Log in</a> <a href="/signup">Sign up</a>
+            </div>
           )}
-          <div class="me">
-            {user ? (
-              <form method="post" action="/logout">
-                <a href="/account" title="Your account">
-                  {user.name}
-                </a>
-                {role && <span class="role">{ROLE_LABELS[role]}</span>} <button type="submit">Log out</button>
-              </form>
-            ) : (
-              <>
-                <a href="/login">Log in</a> <a href="/signup">Sign up</a>
-              </>
-            )}
-          </div>
         </header>
         {/* Refusals of htmx requests show here (views/render-error.tsx). */}
         <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive"></div>

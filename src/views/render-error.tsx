@@ -32,10 +32,16 @@ export async function submittedValues(c: Context<App>): Promise<FormValues> {
 /** Answers `refusal` with the page named by `onRefusal`, else with an error page (404 always so). */
 export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
   const page = c.var.refusalPage
-  if (page && refusal.status !== 404) return page(refusal, await submittedValues(c))
-  const { nextHref, nextLabel, explanation } = refusal.details
+  if (page && refusal.status !== 404) {
+    const answer = await page(refusal, await submittedValues(c))
+    // htmx (a boosted form) keeps the address of the page the form is on, never the POST-only action's.
+    if (c.req.header('HX-Request') === 'true' && !answer.headers.has('HX-Replace-Url'))
+      answer.headers.set('HX-Push-Url', 'false')
+    return answer
+  }
+  const { nextHref, nextLabel, explanation, heading } = refusal.details
   const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
-  return renderError(c, refusal.status, refusal.message, next, explanation)
+  return renderError(c, refusal.status, refusal.message, next, explanation, heading)
 }
 
 /**
@@ -49,6 +55,8 @@ export function renderError(
   message: string,
   next?: WayForward,
   explanation?: string,
+  /** A short heading above the message (Refusal `details.heading`); without one the message is the heading. */
+  heading?: string,
 ) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
   if (c.req.header('HX-Request') === 'true') {
@@ -59,5 +67,7 @@ export function renderError(
     return c.html(<PageAlert status={status} message={message} explanation={explanation} />, status)
   }
   c.status(status)
-  return c.render(<ErrorPage status={status} message={message} next={next} explanation={explanation} />)
+  return c.render(
+    <ErrorPage status={status} message={message} next={next} explanation={explanation} heading={heading} />,
+  )
 }

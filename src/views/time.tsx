@@ -8,9 +8,20 @@ const utcFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 })
 
-/** `<time>` for an epoch-ms instant; reads "30 Nov 2026, 14:05 UTC" until the browser localizes it. */
-export function Time({ at }: { at: number }) {
+const dayFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' })
+
+/**
+ * `<time>` for an epoch-ms instant; reads "30 Nov 2026, 14:05 UTC" until the browser localizes it.
+ * `day`: the date alone ("30 Nov 2026", for narrow list columns), the full time in its title.
+ */
+export function Time({ at, day }: { at: number; day?: boolean }) {
   const date = new Date(at)
+  if (day)
+    return (
+      <time datetime={date.toISOString()} data-local-time="day" title={`${utcFormat.format(date)} UTC`}>
+        {dayFormat.format(date)}
+      </time>
+    )
   return (
     <time datetime={date.toISOString()} data-local-time>
       {utcFormat.format(date)} UTC

@@ -111,7 +111,7 @@ describe('assignment and transfer', () => {
       'new leads of an Admin are unassigned',
     )
 
-    // 3. The Admin ticks three leads; the bulk bar appears; Apply assigns them to the first Agent.
+    // 3. The Admin ticks three leads; the bulk bar appears; Assign gives them to the first Agent.
     const bulk = leadIds.slice(0, 3)
     const rest = leadIds.slice(3)
     const bar = adminPage.locator('#bulk-form .bulk-bar')
@@ -128,7 +128,7 @@ describe('assignment and transfer', () => {
     if (reloads.length > 0) {
       bugs.push(
         `Bulk bar: picking "${agent1.name}" in "Assign to team member" with 3 leads ticked sent ${reloads.join(', ')} and reloaded the ` +
-          `list: ${await ticked.count()} leads still ticked, bulk bar ${(await bar.isVisible()) ? 'visible' : 'gone (and Apply with it)'}`,
+          `list: ${await ticked.count()} leads still ticked, bulk bar ${(await bar.isVisible()) ? 'visible' : 'gone (and Assign with it)'}`,
       )
       // Again: htmx bound the filter form's `change from:select` to the selects present at page load, so
       // the swapped-in list's selects no longer reload it.
@@ -147,7 +147,7 @@ describe('assignment and transfer', () => {
       adminPage.waitForResponse(
         (res) => new URL(res.url()).pathname === `/o/${slug}/leads/bulk-assign` && res.request().method() === 'POST',
       ),
-      bar.getByRole('button', { name: 'Apply' }).click(),
+      bar.getByRole('button', { name: 'Assign', exact: true }).click(),
     ])
     assert.equal(bulkRes.status(), 200, 'bulk assignment answered 200')
     await adminPage

@@ -94,7 +94,7 @@ if (testFiles.length === 0) {
 
 // ---- 2. Server ---------------------------------------------------------------------------------
 const port = await freePort()
-const baseURL = `http://127.0.0.1:${port}`
+const baseURL = `http://localhost:${port}`
 const stateDir = mkdtempSync(join(tmpdir(), 'leadpool-e2e-'))
 const verbose = process.env.E2E_SERVER_LOG === '1'
 let serverLog = ''
@@ -162,7 +162,7 @@ server = spawn(nodeBin, ['scripts/start.mjs'], {
     ...process.env,
     PATH: childPath,
     PORT: String(port),
-    HOST: '127.0.0.1',
+    HOST: 'localhost',
     LEADPOOL_STATE_DIR: stateDir,
     WRANGLER_SEND_METRICS: 'false',
     NO_COLOR: '1',

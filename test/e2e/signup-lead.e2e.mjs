@@ -70,6 +70,9 @@ describe('sign-up and leads', () => {
     await page.locator('#timeline li[data-activity-type="created"]').waitFor()
     assert.equal(await page.locator('#timeline li[data-activity-type="created"]').count(), 1)
     assert.match(await page.locator('#timeline').innerText(), new RegExp(`${person.name} created this lead`))
+    const facts = await page.locator('.facts').innerText()
+    for (const value of [lead.email, lead.company, lead.phone])
+      assert.ok(facts.includes(value), `the lead page shows ${value}: ${facts}`)
     await screenshot(page, 'lead-detail')
 
     // Back to the list.
@@ -79,7 +82,8 @@ describe('sign-up and leads', () => {
     await row.waitFor()
     assert.equal(await leadRows(page).count(), 1)
     const rowText = await row.innerText()
-    for (const value of [lead.name, lead.email, lead.company, lead.phone])
+    // The phone is on the lead page ; the row keeps its columns readable at 1280 px (issue 9).
+    for (const value of [lead.name, lead.email, lead.company])
       assert.ok(rowText.includes(value), `row shows ${value}: ${rowText}`)
 
     // Search as you type: part of the name keeps the lead, nonsense shows no rows.

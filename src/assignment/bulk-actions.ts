@@ -1,0 +1,211 @@
+/**
+ * Bulk actions beyond assignment, from the list's bulk bar: change the status of the selected leads, put
+ * them in the pool, unassign them. Each is one atomic D1 batch (a stale-state guard first, then the
+ * changes and one activity per changed lead), planned again when a concurrent change trips the guard, as
+ * bulk assignment is (bulk.ts). The selected ids travel as one JSON parameter (`json_each`), whatever
+ * their number.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { type Viewer } from '../access/viewer'
+import { activityRow } from '../activity/activities'
+import { runBatch, type Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
+import { unlessChanged } from '../db/guard'
+import { activities, leads, type LeadStatus } from '../db/schema'
+import { chunk, rowsPerInsert } from '../lib/chunk'
+import { Refusal } from '../lib/errors'
+import { archiveScope } from '../leads/archive-scope'
+import { canAssign } from '../leads/policy'
+import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { bulkAssign, selectLeads, type BulkOptions, type BulkSelection } from './bulk'
+
+/** What a bulk action did: how many leads changed, of how many selected. */
+export type BulkResult = { changed: number; selected: number }
+
+/** SQL: `column` is one of `ids` (one bound JSON parameter). */
+function oneOf(column: SQL | typeof leads.id, ids: string[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`
+}
+
+/** The activity rows of a bulk action, in multi-row inserts under D1's parameter limit. */
+function activityInserts(db: Database, rows: (typeof activities.$inferInsert)[]): BatchItem<'sqlite'>[] {
+  return chunk(rows, rowsPerInsert(activities)).map((part) => db.insert(activities).values(part))
+}
+
+function refuseAgents(viewer: Viewer, what: string) {
+  if (!canAssign(viewer)) throw new Refusal(403, `Only an Owner or Admin can ${what}.`)
+}
+
+/**
+ * Sets the status of every selected lead to `status`; leads already so are left alone. Planned on the
+ * statuses as read: a concurrent change of one of them makes it run again (so each activity's `from` is
+ * the status before it). The people working the changed leads are told through the fan-out, one
+ * notification each for the lot.
+ * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 (concurrent changes kept winning)
+ */
+export async function bulkStatus(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  status: LeadStatus,
+  notify: FanOutContext,
+  now?: number,
+): Promise<BulkResult> {
+  refuseAgents(viewer, 'change leads in bulk')
+  const selected = await selectLeads(db, viewer, selection)
+  return retryOnConflict([], async () => {
+    const at = now ?? Date.now()
+    const rows = await db
+      .select({ id: leads.id, name: leads.name, status: leads.status })
+      .from(leads)
+      .where(
+        and(
+          eq(leads.orgId, viewer.orgId),
+          archiveScope(),
+          oneOf(
+            leads.id,
+            selected.map((l) => l.id),
+          ),
+        ),
+      )
+      .all()
+    const changed = rows.filter((r) => r.status !== status)
+    if (changed.length === 0) return { changed: 0, selected: selected.length }
+    const ids = changed.map((r) => r.id)
+    const planned = JSON.stringify(changed.map((r) => [r.id, r.status]))
+    const before = new Set(changed.map((r) => r.status))
+    const fan = await fanOut(
+      db,
+      notify,
+      [
+        {
+          type: 'status_changed',
+          leads: changed.map((r) => ({ id: r.id, name: r.name })),
+          status: { from: before.size === 1 ? changed[0]!.status : '', to: status },
+        },
+      ],
+      at,
+    )
+    await runBatch(db, [
+      unlessChanged(
+        db,
+        sql`NOT EXISTS (SELECT 1 FROM json_each(${planned}) j JOIN leads l ON l.id = json_extract(j.value, '$[0]')
+          WHERE l.status IS NOT json_extract(j.value, '$[1]') OR l.archived_at IS NOT NULL)`,
+      ),
+      db
+        .update(leads)
+        .set({ status, updatedAt: at })
+        .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, ids))),
+      ...activityInserts(
+        db,
+        changed.map((r) =>
+          activityRow({
+            orgId: viewer.orgId,
+            leadId: r.id,
+            actorId: viewer.userId,
+            type: 'status_changed',
+            data: { from: r.status, to: status, bulk: true },
+            at,
+          }),
+        ),
+      ),
+      ...fan.statements,
+    ])
+    await fan.afterCommit()
+    return { changed: changed.length, selected: selected.length }
+  })
+}
+
+/**
+ * Puts every selected lead in the pool (opened to the team for claiming), recording when it entered
+ * (`pooled_at`); leads already there are left alone. As for one lead, only unassigned leads may go there;
+ * archived leads are never selected. The caller refreshes the live pool after it (pool/pool-room.ts). The Owners and Admins who asked to hear of
+ * new pool leads are told through the fan-out, once for the lot.
+ * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
+ *   leads still have an assignee (nothing changes), or when concurrent changes kept winning
+ */
+export async function bulkPool(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  notify: FanOutContext,
+  now?: number,
+): Promise<BulkResult> {
+  refuseAgents(viewer, 'move leads into the pool')
+  const selected = await selectLeads(db, viewer, selection)
+  const ids = selected.map((l) => l.id)
+  return retryOnConflict([], async () => {
+    const at = now ?? Date.now()
+    const rows = await db
+      .select({
+        id: leads.id,
+        name: leads.name,
+        inPool: leads.inPool,
+        // The trigger-kept assignee count (never written here): no lookup of each lead's assignees.
+        assigned: sql<number>`${leads.assigneeCount} > 0`,
+      })
+      .from(leads)
+      .where(and(eq(leads.orgId, viewer.orgId), archiveScope(), oneOf(leads.id, ids)))
+      .all()
+    const assigned = rows.filter((r) => Number(r.assigned) === 1).length
+    if (assigned > 0) {
+      throw new Refusal(
+        409,
+        `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee' : 'have assignees'}: unassign ${assigned === 1 ? 'it' : 'them'} first (Unassign), or untick ${assigned === 1 ? 'it' : 'them'}. Nothing was moved.`,
+      )
+    }
+    const moved = rows.filter((r) => !r.inPool)
+    const changed = moved.map((r) => r.id)
+    if (changed.length === 0) return { changed: 0, selected: selected.length }
+    const fan = await fanOut(
+      db,
+      notify,
+      [{ type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) }],
+      at,
+    )
+    await runBatch(db, [
+      unlessChanged(
+        db,
+        sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(changed)}) j JOIN leads l ON l.id = j.value
+          WHERE l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL)`,
+      ),
+      db
+        .update(leads)
+        // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
+        .set({ inPool: true, pooledAt: at, updatedAt: at })
+        .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, changed))),
+      ...activityInserts(
+        db,
+        changed.map((id) =>
+          activityRow({
+            orgId: viewer.orgId,
+            leadId: id,
+            actorId: viewer.userId,
+            type: 'moved_to_pool',
+            data: { bulk: true },
+            at,
+          }),
+        ),
+      ),
+      ...fan.statements,
+    ])
+    await fan.afterCommit()
+    return { changed: changed.length, selected: selected.length }
+  })
+}
+
+/**
+ * Unassigns every selected lead (the primary assignee becomes a former assignee and keeps view access):
+ * bulk assignment to nobody (bulk.ts), with the same rows and activities.
+ * @throws as `bulkAssign`
+ */
+export async function bulkUnassign(
+  db: Database,
+  viewer: Viewer,
+  selection: BulkSelection,
+  options: BulkOptions,
+): Promise<BulkResult> {
+  const result = await bulkAssign(db, viewer, selection, null, options)
+  return { changed: result.changed, selected: result.selected }
+}

@@ -1,0 +1,158 @@
+// Bulk status, pool and unassign from the list's bulk bar (issue 9): atomic, one activity per changed lead,
+// Owners and Admins only, the same selection forms as bulk assignment; and the list's sort, filters and total.
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { createDb } from '../src/db/client'
+import { activities, leads, notifications, organizations } from '../src/db/schema'
+import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
+
+const db = () => createDb(env.DB)
+
+async function team() {
+  const owner = await signUp('Bulk Co', 'Olive Owner')
+  const gus = await joinAs(owner.client, owner.slug, 'agent', 'Gus Agent')
+  const org = await db().select().from(organizations).where(eq(organizations.slug, owner.slug)).get()
+  return { owner, gus, slug: owner.slug, org: org! }
+}
+
+/** POSTs a form whose array values are sent as repeated fields (leadIds=a&leadIds=b). */
+function postForm(client: Client, path: string, fields: Record<string, string | string[]>) {
+  const body = new URLSearchParams()
+  for (const [key, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) body.append(key, v)
+  return client.request(path, { method: 'POST', body })
+}
+
+const typesOf = async (leadId: string) =>
+  (await db().select().from(activities).where(eq(activities.leadId, leadId)).all()).map((a) => a.type).sort()
+
+describe('bulk status', () => {
+  it('sets the status of the ticked leads with one status_changed activity each; leads already so are left', async () => {
+    const { owner, slug } = await team()
+    const a = await createLead(owner.client, slug, { name: 'Status A' })
+    const b = await createLead(owner.client, slug, { name: 'Status B', status: 'won' })
+    const res = await postForm(owner.client, `/o/${slug}/leads/bulk-status`, { leadIds: [a, b], status: 'won' })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('1 lead set to Won (1 already was).')
+    expect(html).toContain('notice-success')
+    expect((await db().select().from(leads).where(eq(leads.id, a)).get())!.status).toBe('won')
+    expect(await typesOf(a)).toEqual(['created', 'status_changed'])
+    expect(await typesOf(b)).toEqual(['created'])
+    const [changed] = await db().select().from(activities).where(eq(activities.type, 'status_changed')).all()
+    expect(changed!.data).toMatchObject({ from: 'new', to: 'won', bulk: true })
+  })
+
+  it('tells the people working the leads once for the whole bulk action (through the fan-out)', async () => {
+    const { owner, gus, slug } = await team()
+    const a = await createLead(owner.client, slug, { name: 'Told A' })
+    const b = await createLead(owner.client, slug, { name: 'Told B' })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [a, b], assigneeId: gus.userId })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-status`, { leadIds: [a, b], status: 'qualified' })
+    const told = await db().select().from(notifications).where(eq(notifications.userId, gus.userId)).all()
+    expect(told.map((n) => n.type).sort()).toEqual(['assigned', 'status_changed'])
+  })
+
+  it('works on every lead matching the filters (all=1), and refuses Agents and a missing status', async () => {
+    const { owner, gus, slug } = await team()
+    await createLead(owner.client, slug, { name: 'Match One' })
+    await createLead(owner.client, slug, { name: 'Match Two' })
+    const other = await createLead(owner.client, slug, { name: 'Other' })
+    const res = await owner.client.post(`/o/${slug}/leads/bulk-status`, { all: '1', match_q: 'match', status: 'lost' })
+    expect(await res.text()).toContain('2 leads set to Lost.')
+    expect((await db().select().from(leads).where(eq(leads.id, other)).get())!.status).toBe('new')
+    expect((await gus.client.post(`/o/${slug}/leads/bulk-status`, { leadIds: other, status: 'won' })).status).toBe(403)
+    const missing = await owner.client.post(`/o/${slug}/leads/bulk-status`, { leadIds: other })
+    expect(missing.status).toBe(422)
+    // The refusal shows the list with the lead still ticked.
+    expect(await missing.text()).toMatch(new RegExp(`value="${other}"[^>]*checked`))
+  })
+})
+
+describe('bulk pool and unassign', () => {
+  it('puts unassigned leads in the pool; refuses (409, nothing moved) while one has an assignee; unassign first', async () => {
+    const { owner, gus, slug } = await team()
+    const free = await createLead(owner.client, slug, { name: 'Free' })
+    const taken = await createLead(owner.client, slug, { name: 'Taken' })
+    await owner.client.post(`/o/${slug}/leads/bulk-assign`, { leadIds: taken, assigneeId: gus.userId })
+    const refused = await postForm(owner.client, `/o/${slug}/leads/bulk-pool`, { leadIds: [free, taken] })
+    expect(refused.status).toBe(409)
+    const text = await refused.text()
+    expect(text).toContain('1 of the selected leads has an assignee')
+    expect(text).toMatch(new RegExp(`value="${free}"[^>]*checked`))
+    expect(text).toMatch(new RegExp(`value="${taken}"[^>]*checked`))
+    expect((await db().select().from(leads).where(eq(leads.id, free)).get())!.inPool).toBe(false)
+
+    const unassigned = await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { leadIds: [free, taken] })
+    expect(await unassigned.text()).toContain('1 lead unassigned (1 already was).')
+    expect(await typesOf(taken)).toEqual(['assigned', 'created', 'unassigned'])
+    const pooled = await postForm(owner.client, `/o/${slug}/leads/bulk-pool`, { leadIds: [free, taken] })
+    expect(await pooled.text()).toContain('2 leads put in the pool.')
+    expect(await typesOf(free)).toEqual(['created', 'moved_to_pool'])
+    expect(leadIds(await owner.client.html(`/o/${slug}/pool`)).sort()).toEqual([free, taken].sort())
+  })
+
+  it('records when each lead entered the pool, as a single pool move does', async () => {
+    const { owner, slug } = await team()
+    const lead = await createLead(owner.client, slug, { name: 'Pooled At' })
+    const before = Date.now()
+    await postForm(owner.client, `/o/${slug}/leads/bulk-pool`, { leadIds: [lead] })
+    const row = (await db().select().from(leads).where(eq(leads.id, lead)).get())!
+    expect(row.inPool).toBe(true)
+    expect(row.pooledAt).toBeGreaterThanOrEqual(before)
+    expect(row.pooledAt).toBeLessThanOrEqual(Date.now())
+  })
+
+  it('leaves archived leads alone: ticked ones are dropped, "all matching" the Archived filter is refused', async () => {
+    const { owner, slug } = await team()
+    const kept = await createLead(owner.client, slug, { name: 'Kept Lead' })
+    const archived = await createLead(owner.client, slug, { name: 'Archived Lead' })
+    expect((await owner.client.post(`/o/${slug}/leads/${archived}/archive`)).status).toBe(303)
+    const status = await postForm(owner.client, `/o/${slug}/leads/bulk-status`, {
+      leadIds: [kept, archived],
+      status: 'won',
+    })
+    expect(await status.text()).toContain('1 lead set to Won.')
+    const pooled = await postForm(owner.client, `/o/${slug}/leads/bulk-pool`, { leadIds: [archived] })
+    expect(pooled.status).toBe(422)
+    const all = await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { all: '1', match_archived: '1' })
+    expect(all.status).toBe(422)
+    expect(await all.text()).toContain('Archived leads cannot be changed in bulk')
+    const row = (await db().select().from(leads).where(eq(leads.id, archived)).get())!
+    expect({ status: row.status, inPool: row.inPool }).toEqual({ status: 'new', inPool: false })
+    expect(await typesOf(archived)).toEqual(['archived', 'created'])
+  })
+
+  it('sends a reload of a bulk action’s address back to the list', async () => {
+    const { owner, slug } = await team()
+    for (const action of ['bulk-status', 'bulk-pool', 'bulk-unassign'])
+      expect((await owner.client.get(`/o/${slug}/leads/${action}`)).headers.get('Location')).toBe(`/o/${slug}/leads`)
+  })
+})
+
+describe('list sort, filters and total', () => {
+  it('sorts by name and status across pages, filters by source and dates, and says how many match', async () => {
+    const { owner, slug } = await team()
+    const names = ['Cleo', 'alma', 'Bea', 'Dora']
+    for (const [i, name] of names.entries())
+      await createLead(owner.client, slug, { name, source: i % 2 ? 'Website' : 'Fair', status: i ? 'new' : 'won' })
+    const list = await owner.client.html(`/o/${slug}/leads?sort=name`)
+    const order = (html: string) => [...html.matchAll(/<td class="lead-name"><a [^>]*>([^<]+)</g)].map((m) => m[1])
+    expect(order(list)).toEqual(['alma', 'Bea', 'Cleo', 'Dora'])
+    expect(order(await owner.client.html(`/o/${slug}/leads?sort=-name`))).toEqual(['Dora', 'Cleo', 'Bea', 'alma'])
+    expect(order(await owner.client.html(`/o/${slug}/leads?sort=-status`))[0]).toBe('Cleo') // won after new
+    expect(list).toContain('data-total="4"')
+    const website = await owner.client.html(`/o/${slug}/leads?source=Website&sort=name`)
+    expect(order(website)).toEqual(['alma', 'Dora'])
+    expect(website).toContain('data-total="2"')
+    const today = new Date().toISOString().slice(0, 10)
+    expect(await owner.client.html(`/o/${slug}/leads?from=${today}&to=${today}`)).toContain('data-total="4"')
+    expect(await owner.client.html(`/o/${slug}/leads?to=2000-01-01`)).toContain('data-total="0"')
+    // Keyset pages in name order: the page after "Bea" starts at "Cleo", and says where it is.
+    const rows = await db().select().from(leads).all()
+    const bea = rows.find((r) => r.name === 'Bea')!
+    const next = await owner.client.html(`/o/${slug}/leads?sort=name&cursor=${bea.id}`)
+    expect(order(next)).toEqual(['Cleo', 'Dora'])
+    expect(next).toContain('3–4 of 4 leads')
+  })
+})
