@@ -227,8 +227,9 @@ assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   )
 })
 
-assignmentRoutes.get('/:leadId/:action{assign|claim|pool|status|assignees|acknowledge|handoff|reassignment-request}', (c) =>
-  c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+assignmentRoutes.get(
+  '/:leadId/:action{assign|claim|pool|status|assignees|acknowledge|handoff|reassignment-request}',
+  (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
 )
 
 assignmentRoutes.post('/:leadId/assign', async (c) => {
