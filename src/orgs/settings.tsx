@@ -16,10 +16,13 @@ function SettingsPage({
   saved,
   values,
   errors,
+  alert,
 }: {
   saved: boolean
   values?: Record<string, string>
   errors?: Record<string, string>
+  /** A refusal of the whole form (e.g. a body that is not UTF-8), shown above it. */
+  alert?: string
 }) {
   const shell = useShell()
   return (
@@ -29,6 +32,11 @@ function SettingsPage({
         {saved && (
           <p class="notice notice-success" role="status">
             Settings saved.
+          </p>
+        )}
+        {alert && (
+          <p class="notice notice-error" role="alert" data-error-for="form">
+            {alert}
           </p>
         )}
         <form method="post" action={`/o/${shell.org.slug}/settings`} hx-boost="true" hx-disabled-elt="find button">
@@ -126,7 +134,8 @@ settingsRoutes.post('/', async (c) => {
   requireManager(c, 'change settings')
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
-    return c.render(<SettingsPage saved={false} values={values} errors={refusal.errors} />)
+    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+    return c.render(<SettingsPage saved={false} values={values} errors={refusal.errors} alert={alert} />)
   })
   const settings = await parseForm(c, settingsSchema)
   const org = c.var.orgContext.org
