@@ -80,16 +80,7 @@ export type TimelineItem = {
 
 /** The lead's activities, newest first. The caller has already checked the lead is visible. */
 export async function timeline(db: Database, orgId: string, leadId: string): Promise<TimelineItem[]> {
-  return db
-    .select({
-      id: activities.id,
-      type: activities.type,
-      data: activities.data,
-      createdAt: activities.createdAt,
-      actorName: users.name,
-    })
-    .from(activities)
-    .leftJoin(users, eq(users.id, activities.actorId))
+  return selectItems(db)
     .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId)))
     .orderBy(desc(activities.createdAt), desc(activities.id))
     .all()
