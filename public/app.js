@@ -185,11 +185,13 @@
     dropDuplicateEntries()
     refreshTimes(document)
   })
-  // After every (re)connection the timeline reloads itself from the server, so what was missed while
-  // disconnected appears, once.
+  // After every (re)connection the timeline and the live lists (tasks, communications) reload themselves
+  // from the server, so what was missed while disconnected appears, once.
   document.addEventListener('htmx:wsOpen', function () {
-    var timeline = document.getElementById('timeline')
-    if (timeline && window.htmx) window.htmx.trigger(timeline, 'lead-catch-up')
+    if (!window.htmx) return
+    document.querySelectorAll('[hx-trigger="lead-catch-up"]').forEach(function (el) {
+      window.htmx.trigger(el, 'lead-catch-up')
+    })
   })
   document.addEventListener('htmx:afterSwap', function (event) {
     refreshTimes(event.target)

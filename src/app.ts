@@ -11,6 +11,7 @@ import { sessionMiddleware } from './auth/sessions'
 import { d1Session } from './db/d1-session'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
+import { publishLeadChanges } from './collaboration/publish'
 import { collaborationRoutes } from './collaboration/routes'
 import { taskRoutes } from './collaboration/task-routes'
 import { notFound, Refusal } from './lib/errors'
@@ -107,6 +108,8 @@ export function buildApp() {
   app.use('/o/:slug/leads/:leadId/claim', poolClaimPage())
   // Authorization before validation: a lead the viewer cannot see is 404 before any route reads the form.
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
+  // Once a post on a lead has committed, its change goes live to the lead's viewers.
+  app.use('/o/:slug/leads/:leadId/*', publishLeadChanges())
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)
   app.route('/o/:slug/leads', poolLeadRoutes)

@@ -23,7 +23,7 @@ import { sweepOutbox } from './email/sweep'
 import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 import { sendDigests } from './notifications/digest'
 
-export { LeadRoom } from './activity/lead-room'
+export { LeadRoom } from './collaboration/lead-room'
 export { PoolRoom } from './pool/pool-room'
 
 const app = buildApp()

@@ -1,32 +1,20 @@
 /**
- * The LeadRoom Durable Object (src/activity/lead-room.ts): accepting viewers over hibernatable
+ * The LeadRoom Durable Object (src/collaboration/lead-room.ts): accepting viewers over hibernatable
  * WebSockets, presence, broadcasting, disconnecting who lost access, and the Worker's `/live` route
  * and catch-up from D1 (src/collaboration/routes.tsx).
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ACCESS_LOST, LeadRoom, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from '../src/activity/lead-room'
+import { ACCESS_LOST, LeadRoom, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from '../src/collaboration/lead-room'
 import { createLead, env, joinAs, signUp } from './helpers'
+import { listen, until } from './sockets'
 
 /** A viewer connected to `stub`: their socket, every message received, and how it closed. */
 async function connect(stub: DurableObjectStub<LeadRoom>, userId: string, name: string) {
   const res = await stub.fetch('http://room/live', {
     headers: { Upgrade: 'websocket', [VIEWER_ID_HEADER]: userId, [VIEWER_NAME_HEADER]: encodeURIComponent(name) },
   })
-  expect(res.status).toBe(101)
-  const socket = res.webSocket!
-  const messages: string[] = []
-  const closed: { code?: number } = {}
-  socket.addEventListener('message', (event) => messages.push(String(event.data)))
-  socket.addEventListener('close', (event) => (closed.code = event.code))
-  socket.accept()
-  return { socket, messages, closed }
-}
-
-/** Waits until `check` holds (the room answers over the socket asynchronously). */
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
-  expect(check(), what).toBe(true)
+  return listen(res)
 }
 
 function room(name: string) {
@@ -104,12 +92,7 @@ describe('GET /o/{slug}/leads/{leadId}/live', () => {
     expect((await bo.client.get(`${base}/live`, upgrade)).status).toBe(404)
     expect((await ava.client.get(`${base}/live`)).status).toBe(426)
 
-    const res = await ava.client.get(`${base}/live`, upgrade)
-    expect(res.status).toBe(101)
-    const socket = res.webSocket!
-    const messages: string[] = []
-    socket.addEventListener('message', (e) => messages.push(String(e.data)))
-    socket.accept()
+    const { socket, messages } = listen(await ava.client.get(`${base}/live`, upgrade))
 
     await owner.client.post(`${base}/notes`, { body: 'First, while Ava watches' })
     await until(() => messages.some((m) => m.includes('First, while Ava watches')), 'the note arrives live')
@@ -136,10 +119,7 @@ describe('GET /o/{slug}/leads/{leadId}/live', () => {
     const leadId = await createLead(owner.client, owner.slug, { name: 'Taken Away' })
     const base = `/o/${owner.slug}/leads/${leadId}`
     await owner.client.post(`${base}/assign`, { assigneeId: ava.userId })
-    const res = await ava.client.get(`${base}/live`, { Upgrade: 'websocket' })
-    const closed: { code?: number } = {}
-    res.webSocket!.addEventListener('close', (e) => (closed.code = e.code))
-    res.webSocket!.accept()
+    const { closed } = listen(await ava.client.get(`${base}/live`, { Upgrade: 'websocket' }))
     // Ava loses every relation to the lead (a fixture: the assignment and its history removed).
     await env.DB.batch([
       env.DB.prepare('DELETE FROM lead_assignees WHERE lead_id = ?').bind(leadId),

@@ -2,7 +2,7 @@
  * The append-only activity log behind each lead's timeline. Writers get a statement to put into the
  * same D1 batch as the change it records (docs/ARCHITECTURE.md).
  */
-import { and, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -134,17 +134,24 @@ export async function timelinePage(
   return { items, olderCursor: rows.length > limit ? items[items.length - 1]!.id : null }
 }
 
-/** The activities `ids` of lead `leadId` (to broadcast after a change), newest first. */
-export async function timelineItems(
+/** The most activities one change sends live (a single change writes a handful). */
+export const LIVE_ITEMS_LIMIT = 50
+
+/**
+ * The activities of lead `leadId` written at or after `since` (epoch ms): what a change just committed, to
+ * broadcast to the lead's viewers; newest first, at most LIVE_ITEMS_LIMIT. An activity of someone else's change
+ * in the same milliseconds may come along: the page shows each activity once (public/app.js).
+ */
+export async function timelineItemsSince(
   db: Database,
   orgId: string,
   leadId: string,
-  ids: string[],
+  since: number,
 ): Promise<TimelineItem[]> {
-  if (ids.length === 0) return []
   return selectItems(db)
-    .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId), inArray(activities.id, ids)))
+    .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId), gte(activities.createdAt, since)))
     .orderBy(desc(activities.createdAt), desc(activities.id))
+    .limit(LIVE_ITEMS_LIMIT)
     .all()
 }
 

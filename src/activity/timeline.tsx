@@ -2,7 +2,7 @@
  * The lead's activity timeline (`<section id="timeline">`, one `<li data-activity-type>` per
  * activity, newest first): every activity as a sentence with its actor and how long ago, the exact
  * time on hover in the viewer's time zone, filters (notes, communications, tasks, changes) and
- * older pages. `TimelineEntry` is also what the lead's room broadcasts (src/activity/live.tsx).
+ * older pages. `TimelineEntry` is also what the lead's room broadcasts (src/collaboration/live.tsx).
  */
 import type { Child } from 'hono/jsx'
 import type { LeadStatus } from '../db/schema'

@@ -1,18 +1,43 @@
-/** After a committed change on a lead: its new timeline entries go live to the lead's viewers (activity/live.tsx). */
-import type { Context } from 'hono'
+/**
+ * After a committed change on a lead, it goes live to the lead's viewers (collaboration/live.tsx), and anyone
+ * who can no longer see the lead is disconnected. Every post on a lead (`/o/{slug}/leads/{leadId}/…`: assignment,
+ * claim, release, status, edit, notes, communications, tasks, archive) goes through `publishLeadChanges`; a change
+ * made elsewhere calls `publish` itself (completing a task from My tasks). Changes to many leads at once (bulk
+ * actions, a member's role or deactivation) reach open lead pages through the rooms' own check of who may still
+ * see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next load.
+ */
+import type { Context, MiddlewareHandler } from 'hono'
 import { viewerOf } from '../access/context'
-import { publishActivities } from '../activity/live'
 import type { App } from '../env'
+import { isId } from '../lib/ids'
 import { whoCanSee } from '../leads/policy'
+import { publishLive } from './live'
 
 /**
- * Broadcasts activities `ids` (nulls, changes that changed nothing, are skipped) of lead `leadId`
- * to its viewers, disconnecting anyone who can no longer see the lead. Never throws.
+ * Broadcasts the activities of lead `leadId` written since `since` (epoch ms, taken before the change) to its
+ * viewers, disconnecting anyone who can no longer see the lead. Never throws (the change is saved).
  */
-export async function publish(c: Context<App>, leadId: string, ids: (string | null)[]): Promise<void> {
-  const committed = ids.filter((id): id is string => id !== null)
-  if (committed.length === 0) return
+export async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
   const viewer = viewerOf(c)
-  const allowed = (await whoCanSee(c.var.db, viewer, leadId)).map((m) => m.userId)
-  await publishActivities(c.env, c.var.db, viewer.orgId, leadId, committed, allowed)
+  try {
+    const allowed = (await whoCanSee(c.var.db, viewer, leadId)).map((m) => m.userId)
+    const leadPath = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
+    await publishLive(c.env, c.var.db, { orgId: viewer.orgId, leadId, leadPath, since }, allowed)
+  } catch (error) {
+    console.error('live change not published', leadId, error)
+  }
+}
+
+/**
+ * Middleware for `/o/{slug}/leads/{leadId}/*`: after a post that succeeded (below 400), `publish` the lead's
+ * change. Posts that are not about one lead (`/leads/import/…`) pass through.
+ */
+export function publishLeadChanges(): MiddlewareHandler<App> {
+  return async (c, next) => {
+    const leadId = c.req.param('leadId')
+    if (c.req.method !== 'POST' || !leadId || !isId(leadId)) return next()
+    const since = Date.now()
+    await next()
+    if (c.res.status < 400) await publish(c, leadId, since)
+  }
 }

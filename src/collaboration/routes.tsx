@@ -2,14 +2,15 @@
  * Working a lead (`/o/{slug}/leads/{leadId}/...`): edit, status, notes with @mentions, communications,
  * tasks, and the live WebSocket. A refused post answers with the lead page and what was typed
  * (pages/lead-page.tsx `leadPageOnRefusal`), except the edit pages, which name their own.
- * Authorization before validation; each change goes live to the lead's viewers once committed.
+ * Authorization before validation; each change goes live to the lead's viewers once committed (publish.ts).
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { viewerOf } from '../access/context'
+import { isManager } from '../access/viewer'
 import { timeZoneOf } from '../access/time-zone'
-import { VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from '../activity/lead-room'
-import { leadRoom } from '../activity/live'
+import { LEAD_ID_HEADER, ORG_ID_HEADER, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from './lead-room'
+import { leadRoom } from './live'
 import type { App } from '../env'
 import { authorizeLead } from '../leads/authorize'
 import { whoCanSee } from '../leads/policy'
@@ -18,6 +19,7 @@ import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import {
   canChangeCommunication,
+  communicationsOf,
   deleteCommunication,
   editCommunication,
   findCommunication,
@@ -28,10 +30,9 @@ import { editLead, editLeadSchema } from './lead-edit'
 import { typedMention } from './mentions'
 import { addNote } from './notes'
 import { EditCommunicationPage, EditLeadPage } from './pages'
-import { publish } from './publish'
 import { changeStatus } from './status'
-import { createTask } from './tasks'
-import { communicationValues, MentionSuggestions } from './views'
+import { createTask, tasksOf } from './tasks'
+import { CommunicationItems, communicationValues, MentionSuggestions, TaskItems } from './views'
 import { Refusal } from '../lib/errors'
 
 export const collaborationRoutes = new Hono<App>()
@@ -43,9 +44,7 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
   const { status, reason } = await parseForm(c, statusSchema)
-  await publish(c, leadId, [
-    await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason),
-  ])
+  await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason)
   return c.redirect(leadPath(c, leadId), 303)
 })
 
@@ -63,7 +62,7 @@ collaborationRoutes.post('/:leadId/edit', async (c) => {
     return c.render(<EditLeadPage lead={lead} values={values} errors={refusal.errors} alert={alert} />)
   })
   const input = await parseForm(c, editLeadSchema)
-  await publish(c, lead.id, [await editLead(c.var.db, viewerOf(c), lead.id, input)])
+  await editLead(c.var.db, viewerOf(c), lead.id, input)
   return c.redirect(leadPath(c, lead.id), 303)
 })
 
@@ -82,7 +81,7 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
 collaborationRoutes.post('/:leadId/notes', async (c) => {
   const leadId = c.req.param('leadId')
   const { body } = await parseForm(c, noteSchema)
-  await publish(c, leadId, [await addNote(c.var.db, viewerOf(c), leadId, body, fanOutContext(c))])
+  await addNote(c.var.db, viewerOf(c), leadId, body, fanOutContext(c))
   return c.redirect(`${leadPath(c, leadId)}#timeline`, 303)
 })
 
@@ -90,7 +89,7 @@ collaborationRoutes.post('/:leadId/communications', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const input = await parseForm(c, communicationSchema(await timeZoneOf(c.var.db, viewer.userId)))
-  await publish(c, leadId, [await logCommunication(c.var.db, viewer, leadId, input, fanOutContext(c))])
+  await logCommunication(c.var.db, viewer, leadId, input, fanOutContext(c))
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
@@ -136,14 +135,13 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
   const input = await parseForm(c, communicationSchema(timeZone))
-  await publish(c, lead.id, [await editCommunication(c.var.db, viewer, lead.id, id, input)])
+  await editCommunication(c.var.db, viewer, lead.id, id, input)
   return c.redirect(`${leadPath(c, lead.id)}#communications`, 303)
 })
 
 collaborationRoutes.post('/:leadId/communications/:communicationId/delete', async (c) => {
   const leadId = c.req.param('leadId')
-  const id = await deleteCommunication(c.var.db, viewerOf(c), leadId, c.req.param('communicationId'))
-  await publish(c, leadId, [id])
+  await deleteCommunication(c.var.db, viewerOf(c), leadId, c.req.param('communicationId'))
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
@@ -151,8 +149,32 @@ collaborationRoutes.post('/:leadId/tasks', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const input = await parseForm(c, taskSchema(await timeZoneOf(c.var.db, viewer.userId)))
-  await publish(c, leadId, [await createTask(c.var.db, viewer, leadId, input, fanOutContext(c))])
+  await createTask(c.var.db, viewer, leadId, input, fanOutContext(c))
   return c.redirect(`${leadPath(c, leadId)}#tasks`, 303)
+})
+
+/**
+ * `GET …/tasks`, `…/communications`: the list alone for the page's live reload (htmx, collaboration/live.tsx);
+ * anything else (reloading the address a refused form left) goes to that section of the lead page.
+ */
+collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (c) => {
+  const section = c.req.param('section')
+  const lead = await authorizeLead(c, c.req.param('leadId'))
+  if (c.req.header('HX-Request') !== 'true' || section === 'notes') {
+    return c.redirect(`${leadPath(c, lead.id)}#${section === 'notes' ? 'timeline' : section}`, 303)
+  }
+  const viewer = viewerOf(c)
+  const props = {
+    base: leadPath(c, lead.id),
+    orgBase: `/o/${c.var.orgContext.org.slug}`,
+    timeZone: await timeZoneOf(c.var.db, viewer.userId),
+    viewerId: viewer.userId,
+    manager: isManager(viewer),
+  }
+  if (section === 'tasks')
+    return c.html(<TaskItems {...props} tasks={await tasksOf(c.var.db, viewer.orgId, lead.id)} />)
+  const communications = await communicationsOf(c.var.db, viewer.orgId, lead.id)
+  return c.html(<CommunicationItems {...props} communications={communications} />)
 })
 
 /**
@@ -165,5 +187,7 @@ collaborationRoutes.get('/:leadId/live', async (c) => {
   const headers = new Headers(c.req.raw.headers)
   headers.set(VIEWER_ID_HEADER, viewerOf(c).userId)
   headers.set(VIEWER_NAME_HEADER, encodeURIComponent(c.var.user?.name ?? ''))
+  headers.set(ORG_ID_HEADER, viewerOf(c).orgId)
+  headers.set(LEAD_ID_HEADER, lead.id)
   return leadRoom(c.env, lead.id).fetch(new Request(c.req.url, { headers }))
 })

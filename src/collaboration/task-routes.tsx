@@ -29,8 +29,10 @@ taskRoutes.get('/', async (c) => {
 
 taskRoutes.post('/:taskId/:action{complete|reopen}', async (c) => {
   const done = c.req.param('action') === 'complete'
-  const { leadId, activityId } = await setTaskDone(c.var.db, viewerOf(c), c.req.param('taskId'), done, fanOutContext(c))
-  await publish(c, leadId, [activityId])
+  const since = Date.now()
+  const { leadId } = await setTaskDone(c.var.db, viewerOf(c), c.req.param('taskId'), done, fanOutContext(c))
+  // Not a post on a lead's path, so not published by the middleware (collaboration/publish.ts).
+  await publish(c, leadId, since)
   const slug = c.var.orgContext.org.slug
   return c.redirect(c.req.query('from') === 'tasks' ? `/o/${slug}/tasks` : `/o/${slug}/leads/${leadId}#tasks`, 303)
 })

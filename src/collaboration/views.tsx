@@ -3,7 +3,7 @@
  * notes with @mention suggestions, communications and tasks, each with its form. Every form also
  * works without JavaScript; a refused post re-renders the page with the typed values and messages.
  */
-import { Presence } from '../activity/presence'
+import { Presence } from './presence'
 import { COMMUNICATION_LABELS } from '../activity/timeline'
 import { COMMUNICATION_KINDS, DIRECTIONS, type Communication } from '../db/schema'
 import { dueOf, formatDue, type DueBucket } from '../lib/due'
@@ -41,11 +41,15 @@ export type CollaborationProps = {
 const DIRECTION_LABELS = { inbound: 'Inbound', outbound: 'Outbound' } as const
 const KIND_LABELS = { call: 'Call', email: 'Email', meeting: 'Meeting', sms: 'SMS', other: 'Other' } as const
 
-/** The WebSocket of the live timeline and presence: `ws-connect` (htmx ws extension) with the presence list. */
+/**
+ * The lead's WebSocket (`ws-connect`, htmx ws extension): the presence list, and `#live-refresh`, where the room
+ * puts the requests that reload a changed list (collaboration/live.tsx).
+ */
 export function LiveLead({ base }: { base: string }) {
   return (
     <div class="live" hx-ext="ws" ws-connect={`${base}/live`}>
       <Presence viewers={[]} />
+      <div id="live-refresh" hidden />
     </div>
   )
 }
@@ -163,35 +167,57 @@ export function communicationValues(c: Communication, timeZone: string): Record<
   return { kind: c.kind, direction: c.direction, summary: c.summary, occurredAt: localDateTime(c.occurredAt, timeZone) }
 }
 
-/** Logged communications and the form to log one; edit and delete for their author or an Owner/Admin. */
+/** What the lists of logged communications and tasks need (CollaborationProps, or a live reload's). */
+export type ListProps = Pick<CollaborationProps, 'base' | 'orgBase' | 'timeZone' | 'viewerId' | 'manager'>
+
+/**
+ * The self-reloading attributes of a live list (`#{section}-items`): it loads itself again from `{base}/{section}`
+ * on reconnect (`lead-catch-up`, public/app.js) and when the lead's room says it changed (collaboration/live.tsx).
+ */
+const liveList = (base: string, section: 'tasks' | 'communications') => ({
+  id: `${section}-items`,
+  'hx-get': `${base}/${section}`,
+  'hx-trigger': 'lead-catch-up',
+  'hx-swap': 'outerHTML',
+})
+
+/** The logged communications, newest first; edit and delete for their author or an Owner/Admin. */
+export function CommunicationItems({ communications, ...props }: ListProps & { communications: Communication[] }) {
+  const { base, timeZone, viewerId, manager } = props
+  return (
+    <ul class="communications" {...liveList(base, 'communications')}>
+      {communications.map((c) => (
+        <li data-communication-id={c.id}>
+          <strong>
+            {DIRECTION_LABELS[c.direction]} {COMMUNICATION_LABELS[c.kind]}
+          </strong>{' '}
+          <span class="muted">{formatInstant(c.occurredAt, timeZone)}</span>
+          <p>{c.summary}</p>
+          {(c.authorId === viewerId || manager) && (
+            <p class="inline-form">
+              <a href={`${base}/communications/${c.id}/edit`}>Edit</a>
+              <form method="post" action={`${base}/communications/${c.id}/delete`} class="inline" hx-boost="true">
+                <button type="submit" class="link">
+                  Delete
+                </button>
+              </form>
+            </p>
+          )}
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** Logged communications and the form to log one. */
 export function CommunicationsSection(props: CollaborationProps) {
-  const { base, timeZone, now, communications, viewerId, manager } = props
+  const { base, timeZone, now } = props
   const mine = refusedValues(props.refused, 'communication')
   const values = mine?.values ?? { occurredAt: localDateTime(now, timeZone), direction: 'outbound', kind: 'call' }
   return (
     <section id="communications" class="card">
       <h2>Communications</h2>
-      <ul class="communications">
-        {communications.map((c) => (
-          <li data-communication-id={c.id}>
-            <strong>
-              {DIRECTION_LABELS[c.direction]} {COMMUNICATION_LABELS[c.kind]}
-            </strong>{' '}
-            <span class="muted">{formatInstant(c.occurredAt, timeZone)}</span>
-            <p>{c.summary}</p>
-            {(c.authorId === viewerId || manager) && (
-              <p class="inline-form">
-                <a href={`${base}/communications/${c.id}/edit`}>Edit</a>
-                <form method="post" action={`${base}/communications/${c.id}/delete`} class="inline" hx-boost="true">
-                  <button type="submit" class="link">
-                    Delete
-                  </button>
-                </form>
-              </p>
-            )}
-          </li>
-        ))}
-      </ul>
+      <CommunicationItems {...props} />
       <details open={Boolean(mine)}>
         <summary>Log a communication</summary>
         <form
@@ -282,19 +308,26 @@ export function TaskLine({
   )
 }
 
+/** The lead's tasks, with their complete / reopen buttons. */
+export function TaskItems({ tasks, base, orgBase, timeZone }: ListProps & { tasks: TaskView[] }) {
+  return (
+    <ul class="tasks" {...liveList(base, 'tasks')}>
+      {tasks.map((t) => (
+        <TaskLine task={t} orgBase={orgBase} timeZone={timeZone} />
+      ))}
+    </ul>
+  )
+}
+
 /** The lead's tasks and the form to add one. */
 export function TasksSection(props: CollaborationProps) {
-  const { base, orgBase, timeZone, tasks, people, viewerId } = props
+  const { base, timeZone, people, viewerId } = props
   const mine = refusedValues(props.refused, 'task')
   const values = mine?.values ?? { assigneeId: viewerId }
   return (
     <section id="tasks" class="card">
       <h2>Tasks</h2>
-      <ul class="tasks">
-        {tasks.map((t) => (
-          <TaskLine task={t} orgBase={orgBase} timeZone={timeZone} />
-        ))}
-      </ul>
+      <TaskItems {...props} />
       <details open={Boolean(mine)}>
         <summary>Add a task</summary>
         <form method="post" action={`${base}/tasks`} class="stack-form" hx-boost="true" hx-disabled-elt="find button">

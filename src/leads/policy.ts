@@ -16,7 +16,7 @@
 import { and, eq, exists, isNull, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
-import { formerAssignees, leadAssignees, leads, memberships, users } from '../db/schema'
+import { formerAssignees, leadAssignees, leads, memberships, organizations, users } from '../db/schema'
 
 /**
  * SQL: the lead is in the pool (no assignee, opened to the team, not archived). `assignee_count` is kept by SQL
@@ -75,7 +75,7 @@ export type Reason = 'Owner role' | 'Admin role' | Exclude<Relation, 'pool'> | '
  * Every active member who can see lead `leadId` of `viewer`'s organization, with every reason, by
  * the rules of `visibleLeads` (same relation expressions, evaluated per member in one query).
  */
-export async function whoCanSee(db: Database, viewer: Viewer, leadId: string) {
+export async function whoCanSee(db: Database, viewer: Pick<Viewer, 'orgId' | 'poolEnabled'>, leadId: string) {
   const r = relations(db, memberships.userId)
   const flag = (condition: SQL) => sql<number>`CASE WHEN ${condition} THEN 1 ELSE 0 END`
   const rows = await db
@@ -106,6 +106,22 @@ export async function whoCanSee(db: Database, viewer: Viewer, leadId: string) {
       return { userId: row.userId, name: row.name, role: row.role, reasons }
     })
     .filter((m) => m.reasons.length > 0)
+}
+
+/** The organization's setting "Agents can see and claim the unassigned pool" (false for an unknown id). */
+export async function orgPoolEnabled(db: Database, orgId: string): Promise<boolean> {
+  const org = await db
+    .select({ poolEnabled: organizations.poolEnabled })
+    .from(organizations)
+    .where(eq(organizations.id, orgId))
+    .get()
+  return org?.poolEnabled ?? false
+}
+
+/** The user ids of every active member who may see lead `leadId` of organization `orgId` now (`whoCanSee`). */
+export async function whoMaySee(db: Database, orgId: string, leadId: string): Promise<string[]> {
+  const poolEnabled = await orgPoolEnabled(db, orgId)
+  return (await whoCanSee(db, { orgId, poolEnabled }, leadId)).map((m) => m.userId)
 }
 
 /** What the action checks need to know of a lead the viewer can already see. */

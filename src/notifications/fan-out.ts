@@ -38,7 +38,6 @@ import {
   notificationPreferences,
   notificationSettings,
   notifications,
-  organizations,
   unsubscribeTokens,
   users,
   type Role,
@@ -48,7 +47,7 @@ import { isManager, type Viewer } from '../access/viewer'
 import { chunk, rowsPerInsert } from '../lib/chunk'
 import { newId } from '../lib/ids'
 import { hashToken, newToken } from '../lib/tokens'
-import { visibleLeads } from '../leads/policy'
+import { orgPoolEnabled, visibleLeads } from '../leads/policy'
 import { notificationEmail } from './email'
 import {
   EVENT_TYPES,
@@ -229,15 +228,6 @@ async function recipientsOf(db: Database, orgId: string, userIds: string[]): Pro
     .where(and(eq(memberships.orgId, orgId), inJson(memberships.userId, userIds)))
     .all()
   return new Map(rows.map((r) => [r.id, { id: r.id, email: r.email, role: r.role, active: r.status === 'active' }]))
-}
-
-async function orgPoolEnabled(db: Database, orgId: string): Promise<boolean> {
-  const org = await db
-    .select({ poolEnabled: organizations.poolEnabled })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .get()
-  return org?.poolEnabled ?? false
 }
 
 /**

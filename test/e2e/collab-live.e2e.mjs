@@ -1,6 +1,7 @@
 // Browser test: two people on one lead see each other's changes live (LeadRoom over the htmx ws
 // extension): A adds a note mentioning B, B sees it within 2 s without reloading and B's notification
-// badge goes up; B completes a task and A sees it; each sees the other in the presence list.
+// badge goes up; B completes a task and A sees it (timeline and Tasks list); B logs calls and A's
+// Communications list shows them while A's half-typed form stays; each sees the other in the presence list.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
@@ -59,6 +60,7 @@ describe('working a lead together, live', () => {
     await taskForm.getByRole('button', { name: 'Add task' }).click()
     await a.locator('#tasks li[data-task-id]', { hasText: 'Send the quote' }).waitFor()
     await b.locator('#timeline li[data-activity-type="task_created"]').waitFor({ timeout: 2_000 })
+    await b.locator('#tasks-items li[data-task-id]', { hasText: 'Send the quote' }).waitFor({ timeout: 2_000 })
     assert.ok(await notReloaded(b), 'B saw the task without reloading')
 
     // A adds a note mentioning B: it appears on B's page within 2 s, and B's badge goes up.
@@ -90,6 +92,7 @@ describe('working a lead together, live', () => {
     assert.equal(await task.getAttribute('data-due'), 'upcoming')
     await task.getByRole('button', { name: 'Complete' }).click()
     await a.locator('#timeline li[data-activity-type="task_completed"]').waitFor({ timeout: 2_000 })
+    await a.locator('#tasks-items li[data-done="true"]', { hasText: 'Send the quote' }).waitFor({ timeout: 2_000 })
     assert.ok(await notReloaded(a), 'A saw the completion without reloading')
     await b.locator('#task-list li[data-task-id]', { hasText: 'Send the quote' }).waitFor({ state: 'detached' })
     // B comes back to the lead: each sees the other again.
@@ -97,6 +100,27 @@ describe('working a lead together, live', () => {
     await a.locator('#presence li[data-user-id]', { hasText: ben.name }).waitFor()
     await b.locator('#presence li[data-user-id]', { hasText: ana.name }).waitFor()
     await screenshot(a, 'collab-live-task')
+
+    // B logs a call; it appears in A's Communications list, with no Edit link unless A may change it.
+    await b.locator('#communications summary').click()
+    const callForm = b.locator(`form[action="${leadPath}/communications"]`)
+    await callForm.locator('textarea[name=summary]').fill('Left a voicemail')
+    await callForm.getByRole('button', { name: 'Log it' }).click()
+    const call = a.locator('#communications-items li[data-communication-id]', { hasText: 'Left a voicemail' })
+    await call.waitFor({ timeout: 2_000 })
+    assert.ok(await notReloaded(a), 'A saw the call without reloading')
+    // A's open form keeps what A was typing while the list above it reloads.
+    await a.locator('#tasks summary').click()
+    await a.locator(`form[action="${leadPath}/tasks"] input[name=title]`).fill('Half typed')
+    // B's page has finished its own boosted post before B starts again.
+    await b.locator('#communications-items li', { hasText: 'Left a voicemail' }).waitFor()
+    await b.waitForURL((url) => url.pathname === leadPath)
+    await b.goto(appUrl(b, leadPath))
+    await b.locator('#communications summary').click()
+    await b.locator(`form[action="${leadPath}/communications"] textarea[name=summary]`).fill('Second call')
+    await b.locator(`form[action="${leadPath}/communications"]`).getByRole('button', { name: 'Log it' }).click()
+    await a.locator('#communications-items li', { hasText: 'Second call' }).waitFor({ timeout: 2_000 })
+    assert.equal(await a.locator(`form[action="${leadPath}/tasks"] input[name=title]`).inputValue(), 'Half typed')
 
     // The header badge polls every few seconds; a poll cut short by B's own navigation is not a failure.
     const real = (problems) => problems.filter((p) => !/\/notifications\/count failed: net::ERR_ABORTED$/.test(p))

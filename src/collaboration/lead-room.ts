@@ -1,21 +1,33 @@
 /**
- * LeadRoom: one Durable Object per lead that fans timeline items out to the people viewing the lead,
+ * LeadRoom: one Durable Object per lead that fans a lead's changes out to the people viewing the lead,
  * over hibernatable WebSockets (idle viewers cost nothing), and tells each who else is viewing
  * (presence). It holds no truth that D1 lacks: the Worker checks that a viewer may see the lead
  * before it hands the upgrade over (src/collaboration/routes.tsx), a viewer that reconnects reloads
- * the timeline from D1, and presence is only the sockets open right now.
+ * the timeline from D1, and presence is only the sockets open right now. While anyone is connected, the
+ * room asks D1 every RECHECK_MS who may still see the lead and disconnects the others (a change to many
+ * leads at once, or to a member's role, is not announced to each lead's room).
  */
 import { DurableObject } from 'cloudflare:workers'
+import { createDb } from '../db/client'
 import type { Env } from '../env'
+import { whoMaySee } from '../leads/policy'
 import { acceptViewer, attachmentOf, sendOrDrop } from '../lib/websocket-room'
 import { Presence, type RoomViewer } from './presence'
 
-/** Request headers the Worker sets on the upgrade it forwards: who the (authorized) viewer is. */
+/** Request headers the Worker sets on the upgrade it forwards: who the (authorized) viewer is, and which lead. */
 export const VIEWER_ID_HEADER = 'X-Leadpool-Viewer-Id'
 export const VIEWER_NAME_HEADER = 'X-Leadpool-Viewer-Name'
+export const ORG_ID_HEADER = 'X-Leadpool-Org-Id'
+export const LEAD_ID_HEADER = 'X-Leadpool-Lead-Id'
 
 /** Close code sent to a viewer who may no longer see the lead. */
 export const ACCESS_LOST = 4403
+
+/** How often (ms) a room with viewers re-checks who may still see its lead: 15 s. */
+export const RECHECK_MS = 15_000
+
+/** What the room keeps with each socket: the viewer, and the lead they view (to re-check access). */
+type Attachment = RoomViewer & { orgId?: string; leadId?: string }
 
 export class LeadRoom extends DurableObject<Env> {
   /**
@@ -27,10 +39,31 @@ export class LeadRoom extends DurableObject<Env> {
     const userId = request.headers.get(VIEWER_ID_HEADER)
     if (!userId) return new Response('No viewer', { status: 400 })
     const name = decodeURIComponent(request.headers.get(VIEWER_NAME_HEADER) ?? '')
-    const attachment: RoomViewer = { userId, name }
+    const orgId = request.headers.get(ORG_ID_HEADER) ?? undefined
+    const leadId = request.headers.get(LEAD_ID_HEADER) ?? undefined
+    const attachment: Attachment = { userId, name, orgId, leadId }
     const response = acceptViewer(this.ctx, request, { tags: [userId], attachment })
-    if (response.status === 101) await this.sendPresence()
+    if (response.status !== 101) return response
+    await this.sendPresence()
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + RECHECK_MS)
     return response
+  }
+
+  /**
+   * Every RECHECK_MS while anyone is connected: asks D1 who may see the lead now and disconnects the others
+   * (ACCESS_LOST). A failed read is logged and tried again at the next alarm.
+   */
+  override async alarm(): Promise<void> {
+    const lead = this.openSockets()
+      .map((s) => attachmentOf<Attachment>(s))
+      .find((a) => a?.orgId && a.leadId)
+    if (!lead?.orgId || !lead.leadId) return
+    try {
+      await this.keepOnly(await whoMaySee(createDb(this.env.DB), lead.orgId, lead.leadId))
+    } catch (error) {
+      console.error('lead room re-check failed', lead.leadId, error)
+    }
+    if (this.openSockets().length > 0) await this.ctx.storage.setAlarm(Date.now() + RECHECK_MS)
   }
 
   /**
@@ -57,7 +90,7 @@ export class LeadRoom extends DurableObject<Env> {
     const byId = new Map<string, RoomViewer>()
     for (const socket of this.openSockets()) {
       const viewer = attachmentOf<RoomViewer>(socket)
-      if (viewer) byId.set(viewer.userId, viewer)
+      if (viewer) byId.set(viewer.userId, { userId: viewer.userId, name: viewer.name })
     }
     return [...byId.values()]
   }

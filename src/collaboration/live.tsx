@@ -1,0 +1,96 @@
+/**
+ * After a committed change to a lead, what changed goes to the people viewing the lead, rendered once as htmx
+ * out-of-band fragments and broadcast by the lead's room (collaboration/lead-room.ts): the new timeline entries
+ * (prepended to `#timeline-items`), and a request to reload the Tasks or Communications list when one of them
+ * changed (each viewer loads the list as they may see it). D1 stays the truth: a viewer who missed a broadcast
+ * reloads these from D1 on reconnect (public/app.js, `lead-catch-up`).
+ */
+import type { Env } from '../env'
+import type { Database } from '../db/client'
+import { DEFAULT_TIME_ZONE } from '../access/time-zone'
+import { namesOf, timelineItemsSince, type ActivityType, type TimelineItem } from '../activity/activities'
+import { mentionedIds, TimelineEntry } from '../activity/timeline'
+
+/** The lead's room (one Durable Object per lead). */
+export function leadRoom(env: Env, leadId: string) {
+  return env.LEAD_ROOM.get(env.LEAD_ROOM.idFromName(leadId))
+}
+
+/** The lead page's lists that reload themselves when an activity of these types arrives. */
+const SECTION_OF: Partial<Record<ActivityType, LiveSection>> = {
+  task_created: 'tasks',
+  task_completed: 'tasks',
+  task_reopened: 'tasks',
+  communication_logged: 'communications',
+  communication_edited: 'communications',
+  communication_deleted: 'communications',
+}
+
+/** A list of the lead page that is reloaded live: `#{section}-items`, loaded from `{leadPath}/{section}`. */
+export type LiveSection = 'tasks' | 'communications'
+
+/** The live sections `items` change, each once. */
+export function sectionsChangedBy(items: Pick<TimelineItem, 'type'>[]): LiveSection[] {
+  return [...new Set(items.map((i) => SECTION_OF[i.type as ActivityType]).filter((s) => s !== undefined))]
+}
+
+/**
+ * The out-of-band fragments for the activities of lead `leadId` (at `leadPath`, `/o/{slug}/leads/{leadId}`) written
+ * since `since` (epoch ms): the entries, newest first (inserted in this order at the top; times in UTC until the page
+ * rewrites them in the viewer's time zone), and one self-loading element per changed list in `#live-refresh`.
+ * @returns the HTML, or null when nothing was written since `since`
+ */
+export async function liveFragment(
+  db: Database,
+  orgId: string,
+  leadId: string,
+  leadPath: string,
+  since: number,
+  now = Date.now(),
+): Promise<string | null> {
+  const items = await timelineItemsSince(db, orgId, leadId, since)
+  if (items.length === 0) return null
+  const names = await namesOf(db, mentionedIds(items))
+  return String(
+    await (
+      <>
+        <ol hx-swap-oob="afterbegin:#timeline-items">
+          {items.map((item) => (
+            <TimelineEntry item={item} names={names} timeZone={DEFAULT_TIME_ZONE} now={now} />
+          ))}
+        </ol>
+        <div id="live-refresh" hidden hx-swap-oob="true">
+          {sectionsChangedBy(items).map((section) => (
+            <span
+              hx-get={`${leadPath}/${section}`}
+              hx-trigger="load"
+              hx-target={`#${section}-items`}
+              hx-swap="outerHTML"
+            />
+          ))}
+        </div>
+      </>
+    ),
+  )
+}
+
+/**
+ * Sends what lead `leadId` (at `leadPath`) committed since `since` (epoch ms) to its viewers, after disconnecting
+ * anyone not in `allowed` (the user ids who may see the lead now). Never throws: the change is already saved,
+ * and a viewer who missed it catches up from D1 (errors are logged).
+ */
+export async function publishLive(
+  env: Env,
+  db: Database,
+  change: { orgId: string; leadId: string; leadPath: string; since: number },
+  allowed: string[],
+): Promise<void> {
+  try {
+    const html = await liveFragment(db, change.orgId, change.leadId, change.leadPath, change.since)
+    const room = leadRoom(env, change.leadId)
+    if (html) await room.broadcast(html, allowed)
+    else await room.keepOnly(allowed)
+  } catch (error) {
+    console.error('live broadcast failed', change.leadId, error)
+  }
+}
