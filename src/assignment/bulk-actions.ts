@@ -8,7 +8,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { type Viewer } from '../access/viewer'
-import { activityRow } from '../activity/activities'
+import { activityRow, type NewActivity } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { unlessChanged } from '../db/guard'
@@ -17,7 +17,7 @@ import { chunk, rowsPerInsert } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
 import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOut, type FanOut, type FanOutContext } from '../notifications/fan-out'
 import { bulkAssign, selectLeads, type BulkOptions, type BulkSelection } from './bulk'
 
 /** What a bulk action did: how many leads changed, of how many selected. */
@@ -35,6 +35,42 @@ function activityInserts(db: Database, rows: (typeof activities.$inferInsert)[])
 
 function refuseAgents(viewer: Viewer, what: string) {
   if (!canAssign(viewer)) throw new Refusal(403, `Only an Owner or Admin can ${what}.`)
+}
+
+/**
+ * Commits one bulk change whole, in one batch: `guard` (stops the batch when the leads changed since they were
+ * read: db/guard.ts), the new values `set` of leads `ids`, one activity per lead (`activity(id)`: its type and
+ * data), and the notifications `fan`; then sends the fan-out's emails.
+ * @throws as `unlessChanged` (a stale write, retried by the caller) or a D1 error
+ */
+async function commitBulk(
+  db: Database,
+  viewer: Viewer,
+  change: {
+    guard: SQL
+    ids: string[]
+    set: Partial<typeof leads.$inferInsert>
+    activity: (id: string) => Pick<NewActivity, 'type' | 'data'>
+    fan: FanOut
+    at: number
+  },
+): Promise<void> {
+  const { orgId, userId } = viewer
+  await runBatch(db, [
+    unlessChanged(db, change.guard),
+    db
+      .update(leads)
+      .set(change.set)
+      .where(and(eq(leads.orgId, orgId), oneOf(leads.id, change.ids))),
+    ...activityInserts(
+      db,
+      change.ids.map((id) =>
+        activityRow({ orgId, leadId: id, actorId: userId, at: change.at, ...change.activity(id) }),
+      ),
+    ),
+    ...change.fan.statements,
+  ])
+  await change.fan.afterCommit()
 }
 
 /**
@@ -87,32 +123,16 @@ export async function bulkStatus(
       ],
       at,
     )
-    await runBatch(db, [
-      unlessChanged(
-        db,
-        sql`NOT EXISTS (SELECT 1 FROM json_each(${planned}) j JOIN leads l ON l.id = json_extract(j.value, '$[0]')
+    const from = new Map(changed.map((r) => [r.id, r.status]))
+    await commitBulk(db, viewer, {
+      guard: sql`NOT EXISTS (SELECT 1 FROM json_each(${planned}) j JOIN leads l ON l.id = json_extract(j.value, '$[0]')
           WHERE l.status IS NOT json_extract(j.value, '$[1]') OR l.archived_at IS NOT NULL)`,
-      ),
-      db
-        .update(leads)
-        .set({ status, updatedAt: at })
-        .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, ids))),
-      ...activityInserts(
-        db,
-        changed.map((r) =>
-          activityRow({
-            orgId: viewer.orgId,
-            leadId: r.id,
-            actorId: viewer.userId,
-            type: 'status_changed',
-            data: { from: r.status, to: status, bulk: true },
-            at,
-          }),
-        ),
-      ),
-      ...fan.statements,
-    ])
-    await fan.afterCommit()
+      ids,
+      set: { status, updatedAt: at },
+      activity: (id) => ({ type: 'status_changed', data: { from: from.get(id), to: status, bulk: true } }),
+      fan,
+      at,
+    })
     return { changed: changed.length, selected: selected.length }
   })
 }
@@ -164,33 +184,16 @@ export async function bulkPool(
       [{ type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) }],
       at,
     )
-    await runBatch(db, [
-      unlessChanged(
-        db,
-        sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(changed)}) j JOIN leads l ON l.id = j.value
+    await commitBulk(db, viewer, {
+      guard: sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(changed)}) j JOIN leads l ON l.id = j.value
           WHERE l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL)`,
-      ),
-      db
-        .update(leads)
-        // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
-        .set({ inPool: true, pooledAt: at, updatedAt: at })
-        .where(and(eq(leads.orgId, viewer.orgId), oneOf(leads.id, changed))),
-      ...activityInserts(
-        db,
-        changed.map((id) =>
-          activityRow({
-            orgId: viewer.orgId,
-            leadId: id,
-            actorId: viewer.userId,
-            type: 'moved_to_pool',
-            data: { bulk: true },
-            at,
-          }),
-        ),
-      ),
-      ...fan.statements,
-    ])
-    await fan.afterCommit()
+      ids: changed,
+      // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
+      set: { inPool: true, pooledAt: at, updatedAt: at },
+      activity: () => ({ type: 'moved_to_pool', data: { bulk: true } }),
+      fan,
+      at,
+    })
     return { changed: changed.length, selected: selected.length }
   })
 }
