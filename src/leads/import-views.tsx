@@ -1,4 +1,5 @@
 /** Import pages: the upload form with recent imports, and a job's progress and report. */
+import type { Child } from 'hono/jsx'
 import type { ImportJob } from '../db/schema'
 import { isAgent } from '../access/viewer'
 import { Layout, useShell } from '../views/layout'
@@ -94,23 +95,32 @@ export type ReportExtras = {
   undoProblem: string | null
 }
 
+/** A running job's line `children`, its progress bar (`done` of `of`), and without JavaScript a link to `url`. */
+function Progress({ url, done, of, children }: { url: string; done: number; of: number; children: Child }) {
+  return (
+    <>
+      <p>{children}</p>
+      <progress max={of} value={done}>
+        {Math.round((100 * done) / Math.max(1, of))}%
+      </progress>
+      <noscript>
+        <p>
+          <a href={url}>Refresh</a> to see the progress.
+        </p>
+      </noscript>
+    </>
+  )
+}
+
 /** Progress bar while the job (or its undo) runs, polling itself with htmx every second; then the report. */
 export function ImportProgress({ slug, job, extras }: { slug: string; job: ImportJob; extras: ReportExtras }) {
   const url = `/o/${slug}/leads/import/${job.id}`
   if (job.status !== 'done') {
     return (
       <div id="import-status" hx-get={url} hx-trigger="every 1s" hx-swap="outerHTML" data-status="processing">
-        <p>
+        <Progress url={url} done={job.processedRows} of={job.totalRows}>
           Importing… {job.processedRows} of {job.totalRows} rows processed.
-        </p>
-        <progress max={job.totalRows} value={job.processedRows}>
-          {Math.round((100 * job.processedRows) / Math.max(1, job.totalRows))}%
-        </progress>
-        <noscript>
-          <p>
-            <a href={url}>Refresh</a> to see the progress.
-          </p>
-        </noscript>
+        </Progress>
       </div>
     )
   }
@@ -210,17 +220,9 @@ function UndoSection({ url, job, problem }: { url: string; job: ImportJob; probl
   if (job.undoStatus === 'processing') {
     return (
       <div id="undo-status" data-undo-status="processing">
-        <p>
+        <Progress url={url} done={job.undoProcessed} of={job.createdCount}>
           Undoing… {job.undoProcessed} of {job.createdCount} leads looked at.
-        </p>
-        <progress max={job.createdCount} value={job.undoProcessed}>
-          {Math.round((100 * job.undoProcessed) / Math.max(1, job.createdCount))}%
-        </progress>
-        <noscript>
-          <p>
-            <a href={url}>Refresh</a> to see the progress.
-          </p>
-        </noscript>
+        </Progress>
       </div>
     )
   }
