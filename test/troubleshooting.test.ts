@@ -79,9 +79,14 @@ describe('Send me a test email', () => {
     const fragment = await client.get(`/o/${slug}/preferences/test-email`, { 'HX-Request': 'true' })
     expect(await fragment.text()).toContain('data-email-status="sent"')
 
-    // One a minute.
+    // One a minute: a second ask within it answers the preferences page again (429), the reason beside the button, nothing sent.
     const again = await client.post(`/o/${slug}/preferences/test-email`)
     expect(again.status).toBe(429)
+    const page = await again.text()
+    expect(page).toContain('<h1>Notification preferences</h1>')
+    expect(sectionOf(page)).toMatch(/data-error-for="test-email">You sent a test email less than a minute ago/)
+    expect(statusOf(page)).toContain('sent')
+    expect((await inboxOf(email)).deliveries).toHaveLength(1)
   })
 
   it('shows failed with the provider’s reason when the provider refuses it (422)', async () => {

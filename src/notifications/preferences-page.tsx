@@ -130,18 +130,28 @@ const preferencesSchema = z.object({
     .transform((v) => (v ? Number(v) : null)),
 })
 
-preferenceRoutes.get('/', async (c) => {
+/**
+ * The preferences page for the signed-in member as saved, with `saved` (the notice), `errors` (a refused save) or
+ * `refused` (a refused test email).
+ */
+async function renderPreferences(
+  c: Context<App>,
+  shown: { saved?: boolean; errors?: FieldErrors; refused?: string } = {},
+) {
   const viewer = viewerOf(c)
   const [prefs, testEmail] = await Promise.all([preferencesOf(c.var.db, viewer), testEmailProps(c)])
   return c.render(
     <PreferencesPage
       prefs={prefs}
       types={offeredTypes(viewer)}
-      saved={c.req.query('saved') === '1'}
-      testEmail={testEmail}
+      saved={shown.saved ?? false}
+      errors={shown.errors}
+      testEmail={{ ...testEmail, refused: shown.refused }}
     />,
   )
-})
+}
+
+preferenceRoutes.get('/', (c) => renderPreferences(c, { saved: c.req.query('saved') === '1' }))
 
 /** The test email section's props for the signed-in member: their address and their latest test email. */
 async function testEmailProps(c: Context<App>) {
@@ -157,6 +167,11 @@ preferenceRoutes.get('/test-email', async (c) => {
 })
 
 preferenceRoutes.post('/test-email', async (c) => {
+  // Too soon after the previous one (429): the page again, the reason beside the button.
+  onRefusal(c, (refusal) => {
+    c.status(refusal.status)
+    return renderPreferences(c, { refused: refusal.message })
+  })
   const org = c.var.orgContext.org
   const user = c.var.user!
   await sendTestEmail(c.var.db, {
@@ -171,19 +186,9 @@ preferenceRoutes.post('/test-email', async (c) => {
 })
 
 preferenceRoutes.post('/', async (c) => {
-  onRefusal(c, async (refusal) => {
-    const viewer = viewerOf(c)
+  onRefusal(c, (refusal) => {
     c.status(refusal.status)
-    const prefs = await preferencesOf(c.var.db, viewer)
-    return c.render(
-      <PreferencesPage
-        prefs={prefs}
-        types={offeredTypes(viewer)}
-        saved={false}
-        errors={refusal.errors}
-        testEmail={await testEmailProps(c)}
-      />,
-    )
+    return renderPreferences(c, { errors: refusal.errors })
   })
   const input = (await parseForm(c, preferencesSchema)) as Record<string, boolean> & {
     emailPaused: boolean

@@ -10,10 +10,13 @@ export function TestEmailSection({
   slug,
   address,
   latest,
+  refused,
 }: {
   slug: string
   address: string
   latest: TestEmail | null
+  /** Why the last ask was refused (too soon after the previous one). */
+  refused?: string
 }) {
   const path = `/o/${slug}/preferences/test-email`
   const polling =
@@ -26,6 +29,11 @@ export function TestEmailSection({
         in your spam or junk folder; if that address is wrong, change it on your <a href="/account">account</a>.
       </p>
       {latest && <TestEmailStatus email={latest} />}
+      {refused && (
+        <p class="error" role="alert" data-error-for="test-email">
+          {refused}
+        </p>
+      )}
       <form method="post" action={path} hx-boost="true" hx-disabled-elt="find button">
         <button type="submit" class="secondary">
           Send me a test email
