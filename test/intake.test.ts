@@ -48,6 +48,18 @@ async function routedTo(slug: string, email: string): Promise<string> {
 
 const visitor = () => new Client()
 
+/** The notifications `userId` holds, oldest first: type and how many leads each names. */
+async function notificationsOf(userId: string) {
+  const found = await rows<{ type: string; lead_id: string | null; data: string }>(
+    'SELECT type, lead_id, data FROM notifications WHERE user_id = ? ORDER BY created_at, id',
+    userId,
+  )
+  return found.map((n) => ({
+    type: n.type,
+    leads: n.lead_id ? 1 : ((JSON.parse(n.data) as { leads?: unknown[] }).leads?.length ?? 0),
+  }))
+}
+
 describe('round-robin routing', () => {
   it('skips a deactivated member (A, C, A, C), and puts leads in the pool when nobody is eligible', async () => {
     const { client: owner, slug } = await signUp('Robin Org')
@@ -63,6 +75,10 @@ describe('round-robin routing', () => {
       got.push(await routedTo(slug, email))
     }
     expect(got).toEqual([a, c, a, c])
+    // Each member is told of each lead routed to them; the one skipped of none.
+    for (const id of [a, c])
+      expect(await notificationsOf(id!)).toEqual([1, 1].map((leads) => ({ type: 'assigned', leads })))
+    expect(await notificationsOf(b!)).toEqual([])
     for (const id of [a, c]) expect((await owner.post(`/o/${slug}/team/${id}/deactivate`)).status).toBe(303)
     await visitor().post(form, { name: 'Nobody left', email: 'robin.none@example.com' })
     expect(await routedTo(slug, 'robin.none@example.com')).toBe('pool')
@@ -78,6 +94,8 @@ describe('round-robin routing', () => {
     const got = []
     for (let i = 0; i < 6; i++) got.push(await routedTo(slug, `row.${i}@example.com`))
     expect(got).toEqual([a, b, c, a, b, c])
+    // Each member is told once of the two leads the import routed to them.
+    for (const id of [a, b, c]) expect(await notificationsOf(id!)).toEqual([{ type: 'assigned', leads: 2 }])
     await visitor().post(await webForm(owner, slug), { name: 'After import', email: 'after@example.com' })
     expect(await routedTo(slug, 'after@example.com')).toBe(a)
     // A lead the Owner types in takes the next turn too.
