@@ -12,9 +12,18 @@
     if (event.target instanceof Element && event.target.closest('[data-dismiss-alert]')) clearPageAlert()
   })
   document.addEventListener('htmx:beforeRequest', function (event) {
-    // Polling (hx-trigger="every ...") is not the person acting: it leaves the message alone.
+    // Polling (hx-trigger="every ...") is not the person acting: it leaves the message alone, and it waits while
+    // the tab is in the background (nobody sees it there).
     var trigger = event.detail && event.detail.elt && event.detail.elt.getAttribute('hx-trigger')
-    if (!trigger || trigger.indexOf('every ') !== 0) clearPageAlert()
+    var polling = trigger && trigger.indexOf('every ') === 0
+    if (polling && document.hidden) event.preventDefault()
+    else if (!polling) clearPageAlert()
+  })
+  // Back in the foreground, the unread badge asks at once rather than at its next poll.
+  document.addEventListener('visibilitychange', function () {
+    var badge = document.getElementById('notification-count')
+    if (document.hidden || !badge || !window.htmx) return
+    window.htmx.ajax('GET', badge.getAttribute('hx-get'), { target: badge, swap: 'outerHTML' })
   })
 
   // Shows <time data-local-time> elements in the viewer's own time zone (the server renders UTC);
