@@ -3,7 +3,7 @@
 // (Owner, Admin, 48 Agents; the measured Agent holds 2 % of the leads), 10 % of the leads in the pool,
 // 10 % unassigned, the rest assigned; three activities per lead; a signed-in session per member.
 // For speed the derived-state triggers are set aside while rows go in, and the derived columns, counters
-// and the FTS5 index are then filled in bulk by the same statements as migrations/0007's backfill; the
+// and the FTS5 index are then filled in bulk by the same statements as the backfills of migrations/0011 and 0014; the
 // triggers are put back as they were.
 // Usage: node scripts/bench-seed.mjs <sqlite file>  →  prints JSON { orgs: { [slug]: {...} } }
 import { createHash, randomBytes } from 'node:crypto'
@@ -128,7 +128,14 @@ db.exec(`INSERT INTO leads_fts (leads_fts) VALUES ('rebuild');
     primary_assignee_id = (SELECT user_id FROM lead_assignees WHERE lead_id = leads.id AND kind = 'primary'),
     last_activity_at = (SELECT max(created_at) FROM activities WHERE lead_id = leads.id);
   INSERT INTO assignee_lead_counts (org_id, user_id, leads)
-    SELECT org_id, user_id, count(*) FROM lead_assignees GROUP BY org_id, user_id;`)
+    SELECT org_id, user_id, count(*) FROM lead_assignees GROUP BY org_id, user_id;
+  INSERT INTO lead_counts (org_id, bucket, leads)
+    SELECT org_id, bucket, count(*) FROM (
+      SELECT org_id, 'all' AS bucket FROM leads WHERE archived_at IS NULL
+      UNION ALL SELECT org_id, 'status:' || status FROM leads WHERE archived_at IS NULL
+      UNION ALL SELECT org_id, CASE WHEN in_pool THEN 'pool' ELSE 'unassigned' END FROM leads
+        WHERE archived_at IS NULL AND assignee_count = 0
+    ) WHERE true GROUP BY org_id, bucket;`)
 for (const t of triggers) db.exec(t.sql)
 db.close()
 process.stdout.write(JSON.stringify(out))

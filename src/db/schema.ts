@@ -262,6 +262,10 @@ export const leads = sqliteTable(
     index('leads_org_name_idx').on(t.orgId, sql`${t.name} COLLATE NOCASE`, t.id),
     index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
     index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
+    // The "Archived" filter's list and count: only archived leads are in it, so it is never chosen otherwise.
+    index('leads_org_archived_id_idx')
+      .on(t.orgId, t.id)
+      .where(sql`${t.archivedAt} IS NOT NULL`),
   ],
 )
 
@@ -307,6 +311,22 @@ export const assigneeLeadCounts = sqliteTable(
     leads: integer('leads').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+)
+
+/**
+ * Derived, kept by SQL triggers on `leads` (migrations/*_lead_counts.sql), never written by the application:
+ * how many of an organization's leads (archived ones left out) are in each `bucket`: `all`, `status:{status}`,
+ * `pool` (in the pool, no assignee) and `unassigned` (no assignee, not in the pool), so the list's totals of
+ * those views are read, not counted (src/leads/counts.ts).
+ */
+export const leadCounts = sqliteTable(
+  'lead_counts',
+  {
+    orgId: text('org_id').notNull(),
+    bucket: text('bucket').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.bucket] })],
 )
 
 /** People who were assigned a lead before; they keep view access after a transfer. */

@@ -14,7 +14,8 @@ import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
 import { attentionCondition, type Attention } from './attention'
-import { inPool, visibleLeads } from './policy'
+import { inPool, visibleLeadParts, visibleLeads } from './policy'
+import { assignedCount, bucketCount, keptTotal, plainFilters } from './counts'
 import { matchesSearch, matchExpression, rankedSearch } from './search'
 import { archiveScope } from './archive-scope'
 import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
@@ -247,8 +248,15 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
  * The SQL conditions of `filters` for `viewer`, visibility included, without the cursor (list, count,
  * export, bulk). Each filter is served by an index (test/query-plans.test.ts).
  */
-function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, search = true, walk = false): SQL {
-  const conditions = [visibleLeads(db, viewer), archiveScope(filters.archived)]
+function leadConditions(
+  db: Database,
+  viewer: Viewer,
+  filters: LeadFilters,
+  search = true,
+  walk = false,
+  visibility = visibleLeads(db, viewer),
+): SQL {
+  const conditions = [visibility, archiveScope(filters.archived)]
   // Walking the name or last-activity index, the status is tested on each row (filters.ts `sourceAndDates`).
   const byName = walk && sortsOnOwnIndex(filters) && !isStatusSort(filters)
   if (filters.status)
@@ -272,10 +280,29 @@ export const COUNT_BOUND = 10_000
 export type LeadTotal = { count: number; more: boolean }
 
 /**
- * How many leads `viewer` may see match `filters` (the cursor is ignored), counted up to COUNT_BOUND
- * so that the time it takes does not grow with the organization.
+ * How many leads `viewer` may see match `filters` (the cursor is ignored). Read from the trigger-kept counters
+ * when one describes the view (src/leads/counts.ts: the whole list, one status, the pool, unassigned, one
+ * member's); otherwise counted up to COUNT_BOUND over the disjoint, index-served parts of the visibility
+ * (src/leads/policy.ts `visibleLeadParts`: an Agent's own leads and the pool), so that the time it takes does
+ * not grow with the organization.
  */
 export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadTotal> {
+  const kept = keptTotal(viewer, filters)
+  if (kept && 'bucket' in kept) return { count: await bucketCount(db, viewer.orgId, kept.bucket), more: false }
+  if (kept) return { count: await assignedCount(db, viewer.orgId, kept.assigned), more: false }
+  const plain = plainFilters(filters) && !filters.status && !filters.assignee
+  const parts = await Promise.all(
+    visibleLeadParts(viewer).map(async ({ where, bucket }) =>
+      bucket && plain
+        ? { count: await bucketCount(db, viewer.orgId, bucket), more: false }
+        : boundedCount(db, viewer, filters, where),
+    ),
+  )
+  return { count: parts.reduce((n, p) => n + p.count, 0), more: parts.some((p) => p.more) }
+}
+
+/** Counts the leads matching `filters` among those `visibility` selects, up to COUNT_BOUND. */
+async function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, visibility: SQL): Promise<LeadTotal> {
   const match = filters.q ? matchExpression(filters.q) : null
   const search = match ? rankedSearch(match) : null
   const base = db
@@ -284,7 +311,7 @@ export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilt
     .$dynamic()
   // A search is driven by the word index (the matching leads), not by the organization's leads.
   const matching = (search ? base.innerJoin(search.table, search.on) : base)
-    .where(leadConditions(db, viewer, filters, !search))
+    .where(leadConditions(db, viewer, filters, !search, false, visibility))
     .limit(COUNT_BOUND + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })

@@ -69,7 +69,7 @@ export function LeadDetailPage({
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   const archived = lead.archivedAt !== null
   return (
-    <Layout title={lead.name}>
+    <Layout title={lead.name} live>
       <p>
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>

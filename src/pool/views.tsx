@@ -92,7 +92,7 @@ export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: numbe
   const base = `/o/${shell.org.slug}`
   const manager = isManager(shell)
   return (
-    <Layout title="Pool">
+    <Layout title="Pool" live>
       <h1>Pool</h1>
       <p>
         Leads opened to the team, oldest first. Claim one to make it yours; the first claim wins.

@@ -26,6 +26,11 @@ export type LayoutProps = {
    * the log-in and sign-up links (the sign-up and log-in pages).
    */
   chrome?: 'org' | 'user' | 'anonymous'
+  /**
+   * The page keeps a WebSocket open through the htmx ws extension (`hx-ext="ws"`: the lead page, the pool):
+   * only such pages load the extension, so the others weigh less on a first visit.
+   */
+  live?: boolean
   children?: Child
 }
 
@@ -81,7 +86,7 @@ function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
   )
 }
 
-export function Layout({ title, chrome = 'org', children }: LayoutProps) {
+export function Layout({ title, chrome = 'org', live = false, children }: LayoutProps) {
   const c = useRequestContext<App>()
   const user = chrome === 'anonymous' ? null : (c.var.user ?? null)
   const shell = chrome === 'org' && user && c.var.orgContext ? shellOf(c) : null
@@ -97,7 +102,7 @@ export function Layout({ title, chrome = 'org', children }: LayoutProps) {
         <link rel="stylesheet" href={asset('/app.css')} />
         <meta name="htmx-config" content={JSON.stringify(HTMX_CONFIG)} />
         <script src={asset('/vendor/htmx.min.js')} defer></script>
-        <script src={asset('/vendor/htmx-ext-ws.min.js')} defer></script>
+        {live && <script src={asset('/vendor/htmx-ext-ws.min.js')} defer></script>}
         <script src={asset('/app.js')} defer></script>
       </head>
       <body>

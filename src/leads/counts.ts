@@ -1,0 +1,69 @@
+/**
+ * List totals read from the counters SQL triggers keep (lead_counts, migrations/0014_lead_counts.sql;
+ * assignee_lead_counts, migrations/0011_lead_derived_state.sql) instead of counted: one primary-key read
+ * whatever the organization's size. Only the views those counters describe are read here; every other
+ * combination of filters is counted by src/leads/leads.ts `countLeads`, up to its bound.
+ */
+import { and, eq } from 'drizzle-orm'
+import type { Database } from '../db/client'
+import { assigneeLeadCounts, leadCounts, type LeadStatus } from '../db/schema'
+import { isManager, type Viewer } from '../access/viewer'
+
+/** What a list's filters ask for, as far as the counters go (the rest of `LeadFilters` is absent). */
+type Counted = {
+  q?: string
+  status?: LeadStatus
+  assignee?: string
+  source?: string
+  from?: string
+  to?: string
+  attention?: string
+  archived?: boolean
+}
+
+/**
+ * What a counter says for `filters` as `viewer` sees them: `bucket` (a lead_counts bucket) or `assigned` (a
+ * member's assignee_lead_counts); null when no counter describes them (search, source, dates, attention,
+ * archived, two filters at once, or an Agent's whole list, which src/leads/policy.ts `visibleLeadParts` splits).
+ */
+export type KeptTotal = { bucket: string } | { assigned: string } | null
+
+/** Whether `filters` narrow nothing a counter cannot describe (search, source, dates, attention, archived). */
+export function plainFilters(filters: Counted): boolean {
+  return !(filters.q || filters.source || filters.from || filters.to || filters.attention || filters.archived)
+}
+
+/** Which counter answers `filters` for `viewer` (see `KeptTotal`). */
+export function keptTotal(viewer: Viewer, filters: Counted): KeptTotal {
+  if (!plainFilters(filters)) return null
+  const manager = isManager(viewer)
+  // An Agent's other assignee filters are ignored by the list (src/leads/leads.ts `assigneeCondition`).
+  const assignee = manager || filters.assignee === 'me' || filters.assignee === 'pool' ? filters.assignee : undefined
+  if (filters.status) return manager && !assignee ? { bucket: `status:${filters.status}` } : null
+  if (assignee === 'me') return { assigned: viewer.userId }
+  if (assignee === 'pool') return manager || viewer.poolEnabled ? { bucket: 'pool' } : null
+  if (!manager) return null
+  if (!assignee) return { bucket: 'all' }
+  if (assignee === 'unassigned') return { bucket: 'unassigned' }
+  return { assigned: assignee }
+}
+
+/** The number of leads of organization `orgId` in lead_counts bucket `bucket` (0 when it has none). */
+export async function bucketCount(db: Database, orgId: string, bucket: string): Promise<number> {
+  const row = await db
+    .select({ n: leadCounts.leads })
+    .from(leadCounts)
+    .where(and(eq(leadCounts.orgId, orgId), eq(leadCounts.bucket, bucket)))
+    .get()
+  return Math.max(0, Number(row?.n ?? 0))
+}
+
+/** The number of leads (not archived) member `userId` of organization `orgId` is assigned to. */
+export async function assignedCount(db: Database, orgId: string, userId: string): Promise<number> {
+  const row = await db
+    .select({ n: assigneeLeadCounts.leads })
+    .from(assigneeLeadCounts)
+    .where(and(eq(assigneeLeadCounts.orgId, orgId), eq(assigneeLeadCounts.userId, userId)))
+    .get()
+  return Math.max(0, Number(row?.n ?? 0))
+}
