@@ -47,8 +47,11 @@ export type Variables = {
   orgContext: OrgContext
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
-  /** The member's unread notifications, for the header badge (set by src/notifications/middleware.ts). */
-  unreadNotifications?: number
+  /**
+   * The member's unread notifications, for the header badge: read when a page first asks (set by
+   * src/notifications/middleware.ts), so a post that answers a redirect never reads it.
+   */
+  unreadNotifications?: () => Promise<number>
   /** Fingerprinted paths of the static files (src/views/assets.ts). */
   assets?: Record<string, string>
 }

@@ -5,12 +5,15 @@ import type { App } from '../env'
 import { unreadCount } from './feed'
 
 /**
- * Sets `c.var.unreadNotifications` (one indexed count) for requests that may answer a full page;
- * htmx fragments skip it. Mount after the membership middleware.
+ * Sets `c.var.unreadNotifications`: the member's unread count (one indexed count), read once when a full page
+ * first renders the badge, never for a request that answers a redirect or a fragment. Mount after the
+ * membership middleware.
  */
 export function unreadBadge(): MiddlewareHandler<App> {
   return async (c, next) => {
-    if (c.req.header('HX-Request') !== 'true') c.set('unreadNotifications', await unreadCount(c.var.db, viewerOf(c)))
+    let unread: Promise<number> | undefined
+    const viewer = viewerOf(c)
+    c.set('unreadNotifications', () => (unread ??= unreadCount(c.var.db, viewer)))
     await next()
   }
 }

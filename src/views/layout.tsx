@@ -61,11 +61,13 @@ function OrgSwitcher({ org, orgs }: Pick<Shell, 'org' | 'orgs'>) {
  * The notification feed's link with the unread badge: beside the brand, outside the folding menu, so it
  * stays in sight on a phone (the word shows on wide screens only; screen readers always hear it).
  */
-function NotificationsLink({ slug, unread }: { slug: string; unread: number }) {
+/** The link to the feed with the unread badge; `unread` reads the count (absent: 0). */
+async function NotificationsLink({ slug, unread }: { slug: string; unread?: () => Promise<number> }) {
+  const count = unread ? await unread() : 0
   return (
     <a href={`/o/${slug}/notifications`} class="notifications-link">
       <span class="notifications-label">Notifications </span>
-      <NotificationBadge slug={slug} unread={unread} />
+      <NotificationBadge slug={slug} unread={count} />
       <span class="visually-hidden"> unread</span>
     </a>
   )
@@ -116,7 +118,7 @@ export function Layout({ title, chrome = 'org', live = false, children }: Layout
             Leadpool
           </a>
           {org && orgs && <OrgSwitcher org={org} orgs={orgs} />}
-          {org && user && <NotificationsLink slug={org.slug} unread={c.var.unreadNotifications ?? 0} />}
+          {org && user && <NotificationsLink slug={org.slug} unread={c.var.unreadNotifications} />}
           {user ? (
             <details class="nav-menu">
               <summary>Menu</summary>
