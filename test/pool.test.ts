@@ -7,6 +7,7 @@ import { addLead, responsesInParallel, rows } from './concurrency'
 import { exports } from 'cloudflare:workers'
 import { env, ORIGIN, signUp } from './helpers'
 import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
+import { listen, until } from './sockets'
 
 describe('claims through the PoolRoom', () => {
   it('50 Agents claim one lead at once: one 200-path winner, 49 × 409 naming them, one claimed activity; 20 times', async () => {
@@ -77,6 +78,30 @@ describe('claims through the PoolRoom', () => {
     expect((await agent!.client.get(`/o/${slug}/leads/${leads[0]}`)).status).toBe(200)
   })
 
+  it('the claim lock never refuses a lead back in the pool: released, or put back by a manager, another Agent claims it at once', async () => {
+    const { slug, client: owner } = await signUp('Claim Lock Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [ann, bob] = await signedInMembers(slug, 2)
+    const lead = await addLead(slug, 'Back and forth', { inPool: true })
+    const claim = (who: typeof ann) => who!.client.post(`/o/${slug}/leads/${lead}/claim`)
+    expect((await claim(ann)).status).toBe(303)
+    // Answered from the claim that won, the loser is told who has it.
+    const lost = await claim(bob)
+    expect(lost.status).toBe(409)
+    expect(await lost.text()).toContain(`Already claimed by ${ann!.name}.`)
+    expect((await ann!.client.post(`/o/${slug}/leads/${lead}/release`)).status).toBe(303)
+    expect((await claim(bob)).status).toBe(303)
+    // A manager takes it from Bob and puts it back in the pool: Ann claims it again at once.
+    expect((await owner.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: '' })).status).toBe(303)
+    expect((await owner.post(`/o/${slug}/leads/${lead}/pool`, { inPool: '1' })).status).toBe(303)
+    expect((await claim(ann)).status).toBe(303)
+    const claimed = await rows<{ actor_id: string }>(
+      "SELECT actor_id FROM activities WHERE lead_id = ? AND type = 'claimed' ORDER BY created_at",
+      lead,
+    )
+    expect(claimed.map((r) => r.actor_id)).toEqual([ann!.userId, bob!.userId, ann!.userId])
+  })
+
   it('a D1 failure mid-claim answers an error and leaves the lead claimable', async () => {
     const { slug } = await signUp('Failing D1 Org')
     await setOrg(slug, { pool_enabled: 1 })
@@ -137,24 +162,24 @@ describe('the pool page', () => {
     expect(limited).toContain('1 more lead waits')
   })
 
-  it('streams the pool over a WebSocket: a claimed lead disappears for the other viewers', async () => {
-    const { slug } = await signUp('Live Org')
+  it('streams the pool over a WebSocket: a lead claimed, or assigned by a manager, disappears for the other viewers', async () => {
+    const { slug, client: owner } = await signUp('Live Org')
     await setOrg(slug, { pool_enabled: 1 })
     const [ann, bob] = await signedInMembers(slug, 2)
     const lead = await addLead(slug, 'Live lead', { inPool: true })
-    const upgrade = await bob!.client.get(`/o/${slug}/pool/live`, { Upgrade: 'websocket' })
-    expect(upgrade.status).toBe(101)
-    const socket = upgrade.webSocket!
-    socket.accept()
-    const message = new Promise<string>((resolve) =>
-      socket.addEventListener('message', (event) => resolve(String(event.data))),
-    )
+    const other = await addLead(slug, 'Handed out', { inPool: true })
+    const socket = listen(await bob!.client.get(`/o/${slug}/pool/live`, { Upgrade: 'websocket' }))
     expect((await ann!.client.post(`/o/${slug}/leads/${lead}/claim`)).status).toBe(303)
-    const html = await message
+    await until(() => socket.messages.length === 1, 'the pool after the claim')
+    const html = socket.messages[0]!
     expect(html).toContain('id="pool-live"')
     expect(html).toContain('hx-swap-oob="outerHTML"')
     expect(html).not.toContain(lead)
-    socket.close()
+    expect(html).toContain(other)
+    expect((await owner.post(`/o/${slug}/leads/${other}/assign`, { assigneeId: bob!.userId })).status).toBe(303)
+    await until(() => socket.messages.length === 2, 'the pool after the assignment')
+    expect(socket.messages[1]).not.toContain(other)
+    socket.socket.close()
   })
 
   it('refuses the live stream to Agents while the pool is closed (404)', async () => {
