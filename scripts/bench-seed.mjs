@@ -55,8 +55,8 @@ function seedOrg(slug, leadCount) {
   const agents = members.filter((m) => m.role === 'agent')
   const measured = agents[0]
   const lead = db.prepare(
-    `INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, search_text, status, in_pool, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, status, in_pool, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const assignee = db.prepare(
     "INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_by, assigned_at) VALUES (?, ?, ?, 'primary', ?, ?)",
@@ -89,7 +89,6 @@ function seedOrg(slug, leadCount) {
       '+1 555 0100',
       company,
       pick(SOURCES, i),
-      '',
       status,
       inPool ? 1 : 0,
       members[0].id,

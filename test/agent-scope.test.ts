@@ -99,8 +99,8 @@ async function addHidden(w: World, h: HiddenSpec) {
     const name = `${h.named} hidden ${id.slice(0, 8)}`
     statements.push(
       env.DB.prepare(
-        "INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, search_text, status, in_pool, created_by, created_at, updated_at) VALUES (?, ?, ?, '', NULL, '', 'Lead Co', '', ?, ?, 0, ?, ?, ?)",
-      ).bind(id, orgId, name, `${name} lead co`.toLowerCase(), status, createdBy, now, now),
+        "INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, status, in_pool, created_by, created_at, updated_at) VALUES (?, ?, ?, '', NULL, '', 'Lead Co', '', ?, 0, ?, ?, ?)",
+      ).bind(id, orgId, name, status, createdBy, now, now),
     )
     if (assignee)
       statements.push(

@@ -236,8 +236,8 @@ async function manyLeads(orgId: string, prefix: string, n: number) {
     const id = crypto.randomUUID()
     statements.push(
       env.DB.prepare(
-        "INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, search_text, status, in_pool, created_by, created_at, updated_at) VALUES (?, ?, ?, '', NULL, '', '', '', ?, 'new', 0, NULL, ?, ?)",
-      ).bind(id, orgId, `${prefix} ${i}`, `${prefix} ${i}`.toLowerCase(), now, now),
+        "INSERT INTO leads (id, org_id, name, email, email_normalized, phone, company, source, status, in_pool, created_by, created_at, updated_at) VALUES (?, ?, ?, '', NULL, '', '', '', 'new', 0, NULL, ?, ?)",
+      ).bind(id, orgId, `${prefix} ${i}`, now, now),
     )
   }
   await env.DB.batch(statements)

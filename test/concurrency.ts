@@ -87,8 +87,8 @@ export async function addLead(slug: string, name: string, options: { assignee?: 
   const id = crypto.randomUUID()
   const statements = [
     env.DB.prepare(
-      'INSERT INTO leads (id, org_id, name, search_text, in_pool, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).bind(id, org!.id, name, name.toLowerCase(), options.inPool ? 1 : 0, now, now),
+      'INSERT INTO leads (id, org_id, name, in_pool, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).bind(id, org!.id, name, options.inPool ? 1 : 0, now, now),
     env.DB.prepare(
       "INSERT INTO activities (id, org_id, lead_id, type, data, created_at) VALUES (?, ?, ?, 'created', '{}', ?)",
     ).bind(crypto.randomUUID(), org!.id, id, now),

@@ -9,7 +9,7 @@ import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { emailKey, leadSchema } from '../leads/fields'
-import { duplicateLead, findVisibleLead, leadIdByEmail, searchText } from '../leads/leads'
+import { duplicateLead, findVisibleLead, leadIdByEmail } from '../leads/leads'
 import { canEdit, factsOf } from '../leads/policy'
 
 /** The edit form: the create form's fields without the status (changed on its own). */
@@ -57,7 +57,7 @@ async function editOnce(db: Database, viewer: Viewer, leadId: string, input: Lea
       unlessChanged(db, leadIs(lead.id, unchanged)),
       db
         .update(leads)
-        .set({ ...input, emailNormalized: emailKey(input.email), searchText: searchText(input), updatedAt: now })
+        .set({ ...input, emailNormalized: emailKey(input.email), updatedAt: now })
         .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
       db.insert(activities).values(activity),
     ])

@@ -216,8 +216,6 @@ export const leads = sqliteTable(
     phone: text('phone').notNull().default(''),
     company: text('company').notNull().default(''),
     source: text('source').notNull().default(''),
-    /** Lower-cased (Unicode-aware) "name email company", what the list search matches. */
-    searchText: text('search_text').notNull().default(''),
     status: text('status', { enum: LEAD_STATUSES }).notNull().default('new'),
     /**
      * For a lead without assignee: true = in the pool (open to the team for claiming), false =

@@ -23,7 +23,7 @@ import {
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { emailKey } from './fields'
 import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
-import { leadRow, searchText } from './leads'
+import { leadRow } from './leads'
 
 /** One unit of import work, as carried by a queue message. */
 export type ImportChunk = {
@@ -81,7 +81,6 @@ function fillEmptyFields(db: Database, work: ImportChunk, lead: Existing, row: I
   const set: Record<string, unknown> = { updatedAt: now }
   for (const field of fields)
     set[field] = sql`CASE WHEN ${leads[field]} = '' THEN ${row[field]} ELSE ${leads[field]} END`
-  if (changes.company) set.searchText = searchText({ ...lead, company: row.company })
   return [
     db
       .update(leads)

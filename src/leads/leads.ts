@@ -23,11 +23,6 @@ import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, t
 /** Leads per list page. */
 export const PAGE_SIZE = 50
 
-/** What the list search matches for a lead: its name, email and company, lower-cased. */
-export function searchText(lead: Pick<LeadInput, 'name' | 'email' | 'company'>): string {
-  return `${lead.name} ${lead.email} ${lead.company}`.toLowerCase()
-}
-
 /** Row values for a new lead of `orgId` created by `actorId` at `now` (epoch ms). */
 export function leadRow(orgId: string, actorId: string, input: LeadInput, now: number): typeof leads.$inferInsert {
   return {
@@ -39,7 +34,6 @@ export function leadRow(orgId: string, actorId: string, input: LeadInput, now: n
     phone: input.phone,
     company: input.company,
     source: input.source,
-    searchText: searchText(input),
     status: input.status,
     createdBy: actorId,
     createdAt: now,
