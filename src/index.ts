@@ -22,6 +22,7 @@ import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } fro
 import { sweepOutbox } from './email/sweep'
 import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 import { sendDigests } from './notifications/digest'
+import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
 
 export { LeadRoom } from './collaboration/lead-room'
 export { PoolRoom } from './pool/pool-room'
@@ -59,6 +60,7 @@ export default {
       pruneFormTokens(db, controller.scheduledTime),
       remindWaitingHandoffs(env, controller.scheduledTime),
       pruneImportDrafts(db, controller.scheduledTime),
+      pruneUnsubscribeTokens(db, controller.scheduledTime),
       remindTasksDueToday(env, db, controller.scheduledTime),
       agePools(env, controller.scheduledTime),
     ])

@@ -4,8 +4,9 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
-import { emailOutbox, organizations, users } from '../src/db/schema'
+import { emailOutbox, organizations, unsubscribeTokens, users } from '../src/db/schema'
 import { sendDigests } from '../src/notifications/digest'
+import { pruneUnsubscribeTokens, UNSUBSCRIBE_TOKEN_TTL_MS } from '../src/notifications/unsubscribe'
 import { Client, createLead, emailedLink, env, joinAs, ORIGIN, signUp, uniqueEmail } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -193,6 +194,24 @@ describe('emails and one-click unsubscribe', () => {
     expect((await newestEmail(hal.email)).kind).toBe('assigned')
 
     expect((await stranger.get(`/unsubscribe/${'x'.repeat(43)}`)).status).toBe(404)
+  })
+
+  it('works for a year: then the cron deletes the token and the link says where to choose instead', async () => {
+    const { owner, gus, slug } = await team('Old Mail Co')
+    await assign(owner.client, slug, await createLead(owner.client, slug, { name: 'Old' }), gus.userId)
+    const mail = await newestEmail(gus.email)
+    const path = new URL(/<([^>]+)>/.exec(mail.headers!['List-Unsubscribe']!)![1]!).pathname
+    const tokens = async () => (await db().select().from(unsubscribeTokens).all()).length
+    const before = await tokens()
+    expect(await pruneUnsubscribeTokens(db(), Date.now() + UNSUBSCRIBE_TOKEN_TTL_MS - 60_000)).toBe(0)
+    expect((await new Client().get(path)).status).toBe(200)
+    expect(await pruneUnsubscribeTokens(db(), Date.now() + UNSUBSCRIBE_TOKEN_TTL_MS + 60_000)).toBeGreaterThan(0)
+    expect(await tokens()).toBeLessThan(before)
+    for (const method of ['GET', 'POST']) {
+      const gone = await new Client().request(path, { method, headers: { Origin: 'null' } })
+      expect(gone.status).toBe(404)
+      expect(await gone.text()).toContain('notification preferences')
+    }
   })
 })
 

@@ -5,11 +5,19 @@
  */
 import { Hono } from 'hono'
 import type { App } from '../env'
-import { notFound } from '../lib/errors'
+import { Refusal } from '../lib/errors'
 import { Layout } from '../views/layout'
 import { findUnsubscription, unsubscribe, type Unsubscription } from './unsubscribe'
 
 export const unsubscribeRoutes = new Hono<App>()
+
+/** An unknown or expired link: what still works. */
+const linkGone = () =>
+  new Refusal(
+    404,
+    'This unsubscribe link is not valid any more (each works for a year after its email). Log in and choose what you are emailed about in your notification preferences.',
+    { details: { heading: 'Link expired' } },
+  )
 
 function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: boolean; token: string }) {
   const preferences = `/o/${what.orgSlug}/preferences`
@@ -46,13 +54,13 @@ function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: bo
 unsubscribeRoutes.get('/:token', async (c) => {
   const token = c.req.param('token')
   const what = await findUnsubscription(c.var.db, token)
-  if (!what) throw notFound()
+  if (!what) throw linkGone()
   return c.render(<UnsubscribePage what={what} done={false} token={token} />)
 })
 
 unsubscribeRoutes.post('/:token', async (c) => {
   const token = c.req.param('token')
   const what = await unsubscribe(c.var.db, token, Date.now())
-  if (!what) throw notFound()
+  if (!what) throw linkGone()
   return c.render(<UnsubscribePage what={what} done token={token} />)
 })

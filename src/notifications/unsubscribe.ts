@@ -3,12 +3,24 @@
  * as a SHA-256 hash in `unsubscribe_tokens`) that turns that one event type's email off for that one
  * member, without a session; the digest's token turns the digest off.
  */
-import { eq } from 'drizzle-orm'
+import { eq, lt } from 'drizzle-orm'
 import { runBatch, type Database } from '../db/client'
 import { organizations, unsubscribeTokens } from '../db/schema'
 import { hashToken } from '../lib/tokens'
 import { eventOf, isEventType } from './events'
 import { emailOff, settingsUpsert } from './preferences'
+
+/** How long an email's unsubscribe link works: one year (ms). Older tokens are deleted by the cron. */
+export const UNSUBSCRIBE_TOKEN_TTL_MS = 365 * 24 * 60 * 60_000
+
+/** Deletes unsubscribe tokens older than UNSUBSCRIBE_TOKEN_TTL_MS (the cron's chore). @returns how many */
+export async function pruneUnsubscribeTokens(db: Database, now = Date.now()): Promise<number> {
+  const result = await db
+    .delete(unsubscribeTokens)
+    .where(lt(unsubscribeTokens.createdAt, now - UNSUBSCRIBE_TOKEN_TTL_MS))
+    .run()
+  return result.meta.changes ?? 0
+}
 
 /** The token type of the daily digest (not an event type). */
 export const DIGEST = 'digest'
