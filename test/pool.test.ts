@@ -102,6 +102,21 @@ describe('claims through the PoolRoom', () => {
     expect(claimed.map((r) => r.actor_id)).toEqual([ann!.userId, bob!.userId, ann!.userId])
   })
 
+  it('claims of one lead at once by Admins and by Agents the pool is closed to: one Admin wins, the Agents get 404 (not who won)', async () => {
+    const { slug } = await signUp('Closed Pool Race Org')
+    const admins = await signedInMembers(slug, 5, 'admin')
+    const agents = await signedInMembers(slug, 5)
+    const lead = await addLead(slug, 'Closed pool lead', { inPool: true })
+    const everyone = [...admins, ...agents]
+    const answers = await responsesInParallel(everyone.length, (i) =>
+      everyone[i]!.client.post(`/o/${slug}/leads/${lead}/claim`),
+    )
+    const statuses = answers.map((r) => r.status)
+    expect(statuses.slice(0, 5).sort()).toEqual([303, 409, 409, 409, 409])
+    expect(statuses.slice(5)).toEqual([404, 404, 404, 404, 404])
+    for (const r of answers.slice(5)) expect(await r.text()).not.toContain('Already claimed')
+  })
+
   it('a D1 failure mid-claim answers an error and leaves the lead claimable', async () => {
     const { slug } = await signUp('Failing D1 Org')
     await setOrg(slug, { pool_enabled: 1 })

@@ -7,12 +7,11 @@
  * over hibernatable WebSockets.
  *
  * The claim lock: while a claim of a lead is in flight, later claims of that lead wait for it rather than queue
- * their own D1 reads, and once it has won they are answered "Already claimed by {name}" from its answer, for
- * CLAIM_MEMO_MS or until the pool changes (`refresh`, which every change of the pool calls). What the lock keeps
- * is a copy of what D1 says for those few seconds; a room that restarts has none, and claims fall back on D1.
+ * their own D1 reads; if it wins, they are answered "Already claimed by {name}" from its answer (to those who may
+ * see the pool), else they go on to D1. The lock holds nothing once the claim has settled.
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { Viewer } from '../access/viewer'
+import { isManager, type Viewer } from '../access/viewer'
 import { createDb, type Database } from '../db/client'
 import { organizations, users } from '../db/schema'
 import { eq } from 'drizzle-orm'
@@ -28,20 +27,17 @@ import { poolLiveFragment } from './views'
 /** The fan-out context a route hands the room (notifications/context.ts `fanOutContext` without the queue). */
 export type RoomFanOut = Omit<FanOutContext, 'queue'>
 
-/** What a claim answered: won, or refused with the refusal's status and message (a Refusal cannot cross RPC). */
-export type ClaimAnswer = { won: true } | { won: false; status: Refusal['status']; message: string }
+/** What a claim answered: won (by whom), or refused with the refusal's status and message (a Refusal cannot cross RPC). */
+export type ClaimAnswer = { won: true; by: string } | { won: false; status: Refusal['status']; message: string }
 
-/** How long (ms) the room answers later claims of a lead from the claim that won it: 5 s. */
-export const CLAIM_MEMO_MS = 5_000
-
-/** A claim of one lead: who made it, its answer once settled, and when it won (epoch ms). */
-type LeadClaim = { userId: string; answer: Promise<ClaimAnswer>; winner?: string; wonAt?: number }
+/** A claim of one lead in flight: who made it, and its answer once settled. */
+type LeadClaim = { userId: string; answer: Promise<ClaimAnswer> }
 
 export class PoolRoom extends DurableObject<Env> {
   /** The tail of the room's queue: the next piece of work starts when this one settles. */
   private tail: Promise<unknown> = Promise.resolve()
 
-  /** The claim lock: the latest claim of each lead, in flight or won (see the module comment). */
+  /** The claim lock: the claim of each lead in flight (see the module comment). */
   private claims = new Map<string, LeadClaim>()
 
   /** Runs `work` after every piece of work queued before it, one at a time. */
@@ -82,31 +78,21 @@ export class PoolRoom extends DurableObject<Env> {
    * @throws when D1 fails (nothing was written: the lead stays claimable)
    */
   async claim(viewer: Viewer, leadId: string, notify: RoomFanOut, now = Date.now()): Promise<ClaimAnswer> {
-    const earlier = await this.settledClaim(leadId, now)
-    if (earlier?.winner && earlier.userId !== viewer.userId)
-      return { won: false, status: 409, message: `Already claimed by ${earlier.winner}.` }
+    const inFlight = this.claims.get(leadId)
+    if (inFlight && inFlight.userId !== viewer.userId && (isManager(viewer) || viewer.poolEnabled)) {
+      const first = await inFlight.answer.catch(() => null)
+      if (first?.won) return { won: false, status: 409, message: `Already claimed by ${first.by}.` }
+    }
     const claim: LeadClaim = { userId: viewer.userId, answer: this.queueClaim(viewer, leadId, notify, now) }
-    this.claims.set(leadId, claim)
+    if (!this.claims.has(leadId)) this.claims.set(leadId, claim)
     const answer = await claim.answer.finally(() => {
-      if (this.claims.get(leadId) === claim && !claim.winner) this.claims.delete(leadId)
+      if (this.claims.get(leadId) === claim) this.claims.delete(leadId)
     })
-    if (answer.won) await this.sendPool(viewer.orgId)
+    if (answer.won) await this.refresh(viewer.orgId)
     return answer
   }
 
-  /** The claim of `leadId` this room made last, once settled: with its winner while CLAIM_MEMO_MS lasts. */
-  private async settledClaim(leadId: string, now: number): Promise<LeadClaim | undefined> {
-    const claim = this.claims.get(leadId)
-    if (!claim) return undefined
-    await claim.answer.catch(() => undefined)
-    if (claim.wonAt !== undefined && now - claim.wonAt > CLAIM_MEMO_MS) {
-      if (this.claims.get(leadId) === claim) this.claims.delete(leadId)
-      return undefined
-    }
-    return claim
-  }
-
-  /** Runs one claim in the room's queue; a win is remembered for the claim lock. */
+  /** Runs one claim in the room's queue. */
   private queueClaim(viewer: Viewer, leadId: string, notify: RoomFanOut, now: number): Promise<ClaimAnswer> {
     const db = createDb(this.env.DB)
     return this.serially(async (): Promise<ClaimAnswer> => {
@@ -120,9 +106,7 @@ export class PoolRoom extends DurableObject<Env> {
           settings?.poolClaimCap ?? 0,
           now,
         )
-        const claim = this.claims.get(leadId)
-        if (claim?.userId === viewer.userId) Object.assign(claim, { winner: notify.actor?.name, wonAt: Date.now() })
-        return { won: true }
+        return { won: true, by: notify.actor?.name ?? 'someone' }
       } catch (error) {
         if (error instanceof Refusal) return { won: false, status: error.status, message: error.message }
         throw error
@@ -140,7 +124,7 @@ export class PoolRoom extends DurableObject<Env> {
     const routed = await this.serially(() =>
       routeLeadsNow(db, orgId, leadIds, actorId, now, (plan) => this.routingNotices(db, orgId, actorId, plan, now)),
     )
-    if (routed.some((r) => r.to === 'pool')) await this.sendPool(orgId)
+    if (routed.some((r) => r.to === 'pool')) await this.refresh(orgId)
     return routed
   }
 
@@ -178,18 +162,8 @@ export class PoolRoom extends DurableObject<Env> {
     return fanOut(db, ctx, events, now)
   }
 
-  /**
-   * After a change of the pool made elsewhere (a release, a move into or out of the pool, a return): forgets what
-   * the claim lock remembers of won claims, then re-sends the pool to its viewers.
-   * @returns how many viewers it reached
-   */
-  async refresh(orgId: string, now = Date.now()): Promise<number> {
-    for (const [leadId, claim] of this.claims) if (claim.winner) this.claims.delete(leadId)
-    return this.sendPool(orgId, now)
-  }
-
   /** Re-reads the pool of `orgId` from D1 and sends its live region to every viewer; returns how many. */
-  private async sendPool(orgId: string, now = Date.now()): Promise<number> {
+  async refresh(orgId: string, now = Date.now()): Promise<number> {
     if (this.ctx.getWebSockets().length === 0) return 0
     const db = createDb(this.env.DB)
     const settings = await poolSettings(db, orgId)
