@@ -84,8 +84,10 @@ describe('per client address, on the public forms', () => {
     await burst(20, () => client.post('/login', {}))
     const res = await client.post('/login', {}, { 'HX-Request': 'true' })
     expect(res.status).toBe(429)
-    expect(res.headers.get('HX-Retarget')).toBe('#page-alert')
-    expect(await res.text()).toContain('Too many log-in attempts')
+    expect(res.headers.get('HX-Reswap')).toBe('none')
+    const html = await res.text()
+    expect(html).toMatch(/^<div id="page-alert"[^>]* hx-swap-oob="outerHTML"/)
+    expect(html).toContain('Too many log-in attempts')
   })
 })
 

@@ -56,9 +56,26 @@ export function ErrorPage({
  * The error as an htmx fragment: it replaces the page's alert region (`#page-alert`, see layout.tsx), so the
  * person sees the message on the page they are on. The Dismiss button is wired by public/app.js.
  */
-export function PageAlert({ status, message, explanation }: { status: number; message: string; explanation?: string }) {
+export function PageAlert({
+  status,
+  message,
+  explanation,
+  oob = false,
+}: {
+  status: number
+  message: string
+  explanation?: string
+  /** Sent as an htmx out-of-band swap of the page's alert region. */
+  oob?: boolean
+}) {
   return (
-    <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive" data-status={status}>
+    <div
+      id={PAGE_ALERT_ID}
+      class="page-alert"
+      aria-live="assertive"
+      data-status={status}
+      hx-swap-oob={oob ? 'outerHTML' : undefined}
+    >
       <p class="alert" role="alert">
         <strong>{message}</strong> {explanation ?? explain(status)}{' '}
         <button type="button" class="secondary" data-dismiss-alert>

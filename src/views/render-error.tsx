@@ -9,7 +9,6 @@ import type { App, RefusalPage } from '../env'
 import type { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
 import { ErrorPage, PageAlert, type WayForward } from './error-page'
-import { PAGE_ALERT_ID } from './htmx-config'
 
 /**
  * Names the page a refusal (other than 404) raised later in this request is answered with, e.g. the
@@ -45,9 +44,10 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
 }
 
 /**
- * The one error answer: JSON `{ error }` when asked for JSON; for an htmx request (`HX-Request: true`) a fragment
- * that htmx puts into the page's alert region (`HX-Retarget: #page-alert`, `HX-Reswap: outerHTML`, address bar
- * unchanged), whatever element made the request; otherwise the full error page. Always with `status`.
+ * The one error answer: JSON `{ error }` when asked for JSON; for an htmx request (`HX-Request: true`) the page's
+ * alert region as an out-of-band swap (`hx-swap-oob`, with `HX-Reswap: none` and the address bar unchanged), so it
+ * lands in the page whatever element made the request, even one a live update has since removed; otherwise the
+ * full error page. Always with `status`.
  */
 export function renderError(
   c: Context<App>,
@@ -60,11 +60,10 @@ export function renderError(
 ) {
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
   if (c.req.header('HX-Request') === 'true') {
-    c.header('HX-Retarget', `#${PAGE_ALERT_ID}`)
-    c.header('HX-Reswap', 'outerHTML')
+    c.header('HX-Reswap', 'none')
     c.header('HX-Push-Url', 'false')
     c.header('HX-Replace-Url', 'false')
-    return c.html(<PageAlert status={status} message={message} explanation={explanation} />, status)
+    return c.html(<PageAlert status={status} message={message} explanation={explanation} oob />, status)
   }
   c.status(status)
   return c.render(

@@ -1,6 +1,7 @@
 // Browser test: two Agents look at the pool; one claims a lead; it disappears from the other's page within 2 s
 // (the PoolRoom streams the pool over the page's WebSocket); on a page that missed the update, the other's click on
-// the stale Claim button shows "Already claimed by …" and stays on the pool.
+// the stale Claim button shows "Already claimed by …" and stays on the pool; so does a click whose row the live
+// update removed while the claim was on its way.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -81,6 +82,36 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
   await alert.getByText('Already claimed by Ann Agent').waitFor()
   assert.equal(new URL(stale.url()).pathname, `/o/${slug}/pool`)
   await screenshot(stale, 'pool-lost-claim')
+
+  // The race: Ben clicks Claim on a second lead, but his request is slow; Ann claims it meanwhile, the live
+  // update removes the row Ben clicked, and his refusal still reaches his page's alert region.
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
+  const secondId = await createLead(owner.page, slug, { name: `Raced lead ${runId}` })
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${secondId}`))
+  await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
+  await owner.page.getByText('Unassigned — in the pool').waitFor()
+  const raced = (page) => page.locator(`#pool-list tr[data-lead-id="${secondId}"]`)
+  await raced(ben.page).waitFor()
+  let release
+  const held = new Promise((resolve) => (release = resolve))
+  await ben.page.route(`**/leads/${secondId}/claim*`, async (route) => {
+    await held
+    await route.continue()
+  })
+  await raced(ben.page)
+    .getByRole('button', { name: /^Claim/ })
+    .click()
+  await ann.page.goto(appUrl(ann.page, `/o/${slug}/pool`))
+  await Promise.all([
+    ann.page.waitForURL(`**/o/${slug}/leads/${secondId}`),
+    raced(ann.page)
+      .getByRole('button', { name: /^Claim/ })
+      .click(),
+  ])
+  await raced(ben.page).waitFor({ state: 'detached', timeout: 2000 })
+  release()
+  await ben.page.locator('#page-alert').getByText('Already claimed by Ann Agent').waitFor()
+  assert.equal(new URL(ben.page.url()).pathname, `/o/${slug}/pool`)
 
   assert.deepEqual(unexpected(owner.problems), [])
   assert.deepEqual(unexpected(ann.problems), [])
