@@ -286,11 +286,15 @@ export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilt
   if (kept) return { count: await assignedCount(db, viewer.orgId, kept.assigned), more: false }
   const plain = plainFilters(filters) && !filters.status && !filters.assignee
   const parts = await Promise.all(
-    visibleLeadParts(viewer).map(async ({ where, bucket }) =>
-      bucket && plain
-        ? { count: await bucketCount(db, viewer.orgId, bucket), more: false }
-        : boundedCount(db, viewer, filters, where),
-    ),
+    visibleLeadParts(viewer).map(async ({ where, bucket, own }): Promise<LeadTotal> => {
+      if (bucket && plain) return { count: await bucketCount(db, viewer.orgId, bucket), more: false }
+      if (!own || !plain) return boundedCount(db, viewer, filters, where)
+      const [assigned, history] = await Promise.all([
+        assignedCount(db, viewer.orgId, own.assigned),
+        boundedCount(db, viewer, filters, own.history),
+      ])
+      return { count: assigned + history.count, more: history.more }
+    }),
   )
   return { count: parts.reduce((n, p) => n + p.count, 0), more: parts.some((p) => p.more) }
 }

@@ -74,11 +74,34 @@ export function visibleLeads(db: Database, viewer: Viewer): SQL {
  * for an Agent, `ownLeads` (outside the pool when the pool is on) and the pool (`bucket: 'pool'`, the
  * lead_counts bucket holding exactly its leads). Pool leads have no assignee, so the parts never overlap.
  */
-export function visibleLeadParts(viewer: Viewer): { where: SQL; bucket?: 'pool' }[] {
+export function visibleLeadParts(viewer: Viewer): VisiblePart[] {
   const inOrg = eq(leads.orgId, viewer.orgId)
   if (isManager(viewer)) return [{ where: inOrg }]
-  if (!viewer.poolEnabled) return [{ where: and(inOrg, ownLeads(viewer))! }]
-  return [{ where: and(inOrg, ownLeads(viewer), not(inPool()))! }, { where: and(inOrg, inPool())!, bucket: 'pool' }]
+  const own = (rest?: SQL) => ({ assigned: viewer.userId, history: and(inOrg, ownHistory(viewer), rest)! })
+  if (!viewer.poolEnabled) return [{ where: and(inOrg, ownLeads(viewer))!, own: own() }]
+  return [
+    { where: and(inOrg, ownLeads(viewer), not(inPool()))!, own: own(not(inPool())) },
+    { where: and(inOrg, inPool())!, bucket: 'pool' },
+  ]
+}
+
+/**
+ * One part of `visibleLeadParts`: `where` selects it. With no other filter, the pool's total is its counter
+ * (`bucket`), and an Agent's own leads are the leads they are assigned to (a counter, `assigned`) and, not
+ * among those, the leads they held before or created (`history`, counted).
+ */
+export type VisiblePart = { where: SQL; bucket?: 'pool'; own?: { assigned: string; history: SQL } }
+
+/**
+ * SQL on `leads`: Agent `viewer` formerly held the lead or created it, and is not assigned to it now (the
+ * leads `ownLeads` adds to their current assignments).
+ */
+export function ownHistory(viewer: Viewer): SQL {
+  const { orgId, userId } = viewer
+  return sql`${leads.id} IN (
+    SELECT ${formerAssignees.leadId} FROM ${formerAssignees} WHERE ${formerAssignees.orgId} = ${orgId} AND ${formerAssignees.userId} = ${userId}
+    UNION SELECT own.id FROM ${leads} own WHERE own.org_id = ${orgId} AND own.created_by = ${userId})
+    AND NOT EXISTS (SELECT 1 FROM ${leadAssignees} mine WHERE mine.lead_id = ${leads.id} AND mine.user_id = ${userId})`
 }
 
 /**
