@@ -6,10 +6,11 @@ import { multiLine, optionalSingleLine, singleLine } from '../lib/text'
 import { zonedToUtc } from '../lib/zoned-time'
 import { NOTE_MAX } from './notes'
 
-/** `POST …/status`: `status`, and an optional `reason`. */
+/** `POST …/status`: `status`, an optional `reason`, and `from`, the status the form was shown with (optional). */
 export const statusSchema = z.object({
   status: z.enum(LEAD_STATUSES, 'Choose one of the listed statuses'),
   reason: optionalSingleLine('reason', 500),
+  from: z.enum(LEAD_STATUSES, 'Choose one of the listed statuses').optional(),
 })
 
 /** `POST …/notes`: `body`. */

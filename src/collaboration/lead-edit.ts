@@ -8,6 +8,7 @@ import { retryOnConflict, uniqueViolation } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
+import { threeWay } from '../lib/three-way'
 import { emailKey, leadSchema } from '../leads/fields'
 import { duplicateLead, findVisibleLead, leadIdByEmail } from '../leads/leads'
 import { canEdit, factsOf } from '../leads/policy'
@@ -18,26 +19,64 @@ export type LeadEdit = z.infer<typeof editLeadSchema>
 
 const FIELDS = ['name', 'email', 'phone', 'company', 'source'] as const
 
-/**
- * Saves `input` on lead `leadId`: the changed fields and one activity listing each (`changes`:
- * field → `{ from, to }`) in one batch; nothing when nothing changed. Runs again when the lead
- * changed in between, so `from` is always what was replaced.
- * @returns the activity's id, or null when nothing changed
- * @throws Refusal 404 (not visible), 403 (may not edit), 422 on `email` when another lead of the
- *   organization has it (the create form's message), 409 when concurrent edits kept winning
- */
-export async function editLead(db: Database, viewer: Viewer, leadId: string, input: LeadEdit, now = Date.now()) {
-  return retryOnConflict([], () => editOnce(db, viewer, leadId, input, now))
+/** The edit form's hidden `shown_{field}` inputs: the values it was opened with (lib/three-way.ts). */
+export const shownLeadSchema = z
+  .object(Object.fromEntries(FIELDS.map((f) => [`shown_${f}`, z.string().max(1000).optional()])))
+  .transform((v) => Object.fromEntries(FIELDS.map((f) => [f, v[`shown_${f}`]])) as Partial<LeadEdit>)
+
+/** The labels of the fields in messages. */
+const LABELS: Record<(typeof FIELDS)[number], string> = {
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  company: 'company',
+  source: 'source',
 }
 
-async function editOnce(db: Database, viewer: Viewer, leadId: string, input: LeadEdit, now: number) {
+/**
+ * Saves `input` on lead `leadId`: the fields the person changed from what the form showed (`shown`, merged three
+ * ways: lib/three-way.ts, so a field someone else changed meanwhile and this person did not is left as it is
+ * now) and one activity listing each (`changes`: field → `{ from, to }`) in one batch; nothing when nothing
+ * changed. Runs again when the lead changed in between, so `from` is always what was replaced.
+ * @returns the activity's id, or null when nothing changed
+ * @throws Refusal 404 (not visible), 403 (may not edit), 422 on `email` when another lead of the
+ *   organization has it (the create form's message), 409 naming each field someone else changed to another
+ *   value while the form was open, 409 when concurrent edits kept winning
+ */
+export async function editLead(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  input: LeadEdit,
+  shown: Partial<LeadEdit> = {},
+  now = Date.now(),
+) {
+  return retryOnConflict([], () => editOnce(db, viewer, leadId, input, shown, now))
+}
+
+async function editOnce(
+  db: Database,
+  viewer: Viewer,
+  leadId: string,
+  input: LeadEdit,
+  shown: Partial<LeadEdit>,
+  now: number,
+) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
+  const { apply, conflicts } = threeWay(FIELDS, lead, shown, input)
+  if (conflicts.length > 0) {
+    const stored = conflicts.map((f) => `the ${LABELS[f]} is now “${lead[f]}”`).join(', ')
+    throw new Refusal(
+      409,
+      `Someone else changed this lead while you were editing: ${stored}. Your changes are below; save again to keep them.`,
+    )
+  }
   const changes: Record<string, { from: string; to: string }> = {}
-  for (const field of FIELDS) if (lead[field] !== input[field]) changes[field] = { from: lead[field], to: input[field] }
+  for (const field of FIELDS) if (apply[field] !== undefined) changes[field] = { from: lead[field], to: apply[field] }
   if (Object.keys(changes).length === 0) return null
   if (changes.email && emailKey(input.email) !== lead.emailNormalized) {
     const other = await leadIdByEmail(db, viewer.orgId, input.email)
@@ -57,7 +96,11 @@ async function editOnce(db: Database, viewer: Viewer, leadId: string, input: Lea
       unlessChanged(db, leadIs(lead.id, unchanged)),
       db
         .update(leads)
-        .set({ ...input, emailNormalized: emailKey(input.email), updatedAt: now })
+        .set({
+          ...apply,
+          ...(apply.email !== undefined ? { emailNormalized: emailKey(apply.email) } : {}),
+          updatedAt: now,
+        })
         .where(and(eq(leads.id, leadId), eq(leads.orgId, viewer.orgId))),
       db.insert(activities).values(activity),
     ])

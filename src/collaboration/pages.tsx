@@ -13,7 +13,8 @@ export function EditLeadPage({
   errors,
   alert,
 }: {
-  lead: { id: string; name: string }
+  /** The lead as stored now. */
+  lead: { id: string; name: string; email: string; phone: string; company: string; source: string }
   values: FormValues
   errors?: FieldErrors
   alert?: string
@@ -27,7 +28,11 @@ export function EditLeadPage({
         </p>
         <h1>Edit lead</h1>
         <FormAlert message={alert} />
-        <form method="post" action={`${base}/edit`} novalidate>
+        <form id="edit-lead" method="post" action={`${base}/edit`} novalidate>
+          {/* What the form was opened with: a field someone else changes meanwhile is not overwritten unseen. */}
+          {(['name', 'email', 'phone', 'company', 'source'] as const).map((f) => (
+            <input type="hidden" name={`shown_${f}`} value={lead[f]} />
+          ))}
           <Field label="Name" name="name" value={values.name} errors={errors} required />
           <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
           <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />

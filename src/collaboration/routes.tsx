@@ -26,7 +26,7 @@ import {
   logCommunication,
 } from './communications'
 import { communicationSchema, noteSchema, statusSchema, taskSchema } from './inputs'
-import { editLead, editLeadSchema } from './lead-edit'
+import { editLead, editLeadSchema, shownLeadSchema } from './lead-edit'
 import { typedMention } from './mentions'
 import { addNote } from './notes'
 import { EditCommunicationPage, EditLeadPage } from './pages'
@@ -43,8 +43,8 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
   const leadId = c.req.param('leadId')
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
-  const { status, reason } = await parseForm(c, statusSchema)
-  await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason)
+  const { status, reason, from } = await parseForm(c, statusSchema)
+  await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason, from)
   return c.redirect(leadPath(c, leadId), 303)
 })
 
@@ -62,7 +62,7 @@ collaborationRoutes.post('/:leadId/edit', async (c) => {
     return c.render(<EditLeadPage lead={lead} values={values} errors={refusal.errors} alert={alert} />)
   })
   const input = await parseForm(c, editLeadSchema)
-  await editLead(c.var.db, viewerOf(c), lead.id, input)
+  await editLead(c.var.db, viewerOf(c), lead.id, input, await parseForm(c, shownLeadSchema))
   return c.redirect(leadPath(c, lead.id), 303)
 })
 

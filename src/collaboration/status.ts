@@ -8,18 +8,22 @@ import { retryOnConflict } from '../db/errors'
 import { leadIs } from '../db/guard'
 import { leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
+import { threeWay } from '../lib/three-way'
+import { STATUS_LABELS } from '../views/labels'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canEdit, factsOf } from '../leads/policy'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
- * Sets the status of `leadId`, keeping `reason` (optional) in the activity; no-op when unchanged.
- * A concurrent change of the status in between makes it run again against the new status (so each
- * activity's `from` is the status before it).
- * @returns the activity's id, or null when the status was already `status`
- * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 409 when
- *   concurrent changes kept winning for RETRY_BUDGET_MS
+ * Sets the status of `leadId`, keeping `reason` (optional) in the activity; no-op when unchanged, or when the
+ * form's `shown` status (what it was shown with) is the one sent: someone else's change meanwhile stays
+ * (lib/three-way.ts). A concurrent change of the status in between makes it run again against the new status
+ * (so each activity's `from` is the status before it).
+ * @returns the activity's id, or null when nothing changed
+ * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 409 when someone else
+ *   changed the status to another one while the form was shown, 409 when concurrent changes kept winning for
+ *   RETRY_BUDGET_MS
  */
 export async function changeStatus(
   db: Database,
@@ -29,9 +33,10 @@ export async function changeStatus(
   notify: FanOutContext,
   now?: number,
   reason = '',
+  shown?: LeadStatus,
 ): Promise<string | null> {
   // Each try is stamped when it runs, so the timeline keeps the order the changes took effect in.
-  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, notify, now ?? Date.now(), reason))
+  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, notify, now ?? Date.now(), reason, shown))
 }
 
 async function changeOnce(
@@ -42,13 +47,20 @@ async function changeOnce(
   notify: FanOutContext,
   now: number,
   reason: string,
+  shown: LeadStatus | undefined,
 ) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
-  if (lead.status === status) return null
+  const { apply, conflicts } = threeWay(['status'], lead, { status: shown }, { status })
+  if (conflicts.length > 0)
+    throw new Refusal(
+      409,
+      `Someone else changed the status to ${STATUS_LABELS[lead.status]} while you had this page open. Choose again if it should still change.`,
+    )
+  if (!apply.status) return null
   const change = { from: lead.status, to: status }
   const fan = await fanOut(
     db,

@@ -87,12 +87,15 @@ export function LeadDetailPage({
           <h1>{lead.name}</h1>
           {canEdit ? (
             <form
+              id="status-form"
               method="post"
               action={`${base}/status`}
               class="inline-form"
               hx-boost="true"
               hx-disabled-elt="find button"
             >
+              {/* The status shown: a change someone else makes meanwhile is not undone unseen (lib/three-way.ts). */}
+              <input type="hidden" name="from" value={lead.status} />
               <select name="status" aria-label="Status">
                 {LEAD_STATUSES.map((s) => (
                   <option value={s} selected={lead.status === s}>
