@@ -112,3 +112,38 @@ describe('the edit form', () => {
     expect((await stored(leadId))!.phone).toBe('333')
   })
 })
+
+describe('the communication edit form', () => {
+  it('keeps a field someone else changed meanwhile; refuses a field both changed, keeping what was typed', async () => {
+    const { owner, gus, leadId, base } = await twoPeople()
+    const logged = { kind: 'call', direction: 'outbound', summary: 'Left a voicemail', occurredAt: '2026-11-30T09:00' }
+    expect((await gus.client.post(`${base}/communications`, logged)).status).toBe(303)
+    const { id } = (await env.DB.prepare('SELECT id FROM communications WHERE lead_id = ?')
+      .bind(leadId)
+      .first<{ id: string }>())!
+    const path = `${base}/communications/${id}`
+    // The summary is a textarea (formFields reads inputs and selects): sent as shown.
+    const form = async (client: typeof owner.client) => ({
+      ...Object.fromEntries(formFields(await client.html(`${path}/edit`), 'edit-communication')),
+      summary: 'Left a voicemail',
+    })
+    const opened = await form(owner.client)
+    const gusForm = await form(gus.client)
+    expect((await gus.client.post(path, { ...gusForm, summary: 'Spoke to him' })).status).toBe(303)
+    const row = () =>
+      env.DB.prepare('SELECT direction, summary FROM communications WHERE id = ?')
+        .bind(id)
+        .first<{ direction: string; summary: string }>()
+    // The Owner turns it inbound only: Gus's summary stays.
+    expect((await owner.client.post(path, { ...opened, direction: 'inbound' })).status).toBe(303)
+    expect(await row()).toEqual({ direction: 'inbound', summary: 'Spoke to him' })
+    // On the same stale form the Owner also rewrites the summary: refused, what was typed kept.
+    const refused = await owner.client.post(path, { ...opened, summary: 'No answer' })
+    expect(refused.status).toBe(409)
+    const page = await refused.text()
+    expect(page).toContain('Someone else changed this communication while you were editing')
+    expect(page).toMatch(/<textarea name="summary"[^>]*>No answer<\/textarea>/)
+    expect(formFields(page, 'edit-communication').get('shown_summary')).toBe('Spoke to him')
+    expect(await row()).toEqual({ direction: 'inbound', summary: 'Spoke to him' })
+  })
+})

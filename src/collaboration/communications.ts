@@ -4,6 +4,7 @@
  * (`communication_logged` / `_edited` / `_deleted`) and notifications in the same batch.
  */
 import { and, eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { isManager, type Viewer } from '../access/viewer'
@@ -12,6 +13,7 @@ import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import { activities, communications, type Communication, type CommunicationKind, type Direction } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
+import { threeWay } from '../lib/three-way'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
@@ -108,12 +110,24 @@ function mayChange(viewer: Viewer, row: Communication): void {
 }
 
 const EDITABLE = ['kind', 'direction', 'summary', 'occurredAt'] as const
+type Editable = (typeof EDITABLE)[number]
+
+/** The editable fields of `c` as the edit form's text (`occurredAt` in epoch ms): what the form was shown with. */
+export function communicationShown(c: CommunicationInput): Record<Editable, string> {
+  return { kind: c.kind, direction: c.direction, summary: c.summary, occurredAt: String(c.occurredAt) }
+}
+
+/** The edit form's hidden `shown_{field}` inputs (`communicationShown`), for the three-way merge. */
+export const shownCommunicationSchema = z
+  .object(Object.fromEntries(EDITABLE.map((f) => [`shown_${f}`, z.string().max(4000).optional()])))
+  .transform((v) => Object.fromEntries(EDITABLE.map((f) => [f, v[`shown_${f}`]])) as Partial<Record<Editable, string>>)
 
 /**
- * Saves `input` on communication `id` of lead `leadId`, with an activity listing what changed.
+ * Saves `input` on communication `id` of lead `leadId`, with an activity listing what changed: the fields the
+ * person changed from what the form showed (`shown`, merged three ways: lib/three-way.ts).
  * @returns the activity's id, or null when nothing changed
- * @throws Refusal 404 (not visible), 403 (neither its author nor an Owner/Admin), 409 when it was
- *   changed or deleted at the same moment
+ * @throws Refusal 404 (not visible), 403 (neither its author nor an Owner/Admin), 409 when someone else
+ *   changed a field this edit changes too, or it was changed or deleted at the same moment
  */
 export async function editCommunication(
   db: Database,
@@ -121,13 +135,21 @@ export async function editCommunication(
   leadId: string,
   id: string,
   input: CommunicationInput,
+  shown: Partial<Record<Editable, string>> = {},
   now = Date.now(),
 ) {
   const row = await findCommunication(db, viewer, leadId, id)
   mayChange(viewer, row)
+  const { apply, conflicts } = threeWay(EDITABLE, communicationShown(row), shown, communicationShown(input))
+  if (conflicts.length > 0)
+    throw new Refusal(
+      409,
+      'Someone else changed this communication while you were editing. It is shown as it is now with your changes; save again to keep them.',
+    )
   const changes: Record<string, { from: unknown; to: unknown }> = {}
-  for (const field of EDITABLE) if (row[field] !== input[field]) changes[field] = { from: row[field], to: input[field] }
+  for (const field of EDITABLE) if (apply[field] !== undefined) changes[field] = { from: row[field], to: input[field] }
   if (Object.keys(changes).length === 0) return null
+  const set = Object.fromEntries(Object.keys(changes).map((f) => [f, input[f as Editable]]))
   const activity = activityRow({
     orgId: viewer.orgId,
     leadId,
@@ -139,7 +161,7 @@ export async function editCommunication(
   await guarded(db, id, row.updatedAt, [
     db
       .update(communications)
-      .set({ ...input, updatedAt: now })
+      .set({ ...set, updatedAt: now })
       .where(eq(communications.id, id)),
     db.insert(activities).values(activity),
   ])

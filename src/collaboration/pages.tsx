@@ -50,6 +50,8 @@ export function EditCommunicationPage(props: {
   lead: { id: string; name: string }
   communicationId: string
   values: Record<string, string>
+  /** The communication as stored now, as the form's text (communications.ts `communicationShown`). */
+  shown: Record<string, string>
   errors?: FieldErrors
   alert?: string
   timeZone: string
@@ -66,6 +68,7 @@ export function EditCommunicationPage(props: {
         <EditCommunicationForm
           action={`${base}/communications/${props.communicationId}`}
           values={props.values}
+          shown={props.shown}
           errors={props.errors}
           timeZone={props.timeZone}
         />

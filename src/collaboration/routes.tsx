@@ -19,11 +19,13 @@ import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import {
   canChangeCommunication,
+  communicationShown,
   communicationsOf,
   deleteCommunication,
   editCommunication,
   findCommunication,
   logCommunication,
+  shownCommunicationSchema,
 } from './communications'
 import { communicationSchema, noteSchema, statusSchema, taskSchema } from './inputs'
 import { editLead, editLeadSchema, shownLeadSchema } from './lead-edit'
@@ -106,6 +108,7 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
       lead={lead}
       communicationId={row.id}
       values={communicationValues(row, timeZone)}
+      shown={communicationShown(row)}
       timeZone={timeZone}
     />,
   )
@@ -116,7 +119,9 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
   const lead = await authorizeLead(c, c.req.param('leadId'))
   const id = c.req.param('communicationId')
   const timeZone = await timeZoneOf(c.var.db, viewer.userId)
-  onRefusal(c, (refusal, values) => {
+  onRefusal(c, async (refusal, values) => {
+    // Shown again against the communication as it is now, so saving again keeps what was typed.
+    const now = await findCommunication(c.var.db, viewer, lead.id, id)
     c.status(refusal.status)
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
     return c.render(
@@ -124,6 +129,7 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
         lead={lead}
         communicationId={id}
         values={values}
+        shown={communicationShown(now)}
         errors={refusal.errors}
         alert={alert}
         timeZone={timeZone}
@@ -135,7 +141,7 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
   const input = await parseForm(c, communicationSchema(timeZone))
-  await editCommunication(c.var.db, viewer, lead.id, id, input)
+  await editCommunication(c.var.db, viewer, lead.id, id, input, await parseForm(c, shownCommunicationSchema))
   return c.redirect(`${leadPath(c, lead.id)}#communications`, 303)
 })
 

@@ -240,16 +240,22 @@ export function CommunicationsSection(props: CollaborationProps) {
 export function EditCommunicationForm({
   action,
   values,
+  shown,
   errors,
   timeZone,
 }: {
   action: string
   values: Record<string, string>
+  /** The communication as stored now (communications.ts `communicationShown`), sent back for the merge. */
+  shown: Record<string, string>
   errors?: FieldErrors
   timeZone: string
 }) {
   return (
-    <form method="post" action={action} class="stack-form card">
+    <form id="edit-communication" method="post" action={action} class="stack-form card">
+      {Object.entries(shown).map(([field, value]) => (
+        <input type="hidden" name={`shown_${field}`} value={value} />
+      ))}
       <CommunicationFields values={values} errors={errors} timeZone={timeZone} />
       <button type="submit">Save</button>
     </form>
