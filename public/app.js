@@ -176,6 +176,11 @@
       el.textContent = relative(date)
       el.title = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
     })
+    // Instants within sentences (a call's time): a live entry arrives written in UTC for everyone.
+    root.querySelectorAll('time[data-zoned]').forEach(function (el) {
+      var date = new Date(el.getAttribute('datetime'))
+      if (!isNaN(date)) el.textContent = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
+    })
   }
   setInterval(function () {
     refreshTimes(document)

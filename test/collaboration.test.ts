@@ -176,7 +176,9 @@ describe('communications', () => {
     // Members have no time zone of their own yet: UTC (src/access/time-zone.ts).
     expect(row!.occurred_at).toBe(Date.UTC(2025, 2, 14, 17, 30))
     const page = await ava.client.html(base)
-    expect(page).toContain('Ava Agent logged an outbound call on 14 Mar 2025, 17:30')
+    expect(page).toContain(
+      'Ava Agent logged an outbound call on <time datetime="2025-03-14T17:30:00.000Z" data-zoned="true">14 Mar 2025, 17:30 (UTC)</time>',
+    )
   })
 
   it('refuses bad input with a message per field', async () => {

@@ -43,23 +43,43 @@ type Change = { from: unknown; to: unknown }
 const text = (v: unknown): string =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)
 
+/**
+ * An instant within a sentence, in `timeZone`: `<time data-zoned>`, which the page writes again in its viewer's
+ * time zone (public/app.js), as a live entry is rendered once for every viewer.
+ */
+function Instant({ at, timeZone }: { at: number; timeZone: string }) {
+  return (
+    <time datetime={new Date(at).toISOString()} data-zoned>
+      {formatInstant(at, timeZone)}
+    </time>
+  )
+}
+
+/** A due date within a sentence: a calendar day as it is, a time as an `Instant`. */
+function DueText({ due, timeZone }: { due: Due; timeZone: string }) {
+  return due.date !== undefined ? <>{formatDue(due, timeZone)}</> : <Instant at={due.at} timeZone={timeZone} />
+}
+
 /** "email from a@x.com to b@x.com; phone from (empty) to 555" for `changes` (field → from/to). */
-function describeChanges(changes: Record<string, Change>, timeZone: string): string {
-  const show = (field: string, v: unknown) => {
-    if (field === 'occurredAt' && typeof v === 'number') return formatInstant(v, timeZone)
+function describeChanges(changes: Record<string, Change>, timeZone: string): Child {
+  const show = (field: string, v: unknown): Child => {
+    if (field === 'occurredAt' && typeof v === 'number') return <Instant at={v} timeZone={timeZone} />
     if (field === 'kind') return COMMUNICATION_LABELS[String(v)] ?? String(v)
     return v === '' || v === null || v === undefined ? '(empty)' : `“${text(v)}”`
   }
-  return Object.entries(changes)
-    .map(([field, c]) => `${FIELD_LABELS[field] ?? field} from ${show(field, c.from)} to ${show(field, c.to)}`)
-    .join('; ')
+  return Object.entries(changes).map(([field, c], i) => (
+    <>
+      {i > 0 && '; '}
+      {FIELD_LABELS[field] ?? field} from {show(field, c.from)} to {show(field, c.to)}
+    </>
+  ))
 }
 
 /** What a sentence needs beyond the activity: the viewer's time zone. */
 export type DescribeContext = { timeZone: string }
 
-/** Human sentence for one activity, e.g. "Ana transferred this lead from Bo to Cy". */
-export function describe(item: TimelineItem, { timeZone }: DescribeContext = { timeZone: 'UTC' }): string {
+/** Human sentence for one activity, e.g. "Ana transferred this lead from Bo to Cy" (instants as `Instant`). */
+export function describe(item: TimelineItem, { timeZone }: DescribeContext = { timeZone: 'UTC' }): Child {
   const who = item.actorName ?? 'Someone'
   const d = item.data
   switch (item.type) {
@@ -104,17 +124,43 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'updated':
       return `${who} filled in ${Object.keys((d.changes as object | undefined) ?? {}).join(', ')} from a CSV import`
     case 'lead_edited':
-      return `${who} edited ${describeChanges(d.changes as Record<string, Change>, timeZone)}`
+      return (
+        <>
+          {who} edited {describeChanges(d.changes as Record<string, Change>, timeZone)}
+        </>
+      )
     case 'note_added':
       return `${who} added a note`
     case 'communication_logged':
-      return `${who} logged ${d.direction === 'inbound' ? 'an inbound' : 'an outbound'} ${COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'} on ${formatInstant(Number(d.occurredAt), timeZone)}`
+      return (
+        <>
+          {who} logged {d.direction === 'inbound' ? 'an inbound' : 'an outbound'}{' '}
+          {COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'} on{' '}
+          <Instant at={Number(d.occurredAt)} timeZone={timeZone} />
+        </>
+      )
     case 'communication_edited':
-      return `${who} edited a logged ${COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'}: ${describeChanges(d.changes as Record<string, Change>, timeZone)}`
+      return (
+        <>
+          {who} edited a logged {COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'}:{' '}
+          {describeChanges(d.changes as Record<string, Change>, timeZone)}
+        </>
+      )
     case 'communication_deleted':
       return `${who} deleted a logged ${COMMUNICATION_LABELS[String(d.kind)] ?? 'communication'} (“${String(d.summary)}”)`
     case 'task_created':
-      return `${who} created the task “${String(d.title)}” for ${nameOf(d.assignee)}${d.due ? `, due ${formatDue(d.due as Due, timeZone)}` : ''}`
+      return (
+        <>
+          {who} created the task “{String(d.title)}” for {nameOf(d.assignee)}
+          {d.due ? (
+            <>
+              , due <DueText due={d.due as Due} timeZone={timeZone} />
+            </>
+          ) : (
+            ''
+          )}
+        </>
+      )
     case 'task_completed':
       return `${who} completed the task “${String(d.title)}”`
     case 'task_reopened':

@@ -113,11 +113,12 @@ let contexts = 0
  * as base URL. The context is closed when test `t` ends; a Content-Security-Policy violation in it
  * fails the test.
  */
-export async function newPage(t) {
+export async function newPage(t, { timezoneId } = {}) {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1280, height: 800 },
     locale: 'en-GB',
+    timezoneId,
   })
   // Each person browses from an address of their own, as people do: the per-address rate limits on the public
   // forms (src/rate-limits.ts) then count one person's attempts, not the whole test run's. Locally the Worker

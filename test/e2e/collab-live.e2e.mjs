@@ -25,7 +25,8 @@ describe('working a lead together, live', () => {
     const ben = { name: `Ben ${runId}`, email: `ben.live+${runId}@example.com`, password: 'staple battery horse' }
 
     // A signs up, adds a lead and invites B as an Admin (who sees every lead).
-    const { page: a, problems: aProblems } = await newPage(t)
+    // A works from Berlin (the browser's time zone becomes hers at sign-up); B from UTC.
+    const { page: a, problems: aProblems } = await newPage(t, { timezoneId: 'Europe/Berlin' })
     const slug = await signUp(a, ana)
     const leadId = await createLead(a, slug, { name: `Grace ${runId}`, email: `grace+${runId}@example.org` })
     await a.goto(`/o/${slug}/team`)
@@ -109,6 +110,9 @@ describe('working a lead together, live', () => {
     const call = a.locator('#communications-items li[data-communication-id]', { hasText: 'Left a voicemail' })
     await call.waitFor({ timeout: 2_000 })
     assert.ok(await notReloaded(a), 'A saw the call without reloading')
+    // Its live timeline entry, rendered once for everyone, shows the call's time in A's time zone.
+    const entry = a.locator('#timeline li[data-activity-type="communication_logged"] time[data-zoned]').first()
+    assert.match(await entry.innerText(), /\(Europe\/Berlin\)$/)
     // A's open form keeps what A was typing while the list above it reloads.
     await a.locator('#tasks summary').click()
     await a.locator(`form[action="${leadPath}/tasks"] input[name=title]`).fill('Half typed')
