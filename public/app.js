@@ -199,6 +199,23 @@
     dropDuplicateEntries()
     refreshTimes(document)
   })
+  // The lead's room closed the connection because the viewer may no longer see the lead (ACCESS_LOST,
+  // src/collaboration/lead-room.ts): say so, with the room's reason, and stop showing who else is here.
+  document.addEventListener('htmx:wsClose', function (event) {
+    var closed = event.detail && event.detail.event
+    if (!closed || closed.code !== 4403) return
+    var region = document.getElementById('page-alert')
+    var presence = document.getElementById('presence')
+    if (presence) presence.replaceChildren()
+    if (!region) return
+    var alert = document.createElement('p')
+    alert.className = 'alert'
+    alert.setAttribute('role', 'alert')
+    var message = document.createElement('strong')
+    message.textContent = closed.reason || 'You can no longer see this lead.'
+    alert.append(message, ' Who may see it changed while you were here; reload to see where you stand.')
+    region.replaceChildren(alert)
+  })
   // After every (re)connection the timeline and the live lists (tasks, communications) reload themselves
   // from the server, so what was missed while disconnected appears, once.
   document.addEventListener('htmx:wsOpen', function () {

@@ -63,7 +63,9 @@ export function renderError(
     c.header('HX-Reswap', 'none')
     c.header('HX-Push-Url', 'false')
     c.header('HX-Replace-Url', 'false')
-    return c.html(<PageAlert status={status} message={message} explanation={explanation} oob />, status)
+    // As on the error page, a refusal with its own heading says all in its message: no general explanation.
+    const said = explanation ?? (heading ? '' : undefined)
+    return c.html(<PageAlert status={status} message={message} explanation={said} oob />, status)
   }
   c.status(status)
   return c.render(

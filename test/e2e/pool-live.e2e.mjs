@@ -1,7 +1,8 @@
 // Browser test: two Agents look at the pool; one claims a lead; it disappears from the other's page within 2 s
 // (the PoolRoom streams the pool over the page's WebSocket); on a page that missed the update, the other's click on
 // the stale Claim button shows "Already claimed by …" and stays on the pool; so does a click whose row the live
-// update removed while the claim was on its way.
+// update removed while the claim was on its way; an Agent reading a pool lead's page another Agent claims is told
+// at once that they can no longer see it.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -112,6 +113,22 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
   release()
   await ben.page.locator('#page-alert').getByText('Already claimed by Ann Agent').waitFor()
   assert.equal(new URL(ben.page.url()).pathname, `/o/${slug}/pool`)
+
+  // Ben reads a pool lead's page; Ann claims it: Ben's page says he can no longer see it, at once.
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
+  const thirdId = await createLead(owner.page, slug, { name: `Watched lead ${runId}` })
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${thirdId}`))
+  await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
+  await owner.page.getByText('Unassigned — in the pool').waitFor()
+  await ben.page.goto(appUrl(ben.page, `/o/${slug}/leads/${thirdId}`))
+  await ann.page.goto(appUrl(ann.page, `/o/${slug}/leads/${thirdId}`))
+  await ann.page.locator('#presence li', { hasText: 'Ben Agent' }).waitFor()
+  await Promise.all([
+    ann.page.waitForURL(`**/o/${slug}/leads/${thirdId}`),
+    ann.page.getByRole('button', { name: /^Claim/ }).click(),
+  ])
+  await ben.page.locator('#page-alert').getByText('You can no longer see this lead.').waitFor({ timeout: 5000 })
+  assert.equal(await ben.page.locator('#presence li').count(), 0)
 
   assert.deepEqual(unexpected(owner.problems), [])
   assert.deepEqual(unexpected(ann.problems), [])
