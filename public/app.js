@@ -195,9 +195,23 @@
       else seen[id] = true
     })
   }
+  // A status change arriving live moves the lead page's status box along, unless the viewer has already picked
+  // another status in it (the form carries the status it shows, `from`: the server merges against it).
+  function followStatus() {
+    var newest = document.querySelector('#timeline-items li[data-status-to]')
+    var form = document.getElementById('status-form')
+    if (!newest || !form) return
+    var to = newest.getAttribute('data-status-to')
+    var shown = form.querySelector('input[name=from]')
+    var select = form.querySelector('select[name=status]')
+    if (!shown || !select || select.value !== shown.value) return
+    shown.value = to
+    select.value = to
+  }
   document.addEventListener('htmx:wsAfterMessage', function () {
     dropDuplicateEntries()
     refreshTimes(document)
+    followStatus()
   })
   // The lead's room closed the connection because the viewer may no longer see the lead (ACCESS_LOST,
   // src/collaboration/lead-room.ts): say so, with the room's reason, and stop showing who else is here.

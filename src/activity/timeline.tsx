@@ -201,7 +201,7 @@ export type EntryContext = { names: Map<string, string>; timeZone: string; now: 
 export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineItem } & EntryContext) {
   const d = item.data
   return (
-    <li data-activity-type={item.type}>
+    <li data-activity-type={item.type} data-status-to={item.type === 'status_changed' ? text(d.to) : undefined}>
       <span>{describe(item, { timeZone })}</span>{' '}
       <time
         datetime={new Date(item.createdAt).toISOString()}

@@ -51,6 +51,19 @@ describe('working a lead together, live', () => {
     await a.locator('#presence li[data-user-id]', { hasText: ben.name }).waitFor()
     await b.locator('#presence li[data-user-id]', { hasText: ana.name }).waitFor()
 
+    // B changes the status: A's status box follows without reloading.
+    await mark(a)
+    await b.locator('#status-form select[name=status]').selectOption('contacted')
+    await b.locator('#status-form').getByRole('button', { name: 'Update status' }).click()
+    await a.waitForFunction(
+      () => document.querySelector('#status-form select[name=status]')?.value === 'contacted',
+      null,
+      {
+        timeout: 2_000,
+      },
+    )
+    assert.ok(await notReloaded(a), 'A saw the status without reloading')
+
     // A gives B a task (A's page reloads after the form; B's does not).
     await mark(b)
     await a.locator('#tasks summary').click()
