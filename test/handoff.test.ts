@@ -410,7 +410,7 @@ describe('the handoff settings', () => {
 
 describe('the handoff section on an Agent’s own lead page', () => {
   it('comes after the lead’s name, facts and assignment, under its own heading', async () => {
-    for (const settings of [{}, { agentsMayHandOff: '1', handoffAckHours: '24' }]) {
+    for (const settings of [{}, { agentsMayHandOff: '1', handoffAckHours: '24' }] as Record<string, string>[]) {
       const t = await team(settings)
       const lead = await createLead(t.gus.client, t.slug, { name: 'Order Lead' })
       const html = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
