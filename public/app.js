@@ -302,3 +302,71 @@
     })
   })
 })()
+
+// ---- Text limits (every form): text pasted or dropped into a field with a maxlength is never cut to fit ----
+// The browser would silently keep only the first maxlength characters. Instead the whole text goes in, and
+// the field says its limit at once (and refuses to be sent until shortened, as the server would refuse it).
+;(function () {
+  function field(el) {
+    return (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) && el.maxLength > 0 ? el : null
+  }
+  function limitNote(el) {
+    var id = (el.id || el.name || 'field') + '-limit'
+    var note = el.parentNode && el.parentNode.querySelector('[data-limit-for="' + el.name + '"]')
+    return { id: id, note: note }
+  }
+  // Shows (or clears) the message beside `el` for its length now.
+  function check(el) {
+    var found = limitNote(el)
+    var over = el.value.length > el.maxLength
+    var message = over
+      ? 'Keep this to ' +
+        el.maxLength.toLocaleString('en-US') +
+        ' characters or fewer (it has ' +
+        el.value.length.toLocaleString('en-US') +
+        ').'
+      : ''
+    el.setCustomValidity(message)
+    if (!over) {
+      if (found.note) found.note.remove()
+      if (el.getAttribute('aria-describedby') === found.id) el.removeAttribute('aria-describedby')
+      if (el.hasAttribute('data-over-limit')) el.removeAttribute('aria-invalid')
+      el.removeAttribute('data-over-limit')
+      return
+    }
+    var note = found.note
+    if (!note) {
+      note = document.createElement('p')
+      note.className = 'error'
+      note.id = found.id
+      note.setAttribute('role', 'alert')
+      note.setAttribute('data-limit-for', el.name)
+      el.insertAdjacentElement('afterend', note)
+    }
+    note.textContent = message
+    if (el.getAttribute('aria-invalid') !== 'true') el.setAttribute('data-over-limit', '')
+    el.setAttribute('aria-invalid', 'true')
+    if (!el.getAttribute('aria-describedby')) el.setAttribute('aria-describedby', found.id)
+  }
+  function insertWhole(event, text) {
+    var el = field(event.target)
+    if (!el || !text) return
+    var start = el.selectionStart || 0
+    var end = el.selectionEnd || 0
+    if (el.value.length - (end - start) + text.length <= el.maxLength) return
+    event.preventDefault()
+    el.setRangeText(text, start, end, 'end')
+    el.dispatchEvent(new Event('input', { bubbles: true }))
+    check(el)
+  }
+  document.addEventListener('paste', function (event) {
+    insertWhole(event, event.clipboardData ? event.clipboardData.getData('text/plain') : '')
+  })
+  document.addEventListener('drop', function (event) {
+    insertWhole(event, event.dataTransfer ? event.dataTransfer.getData('text/plain') : '')
+  })
+  document.addEventListener('input', function (event) {
+    var el = field(event.target)
+    if (el && el.validationMessage && el.value.length <= el.maxLength) check(el)
+  })
+})()

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { activities, leads, notifications, organizations } from '../src/db/schema'
-import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
+import { type Client, createLead, env, formFields, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
 
@@ -154,5 +154,85 @@ describe('list sort, filters and total', () => {
     const next = await owner.client.html(`/o/${slug}/leads?sort=name&cursor=${bea.id}`)
     expect(order(next)).toEqual(['Cleo', 'Dora'])
     expect(next).toContain('3–4 of 4 leads')
+  })
+})
+
+describe('a bulk answer shows the page it was sent from', () => {
+  const order = (html: string) => [...html.matchAll(/<td class="lead-name"><a [^>]*>([^<]+)</g)].map((m) => m[1])
+  const ticked = (html: string) => [...html.matchAll(/name="leadIds" value="([^"]+)"[^>]*checked/g)].map((m) => m[1])
+
+  // Every bulk action, refused and done, from the second page of the list sorted by name: the answer is that
+  // same page (same sort, same cursor) and a refusal keeps the ticks.
+  const cases: {
+    action: string
+    refused: boolean
+    fields: (ids: Record<string, string>, gus: string) => Record<string, string | string[]>
+    text: string
+  }[] = [
+    { action: 'bulk-assign', refused: true, fields: (l) => ({ leadIds: l.bea! }), text: 'Choose a team member' },
+    {
+      action: 'bulk-assign',
+      refused: false,
+      fields: (l, gus) => ({ leadIds: l.bea!, assigneeId: gus }),
+      text: '1 lead assigned to Gus Agent.',
+    },
+    {
+      action: 'bulk-unassign',
+      refused: true,
+      fields: (l) => ({ leadIds: [l.bea!, ...Array.from({ length: 5000 }, () => crypto.randomUUID())] }),
+      text: 'Select at most 5,000 leads at once.',
+    },
+    { action: 'bulk-unassign', refused: false, fields: (l) => ({ leadIds: l.cara! }), text: '1 lead unassigned.' },
+    { action: 'bulk-status', refused: true, fields: (l) => ({ leadIds: l.bea! }), text: 'Choose the status' },
+    {
+      action: 'bulk-status',
+      refused: false,
+      fields: (l) => ({ leadIds: l.bea!, status: 'won' }),
+      text: '1 lead set to Won.',
+    },
+    { action: 'bulk-pool', refused: true, fields: (l) => ({ leadIds: [l.bea!, l.cara!] }), text: 'assignee' },
+    { action: 'bulk-pool', refused: false, fields: (l) => ({ leadIds: l.bea! }), text: '1 lead put in the pool.' },
+  ]
+  for (const { action, refused, fields, text } of cases) {
+    it(`${action} ${refused ? 'refused' : 'done'} on page 2 sorted by name`, async () => {
+      const { owner, gus, slug } = await team()
+      // Created Cara, Abe, Bea: newest first is Bea, Abe, Cara; by name Abe, Bea, Cara.
+      const ids: Record<string, string> = {}
+      for (const name of ['Cara', 'Abe', 'Bea'])
+        ids[name.toLowerCase()] = await createLead(owner.client, slug, { name })
+      await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: ids.cara!, assigneeId: gus.userId })
+      const list = await owner.client.html(`/o/${slug}/leads?sort=name&cursor=${ids.abe}`)
+      expect(order(list)).toEqual(['Bea', 'Cara'])
+      // What the browser sends: the bulk form as shown, with the ticks and the action's own fields.
+      const form = formFields(list, 'bulk-form')
+      for (const [key, value] of Object.entries(fields(ids, gus.userId))) {
+        form.delete(key)
+        for (const v of Array.isArray(value) ? value : [value]) form.append(key, v)
+      }
+      const res = await owner.client.request(`/o/${slug}/leads/${action}`, { method: 'POST', body: form })
+      expect(res.status).toBe(refused ? (action === 'bulk-pool' ? 409 : 422) : 200)
+      const html = await res.text()
+      expect(html).toContain(text)
+      expect(order(html)).toEqual(['Bea', 'Cara'])
+      expect(html).toContain('2–3 of 3 leads')
+      // Sorted by name and on the second page still, for the next bulk action too.
+      expect(formFields(html, 'bulk-form').get('match_sort')).toBe('name')
+      expect(formFields(html, 'bulk-form').get('match_cursor')).toBe(ids.abe)
+      if (refused) expect(ticked(html)).toContain(ids.bea)
+      else expect(ticked(html)).toEqual([])
+    })
+  }
+
+  it('"all matching" from a later page still takes every matching lead, not only those after the page', async () => {
+    const { owner, slug } = await team()
+    const ids: string[] = []
+    for (const name of ['Cara', 'Abe', 'Bea']) ids.push(await createLead(owner.client, slug, { name }))
+    const res = await postForm(owner.client, `/o/${slug}/leads/bulk-status`, {
+      all: '1',
+      status: 'won',
+      match_sort: 'name',
+      match_cursor: ids[1]!,
+    })
+    expect(await res.text()).toContain('3 leads set to Won.')
   })
 })

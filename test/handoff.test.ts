@@ -407,3 +407,23 @@ describe('the handoff settings', () => {
     expect((await t.gus.client.post(`/o/${t.slug}/settings`, { handoffAckHours: '5' })).status).toBe(403)
   })
 })
+
+describe('the handoff section on an Agent’s own lead page', () => {
+  it('comes after the lead’s name, facts and assignment, under its own heading', async () => {
+    for (const settings of [{}, { agentsMayHandOff: '1', handoffAckHours: '24' }] as Record<string, string>[]) {
+      const t = await team(settings)
+      const lead = await createLead(t.gus.client, t.slug, { name: 'Order Lead' })
+      const html = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
+      const main = html.slice(html.indexOf('<main>'))
+      const name = main.indexOf('<h1>Order Lead</h1>')
+      const section = main.indexOf('id="handoff"')
+      expect(name).toBeGreaterThan(-1)
+      expect(section).toBeGreaterThan(name)
+      // Nothing but the way back to the list comes before the name.
+      expect(main.slice(0, name)).not.toMatch(/<form|<textarea|<button/)
+      expect(section).toBeGreaterThan(main.indexOf('<h2>Assigned to</h2>'))
+      const heading = settings.agentsMayHandOff ? 'Hand off to a teammate' : 'Reassignment'
+      expect(main.slice(section)).toMatch(new RegExp(`^[^>]*>\\s*<h2 id="handoff-heading">${heading}</h2>`))
+    }
+  })
+})

@@ -1,5 +1,6 @@
 /**
- * The lead page's handoff section (`<section id="handoff">`): the handoff waiting for the new owner
+ * The lead page's handoff section (`<section id="handoff">`, with its heading, below the lead's facts and
+ * assignment): the handoff waiting for the new owner
  * with its note and *Got it*, its state for everyone else, a pending reassignment request, and the
  * owner's *Hand off* or *Ask for reassignment* form (assignment/handoffs.ts).
  */
@@ -24,8 +25,10 @@ export function HandoffPanel(p: HandoffPanelProps) {
   const forViewer = h && h.toUserId === p.viewerId && h.acknowledgedAt === null
   const who = h ? (h.byUserId === h.fromUserId ? h.fromName : `${h.byName} (from ${h.fromName})`) : ''
   if (!h && !p.request && !p.handOffTo && !p.canRequest) return null
+  const heading = p.handOffTo ? 'Hand off to a teammate' : p.canRequest && !p.request ? 'Reassignment' : 'Handoff'
   return (
-    <section id="handoff" class="handoff" aria-label="Handoff">
+    <section id="handoff" class="handoff" aria-labelledby="handoff-heading">
+      <h2 id="handoff-heading">{heading}</h2>
       {forViewer && (
         <div class="notice" data-handoff="waiting-for-you">
           <p>

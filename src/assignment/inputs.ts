@@ -59,6 +59,9 @@ export const bulkSelectionSchema = z.object({
   match_from: z.string().optional(),
   match_to: z.string().optional(),
   match_archived: z.string().optional(),
+  /** The list's sort and page (cursor) the bulk bar was on: its answer shows that same page again. */
+  match_sort: z.string().optional(),
+  match_cursor: z.string().optional(),
 })
 
 /** The bulk bar's Assign: the assignee (required: empty means nothing was chosen) and the handoff note. */
@@ -76,10 +79,17 @@ export const bulkStatusSchema = bulkSelectionSchema.extend({
   status: z.enum(LEAD_STATUSES, 'Choose the status to give the selected leads.'),
 })
 
-/** The list filters a bulk form carries (named `match_*` apart from the search box's own fields). */
+/**
+ * The list filters, sort and page a bulk form carries (named `match_*` apart from the search box's own
+ * fields): the page its answer shows. The selection "all matching" takes them without the page
+ * (`matchingAll`).
+ */
 export function bulkFilters(
   values: Partial<
-    Record<`match_${'q' | 'status' | 'assignee' | 'source' | 'from' | 'to' | 'archived' | 'attention'}`, string>
+    Record<
+      `match_${'q' | 'status' | 'assignee' | 'source' | 'from' | 'to' | 'archived' | 'attention' | 'sort' | 'cursor'}`,
+      string
+    >
   >,
 ) {
   return filtersSchema.parse({
@@ -91,6 +101,8 @@ export function bulkFilters(
     from: values.match_from || undefined,
     to: values.match_to || undefined,
     archived: values.match_archived || undefined,
+    sort: values.match_sort || undefined,
+    cursor: values.match_cursor || undefined,
   })
 }
 

@@ -162,7 +162,10 @@ function bulkRoute(act: (c: Context<App>) => Promise<{ filters: ReturnType<typeo
 
 /** The selection of a bulk form: ticked ids, or every lead matching the list's filters. */
 function selectionOf(input: { all?: string; leadIds: string[] }, filters: ReturnType<typeof bulkFilters>) {
-  return (input.all === '1' ? { filters } : { leadIds: input.leadIds }) satisfies BulkSelection
+  // Every lead matching the filters, not only those from the page shown on.
+  return (
+    input.all === '1' ? { filters: { ...filters, cursor: undefined } } : { leadIds: input.leadIds }
+  ) satisfies BulkSelection
 }
 
 assignmentRoutes.post(

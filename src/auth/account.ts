@@ -6,13 +6,14 @@ import { z } from 'zod'
 import type { Database } from '../db/client'
 import { sessions, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
+import { tooLong } from '../lib/text'
 import { chosenTimeZone, DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { newPassword } from './accounts'
 import { hashPassword, verifyPassword } from './password'
 import { deleteSessionsStatement, hashSessionId } from './session-adapter'
 
 export const changePasswordSchema = z.object({
-  currentPassword: z.string().min(1, 'Enter your current password').max(200, 'Use at most 200 characters'),
+  currentPassword: z.string().min(1, 'Enter your current password').max(200, tooLong('current password', 200)),
   newPassword,
 })
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>

@@ -14,10 +14,16 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-/** Rule for an email address typed into a form (trimmed, at most 254 characters). */
-export const emailAddress = singleLine('email address', 254, 'Enter your email address').pipe(
-  z.email('Enter a valid email address'),
-)
+/**
+ * Rule for an email address typed into a form (trimmed, at most 254 characters); `required` is the
+ * message when it is left empty, addressed to whoever types it (e.g. the invitee's address on the team page).
+ */
+export function emailField(required: string) {
+  return singleLine('email address', 254, required).pipe(z.email('Enter a valid email address'))
+}
+
+/** The person's own email address (sign-up, log-in, password reset). */
+export const emailAddress = emailField('Enter your email address')
 
 /** Rules for a person's name and a new password, shared by sign-up and accepting an invitation. */
 export const personName = singleLine('name', 100, 'Enter your name')

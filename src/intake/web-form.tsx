@@ -10,6 +10,7 @@ import { cors } from 'hono/cors'
 import { z } from 'zod'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
+import { singleLine } from '../lib/text'
 import { Layout } from '../views/layout'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
@@ -24,6 +25,9 @@ webFormRoutes.use('/:formKey', cors({ origin: '*', allowMethods: ['POST'], allow
 
 /** The honeypot alone, read before anything is validated (a bot's garbage is never answered with 422). */
 const honeypotSchema = z.object({ [HONEYPOT_FIELD]: z.string().optional().catch('filled') })
+
+/** The web form's fields, with messages addressed to the visitor who fills it in (the lead themselves). */
+const webFormSchema = intakeSchema.extend({ name: singleLine('name', 200, 'Enter your name') })
 
 /** Leadpool's own thank-you page, for organizations without a thank-you URL. */
 function ThankYouPage() {
@@ -44,7 +48,7 @@ webFormRoutes.post('/:formKey', async (c) => {
   const org = await orgByFormKey(c.var.db, formKey)
   if (!org) throw notFound()
   const trap = await parseSubmission(c, honeypotSchema)
-  if (!trap[HONEYPOT_FIELD]) await takeInLead(c.var.db, c.env, org.id, await parseSubmission(c, intakeSchema), 'form')
+  if (!trap[HONEYPOT_FIELD]) await takeInLead(c.var.db, c.env, org.id, await parseSubmission(c, webFormSchema), 'form')
   const json = sentJson(c) || (c.req.header('Accept') ?? '').includes('application/json')
   if (json) return c.json({ accepted: true }, 201)
   return c.redirect(org.thankYouUrl || `/f/${formKey}/thanks`, 303)

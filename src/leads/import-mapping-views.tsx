@@ -70,7 +70,7 @@ export function ImportMappingPage(props: MappingPageProps) {
         )}
         <form method="post" action={action} id="import-mapping">
           <div class="table-scroll">
-            <table id="mapping-columns">
+            <table id="mapping-columns" class="cards">
               <caption>Each column of the file and the Leadpool field it goes to</caption>
               <thead>
                 <tr>
@@ -83,14 +83,14 @@ export function ImportMappingPage(props: MappingPageProps) {
                 {headers.map((header, i) => (
                   <tr data-column={i} data-header={header}>
                     <th scope="row">{header || `(column ${i + 1}, no header)`}</th>
-                    <td>
+                    <td data-label="Sample values">
                       <ul class="samples">
                         {samples[i]!.map((s) => (
                           <li>{s}</li>
                         ))}
                       </ul>
                     </td>
-                    <td>
+                    <td data-label="Goes to">
                       <select name="column" aria-label={`Field for column “${header || i + 1}”`}>
                         <option value="" selected={!mapping.columns[i]}>
                           Don’t import
@@ -118,7 +118,7 @@ export function ImportMappingPage(props: MappingPageProps) {
             </div>
           )}
           {statusValues.length > 0 && (
-            <table id="status-values">
+            <table id="status-values" class="cards">
               <caption>How the status column’s values map</caption>
               <thead>
                 <tr>
@@ -132,9 +132,9 @@ export function ImportMappingPage(props: MappingPageProps) {
                   const known = mapStatus(value)
                   return (
                     <tr data-status-value={value}>
-                      <td>{value}</td>
-                      <td>{count}</td>
-                      <td>
+                      <td data-label="Value in the file">{value}</td>
+                      <td data-label="Rows">{count}</td>
+                      <td data-label="Leadpool status">
                         {known.known ? (
                           STATUS_LABELS[known.status]
                         ) : (

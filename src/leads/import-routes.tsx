@@ -122,7 +122,7 @@ async function visibleJob(c: Context<App>): Promise<ImportJob> {
 async function mappingPage(
   c: Context<App>,
   job: ImportJob,
-  chosen?: { mapping: ColumnMapping; routing?: string; assigneeId?: string; updateEmpty?: boolean },
+  chosen?: { mapping?: ColumnMapping; routing?: string; assigneeId?: string; updateEmpty?: boolean },
   error?: { field: string; message: string },
 ) {
   const viewer = viewerOf(c)
@@ -138,7 +138,7 @@ async function mappingPage(
       headers={table.headers}
       samples={columnSamples(table)}
       mapping={mapping}
-      remembered={!chosen && preselected.remembered}
+      remembered={!chosen?.mapping && preselected.remembered}
       statusValues={statusColumn < 0 ? [] : columnValues(table, statusColumn)}
       members={members}
       orgRouting={orgRouting}
@@ -202,22 +202,22 @@ const mappingOnRefusal = createMiddleware<App>(async (c, next) => {
   onRefusal(c, async (refusal) => {
     const job = await visibleJob(c)
     if (job.status !== 'mapping') return c.redirect(c.req.path, 303)
-    const body = await c.req.parseBody({ all: true }).catch(() => ({}))
+    const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
     const form = mappingSchema.safeParse(body)
-    let chosen
-    if (form.success) {
-      const table = readCsv(await uploadedText(c.var.db, job.id))
-      const columns = form.data.column.length === table.headers.length ? form.data.column : null
-      chosen = columns && {
-        mapping: chosenMapping(table.headers, { ...form.data, column: columns }),
-        routing: form.data.routing,
-        assigneeId: form.data.assigneeId,
-        updateEmpty: Boolean(form.data.updateEmpty),
-      }
+    const table = readCsv(await uploadedText(c.var.db, job.id))
+    const columns = form.success && form.data.column.length === table.headers.length ? form.data.column : null
+    const sent = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined)
+    const routing = sent('routing')
+    // The choices as sent, each one kept even when another is refused (the columns only when they all read).
+    const chosen = {
+      mapping: form.success && columns ? chosenMapping(table.headers, { ...form.data, column: columns }) : undefined,
+      routing: ROUTING_CHOICES.find((choice) => choice === routing),
+      assigneeId: sent('assigneeId'),
+      updateEmpty: sent('updateEmpty') === '1',
     }
     const [field, message] = Object.entries(refusal.errors)[0] ?? ['mapping', refusal.message]
     c.status(refusal.status)
-    return mappingPage(c, job, chosen ?? undefined, { field, message })
+    return mappingPage(c, job, chosen, { field, message })
   })
   await next()
 })

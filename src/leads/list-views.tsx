@@ -279,6 +279,9 @@ function BulkBar({
         (key) => filters[key] && <input type="hidden" name={`match_${key}`} value={filters[key]} />,
       )}
       {filters.archived && <input type="hidden" name="match_archived" value="1" />}
+      {/* The sort and page shown: the bulk action's answer shows the same page. */}
+      {filters.sort && <input type="hidden" name="match_sort" value={filters.sort} />}
+      {filters.cursor && <input type="hidden" name="match_cursor" value={filters.cursor} />}
     </div>
   )
 }

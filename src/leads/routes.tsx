@@ -3,7 +3,7 @@
  * fragment. The lead page is in pages/ (it shows the assignment panel); import lives in
  * import-routes; assignment and status actions in their own folders.
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
@@ -16,9 +16,9 @@ import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
 import { leadNotFound } from './authorize'
 import { exportLeadsCsv } from './export'
-import { leadSchema } from './fields'
+import { leadSchema, optionalEmail } from './fields'
 import { filtersSchema, searchProblem } from './filters'
-import { createLead, findVisibleLead } from './leads'
+import { createLead, duplicateLead, findVisibleLead, leadIdByEmail } from './leads'
 import { routeOrLog } from './routing'
 import { listPage } from './list-page'
 import { NewLeadPage } from './new-lead-page'
@@ -44,16 +44,31 @@ leadRoutes.get('/new', (c) => c.render(<NewLeadPage />))
 /** The new-lead form: the lead's fields and its one-time token. */
 const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
 
+/** The id of the organization's lead already using `email` when it is a valid address, else null. */
+async function takenEmail(c: Context<App>, email: string | undefined): Promise<string | null> {
+  const valid = optionalEmail.safeParse(email ?? '')
+  return valid.success && valid.data ? leadIdByEmail(c.var.db, c.var.orgContext.org.id, valid.data) : null
+}
+
 leadRoutes.post('/', async (c) => {
   const viewer = viewerOf(c)
   onRefusal(c, async (refusal, values) => {
+    // Every field's message at once: a form refused for other fields also says when its email is taken.
+    const errors = { ...refusal.errors }
+    let existingId = refusal.details.existingId
+    if (Object.keys(errors).length > 0 && !errors.email) {
+      const taken = await takenEmail(c, values.email)
+      if (taken) {
+        errors.email = duplicateLead(taken).message
+        existingId = taken
+      }
+    }
     // A duplicate email links to the existing lead when the viewer may see it.
-    const existingId = refusal.details.existingId
     const visible = existingId ? await findVisibleLead(c.var.db, viewer, existingId) : null
     const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
     c.status(refusal.status)
-    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<NewLeadPage values={values} errors={refusal.errors} duplicate={duplicate} alert={alert} />)
+    const alert = Object.keys(errors).length > 0 ? undefined : refusal.message
+    return c.render(<NewLeadPage values={values} errors={errors} duplicate={duplicate} alert={alert} />)
   })
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.

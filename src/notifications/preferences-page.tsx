@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
-import { FieldError, type FieldErrors } from '../views/forms'
+import { FieldError, ticked, type FieldErrors } from '../views/forms'
 import { onRefusal } from '../views/render-error'
 import { Layout, useShell } from '../views/layout'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
@@ -29,11 +29,14 @@ type PageProps = {
   types: EventType[]
   saved: boolean
   errors?: FieldErrors
+  /** The fields of a refused save, shown as sent. */
+  values?: Record<string, string>
   testEmail: Parameters<typeof TestEmailSection>[0]
 }
 
-function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) {
+function PreferencesPage({ prefs, types, saved, errors, values, testEmail }: PageProps) {
   const shell = useShell()
+  const digestHour = values ? (values.digestHour ?? '') : prefs.digestHour === null ? '' : String(prefs.digestHour)
   return (
     <Layout title="Notification preferences">
       <section class="card narrow">
@@ -47,7 +50,7 @@ function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) 
           What you are told about in {shell.org.name}, and how. You are never told about your own actions, nor about
           leads you cannot see.
         </p>
-        <form method="post" action={`/o/${shell.org.slug}/preferences`}>
+        <form id="preferences-form" method="post" action={`/o/${shell.org.slug}/preferences`}>
           <table class="preferences">
             <caption class="visually-hidden">Channels per event</caption>
             <thead>
@@ -66,7 +69,7 @@ function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) 
                       type="checkbox"
                       name={`inApp_${type}`}
                       value="1"
-                      checked={prefs.channels[type].inApp}
+                      checked={ticked(values, `inApp_${type}`, prefs.channels[type].inApp)}
                       aria-label={`${eventOf(type).label}: in the app`}
                     />
                   </td>
@@ -75,7 +78,7 @@ function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) 
                       type="checkbox"
                       name={`email_${type}`}
                       value="1"
-                      checked={prefs.channels[type].email}
+                      checked={ticked(values, `email_${type}`, prefs.channels[type].email)}
                       aria-label={`${eventOf(type).label}: by email`}
                     />
                   </td>
@@ -84,18 +87,23 @@ function PreferencesPage({ prefs, types, saved, errors, testEmail }: PageProps) 
             </tbody>
           </table>
           <label class="checkbox">
-            <input type="checkbox" name="emailPaused" value="1" checked={prefs.emailPaused} />
+            <input
+              type="checkbox"
+              name="emailPaused"
+              value="1"
+              checked={ticked(values, 'emailPaused', prefs.emailPaused)}
+            />
             <span>
               <strong>Pause all email.</strong> Nothing is emailed (the digest neither); the app still tells you.
             </span>
           </label>
           <label for="digestHour">Daily digest of unread notifications</label>
           <select id="digestHour" name="digestHour">
-            <option value="" selected={prefs.digestHour === null}>
+            <option value="" selected={digestHour === ''}>
               No digest
             </option>
             {HOURS.map((h) => (
-              <option value={String(h)} selected={prefs.digestHour === h}>
+              <option value={String(h)} selected={digestHour === String(h)}>
                 Every day at {hourLabel(h)}
               </option>
             ))}
@@ -131,12 +139,13 @@ const preferencesSchema = z.object({
 })
 
 /**
- * The preferences page for the signed-in member as saved, with `saved` (the notice), `errors` (a refused save) or
+ * The preferences page for the signed-in member as saved, with `saved` (the notice), `errors` and `values` (a
+ * refused save, shown as sent) or
  * `refused` (a refused test email).
  */
 async function renderPreferences(
   c: Context<App>,
-  shown: { saved?: boolean; errors?: FieldErrors; refused?: string } = {},
+  shown: { saved?: boolean; errors?: FieldErrors; values?: Record<string, string>; refused?: string } = {},
 ) {
   const viewer = viewerOf(c)
   const [prefs, testEmail] = await Promise.all([preferencesOf(c.var.db, viewer), testEmailProps(c)])
@@ -146,6 +155,7 @@ async function renderPreferences(
       types={offeredTypes(viewer)}
       saved={shown.saved ?? false}
       errors={shown.errors}
+      values={shown.values}
       testEmail={{ ...testEmail, refused: shown.refused }}
     />,
   )
@@ -186,9 +196,10 @@ preferenceRoutes.post('/test-email', async (c) => {
 })
 
 preferenceRoutes.post('/', async (c) => {
-  onRefusal(c, (refusal) => {
+  onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
-    return renderPreferences(c, { errors: refusal.errors })
+    // A body that could not be read (no fields) shows the preferences as saved.
+    return renderPreferences(c, { errors: refusal.errors, values: Object.keys(values).length ? values : undefined })
   })
   const input = (await parseForm(c, preferencesSchema)) as Record<string, boolean> & {
     emailPaused: boolean

@@ -10,7 +10,7 @@ import { browserTimeZone } from '../lib/time-zones'
 import { and, asc, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { hashPassword } from '../auth/password'
-import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
+import { emailField, newPassword, normalizeEmail, personName } from '../auth/accounts'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { uniqueViolation } from '../db/errors'
@@ -34,7 +34,7 @@ import { invitationEmail } from '../email/templates'
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000
 
 export const inviteSchema = z.object({
-  email: emailAddress,
+  email: emailField('Enter the email address of the person to invite'),
   role: z.enum(['owner', 'admin', 'agent'], 'Choose a role'),
 })
 

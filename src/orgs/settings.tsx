@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { organizations } from '../db/schema'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
-import { Field } from '../views/forms'
+import { Field, ticked } from '../views/forms'
 import { Layout, useShell } from '../views/layout'
 import { requireManager } from '../access/context'
 import { onRefusal } from '../views/render-error'
@@ -19,6 +19,7 @@ function SettingsPage({
   alert,
 }: {
   saved: boolean
+  /** The fields of a refused save, shown as sent (boxes ticked or not, the hours). */
   values?: Record<string, string>
   errors?: Record<string, string>
   /** A refusal of the whole form (e.g. a body that is not UTF-8), shown above it. */
@@ -39,30 +40,56 @@ function SettingsPage({
             {alert}
           </p>
         )}
-        <form method="post" action={`/o/${shell.org.slug}/settings`} hx-boost="true" hx-disabled-elt="find button">
+        <form
+          id="settings-form"
+          method="post"
+          action={`/o/${shell.org.slug}/settings`}
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
           <label class="checkbox">
-            <input type="checkbox" name="poolEnabled" value="1" checked={shell.org.poolEnabled} />
+            <input
+              type="checkbox"
+              name="poolEnabled"
+              value="1"
+              checked={ticked(values, 'poolEnabled', shell.org.poolEnabled)}
+            />
             <span>
               <strong>Agents can see and claim the unassigned pool.</strong> Owners and Admins put leads into the pool;
               any Agent can claim one, and the first claim wins. When off, only Owners and Admins see pool leads.
             </span>
           </label>
           <label class="checkbox">
-            <input type="checkbox" name="multipleAssignees" value="1" checked={shell.org.multipleAssignees} />
+            <input
+              type="checkbox"
+              name="multipleAssignees"
+              value="1"
+              checked={ticked(values, 'multipleAssignees', shell.org.multipleAssignees)}
+            />
             <span>
               <strong>Multiple assignees.</strong> A lead keeps one primary owner and may have collaborators, who see
               it, count it as theirs and work it. Turning this off keeps existing collaborators, read-only.
             </span>
           </label>
           <label class="checkbox">
-            <input type="checkbox" name="handoffNoteRequired" value="1" checked={shell.org.handoffNoteRequired} />
+            <input
+              type="checkbox"
+              name="handoffNoteRequired"
+              value="1"
+              checked={ticked(values, 'handoffNoteRequired', shell.org.handoffNoteRequired)}
+            />
             <span>
               <strong>Require a handoff note</strong> when a lead changes hands: reassigned from one person to another,
               or unassigned and assigned to someone else within an hour.
             </span>
           </label>
           <label class="checkbox">
-            <input type="checkbox" name="agentsMayHandOff" value="1" checked={shell.org.agentsMayHandOff} />
+            <input
+              type="checkbox"
+              name="agentsMayHandOff"
+              value="1"
+              checked={ticked(values, 'agentsMayHandOff', shell.org.agentsMayHandOff)}
+            />
             <span>
               <strong>Agents may hand their own leads to a teammate.</strong> When off, an Agent asks the Owners and
               Admins to reassign the lead instead.
@@ -135,7 +162,9 @@ settingsRoutes.post('/', async (c) => {
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<SettingsPage saved={false} values={values} errors={refusal.errors} alert={alert} />)
+    // A body that could not be read (no fields) shows the settings as saved.
+    const sent = Object.keys(values).length > 0 ? values : undefined
+    return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />)
   })
   const settings = await parseForm(c, settingsSchema)
   const org = c.var.orgContext.org

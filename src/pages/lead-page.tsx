@@ -81,7 +81,6 @@ export function LeadDetailPage({
           ): it is left out of lists, counts, the pool and exports.
         </p>
       )}
-      {handoff && <HandoffPanel {...handoff} />}
       <div class="lead-grid">
         <section class="card">
           <h1>{lead.name}</h1>
@@ -126,6 +125,8 @@ export function LeadDetailPage({
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
+          {/* After the lead's facts and assignment: the lead's name comes first on the page. */}
+          {handoff && <HandoffPanel {...handoff} />}
           {assignment.canAssign && (
             <form method="post" action={`${base}/${archived ? 'restore' : 'archive'}`} class="inline-form">
               <button type="submit" class="secondary" data-archive-action={archived ? 'restore' : 'archive'}>

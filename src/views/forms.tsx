@@ -43,6 +43,14 @@ export function Field({ label, name, type = 'text', value, errors, ...rest }: Fi
   )
 }
 
+/**
+ * Whether a checkbox sending `1` is shown ticked: as sent in a refused form (`values`, the form's fields:
+ * an unticked box sends nothing), else as saved (`saved`).
+ */
+export function ticked(values: Record<string, string> | undefined, name: string, saved: boolean): boolean {
+  return values ? values[name] === '1' : saved
+}
+
 /** A message above a form for errors that belong to no single field. */
 export function FormAlert({ message }: { message?: string }) {
   return message ? (

@@ -80,6 +80,7 @@ function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
     <nav aria-label="Main">
       <a href={`${base}/leads`}>Leads</a>
       {(manager || org.poolEnabled) && <a href={`${base}/pool`}>Pool</a>}
+      <a href={`${base}/tasks`}>My tasks</a>
       <a href={`${base}/leads/new`}>New lead</a>
       <a href={`${base}/leads/import`}>Import</a>
       <a href={`${base}/team`}>Team</a>

@@ -124,6 +124,63 @@ describe('lead list', () => {
     assert.deepEqual({ owner: problems, agent: agent.problems }, { owner: [], agent: [] })
   })
 
+  it('on page 2 sorted by name, a refused then a done bulk action both answer with that same page', async (t) => {
+    const { page, problems } = await newPage(t)
+    const slug = await signUp(page, owner('page2'))
+    // 60 leads created Lead 60 … Lead 01: newest first is Lead 01 …, by name Lead 01 … Lead 60.
+    await seedLeads(
+      page,
+      slug,
+      Array.from({ length: 60 }, (_, i) => `Lead ${String(60 - i).padStart(2, '0')}`),
+    )
+    await page.goto(appUrl(page, `/o/${slug}/leads`))
+    await page.locator('#lead-list th a').filter({ hasText: 'Name' }).click()
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('sort') === 'name')
+    await page.locator('#lead-list th[aria-sort="ascending"]').waitFor()
+    assert.equal(
+      await page.locator('#lead-filters input[name=sort]').inputValue(),
+      'name',
+      "the filter form's sort follows the header clicked",
+    )
+    await page.getByRole('link', { name: 'Next page →' }).click()
+    await page.waitForFunction(() => new URLSearchParams(location.search).has('cursor'))
+    const total = page.locator('[data-total]')
+    await total.filter({ hasText: '51–60 of 60 leads' }).waitFor()
+    const names = () => page.locator('#lead-list td.lead-name > a').allInnerTexts()
+    const expected = Array.from({ length: 10 }, (_, i) => `Lead ${51 + i}`)
+    assert.deepEqual(await names(), expected)
+
+    const bar = page.locator('#bulk-form .bulk-bar')
+    const box = page.locator('#lead-list input[name=leadIds]').nth(2)
+    const id = await box.getAttribute('value')
+    await box.check()
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/bulk-status') && r.request().method() === 'POST'),
+      bar.getByRole('button', { name: 'Set status' }).click(),
+    ])
+    assert.equal(refused.status(), 422)
+    await page.locator('#bulk-notice').filter({ hasText: 'Choose the status' }).waitFor()
+    assert.equal((await total.innerText()).trim(), '51–60 of 60 leads', 'still on page 2')
+    assert.deepEqual(await names(), expected, 'still sorted by name')
+    assert.equal(await page.locator(`#lead-list input[name=leadIds][value="${id}"]`).isChecked(), true)
+    assert.equal((await bar.locator('[data-selected-count]').innerText()).trim(), '1 selected')
+
+    await bar.getByLabel('Status').selectOption({ label: 'Won' })
+    await bar.getByRole('button', { name: 'Set status' }).click()
+    await page.locator('#bulk-notice').filter({ hasText: '1 lead set to Won.' }).waitFor()
+    assert.equal((await total.innerText()).trim(), '51–60 of 60 leads', 'still on page 2')
+    assert.deepEqual(await names(), expected, 'still sorted by name')
+    assert.equal(new URLSearchParams(new URL(page.url()).search).get('sort'), 'name')
+    // Filtering after sorting keeps the sort.
+    await page.getByRole('combobox', { name: 'Status' }).first().selectOption({ label: 'Won' })
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('status') === 'won')
+    assert.equal(new URLSearchParams(new URL(page.url()).search).get('sort'), 'name')
+    assert.deepEqual(
+      problems.filter((p) => !p.includes('/bulk-status answered 422')),
+      [],
+    )
+  })
+
   it('slow typing in the search, then Back: the box, the address and the rows agree', async (t) => {
     const { page, problems } = await newPage(t)
     const slug = await signUp(page, owner('search'))

@@ -142,6 +142,55 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     )
   })
 
+  it('the import mapping step fits a phone: each column a card, every "Goes to" select on screen', async (t) => {
+    const { page, problems } = await newPage(t)
+    const slug = await signUp(page, {
+      name: 'Ines Import',
+      email: `layout-import-${runId}@example.com`,
+      password: 'layout-import-password',
+      organization: `Import Layout Co ${runId}`,
+    })
+    const csv = [
+      'Full Name,Primary Email Address,Company Name,Telephone Number,Lead Status,Acquisition Source Channel,Notes',
+      `Ana Mapping,ana.mapping.${runId}@an-exceptionally-long-domain-name.example.com,Acme Worldwide Holdings,+44 20 7946 0958,Warm,Trade fair,Met at the stand`,
+      `Bo Mapping,bo.mapping.${runId}@example.com,Beta,+1 555 0100,Cold,Website,`,
+    ].join('\r\n')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(appUrl(page, `/o/${slug}/leads/import`))
+    await page.locator('input[type=file][name=file]').setInputFiles({
+      name: 'wide-export.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'utf8'),
+    })
+    await Promise.all([
+      page.waitForURL(/\/leads\/import\/[^/]+$/),
+      page.getByRole('button', { name: 'Import' }).click(),
+    ])
+    await page.locator('#import-mapping').waitFor()
+    const path = new URL(page.url()).pathname
+    const layout = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+      boxes: [...document.querySelectorAll('.table-scroll, #mapping-columns caption')].map((el) => ({
+        scroll: el.scrollWidth,
+        client: el.clientWidth,
+      })),
+    }))
+    assert.ok(layout.page <= layout.window, `no sideways scroll: ${layout.page} px in ${layout.window} px`)
+    for (const box of layout.boxes)
+      assert.ok(box.scroll <= box.client, `nothing scrolls sideways: ${JSON.stringify(box)}`)
+    const selects = page.locator('#import-mapping select')
+    assert.ok((await selects.count()) >= 7)
+    for (const select of await selects.all()) {
+      await select.scrollIntoViewIfNeeded()
+      const box = await select.boundingBox()
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `select inside 390 px: ${JSON.stringify(box)}`)
+    }
+    await screenshot(page, 'layout-import-mapping-phone')
+    const failures = await checkPage(page, 'import-mapping', path, (p) => p.getByRole('button', { name: 'Import' }))
+    assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
+  })
+
   it('the top bar folds into a Menu on a phone and opens to the navigation', async (t) => {
     const { page, problems } = await newPage(t)
     const slug = await signUp(page, {
@@ -157,6 +206,9 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     assert.ok(closed && closed.height < 80, `the top bar is one line on a phone (${closed?.height} px tall)`)
     const nav = page.getByRole('navigation', { name: 'Main' })
     assert.equal(await nav.isVisible(), false, 'the navigation is folded away')
+    await page.getByText('Menu', { exact: true }).click()
+    await nav.getByRole('link', { name: 'My tasks' }).click()
+    await page.waitForURL(`**/o/${slug}/tasks`)
     await page.getByText('Menu', { exact: true }).click()
     await nav.getByRole('link', { name: 'Team' }).click()
     await page.waitForURL(`**/o/${slug}/team`)
