@@ -1,6 +1,7 @@
 // A refused settings-like form (settings, preferences, import mapping) shows again exactly what was sent:
 // every box ticked or unticked as it was, not as saved.
 import { describe, expect, it } from 'vitest'
+import { addMembers } from './concurrency'
 import { formFields, signUp } from './helpers'
 
 describe('a refused settings-like form keeps its boxes as sent', () => {
@@ -60,5 +61,20 @@ describe('a refused settings-like form keeps its boxes as sent', () => {
     const shown = formFields(await refused.text(), 'import-mapping')
     expect(shown.get('updateEmpty')).toBe('1')
     expect(shown.get('routing')).toBe('pool')
+  })
+})
+
+describe('a refused pool settings form', () => {
+  it('keeps the members ticked for the rotation beside the refused number', async () => {
+    const { client, slug } = await signUp('Kept Rotation Co', 'Kim Owner')
+    const [ann, bob, cy] = await addMembers(slug, 3)
+    const body = new URLSearchParams({ routing: 'round_robin', poolClaimCap: 'lots' })
+    for (const id of [ann!, cy!]) body.append('routingMemberIds', id)
+    const refused = await client.request(`/o/${slug}/settings/pool`, { method: 'POST', body })
+    expect(refused.status).toBe(422)
+    const html = await refused.text()
+    expect(html).toContain('Enter the cap as a whole number')
+    const ticked = (id: string) => new RegExp(`<input[^>]*value="${id}"[^>]*checked`).test(html)
+    expect([ann!, bob!, cy!].map(ticked)).toEqual([true, false, true])
   })
 })

@@ -203,9 +203,14 @@ poolSettingsRoutes.post('/', async (c) => {
   requireManager(c, 'change settings')
   const org = c.var.orgContext.org
   const members = await assignableMembers(c.var.db, org.id, { includeDeactivated: true })
-  onRefusal(c, (refusal, values: FormValues) => {
+  onRefusal(c, async (refusal, values: FormValues) => {
+    // The members ticked for the rotation, as sent (a box is a repeated field the values keep only once).
+    const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
+    const sent = [body.routingMemberIds].flat().filter((v): v is string => typeof v === 'string')
     c.status(refusal.status)
-    return c.render(<PoolSettingsPage values={values} chosen={new Set()} members={members} errors={refusal.errors} />)
+    return c.render(
+      <PoolSettingsPage values={values} chosen={new Set(sent)} members={members} errors={refusal.errors} />,
+    )
   })
   const input: PoolSettingsValues = await parseForm(c, poolSettingsSchema)
   // Only members of this organization join the rotation, in the order the page lists them (deactivated ones are
