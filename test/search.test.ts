@@ -4,7 +4,7 @@
  * the index following every kind of write (edit, delete) without the writer knowing of it.
  */
 import { describe, expect, it } from 'vitest'
-import { matchExpression } from '../src/leads/search'
+import { inOrganization, matchExpression, orgToken } from '../src/leads/search'
 import { addLead, rows } from './concurrency'
 import { createLead, env, joinAs, leadIds, signUp } from './helpers'
 
@@ -84,6 +84,26 @@ describe('lead search', () => {
       "SELECT count(*) AS n FROM leads_fts WHERE leads_fts MATCH 'brand OR old OR fresh'",
     )
     expect(check!.n).toBe(0)
+  })
+
+  it('matches and ranks only the organization’s own leads: its token is in the index, never in what is typed', async () => {
+    const a = await signUp('Search Scope A')
+    const b = await signUp('Search Scope B')
+    const [orgA] = await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', a.slug)
+    await addLead(a.slug, 'Wilhelmina Scope')
+    await addLead(b.slug, 'Wilhelmina Other')
+    // The index holds each lead's organization as one token, which the search asks for.
+    const [held] = await rows<{ n: number }>(
+      'SELECT count(*) AS n FROM leads_fts WHERE leads_fts MATCH ?',
+      `wilhelmina AND org_key : ${orgToken(orgA!.id)}`,
+    )
+    expect(held!.n).toBe(1)
+    expect(inOrganization('"wilhelmina"*', orgA!.id)).toBe(
+      `{name email company} : ("wilhelmina"*) AND org_key : ${orgToken(orgA!.id)}`,
+    )
+    // Typing the organization's token finds no lead: the token is matched in its own column only.
+    expect(leadIds(await a.client.html(`/o/${a.slug}/leads?${search(orgToken(orgA!.id))}`))).toEqual([])
+    expect(leadIds(await a.client.html(`/o/${a.slug}/leads?${search('wilhel')}`))).toHaveLength(1)
   })
 
   it('searches only the leads an Agent may see', async () => {

@@ -260,7 +260,7 @@ function leadConditions(
   if (byAssignee) conditions.push(byAssignee)
   const byAttention = attentionCondition(viewer, filters.attention)
   if (byAttention) conditions.push(byAttention)
-  if (search && filters.q) conditions.push(matchesSearch(filters.q))
+  if (search && filters.q) conditions.push(matchesSearch(filters.q, viewer.orgId))
   return and(...conditions)!
 }
 
@@ -302,7 +302,7 @@ export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilt
 /** Counts the leads matching `filters` among those `visibility` selects, up to COUNT_BOUND. */
 async function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, visibility: SQL): Promise<LeadTotal> {
   const match = filters.q ? matchExpression(filters.q) : null
-  const search = match ? rankedSearch(match) : null
+  const search = match ? rankedSearch(match, viewer.orgId) : null
   const base = db
     .select({ one: sql`1` })
     .from(leads)
@@ -393,7 +393,7 @@ export async function listLeads(
   if (!match && isStatusSort(filters)) return byStatus(db, viewer, filters, pageSize)
   let query
   if (match) {
-    const search = rankedSearch(match, filters.cursor)
+    const search = rankedSearch(match, viewer.orgId, filters.cursor)
     query = rowQuery(db)
       .innerJoin(search.table, search.on)
       .where(and(leadConditions(db, viewer, filters, false), search.after))

@@ -10,12 +10,24 @@
  *   "ana@acme" finds "ana@acme.com" but not "ana.lopez@other-acme.com".
  * - A query of punctuation only ("%", "_"), which the word index cannot hold, is looked for as it is.
  * - Ranked by bm25, a match in the name counting most, then email, then company.
+ * - Only the organization's leads are matched and ranked: the index holds each lead's organization as one token
+ *   (`org_key`, migrations/0016_search_per_organization.sql), so another organization's matches cost nothing.
  */
 import { sql, type SQL } from 'drizzle-orm'
 import { leads } from '../db/schema'
 
-/** bm25 weights of the name, email and company columns. */
-const RANK = sql.raw('bm25(leads_fts, 10.0, 4.0, 2.0)')
+/** bm25 weights of the name, email and company columns (the organization's token counts nothing). */
+const RANK = sql.raw('bm25(leads_fts, 10.0, 4.0, 2.0, 0.0)')
+
+/** The organization `orgId`'s token in the index's `org_key` column: 'o' and the id's hex digits. */
+export function orgToken(orgId: string): string {
+  return `o${orgId.replaceAll('-', '').toLowerCase()}`
+}
+
+/** `match` (from `matchExpression`) in the name, email and company of organization `orgId`'s leads only. */
+export function inOrganization(match: string, orgId: string): string {
+  return `{name email company} : (${match}) AND org_key : ${orgToken(orgId)}`
+}
 
 const WORD = /[\p{L}\p{N}\p{M}]+/gu
 
@@ -36,24 +48,25 @@ export function matchExpression(q: string): string | null {
   return phrases.map((words) => `"${words.join(' ')}"*`).join(' ')
 }
 
-/** SQL on `leads`: the lead matches the search text `q`. */
-export function matchesSearch(q: string): SQL {
+/** SQL on `leads`: the lead, of organization `orgId`, matches the search text `q`. */
+export function matchesSearch(q: string, orgId: string): SQL {
   const match = matchExpression(q)
   // Punctuation only: as typed, among the leads the caller's other conditions (organization) select.
   if (!match)
     return sql`instr(${leads.name} || ' ' || ${leads.email} || ' ' || ${leads.company}, ${q.normalize('NFC')}) > 0`
-  return sql`${leads}.rowid IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${match})`
+  return sql`${leads}.rowid IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH ${inOrganization(match, orgId)})`
 }
 
 /**
- * The pieces of a ranked search for the MATCH expression `match` (from `matchExpression`): the join of
- * `leads_fts` to `leads`, the rank to order by (ascending: best first; then id descending) and, after
- * the lead `cursor` of a previous page, the condition keeping only leads ranked after it, so pages
- * follow the ranking without repeats or gaps.
+ * The pieces of a ranked search for the MATCH expression `match` (from `matchExpression`) among organization
+ * `orgId`'s leads: the join of `leads_fts` to `leads`, the rank to order by (ascending: best first; then id
+ * descending) and, after the lead `cursor` of a previous page, the condition keeping only leads ranked after it,
+ * so pages follow the ranking without repeats or gaps.
  */
-export function rankedSearch(match: string, cursor?: string) {
-  const on = sql`leads_fts.rowid = ${leads}.rowid AND leads_fts MATCH ${match}`
-  const cursorRank = sql`(SELECT ${RANK} FROM leads_fts WHERE leads_fts MATCH ${match}
+export function rankedSearch(match: string, orgId: string, cursor?: string) {
+  const scoped = inOrganization(match, orgId)
+  const on = sql`leads_fts.rowid = ${leads}.rowid AND leads_fts MATCH ${scoped}`
+  const cursorRank = sql`(SELECT ${RANK} FROM leads_fts WHERE leads_fts MATCH ${scoped}
     AND leads_fts.rowid = (SELECT rowid FROM ${leads} WHERE ${leads.id} = ${cursor}))`
   const after = cursor
     ? sql`(${RANK} > ${cursorRank} OR (${RANK} = ${cursorRank} AND ${leads.id} < ${cursor}))`
