@@ -49,6 +49,10 @@ describe('claims through the PoolRoom', () => {
       await addLead(slug, 'Cap three', { inPool: true }),
     ]
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[0]}/claim`)).status).toBe(303)
+    // The lead page the claim lands on says what happened, once.
+    const landed = `/o/${slug}/leads/${leads[0]}`
+    expect(await agent!.client.html(landed)).toContain('Claimed from the pool: it is yours now.')
+    expect(await agent!.client.html(landed)).not.toContain('Claimed from the pool')
     const page = await agent!.client.html(`/o/${slug}/pool`)
     expect(page).toContain('You may claim 1 more lead.')
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[1]}/claim`)).status).toBe(303)
@@ -59,6 +63,7 @@ describe('claims through the PoolRoom', () => {
     expect(text).toContain('id="pool-list"')
     const released = await agent!.client.post(`/o/${slug}/leads/${leads[0]}/release`, { note: 'Not for me' })
     expect(released.status).toBe(303)
+    expect(await agent!.client.html(landed)).toContain('Released back to the pool.')
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim`)).status).toBe(303)
     const activity = await rows<{ type: string; data: string }>(
       "SELECT type, data FROM activities WHERE lead_id = ? AND type = 'released'",

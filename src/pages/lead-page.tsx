@@ -161,6 +161,10 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
       return 'Unassigned.'
     case 'unchanged':
       return 'No change: the lead already had that assignee.'
+    case 'claimed':
+      return 'Claimed from the pool: it is yours now.'
+    case 'released':
+      return 'Released back to the pool.'
     default:
       return undefined
   }

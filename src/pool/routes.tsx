@@ -11,6 +11,7 @@ import { isManager, type Viewer } from '../access/viewer'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { optionalMultiLine } from '../lib/text'
+import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { onRefusal, renderError } from '../views/render-error'
 import { fanOutContext } from '../notifications/context'
@@ -107,6 +108,7 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
   const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
   if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
   const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
+  rememberDone(c, lead, 'claimed')
   // From the pool's boosted form (htmx): the browser goes to the lead as a whole page, address bar included.
   if (c.req.header('HX-Request') === 'true') {
     c.header('HX-Redirect', lead)
@@ -123,5 +125,7 @@ poolLeadRoutes.post('/:leadId/release', async (c) => {
   await poolRoom(c)
     .refresh(viewer.orgId)
     .catch((error: unknown) => console.error('pool not refreshed', error))
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${leadId}`, 303)
+  const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
+  rememberDone(c, lead, 'released')
+  return c.redirect(lead, 303)
 })
