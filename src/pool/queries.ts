@@ -2,6 +2,7 @@
  * Reading the pool: the leads waiting in it, oldest first (the time they entered the pool, or their creation when
  * that was not recorded), as the pool page and the PoolRoom's live list show them.
  */
+import { bucketCount } from '../leads/counts'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leads, organizations } from '../db/schema'
@@ -53,7 +54,7 @@ export async function poolSettings(db: Database, orgId: string): Promise<PoolSet
 export async function readPool(db: Database, settings: PoolSettings, now = Date.now()): Promise<PoolView> {
   const limit = settings.poolShowOldest > 0 ? Math.min(settings.poolShowOldest, POOL_PAGE_SIZE) : POOL_PAGE_SIZE
   const where = and(eq(leads.orgId, settings.id), inPool())
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db
       .select({ id: leads.id, name: leads.name, company: leads.company, source: leads.source, waitingSince })
       .from(leads)
@@ -61,12 +62,9 @@ export async function readPool(db: Database, settings: PoolSettings, now = Date.
       .orderBy(asc(waitingSince), asc(leads.id))
       .limit(limit)
       .all(),
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(leads)
-      .where(where)
-      .get(),
+    // The trigger-kept counter of the pool (src/leads/counts.ts), not a count of every pool lead.
+    bucketCount(db, settings.id, 'pool'),
   ])
   const staleBefore = settings.poolStaleHours > 0 ? now - settings.poolStaleHours * 3_600_000 : null
-  return { leads: rows, total: count?.n ?? 0, staleBefore }
+  return { leads: rows, total, staleBefore }
 }

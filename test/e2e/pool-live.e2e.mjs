@@ -43,12 +43,16 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
     'Agent',
   )
 
-  // The Owner puts a lead in the pool.
-  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
-  const leadId = await createLead(owner.page, slug, { name: `Pool lead ${runId}` })
-  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${leadId}`))
-  await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
-  await owner.page.getByText('Unassigned — in the pool').waitFor()
+  /** The Owner creates a lead named `name` and puts it in the pool; returns its id. */
+  const pooled = async (name) => {
+    await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
+    const id = await createLead(owner.page, slug, { name: `${name} ${runId}` })
+    await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${id}`))
+    await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
+    await owner.page.getByText('Unassigned — in the pool').waitFor()
+    return id
+  }
+  const leadId = await pooled('Pool lead')
 
   // Both Agents look at the pool; Ben has a second tab whose live stream never connects (it stays stale).
   const row = (page) => page.locator(`#pool-list tr[data-lead-id="${leadId}"]`)
@@ -86,11 +90,7 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
 
   // The race: Ben clicks Claim on a second lead, but his request is slow; Ann claims it meanwhile, the live
   // update removes the row Ben clicked, and his refusal still reaches his page's alert region.
-  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
-  const secondId = await createLead(owner.page, slug, { name: `Raced lead ${runId}` })
-  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${secondId}`))
-  await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
-  await owner.page.getByText('Unassigned — in the pool').waitFor()
+  const secondId = await pooled('Raced lead')
   const raced = (page) => page.locator(`#pool-list tr[data-lead-id="${secondId}"]`)
   await raced(ben.page).waitFor()
   let release
@@ -115,11 +115,7 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
   assert.equal(new URL(ben.page.url()).pathname, `/o/${slug}/pool`)
 
   // Ben reads a pool lead's page; Ann claims it: Ben's page says he can no longer see it, at once.
-  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads`))
-  const thirdId = await createLead(owner.page, slug, { name: `Watched lead ${runId}` })
-  await owner.page.goto(appUrl(owner.page, `/o/${slug}/leads/${thirdId}`))
-  await owner.page.getByRole('button', { name: 'Put in the pool' }).click()
-  await owner.page.getByText('Unassigned — in the pool').waitFor()
+  const thirdId = await pooled('Watched lead')
   await ben.page.goto(appUrl(ben.page, `/o/${slug}/leads/${thirdId}`))
   await ann.page.goto(appUrl(ann.page, `/o/${slug}/leads/${thirdId}`))
   await ann.page.locator('#presence li', { hasText: 'Ben Agent' }).waitFor()
