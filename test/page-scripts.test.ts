@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { createLead, signUp } from './helpers'
 
-const WS_EXTENSION = /<script src="\/assets\/htmx-ext-ws[^"]*\.js"/
+/** The ws extension's script: its plain copy, or its fingerprinted one once scripts/vendor.mjs has run. */
+const WS_EXTENSION = /<script src="\/(?:vendor|assets)\/htmx-ext-ws\.min(?:\.[0-9a-f]{12})?\.js"/
 
 describe('page scripts', () => {
   it('loads the ws extension on the lead page and the pool, not on the list', async () => {
