@@ -213,6 +213,29 @@
     refreshTimes(document)
     followStatus()
   })
+  // Entries that came live, newest last (at most 50): a catch-up reload of the timeline rendered before one of
+  // them was saved would otherwise drop it when it lands, so after every reload the missing ones go back on top.
+  var liveEntries = []
+  document.addEventListener('htmx:wsBeforeMessage', function (event) {
+    var message = event.detail && event.detail.message
+    if (typeof message !== 'string' || message.indexOf('#timeline-items') < 0) return
+    var fragment = document.createRange().createContextualFragment(message)
+    var items = Array.prototype.slice.call(fragment.querySelectorAll('li')).reverse()
+    items.forEach(function (item) {
+      var time = item.querySelector('time[data-activity-id]')
+      if (time) liveEntries.push({ id: time.getAttribute('data-activity-id'), html: item.outerHTML })
+    })
+    liveEntries = liveEntries.slice(-50)
+  })
+  document.addEventListener('htmx:afterSwap', function (event) {
+    var list = document.getElementById('timeline-items')
+    if (!list || !(event.target instanceof Element) || !event.target.closest('#timeline')) return
+    liveEntries.forEach(function (entry) {
+      if (list.querySelector('time[data-activity-id="' + entry.id + '"]')) return
+      list.insertAdjacentHTML('afterbegin', entry.html)
+    })
+    refreshTimes(list)
+  })
   // The lead's room closed the connection because the viewer may no longer see the lead (ACCESS_LOST,
   // src/collaboration/lead-room.ts): say so, with the room's reason, and stop showing who else is here.
   document.addEventListener('htmx:wsClose', function (event) {
