@@ -250,8 +250,8 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
     notify: fanOutContext(c),
   })
-  // A lead assigned from the pool leaves the pool page.
-  if (result.changed) await refreshPool(c)
+  // A lead assigned from the pool leaves the pool page (pool leads have no assignee, so only such a change can).
+  if (result.changed && !result.from && result.to) await refreshPool(c)
   if (fromList) return rowFragment(c, leadId, result.changed ? 'Saved.' : 'No change.')
   // The lead page confirms what happened (views/done.ts).
   const done = !result.changed ? 'unchanged' : result.to ? (result.from ? 'transferred' : 'assigned') : 'unassigned'
