@@ -50,31 +50,54 @@ function recordingD1(seen: Recorded[]): D1Database {
   })
 }
 
+/** The growing tables (`leads`, `activities`, `lead_assignees`) by the aliases `sql` gives them (`FROM leads own`). */
+function aliases(sql: string): Map<string, string> {
+  const names = new Map<string, string>()
+  for (const m of sql.matchAll(/\b(?:from|join)\s+"?(leads|activities|lead_assignees)"?\s+(?:as\s+)?"?(\w+)"?/gi)) {
+    if (!/^(where|on|left|inner|join|order|group|limit|as|union)$/i.test(m[2]!)) names.set(m[2]!, m[1]!)
+  }
+  return names
+}
+
 /** The plan lines of `q` that scan one of the tables that grow with an organization. */
 async function fullScans(q: Recorded): Promise<string[]> {
   const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
     .bind(...q.params)
-    .all<{ detail: string }>()
+    .all<{ id: number; parent: number; detail: string }>()
   const search = /leads_fts MATCH/.test(q.sql)
   const leadPage = /^select .* from "leads" .*limit \?$/s.test(q.sql)
   // A list total (not the position count of a later page, which follows the page, nor a punctuation-only search).
   const count = /^select count\(\*\) .* "matching"$/s.test(q.sql) && !/instr\(/.test(q.sql)
+  const names = aliases(q.sql)
+  const parents = new Map(plan.results.map((r) => [r.id, r]))
+  // Inside an `IN (SELECT …)` list or a compound query, every row the step walks is read before the outer query
+  // can stop at its page size.
+  const inList = (r: { parent: number }): boolean => {
+    const up = parents.get(r.parent)
+    return Boolean(up) && (/^(LIST SUBQUERY|COMPOUND QUERY|MERGE)/.test(up!.detail) || inList(up!))
+  }
   return plan.results
-    .map((r) => r.detail)
+    .map((r) => ({
+      ...r,
+      detail: r.detail.replace(/^(SCAN|SEARCH) (\w+)/, (_, how: string, t: string) => `${how} ${names.get(t) ?? t}`),
+    }))
     .filter(
-      (d) =>
-        /^SCAN (leads|activities|lead_assignees)\b/.test(d) ||
+      (r) =>
+        /^SCAN (leads|activities|lead_assignees)\b/.test(r.detail) ||
         // Walking every row of the organization through an (org_id, …) index is a scan too …
-        /^SEARCH (activities|lead_assignees) .*\(org_id=\?\)$/.test(d) ||
-        // … and so is a search that tests each of the organization's leads instead of asking the word index.
-        (search && /^SEARCH leads .*\(org_id=\?\)$/.test(d)) ||
+        /^SEARCH (activities|lead_assignees) .*\(org_id=\?\)$/.test(r.detail) ||
+        // … and so is a search that tests each of the organization's leads instead of asking the word index …
+        (search && /^SEARCH leads .*\(org_id=\?\)$/.test(r.detail)) ||
+        // … and a list of lead ids read from all of the organization's leads (e.g. a UNION SQLite merges in id order) …
+        (inList(r) && /^SEARCH leads .*\(org_id=\?\)$/.test(r.detail)) ||
         // … and so is a count that tests each of the organization's leads (an Agent's visibility tested lead by
         // lead, or a filter no index serves): a total grows with the organization then, even when bounded.
         // (The "Archived" filter's partial index holds only archived leads.)
-        (count && /^SEARCH leads .*\(org_id=\?\)$/.test(d) && !/leads_org_archived_id_idx/.test(d)) ||
+        (count && /^SEARCH leads .*\(org_id=\?\)$/.test(r.detail) && !/leads_org_archived_id_idx/.test(r.detail)) ||
         // … and so is sorting every matching lead to show the first page (only ranked search sorts).
-        (leadPage && !search && /^USE TEMP B-TREE FOR ORDER BY/.test(d)),
+        (leadPage && !search && /^USE TEMP B-TREE FOR ORDER BY/.test(r.detail)),
     )
+    .map((r) => r.detail)
 }
 
 describe('query plans', () => {
@@ -182,6 +205,15 @@ describe('query plans', () => {
   it('notices a full scan (the check can fail)', async () => {
     expect(await fullScans({ sql: "SELECT id FROM leads WHERE name = 'x'", params: [] })).toEqual([
       expect.stringMatching(/^SCAN leads/),
+    ])
+    // Under another name, and as the list of an IN (…) the outer query reads whole before stopping.
+    expect(await fullScans({ sql: "SELECT id FROM leads own WHERE own.name = 'x'", params: [] })).toEqual([
+      expect.stringMatching(/^SCAN leads/),
+    ])
+    const merged = `SELECT id FROM leads WHERE org_id = 'o' AND id IN (SELECT lead_id FROM lead_assignees WHERE org_id = 'o'
+      AND user_id = 'u' UNION SELECT own.id FROM leads own WHERE own.org_id = 'o' AND own.name = 'x') LIMIT 51`
+    expect(await fullScans({ sql: merged, params: [] })).toEqual([
+      expect.stringMatching(/^SEARCH leads .*\(org_id=\?\)$/),
     ])
   })
 })
