@@ -136,6 +136,30 @@ const stats = (key) => {
   }
 }
 
+// 3b. Where each request's time goes: the Server-Timing header of local development (src/db/d1-timing.ts) says how
+// many statements it sent to D1 and how long at least one was in flight; 9 sequential requests, medians.
+const profiles = new Map()
+for (const e of all) {
+  const seen = []
+  for (let i = 0; i < 9; i++) {
+    const res = await fetch(BASE + e.path, { headers: { cookie: e.who }, redirect: 'manual' })
+    await res.arrayBuffer()
+    const m = /d1;dur=([\d.]+);desc="(\d+) statements"/.exec(res.headers.get('server-timing') ?? '')
+    if (m) seen.push({ ms: Number(m[1]), statements: Number(m[2]) })
+  }
+  profiles.set(e.key, {
+    statements: pct(
+      seen.map((x) => x.statements),
+      50,
+    ),
+    ms: pct(
+      seen.map((x) => x.ms),
+      50,
+    ),
+  })
+}
+log('profiled')
+
 // 4. Page weight: the Owner's list of the 100k organization (50 rows, 50 members), first visit.
 async function weigh(slug) {
   const res = await fetch(`${BASE}/o/${slug}/leads`, { headers: { cookie: cookie(seed.orgs[slug].owner) } })
@@ -234,6 +258,22 @@ for (const [name] of endpoints('bench1k')) {
   lines.push(
     `| ${name} | ${ms(a.p50)} / ${ms(a.p95)} / ${ms(a.p99)} | ${a.rps.toFixed(0)} | ${(a.p50 / floors.bench1k).toFixed(2)} | ${ms(b.p50)} / ${ms(b.p95)} / ${ms(b.p99)} | ${b.rps.toFixed(0)} | ${(b.p50 / floors.bench100k).toFixed(2)} | ${(b.p50 / a.p50).toFixed(2)} | ${statuses} |`,
   )
+}
+lines.push(
+  '',
+  '## Where the time goes',
+  '',
+  'Medians of 9 sequential requests each, from the `Server-Timing` header the app sends in local development (src/db/d1-timing.ts): the statements a request sent to D1 (a batch counts once) and the milliseconds at least one of them was in flight. "Rest" is the request\'s p50 above minus its D1 time: the Worker\'s own work (session, rendering) and HTTP.',
+  '',
+  '| request | 1k D1 statements | 1k D1 ms | 1k rest ms | 100k D1 statements | 100k D1 ms | 100k rest ms |',
+  '|---|---|---|---|---|---|---|',
+)
+for (const [name] of endpoints('bench1k')) {
+  const cells = SLUGS.map((slug) => {
+    const p = profiles.get(`${slug} ${name}`)
+    return p ? `${p.statements} | ${ms(p.ms)} | ${ms(Math.max(0, stats(`${slug} ${name}`).p50 - p.ms))}` : '– | – | –'
+  })
+  lines.push(`| ${name} | ${cells.join(' | ')} |`)
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`
 const assetGzip = weight.assets.reduce((s, a) => s + a.gzip, 0)

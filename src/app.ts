@@ -1,11 +1,12 @@
 /**
  * Builds the Hono app: middleware order (db → CSRF → session), route modules, error handlers.
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { except } from 'hono/combine'
 import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
+import { timing } from 'hono/timing'
 import { accountRoutes } from './auth/account-routes'
 import { sessionMiddleware } from './auth/sessions'
 import { d1Session } from './db/d1-session'
@@ -62,6 +63,8 @@ export function buildApp() {
   app.use('*', assetManifest())
   // The pages link /favicon.svg; browsers that ask for the .ico anyway get it.
   app.get('/favicon.ico', (c) => c.redirect('/favicon.svg', 301))
+  // In local development, Server-Timing says how long the request took and how much of it was D1 (npm run bench).
+  app.use('*', timing({ enabled: (c: Context<App>) => c.env.APP_ENV === 'development' && c.res.status !== 101 }))
   // D1 through a session that carries the person's bookmark (read replicas, read-your-writes).
   app.use('*', d1Session())
   // Intake from other sites and systems (src/intake/): the web form takes posts from any site (CORS) and the API

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { timing } from 'hono/timing'
 import { BOOKMARK_COOKIE, d1Session } from '../src/db/d1-session'
 import { createLead, env, leadIds, signUp } from './helpers'
 
@@ -52,6 +53,43 @@ describe('D1 sessions', () => {
       'first-unconstrained',
       '0000000b-00000002-00004f57-abc',
     ])
+  })
+
+  it('in local development, Server-Timing says how many statements a request sent to D1 and how long they took; a batch counts once', async () => {
+    const { client, slug } = await signUp()
+    const d1 = (res: Response) => {
+      const header = res.headers.get('Server-Timing') ?? ''
+      const m = /(?:^|, *)d1;dur=([\d.]+);desc="(\d+) statements"/.exec(header)
+      expect(m, header).not.toBeNull()
+      expect(header).toMatch(/(^|, *)total;dur=[\d.]+/)
+      return { ms: Number(m![1]), statements: Number(m![2]) }
+    }
+    const list = d1(await client.get(`/o/${slug}/leads`))
+    expect(list.statements).toBeGreaterThanOrEqual(3) // the session, the membership, the page
+    expect(list.ms).toBeGreaterThanOrEqual(0)
+    // A lead is written (a D1 batch) through the timed session, and is then there.
+    const created = d1(
+      await client.post(`/o/${slug}/leads`, { name: 'Timed Lead', email: 'timed@example.com', status: 'new' }),
+    )
+    expect(created.statements).toBeGreaterThanOrEqual(3)
+    expect(await client.html(`/o/${slug}/leads`)).toContain('Timed Lead')
+    // A page that reads more sends more statements.
+    const [id] = leadIds(await client.html(`/o/${slug}/leads`))
+    expect(d1(await client.get(`/o/${slug}/leads/${id}`)).statements).toBeGreaterThan(list.statements)
+  })
+
+  it('sends no Server-Timing outside local development', async () => {
+    const fakeDb = {
+      withSession: () => ({ getBookmark: () => null, prepare: () => null, batch: () => null }),
+    }
+    const app = new Hono()
+    app.use('*', timing({ enabled: (c) => (c.env as { APP_ENV: string }).APP_ENV === 'development' }))
+    app.use('*', d1Session())
+    app.get('/', (c) => c.text('ok'))
+    const production = await app.request('/', {}, { DB: fakeDb, APP_ENV: 'production' })
+    expect(production.headers.get('Server-Timing')).toBeNull()
+    const development = await app.request('/', {}, { DB: fakeDb, APP_ENV: 'development' })
+    expect(development.headers.get('Server-Timing')).toMatch(/d1;dur=0(\.0)?;desc="0 statements"/)
   })
 
   it('runs the real binding through a session (local D1 supports withSession)', async () => {

@@ -7,7 +7,9 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { setMetric } from 'hono/timing'
 import { createDb, type Database } from './client'
+import { timedD1, type D1Use } from './d1-timing'
 
 /** What the middleware needs of the app's bindings, and what it sets (a part of src/env.ts's App). */
 type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database } }
@@ -22,7 +24,8 @@ const BOOKMARK = /^[0-9a-f-]{1,200}$/i
  * Middleware putting a Drizzle client over a D1 session on `c.var.db`, starting from the bookmark
  * cookie (or, without one, from any replica for GET/HEAD and the primary for writes), and sending
  * the session's newest bookmark back in that cookie (HttpOnly, SameSite=Lax, Secure outside local
- * development, one day).
+ * development, one day). In local development it also counts and times the request's statements into the
+ * `Server-Timing` header's `d1` metric (db/d1-timing.ts; the `timing()` middleware of src/app.ts writes it).
  */
 export function d1Session(): MiddlewareHandler<SessionEnv> {
   return async (c, next) => {
@@ -30,8 +33,10 @@ export function d1Session(): MiddlewareHandler<SessionEnv> {
     const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
     const start = sent && BOOKMARK.test(sent) ? sent : reading ? 'first-unconstrained' : 'first-primary'
     const session = c.env.DB.withSession(start)
-    c.set('db', createDb(session))
+    const use: D1Use | null = c.env.APP_ENV === 'development' ? { statements: 0, busyMs: 0 } : null
+    c.set('db', createDb(use ? timedD1(session, use) : session))
     await next()
+    if (use) setMetric(c, 'd1', use.busyMs, `${use.statements} statements`)
     const bookmark = session.getBookmark()
     // A WebSocket upgrade (101) answers with headers that can no longer change.
     if (!bookmark || bookmark === sent || c.res.status === 101) return
