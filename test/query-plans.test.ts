@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { selectLeads } from '../src/assignment/bulk'
 import { createDb } from '../src/db/client'
 import { exportLeadsCsv } from '../src/leads/export'
+import { RANKED_MATCHES } from '../src/leads/search'
 import { LEAD_STATUSES } from '../src/db/schema'
 import {
   assigneeCounts,
@@ -22,7 +23,7 @@ import {
   type LeadFilters,
 } from '../src/leads/leads'
 import type { Viewer } from '../src/access/viewer'
-import { addLead, addMembers, rows } from './concurrency'
+import { addLead, addManyLeads, addMembers, rows } from './concurrency'
 import { env, signUp } from './helpers'
 
 type Recorded = { sql: string; params: unknown[] }
@@ -65,6 +66,7 @@ async function fullScans(q: Recorded): Promise<string[]> {
     .bind(...q.params)
     .all<{ id: number; parent: number; detail: string }>()
   const search = /leads_fts MATCH/.test(q.sql)
+  const broad = /leads_fts\.rowid DESC/.test(q.sql)
   const leadPage = /^select .* from "leads" .*limit \?$/s.test(q.sql)
   // A list total (not the position count of a later page, which follows the page, nor a punctuation-only search).
   const count = /^select count\(\*\) .* "matching"$/s.test(q.sql) && !/instr\(/.test(q.sql)
@@ -94,8 +96,9 @@ async function fullScans(q: Recorded): Promise<string[]> {
         // lead, or a filter no index serves): a total grows with the organization then, even when bounded.
         // (The "Archived" filter's partial index holds only archived leads.)
         (count && /^SEARCH leads .*\(org_id=\?\)$/.test(r.detail) && !/leads_org_archived_id_idx/.test(r.detail)) ||
-        // … and so is sorting every matching lead to show the first page (only ranked search sorts).
-        (leadPage && !search && /^USE TEMP B-TREE FOR ORDER BY/.test(r.detail)),
+        // … and so is sorting every matching lead to show the first page (only a ranked search sorts, and only up
+        // to RANKED_MATCHES leads).
+        (leadPage && (!search || broad) && /^USE TEMP B-TREE FOR ORDER BY/.test(r.detail)),
     )
     .map((r) => r.detail)
 }
@@ -113,6 +116,8 @@ describe('query plans', () => {
     await addLead(slug, 'Pool Lead', { inPool: true })
     await addLead(slug, 'Other Lead', { assignee: otherId })
     await addLead(slug, 'Unassigned Lead')
+    // A search broader than RANKED_MATCHES is read in the word index's order instead of ranked.
+    await addManyLeads(slug, 'Broadway', RANKED_MATCHES + 1)
 
     const seen: Recorded[] = []
     const db = createDb(recordingD1(seen))
@@ -134,6 +139,10 @@ describe('query plans', () => {
       { q: 'smi', status: 'new', assignee: 'me' },
       { q: 'smi', assignee: 'unassigned' },
       { q: '%' },
+      { q: 'broad' },
+      { q: 'broad', cursor: leadId },
+      { q: 'broad', status: 'new', assignee: 'me' },
+      { q: 'broad', assignee: 'unassigned', sort: 'name' },
       { attention: 'handoff-waiting' },
       { attention: 'handoff-waiting', cursor: leadId },
       { attention: 'handoff-waiting', status: 'new', assignee: otherId },
@@ -178,6 +187,7 @@ describe('query plans', () => {
 
     const selects = seen.filter((q) => /^\s*select/i.test(q.sql))
     expect(selects.length).toBeGreaterThan(100)
+    expect(selects.filter((q) => /leads_fts\.rowid DESC/.test(q.sql)).length).toBeGreaterThanOrEqual(4 * 3)
     const scanning: string[] = []
     for (const q of selects) {
       const scans = await fullScans(q)

@@ -4,8 +4,8 @@
  * the index following every kind of write (edit, delete) without the writer knowing of it.
  */
 import { describe, expect, it } from 'vitest'
-import { inOrganization, matchExpression, orgToken } from '../src/leads/search'
-import { addLead, rows } from './concurrency'
+import { inOrganization, matchExpression, orgToken, RANKED_MATCHES } from '../src/leads/search'
+import { addLead, addManyLeads, rows } from './concurrency'
 import { createLead, env, joinAs, leadIds, signUp } from './helpers'
 
 const search = (q: string) => `q=${encodeURIComponent(q)}`
@@ -104,6 +104,41 @@ describe('lead search', () => {
     // Typing the organization's token finds no lead: the token is matched in its own column only.
     expect(leadIds(await a.client.html(`/o/${a.slug}/leads?${search(orgToken(orgA!.id))}`))).toEqual([])
     expect(leadIds(await a.client.html(`/o/${a.slug}/leads?${search('wilhel')}`))).toHaveLength(1)
+  })
+
+  it('a search matching more than 1,000 leads lists the most recently added first, says so, and pages on; a narrower one is ranked again', async () => {
+    const { client, slug } = await signUp()
+    const agent = await joinAs(client, slug, 'agent', 'Aga Agent')
+    const many = await addManyLeads(slug, 'Broadway', RANKED_MATCHES + 20)
+    const newest = [...many].reverse()
+    const best = await addLead(slug, 'Lena Broadway') // added last, and the only one with "lena"
+    const first = await client.html(`/o/${slug}/leads?${search('broad')}`)
+    expect(leadIds(first)).toEqual([best, ...newest.slice(0, 49)])
+    expect(first).toContain('A broad search: most recently added first.')
+    expect(first).toContain('data-total="1,000+"')
+    // The next pages continue in that order, without repeats or gaps.
+    let next = /href="([^"]+)"[^>]*rel="next"/.exec(first)![1]!.replaceAll('&amp;', '&')
+    const second = leadIds(await client.html(next))
+    expect(second).toEqual(newest.slice(49, 99))
+    next = /href="([^"]+)"[^>]*rel="next"/.exec(await client.html(next))![1]!.replaceAll('&amp;', '&')
+    expect(leadIds(await client.html(next))).toEqual(newest.slice(99, 149))
+    // A word more, and the few matches are ranked and counted exactly.
+    const narrow = await client.html(`/o/${slug}/leads?${search('broadway 101')}`)
+    expect(narrow).not.toContain('A broad search')
+    expect(new Set(leadIds(narrow))).toEqual(new Set(many.filter((_, i) => String(i + 1).startsWith('101'))))
+    expect(await client.html(`/o/${slug}/leads?${search('lena broad')}`)).toContain('data-total="1"')
+    // An Agent sees only their own among the broad matches, in the same order.
+    const mine = [many[5]!, many[700]!, many[1010]!]
+    for (const id of mine) {
+      await env.DB.prepare(
+        "INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_at) SELECT org_id, id, ?, 'primary', 1 FROM leads WHERE id = ?",
+      )
+        .bind(agent.userId, id)
+        .run()
+    }
+    const theirs = await agent.client.html(`/o/${slug}/leads?${search('broad')}`)
+    expect(leadIds(theirs)).toEqual([...mine].reverse())
+    expect(theirs).toContain('data-total="3"')
   })
 
   it('searches only the leads an Agent may see', async () => {

@@ -16,7 +16,7 @@ import { isManager, type Viewer } from '../access/viewer'
 import { attentionCondition, type Attention } from './attention'
 import { inPool, visibleLeadParts, visibleLeads } from './policy'
 import { assignedCount, bucketCount, keptTotal, plainFilters } from './counts'
-import { matchesSearch, matchExpression, rankedSearch } from './search'
+import { isBroad, matchesSearch, matchExpression, RANKED_MATCHES, searchOrder } from './search'
 import { archiveScope } from './archive-scope'
 import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
 
@@ -182,6 +182,8 @@ export type LeadPage = {
   leads: LeadRow[]
   /** Cursor for the next page, or null on the last page. */
   nextCursor: string | null
+  /** A search too broad to rank (search.ts `isBroad`): its matches are listed most recently added first. */
+  broad?: boolean
 }
 
 /** SQL: `userId` is an assignee (primary or collaborator) of the lead, read from their assignments' index. */
@@ -299,10 +301,12 @@ export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilt
   return { count: parts.reduce((n, p) => n + p.count, 0), more: parts.some((p) => p.more) }
 }
 
-/** Counts the leads matching `filters` among those `visibility` selects, up to COUNT_BOUND. */
+/** Counts the leads matching `filters` among those `visibility` selects, up to COUNT_BOUND (RANKED_MATCHES for a search). */
 async function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, visibility: SQL): Promise<LeadTotal> {
   const match = filters.q ? matchExpression(filters.q) : null
-  const search = match ? rankedSearch(match, viewer.orgId) : null
+  const search = match ? searchOrder(match, viewer.orgId, false) : null
+  // A search's total stops where its ranking does (search.ts RANKED_MATCHES): "1,000+".
+  const bound = search ? RANKED_MATCHES : COUNT_BOUND
   const base = db
     .select({ one: sql`1` })
     .from(leads)
@@ -310,13 +314,13 @@ async function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, 
   // A search is driven by the word index (the matching leads), not by the organization's leads.
   const matching = (search ? base.innerJoin(search.table, search.on) : base)
     .where(leadConditions(db, viewer, filters, !search, false, visibility))
-    .limit(COUNT_BOUND + 1)
+    .limit(bound + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })
     .from(matching.as('matching'))
     .get()
   const n = Number(row?.n ?? 0)
-  return { count: Math.min(n, COUNT_BOUND), more: n > COUNT_BOUND }
+  return { count: Math.min(n, bound), more: n > bound }
 }
 
 /** "1,234", or "10,000+" for a bounded total. */
@@ -377,9 +381,9 @@ export async function assigneeCounts(db: Database, orgId: string): Promise<Map<s
 }
 
 /**
-/**
  * One page of up to `pageSize` leads `viewer` may see, filtered in SQL: in `filters.sort` order (newest
- * first by default), or, with a search text, best match first (src/leads/search.ts). Pages are keyed on
+ * first by default), or, with a search text, best match first (src/leads/search.ts; most recently added first,
+ * `broad`, when it matches more than RANKED_MATCHES of the organization's leads). Pages are keyed on
  * the last lead of the previous page (`cursor`; its sort key, then its UUIDv7 id), each read as one walk of
  * an `(org_id, …, id)` index, so they stay stable while leads are added.
  */
@@ -392,12 +396,13 @@ export async function listLeads(
   const match = filters.q ? matchExpression(filters.q) : null
   if (!match && isStatusSort(filters)) return byStatus(db, viewer, filters, pageSize)
   let query
+  const broad = match ? await isBroad(db, match, viewer.orgId) : false
   if (match) {
-    const search = rankedSearch(match, viewer.orgId, filters.cursor)
+    const search = searchOrder(match, viewer.orgId, broad, filters.cursor)
     query = rowQuery(db)
       .innerJoin(search.table, search.on)
       .where(and(leadConditions(db, viewer, filters, false), search.after))
-      .orderBy(search.rank, desc(leads.id))
+      .orderBy(...search.order)
   } else {
     const after = filters.cursor ? afterCursor(filters, filters.cursor) : undefined
     query = rowQuery(db)
@@ -407,7 +412,7 @@ export async function listLeads(
   const rows = await query.limit(pageSize + 1).all()
   const more = rows.length > pageSize
   const page = more ? rows.slice(0, pageSize) : rows
-  return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
+  return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null, ...(broad && { broad }) }
 }
 
 /**

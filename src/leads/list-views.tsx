@@ -367,6 +367,12 @@ export function LeadResults({
       {notice && <Notice kind={notice.kind} text={notice.text} id="bulk-notice" />}
       <p class="list-total" data-total={totalLabel(total)}>
         {range} of {totalLabel(total)} {total.count === 1 && !total.more ? 'lead' : 'leads'}
+        {page.broad && (
+          <span class="list-order" data-order="newest">
+            {' '}
+            · A broad search: most recently added first. Type more to see the best matches first.
+          </span>
+        )}
       </p>
       <form
         id="bulk-form"

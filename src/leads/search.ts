@@ -9,12 +9,19 @@
  *   matching while typing): "jo gm" finds "José, Acme GmbH"; a part with punctuation is a phrase, so
  *   "ana@acme" finds "ana@acme.com" but not "ana.lopez@other-acme.com".
  * - A query of punctuation only ("%", "_"), which the word index cannot hold, is looked for as it is.
- * - Ranked by bm25, a match in the name counting most, then email, then company.
+ * - Ranked by bm25, a match in the name counting most, then email, then company, when the search matches at most
+ *   RANKED_MATCHES of the organization's leads; a broader one (a first letter or two, a common surname) lists the
+ *   most recently added matches first, walking the index in that order and stopping at a page, since ranking would
+ *   score every match first (BENCHMARKS.md). Its total is then shown as "1,000+".
  * - Only the organization's leads are matched and ranked: the index holds each lead's organization as one token
  *   (`org_key`, migrations/0016_search_per_organization.sql), so another organization's matches cost nothing.
  */
 import { sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../db/client'
 import { leads } from '../db/schema'
+
+/** A search matching more of an organization's leads than this is listed newest first, not ranked. */
+export const RANKED_MATCHES = 1_000
 
 /** bm25 weights of the name, email and company columns (the organization's token counts nothing). */
 const RANK = sql.raw('bm25(leads_fts, 10.0, 4.0, 2.0, 0.0)')
@@ -58,18 +65,34 @@ export function matchesSearch(q: string, orgId: string): SQL {
 }
 
 /**
- * The pieces of a ranked search for the MATCH expression `match` (from `matchExpression`) among organization
- * `orgId`'s leads: the join of `leads_fts` to `leads`, the rank to order by (ascending: best first; then id
- * descending) and, after the lead `cursor` of a previous page, the condition keeping only leads ranked after it,
- * so pages follow the ranking without repeats or gaps.
+ * Whether `match` (from `matchExpression`) matches more than RANKED_MATCHES of organization `orgId`'s leads
+ * (archived ones included): read from the word index alone, stopping at RANKED_MATCHES + 1 matches.
  */
-export function rankedSearch(match: string, orgId: string, cursor?: string) {
+export async function isBroad(db: Database, match: string, orgId: string): Promise<boolean> {
+  const [row] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM leads_fts
+    WHERE leads_fts MATCH ${inOrganization(match, orgId)} LIMIT ${RANKED_MATCHES + 1})`)
+  return Number(row?.n ?? 0) > RANKED_MATCHES
+}
+
+/**
+ * How a page of search results for `match` among organization `orgId`'s leads is read: the join of `leads_fts`
+ * to `leads`, the order and, after the lead `cursor` of a previous page, the condition keeping only the leads
+ * after it in that order, so pages follow it without repeats or gaps.
+ * - Ranked (`broad` false): by bm25 (ascending: best first), then id descending.
+ * - Broad: most recently added first (the index's rowid descending, which it reads in order).
+ */
+export function searchOrder(match: string, orgId: string, broad: boolean, cursor?: string) {
   const scoped = inOrganization(match, orgId)
   const on = sql`leads_fts.rowid = ${leads}.rowid AND leads_fts MATCH ${scoped}`
+  const cursorRowid = sql`(SELECT rowid FROM ${leads} WHERE ${leads.id} = ${cursor})`
+  if (broad) {
+    const after = cursor ? sql`leads_fts.rowid < ${cursorRowid}` : undefined
+    return { table: sql`leads_fts`, on, order: [sql`leads_fts.rowid DESC`], after }
+  }
   const cursorRank = sql`(SELECT ${RANK} FROM leads_fts WHERE leads_fts MATCH ${scoped}
-    AND leads_fts.rowid = (SELECT rowid FROM ${leads} WHERE ${leads.id} = ${cursor}))`
+    AND leads_fts.rowid = ${cursorRowid})`
   const after = cursor
     ? sql`(${RANK} > ${cursorRank} OR (${RANK} = ${cursorRank} AND ${leads.id} < ${cursor}))`
     : undefined
-  return { table: sql`leads_fts`, on, rank: RANK, after }
+  return { table: sql`leads_fts`, on, order: [RANK, sql`${leads.id} DESC`], after }
 }
