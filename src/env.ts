@@ -36,6 +36,8 @@ export type OrgContext = {
   membership: Membership
   /** Every organization the user is an active member of, for the switcher. */
   orgs: OrgLink[]
+  /** The member's unread notifications in `org` when the request began (count), for the header badge. */
+  unread: number
 }
 
 /** Renders the page a refused request is answered with, from the refusal and the submitted form values. */
@@ -48,8 +50,8 @@ export type Variables = {
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
   /**
-   * The member's unread notifications, for the header badge: read when a page first asks (set by
-   * src/notifications/middleware.ts), so a post that answers a redirect never reads it.
+   * The member's unread notifications, for the header badge, when a page first asks (set by
+   * src/notifications/middleware.ts): for a GET, as the membership lookup read them; otherwise counted then.
    */
   unreadNotifications?: () => Promise<number>
   /** Fingerprinted paths of the static files (src/views/assets.ts). */

@@ -73,6 +73,8 @@ describe('D1 sessions', () => {
     )
     expect(created.statements).toBeGreaterThanOrEqual(3)
     expect(await client.html(`/o/${slug}/leads`)).toContain('Timed Lead')
+    // The badge's poll every few seconds: the session and the membership, which carries the unread count.
+    expect(d1(await client.get(`/o/${slug}/notifications/count`, { 'HX-Request': 'true' })).statements).toBe(2)
     // A page that reads more sends more statements.
     const [id] = leadIds(await client.html(`/o/${slug}/leads`))
     expect(d1(await client.get(`/o/${slug}/leads/${id}`)).statements).toBeGreaterThan(list.statements)

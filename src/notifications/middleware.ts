@@ -5,15 +5,20 @@ import type { App } from '../env'
 import { unreadCount } from './feed'
 
 /**
- * Sets `c.var.unreadNotifications`: the member's unread count (one indexed count), read once when a full page
- * first renders the badge, never for a request that answers a redirect or a fragment. Mount after the
- * membership middleware.
+ * Sets `c.var.unreadNotifications`: the member's unread count for the header badge. A GET changes no
+ * notification, so it shows the count the membership lookup read with the membership (src/orgs/organizations.ts
+ * `findMembership`); any other request may have just read some, so its page (a refused form re-rendered) counts
+ * again (one indexed count) when it first renders the badge. Mount after the membership middleware.
  */
 export function unreadBadge(): MiddlewareHandler<App> {
   return async (c, next) => {
-    let unread: Promise<number> | undefined
     const viewer = viewerOf(c)
-    c.set('unreadNotifications', () => (unread ??= unreadCount(c.var.db, viewer)))
+    const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
+    let unread: Promise<number> | undefined
+    c.set(
+      'unreadNotifications',
+      () => (unread ??= reading ? Promise.resolve(c.var.orgContext.unread) : unreadCount(c.var.db, viewer)),
+    )
     await next()
   }
 }

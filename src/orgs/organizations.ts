@@ -2,12 +2,12 @@
  * Organizations and memberships: creation with a unique URL slug, resolving the membership behind
  * `/o/{slug}`, and the "last organization used" that log-in lands in.
  */
-import { and, desc, eq, like } from 'drizzle-orm'
+import { and, desc, eq, like, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { OrgLink } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
-import { memberships, organizations, type Membership, type Organization } from '../db/schema'
+import { memberships, notifications, organizations, type Membership, type Organization } from '../db/schema'
 import { newId } from '../lib/ids'
 import { singleLine } from '../lib/text'
 
@@ -107,22 +107,29 @@ export async function createOrganization(
 /**
  * The organization at `slug` and the user's *active* membership in it, plus every organization the
  * user is an active member of (for the switcher), in one query. `current` is null when there is no
- * such organization, the user is not a member, or the membership is deactivated (all answer 404).
+ * such organization, the user is not a member, or the membership is deactivated (all answer 404); its `unread`
+ * is the member's unread notifications there (count) as the query found them.
  */
 export async function findMembership(
   db: Database,
   slug: string,
   userId: string,
-): Promise<{ current: { org: Organization; membership: Membership } | null; orgs: OrgLink[] }> {
+): Promise<{ current: { org: Organization; membership: Membership; unread: number } | null; orgs: OrgLink[] }> {
+  // The header badge's count, read in the same statement (a page would otherwise send one more to D1).
+  const unread = sql<number>`CASE WHEN ${organizations.slug} = ${slug} THEN (SELECT count(*) FROM ${notifications} n
+    WHERE n.user_id = ${memberships.userId} AND n.org_id = ${memberships.orgId} AND n.read_at IS NULL) END`
   const rows = await db
-    .select({ org: organizations, membership: memberships })
+    .select({ org: organizations, membership: memberships, unread })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
     .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
     .orderBy(organizations.name)
     .all()
   return {
-    current: rows.find((r) => r.org.slug === slug) ?? null,
+    current:
+      rows
+        .filter((r) => r.org.slug === slug)
+        .map(({ org, membership, unread }) => ({ org, membership, unread: Number(unread ?? 0) }))[0] ?? null,
     orgs: rows.map((r) => ({ name: r.org.name, slug: r.org.slug })),
   }
 }
