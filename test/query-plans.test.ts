@@ -14,7 +14,7 @@ import { exportLeadsCsv } from '../src/leads/export'
 import { RANKED_MATCHES } from '../src/leads/search'
 import { LEAD_STATUSES } from '../src/db/schema'
 import {
-  assigneeCounts,
+  assigneeChoices,
   countLeads,
   findLeadRow,
   findVisibleLead,
@@ -180,7 +180,7 @@ describe('query plans', () => {
         await exportLeadsCsv(db, viewer, filters)
         await selectLeads(db, viewer, { filters }).catch(() => null) // nothing selected: a refusal
       }
-      await assigneeCounts(db, viewer.orgId)
+      await assigneeChoices(db, viewer.orgId)
       await findLeadRow(db, viewer, leadId)
       await findVisibleLead(db, viewer, leadId)
     }

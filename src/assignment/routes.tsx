@@ -11,7 +11,7 @@ import { filtersSchema } from '../leads/filters'
 import { notFound, Refusal } from '../lib/errors'
 import { authorizeLead } from '../leads/authorize'
 import { canRequestReassignment, factsOf } from '../leads/policy'
-import { assigneeCounts, findLeadRow } from '../leads/leads'
+import { assigneeChoices, findLeadRow } from '../leads/leads'
 import { listPage } from '../leads/list-page'
 import { AssigneeFilter, LeadRowView, RowMenuBody, type KeptChoice, type ListNotice } from '../leads/list-views'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -79,10 +79,7 @@ async function rowFragment(
   const viewer = viewerOf(c)
   const lead = await findLeadRow(c.var.db, viewer, leadId)
   if (!lead) throw notFound()
-  const [everyone, counts] = await Promise.all([
-    assignableMembers(c.var.db, viewer.orgId, { includeDeactivated: true }),
-    assigneeCounts(c.var.db, viewer.orgId),
-  ])
+  const { members: everyone, counts } = await assigneeChoices(c.var.db, viewer.orgId)
   const assigning = { members: activeOnly(everyone), noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(

@@ -8,7 +8,17 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { unlessChanged } from '../db/guard'
 import { sameOrg } from '../db/tenancy'
-import { activities, assigneeLeadCounts, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
+import {
+  activities,
+  assigneeLeadCounts,
+  leadAssignees,
+  leads,
+  memberships,
+  users,
+  type Lead,
+  type LeadStatus,
+} from '../db/schema'
+import { memberColumns, type Member } from '../orgs/members'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
@@ -368,16 +378,29 @@ function statusUpTo(filters: LeadFilters): SQL {
 }
 
 /**
- * Leads each member is assigned to (primary or collaborator), by user id: the filter's counts, read
- * from the counters the assignment triggers keep (assignee_lead_counts; archived leads left out).
+ * The "Assigned to" filter's choices: every member of `orgId` by name, deactivated ones too (their leads may need
+ * reassigning), and the leads each is assigned to (primary or collaborator; count) by user id, read from the
+ * counters the assignment triggers keep (assignee_lead_counts; archived leads left out), in one statement.
  */
-export async function assigneeCounts(db: Database, orgId: string): Promise<Map<string, number>> {
+export async function assigneeChoices(
+  db: Database,
+  orgId: string,
+): Promise<{ members: Member[]; counts: Map<string, number> }> {
   const rows = await db
-    .select({ userId: assigneeLeadCounts.userId, n: assigneeLeadCounts.leads })
-    .from(assigneeLeadCounts)
-    .where(eq(assigneeLeadCounts.orgId, orgId))
+    .select({ ...memberColumns, leads: assigneeLeadCounts.leads })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(
+      assigneeLeadCounts,
+      and(eq(assigneeLeadCounts.orgId, memberships.orgId), eq(assigneeLeadCounts.userId, memberships.userId)),
+    )
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(asc(users.name))
     .all()
-  return new Map(rows.map((r) => [r.userId, Number(r.n)]))
+  return {
+    members: rows.map(({ leads: _, ...member }) => member),
+    counts: new Map(rows.filter((r) => r.leads !== null).map((r) => [r.userId, Number(r.leads)])),
+  }
 }
 
 /**

@@ -2,9 +2,9 @@
 import type { Context } from 'hono'
 import { shellOf, viewerOf } from '../access/context'
 import type { App } from '../env'
-import { activeOnly, assignableMembers } from '../orgs/members'
+import { activeOnly, assignableMembers, type Member } from '../orgs/members'
 import { searchProblem } from './filters'
-import { assigneeCounts, countLeads, listLeads, rowsBefore, type LeadFilters } from './leads'
+import { assigneeChoices, countLeads, listLeads, rowsBefore, type LeadFilters } from './leads'
 import { canAssign } from './policy'
 import { AssigneeFilter, LeadListPage, LeadResults, type KeptChoice, type ListNotice } from './list-views'
 
@@ -28,12 +28,16 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   }
   // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
   const withFilter = manager && (!fragment || Boolean(notice))
-  const [page, total, start, everyone, counts] = await Promise.all([
+  const noCounts = (members: Member[]) => ({ members, counts: new Map<string, number>() })
+  const [page, total, start, { members: everyone, counts }] = await Promise.all([
     badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
     badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(db, viewer, filters),
     badSearch ? Promise.resolve(0) : rowsBefore(db, viewer, filters),
-    manager ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }) : Promise.resolve([]),
-    withFilter ? assigneeCounts(db, viewer.orgId) : Promise.resolve(new Map<string, number>()),
+    withFilter
+      ? assigneeChoices(db, viewer.orgId)
+      : manager
+        ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }).then(noCounts)
+        : Promise.resolve(noCounts([])),
   ])
   const assigning = manager ? { members: activeOnly(everyone), noteRequired: org.handoffNoteRequired } : undefined
   const results = { page, filters, total, start, assigning, notice, kept }
