@@ -141,14 +141,18 @@ const profiles = new Map()
 for (const e of all) {
   const seen = []
   let total
+  let bytes
   for (let i = 0; i < 9; i++) {
     const res = await fetch(BASE + e.path, { headers: { cookie: e.who }, redirect: 'manual' })
-    total = /data-total="([^"]+)"/.exec(await res.text())?.[1] ?? '–'
+    const html = await res.text()
+    bytes = Buffer.byteLength(html)
+    total = /data-total="([^"]+)"/.exec(html)?.[1] ?? '–'
     const m = /d1;dur=([\d.]+);desc="(\d+) statements"/.exec(res.headers.get('server-timing') ?? '')
     if (m) seen.push({ ms: Number(m[1]), statements: Number(m[2]) })
   }
   profiles.set(e.key, {
     total,
+    bytes,
     statements: pct(
       seen.map((x) => x.statements),
       50,
@@ -294,15 +298,18 @@ lines.push(
   `- 5 claim storms of 50 members on one pool lead each: p50 ${ms(pct(claimTimes, 50))} ms, p99 ${ms(pct(claimTimes, 99))} ms, statuses ${JSON.stringify(claimStatuses)}.`,
   `- For comparison, 5 storms of the same 50 members on the floor request (no claim at all): p50 ${ms(pct(floorTimes, 50))} ms, p99 ${ms(pct(floorTimes, 99))} ms.`,
 )
+const FLOOR = 'floor (lead page of an unknown id)'
 const statementsOf = (name) => profiles.get(`bench100k ${name}`).statements
+const restOf = (name) => stats(`bench100k ${name}`).p50 - profiles.get(`bench100k ${name}`).ms
+const floor = profiles.get(`bench100k ${FLOOR}`)
+const list = profiles.get("bench100k Owner's list")
 const perStatement = median([...profiles.values()].map((p) => p.ms / p.statements))
-const restMedian = median(all.map((e) => stats(e.key).p50 - profiles.get(e.key).ms))
 const stormRatio = pct(claimTimes, 50) / pct(floorTimes, 50)
 lines.push(
   '',
   '## Known gaps and what explains them',
   '',
-  `- **× floor above 1.5**: not the organization's size but the number of D1 statements ("Where the time goes"): the floor sends ${statementsOf('floor (lead page of an unknown id)')} (the session, the membership with the unread badge, the lead), the Owner's list ${statementsOf("Owner's list")} (also the page, its total, the filter's members with their counts), the Agent's list ${statementsOf("Agent's list")} (its total has three parts), the lead page ${statementsOf('lead page')}. Here each statement costs about ${ms(perStatement)} ms of D1 time (a round trip to the local D1 Durable Object, which runs statements one after another even when a page sends them together), and the Worker's own work and HTTP about ${ms(restMedian)} ms on every page, the floor's included. Plan: send a page's reads as one \`db.batch\` (one round trip; Drizzle maps a batch's rows by column name, so the list query's two \`name\` columns need distinct aliases first).`,
+  `- **× floor above 1.5**: what a page does beyond the floor, not the organization's size (100k / 1k of the lists 0.9–1.2). By "Where the time goes", the Owner's list of \`bench100k\` spends ${ms(list.ms - floor.ms)} ms more in D1 than the floor (${list.statements} statements against ${floor.statements}: also the page, its total, the filter's members with their counts; about ${ms(perStatement)} ms each here, a round trip to the local D1 Durable Object, which runs statements one after another even when a page sends them together) and ${ms(restOf("Owner's list") - restOf(FLOOR))} ms more in the Worker's own work and HTTP (rendering and sending 50 rows, the filters and the bulk bar: ${kb(list.bytes)} of HTML against the floor's ${kb(floor.bytes)}). The lead page sends ${statementsOf('lead page')} statements. Plan: send a page's reads as one \`db.batch\` (one round trip; Drizzle maps a batch's rows by column name, so the list query's two \`name\` columns need distinct aliases first), and profile the rendering on Cloudflare, where each request's CPU time is reported.`,
   ...GAPS,
   `- **Claim storm p99**: the claim itself is one serial step: the organization's PoolRoom runs one claim of the lead against D1 and its claim lock answers the later claims that arrive while it is in flight from its answer, without D1 (src/pool/pool-room.ts). The rest is per request and happens 50 times at once on one local workerd process with 2 cores: the session, the membership and, for each loser, the pool page's answer (who won, and the pool as it is now, for a tab the live stream missed). 50 simultaneous floor requests, which claim nothing, already take ${ms(pct(floorTimes, 50))} ms at p50 here; the claim storm takes ${stormRatio.toFixed(1)}× that. Under 50 ms for the 50th answer would need about 1 ms per request locally; on Cloudflare, requests spread over isolates and only the room's claim is serial.`,
 )
