@@ -8,6 +8,7 @@
  * Lists without search walk `(org_id, …, id)` indexes in order and stop at the page size.
  */
 import { describe, expect, it } from 'vitest'
+import { handedOverTo } from '../src/activity/activities'
 import { selectLeads } from '../src/assignment/bulk'
 import { createDb } from '../src/db/client'
 import { exportLeadsCsv } from '../src/leads/export'
@@ -183,6 +184,7 @@ describe('query plans', () => {
       await assigneeChoices(db, viewer.orgId)
       await findLeadRow(db, viewer, leadId)
       await findVisibleLead(db, viewer, leadId)
+      await handedOverTo(db, viewer.orgId, leadId, viewer.userId)
     }
 
     const selects = seen.filter((q) => /^\s*select/i.test(q.sql))

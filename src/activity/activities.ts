@@ -78,21 +78,27 @@ export type TimelineItem = {
   actorName: string | null
 }
 
-/** The lead's activities, newest first. The caller has already checked the lead is visible. */
-export async function timeline(db: Database, orgId: string, leadId: string): Promise<TimelineItem[]> {
-  return selectItems(db)
-    .where(and(eq(activities.orgId, orgId), eq(activities.leadId, leadId)))
-    .orderBy(desc(activities.createdAt), desc(activities.id))
-    .all()
-}
-
 /**
- * Whom the lead was last transferred to away from `userId`, from its timeline (newest first), or
- * null when it never was.
+ * Whom lead `leadId` of `orgId` was last transferred to away from `userId` (their name), or null when it never
+ * was: its newest `transferred` activity from `userId`, found walking the lead's activities newest first
+ * (`activities_lead_idx`) and stopping there, so a lead page never reads the whole timeline for it.
  */
-export function handedOverTo(items: TimelineItem[], userId: string): string | null {
-  const handover = items.find((i) => i.type === 'transferred' && (i.data.from as { id?: string } | null)?.id === userId)
-  return (handover?.data.to as { name?: string } | undefined)?.name ?? null
+export async function handedOverTo(db: Database, orgId: string, leadId: string, userId: string) {
+  const row = await db
+    .select({ to: sql<string | null>`${activities.data} ->> '$.to.name'` })
+    .from(activities)
+    .where(
+      and(
+        eq(activities.leadId, leadId),
+        eq(activities.orgId, orgId),
+        eq(activities.type, 'transferred'),
+        sql`${activities.data} ->> '$.from.id' = ${userId}`,
+      ),
+    )
+    .orderBy(desc(activities.createdAt), desc(activities.id))
+    .limit(1)
+    .get()
+  return row?.to ?? null
 }
 
 /** Activities per timeline page. */

@@ -6,8 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { viewerOf } from '../access/context'
-import { handedOverTo, timeline } from '../activity/activities'
-import type { TimelineItem } from '../activity/activities'
+import { handedOverTo } from '../activity/activities'
 import { Timeline, type TimelineProps } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
@@ -39,7 +38,6 @@ import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
   lead: LeadDetail
-  items: TimelineItem[]
   timeline: TimelineProps
   canEdit: boolean
   assignment: Omit<AssignmentPanelProps, 'lead' | 'base'>
@@ -191,8 +189,9 @@ export async function leadPage(
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
-  const [items, timelineView, members, people, handoff] = await Promise.all([
-    timeline(db, viewer.orgId, lead.id),
+  const assignedToViewer = lead.assignees.some((a) => a.userId === viewer.userId)
+  const [transferredTo, timelineView, members, people, handoff] = await Promise.all([
+    assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
     timelineProps(db, viewer, lead.id, base, c.req.query()),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
@@ -206,7 +205,7 @@ export async function leadPage(
     multipleAssignees: org.multipleAssignees,
     noteRequired: org.handoffNoteRequired,
     poolEnabled: org.poolEnabled,
-    transferredTo: lead.assignees.some((a) => a.userId === viewer.userId) ? null : handedOverTo(items, viewer.userId),
+    transferredTo,
     kept,
   }
   const collaboration = await collaborationProps(db, viewer, lead.id, {
@@ -220,7 +219,6 @@ export async function leadPage(
   return c.render(
     <LeadDetailPage
       lead={lead}
-      items={items}
       timeline={timelineView}
       canEdit={canEdit(viewer, facts)}
       assignment={assignment}
