@@ -2,7 +2,16 @@
 import type { Context } from 'hono'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
+import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { isManager, type Shell, type Viewer } from './viewer'
+
+/**
+ * The signed-in person's time zone (IANA name), as their session's lookup read it (src/auth/session-adapter.ts):
+ * no statement of its own. Code that just changed it reads access/time-zone.ts `timeZoneOf` instead.
+ */
+export function viewerTimeZone(c: Context<App>): string {
+  return c.var.user?.timeZone ?? DEFAULT_TIME_ZONE
+}
 
 /** The signed-in member as the lead policy sees them. */
 export function viewerOf(c: Context<App>): Viewer {

@@ -1,14 +1,13 @@
 /**
  * Each member's time zone (an IANA name such as `Europe/Berlin`, `users.time_zone`, taken from the
  * browser at sign-up and changed on /account): what their times are entered and shown in, and when
- * their day starts and ends. The one place features read it.
+ * their day starts and ends. The one place features read it from D1; the signed-in person's own comes with their
+ * session (access/context.ts `viewerTimeZone`).
  */
 import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
-
-/** The time zone of anyone whose own is unknown. */
-export const DEFAULT_TIME_ZONE = 'UTC'
+import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 
 /** The time zone of each of `userIds`, by user id (every id present; unknown people get DEFAULT_TIME_ZONE). */
 export async function timeZonesOf(db: Database, userIds: string[]): Promise<Map<string, string>> {

@@ -6,8 +6,8 @@ import type { Role } from '../db/schema'
 
 export type { Role }
 
-/** The signed-in person as routes see them. */
-export type SessionUser = { id: string; name: string; email: string }
+/** The signed-in person as routes see them, as their session's lookup read them; `timeZone` an IANA name (access/time-zone.ts). */
+export type SessionUser = { id: string; name: string; email: string; timeZone: string }
 
 /** An organization the user can open, for the switcher. */
 export type OrgLink = { name: string; slug: string }

@@ -1,6 +1,5 @@
 /** Loads what the timeline section shows for a viewer (activity/timeline.tsx). */
 import type { Viewer } from '../access/viewer'
-import { timeZoneOf } from '../access/time-zone'
 import type { Database } from '../db/client'
 import { isId } from '../lib/ids'
 import { namesOf, TIMELINE_FILTERS, timelinePage, type TimelineFilter } from './activities'
@@ -24,14 +23,12 @@ export async function timelineProps(
   leadId: string,
   base: string,
   query: TimelineQuery,
+  timeZone: string,
   now = Date.now(),
 ): Promise<TimelineProps> {
   const filter = timelineFilter(query.type)
   const before = query.before && isId(query.before) ? query.before : undefined
-  const [page, timeZone] = await Promise.all([
-    timelinePage(db, viewer.orgId, leadId, { filter, before }),
-    timeZoneOf(db, viewer.userId),
-  ])
+  const page = await timelinePage(db, viewer.orgId, leadId, { filter, before })
   const names = await namesOf(db, mentionedIds(page.items))
   return { page, base, filter, before, names, timeZone, now }
 }

@@ -8,14 +8,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
-import {
-  activeSessionCount,
-  changePassword,
-  changePasswordSchema,
-  setTimeZone,
-  timeZoneOf,
-  timeZoneSchema,
-} from './account'
+import { activeSessionCount, changePassword, changePasswordSchema, setTimeZone, timeZoneSchema } from './account'
 import { AccountPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage } from './account-views'
 import { askToLogIn } from './login-redirect'
 import { mailContext } from './mail-context'
@@ -75,12 +68,9 @@ accountRoutes.use('/account/*', signedIn)
 
 accountRoutes.get('/account', async (c) => {
   const user = c.var.user!
-  const [sessionCount, timeZone] = await Promise.all([
-    activeSessionCount(c.var.db, user.id),
-    timeZoneOf(c.var.db, user.id),
-  ])
+  const sessionCount = await activeSessionCount(c.var.db, user.id)
   return c.render(
-    <AccountPage user={user} sessionCount={sessionCount} timeZone={timeZone} done={c.req.query('done')} />,
+    <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} done={c.req.query('done')} />,
   )
 })
 
@@ -88,12 +78,11 @@ accountRoutes.get('/account', async (c) => {
 function accountOnRefusal(c: Context<App>) {
   const user = c.var.user!
   onRefusal(c, async (refusal) => {
-    const [sessionCount, timeZone] = await Promise.all([
-      activeSessionCount(c.var.db, user.id),
-      timeZoneOf(c.var.db, user.id),
-    ])
+    const sessionCount = await activeSessionCount(c.var.db, user.id)
     c.status(refusal.status)
-    return c.render(<AccountPage user={user} sessionCount={sessionCount} timeZone={timeZone} errors={refusal.errors} />)
+    return c.render(
+      <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} errors={refusal.errors} />,
+    )
   })
 }
 

@@ -7,7 +7,7 @@ import type { Database } from '../db/client'
 import { sessions, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { tooLong } from '../lib/text'
-import { chosenTimeZone, DEFAULT_TIME_ZONE } from '../lib/time-zones'
+import { chosenTimeZone } from '../lib/time-zones'
 import { newPassword } from './accounts'
 import { hashPassword, verifyPassword } from './password'
 import { deleteSessionsStatement, hashSessionId } from './session-adapter'
@@ -56,12 +56,6 @@ export async function activeSessionCount(db: Database, userId: string, now = Dat
 
 /** The time zone form of /account. */
 export const timeZoneSchema = z.object({ timeZone: chosenTimeZone })
-
-/** `userId`'s IANA time zone (users.time_zone). */
-export async function timeZoneOf(db: Database, userId: string): Promise<string> {
-  const row = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, userId)).get()
-  return row?.timeZone ?? DEFAULT_TIME_ZONE
-}
 
 /** Sets `userId`'s time zone (already validated with `chosenTimeZone`). */
 export async function setTimeZone(db: Database, userId: string, timeZone: string, now = Date.now()): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { and, eq, lte, ne } from 'drizzle-orm'
 import type { Adapter, DatabaseSession, DatabaseUser } from 'lucia'
+import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import type { Database } from '../db/client'
 import { sessions, users } from '../db/schema'
 import { hashToken } from '../lib/tokens'
@@ -45,7 +46,7 @@ export function sessionAdapter(db: Database): Adapter {
       if (!row) return [null, null]
       const user: DatabaseUser = {
         id: row.user.id,
-        attributes: { name: row.user.name, email: row.user.email },
+        attributes: { name: row.user.name, email: row.user.email, timeZone: row.user.timeZone || DEFAULT_TIME_ZONE },
       }
       // Lucia gets back the plain id it asked with (it re-sends it in a renewed cookie).
       return [toSession(row.session, sessionId), user]

@@ -16,14 +16,18 @@ function createLucia(db: Database, secure: boolean) {
   return new Lucia(sessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(30, 'd'),
     sessionCookie: { name: 'leadpool_session', attributes: { secure, sameSite: 'lax' } },
-    getUserAttributes: (attributes) => ({ name: attributes.name, email: attributes.email }),
+    getUserAttributes: (attributes) => ({
+      name: attributes.name,
+      email: attributes.email,
+      timeZone: attributes.timeZone,
+    }),
   })
 }
 
 declare module 'lucia' {
   interface Register {
     Lucia: ReturnType<typeof createLucia>
-    DatabaseUserAttributes: { name: string; email: string }
+    DatabaseUserAttributes: { name: string; email: string; timeZone: string }
   }
 }
 
@@ -89,7 +93,7 @@ export function sessionMiddleware(): MiddlewareHandler<App> {
     const { session, user } = await lucia.validateSession(id)
     if (!session) writeCookie(c, lucia.createBlankSessionCookie())
     else if (session.fresh) writeCookie(c, lucia.createSessionCookie(session.id))
-    c.set('user', user ? { id: user.id, name: user.name, email: user.email } : null)
+    c.set('user', user ? { id: user.id, name: user.name, email: user.email, timeZone: user.timeZone } : null)
     await next()
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { Env } from '../env'
 import type { Database } from '../db/client'
-import { DEFAULT_TIME_ZONE } from '../access/time-zone'
+import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { namesOf, timelineItemsSince, type ActivityType, type TimelineItem } from '../activity/activities'
 import { mentionedIds, TimelineEntry } from '../activity/timeline'
 

@@ -1,5 +1,4 @@
 /** Loads what the lead page's collaboration sections show (collaboration/views.tsx). */
-import { timeZoneOf } from '../access/time-zone'
 import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { communicationsOf } from './communications'
@@ -26,20 +25,18 @@ export async function collaborationProps(
     base: string
     orgBase: string
     canEdit: boolean
-    people: { userId: string; name: string }[]
+    timeZone: string
     refused?: RefusedForm
   },
-): Promise<CollaborationProps> {
-  const [tasks, communications, timeZone] = await Promise.all([
+): Promise<Omit<CollaborationProps, 'people'>> {
+  const [tasks, communications] = await Promise.all([
     tasksOf(db, viewer.orgId, leadId),
     communicationsOf(db, viewer.orgId, leadId),
-    timeZoneOf(db, viewer.userId),
   ])
   return {
     ...options,
     viewerId: viewer.userId,
     manager: isManager(viewer),
-    timeZone,
     now: Date.now(),
     tasks,
     communications,

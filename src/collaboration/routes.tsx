@@ -6,9 +6,8 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { viewerOf } from '../access/context'
+import { viewerOf, viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
-import { timeZoneOf } from '../access/time-zone'
 import { LEAD_ID_HEADER, ORG_ID_HEADER, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from './lead-room'
 import { leadRoom } from './live'
 import type { App } from '../env'
@@ -90,7 +89,7 @@ collaborationRoutes.post('/:leadId/notes', async (c) => {
 collaborationRoutes.post('/:leadId/communications', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
-  const input = await parseForm(c, communicationSchema(await timeZoneOf(c.var.db, viewer.userId)))
+  const input = await parseForm(c, communicationSchema(viewerTimeZone(c)))
   await logCommunication(c.var.db, viewer, leadId, input, fanOutContext(c))
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
@@ -102,7 +101,7 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
   if (!canChangeCommunication(viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
-  const timeZone = await timeZoneOf(c.var.db, viewer.userId)
+  const timeZone = viewerTimeZone(c)
   return c.render(
     <EditCommunicationPage
       lead={lead}
@@ -118,7 +117,7 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
   const viewer = viewerOf(c)
   const lead = await authorizeLead(c, c.req.param('leadId'))
   const id = c.req.param('communicationId')
-  const timeZone = await timeZoneOf(c.var.db, viewer.userId)
+  const timeZone = viewerTimeZone(c)
   onRefusal(c, async (refusal, values) => {
     // Shown again against the communication as it is now, so saving again keeps what was typed.
     const now = await findCommunication(c.var.db, viewer, lead.id, id)
@@ -154,7 +153,7 @@ collaborationRoutes.post('/:leadId/communications/:communicationId/delete', asyn
 collaborationRoutes.post('/:leadId/tasks', async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
-  const input = await parseForm(c, taskSchema(await timeZoneOf(c.var.db, viewer.userId)))
+  const input = await parseForm(c, taskSchema(viewerTimeZone(c)))
   await createTask(c.var.db, viewer, leadId, input, fanOutContext(c))
   return c.redirect(`${leadPath(c, leadId)}#tasks`, 303)
 })
@@ -173,7 +172,7 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
   const props = {
     base: leadPath(c, lead.id),
     orgBase: `/o/${c.var.orgContext.org.slug}`,
-    timeZone: await timeZoneOf(c.var.db, viewer.userId),
+    timeZone: viewerTimeZone(c),
     viewerId: viewer.userId,
     manager: isManager(viewer),
   }

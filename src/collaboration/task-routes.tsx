@@ -1,7 +1,6 @@
 /** `/o/{slug}/tasks`: "My tasks", and completing / reopening a task (`POST /tasks/{taskId}/complete|reopen`). */
 import { Hono } from 'hono'
-import { viewerOf } from '../access/context'
-import { timeZoneOf } from '../access/time-zone'
+import { viewerOf, viewerTimeZone } from '../access/context'
 import type { App } from '../env'
 import { dueBucket, dueOf, type DueBucket } from '../lib/due'
 import { fanOutContext } from '../notifications/context'
@@ -15,7 +14,8 @@ const BUCKETS: DueBucket[] = ['overdue', 'today', 'upcoming']
 
 taskRoutes.get('/', async (c) => {
   const viewer = viewerOf(c)
-  const [tasks, timeZone] = await Promise.all([myOpenTasks(c.var.db, viewer), timeZoneOf(c.var.db, viewer.userId)])
+  const tasks = await myOpenTasks(c.var.db, viewer)
+  const timeZone = viewerTimeZone(c)
   const now = Date.now()
   const byBucket = new Map<DueBucket, MyTask[]>(BUCKETS.map((b) => [b, []]))
   for (const task of tasks) {

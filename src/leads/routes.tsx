@@ -4,7 +4,7 @@
  * import-routes; assignment and status actions in their own folders.
  */
 import { Hono, type Context } from 'hono'
-import { viewerOf } from '../access/context'
+import { viewerOf, viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
@@ -90,5 +90,7 @@ leadRoutes.get('/:leadId/timeline', async (c) => {
   const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
   if (!lead) throw await leadNotFound(c.var.db, viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
-  return c.html(<Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query())} />)
+  return c.html(
+    <Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query(), viewerTimeZone(c))} />,
+  )
 })

@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { viewerOf } from '../access/context'
+import { viewerOf, viewerTimeZone } from '../access/context'
 import { handedOverTo } from '../activity/activities'
 import { Timeline, type TimelineProps } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
@@ -190,14 +190,22 @@ export async function leadPage(
   const assigning = canAssign(viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   const assignedToViewer = lead.assignees.some((a) => a.userId === viewer.userId)
-  const [transferredTo, timelineView, members, people, handoff] = await Promise.all([
+  const org = c.var.orgContext.org
+  const timeZone = viewerTimeZone(c)
+  const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
     assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
-    timelineProps(db, viewer, lead.id, base, c.req.query()),
+    timelineProps(db, viewer, lead.id, base, c.req.query(), timeZone),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
     handoffPanelProps(c, lead, base),
+    collaborationProps(db, viewer, lead.id, {
+      base,
+      orgBase: `/o/${org.slug}`,
+      canEdit: canEdit(viewer, facts),
+      timeZone,
+      refused,
+    }),
   ])
-  const org = c.var.orgContext.org
   const assignment = {
     members,
     canAssign: assigning,
@@ -208,13 +216,7 @@ export async function leadPage(
     transferredTo,
     kept,
   }
-  const collaboration = await collaborationProps(db, viewer, lead.id, {
-    base,
-    orgBase: `/o/${org.slug}`,
-    canEdit: canEdit(viewer, facts),
-    people,
-    refused,
-  })
+  const collaboration = { ...collaborationParts, people }
   c.status(status)
   return c.render(
     <LeadDetailPage
