@@ -4,7 +4,7 @@
  * whatever the organization's size. Only the views those counters describe are read here; every other
  * combination of filters is counted by src/leads/leads.ts `countLeads`, up to its bound.
  */
-import { and, eq } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { assigneeLeadCounts, leadCounts, type LeadStatus } from '../db/schema'
 import { isManager, type Viewer } from '../access/viewer'
@@ -48,22 +48,25 @@ export function keptTotal(viewer: Viewer, filters: Counted): KeptTotal {
   return { assigned: assignee }
 }
 
-/** The number of leads of organization `orgId` in lead_counts bucket `bucket` (0 when it has none). */
-export async function bucketCount(db: Database, orgId: string, bucket: string): Promise<number> {
-  const row = await db
-    .select({ n: leadCounts.leads })
-    .from(leadCounts)
-    .where(and(eq(leadCounts.orgId, orgId), eq(leadCounts.bucket, bucket)))
-    .get()
-  return Math.max(0, Number(row?.n ?? 0))
+/** SQL: the number of leads of organization `orgId` in lead_counts bucket `bucket` (0 when it has none). */
+export function bucketTotal(orgId: string, bucket: string): SQL<number> {
+  return sql<number>`coalesce((SELECT max(0, ${leadCounts.leads}) FROM ${leadCounts}
+    WHERE ${leadCounts.orgId} = ${orgId} AND ${leadCounts.bucket} = ${bucket}), 0)`
 }
 
-/** The number of leads (not archived) member `userId` of organization `orgId` is assigned to. */
-export async function assignedCount(db: Database, orgId: string, userId: string): Promise<number> {
-  const row = await db
-    .select({ n: assigneeLeadCounts.leads })
-    .from(assigneeLeadCounts)
-    .where(and(eq(assigneeLeadCounts.orgId, orgId), eq(assigneeLeadCounts.userId, userId)))
-    .get()
-  return Math.max(0, Number(row?.n ?? 0))
+/** SQL: the number of leads (not archived) member `userId` of organization `orgId` is assigned to. */
+export function assignedTotal(orgId: string, userId: string): SQL<number> {
+  return sql<number>`coalesce((SELECT max(0, ${assigneeLeadCounts.leads}) FROM ${assigneeLeadCounts}
+    WHERE ${assigneeLeadCounts.orgId} = ${orgId} AND ${assigneeLeadCounts.userId} = ${userId}), 0)`
+}
+
+/** Reads `totals` (SQL expressions such as `bucketTotal`'s) in one statement: their values (counts), in order. */
+export async function readTotals(db: Database, totals: SQL<number>[]): Promise<number[]> {
+  const [row] = await db.all<Record<string, number>>(
+    sql`SELECT ${sql.join(
+      totals.map((total, i) => sql`${total} AS ${sql.raw(`t${i}`)}`),
+      sql`, `,
+    )}`,
+  )
+  return totals.map((_, i) => Number(row?.[`t${i}`] ?? 0))
 }

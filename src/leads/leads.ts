@@ -25,7 +25,7 @@ import { emailKey, type LeadInput } from './fields'
 import { isManager, type Viewer } from '../access/viewer'
 import { attentionCondition, type Attention } from './attention'
 import { inPool, visibleLeadParts, visibleLeads } from './policy'
-import { assignedCount, bucketCount, keptTotal, plainFilters } from './counts'
+import { assignedTotal, bucketTotal, keptTotal, plainFilters, readTotals } from './counts'
 import { isBroad, matchesSearch, matchExpression, RANKED_MATCHES, searchOrder } from './search'
 import { archiveScope } from './archive-scope'
 import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
@@ -294,25 +294,36 @@ export type LeadTotal = { count: number; more: boolean }
  */
 export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadTotal> {
   const kept = keptTotal(viewer, filters)
-  if (kept && 'bucket' in kept) return { count: await bucketCount(db, viewer.orgId, kept.bucket), more: false }
-  if (kept) return { count: await assignedCount(db, viewer.orgId, kept.assigned), more: false }
   const plain = plainFilters(filters) && !filters.status && !filters.assignee
-  const parts = await Promise.all(
-    visibleLeadParts(viewer).map(async ({ where, bucket, own }): Promise<LeadTotal> => {
-      if (bucket && plain) return { count: await bucketCount(db, viewer.orgId, bucket), more: false }
-      if (!own || !plain) return boundedCount(db, viewer, filters, where)
-      const [assigned, history] = await Promise.all([
-        assignedCount(db, viewer.orgId, own.assigned),
-        boundedCount(db, viewer, filters, own.history),
-      ])
-      return { count: assigned + history.count, more: history.more }
-    }),
+  const parts: CountPart[] = kept
+    ? [{ n: 'bucket' in kept ? bucketTotal(viewer.orgId, kept.bucket) : assignedTotal(viewer.orgId, kept.assigned) }]
+    : visibleLeadParts(viewer).flatMap(({ where, bucket, own }): CountPart[] => {
+        if (bucket && plain) return [{ n: bucketTotal(viewer.orgId, bucket) }]
+        if (!own || !plain) return [boundedCount(db, viewer, filters, where)]
+        return [{ n: assignedTotal(viewer.orgId, own.assigned) }, boundedCount(db, viewer, filters, own.history)]
+      })
+  // Every part in one statement.
+  const values = await readTotals(
+    db,
+    parts.map((p) => p.n),
   )
-  return { count: parts.reduce((n, p) => n + p.count, 0), more: parts.some((p) => p.more) }
+  return parts.reduce<LeadTotal>(
+    (total, { bound }, i) => ({
+      count: total.count + (bound === undefined ? values[i]! : Math.min(values[i]!, bound)),
+      more: total.more || (bound !== undefined && values[i]! > bound),
+    }),
+    { count: 0, more: false },
+  )
 }
 
-/** Counts the leads matching `filters` among those `visibility` selects, up to COUNT_BOUND (RANKED_MATCHES for a search). */
-async function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, visibility: SQL): Promise<LeadTotal> {
+/** A part of a total: SQL counting it, and `bound` when it is counted only up to bound + 1 (else exact). */
+type CountPart = { n: SQL<number>; bound?: number }
+
+/**
+ * Counts the leads matching `filters` among those `visibility` selects, up to COUNT_BOUND (RANKED_MATCHES for a
+ * search): SQL over the bounded walk, aliased `matching`.
+ */
+function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, visibility: SQL): CountPart {
   const match = filters.q ? matchExpression(filters.q) : null
   const search = match ? searchOrder(match, viewer.orgId, false) : null
   // A search's total stops where its ranking does (search.ts RANKED_MATCHES): "1,000+".
@@ -325,12 +336,7 @@ async function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, 
   const matching = (search ? base.innerJoin(search.table, search.on) : base)
     .where(leadConditions(db, viewer, filters, !search, false, visibility))
     .limit(bound + 1)
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(matching.as('matching'))
-    .get()
-  const n = Number(row?.n ?? 0)
-  return { count: Math.min(n, bound), more: n > bound }
+  return { n: sql<number>`(SELECT count(*) FROM ${matching.as('matching')})`, bound }
 }
 
 /** "1,234", or "10,000+" for a bounded total. */

@@ -2,7 +2,7 @@
  * Reading the pool: the leads waiting in it, oldest first (the time they entered the pool, or their creation when
  * that was not recorded), as the pool page and the PoolRoom's live list show them.
  */
-import { bucketCount } from '../leads/counts'
+import { bucketTotal, readTotals } from '../leads/counts'
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leads, organizations } from '../db/schema'
@@ -63,7 +63,7 @@ export async function readPool(db: Database, settings: PoolSettings, now = Date.
       .limit(limit)
       .all(),
     // The trigger-kept counter of the pool (src/leads/counts.ts), not a count of every pool lead.
-    bucketCount(db, settings.id, 'pool'),
+    readTotals(db, [bucketTotal(settings.id, 'pool')]).then(([n]) => n!),
   ])
   const staleBefore = settings.poolStaleHours > 0 ? now - settings.poolStaleHours * 3_600_000 : null
   return { leads: rows, total, staleBefore }
