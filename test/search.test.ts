@@ -62,6 +62,16 @@ describe('lead search', () => {
     const page1 = leadIds(first)
     expect(page1).toHaveLength(50)
     expect(page1[0]).toBe(inName)
+    // The page says so, and offers no column sort the search would not follow (nor marks one as current).
+    expect(first).toContain('Best matches first.')
+    const head = /<thead>[\s\S]*?<\/thead>/.exec(first)![0]
+    expect(head).not.toMatch(/sort=|aria-sort|▼|▲/)
+    // With a sort chosen before searching, the same: the search's order, plain headers.
+    const sorted = await client.html(`/o/${slug}/leads?${search('smith')}&sort=name`)
+    expect(leadIds(sorted)[0]).toBe(inName)
+    expect(/<thead>[\s\S]*?<\/thead>/.exec(sorted)![0]).not.toMatch(/sort=|aria-sort/)
+    // Without a search the headers sort again.
+    expect(/<thead>[\s\S]*?<\/thead>/.exec(await client.html(`/o/${slug}/leads`))![0]).toMatch(/sort=name/)
     const next = /href="([^"]+)"[^>]*rel="next"/.exec(first)![1]!.replaceAll('&amp;', '&')
     const page2 = leadIds(await client.html(next))
     expect(page2).toHaveLength(11)

@@ -11,6 +11,7 @@ import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import { DEFAULT_SORT, type Sort } from './filters'
+import { matchExpression } from './search'
 import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
 import { AttentionFilter } from './attention-filter'
 
@@ -286,7 +287,10 @@ function BulkBar({
   )
 }
 
-/** Column headers that sort the list: the link flips the direction of the column sorted now. */
+/**
+ * Column headers that sort the list: the link flips the direction of the column sorted now. A search lists its
+ * matches in its own order (src/leads/search.ts), so while searching they are plain labels.
+ */
 function SortHeader({
   base,
   filters,
@@ -301,6 +305,7 @@ function SortHeader({
   /** Newest / latest first when this column is first chosen (dates). */
   firstDescending?: boolean
 }) {
+  if (searching(filters)) return <th class="plain">{label}</th>
   const sort = filters.sort ?? DEFAULT_SORT
   const current = sort.replace('-', '') === column
   const down = sort.startsWith('-')
@@ -314,6 +319,11 @@ function SortHeader({
       </a>
     </th>
   )
+}
+
+/** Whether `filters` search the word index (a search text with a word), whose order replaces the sort. */
+function searching(filters: LeadFilters): boolean {
+  return Boolean(filters.q && matchExpression(filters.q))
 }
 
 /** The table, pager and forms: the part htmx swaps on search, sorting, paging and bulk actions. */
@@ -367,10 +377,13 @@ export function LeadResults({
       {notice && <Notice kind={notice.kind} text={notice.text} id="bulk-notice" />}
       <p class="list-total" data-total={totalLabel(total)}>
         {range} of {totalLabel(total)} {total.count === 1 && !total.more ? 'lead' : 'leads'}
-        {page.broad && (
-          <span class="list-order" data-order="newest">
+        {searching(filters) && (
+          <span class="list-order" data-order={page.broad ? 'newest' : 'best'}>
             {' '}
-            · A broad search: most recently added first. Type more to see the best matches first.
+            ·{' '}
+            {page.broad
+              ? 'A broad search: most recently added first. Type more to see the best matches first.'
+              : 'Best matches first.'}
           </span>
         )}
       </p>
