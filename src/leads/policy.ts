@@ -92,22 +92,25 @@ export function visibleLeadParts(viewer: Viewer): VisiblePart[] {
  */
 export type VisiblePart = { where: SQL; bucket?: 'pool'; own?: { assigned: string; history: SQL } }
 
-/*
- * `IN (… UNION ALL …)`, not `UNION`: an IN list ignores repeats, and for UNION the SQLite of workerd merges the
- * two sides in id order, reading the creator side through `leads_org_id_idx` (every lead of the organization)
- * instead of `leads_org_creator_idx` (test/query-plans.test.ts refuses such a list).
+/**
+ * SQL: the ids of the leads Agent `viewer` formerly held or created, for an `IN (…)` list: `UNION ALL`, not
+ * `UNION` (an IN list ignores repeats, and for UNION the SQLite of workerd merges the two sides in id order,
+ * reading the creator side through `leads_org_id_idx`, every lead of the organization, instead of
+ * `leads_org_creator_idx`; test/query-plans.test.ts refuses such a list).
  */
+function heldOrCreatedIds(viewer: Viewer): SQL {
+  const { orgId, userId } = viewer
+  return sql`SELECT ${formerAssignees.leadId} FROM ${formerAssignees} WHERE ${formerAssignees.orgId} = ${orgId} AND ${formerAssignees.userId} = ${userId}
+    UNION ALL SELECT own.id FROM ${leads} own WHERE own.org_id = ${orgId} AND own.created_by = ${userId}`
+}
 
 /**
  * SQL on `leads`: Agent `viewer` formerly held the lead or created it, and is not assigned to it now (the
  * leads `ownLeads` adds to their current assignments).
  */
 export function ownHistory(viewer: Viewer): SQL {
-  const { orgId, userId } = viewer
-  return sql`${leads.id} IN (
-    SELECT ${formerAssignees.leadId} FROM ${formerAssignees} WHERE ${formerAssignees.orgId} = ${orgId} AND ${formerAssignees.userId} = ${userId}
-    UNION ALL SELECT own.id FROM ${leads} own WHERE own.org_id = ${orgId} AND own.created_by = ${userId})
-    AND NOT EXISTS (SELECT 1 FROM ${leadAssignees} mine WHERE mine.lead_id = ${leads.id} AND mine.user_id = ${userId})`
+  return sql`${leads.id} IN (${heldOrCreatedIds(viewer)})
+    AND NOT EXISTS (SELECT 1 FROM ${leadAssignees} mine WHERE mine.lead_id = ${leads.id} AND mine.user_id = ${viewer.userId})`
 }
 
 /**
@@ -118,8 +121,7 @@ export function ownLeads(viewer: Viewer): SQL {
   const { orgId, userId } = viewer
   return sql`${leads.id} IN (
     SELECT ${leadAssignees.leadId} FROM ${leadAssignees} WHERE ${leadAssignees.orgId} = ${orgId} AND ${leadAssignees.userId} = ${userId}
-    UNION ALL SELECT ${formerAssignees.leadId} FROM ${formerAssignees} WHERE ${formerAssignees.orgId} = ${orgId} AND ${formerAssignees.userId} = ${userId}
-    UNION ALL SELECT own.id FROM ${leads} own WHERE own.org_id = ${orgId} AND own.created_by = ${userId})`
+    UNION ALL ${heldOrCreatedIds(viewer)})`
 }
 
 /** Why a member can see a lead. */
