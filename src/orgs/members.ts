@@ -20,7 +20,6 @@ export type Member = {
 }
 
 /** The columns of a `Member`, read from `memberships` joined with `users`. */
-/** The columns of a `Member` (memberships joined with users). */
 export const memberColumns = {
   userId: users.id,
   name: users.name,

@@ -125,11 +125,9 @@ export async function findMembership(
     .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
     .orderBy(organizations.name)
     .all()
+  const here = rows.find((r) => r.org.slug === slug)
   return {
-    current:
-      rows
-        .filter((r) => r.org.slug === slug)
-        .map(({ org, membership, unread }) => ({ org, membership, unread: Number(unread ?? 0) }))[0] ?? null,
+    current: here ? { org: here.org, membership: here.membership, unread: Number(here.unread ?? 0) } : null,
     orgs: rows.map((r) => ({ name: r.org.name, slug: r.org.slug })),
   }
 }
