@@ -217,6 +217,21 @@ export async function createLead(page, slug, lead) {
 }
 
 /**
+ * Uploads `csv` (text, UTF-8) as the file `fileName` on organization `slug`'s import page and waits for the
+ * mapping step.
+ */
+export async function uploadCsv(page, slug, fileName, csv) {
+  await page.goto(appUrl(page, `/o/${slug}/leads/import`))
+  await page.locator('input[type=file][name=file]').setInputFiles({
+    name: fileName,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  })
+  await Promise.all([page.waitForURL(/\/leads\/import\/[^/]+$/), page.getByRole('button', { name: 'Import' }).click()])
+  await page.locator('#import-mapping').waitFor()
+}
+
+/**
  * Opens the dev mailbox and reloads it until the newest email to `address` has been handled by the
  * queue consumer (status `captured`: no RESEND_API_KEY in tests) and carries a link whose path starts
  * with `prefix` (e.g. `/invite/`, `/verify-email/`, `/reset-password/`). Answers that link (absolute,

@@ -2,7 +2,7 @@
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { leadRows, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+import { appUrl, leadRows, newPage, runId, screenshot, signUp, uploadCsv, useBrowser } from './browser.mjs'
 
 useBrowser()
 
@@ -22,19 +22,9 @@ describe('import', () => {
       `Cy Import,cy+${runId}@example.org,Gamma`,
     ].join('\r\n')
 
-    await page.goto(new URL(`/o/${slug}/leads/import`, page.url()).href)
-    await page.locator('input[type=file][name=file]').setInputFiles({
-      name: 'crm-export.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(csv, 'utf8'),
-    })
-    await Promise.all([
-      page.waitForURL(/\/leads\/import\/[^/]+$/),
-      page.getByRole('button', { name: 'Import' }).click(),
-    ])
+    await uploadCsv(page, slug, 'crm-export.csv', csv)
 
     // The mapping step: "Contact Mail" is not recognised, so it is listed as not imported.
-    await page.locator('#import-mapping').waitFor()
     assert.equal(await page.locator('#not-imported li').count(), 1)
     assert.equal(await page.locator('#not-imported li').innerText(), 'Contact Mail')
     const mail = page.locator('tr[data-header="Contact Mail"] select[name=column]')
@@ -56,7 +46,7 @@ describe('import', () => {
     await screenshot(page, 'import-report')
     const jobUrl = page.url()
 
-    await page.goto(new URL(`/o/${slug}/leads`, page.url()).href)
+    await page.goto(appUrl(page, `/o/${slug}/leads`))
     assert.equal(await leadRows(page).count(), 3)
     assert.ok((await page.locator('#lead-list').innerText()).includes(`ana+${runId}@example.org`))
 
@@ -67,9 +57,9 @@ describe('import', () => {
     assert.equal(await page.locator('[data-count="archived"]').innerText(), '3')
     assert.equal(await page.locator('[data-count="kept"]').innerText(), '0')
     await screenshot(page, 'import-undone')
-    await page.goto(new URL(`/o/${slug}/leads`, page.url()).href)
+    await page.goto(appUrl(page, `/o/${slug}/leads`))
     assert.equal(await leadRows(page).count(), 0)
-    await page.goto(new URL(`/o/${slug}/leads?archived=1`, page.url()).href)
+    await page.goto(appUrl(page, `/o/${slug}/leads?archived=1`))
     assert.equal(await leadRows(page).count(), 3)
 
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')

@@ -5,7 +5,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import AxeBuilder from '@axe-core/playwright'
-import { appUrl, createLead, inviteAndJoin, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+import {
+  appUrl,
+  createLead,
+  inviteAndJoin,
+  newPage,
+  runId,
+  screenshot,
+  signUp,
+  uploadCsv,
+  useBrowser,
+} from './browser.mjs'
 
 useBrowser()
 
@@ -156,17 +166,7 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
       `Bo Mapping,bo.mapping.${runId}@example.com,Beta,+1 555 0100,Cold,Website,`,
     ].join('\r\n')
     await page.setViewportSize({ width: 390, height: 844 })
-    await page.goto(appUrl(page, `/o/${slug}/leads/import`))
-    await page.locator('input[type=file][name=file]').setInputFiles({
-      name: 'wide-export.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(csv, 'utf8'),
-    })
-    await Promise.all([
-      page.waitForURL(/\/leads\/import\/[^/]+$/),
-      page.getByRole('button', { name: 'Import' }).click(),
-    ])
-    await page.locator('#import-mapping').waitFor()
+    await uploadCsv(page, slug, 'wide-export.csv', csv)
     const path = new URL(page.url()).pathname
     const layout = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth,

@@ -53,6 +53,19 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
     return id
   }
   const leadId = await pooled('Pool lead')
+  /** `page` clicks Claim in the row `rowOf(page)` and lands on lead `id`'s page. */
+  const claimAndOpen = (page, rowOf, id) =>
+    Promise.all([
+      page.waitForURL(`**/o/${slug}/leads/${id}`),
+      rowOf(page)
+        .getByRole('button', { name: /^Claim/ })
+        .click(),
+    ])
+  /** `page` is told who won its lost claim and stays on the pool. */
+  const toldAnnWon = async (page) => {
+    await page.locator('#page-alert').getByText('Already claimed by Ann Agent').waitFor()
+    assert.equal(new URL(page.url()).pathname, `/o/${slug}/pool`)
+  }
 
   // Both Agents look at the pool; Ben has a second tab whose live stream never connects (it stays stale).
   const row = (page) => page.locator(`#pool-list tr[data-lead-id="${leadId}"]`)
@@ -69,12 +82,7 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
   await ann.page.goto(appUrl(ann.page, `/o/${slug}/pool`))
 
   // Ann claims it and lands on the lead.
-  await Promise.all([
-    ann.page.waitForURL(`**/o/${slug}/leads/${leadId}`),
-    row(ann.page)
-      .getByRole('button', { name: /^Claim/ })
-      .click(),
-  ])
+  await claimAndOpen(ann.page, row, leadId)
 
   // Within 2 s the lead is gone from Ben's live pool.
   await row(ben.page).waitFor({ state: 'detached', timeout: 2000 })
@@ -83,9 +91,7 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
   await row(stale)
     .getByRole('button', { name: /^Claim/ })
     .click()
-  const alert = stale.locator('#page-alert')
-  await alert.getByText('Already claimed by Ann Agent').waitFor()
-  assert.equal(new URL(stale.url()).pathname, `/o/${slug}/pool`)
+  await toldAnnWon(stale)
   await screenshot(stale, 'pool-lost-claim')
 
   // The race: Ben clicks Claim on a second lead, but his request is slow; Ann claims it meanwhile, the live
@@ -103,16 +109,10 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
     .getByRole('button', { name: /^Claim/ })
     .click()
   await ann.page.goto(appUrl(ann.page, `/o/${slug}/pool`))
-  await Promise.all([
-    ann.page.waitForURL(`**/o/${slug}/leads/${secondId}`),
-    raced(ann.page)
-      .getByRole('button', { name: /^Claim/ })
-      .click(),
-  ])
+  await claimAndOpen(ann.page, raced, secondId)
   await raced(ben.page).waitFor({ state: 'detached', timeout: 2000 })
   release()
-  await ben.page.locator('#page-alert').getByText('Already claimed by Ann Agent').waitFor()
-  assert.equal(new URL(ben.page.url()).pathname, `/o/${slug}/pool`)
+  await toldAnnWon(ben.page)
 
   // Ben reads a pool lead's page; Ann claims it: Ben's page says he can no longer see it, at once.
   const thirdId = await pooled('Watched lead')
