@@ -78,8 +78,11 @@ describe('an import whose one-line cells hold line breaks (a CRM export)', () =>
   const COLUMNS: Record<Field, string> = { name: 'Name', phone: 'Phone', company: 'Company', source: 'LeadSource' }
 
   it('reads the columns from the header line, whatever tabs and line breaks the cells below hold', () => {
-    const parsed = parseLeadCsv('Name,Email,Company\r\nAda,ada@example.com,"Analytical\r\n\tEngines\t\tLtd"\r\n')
-    expect(parsed.rows).toMatchObject([{ name: 'Ada', email: 'ada@example.com', company: 'Analytical Engines Ltd' }])
+    // The first lead's company over three lines indented with tabs once made a tab look like the delimiter.
+    const record = [...records[0]!]
+    record[column('Company')] = 'Analytical\r\n\tEngines\t\tLtd\t\tInc'
+    const parsed = parseLeadCsv(`${Papa.unparse([header!, record], { newline: '\r\n' })}\r\n`)
+    expect(parsed.rows).toMatchObject([{ name: 'William Lee', company: 'Analytical Engines Ltd Inc' }])
     expect(parsed.report).toMatchObject({ rejected: [], cleanedRows: 1 })
   })
 
