@@ -11,9 +11,10 @@
  *   are kept. Multi-line fields (notes, handoff notes, messages) keep them, line breaks stored as LF.
  * - The other C0 control characters (U+0000–U+0008, U+000E–U+001F, NUL included) and DEL (U+007F)
  *   cannot be meant and are refused in every field.
- * - The other C1 control characters (U+0080–U+009F but NEL) and the bidirectional embedding, override and isolate
- *   controls (U+202A–U+202E, U+2066–U+2069) are refused too: invisible, they can show a name reversed
- *   or reordered on every page and email that displays it ("Trojan Source", CVE-2021-42574).
+ * - The other C1 control characters (U+0080–U+009F but NEL) and the bidirectional embedding,
+ *   override and isolate controls (U+202A–U+202E, U+2066–U+2069) are refused too: invisible, they can
+ *   show a name reversed or reordered on every page and email that displays it ("Trojan Source",
+ *   CVE-2021-42574).
  *   The marks U+200E / U+200F, which right-to-left text legitimately uses, are kept.
  * - Lone UTF-16 surrogates (a broken emoji, e.g. `"\uD83D"` in JSON) are refused.
  * - Every limit is a maximum in characters (UTF-16 code units, as the browser's `maxlength`
