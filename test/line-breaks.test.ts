@@ -175,6 +175,35 @@ describe('the API and the web form', () => {
     )
   })
 
+  it('make one lead, on one line, of the same lead sent over several lines by the API and the form at once', async () => {
+    const { client: owner, slug } = await signUp('Fold Race Org')
+    const key = await apiKey(owner, slug)
+    const form = await webForm(owner, slug)
+    await fc.assert(
+      fc.asyncProperty(brokenLead, async (lead) => {
+        const email = uniqueEmail('race')
+        const fields = { ...sentOf(lead), email: `${email}\r\n` }
+        const answers = await Promise.all([
+          sendJson('/api/v1/leads', fields, { Authorization: `Bearer ${key}` }),
+          sendJson(form, fields),
+          new Client().post(form, fields),
+          sendJson(
+            '/api/v1/leads',
+            { ...fields, email: `\t${email.toUpperCase()}` },
+            { Authorization: `Bearer ${key}` },
+          ),
+        ])
+        for (const answer of answers) expect([200, 201, 303]).toContain(answer.status)
+        const saved = await rows<Record<Field, string>>(
+          'SELECT name, phone, company, source FROM leads WHERE email_normalized = ?',
+          email.toLowerCase(),
+        )
+        expect(saved).toEqual([storedOf(lead)])
+      }),
+      { numRuns: 4 },
+    )
+  })
+
   it('still refuse NUL (422, the field’s message) and a form body that is not UTF-8, saving nothing', async () => {
     const { client: owner, slug } = await signUp('Nul Intake Org')
     const key = await apiKey(owner, slug)
