@@ -132,7 +132,13 @@ describe('CSV export → import round trip', () => {
       fc.property(leadsArb, (leads) => {
         // The route sends a BOM first, as spreadsheets need to read UTF-8.
         const parsed = parseLeadCsv(`\uFEFF${leadsCsv(leads)}`)
-        expect(parsed.report).toEqual({ rejected: [], unknownStatuses: [], duplicatesInFile: 0, duplicateRows: [] })
+        expect(parsed.report).toEqual({
+          rejected: [],
+          unknownStatuses: [],
+          duplicatesInFile: 0,
+          duplicateRows: [],
+          cleanedRows: 0,
+        })
         expect(parsed.rows.map(fields)).toEqual(leads.map(fields))
       }),
       RUNS,

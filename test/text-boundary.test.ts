@@ -1,7 +1,8 @@
 /**
  * One boundary for text (lib/text.ts, lib/form-encoding.ts): every text input refuses control
- * characters (line breaks and tabs only in multi-line fields), lone surrogates and text over its
- * limit with one wording, never cuts it to fit; a form body that is not UTF-8 (a broken
+ * characters, lone surrogates and text over its limit with one wording, never cuts it to fit; line
+ * breaks and tabs are kept in multi-line fields, folded into a space in one-line values other systems
+ * send (CSV cells, the API, websites' forms) and refused in Leadpool's own one-line inputs; a form body that is not UTF-8 (a broken
  * percent-escape, invalid bytes in a multipart field) is refused with 422 and a sentence rather
  * than stored as U+FFFD. Each kind is tested with generated inputs on every route it applies to.
  */
@@ -11,9 +12,11 @@ import { formBodyIsUtf8, INVALID_FORM_ENCODING, urlencodedIsUtf8 } from '../src/
 import {
   brokenCharacter,
   controlCharacter,
+  foldedLine,
   invisibleCharacter,
   lineBreak,
   multiLine,
+  optionalFoldedLine,
   optionalMultiLine,
   optionalSingleLine,
   singleLine,
@@ -33,13 +36,12 @@ import {
   uploadAndConfirm,
 } from './helpers'
 
-/** C0 controls and DEL other than tab, LF and CR. */
+/** C0 controls and DEL other than the line breaks and tab (tab, LF, VT, FF, CR). */
 const control = fc
-  .oneof(fc.integer({ min: 0, max: 0x08 }), fc.integer({ min: 0x0b, max: 0x1f }), fc.constant(0x7f))
-  .filter((code) => code !== 0x0d)
+  .oneof(fc.integer({ min: 0, max: 0x08 }), fc.integer({ min: 0x0e, max: 0x1f }), fc.constant(0x7f))
   .map((code) => String.fromCharCode(code))
-/** Tab, LF, CR, CRLF. */
-const lineBreakChar = fc.constantFrom('\t', '\n', '\r', '\r\n')
+/** Every line break of Unicode's newline guidelines (CR, LF, CRLF, NEL, VT, FF, LS, PS), and tab. */
+const lineBreakChar = fc.constantFrom('\t', '\n', '\r', '\r\n', '\u0085', '\v', '\f', '\u2028', '\u2029')
 /** A lone UTF-16 surrogate. */
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code))
 /** Visible text around an inserted character (never blank, so trimming cannot remove the insert). */
@@ -48,7 +50,7 @@ const word = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }).
 const typed = fc
   .string({ unit: 'grapheme', maxLength: 60 })
   // eslint-disable-next-line no-control-regex
-  .filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s))
+  .filter((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s))
 
 /** Bytes that are not UTF-8, as percent-escapes, and broken escapes. */
 const badEscape = fc.constantFrom(
@@ -73,6 +75,8 @@ describe('the text rules (lib/text.ts)', () => {
     ['optionalSingleLine', optionalSingleLine('name', 50)],
     ['multiLine', multiLine('name', 50)],
     ['optionalMultiLine', optionalMultiLine('name', 50)],
+    ['foldedLine', foldedLine('name', 50)],
+    ['optionalFoldedLine', optionalFoldedLine('name', 50)],
   ] as const
 
   it('refuses C0 controls and DEL in every kind of field, with one message', () => {
@@ -87,7 +91,7 @@ describe('the text rules (lib/text.ts)', () => {
     }
   })
 
-  it('allows line breaks and tabs only in multi-line fields, storing LF', () => {
+  it('refuses line breaks and tabs in one-line form fields, keeps them in multi-line fields (line breaks as LF)', () => {
     fc.assert(
       fc.property(word, lineBreakChar, word, (a, br, b) => {
         for (const schema of [singleLine('name', 50), optionalSingleLine('name', 50)]) {
@@ -100,9 +104,47 @@ describe('the text rules (lib/text.ts)', () => {
     )
   })
 
+  it('folds line breaks and tabs of one-line values from other systems into one space', () => {
+    /** White space around a line break, as CRM exports and pasted text have it. */
+    const around = fc.constantFrom('', ' ', '  ', '\u00a0', ' \t ')
+    const breaks = fc.array(
+      fc.tuple(around, lineBreakChar, around).map((parts) => parts.join('')),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    )
+    // Words keep their own inner spaces: only a run holding a line break becomes one space.
+    const words = fc.array(
+      word.map((w) => w.replace(/\s+/g, '  ')),
+      { minLength: 2, maxLength: 4 },
+    )
+    fc.assert(
+      fc.property(words, breaks, around, (parts, seps, edge) => {
+        const sent = edge + parts.map((p, i) => (i === 0 ? p : seps[i % seps.length]! + p)).join('') + edge
+        const folded = parts.join(' ')
+        expect(foldedLine('company', 200).parse(sent)).toBe(folded)
+        expect(optionalFoldedLine('company', 200).parse(sent)).toBe(folded)
+      }),
+    )
+  })
+
+  it('checks the limit after folding: a folded value within it is kept whole, one over it refused', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 300 }), lineBreakChar, fc.nat(5), (max, br, pad) => {
+        const head = 'x'.repeat(max - 2)
+        // Longer than the limit as sent, within it once the line break is one space.
+        expect(foldedLine('company', max).parse(`${head}${' '.repeat(pad)}${br}y`)).toBe(`${head} y`)
+        expect(foldedLine('company', max).safeParse(`${head}x${br}y`).error?.issues[0]?.message).toBe(
+          tooLong('company', max),
+        )
+      }),
+    )
+  })
+
   it('refuses C1 controls and bidirectional overrides, embeddings and isolates, and keeps RTL marks', () => {
     const invisible = fc.constantFrom(
-      ...[0x80, 0x85, 0x9f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069].map((c) =>
+      ...[0x80, 0x84, 0x86, 0x9f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069].map((c) =>
         String.fromCharCode(c),
       ),
     )
@@ -243,14 +285,20 @@ async function org() {
   return { owner, agent, other, slug: owner.slug, leadId }
 }
 
-/** Bad text of each kind for a single-line field of `label` limited to `max`, with the message it must get. */
-function badSingleLine(label: string, max: number) {
+/**
+ * Bad text of each kind for a single-line field of `label` limited to `max`, with the message it must get;
+ * a line break is bad only where the field refuses it (`refuse`, Leadpool's own forms) rather than folds it.
+ */
+function badSingleLine(label: string, max: number, lines: 'refuse' | 'fold' = 'refuse') {
+  const breaks = fc
+    .tuple(word, lineBreakChar, word)
+    .map(([a, br, b]) => ({ text: a + br + b, message: lineBreak(label) }))
   return fc.oneof(
     fc.tuple(word, control, word).map(([a, c, b]) => ({ text: a + c + b, message: controlCharacter(label) })),
-    fc.tuple(word, lineBreakChar, word).map(([a, br, b]) => ({ text: a + br + b, message: lineBreak(label) })),
+    ...(lines === 'refuse' ? [breaks] : []),
     fc.integer({ min: 1, max: 500 }).map((over) => ({ text: 'x'.repeat(max + over), message: tooLong(label, max) })),
     fc
-      .tuple(word, fc.constantFrom('\u202e', '\u2066', '\u0085'), word)
+      .tuple(word, fc.constantFrom('\u202e', '\u2066', '\u009b'), word)
       .map(([a, c, b]) => ({ text: a + c + b, message: invisibleCharacter(label) })),
   )
 }
@@ -412,10 +460,10 @@ describe('every text route refuses bad text with the shared message (422), and s
     expect(await bulk.text()).toContain(escapeHtml(tooLong('search', 200)))
   })
 
-  it('the CSV import: cells follow the same rules, each bad row named with the message', async () => {
+  it('the CSV import: cells follow the same rules (line breaks folded), each bad row named with the message', async () => {
     const { owner, slug } = await org()
     await fc.assert(
-      fc.asyncProperty(badSingleLine('company', 200), async ({ text: cellText, message }) => {
+      fc.asyncProperty(badSingleLine('company', 200, 'fold'), async ({ text: cellText, message }) => {
         // (A NUL anywhere makes the whole file "not UTF-8 text": another control stands in for it.)
         const text = cellText.replaceAll(String.fromCharCode(0), String.fromCharCode(1))
         const quoted = `"${text.replace(/"/g, '""')}"`

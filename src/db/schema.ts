@@ -730,6 +730,11 @@ export type ImportReportData = {
    * absent in reports of imports made before it was kept.
    */
   duplicateRows?: { row: number; email: string }[]
+  /**
+   * Rows handed to the writer whose one-line cells held line breaks or tabs, folded into one space
+   * (src/lib/text.ts `foldedLine`); absent in reports of imports made before it was counted.
+   */
+  cleanedRows?: number
 }
 
 /**

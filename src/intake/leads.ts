@@ -14,15 +14,18 @@ import { activities, leads, notes } from '../db/schema'
 import type { Env } from '../env'
 import { newId } from '../lib/ids'
 import { optionalMultiLine } from '../lib/text'
-import { leadSchema } from '../leads/fields'
+import { foldedLeadSchema } from '../leads/fields'
 import { leadIdByEmail, leadRow } from '../leads/leads'
 import { routeOrLog } from '../leads/routing'
 
 /** The longest message a visitor may send with the form or the API. */
 export const MAX_MESSAGE = 5000
 
-/** A lead as the web form and the API take it: the create form's fields (no status) and a message. */
-export const intakeSchema = leadSchema.omit({ status: true }).extend({
+/**
+ * A lead as the web form and the API take it: the create form's fields (no status), their line breaks and
+ * tabs folded into one space rather than refused (other systems send them), and a message.
+ */
+export const intakeSchema = foldedLeadSchema.omit({ status: true }).extend({
   message: optionalMultiLine('message', MAX_MESSAGE),
 })
 export type IntakeInput = z.output<typeof intakeSchema>

@@ -10,7 +10,7 @@ import { cors } from 'hono/cors'
 import { z } from 'zod'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
-import { singleLine } from '../lib/text'
+import { foldedLine } from '../lib/text'
 import { Layout } from '../views/layout'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
@@ -27,7 +27,7 @@ webFormRoutes.use('/:formKey', cors({ origin: '*', allowMethods: ['POST'], allow
 const honeypotSchema = z.object({ [HONEYPOT_FIELD]: z.string().optional().catch('filled') })
 
 /** The web form's fields, with messages addressed to the visitor who fills it in (the lead themselves). */
-const webFormSchema = intakeSchema.extend({ name: singleLine('name', 200, 'Enter your name') })
+const webFormSchema = intakeSchema.extend({ name: foldedLine('name', 200, 'Enter your name') })
 
 /** Leadpool's own thank-you page, for organizations without a thank-you URL. */
 function ThankYouPage() {

@@ -4,8 +4,9 @@
  * Accepts Salesforce exports (UTF-8 BOM, JSON in quoted cells, dozens of columns) and HubSpot /
  * Pipedrive style headers by alias ("First Name"/"Last Name", "Email", "Company Name", "Phone
  * Number", "Lead Status", …); CRLF or LF; quoted commas, quotes and newlines. Rows are validated
- * here and de-duplicated by email (case-insensitive) within the file; de-duplication against leads
- * already saved happens when rows are written (import-writer.ts).
+ * here (a line break in a one-line cell, as CRM exports hold in a Company, is folded into a space
+ * and the row kept and counted as cleaned) and de-duplicated by email (case-insensitive) within the
+ * file; de-duplication against leads already saved happens when rows are written (import-writer.ts).
  *
  * Leadpool's own export reads back as it was written: its extra columns (Lead ID, Assigned to,
  * Created (UTC)) match no field and are ignored, and the formula guard it adds is removed
@@ -14,7 +15,8 @@
 import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
 import { Refusal } from '../lib/errors'
-import { emailKey, leadSchema, type LeadInput } from './fields'
+import { hasLineBreak } from '../lib/text'
+import { emailKey, foldedLeadSchema, type LeadInput } from './fields'
 import type { LeadStatus } from '../db/schema'
 import { FIELD_LABELS, suggestColumns, type ColumnTarget, type ImportField } from './import-columns'
 import { mapStatus } from './import-status'
@@ -62,8 +64,16 @@ export type CsvTable = { headers: string[]; records: CsvRecord[]; delimiter: str
 const EXCEL_SEP_LINE = /^"?sep=([^\r\n"])"?[^\r\n]*(?:\r\n|\n|\r|$)/i
 
 /**
+ * The delimiter papaparse detects on the header line alone: tabs, commas or semicolons inside the
+ * quoted cells of the rows (a company written over lines indented with tabs) must not outvote it.
+ */
+function headerDelimiter(text: string): string {
+  return Papa.parse(/^[^\r\n]*/.exec(text)![0], { preview: 1 }).meta.delimiter
+}
+
+/**
  * Reads `text` into headers and records with papaparse: without a BOM; Excel's `sep=` first line sets
- * the delimiter and is not a header (otherwise the delimiter is detected).
+ * the delimiter and is not a header (otherwise it is detected on the header line).
  * @throws Refusal 422 on `file` when the header line holds a NUL (UTF-16 without a byte-order mark),
  *   or there is no header or no row
  */
@@ -78,15 +88,14 @@ export function readCsv(text: string): CsvTable {
   if (sep) text = text.slice(sep[0].length)
   const records: CsvRecord[] = []
   let headers: string[] | null = null
-  let delimiter = sep?.[1] ?? ','
+  const delimiter = sep?.[1] ?? headerDelimiter(text)
   // Step by step, so each parse error is tied to the record it belongs to.
   Papa.parse<unknown[]>(text, {
     header: false,
-    delimiter: sep?.[1] ?? '',
+    delimiter,
     // Blank lines are skipped below instead, so that row numbers stay those of the file.
     skipEmptyLines: false,
     step: (result) => {
-      delimiter = result.meta.delimiter
       if (headers === null) {
         headers = result.data.map((h) => cellText(h).trim())
         return
@@ -179,6 +188,7 @@ export function parseLeadCsv(text: string | CsvTable, mapping?: ColumnMapping): 
   const unknown = new Map<string, number>()
   const seenEmails = new Set<string>()
   let duplicatesInFile = 0
+  let cleanedRows = 0
   const duplicateRows: { row: number; email: string }[] = []
 
   records.forEach((record, index) => {
@@ -201,18 +211,12 @@ export function parseLeadCsv(text: string | CsvTable, mapping?: ColumnMapping): 
     const statusCell = cell('status')
     const chosenStatus = Object.hasOwn(chosen.statuses, statusCell) ? chosen.statuses[statusCell] : undefined
     const { status, known } = chosenStatus ? { status: chosenStatus, known: true } : mapStatus(statusCell)
-    const result = leadSchema.safeParse({
-      name,
-      email,
-      phone: cell('phone'),
-      company: cell('company'),
-      source: cell('source'),
-      status,
-    })
+    const text = { name, email, phone: cell('phone'), company: cell('company'), source: cell('source') }
+    const result = foldedLeadSchema.safeParse({ ...text, status })
     if (!result.success) {
       const issue = result.error.issues[0]!
       const field = String(issue.path[0])
-      // The cell rules are the form's (leadSchema, lib/text.ts), so the reason is the form's message.
+      // The cell rules are the form's but for line breaks (lib/text.ts), so the reason is the form's message.
       const reason =
         field === 'name' && !name
           ? 'No name and no email'
@@ -232,6 +236,7 @@ export function parseLeadCsv(text: string | CsvTable, mapping?: ColumnMapping): 
       seenEmails.add(key)
     }
     if (!known) unknown.set(statusCell, (unknown.get(statusCell) ?? 0) + 1)
+    if (Object.values(text).some(hasLineBreak)) cleanedRows++
     rows.push({ ...result.data, row })
   })
 
@@ -242,6 +247,7 @@ export function parseLeadCsv(text: string | CsvTable, mapping?: ColumnMapping): 
       unknownStatuses: [...unknown].map(([value, count]) => ({ value, count })),
       duplicatesInFile,
       duplicateRows,
+      cleanedRows,
     },
   }
 }

@@ -126,6 +126,7 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
   }
   const duplicates = job.duplicateCount + job.report.duplicatesInFile
   const duplicateRows = (job.report.duplicateRows ?? []).slice().sort((a, b) => a.row - b.row)
+  const cleaned = job.report.cleanedRows ?? 0
   const undoing = job.undoStatus === 'processing'
   return (
     <div
@@ -143,6 +144,12 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
         <strong data-count="duplicates">{duplicates}</strong> {duplicates === 1 ? 'duplicate' : 'duplicates'} skipped,{' '}
         <strong data-count="rejected">{job.report.rejected.length}</strong> rejected.
       </p>
+      {cleaned > 0 && (
+        <p data-cleaned-rows>
+          <strong data-count="cleaned">{cleaned}</strong> {cleaned === 1 ? 'row' : 'rows'} cleaned: line breaks and tabs
+          in one-line fields (such as a company written on two lines) were replaced by a space.
+        </p>
+      )}
       {duplicates > 0 && (
         <p>
           Duplicates are rows whose email already belongs to a lead
