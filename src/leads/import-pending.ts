@@ -47,7 +47,14 @@ function pendingKey(jobId: string, kind: ChunkKind, seq: number) {
   return and(eq(importPendingChunks.jobId, jobId), eq(importPendingChunks.kind, kind), eq(importPendingChunks.seq, seq))
 }
 
-/** Keeps `error` (its first 200 characters) as the last error met on the pending chunk; never throws. */
+/** The first line of an error's message, and of its cause's (Drizzle wraps D1's errors), at most 200 characters. */
+function errorText(error: unknown): string {
+  const line = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]
+  const cause = error instanceof Error && error.cause !== undefined ? `: ${line(error.cause)}` : ''
+  return `${line(error)}${cause}`.slice(0, 200)
+}
+
+/** Keeps `error` (errorText) as the last error met on the pending chunk; never throws. */
 export async function recordChunkError(
   db: Database,
   chunk: { jobId: string; seq: number },
@@ -56,7 +63,7 @@ export async function recordChunkError(
 ): Promise<void> {
   await db
     .update(importPendingChunks)
-    .set({ lastError: String(error).slice(0, 200) })
+    .set({ lastError: errorText(error) })
     .where(pendingKey(chunk.jobId, kind, chunk.seq))
     .run()
     .catch((e: unknown) => console.error('could not record the import chunk error', chunk.jobId, chunk.seq, e))
