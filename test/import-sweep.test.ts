@@ -171,6 +171,31 @@ describe('an import whose chunks stop arriving', () => {
     expect(await liveEmails('cron')).toHaveLength(250)
   })
 
+  it('whose messages are lost on every send is given up after the last: it finishes and says so', async () => {
+    const { client, slug, viewer } = await owner()
+    const { queue, take } = capturingQueue()
+    const jobId = await startHeld(viewer, csvOf('gone', 250), queue)
+    for (let send = 2; send <= MAX_SENDS; send++) {
+      take(jobId) // dropped
+      await stall(jobId)
+      expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 3, givenUp: 0 })
+    }
+    expect(take(jobId)).toHaveLength(3) // the last sends, dropped too
+    await stall(jobId)
+    expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 0, givenUp: 3 })
+
+    const report = await reportOf(client, slug, jobId)
+    expect(report).toMatchObject({ status: 'done', polls: null })
+    expect(report.count('created')).toBe(0)
+    expect(report.count('rejected')).toBe(250)
+    expect(report.alert).toMatch(/^250 rows were not saved:/)
+    const page = dom(await client.html(`/o/${slug}/leads/import/${jobId}`))
+    expect(textOf(page.querySelector('#import-rejected tr[data-row="2"] td:last-child'))).toBe(
+      `Not saved: the server failed on them ${MAX_SENDS} times (its work was lost on the way).`,
+    )
+    expect(await liveEmails('gone')).toEqual([])
+  })
+
   it('when a chunk fails past its retries, finishes saying which rows were not saved, and undo works', async () => {
     const { client, slug, viewer } = await owner()
     // D1 refuses one row of the second chunk, whenever it is tried.
@@ -255,6 +280,27 @@ describe('an undo whose chunks stop arriving', () => {
     expect(await liveEmails('sweepundo')).toEqual([])
   })
 
+  it('stalled, meets two clicks on Undo and the sweep at the same time: each lead archived once', async () => {
+    const { client, slug, jobId, queue, take } = await undoHeld('raceundo', 450)
+    const chunks = take(jobId)
+    expect(await deliver(chunks[0]!)).toBe(true)
+    await stall(jobId)
+    const undo = () => client.post(`/o/${slug}/leads/import/${jobId}/undo`)
+    const [a, b] = await Promise.all([undo(), undo(), sweepImportJobs(db(), queue, Date.now())])
+    expect([a.status, b.status]).toEqual([303, 303])
+    await Promise.all([...chunks, ...take(jobId)].map((body) => deliver(body)))
+    const done = await until(client, slug, jobId, (r) => r.undo === 'done')
+    expect(done.count('archived')).toBe(450)
+    expect(done.count('kept')).toBe(0)
+    const archived = await env.DB.prepare(
+      "SELECT count(*) AS n FROM activities WHERE type = 'archived' AND json_extract(data, '$.importId') = ?",
+    )
+      .bind(jobId)
+      .first<{ n: number }>()
+    expect(archived!.n).toBe(450)
+    expect(await liveEmails('raceundo')).toEqual([])
+  })
+
   it('that failed every try says it stopped, and Undo again resumes it', async () => {
     const { client, slug, jobId, queue, take } = await undoHeld('stopundo', 450)
     await env.DB.exec(
@@ -334,7 +380,7 @@ describe('lost and repeated chunk messages (property)', () => {
           expect(left).toEqual([])
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 15 },
     )
   }, 120_000)
 })

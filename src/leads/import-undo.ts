@@ -50,7 +50,8 @@ export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): s
  * the job and records each of its chunks as pending (import-pending.ts) in one batch guarded so that
  * concurrent clicks start it once; a later click gives the chunks not undone yet their tries again.
  * The pending chunks are then undone at once when there are few, else handed to the queue.
- * @throws Refusal 403 when `viewer` may not undo it, 409 when it is running, already undone or too old
+ * @throws Refusal 403 when `viewer` may not undo it, 409 when the import is still running, the undo is done or
+ *   the import too old
  */
 export async function undoImport(
   db: Database,
