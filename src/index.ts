@@ -1,6 +1,6 @@
 /**
- * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox and its dead
- * letters), `scheduled` (outbox sweep; daily notification digests; handoff reminders; the morning reminder of tasks
+ * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox, and the dead
+ * letters of both), `scheduled` (outbox and import sweeps; daily notification digests; handoff reminders; the morning reminder of tasks
  * due today; clean-up of sessions, log-in throttle records, expired sign-up and reset links, imports left on their
  * mapping step), and the Durable Object classes.
  */
@@ -14,7 +14,14 @@ import { pruneFormTokens } from './db/idempotency'
 import { pruneImportDrafts } from './leads/import-jobs'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
-import { handleImportBatch, IMPORT_QUEUE_NAME, type ImportChunkMessage } from './leads/import-queue'
+import {
+  handleImportBatch,
+  handleImportDeadLetters,
+  IMPORT_DEAD_LETTER_QUEUE_NAME,
+  IMPORT_QUEUE_NAME,
+  type ImportChunkMessage,
+} from './leads/import-queue'
+import { sweepImportJobs } from './leads/import-sweep'
 import { leadRouter } from './leads/routing'
 import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
@@ -36,6 +43,8 @@ export default {
     switch (batch.queue) {
       case IMPORT_QUEUE_NAME:
         return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB), leadRouter(env))
+      case IMPORT_DEAD_LETTER_QUEUE_NAME:
+        return handleImportDeadLetters(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
       case EMAIL_QUEUE_NAME:
         return handleEmailBatch(batch as MessageBatch<EmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:
@@ -52,6 +61,7 @@ export default {
     // Each chore runs even when another fails; failures are logged and retried next tick.
     const chores = await Promise.allSettled([
       sweepOutbox(env, controller.scheduledTime),
+      sweepImportJobs(db, env.IMPORT_QUEUE, controller.scheduledTime),
       sendDigests({ db, appUrl: env.APP_URL, queue: env.EMAIL_QUEUE }, controller.scheduledTime),
       deleteExpiredSessions(db),
       pruneLoginAttempts(db),

@@ -100,8 +100,10 @@ describe('undoing an import', () => {
     const { client, slug } = await signUp()
     const path = await uploadAndConfirm(client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
     await until(client, path, 'data-status="done"')
+    // A click that meets the undo running resumes it (303); one after it finished is refused (409).
     const answers = await Promise.all([1, 2, 3].map(() => client.post(`${path}/undo`)))
-    expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409])
+    expect(answers.map((r) => r.status)).toContain(303)
+    for (const r of answers) expect([303, 409]).toContain(r.status)
     const n = await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE type = 'archived'").first<{
       n: number
     }>()

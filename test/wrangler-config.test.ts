@@ -4,11 +4,12 @@ import { parse } from 'smol-toml'
 import { describe, expect, it } from 'vitest'
 import wranglerToml from '../wrangler.toml?raw'
 import {
-  IMPORT_MAX_ATTEMPTS,
+  IMPORT_DEAD_LETTER_QUEUE_NAME,
   IMPORT_QUEUE_NAME,
   IMPORT_RETRY_BASE_SECONDS,
   MAX_MESSAGE_BYTES,
 } from '../src/leads/import-queue'
+import { IMPORT_STALL_MS } from '../src/leads/import-pending'
 import { RETRY_BASE_SECONDS, retryDelaySeconds } from '../src/email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from '../src/email/outbox'
 import { STUCK_AFTER_MS, SWEEP_CRON } from '../src/email/sweep'
@@ -38,17 +39,18 @@ describe('wrangler.toml and the code agree', () => {
       ]),
     )
     expect(config.queues.consumers.map((c) => c.queue).sort()).toEqual(
-      [IMPORT_QUEUE_NAME, EMAIL_QUEUE_NAME, EMAIL_DEAD_LETTER_QUEUE_NAME].sort(),
+      [IMPORT_QUEUE_NAME, IMPORT_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, EMAIL_DEAD_LETTER_QUEUE_NAME].sort(),
     )
     expect(consumer(EMAIL_QUEUE_NAME).dead_letter_queue).toBe(EMAIL_DEAD_LETTER_QUEUE_NAME)
+    expect(consumer(IMPORT_QUEUE_NAME).dead_letter_queue).toBe(IMPORT_DEAD_LETTER_QUEUE_NAME)
   })
 
-  it('import: the consumer gives up on its last attempt (max_retries + 1) and its first delay is retry_delay', () => {
+  it('import: its first retry waits retry_delay, and every retry is over well before a job counts as stalled', () => {
     const imports = consumer(IMPORT_QUEUE_NAME)
-    expect(IMPORT_MAX_ATTEMPTS).toBe(imports.max_retries! + 1)
     expect(IMPORT_RETRY_BASE_SECONDS).toBe(imports.retry_delay)
-    // No dead-letter queue: a chunk that keeps failing is reported by the consumer itself.
-    expect(imports.dead_letter_queue).toBeUndefined()
+    // 2 + 4 + 8 + 16 + 32 s: a chunk still being retried is not sent again by the sweep.
+    const retrying = Array.from({ length: imports.max_retries! }, (_, i) => IMPORT_RETRY_BASE_SECONDS * 2 ** i)
+    expect(retrying.reduce((a, b) => a + b, 0) * 1000).toBeLessThan(IMPORT_STALL_MS)
     // A chunk must fit one message (Queues: at most 128 KB).
     expect(MAX_MESSAGE_BYTES).toBeLessThanOrEqual(128_000)
   })
@@ -64,9 +66,10 @@ describe('wrangler.toml and the code agree', () => {
     ])
   })
 
-  it('cron: the outbox sweep runs on the schedule the code assumes, more often than a row counts as stuck', () => {
+  it('cron: the sweeps run on the schedule the code assumes, at least as often as a row or job counts as stuck', () => {
     expect(config.triggers.crons).toEqual([SWEEP_CRON])
     const everyMinutes = Number(/^\*\/(\d+) \* \* \* \*$/.exec(SWEEP_CRON)?.[1])
     expect(everyMinutes * 60_000).toBeLessThan(STUCK_AFTER_MS)
+    expect(everyMinutes * 60_000).toBeLessThanOrEqual(IMPORT_STALL_MS)
   })
 })

@@ -643,8 +643,11 @@ export const importJobs = sqliteTable(
     encoding: text('encoding').notNull().default('UTF-8'),
     /** Routing and update choices of the mapping step (NULL while `mapping`). */
     options: text('options', { mode: 'json' }).$type<ImportOptions>(),
-    /** Undo: NULL (not asked), `processing`, `done`; who asked and when (epoch ms). */
-    undoStatus: text('undo_status', { enum: ['processing', 'done'] }),
+    /**
+     * Undo: NULL (not asked), `processing`, `stopped` (chunks kept failing: the sweep no longer sends them,
+     * Undo again resumes; src/leads/import-sweep.ts), `done`; who asked and when (epoch ms).
+     */
+    undoStatus: text('undo_status', { enum: ['processing', 'stopped', 'done'] }),
     undoneBy: text('undone_by').references(() => users.id),
     undoneAt: integer('undone_at'),
     /** Created leads the undo has looked at, and how many of them it archived. */
@@ -700,6 +703,34 @@ export const importUndoChunks = sqliteTable(
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 )
 
+/** What a chunk of import work is: writing rows, or undoing them. */
+export const IMPORT_CHUNK_KINDS = ['import', 'undo'] as const
+
+/**
+ * Chunks of an import (or of its undo) not finished yet, with what is needed to send them again: a row
+ * from the start of the job until its chunk is written, undone or given up (the same batch deletes it).
+ * The sweep (src/leads/import-sweep.ts) sends again the chunks of a job that stopped moving.
+ */
+export const importPendingChunks = sqliteTable(
+  'import_pending_chunks',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: IMPORT_CHUNK_KINDS }).notNull(),
+    seq: integer('seq').notNull(),
+    /** The chunk's rows as startImport wrote them (ImportRow, src/leads/import-parse.ts); `[]` for an undo chunk. */
+    rows: text('rows', { mode: 'json' }).$type<unknown[]>().notNull(),
+    /** How many times the chunk was handed to the queue (or written in the request): 1 at the start. */
+    sends: integer('sends').notNull().default(1),
+    /** When it was last handed over (epoch ms). */
+    sentAt: integer('sent_at').notNull(),
+    /** The last error a consumer met writing it (NULL: none seen; its messages may have been lost). */
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.kind, t.seq] })],
+)
+
 /** Chunks of an import already written; makes a redelivered queue message a no-op. */
 export const importJobChunks = sqliteTable(
   'import_job_chunks',
@@ -735,6 +766,8 @@ export type ImportReportData = {
    * (src/lib/text.ts `foldedLine`); absent in reports of imports made before it was counted.
    */
   cleanedRows?: number
+  /** Rows of chunks given up after every try (also listed in `rejected`); absent: none. */
+  notSaved?: number
 }
 
 /**

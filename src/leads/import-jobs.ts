@@ -8,13 +8,12 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
-import { importJobs, importUploads, leads, type ImportJob, type ImportOptions } from '../db/schema'
+import { importJobs, importPendingChunks, importUploads, leads, type ImportJob, type ImportOptions } from '../db/schema'
 import { emailKey } from './fields'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
 import {
   enqueueImportChunks,
-  giveUpChunk,
   jsonBytes,
   MAX_MESSAGE_BYTES,
   routeImported,
@@ -109,11 +108,48 @@ export async function uploadedText(db: Database, jobId: string): Promise<string>
   return parts.map((p) => p.text).join('')
 }
 
+/** JSON bound in one statement when recording chunks (D1 holds at most 2 MB in one value). */
+const MAX_JSON_BYTES = 1_000_000
+
+/**
+ * Statements recording the import chunks `chunks` of job `jobId` as pending, sent once at `now` (epoch
+ * ms): one `INSERT … SELECT … FROM json_each(?)` per MB of rows, so a 50,000-row file takes a handful.
+ */
+function pendingImportChunks(
+  db: Database,
+  jobId: string,
+  chunks: { seq: number; rows: unknown[] }[],
+  now: number,
+): BatchItem<'sqlite'>[] {
+  const groups: { seq: number; rows: unknown[] }[][] = []
+  let bytes = 0
+  for (const work of chunks) {
+    const size = jsonBytes(work)
+    const last = groups[groups.length - 1]
+    if (last && bytes + size <= MAX_JSON_BYTES) {
+      last.push(work)
+      bytes += size
+    } else {
+      groups.push([work])
+      bytes = size
+    }
+  }
+  return groups.map((group) =>
+    db.insert(importPendingChunks).select(
+      // Columns in the table's order: job_id, kind, seq, rows, sends, sent_at, last_error.
+      sql`SELECT ${jobId}, 'import', json_extract(value, '$.seq'), json_extract(value, '$.rows'), 1, ${now}, NULL
+        FROM json_each(${JSON.stringify(group.map(({ seq, rows }) => ({ seq, rows })))})`,
+    ),
+  )
+}
+
 /**
  * Starts writing the draft `job` with the rows and report of `parsed` and the importer's `options`:
  * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
- * once), its uploaded text is dropped and `remembered` (the organization's mapping for these headers)
- * is saved; then small files are written at once and large ones handed to the queue in chunks.
+ * once), its uploaded text gives way to its chunks of parsed rows, recorded as pending until each is
+ * written (import-pending.ts: what the sweep sends again if they are lost), and `remembered` (the
+ * organization's mapping for these headers) is saved; then small files are written at once and large
+ * ones handed to the queue in chunks.
  * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
  * @returns false when the job had already been started (nothing done)
  */
@@ -128,6 +164,14 @@ export async function startImport(
   route?: LeadRouter,
 ): Promise<boolean> {
   const total = parsed.rows.length
+  const chunks: ImportChunk[] = chunkImportRows(parsed.rows).map((rows, seq) => ({
+    jobId: job.id,
+    orgId: job.orgId,
+    actorId: job.createdBy,
+    seq,
+    rows,
+    options,
+  }))
   const stillDraft = sql`EXISTS (SELECT 1 FROM ${importJobs} WHERE ${importJobs.id} = ${job.id} AND ${importJobs.status} = 'mapping')`
   try {
     await runBatch(db, [
@@ -143,20 +187,13 @@ export async function startImport(
         })
         .where(eq(importJobs.id, job.id)),
       db.delete(importUploads).where(eq(importUploads.jobId, job.id)),
+      ...pendingImportChunks(db, job.id, chunks, now),
       remembered,
     ])
   } catch (error) {
     if (staleWrite(error)) return false
     throw error
   }
-  const chunks: ImportChunk[] = chunkImportRows(parsed.rows).map((rows, seq) => ({
-    jobId: job.id,
-    orgId: job.orgId,
-    actorId: job.createdBy,
-    seq,
-    rows,
-    options,
-  }))
   if (total <= INLINE_ROWS) {
     for (const work of chunks) {
       const { leadIds } = await writeImportChunk(db, work, now)
@@ -164,9 +201,9 @@ export async function startImport(
     }
     return true
   }
-  // Rows that cannot be handed over are reported as not saved, so the job still finishes.
+  // Chunks that cannot be handed over stay pending: the sweep sends them.
   const { unsent, error } = await enqueueImportChunks(queue, chunks)
-  for (const work of unsent) await giveUpChunk(db, work, error)
+  if (unsent.length > 0) console.error('import chunks not queued; the sweep sends them', job.id, unsent.length, error)
   return true
 }
 

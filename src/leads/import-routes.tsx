@@ -163,6 +163,7 @@ importRoutes.get('/:jobId', async (c) => {
       (job.report.duplicateRows ?? []).map((d) => d.email),
     ),
     undoProblem: undoProblem(viewer, job),
+    now: Date.now(),
   }
   if (c.req.header('HX-Request') === 'true')
     return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} extras={extras} />)

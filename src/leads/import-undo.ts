@@ -4,15 +4,26 @@
  * task, status change or edit), keeping the others. Each chunk of the import (its
  * `import_job_chunks` row lists the leads it created) is undone in one atomic batch: the `archived`
  * activities, the archive itself and the job's counters. Small imports are undone in the request,
- * large ones through the import queue, chunk by chunk, with a progress bar.
+ * large ones through the import queue, chunk by chunk, with a progress bar; an undo that stops is resumed
+ * by the sweep (import-sweep.ts) or by Undo again.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { isManager, type Viewer } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
-import { uniqueViolation } from '../db/errors'
-import { activities, importJobChunks, importJobs, importUndoChunks, leads, type ImportJob } from '../db/schema'
+import { staleWrite, uniqueViolation } from '../db/errors'
+import { unlessChanged } from '../db/guard'
+import {
+  activities,
+  importJobChunks,
+  importJobs,
+  importPendingChunks,
+  importUndoChunks,
+  leads,
+  type ImportJob,
+} from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
+import { donePending, MAX_SENDS } from './import-pending'
 
 /** How long an import can be undone (ms). */
 export const UNDO_WINDOW_MS = 7 * 24 * 3600_000
@@ -23,20 +34,24 @@ const INLINE_UNDO_CHUNKS = 2
 /** One chunk of an undo, as carried by a queue message. */
 export type UndoChunk = { kind: 'undo'; jobId: string; orgId: string; actorId: string; seq: number }
 
-/** Why `viewer` cannot undo `job` now, or null when they can. */
+/** Why `viewer` cannot undo `job` now, or null when they can (a started undo they may resume). */
 export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): string | null {
   if (job.createdBy !== viewer.userId && !isManager(viewer))
     return 'Only the person who ran this import, an Owner or an Admin can undo it.'
-  if (job.undoStatus) return 'This import has already been undone.'
+  if (job.undoStatus === 'done') return 'This import has already been undone.'
   if (job.status !== 'done') return 'Wait for the import to finish before undoing it.'
-  if (now - job.createdAt > UNDO_WINDOW_MS) return 'An import can be undone for 7 days; this one is older.'
+  if (!job.undoStatus && now - job.createdAt > UNDO_WINDOW_MS)
+    return 'An import can be undone for 7 days; this one is older.'
   return null
 }
 
 /**
- * Starts undoing `job` for `viewer`: marks it (once, whatever the concurrent clicks), then undoes the
- * chunks at once when there are few, else hands them to the queue.
- * @throws Refusal 403 when `viewer` may not undo it, 409 when it is running, already undone or too old
+ * Starts undoing `job` for `viewer`, or resumes an undo that stopped or stalled: the first click marks
+ * the job and records each of its chunks as pending (import-pending.ts) in one batch guarded so that
+ * concurrent clicks start it once; a later click gives the chunks not undone yet their tries again.
+ * The pending chunks are then undone at once when there are few, else handed to the queue.
+ * @throws Refusal 403 when `viewer` may not undo it, 409 when the import is still running, the undo is done or
+ *   the import too old
  */
 export async function undoImport(
   db: Database,
@@ -47,36 +62,77 @@ export async function undoImport(
 ): Promise<void> {
   const problem = undoProblem(viewer, job, now)
   if (problem) throw new Refusal(job.createdBy !== viewer.userId && !isManager(viewer) ? 403 : 409, problem)
-  const started = await db
-    .update(importJobs)
-    .set({
-      undoStatus: job.createdCount === 0 ? 'done' : 'processing',
-      undoneBy: viewer.userId,
-      undoneAt: now,
-      updatedAt: now,
-    })
-    .where(and(eq(importJobs.id, job.id), eq(importJobs.orgId, viewer.orgId), isNull(importJobs.undoStatus)))
-    .run()
-  if (started.meta.changes === 0) throw new Refusal(409, 'This import has already been undone.')
-  const seqs = await db
-    .select({ seq: importJobChunks.seq })
-    .from(importJobChunks)
-    .where(eq(importJobChunks.jobId, job.id))
-    .all()
-  const chunks: UndoChunk[] = seqs.map(({ seq }) => ({
+  const notStarted = sql`EXISTS (SELECT 1 FROM ${importJobs} WHERE ${importJobs.id} = ${job.id} AND ${importJobs.undoStatus} IS NULL)`
+  try {
+    if (!job.undoStatus)
+      await runBatch(db, [
+        unlessChanged(db, notStarted),
+        db
+          .update(importJobs)
+          .set({
+            undoStatus: job.createdCount === 0 ? 'done' : 'processing',
+            undoneBy: viewer.userId,
+            undoneAt: now,
+            updatedAt: now,
+          })
+          .where(and(eq(importJobs.id, job.id), eq(importJobs.orgId, viewer.orgId))),
+        // Columns in the table's order: job_id, kind, seq, rows, sends, sent_at, last_error.
+        db
+          .insert(importPendingChunks)
+          .select(
+            sql`SELECT job_id, 'undo', seq, '[]', 1, ${now}, NULL FROM import_job_chunks WHERE job_id = ${job.id}`,
+          ),
+      ])
+    else await resumeUndo(db, job.id, now)
+  } catch (error) {
+    // Another click started it in between: this one resumes it (which changes nothing more).
+    if (!staleWrite(error)) throw error
+    await resumeUndo(db, job.id, now)
+  }
+  const actorId = job.undoneBy ?? viewer.userId
+  const chunks: UndoChunk[] = (await pendingUndoSeqs(db, job.id)).map((seq) => ({
     kind: 'undo',
     jobId: job.id,
     orgId: job.orgId,
-    actorId: viewer.userId,
+    actorId,
     seq,
   }))
   if (chunks.length <= INLINE_UNDO_CHUNKS) {
     for (const work of chunks) await undoChunk(db, work, now)
     return
   }
-  for (let i = 0; i < chunks.length; i += 100) {
-    await queue.sendBatch(chunks.slice(i, i + 100).map((body) => ({ body, contentType: 'json' as const })))
+  try {
+    for (let i = 0; i < chunks.length; i += 100)
+      await queue.sendBatch(chunks.slice(i, i + 100).map((body) => ({ body, contentType: 'json' as const })))
+  } catch (error) {
+    // What could not be handed over stays pending: the sweep sends it.
+    console.error('undo chunks not queued; the sweep sends them', job.id, error)
   }
+}
+
+/** An undo that stopped or stalled runs again: `processing`, each chunk not undone yet with its tries anew. */
+async function resumeUndo(db: Database, jobId: string, now: number) {
+  await runBatch(db, [
+    db
+      .update(importJobs)
+      .set({ undoStatus: 'processing', updatedAt: now })
+      .where(and(eq(importJobs.id, jobId), inArray(importJobs.undoStatus, ['processing', 'stopped']))),
+    db
+      .update(importPendingChunks)
+      .set({ sends: 1, sentAt: now })
+      .where(and(eq(importPendingChunks.jobId, jobId), eq(importPendingChunks.kind, 'undo'))),
+  ])
+}
+
+/** The chunks of the undo of `jobId` not undone yet, by position. */
+async function pendingUndoSeqs(db: Database, jobId: string): Promise<number[]> {
+  const rows = await db
+    .select({ seq: importPendingChunks.seq })
+    .from(importPendingChunks)
+    .where(and(eq(importPendingChunks.jobId, jobId), eq(importPendingChunks.kind, 'undo')))
+    .orderBy(asc(importPendingChunks.seq))
+    .all()
+  return rows.map((r) => r.seq)
 }
 
 /**
@@ -139,6 +195,7 @@ export async function undoChunk(db: Database, work: UndoChunk, now = Date.now())
           updatedAt: now,
         })
         .where(and(eq(importJobs.id, work.jobId), eq(importJobs.orgId, work.orgId))),
+      donePending(db, work.jobId, 'undo', work.seq),
     ])
   } catch (error) {
     if (uniqueViolation(error, 'import_undo_chunks.')) return 0
@@ -148,22 +205,19 @@ export async function undoChunk(db: Database, work: UndoChunk, now = Date.now())
 }
 
 /**
- * Counts a chunk the undo could not process after every retry as looked at, its leads kept (not
- * archived), so the undo still finishes; the report's "kept" then includes them.
+ * Stops the undo of `jobId` when every chunk it has left was sent MAX_SENDS times (import-pending.ts):
+ * `stopped` says so on the report, which offers Undo again to resume. Nothing changes otherwise.
  */
-export async function giveUpUndoChunk(db: Database, work: UndoChunk, now = Date.now()): Promise<void> {
-  const chunk = await db
-    .select({ leadIds: importJobChunks.leadIds })
-    .from(importJobChunks)
-    .where(and(eq(importJobChunks.jobId, work.jobId), eq(importJobChunks.seq, work.seq)))
-    .get()
-  const n = chunk?.leadIds.length ?? 0
+export async function stopUndo(db: Database, jobId: string, now = Date.now()): Promise<void> {
   await db
     .update(importJobs)
-    .set({
-      undoProcessed: sql`${importJobs.undoProcessed} + ${n}`,
-      undoStatus: sql`CASE WHEN ${importJobs.undoProcessed} + ${n} >= ${importJobs.createdCount} THEN 'done' ELSE ${importJobs.undoStatus} END`,
-      updatedAt: now,
-    })
-    .where(eq(importJobs.id, work.jobId))
+    .set({ undoStatus: 'stopped', updatedAt: now })
+    .where(
+      and(
+        eq(importJobs.id, jobId),
+        eq(importJobs.undoStatus, 'processing'),
+        sql`NOT EXISTS (SELECT 1 FROM ${importPendingChunks} WHERE ${importPendingChunks.jobId} = ${jobId}
+          AND ${importPendingChunks.kind} = 'undo' AND ${importPendingChunks.sends} < ${MAX_SENDS})`,
+      ),
+    )
 }

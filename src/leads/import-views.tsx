@@ -5,6 +5,7 @@ import { isAgent } from '../access/viewer'
 import { Layout, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { FormTokenField } from '../views/form-token'
+import { MAX_SENDS, stallOf } from './import-pending'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
@@ -93,6 +94,27 @@ export type ReportExtras = {
   duplicateLeads: Map<string, string>
   /** Why the viewer cannot undo the import now (null: they can). */
   undoProblem: string | null
+  /** The time of the answer (epoch ms): a job that has not moved for a while is said to be stalled. */
+  now: number
+}
+
+/** How often (ms) the page asks for a moving job's progress. */
+const POLL_EVERY = '2s'
+
+/** "within 7 minutes" until `at` (epoch ms) from `now`, at least one minute. */
+const within = (at: number, now: number) => `within ${plural(Math.max(1, Math.ceil((at - now) / 60_000)), 'minute')}`
+
+/**
+ * A job that stopped moving at `since` (epoch ms): says so and when the sweep takes it up (by
+ * `resumesBy`), with a link to look again (the page no longer polls).
+ */
+function Stalled({ url, since, resumesBy, now }: { url: string; since: number; resumesBy: number; now: number }) {
+  return (
+    <p class="notice notice-warning" role="status" data-stalled>
+      Stalled: no progress since <Time at={since} />. It resumes by itself {within(resumesBy, now)}; nothing done so far
+      is lost. <a href={url}>Check again</a>
+    </p>
+  )
 }
 
 /** A running job's line `children`, its progress bar (`done` of `of`), and without JavaScript a link to `url`. */
@@ -112,30 +134,49 @@ function Progress({ url, done, of, children }: { url: string; done: number; of: 
   )
 }
 
-/** Progress bar while the job (or its undo) runs, polling itself with htmx every second; then the report. */
+/**
+ * Progress bar while the job (or its undo) moves, polling itself with htmx every 2 s; "Stalled" and no
+ * polling once it has not moved for a while (import-pending.ts `stallOf`); then the report.
+ */
 export function ImportProgress({ slug, job, extras }: { slug: string; job: ImportJob; extras: ReportExtras }) {
   const url = `/o/${slug}/leads/import/${job.id}`
+  const { stalled, resumesBy } = stallOf(job.updatedAt, extras.now)
   if (job.status !== 'done') {
     return (
-      <div id="import-status" hx-get={url} hx-trigger="every 1s" hx-swap="outerHTML" data-status="processing">
+      <div
+        id="import-status"
+        hx-get={stalled ? undefined : url}
+        hx-trigger={stalled ? undefined : `every ${POLL_EVERY}`}
+        hx-swap={stalled ? undefined : 'outerHTML'}
+        data-status={stalled ? 'stalled' : 'processing'}
+      >
         <Progress url={url} done={job.processedRows} of={job.totalRows}>
           Importing… {job.processedRows} of {job.totalRows} rows processed.
         </Progress>
+        {stalled && <Stalled url={url} since={job.updatedAt} resumesBy={resumesBy} now={extras.now} />}
       </div>
     )
   }
   const duplicates = job.duplicateCount + job.report.duplicatesInFile
   const duplicateRows = (job.report.duplicateRows ?? []).slice().sort((a, b) => a.row - b.row)
   const cleaned = job.report.cleanedRows ?? 0
-  const undoing = job.undoStatus === 'processing'
+  const undoing = job.undoStatus === 'processing' && !stalled
+  const notSaved = job.report.notSaved ?? 0
   return (
     <div
       id="import-status"
       data-status="done"
       hx-get={undoing ? url : undefined}
-      hx-trigger={undoing ? 'every 1s' : undefined}
+      hx-trigger={undoing ? `every ${POLL_EVERY}` : undefined}
       hx-swap={undoing ? 'outerHTML' : undefined}
     >
+      {notSaved > 0 && (
+        <p class="notice notice-error alert" role="alert" data-not-saved={notSaved}>
+          {plural(notSaved, 'row was', 'rows were')} not saved: the server failed on them {MAX_SENDS} times. They are
+          listed with the rejected rows below; import a file of them again later. Undo still undoes what this import
+          saved.
+        </p>
+      )}
       <p>
         File read as <strong data-encoding={job.encoding}>{job.encoding}</strong>.
       </p>
@@ -214,7 +255,7 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
           </tbody>
         </table>
       )}
-      <UndoSection url={url} job={job} problem={extras.undoProblem} />
+      <UndoSection url={url} job={job} problem={extras.undoProblem} now={extras.now} />
       <p>
         <a href={`/o/${slug}/leads`}>See the leads</a> · <a href={`/o/${slug}/leads/import`}>Import another file</a>
       </p>
@@ -222,14 +263,37 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
   )
 }
 
-/** The undo: its button (for 7 days, to whoever may), its progress, then how many leads were archived and kept. */
-function UndoSection({ url, job, problem }: { url: string; job: ImportJob; problem: string | null }) {
-  if (job.undoStatus === 'processing') {
+/**
+ * The undo: its button (for 7 days, to whoever may), its progress, "Stalled" or "Stopped" with a button
+ * that resumes it, then how many leads were archived and kept.
+ */
+function UndoSection({ url, job, problem, now }: { url: string; job: ImportJob; problem: string | null; now: number }) {
+  const resume = (label: string) =>
+    !problem && (
+      <form method="post" action={`${url}/undo`} id="undo-import">
+        <button type="submit" class="secondary">
+          {label}
+        </button>
+      </form>
+    )
+  if (job.undoStatus === 'processing' || job.undoStatus === 'stopped') {
+    const { stalled, resumesBy } = stallOf(job.updatedAt, now)
+    const stopped = job.undoStatus === 'stopped'
     return (
-      <div id="undo-status" data-undo-status="processing">
+      <div id="undo-status" data-undo-status={stopped ? 'stopped' : stalled ? 'stalled' : 'processing'}>
         <Progress url={url} done={job.undoProcessed} of={job.createdCount}>
-          Undoing… {job.undoProcessed} of {job.createdCount} leads looked at.
+          {stopped ? 'Undo stopped:' : 'Undoing…'} {job.undoProcessed} of {job.createdCount} leads looked at,{' '}
+          <strong data-count="archived">{job.undoArchived}</strong> archived so far.
         </Progress>
+        {stopped ? (
+          <p class="notice notice-error alert" role="alert">
+            The rest failed {MAX_SENDS} times, so the undo stopped: {job.createdCount - job.undoProcessed} leads of this
+            import are still in the list. Try again to undo them.
+          </p>
+        ) : (
+          stalled && <Stalled url={url} since={job.updatedAt} resumesBy={resumesBy} now={now} />
+        )}
+        {(stopped || stalled) && resume(stopped ? 'Undo the rest' : 'Resume the undo now')}
       </div>
     )
   }

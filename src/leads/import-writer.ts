@@ -2,8 +2,8 @@
  * Writes one chunk of import rows: skips emails already saved in the organization (naming the rows in
  * the report, and filling the empty fields of those leads when the importer asked), inserts the new
  * leads, their `created` activities and the routing chosen (pool, or a member with `assigned`
- * activities), records the chunk with the ids of the leads it created (what an undo works through)
- * and advances the job's counters, all in one atomic D1 batch with every statement under D1's
+ * activities), records the chunk with the ids of the leads it created (what an undo works through),
+ * advances the job's counters and deletes its pending row (import-pending.ts), all in one atomic D1 batch with every statement under D1's
  * 100-parameter limit.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm'
@@ -24,6 +24,7 @@ import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import { emailKey } from './fields'
 import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
 import { leadRow } from './leads'
+import { donePending } from './import-pending'
 
 /** One unit of import work, as carried by a queue message. */
 export type ImportChunk = {
@@ -207,6 +208,7 @@ async function writeOnce(
         updatedAt: now,
       })
       .where(and(eq(importJobs.id, work.jobId), eq(importJobs.orgId, work.orgId))),
+    donePending(db, work.jobId, 'import', work.seq),
   ]
   try {
     await runBatch(db, statements)

@@ -1,0 +1,127 @@
+/**
+ * The import sweep (cron): an import or undo whose chunks stop arriving (a deploy or a crash mid-way,
+ * a message dropped after its retries, local queues lost when `wrangler dev` stops) is found from what
+ * D1 holds (import-pending.ts) and its chunks not done yet are sent again; a chunk out of tries is
+ * given up, so every job ends with a true report. docs/ARCHITECTURE.md, "Imports".
+ */
+import { and, asc, eq, lt, or, sql } from 'drizzle-orm'
+import { runBatch, type Database } from '../db/client'
+import { importJobs, importPendingChunks } from '../db/schema'
+import { chunk } from '../lib/chunk'
+import { IMPORT_STALL_MS, MAX_SENDS, findPending } from './import-pending'
+import { enqueueImportChunks, giveUpIfOutOfTries, type ImportChunkMessage } from './import-queue'
+import type { ImportRow } from './import-parse'
+
+/** Most chunks one sweep hands over (a 50,000-row file has 500); the next tick takes the rest. */
+const MAX_CHUNKS_PER_SWEEP = 500
+
+/** Chunks whose rows are read from D1 at once (each at most 100 KB of JSON). */
+const ROWS_READ_AT_ONCE = 20
+
+/** `job seq kind` of a pending chunk, as one string to match with json_each. */
+const keyOf = (c: { jobId: string; kind: string; seq: number }) => `${c.jobId} ${c.kind} ${c.seq}`
+const pendingKey = sql`(${importPendingChunks.jobId} || ' ' || ${importPendingChunks.kind} || ' ' || ${importPendingChunks.seq})`
+
+/**
+ * Finds the imports (`processing`) and undos (`processing`) whose progress has not moved for
+ * IMPORT_STALL_MS before `now` (epoch ms; their `updated_at`), and for each of their pending chunks,
+ * oldest job first, at most 500: a chunk sent MAX_SENDS times is given up (`giveUpIfOutOfTries`: its
+ * rows reported as not saved, or the undo `stopped`); any other is counted as sent once more at `now`,
+ * its job's `updated_at` set to `now` (so the next tick waits for these messages), then put on `queue`
+ * rebuilt from D1. Sending again is harmless: a chunk written or undone writes nothing twice.
+ * @returns how many chunks were sent again and how many given up
+ * @throws when D1 or the queue fails; the chunks stay pending and a later tick retries
+ */
+export async function sweepImportJobs(
+  db: Database,
+  queue: Queue<ImportChunkMessage>,
+  now: number,
+): Promise<{ sent: number; givenUp: number }> {
+  const due = await db
+    .select({
+      jobId: importPendingChunks.jobId,
+      kind: importPendingChunks.kind,
+      seq: importPendingChunks.seq,
+      sends: importPendingChunks.sends,
+      orgId: importJobs.orgId,
+      createdBy: importJobs.createdBy,
+      undoneBy: importJobs.undoneBy,
+      options: importJobs.options,
+    })
+    .from(importPendingChunks)
+    .innerJoin(importJobs, eq(importJobs.id, importPendingChunks.jobId))
+    .where(
+      and(
+        lt(importJobs.updatedAt, now - IMPORT_STALL_MS),
+        or(
+          and(eq(importPendingChunks.kind, 'import'), eq(importJobs.status, 'processing')),
+          and(eq(importPendingChunks.kind, 'undo'), eq(importJobs.undoStatus, 'processing')),
+        ),
+      ),
+    )
+    .orderBy(asc(importJobs.updatedAt), asc(importPendingChunks.seq))
+    .limit(MAX_CHUNKS_PER_SWEEP)
+    .all()
+
+  const spent = due.filter((c) => c.sends >= MAX_SENDS)
+  for (const c of spent) {
+    const pending = await findPending(db, c.jobId, c.kind, c.seq)
+    if (pending) await giveUpIfOutOfTries(db, pending, now)
+  }
+  const resend = due.filter((c) => c.sends < MAX_SENDS)
+  if (resend.length === 0) return { sent: 0, givenUp: spent.length }
+
+  await runBatch(db, [
+    db
+      .update(importPendingChunks)
+      .set({ sends: sql`${importPendingChunks.sends} + 1`, sentAt: now })
+      .where(sql`${pendingKey} IN (SELECT value FROM json_each(${JSON.stringify(resend.map(keyOf))}))`),
+    db
+      .update(importJobs)
+      .set({ updatedAt: now })
+      .where(
+        sql`${importJobs.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(resend.map((c) => c.jobId))])}))`,
+      ),
+  ])
+  const undos: ImportChunkMessage[] = resend
+    .filter((c) => c.kind === 'undo')
+    .map((c) => ({ kind: 'undo', jobId: c.jobId, orgId: c.orgId, actorId: c.undoneBy ?? c.createdBy, seq: c.seq }))
+  await send(queue, undos)
+  for (const part of chunk(
+    resend.filter((c) => c.kind === 'import'),
+    ROWS_READ_AT_ONCE,
+  )) {
+    const rows = await db
+      .select({ key: pendingKey, rows: importPendingChunks.rows })
+      .from(importPendingChunks)
+      .where(sql`${pendingKey} IN (SELECT value FROM json_each(${JSON.stringify(part.map(keyOf))}))`)
+      .all()
+    const rowsOf = new Map(rows.map((r) => [r.key, r.rows]))
+    await send(
+      queue,
+      part.flatMap((c) => {
+        const found = rowsOf.get(keyOf(c))
+        // Written by startImport from the chunk's ImportRow values; gone when written meanwhile.
+        return found
+          ? [
+              {
+                jobId: c.jobId,
+                orgId: c.orgId,
+                actorId: c.createdBy,
+                seq: c.seq,
+                rows: found as ImportRow[],
+                options: c.options ?? undefined,
+              },
+            ]
+          : []
+      }),
+    )
+  }
+  return { sent: resend.length, givenUp: spent.length }
+}
+
+/** Puts `chunks` on `queue`. @throws the queue's error (the chunks stay pending for a later tick) */
+async function send(queue: Queue<ImportChunkMessage>, chunks: ImportChunkMessage[]) {
+  const { unsent, error } = await enqueueImportChunks(queue, chunks)
+  if (unsent.length > 0) throw error
+}
