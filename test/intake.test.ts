@@ -316,6 +316,22 @@ describe('the JSON API /api/v1', () => {
     expect(await rows('SELECT id FROM leads WHERE org_id = ?', await orgIdOf(slug))).toEqual([])
   })
 
+  it('answers 401 with WWW-Authenticate, and over 120 requests a minute 429 with Retry-After, as problem JSON', async () => {
+    const client = visitor()
+    const unauthorized = await client.get('/api/v1/leads/0190f0f0-0000-7000-8000-000000000000')
+    expect(unauthorized.headers.get('WWW-Authenticate')).toBe('Bearer')
+    expect(await problemOf(unauthorized)).toMatchObject({ answered: 401, mediaType: 'application/problem+json' })
+    const answers = await responsesInParallel(125, () => client.get('/api/v1/openapi.json'))
+    const limited = answers.find((r) => r.status === 429)!
+    expect(limited.headers.get('Retry-After')).toBe('60')
+    expect(await problemOf(limited)).toMatchObject({
+      answered: 429,
+      mediaType: 'application/problem+json',
+      title: 'Too Many Requests',
+      detail: 'Too many API requests in a short time. Try again in a minute.',
+    })
+  })
+
   it('refuses JSON that is not UTF-8 (422) instead of storing U+FFFD', async () => {
     const { client: owner, slug } = await signUp('Bytes Api Org')
     const key = await apiKey(owner, slug)
