@@ -299,6 +299,7 @@ describe('the JSON API /api/v1', () => {
       ['a JSON array', send('[]', json), 422],
       ['DELETE on /leads', send(null, {}, 'DELETE'), 405],
       ['an unknown path', send(null, {}, 'GET', '/api/v1/contacts'), 404],
+      ['the API root', send(null, {}, 'GET', '/api/v1'), 404],
     ]
     for (const [what, answer, status] of cases) {
       const problem = await problemOf(await answer)
