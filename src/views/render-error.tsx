@@ -53,7 +53,7 @@ const TITLES: Partial<Record<number, string>> = {
  * status, detail }` and, when fields were refused, `errors` (a message per field, e.g. `{ email: 'Enter a valid
  * email address' }`). Headers already set on `c` (`Retry-After`, `WWW-Authenticate`, `Allow`) are kept.
  */
-export function problemAnswer(
+function problemAnswer(
   c: Context,
   status: ContentfulStatusCode,
   detail: string,
