@@ -44,7 +44,7 @@ import { apiLimit, invitationLimit, logInLimit, passwordResetLimit, signUpLimit,
 import { apiRoutes } from './intake/api'
 import { webFormRoutes } from './intake/web-form'
 import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
-import { renderError, renderRefusal } from './views/render-error'
+import { problemAnswers, renderError, renderRefusal } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 import { assetManifest } from './views/assets'
 
@@ -71,6 +71,8 @@ export function buildApp() {
   // takes JSON with an API key; neither reads a session, so both answer before the same-origin check below.
   app.post('/f/:formKey', webFormLimit)
   app.route('/f', webFormRoutes)
+  // Every refusal and error of the API, its rate limit's included, is RFC 9457 problem JSON.
+  app.use('/api/v1/*', problemAnswers())
   app.use('/api/v1/*', apiLimit)
   app.route('/api/v1', apiRoutes)
   // Same-origin check (Origin / Sec-Fetch-Site) on every state-changing request, all of them forms.
@@ -133,7 +135,7 @@ export function buildApp() {
   app.notFound((c) => renderRefusal(c, notFound()))
   app.onError((error, c) => {
     if (error instanceof Refusal) return renderRefusal(c, error)
-    // Hono's own middleware (csrf()) refuses with an HTTPException: shown the same way.
+    // Hono's own middleware (csrf(), the API's validators) refuses with an HTTPException: shown the same way.
     if (error instanceof HTTPException && error.status < 500) {
       if (error.status === 404) return renderRefusal(c, notFound())
       // csrf() refuses with a bare 403 and no message.

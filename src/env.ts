@@ -49,6 +49,8 @@ export type Variables = {
   orgContext: OrgContext
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
+  /** Refusals and errors of this request are answered as RFC 9457 problem JSON (views/render-error.tsx `problemAnswers`). */
+  problemAnswers?: true
   /**
    * The member's unread notifications, for the header badge, when a page first asks (set by
    * src/notifications/middleware.ts): for a GET, as the membership lookup read them; otherwise counted then.

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { addMembers, responsesInParallel, rows } from './concurrency'
+import { texts } from './dom'
 import { Client, env, signUp, uploadAndConfirm } from './helpers'
 import { orgIdOf } from './pool-fixtures'
 
@@ -47,6 +48,12 @@ async function routedTo(slug: string, email: string): Promise<string> {
 }
 
 const visitor = () => new Client()
+
+/** `{"name":"Dana <bytes>","email":"{email}"}` as bytes, with `bytes` (e.g. an invalid UTF-8 sequence) inside a string. */
+function jsonWithBytes(email: string, bytes: number[]): Uint8Array {
+  const encode = (text: string) => [...new TextEncoder().encode(text)]
+  return new Uint8Array([...encode('{"name":"Dana '), ...bytes, ...encode(`","email":"${email}"}`)])
+}
 
 /** The notifications `userId` holds, oldest first: type and how many leads each names. */
 async function notificationsOf(userId: string) {
@@ -180,6 +187,25 @@ describe('the web form /f/{formKey}', () => {
   })
 })
 
+describe('JSON that is not UTF-8', () => {
+  it('is refused (422) by the web form, with the reason on the page, and nothing is stored as U+FFFD', async () => {
+    const { client: owner, slug } = await signUp('Bytes Form Org')
+    const form = await webForm(owner, slug)
+    for (const bytes of [[0xff], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+      const res = await visitor().request(form, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'https://shop.example' },
+        body: jsonWithBytes('bytes@example.com', bytes),
+      })
+      expect(res.status, String(bytes)).toBe(422)
+      expect(texts(await res.text(), 'h1'), String(bytes)).toEqual([
+        'The body holds bytes that are not valid UTF-8 text, so nothing was saved. Send the JSON encoded as UTF-8.',
+      ])
+    }
+    expect(await rows('SELECT id FROM leads WHERE org_id = ?', await orgIdOf(slug))).toEqual([])
+  })
+})
+
 describe('the JSON API /api/v1', () => {
   async function apiKey(owner: Client, slug: string, name = 'CRM sync'): Promise<string> {
     const res = await owner.post(`/o/${slug}/settings/api-keys`, { name })
@@ -243,6 +269,113 @@ describe('the JSON API /api/v1', () => {
       Authorization: `Bearer ${key}`,
     })
     expect(revoked.status).toBe(401)
+  })
+
+  /** A problem answer as an API client reads it: status, media type, and the problem's members. */
+  async function problemOf(res: Response) {
+    const body = await res.json<{ type: string; title: string; status: number; detail: string; errors?: object }>()
+    return { mediaType: res.headers.get('Content-Type'), answered: res.status, ...body }
+  }
+
+  it('answers a malformed request with problem JSON and its status, never 500', async () => {
+    const { client: owner, slug } = await signUp('Malformed Org')
+    const key = await apiKey(owner, slug)
+    const send = (
+      body: BodyInit | null,
+      headers: Record<string, string> = {},
+      method = 'POST',
+      path = '/api/v1/leads',
+    ) => visitor().request(path, { method, body, headers: { Authorization: `Bearer ${key}`, ...headers } })
+    const json = { 'Content-Type': 'application/json' }
+    const cases: [string, Promise<Response>, number][] = [
+      ['truncated JSON', send('{"name":"Dana","email":', json), 400],
+      ['an empty body', send('', json), 400],
+      ['not JSON at all', send('name=Dana', json), 400],
+      ['text/plain', send('{"name":"Dana"}', { 'Content-Type': 'text/plain' }), 415],
+      ['application/xml', send('<lead/>', { 'Content-Type': 'application/xml' }), 415],
+      ['multipart without boundary', send('x', { 'Content-Type': 'multipart/form-data' }), 415],
+      ['no Content-Type', send(null), 415],
+      ['a body over 64 KiB', send(JSON.stringify({ name: 'x'.repeat(70_000) }), json), 413],
+      ['a JSON array', send('[]', json), 422],
+      ['DELETE on /leads', send(null, {}, 'DELETE'), 405],
+      ['an unknown path', send(null, {}, 'GET', '/api/v1/contacts'), 404],
+      ['the API root', send(null, {}, 'GET', '/api/v1'), 404],
+    ]
+    for (const [what, answer, status] of cases) {
+      const problem = await problemOf(await answer)
+      expect(problem, what).toMatchObject({
+        mediaType: 'application/problem+json',
+        answered: status,
+        status,
+        type: 'about:blank',
+      })
+      expect(problem.title.length, what).toBeGreaterThan(0)
+      expect(problem.detail.length, what).toBeGreaterThan(0)
+    }
+    const wrongMethod = await send(null, {}, 'PUT')
+    expect(wrongMethod.headers.get('Allow')).toBe('POST')
+    expect(await rows('SELECT id FROM leads WHERE org_id = ?', await orgIdOf(slug))).toEqual([])
+  })
+
+  it('answers 401 with WWW-Authenticate, and over 120 requests a minute 429 with Retry-After, as problem JSON', async () => {
+    const client = visitor()
+    const unauthorized = await client.get('/api/v1/leads/0190f0f0-0000-7000-8000-000000000000')
+    expect(unauthorized.headers.get('WWW-Authenticate')).toBe('Bearer')
+    expect(await problemOf(unauthorized)).toMatchObject({ answered: 401, mediaType: 'application/problem+json' })
+    const answers = await responsesInParallel(125, () => client.get('/api/v1/openapi.json'))
+    const limited = answers.find((r) => r.status === 429)!
+    expect(limited.headers.get('Retry-After')).toBe('60')
+    expect(await problemOf(limited)).toMatchObject({
+      answered: 429,
+      mediaType: 'application/problem+json',
+      title: 'Too Many Requests',
+      detail: 'Too many API requests in a short time. Try again in a minute.',
+    })
+  })
+
+  it('refuses JSON that is not UTF-8 (422) instead of storing U+FFFD', async () => {
+    const { client: owner, slug } = await signUp('Bytes Api Org')
+    const key = await apiKey(owner, slug)
+    const res = await visitor().request('/api/v1/leads', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: jsonWithBytes('bytes@example.com', [0xff]),
+    })
+    expect(await problemOf(res)).toMatchObject({ answered: 422, mediaType: 'application/problem+json' })
+    expect(await rows('SELECT id FROM leads WHERE org_id = ?', await orgIdOf(slug))).toEqual([])
+  })
+
+  it('refuses an Idempotency-Key reused with another lead (422), also when both arrive at once', async () => {
+    const { client: owner, slug } = await signUp('Reuse Org')
+    const key = await apiKey(owner, slug)
+    const send = (idempotencyKey: string, lead: object) =>
+      visitor().request('/api/v1/leads', {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${key}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': idempotencyKey,
+        },
+        body: JSON.stringify(lead),
+      })
+    const first = await send('order-1', { name: 'First Lead', email: 'first@example.com' })
+    expect(first.status).toBe(201)
+    const reused = await problemOf(await send('order-1', { name: 'Second Lead', email: 'second@example.com' }))
+    expect(reused).toMatchObject({ answered: 422, mediaType: 'application/problem+json', status: 422 })
+    expect(Object.keys(reused.errors ?? {})).toEqual(['idempotency-key'])
+    // The same lead again (other spacing, other key order) is a repeat: the first answer, nothing created.
+    const repeat = await send('order-1', { email: 'first@example.com', name: 'First Lead' })
+    expect(repeat.status).toBe(201)
+    expect(await repeat.json()).toEqual(await first.json())
+    // Two different leads sent at once with one new key: one is created, the other refused.
+    const raced = await Promise.all(
+      ['a', 'b'].map((x) => send('order-2', { name: `Raced ${x}`, email: `raced.${x}@example.com` })),
+    )
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 422])
+    expect(await rows('SELECT email FROM leads WHERE org_id = ? ORDER BY email', await orgIdOf(slug))).toEqual([
+      { email: 'first@example.com' },
+      { email: expect.stringMatching(/^raced\.[ab]@example\.com$/) as unknown },
+    ])
   })
 
   it('serves its OpenAPI document, generated from the schemas', async () => {

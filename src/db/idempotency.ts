@@ -5,12 +5,15 @@
  * a retry over a slow connection) finds the token, creates nothing and answers with the first
  * result; two simultaneous repeats cannot both create, since the second batch fails on the key and
  * is rolled back whole. A request without a token (an old form, curl) is not de-duplicated.
+ * A token may carry a fingerprint of its request (the API's `Idempotency-Key`): a repeat whose fingerprint
+ * differs is refused (422) instead of answered with the first result.
  */
 import { and, eq, lt } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { z } from 'zod'
 import type { Database } from './client'
 import { formTokens } from './schema'
+import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 
 /** How long a used token is remembered (ms): repeats later than this create again. */
@@ -36,8 +39,15 @@ const tokenSchema = z
  */
 export const formTokenField = tokenSchema.optional().catch(undefined)
 
-/** A used-token record's identity: where the create happens (`scope`) and the token (`key`). */
-export type FormToken = { scope: string; key: string }
+/**
+ * A used-token record's identity: where the create happens (`scope`) and the token (`key`); `fingerprint` (no
+ * spaces, e.g. a SHA-256 hex) stands for what the request asked, so a repeat asking something else is refused.
+ */
+export type FormToken = { scope: string; key: string; fingerprint?: string }
+
+/** The sentence a repeat with a used token and another request gets (422). */
+export const TOKEN_REUSED =
+  'This idempotency key was already used for a different request, so nothing was saved. Send a new key with a new request.'
 
 /**
  * The token of a submitted form (`fields.formToken`) within `scope` (an organization id, or
@@ -48,14 +58,22 @@ export function formTokenOf(fields: Record<string, unknown>, scope: string): For
   return parsed.success ? { scope, key: parsed.data } : null
 }
 
-/** Where the first create with `token` sent the person, or null when the token is unused. */
+/**
+ * Where the first create with `token` sent the person, or null when the token is unused. The stored `location`
+ * is followed by ` {fingerprint}` when the token has one.
+ * @throws Refusal 422 (TOKEN_REUSED, field `idempotency-key`) when the first create had another fingerprint
+ */
 async function firstResult(db: Database, token: FormToken): Promise<string | null> {
   const row = await db
     .select({ location: formTokens.location })
     .from(formTokens)
     .where(and(eq(formTokens.scope, token.scope), eq(formTokens.key, token.key)))
     .get()
-  return row?.location ?? null
+  if (!row) return null
+  const [location = '', fingerprint] = row.location.split(' ')
+  if (token.fingerprint && fingerprint && fingerprint !== token.fingerprint)
+    throw new Refusal(422, TOKEN_REUSED, { field: 'idempotency-key' })
+  return location
 }
 
 /**
@@ -70,6 +88,7 @@ export type RememberToken = (location: string) => BatchItem<'sqlite'>[]
  * A repeat of a used token returns the first location without calling `create` (or, when it raced
  * the first, after its own batch failed on the key and changed nothing).
  * @returns the location to send the person to
+ * @throws Refusal 422 when the token was used with another fingerprint (also when that use raced this one)
  */
 export async function once(
   db: Database,
@@ -81,7 +100,12 @@ export async function once(
   const earlier = await firstResult(db, token)
   if (earlier) return earlier
   const remember: RememberToken = (location) => [
-    db.insert(formTokens).values({ scope: token.scope, key: token.key, location, createdAt: now }),
+    db.insert(formTokens).values({
+      scope: token.scope,
+      key: token.key,
+      location: token.fingerprint ? `${location} ${token.fingerprint}` : location,
+      createdAt: now,
+    }),
   ]
   try {
     return await create(remember)

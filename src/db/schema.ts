@@ -782,7 +782,10 @@ export const formTokens = sqliteTable(
     scope: text('scope').notNull(),
     /** The token the form carried (`formToken`). */
     key: text('key').notNull(),
-    /** Where the first request sent the person (the created thing's path). */
+    /**
+     * Where the first request sent the person (the created thing's path), followed by ` {fingerprint}` for a
+     * token that has one (the API's `Idempotency-Key`: db/idempotency.ts).
+     */
     location: text('location').notNull(),
     createdAt: integer('created_at').notNull(),
   },

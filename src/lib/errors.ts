@@ -4,8 +4,12 @@
  * the route named one (`onRefusal`), else as an error page (or JSON).
  */
 
-/** HTTP status of a refusal: not signed in, forbidden, not found (or not visible), conflict, gone, too large, wrong body type, invalid input, too many attempts. */
-export type RefusalStatus = 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429
+/**
+ * HTTP status of a refusal: malformed (a body that is not what its Content-Type says), not signed in, forbidden,
+ * not found (or not visible), method not allowed, conflict, gone, too large, wrong body type, invalid input, too
+ * many attempts.
+ */
+export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 429
 
 export type RefusalOptions = {
   /** The form field the message belongs to (shown beside it with `data-error-for`); none: a page-level alert. */

@@ -1,18 +1,23 @@
 /**
- * Is a form body UTF-8 text? `URLSearchParams`, `Request.formData()` and Hono's `parseBody`
- * silently turn invalid UTF-8 (and the bytes behind a broken percent-escape such as `%FF` or
- * `%E2%82`) into U+FFFD, so the check looks at the raw bytes before they are parsed. Files in a
- * multipart body are left alone (the CSV import checks its file itself); every other part must be
- * UTF-8.
+ * Is a form or JSON body UTF-8 text? `URLSearchParams`, `Request.formData()`, `Request.json()` and
+ * Hono's `parseBody` silently turn invalid UTF-8 (and the bytes behind a broken percent-escape such
+ * as `%FF` or `%E2%82`) into U+FFFD, so the check looks at the raw bytes before they are parsed.
+ * Files in a multipart body are left alone (the CSV import checks its file itself); every other part
+ * must be UTF-8.
  */
 
 /** The sentence a person gets when their form body is refused (422). */
 export const INVALID_FORM_ENCODING =
   'This form was sent with characters that are not valid UTF-8 text (for example a broken percent-escape such as %FF), so nothing was saved. Retype the text and send the form again.'
 
+/** The sentence an API client or a site posting JSON gets when the body is refused (422). */
+export const INVALID_JSON_ENCODING =
+  'The body holds bytes that are not valid UTF-8 text, so nothing was saved. Send the JSON encoded as UTF-8.'
+
 const utf8 = () => new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-function isUtf8(bytes: Uint8Array): boolean {
+/** True when `bytes` are valid UTF-8 (a JSON body must be: RFC 8259). */
+export function isUtf8(bytes: Uint8Array): boolean {
   try {
     utf8().decode(bytes)
     return true

@@ -1,9 +1,10 @@
 /**
- * The one place refusals and errors become answers (called by app.ts `onError` / `notFound`): the
- * page the form came from when the route named one with `onRefusal`, else an error page as HTML for
- * browsers and htmx, or JSON when the client asked for JSON.
+ * The one place refusals and errors become answers (called by app.ts `onError` / `notFound`): RFC 9457
+ * problem JSON where a middleware asked for it (`problemAnswers`, the JSON API), else the page the form
+ * came from when the route named one with `onRefusal`, else an error page as HTML for browsers and htmx,
+ * or JSON when the client asked for JSON.
  */
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { App, RefusalPage } from '../env'
 import type { Refusal } from '../lib/errors'
@@ -18,6 +19,56 @@ export function onRefusal(c: Context<App>, render: RefusalPage): void {
   c.set('refusalPage', render)
 }
 
+/**
+ * Middleware: every refusal and error of the requests it runs for, its own and those of the routes and
+ * middleware after it (and a path nothing answers), is answered as RFC 9457 problem JSON (docs/ARCHITECTURE.md
+ * "One error type for refusals"). Mounted in app.ts for the JSON API.
+ */
+export function problemAnswers(): MiddlewareHandler<App> {
+  return async (c, next) => {
+    c.set('problemAnswers', true)
+    await next()
+  }
+}
+
+/** The title of a problem of each status (RFC 9110's reason phrases). */
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+/**
+ * An RFC 9457 problem answer: `Content-Type: application/problem+json`, body `{ type: 'about:blank', title,
+ * status, detail }` and, when fields were refused, `errors` (a message per field, e.g. `{ email: 'Enter a valid
+ * email address' }`). Headers already set on `c` (`Retry-After`, `WWW-Authenticate`, `Allow`) are kept.
+ */
+function problemAnswer(
+  c: Context,
+  status: ContentfulStatusCode,
+  detail: string,
+  errors: Record<string, string> = {},
+): Response {
+  const body = {
+    type: 'about:blank',
+    title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
+    status,
+    detail,
+    ...(Object.keys(errors).length > 0 ? { errors } : {}),
+  }
+  return c.body(JSON.stringify(body), status, { 'Content-Type': 'application/problem+json' })
+}
+
 /** The string fields the request's form body carried (`{}` for none), to put back into a re-rendered form. */
 export async function submittedValues(c: Context<App>): Promise<FormValues> {
   // Only urlencoded forms are put back: a multipart body may be a large upload (or one refused for its size).
@@ -28,8 +79,12 @@ export async function submittedValues(c: Context<App>): Promise<FormValues> {
   return out
 }
 
-/** Answers `refusal` with the page named by `onRefusal`, else with an error page (404 always so). */
+/**
+ * Answers `refusal` as problem JSON where `problemAnswers` runs, else with the page named by `onRefusal`, else
+ * with an error page (404 always so).
+ */
 export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
+  if (c.var.problemAnswers) return problemAnswer(c, refusal.status, refusal.message, refusal.errors)
   const page = c.var.refusalPage
   if (page && refusal.status !== 404) {
     const answer = await page(refusal, await submittedValues(c))
@@ -44,7 +99,7 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
 }
 
 /**
- * The one error answer: JSON `{ error }` when asked for JSON; for an htmx request (`HX-Request: true`) the page's
+ * The one error answer: problem JSON where `problemAnswers` runs; JSON `{ error }` when asked for JSON; for an htmx request (`HX-Request: true`) the page's
  * alert region as an out-of-band swap (`hx-swap-oob`, with `HX-Reswap: none` and the address bar unchanged), so it
  * lands in the page whatever element made the request, even one a live update has since removed; otherwise the
  * full error page. Always with `status`.
@@ -58,6 +113,7 @@ export function renderError(
   /** A short heading above the message (Refusal `details.heading`); without one the message is the heading. */
   heading?: string,
 ) {
+  if (c.var.problemAnswers) return problemAnswer(c, status, message)
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
   if (c.req.header('HX-Request') === 'true') {
     c.header('HX-Reswap', 'none')
