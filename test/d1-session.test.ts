@@ -4,9 +4,11 @@
  * when reads go to a read replica.
  */
 import { Hono } from 'hono'
-import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { describe, expect, it, vi } from 'vitest'
 import { timing } from 'hono/timing'
 import { BOOKMARK_COOKIE, d1Session } from '../src/db/d1-session'
+import { timedD1 } from '../src/db/d1-timing'
 import { createLead, env, leadIds, signUp } from './helpers'
 
 describe('D1 sessions', () => {
@@ -60,13 +62,15 @@ describe('D1 sessions', () => {
     const d1 = (res: Response) => {
       const header = res.headers.get('Server-Timing') ?? ''
       const m = /(?:^|, *)d1;dur=([\d.]+);desc="(\d+) statements"/.exec(header)
+      const total = /(?:^|, *)total;dur=([\d.]+)/.exec(header)
       expect(m, header).not.toBeNull()
-      expect(header).toMatch(/(^|, *)total;dur=[\d.]+/)
+      expect(total, header).not.toBeNull()
+      // D1's part is a part of the request (how it is counted: the generated timelines below).
+      expect(Number(m![1]), header).toBeLessThanOrEqual(Number(total![1]))
       return { ms: Number(m![1]), statements: Number(m![2]) }
     }
     const list = d1(await client.get(`/o/${slug}/leads`))
     expect(list.statements).toBeGreaterThanOrEqual(3) // the session, the membership, the page
-    expect(list.ms).toBeGreaterThanOrEqual(0)
     // A lead is written (a D1 batch) through the timed session, and is then there.
     const created = d1(
       await client.post(`/o/${slug}/leads`, { name: 'Timed Lead', email: 'timed@example.com', status: 'new' }),
@@ -78,6 +82,79 @@ describe('D1 sessions', () => {
     // A page that reads more sends more statements.
     const [id] = leadIds(await client.html(`/o/${slug}/leads`))
     expect(d1(await client.get(`/o/${slug}/leads/${id}`)).statements).toBeGreaterThan(list.statements)
+  })
+
+  it('counts every statement and a batch once, and times D1 as the time any statement is in flight (generated timelines)', async () => {
+    type Kind = 'all' | 'first' | 'run' | 'raw' | 'batch'
+    const call = fc.record({
+      startMs: fc.integer({ min: 0, max: 100 }),
+      takesMs: fc.integer({ min: 0, max: 40 }),
+      kind: fc.constantFrom<Kind>('all', 'first', 'run', 'raw', 'batch'),
+    })
+    let now = 0
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now)
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 6 }), async (calls) => {
+          // A fake session whose every statement answers when the timeline says so.
+          const answers: (() => void)[] = []
+          const answered = () => new Promise<never>((resolve) => answers.push(() => resolve(null as never)))
+          const statement = () => {
+            const real = { fake: true, all: answered, first: answered, run: answered, raw: answered, bind: () => real }
+            return real
+          }
+          const session = {
+            prepare: statement,
+            batch: (statements: object[]) => {
+              expect(
+                statements.every((s) => Object.hasOwn(s, 'fake')),
+                'D1 gets its own statements',
+              ).toBe(true)
+              return answered()
+            },
+            getBookmark: () => null,
+          }
+          const use = { statements: 0, busyMs: 0 }
+          const timed = timedD1(session, use)
+          const send = (kind: Kind): Promise<unknown> => {
+            if (kind === 'batch') return timed.batch([timed.prepare('SELECT 1'), timed.prepare('SELECT 2').bind(1)])
+            const statement = timed.prepare('SELECT 1').bind(1)
+            return kind === 'first' ? statement.first() : statement[kind]()
+          }
+          // Sends and answers, in the order of the timeline (a call sent and answered at once: sent first).
+          const events = calls
+            .flatMap((c, i) => [
+              { at: c.startMs, i, send: true },
+              { at: c.startMs + c.takesMs, i, send: false },
+            ])
+            .sort((a, b) => a.at - b.at || Number(b.send) - Number(a.send))
+          const inFlight: Promise<unknown>[] = []
+          const answerOf: (() => void)[] = []
+          for (const event of events) {
+            now = event.at
+            if (event.send) {
+              inFlight[event.i] = send(calls[event.i]!.kind)
+              answerOf[event.i] = answers.at(-1)!
+            } else {
+              answerOf[event.i]!()
+              await inFlight[event.i]
+            }
+          }
+          // The length of the union of the calls' intervals.
+          let busyMs = 0
+          let until = -Infinity
+          for (const c of [...calls].sort((a, b) => a.startMs - b.startMs)) {
+            const end = c.startMs + c.takesMs
+            busyMs += Math.max(0, end - Math.max(c.startMs, until))
+            until = Math.max(until, end)
+          }
+          expect(use).toEqual({ statements: calls.length, busyMs })
+        }),
+        { numRuns: 200 },
+      )
+    } finally {
+      clock.mockRestore()
+    }
   })
 
   it('sends no Server-Timing outside local development', async () => {

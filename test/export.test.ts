@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { leadAssignees, leads, organizations } from '../src/db/schema'
 import { type Client, createLead, env, joinAs, signUp, uploadAndConfirm } from './helpers'
+import { reloadUntil } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -18,14 +19,7 @@ async function orgLeads(slug: string) {
 
 /** Uploads `csv` through the import form, confirms the mapping step, and reloads the import page until it reports done. */
 async function importThroughRoute(client: Client, slug: string, csv: string) {
-  const path = await uploadAndConfirm(client, slug, 'leads.csv', csv)
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const html = await client.html(path)
-    if (html.includes('data-status="done"')) return html
-    if (Date.now() > deadline) throw new Error(`import did not finish: ${html}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
+  return reloadUntil(client, await uploadAndConfirm(client, slug, 'leads.csv', csv), 'data-status="done"')
 }
 
 const fieldsOf = (l: typeof leads.$inferSelect) => ({

@@ -10,6 +10,7 @@ import { fieldForHeader, suggestColumns } from '../src/leads/import-columns'
 import { decodeUpload } from '../src/leads/import-decode'
 import { DRAFT_TTL_MS, pruneImportDrafts } from '../src/leads/import-jobs'
 import { type Client, createLead, env, errorFor, formFields, joinAs, signUp, uploadAndConfirm } from './helpers'
+import { reloadUntil } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -18,15 +19,8 @@ async function orgLeads(slug: string) {
   return db().select().from(leads).where(eq(leads.orgId, org!.id)).all()
 }
 
-async function report(client: Client, path: string) {
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const html = await client.html(path)
-    if (html.includes('data-status="done"')) return html
-    if (Date.now() > deadline) throw new Error(`import did not finish: ${html}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
+/** The import's report, once the job at `path` is done. */
+const report = (client: Client, path: string) => reloadUntil(client, path, 'data-status="done"')
 
 /** `text` in Windows-1252 (the characters used here are all in Latin-1's range). */
 function windows1252(text: string): Uint8Array {

@@ -17,6 +17,7 @@ import { sweepImportJobs } from '../src/leads/import-sweep'
 import { undoImport } from '../src/leads/import-undo'
 import { type Client, env, signUp } from './helpers'
 import { dom, textOf } from './dom'
+import { pollUntil } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -106,20 +107,22 @@ async function reportOf(client: Client, slug: string, jobId: string) {
   }
 }
 
-/** Reloads the import page until `done` holds (as a person waiting on it would). */
-async function until(
+/** Reloads the import page until `done` holds (as a person waiting on it would), and answers that report. */
+function until(
   client: Client,
   slug: string,
   jobId: string,
   done: (r: Awaited<ReturnType<typeof reportOf>>) => boolean,
 ) {
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const report = await reportOf(client, slug, jobId)
-    if (done(report)) return report
-    if (Date.now() > deadline) throw new Error(`never reached: ${report.text}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+  return pollUntil(
+    'the import report reaches the expected state',
+    async () => {
+      const report = await reportOf(client, slug, jobId)
+      if (!done(report)) throw new Error(`it says "${report.text}"`)
+      return report
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  )
 }
 
 describe('an import whose chunks stop arriving', () => {

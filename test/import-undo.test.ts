@@ -3,24 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { importJobs, leads, organizations } from '../src/db/schema'
 import { UNDO_WINDOW_MS } from '../src/leads/import-undo'
-import { type Client, env, joinAs, signUp, uploadAndConfirm } from './helpers'
+import { env, joinAs, signUp, uploadAndConfirm } from './helpers'
+import { reloadUntil } from './poll'
 
 const db = () => createDb(env.DB)
 
 async function orgLeads(slug: string) {
   const org = await db().select().from(organizations).where(eq(organizations.slug, slug)).get()
   return db().select().from(leads).where(eq(leads.orgId, org!.id)).all()
-}
-
-/** Reloads `path` (as its progress bar does) until `done` appears in it. */
-async function until(client: Client, path: string, done: string) {
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    const html = await client.html(path)
-    if (html.includes(done)) return html
-    if (Date.now() > deadline) throw new Error(`never saw ${done}: ${html}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
 }
 
 const count = (html: string, name: string) => Number(new RegExp(`data-count="${name}">(\\d+)<`).exec(html)![1])
@@ -32,7 +22,7 @@ describe('undoing an import', () => {
     const lines = ['Email,Name']
     for (let i = 0; i < 5000; i++) lines.push(`undo${i}@example.com,Undo Person ${i}`)
     const path = await uploadAndConfirm(client, slug, 'big.csv', lines.join('\n'))
-    const report = await until(client, path, 'data-status="done"')
+    const report = await reloadUntil(client, path, 'data-status="done"', 120_000)
     expect(count(report, 'created')).toBe(5000)
     expect(report).toContain('id="undo-import"')
 
@@ -51,7 +41,7 @@ describe('undoing an import', () => {
     const early = await client.html(path)
     expect(early).toMatch(/data-undo-status="(processing|done)"/)
     if (early.includes('data-undo-status="processing"')) expect(early).toMatch(/<progress max="5000" value="\d+"/)
-    const done = await until(client, path, 'data-undo-status="done"')
+    const done = await reloadUntil(client, path, 'data-undo-status="done"', 120_000)
     expect(count(done, 'archived')).toBe(4995)
     expect(count(done, 'kept')).toBe(5)
 
@@ -72,7 +62,7 @@ describe('undoing an import', () => {
     const agent = await joinAs(client, slug, 'agent', 'Ada Agent')
     const other = await joinAs(client, slug, 'agent', 'Bo Agent')
     const path = await uploadAndConfirm(agent.client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
-    await until(agent.client, path, 'data-status="done"')
+    await reloadUntil(agent.client, path, 'data-status="done"', 120_000)
     // Another Agent cannot see the job at all.
     expect((await other.client.post(`${path}/undo`)).status).toBe(404)
     const jobId = path.split('/').pop()!
@@ -91,7 +81,7 @@ describe('undoing an import', () => {
 
     // An Owner may undo an Agent's import too.
     const second = await uploadAndConfirm(agent.client, slug, 'b.csv', 'Name,Email\nThree,three@x.test\n')
-    await until(agent.client, second, 'data-status="done"')
+    await reloadUntil(agent.client, second, 'data-status="done"', 120_000)
     expect((await client.post(`${second}/undo`)).status).toBe(303)
     expect(count(await client.html(second), 'archived')).toBe(1)
   })
@@ -99,7 +89,7 @@ describe('undoing an import', () => {
   it('undoes once when Undo is pressed several times at the same moment', async () => {
     const { client, slug } = await signUp()
     const path = await uploadAndConfirm(client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
-    await until(client, path, 'data-status="done"')
+    await reloadUntil(client, path, 'data-status="done"', 120_000)
     // A click that meets the undo running resumes it (303); one after it finished is refused (409).
     const answers = await Promise.all([1, 2, 3].map(() => client.post(`${path}/undo`)))
     expect(answers.map((r) => r.status)).toContain(303)

@@ -10,6 +10,7 @@ import { giveUpChunk } from '../src/leads/import-queue'
 import { writeImportChunk, type ImportChunk } from '../src/leads/import-writer'
 import { type Client, env, errorFor, formFields, leadIds, signUp, uploadAndConfirm } from './helpers'
 import { dom } from './dom'
+import { reloadUntil } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -20,13 +21,8 @@ async function importCsv(client: Client, slug: string, csv: string | Uint8Array,
 
 /** Reloads the import page, as its progress bar does, until the report shows. */
 async function followImport(client: Client, path: string) {
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    const html = await client.html(path)
-    if (html.includes('data-status="done"')) return { html, path, report: readReport(html) }
-    if (Date.now() > deadline) throw new Error(`import did not finish: ${html}`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
+  const html = await reloadUntil(client, path, 'data-status="done"', 90_000)
+  return { html, path, report: readReport(html) }
 }
 
 function readReport(html: string) {

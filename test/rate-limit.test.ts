@@ -9,14 +9,21 @@ import { describe, expect, it } from 'vitest'
 import type { App } from '../src/env'
 import { clientAddress, rateLimit } from '../src/rate-limits'
 import { Client, env, signUp, uniqueEmail } from './helpers'
+import { pollUntil } from './poll'
 
 /**
  * The binding's windows are aligned to the wall clock (60 s): start a burst early in a window, so
  * all of it falls into one.
  */
 async function freshWindow() {
-  const into = Date.now() % 60_000
-  if (into > 45_000) await new Promise((r) => setTimeout(r, 60_000 - into + 50))
+  await pollUntil(
+    'a rate-limit window with 15 s left',
+    () => {
+      const into = Date.now() % 60_000
+      if (into > 45_000) throw new Error(`${into} ms into the window`)
+    },
+    { timeoutMs: 16_000, intervalMs: 250 },
+  )
 }
 
 /** Sends `count` requests with `send`, in order; answers their statuses. */

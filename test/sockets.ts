@@ -1,5 +1,6 @@
 /** Test helpers for the live WebSockets (lead rooms): listening to a socket, waiting for what it receives. */
 import { expect } from 'vitest'
+import { pollUntil } from './poll'
 
 /** The socket of a 101 answer `res`, accepted: every message it receives, and how it closed. */
 export function listen(res: Response) {
@@ -13,8 +14,7 @@ export function listen(res: Response) {
   return { socket, messages, closed }
 }
 
-/** Waits up to 2 s until `check` holds (a room answers over the socket asynchronously); fails naming `what`. */
+/** Waits up to 5 s until `check` holds (a room answers over the socket asynchronously); fails naming `what`. */
 export async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
-  expect(check(), what).toBe(true)
+  await pollUntil(what, () => expect(check(), what).toBe(true), { timeoutMs: 5_000, intervalMs: 10 })
 }

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
+import { pollUntil } from './poll.mjs'
 
 export const baseURL = process.env.E2E_BASE_URL
 const executablePath = process.env.CHROMIUM_PATH
@@ -161,8 +162,6 @@ export async function screenshot(page, name) {
 /** How long an email may take to show up in the dev mailbox (queue consumer). */
 export const MAIL_TIMEOUT_MS = 15_000
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
 /** `path` on the origin `page` is on now (so its session cookie goes along). */
 export const appUrl = (page, path) => new URL(path, page.url()).href
 
@@ -235,31 +234,26 @@ export async function uploadCsv(page, slug, fileName, csv) {
  * Opens the dev mailbox and reloads it until the newest email to `address` has been handled by the
  * queue consumer (status `captured`: no RESEND_API_KEY in tests) and carries a link whose path starts
  * with `prefix` (e.g. `/invite/`, `/verify-email/`, `/reset-password/`). Answers that link (absolute,
- * as written in the email) and the email's <article>.
+ * as written in the email) and the email's <article>. Fails after MAIL_TIMEOUT_MS saying what it saw.
  */
 export async function emailedLink(page, address, prefix) {
   const to = address.trim().toLowerCase() // the outbox keeps normalized addresses
-  const deadline = Date.now() + MAIL_TIMEOUT_MS
-  let seen = 'no email to this address'
-  for (;;) {
-    await page.goto(appUrl(page, '/_dev/mail'))
-    await page.getByRole('heading', { level: 1, name: 'Dev mailbox' }).waitFor()
-    const article = page.locator(`article[data-email-to="${to}"]`).first() // newest first
-    if ((await article.count()) > 0) {
+  const { links, article } = await pollUntil(
+    `a processed email with a ${prefix} link to ${to} in /_dev/mail`,
+    async () => {
+      await page.goto(appUrl(page, '/_dev/mail'))
+      await page.getByRole('heading', { level: 1, name: 'Dev mailbox' }).waitFor()
+      const article = page.locator(`article[data-email-to="${to}"]`).first() // newest first
+      if ((await article.count()) === 0) throw new Error('no email to this address')
       const status = await article.getAttribute('data-status')
       const links = await article.locator(`a[href*="${prefix}"]`).evaluateAll((as) => as.map((a) => a.href))
-      seen = `status ${status}, ${links.length} ${prefix} link(s)`
-      if (status === 'captured' && links.length > 0) {
-        assert.equal(new Set(links).size, 1, `one ${prefix} link in the email: ${links.join(', ')}`)
-        return { link: links[0], article }
-      }
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `no processed email with a ${prefix} link to ${to} in /_dev/mail after ${MAIL_TIMEOUT_MS / 1000} s (${seen})`,
-      )
-    await sleep(500)
-  }
+      if (status !== 'captured' || links.length === 0) throw new Error(`status ${status}, ${links.length} link(s)`)
+      return { links, article }
+    },
+    { timeoutMs: MAIL_TIMEOUT_MS, intervalMs: 500 },
+  )
+  assert.equal(new Set(links).size, 1, `one ${prefix} link in the email: ${links.join(', ')}`)
+  return { link: links[0], article }
 }
 
 /** The invitation link of the newest email to `address` in the dev mailbox (see `emailedLink`). */

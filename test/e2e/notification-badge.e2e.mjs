@@ -37,21 +37,25 @@ describe('notification badge', () => {
     await adminPage.waitForURL(`**/o/${slug}/leads/${leadId}`)
     const panel = adminPage.locator('#assignment')
     await panel.locator('select[name=assigneeId]').selectOption({ label: agent.name })
-    const assignedAt = Date.now()
+    // The assignment and its notification are saved once the post has answered: the 5 s count from there (on a
+    // busy machine the post itself can take seconds).
     await Promise.all([
-      adminPage.waitForURL(`**/o/${slug}/leads/${leadId}`),
+      adminPage.waitForResponse(
+        (res) =>
+          new URL(res.url()).pathname === `/o/${slug}/leads/${leadId}/assign` && res.request().method() === 'POST',
+      ),
       panel.getByRole('button', { name: 'Assign', exact: true }).click(),
     ])
-    await panel.locator(`[data-assignee-id="${agentId}"]`).waitFor()
 
     // Within 5 s, without a reload, the Agent's badge says 1.
-    await agentPage.waitForFunction(
-      () => document.getElementById('notification-count')?.textContent?.trim() === '1',
-      undefined,
-      { timeout: 5_000, polling: 100 },
-    )
-    assert.ok(Date.now() - assignedAt < 5_000 + 1_000, 'the badge changed within 5 s of the assignment')
+    await agentPage
+      .waitForFunction(() => document.getElementById('notification-count')?.textContent?.trim() === '1', undefined, {
+        timeout: 5_000,
+        polling: 100,
+      })
+      .catch(() => assert.fail('the badge did not change within 5 s of the assignment'))
     assert.equal(navigations, 0, 'the Agent did not reload')
+    await panel.locator(`[data-assignee-id="${agentId}"]`).waitFor()
     await screenshot(agentPage, 'notification-badge')
 
     // The Agent opens the feed: one unread notification, its lead linked; Mark all read → 0.

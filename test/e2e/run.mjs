@@ -11,11 +11,13 @@
 //
 // E2E_SERVER_LOG=1 streams the server output live; otherwise it is printed only when something fails.
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { pollUntil } from './poll.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const e2eDir = join(root, 'test', 'e2e')
@@ -52,8 +54,6 @@ function freePort() {
     })
   })
 }
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 // wrangler needs Node >= 22. `npm run test:e2e` already runs on the pinned devDependency `node`
 // (node_modules/.bin comes first in PATH); a plain `node test/e2e/run.mjs` on an older system node
@@ -100,6 +100,7 @@ const verbose = process.env.E2E_SERVER_LOG === '1'
 let serverLog = ''
 let server = null
 let serverExit = null // { code, signal } once the server process has exited
+const serverGone = new AbortController() // aborted when the server process exits
 let runner = null // the `node --test` process
 
 function stopServer() {
@@ -121,7 +122,7 @@ function killServerHard() {
 async function cleanup() {
   if (server) {
     stopServer()
-    for (let i = 0; i < 50 && serverExit === null; i++) await sleep(100)
+    if (serverExit === null) await once(server, 'exit', { signal: AbortSignal.timeout(5_000) }).catch(() => {})
     killServerHard() // anything in the group still alive after 5 s (workerd can linger)
   }
   rmSync(stateDir, { recursive: true, force: true })
@@ -178,27 +179,22 @@ for (const stream of [server.stdout, server.stderr]) {
 }
 server.on('exit', (code, signal) => {
   serverExit = { code, signal }
+  serverGone.abort(new Error(`the server exited early (code ${code}, signal ${signal})`))
 })
 
-async function waitForHealth() {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS
-  let lastError = ''
-  while (Date.now() < deadline) {
-    if (serverExit !== null) {
-      throw new Error(`the server exited early (code ${serverExit.code}, signal ${serverExit.signal})`)
-    }
-    try {
-      const res = await fetch(`${baseURL}/healthz`, { signal: AbortSignal.timeout(3000) })
+/** Asks GET /healthz until it answers "ok"; fails after HEALTH_TIMEOUT_MS, or at once if the server exits. */
+function waitForHealth() {
+  return pollUntil(
+    `GET ${baseURL}/healthz answers "ok"`,
+    async () => {
+      const res = await fetch(`${baseURL}/healthz`, { signal: AbortSignal.timeout(3000) }).catch((error) => {
+        throw new Error(error.cause?.code || error.message) // e.g. ECONNREFUSED while it starts
+      })
       const body = (await res.text()).trim()
-      if (res.status === 200 && body === 'ok') return
-      lastError = `GET /healthz answered ${res.status} ${JSON.stringify(body.slice(0, 200))}`
-    } catch (error) {
-      lastError = error.cause?.code || error.message
-    }
-    await sleep(300)
-  }
-  throw new Error(
-    `GET ${baseURL}/healthz did not answer "ok" within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${lastError})`,
+      if (res.status !== 200 || body !== 'ok')
+        throw new Error(`GET /healthz answered ${res.status} ${JSON.stringify(body.slice(0, 200))}`)
+    },
+    { timeoutMs: HEALTH_TIMEOUT_MS, intervalMs: 300, signal: serverGone.signal },
   )
 }
 
