@@ -12,6 +12,7 @@ import { parseLeadCsv } from '../src/leads/import-parse'
 import { INVALID_FORM_ENCODING } from '../src/lib/form-encoding'
 import { controlCharacter, lineBreak } from '../src/lib/text'
 import { rows } from './concurrency'
+import { reloadUntil } from './poll'
 import { dom, textOf } from './dom'
 import { Client, createLead, signUp, uniqueEmail, uploadAndConfirm } from './helpers'
 
@@ -60,13 +61,7 @@ async function savedLead(email: string) {
 
 /** Reloads the import page, as its progress bar does, until the report shows; returns the page. */
 async function finishedReport(client: Client, path: string) {
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    const html = await client.html(path)
-    if (dom(html).querySelector('#import-status')?.getAttribute('data-status') === 'done') return dom(html)
-    if (Date.now() > deadline) throw new Error(`import did not finish: ${html}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
+  return dom(await reloadUntil(client, path, 'data-status="done"'))
 }
 
 describe('an import whose one-line cells hold line breaks (a CRM export)', () => {
