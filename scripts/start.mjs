@@ -3,6 +3,9 @@
 // One origin: it serves, prints and links (APP_URL, in emails) the same `http://localhost:{port}`, since
 // cookies are per host (a link to 127.0.0.1 from a page on localhost would land signed out).
 // LEADPOOL_STATE_DIR keeps the local state somewhere else than .wrangler/state (browser tests use it).
+// `wrangler dev` fires no cron by itself: this script runs the chores (wrangler.toml [triggers], the sweeps
+// that take up stranded emails, imports and undos) every 5 minutes through `--test-scheduled`'s
+// /__scheduled, as Cloudflare would; LEADPOOL_CRON=off leaves them to be run by hand (browser tests).
 import { spawn, spawnSync } from 'node:child_process'
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
@@ -30,5 +33,17 @@ const dev = spawn(
     env,
   },
 )
+const CRON_EVERY_MS = 5 * 60_000
+const chores = `${origin}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`
+const cron =
+  process.env.LEADPOOL_CRON === 'off'
+    ? undefined
+    : setInterval(
+        () => fetch(chores).catch((error) => console.error(`cron: ${chores} failed: ${error}`)),
+        CRON_EVERY_MS,
+      )
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
-dev.on('exit', (code) => process.exit(code ?? 0))
+dev.on('exit', (code) => {
+  clearInterval(cron)
+  process.exit(code ?? 0)
+})

@@ -165,6 +165,8 @@ server = spawn(nodeBin, ['scripts/start.mjs'], {
     PORT: String(port),
     HOST: 'localhost',
     LEADPOOL_STATE_DIR: stateDir,
+    // The chores (cron) run only when a test runs them: a digest or a reminder mid-test would be noise.
+    LEADPOOL_CRON: 'off',
     WRANGLER_SEND_METRICS: 'false',
     NO_COLOR: '1',
     FORCE_COLOR: '0',
