@@ -28,8 +28,9 @@ import {
   assignSchema,
   bulkAssignSchema,
   bulkFilters,
-  bulkSelectionSchema,
+  bulkPoolSchema,
   bulkStatusSchema,
+  bulkUnassignSchema,
   collaboratorSchema,
   handOffSchema,
   poolSchema,
@@ -108,9 +109,14 @@ function alreadyNote(result: { changed: number; selected: number }) {
 
 /**
  * The list's notice after a bulk assignment, worded from its one result: "3 leads assigned to Gus Agent.",
- * "2 leads transferred to Gus Agent from Ava Agent.", "3 leads unassigned."
+ * "2 leads transferred to Gus Agent from Ava Agent.", "3 leads unassigned.", each followed by where a
+ * typed note went ("The note was saved on them and sent to Gus Agent with the assignment.").
  */
 export function bulkAssignWording(result: BulkAssignResult): string {
+  return changeWording(result) + noteWording(result)
+}
+
+function changeWording(result: BulkAssignResult): string {
   if (!result.to) return `${leadCount(result.changed)} unassigned${alreadyNote(result)}.`
   const fresh = result.changed - result.transferred
   const from = namesList(result.transferredFrom)
@@ -123,6 +129,12 @@ export function bulkAssignWording(result: BulkAssignResult): string {
       : []),
   ]
   return `${parts.length ? parts.join(', ') : `${leadCount(0)} assigned to ${result.to}`}${alreadyNote(result)}.`
+}
+
+/** " The note was saved on them and sent to Gus Agent with the assignment." ('' when no note was typed). */
+function noteWording({ noteSentTo, changed, to }: BulkAssignResult): string {
+  if (noteSentTo.length === 0) return ''
+  return ` The note was saved on ${changed === 1 ? 'it' : 'them'} and sent to ${namesList(noteSentTo)} with the ${to ? 'assignment' : 'unassignment'}.`
 }
 
 // Reloading the page a refused form post left in the address bar (no JavaScript) lands back here.
@@ -184,10 +196,13 @@ assignmentRoutes.post(
 assignmentRoutes.post(
   '/bulk-unassign',
   bulkRoute(async (c) => {
-    const input = await parseForm(c, bulkSelectionSchema)
+    const input = await parseForm(c, bulkUnassignSchema)
     const filters = bulkFilters(input)
-    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), { notify: fanOutContext(c) })
-    return { filters, text: `${leadCount(result.changed)} unassigned${alreadyNote(result)}.` }
+    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), {
+      note: input.note,
+      notify: fanOutContext(c),
+    })
+    return { filters, text: bulkAssignWording(result) }
   }),
 )
 
@@ -207,7 +222,7 @@ assignmentRoutes.post(
 assignmentRoutes.post(
   '/bulk-pool',
   bulkRoute(async (c) => {
-    const input = await parseForm(c, bulkSelectionSchema)
+    const input = await parseForm(c, bulkPoolSchema)
     const filters = bulkFilters(input)
     const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters), fanOutContext(c))
     if (result.changed > 0) await refreshPool(c)
