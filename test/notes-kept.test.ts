@@ -189,3 +189,30 @@ describe('a note nothing would carry is refused (422) and kept in the form', () 
     expect(await timelineNotes(t, lead)).toEqual([])
   })
 })
+
+describe('a reason typed for a status that stays is refused (422) and kept in the form', () => {
+  it('lead page: the same status with a reason', async () => {
+    const t = await team()
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Still New' })
+    const res = await t.owner.client.post(`/o/${t.slug}/leads/${lead}/status`, {
+      status: 'new',
+      from: 'new',
+      reason: 'Left a voicemail',
+    })
+    expect(res.status).toBe(422)
+    const page = dom(await res.text())
+    expect(textOf(page.querySelector('[role="alert"]'))).toContain(
+      'The status stays New, so the reason would be kept nowhere',
+    )
+    expect(page.querySelector('#status-form input[name="reason"]')?.getAttribute('value')).toBe('Left a voicemail')
+    // Without a reason, the same status is still a quiet no-op; with a new status the reason is kept.
+    expect((await t.owner.client.post(`/o/${t.slug}/leads/${lead}/status`, { status: 'new' })).status).toBe(303)
+    const changed = await t.owner.client.post(`/o/${t.slug}/leads/${lead}/status`, {
+      status: 'contacted',
+      reason: 'Left a voicemail',
+    })
+    expect(changed.status).toBe(303)
+    const timeline = texts(await t.owner.client.html(`/o/${t.slug}/leads/${lead}`), '#timeline li')
+    expect(timeline.some((e) => e.includes('from New to Contacted: Left a voicemail'))).toBe(true)
+  })
+})

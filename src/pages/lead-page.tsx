@@ -49,6 +49,8 @@ export type LeadPageProps = {
   handoff?: HandoffPanelProps
   /** What the last action on this page did ("Lead created."). */
   done?: string
+  /** The status change's reason as typed in a refused status form. */
+  statusReason?: string
 }
 
 export function LeadDetailPage({
@@ -62,6 +64,7 @@ export function LeadDetailPage({
   canRelease,
   handoff,
   done,
+  statusReason,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -100,7 +103,7 @@ export function LeadDetailPage({
                   </option>
                 ))}
               </select>
-              <StatusReasonField />
+              <StatusReasonField value={statusReason} />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -179,8 +182,8 @@ export async function leadPage(
   alert?: string,
   status: ContentfulStatusCode = 200,
   refused?: RefusedForm,
-  /** What was chosen in a refused assignment (member, note), shown again as it was. */
-  kept?: { assigneeId?: string; note?: string },
+  /** What was chosen in a refused assignment (member, note) or status change (reason), shown again as it was. */
+  kept?: { assigneeId?: string; note?: string; reason?: string },
 ) {
   const viewer = viewerOf(c)
   const db = c.var.db
@@ -230,6 +233,7 @@ export async function leadPage(
       done={alert ? undefined : doneNotice(takeDone(c), lead)}
       canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
       handoff={handoff}
+      statusReason={kept?.reason}
     />,
   )
 }
@@ -251,7 +255,11 @@ async function leadPageAfterRefusal(
   const form = refusedFormOf(c.req.path)
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    const kept = c.req.path.endsWith('/assign') ? { assigneeId: values.assigneeId, note: values.note } : undefined
+    const kept = c.req.path.endsWith('/assign')
+      ? { assigneeId: values.assigneeId, note: values.note }
+      : c.req.path.endsWith('/status')
+        ? { reason: values.reason }
+        : undefined
     return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
