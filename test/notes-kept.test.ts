@@ -3,6 +3,7 @@
  * reaches the timeline, the new assignee's notifications and their email; on unassigning it reaches the
  * previous assignee; typed where nothing carries it, it is refused (422) and kept in the form.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CHANGE_OF_HANDS_WINDOW_MS } from '../src/assignment/handoffs'
 import { dom, textOf, texts } from './dom'
@@ -214,5 +215,48 @@ describe('a reason typed for a status that stays is refused (422) and kept in th
     expect(changed.status).toBe(303)
     const timeline = texts(await t.owner.client.html(`/o/${t.slug}/leads/${lead}`), '#timeline li')
     expect(timeline.some((e) => e.includes('from New to Contacted: Left a voicemail'))).toBe(true)
+  })
+})
+
+describe('no typed note is lost, whatever the order of assignments', () => {
+  it('every accepted note is in the timeline; a refused one adds nothing (generated sequences)', async () => {
+    const t = await team()
+    const people = { gus: t.gus.userId, hal: t.hal.userId, none: '' }
+    const step = fc.record({
+      to: fc.constantFrom<keyof typeof people>('gus', 'hal', 'none'),
+      note: fc.option(fc.constantFrom('Call after 3pm.', 'Prefers email.', 'Budget approved.'), { nil: undefined }),
+    })
+    let run = 0
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 4 }), async (steps) => {
+        const lead = await createLead(t.owner.client, t.slug, { name: `Sequence ${++run}` })
+        const kept: string[] = []
+        for (const { to, note } of steps) {
+          const res = await assign(t, lead, { assigneeId: people[to], ...(note ? { note } : {}) })
+          expect([303, 422]).toContain(res.status)
+          if (res.status === 303 && note) kept.push(note)
+          if (res.status === 422) expect(note, 'only a note nothing carries is refused').toBeDefined()
+        }
+        const shown = (await timelineNotes(t, lead)).map((n) => n.replace(/^(Handoff note|Note): /, ''))
+        expect(shown.sort()).toEqual(kept.sort())
+      }),
+      { numRuns: 6 },
+    )
+  })
+
+  it('two people assigning the same unowned lead at once, each with a note: both notes kept, no 5xx', async () => {
+    const t = await team()
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Race With Notes' })
+    const admin = await joinAs(t.owner.client, t.slug, 'admin', 'Ada Admin')
+    const [first, second] = await Promise.all([
+      assign(t, lead, { assigneeId: t.gus.userId, note: 'From Olive: call Monday.' }),
+      admin.client.post(`/o/${t.slug}/leads/${lead}/assign`, {
+        assigneeId: t.hal.userId,
+        note: 'From Ada: email only.',
+      }),
+    ])
+    expect([first.status, second.status]).toEqual([303, 303])
+    const shown = await timelineNotes(t, lead)
+    expect(shown.sort()).toEqual(['Handoff note: From Ada: email only.', 'Handoff note: From Olive: call Monday.'])
   })
 })
