@@ -164,6 +164,22 @@ describe('a note nothing would carry is refused (422) and kept in the form', () 
     expect(await timelineNotes(t, lead)).toEqual([])
   })
 
+  it('list row menu: unassigned again, answered with the row and its menu open as it was', async () => {
+    const t = await team()
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Row Menu' })
+    const res = await t.owner.client.post(
+      `/o/${t.slug}/leads/${lead}/assign`,
+      { assigneeId: 'none', note: 'For whoever takes it.', from: 'list' },
+      { 'HX-Request': 'true' },
+    )
+    expect(res.status).toBe(422)
+    const row = dom(await res.text())
+    expect(textOf(row.querySelector('[role="alert"]'))).toContain(
+      'This lead already has no assignee, so the note would reach no one',
+    )
+    expect(textOf(row.querySelector('textarea[name="note"]'))).toBe('For whoever takes it.')
+  })
+
   it('bulk bar: Assign where no selected lead changes, Set status, Put in the pool', async () => {
     const t = await team()
     const lead = await createLead(t.owner.client, t.slug, { name: 'Nothing Moves' })
