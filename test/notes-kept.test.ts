@@ -100,6 +100,22 @@ describe('a note typed with an assignment reaches the new assignee, whatever the
     })
   }
 
+  it('from the bulk bar to oneself: saved, and the answer does not claim it was sent to anyone', async () => {
+    const t = await team()
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Mine Now' })
+    const res = await postForm(t.owner.client, `/o/${t.slug}/leads/bulk-assign`, {
+      leadIds: [lead],
+      assigneeId: (await env.DB.prepare('SELECT id FROM users WHERE email = ?')
+        .bind(t.owner.email)
+        .first<{ id: string }>())!.id,
+      note: 'Taking this one myself.',
+    })
+    expect(texts(await res.text(), '[role="status"]').join(' ')).toContain(
+      '1 lead assigned to Olive Owner. The note was saved on it.',
+    )
+    expect(await timelineNotes(t, lead)).toEqual(['Handoff note: Taking this one myself.'])
+  })
+
   it('offers the handoff note box on the lead page and the row menu of a lead without an owner', async () => {
     const t = await team()
     const lead = await createLead(t.owner.client, t.slug, { name: 'No Owner Yet' })

@@ -281,8 +281,14 @@ export type BulkAssignResult = {
   to: string | null
   transferred: number
   transferredFrom: string[]
-  /** Who the note typed with it was sent to (saved on every changed lead); empty when no note was typed. */
-  noteSentTo: string[]
+  /** The note typed with it (saved on every changed lead), and whom it was sent to besides the actor; null: none typed. */
+  note: { sentTo: string[] } | null
+}
+
+/** Names of the people `events` carry a note to (the new assignee, or the previous ones), but `actorId`'s. */
+function noteRecipients(events: NotificationEvent[], actorId: string): string[] {
+  const people = events.flatMap((e) => (e.note ? [(e.to ?? e.from)!] : [])).filter((p) => p.id !== actorId)
+  return [...new Set(people.map((p) => p.name))]
 }
 
 /** "Ava Agent", "Ava Agent and Bo", "Ava Agent, Bo and Cy". */
@@ -329,7 +335,7 @@ export async function bulkAssign(
       to: target?.name ?? null,
       transferred,
       transferredFrom: target ? transferredFrom : [],
-      noteSentTo: [...new Set(events.flatMap((e) => (e.note ? [(e.to ?? e.from)!.name] : [])))],
+      note: note && changed.length > 0 ? { sentTo: noteRecipients(events, viewer.userId) } : null,
     }
   })
 }

@@ -131,10 +131,16 @@ function changeWording(result: BulkAssignResult): string {
   return `${parts.length ? parts.join(', ') : `${leadCount(0)} assigned to ${result.to}`}${alreadyNote(result)}.`
 }
 
-/** " The note was saved on them and sent to Gus Agent with the assignment." ('' when no note was typed). */
-function noteWording({ noteSentTo, changed, to }: BulkAssignResult): string {
-  if (noteSentTo.length === 0) return ''
-  return ` The note was saved on ${changed === 1 ? 'it' : 'them'} and sent to ${namesList(noteSentTo)} with the ${to ? 'assignment' : 'unassignment'}.`
+/**
+ * " The note was saved on them and sent to Gus Agent with the assignment." (" The note was saved on them."
+ * when it went to no one else than the person acting; '' when no note was typed).
+ */
+function noteWording({ note, changed, to }: BulkAssignResult): string {
+  if (!note) return ''
+  const sent = note.sentTo.length
+    ? ` and sent to ${namesList(note.sentTo)} with the ${to ? 'assignment' : 'unassignment'}`
+    : ''
+  return ` The note was saved on ${changed === 1 ? 'it' : 'them'}${sent}.`
 }
 
 // Reloading the page a refused form post left in the address bar (no JavaScript) lands back here.
