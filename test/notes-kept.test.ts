@@ -292,3 +292,22 @@ describe('no typed note is lost, whatever the order of assignments', () => {
     expect(shown.sort()).toEqual(['Handoff note: From Ada: email only.', 'Handoff note: From Olive: call Monday.'])
   })
 })
+
+describe('a refused hand-off keeps what the Agent typed', () => {
+  it('Hand off without a teammate: 422, the note still in the form', async () => {
+    const t = await team()
+    expect((await t.owner.client.post(`/o/${t.slug}/settings`, { agentsMayHandOff: '1' })).status).toBe(303)
+    const lead = await createLead(t.owner.client, t.slug, { name: 'Handed On' })
+    expect((await assign(t, lead, { assigneeId: t.gus.userId })).status).toBe(303)
+    const res = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, {
+      assigneeId: '',
+      note: 'She wants a demo next week.',
+    })
+    expect(res.status).toBe(422)
+    const page = dom(await res.text())
+    expect(textOf(page.querySelector('[role="alert"]'))).toContain('Choose the teammate to hand this lead to.')
+    expect(textOf(page.querySelector('#handoff form[action$="/handoff"] textarea[name="note"]'))).toBe(
+      'She wants a demo next week.',
+    )
+  })
+})

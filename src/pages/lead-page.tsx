@@ -33,7 +33,7 @@ import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
 import { ReleaseForm } from '../pool/views'
-import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
+import { HandoffPanel, handoffPanelProps, type HandoffKept, type HandoffPanelProps } from './lead-handoff'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -182,8 +182,8 @@ export async function leadPage(
   alert?: string,
   status: ContentfulStatusCode = 200,
   refused?: RefusedForm,
-  /** What was chosen in a refused assignment (member, note) or status change (reason), shown again as it was. */
-  kept?: { assigneeId?: string; note?: string; reason?: string },
+  /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
+  kept?: Kept,
 ) {
   const viewer = viewerOf(c)
   const db = c.var.db
@@ -200,7 +200,7 @@ export async function leadPage(
     timelineProps(db, viewer, lead.id, base, c.req.query(), timeZone),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
-    handoffPanelProps(c, lead, base),
+    handoffPanelProps(c, lead, base, kept?.handoff),
     collaborationProps(db, viewer, lead.id, {
       base,
       orgBase: `/o/${org.slug}`,
@@ -238,6 +238,18 @@ export async function leadPage(
   )
 }
 
+/** What a refused form on the lead page had typed: the assignment's member and note, a status reason, a hand-off. */
+type Kept = { assigneeId?: string; note?: string; reason?: string; handoff?: HandoffKept }
+
+/** The typed values of the refused post to `path` that its form shows again (none for other forms). */
+function keptOf(path: string, values: FormValues): Kept | undefined {
+  if (path.endsWith('/assign')) return { assigneeId: values.assigneeId, note: values.note }
+  if (path.endsWith('/status')) return { reason: values.reason }
+  if (path.endsWith('/handoff')) return { handoff: { assigneeId: values.assigneeId, note: values.note } }
+  if (path.endsWith('/reassignment-request')) return { handoff: { request: values.note } }
+  return undefined
+}
+
 /**
  * The lead page re-rendered after a refused action on lead `leadId`, with the reason and the
  * refusal's status (403, 409, 422), or, when the viewer can no longer see the lead (e.g. someone
@@ -255,11 +267,7 @@ async function leadPageAfterRefusal(
   const form = refusedFormOf(c.req.path)
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    const kept = c.req.path.endsWith('/assign')
-      ? { assigneeId: values.assigneeId, note: values.note }
-      : c.req.path.endsWith('/status')
-        ? { reason: values.reason }
-        : undefined
+    const kept = keptOf(c.req.path, values)
     return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
