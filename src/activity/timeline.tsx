@@ -194,6 +194,9 @@ export function NoteBody({ body, mentions, names }: { body: string; mentions: st
 /** What rendering an entry needs: names of mentioned members, the viewer's time zone, and now (epoch ms). */
 export type EntryContext = { names: Map<string, string>; timeZone: string; now: number }
 
+/** How a note kept with an activity is introduced, when not "Handoff note" (assigned, transferred). */
+const NOTE_LABELS: Record<string, string> = { released: 'Release note', unassigned: 'Note' }
+
 /**
  * One activity of the timeline. Its `<time>` carries the activity's id (`data-activity-id`), so a
  * live copy of an entry already shown is dropped (public/app.js).
@@ -213,7 +216,7 @@ export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineIt
       </time>
       {typeof d.note === 'string' && (
         <blockquote class="handoff-note" data-note>
-          {item.type === 'released' ? 'Release note' : 'Handoff note'}: {d.note}
+          {NOTE_LABELS[item.type] ?? 'Handoff note'}: {d.note}
         </blockquote>
       )}
       {item.type === 'note_added' && typeof d.body === 'string' && (

@@ -3,8 +3,10 @@
  * path (list row, lead page), so each writes the same activity and the same notifications. Bulk assignment
  * (bulk.ts) writes the same rows and activities for many leads at once.
  *
- * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred`, with the handoff note saved
- *   as a note on the lead and sent to Y. X and Y are told through the notification fan-out.
+ * - none → X: `assigned`; X → none: `unassigned`; X → Y: `transferred`. A note typed with any of them is
+ *   saved as a `handoff` note on the lead, referenced from the activity (`noteId`), and sent with the
+ *   notification: to the new assignee, or on unassigning to the previous one. X and Y are told through
+ *   the notification fan-out. A note with no change to carry it is refused (422), never dropped.
  * - Every change of hands (X → Y, or X → none → Y within CHANGE_OF_HANDS_WINDOW_MS of handoffs.ts)
  *   needs the handoff note the setting requires and starts a handoff Y acknowledges (handoffs.ts);
  *   any change of the primary assignee clears a pending reassignment request.
@@ -37,7 +39,7 @@ export type PersonRef = { id: string; name: string }
 export type AssignResult = { changed: boolean; from: PersonRef | null; to: PersonRef | null }
 
 export type AssignOptions = {
-  /** Handoff note for a transfer ("why, and what the new owner needs to know"). */
+  /** Handoff note ("why, and what the new owner needs to know"), kept with whatever change it comes with. */
   note?: string
   /** The organization requires a handoff note on transfers. */
   noteRequired?: boolean
@@ -49,8 +51,8 @@ export type AssignOptions = {
 
 /**
  * The notification events of moving `leads` from `from` to `to` (either may be null): `assigned`
- * (or `transferred_to`, with the handoff note) for the new assignee, `transferred_away` for the
- * previous one.
+ * (or `transferred_to`) for the new assignee, `transferred_away` for the previous one. `note` (may be
+ * '') goes to the new assignee, or when there is none (unassigning) to the previous one.
  */
 export function assignmentEvents(
   leads: { id: string; name: string }[],
@@ -63,8 +65,23 @@ export function assignmentEvents(
     const given = from ? { type: 'transferred_to' as const, leads, to, from } : { type: 'assigned' as const, leads, to }
     events.push(note ? { ...given, note } : given)
   }
-  if (from) events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  if (from) events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : note ? { note } : {}) })
   return events
+}
+
+/**
+ * Refuses a note typed with an assignment that changes nothing: it would reach no one.
+ * @throws Refusal 422 (field `note`) when `note` is not blank
+ */
+export function refuseUnsentNote(note: string, why: string): void {
+  if (note === '') return
+  throw new Refusal(
+    422,
+    `${why}, so the note would reach no one: choose someone else, or add it as a note on the lead.`,
+    {
+      field: 'note',
+    },
+  )
 }
 
 /**
@@ -135,14 +152,21 @@ async function assignOnce(
   else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const current = lead.assignees.find((a) => a.kind === 'primary')
   const from = current ? { id: current.userId, name: current.name } : null
-  if ((current?.userId ?? null) === assigneeId) return { changed: false, from, to: from }
+  if ((current?.userId ?? null) === assigneeId) {
+    refuseUnsentNote(
+      handoffNote(options.note, false),
+      from ? `${from.name} already has this lead` : 'This lead already has no assignee',
+    )
+    return { changed: false, from, to: from }
+  }
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const to = target ? { id: target.userId, name: target.name } : null
   const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
   // Unassigning and assigning someone else soon after is a change of hands too.
   const previous = from ?? (to ? ((await recentOwners(db, viewer.orgId, [lead.id], now)).get(lead.id) ?? null) : null)
   const handedFrom = to && previous && previous.id !== to.id ? previous : null
-  const note = handedFrom ? handoffNote(options.note, options.noteRequired) : ''
+  // Required only when the lead changes hands; typed with any other change, it is kept all the same.
+  const note = handoffNote(options.note, handedFrom !== null && options.noteRequired)
 
   const statements: BatchItem<'sqlite'>[] = [
     // Planned on this primary assignee: stop (and plan again) if someone changed it meanwhile.

@@ -18,7 +18,7 @@ import { Refusal } from '../lib/errors'
 import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
 import { fanOut, type FanOut, type FanOutContext } from '../notifications/fan-out'
-import { bulkAssign, selectLeads, type BulkOptions, type BulkSelection } from './bulk'
+import { bulkAssign, selectLeads, type BulkAssignResult, type BulkOptions, type BulkSelection } from './bulk'
 
 /** What a bulk action did: how many leads changed, of how many selected. */
 export type BulkResult = { changed: number; selected: number }
@@ -200,7 +200,8 @@ export async function bulkPool(
 
 /**
  * Unassigns every selected lead (the primary assignee becomes a former assignee and keeps view access):
- * bulk assignment to nobody (bulk.ts), with the same rows and activities.
+ * bulk assignment to nobody (bulk.ts), with the same rows and activities, and the note (when typed) sent
+ * to the previous assignees.
  * @throws as `bulkAssign`
  */
 export async function bulkUnassign(
@@ -208,7 +209,6 @@ export async function bulkUnassign(
   viewer: Viewer,
   selection: BulkSelection,
   options: BulkOptions,
-): Promise<BulkResult> {
-  const result = await bulkAssign(db, viewer, selection, null, options)
-  return { changed: result.changed, selected: result.selected }
+): Promise<BulkAssignResult> {
+  return bulkAssign(db, viewer, selection, null, options)
 }

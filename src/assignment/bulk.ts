@@ -24,7 +24,7 @@ import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
 import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
-import { handoffNote, ONE_PRIMARY } from './assign'
+import { handoffNote, ONE_PRIMARY, refuseUnsentNote } from './assign'
 import { handoffChange, recentOwners } from './handoffs'
 
 /** At most this many leads in one bulk action. */
@@ -139,7 +139,8 @@ export async function planBulkAssign(
     : new Map<string, { id: string; name: string }>()
   const previousOf = (l: LeadRef) => current.get(l.id) ?? recent.get(l.id) ?? null
   const transfers = to ? changed.filter((l) => previousOf(l) && previousOf(l)!.id !== to.id) : []
-  const note = transfers.length > 0 ? handoffNote(handoff.note, handoff.noteRequired) : ''
+  // Required only when leads change hands; typed with any other change, it is kept all the same.
+  const note = handoffNote(handoff.note, transfers.length > 0 && handoff.noteRequired)
   const ids = (list: LeadRef[]) => list.map((l) => l.id)
   // Planned on these primary assignees: the batch stops (and is planned again) if one changed.
   const statements: BatchItem<'sqlite'>[] = [
@@ -186,8 +187,8 @@ export async function planBulkAssign(
         .where(and(eq(leads.orgId, viewer.orgId), inJson(leads.id, part))),
     )
   }
-  // The handoff note is saved on every lead it hands over, as a single transfer does.
-  const noteIds = new Map(note ? transfers.map((l) => [l.id, newId()]) : [])
+  // The note is saved on every lead that changes, as a single assignment does.
+  const noteIds = new Map(note ? changed.map((l) => [l.id, newId()]) : [])
   for (const part of jsonChunks([...noteIds])) {
     statements.push(
       db.insert(notes).select(
@@ -230,8 +231,8 @@ export async function planBulkAssign(
 
 /**
  * The notification events of a bulk assignment: one for the new assignee with every changed lead (and the
- * handoff note), `transferred_to` when every lead changed hands, else `assigned`; one `transferred_away`
- * per previous assignee with theirs.
+ * note), `transferred_to` when every lead changed hands, else `assigned`; one `transferred_away` per
+ * previous assignee with theirs (and the note when unassigning).
  */
 function bulkEvents(
   changed: LeadRef[],
@@ -260,11 +261,13 @@ function bulkEvents(
       ...(allTransfers && formers.length === 1 ? { from: formers[0]!.from } : {}),
       ...(note ? { note } : {}),
     })
-  for (const { from, leads } of formers) events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : {}) })
+  // Unassigned: the note goes to the previous assignees instead.
+  for (const { from, leads } of formers)
+    events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : note ? { note } : {}) })
   return events
 }
 
-/** Options of a bulk assignment: the handoff note for leads it transfers, and where emails go. */
+/** Options of a bulk assignment: the note kept with every lead it changes, and where emails go. */
 export type BulkOptions = { note?: string; noteRequired?: boolean; notify: FanOutContext; now?: number }
 
 /**
@@ -278,6 +281,14 @@ export type BulkAssignResult = {
   to: string | null
   transferred: number
   transferredFrom: string[]
+  /** The note typed with it (saved on every changed lead), and whom it was sent to besides the actor; null: none typed. */
+  note: { sentTo: string[] } | null
+}
+
+/** Names of the people `events` carry a note to (the new assignee, or the previous ones), but `actorId`'s. */
+function noteRecipients(events: NotificationEvent[], actorId: string): string[] {
+  const people = events.flatMap((e) => (e.note ? [(e.to ?? e.from)!] : [])).filter((p) => p.id !== actorId)
+  return [...new Set(people.map((p) => p.name))]
 }
 
 /** "Ava Agent", "Ava Agent and Bo", "Ava Agent, Bo and Cy". */
@@ -291,7 +302,8 @@ export function namesList(names: string[]): string {
  * index); it is then planned and run again against the new state, for up to RETRY_BUDGET_MS.
  * @returns how many leads changed, how many were selected, and the assignee's name (null: unassigned)
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many, assignee deactivated or
- *   not a member, handoff note required for leads it transfers), 409 (concurrent changes kept winning)
+ *   not a member, handoff note required for leads it transfers, a note typed when no lead changes),
+ *   409 (concurrent changes kept winning)
  */
 export async function bulkAssign(
   db: Database,
@@ -305,7 +317,7 @@ export async function bulkAssign(
   const selected = await selectLeads(db, viewer, selection)
   return retryOnConflict(ONE_PRIMARY, async () => {
     const now = options.now ?? Date.now()
-    const { statements, changed, transferred, transferredFrom, events } = await planBulkAssign(
+    const { statements, changed, note, transferred, transferredFrom, events } = await planBulkAssign(
       db,
       viewer,
       selected,
@@ -313,6 +325,7 @@ export async function bulkAssign(
       now,
       options,
     )
+    if (changed.length === 0) refuseUnsentNote(note, 'None of the selected leads would change')
     const fan = await fanOut(db, options.notify, events, now)
     await runBatch(db, [...statements, ...fan.statements])
     await fan.afterCommit()
@@ -322,6 +335,7 @@ export async function bulkAssign(
       to: target?.name ?? null,
       transferred,
       transferredFrom: target ? transferredFrom : [],
+      note: note && changed.length > 0 ? { sentTo: noteRecipients(events, viewer.userId) } : null,
     }
   })
 }

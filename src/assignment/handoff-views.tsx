@@ -8,6 +8,9 @@ import type { Member } from '../orgs/members'
 import { Time } from '../views/time'
 import type { HandoffView } from './handoffs'
 
+/** What a refused *Hand off* (teammate, note) or *Ask for reassignment* (`request`) had typed. */
+export type HandoffKept = { assigneeId?: string; note?: string; request?: string }
+
 export type HandoffPanelProps = {
   base: string
   viewerId: string
@@ -18,6 +21,8 @@ export type HandoffPanelProps = {
   /** The viewer may ask the Owners/Admins to reassign it (an Agent who owns it, with hand-offs off). */
   canRequest: boolean
   noteRequired: boolean
+  /** Shown again as typed after a refusal. */
+  kept?: HandoffKept
 }
 
 export function HandoffPanel(p: HandoffPanelProps) {
@@ -70,13 +75,17 @@ export function HandoffPanel(p: HandoffPanelProps) {
             <select name="assigneeId" required>
               <option value="">Choose a teammate…</option>
               {p.handOffTo.map((m) => (
-                <option value={m.userId}>{m.name}</option>
+                <option value={m.userId} selected={p.kept?.assigneeId === m.userId}>
+                  {m.name}
+                </option>
               ))}
             </select>
           </label>
           <label>
             Handoff note{p.noteRequired ? ' (required)' : ''}
-            <textarea name="note" rows={2} placeholder="Why, and what the new owner needs to know"></textarea>
+            <textarea name="note" rows={2} placeholder="Why, and what the new owner needs to know">
+              {p.kept?.note ?? ''}
+            </textarea>
           </label>
           <button type="submit">Hand off</button>
           <span class="muted"> You keep read access to this lead.</span>
@@ -92,7 +101,9 @@ export function HandoffPanel(p: HandoffPanelProps) {
         >
           <label>
             Note to the Owners and Admins
-            <textarea name="note" rows={2} required placeholder="Why, and to whom if you know"></textarea>
+            <textarea name="note" rows={2} required placeholder="Why, and to whom if you know">
+              {p.kept?.request ?? ''}
+            </textarea>
           </label>
           <button type="submit" class="secondary">
             Ask for reassignment

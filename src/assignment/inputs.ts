@@ -64,6 +64,18 @@ export const bulkSelectionSchema = z.object({
   match_cursor: z.string().optional(),
 })
 
+/** The bulk bar's handoff note, kept with the leads Assign or Unassign changes (bulk.ts). */
+const bulkNote = optionalMultiLine('handoff note', MAX_NOTE)
+
+/**
+ * The bulk bar's note field for an action that carries no note (Set status, Put in the pool): the note
+ * is in the same form, so one typed there is refused (422) rather than dropped.
+ */
+const noNote = bulkNote.refine(
+  (v) => v.trim() === '',
+  'The handoff note goes with Assign or Unassign: press one of those, or clear the note.',
+)
+
 /** The bulk bar's Assign: the assignee (required: empty means nothing was chosen) and the handoff note. */
 export const bulkAssignSchema = bulkSelectionSchema.extend({
   assigneeId: z
@@ -71,12 +83,19 @@ export const bulkAssignSchema = bulkSelectionSchema.extend({
     .default('')
     .refine((v) => v !== '', 'Choose a team member (or Unassigned) to assign the selected leads to.')
     .transform(assigneeOrNull),
-  note: optionalMultiLine('handoff note', MAX_NOTE),
+  note: bulkNote,
 })
+
+/** The bulk bar's Unassign: the note goes to the previous assignees. */
+export const bulkUnassignSchema = bulkSelectionSchema.extend({ note: bulkNote })
+
+/** The bulk bar's Put in the pool. */
+export const bulkPoolSchema = bulkSelectionSchema.extend({ note: noNote })
 
 /** The bulk bar's Set status. */
 export const bulkStatusSchema = bulkSelectionSchema.extend({
   status: z.enum(LEAD_STATUSES, 'Choose the status to give the selected leads.'),
+  note: noNote,
 })
 
 /**

@@ -28,8 +28,9 @@ import {
   assignSchema,
   bulkAssignSchema,
   bulkFilters,
-  bulkSelectionSchema,
+  bulkPoolSchema,
   bulkStatusSchema,
+  bulkUnassignSchema,
   collaboratorSchema,
   handOffSchema,
   poolSchema,
@@ -108,9 +109,14 @@ function alreadyNote(result: { changed: number; selected: number }) {
 
 /**
  * The list's notice after a bulk assignment, worded from its one result: "3 leads assigned to Gus Agent.",
- * "2 leads transferred to Gus Agent from Ava Agent.", "3 leads unassigned."
+ * "2 leads transferred to Gus Agent from Ava Agent.", "3 leads unassigned.", each followed by where a
+ * typed note went ("The note was saved on them and sent to Gus Agent with the assignment.").
  */
 export function bulkAssignWording(result: BulkAssignResult): string {
+  return changeWording(result) + noteWording(result)
+}
+
+function changeWording(result: BulkAssignResult): string {
   if (!result.to) return `${leadCount(result.changed)} unassigned${alreadyNote(result)}.`
   const fresh = result.changed - result.transferred
   const from = namesList(result.transferredFrom)
@@ -123,6 +129,18 @@ export function bulkAssignWording(result: BulkAssignResult): string {
       : []),
   ]
   return `${parts.length ? parts.join(', ') : `${leadCount(0)} assigned to ${result.to}`}${alreadyNote(result)}.`
+}
+
+/**
+ * " The note was saved on them and sent to Gus Agent with the assignment." (" The note was saved on them."
+ * when it went to no one else than the person acting; '' when no note was typed).
+ */
+function noteWording({ note, changed, to }: BulkAssignResult): string {
+  if (!note) return ''
+  const sent = note.sentTo.length
+    ? ` and sent to ${namesList(note.sentTo)} with the ${to ? 'assignment' : 'unassignment'}`
+    : ''
+  return ` The note was saved on ${changed === 1 ? 'it' : 'them'}${sent}.`
 }
 
 // Reloading the page a refused form post left in the address bar (no JavaScript) lands back here.
@@ -184,10 +202,13 @@ assignmentRoutes.post(
 assignmentRoutes.post(
   '/bulk-unassign',
   bulkRoute(async (c) => {
-    const input = await parseForm(c, bulkSelectionSchema)
+    const input = await parseForm(c, bulkUnassignSchema)
     const filters = bulkFilters(input)
-    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), { notify: fanOutContext(c) })
-    return { filters, text: `${leadCount(result.changed)} unassigned${alreadyNote(result)}.` }
+    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), {
+      note: input.note,
+      notify: fanOutContext(c),
+    })
+    return { filters, text: bulkAssignWording(result) }
   }),
 )
 
@@ -207,7 +228,7 @@ assignmentRoutes.post(
 assignmentRoutes.post(
   '/bulk-pool',
   bulkRoute(async (c) => {
-    const input = await parseForm(c, bulkSelectionSchema)
+    const input = await parseForm(c, bulkPoolSchema)
     const filters = bulkFilters(input)
     const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters), fanOutContext(c))
     if (result.changed > 0) await refreshPool(c)

@@ -79,14 +79,13 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
               ))}
             </select>
           </label>
-          {owner && (
-            <label>
-              Handoff note{p.noteRequired ? ' (required when reassigning)' : ''}
-              <textarea name="note" rows={3} placeholder="Why, and what the new owner needs to know">
-                {p.kept?.note ?? ''}
-              </textarea>
-            </label>
-          )}
+          {/* Kept with any change: sent to the new owner, or on unassigning to the previous one (assign.ts). */}
+          <label>
+            Handoff note{owner && p.noteRequired ? ' (required when reassigning)' : ' (optional)'}
+            <textarea name="note" rows={3} placeholder="Why, and what the new owner needs to know">
+              {p.kept?.note ?? ''}
+            </textarea>
+          </label>
           <button type="submit">{owner ? 'Save assignment' : 'Assign'}</button>
         </form>
       )}

@@ -18,10 +18,11 @@ import { fanOut, type FanOutContext } from '../notifications/fan-out'
 /**
  * Sets the status of `leadId`, keeping `reason` (optional) in the activity; no-op when unchanged, or when the
  * form's `shown` status (what it was shown with) is the one sent: someone else's change meanwhile stays
- * (lib/three-way.ts). A concurrent change of the status in between makes it run again against the new status
+ * (lib/three-way.ts); a no-op with a reason typed is refused (422) rather than dropping the reason. A concurrent change of the status in between makes it run again against the new status
  * (so each activity's `from` is the status before it).
  * @returns the activity's id, or null when nothing changed
- * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 409 when someone else
+ * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 422 when a reason is
+ *   typed but the status stays, 409 when someone else
  *   changed the status to another one while the form was shown, 409 when concurrent changes kept winning for
  *   RETRY_BUDGET_MS
  */
@@ -60,7 +61,16 @@ async function changeOnce(
       409,
       `Someone else changed the status to ${STATUS_LABELS[lead.status]} while you had this page open. Choose again if it should still change.`,
     )
-  if (!apply.status) return null
+  if (!apply.status) {
+    // A reason typed for a status that stays would be kept nowhere: refused, never dropped.
+    if (reason)
+      throw new Refusal(
+        422,
+        `The status stays ${STATUS_LABELS[lead.status]}, so the reason would be kept nowhere: choose another status, or add it as a note.`,
+        { field: 'reason' },
+      )
+    return null
+  }
   const change = { from: lead.status, to: status }
   const fan = await fanOut(
     db,

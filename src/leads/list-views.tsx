@@ -92,14 +92,12 @@ export function RowMenuBody({
           <AssigneeOptions members={assigning.members} selected={selected} />
         </select>
       </label>
-      {lead.ownerId && (
-        <label>
-          Handoff note{assigning.noteRequired ? ' (required)' : ' (optional)'}
-          <textarea name="note" form={formId} maxlength={2000} rows={3}>
-            {kept?.note ?? ''}
-          </textarea>
-        </label>
-      )}
+      <label>
+        Handoff note{lead.ownerId && assigning.noteRequired ? ' (required)' : ' (optional)'}
+        <textarea name="note" form={formId} maxlength={2000} rows={3}>
+          {kept?.note ?? ''}
+        </textarea>
+      </label>
       <button type="submit" form={formId} class="secondary">
         Save
       </button>

@@ -2,14 +2,19 @@
 import type { Context } from 'hono'
 import { viewerOf } from '../access/context'
 import { findHandoff, findReassignmentRequest } from '../assignment/handoffs'
-import { HandoffPanel, type HandoffPanelProps } from '../assignment/handoff-views'
+import { HandoffPanel, type HandoffKept, type HandoffPanelProps } from '../assignment/handoff-views'
 import type { App } from '../env'
 import type { LeadDetail } from '../leads/leads'
 import { canHandOff, canRequestReassignment, factsOf } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
 
-/** Props of the handoff section of `lead` for the signed-in member. */
-export async function handoffPanelProps(c: Context<App>, lead: LeadDetail, base: string): Promise<HandoffPanelProps> {
+/** Props of the handoff section of `lead` for the signed-in member; `kept`: what a refused form of it had typed. */
+export async function handoffPanelProps(
+  c: Context<App>,
+  lead: LeadDetail,
+  base: string,
+  kept?: HandoffKept,
+): Promise<HandoffPanelProps> {
   const viewer = viewerOf(c)
   const db = c.var.db
   const facts = factsOf(lead)
@@ -27,7 +32,8 @@ export async function handoffPanelProps(c: Context<App>, lead: LeadDetail, base:
     handOffTo: members && members.filter((m) => m.userId !== viewer.userId),
     canRequest: !handingOff && canRequestReassignment(viewer, facts),
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
+    kept,
   }
 }
 
-export { HandoffPanel, type HandoffPanelProps }
+export { HandoffPanel, type HandoffKept, type HandoffPanelProps }

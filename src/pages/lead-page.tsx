@@ -33,7 +33,7 @@ import { Layout, useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
 import { ReleaseForm } from '../pool/views'
-import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
+import { HandoffPanel, handoffPanelProps, type HandoffKept, type HandoffPanelProps } from './lead-handoff'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -49,6 +49,8 @@ export type LeadPageProps = {
   handoff?: HandoffPanelProps
   /** What the last action on this page did ("Lead created."). */
   done?: string
+  /** The status change's reason as typed in a refused status form. */
+  statusReason?: string
 }
 
 export function LeadDetailPage({
@@ -62,6 +64,7 @@ export function LeadDetailPage({
   canRelease,
   handoff,
   done,
+  statusReason,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -100,7 +103,7 @@ export function LeadDetailPage({
                   </option>
                 ))}
               </select>
-              <StatusReasonField />
+              <StatusReasonField value={statusReason} />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -179,8 +182,8 @@ export async function leadPage(
   alert?: string,
   status: ContentfulStatusCode = 200,
   refused?: RefusedForm,
-  /** What was chosen in a refused assignment (member, note), shown again as it was. */
-  kept?: { assigneeId?: string; note?: string },
+  /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
+  kept?: Kept,
 ) {
   const viewer = viewerOf(c)
   const db = c.var.db
@@ -197,7 +200,7 @@ export async function leadPage(
     timelineProps(db, viewer, lead.id, base, c.req.query(), timeZone),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
-    handoffPanelProps(c, lead, base),
+    handoffPanelProps(c, lead, base, kept?.handoff),
     collaborationProps(db, viewer, lead.id, {
       base,
       orgBase: `/o/${org.slug}`,
@@ -230,8 +233,21 @@ export async function leadPage(
       done={alert ? undefined : doneNotice(takeDone(c), lead)}
       canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
       handoff={handoff}
+      statusReason={kept?.reason}
     />,
   )
+}
+
+/** What a refused form on the lead page had typed: the assignment's member and note, a status reason, a hand-off. */
+type Kept = { assigneeId?: string; note?: string; reason?: string; handoff?: HandoffKept }
+
+/** The typed values of the refused post to `path` that its form shows again (none for other forms). */
+function keptOf(path: string, values: FormValues): Kept | undefined {
+  if (path.endsWith('/assign')) return { assigneeId: values.assigneeId, note: values.note }
+  if (path.endsWith('/status')) return { reason: values.reason }
+  if (path.endsWith('/handoff')) return { handoff: { assigneeId: values.assigneeId, note: values.note } }
+  if (path.endsWith('/reassignment-request')) return { handoff: { request: values.note } }
+  return undefined
 }
 
 /**
@@ -251,7 +267,7 @@ async function leadPageAfterRefusal(
   const form = refusedFormOf(c.req.path)
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    const kept = c.req.path.endsWith('/assign') ? { assigneeId: values.assigneeId, note: values.note } : undefined
+    const kept = keptOf(c.req.path, values)
     return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
