@@ -49,6 +49,8 @@ export type Variables = {
   orgContext: OrgContext
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
+  /** True once a batch of this request has committed (src/db/d1-session.ts): a later failure does not unsay it. */
+  changeSaved: boolean
   /**
    * The member's unread notifications, for the header badge, when a page first asks (set by
    * src/notifications/middleware.ts): for a GET, as the membership lookup read them; otherwise counted then.

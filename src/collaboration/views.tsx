@@ -385,9 +385,15 @@ export function CollaborationSections(props: CollaborationProps) {
   )
 }
 
-/** The optional reason sent with a status change (inside the lead page's status form). */
-export function StatusReasonField() {
+/** The optional reason sent with a status change (inside the lead page's status form); `value`: as sent in a refused change. */
+export function StatusReasonField({ value }: { value?: string | undefined } = {}) {
   return (
-    <input name="reason" maxlength={500} placeholder="Reason (optional)" aria-label="Reason for the status change" />
+    <input
+      name="reason"
+      value={value}
+      maxlength={500}
+      placeholder="Reason (optional)"
+      aria-label="Reason for the status change"
+    />
   )
 }

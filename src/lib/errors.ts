@@ -4,8 +4,12 @@
  * the route named one (`onRefusal`), else as an error page (or JSON).
  */
 
-/** HTTP status of a refusal: not signed in, forbidden, not found (or not visible), conflict, gone, too large, wrong body type, invalid input, too many attempts. */
-export type RefusalStatus = 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429
+/**
+ * HTTP status of a refusal: not signed in, forbidden, not found (or not visible), conflict, gone, too large, wrong
+ * body type, invalid input, too many attempts; 503 when the database or a binding failed before the change was
+ * saved (app.ts `onError` raises it, so the form comes back like any refused form).
+ */
+export type RefusalStatus = 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503
 
 export type RefusalOptions = {
   /** The form field the message belongs to (shown beside it with `data-error-for`); none: a page-level alert. */

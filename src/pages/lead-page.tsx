@@ -49,6 +49,8 @@ export type LeadPageProps = {
   handoff?: HandoffPanelProps
   /** What the last action on this page did ("Lead created."). */
   done?: string
+  /** The status and reason of a refused status change, shown again as sent. */
+  statusSent?: { status?: string; reason?: string }
 }
 
 export function LeadDetailPage({
@@ -62,6 +64,7 @@ export function LeadDetailPage({
   canRelease,
   handoff,
   done,
+  statusSent,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -95,12 +98,12 @@ export function LeadDetailPage({
               <input type="hidden" name="from" value={lead.status} />
               <select name="status" aria-label="Status">
                 {LEAD_STATUSES.map((s) => (
-                  <option value={s} selected={lead.status === s}>
+                  <option value={s} selected={(statusSent?.status ?? lead.status) === s}>
                     {STATUS_LABELS[s]}
                   </option>
                 ))}
               </select>
-              <StatusReasonField />
+              <StatusReasonField value={statusSent?.reason} />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -181,6 +184,8 @@ export async function leadPage(
   refused?: RefusedForm,
   /** What was chosen in a refused assignment (member, note), shown again as it was. */
   kept?: { assigneeId?: string; note?: string },
+  /** What was sent in a refused status change. */
+  statusSent?: { status?: string; reason?: string },
 ) {
   const viewer = viewerOf(c)
   const db = c.var.db
@@ -230,6 +235,7 @@ export async function leadPage(
       done={alert ? undefined : doneNotice(takeDone(c), lead)}
       canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
       handoff={handoff}
+      statusSent={statusSent}
     />,
   )
 }
@@ -252,7 +258,8 @@ async function leadPageAfterRefusal(
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
     const kept = c.req.path.endsWith('/assign') ? { assigneeId: values.assigneeId, note: values.note } : undefined
-    return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
+    const statusSent = c.req.path.endsWith('/status') ? { status: values.status, reason: values.reason } : undefined
+    return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept, statusSent)
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
