@@ -63,6 +63,23 @@ function envFailingAfterCommit(): Env {
   return { ...env, DB: db as unknown as D1Database }
 }
 
+/** The test env with D1 failing every batch of a request after its first (which commits). */
+function envFailingAfterFirstBatch(): Env {
+  const db = {
+    withSession(start?: string) {
+      const session = env.DB.withSession(start)
+      let batches = 0
+      return {
+        prepare: (query: string) => session.prepare(query),
+        batch: (statements: D1PreparedStatement[]) =>
+          ++batches > 1 ? Promise.reject(d1Down()) : session.batch(statements),
+        getBookmark: () => session.getBookmark(),
+      }
+    },
+  }
+  return { ...env, DB: db as unknown as D1Database }
+}
+
 /** The test env with `binding` answering `stub` from `get` (a Durable Object namespace whose stubs fail or spy). */
 function envWithRoom(binding: 'LEAD_ROOM' | 'POOL_ROOM', stub: object): Env {
   const real = env[binding]
@@ -293,6 +310,32 @@ describe('a failure after the change committed', () => {
     expect(page.querySelector('input[name=leadIds]')).toBeNull()
     const row = await env.DB.prepare('SELECT status FROM leads WHERE id = ?').bind(leadId).first<{ status: string }>()
     expect(row?.status).toBe('won')
+  })
+
+  it('an import whose rows fail to be written once it started: answered as started, the queue writes them', async () => {
+    const upload = await world.owner.upload(
+      `/o/${world.slug}/leads/import`,
+      'later.csv',
+      'Name,Email\nLena Later,lena.later@example.com\nMo Later,mo.later@example.com\n',
+    )
+    const path = upload.headers.get('Location')!
+    const res = await postWith(
+      envFailingAfterFirstBatch(),
+      world.owner,
+      path,
+      form({ column: ['name', 'email'], routing: 'unassigned' }),
+    )
+    expect(res.status).toBe(303)
+    expect(res.headers.get('Location')).toBe(path)
+    // The import page reloads, as its progress bar does, until the report shows.
+    const deadline = Date.now() + 60_000
+    let page = dom(await world.owner.html(path))
+    while (!page.querySelector('[data-status="done"]') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      page = dom(await world.owner.html(path))
+    }
+    expect(textOf(page.querySelector('[data-count="created"]'))).toBe('2')
+    expect(textOf(page.querySelector('[data-count="rejected"]'))).toBe('0')
   })
 
   it('a queue that cannot take the email: the assignment is saved and answered as usual, its email queued in D1', async () => {

@@ -113,7 +113,8 @@ export async function uploadedText(db: Database, jobId: string): Promise<string>
  * Starts writing the draft `job` with the rows and report of `parsed` and the importer's `options`:
  * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
  * once), its uploaded text is dropped and `remembered` (the organization's mapping for these headers)
- * is saved; then small files are written at once and large ones handed to the queue in chunks.
+ * is saved; then small files are written at once (what fails to be goes to the queue) and large ones handed to the
+ * queue in chunks.
  * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
  * @returns false when the job had already been started (nothing done)
  */
@@ -157,15 +158,22 @@ export async function startImport(
     rows,
     options,
   }))
+  let written = 0
   if (total <= INLINE_ROWS) {
-    for (const work of chunks) {
-      const { leadIds } = await writeImportChunk(db, work, now)
-      await routeImported(route, work, leadIds)
+    try {
+      for (const work of chunks) {
+        const { leadIds } = await writeImportChunk(db, work, now)
+        written++
+        await routeImported(route, work, leadIds)
+      }
+      return true
+    } catch (error) {
+      // The job has started (committed above): the chunks not written yet go to the queue, which retries them.
+      console.error('import rows not written at once; queued instead', job.id, error)
     }
-    return true
   }
   // Rows that cannot be handed over are reported as not saved, so the job still finishes.
-  const { unsent, error } = await enqueueImportChunks(queue, chunks)
+  const { unsent, error } = await enqueueImportChunks(queue, chunks.slice(written))
   for (const work of unsent) await giveUpChunk(db, work, error)
   return true
 }
