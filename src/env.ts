@@ -49,8 +49,11 @@ export type Variables = {
   orgContext: OrgContext
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
-  /** True once a batch of this request has committed (src/db/d1-session.ts): a later failure does not unsay it. */
-  changeSaved: boolean
+  /**
+   * True once a batch of this request has committed (src/db/d1-session.ts), so a later failure does not unsay it;
+   * unset before that middleware ran.
+   */
+  changeSaved?: boolean
   /**
    * The member's unread notifications, for the header badge, when a page first asks (set by
    * src/notifications/middleware.ts): for a GET, as the membership lookup read them; otherwise counted then.

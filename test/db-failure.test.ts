@@ -8,7 +8,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app'
-import { NOT_SAVED, SAVED_NOT_SHOWN } from '../src/db/errors'
+import { bindingFailure, NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../src/db/errors'
 import type { Env } from '../src/env'
 import { dom, textOf, type Page } from './dom'
 import { type Client, createLead, env, joinAs, ORIGIN, signUp } from './helpers'
@@ -290,6 +290,47 @@ describe('a database failure before the change commits', () => {
       ),
       { numRuns: 12 },
     )
+  })
+})
+
+describe('recognising a failure of the database or a binding', () => {
+  it('tells D1, Durable Object and Queue failures from faults in the code', () => {
+    const d1 = d1Down()
+    const failures = [
+      d1,
+      new Error('Failed query: insert into "notes" …', { cause: d1 }),
+      new Error('D1_EXEC_ERROR: Error in line 1: SQLITE_BUSY'),
+      new Error('D1 DB is overloaded. Requests queued for too long.'),
+      Object.assign(new Error('Durable Object reset because its code was updated.'), { retryable: true }),
+      Object.assign(new Error('Durable Object is overloaded.'), { overloaded: true }),
+      new Error('Queue sendBatch failed: internal error'),
+    ]
+    for (const error of failures) expect(bindingFailure(error), error.message).toBe(true)
+    const faults = [
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      new RangeError('Invalid time value'),
+      'a string thrown',
+      null,
+    ]
+    for (const fault of faults) expect(bindingFailure(fault), String(fault)).toBe(false)
+  })
+
+  it('a page that cannot be read answers 503 "could not be loaded"', async () => {
+    const fail = () => Promise.reject(d1Down())
+    const failing = { bind: () => failing, run: fail, all: fail, raw: fail, first: fail }
+    const down = { prepare: () => failing, batch: fail, getBookmark: () => null }
+    const bindings = { ...env, DB: { ...down, withSession: () => down } as unknown as D1Database }
+    const ctx = createExecutionContext()
+    const res = await buildApp().fetch(
+      new Request(new URL(`/o/${world.slug}/leads`, ORIGIN), {
+        headers: { Cookie: [...world.owner.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      }),
+      bindings,
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(res.status).toBe(503)
+    expect(textOf(dom(await res.text()).querySelector('h1'))).toBe(NOT_LOADED)
   })
 })
 

@@ -12,7 +12,7 @@ import { createDb, type Database } from './client'
 import { timedD1, type D1Use } from './d1-timing'
 
 /** What the middleware needs of the app's bindings, and what it sets (a part of src/env.ts's App). */
-type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database; changeSaved: boolean } }
+type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database; changeSaved?: boolean } }
 
 /** The cookie holding the person's D1 bookmark. */
 export const BOOKMARK_COOKIE = 'leadpool_d1'
