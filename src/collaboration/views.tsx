@@ -385,7 +385,10 @@ export function CollaborationSections(props: CollaborationProps) {
   )
 }
 
-/** The optional reason sent with a status change (inside the lead page's status form); `value`: as sent in a refused change. */
+/**
+ * The optional reason sent with a status change (inside the lead page's status form); `value`: the reason as sent,
+ * when the change was refused.
+ */
 export function StatusReasonField({ value }: { value?: string | undefined } = {}) {
   return (
     <input

@@ -27,7 +27,7 @@ const BOOKMARK = /^[0-9a-f-]{1,200}$/i
  * development, one day). In local development it also counts and times the request's statements into the
  * `Server-Timing` header's `d1` metric (db/d1-timing.ts; the `timing()` middleware of src/app.ts writes it).
  * `c.var.changeSaved` turns true once a batch of the request has committed (every change is one batch), so a
- * failure after it is not answered as a change that was not saved (src/app.ts `onError`).
+ * failure after it is not answered as a change that was not saved (views/render-error.tsx `renderUnavailable`).
  */
 export function d1Session(): MiddlewareHandler<SessionEnv> {
   return async (c, next) => {

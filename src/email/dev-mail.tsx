@@ -19,8 +19,8 @@ import type { App } from '../env'
 import { DEV_MAIL_CONTENT_SECURITY_POLICY } from '../lib/csp'
 import { Layout } from '../views/layout'
 import { pageRenderer } from '../views/renderer'
-import { BODIES_KEPT_DAYS } from './outbox-prune'
 import { Time } from '../views/time'
+import { BODIES_KEPT_DAYS } from './outbox-prune'
 
 /** How many emails the page lists. */
 const PAGE_SIZE = 100
