@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app'
 import { bindingFailure, NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../src/db/errors'
 import type { Env } from '../src/env'
+import { API_NOT_SAVED } from '../src/intake/api'
 import { dom, textOf, type Page } from './dom'
 import { type Client, createLead, env, joinAs, ORIGIN, signUp } from './helpers'
 import { setOrg } from './pool-fixtures'
@@ -275,6 +276,27 @@ describe('a database failure before the change commits', () => {
     })
     expect(json.status).toBe(503)
     expect(await json.json()).toEqual({ error: NOT_SAVED })
+  })
+
+  it('the JSON API answers a 503 problem saying the lead was not saved, and writes nothing', async () => {
+    const created = await world.owner.post(`/o/${world.slug}/settings/api-keys`, { name: 'CRM' })
+    const key = textOf(dom(await created.text()).querySelector('[data-api-key]'))
+    const before = await everything()
+    const ctx = createExecutionContext()
+    const res = await buildApp().fetch(
+      new Request(new URL('/api/v1/leads', ORIGIN), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'k-503' },
+        body: JSON.stringify({ name: 'Api Down Lead', email: 'api.down@example.com' }),
+      }),
+      envWithFailingWrites(),
+      ctx,
+    )
+    await waitOnExecutionContext(ctx)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('Content-Type')).toBe('application/problem+json')
+    expect(await res.json()).toMatchObject({ status: 503, detail: API_NOT_SAVED })
+    expect(await everything()).toBe(before)
   })
 
   it('keeps whatever name was typed into a refused new-lead form', async () => {

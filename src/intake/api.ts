@@ -9,6 +9,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { bindingFailure } from '../db/errors'
 import { once } from '../db/idempotency'
 import type { Env, Variables } from '../env'
 import { notFound, Refusal } from '../lib/errors'
@@ -19,6 +20,13 @@ import { orgOfApiKey } from './api-keys'
 import { apiLead, intakeSchema, takeInLead } from './leads'
 
 type ApiEnv = { Bindings: Env; Variables: Variables & { apiOrgId: string } }
+
+/** The 503 detail when the database or a binding failed before the lead was saved. */
+export const API_NOT_SAVED = 'This lead was not saved; try again with the same Idempotency-Key.'
+
+/** The 503 detail when it failed after the lead was saved. */
+export const API_SAVED_NOT_SHOWN =
+  'The lead was saved, but the answer could not be made; send it again with the same Idempotency-Key to read it.'
 
 /** The longest `Idempotency-Key` accepted. */
 export const MAX_IDEMPOTENCY_KEY = 255
@@ -62,6 +70,7 @@ const TITLES: Partial<Record<number, string>> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 }
 
 /** An RFC 9457 problem answer (`application/problem+json`). */
@@ -94,6 +103,11 @@ apiRoutes.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
 
 apiRoutes.onError((error, c) => {
   if (error instanceof Refusal) return problemAnswer(c, error.status, error.message, error.errors)
+  // D1 or another binding failed (db/errors.ts): 503; the same Idempotency-Key makes sending again safe.
+  if (bindingFailure(error)) {
+    console.error('API: database or binding failed', c.req.method, c.req.path, error)
+    return problemAnswer(c, 503, c.var.changeSaved ? API_SAVED_NOT_SHOWN : API_NOT_SAVED)
+  }
   console.error('API error', c.req.method, c.req.path, error)
   return problemAnswer(
     c,
