@@ -64,6 +64,24 @@ function envFailingAfterCommit(): Env {
   return { ...env, DB: db as unknown as D1Database }
 }
 
+/** The test env with D1 going down at the change's batch: it fails, and so does every statement after it. */
+function envGoingDownAtTheWrite(): Env {
+  const db = {
+    withSession(start?: string) {
+      const session = env.DB.withSession(start)
+      let down = false
+      const fail = () => Promise.reject(d1Down())
+      const failing = { bind: () => failing, run: fail, all: fail, raw: fail, first: fail }
+      return {
+        prepare: (query: string) => (down ? failing : session.prepare(query)),
+        batch: () => ((down = true), fail()),
+        getBookmark: () => session.getBookmark(),
+      }
+    },
+  }
+  return { ...env, DB: db as unknown as D1Database }
+}
+
 /** The test env with D1 failing every batch of a request after its first (which commits). */
 function envFailingAfterFirstBatch(): Env {
   const db = {
@@ -276,6 +294,19 @@ describe('a database failure before the change commits', () => {
     })
     expect(json.status).toBe(503)
     expect(await json.json()).toEqual({ error: NOT_SAVED })
+  })
+
+  it("when the form's page cannot be read either, the error page says the change was not saved (503)", async () => {
+    const before = await everything()
+    const res = await postWith(
+      envGoingDownAtTheWrite(),
+      world.owner,
+      `/o/${world.slug}/leads/${world.leadId}/notes`,
+      form({ body: 'Lost with the database' }),
+    )
+    expect(res.status).toBe(503)
+    expect(textOf(dom(await res.text()).querySelector('h1'))).toBe(NOT_SAVED)
+    expect(await everything()).toBe(before)
   })
 
   it('the JSON API answers a 503 problem saying the lead was not saved, and writes nothing', async () => {
