@@ -10,6 +10,7 @@ import { timing } from 'hono/timing'
 import { accountRoutes } from './auth/account-routes'
 import { sessionMiddleware } from './auth/sessions'
 import { d1Session } from './db/d1-session'
+import { bindingFailure } from './db/errors'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
 import { publishLeadChanges } from './collaboration/publish'
@@ -44,7 +45,7 @@ import { apiLimit, invitationLimit, logInLimit, passwordResetLimit, signUpLimit,
 import { apiRoutes } from './intake/api'
 import { webFormRoutes } from './intake/web-form'
 import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
-import { problemAnswers, renderError, renderRefusal } from './views/render-error'
+import { problemAnswers, renderError, renderRefusal, renderUnavailable } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 import { assetManifest } from './views/assets'
 
@@ -141,6 +142,11 @@ export function buildApp() {
       // csrf() refuses with a bare 403 and no message.
       const message = error.message || 'This form was sent from another site or an outdated page, so it was refused.'
       return renderError(c, error.status, message)
+    }
+    // D1 or another binding failed: 503, the form back with what was typed (views/render-error.tsx).
+    if (bindingFailure(error)) {
+      console.error('database or binding failed', c.req.method, c.req.path, error)
+      return renderUnavailable(c)
     }
     console.error('unhandled error', c.req.method, c.req.path, error)
     return renderError(c, 500, 'Something went wrong')

@@ -52,6 +52,11 @@ export type Variables = {
   /** Refusals and errors of this request are answered as RFC 9457 problem JSON (views/render-error.tsx `problemAnswers`). */
   problemAnswers?: true
   /**
+   * True once a batch of this request has committed (src/db/d1-session.ts), so a later failure does not unsay it;
+   * unset before that middleware ran.
+   */
+  changeSaved?: boolean
+  /**
    * The member's unread notifications, for the header badge, when a page first asks (set by
    * src/notifications/middleware.ts): for a GET, as the membership lookup read them; otherwise counted then.
    */

@@ -1,8 +1,8 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox, and the dead
- * letters of both), `scheduled` (outbox and import sweeps; daily notification digests; handoff reminders; the morning reminder of tasks
- * due today; clean-up of sessions, log-in throttle records, expired sign-up and reset links, imports left on their
- * mapping step), and the Durable Object classes.
+ * letters of both), `scheduled` (outbox and import sweeps; daily notification digests; handoff reminders; the morning
+ * reminder of tasks due today; clean-up of sessions, log-in throttle records, sent emails' bodies after two weeks,
+ * expired sign-up and reset links, imports left on their mapping step), and the Durable Object classes.
  */
 import { buildApp } from './app'
 import { remindTasksDueToday } from './collaboration/task-reminders'
@@ -26,6 +26,7 @@ import { leadRouter } from './leads/routing'
 import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
+import { pruneOutboxBodies } from './email/outbox-prune'
 import { sweepOutbox } from './email/sweep'
 import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 import { sendDigests } from './notifications/digest'
@@ -62,6 +63,7 @@ export default {
     const chores = await Promise.allSettled([
       sweepOutbox(env, controller.scheduledTime),
       sweepImportJobs(db, env.IMPORT_QUEUE, controller.scheduledTime),
+      pruneOutboxBodies(db, controller.scheduledTime),
       sendDigests({ db, appUrl: env.APP_URL, queue: env.EMAIL_QUEUE }, controller.scheduledTime),
       deleteExpiredSessions(db),
       pruneLoginAttempts(db),

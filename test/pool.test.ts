@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { addLead, responsesInParallel, rows } from './concurrency'
 import { exports } from 'cloudflare:workers'
+import { NOT_SAVED } from '../src/db/errors'
+import { dom, textOf } from './dom'
 import { env, ORIGIN, signUp } from './helpers'
 import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
 import { listen, until } from './sockets'
@@ -122,7 +124,7 @@ describe('claims through the PoolRoom', () => {
     for (const r of answers.slice(5)) expect(await r.text()).not.toContain('Already claimed')
   })
 
-  it('a D1 failure mid-claim answers an error and leaves the lead claimable', async () => {
+  it('a D1 failure mid-claim answers 503 "This change was not saved" and leaves the lead claimable', async () => {
     const { slug } = await signUp('Failing D1 Org')
     await setOrg(slug, { pool_enabled: 1 })
     const [agent] = await signedInMembers(slug, 1)
@@ -143,8 +145,9 @@ describe('claims through the PoolRoom', () => {
         redirect: 'manual',
       }),
     )
-    expect(failed.status).toBe(500)
     await env.DB.prepare('DROP TRIGGER fail_claims').run()
+    expect(failed.status).toBe(503)
+    expect(textOf(dom(await failed.text()))).toContain(NOT_SAVED)
     expect(await rows('SELECT user_id FROM lead_assignees WHERE lead_id = ?', lead)).toEqual([])
     expect((await agent!.client.post(`/o/${slug}/leads/${lead}/claim`)).status).toBe(303)
   })

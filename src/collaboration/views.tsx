@@ -385,13 +385,16 @@ export function CollaborationSections(props: CollaborationProps) {
   )
 }
 
-/** The optional reason sent with a status change (inside the lead page's status form); `value`: as typed in a refused form. */
-export function StatusReasonField({ value }: { value?: string }) {
+/**
+ * The optional reason sent with a status change (inside the lead page's status form); `value`: the reason as sent,
+ * when the change was refused.
+ */
+export function StatusReasonField({ value }: { value?: string | undefined } = {}) {
   return (
     <input
       name="reason"
-      maxlength={500}
       value={value}
+      maxlength={500}
       placeholder="Reason (optional)"
       aria-label="Reason for the status change"
     />

@@ -12,7 +12,7 @@ import { createDb, type Database } from './client'
 import { timedD1, type D1Use } from './d1-timing'
 
 /** What the middleware needs of the app's bindings, and what it sets (a part of src/env.ts's App). */
-type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database } }
+type SessionEnv = { Bindings: { DB: D1Database; APP_ENV: string }; Variables: { db: Database; changeSaved?: boolean } }
 
 /** The cookie holding the person's D1 bookmark. */
 export const BOOKMARK_COOKIE = 'leadpool_d1'
@@ -26,6 +26,8 @@ const BOOKMARK = /^[0-9a-f-]{1,200}$/i
  * the session's newest bookmark back in that cookie (HttpOnly, SameSite=Lax, Secure outside local
  * development, one day). In local development it also counts and times the request's statements into the
  * `Server-Timing` header's `d1` metric (db/d1-timing.ts; the `timing()` middleware of src/app.ts writes it).
+ * `c.var.changeSaved` turns true once a batch of the request has committed (every change is one batch), so a
+ * failure after it is not answered as a change that was not saved (views/render-error.tsx `renderUnavailable`).
  */
 export function d1Session(): MiddlewareHandler<SessionEnv> {
   return async (c, next) => {
@@ -34,7 +36,9 @@ export function d1Session(): MiddlewareHandler<SessionEnv> {
     const start = sent && BOOKMARK.test(sent) ? sent : reading ? 'first-unconstrained' : 'first-primary'
     const session = c.env.DB.withSession(start)
     const use: D1Use | null = c.env.APP_ENV === 'development' ? { statements: 0, busyMs: 0 } : null
-    c.set('db', createDb(use ? timedD1(session, use) : session))
+    c.set('changeSaved', false)
+    const saved = watchBatches(use ? timedD1(session, use) : session, () => c.set('changeSaved', true))
+    c.set('db', createDb(saved))
     await next()
     if (use) setMetric(c, 'd1', use.busyMs, `${use.statements} statements`)
     const bookmark = session.getBookmark()
@@ -48,4 +52,17 @@ export function d1Session(): MiddlewareHandler<SessionEnv> {
       maxAge: 24 * 60 * 60,
     })
   }
+}
+
+/** `session` calling `onCommit` after each batch it ran succeeded (a D1 batch is atomic: it committed whole). */
+function watchBatches(session: D1DatabaseSession, onCommit: () => void): D1DatabaseSession {
+  return Object.assign(Object.create(session) as D1DatabaseSession, {
+    prepare: (query: string) => session.prepare(query),
+    batch: async <T>(statements: D1PreparedStatement[]) => {
+      const results = await session.batch<T>(statements)
+      onCommit()
+      return results
+    },
+    getBookmark: () => session.getBookmark(),
+  })
 }

@@ -1,4 +1,7 @@
-/** Recognising constraint failures that D1 reports as errors (its message, or its cause's), and retrying on them. */
+/**
+ * Recognising what D1 and the other bindings report as errors (its message, or its cause's): constraint failures, and
+ * retrying on them; failures of the database or a binding, which answer 503 (docs/ARCHITECTURE.md "Nothing lost").
+ */
 import { Refusal } from '../lib/errors'
 
 /**
@@ -52,4 +55,35 @@ export const STALE_WRITE = 'stale_write'
 export function staleWrite(error: unknown): boolean {
   const text = String((error as { cause?: unknown })?.cause ?? error)
   return /CHECK constraint failed/i.test(text) && text.includes(STALE_WRITE)
+}
+
+/** What a person reads when the database or a binding failed before their change was saved (503). */
+export const NOT_SAVED = 'This change was not saved; try again.'
+
+/** What a person reads when their change was saved but the database failed while the answer was being made (503). */
+export const SAVED_NOT_SHOWN = 'Your change was saved, but the page could not be shown; reload it.'
+
+/** What a person reads when the database or a binding failed while a page was being read (503). */
+export const NOT_LOADED = 'This page could not be loaded just now; try again.'
+
+/**
+ * The platform's wording of a failed D1 statement or batch ("D1_ERROR: …", "D1_EXEC_ERROR: …", a lost connection, an
+ * overloaded or reset database), a failed Durable Object call, or a failed Queue send.
+ */
+const BINDING_FAILURE =
+  /\bD1_[A-Z_]+\b|network connection lost|overloaded|internal error|transient issue|object (?:was |to be )?reset|queue send(?:batch)? failed|timed out/i
+
+/**
+ * True when `error`, or a cause of it (Drizzle wraps D1's errors as their `cause`), is a failure of the database or
+ * of a binding: D1 (see BINDING_FAILURE), a Durable Object call (the runtime marks those `retryable` or `overloaded`)
+ * or a Queue send. Constraint failures count too: one that reaches the answer stopped its batch whole.
+ */
+export function bindingFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const marks = e as { retryable?: unknown; overloaded?: unknown; message?: unknown }
+    if (marks.retryable === true || marks.overloaded === true) return true
+    if (typeof marks.message === 'string' && BINDING_FAILURE.test(marks.message)) return true
+    if (typeof e === 'string' && BINDING_FAILURE.test(e)) return true
+  }
+  return false
 }

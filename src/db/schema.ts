@@ -401,12 +401,22 @@ export const emailOutbox = sqliteTable(
     providerId: text('provider_id'),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
+    /** When the row last changed (epoch ms): its final state's time once sent, captured or failed. */
     updatedAt: integer('updated_at').notNull(),
     sentAt: integer('sent_at'),
+    /**
+     * When its bodies (`text`, `html`, now '') and `headers` (now null) were removed, epoch ms; null while kept
+     * (email/outbox-prune.ts). Everything else stays for troubleshooting.
+     */
+    bodiesPrunedAt: integer('bodies_pruned_at'),
   },
   (t) => [
     index('email_outbox_status_idx').on(t.status, t.updatedAt),
     index('email_outbox_created_idx').on(t.createdAt),
+    // Only the rows whose bodies are still kept (about two weeks' worth): the prune finds the oldest at once.
+    index('email_outbox_bodies_kept_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.bodiesPrunedAt} IS NULL`),
   ],
 )
 

@@ -20,6 +20,7 @@ import { DEV_MAIL_CONTENT_SECURITY_POLICY } from '../lib/csp'
 import { Layout } from '../views/layout'
 import { pageRenderer } from '../views/renderer'
 import { Time } from '../views/time'
+import { BODIES_KEPT_DAYS } from './outbox-prune'
 
 /** How many emails the page lists. */
 const PAGE_SIZE = 100
@@ -49,12 +50,21 @@ function EmailCard({ email }: { email: OutboxEmail }) {
           <Time at={email.createdAt} />
         </dd>
       </dl>
-      {/* Markup generated (and escaped) by templates.tsx when the email was written. */}
-      <div class="email-html">{raw(email.html)}</div>
-      <details>
-        <summary>Plain text</summary>
-        <pre>{email.text}</pre>
-      </details>
+      {email.bodiesPrunedAt !== null ? (
+        <p class="empty" data-bodies-pruned>
+          Its text was removed <Time at={email.bodiesPrunedAt} />, {BODIES_KEPT_DAYS} days after it was last handled;
+          what is above is kept.
+        </p>
+      ) : (
+        <>
+          {/* Markup generated (and escaped) by templates.tsx when the email was written. */}
+          <div class="email-html">{raw(email.html)}</div>
+          <details>
+            <summary>Plain text</summary>
+            <pre>{email.text}</pre>
+          </details>
+        </>
+      )}
     </article>
   )
 }

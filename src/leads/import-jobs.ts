@@ -148,8 +148,8 @@ function pendingImportChunks(
  * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
  * once), its uploaded text gives way to its chunks of parsed rows, recorded as pending until each is
  * written (import-pending.ts: what the sweep sends again if they are lost), and `remembered` (the
- * organization's mapping for these headers) is saved; then small files are written at once and large
- * ones handed to the queue in chunks.
+ * organization's mapping for these headers) is saved; then small files are written at once (what fails to be goes to the
+ * queue) and large ones handed to the queue in chunks.
  * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
  * @returns false when the job had already been started (nothing done)
  */
@@ -194,15 +194,22 @@ export async function startImport(
     if (staleWrite(error)) return false
     throw error
   }
+  let written = 0
   if (total <= INLINE_ROWS) {
-    for (const work of chunks) {
-      const { leadIds } = await writeImportChunk(db, work, now)
-      await routeImported(route, work, leadIds)
+    try {
+      for (const work of chunks) {
+        const { leadIds } = await writeImportChunk(db, work, now)
+        written++
+        await routeImported(route, work, leadIds)
+      }
+      return true
+    } catch (error) {
+      // The job has started (committed above): the chunks not written yet go to the queue, which retries them.
+      console.error('import rows not written at once; queued instead', job.id, error)
     }
-    return true
   }
   // Chunks that cannot be handed over stay pending: the sweep sends them.
-  const { unsent, error } = await enqueueImportChunks(queue, chunks)
+  const { unsent, error } = await enqueueImportChunks(queue, chunks.slice(written))
   if (unsent.length > 0) console.error('import chunks not queued; the sweep sends them', job.id, unsent.length, error)
   return true
 }

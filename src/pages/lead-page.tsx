@@ -49,8 +49,8 @@ export type LeadPageProps = {
   handoff?: HandoffPanelProps
   /** What the last action on this page did ("Lead created."). */
   done?: string
-  /** The status change's reason as typed in a refused status form. */
-  statusReason?: string
+  /** The status and reason of a refused status change, shown again as sent. */
+  statusSent?: { status?: string; reason?: string }
 }
 
 export function LeadDetailPage({
@@ -64,7 +64,7 @@ export function LeadDetailPage({
   canRelease,
   handoff,
   done,
-  statusReason,
+  statusSent,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -98,12 +98,12 @@ export function LeadDetailPage({
               <input type="hidden" name="from" value={lead.status} />
               <select name="status" aria-label="Status">
                 {LEAD_STATUSES.map((s) => (
-                  <option value={s} selected={lead.status === s}>
+                  <option value={s} selected={(statusSent?.status ?? lead.status) === s}>
                     {STATUS_LABELS[s]}
                   </option>
                 ))}
               </select>
-              <StatusReasonField value={statusReason} />
+              <StatusReasonField value={statusSent?.reason} />
               <button type="submit" class="secondary">
                 Update status
               </button>
@@ -233,18 +233,18 @@ export async function leadPage(
       done={alert ? undefined : doneNotice(takeDone(c), lead)}
       canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
       handoff={handoff}
-      statusReason={kept?.reason}
+      statusSent={kept && { status: kept.status, reason: kept.reason }}
     />,
   )
 }
 
 /** What a refused form on the lead page had typed: the assignment's member and note, a status reason, a hand-off. */
-type Kept = { assigneeId?: string; note?: string; reason?: string; handoff?: HandoffKept }
+type Kept = { assigneeId?: string; note?: string; status?: string; reason?: string; handoff?: HandoffKept }
 
 /** The typed values of the refused post to `path` that its form shows again (none for other forms). */
 function keptOf(path: string, values: FormValues): Kept | undefined {
   if (path.endsWith('/assign')) return { assigneeId: values.assigneeId, note: values.note }
-  if (path.endsWith('/status')) return { reason: values.reason }
+  if (path.endsWith('/status')) return { status: values.status, reason: values.reason }
   if (path.endsWith('/handoff')) return { handoff: { assigneeId: values.assigneeId, note: values.note } }
   if (path.endsWith('/reassignment-request')) return { handoff: { request: values.note } }
   return undefined

@@ -75,7 +75,8 @@ export class PoolRoom extends DurableObject<Env> {
    * `notify`: the fan-out context of the request without its queue (a binding cannot cross RPC; the room's own is
    * used).
    * @returns `{ won: true }`, or the refusal (404, 409 "Already claimed by {name}.", 409 at the cap)
-   * @throws when D1 fails (nothing was written: the lead stays claimable)
+   * @throws when D1 fails before the claim committed (nothing was written: the lead stays claimable; the route answers
+   *   503); never after it
    */
   async claim(viewer: Viewer, leadId: string, notify: RoomFanOut, now = Date.now()): Promise<ClaimAnswer> {
     const inFlight = this.claims.get(leadId)
@@ -88,7 +89,7 @@ export class PoolRoom extends DurableObject<Env> {
     const answer = await claim.answer.finally(() => {
       if (this.claims.get(leadId) === claim) this.claims.delete(leadId)
     })
-    if (answer.won) await this.refresh(viewer.orgId)
+    if (answer.won) await this.refreshAfterCommit(viewer.orgId)
     return answer
   }
 
@@ -124,7 +125,7 @@ export class PoolRoom extends DurableObject<Env> {
     const routed = await this.serially(() =>
       routeLeadsNow(db, orgId, leadIds, actorId, now, (plan) => this.routingNotices(db, orgId, actorId, plan, now)),
     )
-    if (routed.some((r) => r.to === 'pool')) await this.refresh(orgId)
+    if (routed.some((r) => r.to === 'pool')) await this.refreshAfterCommit(orgId)
     return routed
   }
 
@@ -160,6 +161,14 @@ export class PoolRoom extends DurableObject<Env> {
       ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled }] : []),
     ]
     return fanOut(db, ctx, events, now)
+  }
+
+  /**
+   * `refresh` after a committed claim or routing: a failure is logged, never answered, so the committed change is not
+   * reported as failed (the viewers' pages catch up on their next load or change).
+   */
+  private async refreshAfterCommit(orgId: string): Promise<void> {
+    await this.refresh(orgId).catch((error: unknown) => console.error('pool viewers not refreshed', orgId, error))
   }
 
   /** Re-reads the pool of `orgId` from D1 and sends its live region to every viewer; returns how many. */

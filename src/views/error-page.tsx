@@ -5,6 +5,7 @@ import { Layout } from './layout'
 /** Explanation under the heading, by status. */
 export function explain(status: number): string {
   if (status === 404) return 'This page does not exist, or you do not have access to it.'
+  if (status === 503) return 'Leadpool could not reach its database or one of its services just now.'
   if (status >= 500) return 'Something went wrong on our side. Nothing you saved was lost; please try again.'
   if (status === 429) return 'This limit protects accounts and mailboxes from abuse; it resets by itself.'
   if (status === 409) return 'Someone else got there first. Go back and reload the page to see where things stand.'

@@ -7,7 +7,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { App, RefusalPage } from '../env'
-import type { Refusal } from '../lib/errors'
+import { NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../db/errors'
+import { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
 import { ErrorPage, PageAlert, type WayForward } from './error-page'
 
@@ -96,6 +97,23 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
   const { nextHref, nextLabel, explanation, heading } = refusal.details
   const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
   return renderError(c, refusal.status, refusal.message, next, explanation, heading)
+}
+
+/**
+ * The answer when the database or a binding failed (db/errors.ts `bindingFailure`), always 503. Before this request's
+ * change committed: "This change was not saved; try again." through `renderRefusal`, so the form comes back with what
+ * was typed (or a GET: "This page could not be loaded"); when even that page cannot be read, the error page or alert
+ * says it. After the change committed (`c.var.changeSaved`): that it was saved, and no form to send it twice.
+ */
+export async function renderUnavailable(c: Context<App>): Promise<Response> {
+  if (c.var.changeSaved) return renderError(c, 503, SAVED_NOT_SHOWN, undefined, 'Nothing more needs to be done.')
+  const refusal = new Refusal(503, c.req.method === 'GET' || c.req.method === 'HEAD' ? NOT_LOADED : NOT_SAVED)
+  try {
+    return await renderRefusal(c, refusal)
+  } catch (again) {
+    console.error('the refused page could not be shown either', c.req.method, c.req.path, again)
+    return renderError(c, 503, refusal.message)
+  }
 }
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE `email_outbox` ADD `bodies_pruned_at` integer;--> statement-breakpoint
+CREATE INDEX `email_outbox_bodies_kept_idx` ON `email_outbox` (`updated_at`) WHERE "email_outbox"."bodies_pruned_at" IS NULL;
