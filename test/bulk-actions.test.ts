@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { activities, leads, notifications, organizations } from '../src/db/schema'
+import { dom, textOf, texts } from './dom'
 import { type Client, createLead, env, formFields, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -234,5 +235,31 @@ describe('a bulk answer shows the page it was sent from', () => {
       match_cursor: ids[1]!,
     })
     expect(await res.text()).toContain('3 leads set to Won.')
+  })
+})
+
+describe('bulk assignment of a lead unassigned from someone else within the hour', () => {
+  it('transfers it from that person, with the leads around it, instead of answering 500', async () => {
+    const { owner, gus, slug } = await team()
+    const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+    const dropped = await createLead(owner.client, slug, { name: 'Dropped Lead' })
+    const fresh = await createLead(owner.client, slug, { name: 'Fresh Lead' })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [dropped], assigneeId: gus.userId })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { leadIds: [dropped] })
+    const res = await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, {
+      leadIds: [dropped, fresh],
+      assigneeId: hal.userId,
+    })
+    expect(res.status).toBe(200)
+    expect(texts(await res.text(), '.notice-success')).toEqual([
+      '1 lead assigned to Hal Agent, 1 transferred to Hal Agent from Gus Agent.',
+    ])
+    // Both leads are Hal's, and the dropped one waits for him to acknowledge the handoff from Gus.
+    for (const lead of [dropped, fresh]) {
+      const page = dom(await owner.client.html(`/o/${slug}/leads/${lead}`))
+      expect([...page.querySelectorAll('[data-assignee-id]')].map((el) => textOf(el))).toEqual(['Hal Agent'])
+    }
+    const seenByHal = dom(await hal.client.html(`/o/${slug}/leads/${dropped}`))
+    expect(textOf(seenByHal.querySelector('[data-handoff]'))).toContain('from Gus Agent')
   })
 })
