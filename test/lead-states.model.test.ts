@@ -111,7 +111,7 @@ async function expectShown(m: Model, r: Real, leads: LeadModel[]) {
     expect(shown(page, r.ids), lead.id).toEqual({
       owner: lead.owner,
       collaborators: [...lead.collaborators].sort(),
-      inPool: lead.inPool && !lead.owner && lead.collaborators.size === 0,
+      inPool: lead.inPool && !lead.owner,
       archived: lead.archived,
       status: lead.status,
     })
@@ -304,6 +304,8 @@ const commands = [
     command(`${by} adds ${who} as a collaborator of lead ${i}`, (m, r) => {
       const lead = pick(m.leads, i)
       const send = post(r.clients[by], `/o/${r.slug}/leads/${lead.id}/assignees`, { userId: r.ids[who] })
+      // A lead waiting in the pool is for whoever claims it.
+      if (lead.inPool && !lead.owner) return { send, leads: [lead], expected: 409 }
       if (who === 'D') return { send, leads: [lead], expected: 422 }
       if (lead.owner !== who && !lead.collaborators.has(who)) {
         lead.collaborators.add(who)
@@ -506,4 +508,18 @@ describe('every action on a lead, single and bulk, over every state it can be in
       { numRuns: 6 },
     )
   }, 180_000)
+})
+
+describe('a collaborator on a lead in the pool', () => {
+  it('is refused (409) while the lead waits in the pool, so the pool and the lead page keep agreeing', async () => {
+    const { model, real } = await world()
+    const fay = model.leads[5]!
+    const res = await real.clients.O.post(`/o/${real.slug}/leads/${fay.id}/assignees`, { userId: real.ids.G })
+    expect(res.status).toBe(409)
+    expect(textOf(dom(await res.text()).querySelector('[role=alert]'))).toContain('in the pool')
+    // Still claimable, and the page offers no collaborator to add until it is out of the pool.
+    await expectShown(model, real, [fay])
+    const page = dom(await real.clients.O.html(`/o/${real.slug}/leads/${fay.id}`))
+    expect(page.querySelector('#add-collaborator')).toBeNull()
+  })
 })
