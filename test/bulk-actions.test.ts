@@ -262,4 +262,19 @@ describe('bulk assignment of a lead unassigned from someone else within the hour
     const seenByHal = dom(await hal.client.html(`/o/${slug}/leads/${dropped}`))
     expect(textOf(seenByHal.querySelector('[data-handoff]'))).toContain('from Gus Agent')
   })
+
+  it('tells the new assignee of a transfer from that person when every ticked lead changed hands', async () => {
+    const { owner, gus, slug } = await team()
+    const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+    const dropped = await createLead(owner.client, slug, { name: 'Dropped Lead' })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [dropped], assigneeId: gus.userId })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { leadIds: [dropped] })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [dropped], assigneeId: hal.userId })
+    expect(texts(await hal.client.html(`/o/${slug}/notifications`), '#notification-list li')).toEqual([
+      expect.stringContaining('Olive Owner transferred Dropped Lead to you from Gus Agent'),
+    ])
+    // Gus was told when it was taken from him, not again.
+    const toldGus = texts(await gus.client.html(`/o/${slug}/notifications`), '#notification-list li')
+    expect(toldGus.map((t) => /(unassigned you|assigned you)/.exec(t)?.[1])).toEqual(['unassigned you', 'assigned you'])
+  })
 })
