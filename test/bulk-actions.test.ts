@@ -263,6 +263,25 @@ describe('bulk assignment of a lead unassigned from someone else within the hour
     expect(textOf(seenByHal.querySelector('[data-handoff]'))).toContain('from Gus Agent')
   })
 
+  it('is no change of hands from that person once the lead has been owned since (here: released)', async () => {
+    const { owner, gus, slug } = await team()
+    const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+    expect((await owner.client.post(`/o/${slug}/settings`, { handoffNoteRequired: '1' })).status).toBe(303)
+    const lead = await createLead(owner.client, slug, { name: 'Passed Lead' })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: gus.userId })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: '' })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: hal.userId, note: 'Gus is away.' })
+    expect((await hal.client.post(`/o/${slug}/leads/${lead}/release`, { note: 'Not mine.' })).status).toBe(303)
+    // Back in the pool, and given to Hal again: no handoff from Gus, so no note is asked for.
+    const res = await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, {
+      leadIds: [lead],
+      assigneeId: hal.userId,
+    })
+    expect(texts(await res.text(), '.notice-success')).toEqual(['1 lead assigned to Hal Agent.'])
+    const page = dom(await hal.client.html(`/o/${slug}/leads/${lead}`))
+    expect(page.querySelector('[data-handoff]')).toBeNull()
+  })
+
   it('tells the new assignee of a transfer from that person when every ticked lead changed hands', async () => {
     const { owner, gus, slug } = await team()
     const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')

@@ -165,7 +165,8 @@ function assignOne(m: Model, lead: LeadModel, to: Who | null, withNote: boolean)
   if (to === 'D') return 422
   const previous = lead.owner ?? (to ? lead.recent : null)
   if (to && previous && previous !== to && m.noteRequired && !withNote) return 422
-  if (!to) lead.recent = lead.owner
+  // Only an unassignment leaves someone who just had it; any other change of owner is newer news.
+  lead.recent = to ? null : lead.owner
   if (to) lead.collaborators.delete(to)
   lead.owner = to
   lead.inPool = false
@@ -282,6 +283,7 @@ const commands = [
       if (!claimable(lead)) return { send, leads: [lead], expected: [404, 409] }
       lead.owner = by
       lead.inPool = false
+      lead.recent = null
       touch(lead)
       return { send, leads: [lead], expected: 303 }
     }),
@@ -296,6 +298,7 @@ const commands = [
       lead.owner = null
       lead.collaborators.clear()
       lead.inPool = true
+      lead.recent = null
       touch(lead)
       return { send, leads: [lead], expected: 303 }
     }),
