@@ -578,3 +578,28 @@ describe('actions meeting on the same leads', () => {
     expect(listed.sort()).toEqual(inPool.sort())
   })
 })
+
+describe('an unassigned lead still worked by a collaborator', () => {
+  it('is refused the pool with a reason that says what to do: remove its collaborators', async () => {
+    const { model, real } = await world()
+    const [ann, , cid] = model.leads
+    const { O } = real.clients
+    const path = (action: string) => `/o/${real.slug}/leads/${action}`
+    expect((await O.post(path(`${ann!.id}/assign`), { assigneeId: real.ids.G })).status).toBe(303)
+    expect((await O.post(path(`${ann!.id}/assignees`), { userId: real.ids.H })).status).toBe(303)
+    expect((await O.post(path(`${ann!.id}/assign`), { assigneeId: '' })).status).toBe(303)
+    const alone = await O.post(path(`${ann!.id}/pool`), { inPool: '1' })
+    expect(alone.status).toBe(409)
+    expect(textOf(dom(await alone.text()).querySelector('[role=alert]'))).toBe(
+      'This lead has collaborators; remove them first.',
+    )
+    const bulk = await post(O, path('bulk-pool'), { leadIds: [ann!.id, cid!.id] })
+    expect(bulk.status).toBe(409)
+    expect(textOf(dom(await bulk.text()).querySelector('[role=alert]'))).toContain(
+      '2 of the selected leads have assignees or collaborators: unassign them (Unassign) and remove their collaborators',
+    )
+    // Removing the collaborator is what it takes.
+    expect((await O.post(path(`${ann!.id}/assignees/${real.ids.H}/remove`))).status).toBe(303)
+    expect((await O.post(path(`${ann!.id}/pool`), { inPool: '1' })).status).toBe(303)
+  })
+})
