@@ -129,6 +129,9 @@ async function expectShown(m: Model, r: Real, leads: LeadModel[]) {
 }
 
 type Cmd = fc.AsyncCommand<Model, Real>
+
+/** The pool open to Agents, multiple assignees, and Agents handing off their own leads. */
+const WORLD_SETTINGS = { poolEnabled: '1', multipleAssignees: '1', agentsMayHandOff: '1' }
 const pick = <T>(list: T[], i: number) => list[i % list.length]!
 const picks = (m: Model, indexes: number[]) => [...new Set(indexes.map((i) => pick(m.leads, i)))]
 const manager = fc.constantFrom<'O' | 'A'>('O', 'A')
@@ -275,6 +278,21 @@ const commands = [
       return { send, leads: [lead], expected: 303 }
     }),
   ),
+  fc
+    .tuple(fc.constantFrom<'G' | 'H'>('G', 'H'), leadIndex, fc.option(member, { nil: null }), note)
+    .map(([by, i, to, text]) =>
+      command(`${by} hands lead ${i} off to ${to ?? 'nobody'}${text ? ' with a note' : ''}`, (m, r) => {
+        const lead = pick(m.leads, i)
+        const send = post(r.clients[by], `/o/${r.slug}/leads/${lead.id}/handoff`, {
+          assigneeId: to ? r.ids[to] : '',
+          note: text,
+        })
+        // Only the Agent who owns it hands it off (403, or 404 when they cannot see it), to a teammate.
+        if (lead.owner !== by) return { send, leads: [lead], expected: [403, 404] }
+        if (!to || to === by || to === 'D') return { send, leads: [lead], expected: 422 }
+        return { send, leads: [lead], expected: assignOne(m, lead, to, text !== '') }
+      }),
+    ),
   fc.tuple(fc.constantFrom<'G' | 'H'>('G', 'H'), leadIndex).map(([by, i]) =>
     command(`${by} claims lead ${i}`, (m, r) => {
       const lead = pick(m.leads, i)
@@ -386,7 +404,10 @@ const commands = [
   fc.boolean().map<Cmd>((required) => ({
     check: () => true,
     async run(m, r) {
-      const settings = { poolEnabled: '1', multipleAssignees: '1', ...(required ? { handoffNoteRequired: '1' } : {}) }
+      const settings = {
+        ...WORLD_SETTINGS,
+        ...(required ? { handoffNoteRequired: '1' } : {}),
+      }
       expect((await r.clients.O.post(`/o/${r.slug}/settings`, settings)).status).toBe(303)
       m.noteRequired = required
     },
@@ -443,7 +464,7 @@ async function world(): Promise<{ model: Model; real: Real }> {
     joinAs(o, slug, 'agent', NAMES.H),
     joinAs(o, slug, 'agent', NAMES.D),
   ])
-  expect((await o.post(`/o/${slug}/settings`, { poolEnabled: '1', multipleAssignees: '1' })).status).toBe(303)
+  expect((await o.post(`/o/${slug}/settings`, WORLD_SETTINGS)).status).toBe(303)
   const ids: Record<Who, string> = {
     O: await userIdOf(owner.email),
     A: admin.userId,
@@ -528,7 +549,7 @@ describe('every action on a lead, single and bulk, over every state it can be in
           await expectShown(model, real, model.leads)
         },
       ),
-      { numRuns: 4 },
+      { numRuns: 5 },
     )
   }, 180_000)
 })
