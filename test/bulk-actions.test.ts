@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { activities, leads, notifications, organizations } from '../src/db/schema'
+import { dom, textOf, texts } from './dom'
 import { type Client, createLead, env, formFields, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -234,5 +235,65 @@ describe('a bulk answer shows the page it was sent from', () => {
       match_cursor: ids[1]!,
     })
     expect(await res.text()).toContain('3 leads set to Won.')
+  })
+})
+
+describe('bulk assignment of a lead unassigned from someone else within the hour', () => {
+  it('transfers it from that person, with the leads around it, instead of answering 500', async () => {
+    const { owner, gus, slug } = await team()
+    const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+    const dropped = await createLead(owner.client, slug, { name: 'Dropped Lead' })
+    const fresh = await createLead(owner.client, slug, { name: 'Fresh Lead' })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [dropped], assigneeId: gus.userId })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { leadIds: [dropped] })
+    const res = await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, {
+      leadIds: [dropped, fresh],
+      assigneeId: hal.userId,
+    })
+    expect(res.status).toBe(200)
+    expect(texts(await res.text(), '.notice-success')).toEqual([
+      '1 lead assigned to Hal Agent, 1 transferred to Hal Agent from Gus Agent.',
+    ])
+    // Both leads are Hal's, and the dropped one waits for him to acknowledge the handoff from Gus.
+    for (const lead of [dropped, fresh]) {
+      const page = dom(await owner.client.html(`/o/${slug}/leads/${lead}`))
+      expect([...page.querySelectorAll('[data-assignee-id]')].map((el) => textOf(el))).toEqual(['Hal Agent'])
+    }
+    const seenByHal = dom(await hal.client.html(`/o/${slug}/leads/${dropped}`))
+    expect(textOf(seenByHal.querySelector('[data-handoff]'))).toContain('from Gus Agent')
+  })
+
+  it('is no change of hands from that person once the lead has been owned since (here: released)', async () => {
+    const { owner, gus, slug } = await team()
+    const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+    expect((await owner.client.post(`/o/${slug}/settings`, { handoffNoteRequired: '1' })).status).toBe(303)
+    const lead = await createLead(owner.client, slug, { name: 'Passed Lead' })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: gus.userId })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: '' })
+    await owner.client.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: hal.userId, note: 'Gus is away.' })
+    expect((await hal.client.post(`/o/${slug}/leads/${lead}/release`, { note: 'Not mine.' })).status).toBe(303)
+    // Back in the pool, and given to Hal again: no handoff from Gus, so no note is asked for.
+    const res = await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, {
+      leadIds: [lead],
+      assigneeId: hal.userId,
+    })
+    expect(texts(await res.text(), '.notice-success')).toEqual(['1 lead assigned to Hal Agent.'])
+    const page = dom(await hal.client.html(`/o/${slug}/leads/${lead}`))
+    expect(page.querySelector('[data-handoff]')).toBeNull()
+  })
+
+  it('tells the new assignee of a transfer from that person when every ticked lead changed hands', async () => {
+    const { owner, gus, slug } = await team()
+    const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+    const dropped = await createLead(owner.client, slug, { name: 'Dropped Lead' })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [dropped], assigneeId: gus.userId })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-unassign`, { leadIds: [dropped] })
+    await postForm(owner.client, `/o/${slug}/leads/bulk-assign`, { leadIds: [dropped], assigneeId: hal.userId })
+    expect(texts(await hal.client.html(`/o/${slug}/notifications`), '#notification-list li')).toEqual([
+      expect.stringContaining('Olive Owner transferred Dropped Lead to you from Gus Agent'),
+    ])
+    // Gus was told when it was taken from him, not again.
+    const toldGus = texts(await gus.client.html(`/o/${slug}/notifications`), '#notification-list li')
+    expect(toldGus.map((t) => /(unassigned you|assigned you)/.exec(t)?.[1])).toEqual(['unassigned you', 'assigned you'])
   })
 })

@@ -143,7 +143,7 @@ export async function bulkStatus(
  * archived leads are never selected. The caller refreshes the live pool after it (pool/pool-room.ts). The Owners and Admins who asked to hear of
  * new pool leads are told through the fan-out, once for the lot.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
- *   leads still have an assignee (nothing changes), or when concurrent changes kept winning
+ *   leads still have an assignee or collaborators (nothing changes), or when concurrent changes kept winning
  */
 export async function bulkPool(
   db: Database,
@@ -164,15 +164,21 @@ export async function bulkPool(
         inPool: leads.inPool,
         // The trigger-kept assignee count (never written here): no lookup of each lead's assignees.
         assigned: sql<number>`${leads.assigneeCount} > 0`,
+        ownerId: leads.primaryAssigneeId,
       })
       .from(leads)
       .where(and(eq(leads.orgId, viewer.orgId), archiveScope(), oneOf(leads.id, ids)))
       .all()
     const assigned = rows.filter((r) => Number(r.assigned) === 1).length
+    // Unassigned leads still worked by collaborators: Unassign leaves those, so they are named apart.
+    const worked = rows.filter((r) => Number(r.assigned) === 1 && r.ownerId === null).length
     if (assigned > 0) {
+      const them = assigned === 1 ? 'it' : 'them'
       throw new Refusal(
         409,
-        `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee' : 'have assignees'}: unassign ${assigned === 1 ? 'it' : 'them'} first (Unassign), or untick ${assigned === 1 ? 'it' : 'them'}. Nothing was moved.`,
+        worked === 0
+          ? `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee' : 'have assignees'}: unassign ${them} first (Unassign), or untick ${them}. Nothing was moved.`
+          : `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee or collaborators' : 'have assignees or collaborators'}: unassign ${them} (Unassign) and remove ${assigned === 1 ? 'its' : 'their'} collaborators on the lead page first, or untick ${them}. Nothing was moved.`,
       )
     }
     const moved = rows.filter((r) => !r.inPool)

@@ -218,25 +218,28 @@ export async function planBulkAssign(
   statements.push(
     ...handoffChange(db, viewer.orgId, ids(handedOver), handoffs, { to, note, byUserId: viewer.userId, now }),
   )
-  const transferredFrom = [...new Set(transfers.map((l) => current.get(l.id)!.name))]
+  // From whom each transfer came: the current owner, or the one who had the lead within the window.
+  const transferredFrom = [...new Set(transfers.map((l) => previousOf(l)!.name))]
   return {
     statements,
     changed,
     note,
     transferred: transfers.length,
     transferredFrom,
-    events: bulkEvents(changed, current, to, note),
+    events: bulkEvents(changed, current, new Map(transfers.map((l) => [l.id, previousOf(l)!])), to, note),
   }
 }
 
 /**
  * The notification events of a bulk assignment: one for the new assignee with every changed lead (and the
- * note), `transferred_to` when every lead changed hands, else `assigned`; one `transferred_away` per
- * previous assignee with theirs (and the note when unassigning).
+ * note), `transferred_to` when every lead changed hands (`handedFrom`: from its current owner, or from the one it
+ * was unassigned from within the window), else `assigned`; one `transferred_away` per current assignee with theirs
+ * (and the note when unassigning; one unassigned within the window was told then).
  */
 function bulkEvents(
   changed: LeadRef[],
   current: Map<string, { id: string; name: string }>,
+  handedFrom: Map<string, { id: string; name: string }>,
   to: { id: string; name: string } | null,
   note: string,
 ): NotificationEvent[] {
@@ -251,18 +254,18 @@ function bulkEvents(
   }
   // One event for the new assignee, worded as the list's notice is: a transfer (from whom, when one
   // person had them all) when every lead changed hands, else an assignment.
-  const allTransfers = changed.length > 0 && changed.every((l) => current.has(l.id))
-  const formers = [...byFormer.values()]
+  const allTransfers = changed.length > 0 && changed.every((l) => handedFrom.has(l.id))
+  const givers = [...new Map([...handedFrom.values()].map((p) => [p.id, p])).values()]
   if (to && changed.length > 0)
     events.push({
       type: allTransfers ? 'transferred_to' : 'assigned',
       leads: changed,
       to,
-      ...(allTransfers && formers.length === 1 ? { from: formers[0]!.from } : {}),
+      ...(allTransfers && givers.length === 1 ? { from: givers[0]! } : {}),
       ...(note ? { note } : {}),
     })
   // Unassigned: the note goes to the previous assignees instead.
-  for (const { from, leads } of formers)
+  for (const { from, leads } of byFormer.values())
     events.push({ type: 'transferred_away', leads, from, ...(to ? { to } : note ? { note } : {}) })
   return events
 }

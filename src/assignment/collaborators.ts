@@ -9,7 +9,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
-import { assigneeIs, unlessChanged } from '../db/guard'
+import { assigneeIs, leadIs, unlessChanged } from '../db/guard'
 import { activities, leadAssignees } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
@@ -18,6 +18,14 @@ import { canAssign } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
 import { endAssignment, ONE_PRIMARY } from './assign'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
+
+/** The refusal of a collaborator on a lead in the pool. */
+const IN_THE_POOL = 'This lead is in the pool: assign it, or take it out of the pool, before adding collaborators.'
+
+/** The lead waits in the pool: flagged so and without a primary assignee. */
+export function inThePool(lead: { inPool: boolean; assignees: { kind: string }[] }): boolean {
+  return lead.inPool && !lead.assignees.some((a) => a.kind === 'primary')
+}
 
 async function managedLead(db: Database, viewer: Viewer, leadId: string) {
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -28,8 +36,9 @@ async function managedLead(db: Database, viewer: Viewer, leadId: string) {
 
 /**
  * Adds member `userId` as a collaborator of `leadId`; no-op when they already work it.
- * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (setting off), 422 (member
- *   deactivated or not a member), 409 (concurrent changes kept winning for RETRY_BUDGET_MS)
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (setting off, or the lead is in the
+ *   pool: assign it or take it out first), 422 (member deactivated or not a member), 409 (concurrent changes
+ *   kept winning for RETRY_BUDGET_MS)
  */
 export async function addCollaborator(
   db: Database,
@@ -55,6 +64,8 @@ async function addOnce(
   const lead = await managedLead(db, viewer, leadId)
   if (!viewer.multipleAssignees)
     throw new Refusal(409, 'Multiple assignees are off: turn them on in Settings to add collaborators.')
+  // A lead waiting in the pool is for whoever claims it; a collaborator would hide it from the pool.
+  if (inThePool(lead)) throw new Refusal(409, IN_THE_POOL)
   const member = await assignableMember(db, viewer.orgId, userId)
   if (lead.assignees.some((a) => a.userId === userId)) return
   const person = { id: member.userId, name: member.name }
@@ -67,7 +78,8 @@ async function addOnce(
   const statements: BatchItem<'sqlite'>[] = [
     unlessChanged(
       db,
-      sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${userId})`,
+      sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${userId})
+        AND NOT ${leadIs(lead.id, sql`in_pool = 1 AND primary_assignee_id IS NULL`)}`,
     ),
     db.insert(leadAssignees).values({
       orgId: viewer.orgId,

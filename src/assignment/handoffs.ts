@@ -7,7 +7,7 @@
  * change of a lead's primary assignee replaces its handoff and clears its reassignment request, in
  * the batch of that change (`handoffChange`).
  */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { type Viewer } from '../access/viewer'
@@ -43,9 +43,13 @@ type Person = { id: string; name: string }
 /** Lead ids per bound JSON array read with `json_each` (one parameter, far under D1's 2 MB per value). */
 const JSON_IDS = 1_000
 
+/** The activities that change who owns a lead; the newest of them says whether it was just unassigned. */
+const OWNER_CHANGES = ['assigned', 'unassigned', 'transferred', 'claimed', 'released', 'returned_to_pool'] as const
+
 /**
  * The owners of `leadIds` (leads without an assignee now) who were unassigned within
- * CHANGE_OF_HANDS_WINDOW_MS before `now` (epoch ms), by lead id, from the `unassigned` activities.
+ * CHANGE_OF_HANDS_WINDOW_MS before `now` (epoch ms), by lead id: a lead's newest change of owner in the
+ * window is that `unassigned` activity (one released or given to someone since has no such owner).
  * One read per JSON_IDS leads.
  */
 export async function recentOwners(
@@ -57,21 +61,24 @@ export async function recentOwners(
   const out = new Map<string, Person>()
   for (const part of chunk(leadIds, JSON_IDS)) {
     const rows = await db
-      .select({ leadId: activities.leadId, data: activities.data })
+      .select({ leadId: activities.leadId, type: activities.type, data: activities.data })
       .from(activities)
       .where(
         and(
           sql`${activities.leadId} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`,
           sql`${activities.createdAt} >= ${now - CHANGE_OF_HANDS_WINDOW_MS}`,
           eq(activities.orgId, orgId),
-          eq(activities.type, 'unassigned'),
+          inArray(activities.type, [...OWNER_CHANGES]),
         ),
       )
       .orderBy(desc(activities.createdAt), desc(activities.id))
       .all()
+    const seen = new Set<string>()
     for (const row of rows) {
+      if (seen.has(row.leadId)) continue
+      seen.add(row.leadId)
       const from = row.data.from as Person | null | undefined
-      if (from?.id && !out.has(row.leadId)) out.set(row.leadId, { id: from.id, name: from.name })
+      if (row.type === 'unassigned' && from?.id) out.set(row.leadId, { id: from.id, name: from.name })
     }
   }
   return out

@@ -16,8 +16,8 @@ import { fanOut, type FanOutContext } from '../notifications/fan-out'
 /**
  * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so. Planned on the
  * lead as read (no assignee, pool flag): a concurrent change in between makes it run again.
- * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee (or
- *   concurrent changes kept winning for RETRY_BUDGET_MS)
+ * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee or collaborators
+ *   (or concurrent changes kept winning for RETRY_BUDGET_MS)
  */
 export async function setInPool(
   db: Database,
@@ -41,7 +41,10 @@ async function moveOnce(
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
-  if (lead.assignees.length > 0) throw new Refusal(409, 'This lead has an assignee; unassign it first.')
+  if (lead.assignees.some((a) => a.kind === 'primary'))
+    throw new Refusal(409, 'This lead has an assignee; unassign it first.')
+  // Unassigned, yet worked by collaborators (they stay when its owner is unassigned).
+  if (lead.assignees.length > 0) throw new Refusal(409, 'This lead has collaborators; remove them first.')
   if (lead.inPool === inPool) return
   const events = inPool ? [{ type: 'pool_new_lead' as const, leads: [{ id: lead.id, name: lead.name }] }] : []
   const fan = await fanOut(db, notify, events, now)

@@ -2,6 +2,7 @@
 import type { LeadDetail } from '../leads/leads'
 import type { Reason } from '../leads/policy'
 import type { Member } from '../orgs/members'
+import { inThePool } from './collaborators'
 
 /** What the viewer may do here, and the organization settings that shape the panel. */
 export type AssignmentPanelProps = {
@@ -89,7 +90,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           <button type="submit">{owner ? 'Save assignment' : 'Assign'}</button>
         </form>
       )}
-      {p.canAssign && p.multipleAssignees && addable.length > 0 && (
+      {p.canAssign && p.multipleAssignees && addable.length > 0 && !inThePool(lead) && (
         <form
           method="post"
           action={`${base}/assignees`}
