@@ -152,7 +152,7 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     )
   })
 
-  it('the import mapping step fits a phone: each column a card, every "Goes to" select on screen', async (t) => {
+  it('the import mapping step and its report fit a phone: each column a card, every "Goes to" select on screen', async (t) => {
     const { page, problems } = await newPage(t)
     const slug = await signUp(page, {
       name: 'Ines Import',
@@ -163,7 +163,8 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     const csv = [
       'Full Name,Primary Email Address,Company Name,Telephone Number,Lead Status,Acquisition Source Channel,Notes',
       `Ana Mapping,ana.mapping.${runId}@an-exceptionally-long-domain-name.example.com,Acme Worldwide Holdings,+44 20 7946 0958,Warm,Trade fair,Met at the stand`,
-      `Bo Mapping,bo.mapping.${runId}@example.com,Beta,+1 555 0100,Cold,Website,`,
+      // A company written on two lines, as CRM exports do: kept, and the report says the row was cleaned.
+      `Bo Mapping,bo.mapping.${runId}@example.com,"Beta\r\nHoldings",+1 555 0100,Cold,Website,`,
     ].join('\r\n')
     await page.setViewportSize({ width: 390, height: 844 })
     await uploadCsv(page, slug, 'wide-export.csv', csv)
@@ -188,6 +189,10 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     }
     await screenshot(page, 'layout-import-mapping-phone')
     const failures = await checkPage(page, 'import-mapping', path, (p) => p.getByRole('button', { name: 'Import' }))
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.locator('#import-status[data-status="done"]').waitFor()
+    assert.match(await page.locator('[data-cleaned-rows]').innerText(), /^1 row cleaned/)
+    failures.push(...(await checkPage(page, 'import-report', path, (p) => p.locator('#undo-import button'))))
     assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
   })
 
