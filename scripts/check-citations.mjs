@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Citation check (part of `npm run lint`): every file a comment or a document names must exist in this
- * repository, and a function or other name cited with its file must be declared in that file, so a
+ * repository, and a function or other name cited with its file must be found in that file, so a
  * reader can open what the text points to.
  *
  * What it reads: the comments of every .ts, .tsx, .js, .mjs and .cjs file under src/, test/ and
@@ -23,7 +23,7 @@
  *   `namespace` followed by the name;
  * - inside `export { … }` or `import { … }` (hono's `jsxRenderer` used by a file);
  * - a property, parameter or object key (the name then `:` or `?:`), or a line starting with the name
- *   (after `async`, `static`, `get`, `set`, … ) then `(`, `=` or `<` (a method or class field);
+ *   (after `async`, `static`, `get`, `set`, …) then `(`, `=` or `<` (a method or class field);
  * - a method called on something (`.name(`: `app.onError(…)`);
  * - a quoted string `'name'` or `"name"` (a state such as `queued`);
  * - for a name with `_` (a table, column or variable of the environment), the word anywhere.
@@ -31,7 +31,7 @@
  * with a Markdown or other non-source file are not checked.
  *
  * Before checking, it runs its own examples (SELF_TEST below: a good citation passes, a missing file
- * and a missing name fail) and stops if they do not behave.
+ * and a missing name fail) and stops with exit code 2 if they do not behave.
  *
  * Prints one line per broken citation (`file:line: <citation>: <why>`) and exits 1, or prints a
  * one-line summary and exits 0. Usage: `node scripts/check-citations.mjs`.
