@@ -141,7 +141,7 @@ const leadIndex = fc.nat(50)
 const leadIndexes = fc.uniqueArray(fc.nat(50), { minLength: 1, maxLength: 6 })
 const statusArb = fc.constantFrom<LeadStatus>(...LEAD_STATUSES)
 
-/** A command: `act` sends the request, `expectOf` updates the model and says the answer to expect. */
+/** A command: `act` sends the request, updates the model and says the answer or answers to expect (`expected`). */
 function command(
   label: string,
   act: (m: Model, r: Real) => { send: Promise<Response>; leads: LeadModel[]; expected: number | number[] },

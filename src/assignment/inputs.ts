@@ -101,7 +101,7 @@ export const bulkStatusSchema = bulkSelectionSchema.extend({
 /**
  * The list filters, sort and page a bulk form carries (named `match_*` apart from the search box's own
  * fields): the page its answer shows. The selection "all matching" takes them without the page
- * (`matchingAll`).
+ * (`selectionOf` in assignment/routes.tsx drops the cursor).
  */
 export function bulkFilters(
   values: Partial<

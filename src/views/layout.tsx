@@ -1,8 +1,8 @@
 /**
  * The page shell every HTML page renders in: header with navigation, the organization switcher,
  * the signed-in person, and the self-hosted htmx script. Pages work the same without JavaScript;
- * htmx only enhances them. Pages are answered with `c.render(...)` (views/renderer.ts: hono's
- * jsxRenderer, which writes `<!DOCTYPE html>`), and the shell (user, organization, role, switcher)
+ * htmx only enhances them. Pages are answered with `c.render(...)`, set up by
+ * views/renderer.ts `pageRenderer` (hono's jsxRenderer, which writes `<!DOCTYPE html>`), and the shell (user, organization, role, switcher)
  * is read from the request context, never passed by hand.
  */
 import type { Child } from 'hono/jsx'
