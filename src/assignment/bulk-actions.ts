@@ -187,8 +187,8 @@ export async function bulkPool(
       at,
     )
     await commitBulk(db, viewer, {
-      guard: sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(changed)}) j JOIN leads l ON l.id = j.value
-          WHERE l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL)`,
+      guard: sql`NOT EXISTS (SELECT 1 FROM leads l WHERE ${inIdSet(sql`l.id`, changed)}
+          AND (l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL))`,
       ids: changed,
       // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
       set: { inPool: true, pooledAt: at, updatedAt: at },
