@@ -4,10 +4,10 @@
  * their day starts and ends. The one place features read it from D1; the signed-in person's own comes with their
  * session (access/context.ts `viewerTimeZone`).
  */
-import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { users } from '../db/schema'
 import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
+import { inIdSet } from '../db/id-sets'
 
 /** The time zone of each of `userIds`, by user id (every id present; unknown people get DEFAULT_TIME_ZONE). */
 export async function timeZonesOf(db: Database, userIds: string[]): Promise<Map<string, string>> {
@@ -17,7 +17,7 @@ export async function timeZonesOf(db: Database, userIds: string[]): Promise<Map<
         .select({ id: users.id, timeZone: users.timeZone })
         .from(users)
         // One bound parameter however many people (docs/ARCHITECTURE.md, "Set-based work: json_each").
-        .where(sql`${users.id} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`)
+        .where(inIdSet(users.id, unique))
         .all()
     : []
   const found = new Map(rows.map((r) => [r.id, r.timeZone || DEFAULT_TIME_ZONE]))

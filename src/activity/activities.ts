@@ -6,6 +6,7 @@ import { and, desc, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-
 import type { Database } from '../db/client'
 import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
+import { inIdSet } from '../db/id-sets'
 
 /** Activity types written so far; later capabilities add theirs here. */
 export type ActivityType =
@@ -180,7 +181,7 @@ export async function namesOf(db: Database, ids: string[]): Promise<Map<string, 
   const rows = await db
     .select({ id: users.id, name: users.name })
     .from(users)
-    .where(sql`${users.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(ids)])}))`)
+    .where(inIdSet(users.id, [...new Set(ids)]))
     .all()
   return new Map(rows.map((r) => [r.id, r.name]))
 }

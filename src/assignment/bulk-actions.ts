@@ -19,14 +19,10 @@ import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
 import { fanOut, type FanOut, type FanOutContext } from '../notifications/fan-out'
 import { bulkAssign, selectLeads, type BulkAssignResult, type BulkOptions, type BulkSelection } from './bulk'
+import { inIdSet } from '../db/id-sets'
 
 /** What a bulk action did: how many leads changed, of how many selected. */
 export type BulkResult = { changed: number; selected: number }
-
-/** SQL: `column` is one of `ids` (one bound JSON parameter). */
-function oneOf(column: SQL | typeof leads.id, ids: string[]): SQL {
-  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`
-}
 
 /** The activity rows of a bulk action, in multi-row inserts under D1's parameter limit. */
 function activityInserts(db: Database, rows: (typeof activities.$inferInsert)[]): BatchItem<'sqlite'>[] {
@@ -61,7 +57,7 @@ async function commitBulk(
     db
       .update(leads)
       .set(change.set)
-      .where(and(eq(leads.orgId, orgId), oneOf(leads.id, change.ids))),
+      .where(and(eq(leads.orgId, orgId), inIdSet(leads.id, change.ids))),
     ...activityInserts(
       db,
       change.ids.map((id) =>
@@ -99,7 +95,7 @@ export async function bulkStatus(
         and(
           eq(leads.orgId, viewer.orgId),
           archiveScope(),
-          oneOf(
+          inIdSet(
             leads.id,
             selected.map((l) => l.id),
           ),
@@ -167,7 +163,7 @@ export async function bulkPool(
         ownerId: leads.primaryAssigneeId,
       })
       .from(leads)
-      .where(and(eq(leads.orgId, viewer.orgId), archiveScope(), oneOf(leads.id, ids)))
+      .where(and(eq(leads.orgId, viewer.orgId), archiveScope(), inIdSet(leads.id, ids)))
       .all()
     const assigned = rows.filter((r) => Number(r.assigned) === 1).length
     // Unassigned leads still worked by collaborators: Unassign leaves those, so they are named apart.
@@ -191,8 +187,8 @@ export async function bulkPool(
       at,
     )
     await commitBulk(db, viewer, {
-      guard: sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(changed)}) j JOIN leads l ON l.id = j.value
-          WHERE l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL)`,
+      guard: sql`NOT EXISTS (SELECT 1 FROM leads l WHERE ${inIdSet(sql`l.id`, changed)}
+          AND (l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL))`,
       ids: changed,
       // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
       set: { inPool: true, pooledAt: at, updatedAt: at },

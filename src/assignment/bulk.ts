@@ -8,11 +8,13 @@
  * notification (and email) for the lot, and each previous assignee one for the leads taken from them
  * (the notification fan-out).
  */
-import { and, desc, eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { primariesAre, unlessChanged } from '../db/guard'
+import { inIdSet } from '../db/id-sets'
+import { selectInto } from '../db/insert-select'
 import { newId } from '../lib/ids'
 import { activities, formerAssignees, leadAssignees, leads, notes, users } from '../db/schema'
 import { sameOrg } from '../db/tenancy'
@@ -43,11 +45,6 @@ function jsonChunks<T>(items: T[]): T[][] {
   return chunk(items, JSON_ROWS)
 }
 
-/** SQL: `column` is one of `values`, bound as one JSON array (one parameter whatever their number). */
-function inJson(column: SQLWrapper, values: unknown[]): SQL {
-  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`
-}
-
 /**
  * The selected leads `viewer` may see (unknown or foreign ids, and archived leads, are dropped), in list
  * order.
@@ -63,7 +60,7 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
       ...(await db
         .select({ id: leads.id, name: leads.name })
         .from(leads)
-        .where(and(inJson(leads.id, ids), visibleLeads(db, viewer), archiveScope()))
+        .where(and(inIdSet(leads.id, ids), visibleLeads(db, viewer), archiveScope()))
         .orderBy(desc(leads.id))
         .all()),
     )
@@ -96,7 +93,7 @@ async function primaries(
     .select({ leadId: leads.id, id: users.id, name: users.name })
     .from(leads)
     .innerJoin(users, eq(users.id, leads.primaryAssigneeId))
-    .where(and(sameOrg(leads.orgId, orgId), inJson(leads.id, ids)))
+    .where(and(sameOrg(leads.orgId, orgId), inIdSet(leads.id, ids)))
     .all()
   return new Map(rows.map((r) => [r.leadId, { id: r.id, name: r.name }]))
 }
@@ -149,7 +146,7 @@ export async function planBulkAssign(
 
   for (const part of jsonChunks(ids(handedOver))) {
     statements.push(
-      db.delete(leadAssignees).where(and(eq(leadAssignees.kind, 'primary'), inJson(leadAssignees.leadId, part))),
+      db.delete(leadAssignees).where(and(eq(leadAssignees.kind, 'primary'), inIdSet(leadAssignees.leadId, part))),
     )
   }
   for (const part of jsonChunks(handedOver.map((l) => [l.id, current.get(l.id)!.id]))) {
@@ -157,7 +154,11 @@ export async function planBulkAssign(
       db
         .insert(formerAssignees)
         .select(
-          sql`SELECT ${viewer.orgId}, value ->> 0, value ->> 1, ${now} FROM json_each(${JSON.stringify(part)}) WHERE true`,
+          selectInto(
+            formerAssignees,
+            { orgId: viewer.orgId, leadId: sql`value ->> 0`, userId: sql`value ->> 1`, endedAt: now },
+            sql`FROM json_each(${JSON.stringify(part)}) WHERE true`,
+          ),
         )
         .onConflictDoUpdate({
           target: [formerAssignees.leadId, formerAssignees.userId],
@@ -171,10 +172,20 @@ export async function planBulkAssign(
       statements.push(
         db
           .delete(leadAssignees)
-          .where(and(eq(leadAssignees.userId, target.userId), inJson(leadAssignees.leadId, part))),
+          .where(and(eq(leadAssignees.userId, target.userId), inIdSet(leadAssignees.leadId, part))),
         db.insert(leadAssignees).select(
-          sql`SELECT ${viewer.orgId}, value, ${target.userId}, 'primary', ${viewer.userId}, ${now}
-              FROM json_each(${JSON.stringify(part)})`,
+          selectInto(
+            leadAssignees,
+            {
+              orgId: viewer.orgId,
+              leadId: sql`value`,
+              userId: target.userId,
+              kind: 'primary',
+              assignedBy: viewer.userId,
+              assignedAt: now,
+            },
+            sql`FROM json_each(${JSON.stringify(part)})`,
+          ),
         ),
       )
     }
@@ -184,7 +195,7 @@ export async function planBulkAssign(
       db
         .update(leads)
         .set({ inPool: false, updatedAt: now })
-        .where(and(eq(leads.orgId, viewer.orgId), inJson(leads.id, part))),
+        .where(and(eq(leads.orgId, viewer.orgId), inIdSet(leads.id, part))),
     )
   }
   // The note is saved on every lead that changes, as a single assignment does.
@@ -192,8 +203,20 @@ export async function planBulkAssign(
   for (const part of jsonChunks([...noteIds])) {
     statements.push(
       db.insert(notes).select(
-        sql`SELECT value ->> 1, ${viewer.orgId}, value ->> 0, ${viewer.userId}, 'handoff', ${note}, '[]', ${now}
-          FROM json_each(${JSON.stringify(part)})`,
+        selectInto(
+          notes,
+          {
+            id: sql`value ->> 1`,
+            orgId: viewer.orgId,
+            leadId: sql`value ->> 0`,
+            authorId: viewer.userId,
+            kind: 'handoff',
+            body: note,
+            mentions: '[]',
+            createdAt: now,
+          },
+          sql`FROM json_each(${JSON.stringify(part)})`,
+        ),
       ),
     )
   }
@@ -208,8 +231,19 @@ export async function planBulkAssign(
   for (const part of jsonChunks(activityRows)) {
     statements.push(
       db.insert(activities).select(
-        sql`SELECT value ->> 0, ${viewer.orgId}, value ->> 1, ${viewer.userId}, value ->> 2, value ->> 3, ${now}
-          FROM json_each(${JSON.stringify(part)})`,
+        selectInto(
+          activities,
+          {
+            id: sql`value ->> 0`,
+            orgId: viewer.orgId,
+            leadId: sql`value ->> 1`,
+            actorId: viewer.userId,
+            type: sql`value ->> 2`,
+            data: sql`value ->> 3`,
+            createdAt: now,
+          },
+          sql`FROM json_each(${JSON.stringify(part)})`,
+        ),
       ),
     )
   }

@@ -28,6 +28,8 @@ import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { canRequestReassignment, factsOf } from '../leads/policy'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { inIdSet } from '../db/id-sets'
+import { selectInto } from '../db/insert-select'
 
 /**
  * An unassignment followed by an assignment to someone else within this time (1 hour, in ms) is a
@@ -65,7 +67,7 @@ export async function recentOwners(
       .from(activities)
       .where(
         and(
-          sql`${activities.leadId} IN (SELECT value FROM json_each(${JSON.stringify(part)}))`,
+          inIdSet(activities.leadId, part),
           sql`${activities.createdAt} >= ${now - CHANGE_OF_HANDS_WINDOW_MS}`,
           eq(activities.orgId, orgId),
           inArray(activities.type, [...OWNER_CHANGES]),
@@ -101,21 +103,11 @@ export function handoffChange(
 ): BatchItem<'sqlite'>[] {
   const statements: BatchItem<'sqlite'>[] = []
   if (handedOver.length > 0) {
-    const ids = JSON.stringify(handedOver)
     statements.push(
-      db
-        .delete(leadHandoffs)
-        .where(
-          and(eq(leadHandoffs.orgId, orgId), sql`${leadHandoffs.leadId} IN (SELECT value FROM json_each(${ids}))`),
-        ),
+      db.delete(leadHandoffs).where(and(eq(leadHandoffs.orgId, orgId), inIdSet(leadHandoffs.leadId, handedOver))),
       db
         .delete(reassignmentRequests)
-        .where(
-          and(
-            eq(reassignmentRequests.orgId, orgId),
-            sql`${reassignmentRequests.leadId} IN (SELECT value FROM json_each(${ids}))`,
-          ),
-        ),
+        .where(and(eq(reassignmentRequests.orgId, orgId), inIdSet(reassignmentRequests.leadId, handedOver))),
     )
   }
   const { to, note, byUserId, now } = change
@@ -125,8 +117,21 @@ export function handoffChange(
       db
         .insert(leadHandoffs)
         .select(
-          sql`SELECT value ->> 0, ${orgId}, value ->> 1, ${to.id}, ${byUserId}, ${note}, ${now}, NULL, NULL
-            FROM json_each(${rows}) WHERE true`,
+          selectInto(
+            leadHandoffs,
+            {
+              leadId: sql`value ->> 0`,
+              orgId,
+              fromUserId: sql`value ->> 1`,
+              toUserId: to.id,
+              byUserId,
+              note,
+              createdAt: now,
+              acknowledgedAt: null,
+              remindedAt: null,
+            },
+            sql`FROM json_each(${rows}) WHERE true`,
+          ),
         )
         .onConflictDoUpdate({
           target: leadHandoffs.leadId,

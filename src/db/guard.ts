@@ -8,6 +8,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from './client'
+import { selectInto } from './insert-select'
 import { staleWriteGuard } from './schema'
 
 /**
@@ -15,7 +16,9 @@ import { staleWriteGuard } from './schema'
  * `stillTrue` (an SQL condition on the state the write was planned on) holds when the batch runs.
  */
 export function unlessChanged(db: Database, stillTrue: SQL): BatchItem<'sqlite'> {
-  return db.insert(staleWriteGuard).select(sql`SELECT 1 WHERE NOT (${stillTrue})`)
+  return db
+    .insert(staleWriteGuard)
+    .select(selectInto(staleWriteGuard, { stale: sql`1` }, sql`WHERE NOT (${stillTrue})`))
 }
 
 /** SQL: lead `leadId` exists and matches `condition` (on its `leads` row, e.g. `eq(leads.status, 'new')`). */

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { emailOutbox } from '../db/schema'
+import { inIdSet } from '../db/id-sets'
 
 /** A delivery problem: `failed` (given up) or `retrying`, the reason, when (epoch ms). */
 export type DeliveryProblem = { state: 'failed' | 'retrying'; reason: string; at: number }
@@ -28,7 +29,7 @@ export async function deliveryProblems(
         row_number() OVER (PARTITION BY ${e.to} ORDER BY ${e.updatedAt} DESC, ${e.id} DESC) AS n
       FROM ${e}
       WHERE ${e.orgId} = ${orgId}
-        AND ${e.to} IN (SELECT value FROM json_each(${JSON.stringify(addresses)}))
+        AND ${inIdSet(e.to, addresses)}
         AND (${e.status} = 'failed' OR (${e.status} = 'queued' AND ${e.lastError} IS NOT NULL))
     ) WHERE n = 1`)
   return new Map(

@@ -16,6 +16,7 @@ import { leadAssignees, users, type LeadStatus } from '../db/schema'
 import { STATUS_LABELS } from '../views/labels'
 import { listLeads, type LeadFilters } from './leads'
 import type { Viewer } from '../access/viewer'
+import { inIdSet } from '../db/id-sets'
 
 /** Rows fetched per query while exporting. */
 const EXPORT_PAGE = 500
@@ -84,12 +85,7 @@ async function assigneeNames(db: Database, orgId: string, leadIds: string[]): Pr
     .select({ leadId: leadAssignees.leadId, name: users.name })
     .from(leadAssignees)
     .innerJoin(users, eq(users.id, leadAssignees.userId))
-    .where(
-      and(
-        sameOrg(leadAssignees.orgId, orgId),
-        sql`${leadAssignees.leadId} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`,
-      ),
-    )
+    .where(and(sameOrg(leadAssignees.orgId, orgId), inIdSet(leadAssignees.leadId, leadIds)))
     .orderBy(desc(sql`${leadAssignees.kind} = 'primary'`), asc(leadAssignees.assignedAt), asc(users.name))
     .all()
   const byLead = new Map<string, string[]>()

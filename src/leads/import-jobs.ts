@@ -23,6 +23,8 @@ import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-wri
 import type { LeadRouter } from './routed'
 import type { ImportRow } from './import-parse'
 import { isAgent, type Viewer } from '../access/viewer'
+import { inIdSet } from '../db/id-sets'
+import { selectInto } from '../db/insert-select'
 
 /** Files with at most this many valid rows are written during the upload request. */
 export const INLINE_ROWS = 2 * ROWS_PER_CHUNK
@@ -136,9 +138,19 @@ function pendingImportChunks(
   }
   return groups.map((group) =>
     db.insert(importPendingChunks).select(
-      // Columns in the table's order: job_id, kind, seq, rows, sends, sent_at, last_error.
-      sql`SELECT ${jobId}, 'import', json_extract(value, '$.seq'), json_extract(value, '$.rows'), 1, ${now}, NULL
-        FROM json_each(${JSON.stringify(group.map(({ seq, rows }) => ({ seq, rows })))})`,
+      selectInto(
+        importPendingChunks,
+        {
+          jobId,
+          kind: 'import',
+          seq: sql`json_extract(value, '$.seq')`,
+          rows: sql`json_extract(value, '$.rows')`,
+          sends: 1,
+          sentAt: now,
+          lastError: null,
+        },
+        sql`FROM json_each(${JSON.stringify(group.map(({ seq, rows }) => ({ seq, rows })))})`,
+      ),
     ),
   )
 }
@@ -246,12 +258,7 @@ export async function leadsByEmail(db: Database, orgId: string, emails: string[]
   const rows = await db
     .select({ key: leads.emailNormalized, id: leads.id })
     .from(leads)
-    .where(
-      and(
-        eq(leads.orgId, orgId),
-        sql`${leads.emailNormalized} IN (SELECT value FROM json_each(${JSON.stringify(keys)}))`,
-      ),
-    )
+    .where(and(eq(leads.orgId, orgId), inIdSet(leads.emailNormalized, keys)))
     .all()
   return new Map(rows.map((r) => [r.key!, r.id]))
 }

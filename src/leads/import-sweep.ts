@@ -11,6 +11,7 @@ import { chunk } from '../lib/chunk'
 import { IMPORT_STALL_MS, MAX_SENDS, findPending } from './import-pending'
 import { enqueueImportChunks, giveUpIfOutOfTries, type ImportChunkMessage } from './import-queue'
 import type { ImportRow } from './import-parse'
+import { inIdSet } from '../db/id-sets'
 
 /** Most chunks one sweep hands over (a 50,000-row file has 500); the next tick takes the rest. */
 const MAX_CHUNKS_PER_SWEEP = 500
@@ -75,13 +76,11 @@ export async function sweepImportJobs(
     db
       .update(importPendingChunks)
       .set({ sends: sql`${importPendingChunks.sends} + 1`, sentAt: now })
-      .where(sql`${pendingKey} IN (SELECT value FROM json_each(${JSON.stringify(resend.map(keyOf))}))`),
+      .where(inIdSet(pendingKey, resend.map(keyOf))),
     db
       .update(importJobs)
       .set({ updatedAt: now })
-      .where(
-        sql`${importJobs.id} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(resend.map((c) => c.jobId))])}))`,
-      ),
+      .where(inIdSet(importJobs.id, [...new Set(resend.map((c) => c.jobId))])),
   ])
   const undos: ImportChunkMessage[] = resend
     .filter((c) => c.kind === 'undo')
@@ -94,7 +93,7 @@ export async function sweepImportJobs(
     const rows = await db
       .select({ key: pendingKey, rows: importPendingChunks.rows })
       .from(importPendingChunks)
-      .where(sql`${pendingKey} IN (SELECT value FROM json_each(${JSON.stringify(part.map(keyOf))}))`)
+      .where(inIdSet(pendingKey, part.map(keyOf)))
       .all()
     const rowsOf = new Map(rows.map((r) => [r.key, r.rows]))
     await send(

@@ -24,6 +24,8 @@ import {
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { donePending, MAX_SENDS } from './import-pending'
+import { inIdSet } from '../db/id-sets'
+import { selectInto } from '../db/insert-select'
 
 /** How long an import can be undone (ms). */
 export const UNDO_WINDOW_MS = 7 * 24 * 3600_000
@@ -76,12 +78,21 @@ export async function undoImport(
             updatedAt: now,
           })
           .where(and(eq(importJobs.id, job.id), eq(importJobs.orgId, viewer.orgId))),
-        // Columns in the table's order: job_id, kind, seq, rows, sends, sent_at, last_error.
-        db
-          .insert(importPendingChunks)
-          .select(
-            sql`SELECT job_id, 'undo', seq, '[]', 1, ${now}, NULL FROM import_job_chunks WHERE job_id = ${job.id}`,
+        db.insert(importPendingChunks).select(
+          selectInto(
+            importPendingChunks,
+            {
+              jobId: sql`job_id`,
+              kind: 'undo',
+              seq: sql`seq`,
+              rows: '[]',
+              sends: 1,
+              sentAt: now,
+              lastError: null,
+            },
+            sql`FROM import_job_chunks WHERE job_id = ${job.id}`,
           ),
+        ),
       ])
     else await resumeUndo(db, job.id, now)
   } catch (error) {
@@ -161,31 +172,34 @@ export async function undoChunk(db: Database, work: UndoChunk, now = Date.now())
   const leadIds = chunk?.leadIds ?? []
   // Activity ids are UUIDv7 made here: one per lead, used only for the leads still untouched.
   const pairs = JSON.stringify(leadIds.map((id) => [id, newId()]))
-  const ids = JSON.stringify(leadIds)
   const data = JSON.stringify({ via: 'import-undo', importId: work.jobId })
-  const archivedHere = sql`(SELECT count(*) FROM activities WHERE lead_id IN (SELECT value FROM json_each(${ids}))
+  const archivedHere = sql`(SELECT count(*) FROM activities WHERE ${inIdSet(sql`lead_id`, leadIds)}
     AND type = 'archived' AND json_extract(data, '$.via') = 'import-undo' AND json_extract(data, '$.importId') = ${work.jobId})`
   try {
     await runBatch(db, [
       // First, so a concurrent redelivery of the same chunk fails the whole batch instead of doubling.
       db.insert(importUndoChunks).values({ jobId: work.jobId, seq: work.seq, createdAt: now }),
-      // Columns in the table's order: id, org_id, lead_id, actor_id, type, data, created_at.
       db.insert(activities).select(
-        sql`SELECT json_extract(p.value, '$[1]'), ${work.orgId}, json_extract(p.value, '$[0]'), ${work.actorId}, 'archived', ${data}, ${now}
-        FROM json_each(${pairs}) p
-        WHERE EXISTS (SELECT 1 FROM leads WHERE leads.id = json_extract(p.value, '$[0]') AND leads.org_id = ${work.orgId})
-          AND ${untouched(sql`json_extract(p.value, '$[0]')`, work.jobId)}`,
+        selectInto(
+          activities,
+          {
+            id: sql`json_extract(p.value, '$[1]')`,
+            orgId: work.orgId,
+            leadId: sql`json_extract(p.value, '$[0]')`,
+            actorId: work.actorId,
+            type: 'archived',
+            data,
+            createdAt: now,
+          },
+          sql`FROM json_each(${pairs}) p
+          WHERE EXISTS (SELECT 1 FROM leads WHERE leads.id = json_extract(p.value, '$[0]') AND leads.org_id = ${work.orgId})
+            AND ${untouched(sql`json_extract(p.value, '$[0]')`, work.jobId)}`,
+        ),
       ),
       db
         .update(leads)
         .set({ archivedAt: now, archivedBy: work.actorId, updatedAt: now })
-        .where(
-          and(
-            sql`${leads.id} IN (SELECT value FROM json_each(${ids}))`,
-            eq(leads.orgId, work.orgId),
-            untouched(sql`${leads.id}`, work.jobId),
-          ),
-        ),
+        .where(and(inIdSet(leads.id, leadIds), eq(leads.orgId, work.orgId), untouched(sql`${leads.id}`, work.jobId))),
       db
         .update(importJobs)
         .set({

@@ -16,6 +16,7 @@ import { activities, leadAssignees, leads, memberships, organizations, routingMe
 import type { Env } from '../env'
 import { OPEN_STATUSES } from '../orgs/members'
 import type { LeadRouter, RoutedLead } from './routed'
+import { inIdSet } from '../db/id-sets'
 
 export type { LeadRouter, RoutedLead }
 
@@ -107,9 +108,7 @@ export async function routeLeadsNow(
   const found = await db
     .select({ id: leads.id, name: leads.name, assigned: sql<boolean>`${leads.assigneeCount} > 0` })
     .from(leads)
-    .where(
-      and(eq(leads.orgId, orgId), inArray(leads.id, sql`(SELECT value FROM json_each(${JSON.stringify(leadIds)}))`)),
-    )
+    .where(and(eq(leads.orgId, orgId), inIdSet(leads.id, leadIds)))
     .all()
   const names = new Map(found.map((l) => [l.id, l.name]))
   const assigned = new Set(found.filter((l) => Boolean(l.assigned)).map((l) => l.id))

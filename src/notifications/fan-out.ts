@@ -28,7 +28,7 @@
  *   or nothing ("pause all email" turns every email off).
  * - `statements` are only built, never run here. Call it again on a retry (a new attempt plans anew).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../db/client'
 import {
@@ -60,6 +60,7 @@ import {
   type PersonRef,
   type RecipientSources,
 } from './events'
+import { inIdSet } from '../db/id-sets'
 
 export type { EventType, LeadRef, NotificationEvent, PersonRef } from './events'
 
@@ -193,7 +194,7 @@ function recipientSources(db: Database, orgId: string): RecipientSources {
       const rows = await db
         .selectDistinct({ userId: leadAssignees.userId })
         .from(leadAssignees)
-        .where(and(eq(leadAssignees.orgId, orgId), inJson(leadAssignees.leadId, leadIds)))
+        .where(and(eq(leadAssignees.orgId, orgId), inIdSet(leadAssignees.leadId, leadIds)))
         .all()
       return rows.map((r) => r.userId)
     },
@@ -214,18 +215,13 @@ function recipientSources(db: Database, orgId: string): RecipientSources {
   }
 }
 
-/** SQL: `column` is one of `values`, bound as one JSON array (one parameter whatever the count). */
-function inJson(column: Parameters<typeof eq>[0], values: string[]) {
-  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`
-}
-
 /** The memberships of `userIds` in `orgId`, with their addresses. */
 async function recipientsOf(db: Database, orgId: string, userIds: string[]): Promise<Map<string, Recipient>> {
   const rows = await db
     .select({ id: users.id, email: users.email, role: memberships.role, status: memberships.status })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), inJson(memberships.userId, userIds)))
+    .where(and(eq(memberships.orgId, orgId), inIdSet(memberships.userId, userIds)))
     .all()
   return new Map(rows.map((r) => [r.id, { id: r.id, email: r.email, role: r.role, active: r.status === 'active' }]))
 }
@@ -248,7 +244,7 @@ async function visibleTo(
   const rows = await db
     .select({ id: leads.id })
     .from(leads)
-    .where(and(inJson(leads.id, asked), visibleLeads(db, viewer)))
+    .where(and(inIdSet(leads.id, asked), visibleLeads(db, viewer)))
     .all()
   return new Set([...granted, ...rows.map((r) => r.id)])
 }
@@ -302,12 +298,12 @@ async function channelsOf(
     db
       .select()
       .from(notificationPreferences)
-      .where(and(eq(notificationPreferences.orgId, orgId), inJson(notificationPreferences.userId, unique)))
+      .where(and(eq(notificationPreferences.orgId, orgId), inIdSet(notificationPreferences.userId, unique)))
       .all(),
     db
       .select({ userId: notificationSettings.userId, emailPaused: notificationSettings.emailPaused })
       .from(notificationSettings)
-      .where(and(eq(notificationSettings.orgId, orgId), inJson(notificationSettings.userId, unique)))
+      .where(and(eq(notificationSettings.orgId, orgId), inIdSet(notificationSettings.userId, unique)))
       .all(),
   ])
   const chosen = new Map(choices.map((c) => [`${c.userId} ${c.type}`, { inApp: c.inApp, email: c.email }]))

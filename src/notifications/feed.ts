@@ -9,6 +9,7 @@ import { leadHandoffs, leads, notifications } from '../db/schema'
 import type { Viewer } from '../access/viewer'
 import { visibleLeads } from '../leads/policy'
 import { isEventType, type EventType, type NotificationData } from './events'
+import { inIdSet } from '../db/id-sets'
 
 /** Notifications per feed page. */
 export const FEED_PAGE_SIZE = 30
@@ -83,7 +84,7 @@ async function visibleIds(db: Database, viewer: Viewer, leadIds: string[]): Prom
   const rows = await db
     .select({ id: leads.id })
     .from(leads)
-    .where(and(sql`${leads.id} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`, visibleLeads(db, viewer)))
+    .where(and(inIdSet(leads.id, leadIds), visibleLeads(db, viewer)))
     .all()
   return new Set(rows.map((r) => r.id))
 }
@@ -99,7 +100,7 @@ async function handoffsWaitingFor(db: Database, viewer: Viewer, leadIds: string[
         eq(leadHandoffs.orgId, viewer.orgId),
         eq(leadHandoffs.toUserId, viewer.userId),
         isNull(leadHandoffs.acknowledgedAt),
-        sql`${leadHandoffs.leadId} IN (SELECT value FROM json_each(${JSON.stringify(leadIds)}))`,
+        inIdSet(leadHandoffs.leadId, leadIds),
       ),
     )
     .all()

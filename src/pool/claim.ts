@@ -19,6 +19,7 @@ import { findVisibleLead } from '../leads/leads'
 import { openPoolLeadCount } from '../leads/routing'
 import { isAgent, type Viewer } from '../access/viewer'
 import { canClaim, factsOf } from '../leads/policy'
+import { selectInto } from '../db/insert-select'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
 async function claimedBy(db: Database, orgId: string, leadId: string): Promise<string | null> {
@@ -94,18 +95,38 @@ export async function claimLead(
     const [, inserted] = await db.batch([
       unlessChanged(db, claimable),
       db.insert(leadAssignees).select(
-        sql`SELECT org_id, id, ${viewer.userId}, 'primary', ${viewer.userId}, ${now} FROM leads
-         WHERE id = ${lead.id} AND org_id = ${viewer.orgId} AND in_pool = 1 AND ${noAssignee(lead.id)}`,
+        selectInto(
+          leadAssignees,
+          {
+            orgId: sql`org_id`,
+            leadId: sql`id`,
+            userId: viewer.userId,
+            kind: 'primary',
+            assignedBy: viewer.userId,
+            assignedAt: now,
+          },
+          sql`FROM leads WHERE id = ${lead.id} AND org_id = ${viewer.orgId} AND in_pool = 1 AND ${noAssignee(lead.id)}`,
+        ),
       ),
       db
         .update(leads)
         .set({ inPool: false, pooledAt: null, updatedAt: now })
         .where(and(eq(leads.id, lead.id), mine)),
-      db
-        .insert(activities)
-        .select(
-          sql`SELECT ${newId()}, ${viewer.orgId}, ${lead.id}, ${viewer.userId}, 'claimed', '{}', ${now} WHERE ${mine}`,
+      db.insert(activities).select(
+        selectInto(
+          activities,
+          {
+            id: newId(),
+            orgId: viewer.orgId,
+            leadId: lead.id,
+            actorId: viewer.userId,
+            type: 'claimed',
+            data: '{}',
+            createdAt: now,
+          },
+          sql`WHERE ${mine}`,
         ),
+      ),
       ...fan.statements,
     ])
     if (inserted.meta.changes > 0) return await fan.afterCommit() // trigger writes count too
