@@ -10,7 +10,7 @@ export type ColumnValues<T extends SQLiteTable> = { [K in keyof T['_']['columns'
 
 /**
  * The SELECT of `db.insert(table).select(selectInto(table, values, rest))`. Drizzle lists every column
- * of `table` in schema.ts order and SQLite matches the SELECT's values to that list by position; this
+ * of the table in the order of schema.ts and SQLite matches the SELECT's values to that list by position; this
  * writes the values in that same order, taken by name, each aliased `AS "column_name"`.
  * @param values every column of `table` by key (the type requires each one)
  * @param rest the rest of the SELECT after its values (`FROM … WHERE …`), if any
