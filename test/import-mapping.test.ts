@@ -3,13 +3,15 @@
  * remembered mappings, status choices, routing) and the duplicates report, with generated files.
  */
 import { eq } from 'drizzle-orm'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { leadAssignees, leads, organizations } from '../src/db/schema'
-import { fieldForHeader, suggestColumns } from '../src/leads/import-columns'
+import { fieldForHeader, isColumnTarget, suggestColumns } from '../src/leads/import-columns'
 import { decodeUpload } from '../src/leads/import-decode'
 import { DRAFT_TTL_MS, pruneImportDrafts } from '../src/leads/import-jobs'
 import { type Client, createLead, env, errorFor, formFields, joinAs, signUp, uploadAndConfirm } from './helpers'
+import { dom, textOf } from './dom'
 import { reloadUntil } from './poll'
 
 const db = () => createDb(env.DB)
@@ -165,6 +167,33 @@ describe('the mapping step', () => {
     const html = await res.text()
     expect(errorFor(html, 'mapping')).toContain('Two columns go to Name')
     expect(formFields(html, 'import-mapping').getAll('column')).toEqual(['name', 'name'])
+    expect(await orgLeads(slug)).toHaveLength(0)
+  })
+
+  it('refuses a column sent with a field that does not exist (a forged form), with the mapping step: never 5xx', async () => {
+    const { client, slug } = await signUp()
+    const upload = await client.upload(`/o/${slug}/leads/import`, 'a.csv', 'Name,Email\nAna,ana@x.test\n')
+    const path = upload.headers.get('Location')!
+    const sent = formFields(await client.html(path), 'import-mapping')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 40 }).filter((value) => !isColumnTarget(value)),
+        fc.nat({ max: 1 }),
+        async (forged, at) => {
+          const fields = new URLSearchParams(sent)
+          const columns = fields.getAll('column')
+          columns[at] = forged
+          fields.delete('column')
+          for (const column of columns) fields.append('column', column)
+          const res = await client.request(path, { method: 'POST', body: fields })
+          expect(res.status).toBe(422)
+          const page = dom(await res.text())
+          expect(textOf(page.querySelector('[data-error-for="mapping"]'))).toContain('Choose a field')
+          expect(page.querySelector('#import-mapping')).not.toBeNull()
+        },
+      ),
+      { numRuns: 15 },
+    )
     expect(await orgLeads(slug)).toHaveLength(0)
   })
 

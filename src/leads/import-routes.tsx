@@ -33,6 +33,7 @@ import { viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
 import { LEAD_STATUSES, type ImportJob } from '../db/schema'
 import { assignableMembers } from '../orgs/members'
+import { isColumnTarget } from './import-columns'
 import { decodeUpload } from './import-decode'
 import {
   chosenMapping,
@@ -206,7 +207,11 @@ const mappingOnRefusal = createMiddleware<App>(async (c, next) => {
     const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
     const form = mappingSchema.safeParse(body)
     const table = readCsv(await uploadedText(c.var.db, job.id))
-    const columns = form.success && form.data.column.length === table.headers.length ? form.data.column : null
+    // The columns as sent when every one names a field (a forged value keeps the page's own choices instead).
+    const columns =
+      form.success && form.data.column.length === table.headers.length && form.data.column.every(isColumnTarget)
+        ? form.data.column
+        : null
     const sent = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined)
     const routing = sent('routing')
     // The choices as sent, each one kept even when another is refused (the columns only when they all read).

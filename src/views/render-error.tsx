@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { App, RefusalPage } from '../env'
-import { NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../db/errors'
+import { bindingFailure, NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../db/errors'
 import { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
 import { ErrorPage, PageAlert, type WayForward } from './error-page'
@@ -88,11 +88,18 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
   if (c.var.problemAnswers) return problemAnswer(c, refusal.status, refusal.message, refusal.errors)
   const page = c.var.refusalPage
   if (page && refusal.status !== 404) {
-    const answer = await page(refusal, await submittedValues(c))
-    // htmx (a boosted form) keeps the address of the page the form is on, never the POST-only action's.
-    if (c.req.header('HX-Request') === 'true' && !answer.headers.has('HX-Replace-Url'))
-      answer.headers.set('HX-Push-Url', 'false')
-    return answer
+    try {
+      const answer = await page(refusal, await submittedValues(c))
+      // htmx (a boosted form) keeps the address of the page the form is on, never the POST-only action's.
+      if (c.req.header('HX-Request') === 'true' && !answer.headers.has('HX-Replace-Url'))
+        answer.headers.set('HX-Push-Url', 'false')
+      return answer
+    } catch (error) {
+      // The database failing is answered by the caller (renderUnavailable); anything else the page meets while
+      // showing the refusal (a forged value it cannot show, another refusal) still answers this refusal, below.
+      if (bindingFailure(error)) throw error
+      console.error('the refused form could not be shown; answered with an error page', c.req.path, error)
+    }
   }
   const { nextHref, nextLabel, explanation, heading } = refusal.details
   const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
