@@ -50,6 +50,8 @@ describe('writing to the outbox', () => {
       providerId: null,
     })
     expect(ok.message).toEqual({ outboxId: ok.id, orgId: null })
+    const ofOrg = outboxInsert(db(), { ...email(), orgId: 'org-1' }, now) // not executed: its message only
+    expect(ofOrg.message).toEqual({ outboxId: ofOrg.id, orgId: 'org-1' })
 
     // The email's cause fails (here: an unknown organization), so the email must not exist either.
     const first = outboxInsert(db(), email())
