@@ -3,7 +3,9 @@
  * consumer reads, possibly after a deploy changed the code in between. Plain types that import
  * nothing (a rule of .dependency-cruiser.cjs), so a message's shape never follows a table or a
  * validation schema by accident: changing a field here is changing a wire format, and a consumer must
- * still read the messages already on the queue. "Added" names the change that added a field (#issue).
+ * still read the messages already on the queue. "Added in #N" names the issue that added a field; a
+ * field without it has been in the message since its queue was created (the import `options` since
+ * the mapping step, absent before it).
  */
 
 /**
