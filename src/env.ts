@@ -5,8 +5,7 @@
 import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
 import type { OrgLink, SessionUser } from './access/viewer'
-import type { ImportChunkMessage } from './leads/import-queue'
-import type { EmailMessage } from './email/outbox'
+import type { EmailMessage, ImportChunkMessage } from './lib/queue-messages'
 import type { Refusal } from './lib/errors'
 import type { FormValues } from './lib/validation'
 

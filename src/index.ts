@@ -19,13 +19,13 @@ import {
   handleImportDeadLetters,
   IMPORT_DEAD_LETTER_QUEUE_NAME,
   IMPORT_QUEUE_NAME,
-  type ImportChunkMessage,
 } from './leads/import-queue'
 import { sweepImportJobs } from './leads/import-sweep'
 import { leadRouter } from './leads/routing'
 import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
-import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, type EmailMessage } from './email/outbox'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from './email/outbox'
+import type { ImportChunkMessage, ReceivedEmailMessage } from './lib/queue-messages'
 import { pruneOutboxBodies } from './email/outbox-prune'
 import { sweepOutbox } from './email/sweep'
 import { remindWaitingHandoffs } from './assignment/handoff-reminders'
@@ -47,9 +47,9 @@ export default {
       case IMPORT_DEAD_LETTER_QUEUE_NAME:
         return handleImportDeadLetters(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
       case EMAIL_QUEUE_NAME:
-        return handleEmailBatch(batch as MessageBatch<EmailMessage>, env)
+        return handleEmailBatch(batch as MessageBatch<ReceivedEmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:
-        return handleEmailDeadLetters(batch as MessageBatch<EmailMessage>, env)
+        return handleEmailDeadLetters(batch as MessageBatch<ReceivedEmailMessage>, env)
       default:
         // A queue this Worker does not know: retried, never silently dropped.
         console.error(`no consumer for queue ${batch.queue}; retrying ${batch.messages.length} message(s)`)

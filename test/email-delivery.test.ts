@@ -7,10 +7,12 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { createDb } from '../src/db/client'
-import { emailOutbox } from '../src/db/schema'
+import { emailOutbox, organizations } from '../src/db/schema'
 import type { Env } from '../src/env'
 import { handleEmailBatch, handleEmailDeadLetters } from '../src/email/email-consumer'
-import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, outboxInsert, type EmailMessage } from '../src/email/outbox'
+import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, outboxInsert } from '../src/email/outbox'
+import { newId } from '../src/lib/ids'
+import type { ReceivedEmailMessage } from '../src/lib/queue-messages'
 import { invitationEmail } from '../src/email/templates'
 import { FAKE_RESEND_KEY, fakeResendUrl, inboxOf, scriptAnswers } from './fake-resend'
 import { env, uniqueEmail } from './helpers'
@@ -18,8 +20,8 @@ import { env, uniqueEmail } from './helpers'
 const db = () => createDb(env.DB)
 const sending = (): Env => ({ ...env, RESEND_API_KEY: FAKE_RESEND_KEY, RESEND_BASE_URL: fakeResendUrl() })
 
-/** Writes an invitation email for a new address into the outbox; returns its id and address. */
-async function writeEmail() {
+/** Writes an invitation email of organization `orgId` (none: null) for a new address into the outbox; returns its id and address. */
+async function writeEmail(orgId: string | null = null) {
   const to = uniqueEmail('invitee')
   const content = invitationEmail({
     orgName: 'Acme Sales',
@@ -28,7 +30,7 @@ async function writeEmail() {
     link: 'http://localhost:8787/invitations/tok',
     expiresAt: Date.UTC(2026, 11, 1),
   })
-  const mail = outboxInsert(db(), { orgId: null, to, kind: 'invitation', ...content })
+  const mail = outboxInsert(db(), { orgId, to, kind: 'invitation', ...content })
   await db().batch([mail.statement])
   return { id: mail.id, to }
 }
@@ -36,18 +38,20 @@ async function writeEmail() {
 const row = (id: string) => db().select().from(emailOutbox).where(eq(emailOutbox.id, id)).get()
 
 /**
- * One delivery of `outboxId` to `handler`, as the queue's `attempts`-th try. Returns the ids the
- * handler acked and retried (getQueueResult) and the delay it asked for (getQueueResult omits it).
+ * One delivery of `body` (an outbox id: the message `{ outboxId, orgId: null }`) to `handler`, as the
+ * queue's `attempts`-th try. Returns the ids the handler acked and retried (getQueueResult) and the
+ * delay it asked for (getQueueResult omits it).
  */
 async function deliver(
-  outboxId: string,
+  body: string | ReceivedEmailMessage,
   attempts: number,
   workerEnv: Env,
   handler = handleEmailBatch,
   queue = EMAIL_QUEUE_NAME,
 ) {
-  const batch = createMessageBatch<EmailMessage>(queue, [
-    { id: `msg-${attempts}`, timestamp: Date.now(), attempts, body: { outboxId } },
+  const message = typeof body === 'string' ? { outboxId: body, orgId: null } : body
+  const batch = createMessageBatch<ReceivedEmailMessage>(queue, [
+    { id: `msg-${attempts}`, timestamp: Date.now(), attempts, body: message },
   ])
   const retry = vi.spyOn(batch.messages[0]!, 'retry')
   const ctx = createExecutionContext()
@@ -222,5 +226,48 @@ describe('the dead-letter queue', () => {
     }
     expect(await row(sent.id)).toMatchObject({ status: 'sent', lastError: null })
     expect(await row(captured.id)).toMatchObject({ status: 'captured', lastError: null })
+  })
+})
+
+/** A new organization's id (outbox rows reference it). */
+async function newOrg(): Promise<string> {
+  const id = newId()
+  await db()
+    .insert(organizations)
+    .values({ id, name: 'Acme Sales', slug: `acme-${id}`, createdAt: Date.now(), updatedAt: Date.now() })
+  return id
+}
+
+describe('the organization an email message carries', () => {
+  it('sends when the message names the row’s organization or none, or predates orgId; else sends nothing', async () => {
+    const [orgA, orgB] = [await newOrg(), await newOrg()]
+    // Every pairing of the row's organization with the message's (undefined: sent before #22).
+    const cases: { row: string | null; message: string | null | undefined; sends: boolean }[] = [
+      { row: null, message: undefined, sends: true },
+      { row: null, message: null, sends: true },
+      { row: null, message: orgA, sends: false },
+      { row: orgA, message: undefined, sends: true },
+      { row: orgA, message: orgA, sends: true },
+      { row: orgA, message: null, sends: false },
+      { row: orgA, message: orgB, sends: false },
+    ]
+    for (const { row: rowOrg, message, sends } of cases) {
+      const { id, to } = await writeEmail(rowOrg)
+      const body: ReceivedEmailMessage = message === undefined ? { outboxId: id } : { outboxId: id, orgId: message }
+      expect(await deliver(body, 1, sending()), JSON.stringify({ rowOrg, message })).toEqual(acked(1))
+      expect((await inboxOf(to)).deliveries, JSON.stringify({ rowOrg, message })).toHaveLength(sends ? 1 : 0)
+      expect(await row(id)).toMatchObject(sends ? { status: 'sent', attempts: 1 } : { status: 'queued', attempts: 0 })
+      if (!sends) await db().delete(emailOutbox).where(eq(emailOutbox.id, id)) // not left queued for the sweep tests
+    }
+  })
+
+  it('the dead-letter consumer handles a message with or without orgId', async () => {
+    for (const body of [(id: string) => ({ outboxId: id }), (id: string) => ({ outboxId: id, orgId: null })]) {
+      const { id } = await writeEmail()
+      expect(await deliver(body(id), 6, sending(), handleEmailDeadLetters, EMAIL_DEAD_LETTER_QUEUE_NAME)).toEqual(
+        acked(6),
+      )
+      expect(await row(id)).toMatchObject({ status: 'failed' })
+    }
   })
 })

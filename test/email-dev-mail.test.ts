@@ -9,7 +9,8 @@ import { createDb } from '../src/db/client'
 import type { App, Env } from '../src/env'
 import { devMailRoutes } from '../src/email/dev-mail'
 import { handleEmailBatch } from '../src/email/email-consumer'
-import { EMAIL_QUEUE_NAME, outboxInsert, type EmailMessage } from '../src/email/outbox'
+import { EMAIL_QUEUE_NAME, outboxInsert } from '../src/email/outbox'
+import type { EmailMessage } from '../src/lib/queue-messages'
 import { invitationEmail, renderEmail } from '../src/email/templates'
 import { fakeResendUrl, inboxOf } from './fake-resend'
 import { env, uniqueEmail } from './helpers'
@@ -63,7 +64,7 @@ describe('/_dev/mail', () => {
     const mail = outboxInsert(db, { orgId: null, to, kind: 'invitation', ...invitation() })
     await db.batch([mail.statement])
     const batch = createMessageBatch<EmailMessage>(EMAIL_QUEUE_NAME, [
-      { id: 'm1', timestamp: Date.now(), attempts: 1, body: { outboxId: mail.id } },
+      { id: 'm1', timestamp: Date.now(), attempts: 1, body: mail.message },
     ])
     const ctx = createExecutionContext()
     const noKey: Env = { ...env, RESEND_API_KEY: undefined, RESEND_BASE_URL: fakeResendUrl() }

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { emailOutbox } from '../src/db/schema'
 import { retryDelaySeconds } from '../src/email/email-consumer'
-import { dispatchEmails, outboxInsert, type EmailMessage, type NewEmail } from '../src/email/outbox'
+import { dispatchEmails, outboxInsert, type NewEmail } from '../src/email/outbox'
+import type { EmailMessage } from '../src/lib/queue-messages'
 import { STUCK_AFTER_MS, sweepOutbox } from '../src/email/sweep'
 import { env, uniqueEmail } from './helpers'
 
@@ -31,7 +32,8 @@ function recordingQueue() {
     sendBatch: (messages: Iterable<MessageSendRequest<EmailMessage>>) =>
       Promise.resolve(void calls.push([...messages])),
   }
-  return { queue: queue as unknown as Queue<EmailMessage>, calls, ids: () => calls.flat().map((m) => m.body.outboxId) }
+  const bodies = () => calls.flat().map((m) => m.body)
+  return { queue: queue as unknown as Queue<EmailMessage>, calls, bodies, ids: () => bodies().map((b) => b.outboxId) }
 }
 
 describe('writing to the outbox', () => {
@@ -47,6 +49,9 @@ describe('writing to the outbox', () => {
       sentAt: null,
       providerId: null,
     })
+    expect(ok.message).toEqual({ outboxId: ok.id, orgId: null })
+    const ofOrg = outboxInsert(db(), { ...email(), orgId: 'org-1' }, now) // not executed: its message only
+    expect(ofOrg.message).toEqual({ outboxId: ofOrg.id, orgId: 'org-1' })
 
     // The email's cause fails (here: an unknown organization), so the email must not exist either.
     const first = outboxInsert(db(), email())
@@ -73,13 +78,13 @@ describe('writing to the outbox', () => {
     await db().delete(emailOutbox).where(eq(emailOutbox.id, first.id)) // not left queued for the sweep tests
   })
 
-  it('dispatches one `{ outboxId }` message per id, at most 100 per sendBatch', async () => {
-    const { queue, calls, ids } = recordingQueue()
-    const all = Array.from({ length: 250 }, (_, i) => `id-${i}`)
+  it('dispatches one `{ outboxId, orgId }` message per email, at most 100 per sendBatch', async () => {
+    const { queue, calls, bodies } = recordingQueue()
+    const all = Array.from({ length: 250 }, (_, i) => ({ outboxId: `id-${i}`, orgId: i % 2 ? `org-${i}` : null }))
     await dispatchEmails(queue, all)
     expect(calls.map((c) => c.length)).toEqual([100, 100, 50])
-    expect(ids()).toEqual(all)
-    expect(calls[0]![0]).toEqual({ body: { outboxId: 'id-0' }, contentType: 'json' })
+    expect(bodies()).toEqual(all)
+    expect(calls[0]![0]).toEqual({ body: { outboxId: 'id-0', orgId: null }, contentType: 'json' })
 
     await dispatchEmails(queue, [])
     expect(calls).toHaveLength(3)
@@ -105,7 +110,7 @@ describe('the outbox sweep', () => {
 
     const first = recordingQueue()
     expect(await sweepOutbox({ ...env, EMAIL_QUEUE: first.queue }, now)).toEqual([stuck])
-    expect(first.ids()).toEqual([stuck])
+    expect(first.bodies()).toEqual([{ outboxId: stuck, orgId: null }])
     expect(await db().select().from(emailOutbox).where(eq(emailOutbox.id, stuck)).get()).toMatchObject({
       status: 'queued',
       updatedAt: now,

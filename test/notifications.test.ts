@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb, runBatch } from '../src/db/client'
 import { emailOutbox, notificationPreferences, notifications, organizations, users } from '../src/db/schema'
+import type { EmailMessage } from '../src/lib/queue-messages'
 import { fanOut, type FanOutContext } from '../src/notifications/fan-out'
 import { type Client, createLead, env, joinAs, signUp } from './helpers'
 
@@ -185,6 +186,35 @@ describe('the fan-out', () => {
     await runBatch(db(), fan.statements)
     await fan.afterCommit()
     expect((await inApp(gus.userId)).map((n) => n.type)).toEqual(['assigned'])
+  })
+
+  it('queues each email it writes as `{ outboxId, orgId }` naming the organization', async () => {
+    const { owner, org, gus, slug } = await team()
+    const lead = await createLead(owner.client, slug, { name: 'Queued' })
+    const sent: EmailMessage[] = []
+    const queue = {
+      sendBatch: (batch: Iterable<{ body: EmailMessage }>) =>
+        Promise.resolve(void sent.push(...[...batch].map((m) => m.body))),
+    }
+    const ctx: FanOutContext = {
+      orgId: org.id,
+      orgName: org.name,
+      orgSlug: slug,
+      appUrl: env.APP_URL,
+      actor: { id: owner.userId, name: 'Olive Owner' },
+      queue: queue as unknown as Queue<EmailMessage>,
+    }
+    const fan = await fanOut(
+      db(),
+      ctx,
+      [{ type: 'assigned', leads: [{ id: lead, name: 'Queued' }], to: { id: gus.userId, name: 'Gus Agent' } }],
+      Date.now(),
+    )
+    await runBatch(db(), fan.statements)
+    await fan.afterCommit()
+    const written = await emails(gus.email)
+    expect(written).toHaveLength(1)
+    expect(sent).toEqual([{ outboxId: written[0]!.id, orgId: org.id }])
   })
 
   it('tells Owners and Admins who opted in about claims and new pool leads; nobody by default', async () => {

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { emailOutbox } from '../src/db/schema'
 import { handleEmailBatch } from '../src/email/email-consumer'
-import { EMAIL_QUEUE_NAME, type EmailMessage } from '../src/email/outbox'
+import { EMAIL_QUEUE_NAME } from '../src/email/outbox'
+import type { EmailMessage } from '../src/lib/queue-messages'
 import type { Env } from '../src/env'
 import { FAKE_RESEND_KEY, fakeResendUrl, inboxOf, scriptAnswers } from './fake-resend'
 import { createLead, env, joinAs, signUp } from './helpers'
@@ -27,10 +28,10 @@ async function testEmailTo(address: string) {
     .get()
 }
 
-/** Runs the email queue's consumer on `outboxId`, as the queue does. */
-async function runQueue(outboxId: string) {
+/** Runs the email queue's consumer on the message of outbox row `row` (its id and organization), as the queue does. */
+async function runQueue(row: { id: string; orgId: string | null }) {
   const batch = createMessageBatch<EmailMessage>(EMAIL_QUEUE_NAME, [
-    { id: `msg-${outboxId}`, timestamp: Date.now(), attempts: 1, body: { outboxId } },
+    { id: `msg-${row.id}`, timestamp: Date.now(), attempts: 1, body: { outboxId: row.id, orgId: row.orgId } },
   ])
   await handleEmailBatch(batch, sending())
   await getQueueResult(batch, createExecutionContext())
@@ -66,7 +67,7 @@ describe('Send me a test email', () => {
     expect(statusOf(queued)).toContain(`Test email to ${email}`)
     expect(sectionOf(queued)).toContain('hx-trigger="every 3s"') // htmx asks again while it is queued
 
-    await runQueue(row.id)
+    await runQueue(row)
     const { deliveries } = await inboxOf(email)
     expect(deliveries).toHaveLength(1)
     expect(deliveries[0]!.subject).toBe('Test email from Leadpool (Test Mail Co)')
@@ -95,7 +96,7 @@ describe('Send me a test email', () => {
     expect((await client.post(`/o/${slug}/preferences/test-email`)).status).toBe(303)
     const row = (await testEmailTo(email))!
     await env.DB.prepare(`UPDATE email_outbox SET status = 'queued' WHERE id = ?`).bind(row.id).run()
-    await runQueue(row.id)
+    await runQueue(row)
     const page = await client.html(`/o/${slug}/preferences`)
     expect(page).toContain('data-email-status="failed"')
     expect(statusOf(page)).toContain(`Test email to ${email}`)
@@ -158,7 +159,7 @@ describe('the team page', () => {
     expect((await gus.client.post(`/o/${owner.slug}/preferences/test-email`)).status).toBe(303)
     const row = (await testEmailTo(gus.email))!
     await env.DB.prepare(`UPDATE email_outbox SET status = 'queued' WHERE id = ?`).bind(row.id).run()
-    await runQueue(row.id)
+    await runQueue(row)
 
     const seen = rowOf(await owner.client.html(team), gus.email)
     expect(seen).toContain('data-delivery-problem="failed"')

@@ -68,7 +68,7 @@ export async function requestPasswordReset(
       .values({ id: newId(), userId: user.id, tokenHash: await hashToken(token), expiresAt, createdAt: now }),
     mail.statement,
   ])
-  await dispatchEmails(context.queue, [mail.id]).catch((error) =>
+  await dispatchEmails(context.queue, [mail.message]).catch((error) =>
     console.error('password reset email not queued yet', mail.id, error),
   )
 }

@@ -8,7 +8,7 @@
  */
 import { createDb, type Database } from '../db/client'
 import type { Env } from '../env'
-import type { EmailMessage } from './outbox'
+import type { ReceivedEmailMessage } from '../lib/queue-messages'
 import { countAttempt, loadOutboxEmail, markCaptured, markFailed, markSent, recordError } from './outbox-state'
 import { sendWithResend } from './resend-client'
 
@@ -27,8 +27,12 @@ export function retryDelaySeconds(attempts: number): number {
 }
 
 /**
- * Queue consumer of `leadpool-email`. For each message, loads its outbox row and:
+ * Queue consumer of `leadpool-email`. Each message is `{ outboxId, orgId }` (src/lib/queue-messages.ts;
+ * `orgId` absent on messages queued before #22, which are handled the same without the check below).
+ * For each message, loads its outbox row and:
  * - row missing or no longer `queued` (`sent`, `captured`, `failed`) → ack, nothing sent;
+ * - the message names an organization (or none) other than the row's → logged, ack, nothing sent: the
+ *   row stays `queued` and the outbox sweep (sweep.ts) enqueues it again with the row's own;
  * - no `RESEND_API_KEY` → row `captured` (readable at /_dev/mail), ack;
  * - otherwise counts an attempt and sends with Resend (from `EMAIL_FROM`, to `RESEND_BASE_URL` when
  *   set): accepted → `sent` with Resend's id and `sent_at`, ack; 429 / 5xx / network → `last_error`
@@ -37,14 +41,14 @@ export function retryDelaySeconds(attempts: number): number {
  * An unexpected error (e.g. D1 unavailable) retries that message only. After `max_retries`
  * (wrangler.toml) the queue moves the message to the dead-letter queue.
  */
-export async function handleEmailBatch(batch: MessageBatch<EmailMessage>, env: Env): Promise<void> {
+export async function handleEmailBatch(batch: MessageBatch<ReceivedEmailMessage>, env: Env): Promise<void> {
   const db = createDb(env.DB)
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
         await deliver(db, env, message)
       } catch (error) {
-        console.error('email delivery failed', message.body.outboxId, message.attempts, error)
+        console.error('email delivery failed', message.body.outboxId, message.body.orgId, message.attempts, error)
         await recordError(db, message.body.outboxId, describeError(error), Date.now()).catch(() => undefined)
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
       }
@@ -58,11 +62,15 @@ function describeError(error: unknown): string {
   return error instanceof Error && error.cause !== undefined ? `${text(error)}: ${text(error.cause)}` : `${text(error)}`
 }
 
-async function deliver(db: Database, env: Env, message: Message<EmailMessage>): Promise<void> {
-  const id = message.body.outboxId
+async function deliver(db: Database, env: Env, message: Message<ReceivedEmailMessage>): Promise<void> {
+  const { outboxId: id, orgId } = message.body
   const email = await loadOutboxEmail(db, id)
   if (!email || email.status !== 'queued') {
-    if (!email) console.warn('email message for a missing outbox row', id)
+    if (!email) console.warn('email message for a missing outbox row', id, orgId)
+    return message.ack()
+  }
+  if (orgId !== undefined && orgId !== email.orgId) {
+    console.error('email message names another organization than its outbox row', id, orgId, email.orgId)
     return message.ack()
   }
   if (!env.RESEND_API_KEY) {
@@ -93,13 +101,13 @@ async function deliver(db: Database, env: Env, message: Message<EmailMessage>): 
  * with `gave up after N attempts: <last error>`; rows already `sent`, `captured` or `failed` are
  * left as they are. Acks every message.
  */
-export async function handleEmailDeadLetters(batch: MessageBatch<EmailMessage>, env: Env): Promise<void> {
+export async function handleEmailDeadLetters(batch: MessageBatch<ReceivedEmailMessage>, env: Env): Promise<void> {
   const db = createDb(env.DB)
   for (const message of batch.messages) {
     const id = message.body.outboxId
     const email = await loadOutboxEmail(db, id)
     if (email?.status === 'queued') {
-      console.error('email given up', id, email.attempts, email.lastError)
+      console.error('email given up', id, message.body.orgId, email.attempts, email.lastError)
       const reason = `gave up after ${email.attempts} attempts: ${email.lastError ?? 'no error recorded'}`
       await markFailed(db, id, reason, Date.now())
     }

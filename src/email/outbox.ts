@@ -9,15 +9,13 @@ import type { Database } from '../db/client'
 import { emailOutbox } from '../db/schema'
 import { chunk } from '../lib/chunk'
 import { newId } from '../lib/ids'
+import type { EmailMessage } from '../lib/queue-messages'
 
 /** Queue name of the email queue, as in wrangler.toml. */
 export const EMAIL_QUEUE_NAME = 'leadpool-email'
 
 /** Queue name of the email dead-letter queue, as in wrangler.toml. */
 export const EMAIL_DEAD_LETTER_QUEUE_NAME = 'leadpool-email-dlq'
-
-/** Queue message: the id of an `email_outbox` row. */
-export type EmailMessage = { outboxId: string }
 
 /**
  * An email to send. `html` is already-escaped markup (templates.tsx builds it); `kind` says what the
@@ -45,33 +43,33 @@ const MAX_SEND_BATCH = 100
  * id to `dispatchEmails`. Nothing is executed here.
  *
  * @param now creation time, epoch ms (default: now)
- * @returns the new row's id (UUIDv7) and the insert statement
+ * @returns the new row's id (UUIDv7), the queue message that sends it (`{ outboxId, orgId }`) and the insert statement
  * @example
  * const mail = outboxInsert(db, { orgId, to, kind: 'invitation', ...invitationEmail(props) })
  * await db.batch([insertInvitation, mail.statement])
- * await dispatchEmails(env.EMAIL_QUEUE, [mail.id])
+ * await dispatchEmails(env.EMAIL_QUEUE, [mail.message])
  */
 export function outboxInsert(
   db: Database,
   email: NewEmail,
   now = Date.now(),
-): { id: string; statement: BatchItem<'sqlite'> } {
+): { id: string; message: EmailMessage; statement: BatchItem<'sqlite'> } {
   const id = newId()
   const statement = db
     .insert(emailOutbox)
     .values({ id, ...email, status: 'queued', attempts: 0, createdAt: now, updatedAt: now })
-  return { id, statement }
+  return { id, message: { outboxId: id, orgId: email.orgId }, statement }
 }
 
 /**
- * Puts one `{ outboxId }` message per id onto the email queue, at most 100 per `sendBatch` call.
- * Call it only after the rows are committed. If it throws (queue unavailable), the rows stay
+ * Puts `messages` (one `{ outboxId, orgId }` per outbox row, src/lib/queue-messages.ts) onto the email
+ * queue, at most 100 per `sendBatch` call. Call it only after the rows are committed. If it throws (queue unavailable), the rows stay
  * `queued` and the outbox sweep enqueues them later: the caller need not fail its request.
  *
  * @throws whatever `Queue.sendBatch` throws
  */
-export async function dispatchEmails(queue: Queue<EmailMessage>, ids: string[]): Promise<void> {
-  for (const part of chunk(ids, MAX_SEND_BATCH)) {
-    await queue.sendBatch(part.map((outboxId) => ({ body: { outboxId }, contentType: 'json' })))
+export async function dispatchEmails(queue: Queue<EmailMessage>, messages: EmailMessage[]): Promise<void> {
+  for (const part of chunk(messages, MAX_SEND_BATCH)) {
+    await queue.sendBatch(part.map((body) => ({ body, contentType: 'json' })))
   }
 }

@@ -22,8 +22,10 @@ const MAX_ROWS_PER_SWEEP = 500
 /**
  * Re-enqueues the outbox rows still `queued` whose `updated_at` is older than `now − 10 min`
  * (oldest first, at most 500), after setting their `updated_at` to `now` so that the next tick
- * does not enqueue them again while their message is on its way. A row re-enqueued while its
- * first message is still alive is harmless: the consumer sends a row once and Resend deduplicates
+ * does not enqueue them again while their message is on its way. Each message is `{ outboxId, orgId }`
+ * with the row's own organization, so a row whose message was refused for naming another one
+ * (email-consumer.ts) is sent from here. A row re-enqueued while its first message is still alive is
+ * harmless: the consumer sends a row once and Resend deduplicates
  * on the outbox id.
  *
  * @param now epoch ms (the cron's `scheduledTime`, or Date.now())
@@ -33,13 +35,13 @@ const MAX_ROWS_PER_SWEEP = 500
 export async function sweepOutbox(env: Env, now: number): Promise<string[]> {
   const db = createDb(env.DB)
   const stuck = await db
-    .select({ id: emailOutbox.id })
+    .select({ outboxId: emailOutbox.id, orgId: emailOutbox.orgId })
     .from(emailOutbox)
     .where(and(eq(emailOutbox.status, 'queued'), lt(emailOutbox.updatedAt, now - STUCK_AFTER_MS)))
     .orderBy(asc(emailOutbox.updatedAt))
     .limit(MAX_ROWS_PER_SWEEP)
     .all()
-  const ids = stuck.map((row) => row.id)
+  const ids = stuck.map((row) => row.outboxId)
   const [first, ...rest] = chunk(ids, D1_MAX_PARAMS - 2).map((part) =>
     db
       .update(emailOutbox)
@@ -48,6 +50,6 @@ export async function sweepOutbox(env: Env, now: number): Promise<string[]> {
   )
   if (!first) return []
   await db.batch([first, ...rest])
-  await dispatchEmails(env.EMAIL_QUEUE, ids)
+  await dispatchEmails(env.EMAIL_QUEUE, stuck)
   return ids
 }

@@ -12,13 +12,8 @@ import { importJobs, importPendingChunks, importUploads, leads, type ImportJob, 
 import { emailKey } from './fields'
 import { newId } from '../lib/ids'
 import type { ParsedImport } from './import-parse'
-import {
-  enqueueImportChunks,
-  jsonBytes,
-  MAX_MESSAGE_BYTES,
-  routeImported,
-  type ImportChunkMessage,
-} from './import-queue'
+import { enqueueImportChunks, jsonBytes, MAX_MESSAGE_BYTES, routeImported } from './import-queue'
+import type { ImportChunkMessage } from '../lib/queue-messages'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
 import type { LeadRouter } from './routed'
 import type { ImportRow } from './import-parse'

@@ -14,6 +14,7 @@ import { writeImportChunk, type ImportChunk } from './import-writer'
 import { stopUndo, undoChunk, type UndoChunk } from './import-undo'
 import { donePending, findPending, MAX_SENDS, recordChunkError } from './import-pending'
 import type { LeadRouter } from './routed'
+import type { ImportChunkMessage } from '../lib/queue-messages'
 
 /** Queue names as in wrangler.toml. */
 export const IMPORT_QUEUE_NAME = 'leadpool-import'
@@ -21,9 +22,6 @@ export const IMPORT_DEAD_LETTER_QUEUE_NAME = 'leadpool-import-dlq'
 
 /** First retry delay in seconds, as `retry_delay` of the consumer in wrangler.toml; doubles each attempt. */
 export const IMPORT_RETRY_BASE_SECONDS = 2
-
-/** A message of the import queue: a chunk to write, or (`kind: 'undo'`) a chunk to undo (import-undo.ts). */
-export type ImportChunkMessage = ImportChunk | UndoChunk
 
 const isUndo = (body: ImportChunkMessage): body is UndoChunk => 'kind' in body && body.kind === 'undo'
 

@@ -23,6 +23,7 @@ import {
 } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
+import type { ImportUndoMessage } from '../lib/queue-messages'
 import { donePending, MAX_SENDS } from './import-pending'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
@@ -33,8 +34,8 @@ export const UNDO_WINDOW_MS = 7 * 24 * 3600_000
 /** Chunks undone during the request; more go through the queue. */
 const INLINE_UNDO_CHUNKS = 2
 
-/** One chunk of an undo, as carried by a queue message. */
-export type UndoChunk = { kind: 'undo'; jobId: string; orgId: string; actorId: string; seq: number }
+/** One chunk of an undo, as carried by a queue message (src/lib/queue-messages.ts). */
+export type UndoChunk = ImportUndoMessage
 
 /** Why `viewer` cannot undo `job` now, or null when they can (a started undo they may resume). */
 export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): string | null {

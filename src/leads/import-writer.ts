@@ -11,33 +11,16 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict, uniqueViolation } from '../db/errors'
-import {
-  activities,
-  importJobChunks,
-  importJobs,
-  leadAssignees,
-  leads,
-  type ImportOptions,
-  type Lead,
-} from '../db/schema'
+import { activities, importJobChunks, importJobs, leadAssignees, leads, type Lead } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
+import type { ImportWriteMessage } from '../lib/queue-messages'
 import { emailKey } from './fields'
 import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
 import { leadRow } from './leads'
 import { donePending } from './import-pending'
 
-/** One unit of import work, as carried by a queue message. */
-export type ImportChunk = {
-  jobId: string
-  orgId: string
-  /** Who imports: the creator of the leads and actor of their activities. */
-  actorId: string
-  /** 0-based position of the chunk in the job. */
-  seq: number
-  rows: ImportRow[]
-  /** Routing and update choices of the mapping step (absent: unassigned, no updates). */
-  options?: ImportOptions
-}
+/** One unit of import work, as carried by a queue message (src/lib/queue-messages.ts). */
+export type ImportChunk = ImportWriteMessage
 
 /** Rows per chunk (one queue message, one D1 batch). */
 export const ROWS_PER_CHUNK = 100

@@ -8,7 +8,8 @@ import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { memberships, notificationSettings, notifications, organizations, unsubscribeTokens, users } from '../db/schema'
-import { dispatchEmails, outboxInsert, type EmailMessage } from '../email/outbox'
+import { dispatchEmails, outboxInsert } from '../email/outbox'
+import type { EmailMessage } from '../lib/queue-messages'
 import { renderEmail } from '../email/templates'
 import { hourIn } from '../lib/time-zones'
 import { hashToken, newToken } from '../lib/tokens'
@@ -57,7 +58,7 @@ export async function sendDigests({ db, appUrl, queue }: DigestContext, now: num
       ),
     )
     .all()
-  const ids: string[] = []
+  const queued: EmailMessage[] = []
   for (const member of due) {
     if (hourIn(member.timeZone, now) !== member.digestHour) continue
     if (member.digestSentAt !== null && now - member.digestSentAt < DIGEST_GAP_MS) continue
@@ -119,8 +120,8 @@ export async function sendDigests({ db, appUrl, queue }: DigestContext, now: num
         .where(and(eq(notificationSettings.orgId, member.orgId), eq(notificationSettings.userId, member.userId))),
     ]
     await runBatch(db, statements)
-    ids.push(mail.id)
+    queued.push(mail.message)
   }
-  await dispatchEmails(queue, ids).catch((error) => console.error('digests not queued yet', ids, error))
-  return ids.length
+  await dispatchEmails(queue, queued).catch((error) => console.error('digests not queued yet', queued, error))
+  return queued.length
 }

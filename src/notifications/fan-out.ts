@@ -42,7 +42,8 @@ import {
   users,
   type Role,
 } from '../db/schema'
-import { dispatchEmails, outboxInsert, type EmailMessage } from '../email/outbox'
+import { dispatchEmails, outboxInsert } from '../email/outbox'
+import type { EmailMessage } from '../lib/queue-messages'
 import { isManager, type Viewer } from '../access/viewer'
 import { chunk, rowsPerInsert } from '../lib/chunk'
 import { newId } from '../lib/ids'
@@ -134,7 +135,7 @@ export async function fanOut(
 
   const rows: (typeof notifications.$inferInsert)[] = []
   const statements: BatchItem<'sqlite'>[] = []
-  const emailIds: string[] = []
+  const emails: EmailMessage[] = []
   const planned: Planned[] = []
   for (const { person, type, data } of plan) {
     const chosen = channels(person.id, type)
@@ -165,7 +166,7 @@ export async function fanOut(
           .insert(unsubscribeTokens)
           .values({ tokenHash: await hashToken(token), orgId: ctx.orgId, userId: person.id, type, createdAt: now }),
       )
-      emailIds.push(mail.id)
+      emails.push(mail.message)
     }
   }
   for (const part of chunk(rows, rowsPerInsert(notifications)))
@@ -174,10 +175,8 @@ export async function fanOut(
     statements,
     planned,
     async afterCommit() {
-      if (emailIds.length === 0) return
-      await dispatchEmails(ctx.queue, emailIds).catch((error) =>
-        console.error('emails not queued yet', emailIds, error),
-      )
+      if (emails.length === 0) return
+      await dispatchEmails(ctx.queue, emails).catch((error) => console.error('emails not queued yet', emails, error))
     },
   }
 }

@@ -7,7 +7,8 @@
 import { and, desc, eq } from 'drizzle-orm'
 import { runBatch, type Database } from '../db/client'
 import { emailOutbox } from '../db/schema'
-import { dispatchEmails, outboxInsert, type EmailMessage } from '../email/outbox'
+import { dispatchEmails, outboxInsert } from '../email/outbox'
+import type { EmailMessage } from '../lib/queue-messages'
 import { renderEmail } from '../email/templates'
 import { Refusal } from '../lib/errors'
 
@@ -83,6 +84,8 @@ export async function sendTestEmail(db: Database, request: TestEmailRequest, now
   )
   await runBatch(db, [mail.statement])
   // A queue failure leaves the row queued: the outbox sweep sends it later.
-  await dispatchEmails(request.queue, [mail.id]).catch((error) => console.error('test email not queued yet', error))
+  await dispatchEmails(request.queue, [mail.message]).catch((error) =>
+    console.error('test email not queued yet', error),
+  )
   return mail.id
 }

@@ -20,6 +20,7 @@ import { newId } from '../lib/ids'
 import { hashToken, isWellFormedToken, newToken } from '../lib/tokens'
 import { accountExistsEmail, signupVerificationEmail } from '../email/account-emails'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
+import type { EmailMessage } from '../lib/queue-messages'
 import { createOrganizationStatements, organizationName, uniqueSlug } from '../orgs/organizations'
 import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
 import type { MailContext } from '../auth/mail-context'
@@ -61,7 +62,7 @@ export async function requestSignup(
   const email = normalizeEmail(input.email)
   const passwordHash = await hashPassword(input.password)
   const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()
-  let outboxId: string
+  let message: EmailMessage
   if (existing) {
     const mail = outboxInsert(
       db,
@@ -69,7 +70,7 @@ export async function requestSignup(
       now,
     )
     await db.batch([mail.statement])
-    outboxId = mail.id
+    message = mail.message
   } else {
     const token = newToken()
     const expiresAt = now + SIGNUP_TTL_MS
@@ -101,11 +102,11 @@ export async function requestSignup(
       createdAt: now,
     })
     await db.batch([pending, mail.statement])
-    outboxId = mail.id
+    message = mail.message
   }
   // The row is committed; if the queue is down now, the outbox sweep sends it later.
-  await dispatchEmails(context.queue, [outboxId]).catch((error) =>
-    console.error('sign-up email not queued yet', outboxId, error),
+  await dispatchEmails(context.queue, [message]).catch((error) =>
+    console.error('sign-up email not queued yet', message.outboxId, error),
   )
 }
 

@@ -27,7 +27,8 @@ import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
 import { isManager, isOwner, type Viewer } from '../access/viewer'
-import { dispatchEmails, outboxInsert, type EmailMessage } from '../email/outbox'
+import { dispatchEmails, outboxInsert } from '../email/outbox'
+import type { EmailMessage } from '../lib/queue-messages'
 import { invitationEmail } from '../email/templates'
 
 /** How long an invitation link works. */
@@ -119,7 +120,7 @@ export async function inviteMember(
     mail.statement,
   ])
   // The row is committed; if the queue is down now, the outbox sweep sends it later.
-  await dispatchEmails(context.queue, [mail.id]).catch((error) =>
+  await dispatchEmails(context.queue, [mail.message]).catch((error) =>
     console.error('invitation email not queued yet', mail.id, error),
   )
 }
