@@ -4,7 +4,6 @@
  */
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout } from '../views/layout'
 import { NewPasswordField } from './views'
 import { TimeZoneSelect } from '../views/time-zone'
 
@@ -14,7 +13,7 @@ import { TimeZoneSelect } from '../views/time-zone'
  */
 export function CheckEmailPage({ purpose }: { purpose: 'signup' | 'reset' }) {
   return (
-    <Layout title="Check your email">
+    <>
       <section class="card narrow" id="check-email">
         <h1>Check your email</h1>
         {purpose === 'signup' ? (
@@ -33,7 +32,7 @@ export function CheckEmailPage({ purpose }: { purpose: 'signup' | 'reset' }) {
           <a href="/login">Back to log in</a>
         </p>
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -42,7 +41,7 @@ type FormProps = { values?: FormValues; errors?: FieldErrors; alert?: string }
 /** `/forgot-password`: asks for the address to send a reset link to. */
 export function ForgotPasswordPage({ values = {}, errors }: FormProps) {
   return (
-    <Layout title="Forgot password">
+    <>
       <section class="card narrow">
         <h1>Forgot your password?</h1>
         <p>Enter the email address of your account; we will email you a link to set a new password.</p>
@@ -62,14 +61,14 @@ export function ForgotPasswordPage({ values = {}, errors }: FormProps) {
           <a href="/login">Back to log in</a>
         </p>
       </section>
-    </Layout>
+    </>
   )
 }
 
 /** `/reset-password/{token}`: the new password for the account `email`. */
 export function ResetPasswordPage({ token, email, errors }: { token: string; email: string; errors?: FieldErrors }) {
   return (
-    <Layout title="Set a new password">
+    <>
       <section class="card narrow">
         <h1>Set a new password</h1>
         <p>
@@ -81,7 +80,7 @@ export function ResetPasswordPage({ token, email, errors }: { token: string; ema
           <button type="submit">Set new password</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -99,7 +98,7 @@ export type AccountPageProps = FormProps & {
 /** `/account`: name and email, change password, active sessions and "Log out everywhere". */
 export function AccountPage({ user, sessionCount, done, errors, alert, timeZone }: AccountPageProps) {
   return (
-    <Layout title="Your account" chrome="user">
+    <>
       <section class="card narrow">
         <h1>Your account</h1>
         <dl class="facts">
@@ -154,6 +153,6 @@ export function AccountPage({ user, sessionCount, done, errors, alert, timeZone 
           <button type="submit">Log out everywhere</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }

@@ -1,6 +1,5 @@
 /** Sign-up and log-in pages. */
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout } from '../views/layout'
 import type { FormValues } from '../lib/validation'
 import { MIN_PASSWORD_LENGTH } from './password'
 
@@ -32,7 +31,7 @@ export function NewPasswordField({
 
 export function SignupPage({ values = {}, errors, alert }: FormProps) {
   return (
-    <Layout title="Sign up" chrome="anonymous">
+    <>
       <section class="card narrow">
         <h1>Create your organization</h1>
         <p>
@@ -66,13 +65,13 @@ export function SignupPage({ values = {}, errors, alert }: FormProps) {
           Already have an account? <a href="/login">Log in</a>
         </p>
       </section>
-    </Layout>
+    </>
   )
 }
 
 export function LoginPage({ values = {}, errors, alert }: FormProps) {
   return (
-    <Layout title="Log in" chrome="anonymous">
+    <>
       <section class="card narrow">
         <h1>Log in</h1>
         <FormAlert message={alert} />
@@ -104,6 +103,6 @@ export function LoginPage({ values = {}, errors, alert }: FormProps) {
           New to Leadpool? <a href="/signup">Create an organization</a>
         </p>
       </section>
-    </Layout>
+    </>
   )
 }

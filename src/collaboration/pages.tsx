@@ -2,7 +2,7 @@
 import type { FormValues } from '../lib/validation'
 import type { DueBucket } from '../lib/due'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { EditCommunicationForm, TaskLine } from './views'
 import type { MyTask } from './tasks'
 
@@ -21,7 +21,7 @@ export function EditLeadPage({
 }) {
   const base = `/o/${useShell().org.slug}/leads/${lead.id}`
   return (
-    <Layout title={`Edit ${lead.name}`}>
+    <>
       <section class="card narrow">
         <p>
           <a href={base}>← {lead.name}</a>
@@ -41,7 +41,7 @@ export function EditLeadPage({
           <button type="submit">Save changes</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -58,7 +58,7 @@ export function EditCommunicationPage(props: {
 }) {
   const base = `/o/${useShell().org.slug}/leads/${props.lead.id}`
   return (
-    <Layout title="Edit communication">
+    <>
       <section class="narrow">
         <p>
           <a href={base}>← {props.lead.name}</a>
@@ -73,7 +73,7 @@ export function EditCommunicationPage(props: {
           timeZone={props.timeZone}
         />
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -88,7 +88,7 @@ export function MyTasksPage({
   const orgBase = `/o/${useShell().org.slug}`
   const empty = groups.every((g) => g.tasks.length === 0)
   return (
-    <Layout title="My tasks">
+    <>
       <section class="card">
         <h1>My tasks</h1>
         <p class="muted">Your open tasks on the leads you can see. Times in {timeZone}.</p>
@@ -107,6 +107,6 @@ export function MyTasksPage({
           )}
         </ol>
       </section>
-    </Layout>
+    </>
   )
 }

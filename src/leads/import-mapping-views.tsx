@@ -7,7 +7,7 @@ import type { ImportJob, LeadStatus, RoutingMode } from '../db/schema'
 import { LEAD_STATUSES } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { FIELD_LABELS, IMPORT_FIELDS } from './import-columns'
 import type { ColumnMapping } from './import-parse'
 import { mapStatus } from './import-status'
@@ -54,7 +54,7 @@ export function ImportMappingPage(props: MappingPageProps) {
   const notImported = headers.filter((h, i) => h !== '' && !mapping.columns[i])
   const manager = members.length > 0
   return (
-    <Layout title={`Import of ${job.fileName}: columns`}>
+    <>
       <section class="card">
         <h1>Import of {job.fileName}: check the columns</h1>
         <p>
@@ -184,6 +184,6 @@ export function ImportMappingPage(props: MappingPageProps) {
           </p>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }

@@ -4,7 +4,7 @@ import type { FormValues } from '../lib/validation'
 import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
 import { FormTokenField } from '../views/form-token'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 
 export function NewLeadPage({
   values = {},
@@ -20,7 +20,7 @@ export function NewLeadPage({
 }) {
   const shell = useShell()
   return (
-    <Layout title="New lead">
+    <>
       <section class="card narrow">
         <h1>New lead</h1>
         <FormAlert message={alert} />
@@ -56,6 +56,6 @@ export function NewLeadPage({
           <button type="submit">Create lead</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }

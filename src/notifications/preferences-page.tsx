@@ -9,7 +9,7 @@ import type { App } from '../env'
 import { parseForm } from '../views/form-input'
 import { FieldError, ticked, type FieldErrors } from '../views/forms'
 import { onRefusal } from '../views/render-error'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
 import { offeredTypes, preferencesOf, savePreferences, type Preferences } from './preferences'
 import { latestTestEmail, sendTestEmail } from './test-email'
@@ -38,7 +38,7 @@ function PreferencesPage({ prefs, types, saved, errors, values, testEmail }: Pag
   const shell = useShell()
   const digestHour = values ? (values.digestHour ?? '') : prefs.digestHour === null ? '' : String(prefs.digestHour)
   return (
-    <Layout title="Notification preferences">
+    <>
       <section class="card narrow">
         <h1>Notification preferences</h1>
         {saved && (
@@ -117,7 +117,7 @@ function PreferencesPage({ prefs, types, saved, errors, values, testEmail }: Pag
         </form>
         <TestEmailSection {...testEmail} />
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -158,6 +158,7 @@ async function renderPreferences(
       values={shown.values}
       testEmail={{ ...testEmail, refused: shown.refused }}
     />,
+    { title: 'Notification preferences' },
   )
 }
 

@@ -6,7 +6,6 @@
 import { Hono } from 'hono'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
-import { Layout } from '../views/layout'
 import { findUnsubscription, unsubscribe, type Unsubscription } from './unsubscribe'
 
 export const unsubscribeRoutes = new Hono<App>()
@@ -22,7 +21,7 @@ const linkGone = () =>
 function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: boolean; token: string }) {
   const preferences = `/o/${what.orgSlug}/preferences`
   return (
-    <Layout title="Unsubscribe" chrome="anonymous">
+    <>
       <section class="card narrow">
         {done ? (
           <>
@@ -47,7 +46,7 @@ function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: bo
           </>
         )}
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -55,12 +54,15 @@ unsubscribeRoutes.get('/:token', async (c) => {
   const token = c.req.param('token')
   const what = await findUnsubscription(c.var.db, token)
   if (!what) throw linkGone()
-  return c.render(<UnsubscribePage what={what} done={false} token={token} />)
+  return c.render(<UnsubscribePage what={what} done={false} token={token} />, {
+    title: 'Unsubscribe',
+    chrome: 'anonymous',
+  })
 })
 
 unsubscribeRoutes.post('/:token', async (c) => {
   const token = c.req.param('token')
   const what = await unsubscribe(c.var.db, token, Date.now())
   if (!what) throw linkGone()
-  return c.render(<UnsubscribePage what={what} done token={token} />)
+  return c.render(<UnsubscribePage what={what} done token={token} />, { title: 'Unsubscribe', chrome: 'anonymous' })
 })

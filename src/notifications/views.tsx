@@ -3,7 +3,7 @@
  * data-unread>` per notification). The header badge is src/views/notification-badge.tsx.
  */
 import type { Child } from 'hono/jsx'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { eventOf, leadsPhrase, type EventType, type NotificationData } from './events'
 import type { FeedFilters, FeedItem, FeedPage } from './feed'
@@ -102,7 +102,7 @@ export function FeedPageView({
   const filtering = Boolean(filters.unread || filters.type || filters.lead)
   const leadName = page.items.flatMap((i) => i.data.leads).find((l) => l.id === filters.lead)?.name
   return (
-    <Layout title="Notifications">
+    <>
       <section class="card">
         <h1>Notifications</h1>
         <p>
@@ -137,6 +137,6 @@ export function FeedPageView({
           )}
         </p>
       </section>
-    </Layout>
+    </>
   )
 }

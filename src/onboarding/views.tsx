@@ -1,6 +1,5 @@
 /** Onboarding pages that are not forms of auth/views.tsx: finishing a sign-up from its emailed link. */
 import { BrowserTimeZoneField } from '../views/time-zone'
-import { Layout } from '../views/layout'
 
 /** GET `/verify-email/{token}`: one button that uses the link (a POST, so link scanners do not). */
 export function FinishSignupPage({
@@ -13,7 +12,7 @@ export function FinishSignupPage({
   organization: string
 }) {
   return (
-    <Layout title="Finish sign-up">
+    <>
       <section class="card narrow">
         <h1>Finish sign-up</h1>
         <p>
@@ -25,6 +24,6 @@ export function FinishSignupPage({
           <button type="submit">Finish sign-up</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }

@@ -1,7 +1,7 @@
 /** `/invite/{token}`: accepting an invitation, as a new account or as the signed-in invitee. */
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, ROLE_LABELS } from '../views/layout'
+import { ROLE_LABELS } from '../views/layout'
 import { NewPasswordField } from '../auth/views'
 import { BrowserTimeZoneField } from '../views/time-zone'
 import type { OpenInvitation } from './invitations'
@@ -20,7 +20,7 @@ export function InvitePage({ open, token, user, values = {}, errors, alert }: Pr
   const action = `/invite/${token}`
   const role = ROLE_LABELS[invitation.role]
   return (
-    <Layout title={`Join ${org.name}`}>
+    <>
       <section class="card narrow">
         <h1>Join {org.name}</h1>
         <p>
@@ -62,6 +62,6 @@ export function InvitePage({ open, token, user, values = {}, errors, alert }: Pr
           </form>
         )}
       </section>
-    </Layout>
+    </>
   )
 }

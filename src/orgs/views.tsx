@@ -1,7 +1,6 @@
 /** Organization pages outside `/o/{slug}`: creating another organization. */
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout } from '../views/layout'
 import { FormTokenField } from '../views/form-token'
 
 /** Shown at /signup to someone already signed in: a new organization for the same account. */
@@ -21,7 +20,7 @@ export function NewOrganizationPage({
   alert?: string
 }) {
   return (
-    <Layout title="New organization">
+    <>
       <section class="card narrow">
         <h1>{member ? 'Create another organization' : 'Create an organization'}</h1>
         <FormAlert message={alert} />
@@ -41,6 +40,6 @@ export function NewOrganizationPage({
           <button type="submit">Create organization</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }

@@ -13,7 +13,7 @@ import { runBatch } from '../db/client'
 import { assignableMembers, type Member } from '../orgs/members'
 import { parseForm } from '../views/form-input'
 import { FieldError, type FieldErrors } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { onRefusal } from '../views/render-error'
 import type { FormValues } from '../lib/validation'
 
@@ -90,7 +90,7 @@ function PoolSettingsPage(props: {
   const shell = useShell()
   const { values, errors } = props
   return (
-    <Layout title="Pool and routing settings">
+    <>
       <section class="card narrow">
         <p>
           <a href={`/o/${shell.org.slug}/settings`}>← Settings</a>
@@ -166,7 +166,7 @@ function PoolSettingsPage(props: {
           <button type="submit">Save settings</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -196,6 +196,7 @@ poolSettingsRoutes.get('/', async (c) => {
       members={members}
       saved={c.req.query('saved') === '1'}
     />,
+    { title: 'Pool and routing settings' },
   )
 })
 
@@ -210,6 +211,7 @@ poolSettingsRoutes.post('/', async (c) => {
     c.status(refusal.status)
     return c.render(
       <PoolSettingsPage values={values} chosen={new Set(sent)} members={members} errors={refusal.errors} />,
+      { title: 'Pool and routing settings' },
     )
   })
   const input: PoolSettingsValues = await parseForm(c, poolSettingsSchema)

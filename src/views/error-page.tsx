@@ -1,6 +1,5 @@
 /** Error pages for the shared onError / notFound handlers. */
 import { PAGE_ALERT_ID } from './htmx-config'
-import { Layout } from './layout'
 
 /** Explanation under the heading, by status. */
 export function explain(status: number): string {
@@ -35,7 +34,7 @@ export function ErrorPage({
   heading?: string
 }) {
   return (
-    <Layout title={heading ?? message} chrome="user">
+    <>
       <section class="card narrow">
         <h1>{heading ?? message}</h1>
         {heading && <p>{message}</p>}
@@ -49,7 +48,7 @@ export function ErrorPage({
           <a href="/">Go to Leadpool</a>
         </p>
       </section>
-    </Layout>
+    </>
   )
 }
 
