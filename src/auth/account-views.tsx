@@ -13,26 +13,24 @@ import { TimeZoneSelect } from '../views/time-zone'
  */
 export function CheckEmailPage({ purpose }: { purpose: 'signup' | 'reset' }) {
   return (
-    <>
-      <section class="card narrow" id="check-email">
-        <h1>Check your email</h1>
-        {purpose === 'signup' ? (
-          <p>
-            We sent an email to the address you entered. Open the link in it to finish signing up: it works once, for 24
-            hours. If the address already has a Leadpool account, the email says so and how to log in.
-          </p>
-        ) : (
-          <p>
-            If the address you entered has a Leadpool account, we sent it a link to set a new password. The link works
-            once, for 1 hour.
-          </p>
-        )}
-        <p>No email after a few minutes? Check your spam folder, or try again.</p>
+    <section class="card narrow" id="check-email">
+      <h1>Check your email</h1>
+      {purpose === 'signup' ? (
         <p>
-          <a href="/login">Back to log in</a>
+          We sent an email to the address you entered. Open the link in it to finish signing up: it works once, for 24
+          hours. If the address already has a Leadpool account, the email says so and how to log in.
         </p>
-      </section>
-    </>
+      ) : (
+        <p>
+          If the address you entered has a Leadpool account, we sent it a link to set a new password. The link works
+          once, for 1 hour.
+        </p>
+      )}
+      <p>No email after a few minutes? Check your spam folder, or try again.</p>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </section>
   )
 }
 
@@ -41,46 +39,42 @@ type FormProps = { values?: FormValues; errors?: FieldErrors; alert?: string }
 /** `/forgot-password`: asks for the address to send a reset link to. */
 export function ForgotPasswordPage({ values = {}, errors }: FormProps) {
   return (
-    <>
-      <section class="card narrow">
-        <h1>Forgot your password?</h1>
-        <p>Enter the email address of your account; we will email you a link to set a new password.</p>
-        <form method="post" action="/forgot-password" novalidate>
-          <Field
-            label="Email"
-            name="email"
-            type="email"
-            value={values.email}
-            errors={errors}
-            required
-            autocomplete="email"
-          />
-          <button type="submit">Email me a reset link</button>
-        </form>
-        <p>
-          <a href="/login">Back to log in</a>
-        </p>
-      </section>
-    </>
+    <section class="card narrow">
+      <h1>Forgot your password?</h1>
+      <p>Enter the email address of your account; we will email you a link to set a new password.</p>
+      <form method="post" action="/forgot-password" novalidate>
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={values.email}
+          errors={errors}
+          required
+          autocomplete="email"
+        />
+        <button type="submit">Email me a reset link</button>
+      </form>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </section>
   )
 }
 
 /** `/reset-password/{token}`: the new password for the account `email`. */
 export function ResetPasswordPage({ token, email, errors }: { token: string; email: string; errors?: FieldErrors }) {
   return (
-    <>
-      <section class="card narrow">
-        <h1>Set a new password</h1>
-        <p>
-          For the account <strong>{email}</strong>. Every browser signed in to it will be logged out.
-        </p>
-        <form method="post" action={`/reset-password/${token}`} novalidate>
-          <input type="email" name="username" value={email} autocomplete="username" hidden />
-          <NewPasswordField errors={errors} label="New password" />
-          <button type="submit">Set new password</button>
-        </form>
-      </section>
-    </>
+    <section class="card narrow">
+      <h1>Set a new password</h1>
+      <p>
+        For the account <strong>{email}</strong>. Every browser signed in to it will be logged out.
+      </p>
+      <form method="post" action={`/reset-password/${token}`} novalidate>
+        <input type="email" name="username" value={email} autocomplete="username" hidden />
+        <NewPasswordField errors={errors} label="New password" />
+        <button type="submit">Set new password</button>
+      </form>
+    </section>
   )
 }
 

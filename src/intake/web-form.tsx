@@ -31,12 +31,10 @@ const webFormSchema = intakeSchema.extend({ name: foldedLine('name', 200, 'Enter
 /** Leadpool's own thank-you page, for organizations without a thank-you URL. */
 function ThankYouPage() {
   return (
-    <>
-      <section class="card narrow">
-        <h1>Thank you</h1>
-        <p>Your message was sent. We will be in touch soon.</p>
-      </section>
-    </>
+    <section class="card narrow">
+      <h1>Thank you</h1>
+      <p>Your message was sent. We will be in touch soon.</p>
+    </section>
   )
 }
 

@@ -326,11 +326,9 @@ function UndoSection({ url, job, problem, now }: { url: string; job: ImportJob; 
 export function ImportJobPage({ job, extras }: { job: ImportJob; extras: ReportExtras }) {
   const { org } = useShell()
   return (
-    <>
-      <section class="card">
-        <h1>Import of {job.fileName}</h1>
-        <ImportProgress slug={org.slug} job={job} extras={extras} />
-      </section>
-    </>
+    <section class="card">
+      <h1>Import of {job.fileName}</h1>
+      <ImportProgress slug={org.slug} job={job} extras={extras} />
+    </section>
   )
 }

@@ -21,32 +21,30 @@ const linkGone = () =>
 function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: boolean; token: string }) {
   const preferences = `/o/${what.orgSlug}/preferences`
   return (
-    <>
-      <section class="card narrow">
-        {done ? (
-          <>
-            <h1>You are unsubscribed</h1>
-            <p role="status">
-              No more “{what.label}” emails from {what.orgName}. The app still tells you; change it any time in your{' '}
-              <a href={preferences}>notification preferences</a>.
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>Unsubscribe</h1>
-            <p>
-              Stop “{what.label}” emails from {what.orgName}? Other emails and the app are not affected.
-            </p>
-            <form method="post" action={`/unsubscribe/${token}`}>
-              <button type="submit">Unsubscribe</button>
-            </form>
-            <p>
-              Or choose in your <a href={preferences}>notification preferences</a>.
-            </p>
-          </>
-        )}
-      </section>
-    </>
+    <section class="card narrow">
+      {done ? (
+        <>
+          <h1>You are unsubscribed</h1>
+          <p role="status">
+            No more “{what.label}” emails from {what.orgName}. The app still tells you; change it any time in your{' '}
+            <a href={preferences}>notification preferences</a>.
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>Unsubscribe</h1>
+          <p>
+            Stop “{what.label}” emails from {what.orgName}? Other emails and the app are not affected.
+          </p>
+          <form method="post" action={`/unsubscribe/${token}`}>
+            <button type="submit">Unsubscribe</button>
+          </form>
+          <p>
+            Or choose in your <a href={preferences}>notification preferences</a>.
+          </p>
+        </>
+      )}
+    </section>
   )
 }
 

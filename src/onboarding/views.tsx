@@ -12,18 +12,16 @@ export function FinishSignupPage({
   organization: string
 }) {
   return (
-    <>
-      <section class="card narrow">
-        <h1>Finish sign-up</h1>
-        <p>
-          Your address <strong>{email}</strong> is confirmed by this link. Finish to create your account and the
-          organization <strong>{organization}</strong>, where you will be the Owner.
-        </p>
-        <form method="post" action={`/verify-email/${token}`}>
-          <BrowserTimeZoneField />
-          <button type="submit">Finish sign-up</button>
-        </form>
-      </section>
-    </>
+    <section class="card narrow">
+      <h1>Finish sign-up</h1>
+      <p>
+        Your address <strong>{email}</strong> is confirmed by this link. Finish to create your account and the
+        organization <strong>{organization}</strong>, where you will be the Owner.
+      </p>
+      <form method="post" action={`/verify-email/${token}`}>
+        <BrowserTimeZoneField />
+        <button type="submit">Finish sign-up</button>
+      </form>
+    </section>
   )
 }

@@ -20,26 +20,24 @@ export function NewOrganizationPage({
   alert?: string
 }) {
   return (
-    <>
-      <section class="card narrow">
-        <h1>{member ? 'Create another organization' : 'Create an organization'}</h1>
-        <FormAlert message={alert} />
-        {!member && (
-          <p class="notice">
-            You are not an active member of any organization right now: a membership may have been deactivated. Ask an
-            Owner or Admin to reactivate or invite you, or create your own organization below.
-          </p>
-        )}
-        <p>
-          You are signed in as {user.name}. The new organization is separate from your others; you will be its Owner and
-          can switch between them from the top bar. To create an account for someone else, log out first.
+    <section class="card narrow">
+      <h1>{member ? 'Create another organization' : 'Create an organization'}</h1>
+      <FormAlert message={alert} />
+      {!member && (
+        <p class="notice">
+          You are not an active member of any organization right now: a membership may have been deactivated. Ask an
+          Owner or Admin to reactivate or invite you, or create your own organization below.
         </p>
-        <form method="post" action="/orgs" novalidate>
-          <FormTokenField />
-          <Field label="Organization" name="organization" value={values.organization} errors={errors} required />
-          <button type="submit">Create organization</button>
-        </form>
-      </section>
-    </>
+      )}
+      <p>
+        You are signed in as {user.name}. The new organization is separate from your others; you will be its Owner and
+        can switch between them from the top bar. To create an account for someone else, log out first.
+      </p>
+      <form method="post" action="/orgs" novalidate>
+        <FormTokenField />
+        <Field label="Organization" name="organization" value={values.organization} errors={errors} required />
+        <button type="submit">Create organization</button>
+      </form>
+    </section>
   )
 }
