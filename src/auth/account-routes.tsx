@@ -27,22 +27,22 @@ const token = (c: Context<App>) => c.req.param('token') ?? ''
 
 // ---- Forgot / reset password -------------------------------------------------------------------
 
-accountRoutes.get('/forgot-password', (c) => c.render(<ForgotPasswordPage />))
+accountRoutes.get('/forgot-password', (c) => c.render(<ForgotPasswordPage />, { title: 'Forgot password' }))
 
 accountRoutes.post('/forgot-password', async (c) => {
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
-    return c.render(<ForgotPasswordPage values={values} errors={refusal.errors} />)
+    return c.render(<ForgotPasswordPage values={values} errors={refusal.errors} />, { title: 'Forgot password' })
   })
   const { email } = await parseForm(c, forgotPasswordSchema)
   // The same answer for every address (password-reset.ts).
   await requestPasswordReset(c.var.db, email, mailContext(c))
-  return c.render(<CheckEmailPage purpose="reset" />)
+  return c.render(<CheckEmailPage purpose="reset" />, { title: 'Check your email' })
 })
 
 accountRoutes.get('/reset-password/:token', async (c) => {
   const { email } = await openPasswordReset(c.var.db, token(c))
-  return c.render(<ResetPasswordPage token={token(c)} email={email} />)
+  return c.render(<ResetPasswordPage token={token(c)} email={email} />, { title: 'Set a new password' })
 })
 
 accountRoutes.post('/reset-password/:token', async (c) => {
@@ -50,7 +50,9 @@ accountRoutes.post('/reset-password/:token', async (c) => {
   const { email } = await openPasswordReset(c.var.db, token(c))
   onRefusal(c, (refusal) => {
     c.status(refusal.status)
-    return c.render(<ResetPasswordPage token={token(c)} email={email} errors={refusal.errors} />)
+    return c.render(<ResetPasswordPage token={token(c)} email={email} errors={refusal.errors} />, {
+      title: 'Set a new password',
+    })
   })
   const { password } = await parseForm(c, resetPasswordSchema)
   // Every session of the account ends; this browser gets a fresh one, and `/` takes it to its organization.
@@ -71,6 +73,7 @@ accountRoutes.get('/account', async (c) => {
   const sessionCount = await activeSessionCount(c.var.db, user.id)
   return c.render(
     <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} done={c.req.query('done')} />,
+    { title: 'Your account', chrome: 'user' },
   )
 })
 
@@ -82,6 +85,7 @@ function accountOnRefusal(c: Context<App>) {
     c.status(refusal.status)
     return c.render(
       <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} errors={refusal.errors} />,
+      { title: 'Your account', chrome: 'user' },
     )
   })
 }

@@ -4,7 +4,6 @@
  */
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout } from '../views/layout'
 import { NewPasswordField } from './views'
 import { TimeZoneSelect } from '../views/time-zone'
 
@@ -14,26 +13,24 @@ import { TimeZoneSelect } from '../views/time-zone'
  */
 export function CheckEmailPage({ purpose }: { purpose: 'signup' | 'reset' }) {
   return (
-    <Layout title="Check your email">
-      <section class="card narrow" id="check-email">
-        <h1>Check your email</h1>
-        {purpose === 'signup' ? (
-          <p>
-            We sent an email to the address you entered. Open the link in it to finish signing up: it works once, for 24
-            hours. If the address already has a Leadpool account, the email says so and how to log in.
-          </p>
-        ) : (
-          <p>
-            If the address you entered has a Leadpool account, we sent it a link to set a new password. The link works
-            once, for 1 hour.
-          </p>
-        )}
-        <p>No email after a few minutes? Check your spam folder, or try again.</p>
+    <section class="card narrow" id="check-email">
+      <h1>Check your email</h1>
+      {purpose === 'signup' ? (
         <p>
-          <a href="/login">Back to log in</a>
+          We sent an email to the address you entered. Open the link in it to finish signing up: it works once, for 24
+          hours. If the address already has a Leadpool account, the email says so and how to log in.
         </p>
-      </section>
-    </Layout>
+      ) : (
+        <p>
+          If the address you entered has a Leadpool account, we sent it a link to set a new password. The link works
+          once, for 1 hour.
+        </p>
+      )}
+      <p>No email after a few minutes? Check your spam folder, or try again.</p>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </section>
   )
 }
 
@@ -42,46 +39,42 @@ type FormProps = { values?: FormValues; errors?: FieldErrors; alert?: string }
 /** `/forgot-password`: asks for the address to send a reset link to. */
 export function ForgotPasswordPage({ values = {}, errors }: FormProps) {
   return (
-    <Layout title="Forgot password">
-      <section class="card narrow">
-        <h1>Forgot your password?</h1>
-        <p>Enter the email address of your account; we will email you a link to set a new password.</p>
-        <form method="post" action="/forgot-password" novalidate>
-          <Field
-            label="Email"
-            name="email"
-            type="email"
-            value={values.email}
-            errors={errors}
-            required
-            autocomplete="email"
-          />
-          <button type="submit">Email me a reset link</button>
-        </form>
-        <p>
-          <a href="/login">Back to log in</a>
-        </p>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <h1>Forgot your password?</h1>
+      <p>Enter the email address of your account; we will email you a link to set a new password.</p>
+      <form method="post" action="/forgot-password" novalidate>
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={values.email}
+          errors={errors}
+          required
+          autocomplete="email"
+        />
+        <button type="submit">Email me a reset link</button>
+      </form>
+      <p>
+        <a href="/login">Back to log in</a>
+      </p>
+    </section>
   )
 }
 
 /** `/reset-password/{token}`: the new password for the account `email`. */
 export function ResetPasswordPage({ token, email, errors }: { token: string; email: string; errors?: FieldErrors }) {
   return (
-    <Layout title="Set a new password">
-      <section class="card narrow">
-        <h1>Set a new password</h1>
-        <p>
-          For the account <strong>{email}</strong>. Every browser signed in to it will be logged out.
-        </p>
-        <form method="post" action={`/reset-password/${token}`} novalidate>
-          <input type="email" name="username" value={email} autocomplete="username" hidden />
-          <NewPasswordField errors={errors} label="New password" />
-          <button type="submit">Set new password</button>
-        </form>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <h1>Set a new password</h1>
+      <p>
+        For the account <strong>{email}</strong>. Every browser signed in to it will be logged out.
+      </p>
+      <form method="post" action={`/reset-password/${token}`} novalidate>
+        <input type="email" name="username" value={email} autocomplete="username" hidden />
+        <NewPasswordField errors={errors} label="New password" />
+        <button type="submit">Set new password</button>
+      </form>
+    </section>
   )
 }
 
@@ -99,7 +92,7 @@ export type AccountPageProps = FormProps & {
 /** `/account`: name and email, change password, active sessions and "Log out everywhere". */
 export function AccountPage({ user, sessionCount, done, errors, alert, timeZone }: AccountPageProps) {
   return (
-    <Layout title="Your account" chrome="user">
+    <>
       <section class="card narrow">
         <h1>Your account</h1>
         <dl class="facts">
@@ -154,6 +147,6 @@ export function AccountPage({ user, sessionCount, done, errors, alert, timeZone 
           <button type="submit">Log out everywhere</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }

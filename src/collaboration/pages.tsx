@@ -2,7 +2,7 @@
 import type { FormValues } from '../lib/validation'
 import type { DueBucket } from '../lib/due'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { EditCommunicationForm, TaskLine } from './views'
 import type { MyTask } from './tasks'
 
@@ -21,27 +21,25 @@ export function EditLeadPage({
 }) {
   const base = `/o/${useShell().org.slug}/leads/${lead.id}`
   return (
-    <Layout title={`Edit ${lead.name}`}>
-      <section class="card narrow">
-        <p>
-          <a href={base}>← {lead.name}</a>
-        </p>
-        <h1>Edit lead</h1>
-        <FormAlert message={alert} />
-        <form id="edit-lead" method="post" action={`${base}/edit`} novalidate>
-          {/* What the form was opened with: a field someone else changes meanwhile is not overwritten unseen. */}
-          {(['name', 'email', 'phone', 'company', 'source'] as const).map((f) => (
-            <input type="hidden" name={`shown_${f}`} value={lead[f]} />
-          ))}
-          <Field label="Name" name="name" value={values.name} errors={errors} required />
-          <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
-          <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
-          <Field label="Company" name="company" value={values.company} errors={errors} />
-          <Field label="Source" name="source" value={values.source} errors={errors} />
-          <button type="submit">Save changes</button>
-        </form>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <p>
+        <a href={base}>← {lead.name}</a>
+      </p>
+      <h1>Edit lead</h1>
+      <FormAlert message={alert} />
+      <form id="edit-lead" method="post" action={`${base}/edit`} novalidate>
+        {/* What the form was opened with: a field someone else changes meanwhile is not overwritten unseen. */}
+        {(['name', 'email', 'phone', 'company', 'source'] as const).map((f) => (
+          <input type="hidden" name={`shown_${f}`} value={lead[f]} />
+        ))}
+        <Field label="Name" name="name" value={values.name} errors={errors} required />
+        <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
+        <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
+        <Field label="Company" name="company" value={values.company} errors={errors} />
+        <Field label="Source" name="source" value={values.source} errors={errors} />
+        <button type="submit">Save changes</button>
+      </form>
+    </section>
   )
 }
 
@@ -58,22 +56,20 @@ export function EditCommunicationPage(props: {
 }) {
   const base = `/o/${useShell().org.slug}/leads/${props.lead.id}`
   return (
-    <Layout title="Edit communication">
-      <section class="narrow">
-        <p>
-          <a href={base}>← {props.lead.name}</a>
-        </p>
-        <h1>Edit communication</h1>
-        <FormAlert message={props.alert} />
-        <EditCommunicationForm
-          action={`${base}/communications/${props.communicationId}`}
-          values={props.values}
-          shown={props.shown}
-          errors={props.errors}
-          timeZone={props.timeZone}
-        />
-      </section>
-    </Layout>
+    <section class="narrow">
+      <p>
+        <a href={base}>← {props.lead.name}</a>
+      </p>
+      <h1>Edit communication</h1>
+      <FormAlert message={props.alert} />
+      <EditCommunicationForm
+        action={`${base}/communications/${props.communicationId}`}
+        values={props.values}
+        shown={props.shown}
+        errors={props.errors}
+        timeZone={props.timeZone}
+      />
+    </section>
   )
 }
 
@@ -88,25 +84,23 @@ export function MyTasksPage({
   const orgBase = `/o/${useShell().org.slug}`
   const empty = groups.every((g) => g.tasks.length === 0)
   return (
-    <Layout title="My tasks">
-      <section class="card">
-        <h1>My tasks</h1>
-        <p class="muted">Your open tasks on the leads you can see. Times in {timeZone}.</p>
-        {empty && <p class="empty">No open tasks.</p>}
-        <ol id="task-list" class="tasks">
-          {groups.map((g) =>
-            g.tasks.map((t) => (
-              <TaskLine
-                task={{ ...t, assigneeName: 'you', completedByName: null }}
-                bucket={g.bucket}
-                orgBase={orgBase}
-                timeZone={timeZone}
-                lead={{ id: t.leadId, name: t.leadName }}
-              />
-            )),
-          )}
-        </ol>
-      </section>
-    </Layout>
+    <section class="card">
+      <h1>My tasks</h1>
+      <p class="muted">Your open tasks on the leads you can see. Times in {timeZone}.</p>
+      {empty && <p class="empty">No open tasks.</p>}
+      <ol id="task-list" class="tasks">
+        {groups.map((g) =>
+          g.tasks.map((t) => (
+            <TaskLine
+              task={{ ...t, assigneeName: 'you', completedByName: null }}
+              bucket={g.bucket}
+              orgBase={orgBase}
+              timeZone={timeZone}
+              lead={{ id: t.leadId, name: t.leadName }}
+            />
+          )),
+        )}
+      </ol>
+    </section>
   )
 }

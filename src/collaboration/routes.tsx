@@ -52,7 +52,9 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
 collaborationRoutes.get('/:leadId/edit', async (c) => {
   const lead = await authorizeLead(c, c.req.param('leadId'), 'edit')
   const { name, email, phone, company, source } = lead
-  return c.render(<EditLeadPage lead={lead} values={{ name, email, phone, company, source }} />)
+  return c.render(<EditLeadPage lead={lead} values={{ name, email, phone, company, source }} />, {
+    title: `Edit ${lead.name}`,
+  })
 })
 
 collaborationRoutes.post('/:leadId/edit', async (c) => {
@@ -60,7 +62,9 @@ collaborationRoutes.post('/:leadId/edit', async (c) => {
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<EditLeadPage lead={lead} values={values} errors={refusal.errors} alert={alert} />)
+    return c.render(<EditLeadPage lead={lead} values={values} errors={refusal.errors} alert={alert} />, {
+      title: `Edit ${lead.name}`,
+    })
   })
   const input = await parseForm(c, editLeadSchema)
   await editLead(c.var.db, viewerOf(c), lead.id, input, await parseForm(c, shownLeadSchema))
@@ -110,6 +114,7 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
       shown={communicationShown(row)}
       timeZone={timeZone}
     />,
+    { title: 'Edit communication' },
   )
 })
 
@@ -133,6 +138,7 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
         alert={alert}
         timeZone={timeZone}
       />,
+      { title: 'Edit communication' },
     )
   })
   const row = await findCommunication(c.var.db, viewer, lead.id, id)

@@ -17,7 +17,6 @@ import { createDb } from '../db/client'
 import { emailOutbox, type OutboxEmail } from '../db/schema'
 import type { App } from '../env'
 import { DEV_MAIL_CONTENT_SECURITY_POLICY } from '../lib/csp'
-import { Layout } from '../views/layout'
 import { pageRenderer } from '../views/renderer'
 import { Time } from '../views/time'
 import { BODIES_KEPT_DAYS } from './outbox-prune'
@@ -93,13 +92,14 @@ devMailRoutes.get('/', async (c) => {
     .limit(PAGE_SIZE)
     .all()
   return c.render(
-    <Layout title="Dev mailbox">
+    <>
       <h1>Dev mailbox</h1>
       <p class="notice">
         Development only. Every email Leadpool wrote to its outbox, newest first (latest {PAGE_SIZE}). Without
         RESEND_API_KEY nothing is sent: emails are <em>captured</em> here instead.
       </p>
       {emails.length === 0 ? <p class="empty">No email yet.</p> : emails.map((email) => <EmailCard email={email} />)}
-    </Layout>,
+    </>,
+    { title: 'Dev mailbox' },
   )
 })

@@ -10,7 +10,7 @@ import type { App } from '../env'
 import { optionalSingleLine, singleLine } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { Field, FieldError, type FieldErrors } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { onRefusal } from '../views/render-error'
 import { Time } from '../views/time'
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyListed } from './api-keys'
@@ -56,7 +56,7 @@ function IntakeSettingsPage(props: {
   const formKey = props.formKey
   const action = formKey ? `${props.appUrl.replace(/\/+$/, '')}/f/${formKey}` : null
   return (
-    <Layout title="Web form settings">
+    <>
       <section class="card narrow">
         <BackToSettings />
         <h1>Web form</h1>
@@ -105,7 +105,7 @@ function IntakeSettingsPage(props: {
           <button type="submit">Save</button>
         </form>
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -127,6 +127,7 @@ intakeSettingsRoutes.get('/', (c) => {
       thankYouUrl={c.var.orgContext.org.thankYouUrl}
       saved={message}
     />,
+    { title: 'Web form settings' },
   )
 })
 
@@ -141,6 +142,7 @@ intakeSettingsRoutes.post('/', async (c) => {
         thankYouUrl={values.thankYouUrl ?? ''}
         errors={refusal.errors}
       />,
+      { title: 'Web form settings' },
     )
   })
   const { thankYouUrl } = await parseForm(c, thankYouSchema)
@@ -163,7 +165,7 @@ function ApiKeysPage(props: {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/settings/api-keys`
   return (
-    <Layout title="API keys">
+    <>
       <section class="card narrow">
         <BackToSettings />
         <h1>API keys</h1>
@@ -223,7 +225,7 @@ function ApiKeysPage(props: {
         )}
         <FieldError errors={props.errors} name="form" />
       </section>
-    </Layout>
+    </>
   )
 }
 
@@ -231,7 +233,7 @@ const apiKeySchema = z.object({ name: singleLine('name', 100, 'Name the key (e.g
 
 async function apiKeysPage(c: Context<App>, extra: Omit<Parameters<typeof ApiKeysPage>[0], 'keys'> = {}) {
   const keys = await listApiKeys(c.var.db, c.var.orgContext.org.id)
-  return c.render(<ApiKeysPage keys={keys} {...extra} />)
+  return c.render(<ApiKeysPage keys={keys} {...extra} />, { title: 'API keys' })
 }
 
 apiKeyRoutes.get('/', (c) => {

@@ -11,7 +11,6 @@ import { z } from 'zod'
 import type { App } from '../env'
 import { notFound } from '../lib/errors'
 import { foldedLine } from '../lib/text'
-import { Layout } from '../views/layout'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
 import { intakeSchema, takeInLead } from './leads'
@@ -32,16 +31,14 @@ const webFormSchema = intakeSchema.extend({ name: foldedLine('name', 200, 'Enter
 /** Leadpool's own thank-you page, for organizations without a thank-you URL. */
 function ThankYouPage() {
   return (
-    <Layout title="Thank you" chrome="anonymous">
-      <section class="card narrow">
-        <h1>Thank you</h1>
-        <p>Your message was sent. We will be in touch soon.</p>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <h1>Thank you</h1>
+      <p>Your message was sent. We will be in touch soon.</p>
+    </section>
   )
 }
 
-webFormRoutes.get('/:formKey/thanks', (c) => c.render(<ThankYouPage />))
+webFormRoutes.get('/:formKey/thanks', (c) => c.render(<ThankYouPage />, { title: 'Thank you', chrome: 'anonymous' }))
 
 webFormRoutes.post('/:formKey', async (c) => {
   const formKey = c.req.param('formKey')

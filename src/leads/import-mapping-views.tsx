@@ -7,7 +7,7 @@ import type { ImportJob, LeadStatus, RoutingMode } from '../db/schema'
 import { LEAD_STATUSES } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { FIELD_LABELS, IMPORT_FIELDS } from './import-columns'
 import type { ColumnMapping } from './import-parse'
 import { mapStatus } from './import-status'
@@ -54,136 +54,134 @@ export function ImportMappingPage(props: MappingPageProps) {
   const notImported = headers.filter((h, i) => h !== '' && !mapping.columns[i])
   const manager = members.length > 0
   return (
-    <Layout title={`Import of ${job.fileName}: columns`}>
-      <section class="card">
-        <h1>Import of {job.fileName}: check the columns</h1>
-        <p>
-          Read as <strong data-encoding={job.encoding}>{job.encoding}</strong>. Nothing is saved until you press Import.{' '}
-          {remembered && (
-            <strong id="remembered-mapping">These choices are the ones made for a file with the same columns.</strong>
-          )}
-        </p>
-        {error && (
-          <p class="alert" role="alert" data-error-for={error.field}>
-            {error.message}
-          </p>
+    <section class="card">
+      <h1>Import of {job.fileName}: check the columns</h1>
+      <p>
+        Read as <strong data-encoding={job.encoding}>{job.encoding}</strong>. Nothing is saved until you press Import.{' '}
+        {remembered && (
+          <strong id="remembered-mapping">These choices are the ones made for a file with the same columns.</strong>
         )}
-        <form method="post" action={action} id="import-mapping">
-          <div class="table-scroll">
-            <table id="mapping-columns" class="cards">
-              <caption>Each column of the file and the Leadpool field it goes to</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Column</th>
-                  <th scope="col">Sample values</th>
-                  <th scope="col">Goes to</th>
-                </tr>
-              </thead>
-              <tbody>
-                {headers.map((header, i) => (
-                  <tr data-column={i} data-header={header}>
-                    <th scope="row">{header || `(column ${i + 1}, no header)`}</th>
-                    <td data-label="Sample values">
-                      <ul class="samples">
-                        {samples[i]!.map((s) => (
-                          <li>{s}</li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td data-label="Goes to">
-                      <select name="column" aria-label={`Field for column “${header || i + 1}”`}>
-                        <option value="" selected={!mapping.columns[i]}>
-                          Don’t import
+      </p>
+      {error && (
+        <p class="alert" role="alert" data-error-for={error.field}>
+          {error.message}
+        </p>
+      )}
+      <form method="post" action={action} id="import-mapping">
+        <div class="table-scroll">
+          <table id="mapping-columns" class="cards">
+            <caption>Each column of the file and the Leadpool field it goes to</caption>
+            <thead>
+              <tr>
+                <th scope="col">Column</th>
+                <th scope="col">Sample values</th>
+                <th scope="col">Goes to</th>
+              </tr>
+            </thead>
+            <tbody>
+              {headers.map((header, i) => (
+                <tr data-column={i} data-header={header}>
+                  <th scope="row">{header || `(column ${i + 1}, no header)`}</th>
+                  <td data-label="Sample values">
+                    <ul class="samples">
+                      {samples[i]!.map((s) => (
+                        <li>{s}</li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td data-label="Goes to">
+                    <select name="column" aria-label={`Field for column “${header || i + 1}”`}>
+                      <option value="" selected={!mapping.columns[i]}>
+                        Don’t import
+                      </option>
+                      {IMPORT_FIELDS.map((f) => (
+                        <option value={f} selected={mapping.columns[i] === f}>
+                          {FIELD_LABELS[f]}
                         </option>
-                        {IMPORT_FIELDS.map((f) => (
-                          <option value={f} selected={mapping.columns[i] === f}>
-                            {FIELD_LABELS[f]}
-                          </option>
-                        ))}
-                      </select>
+                      ))}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {notImported.length > 0 && (
+          <div class="notice">
+            <p>Not imported (choose a field above to import them):</p>
+            <ul id="not-imported">
+              {notImported.map((h) => (
+                <li data-not-imported={h}>{h}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {statusValues.length > 0 && (
+          <table id="status-values" class="cards">
+            <caption>How the status column’s values map</caption>
+            <thead>
+              <tr>
+                <th scope="col">Value in the file</th>
+                <th scope="col">Rows</th>
+                <th scope="col">Leadpool status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {statusValues.map(({ value, count }) => {
+                const known = mapStatus(value)
+                return (
+                  <tr data-status-value={value}>
+                    <td data-label="Value in the file">{value}</td>
+                    <td data-label="Rows">{count}</td>
+                    <td data-label="Leadpool status">
+                      {known.known ? (
+                        STATUS_LABELS[known.status]
+                      ) : (
+                        <StatusChoice value={value} chosen={mapping.statuses[value]} />
+                      )}
                     </td>
                   </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        )}
+        {manager && (
+          <fieldset>
+            <legend>New leads go to</legend>
+            <label class="check">
+              <input type="radio" name="routing" value="unassigned" checked={routing.choice === 'unassigned'} />{' '}
+              Unassigned (for triage)
+            </label>
+            <label class="check">
+              <input type="radio" name="routing" value="pool" checked={routing.choice === 'pool'} /> The pool
+            </label>
+            <label class="check">
+              <input type="radio" name="routing" value="member" checked={routing.choice === 'member'} /> Assigned to{' '}
+              <select name="assigneeId" aria-label="Member to assign the new leads to">
+                {members.map((m) => (
+                  <option value={m.userId} selected={routing.assigneeId === m.userId}>
+                    {m.name}
+                  </option>
                 ))}
-              </tbody>
-            </table>
-          </div>
-          {notImported.length > 0 && (
-            <div class="notice">
-              <p>Not imported (choose a field above to import them):</p>
-              <ul id="not-imported">
-                {notImported.map((h) => (
-                  <li data-not-imported={h}>{h}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {statusValues.length > 0 && (
-            <table id="status-values" class="cards">
-              <caption>How the status column’s values map</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Value in the file</th>
-                  <th scope="col">Rows</th>
-                  <th scope="col">Leadpool status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {statusValues.map(({ value, count }) => {
-                  const known = mapStatus(value)
-                  return (
-                    <tr data-status-value={value}>
-                      <td data-label="Value in the file">{value}</td>
-                      <td data-label="Rows">{count}</td>
-                      <td data-label="Leadpool status">
-                        {known.known ? (
-                          STATUS_LABELS[known.status]
-                        ) : (
-                          <StatusChoice value={value} chosen={mapping.statuses[value]} />
-                        )}
-                      </td>
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          )}
-          {manager && (
-            <fieldset>
-              <legend>New leads go to</legend>
+              </select>
+            </label>
+            {orgRouting !== 'unassigned' && (
               <label class="check">
-                <input type="radio" name="routing" value="unassigned" checked={routing.choice === 'unassigned'} />{' '}
-                Unassigned (for triage)
+                <input type="radio" name="routing" value="organization" checked={routing.choice === 'organization'} />{' '}
+                As Settings route new leads ({orgRouting === 'pool' ? 'into the pool' : 'round-robin'})
               </label>
-              <label class="check">
-                <input type="radio" name="routing" value="pool" checked={routing.choice === 'pool'} /> The pool
-              </label>
-              <label class="check">
-                <input type="radio" name="routing" value="member" checked={routing.choice === 'member'} /> Assigned to{' '}
-                <select name="assigneeId" aria-label="Member to assign the new leads to">
-                  {members.map((m) => (
-                    <option value={m.userId} selected={routing.assigneeId === m.userId}>
-                      {m.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {orgRouting !== 'unassigned' && (
-                <label class="check">
-                  <input type="radio" name="routing" value="organization" checked={routing.choice === 'organization'} />{' '}
-                  As Settings route new leads ({orgRouting === 'pool' ? 'into the pool' : 'round-robin'})
-                </label>
-              )}
-            </fieldset>
-          )}
-          <label class="check">
-            <input type="checkbox" name="updateEmpty" value="1" checked={routing.updateEmpty} /> Update existing leads
-            from the file: fill their empty phone, company and source (nothing is overwritten)
-          </label>
-          <p>
-            <button type="submit">Import</button> <a href={`/o/${org.slug}/leads/import`}>Choose another file</a>
-          </p>
-        </form>
-      </section>
-    </Layout>
+            )}
+          </fieldset>
+        )}
+        <label class="check">
+          <input type="checkbox" name="updateEmpty" value="1" checked={routing.updateEmpty} /> Update existing leads
+          from the file: fill their empty phone, company and source (nothing is overwritten)
+        </label>
+        <p>
+          <button type="submit">Import</button> <a href={`/o/${org.slug}/leads/import`}>Choose another file</a>
+        </p>
+      </form>
+    </section>
   )
 }

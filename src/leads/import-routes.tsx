@@ -48,7 +48,7 @@ export const importRoutes = new Hono<App>()
 
 importRoutes.get('/', async (c) => {
   const jobs = await recentImportJobs(c.var.db, viewerOf(c))
-  return c.render(<ImportPage jobs={jobs} />)
+  return c.render(<ImportPage jobs={jobs} />, { title: 'Import leads' })
 })
 
 const TOO_LARGE = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into smaller files.`
@@ -68,7 +68,9 @@ const importPageOnRefusal = createMiddleware<App>(async (c, next) => {
   onRefusal(c, async (refusal) => {
     const jobs = await recentImportJobs(c.var.db, viewerOf(c))
     c.status(refusal.status)
-    return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />)
+    return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />, {
+      title: 'Import leads',
+    })
   })
   await next()
 })
@@ -150,6 +152,7 @@ async function mappingPage(
       }}
       error={error}
     />,
+    { title: `Import of ${job.fileName}: columns` },
   )
 }
 
@@ -168,7 +171,7 @@ importRoutes.get('/:jobId', async (c) => {
   }
   if (c.req.header('HX-Request') === 'true')
     return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} extras={extras} />)
-  return c.render(<ImportJobPage job={job} extras={extras} />)
+  return c.render(<ImportJobPage job={job} extras={extras} />, { title: `Import of ${job.fileName}` })
 })
 
 importRoutes.post('/:jobId/undo', async (c) => {

@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx'
 import type { ImportJob } from '../db/schema'
 import { isAgent } from '../access/viewer'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { FormTokenField } from '../views/form-token'
 import { MAX_SENDS, stallOf } from './import-pending'
@@ -14,7 +14,7 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
   const { org } = shell
   const base = `/o/${org.slug}/leads/import`
   return (
-    <Layout title="Import leads">
+    <>
       <section class="card narrow">
         <h1>Import leads from CSV</h1>
         <p>
@@ -75,7 +75,7 @@ export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string 
           </table>
         </section>
       )}
-    </Layout>
+    </>
   )
 }
 
@@ -326,11 +326,9 @@ function UndoSection({ url, job, problem, now }: { url: string; job: ImportJob; 
 export function ImportJobPage({ job, extras }: { job: ImportJob; extras: ReportExtras }) {
   const { org } = useShell()
   return (
-    <Layout title={`Import of ${job.fileName}`}>
-      <section class="card">
-        <h1>Import of {job.fileName}</h1>
-        <ImportProgress slug={org.slug} job={job} extras={extras} />
-      </section>
-    </Layout>
+    <section class="card">
+      <h1>Import of {job.fileName}</h1>
+      <ImportProgress slug={org.slug} job={job} extras={extras} />
+    </section>
   )
 }

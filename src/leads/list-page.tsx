@@ -49,5 +49,5 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
       </>,
     )
   }
-  return c.render(<LeadListPage {...results} filterMembers={everyone} counts={counts} />)
+  return c.render(<LeadListPage {...results} filterMembers={everyone} counts={counts} />, { title: 'Leads' })
 }

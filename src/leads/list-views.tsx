@@ -7,7 +7,7 @@ import { isManager, type Shell } from '../access/viewer'
 import { LEAD_STATUSES, type LeadStatus } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { Notice, type NoticeKind } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import { DEFAULT_SORT, type Sort } from './filters'
@@ -528,7 +528,7 @@ export function LeadListPage({
   const base = `/o/${shell.org.slug}/leads`
   const more = Boolean(filters.source || filters.from || filters.to)
   return (
-    <Layout title="Leads">
+    <>
       <div class="page-head">
         <h1>Leads</h1>
         <div class="page-actions">
@@ -604,6 +604,6 @@ export function LeadListPage({
         notice={notice}
         kept={kept}
       />
-    </Layout>
+    </>
   )
 }

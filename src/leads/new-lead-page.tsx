@@ -4,7 +4,7 @@ import type { FormValues } from '../lib/validation'
 import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
 import { FormTokenField } from '../views/form-token'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 
 export function NewLeadPage({
   values = {},
@@ -20,42 +20,40 @@ export function NewLeadPage({
 }) {
   const shell = useShell()
   return (
-    <Layout title="New lead">
-      <section class="card narrow">
-        <h1>New lead</h1>
-        <FormAlert message={alert} />
-        {duplicate && (
-          <p class="notice">
-            That email belongs to <a href={`/o/${shell.org.slug}/leads/${duplicate.id}`}>{duplicate.name}</a>.
-          </p>
-        )}
-        <form
-          method="post"
-          action={`/o/${shell.org.slug}/leads`}
-          novalidate
-          hx-boost="true"
-          hx-disabled-elt="find button"
-        >
-          <FormTokenField />
-          <Field label="Name" name="name" value={values.name} errors={errors} required />
-          <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
-          <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
-          <Field label="Company" name="company" value={values.company} errors={errors} />
-          <Field label="Source" name="source" value={values.source} errors={errors} />
-          <label class="field">
-            <span>Status</span>
-            <select name="status">
-              {LEAD_STATUSES.map((s) => (
-                <option value={s} selected={(values.status || 'new') === s}>
-                  {STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
-            <FieldError errors={errors} name="status" />
-          </label>
-          <button type="submit">Create lead</button>
-        </form>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <h1>New lead</h1>
+      <FormAlert message={alert} />
+      {duplicate && (
+        <p class="notice">
+          That email belongs to <a href={`/o/${shell.org.slug}/leads/${duplicate.id}`}>{duplicate.name}</a>.
+        </p>
+      )}
+      <form
+        method="post"
+        action={`/o/${shell.org.slug}/leads`}
+        novalidate
+        hx-boost="true"
+        hx-disabled-elt="find button"
+      >
+        <FormTokenField />
+        <Field label="Name" name="name" value={values.name} errors={errors} required />
+        <Field label="Email" name="email" type="email" value={values.email} errors={errors} />
+        <Field label="Phone" name="phone" type="tel" value={values.phone} errors={errors} />
+        <Field label="Company" name="company" value={values.company} errors={errors} />
+        <Field label="Source" name="source" value={values.source} errors={errors} />
+        <label class="field">
+          <span>Status</span>
+          <select name="status">
+            {LEAD_STATUSES.map((s) => (
+              <option value={s} selected={(values.status || 'new') === s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+          <FieldError errors={errors} name="status" />
+        </label>
+        <button type="submit">Create lead</button>
+      </form>
+    </section>
   )
 }

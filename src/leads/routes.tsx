@@ -39,7 +39,7 @@ leadRoutes.get('/export.csv', async (c) => {
   })
 })
 
-leadRoutes.get('/new', (c) => c.render(<NewLeadPage />))
+leadRoutes.get('/new', (c) => c.render(<NewLeadPage />, { title: 'New lead' }))
 
 /** The new-lead form: the lead's fields and its one-time token. */
 const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
@@ -68,7 +68,9 @@ leadRoutes.post('/', async (c) => {
     const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
     c.status(refusal.status)
     const alert = Object.keys(errors).length > 0 ? undefined : refusal.message
-    return c.render(<NewLeadPage values={values} errors={errors} duplicate={duplicate} alert={alert} />)
+    return c.render(<NewLeadPage values={values} errors={errors} duplicate={duplicate} alert={alert} />, {
+      title: 'New lead',
+    })
   })
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.

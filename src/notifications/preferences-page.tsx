@@ -9,7 +9,7 @@ import type { App } from '../env'
 import { parseForm } from '../views/form-input'
 import { FieldError, ticked, type FieldErrors } from '../views/forms'
 import { onRefusal } from '../views/render-error'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
 import { offeredTypes, preferencesOf, savePreferences, type Preferences } from './preferences'
 import { latestTestEmail, sendTestEmail } from './test-email'
@@ -38,86 +38,84 @@ function PreferencesPage({ prefs, types, saved, errors, values, testEmail }: Pag
   const shell = useShell()
   const digestHour = values ? (values.digestHour ?? '') : prefs.digestHour === null ? '' : String(prefs.digestHour)
   return (
-    <Layout title="Notification preferences">
-      <section class="card narrow">
-        <h1>Notification preferences</h1>
-        {saved && (
-          <p class="notice" role="status">
-            Preferences saved.
-          </p>
-        )}
-        <p>
-          What you are told about in {shell.org.name}, and how. You are never told about your own actions, nor about
-          leads you cannot see.
+    <section class="card narrow">
+      <h1>Notification preferences</h1>
+      {saved && (
+        <p class="notice" role="status">
+          Preferences saved.
         </p>
-        <form id="preferences-form" method="post" action={`/o/${shell.org.slug}/preferences`}>
-          <table class="preferences">
-            <caption class="visually-hidden">Channels per event</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">In the app</th>
-                <th scope="col">By email</th>
+      )}
+      <p>
+        What you are told about in {shell.org.name}, and how. You are never told about your own actions, nor about leads
+        you cannot see.
+      </p>
+      <form id="preferences-form" method="post" action={`/o/${shell.org.slug}/preferences`}>
+        <table class="preferences">
+          <caption class="visually-hidden">Channels per event</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">In the app</th>
+              <th scope="col">By email</th>
+            </tr>
+          </thead>
+          <tbody>
+            {types.map((type) => (
+              <tr data-event-type={type}>
+                <th scope="row">{eventOf(type).label}</th>
+                <td>
+                  <input
+                    type="checkbox"
+                    name={`inApp_${type}`}
+                    value="1"
+                    checked={ticked(values, `inApp_${type}`, prefs.channels[type].inApp)}
+                    aria-label={`${eventOf(type).label}: in the app`}
+                  />
+                </td>
+                <td>
+                  <input
+                    type="checkbox"
+                    name={`email_${type}`}
+                    value="1"
+                    checked={ticked(values, `email_${type}`, prefs.channels[type].email)}
+                    aria-label={`${eventOf(type).label}: by email`}
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {types.map((type) => (
-                <tr data-event-type={type}>
-                  <th scope="row">{eventOf(type).label}</th>
-                  <td>
-                    <input
-                      type="checkbox"
-                      name={`inApp_${type}`}
-                      value="1"
-                      checked={ticked(values, `inApp_${type}`, prefs.channels[type].inApp)}
-                      aria-label={`${eventOf(type).label}: in the app`}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      name={`email_${type}`}
-                      value="1"
-                      checked={ticked(values, `email_${type}`, prefs.channels[type].email)}
-                      aria-label={`${eventOf(type).label}: by email`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <label class="checkbox">
-            <input
-              type="checkbox"
-              name="emailPaused"
-              value="1"
-              checked={ticked(values, 'emailPaused', prefs.emailPaused)}
-            />
-            <span>
-              <strong>Pause all email.</strong> Nothing is emailed (the digest neither); the app still tells you.
-            </span>
-          </label>
-          <label for="digestHour">Daily digest of unread notifications</label>
-          <select id="digestHour" name="digestHour">
-            <option value="" selected={digestHour === ''}>
-              No digest
-            </option>
-            {HOURS.map((h) => (
-              <option value={String(h)} selected={digestHour === String(h)}>
-                Every day at {hourLabel(h)}
-              </option>
             ))}
-          </select>
-          <FieldError errors={errors} name="digestHour" />
-          <p class="hint">
-            In your time zone, {prefs.timeZone} (<a href="/account">change it</a>). Nothing is sent on a day with
-            nothing unread.
-          </p>
-          <button type="submit">Save preferences</button>
-        </form>
-        <TestEmailSection {...testEmail} />
-      </section>
-    </Layout>
+          </tbody>
+        </table>
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            name="emailPaused"
+            value="1"
+            checked={ticked(values, 'emailPaused', prefs.emailPaused)}
+          />
+          <span>
+            <strong>Pause all email.</strong> Nothing is emailed (the digest neither); the app still tells you.
+          </span>
+        </label>
+        <label for="digestHour">Daily digest of unread notifications</label>
+        <select id="digestHour" name="digestHour">
+          <option value="" selected={digestHour === ''}>
+            No digest
+          </option>
+          {HOURS.map((h) => (
+            <option value={String(h)} selected={digestHour === String(h)}>
+              Every day at {hourLabel(h)}
+            </option>
+          ))}
+        </select>
+        <FieldError errors={errors} name="digestHour" />
+        <p class="hint">
+          In your time zone, {prefs.timeZone} (<a href="/account">change it</a>). Nothing is sent on a day with nothing
+          unread.
+        </p>
+        <button type="submit">Save preferences</button>
+      </form>
+      <TestEmailSection {...testEmail} />
+    </section>
   )
 }
 
@@ -158,6 +156,7 @@ async function renderPreferences(
       values={shown.values}
       testEmail={{ ...testEmail, refused: shown.refused }}
     />,
+    { title: 'Notification preferences' },
   )
 }
 

@@ -27,6 +27,7 @@ notificationRoutes.get('/', async (c) => {
   const page = await feedPage(c.var.db, viewer, cursor, filters)
   return c.render(
     <FeedPageView page={page} first={cursor === undefined} filters={filters} types={offeredTypes(viewer)} />,
+    { title: 'Notifications' },
   )
 })
 

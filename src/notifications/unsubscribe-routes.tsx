@@ -6,7 +6,6 @@
 import { Hono } from 'hono'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
-import { Layout } from '../views/layout'
 import { findUnsubscription, unsubscribe, type Unsubscription } from './unsubscribe'
 
 export const unsubscribeRoutes = new Hono<App>()
@@ -22,32 +21,30 @@ const linkGone = () =>
 function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: boolean; token: string }) {
   const preferences = `/o/${what.orgSlug}/preferences`
   return (
-    <Layout title="Unsubscribe" chrome="anonymous">
-      <section class="card narrow">
-        {done ? (
-          <>
-            <h1>You are unsubscribed</h1>
-            <p role="status">
-              No more “{what.label}” emails from {what.orgName}. The app still tells you; change it any time in your{' '}
-              <a href={preferences}>notification preferences</a>.
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>Unsubscribe</h1>
-            <p>
-              Stop “{what.label}” emails from {what.orgName}? Other emails and the app are not affected.
-            </p>
-            <form method="post" action={`/unsubscribe/${token}`}>
-              <button type="submit">Unsubscribe</button>
-            </form>
-            <p>
-              Or choose in your <a href={preferences}>notification preferences</a>.
-            </p>
-          </>
-        )}
-      </section>
-    </Layout>
+    <section class="card narrow">
+      {done ? (
+        <>
+          <h1>You are unsubscribed</h1>
+          <p role="status">
+            No more “{what.label}” emails from {what.orgName}. The app still tells you; change it any time in your{' '}
+            <a href={preferences}>notification preferences</a>.
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>Unsubscribe</h1>
+          <p>
+            Stop “{what.label}” emails from {what.orgName}? Other emails and the app are not affected.
+          </p>
+          <form method="post" action={`/unsubscribe/${token}`}>
+            <button type="submit">Unsubscribe</button>
+          </form>
+          <p>
+            Or choose in your <a href={preferences}>notification preferences</a>.
+          </p>
+        </>
+      )}
+    </section>
   )
 }
 
@@ -55,12 +52,15 @@ unsubscribeRoutes.get('/:token', async (c) => {
   const token = c.req.param('token')
   const what = await findUnsubscription(c.var.db, token)
   if (!what) throw linkGone()
-  return c.render(<UnsubscribePage what={what} done={false} token={token} />)
+  return c.render(<UnsubscribePage what={what} done={false} token={token} />, {
+    title: 'Unsubscribe',
+    chrome: 'anonymous',
+  })
 })
 
 unsubscribeRoutes.post('/:token', async (c) => {
   const token = c.req.param('token')
   const what = await unsubscribe(c.var.db, token, Date.now())
   if (!what) throw linkGone()
-  return c.render(<UnsubscribePage what={what} done token={token} />)
+  return c.render(<UnsubscribePage what={what} done token={token} />, { title: 'Unsubscribe', chrome: 'anonymous' })
 })

@@ -3,7 +3,7 @@
  * data-unread>` per notification). The header badge is src/views/notification-badge.tsx.
  */
 import type { Child } from 'hono/jsx'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { eventOf, leadsPhrase, type EventType, type NotificationData } from './events'
 import type { FeedFilters, FeedItem, FeedPage } from './feed'
@@ -102,41 +102,39 @@ export function FeedPageView({
   const filtering = Boolean(filters.unread || filters.type || filters.lead)
   const leadName = page.items.flatMap((i) => i.data.leads).find((l) => l.id === filters.lead)?.name
   return (
-    <Layout title="Notifications">
-      <section class="card">
-        <h1>Notifications</h1>
+    <section class="card">
+      <h1>Notifications</h1>
+      <p>
+        <a href={`${base}/preferences`}>Notification preferences</a>
+      </p>
+      <FeedFilterBar base={base} filters={filters} types={types} leadName={leadName} />
+      {unread && (
+        <form method="post" action={`${base}/notifications/read`}>
+          <input type="hidden" name="all" value="1" />
+          <button type="submit">Mark all read</button>
+        </form>
+      )}
+      {page.items.length === 0 ? (
         <p>
-          <a href={`${base}/preferences`}>Notification preferences</a>
+          {filtering
+            ? 'No notifications match these filters.'
+            : first
+              ? 'Nothing yet: you will be told here when a lead is given to you or changes.'
+              : 'No more.'}
         </p>
-        <FeedFilterBar base={base} filters={filters} types={types} leadName={leadName} />
-        {unread && (
-          <form method="post" action={`${base}/notifications/read`}>
-            <input type="hidden" name="all" value="1" />
-            <button type="submit">Mark all read</button>
-          </form>
+      ) : (
+        <ol id="notification-list" class="notification-list">
+          {page.items.map((item) => (
+            <FeedEntry item={item} base={base} openable={page.openable} filters={filters} waiting={page.waiting} />
+          ))}
+        </ol>
+      )}
+      <p>
+        {!first && <a href={`${base}/notifications${feedQuery(filters)}`}>Newest</a>}{' '}
+        {page.nextCursor && (
+          <a href={`${base}/notifications${feedQuery(filters, { cursor: page.nextCursor })}`}>Older</a>
         )}
-        {page.items.length === 0 ? (
-          <p>
-            {filtering
-              ? 'No notifications match these filters.'
-              : first
-                ? 'Nothing yet: you will be told here when a lead is given to you or changes.'
-                : 'No more.'}
-          </p>
-        ) : (
-          <ol id="notification-list" class="notification-list">
-            {page.items.map((item) => (
-              <FeedEntry item={item} base={base} openable={page.openable} filters={filters} waiting={page.waiting} />
-            ))}
-          </ol>
-        )}
-        <p>
-          {!first && <a href={`${base}/notifications${feedQuery(filters)}`}>Newest</a>}{' '}
-          {page.nextCursor && (
-            <a href={`${base}/notifications${feedQuery(filters, { cursor: page.nextCursor })}`}>Older</a>
-          )}
-        </p>
-      </section>
-    </Layout>
+      </p>
+    </section>
   )
 }

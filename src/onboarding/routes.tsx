@@ -26,9 +26,9 @@ export const onboardingRoutes = new Hono<App>()
 
 onboardingRoutes.get('/signup', async (c) => {
   const user = c.var.user
-  if (!user) return c.render(<SignupPage />)
+  if (!user) return c.render(<SignupPage />, { title: 'Sign up', chrome: 'anonymous' })
   const member = Boolean(await lastUsedOrgSlug(c.var.db, user.id))
-  return c.render(<NewOrganizationPage user={user} member={member} />)
+  return c.render(<NewOrganizationPage user={user} member={member} />, { title: 'New organization' })
 })
 
 /**
@@ -40,7 +40,9 @@ const newOrganizationWhenSignedIn = (): MiddlewareHandler<App> => async (c, next
   if (!user) return next()
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
-    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />)
+    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />, {
+      title: 'New organization',
+    })
   })
   const { organization } = await parseForm(c, z.object({ organization: organizationName }))
   const slug = await createOrganization(c.var.db, user.id, organization)
@@ -52,11 +54,14 @@ onboardingRoutes.post('/signup', newOrganizationWhenSignedIn(), async (c) => {
     c.status(refusal.status)
     // A refusal no field shows (a form body that is not UTF-8 text) is the page's alert.
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<SignupPage values={values} errors={refusal.errors} alert={alert} />)
+    return c.render(<SignupPage values={values} errors={refusal.errors} alert={alert} />, {
+      title: 'Sign up',
+      chrome: 'anonymous',
+    })
   })
   // The same answer for every address: the email says what happens next (signup.ts).
   await requestSignup(c.var.db, await parseForm(c, signupSchema), mailContext(c))
-  return c.render(<CheckEmailPage purpose="signup" />)
+  return c.render(<CheckEmailPage purpose="signup" />, { title: 'Check your email' })
 })
 
 const token = (c: Context<App>) => c.req.param('token') ?? ''
@@ -67,7 +72,9 @@ const browserTimeZoneSchema = z.object({ timeZone: browserTimeZone })
 // A dead or malformed link is refused with 404 (an error page saying so).
 onboardingRoutes.get('/verify-email/:token', async (c) => {
   const pending = await openPendingSignup(c.var.db, token(c))
-  return c.render(<FinishSignupPage token={token(c)} email={pending.email} organization={pending.organizationName} />)
+  return c.render(<FinishSignupPage token={token(c)} email={pending.email} organization={pending.organizationName} />, {
+    title: 'Finish sign-up',
+  })
 })
 
 onboardingRoutes.post('/verify-email/:token', async (c) => {
@@ -83,7 +90,7 @@ onboardingRoutes.get('/login', async (c) => {
     const slug = await lastUsedOrgSlug(c.var.db, c.var.user.id)
     if (slug) return c.redirect(next ?? `/o/${slug}/leads`, 303)
   }
-  return c.render(<LoginPage values={next ? { next } : {}} />)
+  return c.render(<LoginPage values={next ? { next } : {}} />, { title: 'Log in', chrome: 'anonymous' })
 })
 
 onboardingRoutes.post('/login', async (c) => {
@@ -95,6 +102,7 @@ onboardingRoutes.post('/login', async (c) => {
         errors={refusal.errors}
         alert={refusal.field || Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
       />,
+      { title: 'Log in', chrome: 'anonymous' },
     )
   })
   const { email, password, next } = await parseForm(c, loginSchema)

@@ -1,6 +1,5 @@
 /** Onboarding pages that are not forms of auth/views.tsx: finishing a sign-up from its emailed link. */
 import { BrowserTimeZoneField } from '../views/time-zone'
-import { Layout } from '../views/layout'
 
 /** GET `/verify-email/{token}`: one button that uses the link (a POST, so link scanners do not). */
 export function FinishSignupPage({
@@ -13,18 +12,16 @@ export function FinishSignupPage({
   organization: string
 }) {
   return (
-    <Layout title="Finish sign-up">
-      <section class="card narrow">
-        <h1>Finish sign-up</h1>
-        <p>
-          Your address <strong>{email}</strong> is confirmed by this link. Finish to create your account and the
-          organization <strong>{organization}</strong>, where you will be the Owner.
-        </p>
-        <form method="post" action={`/verify-email/${token}`}>
-          <BrowserTimeZoneField />
-          <button type="submit">Finish sign-up</button>
-        </form>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <h1>Finish sign-up</h1>
+      <p>
+        Your address <strong>{email}</strong> is confirmed by this link. Finish to create your account and the
+        organization <strong>{organization}</strong>, where you will be the Owner.
+      </p>
+      <form method="post" action={`/verify-email/${token}`}>
+        <BrowserTimeZoneField />
+        <button type="submit">Finish sign-up</button>
+      </form>
+    </section>
   )
 }

@@ -13,7 +13,9 @@ export const inviteRoutes = new Hono<App>()
 
 inviteRoutes.get('/:token', async (c) => {
   const found = await openInvitation(c.var.db, c.req.param('token'))
-  return c.render(<InvitePage open={found} token={c.req.param('token')} user={c.var.user} />)
+  return c.render(<InvitePage open={found} token={c.req.param('token')} user={c.var.user} />, {
+    title: `Join ${found.org.name}`,
+  })
 })
 
 inviteRoutes.post('/:token', async (c) => {
@@ -31,6 +33,7 @@ inviteRoutes.post('/:token', async (c) => {
         errors={refusal.errors}
         alert={Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
       />,
+      { title: `Join ${found.org.name}` },
     )
   })
   if (user) await acceptAsUser(c.var.db, found, user)

@@ -18,7 +18,9 @@ orgRoutes.post('/orgs', async (c) => {
   onRefusal(c, (refusal, values) => {
     c.status(refusal.status)
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />)
+    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />, {
+      title: 'New organization',
+    })
   })
   const { organization, formToken } = await parseForm(c, newOrganizationSchema)
   // The same form sent twice (one formToken) creates one organization; the repeat goes to it too.

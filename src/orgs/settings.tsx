@@ -6,7 +6,7 @@ import { organizations } from '../db/schema'
 import type { App } from '../env'
 import { parseForm } from '../views/form-input'
 import { Field, ticked } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { requireManager } from '../access/context'
 import { onRefusal } from '../views/render-error'
 
@@ -27,7 +27,7 @@ function SettingsPage({
 }) {
   const shell = useShell()
   return (
-    <Layout title="Settings">
+    <>
       <section class="card narrow">
         <h1>Settings</h1>
         {saved && (
@@ -122,13 +122,13 @@ function SettingsPage({
           </li>
         </ul>
       </section>
-    </Layout>
+    </>
   )
 }
 
 settingsRoutes.get('/', (c) => {
   requireManager(c, 'change settings')
-  return c.render(<SettingsPage saved={c.req.query('saved') === '1'} />)
+  return c.render(<SettingsPage saved={c.req.query('saved') === '1'} />, { title: 'Settings' })
 })
 
 /** A checkbox: ticked sends `1`, unticked sends nothing (false). */
@@ -164,7 +164,9 @@ settingsRoutes.post('/', async (c) => {
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
     // A body that could not be read (no fields) shows the settings as saved.
     const sent = Object.keys(values).length > 0 ? values : undefined
-    return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />)
+    return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />, {
+      title: 'Settings',
+    })
   })
   const settings = await parseForm(c, settingsSchema)
   const org = c.var.orgContext.org

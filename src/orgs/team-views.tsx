@@ -2,7 +2,7 @@
 import { isAgent, isManager, isOwner } from '../access/viewer'
 import type { Role } from '../db/schema'
 import { Field, FormAlert, Notice, type FieldErrors } from '../views/forms'
-import { Layout, ROLE_LABELS, useShell } from '../views/layout'
+import { ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
@@ -114,7 +114,7 @@ export function TeamPage({
   const soleOwner = members.filter((m) => isOwner(m) && m.status === 'active').length === 1
   const arrow = (on: boolean, down: boolean) => on && <span aria-hidden="true">{down ? ' ▼' : ' ▲'}</span>
   return (
-    <Layout title="Team">
+    <>
       <h1>Team</h1>
       <FormAlert message={alert} />
       {notice && <Notice kind="success" text={notice} />}
@@ -237,6 +237,6 @@ export function TeamPage({
           </table>
         </section>
       )}
-    </Layout>
+    </>
   )
 }

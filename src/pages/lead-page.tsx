@@ -29,7 +29,7 @@ import type { FormValues } from '../lib/validation'
 import { takeDone } from '../views/done'
 import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { onRefusal, renderError } from '../views/render-error'
 import { Time } from '../views/time'
 import { ReleaseForm } from '../pool/views'
@@ -70,7 +70,7 @@ export function LeadDetailPage({
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
   const archived = lead.archivedAt !== null
   return (
-    <Layout title={lead.name} live>
+    <>
       <p>
         <a href={`/o/${shell.org.slug}/leads`}>← All leads</a>
       </p>
@@ -141,7 +141,7 @@ export function LeadDetailPage({
         <CollaborationSections {...collaboration} />
         <Timeline {...timelineView} />
       </div>
-    </Layout>
+    </>
   )
 }
 
@@ -235,6 +235,7 @@ export async function leadPage(
       handoff={handoff}
       statusSent={kept && { status: kept.status, reason: kept.reason }}
     />,
+    { title: lead.name, live: true },
   )
 }
 

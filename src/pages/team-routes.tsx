@@ -61,6 +61,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
       deliveryProblems={problems}
       {...rest}
     />,
+    { title: 'Team' },
   )
 }
 

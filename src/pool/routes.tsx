@@ -58,7 +58,7 @@ async function poolNow(c: Context<App>) {
 async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['status'] = 200) {
   const { pool, now, left } = await poolNow(c)
   c.status(status)
-  return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} alert={alert} />)
+  return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} alert={alert} />, { title: 'Pool', live: true })
 }
 
 /**

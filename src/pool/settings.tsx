@@ -13,7 +13,7 @@ import { runBatch } from '../db/client'
 import { assignableMembers, type Member } from '../orgs/members'
 import { parseForm } from '../views/form-input'
 import { FieldError, type FieldErrors } from '../views/forms'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import { onRefusal } from '../views/render-error'
 import type { FormValues } from '../lib/validation'
 
@@ -90,83 +90,81 @@ function PoolSettingsPage(props: {
   const shell = useShell()
   const { values, errors } = props
   return (
-    <Layout title="Pool and routing settings">
-      <section class="card narrow">
-        <p>
-          <a href={`/o/${shell.org.slug}/settings`}>← Settings</a>
+    <section class="card narrow">
+      <p>
+        <a href={`/o/${shell.org.slug}/settings`}>← Settings</a>
+      </p>
+      <h1>Pool and routing</h1>
+      {props.saved && (
+        <p class="notice" role="status">
+          Settings saved.
         </p>
-        <h1>Pool and routing</h1>
-        {props.saved && (
-          <p class="notice" role="status">
-            Settings saved.
+      )}
+      <form method="post" action={`/o/${shell.org.slug}/settings/pool`}>
+        <NumberField
+          name="poolClaimCap"
+          label="Claim cap"
+          hint="An Agent may hold at most this many open leads taken from the pool (claimed or routed to them). 0 = no cap."
+          value={values.poolClaimCap ?? '0'}
+          errors={errors}
+        />
+        <NumberField
+          name="poolShowOldest"
+          label="Show only the oldest"
+          hint="The pool shows only this many of its oldest leads, so nobody picks the best-looking one. 0 = show all."
+          value={values.poolShowOldest ?? '0'}
+          errors={errors}
+        />
+        <NumberField
+          name="poolStaleHours"
+          label="Warn after hours in the pool"
+          hint="A lead waiting longer is marked stale, and Owners and Admins get a daily digest. 0 = no warning."
+          value={values.poolStaleHours ?? '0'}
+          errors={errors}
+        />
+        <NumberField
+          name="poolReturnDays"
+          label="Return untouched claimed leads after days"
+          hint="A claimed lead whose assignee added no note, communication, task or status change for this many days goes back to the pool (they are told a day before). 0 = never."
+          value={values.poolReturnDays ?? '0'}
+          errors={errors}
+        />
+        <fieldset>
+          <legend>New leads from the web form, the API, imports and leads Owners and Admins type in</legend>
+          {ROUTING_MODES.map((mode) => (
+            <label class="checkbox">
+              <input type="radio" name="routing" value={mode} checked={(values.routing ?? 'unassigned') === mode} />
+              <span>{ROUTING_LABELS[mode]}</span>
+            </label>
+          ))}
+          <FieldError errors={errors} name="routing" />
+        </fieldset>
+        <fieldset>
+          <legend>Round-robin members</legend>
+          <p>
+            Leads go to them in turn, in this order; deactivated members and members at the cap are skipped, and when
+            nobody can take a lead it goes to the pool.
           </p>
-        )}
-        <form method="post" action={`/o/${shell.org.slug}/settings/pool`}>
-          <NumberField
-            name="poolClaimCap"
-            label="Claim cap"
-            hint="An Agent may hold at most this many open leads taken from the pool (claimed or routed to them). 0 = no cap."
-            value={values.poolClaimCap ?? '0'}
-            errors={errors}
-          />
-          <NumberField
-            name="poolShowOldest"
-            label="Show only the oldest"
-            hint="The pool shows only this many of its oldest leads, so nobody picks the best-looking one. 0 = show all."
-            value={values.poolShowOldest ?? '0'}
-            errors={errors}
-          />
-          <NumberField
-            name="poolStaleHours"
-            label="Warn after hours in the pool"
-            hint="A lead waiting longer is marked stale, and Owners and Admins get a daily digest. 0 = no warning."
-            value={values.poolStaleHours ?? '0'}
-            errors={errors}
-          />
-          <NumberField
-            name="poolReturnDays"
-            label="Return untouched claimed leads after days"
-            hint="A claimed lead whose assignee added no note, communication, task or status change for this many days goes back to the pool (they are told a day before). 0 = never."
-            value={values.poolReturnDays ?? '0'}
-            errors={errors}
-          />
-          <fieldset>
-            <legend>New leads from the web form, the API, imports and leads Owners and Admins type in</legend>
-            {ROUTING_MODES.map((mode) => (
-              <label class="checkbox">
-                <input type="radio" name="routing" value={mode} checked={(values.routing ?? 'unassigned') === mode} />
-                <span>{ROUTING_LABELS[mode]}</span>
-              </label>
-            ))}
-            <FieldError errors={errors} name="routing" />
-          </fieldset>
-          <fieldset>
-            <legend>Round-robin members</legend>
-            <p>
-              Leads go to them in turn, in this order; deactivated members and members at the cap are skipped, and when
-              nobody can take a lead it goes to the pool.
-            </p>
-            {props.members.map((m) => (
-              <label class="checkbox">
-                <input
-                  type="checkbox"
-                  name="routingMemberIds"
-                  value={m.userId}
-                  checked={props.chosen.has(m.userId)}
-                  data-routing-member={m.userId}
-                />
-                <span>
-                  {m.name}
-                  {m.status !== 'active' && ' (deactivated)'}
-                </span>
-              </label>
-            ))}
-            <FieldError errors={errors} name="routingMemberIds" />
-          </fieldset>
-          <button type="submit">Save settings</button>
-        </form>
-      </section>
-    </Layout>
+          {props.members.map((m) => (
+            <label class="checkbox">
+              <input
+                type="checkbox"
+                name="routingMemberIds"
+                value={m.userId}
+                checked={props.chosen.has(m.userId)}
+                data-routing-member={m.userId}
+              />
+              <span>
+                {m.name}
+                {m.status !== 'active' && ' (deactivated)'}
+              </span>
+            </label>
+          ))}
+          <FieldError errors={errors} name="routingMemberIds" />
+        </fieldset>
+        <button type="submit">Save settings</button>
+      </form>
+    </section>
   )
 }
 
@@ -196,6 +194,7 @@ poolSettingsRoutes.get('/', async (c) => {
       members={members}
       saved={c.req.query('saved') === '1'}
     />,
+    { title: 'Pool and routing settings' },
   )
 })
 
@@ -210,6 +209,7 @@ poolSettingsRoutes.post('/', async (c) => {
     c.status(refusal.status)
     return c.render(
       <PoolSettingsPage values={values} chosen={new Set(sent)} members={members} errors={refusal.errors} />,
+      { title: 'Pool and routing settings' },
     )
   })
   const input: PoolSettingsValues = await parseForm(c, poolSettingsSchema)

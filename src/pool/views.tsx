@@ -4,7 +4,7 @@
  * pool changes (an htmx out-of-band swap over the page's WebSocket).
  */
 import { isManager } from '../access/viewer'
-import { Layout, useShell } from '../views/layout'
+import { useShell } from '../views/layout'
 import type { PoolView } from './queries'
 
 /** Id of the live region the PoolRoom's fragments replace. */
@@ -92,7 +92,7 @@ export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: numbe
   const base = `/o/${shell.org.slug}`
   const manager = isManager(shell)
   return (
-    <Layout title="Pool" live>
+    <>
       <h1>Pool</h1>
       <p>
         Leads opened to the team, oldest first. Claim one to make it yours; the first claim wins.
@@ -118,7 +118,7 @@ export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: numbe
       <section ws-connect={`${base}/pool/live`} hx-ext="ws" aria-live="polite">
         <PoolLive slug={shell.org.slug} pool={props.pool} now={props.now} />
       </section>
-    </Layout>
+    </>
   )
 }
 

@@ -1,6 +1,5 @@
 /** Error pages for the shared onError / notFound handlers. */
 import { PAGE_ALERT_ID } from './htmx-config'
-import { Layout } from './layout'
 
 /** Explanation under the heading, by status. */
 export function explain(status: number): string {
@@ -16,8 +15,9 @@ export function explain(status: number): string {
 export type WayForward = { href: string; label: string }
 
 /**
- * An error page: the top bar shows the signed-in person, never an organization's navigation. With a
- * `heading`, the message is the page's one sentence under it (no generic explanation).
+ * An error page's content, rendered by `renderError` (render-error.tsx) with the layout's `chrome: 'user'`:
+ * the top bar shows the signed-in person, never an organization's navigation. With a `heading`, the
+ * message is the page's one sentence under it (no generic explanation).
  */
 export function ErrorPage({
   status,
@@ -35,21 +35,19 @@ export function ErrorPage({
   heading?: string
 }) {
   return (
-    <Layout title={heading ?? message} chrome="user">
-      <section class="card narrow">
-        <h1>{heading ?? message}</h1>
-        {heading && <p>{message}</p>}
-        {explanation ? <p data-explanation>{explanation}</p> : !next && !heading && <p>{explain(status)}</p>}
-        <p>
-          {next && (
-            <>
-              <a href={next.href}>{next.label}</a> ·{' '}
-            </>
-          )}
-          <a href="/">Go to Leadpool</a>
-        </p>
-      </section>
-    </Layout>
+    <section class="card narrow">
+      <h1>{heading ?? message}</h1>
+      {heading && <p>{message}</p>}
+      {explanation ? <p data-explanation>{explanation}</p> : !next && !heading && <p>{explain(status)}</p>}
+      <p>
+        {next && (
+          <>
+            <a href={next.href}>{next.label}</a> ·{' '}
+          </>
+        )}
+        <a href="/">Go to Leadpool</a>
+      </p>
+    </section>
   )
 }
 

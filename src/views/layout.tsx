@@ -1,9 +1,9 @@
 /**
  * The page shell every HTML page renders in: header with navigation, the organization switcher,
  * the signed-in person, and the self-hosted htmx script. Pages work the same without JavaScript;
- * htmx only enhances them. Pages are answered with `c.render(...)`, set up by
- * views/renderer.ts `pageRenderer` (hono's jsxRenderer, which writes `<!DOCTYPE html>`), and the shell (user, organization, role, switcher)
- * is read from the request context, never passed by hand.
+ * htmx only enhances them. Pages are answered with `c.render(<Page />, { title })`: views/renderer.ts
+ * `pageRenderer` (hono's jsxRenderer) writes `<!DOCTYPE html>` and wraps the page in `Layout`, and the shell
+ * (user, organization, role, switcher) is read from the request context, never passed by hand.
  */
 import type { Child } from 'hono/jsx'
 import { useRequestContext } from 'hono/jsx-renderer'
@@ -18,7 +18,9 @@ import { NotificationBadge } from './notification-badge'
 /** How roles are written to people. */
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' }
 
-export type LayoutProps = {
+/** How the layout frames a page: the second argument of `c.render(page, options)`, typed in views/renderer.ts. */
+export type LayoutOptions = {
+  /** The page's name in the window title, before " · Leadpool". */
   title: string
   /**
    * What the top bar shows: `org` (default) the organization's navigation when the page is inside
@@ -31,8 +33,9 @@ export type LayoutProps = {
    * only such pages load the extension, so the others weigh less on a first visit.
    */
   live?: boolean
-  children?: Child
 }
+
+export type LayoutProps = LayoutOptions & { children?: Child }
 
 /** The shell of the organization page being rendered (inside `c.render`, under `/o/{slug}`). */
 export function useShell(): Shell {

@@ -151,5 +151,6 @@ export function renderError(
   c.status(status)
   return c.render(
     <ErrorPage status={status} message={message} next={next} explanation={explanation} heading={heading} />,
+    { title: heading ?? message, chrome: 'user' },
   )
 }
