@@ -23,11 +23,12 @@ export function onRefusal(c: Context<App>, render: RefusalPage): void {
 /**
  * Middleware: every refusal and error of the requests it runs for, its own and those of the routes and
  * middleware after it (and a path nothing answers), is answered as RFC 9457 problem JSON (docs/ARCHITECTURE.md
- * "One error type for refusals"). Mounted in app.ts for the JSON API.
+ * "One error type for refusals"). `when` limits it to the requests it holds for (default: all). Mounted in app.ts
+ * for the JSON API, and for the web form when it is sent as JSON.
  */
-export function problemAnswers(): MiddlewareHandler<App> {
+export function problemAnswers({ when }: { when?: (c: Context<App>) => boolean } = {}): MiddlewareHandler<App> {
   return async (c, next) => {
-    c.set('problemAnswers', true)
+    if (!when || when(c)) c.set('problemAnswers', true)
     await next()
   }
 }
