@@ -157,6 +157,23 @@ describe('a change not saved because the database is down, before any form page 
     expect(await write.saved(world)).toBe(true)
   })
 
+  it('Send it again pressed twice at once makes one lead: the form token is sent again with it', async () => {
+    const fields: [string, string][] = [
+      ['name', 'Twice Pressed'],
+      ['email', 'twice.pressed@example.com'],
+      ['formToken', crypto.randomUUID()],
+    ]
+    const res = await postWhileDown(world.owner, `/o/${world.slug}/leads`, form(fields))
+    expect(res.status).toBe(503)
+    const again = sendAgain(dom(await res.text()))
+    const answers = await Promise.all(
+      [1, 2].map(() => world.owner.request(again.action, { method: 'POST', body: form(again.fields) })),
+    )
+    expect(answers.map((answer) => answer.status)).toEqual([303, 303])
+    const leads = await env.DB.prepare('SELECT id FROM leads WHERE email = ?').bind('twice.pressed@example.com').all()
+    expect(leads.results).toHaveLength(1)
+  })
+
   it('keeps any typed note exactly, in what is shown and in what is sent again', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 60 }), async (body) => {
