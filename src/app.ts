@@ -43,6 +43,7 @@ import { lastUsedOrgSlug } from './orgs/organizations'
 import { CONTENT_SECURITY_POLICY } from './lib/csp'
 import { apiLimit, invitationLimit, logInLimit, passwordResetLimit, signUpLimit, webFormLimit } from './rate-limits'
 import { apiRoutes } from './intake/api'
+import { sentJson } from './intake/input'
 import { webFormRoutes } from './intake/web-form'
 import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
 import { problemAnswers, renderError, renderRefusal, renderUnavailable } from './views/render-error'
@@ -70,6 +71,8 @@ export function buildApp() {
   app.use('*', d1Session())
   // Intake from other sites and systems (src/intake/): the web form takes posts from any site (CORS) and the API
   // takes JSON with an API key; neither reads a session, so both answer before the same-origin check below.
+  // The web form sent as JSON is refused as the API is: RFC 9457 problem JSON, its rate limit's answer included.
+  app.post('/f/:formKey', problemAnswers({ when: sentJson }))
   app.post('/f/:formKey', webFormLimit)
   app.route('/f', webFormRoutes)
   // Every refusal and error of the API, its rate limit's included, is RFC 9457 problem JSON.

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest'
 import { addMembers, responsesInParallel, rows } from './concurrency'
-import { texts } from './dom'
 import { Client, env, signUp, uploadAndConfirm } from './helpers'
 import { orgIdOf } from './pool-fixtures'
 
@@ -188,7 +187,7 @@ describe('the web form /f/{formKey}', () => {
 })
 
 describe('JSON that is not UTF-8', () => {
-  it('is refused (422) by the web form, with the reason on the page, and nothing is stored as U+FFFD', async () => {
+  it('is refused (422) by the web form, with the reason in its problem JSON, and nothing is stored as U+FFFD', async () => {
     const { client: owner, slug } = await signUp('Bytes Form Org')
     const form = await webForm(owner, slug)
     for (const bytes of [[0xff], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
@@ -198,9 +197,10 @@ describe('JSON that is not UTF-8', () => {
         body: jsonWithBytes('bytes@example.com', bytes),
       })
       expect(res.status, String(bytes)).toBe(422)
-      expect(texts(await res.text(), 'h1'), String(bytes)).toEqual([
+      expect(res.headers.get('Content-Type'), String(bytes)).toBe('application/problem+json')
+      expect((await res.json<{ detail: string }>()).detail, String(bytes)).toBe(
         'The body holds bytes that are not valid UTF-8 text, so nothing was saved. Send the JSON encoded as UTF-8.',
-      ])
+      )
     }
     expect(await rows('SELECT id FROM leads WHERE org_id = ?', await orgIdOf(slug))).toEqual([])
   })

@@ -3,13 +3,14 @@
  * organization's thank-you URL, or to Leadpool's small thank-you page) or JSON (answered 201). Mounted in app.ts
  * before the same-origin check, because other sites post here: CORS lets any site post and read nothing but the
  * status; no cookie is read. A filled honeypot field (`website`) is answered as accepted and creates nothing.
- * Rate-limited per client address (src/rate-limits.ts `webFormLimit`, applied in app.ts).
+ * Rate-limited per client address (src/rate-limits.ts `webFormLimit`, applied in app.ts). Sent as JSON, its refusals
+ * are problem JSON (app.ts mounts `problemAnswers` for it); a body neither a form nor JSON is refused 415.
  */
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { z } from 'zod'
 import type { App } from '../env'
-import { notFound } from '../lib/errors'
+import { notFound, Refusal } from '../lib/errors'
 import { foldedLine } from '../lib/text'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
@@ -40,7 +41,12 @@ function ThankYouPage() {
 
 webFormRoutes.get('/:formKey/thanks', (c) => c.render(<ThankYouPage />, { title: 'Thank you', chrome: 'anonymous' }))
 
+/** A form (urlencoded or multipart) or JSON; a body of any other type (or none) is refused 415 before it is read. */
+const FORM_OR_JSON = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+
 webFormRoutes.post('/:formKey', async (c) => {
+  if (!sentJson(c) && !FORM_OR_JSON.test(c.req.header('Content-Type') ?? ''))
+    throw new Refusal(415, 'Send the form as a form (urlencoded or multipart) or as JSON (application/json).')
   const formKey = c.req.param('formKey')
   const org = await orgByFormKey(c.var.db, formKey)
   if (!org) throw notFound()

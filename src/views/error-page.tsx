@@ -15,9 +15,51 @@ export function explain(status: number): string {
 export type WayForward = { href: string; label: string }
 
 /**
+ * A form as it was posted, to show and send again: `action` (path and query), `fields` as `[name, value]` in the
+ * order sent (a name once per value).
+ */
+export type SentForm = { action: string; fields: [string, string][] }
+
+/**
+ * What was sent, as text to copy (each value under its field's name, line breaks kept), and "Send it again": a form
+ * with the same method (post), action and values as hidden inputs. `formToken` is sent again but not shown (it is no
+ * one's typing).
+ */
+function SentAgain({ sent }: { sent: SentForm }) {
+  const shown = sent.fields.filter(([name]) => name !== 'formToken')
+  return (
+    <>
+      {shown.length > 0 && (
+        <>
+          <h2>What you sent</h2>
+          <p>Copy it from here, or send it again.</p>
+          <dl data-sent>
+            {shown.map(([name, value]) => (
+              <>
+                <dt>{name}</dt>
+                <dd>
+                  <pre>{value}</pre>
+                </dd>
+              </>
+            ))}
+          </dl>
+        </>
+      )}
+      <form method="post" action={sent.action} data-send-again>
+        {sent.fields.map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit">Send it again</button>
+      </form>
+    </>
+  )
+}
+
+/**
  * An error page's content, rendered by `renderError` (render-error.tsx) with the layout's `chrome: 'user'`:
  * the top bar shows the signed-in person, never an organization's navigation. With a `heading`, the
- * message is the page's one sentence under it (no generic explanation).
+ * message is the page's one sentence under it (no generic explanation). With `sent`, the form that was not
+ * saved, to copy or send again (`SentAgain`).
  */
 export function ErrorPage({
   status,
@@ -25,6 +67,7 @@ export function ErrorPage({
   next,
   explanation,
   heading,
+  sent,
 }: {
   status: number
   message: string
@@ -33,12 +76,15 @@ export function ErrorPage({
   explanation?: string
   /** A short heading above the message; without one the message is the heading. */
   heading?: string
+  /** The form whose change was not saved (503), as it was sent. */
+  sent?: SentForm
 }) {
   return (
     <section class="card narrow">
       <h1>{heading ?? message}</h1>
       {heading && <p>{message}</p>}
       {explanation ? <p data-explanation>{explanation}</p> : !next && !heading && <p>{explain(status)}</p>}
+      {sent && <SentAgain sent={sent} />}
       <p>
         {next && (
           <>

@@ -10,7 +10,7 @@ import type { App, RefusalPage } from '../env'
 import { bindingFailure, NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../db/errors'
 import { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
-import { ErrorPage, PageAlert, type WayForward } from './error-page'
+import { ErrorPage, PageAlert, type SentForm, type WayForward } from './error-page'
 
 /**
  * Names the page a refusal (other than 404) raised later in this request is answered with, e.g. the
@@ -23,11 +23,12 @@ export function onRefusal(c: Context<App>, render: RefusalPage): void {
 /**
  * Middleware: every refusal and error of the requests it runs for, its own and those of the routes and
  * middleware after it (and a path nothing answers), is answered as RFC 9457 problem JSON (docs/ARCHITECTURE.md
- * "One error type for refusals"). Mounted in app.ts for the JSON API.
+ * "One error type for refusals"). `when` limits it to the requests it holds for (default: all). Mounted in app.ts
+ * for the JSON API, and for the web form when it is sent as JSON.
  */
-export function problemAnswers(): MiddlewareHandler<App> {
+export function problemAnswers({ when }: { when?: (c: Context<App>) => boolean } = {}): MiddlewareHandler<App> {
   return async (c, next) => {
-    c.set('problemAnswers', true)
+    if (!when || when(c)) c.set('problemAnswers', true)
     await next()
   }
 }
@@ -81,6 +82,33 @@ export async function submittedValues(c: Context<App>): Promise<FormValues> {
 }
 
 /**
+ * Fields never echoed on a page nor sent again: passwords, secrets, tokens and keys (a reset or invitation token, an
+ * API key). `formToken` is not one of them: it only names this sending of a form, so sending it again is recognised as
+ * the same change (src/views/form-token.tsx).
+ */
+const SECRET_FIELD = /pass|secret|token|key/i
+
+/**
+ * The request's urlencoded form as `SentForm` (its action with the query, the fields in order, a field sent
+ * several times once per value), secrets (SECRET_FIELD) left out; undefined for any other body. A multipart body is
+ * never echoed: it may carry a file, which a page cannot send again.
+ */
+async function sentForm(c: Context<App>): Promise<SentForm | undefined> {
+  if (!/^application\/x-www-form-urlencoded/i.test(c.req.header('Content-Type') ?? '')) return undefined
+  const body = await c.req.parseBody({ all: true }).catch(() => ({}))
+  const fields: [string, string][] = []
+  for (const [name, value] of Object.entries(body)) {
+    if (SECRET_FIELD.test(name) && name !== 'formToken') continue
+    for (const one of Array.isArray(value) ? value : [value]) if (typeof one === 'string') fields.push([name, one])
+  }
+  const url = new URL(c.req.url)
+  return { action: url.pathname + url.search, fields }
+}
+
+/** What an htmx request's alert adds when its change was not saved: the page, and its form, stay as they were. */
+export const STILL_IN_FORM = 'What you typed is still in the form; send it again in a moment.'
+
+/**
  * Answers `refusal` as problem JSON where `problemAnswers` runs, else with the page named by `onRefusal`, else
  * with an error page (404 always so).
  */
@@ -109,18 +137,31 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
 /**
  * The answer when the database or a binding failed (db/errors.ts `bindingFailure`), always 503. Before this request's
  * change committed: "This change was not saved; try again." through `renderRefusal`, so the form comes back with what
- * was typed (or a GET: "This page could not be loaded"); when even that page cannot be read, the error page or alert
- * says it. After the change committed (`c.var.changeSaved`): that it was saved, and no form to send it twice.
+ * was typed (or a GET: "This page could not be loaded"). When no form page was named yet (the session lookup failed
+ * first) or it cannot be read either, the error page itself keeps what was sent (`sentForm`: the values to copy, and
+ * "Send it again"); an htmx alert says the form still holds it. After the change committed (`c.var.changeSaved`): that
+ * it was saved, and no form to send it twice.
  */
 export async function renderUnavailable(c: Context<App>): Promise<Response> {
   if (c.var.changeSaved) return renderError(c, 503, SAVED_NOT_SHOWN, undefined, 'Nothing more needs to be done.')
-  const refusal = new Refusal(503, c.req.method === 'GET' || c.req.method === 'HEAD' ? NOT_LOADED : NOT_SAVED)
-  try {
-    return await renderRefusal(c, refusal)
-  } catch (again) {
-    console.error('the refused page could not be shown either', c.req.method, c.req.path, again)
-    return renderError(c, 503, refusal.message)
+  const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
+  const refusal = new Refusal(503, reading ? NOT_LOADED : NOT_SAVED)
+  if (c.var.refusalPage && !c.var.problemAnswers) {
+    try {
+      return await renderRefusal(c, refusal)
+    } catch (again) {
+      console.error('the refused page could not be shown either', c.req.method, c.req.path, again)
+    }
   }
+  const sent = reading ? undefined : await sentForm(c)
+  const htmx = c.req.header('HX-Request') === 'true'
+  if (!sent || c.var.problemAnswers || htmx || c.req.header('Accept')?.includes('application/json'))
+    return renderError(c, 503, refusal.message, undefined, htmx && !reading ? STILL_IN_FORM : undefined)
+  c.status(503)
+  return c.render(<ErrorPage status={503} message={refusal.message} sent={sent} />, {
+    title: refusal.message,
+    chrome: 'user',
+  })
 }
 
 /**
