@@ -2,7 +2,7 @@
  * The append-only activity log behind each lead's timeline. Writers get a statement to put into the
  * same D1 batch as the change it records (docs/ARCHITECTURE.md).
  */
-import { and, desc, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -107,11 +107,15 @@ export const TIMELINE_PAGE_SIZE = 30
 
 const FILTERED_TYPES: string[] = Object.values(TIMELINE_FILTERS).flat()
 
-/** SQL: the activity belongs to `filter` (no filter: every activity). */
+/**
+ * SQL: the activity belongs to `filter` (no filter: every activity). Notes also lists the submissions of the web
+ * form and the API that carry a message (`data.message`, src/intake/leads.ts).
+ */
 function filterCondition(filter: TimelineFilter | undefined): SQL | undefined {
   if (!filter) return undefined
   if (filter === 'changes') return notInArray(activities.type, FILTERED_TYPES)
-  return inArray(activities.type, [...TIMELINE_FILTERS[filter]])
+  const types = inArray(activities.type, [...TIMELINE_FILTERS[filter]])
+  return filter === 'notes' ? or(types, sql`${activities.data} ->> '$.message' IS NOT NULL`) : types
 }
 
 /** One page of a lead's timeline, and the cursor of the next (older) page or null. */
