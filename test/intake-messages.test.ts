@@ -4,9 +4,11 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { createDb } from '../src/db/client'
+import { takeInLead } from '../src/intake/leads'
 import { responsesInParallel, rows } from './concurrency'
 import { dom, textOf, type Node } from './dom'
-import { Client, signUp } from './helpers'
+import { Client, env, signUp } from './helpers'
 
 const visitor = () => new Client()
 
@@ -130,5 +132,21 @@ describe('the message sent with a lead', () => {
     // The restore is older than the message that caused it.
     const restoredAt = timeline.findIndex((e) => e.type === 'restored')
     expect(timeline.slice(0, restoredAt).some((e) => e.type === 'submitted_again')).toBe(true)
+  })
+
+  it('restores once when submissions for an archived lead are taken in side by side', async () => {
+    const { client: owner, slug } = await signUp('Side By Side Org')
+    const form = await webForm(owner, slug)
+    const email = 'side.by.side@example.com'
+    expect((await visitor().post(form, { name: 'Sid Visitor', email })).status).toBe(303)
+    const leadId = await leadIdOf(email)
+    expect((await owner.post(`/o/${slug}/leads/${leadId}/archive`)).status).toBe(303)
+    const [org] = await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', slug)
+    const db = createDb(env.DB)
+    const input = { name: 'Sid Visitor', email, phone: '', company: '', source: '', message: 'Side by side' }
+    await Promise.all([1, 2, 3].map(() => takeInLead(db, env, org!.id, input, 'api')))
+    const timeline = (await entries(owner, slug, leadId)).map(shown)
+    expect(timeline.filter((e) => e.type === 'restored')).toHaveLength(1)
+    expect(timeline.filter((e) => e.message === 'Message: Side by side')).toHaveLength(3)
   })
 })
