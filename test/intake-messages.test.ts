@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { takeInLead } from '../src/intake/leads'
-import { responsesInParallel, rows } from './concurrency'
+import { addMembers, responsesInParallel, rows } from './concurrency'
 import { dom, textOf, type Node } from './dom'
 import { Client, env, signUp } from './helpers'
 
@@ -148,5 +148,22 @@ describe('the message sent with a lead', () => {
     const timeline = (await entries(owner, slug, leadId)).map(shown)
     expect(timeline.filter((e) => e.type === 'restored')).toHaveLength(1)
     expect(timeline.filter((e) => e.message === 'Message: Side by side')).toHaveLength(3)
+  })
+
+  it('is in the email telling the member routing gave the new lead to', async () => {
+    const { client: owner, slug } = await signUp('Routed Message Org')
+    const [memberId] = await addMembers(slug, 1)
+    const body = new URLSearchParams({ routing: 'round_robin', poolClaimCap: '0', routingMemberIds: memberId! })
+    expect((await owner.request(`/o/${slug}/settings/pool`, { method: 'POST', body })).status).toBe(303)
+    const form = await webForm(owner, slug)
+    const sent = 'Hello <b>team</b>\nplease call — Ünïcode'
+    const res = await visitor().post(form, { name: 'Rita Visitor', email: 'rita@example.com', message: sent })
+    expect(res.status).toBe(303)
+    const [mail] = await rows<{ html: string }>(
+      `SELECT o.html FROM email_outbox o JOIN users u ON u.email = o."to" WHERE u.id = ? AND o.kind = 'assigned'`,
+      memberId,
+    )
+    const paragraphs = [...dom(mail!.html).querySelectorAll('p')].map((p) => p.textContent ?? '')
+    expect(paragraphs).toContain(`The message sent with the lead: ${sent}`)
   })
 })

@@ -189,3 +189,18 @@ export async function namesOf(db: Database, ids: string[]): Promise<Map<string, 
     .all()
   return new Map(rows.map((r) => [r.id, r.name]))
 }
+
+/**
+ * The message each of `leadIds` (of `orgId`) was sent with by the web form or the API (its `created` activity's
+ * `data.message`, src/intake/leads.ts), by lead id; leads without one are left out.
+ */
+export async function messagesSentWith(db: Database, orgId: string, leadIds: string[]): Promise<Map<string, string>> {
+  if (leadIds.length === 0) return new Map()
+  const message = sql<string | null>`${activities.data} ->> '$.message'`
+  const rows = await db
+    .select({ leadId: activities.leadId, message })
+    .from(activities)
+    .where(and(eq(activities.orgId, orgId), inIdSet(activities.leadId, leadIds), eq(activities.type, 'created')))
+    .all()
+  return new Map(rows.flatMap((r) => (r.message ? [[r.leadId, r.message] as const] : [])))
+}
