@@ -2,7 +2,7 @@
  * The append-only activity log behind each lead's timeline. Writers get a statement to put into the
  * same D1 batch as the change it records (docs/ARCHITECTURE.md).
  */
-import { and, desc, eq, gte, inArray, notInArray, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -107,11 +107,15 @@ export const TIMELINE_PAGE_SIZE = 30
 
 const FILTERED_TYPES: string[] = Object.values(TIMELINE_FILTERS).flat()
 
-/** SQL: the activity belongs to `filter` (no filter: every activity). */
+/**
+ * SQL: the activity belongs to `filter` (no filter: every activity). Notes also lists the submissions of the web
+ * form and the API that carry a message (`data.message`, src/intake/leads.ts).
+ */
 function filterCondition(filter: TimelineFilter | undefined): SQL | undefined {
   if (!filter) return undefined
   if (filter === 'changes') return notInArray(activities.type, FILTERED_TYPES)
-  return inArray(activities.type, [...TIMELINE_FILTERS[filter]])
+  const types = inArray(activities.type, [...TIMELINE_FILTERS[filter]])
+  return filter === 'notes' ? or(types, sql`${activities.data} ->> '$.message' IS NOT NULL`) : types
 }
 
 /** One page of a lead's timeline, and the cursor of the next (older) page or null. */
@@ -184,4 +188,19 @@ export async function namesOf(db: Database, ids: string[]): Promise<Map<string, 
     .where(inIdSet(users.id, [...new Set(ids)]))
     .all()
   return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+/**
+ * The message each of `leadIds` (of `orgId`) was sent with by the web form or the API (its `created` activity's
+ * `data.message`, src/intake/leads.ts), by lead id; leads without one are left out.
+ */
+export async function messagesSentWith(db: Database, orgId: string, leadIds: string[]): Promise<Map<string, string>> {
+  if (leadIds.length === 0) return new Map()
+  const message = sql<string | null>`${activities.data} ->> '$.message'`
+  const rows = await db
+    .select({ leadId: activities.leadId, message })
+    .from(activities)
+    .where(and(eq(activities.orgId, orgId), inIdSet(activities.leadId, leadIds), eq(activities.type, 'created')))
+    .all()
+  return new Map(rows.flatMap((r) => (r.message ? [[r.leadId, r.message] as const] : [])))
 }

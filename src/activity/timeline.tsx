@@ -88,7 +88,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       if (d.via === 'api') return 'The API created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
     case 'submitted_again':
-      return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again; its message is kept as a note`
+      return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again${d.message ? ' with a message' : ''}`
     case 'assigned':
       return d.via === 'routing'
         ? `Routing gave this lead to ${nameOf(d.to)}`
@@ -120,6 +120,8 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'archived':
       return d.via === 'import-undo' ? `${who} undid the import of this lead (archived)` : `${who} archived this lead`
     case 'restored':
+      if (d.via === 'form' || d.via === 'api')
+        return `The ${d.via === 'api' ? 'API' : 'web form'} restored this lead from the archive: its person wrote again`
       return `${who} restored this lead from the archive`
     case 'updated':
       return `${who} filled in ${Object.keys((d.changes as object | undefined) ?? {}).join(', ')} from a CSV import`
@@ -221,6 +223,11 @@ export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineIt
       )}
       {item.type === 'note_added' && typeof d.body === 'string' && (
         <NoteBody body={d.body} mentions={(d.mentions as string[] | undefined) ?? []} names={names} />
+      )}
+      {typeof d.message === 'string' && (
+        <blockquote class="note-body" data-message>
+          Message: {d.message}
+        </blockquote>
       )}
       {item.type === 'communication_logged' && typeof d.summary === 'string' && (
         <blockquote class="note-body">{d.summary}</blockquote>

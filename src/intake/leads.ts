@@ -2,7 +2,8 @@
  * Leads that arrive by themselves (docs/ARCHITECTURE.md "Intake"): from the public web form (`/f/{formKey}`) and
  * the JSON API (`/api/v1/leads`). Both take the same fields with the same rules as the create form and the import,
  * and de-duplicate the same way (one lead per email address per organization): a lead whose email is already
- * there is not created again; its message is added to that lead as a note instead. New leads are then routed by
+ * there is not created again; its message is added to that lead as a note instead (an archived one is restored). The
+ * message is also kept in the submission's activity, so the timeline shows it. New leads are then routed by
  * the organization's setting (leads/routing.ts).
  */
 import { and, eq } from 'drizzle-orm'
@@ -10,10 +11,13 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { z } from 'zod'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
+import { retryOnConflict } from '../db/errors'
+import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads, notes } from '../db/schema'
 import type { Env } from '../env'
 import { newId } from '../lib/ids'
 import { optionalMultiLine } from '../lib/text'
+import { archiveScope } from '../leads/archive-scope'
 import { foldedLeadSchema } from '../leads/fields'
 import { leadIdByEmail, leadRow } from '../leads/leads'
 import { routeOrLog } from '../leads/routing'
@@ -36,46 +40,37 @@ export type IntakeChannel = 'form' | 'api'
 /** What an intake did: created lead `leadId`, or added the message to the existing lead `leadId`. */
 export type IntakeResult = { leadId: string; created: boolean }
 
-/** The note and activity recording `message` on lead `leadId` (nothing for an empty message). */
-function messageStatements(
+/**
+ * What the `created` or `submitted_again` activity of a submission keeps of `message` (the timeline shows it):
+ * the text and the id of its note; nothing for an empty message.
+ */
+function messageData(message: string, noteId: string | null): Record<string, string> {
+  return noteId ? { message, noteId } : {}
+}
+
+/** The note keeping `message` on lead `leadId` as note `noteId` (nothing without one). */
+function noteStatements(
   db: Database,
   orgId: string,
   leadId: string,
   message: string,
-  channel: IntakeChannel,
-  type: 'created' | 'submitted_again',
+  noteId: string | null,
   now: number,
 ): BatchItem<'sqlite'>[] {
-  const noteId = message ? newId() : null
-  return [
-    ...(noteId
-      ? [
-          db
-            .insert(notes)
-            .values({ id: noteId, orgId, leadId, authorId: null, kind: 'note', body: message, createdAt: now }),
-        ]
-      : []),
-    ...(type === 'submitted_again'
-      ? [
-          db.insert(activities).values(
-            activityRow({
-              orgId,
-              leadId,
-              actorId: null,
-              type,
-              data: { via: channel, ...(noteId ? { noteId } : {}) },
-              at: now,
-            }),
-          ),
-        ]
-      : []),
-  ]
+  return noteId
+    ? [
+        db
+          .insert(notes)
+          .values({ id: noteId, orgId, leadId, authorId: null, kind: 'note', body: message, createdAt: now }),
+      ]
+    : []
 }
 
 /**
  * Takes in one lead for organization `orgId` from `channel` at `now` (epoch ms). A lead whose email the
  * organization already has (any capitalisation; also when a simultaneous submission saved it first) is not
- * created again: the message becomes a note on that lead (`created: false`). A new lead is routed afterwards.
+ * created again: the message becomes a note on that lead (`created: false`), which is restored if archived. A new
+ * lead is routed afterwards.
  * `also(leadId, created)`: statements to run first in the batch that writes the submission (e.g. remembering an
  * `Idempotency-Key`), told whether it creates lead `leadId` or adds to it.
  * @returns the lead the submission ended in
@@ -94,14 +89,14 @@ export async function takeInLead(
   const source = input.source || (channel === 'form' ? 'Web form' : 'API')
   const row = { ...leadRow(orgId, '', { ...input, source, status: 'new' }, now), createdBy: null }
   const leadId = row.id
+  const noteId = input.message ? newId() : null
+  const data = { via: channel, ...messageData(input.message, noteId) }
   try {
     await runBatch(db, [
       ...also(leadId, true),
       db.insert(leads).values(row),
-      db
-        .insert(activities)
-        .values(activityRow({ orgId, leadId, actorId: null, type: 'created', data: { via: channel }, at: now })),
-      ...messageStatements(db, orgId, leadId, input.message, channel, 'created', now),
+      db.insert(activities).values(activityRow({ orgId, leadId, actorId: null, type: 'created', data, at: now })),
+      ...noteStatements(db, orgId, leadId, input.message, noteId, now),
     ])
   } catch (error) {
     // A simultaneous submission with the same email saved its lead first: this one joins it.
@@ -113,7 +108,13 @@ export async function takeInLead(
   return { leadId, created: true }
 }
 
-async function addToExisting(
+/**
+ * Adds the submission to existing lead `leadId`: its message as a note, a `submitted_again` activity, and, when the
+ * lead is archived, its restoring (a `restored` activity `via` the channel): the person wrote again, so the lead is
+ * worked again rather than its message kept where no list shows it (docs/ARCHITECTURE.md "Intake").
+ * @throws Refusal 409 when an archive or restore in between kept stopping the batch (db/errors.ts)
+ */
+function addToExisting(
   db: Database,
   orgId: string,
   leadId: string,
@@ -122,11 +123,39 @@ async function addToExisting(
   now: number,
   also: (leadId: string, created: boolean) => BatchItem<'sqlite'>[],
 ): Promise<IntakeResult> {
-  await runBatch(db, [
-    ...also(leadId, false),
-    ...messageStatements(db, orgId, leadId, input.message, channel, 'submitted_again', now),
-  ])
-  return { leadId, created: false }
+  return retryOnConflict([], async () => {
+    const lead = await db
+      .select({ archivedAt: leads.archivedAt })
+      .from(leads)
+      .where(and(eq(leads.orgId, orgId), eq(leads.id, leadId)))
+      .get()
+    const archived = lead?.archivedAt != null
+    const noteId = input.message ? newId() : null
+    const data = { via: channel, ...messageData(input.message, noteId) }
+    await runBatch(db, [
+      unlessChanged(db, leadIs(leadId, archiveScope(archived))),
+      ...also(leadId, false),
+      ...(archived
+        ? [
+            db
+              .update(leads)
+              .set({ archivedAt: null, archivedBy: null, updatedAt: now })
+              .where(and(eq(leads.id, leadId), eq(leads.orgId, orgId))),
+            db
+              .insert(activities)
+              .values(activityRow({ orgId, leadId, actorId: null, type: 'restored', data: { via: channel }, at: now })),
+          ]
+        : []),
+      // A millisecond later than the restore, so the timeline (newest first) shows the message above it.
+      db
+        .insert(activities)
+        .values(
+          activityRow({ orgId, leadId, actorId: null, type: 'submitted_again', data, at: now + (archived ? 1 : 0) }),
+        ),
+      ...noteStatements(db, orgId, leadId, input.message, noteId, now),
+    ])
+    return { leadId, created: false }
+  })
 }
 
 /** Lead `leadId` of `orgId` as the API answers it, or null when the organization has no such lead. */

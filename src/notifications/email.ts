@@ -42,7 +42,8 @@ export function notificationEmail(
     : [
         `The leads: ${data.leads.map((l) => l.name).join(', ')}${data.count > data.leads.length ? `, and ${data.count - data.leads.length} more` : ''}.`,
       ]
-  const note = data.note ? [`${entry.noteLabel ?? 'Note'} from ${data.actor?.name ?? 'Leadpool'}: ${data.note}`] : []
+  const introduced = data.noteLabel ?? `${entry.noteLabel ?? 'Note'} from ${data.actor?.name ?? 'Leadpool'}`
+  const note = data.note ? [`${introduced}: ${data.note}`] : []
   const unsubscribe = unsubscribeUrl(place.appUrl, token)
   const email = renderEmail({
     subject: sentence,

@@ -29,6 +29,8 @@ export type NotificationEvent = {
   people?: PersonRef[]
   /** A handoff note, or another text the person should read in the email. */
   note?: string
+  /** How the email introduces `note` instead of the type's `noteLabel` "… from {actor}" (a visitor's message). */
+  noteLabel?: string
   /** A status change: the statuses before and after (LEAD_STATUSES values). */
   status?: { from: string; to: string }
 }

@@ -13,6 +13,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { isManager, type Viewer } from '../access/viewer'
 import { createDb, type Database } from '../db/client'
+import { messagesSentWith } from '../activity/activities'
 import { organizations, users } from '../db/schema'
 import { eq } from 'drizzle-orm'
 import type { Env } from '../env'
@@ -156,9 +157,26 @@ export class PoolRoom extends DurableObject<Env> {
       if (!to) pooled.push(lead)
       else byMember.set(to.id, { to, leads: [...(byMember.get(to.id)?.leads ?? []), lead] })
     }
+    // A lead from the web form or the API brings its message along when the notification names that lead alone.
+    const messages = actorId
+      ? new Map<string, string>()
+      : await messagesSentWith(
+          db,
+          orgId,
+          plan.map((p) => p.lead.id),
+        )
+    const message = (leads: { id: string }[]) => {
+      const note = leads.length === 1 ? messages.get(leads[0]!.id) : undefined
+      return note ? { note, noteLabel: 'The message sent with the lead' } : {}
+    }
     const events: NotificationEvent[] = [
-      ...[...byMember.values()].map((m) => ({ type: 'assigned' as const, leads: m.leads, to: m.to })),
-      ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled }] : []),
+      ...[...byMember.values()].map((m) => ({
+        type: 'assigned' as const,
+        leads: m.leads,
+        to: m.to,
+        ...message(m.leads),
+      })),
+      ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled, ...message(pooled) }] : []),
     ]
     return fanOut(db, ctx, events, now)
   }
