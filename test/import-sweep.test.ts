@@ -141,7 +141,8 @@ describe('an import whose chunks stop arriving', () => {
     const stalled = await reportOf(client, slug, jobId)
     expect(stalled.status).toBe('stalled')
     expect(stalled.polls).toBeNull()
-    expect(stalled.text).toContain('Importing… 200 of 450 rows processed.')
+    expect(stalled.text).toContain('Import stalled: 200 of 450 rows processed.')
+    expect(stalled.text).not.toContain('Importing…')
     expect(stalled.text).toMatch(/Stalled: no progress since .+\. It resumes by itself within \d+ minutes?;/)
     expect(stalled.undoButton).toBe('')
 

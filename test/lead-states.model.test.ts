@@ -222,7 +222,8 @@ const commands = [
           note: text,
         }),
         leads: [lead],
-        expected: assignOne(m, lead, to, text !== ''),
+        // An archived lead's owner stays as it is until it is restored.
+        expected: lead.archived ? 409 : assignOne(m, lead, to, text !== ''),
       }
     }),
   ),
@@ -270,7 +271,7 @@ const commands = [
     command(`${by} moves lead ${i} ${into ? 'into' : 'out of'} the pool`, (m, r) => {
       const lead = pick(m.leads, i)
       const send = post(r.clients[by], `/o/${r.slug}/leads/${lead.id}/pool`, into ? { inPool: '1' } : {})
-      if (lead.owner || lead.collaborators.size > 0) return { send, leads: [lead], expected: 409 }
+      if (lead.archived || lead.owner || lead.collaborators.size > 0) return { send, leads: [lead], expected: 409 }
       if (lead.inPool !== into) {
         lead.inPool = into
         touch(lead)
@@ -289,7 +290,9 @@ const commands = [
         })
         // Only the Agent who owns it hands it off (403, or 404 when they cannot see it), to a teammate.
         if (lead.owner !== by) return { send, leads: [lead], expected: [403, 404] }
-        if (!to || to === by || to === 'D') return { send, leads: [lead], expected: 422 }
+        if (!to || to === by) return { send, leads: [lead], expected: 422 }
+        if (lead.archived) return { send, leads: [lead], expected: 409 }
+        if (to === 'D') return { send, leads: [lead], expected: 422 }
         return { send, leads: [lead], expected: assignOne(m, lead, to, text !== '') }
       }),
     ),
@@ -312,7 +315,7 @@ const commands = [
       // Its owner releases it when an Agent who can still sign in owns it, else a manager does.
       const actor = byOwner && (lead.owner === 'G' || lead.owner === 'H') ? lead.owner : by
       const send = post(r.clients[actor], `/o/${r.slug}/leads/${lead.id}/release`, { note: text })
-      if (!lead.owner) return { send, leads: [lead], expected: 409 }
+      if (!lead.owner || lead.archived) return { send, leads: [lead], expected: 409 }
       lead.owner = null
       lead.collaborators.clear()
       lead.inPool = true
@@ -325,8 +328,8 @@ const commands = [
     command(`${by} adds ${who} as a collaborator of lead ${i}`, (m, r) => {
       const lead = pick(m.leads, i)
       const send = post(r.clients[by], `/o/${r.slug}/leads/${lead.id}/assignees`, { userId: r.ids[who] })
-      // A lead waiting in the pool is for whoever claims it.
-      if (lead.inPool && !lead.owner) return { send, leads: [lead], expected: 409 }
+      // A lead waiting in the pool is for whoever claims it; an archived lead's stay as they are.
+      if (lead.archived || (lead.inPool && !lead.owner)) return { send, leads: [lead], expected: 409 }
       if (who === 'D') return { send, leads: [lead], expected: 422 }
       if (lead.owner !== who && !lead.collaborators.has(who)) {
         lead.collaborators.add(who)
@@ -339,6 +342,7 @@ const commands = [
     command(`${by} removes collaborator ${who} from lead ${i}`, (m, r) => {
       const lead = pick(m.leads, i)
       const send = r.clients[by].post(`/o/${r.slug}/leads/${lead.id}/assignees/${r.ids[who]}/remove`)
+      if (lead.archived) return { send, leads: [lead], expected: 409 }
       if (lead.collaborators.delete(who)) touch(lead)
       return { send, leads: [lead], expected: 303 }
     }),

@@ -16,18 +16,18 @@
  * - Assigning takes the lead out of the pool. Reassigning to the current assignee changes nothing.
  * All writes of one assignment happen in one atomic D1 batch.
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
-import { primaryIs, unlessChanged } from '../db/guard'
+import { notArchived, primaryIs, unlessChanged } from '../db/guard'
 import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
-import { canAssign, canHandOff, factsOf } from '../leads/policy'
+import { canAssign, canHandOff, factsOf, refuseArchived } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
 import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffChange, recentOwners } from './handoffs'
@@ -118,9 +118,9 @@ export function endAssignment(
 
 /**
  * Makes `assigneeId` the lead's primary assignee, or unassigns it when `assigneeId` is null.
- * @throws Refusal 404 when the lead is not visible, 403 when `viewer` may not assign, 422 when the
- *   assignee is deactivated or not a member, or a required handoff note is missing; 409 when
- *   concurrent changes to the lead kept winning for RETRY_BUDGET_MS
+ * @throws Refusal 404 when the lead is not visible, 403 when `viewer` may not assign, 409 when the lead is
+ *   archived, 422 when the assignee is deactivated or not a member, or a required handoff note is missing; 409
+ *   when concurrent changes to the lead kept winning for RETRY_BUDGET_MS
  */
 export async function assignLead(
   db: Database,
@@ -150,6 +150,7 @@ async function assignOnce(
   if (!lead) throw notFound()
   if (options.handOff) mayHandOff(viewer, lead, assigneeId)
   else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
+  refuseArchived(lead)
   const current = lead.assignees.find((a) => a.kind === 'primary')
   const from = current ? { id: current.userId, name: current.name } : null
   if ((current?.userId ?? null) === assigneeId) {
@@ -169,8 +170,9 @@ async function assignOnce(
   const note = handoffNote(options.note, handedFrom !== null && options.noteRequired)
 
   const statements: BatchItem<'sqlite'>[] = [
-    // Planned on this primary assignee: stop (and plan again) if someone changed it meanwhile.
-    unlessChanged(db, primaryIs(lead.id, from?.id ?? null)),
+    // Planned on this primary assignee of a live lead: stop (and plan again) if someone changed it or archived
+    // the lead meanwhile.
+    unlessChanged(db, sql`${primaryIs(lead.id, from?.id ?? null)} AND ${notArchived(lead.id)}`),
     ...(current ? endAssignment(db, viewer.orgId, lead.id, current.userId, now) : []),
   ]
   if (target) {

@@ -9,12 +9,12 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
-import { assigneeIs, leadIs, unlessChanged } from '../db/guard'
+import { assigneeIs, leadIs, notArchived, unlessChanged } from '../db/guard'
 import { activities, leadAssignees } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
-import { canAssign } from '../leads/policy'
+import { canAssign, refuseArchived } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
 import { endAssignment, ONE_PRIMARY } from './assign'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
@@ -31,12 +31,13 @@ async function managedLead(db: Database, viewer: Viewer, leadId: string) {
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can change who works a lead.')
+  refuseArchived(lead)
   return lead
 }
 
 /**
  * Adds member `userId` as a collaborator of `leadId`; no-op when they already work it.
- * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (setting off, or the lead is in the
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived, setting off, or the lead is in the
  *   pool: assign it or take it out first), 422 (member deactivated or not a member), 409 (concurrent changes
  *   kept winning for RETRY_BUDGET_MS)
  */
@@ -79,7 +80,7 @@ async function addOnce(
     unlessChanged(
       db,
       sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${userId})
-        AND NOT ${leadIs(lead.id, sql`in_pool = 1 AND primary_assignee_id IS NULL`)}`,
+        AND NOT ${leadIs(lead.id, sql`in_pool = 1 AND primary_assignee_id IS NULL`)} AND ${notArchived(lead.id)}`,
     ),
     db.insert(leadAssignees).values({
       orgId: viewer.orgId,
@@ -107,7 +108,7 @@ async function addOnce(
 /**
  * Removes collaborator `userId` from `leadId` (allowed with the setting off too); no-op when they
  * are not a collaborator.
- * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin)
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived)
  */
 export async function removeCollaborator(
   db: Database,
@@ -140,7 +141,7 @@ async function removeOnce(
   )
   await runBatch(db, [
     // Two removes at once: the second finds them gone (guard), runs again and does nothing.
-    unlessChanged(db, assigneeIs(lead.id, userId, 'collaborator', true)),
+    unlessChanged(db, sql`${assigneeIs(lead.id, userId, 'collaborator', true)} AND ${notArchived(lead.id)}`),
     ...endAssignment(db, viewer.orgId, lead.id, userId, now),
     db.insert(activities).values(
       activityRow({

@@ -6,17 +6,18 @@
 import { and, eq } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
-import { leadIs, noAssignee } from '../db/guard'
+import { leadIs, noAssignee, notArchived } from '../db/guard'
 import { leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
+import { refuseArchived } from '../leads/policy'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so. Planned on the
  * lead as read (no assignee, pool flag): a concurrent change in between makes it run again.
- * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead has an assignee or collaborators
+ * @throws Refusal 403 for Agents, 404 when not visible, 409 when the lead is archived, or has an assignee or collaborators
  *   (or concurrent changes kept winning for RETRY_BUDGET_MS)
  */
 export async function setInPool(
@@ -41,6 +42,7 @@ async function moveOnce(
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
+  refuseArchived(lead)
   if (lead.assignees.some((a) => a.kind === 'primary'))
     throw new Refusal(409, 'This lead has an assignee; unassign it first.')
   // Unassigned, yet worked by collaborators (they stay when its owner is unassigned).
@@ -56,7 +58,7 @@ async function moveOnce(
     { inPool, pooledAt: inPool ? now : null },
     { type: inPool ? 'moved_to_pool' : 'removed_from_pool' },
     now,
-    and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id)),
+    and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id), notArchived(lead.id)),
     fan.statements,
   )
   await fan.afterCommit()

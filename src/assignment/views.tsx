@@ -27,6 +27,8 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
   const collaborators = lead.assignees.filter((a) => a.kind === 'collaborator')
   const addable = members.filter((m) => !lead.assignees.some((a) => a.userId === m.userId))
   const chosen = p.kept?.assigneeId ?? owner?.userId ?? ''
+  // An archived lead's owner, collaborators and pool stay as they are until it is restored (leads/policy.ts).
+  const manage = p.canAssign && lead.archivedAt === null
   return (
     <section id="assignment" class="assignment">
       <h2>Assigned to</h2>
@@ -44,7 +46,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         {collaborators.map((c) => (
           <li data-assignee-id={c.userId} data-collaborator>
             {c.name} (collaborator{p.multipleAssignees ? '' : ', read-only'})
-            {p.canAssign && (
+            {manage && (
               <form
                 method="post"
                 action={`${base}/assignees/${c.userId}/remove`}
@@ -65,7 +67,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           Multiple assignees are off in Settings, so collaborators can see this lead but not change it.
         </p>
       )}
-      {p.canAssign && (
+      {manage && (
         <form method="post" action={`${base}/assign`} class="stack-form" hx-boost="true" hx-disabled-elt="find button">
           <label>
             {owner ? 'Change assignment' : 'Assign to'}{' '}
@@ -90,7 +92,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           <button type="submit">{owner ? 'Save assignment' : 'Assign'}</button>
         </form>
       )}
-      {p.canAssign && p.multipleAssignees && addable.length > 0 && !inThePool(lead) && (
+      {manage && p.multipleAssignees && addable.length > 0 && !inThePool(lead) && (
         <form
           method="post"
           action={`${base}/assignees`}
@@ -117,7 +119,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           <button type="submit">Claim this lead</button>
         </form>
       )}
-      {p.canAssign && lead.assignees.length === 0 && (
+      {manage && lead.assignees.length === 0 && (
         <form method="post" action={`${base}/pool`} class="inline-form" hx-boost="true" hx-disabled-elt="find button">
           <input type="hidden" name="inPool" value={lead.inPool ? '0' : '1'} />
           <button type="submit" class="secondary">

@@ -26,6 +26,11 @@ export function leadIs(leadId: string, condition: SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM leads WHERE leads.id = ${leadId} AND ${condition})`
 }
 
+/** SQL: lead `leadId` exists and is not archived (an ownership or pool change was planned on a live lead). */
+export function notArchived(leadId: string): SQL {
+  return leadIs(leadId, sql`leads.archived_at IS NULL`)
+}
+
 /** SQL: lead `leadId` has no assignee at all. */
 export function noAssignee(leadId: string): SQL {
   return sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${leadId})`

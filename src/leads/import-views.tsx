@@ -151,7 +151,7 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
         data-status={stalled ? 'stalled' : 'processing'}
       >
         <Progress url={url} done={job.processedRows} of={job.totalRows}>
-          Importing… {job.processedRows} of {job.totalRows} rows processed.
+          {stalled ? 'Import stalled:' : 'Importing…'} {job.processedRows} of {job.totalRows} rows processed.
         </Progress>
         {stalled && <Stalled url={url} since={job.updatedAt} resumesBy={resumesBy} now={extras.now} />}
       </div>
@@ -187,8 +187,10 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
       </p>
       {cleaned > 0 && (
         <p data-cleaned-rows>
-          <strong data-count="cleaned">{cleaned}</strong> {cleaned === 1 ? 'row' : 'rows'} cleaned: line breaks and tabs
-          in one-line fields (such as a company written on two lines) were replaced by a space.
+          {/* Counted when the file is read (import-parse.ts), before duplicates of existing leads are skipped. */}
+          <strong data-count="cleaned">{cleaned}</strong> {cleaned === 1 ? 'row' : 'rows'} of the file had line breaks
+          or tabs in one-line fields (such as a company written on two lines): a lead saved from such a row has a space
+          in their place.
         </p>
       )}
       {duplicates > 0 && (

@@ -17,6 +17,7 @@ import { and, eq, exists, isNull, not, or, sql, type SQL, type SQLWrapper } from
 import type { Database } from '../db/client'
 import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
 import { formerAssignees, leadAssignees, leads, memberships, organizations, users } from '../db/schema'
+import { Refusal } from '../lib/errors'
 
 /**
  * SQL: the lead is in the pool (no assignee, opened to the team, not archived). `assignee_count` is kept by SQL
@@ -232,4 +233,17 @@ export function canHandOff(viewer: Viewer, lead: LeadFacts): boolean {
 /** May `viewer` ask the Owners/Admins to reassign the lead? An Agent who is its primary assignee. */
 export function canRequestReassignment(viewer: Viewer, lead: LeadFacts): boolean {
   return isAgent(viewer) && lead.primaryId === viewer.userId
+}
+
+/** The refusal of an ownership or pool change on an archived lead (docs/ARCHITECTURE.md "Archived leads"). */
+export const ARCHIVED_LEAD = 'This lead is archived: restore it first.'
+
+/**
+ * Refuses an ownership or pool change (assign, hand off, pool in/out, claim, release, collaborators) of a lead
+ * that is archived: it is read-only for them until restored. Its write also guards on `notArchived`
+ * (db/guard.ts), so an archive landing in between refuses it too.
+ * @throws Refusal 409 `ARCHIVED_LEAD` when `lead.archivedAt` is set (epoch ms)
+ */
+export function refuseArchived(lead: { archivedAt: number | null }): void {
+  if (lead.archivedAt !== null) throw new Refusal(409, ARCHIVED_LEAD)
 }

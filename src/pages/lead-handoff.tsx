@@ -18,7 +18,8 @@ export async function handoffPanelProps(
   const viewer = viewerOf(c)
   const db = c.var.db
   const facts = factsOf(lead)
-  const handingOff = canHandOff(viewer, facts)
+  // An archived lead is handed on once restored (leads/policy.ts `refuseArchived`).
+  const handingOff = canHandOff(viewer, facts) && lead.archivedAt === null
   const [handoff, request, members] = await Promise.all([
     findHandoff(db, viewer.orgId, lead.id),
     findReassignmentRequest(db, viewer.orgId, lead.id),

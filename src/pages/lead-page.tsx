@@ -231,7 +231,9 @@ export async function leadPage(
       collaboration={collaboration}
       alert={refused ? undefined : alert}
       done={alert ? undefined : doneNotice(takeDone(c), lead)}
-      canRelease={facts.primaryId !== null && (facts.primaryId === viewer.userId || assigning)}
+      canRelease={
+        facts.primaryId !== null && lead.archivedAt === null && (facts.primaryId === viewer.userId || assigning)
+      }
       handoff={handoff}
       statusSent={kept && { status: kept.status, reason: kept.reason }}
     />,

@@ -10,7 +10,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { staleWrite } from '../db/errors'
-import { noAssignee, unlessChanged } from '../db/guard'
+import { noAssignee, notArchived, unlessChanged } from '../db/guard'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
 import { activities, leadAssignees, leads, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -18,7 +18,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { openPoolLeadCount } from '../leads/routing'
 import { isAgent, type Viewer } from '../access/viewer'
-import { canClaim, factsOf } from '../leads/policy'
+import { canClaim, factsOf, refuseArchived } from '../leads/policy'
 import { selectInto } from '../db/insert-select'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
@@ -55,7 +55,7 @@ export async function claimsLeft(db: Database, viewer: Viewer, cap: number): Pro
  * fan-out says (`notify`, in the same batch). Call it inside the PoolRoom (one claim at a time per organization),
  * or the cap may be overrun by simultaneous claims.
  * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
- *   it (or got it first); 409 when it is not in the pool; 409 when the Agent is at the cap
+ *   it (or got it first); 409 when it is archived or not in the pool; 409 when the Agent is at the cap
  */
 export async function claimLead(
   db: Database,
@@ -73,6 +73,7 @@ export async function claimLead(
     if (winner) throw new Refusal(409, `Already claimed by ${winner}.`)
     throw notFound()
   }
+  refuseArchived(lead)
   if (!canClaim(viewer, factsOf(lead))) {
     const owner = lead.assignees.find((a) => a.kind === 'primary')
     if (owner)
@@ -90,7 +91,7 @@ export async function claimLead(
   const fan = await fanOut(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
   // Raw SQL: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
   const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
-  const claimable = sql`EXISTS (SELECT 1 FROM leads WHERE id = ${lead.id} AND in_pool = 1) AND ${noAssignee(lead.id)}`
+  const claimable = sql`EXISTS (SELECT 1 FROM leads WHERE id = ${lead.id} AND in_pool = 1) AND ${noAssignee(lead.id)} AND ${notArchived(lead.id)}`
   try {
     const [, inserted] = await db.batch([
       unlessChanged(db, claimable),

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
-import { primaryIs, unlessChanged } from '../db/guard'
+import { notArchived, primaryIs, unlessChanged } from '../db/guard'
 import { retryOnConflict } from '../db/errors'
 import {
   activities,
@@ -21,13 +21,14 @@ import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
+import { refuseArchived } from '../leads/policy'
 import { fanOut, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Releases `leadId` to the pool with `note` (may be empty), at `now` (epoch ms).
  * @returns the former primary assignee (id and name)
  * @throws Refusal 404 when not visible; 403 when the viewer is neither its primary assignee nor a manager; 409
- *   when it has no assignee (or the assignment changed meanwhile and kept changing)
+ *   when it has no assignee or is archived (or the assignment changed meanwhile and kept changing)
  */
 export async function releaseLead(
   db: Database,
@@ -54,6 +55,7 @@ async function releaseOnce(
   if (!primary) throw new Refusal(409, 'This lead has no assignee to release it.')
   if (primary.userId !== viewer.userId && !isManager(viewer))
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can release it to the pool.')
+  refuseArchived(lead)
   const noteId = note ? newId() : null
   // Owners and Admins who opted in are told (notifications/events.ts `released`).
   const fan = await fanOut(
@@ -63,7 +65,8 @@ async function releaseOnce(
     now,
   )
   await runBatch(db, [
-    unlessChanged(db, primaryIs(lead.id, primary.userId)),
+    // Archived in between: refused on the retry, so archiving and releasing at once never both win.
+    unlessChanged(db, and(primaryIs(lead.id, primary.userId), notArchived(lead.id))!),
     ...lead.assignees.map((a) =>
       db
         .insert(formerAssignees)

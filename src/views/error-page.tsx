@@ -7,7 +7,8 @@ export function explain(status: number): string {
   if (status === 503) return 'Leadpool could not reach its database or one of its services just now.'
   if (status >= 500) return 'Something went wrong on our side. Nothing you saved was lost; please try again.'
   if (status === 429) return 'This limit protects accounts and mailboxes from abuse; it resets by itself.'
-  if (status === 409) return 'Someone else got there first. Go back and reload the page to see where things stand.'
+  // The message says why (a concurrent change says so itself: db/errors.ts CONCURRENT_CHANGE); this only says what to do.
+  if (status === 409) return 'Reload the page to see where things stand.'
   return 'Go back, reload the page and try again.'
 }
 

@@ -191,7 +191,7 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     const failures = await checkPage(page, 'import-mapping', path, (p) => p.getByRole('button', { name: 'Import' }))
     await page.getByRole('button', { name: 'Import' }).click()
     await page.locator('#import-status[data-status="done"]').waitFor()
-    assert.match(await page.locator('[data-cleaned-rows]').innerText(), /^1 row cleaned/)
+    assert.match(await page.locator('[data-cleaned-rows]').innerText(), /^1 row of the file had line breaks/)
     failures.push(...(await checkPage(page, 'import-report', path, (p) => p.locator('#undo-import button'))))
     assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
   })
