@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app'
 import { bindingFailure, NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../src/db/errors'
 import type { Env } from '../src/env'
+import { postWith } from './app-with-bindings'
 import { dom, textOf, type Page } from './dom'
 import { type Client, createLead, env, joinAs, ORIGIN, signUp } from './helpers'
 import { setOrg } from './pool-fixtures'
@@ -103,28 +104,6 @@ function envWithRoom(binding: 'LEAD_ROOM' | 'POOL_ROOM', stub: object): Env {
   const real = env[binding]
   const namespace = { idFromName: (name: string) => real.idFromName(name), get: () => stub }
   return { ...env, [binding]: namespace }
-}
-
-/** Sends `fields` (urlencoded, as a browser does) as `client` to the app running with `bindings`. */
-async function postWith(bindings: Env, client: Client, path: string, fields: URLSearchParams, headers = {}) {
-  const ctx = createExecutionContext()
-  const res = await buildApp().fetch(
-    new Request(new URL(path, ORIGIN), {
-      method: 'POST',
-      body: fields,
-      redirect: 'manual',
-      headers: {
-        Origin: ORIGIN,
-        'CF-Connecting-IP': client.ip,
-        Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...headers,
-      },
-    }),
-    bindings,
-    ctx,
-  )
-  await waitOnExecutionContext(ctx)
-  return res
 }
 
 /** Every table's rows but the sessions' (JSON), to compare D1 before and after a failed change. */

@@ -3,15 +3,14 @@
  * keeps what was sent (docs/ARCHITECTURE.md "Nothing lost"), to copy, and "Send it again", which saves the change once
  * the database is back. Secrets (passwords) are never echoed.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../src/app'
 import { NOT_SAVED } from '../src/db/errors'
 import type { Env } from '../src/env'
 import { STILL_IN_FORM } from '../src/views/render-error'
+import { postWith } from './app-with-bindings'
 import { dom, textOf, type Page } from './dom'
-import { type Client, createLead, env, joinAs, ORIGIN, signUp } from './helpers'
+import { type Client, createLead, env, joinAs, signUp } from './helpers'
 
 /** The test env with D1 failing every statement and batch, as a locked database file does. */
 function envWithD1Down(): Env {
@@ -22,26 +21,8 @@ function envWithD1Down(): Env {
 }
 
 /** Posts `fields` urlencoded, as `client`'s browser does, to the app running with D1 down. */
-async function postWhileDown(client: Client, path: string, fields: URLSearchParams, headers = {}) {
-  const ctx = createExecutionContext()
-  const res = await buildApp().fetch(
-    new Request(new URL(path, ORIGIN), {
-      method: 'POST',
-      body: fields,
-      redirect: 'manual',
-      headers: {
-        Origin: ORIGIN,
-        'CF-Connecting-IP': client.ip,
-        Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...headers,
-      },
-    }),
-    envWithD1Down(),
-    ctx,
-  )
-  await waitOnExecutionContext(ctx)
-  return res
-}
+const postWhileDown = (client: Client, path: string, fields: URLSearchParams, headers = {}) =>
+  postWith(envWithD1Down(), client, path, fields, headers)
 
 const form = (fields: [string, string][]) => new URLSearchParams(fields)
 
