@@ -5,6 +5,7 @@
 import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
 import type { OrgLink, SessionUser } from './access/viewer'
+import type { Unit } from './access/unit'
 import type { EmailMessage, ImportChunkMessage } from './lib/queue-messages'
 import type { Refusal } from './lib/errors'
 import type { FormValues } from './lib/validation'
@@ -46,6 +47,8 @@ export type Variables = {
   db: Database
   user: SessionUser | null
   orgContext: OrgContext
+  /** The request's unit of work inside `/o/{slug}` (src/access/unit.ts), built by src/orgs/middleware.ts. */
+  unit: Unit
   /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
   refusalPage?: RefusalPage
   /** Refusals and errors of this request are answered as RFC 9457 problem JSON (views/render-error.tsx `problemAnswers`). */

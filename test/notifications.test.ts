@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { createDb, runBatch } from '../src/db/client'
 import { emailOutbox, notificationPreferences, notifications, organizations, users } from '../src/db/schema'
 import type { EmailMessage } from '../src/lib/queue-messages'
-import { fanOut, type FanOutContext } from '../src/notifications/fan-out'
+import { fanOut } from '../src/notifications/fan-out'
+import { unitFor } from '../src/access/unit'
 import { type Client, createLead, env, joinAs, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -122,20 +123,14 @@ describe('the fan-out', () => {
     const lead = await createLead(owner.client, slug, { name: 'Hidden' })
     await assign(owner.client, slug, lead, { assigneeId: gus.userId })
     // Hal has no relation to the lead: an event naming him (as a previous assignee) reaches nobody.
-    const ctx: FanOutContext = {
-      orgId: org.id,
-      orgName: org.name,
-      orgSlug: slug,
-      appUrl: env.APP_URL,
-      actor: { id: owner.userId, name: 'Olive Owner' },
-      queue: env.EMAIL_QUEUE,
-    }
-    const fan = await fanOut(
-      db(),
-      ctx,
-      [{ type: 'transferred_away', leads: [{ id: lead, name: 'Hidden' }], from: { id: hal.userId, name: 'Hal' } }],
-      Date.now(),
+    const unit = unitFor(
+      env,
+      { id: org.id, name: org.name, slug },
+      { actor: { id: owner.userId, name: 'Olive Owner' }, now: Date.now() },
     )
+    const fan = await fanOut(unit, [
+      { type: 'transferred_away', leads: [{ id: lead, name: 'Hidden' }], from: { id: hal.userId, name: 'Hal' } },
+    ])
     expect(fan.statements).toEqual([])
     expect(fan.planned).toEqual([])
   })
@@ -163,26 +158,18 @@ describe('the fan-out', () => {
   it('makes an assignment and a status change in one request one notification', async () => {
     const { owner, org, gus, slug } = await team()
     const lead = await createLead(owner.client, slug, { name: 'Both' })
-    const ctx: FanOutContext = {
-      orgId: org.id,
-      orgName: org.name,
-      orgSlug: slug,
-      appUrl: env.APP_URL,
-      actor: { id: owner.userId, name: 'Olive Owner' },
-      queue: env.EMAIL_QUEUE,
-    }
+    const unit = unitFor(
+      env,
+      { id: org.id, name: org.name, slug },
+      { actor: { id: owner.userId, name: 'Olive Owner' } },
+    )
     await assign(owner.client, slug, lead, { assigneeId: gus.userId })
     await db().delete(notifications).where(eq(notifications.userId, gus.userId))
     const leadRef = { id: lead, name: 'Both' }
-    const fan = await fanOut(
-      db(),
-      ctx,
-      [
-        { type: 'assigned', leads: [leadRef], to: { id: gus.userId, name: 'Gus Agent' } },
-        { type: 'status_changed', leads: [leadRef], status: { from: 'new', to: 'won' } },
-      ],
-      Date.now(),
-    )
+    const fan = await fanOut(unit, [
+      { type: 'assigned', leads: [leadRef], to: { id: gus.userId, name: 'Gus Agent' } },
+      { type: 'status_changed', leads: [leadRef], status: { from: 'new', to: 'won' } },
+    ])
     await runBatch(db(), fan.statements)
     await fan.afterCommit()
     expect((await inApp(gus.userId)).map((n) => n.type)).toEqual(['assigned'])
@@ -196,20 +183,15 @@ describe('the fan-out', () => {
       sendBatch: (batch: Iterable<{ body: EmailMessage }>) =>
         Promise.resolve(void sent.push(...[...batch].map((m) => m.body))),
     }
-    const ctx: FanOutContext = {
-      orgId: org.id,
-      orgName: org.name,
-      orgSlug: slug,
-      appUrl: env.APP_URL,
-      actor: { id: owner.userId, name: 'Olive Owner' },
-      queue: queue as unknown as Queue<EmailMessage>,
-    }
-    const fan = await fanOut(
-      db(),
-      ctx,
-      [{ type: 'assigned', leads: [{ id: lead, name: 'Queued' }], to: { id: gus.userId, name: 'Gus Agent' } }],
-      Date.now(),
+    const unit = unitFor(
+      env,
+      { id: org.id, name: org.name, slug },
+      { actor: { id: owner.userId, name: 'Olive Owner' } },
     )
+    const mailed = { ...unit, mail: { ...unit.mail, queue: queue as unknown as Queue<EmailMessage> } }
+    const fan = await fanOut(mailed, [
+      { type: 'assigned', leads: [{ id: lead, name: 'Queued' }], to: { id: gus.userId, name: 'Gus Agent' } },
+    ])
     await runBatch(db(), fan.statements)
     await fan.afterCommit()
     const written = await emails(gus.email)

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
 import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
+import type { Unit } from './unit'
 import { isManager, type Shell, type Viewer } from './viewer'
 
 /**
@@ -23,6 +24,24 @@ export function viewerOf(c: Context<App>): Viewer {
     poolEnabled: org.poolEnabled,
     multipleAssignees: org.multipleAssignees,
     agentsMayHandOff: org.agentsMayHandOff,
+  }
+}
+
+/**
+ * The request's unit of work (access/unit.ts) once `c.var.orgContext` is set: the request's D1 session, the
+ * signed-in member as viewer and actor, the clock read once. The membership middleware calls it; routes read
+ * `c.var.unit`.
+ */
+export function memberUnit(c: Context<App>): Unit {
+  const { org } = c.var.orgContext
+  const user = c.var.user!
+  return {
+    db: c.var.db,
+    org: { id: org.id, name: org.name, slug: org.slug },
+    viewer: viewerOf(c),
+    actor: { id: user.id, name: user.name },
+    now: Date.now(),
+    mail: { appUrl: c.env.APP_URL, queue: c.env.EMAIL_QUEUE },
   }
 }
 

@@ -29,7 +29,7 @@ import { findVisibleLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign, canHandOff, factsOf, refuseArchived } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
-import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffChange, recentOwners } from './handoffs'
 
 /** A person as recorded in an activity (the name as it was then). */
@@ -238,7 +238,7 @@ async function assignOnce(
   const events = assignmentEvents([{ id: lead.id, name: lead.name }], from ?? handedFrom, to, note).filter(
     (e) => from || e.type !== 'transferred_away',
   )
-  const fan = await fanOut(db, options.notify, events, now)
+  const fan = await fanOutWith(db, options.notify, events, now)
   await runBatch(db, [...statements, ...fan.statements])
   await fan.afterCommit()
   return { changed: true, from, to }

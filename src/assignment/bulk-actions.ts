@@ -17,7 +17,7 @@ import { chunk, rowsPerInsert } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
 import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
-import { fanOut, type FanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOut, type FanOutContext } from '../notifications/fan-out'
 import { bulkAssign, selectLeads, type BulkAssignResult, type BulkOptions, type BulkSelection } from './bulk'
 import { inIdSet } from '../db/id-sets'
 
@@ -107,7 +107,7 @@ export async function bulkStatus(
     const ids = changed.map((r) => r.id)
     const planned = JSON.stringify(changed.map((r) => [r.id, r.status]))
     const before = new Set(changed.map((r) => r.status))
-    const fan = await fanOut(
+    const fan = await fanOutWith(
       db,
       notify,
       [
@@ -180,7 +180,7 @@ export async function bulkPool(
     const moved = rows.filter((r) => !r.inPool)
     const changed = moved.map((r) => r.id)
     if (changed.length === 0) return { changed: 0, selected: selected.length }
-    const fan = await fanOut(
+    const fan = await fanOutWith(
       db,
       notify,
       [{ type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) }],

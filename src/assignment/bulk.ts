@@ -25,7 +25,7 @@ import { listLeads, type LeadFilters } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
-import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY, refuseUnsentNote } from './assign'
 import { handoffChange, recentOwners } from './handoffs'
 
@@ -363,7 +363,7 @@ export async function bulkAssign(
       options,
     )
     if (changed.length === 0) refuseUnsentNote(note, 'None of the selected leads would change')
-    const fan = await fanOut(db, options.notify, events, now)
+    const fan = await fanOutWith(db, options.notify, events, now)
     await runBatch(db, [...statements, ...fan.statements])
     await fan.afterCommit()
     return {

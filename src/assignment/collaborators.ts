@@ -17,7 +17,7 @@ import { type Viewer } from '../access/viewer'
 import { canAssign, refuseArchived } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
 import { endAssignment, ONE_PRIMARY } from './assign'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 
 /** The refusal of a collaborator on a lead in the pool. */
 const IN_THE_POOL = 'This lead is in the pool: assign it, or take it out of the pool, before adding collaborators.'
@@ -70,7 +70,7 @@ async function addOnce(
   const member = await assignableMember(db, viewer.orgId, userId)
   if (lead.assignees.some((a) => a.userId === userId)) return
   const person = { id: member.userId, name: member.name }
-  const fan = await fanOut(
+  const fan = await fanOutWith(
     db,
     notify,
     [{ type: 'collaborator_added', leads: [{ id: lead.id, name: lead.name }], people: [person] }],
@@ -133,7 +133,7 @@ async function removeOnce(
   if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
   const member = await findMember(db, viewer.orgId, userId)
   const person = { id: userId, name: member?.name ?? 'Former member' }
-  const fan = await fanOut(
+  const fan = await fanOutWith(
     db,
     notify,
     [{ type: 'collaborator_removed', leads: [{ id: lead.id, name: lead.name }], people: [person] }],

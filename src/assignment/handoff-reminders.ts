@@ -6,7 +6,7 @@
  */
 import { createDb } from '../db/client'
 import type { Env } from '../env'
-import { fanOut } from '../notifications/fan-out'
+import { fanOutWith } from '../notifications/fan-out'
 import { handoffsToRemind, markReminded } from './handoffs'
 
 /**
@@ -26,7 +26,7 @@ export async function remindWaitingHandoffs(env: Env, now: number): Promise<numb
       actor: null,
       queue: env.EMAIL_QUEUE,
     }
-    const fan = await fanOut(
+    const fan = await fanOutWith(
       db,
       ctx,
       [

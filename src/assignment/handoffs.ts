@@ -27,7 +27,7 @@ import { chunk } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/leads'
 import { canRequestReassignment, factsOf } from '../leads/policy'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
 
@@ -201,7 +201,7 @@ export async function acknowledgeHandoff(
     const from = { id: handoff.fromUserId, name: handoff.fromName }
     const result = { changed: handoff.acknowledgedAt === null, leadId: lead.id, leadName: lead.name, from }
     if (!result.changed) return result
-    const fan = await fanOut(
+    const fan = await fanOutWith(
       db,
       notify,
       [{ type: 'handoff_acknowledged', leads: [{ id: lead.id, name: lead.name }], from }],
@@ -350,7 +350,7 @@ export async function requestReassignment(
     if (await findReassignmentRequest(db, viewer.orgId, lead.id)) {
       throw new Refusal(409, 'You already asked for this lead to be reassigned; an Owner or Admin will pick it up.')
     }
-    const fan = await fanOut(
+    const fan = await fanOutWith(
       db,
       notify,
       [{ type: 'reassignment_requested', leads: [{ id: lead.id, name: lead.name }], note }],

@@ -12,7 +12,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Puts `leadId` into the pool (`inPool` true) or takes it out; no-op when already so. Planned on the
@@ -49,7 +49,7 @@ async function moveOnce(
   if (lead.assignees.length > 0) throw new Refusal(409, 'This lead has collaborators; remove them first.')
   if (lead.inPool === inPool) return
   const events = inPool ? [{ type: 'pool_new_lead' as const, leads: [{ id: lead.id, name: lead.name }] }] : []
-  const fan = await fanOut(db, notify, events, now)
+  const fan = await fanOutWith(db, notify, events, now)
   await updateLead(
     db,
     viewer,

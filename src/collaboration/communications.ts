@@ -16,7 +16,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 
 /** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */
 export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
@@ -62,7 +62,7 @@ export async function logCommunication(
     at: now,
   })
   // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
-  const fan = await fanOut(
+  const fan = await fanOutWith(
     db,
     notify,
     [{ type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary }],

@@ -9,7 +9,7 @@ import { findVisibleLead } from '../leads/leads'
 import { whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
 import { parseMentions } from './mentions'
-import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 
 /** The longest note, in characters. */
 export const NOTE_MAX = 5_000
@@ -61,7 +61,7 @@ export async function addNote(
     { type: 'mentioned', leads: ref, people: mentioned.map((m) => ({ id: m.userId, name: m.name })), note: text },
     { type: 'note_added', leads: ref, note: text },
   ]
-  const fan = await fanOut(db, notify, events, now)
+  const fan = await fanOutWith(db, notify, events, now)
   await runBatch(db, [
     db.insert(notes).values({
       id: noteId,

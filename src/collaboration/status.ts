@@ -13,7 +13,7 @@ import { STATUS_LABELS } from '../views/labels'
 import { findVisibleLead, updateLead } from '../leads/leads'
 import { type Viewer } from '../access/viewer'
 import { canEdit, factsOf } from '../leads/policy'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Sets the status of `leadId`, keeping `reason` (optional) in the activity; no-op when unchanged, or when the
@@ -72,7 +72,7 @@ async function changeOnce(
     return null
   }
   const change = { from: lead.status, to: status }
-  const fan = await fanOut(
+  const fan = await fanOutWith(
     db,
     notify,
     [{ type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined }],

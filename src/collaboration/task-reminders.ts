@@ -14,7 +14,7 @@ import { leads, organizations, tasks, users } from '../db/schema'
 import type { Env } from '../env'
 import { dueOf } from '../lib/due'
 import { localDate, localDateTime } from '../lib/zoned-time'
-import { fanOut } from '../notifications/fan-out'
+import { fanOutWith } from '../notifications/fan-out'
 
 /** The local hour (0–23) from which a member's tasks due today are announced. */
 export const REMINDER_HOUR = 8
@@ -72,7 +72,7 @@ export async function remindTasksDueToday(env: Env, db: Database, now: number): 
       actor: null,
       queue: env.EMAIL_QUEUE,
     }
-    const fan = await fanOut(
+    const fan = await fanOutWith(
       db,
       ctx,
       [

@@ -15,7 +15,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { visibleLeads, whoCanSee } from '../leads/policy'
-import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 
 /** A task as the form gives it. */
 export type TaskInput = { title: string; due: Due; assigneeId: string }
@@ -66,7 +66,7 @@ export async function createTask(
     data: { taskId: id, title: input.title, due: input.due, assignee: { id: assignee.userId, name: assignee.name } },
     at: now,
   })
-  const fan = await fanOut(
+  const fan = await fanOutWith(
     db,
     notify,
     [
@@ -148,7 +148,7 @@ export async function setTaskDone(
         },
       ]
     : []
-  const fan = await fanOut(db, notify, events, now)
+  const fan = await fanOutWith(db, notify, events, now)
   const stillAsRead = done ? sql`completed_at IS NULL` : sql`completed_at IS NOT NULL`
   try {
     await runBatch(db, [

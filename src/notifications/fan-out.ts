@@ -8,7 +8,7 @@
  * ```ts
  * import { fanOut, type FanOutContext } from '../notifications/fan-out'
  *
- * const fan = await fanOut(db, ctx, [{ type: 'assigned', leads: [{ id, name }], to: { id, name } }], now)
+ * const fan = await fanOutWith(db, ctx, [{ type: 'assigned', leads: [{ id, name }], to: { id, name } }], now)
  * await runBatch(db, [...changeStatements, activityStatement, ...fan.statements]) // one atomic batch
  * await fan.afterCommit() // queues the emails; never throws
  * ```
@@ -30,6 +30,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import type { AnyUnit } from '../access/unit'
 import type { Database } from '../db/client'
 import {
   leadAssignees,
@@ -95,11 +96,21 @@ type Recipient = { id: string; email: string; role: Role; active: boolean }
 type Channels = { inApp: boolean; email: boolean }
 
 /**
- * Plans the notifications of `events` (see the module comment).
- * @param now epoch ms of the change (the notifications' `created_at`)
+ * Plans the notifications of `events` (see the module comment) in `unit`: its organization, its actor (never
+ * told), its clock (the notifications' `created_at`), its mailroom (where emails go after commit).
  * @returns `{ statements, planned, afterCommit }`; statements is empty when nobody is to be told
  */
-export async function fanOut(
+export function fanOut(unit: AnyUnit, events: NotificationEvent[]): Promise<FanOut> {
+  const { org, actor, mail } = unit
+  const ctx = { orgId: org.id, orgName: org.name, orgSlug: org.slug, appUrl: mail.appUrl, actor, queue: mail.queue }
+  return fanOutWith(unit.db, ctx, events, unit.now)
+}
+
+/**
+ * `fanOut` for callers not yet given a unit (issue 22 moves them to `fanOut(unit, events)`, then this goes).
+ * @deprecated use `fanOut(unit, events)`
+ */
+export async function fanOutWith(
   db: Database,
   ctx: FanOutContext,
   events: NotificationEvent[],

@@ -1,10 +1,11 @@
 /**
  * Middleware for `/o/{slug}/*`: the signed-in user's active membership in the organization at
- * `slug` becomes `c.var.orgContext`. Signed-out visitors are sent to log in (htmx requests by `HX-Redirect`, see
+ * `slug` becomes `c.var.orgContext`, and the request's unit of work `c.var.unit` (access/unit.ts). Signed-out visitors are sent to log in (htmx requests by `HX-Redirect`, see
  * auth/login-redirect.ts); anyone who is not an active member gets 404, so the existence of another
  * organization is never revealed.
  */
 import type { MiddlewareHandler } from 'hono'
+import { memberUnit } from '../access/context'
 import { askToLogIn } from '../auth/login-redirect'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
@@ -28,6 +29,7 @@ export function requireMembership(): MiddlewareHandler<App> {
       throw notFound()
     }
     c.set('orgContext', { ...current, orgs })
+    c.set('unit', memberUnit(c))
     c.executionCtx.waitUntil(touchMembership(c.var.db, current.membership))
     await next()
   }

@@ -24,7 +24,7 @@ import {
 import type { Env } from '../env'
 import { inPool } from '../leads/policy'
 import { OPEN_STATUSES } from '../orgs/members'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 import { waitingSince } from './queries'
 
 const HOUR = 3_600_000
@@ -58,7 +58,7 @@ export async function sendStaleDigest(db: Database, env: Env, org: AgingOrg, now
     .limit(100)
     .all()
   if (stale.length === 0) return 0
-  const fan = await fanOut(db, cronContext(env, org), [{ type: 'pool_stale', leads: stale }], now)
+  const fan = await fanOutWith(db, cronContext(env, org), [{ type: 'pool_stale', leads: stale }], now)
   await runBatch(db, [
     db.update(organizations).set({ poolDigestSentAt: now }).where(eq(organizations.id, org.id)),
     ...fan.statements,
@@ -120,7 +120,7 @@ export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg
     }
     if (lead.warnedAt === null) {
       if (warned >= AGING_BATCH) continue
-      const fan = await fanOut(
+      const fan = await fanOutWith(
         db,
         ctx,
         [

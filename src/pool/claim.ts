@@ -11,7 +11,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { noAssignee, notArchived, unlessChanged } from '../db/guard'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 import { activities, leadAssignees, leads, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
@@ -88,7 +88,7 @@ export async function claimLead(
       409,
       `You already hold ${cap} open ${cap === 1 ? 'lead' : 'leads'} from the pool, the most allowed. Release one or close one to claim another.`,
     )
-  const fan = await fanOut(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
+  const fan = await fanOutWith(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
   // Raw SQL: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
   const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
   const claimable = sql`EXISTS (SELECT 1 FROM leads WHERE id = ${lead.id} AND in_pool = 1) AND ${noAssignee(lead.id)} AND ${notArchived(lead.id)}`

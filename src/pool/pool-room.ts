@@ -18,7 +18,7 @@ import { organizations, users } from '../db/schema'
 import { eq } from 'drizzle-orm'
 import type { Env } from '../env'
 import { Refusal } from '../lib/errors'
-import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { acceptViewer, broadcast } from '../lib/websocket-room'
 import { routeLeadsNow, type RoutedLead, type RoutingPlan } from '../leads/routing'
 import { claimLead } from './claim'
@@ -178,7 +178,7 @@ export class PoolRoom extends DurableObject<Env> {
       })),
       ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled, ...message(pooled) }] : []),
     ]
-    return fanOut(db, ctx, events, now)
+    return fanOutWith(db, ctx, events, now)
   }
 
   /**

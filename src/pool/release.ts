@@ -22,7 +22,7 @@ import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { isManager, type Viewer } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
-import { fanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 
 /**
  * Releases `leadId` to the pool with `note` (may be empty), at `now` (epoch ms).
@@ -58,7 +58,7 @@ async function releaseOnce(
   refuseArchived(lead)
   const noteId = note ? newId() : null
   // Owners and Admins who opted in are told (notifications/events.ts `released`).
-  const fan = await fanOut(
+  const fan = await fanOutWith(
     db,
     notify,
     [{ type: 'released', leads: [{ id: lead.id, name: lead.name }], ...(note ? { note } : {}) }],

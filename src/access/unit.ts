@@ -1,0 +1,81 @@
+/**
+ * The unit of work (docs/ARCHITECTURE.md "The unit of work"): everything a domain function needs to act in
+ * one organization, built once per request by the membership middleware (src/orgs/middleware.ts) and by
+ * `unitFor` for a cron chore, a queue consumer or a Durable Object. Domain functions take it first and an
+ * options object last, e.g. `setInPool(unit, leadId, inPool)`; they never read the request or the clock.
+ */
+import { createDb, type Database } from '../db/client'
+import type { EmailMessage } from '../lib/queue-messages'
+import type { Viewer } from './viewer'
+
+/** A person named in a change or a notification. */
+export type PersonRef = { id: string; name: string }
+
+/** The organization a unit acts in: what links, emails and notifications name. */
+export type OrgRef = { id: string; name: string; slug: string }
+
+/** Where the emails planned in a unit go after its batch commits (src/notifications/fan-out.ts). */
+export type Mailroom = {
+  /** Leadpool's public base URL (env.APP_URL), for links in emails. */
+  appUrl: string
+  queue: Queue<EmailMessage>
+}
+
+/**
+ * One organization's unit of work. `V` is who acts: a `Viewer` (a member, in a request: `Unit`) or `null`
+ * (Leadpool itself: a cron, a queue consumer, the website form: `SystemUnit`).
+ */
+export type Unit<V extends Viewer | null = Viewer> = {
+  /** The organization's data: a Drizzle handle over the database `orgDatabase` names (in a request, its D1 session). */
+  db: Database
+  org: OrgRef
+  /** The member acting, with the organization's settings the lead policy reads; null when Leadpool acts. */
+  viewer: V
+  /** Who is named as having acted and is never notified of it; null when Leadpool acts. */
+  actor: PersonRef | null
+  /** The unit's clock: when it began, epoch ms. Every row it writes is stamped with it. */
+  now: number
+  mail: Mailroom
+}
+
+/** A unit in which Leadpool itself acts (no member). */
+export type SystemUnit = Unit<null>
+
+/** Any unit: what a function takes that works for a member and for Leadpool alike (the fan-out). */
+export type AnyUnit = Unit<Viewer | null>
+
+/** The Worker bindings a unit is built from (a part of src/env.ts `Env`). */
+export type UnitBindings = { DB: D1Database; APP_URL: string; EMAIL_QUEUE: Queue<EmailMessage> }
+
+/**
+ * Where the organization `orgId`'s data lives: the D1 binding holding its leads. Today every organization
+ * lives in `env.DB`; this is the one function that answers it.
+ */
+export function orgDatabase(env: UnitBindings, _orgId: string): D1Database {
+  return env.DB
+}
+
+/**
+ * A unit for a cron chore, a queue consumer or a Durable Object acting in `org`: a new Drizzle handle over
+ * `orgDatabase`, Leadpool as the actor unless `options.actor`/`options.viewer` say otherwise.
+ * @param options.now epoch ms the unit's clock reads (default: now)
+ */
+export function unitFor<V extends Viewer | null = null>(
+  env: UnitBindings,
+  org: OrgRef,
+  options: { now?: number; actor?: PersonRef | null; viewer?: V } = {},
+): Unit<V> {
+  return {
+    db: createDb(orgDatabase(env, org.id)),
+    org,
+    viewer: (options.viewer ?? null) as V,
+    actor: options.actor ?? null,
+    now: options.now ?? Date.now(),
+    mail: { appUrl: env.APP_URL, queue: env.EMAIL_QUEUE },
+  }
+}
+
+/** The same unit with another actor (named in the change, never notified of it), e.g. the member a handoff names. */
+export function actingAs<V extends Viewer | null>(unit: Unit<V>, actor: PersonRef | null): Unit<V> {
+  return { ...unit, actor }
+}
