@@ -236,10 +236,9 @@ describe('the daily digest', () => {
     for (const name of ['D1', 'D2', 'D3']) {
       await assign(owner.client, slug, await createLead(owner.client, slug, { name }), gus.userId)
     }
-    const ctx = { db: db(), appUrl: env.APP_URL, queue: env.EMAIL_QUEUE }
     const nineInTokyo = Date.UTC(2030, 0, 15, 0, 30) // 09:30 in Tokyo, 00:30 UTC
-    expect(await sendDigests(ctx, nineInTokyo - 60 * 60 * 1000)).toBe(0) // 08:30 there: not yet
-    expect(await sendDigests(ctx, nineInTokyo)).toBe(1)
+    expect(await sendDigests(env, nineInTokyo - 60 * 60 * 1000)).toBe(0) // 08:30 there: not yet
+    expect(await sendDigests(env, nineInTokyo)).toBe(1)
     const digests = await db().select().from(emailOutbox).where(eq(emailOutbox.kind, 'digest')).all()
     const mine = digests.filter((d) => d.orgId === org.id)
     expect(mine).toHaveLength(1)
@@ -247,8 +246,8 @@ describe('the daily digest', () => {
     expect(mine[0]!.subject).toBe('Your daily digest: 3 unread in Digest Co')
     for (const name of ['D1', 'D2', 'D3']) expect(mine[0]!.text).toContain(`Olive Owner assigned you ${name}`)
     expect(mine[0]!.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
-    expect(await sendDigests(ctx, nineInTokyo + 5 * 60 * 1000)).toBe(0) // once a day
-    expect(await sendDigests(ctx, nineInTokyo + 24 * 60 * 60 * 1000)).toBe(0) // nothing new since
+    expect(await sendDigests(env, nineInTokyo + 5 * 60 * 1000)).toBe(0) // once a day
+    expect(await sendDigests(env, nineInTokyo + 24 * 60 * 60 * 1000)).toBe(0) // nothing new since
   })
 })
 

@@ -56,6 +56,14 @@ export function orgDatabase(env: UnitBindings, _orgId: string): D1Database {
 }
 
 /**
+ * The database of accounts, sessions, organizations and memberships, which every organization shares (today
+ * it also holds every organization's data: `orgDatabase`). Crons that look across organizations read it.
+ */
+export function sharedDatabase(env: UnitBindings): Database {
+  return createDb(env.DB)
+}
+
+/**
  * A unit for a cron chore, a queue consumer or a Durable Object acting in `org`: a new Drizzle handle over
  * `orgDatabase`, Leadpool as the actor unless `options.actor`/`options.viewer` say otherwise.
  * @param options.now epoch ms the unit's clock reads (default: now)

@@ -13,7 +13,7 @@
 import { desc } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { raw } from 'hono/html'
-import { createDb } from '../db/client'
+import { sharedDatabase } from '../access/unit'
 import { emailOutbox, type OutboxEmail } from '../db/schema'
 import type { App } from '../env'
 import { DEV_MAIL_CONTENT_SECURITY_POLICY } from '../lib/csp'
@@ -85,7 +85,8 @@ devMailRoutes.get('/', async (c) => {
   if (c.env.APP_ENV !== 'development' || !isLoopbackHost(c.req.header('Host') ?? new URL(c.req.url).host))
     return c.notFound()
   c.header('Content-Security-Policy', DEV_MAIL_CONTENT_SECURITY_POLICY)
-  const emails = await createDb(c.env.DB)
+  // Every organization's outbox, which today is in the shared database (src/access/unit.ts).
+  const emails = await sharedDatabase(c.env)
     .select()
     .from(emailOutbox)
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))

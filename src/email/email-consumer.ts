@@ -6,6 +6,7 @@
  * carries the outbox id as Resend's idempotency key, so a redelivery after a crash between
  * "Resend accepted" and "row marked sent" delivers nothing new.
  */
+import { orgDatabase, sharedDatabase } from '../access/unit'
 import { createDb, type Database } from '../db/client'
 import type { Env } from '../env'
 import type { ReceivedEmailMessage } from '../lib/queue-messages'
@@ -42,9 +43,9 @@ export function retryDelaySeconds(attempts: number): number {
  * (wrangler.toml) the queue moves the message to the dead-letter queue.
  */
 export async function handleEmailBatch(batch: MessageBatch<ReceivedEmailMessage>, env: Env): Promise<void> {
-  const db = createDb(env.DB)
   await Promise.all(
     batch.messages.map(async (message) => {
+      const db = outboxOf(env, message.body)
       try {
         await deliver(db, env, message)
       } catch (error) {
@@ -54,6 +55,14 @@ export async function handleEmailBatch(batch: MessageBatch<ReceivedEmailMessage>
       }
     }),
   )
+}
+
+/**
+ * The database holding the outbox row of `message`: its organization's (`orgDatabase`); a message queued before
+ * messages named their organization is looked up in the shared database.
+ */
+function outboxOf(env: Env, message: ReceivedEmailMessage): Database {
+  return message.orgId ? createDb(orgDatabase(env, message.orgId)) : sharedDatabase(env)
 }
 
 /** First line of an error's message, plus its cause's (drizzle wraps D1 errors). */
@@ -102,8 +111,8 @@ async function deliver(db: Database, env: Env, message: Message<ReceivedEmailMes
  * left as they are. Acks every message.
  */
 export async function handleEmailDeadLetters(batch: MessageBatch<ReceivedEmailMessage>, env: Env): Promise<void> {
-  const db = createDb(env.DB)
   for (const message of batch.messages) {
+    const db = outboxOf(env, message.body)
     const id = message.body.outboxId
     const email = await loadOutboxEmail(db, id)
     if (email?.status === 'queued') {

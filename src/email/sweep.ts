@@ -4,7 +4,7 @@
  * `queued` without any change for 10 minutes are put on the queue again.
  */
 import { and, asc, eq, inArray, lt } from 'drizzle-orm'
-import { createDb } from '../db/client'
+import { sharedDatabase } from '../access/unit'
 import { emailOutbox } from '../db/schema'
 import type { Env } from '../env'
 import { chunk, D1_MAX_PARAMS } from '../lib/chunk'
@@ -33,7 +33,8 @@ const MAX_ROWS_PER_SWEEP = 500
  * @throws when D1 or the queue fails; the rows then stay `queued` and a later tick retries
  */
 export async function sweepOutbox(env: Env, now: number): Promise<string[]> {
-  const db = createDb(env.DB)
+  // Outbox rows of every organization; when organizations spread over many databases, one sweep per database.
+  const db = sharedDatabase(env)
   const stuck = await db
     .select({ outboxId: emailOutbox.id, orgId: emailOutbox.orgId })
     .from(emailOutbox)

@@ -6,10 +6,10 @@
  */
 import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { runBatch, type Database } from '../db/client'
+import { sharedDatabase, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
+import { runBatch } from '../db/client'
 import { memberships, notificationSettings, notifications, organizations, unsubscribeTokens, users } from '../db/schema'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
-import type { EmailMessage } from '../lib/queue-messages'
 import { renderEmail } from '../email/templates'
 import { hourIn } from '../lib/time-zones'
 import { hashToken, newToken } from '../lib/tokens'
@@ -23,16 +23,13 @@ export const DIGEST_MAX_ITEMS = 50
 /** A digest is not sent again within this long (ms), so each day gets one. */
 const DIGEST_GAP_MS = 23 * 60 * 60 * 1000
 
-/** Where digests link and the queue that sends them. */
-export type DigestContext = { db: Database; appUrl: string; queue: Queue<EmailMessage> }
-
 /**
  * Sends the digests due at `now` (epoch ms): for each member whose digest hour is the current hour in
  * their time zone and who got none in the last 23 hours.
  * @returns how many digests were queued
  */
-export async function sendDigests({ db, appUrl, queue }: DigestContext, now: number): Promise<number> {
-  const due = await db
+export async function sendDigests(env: UnitBindings, now: number): Promise<number> {
+  const due = await sharedDatabase(env)
     .select({
       orgId: notificationSettings.orgId,
       userId: notificationSettings.userId,
@@ -58,70 +55,87 @@ export async function sendDigests({ db, appUrl, queue }: DigestContext, now: num
       ),
     )
     .all()
-  const queued: EmailMessage[] = []
+  let queued = 0
   for (const member of due) {
     if (hourIn(member.timeZone, now) !== member.digestHour) continue
     if (member.digestSentAt !== null && now - member.digestSentAt < DIGEST_GAP_MS) continue
-    const items = await db
-      .select({ type: notifications.type, data: notifications.data })
-      .from(notifications)
-      .where(
-        and(
-          eq(notifications.userId, member.userId),
-          eq(notifications.orgId, member.orgId),
-          isNull(notifications.readAt),
-          gt(notifications.createdAt, member.digestSentAt ?? 0),
-        ),
-      )
-      .orderBy(asc(notifications.id))
-      .limit(DIGEST_MAX_ITEMS + 1)
-      .all()
-    const lines = items.flatMap((i) => (isEventType(i.type) ? [sentenceText(i.type, i.data as NotificationData)] : []))
-    if (lines.length === 0) continue
-    const token = newToken()
-    const org = `${baseUrl(appUrl)}/o/${member.orgSlug}`
-    const more = items.length > DIGEST_MAX_ITEMS ? ['… and more in the app.'] : []
-    const unsubscribe = unsubscribeUrl(appUrl, token)
-    const email = renderEmail({
-      subject: `Your daily digest: ${lines.length}${more.length ? '+' : ''} unread in ${member.orgName}`,
-      orgName: member.orgName,
-      heading: `${lines.length}${more.length ? '+' : ''} unread ${lines.length === 1 ? 'notification' : 'notifications'}`,
-      paragraphs: [...lines.slice(0, DIGEST_MAX_ITEMS).map((l) => `• ${l}`), ...more],
-      action: { label: 'Open your notifications', url: `${org}/notifications` },
-      footer: [
-        { label: 'Notification preferences', url: `${org}/preferences` },
-        { label: 'Unsubscribe from the daily digest', url: unsubscribe },
-      ],
-      appUrl,
-    })
-    const mail = outboxInsert(
-      db,
-      {
-        orgId: member.orgId,
-        to: member.email,
-        kind: DIGEST,
-        ...email,
-        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      },
-      now,
-    )
-    const statements: BatchItem<'sqlite'>[] = [
-      mail.statement,
-      db.insert(unsubscribeTokens).values({
-        tokenHash: await hashToken(token),
-        orgId: member.orgId,
-        userId: member.userId,
-        type: DIGEST,
-        createdAt: now,
-      }),
-      db
-        .update(notificationSettings)
-        .set({ digestSentAt: now })
-        .where(and(eq(notificationSettings.orgId, member.orgId), eq(notificationSettings.userId, member.userId))),
-    ]
-    await runBatch(db, statements)
-    queued.push(mail.message)
+    const unit = unitFor(env, { id: member.orgId, name: member.orgName, slug: member.orgSlug }, { now })
+    if (await sendDigest(unit, member)) queued++
   }
-  await dispatchEmails(queue, queued).catch((error) => console.error('digests not queued yet', queued, error))
-  return queued.length
+  return queued
+}
+
+/** One member's digest row as `sendDigests` reads it. */
+type DigestMember = { userId: string; email: string; digestSentAt: number | null }
+
+/**
+ * Writes and queues `member`'s digest in `unit` (its organization, clock and mailroom): the unread notifications
+ * since their last digest.
+ * @returns false when there was nothing to tell
+ */
+async function sendDigest(unit: SystemUnit, member: DigestMember): Promise<boolean> {
+  const { db, org, now } = unit
+  const appUrl = unit.mail.appUrl
+  const items = await db
+    .select({ type: notifications.type, data: notifications.data })
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.userId, member.userId),
+        eq(notifications.orgId, org.id),
+        isNull(notifications.readAt),
+        gt(notifications.createdAt, member.digestSentAt ?? 0),
+      ),
+    )
+    .orderBy(asc(notifications.id))
+    .limit(DIGEST_MAX_ITEMS + 1)
+    .all()
+  const lines = items.flatMap((i) => (isEventType(i.type) ? [sentenceText(i.type, i.data as NotificationData)] : []))
+  if (lines.length === 0) return false
+  const token = newToken()
+  const orgUrl = `${baseUrl(appUrl)}/o/${org.slug}`
+  const more = items.length > DIGEST_MAX_ITEMS ? ['… and more in the app.'] : []
+  const unsubscribe = unsubscribeUrl(appUrl, token)
+  const email = renderEmail({
+    subject: `Your daily digest: ${lines.length}${more.length ? '+' : ''} unread in ${org.name}`,
+    orgName: org.name,
+    heading: `${lines.length}${more.length ? '+' : ''} unread ${lines.length === 1 ? 'notification' : 'notifications'}`,
+    paragraphs: [...lines.slice(0, DIGEST_MAX_ITEMS).map((l) => `• ${l}`), ...more],
+    action: { label: 'Open your notifications', url: `${orgUrl}/notifications` },
+    footer: [
+      { label: 'Notification preferences', url: `${orgUrl}/preferences` },
+      { label: 'Unsubscribe from the daily digest', url: unsubscribe },
+    ],
+    appUrl,
+  })
+  const mail = outboxInsert(
+    db,
+    {
+      orgId: org.id,
+      to: member.email,
+      kind: DIGEST,
+      ...email,
+      headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    },
+    now,
+  )
+  const statements: BatchItem<'sqlite'>[] = [
+    mail.statement,
+    db.insert(unsubscribeTokens).values({
+      tokenHash: await hashToken(token),
+      orgId: org.id,
+      userId: member.userId,
+      type: DIGEST,
+      createdAt: now,
+    }),
+    db
+      .update(notificationSettings)
+      .set({ digestSentAt: now })
+      .where(and(eq(notificationSettings.orgId, org.id), eq(notificationSettings.userId, member.userId))),
+  ]
+  await runBatch(db, statements)
+  await dispatchEmails(unit.mail.queue, [mail.message]).catch((error) =>
+    console.error('digest not queued yet', mail.message, error),
+  )
+  return true
 }

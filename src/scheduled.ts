@@ -1,0 +1,52 @@
+/**
+ * The cron's chores (wrangler.toml `crons`, every 5 minutes): each takes the Worker's bindings and the tick's time
+ * (epoch ms, `scheduledTime`), and builds its own units of work per organization (src/access/unit.ts `unitFor`) or
+ * reads the shared database. Each runs even when another fails; a failure is logged with the chore's name and
+ * retried next tick.
+ */
+import { sharedDatabase } from './access/unit'
+import { remindWaitingHandoffs } from './assignment/handoff-reminders'
+import { pruneLoginAttempts } from './auth/login-throttle'
+import { prunePasswordResets } from './auth/password-reset'
+import { deleteExpiredSessions } from './auth/sessions'
+import { remindTasksDueToday } from './collaboration/task-reminders'
+import { pruneFormTokens } from './db/idempotency'
+import { pruneOutboxBodies } from './email/outbox-prune'
+import { sweepOutbox } from './email/sweep'
+import type { Env } from './env'
+import { pruneImportDrafts } from './leads/import-jobs'
+import { sweepImportJobs } from './leads/import-sweep'
+import { sendDigests } from './notifications/digest'
+import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
+import { prunePendingSignups } from './onboarding/signup'
+import { agePools } from './pool/aging'
+
+/** One chore: `env`, the tick's time in epoch ms. */
+type Chore = (env: Env, now: number) => Promise<unknown>
+
+/** Every chore by name: outbox and import sweeps, digests, reminders, pool aging, clean-ups. */
+export const CHORES: Record<string, Chore> = {
+  'outbox sweep': sweepOutbox,
+  'import sweep': (env, now) => sweepImportJobs(sharedDatabase(env), env.IMPORT_QUEUE, now),
+  'sent email bodies': (env, now) => pruneOutboxBodies(sharedDatabase(env), now),
+  'daily digests': sendDigests,
+  'expired sessions': (env) => deleteExpiredSessions(sharedDatabase(env)),
+  'log-in attempts': (env, now) => pruneLoginAttempts(sharedDatabase(env), now),
+  'pending sign-ups': (env, now) => prunePendingSignups(sharedDatabase(env), now),
+  'password resets': (env, now) => prunePasswordResets(sharedDatabase(env), now),
+  'form tokens': (env, now) => pruneFormTokens(sharedDatabase(env), now),
+  'handoff reminders': remindWaitingHandoffs,
+  'import drafts': (env, now) => pruneImportDrafts(sharedDatabase(env), now),
+  'unsubscribe tokens': (env, now) => pruneUnsubscribeTokens(sharedDatabase(env), now),
+  'tasks due today': (env, now) => remindTasksDueToday(env, sharedDatabase(env), now),
+  'pool aging': agePools,
+}
+
+/** Runs every chore at `now` (epoch ms); logs each that failed, by name. Never throws. */
+export async function runChores(env: Env, now: number): Promise<void> {
+  const names = Object.keys(CHORES)
+  const results = await Promise.allSettled(names.map((name) => CHORES[name]!(env, now)))
+  results.forEach((result, i) => {
+    if (result.status === 'rejected') console.error(`scheduled chore "${names[i]}" failed`, result.reason)
+  })
+}
