@@ -171,7 +171,7 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
 }
 
 /** Why an action on the lead page just failed, when it did. */
-type LeadPageRefused = {
+type AfterRefusal = {
   /** The refusal's message, in the page's alert (or in the refused collaboration form, `refused`). */
   alert?: string
   /** The answer's status (the refusal's: 403, 409, 422). */
@@ -184,13 +184,13 @@ type LeadPageRefused = {
 
 /**
  * The lead page of lead `leadId`, with the actions the policy allows the viewer; after a refused action, its
- * reason and what its form keeps (`LeadPageRefused`), answered with the refusal's status (else 200).
+ * reason and what its form keeps (`AfterRefusal`), answered with the refusal's status (else 200).
  * @throws Refusal 404 when the lead is not visible
  */
 export async function leadPage(
   c: Context<App>,
   leadId: string,
-  { alert, status = 200, refused, kept }: LeadPageRefused = {},
+  { alert, status = 200, refused, kept }: AfterRefusal = {},
 ) {
   const viewer = viewerOf(c)
   const db = c.var.db

@@ -117,7 +117,7 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
     } catch (error) {
       // The database failing is answered by the caller (renderUnavailable); anything else the page meets while
       // showing the refusal (a forged value it cannot show, another refusal) still answers this refusal, below.
-      // A page refusing itself (not shown to this viewer: the lead is gone, they may not edit it) is no fault.
+      // A page refusing itself (not for this viewer: they may not edit the lead; the link died) is no fault.
       if (bindingFailure(error)) throw error
       if (!(error instanceof Refusal))
         console.error('the refused form could not be shown; answered with an error page', c.req.path, error)
