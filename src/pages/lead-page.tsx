@@ -170,28 +170,22 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
   }
 }
 
-/** Why an action on the lead page just failed, when it did. */
-type AfterRefusal = {
-  /** The refusal's message, in the page's alert (or in the refused collaboration form, `refused`). */
+/** How `leadPage` answers after a refused action: why, with which status, and what was typed. */
+type RefusedAction = {
   alert?: string
-  /** The answer's status (the refusal's: 403, 409, 422). */
   status?: ContentfulStatusCode
-  /** The refused notes, communications or tasks form, with what was typed and its messages. */
   refused?: RefusedForm
   /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
   kept?: LeadPageKept
 }
 
 /**
- * The lead page of lead `leadId`, with the actions the policy allows the viewer; after a refused action, its
- * reason and what its form keeps (`AfterRefusal`), answered with the refusal's status (else 200).
+ * The lead page, with the actions the policy allows the viewer; `options.alert` (with its `status`, default 200)
+ * tells why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
-export async function leadPage(
-  c: Context<App>,
-  leadId: string,
-  { alert, status = 200, refused, kept }: AfterRefusal = {},
-) {
+export async function leadPage(c: Context<App>, leadId: string, options: RefusedAction = {}) {
+  const { alert, status = 200, refused, kept } = options
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
