@@ -24,9 +24,8 @@ import { importRoutes } from './leads/import-routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { poolSettingsRoutes } from './pool/settings'
 import { leadRoutes } from './leads/routes'
-import { poolClaimPage } from './pages/pool-claim'
 import { archiveRoutes } from './leads/archive-routes'
-import { leadPageOnRefusal } from './pages/lead-page'
+import { lendLeadPage } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
 import { devMailRoutes } from './email/dev-mail'
 import { unreadBadge } from './notifications/middleware'
@@ -111,10 +110,8 @@ export function buildApp() {
   app.use('/o/:slug/*', unreadBadge())
   app.post('/o/:slug/team/invitations', invitationLimit)
   app.get('/o/:slug', (c) => c.redirect(`/o/${c.req.param('slug')}/leads`, 303))
-  // A refused action on one lead answers with the lead page (routes that answer another page say so).
-  app.use('/o/:slug/leads/:leadId/*', leadPageOnRefusal())
-  // A claim sent from the pool page answers with the pool page when refused (pages/pool-claim.ts).
-  app.use('/o/:slug/leads/:leadId/claim', poolClaimPage())
+  // The lead page, for the routes that name it as the page of their refusals (views/refusal-page.ts).
+  app.use('/o/:slug/*', lendLeadPage())
   // Authorization before validation: a lead the viewer cannot see is 404 before any route reads the form.
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   // Once a post on a lead has committed, its change goes live to the lead's viewers.

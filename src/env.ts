@@ -2,6 +2,7 @@
  * Types shared by every route: the Worker's bindings (wrangler.toml) and the per-request variables
  * set by middleware. `App` is the Hono generic used by every router.
  */
+import type { Context } from 'hono'
 import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
 import type { OrgLink, SessionUser } from './access/viewer'
@@ -40,8 +41,45 @@ export type OrgContext = {
   unread: number
 }
 
-/** Renders the page a refused request is answered with, from the refusal and the submitted form values. */
-export type RefusalPage = (refusal: Refusal, values: FormValues) => Response | Promise<Response>
+/**
+ * Renders the page a refused request is answered with, from the refusal and the submitted form values; named in the
+ * route's declaration (views/refusal-page.ts `refusalPage`).
+ */
+export type RefusalPage = (c: Context<App>, refusal: Refusal, values: FormValues) => Response | Promise<Response>
+
+/**
+ * What a refused form on the lead page shows again, as the route that refused it declares it
+ * (views/refusal-page.ts `leadPageOnRefusal`): the assignment's member and note, a status and its reason, a
+ * hand-off's member and note or a reassignment request's note (`handoff`).
+ */
+export type LeadPageKept = {
+  assigneeId?: string
+  note?: string
+  status?: string
+  reason?: string
+  handoff?: { assigneeId?: string; note?: string; request?: string }
+}
+
+/**
+ * How a refusal of a post on a lead shows the lead page: `keep` (what the refused form shows again) or `form`
+ * (the notes, communications or tasks section, which shows every typed field and the refusal's messages itself).
+ */
+export type LeadPageRefusal = {
+  keep?: (values: FormValues) => LeadPageKept
+  form?: 'note' | 'communication' | 'task'
+}
+
+/**
+ * The lead page of lead `leadId` answering a refusal, as pages/lead-page.tsx `leadPageAfterRefusal` renders it.
+ * Pages sit above the features whose routes name it, so app.ts lends it to every request in `/o/{slug}`
+ * (pages/lead-page.tsx `lendLeadPage`).
+ */
+export type LeadPageAfterRefusal = (
+  c: Context<App>,
+  leadId: string,
+  refusal: Refusal,
+  sent: { values: FormValues } & LeadPageRefusal,
+) => Promise<Response>
 
 export type Variables = {
   db: Database
@@ -49,8 +87,10 @@ export type Variables = {
   orgContext: OrgContext
   /** The request's unit of work inside `/o/{slug}` (src/access/unit.ts), built by src/orgs/middleware.ts. */
   unit: Unit
-  /** The page a refusal raised by this request is answered with (views/render-error.tsx `onRefusal`). */
+  /** The page a refusal raised by this request is answered with, named by its route (views/refusal-page.ts `refusalPage`). */
   refusalPage?: RefusalPage
+  /** The lead page, for the routes that name it as their refusals' page (pages/lead-page.tsx `lendLeadPage`). */
+  leadPage?: LeadPageAfterRefusal
   /** Refusals and errors of this request are answered as RFC 9457 problem JSON (views/render-error.tsx `problemAnswers`). */
   problemAnswers?: true
   /**

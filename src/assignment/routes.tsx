@@ -1,12 +1,13 @@
 /**
  * Assignment actions (docs/ARCHITECTURE.md): assign / unassign / transfer from the lead page or a list row,
  * bulk assignment, collaborators, pool (claims and releases: pool/routes.tsx). Every path calls the same domain functions. A refused
- * action answers with the lead page (pages/lead-page.tsx `leadPageOnRefusal`), the list row (htmx)
- * or the list page (bulk), named with `onRefusal`.
+ * action answers with the page its route's declaration names (views/refusal-page.ts): the lead page with what its
+ * form keeps, the list row (htmx) or the list page (bulk).
  */
 import { Hono, type Context } from 'hono'
 import { requireManager, shellOf, viewerOf } from '../access/context'
-import type { App } from '../env'
+import { isManager } from '../access/viewer'
+import type { App, RefusalPage } from '../env'
 import { filtersSchema } from '../leads/filters'
 import { notFound, Refusal } from '../lib/errors'
 import { authorizeLead } from '../leads/authorize'
@@ -17,8 +18,9 @@ import { AssigneeFilter, LeadRowView, RowMenuBody, type KeptChoice, type ListNot
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
 import { rememberDone } from '../views/done'
+import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { leadPageFor, leadPageOnRefusal, refusalPage } from '../views/refusal-page'
 import { assignLead, requireHandOff } from './assign'
 import { bulkAssign, namesList, type BulkAssignResult, type BulkSelection } from './bulk'
 import { bulkPool, bulkStatus, bulkUnassign } from './bulk-actions'
@@ -160,13 +162,34 @@ async function refreshPool(c: Context<App>): Promise<void> {
     .catch((error: unknown) => console.error('pool viewers not refreshed', error))
 }
 
-/** A bulk action from the list's bulk bar: a refusal shows the list again with the selection as it was. */
+/** The page of a refused bulk action: the list again, with its filters and the selection as they were. */
+const listAgain: RefusalPage = async (c, refusal, values) => {
+  c.status(refusal.status)
+  return listPage(c, bulkFilters(values), { text: refusal.message, kind: 'error' }, await keptChoice(c))
+}
+
+/** What a refused assignment from the lead page keeps: the member and the note. */
+const keepAssignment = ({ assigneeId, note }: FormValues) => ({ assigneeId, note })
+
+/** What a refused hand-off keeps: the member and the note, in the lead page's hand-off form. */
+const keepHandOff = ({ assigneeId, note }: FormValues) => ({ handoff: { assigneeId, note } })
+
+/** What a refused reassignment request keeps: its note. */
+const keepRequest = ({ note }: FormValues) => ({ handoff: { request: note } })
+
+/**
+ * The page of a refused assignment: from a list row's menu (htmx), the row, its menu open as it was, whatever else
+ * the form holds; else the lead page. An Agent, refused before the form is read, gets the lead page.
+ */
+const assignRefused: RefusalPage = async (c, refusal, values) => {
+  const fromList = values.from === 'list' && c.req.header('HX-Request') === 'true' && isManager(viewerOf(c))
+  if (!fromList) return leadPageFor({ keep: keepAssignment })(c, refusal, values)
+  return rowFragment(c, c.req.param('leadId') ?? '', refusal.message, refusal.status, await keptChoice(c))
+}
+
+/** A bulk action from the list's bulk bar (a refusal shows the list again: `listAgain`, named by its route). */
 function bulkRoute(act: (c: Context<App>) => Promise<{ filters: ReturnType<typeof bulkFilters>; text: string }>) {
   return async (c: Context<App>) => {
-    onRefusal(c, async (refusal, values) => {
-      c.status(refusal.status)
-      return listPage(c, bulkFilters(values), { text: refusal.message, kind: 'error' }, await keptChoice(c))
-    })
     // Authorization before validation: an Agent is refused (403) whatever the form holds.
     requireManager(c, 'change leads in bulk')
     const { filters, text } = await act(c)
@@ -185,6 +208,7 @@ function selectionOf(input: { all?: string; leadIds: string[] }, filters: Return
 
 assignmentRoutes.post(
   '/bulk-assign',
+  refusalPage(listAgain),
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkAssignSchema)
     const filters = bulkFilters(input)
@@ -201,6 +225,7 @@ assignmentRoutes.post(
 
 assignmentRoutes.post(
   '/bulk-unassign',
+  refusalPage(listAgain),
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkUnassignSchema)
     const filters = bulkFilters(input)
@@ -214,6 +239,7 @@ assignmentRoutes.post(
 
 assignmentRoutes.post(
   '/bulk-status',
+  refusalPage(listAgain),
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkStatusSchema)
     const filters = bulkFilters(input)
@@ -227,6 +253,7 @@ assignmentRoutes.post(
 
 assignmentRoutes.post(
   '/bulk-pool',
+  refusalPage(listAgain),
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkPoolSchema)
     const filters = bulkFilters(input)
@@ -248,20 +275,17 @@ assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   )
 })
 
-assignmentRoutes.get(
-  '/:leadId/:action{assign|claim|pool|status|assignees|acknowledge|handoff|reassignment-request}',
-  (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+assignmentRoutes.get('/:leadId/:action{assign|pool|status|assignees|acknowledge|handoff|reassignment-request}', (c) =>
+  c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
 )
 
-assignmentRoutes.post('/:leadId/assign', async (c) => {
+assignmentRoutes.post('/:leadId/assign', refusalPage(assignRefused), async (c) => {
   const leadId = c.req.param('leadId')
   // Authorization before validation (the lead is visible: leads/authorize.ts `visibleLeadOnly`).
   requireManager(c, 'assign leads')
-  // From a list row's menu (htmx) a refusal answers with the row, its menu open as it was, whatever else the form holds.
+  // From a list row's menu (htmx) the answer is the row (a refusal's too: `assignRefused`).
   const { from } = await parseForm(c, sentFromSchema)
   const fromList = from === 'list' && c.req.header('HX-Request') === 'true'
-  if (fromList)
-    onRefusal(c, async (refusal) => rowFragment(c, leadId, refusal.message, refusal.status, await keptChoice(c)))
   const input = await parseForm(c, assignSchema)
   const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
     note: input.note,
@@ -277,7 +301,7 @@ assignmentRoutes.post('/:leadId/assign', async (c) => {
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/assignees', async (c) => {
+assignmentRoutes.post('/:leadId/assignees', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'change who works a lead')
   const { userId } = await parseForm(c, collaboratorSchema)
@@ -285,13 +309,13 @@ assignmentRoutes.post('/:leadId/assignees', async (c) => {
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/assignees/:userId/remove', async (c) => {
+assignmentRoutes.post('/:leadId/assignees/:userId/remove', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'), fanOutContext(c))
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/pool', async (c) => {
+assignmentRoutes.post('/:leadId/pool', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
@@ -300,13 +324,13 @@ assignmentRoutes.post('/:leadId/pool', async (c) => {
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/acknowledge', async (c) => {
+assignmentRoutes.post('/:leadId/acknowledge', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   await acknowledgeHandoff(c.var.db, viewerOf(c), leadId, fanOutContext(c))
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/handoff', async (c) => {
+assignmentRoutes.post('/:leadId/handoff', leadPageOnRefusal({ keep: keepHandOff }), async (c) => {
   const leadId = c.req.param('leadId')
   // Authorization before validation: an Agent who may not hand it off is refused (403) whatever the form holds.
   requireHandOff(viewerOf(c), await authorizeLead(c, leadId))
@@ -320,7 +344,7 @@ assignmentRoutes.post('/:leadId/handoff', async (c) => {
   return backToLead(c, leadId)
 })
 
-assignmentRoutes.post('/:leadId/reassignment-request', async (c) => {
+assignmentRoutes.post('/:leadId/reassignment-request', leadPageOnRefusal({ keep: keepRequest }), async (c) => {
   const leadId = c.req.param('leadId')
   if (!canRequestReassignment(viewerOf(c), factsOf(await authorizeLead(c, leadId)))) {
     throw new Refusal(403, REASSIGNMENT_REQUESTERS)

@@ -5,9 +5,9 @@
  * Finishing a sign-up (`/verify-email/{token}`) creates an organization, so it is in onboarding/.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { activeSessionCount, changePassword, changePasswordSchema, setTimeZone, timeZoneSchema } from './account'
 import { AccountPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage } from './account-views'
 import { askToLogIn } from './login-redirect'
@@ -29,11 +29,13 @@ const token = (c: Context<App>) => c.req.param('token') ?? ''
 
 accountRoutes.get('/forgot-password', (c) => c.render(<ForgotPasswordPage />, { title: 'Forgot password' }))
 
-accountRoutes.post('/forgot-password', async (c) => {
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return c.render(<ForgotPasswordPage values={values} errors={refusal.errors} />, { title: 'Forgot password' })
-  })
+/** The forgot-password form again, with the address typed and the refusal's messages. */
+const forgotPasswordAgain: RefusalPage = (c, refusal, values) => {
+  c.status(refusal.status)
+  return c.render(<ForgotPasswordPage values={values} errors={refusal.errors} />, { title: 'Forgot password' })
+}
+
+accountRoutes.post('/forgot-password', refusalPage(forgotPasswordAgain), async (c) => {
   const { email } = await parseForm(c, forgotPasswordSchema)
   // The same answer for every address (password-reset.ts).
   await requestPasswordReset(c.var.db, email, mailContext(c))
@@ -45,15 +47,18 @@ accountRoutes.get('/reset-password/:token', async (c) => {
   return c.render(<ResetPasswordPage token={token(c)} email={email} />, { title: 'Set a new password' })
 })
 
-accountRoutes.post('/reset-password/:token', async (c) => {
-  // A dead link is refused (404) before the form is read.
+/** The new-password form again with the refusal's messages, while its link works (a dead link: the error page). */
+const resetPasswordAgain: RefusalPage = async (c, refusal) => {
   const { email } = await openPasswordReset(c.var.db, token(c))
-  onRefusal(c, (refusal) => {
-    c.status(refusal.status)
-    return c.render(<ResetPasswordPage token={token(c)} email={email} errors={refusal.errors} />, {
-      title: 'Set a new password',
-    })
+  c.status(refusal.status)
+  return c.render(<ResetPasswordPage token={token(c)} email={email} errors={refusal.errors} />, {
+    title: 'Set a new password',
   })
+}
+
+accountRoutes.post('/reset-password/:token', refusalPage(resetPasswordAgain), async (c) => {
+  // A dead link is refused (404) before the form is read.
+  await openPasswordReset(c.var.db, token(c))
   const { password } = await parseForm(c, resetPasswordSchema)
   // Every session of the account ends; this browser gets a fresh one, and `/` takes it to its organization.
   const userId = await resetPassword(c.var.db, token(c), password)
@@ -77,29 +82,25 @@ accountRoutes.get('/account', async (c) => {
   )
 })
 
-/** Re-renders /account with a refusal's messages (status kept). */
-function accountOnRefusal(c: Context<App>) {
+/** /account again with a refusal's messages (status kept). */
+const accountAgain: RefusalPage = async (c, refusal) => {
   const user = c.var.user!
-  onRefusal(c, async (refusal) => {
-    const sessionCount = await activeSessionCount(c.var.db, user.id)
-    c.status(refusal.status)
-    return c.render(
-      <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} errors={refusal.errors} />,
-      { title: 'Your account', chrome: 'user' },
-    )
-  })
+  const sessionCount = await activeSessionCount(c.var.db, user.id)
+  c.status(refusal.status)
+  return c.render(
+    <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} errors={refusal.errors} />,
+    { title: 'Your account', chrome: 'user' },
+  )
 }
 
-accountRoutes.post('/account/time-zone', async (c) => {
-  accountOnRefusal(c)
+accountRoutes.post('/account/time-zone', refusalPage(accountAgain), async (c) => {
   const { timeZone } = await parseForm(c, timeZoneSchema)
   await setTimeZone(c.var.db, c.var.user!.id, timeZone)
   return c.redirect('/account?done=time-zone', 303)
 })
 
-accountRoutes.post('/account', async (c) => {
+accountRoutes.post('/account', refusalPage(accountAgain), async (c) => {
   const user = c.var.user!
-  accountOnRefusal(c)
   await changePassword(c.var.db, user.id, await parseForm(c, changePasswordSchema), sessionIdOf(c))
   return c.redirect('/account?done=password', 303)
 })

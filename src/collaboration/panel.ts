@@ -5,14 +5,6 @@ import { communicationsOf } from './communications'
 import { tasksOf } from './tasks'
 import type { CollaborationProps, RefusedForm } from './views'
 
-/** The form a refused post to `path` came from (`…/notes`, `…/communications`, `…/tasks`), if one of these sections'. */
-export function refusedFormOf(path: string): RefusedForm['form'] | undefined {
-  if (path.endsWith('/notes')) return 'note'
-  if (path.endsWith('/communications')) return 'communication'
-  if (path.endsWith('/tasks')) return 'task'
-  return undefined
-}
-
 /**
  * The collaboration sections' props for lead `leadId` (which `viewer` can see) at `base`
  * (`/o/{slug}/leads/{leadId}`); `people` are the members who can see it.

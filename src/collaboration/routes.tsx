@@ -1,7 +1,7 @@
 /**
  * Working a lead (`/o/{slug}/leads/{leadId}/...`): edit, status, notes with @mentions, communications,
- * tasks, and the live WebSocket. A refused post answers with the lead page and what was typed
- * (pages/lead-page.tsx `leadPageOnRefusal`), except the edit pages, which name their own.
+ * tasks, and the live WebSocket. A refused post answers with the page its route's declaration names
+ * (views/refusal-page.ts): the lead page with what was typed, or the edit pages, again with what was typed.
  * Authorization before validation; each change goes live to the lead's viewers once committed (publish.ts).
  */
 import { Hono } from 'hono'
@@ -10,12 +10,13 @@ import { viewerOf, viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 import { LEAD_ID_HEADER, ORG_ID_HEADER, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from './lead-room'
 import { leadRoom } from './live'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { authorizeLead } from '../leads/authorize'
 import { whoCanSee } from '../leads/policy'
 import { fanOutContext } from '../notifications/context'
+import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { leadPageOnRefusal, refusalPage } from '../views/refusal-page'
 import {
   canChangeCommunication,
   communicationShown,
@@ -40,7 +41,48 @@ export const collaborationRoutes = new Hono<App>()
 
 const leadPath = (c: Context<App>, leadId: string) => `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
 
-collaborationRoutes.post('/:leadId/status', async (c) => {
+/**
+ * The edit-lead page again after a refused save, with what was typed and the refusal's messages (for a viewer who
+ * may edit the lead; anyone else gets the error page).
+ */
+const editLeadAgain: RefusalPage = async (c, refusal, values) => {
+  const lead = await authorizeLead(c, c.req.param('leadId') ?? '', 'edit')
+  c.status(refusal.status)
+  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+  return c.render(<EditLeadPage lead={lead} values={values} errors={refusal.errors} alert={alert} />, {
+    title: `Edit ${lead.name}`,
+  })
+}
+
+/**
+ * The edit-communication page again after a refused save, with what was typed, against the communication as it is
+ * now, so saving again keeps what was typed.
+ */
+const editCommunicationAgain: RefusalPage = async (c, refusal, values) => {
+  const viewer = viewerOf(c)
+  const lead = await authorizeLead(c, c.req.param('leadId') ?? '')
+  const id = c.req.param('communicationId') ?? ''
+  const now = await findCommunication(c.var.db, viewer, lead.id, id)
+  c.status(refusal.status)
+  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+  return c.render(
+    <EditCommunicationPage
+      lead={lead}
+      communicationId={id}
+      values={values}
+      shown={communicationShown(now)}
+      errors={refusal.errors}
+      alert={alert}
+      timeZone={viewerTimeZone(c)}
+    />,
+    { title: 'Edit communication' },
+  )
+}
+
+/** What a refused status change keeps: the status and the reason, in the lead page's status form. */
+const keepStatus = ({ status, reason }: FormValues) => ({ status, reason })
+
+collaborationRoutes.post('/:leadId/status', leadPageOnRefusal({ keep: keepStatus }), async (c) => {
   const leadId = c.req.param('leadId')
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
@@ -57,15 +99,8 @@ collaborationRoutes.get('/:leadId/edit', async (c) => {
   })
 })
 
-collaborationRoutes.post('/:leadId/edit', async (c) => {
+collaborationRoutes.post('/:leadId/edit', refusalPage(editLeadAgain), async (c) => {
   const lead = await authorizeLead(c, c.req.param('leadId'), 'edit')
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<EditLeadPage lead={lead} values={values} errors={refusal.errors} alert={alert} />, {
-      title: `Edit ${lead.name}`,
-    })
-  })
   const input = await parseForm(c, editLeadSchema)
   await editLead(c.var.db, viewerOf(c), lead.id, input, await parseForm(c, shownLeadSchema))
   return c.redirect(leadPath(c, lead.id), 303)
@@ -83,14 +118,14 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
   return c.html(<MentionSuggestions people={people} />)
 })
 
-collaborationRoutes.post('/:leadId/notes', async (c) => {
+collaborationRoutes.post('/:leadId/notes', leadPageOnRefusal({ form: 'note' }), async (c) => {
   const leadId = c.req.param('leadId')
   const { body } = await parseForm(c, noteSchema)
   await addNote(c.var.db, viewerOf(c), leadId, body, fanOutContext(c))
   return c.redirect(`${leadPath(c, leadId)}#timeline`, 303)
 })
 
-collaborationRoutes.post('/:leadId/communications', async (c) => {
+collaborationRoutes.post('/:leadId/communications', leadPageOnRefusal({ form: 'communication' }), async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const input = await parseForm(c, communicationSchema(viewerTimeZone(c)))
@@ -118,29 +153,11 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
   )
 })
 
-collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) => {
+collaborationRoutes.post('/:leadId/communications/:communicationId', refusalPage(editCommunicationAgain), async (c) => {
   const viewer = viewerOf(c)
   const lead = await authorizeLead(c, c.req.param('leadId'))
   const id = c.req.param('communicationId')
   const timeZone = viewerTimeZone(c)
-  onRefusal(c, async (refusal, values) => {
-    // Shown again against the communication as it is now, so saving again keeps what was typed.
-    const now = await findCommunication(c.var.db, viewer, lead.id, id)
-    c.status(refusal.status)
-    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(
-      <EditCommunicationPage
-        lead={lead}
-        communicationId={id}
-        values={values}
-        shown={communicationShown(now)}
-        errors={refusal.errors}
-        alert={alert}
-        timeZone={timeZone}
-      />,
-      { title: 'Edit communication' },
-    )
-  })
   const row = await findCommunication(c.var.db, viewer, lead.id, id)
   if (!canChangeCommunication(viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
@@ -150,13 +167,13 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
   return c.redirect(`${leadPath(c, lead.id)}#communications`, 303)
 })
 
-collaborationRoutes.post('/:leadId/communications/:communicationId/delete', async (c) => {
+collaborationRoutes.post('/:leadId/communications/:communicationId/delete', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   await deleteCommunication(c.var.db, viewerOf(c), leadId, c.req.param('communicationId'))
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
-collaborationRoutes.post('/:leadId/tasks', async (c) => {
+collaborationRoutes.post('/:leadId/tasks', leadPageOnRefusal({ form: 'task' }), async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const input = await parseForm(c, taskSchema(viewerTimeZone(c)))

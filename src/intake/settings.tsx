@@ -6,12 +6,12 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { requireManager, viewerOf } from '../access/context'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { optionalSingleLine, singleLine } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { Field, FieldError, type FieldErrors } from '../views/forms'
 import { useShell } from '../views/layout'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { Time } from '../views/time'
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyListed } from './api-keys'
 import { rotateFormKey, setThankYouUrl } from './form-keys'
@@ -131,20 +131,23 @@ intakeSettingsRoutes.get('/', (c) => {
   )
 })
 
-intakeSettingsRoutes.post('/', async (c) => {
+/** The web form settings again, with the address typed and the refusal's messages (to Owners and Admins only). */
+const intakeSettingsAgain: RefusalPage = (c, refusal, values) => {
   requireManager(c, 'change settings')
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return c.render(
-      <IntakeSettingsPage
-        appUrl={c.env.APP_URL}
-        formKey={c.var.orgContext.org.formKey}
-        thankYouUrl={values.thankYouUrl ?? ''}
-        errors={refusal.errors}
-      />,
-      { title: 'Web form settings' },
-    )
-  })
+  c.status(refusal.status)
+  return c.render(
+    <IntakeSettingsPage
+      appUrl={c.env.APP_URL}
+      formKey={c.var.orgContext.org.formKey}
+      thankYouUrl={values.thankYouUrl ?? ''}
+      errors={refusal.errors}
+    />,
+    { title: 'Web form settings' },
+  )
+}
+
+intakeSettingsRoutes.post('/', refusalPage(intakeSettingsAgain), async (c) => {
+  requireManager(c, 'change settings')
   const { thankYouUrl } = await parseForm(c, thankYouSchema)
   await setThankYouUrl(c.var.db, c.var.orgContext.org.id, thankYouUrl)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/settings/intake?saved=1`, 303)
@@ -241,12 +244,15 @@ apiKeyRoutes.get('/', (c) => {
   return apiKeysPage(c)
 })
 
-apiKeyRoutes.post('/', async (c) => {
+/** The API keys page again, with the name typed and the refusal's messages (to Owners and Admins only). */
+const apiKeysAgain: RefusalPage = (c, refusal, values) => {
   requireManager(c, 'manage API keys')
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return apiKeysPage(c, { errors: refusal.errors, name: values.name })
-  })
+  c.status(refusal.status)
+  return apiKeysPage(c, { errors: refusal.errors, name: values.name })
+}
+
+apiKeyRoutes.post('/', refusalPage(apiKeysAgain), async (c) => {
+  requireManager(c, 'manage API keys')
   const { name } = await parseForm(c, apiKeySchema)
   const { key } = await createApiKey(c.var.db, c.var.orgContext.org.id, viewerOf(c).userId, name)
   // Shown once, in this answer only (never in a URL or a later page).

@@ -1,16 +1,17 @@
 /**
  * `POST /o/{slug}/leads/{leadId}/archive` and `.../restore` (Owners and Admins). A refusal answers
- * with the lead page (pages/lead-page.tsx `leadPageOnRefusal`, mounted in app.ts).
+ * with the lead page (views/refusal-page.ts `leadPageOnRefusal`).
  */
 import { Hono } from 'hono'
 import { requireManager, viewerOf } from '../access/context'
 import type { App } from '../env'
+import { leadPageOnRefusal } from '../views/refusal-page'
 import { setArchived } from './archive'
 
 export const archiveRoutes = new Hono<App>()
 
 for (const action of ['archive', 'restore'] as const) {
-  archiveRoutes.post(`/:leadId/${action}`, async (c) => {
+  archiveRoutes.post(`/:leadId/${action}`, leadPageOnRefusal(), async (c) => {
     requireManager(c, `${action} leads`)
     const leadId = c.req.param('leadId')
     await setArchived(c.var.db, viewerOf(c), leadId, action === 'archive')

@@ -1,15 +1,14 @@
 /** `/o/{slug}/leads/import`: upload form, upload, the mapping step, and each import's progress / report. */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { leadRouter } from './routing'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import {
   columnSamples,
   columnValues,
@@ -63,17 +62,14 @@ const uploadSchema = z.object({
   formToken: formTokenField,
 })
 
-/** A refused upload re-renders the upload page with the reason (set before the body is read). */
-const importPageOnRefusal = createMiddleware<App>(async (c, next) => {
-  onRefusal(c, async (refusal) => {
-    const jobs = await recentImportJobs(c.var.db, viewerOf(c))
-    c.status(refusal.status)
-    return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />, {
-      title: 'Import leads',
-    })
+/** A refused upload re-renders the upload page with the reason (named before the body is read). */
+const importPageAgain: RefusalPage = async (c, refusal) => {
+  const jobs = await recentImportJobs(c.var.db, viewerOf(c))
+  c.status(refusal.status)
+  return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />, {
+    title: 'Import leads',
   })
-  await next()
-})
+}
 
 /** Room for the multipart envelope (boundary lines, part headers) around a file of MAX_IMPORT_BYTES. */
 const MULTIPART_ALLOWANCE = 64 * 1024
@@ -90,7 +86,7 @@ const uploadLimit = bodyLimit({
   },
 })
 
-importRoutes.post('/', importPageOnRefusal, uploadLimit, async (c) => {
+importRoutes.post('/', refusalPage(importPageAgain), uploadLimit, async (c) => {
   const viewer = viewerOf(c)
   const { file, formToken } = await parseForm(c, uploadSchema)
   const { text, encoding } = decodeUpload(new Uint8Array(await file.arrayBuffer()))
@@ -202,36 +198,36 @@ const mappingSchema = z.object({
   updateEmpty: z.literal('1').optional(),
 })
 
-/** A refused confirmation re-renders the mapping step with the reason and the choices made. */
-const mappingOnRefusal = createMiddleware<App>(async (c, next) => {
-  onRefusal(c, async (refusal) => {
-    const job = await visibleJob(c)
-    if (job.status !== 'mapping') return c.redirect(c.req.path, 303)
-    const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
-    const form = mappingSchema.safeParse(body)
-    const table = readCsv(await uploadedText(c.var.db, job.id))
-    // The columns as sent when every one names a field (a forged value keeps the page's own choices instead).
-    const columns =
-      form.success && form.data.column.length === table.headers.length && form.data.column.every(isColumnTarget)
-        ? form.data.column
-        : null
-    const sent = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined)
-    const routing = sent('routing')
-    // The choices as sent, each one kept even when another is refused (the columns only when they all read).
-    const chosen = {
-      mapping: form.success && columns ? chosenMapping(table.headers, { ...form.data, column: columns }) : undefined,
-      routing: ROUTING_CHOICES.find((choice) => choice === routing),
-      assigneeId: sent('assigneeId'),
-      updateEmpty: sent('updateEmpty') === '1',
-    }
-    const [field, message] = Object.entries(refusal.errors)[0] ?? ['mapping', refusal.message]
-    c.status(refusal.status)
-    return mappingPage(c, job, chosen, { field, message })
-  })
-  await next()
-})
+/**
+ * A refused confirmation re-renders the mapping step with the reason and the choices made (an import already
+ * started: its page).
+ */
+const mappingAgain: RefusalPage = async (c, refusal) => {
+  const job = await visibleJob(c)
+  if (job.status !== 'mapping') return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`, 303)
+  const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
+  const form = mappingSchema.safeParse(body)
+  const table = readCsv(await uploadedText(c.var.db, job.id))
+  // The columns as sent when every one names a field (a forged value keeps the page's own choices instead).
+  const columns =
+    form.success && form.data.column.length === table.headers.length && form.data.column.every(isColumnTarget)
+      ? form.data.column
+      : null
+  const sent = (key: string) => (typeof body[key] === 'string' ? body[key] : undefined)
+  const routing = sent('routing')
+  // The choices as sent, each one kept even when another is refused (the columns only when they all read).
+  const chosen = {
+    mapping: form.success && columns ? chosenMapping(table.headers, { ...form.data, column: columns }) : undefined,
+    routing: ROUTING_CHOICES.find((choice) => choice === routing),
+    assigneeId: sent('assigneeId'),
+    updateEmpty: sent('updateEmpty') === '1',
+  }
+  const [field, message] = Object.entries(refusal.errors)[0] ?? ['mapping', refusal.message]
+  c.status(refusal.status)
+  return mappingPage(c, job, chosen, { field, message })
+}
 
-importRoutes.post('/:jobId', mappingOnRefusal, async (c) => {
+importRoutes.post('/:jobId', refusalPage(mappingAgain), async (c) => {
   const viewer = viewerOf(c)
   const job = await visibleJob(c)
   const path = `/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`

@@ -8,12 +8,12 @@ import { viewerOf, viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { Refusal } from '../lib/errors'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { leadNotFound } from './authorize'
 import { exportLeadsCsv } from './export'
 import { leadSchema, optionalEmail } from './fields'
@@ -50,28 +50,30 @@ async function takenEmail(c: Context<App>, email: string | undefined): Promise<s
   return valid.success && valid.data ? leadIdByEmail(c.var.db, c.var.orgContext.org.id, valid.data) : null
 }
 
-leadRoutes.post('/', async (c) => {
-  const viewer = viewerOf(c)
-  onRefusal(c, async (refusal, values) => {
-    // Every field's message at once: a form refused for other fields also says when its email is taken.
-    const errors = { ...refusal.errors }
-    let existingId = refusal.details.existingId
-    if (Object.keys(errors).length > 0 && !errors.email) {
-      const taken = await takenEmail(c, values.email)
-      if (taken) {
-        errors.email = duplicateLead(taken).message
-        existingId = taken
-      }
+/** The new-lead form again, with what was typed and every field's message (a duplicate email: a link to that lead). */
+const newLeadAgain: RefusalPage = async (c, refusal, values) => {
+  // Every field's message at once: a form refused for other fields also says when its email is taken.
+  const errors = { ...refusal.errors }
+  let existingId = refusal.details.existingId
+  if (Object.keys(errors).length > 0 && !errors.email) {
+    const taken = await takenEmail(c, values.email)
+    if (taken) {
+      errors.email = duplicateLead(taken).message
+      existingId = taken
     }
-    // A duplicate email links to the existing lead when the viewer may see it.
-    const visible = existingId ? await findVisibleLead(c.var.db, viewer, existingId) : null
-    const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
-    c.status(refusal.status)
-    const alert = Object.keys(errors).length > 0 ? undefined : refusal.message
-    return c.render(<NewLeadPage values={values} errors={errors} duplicate={duplicate} alert={alert} />, {
-      title: 'New lead',
-    })
+  }
+  // A duplicate email links to the existing lead when the viewer may see it.
+  const visible = existingId ? await findVisibleLead(c.var.db, viewerOf(c), existingId) : null
+  const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
+  c.status(refusal.status)
+  const alert = Object.keys(errors).length > 0 ? undefined : refusal.message
+  return c.render(<NewLeadPage values={values} errors={errors} duplicate={duplicate} alert={alert} />, {
+    title: 'New lead',
   })
+}
+
+leadRoutes.post('/', refusalPage(newLeadAgain), async (c) => {
+  const viewer = viewerOf(c)
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
   const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`

@@ -1,7 +1,7 @@
 /**
  * The one error for "refused, with this status and this sentence": domain functions and routes raise
  * it, and app.ts `onError` answers it (views/render-error.tsx), as the page the form came from when
- * the route named one (`onRefusal`), else as an error page (or JSON).
+ * the route's declaration named one (views/refusal-page.ts `refusalPage`), else as an error page (or JSON).
  */
 
 /**

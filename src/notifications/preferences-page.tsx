@@ -5,10 +5,10 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { viewerOf } from '../access/context'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { parseForm } from '../views/form-input'
 import { FieldError, ticked, type FieldErrors } from '../views/forms'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { useShell } from '../views/layout'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
 import { offeredTypes, preferencesOf, savePreferences, type Preferences } from './preferences'
@@ -175,12 +175,13 @@ preferenceRoutes.get('/test-email', async (c) => {
   return c.html(<TestEmailSection {...await testEmailProps(c)} />)
 })
 
-preferenceRoutes.post('/test-email', async (c) => {
-  // Too soon after the previous one (429): the page again, the reason beside the button.
-  onRefusal(c, (refusal) => {
-    c.status(refusal.status)
-    return renderPreferences(c, { refused: refusal.message })
-  })
+/** A refused test email (too soon after the previous one, 429): the page again, the reason beside the button. */
+const testEmailRefused: RefusalPage = (c, refusal) => {
+  c.status(refusal.status)
+  return renderPreferences(c, { refused: refusal.message })
+}
+
+preferenceRoutes.post('/test-email', refusalPage(testEmailRefused), async (c) => {
   const org = c.var.orgContext.org
   const user = c.var.user!
   await sendTestEmail(c.var.db, {
@@ -194,12 +195,14 @@ preferenceRoutes.post('/test-email', async (c) => {
   return c.redirect(`/o/${org.slug}/preferences#test-email`, 303)
 })
 
-preferenceRoutes.post('/', async (c) => {
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    // A body that could not be read (no fields) shows the preferences as saved.
-    return renderPreferences(c, { errors: refusal.errors, values: Object.keys(values).length ? values : undefined })
-  })
+/** The preferences form again, as sent, with the refusal's messages. */
+const preferencesAgain: RefusalPage = (c, refusal, values) => {
+  c.status(refusal.status)
+  // A body that could not be read (no fields) shows the preferences as saved.
+  return renderPreferences(c, { errors: refusal.errors, values: Object.keys(values).length ? values : undefined })
+}
+
+preferenceRoutes.post('/', refusalPage(preferencesAgain), async (c) => {
   const input = (await parseForm(c, preferencesSchema)) as Record<string, boolean> & {
     emailPaused: boolean
     digestHour: number | null

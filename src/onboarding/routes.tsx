@@ -11,14 +11,14 @@ import { safeNext } from '../auth/safe-next'
 import { mailContext } from '../auth/mail-context'
 import { signIn, signOut } from '../auth/sessions'
 import { LoginPage, SignupPage } from '../auth/views'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { Refusal } from '../lib/errors'
 import { createOrganization, lastUsedOrgSlug, organizationName } from '../orgs/organizations'
 import { NewOrganizationPage } from '../orgs/views'
 import { parseForm } from '../views/form-input'
 import { browserTimeZone } from '../lib/time-zones'
 
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { completeSignup, openPendingSignup, requestSignup, signupSchema } from './signup'
 import { FinishSignupPage } from './views'
 
@@ -38,27 +38,31 @@ onboardingRoutes.get('/signup', async (c) => {
 const newOrganizationWhenSignedIn = (): MiddlewareHandler<App> => async (c, next) => {
   const user = c.var.user
   if (!user) return next()
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />, {
-      title: 'New organization',
-    })
-  })
   const { organization } = await parseForm(c, z.object({ organization: organizationName }))
   const slug = await createOrganization(c.var.db, user.id, organization)
   return c.redirect(`/o/${slug}/leads`, 303)
 }
 
-onboardingRoutes.post('/signup', newOrganizationWhenSignedIn(), async (c) => {
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    // A refusal no field shows (a form body that is not UTF-8 text) is the page's alert.
-    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<SignupPage values={values} errors={refusal.errors} alert={alert} />, {
-      title: 'Sign up',
-      chrome: 'anonymous',
+/**
+ * The form of `/signup` again, with what was typed and the refusal's messages: the new-organization form for a
+ * signed-in person (`newOrganizationWhenSignedIn`), else the sign-up form.
+ */
+const signupAgain: RefusalPage = (c, refusal, values) => {
+  const user = c.var.user
+  c.status(refusal.status)
+  if (user)
+    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} />, {
+      title: 'New organization',
     })
+  // A refusal no field shows (a form body that is not UTF-8 text) is the page's alert.
+  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+  return c.render(<SignupPage values={values} errors={refusal.errors} alert={alert} />, {
+    title: 'Sign up',
+    chrome: 'anonymous',
   })
+}
+
+onboardingRoutes.post('/signup', refusalPage(signupAgain), newOrganizationWhenSignedIn(), async (c) => {
   // The same answer for every address: the email says what happens next (signup.ts).
   await requestSignup(c.var.db, await parseForm(c, signupSchema), mailContext(c))
   return c.render(<CheckEmailPage purpose="signup" />, { title: 'Check your email' })
@@ -93,18 +97,20 @@ onboardingRoutes.get('/login', async (c) => {
   return c.render(<LoginPage values={next ? { next } : {}} />, { title: 'Log in', chrome: 'anonymous' })
 })
 
-onboardingRoutes.post('/login', async (c) => {
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return c.render(
-      <LoginPage
-        values={{ email: values.email ?? '', next: values.next ?? '' }}
-        errors={refusal.errors}
-        alert={refusal.field || Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
-      />,
-      { title: 'Log in', chrome: 'anonymous' },
-    )
-  })
+/** The log-in form again, with the address (never the password) and the refusal's messages. */
+const logInAgain: RefusalPage = (c, refusal, values) => {
+  c.status(refusal.status)
+  return c.render(
+    <LoginPage
+      values={{ email: values.email ?? '', next: values.next ?? '' }}
+      errors={refusal.errors}
+      alert={refusal.field || Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
+    />,
+    { title: 'Log in', chrome: 'anonymous' },
+  )
+}
+
+onboardingRoutes.post('/login', refusalPage(logInAgain), async (c) => {
   const { email, password, next } = await parseForm(c, loginSchema)
   const db = c.var.db
   const key = normalizeEmail(email)

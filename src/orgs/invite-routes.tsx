@@ -1,9 +1,9 @@
 /** `/invite/{token}` (docs/ARCHITECTURE.md): open an invitation link and join the organization. */
 import { Hono } from 'hono'
 import { signIn } from '../auth/sessions'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { acceptAsUser, acceptWithNewAccount, newAccountSchema, openInvitation } from './invitations'
 import { InvitePage } from './invite-views'
 
@@ -18,24 +18,28 @@ inviteRoutes.get('/:token', async (c) => {
   })
 })
 
-inviteRoutes.post('/:token', async (c) => {
+/** The invitation again, with the name typed and the refusal's messages, while its link works. */
+const invitationAgain: RefusalPage = async (c, refusal, values) => {
+  const token = c.req.param('token') ?? ''
+  const found = await openInvitation(c.var.db, token)
+  c.status(refusal.status)
+  return c.render(
+    <InvitePage
+      open={found}
+      token={token}
+      user={c.var.user}
+      values={{ name: values.name ?? '' }}
+      errors={refusal.errors}
+      alert={Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
+    />,
+    { title: `Join ${found.org.name}` },
+  )
+}
+
+inviteRoutes.post('/:token', refusalPage(invitationAgain), async (c) => {
   const token = c.req.param('token')
   const found = await openInvitation(c.var.db, token)
   const user = c.var.user
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    return c.render(
-      <InvitePage
-        open={found}
-        token={token}
-        user={user}
-        values={{ name: values.name ?? '' }}
-        errors={refusal.errors}
-        alert={Object.keys(refusal.errors).length > 0 ? undefined : refusal.message}
-      />,
-      { title: `Join ${found.org.name}` },
-    )
-  })
   if (user) await acceptAsUser(c.var.db, found, user)
   else await signIn(c, await acceptWithNewAccount(c.var.db, found, await parseForm(c, newAccountSchema)))
   return c.redirect(`/o/${found.org.slug}/leads`, 303)

@@ -1,10 +1,10 @@
 /** `POST /orgs`: a signed-in user creates another organization (they become its Owner). */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import { createOrganization, organizationName } from './organizations'
 import { NewOrganizationPage } from './views'
 
@@ -12,16 +12,20 @@ export const orgRoutes = new Hono<App>()
 
 const newOrganizationSchema = z.object({ organization: organizationName, formToken: formTokenField })
 
-orgRoutes.post('/orgs', async (c) => {
+/** The new-organization form again, with the name typed and the refusal's messages (signed in only). */
+const newOrganizationAgain: RefusalPage = (c, refusal, values) => {
+  const user = c.var.user
+  if (!user) throw refusal
+  c.status(refusal.status)
+  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+  return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />, {
+    title: 'New organization',
+  })
+}
+
+orgRoutes.post('/orgs', refusalPage(newOrganizationAgain), async (c) => {
   const user = c.var.user
   if (!user) return c.redirect('/login', 303)
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    return c.render(<NewOrganizationPage user={user} values={values} errors={refusal.errors} alert={alert} />, {
-      title: 'New organization',
-    })
-  })
   const { organization, formToken } = await parseForm(c, newOrganizationSchema)
   // The same form sent twice (one formToken) creates one organization; the repeat goes to it too.
   const path = (slug: string) => `/o/${slug}/leads`

@@ -3,12 +3,12 @@ import { eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { organizations } from '../db/schema'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { parseForm } from '../views/form-input'
 import { Field, ticked } from '../views/forms'
 import { useShell } from '../views/layout'
 import { requireManager } from '../access/context'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 
 export const settingsRoutes = new Hono<App>()
 
@@ -157,17 +157,20 @@ const settingsSchema = z.object({
     ),
 })
 
-settingsRoutes.post('/', async (c) => {
+/** The settings form again, as sent, with the refusal's messages (to Owners and Admins: an Agent gets the error page). */
+const settingsAgain: RefusalPage = (c, refusal, values) => {
   requireManager(c, 'change settings')
-  onRefusal(c, (refusal, values) => {
-    c.status(refusal.status)
-    const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-    // A body that could not be read (no fields) shows the settings as saved.
-    const sent = Object.keys(values).length > 0 ? values : undefined
-    return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />, {
-      title: 'Settings',
-    })
+  c.status(refusal.status)
+  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+  // A body that could not be read (no fields) shows the settings as saved.
+  const sent = Object.keys(values).length > 0 ? values : undefined
+  return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />, {
+    title: 'Settings',
   })
+}
+
+settingsRoutes.post('/', refusalPage(settingsAgain), async (c) => {
+  requireManager(c, 'change settings')
   const settings = await parseForm(c, settingsSchema)
   const org = c.var.orgContext.org
   await c.var.db

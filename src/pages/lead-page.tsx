@@ -11,29 +11,28 @@ import { Timeline, type TimelineProps } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
-import type { App } from '../env'
+import type { App, LeadPageAfterRefusal, LeadPageKept } from '../env'
 import { Refusal } from '../lib/errors'
 import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/leads'
 import { StatusBadge } from '../leads/list-views'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
-import { collaborationProps, refusedFormOf } from '../collaboration/panel'
+import { collaborationProps } from '../collaboration/panel'
 import {
   CollaborationSections,
   StatusReasonField,
   type CollaborationProps,
   type RefusedForm,
 } from '../collaboration/views'
-import type { FormValues } from '../lib/validation'
 import { takeDone } from '../views/done'
 import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { useShell } from '../views/layout'
-import { onRefusal, renderError } from '../views/render-error'
+import { renderError } from '../views/render-error'
 import { Time } from '../views/time'
 import { ReleaseForm } from '../pool/views'
-import { HandoffPanel, handoffPanelProps, type HandoffKept, type HandoffPanelProps } from './lead-handoff'
+import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
 
 /** What the lead page shows beside the lead: actions allowed, members to pick, who can see it. */
 export type LeadPageProps = {
@@ -171,20 +170,22 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
   }
 }
 
+/** How `leadPage` answers after a refused action: why, with which status, and what was typed. */
+type RefusedAction = {
+  alert?: string
+  status?: ContentfulStatusCode
+  refused?: RefusedForm
+  /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
+  kept?: LeadPageKept
+}
+
 /**
- * The lead page, with the actions the policy allows the viewer; `alert` (with its `status`) tells
- * why an action just failed.
+ * The lead page, with the actions the policy allows the viewer; `options.alert` (with its `status`, default 200)
+ * tells why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
-export async function leadPage(
-  c: Context<App>,
-  leadId: string,
-  alert?: string,
-  status: ContentfulStatusCode = 200,
-  refused?: RefusedForm,
-  /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
-  kept?: Kept,
-) {
+export async function leadPage(c: Context<App>, leadId: string, options: RefusedAction = {}) {
+  const { alert, status = 200, refused, kept } = options
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -241,37 +242,18 @@ export async function leadPage(
   )
 }
 
-/** What a refused form on the lead page had typed: the assignment's member and note, a status reason, a hand-off. */
-type Kept = { assigneeId?: string; note?: string; status?: string; reason?: string; handoff?: HandoffKept }
-
-/** The typed values of the refused post to `path` that its form shows again (none for other forms). */
-function keptOf(path: string, values: FormValues): Kept | undefined {
-  if (path.endsWith('/assign')) return { assigneeId: values.assigneeId, note: values.note }
-  if (path.endsWith('/status')) return { status: values.status, reason: values.reason }
-  if (path.endsWith('/handoff')) return { handoff: { assigneeId: values.assigneeId, note: values.note } }
-  if (path.endsWith('/reassignment-request')) return { handoff: { request: values.note } }
-  return undefined
-}
-
 /**
- * The lead page re-rendered after a refused action on lead `leadId`, with the reason and the
- * refusal's status (403, 409, 422), or, when the viewer can no longer see the lead (e.g. someone
- * else just claimed it), an error page with that reason.
+ * The lead page re-rendered after a refused action on lead `leadId`, with the reason and the refusal's status
+ * (403, 409, 422) and what the route keeps of the form (`sent`, views/refusal-page.ts `leadPageFor`), or, when the
+ * viewer can no longer see the lead (e.g. someone else just claimed it), an error page with that reason.
  */
-async function leadPageAfterRefusal(
-  c: Context<App>,
-  leadId: string,
-  refusal: Refusal,
-  values: FormValues,
-): Promise<Response> {
+const leadPageAfterRefusal: LeadPageAfterRefusal = async (c, leadId, refusal, { values, keep, form }) => {
   // htmx (boosted forms) would show the action's URL; keep the lead page's address instead.
   c.header('HX-Replace-Url', `/o/${c.var.orgContext.org.slug}/leads/${leadId}`)
   // A note, communication or task form shows its own message and keeps what was typed.
-  const form = refusedFormOf(c.req.path)
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
-    const kept = keptOf(c.req.path, values)
-    return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
+    return await leadPage(c, leadId, { alert: refusal.message, status: refusal.status, refused, kept: keep?.(values) })
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
@@ -279,15 +261,12 @@ async function leadPageAfterRefusal(
 }
 
 /**
- * Middleware for the form posts that act on one lead (`/o/{slug}/leads/{leadId}/...`: assign,
- * claim, status, pool, collaborators): a refusal they raise answers with the lead page (see
- * `leadPageAfterRefusal`). Routes that answer another page name theirs with `onRefusal`.
+ * Middleware lending the lead page to the routes below it (`c.var.leadPage`), so the features' routes on a lead
+ * name it as the page of their refusals (views/refusal-page.ts `leadPageOnRefusal`) without importing pages/.
  */
-export function leadPageOnRefusal(): MiddlewareHandler<App> {
+export function lendLeadPage(): MiddlewareHandler<App> {
   return async (c, next) => {
-    const leadId = c.req.param('leadId')
-    if (c.req.method === 'POST' && leadId)
-      onRefusal(c, (refusal, values) => leadPageAfterRefusal(c, leadId, refusal, values))
+    c.set('leadPage', leadPageAfterRefusal)
     await next()
   }
 }

@@ -7,11 +7,11 @@ import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { ROLES } from '../db/schema'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import type { FieldErrors } from '../views/forms'
 import { requireManager, viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
@@ -65,12 +65,20 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
   )
 }
 
+/** The team page again after a refused action (other than 404), with the reason as its alert. */
+const teamPageAgain: RefusalPage = (c, refusal) => teamPage(c, { alert: refusal.message, status: refusal.status })
+
 /**
- * Runs a team action; success redirects back (303) saying what was `done`, a refusal (other than
- * 404) re-renders the page with the reason as its alert.
+ * The page of a refused invitation: a refusal about the address shows on the invite form, with what was typed;
+ * any other as the page's alert.
  */
+const invitationRefused: RefusalPage = (c, refusal, values) =>
+  Object.keys(refusal.errors).length > 0
+    ? teamPage(c, { inviteValues: values, inviteErrors: refusal.errors, status: refusal.status })
+    : teamPageAgain(c, refusal, values)
+
+/** Runs a team action; success redirects back (303) saying what was `done` (a refusal: `teamPageAgain`). */
 async function teamAction(c: Context<App>, done: string, act: () => Promise<unknown>) {
-  onRefusal(c, (refusal) => teamPage(c, { alert: refusal.message, status: refusal.status }))
   await act()
   return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${done}`, 303)
 }
@@ -98,13 +106,7 @@ teamRoutes.get('/invitations/:id/revoke', (c) => c.redirect(`/o/${c.var.orgConte
 /** The invite form: the invitation and its one-time token. */
 const inviteFormSchema = inviteSchema.extend({ formToken: formTokenField })
 
-teamRoutes.post('/invitations', async (c) => {
-  // A refusal about the address shows on the invite form; any other as the page's alert.
-  onRefusal(c, (refusal, values) =>
-    Object.keys(refusal.errors).length > 0
-      ? teamPage(c, { inviteValues: values, inviteErrors: refusal.errors, status: refusal.status })
-      : teamPage(c, { alert: refusal.message, status: refusal.status }),
-  )
+teamRoutes.post('/invitations', refusalPage(invitationRefused), async (c) => {
   // Authorization before validation: an Agent gets 403 whatever the form holds.
   requireManager(c, 'invite people')
   const { formToken, ...input } = await parseForm(c, inviteFormSchema)
@@ -124,13 +126,13 @@ teamRoutes.post('/invitations', async (c) => {
   return c.redirect(done, 303)
 })
 
-teamRoutes.post('/invitations/:id/revoke', (c) =>
+teamRoutes.post('/invitations/:id/revoke', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'revoked', () => revokeInvitation(c.var.db, viewerOf(c), c.req.param('id'))),
 )
 
 const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 
-teamRoutes.post('/:userId/role', (c) =>
+teamRoutes.post('/:userId/role', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'role', async () => {
     // Authorization before validation: 403 / 404 whatever the form holds.
     await managedMember(c.var.db, viewerOf(c), c.req.param('userId'))
@@ -139,9 +141,9 @@ teamRoutes.post('/:userId/role', (c) =>
   }),
 )
 
-teamRoutes.post('/:userId/deactivate', (c) =>
+teamRoutes.post('/:userId/deactivate', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'deactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'deactivated')),
 )
-teamRoutes.post('/:userId/reactivate', (c) =>
+teamRoutes.post('/:userId/reactivate', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'reactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'active')),
 )

@@ -3,17 +3,18 @@
  * the claim and the release. Claims are handed to the organization's PoolRoom (pool/pool-room.ts), which runs them
  * one at a time and re-sends the pool to its viewers; the route turns a refused claim back into a Refusal.
  */
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { raw } from 'hono/html'
 import { z } from 'zod'
 import { viewerOf } from '../access/context'
 import { isManager, type Viewer } from '../access/viewer'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { optionalMultiLine } from '../lib/text'
 import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
-import { onRefusal, renderError } from '../views/render-error'
+import { renderError } from '../views/render-error'
+import { leadPageFor, leadPageOnRefusal, refusalPage } from '../views/refusal-page'
 import { fanOutContext } from '../notifications/context'
 import { claimsLeft } from './claim'
 import { poolSettings, readPool } from './queries'
@@ -94,16 +95,47 @@ poolRoutes.get('/live', async (c) => {
   return new Response(null, { status: res.status, webSocket: res.webSocket })
 })
 
-poolLeadRoutes.post('/:leadId/claim', async (c) => {
+/** The message an Agent reads when the pool was closed between showing it and their claim. */
+const POOL_CLOSED = 'The pool has been switched off, so leads can no longer be claimed from it.'
+
+/**
+ * Middleware for a claim sent from the pool page (`?from=pool`): an Agent's claim after the organization closed
+ * the pool to Agents says so (409, answered by the page named before it).
+ */
+const poolStillOpen = (): MiddlewareHandler<App> => async (c, next) => {
+  const viewer = viewerOf(c)
+  if (c.req.query('from') === 'pool' && !isManager(viewer) && !viewer.poolEnabled) {
+    const slug = c.var.orgContext.org.slug
+    throw new Refusal(409, POOL_CLOSED, { details: { nextHref: `/o/${slug}/leads`, nextLabel: 'Go to your leads' } })
+  }
+  await next()
+}
+
+/**
+ * The page of a refused claim: sent from the pool (`?from=pool`), the pool, which stays open (htmx: the reason in
+ * its alert region); else the lead page.
+ */
+const claimRefused: RefusalPage = (c, refusal, values) => {
+  if (c.req.query('from') !== 'pool') return leadPageFor()(c, refusal, values)
+  return c.req.header('HX-Request') === 'true'
+    ? refusedOnPool(c, refusal)
+    : poolPage(c, refusal.message, refusal.status)
+}
+
+// Reloading a claim's address (no JavaScript) lands on the page it was sent from, not on a POST-only address.
+poolLeadRoutes.get('/:leadId/claim', (c) => {
+  const slug = c.var.orgContext.org.slug
+  return c.redirect(
+    c.req.query('from') === 'pool' ? `/o/${slug}/pool` : `/o/${slug}/leads/${c.req.param('leadId')}`,
+    303,
+  )
+})
+
+// A pool closed to Agents is said on the lead page; any other refusal on the page the claim was sent from.
+poolLeadRoutes.post('/:leadId/claim', leadPageOnRefusal(), poolStillOpen(), refusalPage(claimRefused), async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   // Reads no form (leads/authorize.ts): the claim is authorized in the PoolRoom, and `?from=pool` names the page.
-  const from = c.req.query('from')
-  // Sent from the pool: a refused claim is shown on the pool (htmx: in its alert region), which stays open.
-  if (from === 'pool')
-    onRefusal(c, (refusal) =>
-      c.req.header('HX-Request') === 'true' ? refusedOnPool(c, refusal) : poolPage(c, refusal.message, refusal.status),
-    )
   const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
   const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
   if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
@@ -117,7 +149,7 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
   return c.redirect(lead, 303)
 })
 
-poolLeadRoutes.post('/:leadId/release', async (c) => {
+poolLeadRoutes.post('/:leadId/release', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   const viewer = viewerOf(c)
   const { note } = await parseForm(c, releaseSchema)

@@ -8,13 +8,13 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { requireManager } from '../access/context'
 import { organizations, routingMembers, ROUTING_MODES, type RoutingMode } from '../db/schema'
-import type { App } from '../env'
+import type { App, RefusalPage } from '../env'
 import { runBatch } from '../db/client'
 import { assignableMembers, type Member } from '../orgs/members'
 import { parseForm } from '../views/form-input'
 import { FieldError, type FieldErrors } from '../views/forms'
 import { useShell } from '../views/layout'
-import { onRefusal } from '../views/render-error'
+import { refusalPage } from '../views/refusal-page'
 import type { FormValues } from '../lib/validation'
 
 export const poolSettingsRoutes = new Hono<App>()
@@ -198,20 +198,24 @@ poolSettingsRoutes.get('/', async (c) => {
   )
 })
 
-poolSettingsRoutes.post('/', async (c) => {
+/** The pool settings form again, as sent, with the refusal's messages (to Owners and Admins only). */
+const poolSettingsAgain: RefusalPage = async (c, refusal, values: FormValues) => {
+  requireManager(c, 'change settings')
+  const members = await assignableMembers(c.var.db, c.var.orgContext.org.id, { includeDeactivated: true })
+  // The members ticked for the rotation, as sent (a box is a repeated field the values keep only once).
+  const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
+  const sent = [body.routingMemberIds].flat().filter((v): v is string => typeof v === 'string')
+  c.status(refusal.status)
+  return c.render(
+    <PoolSettingsPage values={values} chosen={new Set(sent)} members={members} errors={refusal.errors} />,
+    { title: 'Pool and routing settings' },
+  )
+}
+
+poolSettingsRoutes.post('/', refusalPage(poolSettingsAgain), async (c) => {
   requireManager(c, 'change settings')
   const org = c.var.orgContext.org
   const members = await assignableMembers(c.var.db, org.id, { includeDeactivated: true })
-  onRefusal(c, async (refusal, values: FormValues) => {
-    // The members ticked for the rotation, as sent (a box is a repeated field the values keep only once).
-    const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
-    const sent = [body.routingMemberIds].flat().filter((v): v is string => typeof v === 'string')
-    c.status(refusal.status)
-    return c.render(
-      <PoolSettingsPage values={values} chosen={new Set(sent)} members={members} errors={refusal.errors} />,
-      { title: 'Pool and routing settings' },
-    )
-  })
   const input: PoolSettingsValues = await parseForm(c, poolSettingsSchema)
   // Only members of this organization join the rotation, in the order the page lists them (deactivated ones are
   // skipped while deactivated).

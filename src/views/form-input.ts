@@ -1,6 +1,6 @@
 /**
  * The one way routes read form input (docs/ARCHITECTURE.md): the body parsed with a zod schema,
- * invalid input refused with 422 and a message per field, which the route's `onRefusal` page shows
+ * invalid input refused with 422 and a message per field, which the page the route names shows (views/refusal-page.ts)
  * beside each field (`data-error-for`) or, for forms without field slots, as the page's alert.
  * A body that is not UTF-8 text is refused first (422, lib/form-encoding.ts): the parsers would
  * silently turn it into U+FFFD. Routes authorize before they call `parseForm`, so a viewer who may

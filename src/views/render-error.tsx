@@ -1,24 +1,16 @@
 /**
  * The one place refusals and errors become answers (called by app.ts `onError` / `notFound`): RFC 9457
  * problem JSON where a middleware asked for it (`problemAnswers`, the JSON API), else the page the form
- * came from when the route named one with `onRefusal`, else an error page as HTML for browsers and htmx,
- * or JSON when the client asked for JSON.
+ * came from when the route's declaration named one (views/refusal-page.ts `refusalPage`), else an error page
+ * as HTML for browsers and htmx, or JSON when the client asked for JSON.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { App, RefusalPage } from '../env'
+import type { App } from '../env'
 import { bindingFailure, NOT_LOADED, NOT_SAVED, SAVED_NOT_SHOWN } from '../db/errors'
 import { Refusal } from '../lib/errors'
 import type { FormValues } from '../lib/validation'
 import { ErrorPage, PageAlert, type SentForm, type WayForward } from './error-page'
-
-/**
- * Names the page a refusal (other than 404) raised later in this request is answered with, e.g. the
- * form re-rendered with the refusal's messages (`refusal.errors`) and its status.
- */
-export function onRefusal(c: Context<App>, render: RefusalPage): void {
-  c.set('refusalPage', render)
-}
 
 /**
  * Middleware: every refusal and error of the requests it runs for, its own and those of the routes and
@@ -109,15 +101,15 @@ async function sentForm(c: Context<App>): Promise<SentForm | undefined> {
 export const STILL_IN_FORM = 'What you typed is still in the form; send it again in a moment.'
 
 /**
- * Answers `refusal` as problem JSON where `problemAnswers` runs, else with the page named by `onRefusal`, else
- * with an error page (404 always so).
+ * Answers `refusal` as problem JSON where `problemAnswers` runs, else with the page the route named
+ * (views/refusal-page.ts `refusalPage`), else with an error page (404 always so).
  */
 export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<Response> {
   if (c.var.problemAnswers) return problemAnswer(c, refusal.status, refusal.message, refusal.errors)
   const page = c.var.refusalPage
   if (page && refusal.status !== 404) {
     try {
-      const answer = await page(refusal, await submittedValues(c))
+      const answer = await page(c, refusal, await submittedValues(c))
       // htmx (a boosted form) keeps the address of the page the form is on, never the POST-only action's.
       if (c.req.header('HX-Request') === 'true' && !answer.headers.has('HX-Replace-Url'))
         answer.headers.set('HX-Push-Url', 'false')
@@ -125,8 +117,10 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
     } catch (error) {
       // The database failing is answered by the caller (renderUnavailable); anything else the page meets while
       // showing the refusal (a forged value it cannot show, another refusal) still answers this refusal, below.
+      // A page refusing itself (not for this viewer: they may not edit the lead; the link died) is no fault.
       if (bindingFailure(error)) throw error
-      console.error('the refused form could not be shown; answered with an error page', c.req.path, error)
+      if (!(error instanceof Refusal))
+        console.error('the refused form could not be shown; answered with an error page', c.req.path, error)
     }
   }
   const { nextHref, nextLabel, explanation, heading } = refusal.details
