@@ -11,7 +11,7 @@ import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
 import { pruneFormTokens } from './db/idempotency'
-import { pruneImportDrafts } from './leads/import-jobs'
+import { pruneImportDrafts } from './imports/jobs'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import {
@@ -19,8 +19,8 @@ import {
   handleImportDeadLetters,
   IMPORT_DEAD_LETTER_QUEUE_NAME,
   IMPORT_QUEUE_NAME,
-} from './leads/import-queue'
-import { sweepImportJobs } from './leads/import-sweep'
+} from './imports/queue'
+import { sweepImportJobs } from './imports/sweep'
 import { leadRouter } from './leads/routing'
 import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { importJobs, leads, organizations } from '../src/db/schema'
-import { UNDO_WINDOW_MS } from '../src/leads/import-undo'
+import { UNDO_WINDOW_MS } from '../src/imports/undo'
 import { env, joinAs, signUp, uploadAndConfirm } from './helpers'
 import { reloadUntil } from './poll'
 

@@ -5,36 +5,22 @@ import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App } from '../env'
-import { leadRouter } from './routing'
+import { leadRouter } from '../leads/routing'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { onRefusal } from '../views/render-error'
-import {
-  columnSamples,
-  columnValues,
-  MAX_IMPORT_BYTES,
-  parseLeadCsv,
-  readCsv,
-  type ColumnMapping,
-} from './import-parse'
-import {
-  createImportDraft,
-  findImportJob,
-  leadsByEmail,
-  recentImportJobs,
-  startImport,
-  uploadedText,
-} from './import-jobs'
-import { undoImport, undoProblem } from './import-undo'
-import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
-import { ImportMappingPage } from './import-mapping-views'
+import { columnSamples, columnValues, MAX_IMPORT_BYTES, parseLeadCsv, readCsv, type ColumnMapping } from './parse'
+import { createImportDraft, findImportJob, leadsByEmail, recentImportJobs, startImport, uploadedText } from './jobs'
+import { undoImport, undoProblem } from './undo'
+import { ImportJobPage, ImportPage, ImportProgress } from './views'
+import { ImportMappingPage } from './mapping-views'
 import { viewerOf } from '../access/context'
 import { isManager } from '../access/viewer'
 import { LEAD_STATUSES, type ImportJob } from '../db/schema'
 import { assignableMembers } from '../orgs/members'
-import { isColumnTarget } from './import-columns'
-import { decodeUpload } from './import-decode'
+import { isColumnTarget } from './columns'
+import { decodeUpload } from './decode'
 import {
   chosenMapping,
   headersKey,
@@ -42,7 +28,7 @@ import {
   rememberMapping,
   resolveRouting,
   ROUTING_CHOICES,
-} from './import-mapping'
+} from './mapping'
 
 export const importRoutes = new Hono<App>()
 

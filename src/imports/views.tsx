@@ -5,7 +5,7 @@ import { isAgent } from '../access/viewer'
 import { useShell } from '../views/layout'
 import { Time } from '../views/time'
 import { FormTokenField } from '../views/form-token'
-import { MAX_SENDS, stallOf } from './import-pending'
+import { MAX_SENDS, stallOf } from './pending'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
@@ -136,7 +136,7 @@ function Progress({ url, done, of, children }: { url: string; done: number; of: 
 
 /**
  * Progress bar while the job (or its undo) moves, polling itself with htmx every 2 s; "Stalled" and no
- * polling once it has not moved for a while (import-pending.ts `stallOf`); then the report.
+ * polling once it has not moved for a while (src/imports/pending.ts `stallOf`); then the report.
  */
 export function ImportProgress({ slug, job, extras }: { slug: string; job: ImportJob; extras: ReportExtras }) {
   const url = `/o/${slug}/leads/import/${job.id}`
@@ -187,7 +187,7 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
       </p>
       {cleaned > 0 && (
         <p data-cleaned-rows>
-          {/* Counted when the file is read (import-parse.ts), before duplicates of existing leads are skipped. */}
+          {/* Counted when the file is read (src/imports/parse.ts), before duplicates of existing leads are skipped. */}
           <strong data-count="cleaned">{cleaned}</strong> {cleaned === 1 ? 'row' : 'rows'} of the file had line breaks
           or tabs in one-line fields (such as a company written on two lines): a lead saved from such a row has a space
           in their place.

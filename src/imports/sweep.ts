@@ -1,17 +1,17 @@
 /**
  * The import sweep (cron): an import or undo whose chunks stop arriving (a deploy or a crash mid-way,
  * a message dropped after its retries, local queues lost when `wrangler dev` stops) is found from what
- * D1 holds (import-pending.ts) and its chunks not done yet are sent again; a chunk out of tries is
+ * D1 holds (src/imports/pending.ts) and its chunks not done yet are sent again; a chunk out of tries is
  * given up, so every job ends with a true report. docs/ARCHITECTURE.md, "Imports".
  */
 import { and, asc, eq, lt, or, sql } from 'drizzle-orm'
 import { runBatch, type Database } from '../db/client'
 import { importJobs, importPendingChunks } from '../db/schema'
 import { chunk } from '../lib/chunk'
-import { IMPORT_STALL_MS, MAX_SENDS, findPending } from './import-pending'
-import { enqueueImportChunks, giveUpIfOutOfTries } from './import-queue'
+import { IMPORT_STALL_MS, MAX_SENDS, findPending } from './pending'
+import { enqueueImportChunks, giveUpIfOutOfTries } from './queue'
 import type { ImportChunkMessage } from '../lib/queue-messages'
-import type { ImportRow } from './import-parse'
+import type { ImportRow } from './parse'
 import { inIdSet } from '../db/id-sets'
 
 /** Most chunks one sweep hands over (a 50,000-row file has 500); the next tick takes the rest. */

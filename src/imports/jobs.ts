@@ -9,14 +9,14 @@ import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import { importJobs, importPendingChunks, importUploads, leads, type ImportJob, type ImportOptions } from '../db/schema'
-import { emailKey } from './fields'
+import { emailKey } from '../leads/fields'
 import { newId } from '../lib/ids'
-import type { ParsedImport } from './import-parse'
-import { enqueueImportChunks, jsonBytes, MAX_MESSAGE_BYTES, routeImported } from './import-queue'
+import type { ParsedImport } from './parse'
+import { enqueueImportChunks, jsonBytes, MAX_MESSAGE_BYTES, routeImported } from './queue'
 import type { ImportChunkMessage } from '../lib/queue-messages'
-import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './import-writer'
-import type { LeadRouter } from './routed'
-import type { ImportRow } from './import-parse'
+import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './writer'
+import type { LeadRouter } from '../leads/routed'
+import type { ImportRow } from './parse'
 import { isAgent, type Viewer } from '../access/viewer'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
@@ -154,7 +154,7 @@ function pendingImportChunks(
  * Starts writing the draft `job` with the rows and report of `parsed` and the importer's `options`:
  * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
  * once), its uploaded text gives way to its chunks of parsed rows, recorded as pending until each is
- * written (import-pending.ts: what the sweep sends again if they are lost), and `remembered` (the
+ * written (src/imports/pending.ts: what the sweep sends again if they are lost), and `remembered` (the
  * organization's mapping for these headers) is saved; then small files are written at once (what fails to be goes to the
  * queue) and large ones handed to the queue in chunks.
  * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.

@@ -9,8 +9,8 @@ import type { Database } from '../db/client'
 import { importMappings, type ImportMapping, type ImportRouting, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { assignableMember } from '../orgs/members'
-import { isColumnTarget } from './import-columns'
-import { suggestedMapping, type ColumnMapping } from './import-parse'
+import { isColumnTarget } from './columns'
+import { suggestedMapping, type ColumnMapping } from './parse'
 
 /**
  * Where an import may put its new leads; `organization`: as Settings route new leads (the pool or

@@ -3,7 +3,7 @@
  * the report, and filling the empty fields of those leads when the importer asked), inserts the new
  * leads, their `created` activities and the routing chosen (pool, or a member with `assigned`
  * activities), records the chunk with the ids of the leads it created (what an undo works through),
- * advances the job's counters and deletes its pending row (import-pending.ts), all in one atomic D1 batch with every statement under D1's
+ * advances the job's counters and deletes its pending row (src/imports/pending.ts), all in one atomic D1 batch with every statement under D1's
  * 100-parameter limit.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm'
@@ -14,10 +14,10 @@ import { retryOnConflict, uniqueViolation } from '../db/errors'
 import { activities, importJobChunks, importJobs, leadAssignees, leads, type Lead } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import type { ImportWriteMessage } from '../lib/queue-messages'
-import { emailKey } from './fields'
-import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
-import { leadRow } from './leads'
-import { donePending } from './import-pending'
+import { emailKey } from '../leads/fields'
+import { MAX_REPORTED_DUPLICATES, type ImportRow } from './parse'
+import { leadRow } from '../leads/leads'
+import { donePending } from './pending'
 
 /** One unit of import work, as carried by a queue message (src/lib/queue-messages.ts). */
 export type ImportChunk = ImportWriteMessage

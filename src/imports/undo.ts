@@ -5,7 +5,7 @@
  * `import_job_chunks` row lists the leads it created) is undone in one atomic batch: the `archived`
  * activities, the archive itself and the job's counters. Small imports are undone in the request,
  * large ones through the import queue, chunk by chunk, with a progress bar; an undo that stops is resumed
- * by the sweep (import-sweep.ts) or by Undo again.
+ * by the sweep (src/imports/sweep.ts) or by Undo again.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { isManager, type Viewer } from '../access/viewer'
@@ -24,7 +24,7 @@ import {
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import type { ImportUndoMessage } from '../lib/queue-messages'
-import { donePending, MAX_SENDS } from './import-pending'
+import { donePending, MAX_SENDS } from './pending'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
 
@@ -50,7 +50,7 @@ export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): s
 
 /**
  * Starts undoing `job` for `viewer`, or resumes an undo that stopped or stalled: the first click marks
- * the job and records each of its chunks as pending (import-pending.ts) in one batch guarded so that
+ * the job and records each of its chunks as pending (src/imports/pending.ts) in one batch guarded so that
  * concurrent clicks start it once; a later click gives the chunks not undone yet their tries again.
  * The pending chunks are then undone at once when there are few, else handed to the queue.
  * @throws Refusal 403 when `viewer` may not undo it, 409 when the import is still running, the undo is done or
@@ -220,7 +220,7 @@ export async function undoChunk(db: Database, work: UndoChunk, now = Date.now())
 }
 
 /**
- * Stops the undo of `jobId` when every chunk it has left was sent MAX_SENDS times (import-pending.ts):
+ * Stops the undo of `jobId` when every chunk it has left was sent MAX_SENDS times (src/imports/pending.ts):
  * `stopped` says so on the report, which offers Undo again to resume. Nothing changes otherwise.
  */
 export async function stopUndo(db: Database, jobId: string, now = Date.now()): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The import queue: a large CSV file is parsed in the request and its rows handed over here in
  * chunks, because Workers cap the number of queries of one invocation. The consumer writes each
- * chunk (import-writer.ts) or undoes it (import-undo.ts) and retries failures with backoff; a message
+ * chunk (src/imports/writer.ts) or undoes it (src/imports/undo.ts) and retries failures with backoff; a message
  * that runs out of retries goes to `leadpool-import-dlq`. A chunk given up after MAX_SENDS sends is
  * recorded in the job's report as rows not saved, so the import always finishes and says what was not
  * saved. docs/ARCHITECTURE.md, "Imports".
@@ -10,10 +10,10 @@ import { eq, sql } from 'drizzle-orm'
 import { runBatch, type Database } from '../db/client'
 import { uniqueViolation } from '../db/errors'
 import { importJobChunks, importJobs, importPendingChunks } from '../db/schema'
-import { writeImportChunk, type ImportChunk } from './import-writer'
-import { stopUndo, undoChunk, type UndoChunk } from './import-undo'
-import { donePending, findPending, MAX_SENDS, recordChunkError } from './import-pending'
-import type { LeadRouter } from './routed'
+import { writeImportChunk, type ImportChunk } from './writer'
+import { stopUndo, undoChunk, type UndoChunk } from './undo'
+import { donePending, findPending, MAX_SENDS, recordChunkError } from './pending'
+import type { LeadRouter } from '../leads/routed'
 import type { ImportChunkMessage } from '../lib/queue-messages'
 
 /** Queue names as in wrangler.toml. */
@@ -118,7 +118,7 @@ export function notSavedReason(sends: number, lastError: string | null): string 
 /**
  * After every try of chunk `pending` (a row of `import_pending_chunks` sent MAX_SENDS times): an import
  * chunk is given up (its rows reported as not saved, `giveUpChunk`); an undo that has only such chunks
- * left is `stopped` (import-undo.ts `stopUndo`). A chunk with sends left is left to the sweep.
+ * left is `stopped` (`stopUndo` in src/imports/undo.ts). A chunk with sends left is left to the sweep.
  */
 export async function giveUpIfOutOfTries(
   db: Database,

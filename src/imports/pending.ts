@@ -1,7 +1,7 @@
 /**
  * Chunks of import work not finished yet (`import_pending_chunks`): each chunk of an import, or of its
  * undo, is recorded when the job starts and deleted by the batch that writes, undoes or gives it up, so
- * D1 always holds what is left to do and how often it was sent. The sweep (import-sweep.ts) sends it
+ * D1 always holds what is left to do and how often it was sent. The sweep (src/imports/sweep.ts) sends it
  * again when the job stops moving. docs/ARCHITECTURE.md, "Imports".
  */
 import { and, eq } from 'drizzle-orm'
