@@ -21,7 +21,6 @@ import {
   IMPORT_QUEUE_NAME,
 } from './imports/queue'
 import { sweepImportJobs } from './imports/sweep'
-import { leadRouter } from './leads/routing'
 import { agePools } from './pool/aging'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from './email/outbox'
@@ -43,9 +42,9 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     switch (batch.queue) {
       case IMPORT_QUEUE_NAME:
-        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB), leadRouter(env))
+        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, env)
       case IMPORT_DEAD_LETTER_QUEUE_NAME:
-        return handleImportDeadLetters(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+        return handleImportDeadLetters(batch as MessageBatch<ImportChunkMessage>, env)
       case EMAIL_QUEUE_NAME:
         return handleEmailBatch(batch as MessageBatch<ReceivedEmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:
@@ -62,7 +61,7 @@ export default {
     // Each chore runs even when another fails; failures are logged and retried next tick.
     const chores = await Promise.allSettled([
       sweepOutbox(env, controller.scheduledTime),
-      sweepImportJobs(db, env.IMPORT_QUEUE, controller.scheduledTime),
+      sweepImportJobs(env, controller.scheduledTime),
       pruneOutboxBodies(db, controller.scheduledTime),
       sendDigests({ db, appUrl: env.APP_URL, queue: env.EMAIL_QUEUE }, controller.scheduledTime),
       deleteExpiredSessions(db),

@@ -17,6 +17,7 @@ import type { ImportChunkMessage } from '../lib/queue-messages'
 import { ROWS_PER_CHUNK, writeImportChunk, type ImportChunk } from './writer'
 import type { LeadRouter } from '../leads/routed'
 import type { ImportRow } from './parse'
+import type { AnyUnit, Unit } from '../access/unit'
 import { isAgent, type Viewer } from '../access/viewer'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
@@ -62,18 +63,18 @@ function uploadParts(text: string): string[] {
 }
 
 /**
- * Creates the import job of an uploaded file, waiting on the mapping step (`mapping`): the file's
- * text is kept in `import_uploads`; nothing is imported yet. `also(jobId)`: statements to run first in
- * the same batch (e.g. recording the form token, db/idempotency.ts).
+ * Creates the import job of an uploaded file for the unit's viewer, waiting on the mapping step (`mapping`):
+ * the file's text is kept in `import_uploads`; nothing is imported yet. `options.also(jobId)`: statements to
+ * run first in the same batch (e.g. recording the form token, db/idempotency.ts).
  * @returns the job id
  */
 export async function createImportDraft(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   file: { name: string; text: string; encoding: string },
-  now = Date.now(),
-  also: (jobId: string) => BatchItem<'sqlite'>[] = () => [],
+  options: { also?: (jobId: string) => BatchItem<'sqlite'>[] } = {},
 ): Promise<string> {
+  const { db, viewer, now } = unit
+  const also = options.also ?? (() => [])
   const jobId = newId()
   await runBatch(db, [
     ...also(jobId),
@@ -95,8 +96,8 @@ export async function createImportDraft(
 }
 
 /** The text of the file of job `jobId` waiting on the mapping step ('' once the import started). */
-export async function uploadedText(db: Database, jobId: string): Promise<string> {
-  const parts = await db
+export async function uploadedText(unit: AnyUnit, jobId: string): Promise<string> {
+  const parts = await unit.db
     .select({ text: importUploads.text })
     .from(importUploads)
     .where(eq(importUploads.jobId, jobId))
@@ -109,15 +110,15 @@ export async function uploadedText(db: Database, jobId: string): Promise<string>
 const MAX_JSON_BYTES = 1_000_000
 
 /**
- * Statements recording the import chunks `chunks` of job `jobId` as pending, sent once at `now` (epoch
- * ms): one `INSERT … SELECT … FROM json_each(?)` per MB of rows, so a 50,000-row file takes a handful.
+ * Statements recording the import chunks `chunks` of job `jobId` as pending, sent once at the unit's time:
+ * one `INSERT … SELECT … FROM json_each(?)` per MB of rows, so a 50,000-row file takes a handful.
  */
 function pendingImportChunks(
-  db: Database,
+  unit: AnyUnit,
   jobId: string,
   chunks: { seq: number; rows: unknown[] }[],
-  now: number,
 ): BatchItem<'sqlite'>[] {
+  const { db, now } = unit
   const groups: { seq: number; rows: unknown[] }[][] = []
   let bytes = 0
   for (const work of chunks) {
@@ -151,25 +152,32 @@ function pendingImportChunks(
 }
 
 /**
- * Starts writing the draft `job` with the rows and report of `parsed` and the importer's `options`:
+ * Starts writing the draft `job` with the rows and report of `parsed` and the importer's choices (`options.choices`):
  * in one batch the job becomes `processing` (only if it is still `mapping`: a form sent twice starts
  * once), its uploaded text gives way to its chunks of parsed rows, recorded as pending until each is
- * written (src/imports/pending.ts: what the sweep sends again if they are lost), and `remembered` (the
+ * written (src/imports/pending.ts: what the sweep sends again if they are lost), and `options.remembered` (the
  * organization's mapping for these headers) is saved; then small files are written at once (what fails to be goes to the
- * queue) and large ones handed to the queue in chunks.
- * `route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
+ * queue) and large ones handed to `options.queue` in chunks.
+ * `options.route`: the organization's routing (leads/routing.ts `leadRouter`), used when the importer chose it.
  * @returns false when the job had already been started (nothing done)
  */
 export async function startImport(
-  db: Database,
-  queue: Queue<ImportChunkMessage>,
+  unit: Unit,
   job: ImportJob,
   parsed: ParsedImport,
-  options: ImportOptions,
-  remembered: BatchItem<'sqlite'>,
-  now = Date.now(),
-  route?: LeadRouter,
+  {
+    choices,
+    remembered,
+    queue,
+    route,
+  }: {
+    choices: ImportOptions
+    remembered: BatchItem<'sqlite'>
+    queue: Queue<ImportChunkMessage>
+    route?: LeadRouter
+  },
 ): Promise<boolean> {
+  const { db, now } = unit
   const total = parsed.rows.length
   const chunks: ImportChunk[] = chunkImportRows(parsed.rows).map((rows, seq) => ({
     jobId: job.id,
@@ -177,7 +185,7 @@ export async function startImport(
     actorId: job.createdBy,
     seq,
     rows,
-    options,
+    options: choices,
   }))
   const stillDraft = sql`EXISTS (SELECT 1 FROM ${importJobs} WHERE ${importJobs.id} = ${job.id} AND ${importJobs.status} = 'mapping')`
   try {
@@ -189,12 +197,12 @@ export async function startImport(
           status: total === 0 ? 'done' : 'processing',
           totalRows: total,
           report: parsed.report,
-          options,
+          options: choices,
           updatedAt: now,
         })
         .where(eq(importJobs.id, job.id)),
       db.delete(importUploads).where(eq(importUploads.jobId, job.id)),
-      ...pendingImportChunks(db, job.id, chunks, now),
+      ...pendingImportChunks(unit, job.id, chunks),
       remembered,
     ])
   } catch (error) {
@@ -205,7 +213,7 @@ export async function startImport(
   if (total <= INLINE_ROWS) {
     try {
       for (const work of chunks) {
-        const { leadIds } = await writeImportChunk(db, work, now)
+        const { leadIds } = await writeImportChunk(unit, work)
         written++
         await routeImported(route, work, leadIds)
       }
@@ -227,33 +235,39 @@ function visibleJobs(viewer: Viewer) {
   return isAgent(viewer) ? and(inOrg, eq(importJobs.createdBy, viewer.userId)) : inOrg
 }
 
-/** The job `jobId` if `viewer` may see it, else null. */
-export async function findImportJob(db: Database, viewer: Viewer, jobId: string): Promise<ImportJob | null> {
+/** The job `jobId` if the unit's viewer may see it, else null. */
+export async function findImportJob(unit: Unit, jobId: string): Promise<ImportJob | null> {
   return (
-    (await db
+    (await unit.db
       .select()
       .from(importJobs)
-      .where(and(eq(importJobs.id, jobId), visibleJobs(viewer)))
+      .where(and(eq(importJobs.id, jobId), visibleJobs(unit.viewer)))
       .get()) ?? null
   )
 }
 
-/** The 10 most recent imports `viewer` may see, newest first. */
-export async function recentImportJobs(db: Database, viewer: Viewer): Promise<ImportJob[]> {
-  return db.select().from(importJobs).where(visibleJobs(viewer)).orderBy(desc(importJobs.createdAt)).limit(10).all()
+/** The 10 most recent imports the unit's viewer may see, newest first. */
+export async function recentImportJobs(unit: Unit): Promise<ImportJob[]> {
+  return unit.db
+    .select()
+    .from(importJobs)
+    .where(visibleJobs(unit.viewer))
+    .orderBy(desc(importJobs.createdAt))
+    .limit(10)
+    .all()
 }
 
 /**
- * The leads of `orgId` using the emails of `emails` (normalized), by normalized email: the links of
- * the duplicate rows of a report. One statement whatever the count (`json_each`).
+ * The leads of the unit's organization using the emails of `emails` (normalized), by normalized email: the
+ * links of the duplicate rows of a report. One statement whatever the count (`json_each`).
  */
-export async function leadsByEmail(db: Database, orgId: string, emails: string[]): Promise<Map<string, string>> {
+export async function leadsByEmail(unit: AnyUnit, emails: string[]): Promise<Map<string, string>> {
   const keys = [...new Set(emails.map((e) => emailKey(e)).filter((k): k is string => k !== null))]
   if (keys.length === 0) return new Map()
-  const rows = await db
+  const rows = await unit.db
     .select({ key: leads.emailNormalized, id: leads.id })
     .from(leads)
-    .where(and(eq(leads.orgId, orgId), inIdSet(leads.emailNormalized, keys)))
+    .where(and(eq(leads.orgId, unit.org.id), inIdSet(leads.emailNormalized, keys)))
     .all()
   return new Map(rows.map((r) => [r.key!, r.id]))
 }
@@ -263,7 +277,7 @@ export const DRAFT_TTL_MS = 24 * 3600_000
 
 /**
  * Deletes imports left on the mapping step for DRAFT_TTL_MS (their uploaded text goes with them):
- * nothing was imported from them. The cron's chore.
+ * nothing was imported from them. The cron's chore, for every organization at once (not a unit's work).
  * @returns how many were deleted
  */
 export async function pruneImportDrafts(db: Database, now = Date.now()): Promise<number> {

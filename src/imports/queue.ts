@@ -7,13 +7,17 @@
  * saved. docs/ARCHITECTURE.md, "Imports".
  */
 import { eq, sql } from 'drizzle-orm'
-import { runBatch, type Database } from '../db/client'
+import type { AnyUnit, SystemUnit, UnitBindings } from '../access/unit'
+import { runBatch } from '../db/client'
 import { uniqueViolation } from '../db/errors'
 import { importJobChunks, importJobs, importPendingChunks } from '../db/schema'
 import { writeImportChunk, type ImportChunk } from './writer'
 import { stopUndo, undoChunk, type UndoChunk } from './undo'
 import { donePending, findPending, MAX_SENDS, recordChunkError } from './pending'
 import type { LeadRouter } from '../leads/routed'
+import { leadRouter } from '../leads/routing'
+import type { Env } from '../env'
+import { systemUnits } from '../orgs/org-units'
 import type { ImportChunkMessage } from '../lib/queue-messages'
 
 /** Queue names as in wrangler.toml. */
@@ -75,11 +79,11 @@ export async function enqueueImportChunks<T extends ImportChunkMessage>(
  * @returns false when the chunk was already finished
  */
 export async function giveUpChunk(
-  db: Database,
+  unit: AnyUnit,
   work: { jobId: string; seq: number; rows: { row: number }[] },
   reason: string,
-  now = Date.now(),
 ): Promise<boolean> {
+  const { db, now } = unit
   const added = JSON.stringify(work.rows.map((r) => ({ row: r.row, reason })))
   const n = work.rows.length
   // The rejected rows so far, then the new ones, in order, as one JSON array.
@@ -101,7 +105,7 @@ export async function giveUpChunk(
           updatedAt: now,
         })
         .where(eq(importJobs.id, work.jobId)),
-      donePending(db, work.jobId, 'import', work.seq),
+      donePending(unit, work.jobId, 'import', work.seq),
     ])
   } catch (error) {
     if (uniqueViolation(error, 'import_job_chunks.')) return false
@@ -121,19 +125,17 @@ export function notSavedReason(sends: number, lastError: string | null): string 
  * left is `stopped` (`stopUndo` in src/imports/undo.ts). A chunk with sends left is left to the sweep.
  */
 export async function giveUpIfOutOfTries(
-  db: Database,
+  unit: AnyUnit,
   pending: typeof importPendingChunks.$inferSelect,
-  now = Date.now(),
 ): Promise<void> {
   if (pending.sends < MAX_SENDS) return
-  if (pending.kind === 'undo') await stopUndo(db, pending.jobId, now)
+  if (pending.kind === 'undo') await stopUndo(unit, pending.jobId)
   else
     await giveUpChunk(
-      db,
+      unit,
       // Written by startImport from the chunk's ImportRow values.
       { jobId: pending.jobId, seq: pending.seq, rows: pending.rows as { row: number }[] },
       notSavedReason(pending.sends, pending.lastError),
-      now,
     )
 }
 
@@ -146,49 +148,74 @@ export async function routeImported(route: LeadRouter | undefined, work: ImportC
 }
 
 /**
- * Queue consumer of `leadpool-import`: writes (or undoes) each chunk, then routes the leads a chunk
- * created (`routeImported`). A failure is kept on the chunk's pending row and retried after
- * 2 · 2^(attempts−1) s; after `max_retries` the queue moves the message to the dead letters.
+ * Runs `each` for every message of `batch` in a unit of its organization (Leadpool acting, clock read once
+ * for the batch); a message whose organization no longer exists is acknowledged and logged (nothing to do).
  */
-export async function handleImportBatch(
+async function perOrganization(
   batch: MessageBatch<ImportChunkMessage>,
-  db: Database,
-  route?: LeadRouter,
+  env: UnitBindings,
+  each: (unit: SystemUnit, message: Message<ImportChunkMessage>) => Promise<void>,
 ): Promise<void> {
+  const units = await systemUnits(
+    env,
+    batch.messages.map((m) => m.body.orgId),
+    Date.now(),
+  )
   for (const message of batch.messages) {
-    const body = message.body
-    try {
-      if (isUndo(body)) {
-        await undoChunk(db, body)
-        message.ack()
-      } else {
-        const { leadIds } = await writeImportChunk(db, body)
-        message.ack()
-        await routeImported(route, body, leadIds)
-      }
-    } catch (error) {
-      console.error('import chunk failed', body.jobId, body.seq, message.attempts, error)
-      await recordChunkError(db, body, isUndo(body) ? 'undo' : 'import', error)
-      message.retry({ delaySeconds: IMPORT_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1) })
+    const unit = units.get(message.body.orgId)
+    if (unit) await each(unit, message)
+    else {
+      console.error('import chunk of an organization that no longer exists', message.body.jobId, message.body.seq)
+      message.ack()
     }
   }
 }
 
 /**
- * Queue consumer of `leadpool-import-dlq` (chunks that failed every retry): a chunk sent MAX_SENDS times
- * is given up at once (`giveUpIfOutOfTries`); any other is left pending for the sweep to send again.
- * Always acknowledges: D1 keeps what is left to do, so a lost dead letter loses nothing.
+ * Queue consumer of `leadpool-import`: writes (or undoes) each chunk in a unit of its organization
+ * (`unitFor`, src/access/unit.ts), then routes the leads a chunk created (`routeImported`, with `leadRouter`
+ * of src/leads/routing.ts). A failure is kept on the chunk's pending row and retried after
+ * 2 · 2^(attempts−1) s; after `max_retries` the queue moves the message to the dead letters.
  */
-export async function handleImportDeadLetters(batch: MessageBatch<ImportChunkMessage>, db: Database): Promise<void> {
-  for (const message of batch.messages) {
+export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>, env: Env): Promise<void> {
+  const route = leadRouter(env)
+  await perOrganization(batch, env, async (unit, message) => {
+    const body = message.body
+    try {
+      if (isUndo(body)) {
+        await undoChunk(unit, body)
+        message.ack()
+      } else {
+        const { leadIds } = await writeImportChunk(unit, body)
+        message.ack()
+        await routeImported(route, body, leadIds)
+      }
+    } catch (error) {
+      console.error('import chunk failed', body.jobId, body.seq, message.attempts, error)
+      await recordChunkError(unit, body, isUndo(body) ? 'undo' : 'import', error)
+      message.retry({ delaySeconds: IMPORT_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1) })
+    }
+  })
+}
+
+/**
+ * Queue consumer of `leadpool-import-dlq` (chunks that failed every retry): a chunk sent MAX_SENDS times
+ * is given up at once (`giveUpIfOutOfTries`, in a unit of its organization); any other is left pending for
+ * the sweep to send again. Always acknowledges: D1 keeps what is left to do, so a lost dead letter loses nothing.
+ */
+export async function handleImportDeadLetters(
+  batch: MessageBatch<ImportChunkMessage>,
+  env: UnitBindings,
+): Promise<void> {
+  await perOrganization(batch, env, async (unit, message) => {
     const body = message.body
     console.error('import chunk dead-lettered', body.jobId, body.seq)
     try {
-      const pending = await findPending(db, body.jobId, isUndo(body) ? 'undo' : 'import', body.seq)
-      if (pending) await giveUpIfOutOfTries(db, pending)
+      const pending = await findPending(unit, body.jobId, isUndo(body) ? 'undo' : 'import', body.seq)
+      if (pending) await giveUpIfOutOfTries(unit, pending)
     } catch (error) {
       console.error('import dead letter not handled; the sweep takes the chunk up', body.jobId, body.seq, error)
     }
     message.ack()
-  }
+  })
 }
