@@ -11,7 +11,7 @@ import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
 import { createDb } from './db/client'
 import { pruneFormTokens } from './db/idempotency'
-import { pruneImportDrafts } from './imports/jobs'
+import { pruneImportDrafts } from './imports/drafts'
 import type { Env } from './env'
 import { prunePendingSignups } from './onboarding/signup'
 import {

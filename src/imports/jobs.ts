@@ -1,16 +1,14 @@
 /**
- * An import from upload to report: the upload creates a draft job holding the file's text (the
- * mapping step), confirming the mapping starts it: small files are written at once, large ones
- * handed to the queue in chunks.
+ * Import jobs once the mapping is confirmed: starting a draft (src/imports/drafts.ts) writes small files at
+ * once and hands large ones to the queue in chunks; and the jobs a member may see, for the report.
  */
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { runBatch, type Database } from '../db/client'
+import { runBatch } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import { importJobs, importPendingChunks, importUploads, leads, type ImportJob, type ImportOptions } from '../db/schema'
 import { emailKey } from '../leads/fields'
-import { newId } from '../lib/ids'
 import type { ParsedImport } from './parse'
 import { enqueueImportChunks, jsonBytes, MAX_MESSAGE_BYTES, routeImported } from './queue'
 import type { ImportChunkMessage } from '../lib/queue-messages'
@@ -44,66 +42,6 @@ export function chunkImportRows(rows: ImportRow[]): ImportRow[][] {
     }
   }
   return chunks
-}
-
-/** Characters of decoded text per `import_uploads` row: at most 2 MB of UTF-8 even in CJK (3 bytes each). */
-const UPLOAD_PART_CHARS = 600_000
-
-/** `text` in parts of at most UPLOAD_PART_CHARS, never splitting a surrogate pair. */
-function uploadParts(text: string): string[] {
-  const parts: string[] = []
-  for (let at = 0; at < text.length;) {
-    let end = Math.min(text.length, at + UPLOAD_PART_CHARS)
-    const last = text.charCodeAt(end - 1)
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
-    parts.push(text.slice(at, end))
-    at = end
-  }
-  return parts
-}
-
-/**
- * Creates the import job of an uploaded file for the unit's viewer, waiting on the mapping step (`mapping`):
- * the file's text is kept in `import_uploads`; nothing is imported yet. `options.also(jobId)`: statements to
- * run first in the same batch (e.g. recording the form token, db/idempotency.ts).
- * @returns the job id
- */
-export async function createImportDraft(
-  unit: Unit,
-  file: { name: string; text: string; encoding: string },
-  options: { also?: (jobId: string) => BatchItem<'sqlite'>[] } = {},
-): Promise<string> {
-  const { db, viewer, now } = unit
-  const also = options.also ?? (() => [])
-  const jobId = newId()
-  await runBatch(db, [
-    ...also(jobId),
-    db.insert(importJobs).values({
-      id: jobId,
-      orgId: viewer.orgId,
-      createdBy: viewer.userId,
-      fileName: file.name,
-      status: 'mapping',
-      totalRows: 0,
-      report: { rejected: [], unknownStatuses: [], duplicatesInFile: 0 },
-      encoding: file.encoding,
-      createdAt: now,
-      updatedAt: now,
-    }),
-    ...uploadParts(file.text).map((text, part) => db.insert(importUploads).values({ jobId, part, text })),
-  ])
-  return jobId
-}
-
-/** The text of the file of job `jobId` waiting on the mapping step ('' once the import started). */
-export async function uploadedText(unit: AnyUnit, jobId: string): Promise<string> {
-  const parts = await unit.db
-    .select({ text: importUploads.text })
-    .from(importUploads)
-    .where(eq(importUploads.jobId, jobId))
-    .orderBy(asc(importUploads.part))
-    .all()
-  return parts.map((p) => p.text).join('')
 }
 
 /** JSON bound in one statement when recording chunks (D1 holds at most 2 MB in one value). */
@@ -270,20 +208,4 @@ export async function leadsByEmail(unit: AnyUnit, emails: string[]): Promise<Map
     .where(and(eq(leads.orgId, unit.org.id), inIdSet(leads.emailNormalized, keys)))
     .all()
   return new Map(rows.map((r) => [r.key!, r.id]))
-}
-
-/** How long an upload may wait on its mapping step before the cron deletes it (ms). */
-export const DRAFT_TTL_MS = 24 * 3600_000
-
-/**
- * Deletes imports left on the mapping step for DRAFT_TTL_MS (their uploaded text goes with them):
- * nothing was imported from them. The cron's chore, for every organization at once (not a unit's work).
- * @returns how many were deleted
- */
-export async function pruneImportDrafts(db: Database, now = Date.now()): Promise<number> {
-  const result = await db
-    .delete(importJobs)
-    .where(and(eq(importJobs.status, 'mapping'), sql`${importJobs.createdAt} < ${now - DRAFT_TTL_MS}`))
-    .run()
-  return result.meta.changes
 }

@@ -2,18 +2,15 @@
  * The import queue: a large CSV file is parsed in the request and its rows handed over here in
  * chunks, because Workers cap the number of queries of one invocation. The consumer writes each
  * chunk (src/imports/writer.ts) or undoes it (src/imports/undo.ts) and retries failures with backoff; a message
- * that runs out of retries goes to `leadpool-import-dlq`. A chunk given up after MAX_SENDS sends is
- * recorded in the job's report as rows not saved, so the import always finishes and says what was not
- * saved. docs/ARCHITECTURE.md, "Imports".
+ * that runs out of retries goes to `leadpool-import-dlq`, whose consumer gives up a chunk sent MAX_SENDS times
+ * (src/imports/give-up.ts): its rows are recorded in the job's report as not saved, so the import always
+ * finishes and says what was not saved. docs/ARCHITECTURE.md, "Imports".
  */
-import { eq, sql } from 'drizzle-orm'
-import type { AnyUnit, SystemUnit, UnitBindings } from '../access/unit'
-import { runBatch } from '../db/client'
-import { uniqueViolation } from '../db/errors'
-import { importJobChunks, importJobs, importPendingChunks } from '../db/schema'
+import type { SystemUnit, UnitBindings } from '../access/unit'
 import { writeImportChunk, type ImportChunk } from './writer'
-import { stopUndo, undoChunk, type UndoChunk } from './undo'
-import { donePending, findPending, MAX_SENDS, recordChunkError } from './pending'
+import { undoChunk, type UndoChunk } from './undo'
+import { findPending, recordChunkError } from './pending'
+import { giveUpIfOutOfTries } from './give-up'
 import type { LeadRouter } from '../leads/routed'
 import { leadRouter } from '../leads/routing'
 import type { Env } from '../env'
@@ -68,75 +65,6 @@ export async function enqueueImportChunks<T extends ImportChunkMessage>(
     }
   }
   return { unsent: [] }
-}
-
-/**
- * Gives up chunk `work` of an import: in one batch records it as finished (in `import_job_chunks`, with
- * no leads, so a late message of it writes nothing), appends its rows to the report's rejected rows with
- * `reason`, counts them in `notSaved` and as processed (the job is `done` with its last chunk), and
- * deletes its pending row. One SQL statement appends to the report, so chunks of one job given up at the
- * same time never overwrite each other's rows. A chunk already written or given up changes nothing.
- * @returns false when the chunk was already finished
- */
-export async function giveUpChunk(
-  unit: AnyUnit,
-  work: { jobId: string; seq: number; rows: { row: number }[] },
-  reason: string,
-): Promise<boolean> {
-  const { db, now } = unit
-  const added = JSON.stringify(work.rows.map((r) => ({ row: r.row, reason })))
-  const n = work.rows.length
-  // The rejected rows so far, then the new ones, in order, as one JSON array.
-  const rejected = sql`(SELECT json_group_array(json(value)) FROM (
-    SELECT 0 AS part, key, value FROM json_each(${importJobs.report}, '$.rejected')
-    UNION ALL SELECT 1, key, value FROM json_each(${added})
-    ORDER BY part, key))`
-  const notSaved = sql`coalesce(json_extract(${importJobs.report}, '$.notSaved'), 0) + ${n}`
-  try {
-    await runBatch(db, [
-      // First, so a chunk written (or given up) meanwhile fails the whole batch.
-      db.insert(importJobChunks).values({ jobId: work.jobId, seq: work.seq, leadIds: [], createdAt: now }),
-      db
-        .update(importJobs)
-        .set({
-          report: sql`json_set(${importJobs.report}, '$.rejected', ${rejected}, '$.notSaved', ${notSaved})`,
-          processedRows: sql`${importJobs.processedRows} + ${n}`,
-          status: sql`CASE WHEN ${importJobs.processedRows} + ${n} >= ${importJobs.totalRows} THEN 'done' ELSE ${importJobs.status} END`,
-          updatedAt: now,
-        })
-        .where(eq(importJobs.id, work.jobId)),
-      donePending(unit, work.jobId, 'import', work.seq),
-    ])
-  } catch (error) {
-    if (uniqueViolation(error, 'import_job_chunks.')) return false
-    throw error
-  }
-  return true
-}
-
-/** What the report says of the rows of a chunk given up after `sends` sends. */
-export function notSavedReason(sends: number, lastError: string | null): string {
-  return `Not saved: the server failed on them ${sends} ${sends === 1 ? 'time' : 'times'} (${lastError ?? 'its work was lost on the way'}).`
-}
-
-/**
- * After every try of chunk `pending` (a row of `import_pending_chunks` sent MAX_SENDS times): an import
- * chunk is given up (its rows reported as not saved, `giveUpChunk`); an undo that has only such chunks
- * left is `stopped` (`stopUndo` in src/imports/undo.ts). A chunk with sends left is left to the sweep.
- */
-export async function giveUpIfOutOfTries(
-  unit: AnyUnit,
-  pending: typeof importPendingChunks.$inferSelect,
-): Promise<void> {
-  if (pending.sends < MAX_SENDS) return
-  if (pending.kind === 'undo') await stopUndo(unit, pending.jobId)
-  else
-    await giveUpChunk(
-      unit,
-      // Written by startImport from the chunk's ImportRow values.
-      { jobId: pending.jobId, seq: pending.seq, rows: pending.rows as { row: number }[] },
-      notSavedReason(pending.sends, pending.lastError),
-    )
 }
 
 /**
