@@ -12,7 +12,7 @@ import { decodeUpload } from '../src/imports/decode'
 import { DRAFT_TTL_MS, pruneImportDrafts } from '../src/imports/drafts'
 import { type Client, createLead, env, formFields, joinAs, signUp, uploadAndConfirm } from './helpers'
 import { dom, textOf, texts } from './dom'
-import { pollUntil } from './poll'
+import { reloadUntilShown } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -22,17 +22,7 @@ async function orgLeads(slug: string) {
 }
 
 /** The import's report, once the job at `path` is done (reloading its page as a person waiting would). */
-const report = (client: Client, path: string) =>
-  pollUntil(
-    `the import at ${path} shows its report`,
-    async () => {
-      const html = await client.html(path)
-      const status = dom(html).querySelector('#import-status')
-      if (status?.getAttribute('data-status') !== 'done') throw new Error(`it says "${textOf(status)}"`)
-      return html
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  )
+const report = (client: Client, path: string) => reloadUntilShown(client, path, '#import-status[data-status="done"]')
 
 /** The encoding a page says the file was read as. */
 const encodingShown = (html: string) => textOf(dom(html).querySelector('[data-encoding]'))

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { importJobs, leads, organizations } from '../src/db/schema'
 import { UNDO_WINDOW_MS } from '../src/imports/undo'
-import { type Client, env, joinAs, signUp, uploadAndConfirm } from './helpers'
+import { env, joinAs, signUp, uploadAndConfirm } from './helpers'
 import { dom, textOf } from './dom'
-import { pollUntil } from './poll'
+import { reloadUntilShown } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -21,19 +21,6 @@ function count(html: string, name: string): number {
   return Number(shown)
 }
 
-/** Reloads the import page at `path` until an element matching `selector` shows; answers the page. */
-function reloadUntilShown(client: Client, path: string, selector: string): Promise<string> {
-  return pollUntil(
-    `${path} shows ${selector}`,
-    async () => {
-      const html = await client.html(path)
-      if (!dom(html).querySelector(selector)) throw new Error(`it says "${textOf(dom(html).querySelector('main'))}"`)
-      return html
-    },
-    { timeoutMs: 120_000, intervalMs: 200 },
-  )
-}
-
 const IMPORTED = '#import-status[data-status="done"]'
 const UNDONE = '#undo-status[data-undo-status="done"]'
 
@@ -44,7 +31,7 @@ describe('undoing an import', () => {
     const lines = ['Email,Name']
     for (let i = 0; i < 5000; i++) lines.push(`undo${i}@example.com,Undo Person ${i}`)
     const path = await uploadAndConfirm(client, slug, 'big.csv', lines.join('\n'))
-    const report = await reloadUntilShown(client, path, IMPORTED)
+    const report = await reloadUntilShown(client, path, IMPORTED, 120_000)
     expect(count(report, 'created')).toBe(5000)
     expect(textOf(dom(report).querySelector('#undo-import button'))).toBe('Undo this import')
 
@@ -66,7 +53,7 @@ describe('undoing an import', () => {
       expect(early.querySelector('progress')?.getAttribute('max')).toBe('5000')
       expect(early.querySelector('progress')?.getAttribute('value')).toMatch(/^\d+$/)
     }
-    const done = await reloadUntilShown(client, path, UNDONE)
+    const done = await reloadUntilShown(client, path, UNDONE, 120_000)
     expect(count(done, 'archived')).toBe(4995)
     expect(count(done, 'kept')).toBe(5)
 
@@ -90,7 +77,7 @@ describe('undoing an import', () => {
     const agent = await joinAs(client, slug, 'agent', 'Ada Agent')
     const other = await joinAs(client, slug, 'agent', 'Bo Agent')
     const path = await uploadAndConfirm(agent.client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
-    await reloadUntilShown(agent.client, path, IMPORTED)
+    await reloadUntilShown(agent.client, path, IMPORTED, 120_000)
     // Another Agent cannot see the job at all.
     expect((await other.client.post(`${path}/undo`)).status).toBe(404)
     const jobId = path.split('/').pop()!
@@ -109,7 +96,7 @@ describe('undoing an import', () => {
 
     // An Owner may undo an Agent's import too.
     const second = await uploadAndConfirm(agent.client, slug, 'b.csv', 'Name,Email\nThree,three@x.test\n')
-    await reloadUntilShown(agent.client, second, IMPORTED)
+    await reloadUntilShown(agent.client, second, IMPORTED, 120_000)
     expect((await client.post(`${second}/undo`)).status).toBe(303)
     expect(count(await client.html(second), 'archived')).toBe(1)
   })
@@ -117,7 +104,7 @@ describe('undoing an import', () => {
   it('undoes once when Undo is pressed several times at the same moment', async () => {
     const { client, slug } = await signUp()
     const path = await uploadAndConfirm(client, slug, 'a.csv', 'Name,Email\nOne,one@x.test\nTwo,two@x.test\n')
-    await reloadUntilShown(client, path, IMPORTED)
+    await reloadUntilShown(client, path, IMPORTED, 120_000)
     // A click that meets the undo running resumes it (303); one after it finished is refused (409).
     const answers = await Promise.all([1, 2, 3].map(() => client.post(`${path}/undo`)))
     expect(answers.map((r) => r.status)).toContain(303)

@@ -11,7 +11,7 @@ import { giveUpChunk } from '../src/imports/give-up'
 import { writeImportChunk, type ImportChunk } from '../src/imports/writer'
 import { type Client, env, formFields, leadIds, signUp, uploadAndConfirm } from './helpers'
 import { dom, textOf, texts } from './dom'
-import { pollUntil } from './poll'
+import { reloadUntilShown } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -22,16 +22,7 @@ async function importCsv(client: Client, slug: string, csv: string | Uint8Array,
 
 /** Reloads the import page, as its progress bar does, until the report shows. */
 async function followImport(client: Client, path: string) {
-  const html = await pollUntil(
-    `the import at ${path} shows its report`,
-    async () => {
-      const html = await client.html(path)
-      const status = dom(html).querySelector('#import-status')
-      if (status?.getAttribute('data-status') !== 'done') throw new Error(`it says "${textOf(status)}"`)
-      return html
-    },
-    { timeoutMs: 90_000, intervalMs: 200 },
-  )
+  const html = await reloadUntilShown(client, path, '#import-status[data-status="done"]', 90_000)
   return { html, path, report: readReport(html) }
 }
 
