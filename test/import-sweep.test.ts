@@ -396,3 +396,18 @@ describe('lost and repeated chunk messages (property)', () => {
     )
   }, 120_000)
 })
+
+describe('a chunk of an organization that no longer exists', () => {
+  it('is acknowledged by both consumers, writing nothing', async () => {
+    const body: ImportChunkMessage = {
+      jobId: crypto.randomUUID(),
+      orgId: crypto.randomUUID(),
+      actorId: crypto.randomUUID(),
+      seq: 0,
+      rows: parseLeadCsv('Name,Email\nGhost Row,ghost-row@x.test\n').rows,
+    }
+    expect(await deliver(body)).toBe(true)
+    expect(await deliver(body, IMPORT_DEAD_LETTER_QUEUE_NAME)).toBe(true)
+    expect(await liveEmails('ghost-row@')).toEqual([])
+  })
+})
