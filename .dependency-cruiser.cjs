@@ -11,10 +11,12 @@
  *     auth                             account primitives: passwords, sessions, log-in throttle
  *     orgs                             organizations, members, invitations, team, settings (uses auth)
  *     onboarding                       sign-up / log-in / log-out: creates an account and an organization (auth + orgs)
- *     leads                            lead CRUD, lists, policy, import/export (uses orgs, activity)
+ *     leads                            lead CRUD, lists, policy, export (uses orgs, activity)
  *     notifications                    the fan-out, feed, preferences, digest, unsubscribe (uses leads' policy, email)
  *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
  *     intake                           web form, JSON API, API keys (uses leads, orgs, activity); imported by no feature
+ *     imports                          CSV import, its queue, sweep and undo (uses leads, orgs, activity; may use
+ *                                      notifications); imported only by app.ts and index.ts, by no feature
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts, scheduled.ts     the Hono app, the Worker entry, the cron's chores
  * env.ts (request types) sits beside the layers: it imports types from access, db and lib (the queue
@@ -32,6 +34,7 @@ const FEATURES = [
   'collaboration',
   'pool',
   'intake',
+  'imports',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -162,6 +165,18 @@ module.exports = {
       'Intake (web form, API) takes leads in through leads/ and orgs/; no other feature depends on it.',
     ),
     forbid('intake-beside-actions', ['intake'], ['onboarding', 'assignment', 'collaboration', 'pool']),
+    forbid(
+      'imports-on-top',
+      FEATURES.filter((f) => f !== 'imports'),
+      ['imports'],
+      'The CSV import takes leads in through leads/, orgs/ and activity/; only app.ts and index.ts import it.',
+    ),
+    forbid(
+      'imports-beside-actions',
+      ['imports'],
+      ['onboarding', 'assignment', 'collaboration', 'pool', 'intake'],
+      'The CSV import is a sibling of the actions on leads and of intake: it imports none of them.',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -4,15 +4,13 @@
  */
 import { buildApp } from './app'
 import { runChores } from './scheduled'
-import { createDb } from './db/client'
 import type { Env } from './env'
 import {
   handleImportBatch,
   handleImportDeadLetters,
   IMPORT_DEAD_LETTER_QUEUE_NAME,
   IMPORT_QUEUE_NAME,
-} from './leads/import-queue'
-import { leadRouter } from './leads/routing'
+} from './imports/queue'
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from './email/outbox'
 import type { ImportChunkMessage, ReceivedEmailMessage } from './lib/queue-messages'
@@ -28,9 +26,9 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     switch (batch.queue) {
       case IMPORT_QUEUE_NAME:
-        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB), leadRouter(env))
+        return handleImportBatch(batch as MessageBatch<ImportChunkMessage>, env)
       case IMPORT_DEAD_LETTER_QUEUE_NAME:
-        return handleImportDeadLetters(batch as MessageBatch<ImportChunkMessage>, createDb(env.DB))
+        return handleImportDeadLetters(batch as MessageBatch<ImportChunkMessage>, env)
       case EMAIL_QUEUE_NAME:
         return handleEmailBatch(batch as MessageBatch<ReceivedEmailMessage>, env)
       case EMAIL_DEAD_LETTER_QUEUE_NAME:

@@ -14,8 +14,8 @@ import { pruneFormTokens } from './db/idempotency'
 import { pruneOutboxBodies } from './email/outbox-prune'
 import { sweepOutbox } from './email/sweep'
 import type { Env } from './env'
-import { pruneImportDrafts } from './leads/import-jobs'
-import { sweepImportJobs } from './leads/import-sweep'
+import { pruneImportDrafts } from './imports/drafts'
+import { sweepImportJobs } from './imports/sweep'
 import { sendDigests } from './notifications/digest'
 import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
 import { prunePendingSignups } from './onboarding/signup'
@@ -27,7 +27,7 @@ type Chore = (env: Env, now: number) => Promise<unknown>
 /** Every chore by name: outbox and import sweeps, digests, reminders, pool aging, clean-ups. */
 export const CHORES: Record<string, Chore> = {
   'outbox sweep': sweepOutbox,
-  'import sweep': (env, now) => sweepImportJobs(sharedDatabase(env), env.IMPORT_QUEUE, now),
+  'import sweep': sweepImportJobs,
   'sent email bodies': (env, now) => pruneOutboxBodies(sharedDatabase(env), now),
   'daily digests': sendDigests,
   'expired sessions': (env) => deleteExpiredSessions(sharedDatabase(env)),

@@ -7,15 +7,16 @@ import { describe, expect, it } from 'vitest'
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test'
 import worker from '../src/index'
 import { createDb } from '../src/db/client'
-import { importJobs, importPendingChunks, leads, memberships, organizations } from '../src/db/schema'
-import type { Viewer } from '../src/access/viewer'
-import { createImportDraft, startImport } from '../src/leads/import-jobs'
-import { parseLeadCsv } from '../src/leads/import-parse'
-import { IMPORT_STALL_MS, MAX_SENDS } from '../src/leads/import-pending'
-import { IMPORT_DEAD_LETTER_QUEUE_NAME, IMPORT_QUEUE_NAME } from '../src/leads/import-queue'
+import { importJobs, importPendingChunks, leads, memberships, organizations, users } from '../src/db/schema'
+import { unitFor, type Unit } from '../src/access/unit'
+import { createImportDraft } from '../src/imports/drafts'
+import { startImport } from '../src/imports/jobs'
+import { parseLeadCsv } from '../src/imports/parse'
+import { IMPORT_STALL_MS, MAX_SENDS } from '../src/imports/pending'
+import { IMPORT_DEAD_LETTER_QUEUE_NAME, IMPORT_QUEUE_NAME } from '../src/imports/queue'
 import type { ImportChunkMessage } from '../src/lib/queue-messages'
-import { sweepImportJobs } from '../src/leads/import-sweep'
-import { undoImport } from '../src/leads/import-undo'
+import { sweepImportJobs } from '../src/imports/sweep'
+import { undoImport } from '../src/imports/undo'
 import { type Client, env, signUp } from './helpers'
 import { dom, textOf } from './dom'
 import { pollUntil } from './poll'
@@ -51,33 +52,39 @@ async function stall(jobId: string) {
     .where(eq(importJobs.id, jobId))
 }
 
-/** A signed-up Owner, their organization and what the domain functions need to act as them. */
+/** A signed-up Owner, their organization, and `unit()`: a unit of work acting as them, its clock read at the call. */
 async function owner() {
   const { client, slug } = await signUp()
   const org = (await db().select().from(organizations).where(eq(organizations.slug, slug)).get())!
   const member = (await db().select().from(memberships).where(eq(memberships.orgId, org.id)).get())!
-  const viewer: Viewer = {
+  const user = (await db().select().from(users).where(eq(users.id, member.userId)).get())!
+  const viewer = {
     orgId: org.id,
     userId: member.userId,
-    role: 'owner',
+    role: 'owner' as const,
     poolEnabled: false,
     multipleAssignees: false,
   }
-  return { client, slug, viewer }
+  const unit = (): Unit =>
+    unitFor(env, { id: org.id, name: org.name, slug }, { viewer, actor: { id: user.id, name: user.name } })
+  return { client, slug, unit }
 }
+
+/** The cron's import sweep, now, with its messages kept on `queue`. */
+const sweep = (queue: Queue<ImportChunkMessage>) => sweepImportJobs({ ...env, IMPORT_QUEUE: queue }, Date.now())
 
 /** A CSV file of `n` valid rows with emails `{prefix}{i}@x.test`. */
 function csvOf(prefix: string, n: number, extra: string[] = []) {
   return ['Name,Email', ...Array.from({ length: n }, (_, i) => `Person ${i},${prefix}${i}@x.test`), ...extra].join('\n')
 }
 
-/** Starts importing `csv` for `viewer` with its chunk messages kept on `queue` (none delivered). */
-async function startHeld(viewer: Viewer, csv: string, queue: Queue<ImportChunkMessage>) {
-  const jobId = await createImportDraft(db(), viewer, { name: 'held.csv', text: csv, encoding: 'UTF-8' })
+/** Starts importing `csv` in `unit` with its chunk messages kept on `queue` (none delivered). */
+async function startHeld(unit: Unit, csv: string, queue: Queue<ImportChunkMessage>) {
+  const jobId = await createImportDraft(unit, { name: 'held.csv', text: csv, encoding: 'UTF-8' })
   const job = (await db().select().from(importJobs).where(eq(importJobs.id, jobId)).get())!
   const touch = db().update(importJobs).set({ updatedAt: job.updatedAt }).where(eq(importJobs.id, jobId))
-  const routing = { routing: { to: 'unassigned' as const }, updateEmpty: false }
-  expect(await startImport(db(), queue, job, parseLeadCsv(csv), routing, touch)).toBe(true)
+  const choices = { routing: { to: 'unassigned' as const }, updateEmpty: false }
+  expect(await startImport(unit, job, parseLeadCsv(csv), { choices, remembered: touch, queue })).toBe(true)
   return jobId
 }
 
@@ -128,9 +135,9 @@ function until(
 
 describe('an import whose chunks stop arriving', () => {
   it('says it stalled, and the sweep sends the missing chunks again: every row once, then the report', async () => {
-    const { client, slug, viewer } = await owner()
+    const { client, slug, unit } = await owner()
     const { queue, take } = capturingQueue()
-    const jobId = await startHeld(viewer, csvOf('lost', 450), queue)
+    const jobId = await startHeld(unit(), csvOf('lost', 450), queue)
     const first = take(jobId)
     expect(first).toHaveLength(5)
     // Two chunks arrive, three are lost (a deploy killed the consumer); then nothing moves.
@@ -146,11 +153,11 @@ describe('an import whose chunks stop arriving', () => {
     expect(stalled.text).toMatch(/Stalled: no progress since .+\. It resumes by itself within \d+ minutes?;/)
     expect(stalled.undoButton).toBe('')
 
-    expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 3, givenUp: 0 })
+    expect(await sweep(queue)).toEqual({ sent: 3, givenUp: 0 })
     const again = take(jobId)
     expect(again.map((m) => m.seq).sort()).toEqual([1, 3, 4])
     // A second tick right after sends nothing: those messages are on their way.
-    expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 0, givenUp: 0 })
+    expect(await sweep(queue)).toEqual({ sent: 0, givenUp: 0 })
     expect(await reportOf(client, slug, jobId)).toMatchObject({ status: 'processing', polls: 'every 2s' })
     // The lost messages turn up after all, beside the new ones, twice each, at the same time.
     const late = [...first, ...again, ...again]
@@ -166,9 +173,9 @@ describe('an import whose chunks stop arriving', () => {
   })
 
   it('is taken up by the cron itself (the scheduled handler) and finished through the queue', async () => {
-    const { client, slug, viewer } = await owner()
+    const { client, slug, unit } = await owner()
     const { queue } = capturingQueue()
-    const jobId = await startHeld(viewer, csvOf('cron', 250), queue) // every message lost
+    const jobId = await startHeld(unit(), csvOf('cron', 250), queue) // every message lost
     await stall(jobId)
     await worker.scheduled(createScheduledController({ cron: '*/5 * * * *', scheduledTime: Date.now() }), env)
     const report = await until(client, slug, jobId, (r) => r.status === 'done')
@@ -177,17 +184,17 @@ describe('an import whose chunks stop arriving', () => {
   })
 
   it('whose messages are lost on every send is given up after the last: it finishes and says so', async () => {
-    const { client, slug, viewer } = await owner()
+    const { client, slug, unit } = await owner()
     const { queue, take } = capturingQueue()
-    const jobId = await startHeld(viewer, csvOf('gone', 250), queue)
+    const jobId = await startHeld(unit(), csvOf('gone', 250), queue)
     for (let send = 2; send <= MAX_SENDS; send++) {
       take(jobId) // dropped
       await stall(jobId)
-      expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 3, givenUp: 0 })
+      expect(await sweep(queue)).toEqual({ sent: 3, givenUp: 0 })
     }
     expect(take(jobId)).toHaveLength(3) // the last sends, dropped too
     await stall(jobId)
-    expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 0, givenUp: 3 })
+    expect(await sweep(queue)).toEqual({ sent: 0, givenUp: 3 })
 
     const report = await reportOf(client, slug, jobId)
     expect(report).toMatchObject({ status: 'done', polls: null })
@@ -202,13 +209,13 @@ describe('an import whose chunks stop arriving', () => {
   })
 
   it('when a chunk fails past its retries, finishes saying which rows were not saved, and undo works', async () => {
-    const { client, slug, viewer } = await owner()
+    const { client, slug, unit } = await owner()
     // D1 refuses one row of the second chunk, whenever it is tried.
     await env.DB.exec(
       "CREATE TRIGGER poison_row BEFORE INSERT ON leads WHEN NEW.email = 'fail150@x.test' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END",
     )
     const { queue, take } = capturingQueue()
-    const jobId = await startHeld(viewer, csvOf('fail', 250), queue)
+    const jobId = await startHeld(unit(), csvOf('fail', 250), queue)
     const messages = take(jobId)
     expect(await Promise.all(messages.map((body) => deliver(body)))).toEqual([true, false, true])
     const failing = messages[1]!
@@ -219,7 +226,7 @@ describe('an import whose chunks stop arriving', () => {
       if (send < MAX_SENDS) {
         expect(job.status).toBe('processing')
         await stall(jobId)
-        expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 1, givenUp: 0 })
+        expect(await sweep(queue)).toEqual({ sent: 1, givenUp: 0 })
         const [resent] = take(jobId)
         expect(resent).toEqual(failing)
         expect(await deliver(resent!)).toBe(false)
@@ -255,10 +262,10 @@ describe('an undo whose chunks stop arriving', () => {
   async function undoHeld(prefix: string, n: number) {
     const who = await owner()
     const { queue, take } = capturingQueue()
-    const jobId = await startHeld(who.viewer, csvOf(prefix, n), queue)
+    const jobId = await startHeld(who.unit(), csvOf(prefix, n), queue)
     for (const body of take(jobId)) await deliver(body)
     expect((await jobOf(jobId)).status).toBe('done')
-    await undoImport(db(), queue, who.viewer, await jobOf(jobId))
+    await undoImport(who.unit(), await jobOf(jobId), { queue })
     return { ...who, jobId, queue, take }
   }
 
@@ -277,7 +284,7 @@ describe('an undo whose chunks stop arriving', () => {
     expect(stalled.text).not.toContain('already undone')
     expect(stalled.undoButton).toBe('Resume the undo now')
 
-    expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 3, givenUp: 0 })
+    expect(await sweep(queue)).toEqual({ sent: 3, givenUp: 0 })
     for (const body of take(jobId)) expect(await deliver(body)).toBe(true)
     const done = await reportOf(client, slug, jobId)
     expect(done.undo).toBe('done')
@@ -291,7 +298,7 @@ describe('an undo whose chunks stop arriving', () => {
     expect(await deliver(chunks[0]!)).toBe(true)
     await stall(jobId)
     const undo = () => client.post(`/o/${slug}/leads/import/${jobId}/undo`)
-    const [a, b] = await Promise.all([undo(), undo(), sweepImportJobs(db(), queue, Date.now())])
+    const [a, b] = await Promise.all([undo(), undo(), sweep(queue)])
     expect([a.status, b.status]).toEqual([303, 303])
     await Promise.all([...chunks, ...take(jobId)].map((body) => deliver(body)))
     const done = await until(client, slug, jobId, (r) => r.undo === 'done')
@@ -316,7 +323,7 @@ describe('an undo whose chunks stop arriving', () => {
     for (let send = 1; send < MAX_SENDS; send++) {
       expect(await deliver(chunks[4]!, IMPORT_DEAD_LETTER_QUEUE_NAME)).toBe(true)
       await stall(jobId)
-      expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 1, givenUp: 0 })
+      expect(await sweep(queue)).toEqual({ sent: 1, givenUp: 0 })
       expect(await deliver(take(jobId)[0]!)).toBe(false)
     }
     expect(await deliver(chunks[4]!, IMPORT_DEAD_LETTER_QUEUE_NAME)).toBe(true)
@@ -333,7 +340,7 @@ describe('an undo whose chunks stop arriving', () => {
     expect(await liveEmails('stopundo')).toHaveLength(50)
     // The sweep leaves a stopped undo alone: only a person resumes it.
     await stall(jobId)
-    expect(await sweepImportJobs(db(), queue, Date.now())).toEqual({ sent: 0, givenUp: 0 })
+    expect(await sweep(queue)).toEqual({ sent: 0, givenUp: 0 })
 
     await env.DB.exec('DROP TRIGGER poison_undo')
     expect((await client.post(`/o/${slug}/leads/import/${jobId}/undo`)).status).toBe(303)
@@ -347,7 +354,7 @@ describe('an undo whose chunks stop arriving', () => {
 
 describe('lost and repeated chunk messages (property)', () => {
   it('whatever is dropped or delivered twice, the leads are the valid rows of the file exactly once', async () => {
-    const { viewer } = await owner()
+    const { unit } = await owner()
     let run = 0
     await fc.assert(
       fc.asyncProperty(
@@ -363,14 +370,14 @@ describe('lost and repeated chunk messages (property)', () => {
           const prefix = `prop${run++}-`
           const bad = Array.from({ length: invalid }, () => ',,')
           const { queue, take } = capturingQueue()
-          const jobId = await startHeld(viewer, csvOf(prefix, valid, [...bad, ',,not-an-email']), queue)
+          const jobId = await startHeld(unit(), csvOf(prefix, valid, [...bad, ',,not-an-email']), queue)
           for (const times of [...rounds, last]) {
             const messages = take(jobId)
             const copies = messages.flatMap((body, i) => Array.from({ length: times[i % times.length]! }, () => body))
             await Promise.all(copies.map((body) => deliver(body)))
             if ((await jobOf(jobId)).status === 'done') break
             await stall(jobId)
-            await sweepImportJobs(db(), queue, Date.now())
+            await sweep(queue)
           }
           const job = await jobOf(jobId)
           expect(job).toMatchObject({ status: 'done', createdCount: valid, processedRows: valid })
@@ -388,4 +395,19 @@ describe('lost and repeated chunk messages (property)', () => {
       { numRuns: 15 },
     )
   }, 120_000)
+})
+
+describe('a chunk of an organization that no longer exists', () => {
+  it('is acknowledged by both consumers, writing nothing', async () => {
+    const body: ImportChunkMessage = {
+      jobId: crypto.randomUUID(),
+      orgId: crypto.randomUUID(),
+      actorId: crypto.randomUUID(),
+      seq: 0,
+      rows: parseLeadCsv('Name,Email\nGhost Row,ghost-row@x.test\n').rows,
+    }
+    expect(await deliver(body)).toBe(true)
+    expect(await deliver(body, IMPORT_DEAD_LETTER_QUEUE_NAME)).toBe(true)
+    expect(await liveEmails('ghost-row@')).toEqual([])
+  })
 })

@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import salesforceCsv from './fixtures/salesforce-lead-export.csv?raw'
 import worker from '../src/index'
+import { unitFor } from '../src/access/unit'
 import { createDb } from '../src/db/client'
 import { importJobs, leads, organizations } from '../src/db/schema'
-import { parseLeadCsv } from '../src/leads/import-parse'
-import { giveUpChunk } from '../src/leads/import-queue'
-import { writeImportChunk, type ImportChunk } from '../src/leads/import-writer'
-import { type Client, env, errorFor, formFields, leadIds, signUp, uploadAndConfirm } from './helpers'
-import { dom } from './dom'
-import { reloadUntil } from './poll'
+import { parseLeadCsv } from '../src/imports/parse'
+import { giveUpChunk } from '../src/imports/give-up'
+import { writeImportChunk, type ImportChunk } from '../src/imports/writer'
+import { type Client, env, formFields, leadIds, signUp, uploadAndConfirm } from './helpers'
+import { dom, textOf, texts } from './dom'
+import { reloadUntilShown } from './poll'
 
 const db = () => createDb(env.DB)
 
@@ -21,16 +22,22 @@ async function importCsv(client: Client, slug: string, csv: string | Uint8Array,
 
 /** Reloads the import page, as its progress bar does, until the report shows. */
 async function followImport(client: Client, path: string) {
-  const html = await reloadUntil(client, path, 'data-status="done"', 90_000)
+  const html = await reloadUntilShown(client, path, '#import-status[data-status="done"]', 90_000)
   return { html, path, report: readReport(html) }
 }
 
+/** The report's counts and rejected rows (row number and reason, as their table shows them). */
 function readReport(html: string) {
-  const count = (name: string) => Number(new RegExp(`data-count="${name}">(\\d+)<`).exec(html)![1])
-  const rejected = [...html.matchAll(/<tr data-row="(\d+)"><td>\d+<\/td><td>([^<]*)<\/td>/g)].map((m) => ({
-    row: Number(m[1]),
-    reason: m[2]!.replaceAll('&quot;', '"'),
-  }))
+  const report = dom(html).querySelector('#import-status')!
+  const count = (name: string) => {
+    const shown = textOf(report.querySelector(`[data-count="${name}"]`))
+    if (!/^\d+$/.test(shown)) throw new Error(`the report shows no count of ${name}`)
+    return Number(shown)
+  }
+  const rejected = [...report.querySelectorAll('#import-rejected tbody tr')].map((tr) => {
+    const [row, reason] = [...tr.querySelectorAll('td')].map((td) => textOf(td))
+    return { row: Number(row), reason: reason! }
+  })
   return {
     created: count('created'),
     duplicates: count('duplicates'),
@@ -38,6 +45,15 @@ function readReport(html: string) {
     rejectedRows: rejected,
   }
 }
+
+/** The text of the report of the import page `html`. */
+const reportText = (html: string) => textOf(dom(html).querySelector('#import-status'))
+
+/** The status values the report says it did not recognise, as listed. */
+const unknownStatuses = (html: string) => texts(html, '#import-status .notice li')
+
+/** The message a refused form shows for `field`. */
+const errorShown = (html: string, field: string) => textOf(dom(html).querySelector(`[data-error-for="${field}"]`))
 
 async function orgLeads(slug: string) {
   const org = await db().select().from(organizations).where(eq(organizations.slug, slug)).get()
@@ -71,11 +87,12 @@ describe('importing the Salesforce sample export', () => {
       contacted: 15, // Salesforce "Working"
       qualified: 24,
     })
-    expect(first.html).not.toContain('were not recognised')
+    expect(reportText(first.html)).not.toContain('were not recognised')
+    expect(unknownStatuses(first.html)).toEqual([])
     const list = await client.html(`/o/${slug}/leads`)
     expect(leadIds(list)).toHaveLength(50)
-    expect(list).toContain('Bonnie Henderson') // the last row of the file is the newest lead
-    expect(await client.html(`/o/${slug}/leads?q=william.lee`)).toContain('William Lee')
+    expect(texts(list, '.lead-name a')).toContain('Bonnie Henderson') // the last row of the file is the newest lead
+    expect(texts(await client.html(`/o/${slug}/leads?q=william.lee`), '.lead-name a')).toEqual(['William Lee'])
 
     const again = await importCsv(client, slug, salesforceCsv, 'salesforce-lead-export.csv')
     expect(again.report).toMatchObject({ created: 0, duplicates: 60, rejected: 0 })
@@ -84,8 +101,8 @@ describe('importing the Salesforce sample export', () => {
     // The report does name statuses it does not know, so their absence above means something.
     const other = await signUp()
     const odd = await importCsv(other.client, other.slug, 'Name,Lead Status\nZed,Banana Stage\n')
-    expect(odd.html).toContain('were not recognised')
-    expect(odd.html).toContain('Banana Stage')
+    expect(reportText(odd.html)).toContain('These status values were not recognised')
+    expect(unknownStatuses(odd.html)).toEqual(['“Banana Stage” (1 row)'])
   })
 
   it('writes a `created` activity for every imported lead, saying it came from the import', async () => {
@@ -93,7 +110,9 @@ describe('importing the Salesforce sample export', () => {
     await importCsv(client, slug, salesforceCsv)
     const [lead] = await orgLeads(slug)
     const html = await client.html(`/o/${slug}/leads/${lead!.id}`)
-    expect(html).toContain('<li data-activity-type="created"><span>Ana Owner imported this lead from a CSV file</span>')
+    expect(textOf(dom(html).querySelector('li[data-activity-type="created"] span'))).toBe(
+      'Ana Owner imported this lead from a CSV file',
+    )
   })
 })
 
@@ -121,7 +140,7 @@ describe('importing a file with every trap', () => {
       { row: 6, reason: 'Invalid email "not-an-email"' },
       { row: 9, reason: 'No name and no email' },
     ])
-    expect(html).toMatch(/“Maybe Later” \(1 row\)/)
+    expect(unknownStatuses(html)).toEqual(['“Maybe Later” (1 row)'])
     const saved = Object.fromEntries((await orgLeads(slug)).map((l) => [l.name, l]))
     expect(Object.keys(saved).sort()).toEqual(
       ['José Müller', 'Only Name', 'Weird Status', 'Quinn "Q" O\'Neil', '李 小龙', 'Zoë "Z" O\'Brien'].sort(),
@@ -174,7 +193,7 @@ describe('files that cannot be imported', () => {
     for (const [content, message] of cases) {
       const res = await client.upload(`/o/${slug}/leads/import`, 'bad.csv', content)
       expect(res.status).toBe(422)
-      expect(errorFor(await res.text(), 'file')?.replaceAll('&#39;', "'")).toMatch(message)
+      expect(errorShown(await res.text(), 'file')).toMatch(message)
     }
     const missing = await client.request(`/o/${slug}/leads/import`, { method: 'POST', body: new FormData() })
     expect(missing.status).toBe(422)
@@ -184,9 +203,7 @@ describe('files that cannot be imported', () => {
     const page = await client.html(mapping)
     const refused = await client.request(mapping, { method: 'POST', body: formFields(page, 'import-mapping') })
     expect(refused.status).toBe(422)
-    expect(errorFor(await refused.text(), 'mapping')?.replaceAll('&#39;', "'")).toMatch(
-      /No column for the lead's name or email/,
-    )
+    expect(errorShown(await refused.text(), 'mapping')).toMatch(/No column for the lead's name or email/)
     expect(await orgLeads(slug)).toHaveLength(0)
     await importCsv(client, slug, 'Name\nValid Row\n') // the same query sees what a good file saves
     expect((await orgLeads(slug)).map((l) => l.name)).toEqual(['Valid Row'])
@@ -224,7 +241,7 @@ describe('a file over the size limit', () => {
 
   async function expectRefused(res: Response, slug: string) {
     expect([413, 422]).toContain(res.status)
-    expect(errorFor(await res.text(), 'file')).toBe(TOO_LARGE)
+    expect(errorShown(await res.text(), 'file')).toBe(TOO_LARGE)
     const jobs = await db()
       .select({ id: importJobs.id })
       .from(importJobs)
@@ -270,13 +287,15 @@ describe('a large import through the queue', () => {
     for (let i = 0; i < 5000; i++)
       lines.push(`bulk${i}@example.com,Bulk,Person ${i},${i % 2 ? 'Working - Contacted' : 'Open - Not Contacted'}`)
     const path = await uploadAndConfirm(client, slug, 'big.csv', lines.join('\n'))
-    const early = await client.html(path)
-    expect(early).toContain('data-status="processing"')
-    expect(early).toMatch(/<progress max="5000" value="\d+"/)
-    expect(dom(early).querySelector('#import-status')?.getAttribute('hx-trigger')).toBe('every 2s')
-    // The htmx poll answers the fragment alone.
-    const fragment = await (await client.get(path, { 'HX-Request': 'true' })).text()
-    expect(fragment.startsWith('<div id="import-status"')).toBe(true)
+    const early = dom(await client.html(path)).querySelector('#import-status')
+    expect(early?.getAttribute('data-status')).toBe('processing')
+    expect(early?.querySelector('progress')?.getAttribute('max')).toBe('5000')
+    expect(early?.querySelector('progress')?.getAttribute('value')).toMatch(/^\d+$/)
+    expect(early?.getAttribute('hx-trigger')).toBe('every 2s')
+    // The htmx poll answers the fragment alone: the report, without the page around it.
+    const fragment = dom(await (await client.get(path, { 'HX-Request': 'true' })).text())
+    expect(fragment.querySelector('body > #import-status')).not.toBeNull()
+    expect(fragment.querySelector('main, h1')).toBeNull()
 
     const { report } = await followImport(client, path)
     expect(report).toMatchObject({ created: 5000, duplicates: 0, rejected: 0 })
@@ -293,6 +312,12 @@ describe('a large import through the queue', () => {
 })
 
 describe('the import queue consumer', () => {
+  /** A unit in which Leadpool acts in the organization at `slug`, as the queue consumer builds one. */
+  async function systemUnit(slug: string) {
+    const org = (await db().select().from(organizations).where(eq(organizations.slug, slug)).get())!
+    return unitFor(env, { id: org.id, name: org.name, slug })
+  }
+
   async function chunkFor(slug: string, seq = 0): Promise<ImportChunk> {
     const org = await db().select().from(organizations).where(eq(organizations.slug, slug)).get()
     const member = await db().query.memberships.findFirst({ where: (m, { eq }) => eq(m.orgId, org!.id) })
@@ -320,7 +345,7 @@ describe('the import queue consumer', () => {
     await worker.queue(batch, env)
     const result = await getQueueResult(batch, ctx)
     expect(result.explicitAcks).toEqual(['m1'])
-    expect(await writeImportChunk(db(), work)).toEqual({ created: 0, duplicates: 0, leadIds: [] })
+    expect(await writeImportChunk(await systemUnit(slug), work)).toEqual({ created: 0, duplicates: 0, leadIds: [] })
     expect(await orgLeads(slug)).toHaveLength(2)
     const job = await db()
       .select()
@@ -341,7 +366,8 @@ describe('the import queue consumer', () => {
       .where(eq(importJobs.id, first.jobId))
 
     const reason = 'Not saved: the server failed on them 3 times (Error: D1 is overloaded).'
-    await Promise.all([giveUpChunk(db(), first, reason), giveUpChunk(db(), second, reason)])
+    const unit = await systemUnit(slug)
+    await Promise.all([giveUpChunk(unit, first, reason), giveUpChunk(unit, second, reason)])
 
     const job = await db().select().from(importJobs).where(eq(importJobs.id, first.jobId)).get()
     expect(job).toMatchObject({ status: 'done', processedRows: 4, createdCount: 0 })
@@ -352,8 +378,8 @@ describe('the import queue consumer', () => {
     expect(job!.report).toMatchObject({ unknownStatuses: [], duplicatesInFile: 0, notSaved: 4 })
     expect(await orgLeads(slug)).toHaveLength(0)
     // A chunk given up is finished: giving it up again, or a late message of it, changes nothing.
-    expect(await giveUpChunk(db(), first, reason)).toBe(false)
-    expect(await writeImportChunk(db(), first)).toEqual({ created: 0, duplicates: 0, leadIds: [] })
+    expect(await giveUpChunk(unit, first, reason)).toBe(false)
+    expect(await writeImportChunk(unit, first)).toEqual({ created: 0, duplicates: 0, leadIds: [] })
     expect(await orgLeads(slug)).toHaveLength(0)
   })
 })
@@ -389,7 +415,7 @@ describe('import edge cases', () => {
     const utf16 = new Uint8Array([...'Name\nAna\n'].flatMap((ch) => [ch.charCodeAt(0), 0]))
     const res = await client.upload(`/o/${slug}/leads/import`, 'utf16.csv', utf16)
     expect(res.status).toBe(422)
-    expect(errorFor(await res.text(), 'file')).toMatch(/UTF-16/)
+    expect(errorShown(await res.text(), 'file')).toMatch(/UTF-16/)
   })
 
   it('creates no duplicates when the same small file is imported twice at the same time', async () => {
@@ -414,7 +440,7 @@ describe('import edge cases', () => {
     const { client, slug } = await signUp()
     const res = await client.upload(`/o/${slug}/leads/import`, `${'x'.repeat(5000)}.csv`, 'Name\nAna\n')
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('Keep the file name to 200 characters or fewer.')
+    expect(errorShown(await res.text(), 'file')).toContain('Keep the file name to 200 characters or fewer.')
     expect(await orgLeads(slug)).toHaveLength(0)
     const named = `${'x'.repeat(196)}.csv`
     const ok = await client.upload(`/o/${slug}/leads/import`, named, 'Name\nAna\n')

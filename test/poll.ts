@@ -42,3 +42,22 @@ export function reloadUntil(client: Client, path: string, text: string, timeoutM
     { timeoutMs, intervalMs: 200 },
   )
 }
+
+/**
+ * Reloads `path` as `client` until an element matching `selector` shows on the page (e.g. an import's report:
+ * `#import-status[data-status="done"]`), and answers the page's HTML. @throws when it never does within
+ * `timeoutMs` (ms), quoting what the page's <main> said last.
+ */
+export function reloadUntilShown(client: Client, path: string, selector: string, timeoutMs = 60_000): Promise<string> {
+  return pollUntil(
+    `GET ${path} shows ${selector}`,
+    async () => {
+      const html = await client.html(path)
+      const page = dom(html)
+      if (!page.querySelector(selector))
+        throw new Error(`it says "${textOf(page.querySelector('main')).slice(0, 300)}"`)
+      return html
+    },
+    { timeoutMs, intervalMs: 200 },
+  )
+}

@@ -8,8 +8,8 @@ import {
   IMPORT_QUEUE_NAME,
   IMPORT_RETRY_BASE_SECONDS,
   MAX_MESSAGE_BYTES,
-} from '../src/leads/import-queue'
-import { IMPORT_STALL_MS } from '../src/leads/import-pending'
+} from '../src/imports/queue'
+import { IMPORT_STALL_MS } from '../src/imports/pending'
 import { RETRY_BASE_SECONDS, retryDelaySeconds } from '../src/email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from '../src/email/outbox'
 import { STUCK_AFTER_MS, SWEEP_CRON } from '../src/email/sweep'

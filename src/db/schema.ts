@@ -611,7 +611,7 @@ export const loginAttempts = sqliteTable('login_attempts', {
 /** `mapping`: uploaded, waiting for the importer to confirm the columns (nothing written yet). */
 export const IMPORT_STATUSES = ['mapping', 'processing', 'done'] as const
 
-/** Where an import puts its new leads (src/leads/import-mapping.ts). */
+/** Where an import puts its new leads (src/imports/mapping.ts). */
 export type ImportRouting =
   | { to: 'unassigned' }
   | { to: 'pool' }
@@ -647,7 +647,7 @@ export const importJobs = sqliteTable(
     processedRows: integer('processed_rows').notNull().default(0),
     createdCount: integer('created_count').notNull().default(0),
     duplicateCount: integer('duplicate_count').notNull().default(0),
-    /** Rejected rows, unknown statuses, in-file duplicates: see src/leads/import-jobs.ts. */
+    /** Rejected rows, unknown statuses, in-file duplicates: see src/imports/jobs.ts. */
     report: text('report', { mode: 'json' }).$type<ImportReportData>().notNull(),
     /** The encoding the file was read in, e.g. `UTF-8`, `Windows-1252`. */
     encoding: text('encoding').notNull().default('UTF-8'),
@@ -655,7 +655,7 @@ export const importJobs = sqliteTable(
     options: text('options', { mode: 'json' }).$type<ImportOptions>(),
     /**
      * Undo: NULL (not asked), `processing`, `stopped` (chunks kept failing: the sweep no longer sends them,
-     * Undo again resumes; src/leads/import-sweep.ts), `done`; who asked and when (epoch ms).
+     * Undo again resumes; src/imports/sweep.ts), `done`; who asked and when (epoch ms).
      */
     undoStatus: text('undo_status', { enum: ['processing', 'stopped', 'done'] }),
     undoneBy: text('undone_by').references(() => users.id),
@@ -719,7 +719,7 @@ export const IMPORT_CHUNK_KINDS = ['import', 'undo'] as const
 /**
  * Chunks of an import (or of its undo) not finished yet, with what is needed to send them again: a row
  * from the start of the job until its chunk is written, undone or given up (the same batch deletes it).
- * The sweep (src/leads/import-sweep.ts) sends again the chunks of a job that stopped moving.
+ * The sweep (src/imports/sweep.ts) sends again the chunks of a job that stopped moving.
  */
 export const importPendingChunks = sqliteTable(
   'import_pending_chunks',
@@ -729,7 +729,7 @@ export const importPendingChunks = sqliteTable(
       .references(() => importJobs.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: IMPORT_CHUNK_KINDS }).notNull(),
     seq: integer('seq').notNull(),
-    /** The chunk's rows as startImport wrote them (ImportRow, src/leads/import-parse.ts); `[]` for an undo chunk. */
+    /** The chunk's rows as startImport wrote them (ImportRow, src/imports/parse.ts); `[]` for an undo chunk. */
     rows: text('rows', { mode: 'json' }).$type<unknown[]>().notNull(),
     /** How many times the chunk was handed to the queue (or written in the request): 1 at the start. */
     sends: integer('sends').notNull().default(1),

@@ -2,7 +2,7 @@
  * Archiving a lead: it leaves every list, count, pool and export (nothing is deleted) until it is
  * restored (the queries use `archiveScope`, src/leads/archive-scope.ts). Owners and Admins archive
  * and restore one lead (`setArchived`); the undo of an import archives the untouched leads it
- * created (src/leads/import-undo.ts).
+ * created (src/imports/undo.ts).
  */
 import { and, eq } from 'drizzle-orm'
 import { retryOnConflict } from '../db/errors'

@@ -6,7 +6,7 @@
  * Formula guard (OWASP "CSV Injection"): a cell that a spreadsheet would evaluate, i.e. one starting
  * with `=`, `+`, `-`, `@`, tab or CR, gets a leading `'`, whatever follows (line breaks included).
  * A value that already starts with `'`s before such a character gets one more `'`, so that the
- * import (`unguardCell` in import-parse.ts) can remove exactly the one the export added.
+ * import (`unguardCell` in src/imports/parse.ts) can remove exactly the one the export added.
  */
 import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import Papa from 'papaparse'

@@ -1,7 +1,7 @@
 /**
  * Lead routes inside `/o/{slug}/leads` (docs/ARCHITECTURE.md): list, export, create, and a lead's timeline
  * fragment. The lead page is in pages/ (it shows the assignment panel); import lives in
- * import-routes; assignment and status actions in their own folders.
+ * src/imports/; assignment and status actions in their own folders.
  */
 import { Hono, type Context } from 'hono'
 import { viewerOf, viewerTimeZone } from '../access/context'

@@ -26,7 +26,7 @@ export type ReceivedEmailMessage = Omit<EmailMessage, 'orgId'> & { orgId?: strin
 type LeadStatusJson = 'new' | 'contacted' | 'qualified' | 'unqualified' | 'won' | 'lost'
 
 /**
- * One row of a CSV import, cleaned and checked (src/leads/import-parse.ts):
+ * One row of a CSV import, cleaned and checked (src/imports/parse.ts):
  * - `row`: its 1-based line in the file, for the report;
  * - `name` (non-empty), `email`, `phone`, `company`, `source`: the lead's fields, one line each, `''` for none;
  * - `status`: the lead's status.
@@ -54,11 +54,11 @@ export type ImportOptionsJson = {
 }
 
 /**
- * A message of `leadpool-import` asking to write one chunk of an import (src/leads/import-writer.ts):
+ * A message of `leadpool-import` asking to write one chunk of an import (src/imports/writer.ts):
  * - `jobId`: the `import_jobs` row; `orgId`: its organization; `actorId`: the user importing (creator
  *   of the leads, actor of their activities);
  * - `seq`: 0-based position of the chunk in the job;
- * - `rows`: at most 100 rows (src/leads/import-writer.ts `ROWS_PER_CHUNK`);
+ * - `rows`: at most 100 rows (src/imports/writer.ts `ROWS_PER_CHUNK`);
  * - `options`: absent on chunks of imports made before the mapping step: unassigned, no updates.
  */
 export type ImportWriteMessage = {
@@ -71,7 +71,7 @@ export type ImportWriteMessage = {
 }
 
 /**
- * A message of `leadpool-import` asking to undo one written chunk (src/leads/import-undo.ts):
+ * A message of `leadpool-import` asking to undo one written chunk (src/imports/undo.ts):
  * `kind: 'undo'`, the job's `jobId` and `orgId`, `actorId` (who undoes) and the chunk's `seq`.
  */
 export type ImportUndoMessage = { kind: 'undo'; jobId: string; orgId: string; actorId: string; seq: number }

@@ -4,13 +4,13 @@
  */
 import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { isManager, type Viewer } from '../access/viewer'
-import type { Database } from '../db/client'
+import type { Unit } from '../access/unit'
+import { isManager } from '../access/viewer'
 import { importMappings, type ImportMapping, type ImportRouting, type LeadStatus } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { assignableMember } from '../orgs/members'
-import { isColumnTarget } from './import-columns'
-import { suggestedMapping, type ColumnMapping } from './import-parse'
+import { isColumnTarget } from './columns'
+import { suggestedMapping, type ColumnMapping } from './parse'
 
 /**
  * Where an import may put its new leads; `organization`: as Settings route new leads (the pool or
@@ -26,19 +26,18 @@ export async function headersKey(headers: string[]): Promise<string> {
 }
 
 /**
- * The mapping to preselect for `headers` in `orgId`: the last one confirmed for the same headers, else
- * the suggested one (aliases and header shapes).
+ * The mapping to preselect for `headers` in the unit's organization: the last one confirmed for the same
+ * headers, else the suggested one (aliases and header shapes).
  * @returns the mapping and whether it was remembered
  */
 export async function preselectedMapping(
-  db: Database,
-  orgId: string,
+  unit: Unit,
   headers: string[],
 ): Promise<{ mapping: ColumnMapping; remembered: boolean }> {
-  const row = await db
+  const row = await unit.db
     .select({ mapping: importMappings.mapping })
     .from(importMappings)
-    .where(and(eq(importMappings.orgId, orgId), eq(importMappings.headersKey, await headersKey(headers))))
+    .where(and(eq(importMappings.orgId, unit.org.id), eq(importMappings.headersKey, await headersKey(headers))))
     .get()
   const columns = row?.mapping.columns
   if (!row || !columns || columns.length !== headers.length || !columns.every(isColumnTarget)) {
@@ -48,16 +47,11 @@ export async function preselectedMapping(
 }
 
 /**
- * The statement saving `mapping` as the organization's mapping for the headers of key `key`
- * (`headersKey`), to run in the batch that starts the import.
+ * The statement saving `mapping` as the unit's organization's mapping for the headers of key `key`
+ * (`headersKey`), by the unit's viewer at the unit's time, to run in the batch that starts the import.
  */
-export function rememberMapping(
-  db: Database,
-  viewer: Viewer,
-  key: string,
-  mapping: ColumnMapping,
-  now = Date.now(),
-): BatchItem<'sqlite'> {
+export function rememberMapping(unit: Unit, key: string, mapping: ColumnMapping): BatchItem<'sqlite'> {
+  const { db, viewer, now } = unit
   const saved: ImportMapping = { columns: mapping.columns, statuses: mapping.statuses }
   return db
     .insert(importMappings)
@@ -95,11 +89,11 @@ export function chosenMapping(
  *   is missing, deactivated or not in the organization
  */
 export async function resolveRouting(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   choice: RoutingChoice,
   assigneeId: string | undefined,
 ): Promise<ImportRouting> {
+  const { db, viewer } = unit
   if (choice === 'unassigned') return { to: 'unassigned' }
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can route imported leads.')
   if (choice === 'pool') return { to: 'pool' }

@@ -5,11 +5,12 @@
  * `import_job_chunks` row lists the leads it created) is undone in one atomic batch: the `archived`
  * activities, the archive itself and the job's counters. Small imports are undone in the request,
  * large ones through the import queue, chunk by chunk, with a progress bar; an undo that stops is resumed
- * by the sweep (import-sweep.ts) or by Undo again.
+ * by the sweep (src/imports/sweep.ts) or by Undo again.
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { isManager, type Viewer } from '../access/viewer'
-import { runBatch, type Database } from '../db/client'
+import type { AnyUnit, Unit } from '../access/unit'
+import { isManager } from '../access/viewer'
+import { runBatch } from '../db/client'
 import { staleWrite, uniqueViolation } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import {
@@ -24,7 +25,7 @@ import {
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import type { ImportUndoMessage } from '../lib/queue-messages'
-import { donePending, MAX_SENDS } from './import-pending'
+import { donePending, MAX_SENDS } from './pending'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
 
@@ -37,8 +38,9 @@ const INLINE_UNDO_CHUNKS = 2
 /** One chunk of an undo, as carried by a queue message (src/lib/queue-messages.ts). */
 export type UndoChunk = ImportUndoMessage
 
-/** Why `viewer` cannot undo `job` now, or null when they can (a started undo they may resume). */
-export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): string | null {
+/** Why the unit's viewer cannot undo `job` at the unit's time, or null when they can (a started undo they may resume). */
+export function undoProblem(unit: Unit, job: ImportJob): string | null {
+  const { viewer, now } = unit
   if (job.createdBy !== viewer.userId && !isManager(viewer))
     return 'Only the person who ran this import, an Owner or an Admin can undo it.'
   if (job.undoStatus === 'done') return 'This import has already been undone.'
@@ -49,21 +51,16 @@ export function undoProblem(viewer: Viewer, job: ImportJob, now = Date.now()): s
 }
 
 /**
- * Starts undoing `job` for `viewer`, or resumes an undo that stopped or stalled: the first click marks
- * the job and records each of its chunks as pending (import-pending.ts) in one batch guarded so that
+ * Starts undoing `job` for the unit's viewer, or resumes an undo that stopped or stalled: the first click marks
+ * the job and records each of its chunks as pending (src/imports/pending.ts) in one batch guarded so that
  * concurrent clicks start it once; a later click gives the chunks not undone yet their tries again.
- * The pending chunks are then undone at once when there are few, else handed to the queue.
- * @throws Refusal 403 when `viewer` may not undo it, 409 when the import is still running, the undo is done or
+ * The pending chunks are then undone at once when there are few, else handed to `options.queue`.
+ * @throws Refusal 403 when the viewer may not undo it, 409 when the import is still running, the undo is done or
  *   the import too old
  */
-export async function undoImport(
-  db: Database,
-  queue: Queue<UndoChunk>,
-  viewer: Viewer,
-  job: ImportJob,
-  now = Date.now(),
-): Promise<void> {
-  const problem = undoProblem(viewer, job, now)
+export async function undoImport(unit: Unit, job: ImportJob, options: { queue: Queue<UndoChunk> }): Promise<void> {
+  const { db, viewer, now } = unit
+  const problem = undoProblem(unit, job)
   if (problem) throw new Refusal(job.createdBy !== viewer.userId && !isManager(viewer) ? 403 : 409, problem)
   const notStarted = sql`EXISTS (SELECT 1 FROM ${importJobs} WHERE ${importJobs.id} = ${job.id} AND ${importJobs.undoStatus} IS NULL)`
   try {
@@ -95,14 +92,14 @@ export async function undoImport(
           ),
         ),
       ])
-    else await resumeUndo(db, job.id, now)
+    else await resumeUndo(unit, job.id)
   } catch (error) {
     // Another click started it in between: this one resumes it (which changes nothing more).
     if (!staleWrite(error)) throw error
-    await resumeUndo(db, job.id, now)
+    await resumeUndo(unit, job.id)
   }
   const actorId = job.undoneBy ?? viewer.userId
-  const chunks: UndoChunk[] = (await pendingUndoSeqs(db, job.id)).map((seq) => ({
+  const chunks: UndoChunk[] = (await pendingUndoSeqs(unit, job.id)).map((seq) => ({
     kind: 'undo',
     jobId: job.id,
     orgId: job.orgId,
@@ -110,12 +107,12 @@ export async function undoImport(
     seq,
   }))
   if (chunks.length <= INLINE_UNDO_CHUNKS) {
-    for (const work of chunks) await undoChunk(db, work, now)
+    for (const work of chunks) await undoChunk(unit, work)
     return
   }
   try {
     for (let i = 0; i < chunks.length; i += 100)
-      await queue.sendBatch(chunks.slice(i, i + 100).map((body) => ({ body, contentType: 'json' as const })))
+      await options.queue.sendBatch(chunks.slice(i, i + 100).map((body) => ({ body, contentType: 'json' as const })))
   } catch (error) {
     // What could not be handed over stays pending: the sweep sends it.
     console.error('undo chunks not queued; the sweep sends them', job.id, error)
@@ -123,7 +120,8 @@ export async function undoImport(
 }
 
 /** An undo that stopped or stalled runs again: `processing`, each chunk not undone yet with its tries anew. */
-async function resumeUndo(db: Database, jobId: string, now: number) {
+async function resumeUndo(unit: AnyUnit, jobId: string) {
+  const { db, now } = unit
   await runBatch(db, [
     db
       .update(importJobs)
@@ -137,8 +135,8 @@ async function resumeUndo(db: Database, jobId: string, now: number) {
 }
 
 /** The chunks of the undo of `jobId` not undone yet, by position. */
-async function pendingUndoSeqs(db: Database, jobId: string): Promise<number[]> {
-  const rows = await db
+async function pendingUndoSeqs(unit: AnyUnit, jobId: string): Promise<number[]> {
+  const rows = await unit.db
     .select({ seq: importPendingChunks.seq })
     .from(importPendingChunks)
     .where(and(eq(importPendingChunks.jobId, jobId), eq(importPendingChunks.kind, 'undo')))
@@ -164,7 +162,8 @@ function untouched(leadId: ReturnType<typeof sql>, jobId: string) {
  * counters (`undo_processed`, `undo_archived`; `undo_status` becomes `done` with the last chunk).
  * @returns how many leads of the chunk were looked at (0 when the chunk was already undone)
  */
-export async function undoChunk(db: Database, work: UndoChunk, now = Date.now()): Promise<number> {
+export async function undoChunk(unit: AnyUnit, work: UndoChunk): Promise<number> {
+  const { db, now } = unit
   const chunk = await db
     .select({ leadIds: importJobChunks.leadIds })
     .from(importJobChunks)
@@ -210,7 +209,7 @@ export async function undoChunk(db: Database, work: UndoChunk, now = Date.now())
           updatedAt: now,
         })
         .where(and(eq(importJobs.id, work.jobId), eq(importJobs.orgId, work.orgId))),
-      donePending(db, work.jobId, 'undo', work.seq),
+      donePending(unit, work.jobId, 'undo', work.seq),
     ])
   } catch (error) {
     if (uniqueViolation(error, 'import_undo_chunks.')) return 0
@@ -220,13 +219,13 @@ export async function undoChunk(db: Database, work: UndoChunk, now = Date.now())
 }
 
 /**
- * Stops the undo of `jobId` when every chunk it has left was sent MAX_SENDS times (import-pending.ts):
+ * Stops the undo of `jobId` when every chunk it has left was sent MAX_SENDS times (src/imports/pending.ts):
  * `stopped` says so on the report, which offers Undo again to resume. Nothing changes otherwise.
  */
-export async function stopUndo(db: Database, jobId: string, now = Date.now()): Promise<void> {
-  await db
+export async function stopUndo(unit: AnyUnit, jobId: string): Promise<void> {
+  await unit.db
     .update(importJobs)
-    .set({ undoStatus: 'stopped', updatedAt: now })
+    .set({ undoStatus: 'stopped', updatedAt: unit.now })
     .where(
       and(
         eq(importJobs.id, jobId),

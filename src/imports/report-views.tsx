@@ -1,83 +1,11 @@
-/** Import pages: the upload form with recent imports, and a job's progress and report. */
+/** An import job's page: its progress while it (or its undo) moves, then its report and the undo. */
 import type { Child } from 'hono/jsx'
 import type { ImportJob } from '../db/schema'
-import { isAgent } from '../access/viewer'
 import { useShell } from '../views/layout'
 import { Time } from '../views/time'
-import { FormTokenField } from '../views/form-token'
-import { MAX_SENDS, stallOf } from './import-pending'
+import { MAX_SENDS, stallOf } from './pending'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
-
-export function ImportPage({ jobs, error }: { jobs: ImportJob[]; error?: string }) {
-  const shell = useShell()
-  const { org } = shell
-  const base = `/o/${org.slug}/leads/import`
-  return (
-    <>
-      <section class="card narrow">
-        <h1>Import leads from CSV</h1>
-        <p>
-          Exports from Salesforce, HubSpot, Pipedrive or a spreadsheet work as they are (UTF-8, UTF-16 or Windows CSV).
-          Next you check which field each column goes to: Name (or First Name and Last Name), Email, Phone, Company,
-          Status, Source; nothing is saved before that. Rows whose email already belongs to a lead are skipped and
-          listed.
-        </p>
-        <p class="notice notice-info" data-import-destination>
-          {isAgent(shell)
-            ? 'Where they go: leads you import start unassigned, with you as their creator. You can see them in your list; an Owner or Admin assigns them to someone (or puts them in the pool).'
-            : 'Where they go: imported leads start unassigned, for triage in the lead list (filter "Unassigned"), where you can assign them or put them in the pool.'}
-        </p>
-        <form method="post" action={base} enctype="multipart/form-data">
-          <FormTokenField />
-          <label class="field">
-            <span>CSV file</span>
-            <input type="file" name="file" accept=".csv,text/csv" required />
-            {error && (
-              <p class="error" data-error-for="file">
-                {error}
-              </p>
-            )}
-          </label>
-          <button type="submit">Import</button>
-        </form>
-      </section>
-      {jobs.length > 0 && (
-        <section class="card">
-          <h2>Recent imports</h2>
-          <table id="import-list">
-            <thead>
-              <tr>
-                <th>File</th>
-                <th>Started</th>
-                <th>Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((job) => (
-                <tr>
-                  <td>
-                    <a href={`${base}/${job.id}`}>{job.fileName}</a>
-                  </td>
-                  <td>
-                    <Time at={job.createdAt} />
-                  </td>
-                  <td>
-                    {job.status === 'done'
-                      ? summary(job)
-                      : job.status === 'mapping'
-                        ? 'Waiting for the columns to be checked'
-                        : `In progress (${job.processedRows}/${job.totalRows})`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
-    </>
-  )
-}
 
 /** "60 created, 0 duplicates skipped, 1 rejected" */
 export function summary(job: ImportJob): string {
@@ -136,7 +64,7 @@ function Progress({ url, done, of, children }: { url: string; done: number; of: 
 
 /**
  * Progress bar while the job (or its undo) moves, polling itself with htmx every 2 s; "Stalled" and no
- * polling once it has not moved for a while (import-pending.ts `stallOf`); then the report.
+ * polling once it has not moved for a while (src/imports/pending.ts `stallOf`); then the report.
  */
 export function ImportProgress({ slug, job, extras }: { slug: string; job: ImportJob; extras: ReportExtras }) {
   const url = `/o/${slug}/leads/import/${job.id}`
@@ -187,7 +115,7 @@ export function ImportProgress({ slug, job, extras }: { slug: string; job: Impor
       </p>
       {cleaned > 0 && (
         <p data-cleaned-rows>
-          {/* Counted when the file is read (import-parse.ts), before duplicates of existing leads are skipped. */}
+          {/* Counted when the file is read (src/imports/parse.ts), before duplicates of existing leads are skipped. */}
           <strong data-count="cleaned">{cleaned}</strong> {cleaned === 1 ? 'row' : 'rows'} of the file had line breaks
           or tabs in one-line fields (such as a company written on two lines): a lead saved from such a row has a space
           in their place.

@@ -1,7 +1,7 @@
 /**
  * Which Leadpool field each column of an imported file goes to: the fields, the header aliases of
  * other CRMs, and object-prefixed headers such as `Person - Email`, `Company / Account` or
- * `E-mail Address`. The mapping step (src/leads/import-routes.tsx) preselects what `suggestColumns`
+ * `E-mail Address`. The mapping step (src/imports/routes.tsx) preselects what `suggestColumns`
  * finds; the importer may change it.
  */
 

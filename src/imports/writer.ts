@@ -3,21 +3,22 @@
  * the report, and filling the empty fields of those leads when the importer asked), inserts the new
  * leads, their `created` activities and the routing chosen (pool, or a member with `assigned`
  * activities), records the chunk with the ids of the leads it created (what an undo works through),
- * advances the job's counters and deletes its pending row (import-pending.ts), all in one atomic D1 batch with every statement under D1's
+ * advances the job's counters and deletes its pending row (src/imports/pending.ts), all in one atomic D1 batch with every statement under D1's
  * 100-parameter limit.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import { runBatch, type Database } from '../db/client'
+import type { AnyUnit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { retryOnConflict, uniqueViolation } from '../db/errors'
 import { activities, importJobChunks, importJobs, leadAssignees, leads, type Lead } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import type { ImportWriteMessage } from '../lib/queue-messages'
-import { emailKey } from './fields'
-import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
-import { leadRow } from './leads'
-import { donePending } from './import-pending'
+import { emailKey } from '../leads/fields'
+import { MAX_REPORTED_DUPLICATES, type ImportRow } from './parse'
+import { leadRow } from '../leads/leads'
+import { donePending } from './pending'
 
 /** One unit of import work, as carried by a queue message (src/lib/queue-messages.ts). */
 export type ImportChunk = ImportWriteMessage
@@ -29,7 +30,8 @@ export const ROWS_PER_CHUNK = 100
 type Existing = Pick<Lead, 'id' | 'name' | 'email' | 'phone' | 'company' | 'source'>
 
 /** The leads of `orgId` using one of the normalized emails `keys`, by normalized email. */
-async function existingLeads(db: Database, orgId: string, keys: string[]): Promise<Map<string, Existing>> {
+async function existingLeads(unit: AnyUnit, orgId: string, keys: string[]): Promise<Map<string, Existing>> {
+  const { db } = unit
   const found = new Map<string, Existing>()
   for (const part of chunk(keys, rowsPerStatement(1, 1))) {
     const rows = await db
@@ -57,7 +59,8 @@ const FILLABLE = ['phone', 'company', 'source'] as const
  * Statements filling the empty fields of `lead` from `row`, with an `updated` activity naming them;
  * each column is set only if it is still empty when the batch runs. None when nothing would change.
  */
-function fillEmptyFields(db: Database, work: ImportChunk, lead: Existing, row: ImportRow, now: number) {
+function fillEmptyFields(unit: AnyUnit, work: ImportChunk, lead: Existing, row: ImportRow) {
+  const { db, now } = unit
   const changes: Partial<Record<(typeof FILLABLE)[number], { from: string; to: string }>> = {}
   for (const field of FILLABLE) if (!lead[field] && row[field]) changes[field] = { from: '', to: row[field] }
   const fields = Object.keys(changes) as (typeof FILLABLE)[number][]
@@ -84,7 +87,8 @@ function fillEmptyFields(db: Database, work: ImportChunk, lead: Existing, row: I
 }
 
 /** The rows and activities that route the new leads `leadIds` as the importer chose (`assigned` activities). */
-function routeNewLeads(db: Database, work: ImportChunk, leadIds: string[], now: number) {
+function routeNewLeads(unit: AnyUnit, work: ImportChunk, leadIds: string[]) {
+  const { db, now } = unit
   const routing = work.options?.routing
   if (routing?.to !== 'member') return []
   const assignees = leadIds.map((leadId) => ({
@@ -112,25 +116,24 @@ function routeNewLeads(db: Database, work: ImportChunk, leadIds: string[], now: 
 }
 
 /**
- * Writes `work` once. A chunk already written (a redelivered message) changes nothing. When another
+ * Writes `work` once, in `unit` (its clock stamps the rows). A chunk already written (a redelivered message) changes nothing. When another
  * writer (a concurrent import, a lead typed in) takes one of the chunk's emails in between, the
  * batch fails on the unique email index and the chunk is checked and written again.
  * @returns counts for this chunk: `{ created, duplicates }` (0/0 when it was already written), and the ids of
  *   the leads it created (`leadIds`, in row order), for routing (leads/routing.ts `LeadRouter`)
  */
 export async function writeImportChunk(
-  db: Database,
+  unit: AnyUnit,
   work: ImportChunk,
-  now = Date.now(),
 ): Promise<{ created: number; duplicates: number; leadIds: string[] }> {
-  return retryOnConflict('leads.', () => writeOnce(db, work, now))
+  return retryOnConflict('leads.', () => writeOnce(unit, work))
 }
 
 async function writeOnce(
-  db: Database,
+  unit: AnyUnit,
   work: ImportChunk,
-  now: number,
 ): Promise<{ created: number; duplicates: number; leadIds: string[] }> {
+  const { db, now } = unit
   const done = await db
     .select({ seq: importJobChunks.seq })
     .from(importJobChunks)
@@ -139,7 +142,7 @@ async function writeOnce(
   if (done) return { created: 0, duplicates: 0, leadIds: [] }
 
   const keys = work.rows.map((r) => emailKey(r.email)).filter((k): k is string => k !== null)
-  const taken = await existingLeads(db, work.orgId, keys)
+  const taken = await existingLeads(unit, work.orgId, keys)
   const existingOf = (r: ImportRow) => {
     const key = emailKey(r.email)
     return key ? taken.get(key) : undefined
@@ -174,8 +177,8 @@ async function writeOnce(
     db.insert(importJobChunks).values({ jobId: work.jobId, seq: work.seq, leadIds, createdAt: now }),
     ...chunk(leadRows, rowsPerInsert(leads)).map((part) => db.insert(leads).values(part)),
     ...chunk(activityRows, rowsPerInsert(activities)).map((part) => db.insert(activities).values(part)),
-    ...routeNewLeads(db, work, leadIds, now),
-    ...(work.options?.updateEmpty ? repeated.flatMap((r) => fillEmptyFields(db, work, existingOf(r)!, r, now)) : []),
+    ...routeNewLeads(unit, work, leadIds),
+    ...(work.options?.updateEmpty ? repeated.flatMap((r) => fillEmptyFields(unit, work, existingOf(r)!, r)) : []),
     db
       .update(importJobs)
       .set({
@@ -191,7 +194,7 @@ async function writeOnce(
         updatedAt: now,
       })
       .where(and(eq(importJobs.id, work.jobId), eq(importJobs.orgId, work.orgId))),
-    donePending(db, work.jobId, 'import', work.seq),
+    donePending(unit, work.jobId, 'import', work.seq),
   ]
   try {
     await runBatch(db, statements)

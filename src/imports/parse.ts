@@ -6,7 +6,7 @@
  * Number", "Lead Status", …); CRLF or LF; quoted commas, quotes and newlines. Rows are validated
  * here (a line break in a one-line cell, as CRM exports hold in a Company, is folded into a space
  * and the row kept and counted as cleaned) and de-duplicated by email (case-insensitive) within the
- * file; de-duplication against leads already saved happens when rows are written (import-writer.ts).
+ * file; de-duplication against leads already saved happens when rows are written (src/imports/writer.ts).
  *
  * Leadpool's own export reads back as it was written: its extra columns (Lead ID, Assigned to,
  * Created (UTC)) match no field and are ignored, and the formula guard it adds is removed
@@ -16,10 +16,10 @@ import Papa from 'papaparse'
 import type { ImportReportData } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { hasLineBreak } from '../lib/text'
-import { emailKey, foldedLeadSchema, type LeadInput } from './fields'
+import { emailKey, foldedLeadSchema, type LeadInput } from '../leads/fields'
 import type { LeadStatus } from '../db/schema'
-import { FIELD_LABELS, suggestColumns, type ColumnTarget, type ImportField } from './import-columns'
-import { mapStatus } from './import-status'
+import { FIELD_LABELS, suggestColumns, type ColumnTarget, type ImportField } from './columns'
+import { mapStatus } from './status'
 
 /** A row ready to be written: the lead fields and its spreadsheet row number (header = row 1). */
 export type ImportRow = LeadInput & { row: number }

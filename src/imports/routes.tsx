@@ -4,36 +4,23 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import type { App, RefusalPage } from '../env'
-import { leadRouter } from './routing'
+import { leadRouter } from '../leads/routing'
 import { notFound, Refusal } from '../lib/errors'
 import { textProblem } from '../lib/text'
 import { parseForm } from '../views/form-input'
 import { refusalPage } from '../views/refusal-page'
-import {
-  columnSamples,
-  columnValues,
-  MAX_IMPORT_BYTES,
-  parseLeadCsv,
-  readCsv,
-  type ColumnMapping,
-} from './import-parse'
-import {
-  createImportDraft,
-  findImportJob,
-  leadsByEmail,
-  recentImportJobs,
-  startImport,
-  uploadedText,
-} from './import-jobs'
-import { undoImport, undoProblem } from './import-undo'
-import { ImportJobPage, ImportPage, ImportProgress } from './import-views'
-import { ImportMappingPage } from './import-mapping-views'
-import { viewerOf } from '../access/context'
+import { columnSamples, columnValues, MAX_IMPORT_BYTES, parseLeadCsv, readCsv, type ColumnMapping } from './parse'
+import { findImportJob, leadsByEmail, recentImportJobs, startImport } from './jobs'
+import { createImportDraft, uploadedText } from './drafts'
+import { undoImport, undoProblem } from './undo'
+import { ImportPage } from './views'
+import { ImportJobPage, ImportProgress } from './report-views'
+import { ImportMappingPage } from './mapping-views'
 import { isManager } from '../access/viewer'
 import { LEAD_STATUSES, type ImportJob } from '../db/schema'
 import { assignableMembers } from '../orgs/members'
-import { isColumnTarget } from './import-columns'
-import { decodeUpload } from './import-decode'
+import { isColumnTarget } from './columns'
+import { decodeUpload } from './decode'
 import {
   chosenMapping,
   headersKey,
@@ -41,12 +28,12 @@ import {
   rememberMapping,
   resolveRouting,
   ROUTING_CHOICES,
-} from './import-mapping'
+} from './mapping'
 
 export const importRoutes = new Hono<App>()
 
 importRoutes.get('/', async (c) => {
-  const jobs = await recentImportJobs(c.var.db, viewerOf(c))
+  const jobs = await recentImportJobs(c.var.unit)
   return c.render(<ImportPage jobs={jobs} />, { title: 'Import leads' })
 })
 
@@ -64,7 +51,7 @@ const uploadSchema = z.object({
 
 /** A refused upload re-renders the upload page with the reason (named before the body is read). */
 const importPageAgain: RefusalPage = async (c, refusal) => {
-  const jobs = await recentImportJobs(c.var.db, viewerOf(c))
+  const jobs = await recentImportJobs(c.var.unit)
   c.status(refusal.status)
   return c.render(<ImportPage jobs={jobs} error={refusal.errors.file ?? refusal.message} />, {
     title: 'Import leads',
@@ -87,7 +74,7 @@ const uploadLimit = bodyLimit({
 })
 
 importRoutes.post('/', refusalPage(importPageAgain), uploadLimit, async (c) => {
-  const viewer = viewerOf(c)
+  const { unit } = c.var
   const { file, formToken } = await parseForm(c, uploadSchema)
   const { text, encoding } = decodeUpload(new Uint8Array(await file.arrayBuffer()))
   const fileName = file.name || 'upload.csv'
@@ -96,19 +83,15 @@ importRoutes.post('/', refusalPage(importPageAgain), uploadLimit, async (c) => {
   readCsv(text) // refuses a file without header or rows before anything is kept
   // The same upload sent twice (one formToken) makes one draft; the repeat goes to its mapping step.
   const path = (jobId: string) => `/o/${c.var.orgContext.org.slug}/leads/import/${jobId}`
-  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) =>
-    path(
-      await createImportDraft(c.var.db, viewer, { name: fileName, text, encoding }, Date.now(), (id) =>
-        remember(path(id)),
-      ),
-    ),
+  const location = await once(unit.db, formTokenOf({ formToken }, unit.org.id), async (remember) =>
+    path(await createImportDraft(unit, { name: fileName, text, encoding }, { also: (id) => remember(path(id)) })),
   )
   return c.redirect(location, 303)
 })
 
 /** The import job `jobId` the viewer may see. @throws Refusal 404 */
 async function visibleJob(c: Context<App>): Promise<ImportJob> {
-  const job = await findImportJob(c.var.db, viewerOf(c), c.req.param('jobId') ?? '')
+  const job = await findImportJob(c.var.unit, c.req.param('jobId') ?? '')
   if (!job) throw notFound()
   return job
 }
@@ -124,12 +107,13 @@ async function mappingPage(
   chosen?: { mapping?: ColumnMapping; routing?: string; assigneeId?: string; updateEmpty?: boolean },
   error?: { field: string; message: string },
 ) {
-  const viewer = viewerOf(c)
-  const table = readCsv(await uploadedText(c.var.db, job.id))
-  const preselected = await preselectedMapping(c.var.db, viewer.orgId, table.headers)
+  const { unit } = c.var
+  const { viewer } = unit
+  const table = readCsv(await uploadedText(unit, job.id))
+  const preselected = await preselectedMapping(unit, table.headers)
   const mapping = chosen?.mapping ?? preselected.mapping
   const statusColumn = mapping.columns.indexOf('status')
-  const members = isManager(viewer) ? await assignableMembers(c.var.db, viewer.orgId) : []
+  const members = isManager(viewer) ? await assignableMembers(unit.db, viewer.orgId) : []
   const orgRouting = c.var.orgContext.org.routing
   return c.render(
     <ImportMappingPage
@@ -155,15 +139,14 @@ async function mappingPage(
 importRoutes.get('/:jobId', async (c) => {
   const job = await visibleJob(c)
   if (job.status === 'mapping') return mappingPage(c, job)
-  const viewer = viewerOf(c)
+  const { unit } = c.var
   const extras = {
     duplicateLeads: await leadsByEmail(
-      c.var.db,
-      viewer.orgId,
+      unit,
       (job.report.duplicateRows ?? []).map((d) => d.email),
     ),
-    undoProblem: undoProblem(viewer, job),
-    now: Date.now(),
+    undoProblem: undoProblem(unit, job),
+    now: unit.now,
   }
   if (c.req.header('HX-Request') === 'true')
     return c.html(<ImportProgress slug={c.var.orgContext.org.slug} job={job} extras={extras} />)
@@ -172,7 +155,7 @@ importRoutes.get('/:jobId', async (c) => {
 
 importRoutes.post('/:jobId/undo', async (c) => {
   const job = await visibleJob(c)
-  await undoImport(c.var.db, c.env.IMPORT_QUEUE, viewerOf(c), job)
+  await undoImport(c.var.unit, job, { queue: c.env.IMPORT_QUEUE })
   return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`, 303)
 })
 
@@ -207,7 +190,7 @@ const mappingAgain: RefusalPage = async (c, refusal) => {
   if (job.status !== 'mapping') return c.redirect(`/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`, 303)
   const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
   const form = mappingSchema.safeParse(body)
-  const table = readCsv(await uploadedText(c.var.db, job.id))
+  const table = readCsv(await uploadedText(c.var.unit, job.id))
   // The columns as sent when every one names a field (a forged value keeps the page's own choices instead).
   const columns =
     form.success && form.data.column.length === table.headers.length && form.data.column.every(isColumnTarget)
@@ -228,26 +211,21 @@ const mappingAgain: RefusalPage = async (c, refusal) => {
 }
 
 importRoutes.post('/:jobId', refusalPage(mappingAgain), async (c) => {
-  const viewer = viewerOf(c)
+  const { unit } = c.var
   const job = await visibleJob(c)
   const path = `/o/${c.var.orgContext.org.slug}/leads/import/${job.id}`
   // Sent again after the import started (a double click, a reload): its page shows the progress.
   if (job.status !== 'mapping') return c.redirect(path, 303)
   const form = await parseForm(c, mappingSchema)
-  const table = readCsv(await uploadedText(c.var.db, job.id))
+  const table = readCsv(await uploadedText(unit, job.id))
   const mapping = chosenMapping(table.headers, form)
   const parsed = parseLeadCsv(table, mapping)
-  const routing = await resolveRouting(c.var.db, viewer, form.routing, form.assigneeId)
-  const remembered = rememberMapping(c.var.db, viewer, await headersKey(table.headers), mapping)
-  await startImport(
-    c.var.db,
-    c.env.IMPORT_QUEUE,
-    job,
-    parsed,
-    { routing, updateEmpty: Boolean(form.updateEmpty) },
-    remembered,
-    Date.now(),
-    leadRouter(c.env),
-  )
+  const routing = await resolveRouting(unit, form.routing, form.assigneeId)
+  await startImport(unit, job, parsed, {
+    choices: { routing, updateEmpty: Boolean(form.updateEmpty) },
+    remembered: rememberMapping(unit, await headersKey(table.headers), mapping),
+    queue: c.env.IMPORT_QUEUE,
+    route: leadRouter(c.env),
+  })
   return c.redirect(path, 303)
 })

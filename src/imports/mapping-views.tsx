@@ -8,9 +8,9 @@ import { LEAD_STATUSES } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { STATUS_LABELS } from '../views/labels'
 import { useShell } from '../views/layout'
-import { FIELD_LABELS, IMPORT_FIELDS } from './import-columns'
-import type { ColumnMapping } from './import-parse'
-import { mapStatus } from './import-status'
+import { FIELD_LABELS, IMPORT_FIELDS } from './columns'
+import type { ColumnMapping } from './parse'
+import { mapStatus } from './status'
 
 export type MappingPageProps = {
   job: ImportJob

@@ -1,12 +1,12 @@
 /**
  * Chunks of import work not finished yet (`import_pending_chunks`): each chunk of an import, or of its
  * undo, is recorded when the job starts and deleted by the batch that writes, undoes or gives it up, so
- * D1 always holds what is left to do and how often it was sent. The sweep (import-sweep.ts) sends it
+ * D1 always holds what is left to do and how often it was sent. The sweep (src/imports/sweep.ts) sends it
  * again when the job stops moving. docs/ARCHITECTURE.md, "Imports".
  */
 import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { Database } from '../db/client'
+import type { AnyUnit } from '../access/unit'
 import { importPendingChunks, type IMPORT_CHUNK_KINDS } from '../db/schema'
 
 /** `import` (rows to write) or `undo` (a chunk's leads to archive). */
@@ -39,8 +39,8 @@ export function stallOf(updatedAt: number, now: number): { stalled: boolean; res
 }
 
 /** The statement deleting pending chunk `seq` of kind `kind` of job `jobId` (it is done or given up). */
-export function donePending(db: Database, jobId: string, kind: ChunkKind, seq: number): BatchItem<'sqlite'> {
-  return db.delete(importPendingChunks).where(pendingKey(jobId, kind, seq))
+export function donePending(unit: AnyUnit, jobId: string, kind: ChunkKind, seq: number): BatchItem<'sqlite'> {
+  return unit.db.delete(importPendingChunks).where(pendingKey(jobId, kind, seq))
 }
 
 function pendingKey(jobId: string, kind: ChunkKind, seq: number) {
@@ -56,12 +56,12 @@ function errorText(error: unknown): string {
 
 /** Keeps `error` (errorText) as the last error met on the pending chunk; never throws. */
 export async function recordChunkError(
-  db: Database,
+  unit: AnyUnit,
   chunk: { jobId: string; seq: number },
   kind: ChunkKind,
   error: unknown,
 ): Promise<void> {
-  await db
+  await unit.db
     .update(importPendingChunks)
     .set({ lastError: errorText(error) })
     .where(pendingKey(chunk.jobId, kind, chunk.seq))
@@ -70,9 +70,9 @@ export async function recordChunkError(
 }
 
 /** The pending chunk `seq` of kind `kind` of job `jobId` (null: done, given up, or never recorded). */
-export async function findPending(db: Database, jobId: string, kind: ChunkKind, seq: number) {
+export async function findPending(unit: AnyUnit, jobId: string, kind: ChunkKind, seq: number) {
   return (
-    (await db
+    (await unit.db
       .select()
       .from(importPendingChunks)
       .where(pendingKey(jobId, kind, seq))

@@ -1,18 +1,21 @@
 /**
  * The import sweep (cron): an import or undo whose chunks stop arriving (a deploy or a crash mid-way,
  * a message dropped after its retries, local queues lost when `wrangler dev` stops) is found from what
- * D1 holds (import-pending.ts) and its chunks not done yet are sent again; a chunk out of tries is
+ * D1 holds (src/imports/pending.ts) and its chunks not done yet are sent again; a chunk out of tries is
  * given up, so every job ends with a true report. docs/ARCHITECTURE.md, "Imports".
  */
 import { and, asc, eq, lt, or, sql } from 'drizzle-orm'
-import { runBatch, type Database } from '../db/client'
-import { importJobs, importPendingChunks } from '../db/schema'
+import { sharedDatabase, type SystemUnit, type UnitBindings } from '../access/unit'
+import { runBatch } from '../db/client'
+import { importJobs, importPendingChunks, type ImportOptions } from '../db/schema'
 import { chunk } from '../lib/chunk'
-import { IMPORT_STALL_MS, MAX_SENDS, findPending } from './import-pending'
-import { enqueueImportChunks, giveUpIfOutOfTries } from './import-queue'
+import { IMPORT_STALL_MS, MAX_SENDS, findPending, type ChunkKind } from './pending'
+import { enqueueImportChunks } from './queue'
+import { giveUpIfOutOfTries } from './give-up'
 import type { ImportChunkMessage } from '../lib/queue-messages'
-import type { ImportRow } from './import-parse'
+import type { ImportRow } from './parse'
 import { inIdSet } from '../db/id-sets'
+import { systemUnits } from '../orgs/org-units'
 
 /** Most chunks one sweep hands over (a 50,000-row file has 500); the next tick takes the rest. */
 const MAX_CHUNKS_PER_SWEEP = 500
@@ -24,22 +27,38 @@ const ROWS_READ_AT_ONCE = 20
 const keyOf = (c: { jobId: string; kind: string; seq: number }) => `${c.jobId} ${c.kind} ${c.seq}`
 const pendingKey = sql`(${importPendingChunks.jobId} || ' ' || ${importPendingChunks.kind} || ' ' || ${importPendingChunks.seq})`
 
+/** What the sweep needs of the Worker's bindings: the units' and the import queue. */
+export type ImportSweepBindings = UnitBindings & { IMPORT_QUEUE: Queue<ImportChunkMessage> }
+
+/** A pending chunk the sweep takes up, with what rebuilding its message needs. */
+type DueChunk = {
+  jobId: string
+  kind: ChunkKind
+  seq: number
+  sends: number
+  orgId: string
+  createdBy: string
+  undoneBy: string | null
+  options: ImportOptions | null
+}
+
 /**
  * Finds the imports (`processing`) and undos (`processing`) whose progress has not moved for
  * IMPORT_STALL_MS before `now` (epoch ms; their `updated_at`), and for each of their pending chunks,
  * oldest job first, at most 500: a chunk sent MAX_SENDS times is given up (`giveUpIfOutOfTries`: its
  * rows reported as not saved, or the undo `stopped`); any other is counted as sent once more at `now`,
- * its job's `updated_at` set to `now` (so the next tick waits for these messages), then put on `queue`
- * rebuilt from D1. Sending again is harmless: a chunk written or undone writes nothing twice.
+ * its job's `updated_at` set to `now` (so the next tick waits for these messages), then put on
+ * `env.IMPORT_QUEUE` rebuilt from D1. Each organization's chunks are handled in a unit of its own
+ * (`systemUnits`, src/orgs/org-units.ts); the search reads the shared database, where every organization lives
+ * today (`sharedDatabase`, src/access/unit.ts). Sending again is harmless: a chunk written or undone writes nothing twice.
  * @returns how many chunks were sent again and how many given up
  * @throws when D1 or the queue fails; the chunks stay pending and a later tick retries
  */
 export async function sweepImportJobs(
-  db: Database,
-  queue: Queue<ImportChunkMessage>,
+  env: ImportSweepBindings,
   now: number,
 ): Promise<{ sent: number; givenUp: number }> {
-  const due = await db
+  const due: DueChunk[] = await sharedDatabase(env)
     .select({
       jobId: importPendingChunks.jobId,
       kind: importPendingChunks.kind,
@@ -64,15 +83,37 @@ export async function sweepImportJobs(
     .orderBy(asc(importJobs.updatedAt), asc(importPendingChunks.seq))
     .limit(MAX_CHUNKS_PER_SWEEP)
     .all()
+  const total = { sent: 0, givenUp: 0 }
+  for (const [orgId, unit] of await systemUnits(
+    env,
+    due.map((c) => c.orgId),
+    now,
+  )) {
+    const swept = await sweepOrganization(
+      unit,
+      env.IMPORT_QUEUE,
+      due.filter((c) => c.orgId === orgId),
+    )
+    total.sent += swept.sent
+    total.givenUp += swept.givenUp
+  }
+  return total
+}
 
+/** `sweepImportJobs` for the due chunks `due` of the unit's organization. */
+async function sweepOrganization(
+  unit: SystemUnit,
+  queue: Queue<ImportChunkMessage>,
+  due: DueChunk[],
+): Promise<{ sent: number; givenUp: number }> {
+  const { db, now } = unit
   const spent = due.filter((c) => c.sends >= MAX_SENDS)
   for (const c of spent) {
-    const pending = await findPending(db, c.jobId, c.kind, c.seq)
-    if (pending) await giveUpIfOutOfTries(db, pending, now)
+    const pending = await findPending(unit, c.jobId, c.kind, c.seq)
+    if (pending) await giveUpIfOutOfTries(unit, pending)
   }
   const resend = due.filter((c) => c.sends < MAX_SENDS)
   if (resend.length === 0) return { sent: 0, givenUp: spent.length }
-
   await runBatch(db, [
     db
       .update(importPendingChunks)
