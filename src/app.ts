@@ -13,9 +13,8 @@ import { d1Session } from './db/d1-session'
 import { bindingFailure } from './db/errors'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
-import { publishLeadChanges } from './collaboration/publish'
+import { publishLeadChanges, publishTaskChanges } from './collaboration/publish'
 import { collaborationRoutes } from './collaboration/routes'
-import { taskRoutes } from './collaboration/task-routes'
 import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
 import { validParams } from './lib/route-params'
@@ -38,6 +37,7 @@ import { requireMembership } from './orgs/middleware'
 import { inviteRoutes } from './orgs/invite-routes'
 import { orgRoutes } from './orgs/org-routes'
 import { settingsRoutes } from './orgs/settings'
+import { taskRoutes } from './tasks/routes'
 import { teamRoutes } from './pages/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { CONTENT_SECURITY_POLICY } from './lib/csp'
@@ -127,6 +127,8 @@ export function buildApp() {
   app.route('/o/:slug/leads', archiveRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
+  // So does a task completed or reopened from My tasks.
+  app.use('/o/:slug/tasks/:taskId/*', publishTaskChanges())
   app.route('/o/:slug/tasks', taskRoutes)
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)

@@ -5,7 +5,6 @@
  * expired sign-up and reset links, imports left on their mapping step), and the Durable Object classes.
  */
 import { buildApp } from './app'
-import { remindTasksDueToday } from './collaboration/task-reminders'
 import { pruneLoginAttempts } from './auth/login-throttle'
 import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
@@ -31,6 +30,7 @@ import { sweepOutbox } from './email/sweep'
 import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 import { sendDigests } from './notifications/digest'
 import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
+import { remindTasksDueToday } from './tasks/reminders'
 
 export { LeadRoom } from './collaboration/lead-room'
 export { PoolRoom } from './pool/pool-room'
@@ -73,7 +73,7 @@ export default {
       remindWaitingHandoffs(env, controller.scheduledTime),
       pruneImportDrafts(db, controller.scheduledTime),
       pruneUnsubscribeTokens(db, controller.scheduledTime),
-      remindTasksDueToday(env, db, controller.scheduledTime),
+      remindTasksDueToday(env, controller.scheduledTime),
       agePools(env, controller.scheduledTime),
     ])
     for (const chore of chores) if (chore.status === 'rejected') console.error('scheduled chore failed', chore.reason)

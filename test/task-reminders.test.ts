@@ -1,7 +1,6 @@
-/** The morning reminder of tasks due today (src/collaboration/task-reminders.ts), as the cron runs it. */
+/** The morning reminder of tasks due today (src/tasks/reminders.ts), as the cron runs it. */
 import { describe, expect, it } from 'vitest'
-import { remindTasksDueToday } from '../src/collaboration/task-reminders'
-import { createDb } from '../src/db/client'
+import { remindTasksDueToday } from '../src/tasks/reminders'
 import { zonedToUtc } from '../src/lib/zoned-time'
 import { createLead, env, joinAs, signUp } from './helpers'
 
@@ -33,17 +32,16 @@ describe('tasks due today', () => {
     }
     const done = await env.DB.prepare("SELECT id FROM tasks WHERE title = 'Completed'").first<{ id: string }>()
     expect((await ava.client.post(`/o/${owner.slug}/tasks/${done!.id}/complete`)).status).toBe(303)
-    const db = createDb(env.DB)
 
     // 07:00 in Los Angeles (already 14:00 UTC): not yet morning for Ava.
-    expect(await remindTasksDueToday(env, db, zonedToUtc('2030-06-14T07:00', LA)!)).toBe(0)
-    expect(await remindTasksDueToday(env, db, zonedToUtc('2030-06-14T08:05', LA)!)).toBe(1)
+    expect(await remindTasksDueToday(env, zonedToUtc('2030-06-14T07:00', LA)!)).toBe(0)
+    expect(await remindTasksDueToday(env, zonedToUtc('2030-06-14T08:05', LA)!)).toBe(1)
     expect(await dueReminders(ava.userId)).toBe(1)
     // The next runs of the same day announce nothing again.
-    expect(await remindTasksDueToday(env, db, zonedToUtc('2030-06-14T08:10', LA)!)).toBe(0)
-    expect(await remindTasksDueToday(env, db, zonedToUtc('2030-06-14T23:55', LA)!)).toBe(0)
+    expect(await remindTasksDueToday(env, zonedToUtc('2030-06-14T08:10', LA)!)).toBe(0)
+    expect(await remindTasksDueToday(env, zonedToUtc('2030-06-14T23:55', LA)!)).toBe(0)
     // The next morning: the task due that day.
-    expect(await remindTasksDueToday(env, db, zonedToUtc('2030-06-15T08:00', LA)!)).toBe(1)
+    expect(await remindTasksDueToday(env, zonedToUtc('2030-06-15T08:00', LA)!)).toBe(1)
     expect(await dueReminders(ava.userId)).toBe(2)
   })
 })
