@@ -45,3 +45,33 @@ describe('tasks due today', () => {
     expect(await dueReminders(ava.userId)).toBe(2)
   })
 })
+
+describe('the reminder cron', () => {
+  it('reminds every organization in its own unit: each notification belongs to the organization of its task', async () => {
+    const orgs = await Promise.all(
+      ['North Remind Co', 'South Remind Co'].map(async (name) => {
+        const owner = await signUp(name, `Owner of ${name}`)
+        const leadId = await createLead(owner.client, owner.slug, { name: `Lead of ${name}` })
+        const row = await env.DB.prepare(
+          'SELECT o.id AS orgId, u.id AS userId FROM organizations o JOIN users u ON u.email = ? WHERE o.slug = ?',
+        )
+          .bind(owner.email, owner.slug)
+          .first<{ orgId: string; userId: string }>()
+        const base = `/o/${owner.slug}/leads/${leadId}`
+        const task = { title: `Call for ${name}`, dueAt: '2031-03-03', assigneeId: row!.userId }
+        expect((await owner.client.post(`${base}/tasks`, task)).status).toBe(303)
+        return row!
+      }),
+    )
+    // 09:00 UTC, the members' time zone (UTC by default): the morning of the day both tasks are due.
+    expect(await remindTasksDueToday(env, Date.UTC(2031, 2, 3, 9, 0))).toBe(2)
+    for (const { orgId, userId } of orgs) {
+      const told = await env.DB.prepare(
+        "SELECT org_id AS orgId FROM notifications WHERE user_id = ? AND type = 'task_due'",
+      )
+        .bind(userId)
+        .all<{ orgId: string }>()
+      expect(told.results).toEqual([{ orgId }])
+    }
+  })
+})
