@@ -2,9 +2,10 @@
  * After a committed change on a lead, it goes live to the lead's viewers (collaboration/live.tsx), and anyone
  * who can no longer see the lead is disconnected. Every post on a lead (`/o/{slug}/leads/{leadId}/…`: assignment,
  * claim, release, status, edit, notes, communications, tasks, archive) goes through `publishLeadChanges`; a task
- * completed or reopened from My tasks (`/o/{slug}/tasks/{taskId}/…`) through `publishTaskChanges`. Changes to many leads at once (bulk
- * actions, a member's role or deactivation) reach open lead pages through the rooms' own check of who may still
- * see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next load.
+ * completed or reopened from My tasks (`/o/{slug}/tasks/{taskId}/…`) through `publishTaskChanges`. Changes to many
+ * leads at once (bulk actions, a member's role or deactivation) reach open lead pages through the rooms' own check
+ * of who may still see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next
+ * load.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { viewerOf } from '../access/context'
@@ -53,7 +54,10 @@ export function publishTaskChanges(): MiddlewareHandler<App> {
     if (c.req.method !== 'POST' || !taskId || !isId(taskId)) return next()
     await next()
     if (c.res.status >= 400) return
-    const task = await findTask(c.var.unit, taskId).catch(() => null)
-    if (task) await publish(c, task.leadId, c.var.unit.now)
+    const leadId = await findTask(c.var.unit, taskId).then(
+      (task) => task.leadId,
+      (error: unknown) => void console.error('live change not published', taskId, error),
+    )
+    if (leadId) await publish(c, leadId, c.var.unit.now)
   }
 }

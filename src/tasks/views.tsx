@@ -1,4 +1,7 @@
-/** The views of tasks: a task's line (the lead page's Tasks section, collaboration/views.tsx, and My tasks), and My tasks. */
+/**
+ * The views of tasks: a task's line (in the lead page's Tasks section, collaboration/views.tsx, and in My tasks),
+ * and the My tasks page.
+ */
 import { dueOf, formatDue, type DueBucket } from '../lib/due'
 import { formatInstant } from '../lib/zoned-time'
 import { useShell } from '../views/layout'
