@@ -13,6 +13,9 @@
  *     onboarding                       sign-up / log-in / log-out: creates an account and an organization (auth + orgs)
  *     leads                            lead CRUD, lists, policy, export (uses orgs, activity)
  *     notifications                    the fan-out, feed, preferences, digest, unsubscribe (uses leads' policy, email)
+ *     tasks                            tasks on a lead, My tasks, the morning reminder (uses leads, activity,
+ *                                      notifications); imported by collaboration (the lead page's Tasks section,
+ *                                      publishing a task's change) and by app.ts/index.ts, by no other feature
  *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
  *     intake                           web form, JSON API, API keys (uses leads, orgs, activity); imported by no feature
  *     imports                          CSV import, its queue, sweep and undo (uses leads, orgs, activity; may use
@@ -30,6 +33,7 @@ const FEATURES = [
   'onboarding',
   'leads',
   'notifications',
+  'tasks',
   'assignment',
   'collaboration',
   'pool',
@@ -133,38 +137,44 @@ module.exports = {
     forbid(
       'auth-below-orgs',
       ['auth'],
-      ['orgs', 'onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool'],
+      ['orgs', 'onboarding', 'leads', 'notifications', 'tasks', 'assignment', 'collaboration', 'pool'],
     ),
     forbid(
       'orgs-below-leads',
       ['orgs'],
-      ['onboarding', 'leads', 'notifications', 'assignment', 'collaboration', 'pool'],
+      ['onboarding', 'leads', 'notifications', 'tasks', 'assignment', 'collaboration', 'pool'],
     ),
     forbid(
       'onboarding-beside-leads',
       ['onboarding'],
-      ['leads', 'notifications', 'assignment', 'collaboration', 'pool'],
+      ['leads', 'notifications', 'tasks', 'assignment', 'collaboration', 'pool'],
     ),
     forbid(
       'leads-below-lead-actions',
       ['leads'],
-      ['onboarding', 'notifications', 'assignment', 'collaboration', 'pool'],
+      ['onboarding', 'notifications', 'tasks', 'assignment', 'collaboration', 'pool'],
     ),
     forbid(
       'notifications-below-lead-actions',
       ['notifications'],
-      ['onboarding', 'assignment', 'collaboration', 'pool'],
+      ['onboarding', 'tasks', 'assignment', 'collaboration', 'pool'],
     ),
-    forbid('assignment-sibling', ['assignment'], ['onboarding', 'collaboration', 'pool']),
+    forbid(
+      'tasks-below-collaboration',
+      ['tasks'],
+      ['onboarding', 'assignment', 'collaboration', 'pool'],
+      'Tasks use leads, activity and notifications; collaboration (the lead page) uses tasks, never the reverse.',
+    ),
+    forbid('assignment-sibling', ['assignment'], ['onboarding', 'tasks', 'collaboration', 'pool']),
     forbid('collaboration-sibling', ['collaboration'], ['onboarding', 'assignment', 'pool']),
-    forbid('pool-sibling', ['pool'], ['onboarding', 'assignment', 'collaboration']),
+    forbid('pool-sibling', ['pool'], ['onboarding', 'tasks', 'assignment', 'collaboration']),
     forbid(
       'intake-on-top',
       FEATURES.filter((f) => f !== 'intake'),
       ['intake'],
       'Intake (web form, API) takes leads in through leads/ and orgs/; no other feature depends on it.',
     ),
-    forbid('intake-beside-actions', ['intake'], ['onboarding', 'assignment', 'collaboration', 'pool']),
+    forbid('intake-beside-actions', ['intake'], ['onboarding', 'tasks', 'assignment', 'collaboration', 'pool']),
     forbid(
       'imports-on-top',
       FEATURES.filter((f) => f !== 'imports'),
@@ -174,7 +184,7 @@ module.exports = {
     forbid(
       'imports-beside-actions',
       ['imports'],
-      ['onboarding', 'assignment', 'collaboration', 'pool', 'intake'],
+      ['onboarding', 'tasks', 'assignment', 'collaboration', 'pool', 'intake'],
       'The CSV import is a sibling of the actions on leads and of intake: it imports none of them.',
     ),
   ],

@@ -13,16 +13,15 @@ import { d1Session } from './db/d1-session'
 import { bindingFailure } from './db/errors'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
-import { publishLeadChanges } from './collaboration/publish'
+import { publishLeadChanges, publishTaskChanges } from './collaboration/publish'
 import { collaborationRoutes } from './collaboration/routes'
-import { taskRoutes } from './collaboration/task-routes'
 import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
 import { validParams } from './lib/route-params'
 import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './imports/routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
-import { poolSettingsRoutes } from './pool/settings'
+import { poolSettingsRoutes } from './pool/settings-routes'
 import { leadRoutes } from './leads/routes'
 import { archiveRoutes } from './leads/archive-routes'
 import { lendLeadPage } from './pages/lead-page'
@@ -36,7 +35,8 @@ import { onboardingRoutes } from './onboarding/routes'
 import { requireMembership } from './orgs/middleware'
 import { inviteRoutes } from './orgs/invite-routes'
 import { orgRoutes } from './orgs/org-routes'
-import { settingsRoutes } from './orgs/settings'
+import { settingsRoutes } from './orgs/settings-routes'
+import { taskRoutes } from './tasks/routes'
 import { teamRoutes } from './pages/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
 import { CONTENT_SECURITY_POLICY } from './lib/csp'
@@ -44,7 +44,7 @@ import { apiLimit, invitationLimit, logInLimit, passwordResetLimit, signUpLimit,
 import { apiRoutes } from './intake/api'
 import { sentJson } from './intake/input'
 import { webFormRoutes } from './intake/web-form'
-import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings'
+import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings-routes'
 import { problemAnswers, renderError, renderRefusal, renderUnavailable } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 import { assetManifest } from './views/assets'
@@ -124,6 +124,8 @@ export function buildApp() {
   app.route('/o/:slug/leads', archiveRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
+  // So does a task completed or reopened from My tasks.
+  app.use('/o/:slug/tasks/:taskId/*', publishTaskChanges())
   app.route('/o/:slug/tasks', taskRoutes)
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)

@@ -9,7 +9,7 @@ import { remindWaitingHandoffs } from './assignment/handoff-reminders'
 import { pruneLoginAttempts } from './auth/login-throttle'
 import { prunePasswordResets } from './auth/password-reset'
 import { deleteExpiredSessions } from './auth/sessions'
-import { remindTasksDueToday } from './collaboration/task-reminders'
+import { remindTasksDueToday } from './tasks/reminders'
 import { pruneFormTokens } from './db/idempotency'
 import { pruneOutboxBodies } from './email/outbox-prune'
 import { sweepOutbox } from './email/sweep'
@@ -38,7 +38,7 @@ export const CHORES: Record<string, Chore> = {
   'handoff reminders': remindWaitingHandoffs,
   'import drafts': (env, now) => pruneImportDrafts(sharedDatabase(env), now),
   'unsubscribe tokens': (env, now) => pruneUnsubscribeTokens(sharedDatabase(env), now),
-  'tasks due today': (env, now) => remindTasksDueToday(env, sharedDatabase(env), now),
+  'tasks due today': remindTasksDueToday,
   'pool aging': agePools,
 }
 

@@ -9,6 +9,7 @@ import { CHANGE_OF_HANDS_WINDOW_MS } from '../src/assignment/handoffs'
 import { createDb } from '../src/db/client'
 import { activities, emailOutbox, leadHandoffs, notifications, organizations, users } from '../src/db/schema'
 import worker from '../src/index'
+import { dom, textOf } from './dom'
 import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -390,12 +391,14 @@ describe('refusals that say what to do', () => {
 describe('the handoff settings', () => {
   it('saves the acknowledgement window and the hand-off setting; a bad window answers 422 on the form', async () => {
     const t = await team()
-    const page = await t.owner.client.html(`/o/${t.slug}/settings`)
-    expect(page).toContain('name="handoffAckHours"')
-    expect(page).toContain('value="24"')
+    const page = dom(await t.owner.client.html(`/o/${t.slug}/settings`))
+    expect(page.querySelector('#settings-form input[name="handoffAckHours"]')?.getAttribute('value')).toBe('24')
     const bad = await t.owner.client.post(`/o/${t.slug}/settings`, { agentsMayHandOff: '1', handoffAckHours: '0' })
     expect(bad.status).toBe(422)
-    expect(await bad.text()).toContain('data-error-for="handoffAckHours"')
+    const refused = dom(await bad.text())
+    expect(textOf(refused.querySelector('[data-error-for="handoffAckHours"]'))).toBe('At least 1 hour')
+    expect(refused.querySelector('#settings-form input[name="handoffAckHours"]')?.getAttribute('value')).toBe('0')
+    expect(refused.querySelector('#settings-form input[name="agentsMayHandOff"]')?.hasAttribute('checked')).toBe(true)
     const ok = await t.owner.client.post(`/o/${t.slug}/settings`, { agentsMayHandOff: '1', handoffAckHours: '48' })
     expect(ok.status).toBe(303)
     const org = await db().select().from(organizations).where(eq(organizations.id, t.org.id)).get()

@@ -2,6 +2,7 @@
 // every box ticked or unticked as it was, not as saved.
 import { describe, expect, it } from 'vitest'
 import { addMembers } from './concurrency'
+import { dom, textOf } from './dom'
 import { formFields, signUp } from './helpers'
 
 describe('a refused settings-like form keeps its boxes as sent', () => {
@@ -14,7 +15,7 @@ describe('a refused settings-like form keeps its boxes as sent', () => {
     })
     expect(refused.status).toBe(422)
     const html = await refused.text()
-    expect(html).toContain('At least 1 hour')
+    expect(textOf(dom(html).querySelector('[data-error-for="handoffAckHours"]'))).toBe('At least 1 hour')
     const fields = formFields(html, 'settings-form')
     expect(fields.get('multipleAssignees')).toBe('1')
     expect(fields.get('poolEnabled')).toBe('1')
@@ -72,9 +73,9 @@ describe('a refused pool settings form', () => {
     for (const id of [ann!, cy!]) body.append('routingMemberIds', id)
     const refused = await client.request(`/o/${slug}/settings/pool`, { method: 'POST', body })
     expect(refused.status).toBe(422)
-    const html = await refused.text()
-    expect(html).toContain('Enter the cap as a whole number')
-    const ticked = (id: string) => new RegExp(`<input[^>]*value="${id}"[^>]*checked`).test(html)
+    const page = dom(await refused.text())
+    expect(textOf(page.querySelector('[data-error-for="poolClaimCap"]'))).toBe('Enter the cap as a whole number')
+    const ticked = (id: string) => page.querySelector(`input[data-routing-member="${id}"]`)?.hasAttribute('checked')
     expect([ann!, bob!, cy!].map(ticked)).toEqual([true, false, true])
   })
 })

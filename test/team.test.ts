@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { dom } from './dom'
 import { Client, createLead, env, errorFor, invitationLink, joinAs, leadIds, signUp, uniqueEmail } from './helpers'
 
 /** Role and status of `userId` as the team page shows them. */
@@ -200,7 +201,11 @@ describe('settings', () => {
     expect((await agent.client.get(`/o/${owner.slug}/settings`)).status).toBe(403)
     expect((await agent.client.post(`/o/${owner.slug}/settings`, { poolEnabled: '1' })).status).toBe(403)
     expect((await owner.client.post(`/o/${owner.slug}/settings`, { poolEnabled: '1' })).status).toBe(303)
-    expect(await owner.client.html(`/o/${owner.slug}/settings`)).toMatch(/name="poolEnabled" value="1" checked/)
+    const settings = dom(await owner.client.html(`/o/${owner.slug}/settings`))
+    expect(settings.querySelector('#settings-form input[name="poolEnabled"]')?.hasAttribute('checked')).toBe(true)
+    expect(settings.querySelector('#settings-form input[name="multipleAssignees"]')?.hasAttribute('checked')).toBe(
+      false,
+    )
     expect((await agent.client.get(`/o/${owner.slug}/pool`)).status).toBe(200)
   })
 })

@@ -1,10 +1,8 @@
-/** Full pages of collaboration: editing a lead, editing a communication, and "My tasks". */
+/** Full pages of collaboration: editing a lead, editing a communication. */
 import type { FormValues } from '../lib/validation'
-import type { DueBucket } from '../lib/due'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { useShell } from '../views/layout'
-import { EditCommunicationForm, TaskLine } from './views'
-import type { MyTask } from './tasks'
+import { EditCommunicationForm } from './views'
 
 /** `GET /o/{slug}/leads/{leadId}/edit`: the lead's name, email, phone, company and source. */
 export function EditLeadPage({
@@ -69,38 +67,6 @@ export function EditCommunicationPage(props: {
         errors={props.errors}
         timeZone={props.timeZone}
       />
-    </section>
-  )
-}
-
-/** `GET /o/{slug}/tasks`: the viewer's open tasks, overdue first, then today, then upcoming. */
-export function MyTasksPage({
-  groups,
-  timeZone,
-}: {
-  groups: { bucket: DueBucket; tasks: MyTask[] }[]
-  timeZone: string
-}) {
-  const orgBase = `/o/${useShell().org.slug}`
-  const empty = groups.every((g) => g.tasks.length === 0)
-  return (
-    <section class="card">
-      <h1>My tasks</h1>
-      <p class="muted">Your open tasks on the leads you can see. Times in {timeZone}.</p>
-      {empty && <p class="empty">No open tasks.</p>}
-      <ol id="task-list" class="tasks">
-        {groups.map((g) =>
-          g.tasks.map((t) => (
-            <TaskLine
-              task={{ ...t, assigneeName: 'you', completedByName: null }}
-              bucket={g.bucket}
-              orgBase={orgBase}
-              timeZone={timeZone}
-              lead={{ id: t.leadId, name: t.leadName }}
-            />
-          )),
-        )}
-      </ol>
     </section>
   )
 }

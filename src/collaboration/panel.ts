@@ -2,7 +2,7 @@
 import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { communicationsOf } from './communications'
-import { tasksOf } from './tasks'
+import { tasksOf } from '../tasks/tasks'
 import type { CollaborationProps, RefusedForm } from './views'
 
 /**

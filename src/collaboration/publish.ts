@@ -1,23 +1,26 @@
 /**
  * After a committed change on a lead, it goes live to the lead's viewers (collaboration/live.tsx), and anyone
  * who can no longer see the lead is disconnected. Every post on a lead (`/o/{slug}/leads/{leadId}/…`: assignment,
- * claim, release, status, edit, notes, communications, tasks, archive) goes through `publishLeadChanges`; a change
- * made elsewhere calls `publish` itself (completing a task from My tasks). Changes to many leads at once (bulk
- * actions, a member's role or deactivation) reach open lead pages through the rooms' own check of who may still
- * see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next load.
+ * claim, release, status, edit, notes, communications, tasks, archive) goes through `publishLeadChanges`; a task
+ * completed or reopened from My tasks (`/o/{slug}/tasks/{taskId}/…`) through `publishTaskChanges`. Changes to many
+ * leads at once (bulk actions, a member's role or deactivation) reach open lead pages through the rooms' own check
+ * of who may still see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next
+ * load.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { isId } from '../lib/ids'
 import { whoCanSee } from '../leads/policy'
+import { findTask } from '../tasks/tasks'
 import { publishLive } from './live'
 
 /**
- * Broadcasts the activities of lead `leadId` written since `since` (epoch ms, taken before the change) to its
- * viewers, disconnecting anyone who can no longer see the lead. Never throws (the change is saved).
+ * Broadcasts the activities of lead `leadId` written since `since` (epoch ms: the request unit's clock, which
+ * stamps its change) to its viewers, disconnecting anyone who can no longer see the lead. Never throws (the change
+ * is saved).
  */
-export async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
+async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
   const viewer = viewerOf(c)
   try {
     const allowed = (await whoCanSee(c.var.db, viewer, leadId)).map((m) => m.userId)
@@ -36,8 +39,25 @@ export function publishLeadChanges(): MiddlewareHandler<App> {
   return async (c, next) => {
     const leadId = c.req.param('leadId')
     if (c.req.method !== 'POST' || !leadId || !isId(leadId)) return next()
-    const since = Date.now()
     await next()
-    if (c.res.status < 400) await publish(c, leadId, since)
+    if (c.res.status < 400) await publish(c, leadId, c.var.unit.now)
+  }
+}
+
+/**
+ * Middleware for `/o/{slug}/tasks/{taskId}/*` (completing or reopening a task from My tasks): after a post that
+ * succeeded, `publish` the change of the task's lead.
+ */
+export function publishTaskChanges(): MiddlewareHandler<App> {
+  return async (c, next) => {
+    const taskId = c.req.param('taskId')
+    if (c.req.method !== 'POST' || !taskId || !isId(taskId)) return next()
+    await next()
+    if (c.res.status >= 400) return
+    const leadId = await findTask(c.var.unit, taskId).then(
+      (task) => task.leadId,
+      (error: unknown) => void console.error('live change not published', taskId, error),
+    )
+    if (leadId) await publish(c, leadId, c.var.unit.now)
   }
 }

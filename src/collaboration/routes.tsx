@@ -27,15 +27,16 @@ import {
   logCommunication,
   shownCommunicationSchema,
 } from './communications'
-import { communicationSchema, noteSchema, statusSchema, taskSchema } from './inputs'
+import { communicationSchema, noteSchema, statusSchema } from './inputs'
 import { editLead, editLeadSchema, shownLeadSchema } from './lead-edit'
 import { typedMention } from './mentions'
 import { addNote } from './notes'
 import { EditCommunicationPage, EditLeadPage } from './pages'
 import { changeStatus } from './status'
-import { createTask, tasksOf } from './tasks'
 import { CommunicationItems, communicationValues, MentionSuggestions, TaskItems } from './views'
 import { Refusal } from '../lib/errors'
+import { taskSchema } from '../tasks/inputs'
+import { createTask, tasksOf } from '../tasks/tasks'
 
 export const collaborationRoutes = new Hono<App>()
 
@@ -175,9 +176,8 @@ collaborationRoutes.post('/:leadId/communications/:communicationId/delete', lead
 
 collaborationRoutes.post('/:leadId/tasks', leadPageOnRefusal({ form: 'task' }), async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   const input = await parseForm(c, taskSchema(viewerTimeZone(c)))
-  await createTask(c.var.db, viewer, leadId, input, fanOutContext(c))
+  await createTask(c.var.unit, leadId, input)
   return c.redirect(`${leadPath(c, leadId)}#tasks`, 303)
 })
 

@@ -6,10 +6,10 @@
 import { Presence } from './presence'
 import { COMMUNICATION_LABELS } from '../activity/timeline'
 import { COMMUNICATION_KINDS, DIRECTIONS, type Communication } from '../db/schema'
-import { dueOf, formatDue, type DueBucket } from '../lib/due'
 import { formatInstant, localDateTime } from '../lib/zoned-time'
 import { FieldError, FormAlert, type FieldErrors } from '../views/forms'
-import type { TaskView } from './tasks'
+import type { TaskView } from '../tasks/tasks'
+import { TaskLine } from '../tasks/views'
 
 /** A refused form of these sections, shown again with what was typed and why it was refused. */
 export type RefusedForm = {
@@ -259,58 +259,6 @@ export function EditCommunicationForm({
       <CommunicationFields values={values} errors={errors} timeZone={timeZone} />
       <button type="submit">Save</button>
     </form>
-  )
-}
-
-const BUCKET_LABELS: Record<DueBucket, string> = { overdue: 'Overdue', today: 'Today', upcoming: 'Upcoming' }
-
-/** A task's line: title, due date in the viewer's terms, assignee, and its complete / reopen button. */
-export function TaskLine({
-  task,
-  orgBase,
-  timeZone,
-  lead,
-  bucket,
-}: {
-  task: TaskView
-  orgBase: string
-  timeZone: string
-  /** The task's lead, shown with a link (My tasks). */
-  lead?: { id: string; name: string }
-  /** Where it stands for its assignee (My tasks). */
-  bucket?: DueBucket
-}) {
-  const due = dueOf(task)
-  const done = task.completedAt !== null
-  return (
-    <li data-task-id={task.id} data-done={done ? 'true' : 'false'} data-due={bucket}>
-      {bucket && <span class={`due due-${bucket}`}>{BUCKET_LABELS[bucket]}</span>}{' '}
-      <span class={done ? 'done' : undefined}>{task.title}</span>
-      {lead && (
-        <>
-          {' '}
-          on <a href={`${orgBase}/leads/${lead.id}`}>{lead.name}</a>
-        </>
-      )}
-      {due && <span class="muted"> · due {formatDue(due, timeZone)}</span>}
-      <span class="muted"> · {task.assigneeName}</span>
-      {done && task.completedAt !== null && (
-        <span class="muted">
-          {' '}
-          · done by {task.completedByName ?? 'someone'} on {formatInstant(task.completedAt, timeZone)}
-        </span>
-      )}{' '}
-      <form
-        method="post"
-        action={`${orgBase}/tasks/${task.id}/${done ? 'reopen' : 'complete'}${lead ? '?from=tasks' : ''}`}
-        class="inline"
-        hx-boost="true"
-      >
-        <button type="submit" class="secondary">
-          {done ? 'Reopen' : 'Complete'}
-        </button>
-      </form>
-    </li>
   )
 }
 

@@ -540,7 +540,7 @@ export const communications = sqliteTable(
 )
 
 /**
- * A task on a lead, assigned to a member who can see it (collaboration/tasks.ts). The due date is
+ * A task on a lead, assigned to a member who can see it (tasks/tasks.ts). The due date is
  * either a calendar day (`due_date`, `YYYY-MM-DD`, the same day for everyone) or an instant
  * (`due_at`, epoch ms); never both.
  */

@@ -4,6 +4,7 @@
  * Admins. A revoked or unknown key answers 401.
  */
 import { and, desc, eq, isNull } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
 import { apiKeys } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -15,24 +16,24 @@ export const API_KEY_PREFIX = 'lp_'
 /** A key as the settings page lists it (never the key itself). */
 export type ApiKeyListed = { id: string; name: string; lastFour: string; createdAt: number; lastUsedAt: number | null }
 
-/** Creates a key named `name` for `orgId` by `userId`. @returns the key (shown once) and its id */
-export async function createApiKey(db: Database, orgId: string, userId: string, name: string, now = Date.now()) {
+/** Creates a key named `name` for the unit's organization, by its viewer. @returns the key (shown once) and its id */
+export async function createApiKey({ db, org, viewer, now }: Unit, name: string) {
   const key = `${API_KEY_PREFIX}${newToken()}`
   const id = newId()
   await db.insert(apiKeys).values({
     id,
-    orgId,
+    orgId: org.id,
     name,
     keyHash: await hashToken(key),
     lastFour: key.slice(-4),
-    createdBy: userId,
+    createdBy: viewer.userId,
     createdAt: now,
   })
   return { id, key }
 }
 
-/** The organization's keys not revoked, newest first. */
-export async function listApiKeys(db: Database, orgId: string): Promise<ApiKeyListed[]> {
+/** The unit's organization's keys not revoked, newest first. */
+export async function listApiKeys({ db, org }: Unit): Promise<ApiKeyListed[]> {
   return db
     .select({
       id: apiKeys.id,
@@ -42,17 +43,20 @@ export async function listApiKeys(db: Database, orgId: string): Promise<ApiKeyLi
       lastUsedAt: apiKeys.lastUsedAt,
     })
     .from(apiKeys)
-    .where(and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.orgId, org.id), isNull(apiKeys.revokedAt)))
     .orderBy(desc(apiKeys.createdAt))
     .all()
 }
 
-/** Revokes key `keyId` of `orgId` (no-op when it is not theirs or already revoked). @returns whether it was revoked */
-export async function revokeApiKey(db: Database, orgId: string, keyId: string, now = Date.now()): Promise<boolean> {
+/**
+ * Revokes key `keyId` of the unit's organization (no-op when it is not theirs or already revoked).
+ * @returns whether it was revoked
+ */
+export async function revokeApiKey({ db, org, now }: Unit, keyId: string): Promise<boolean> {
   const result = await db
     .update(apiKeys)
     .set({ revokedAt: now })
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, org.id), isNull(apiKeys.revokedAt)))
     .run()
   return result.meta.changes === 1
 }

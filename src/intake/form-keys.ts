@@ -3,6 +3,7 @@
  * it makes the old address stop taking leads (404).
  */
 import { eq } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
 import { organizations } from '../db/schema'
 import { isWellFormedToken, newToken } from '../lib/tokens'
@@ -18,14 +19,14 @@ export async function orgByFormKey(db: Database, formKey: string) {
   return row ?? null
 }
 
-/** Gives organization `orgId` a new form key (the old one stops working). @returns the new key */
-export async function rotateFormKey(db: Database, orgId: string, now = Date.now()): Promise<string> {
+/** Gives the unit's organization a new form key (the old one stops working). @returns the new key */
+export async function rotateFormKey({ db, org, now }: Unit): Promise<string> {
   const formKey = newToken()
-  await db.update(organizations).set({ formKey, updatedAt: now }).where(eq(organizations.id, orgId))
+  await db.update(organizations).set({ formKey, updatedAt: now }).where(eq(organizations.id, org.id))
   return formKey
 }
 
-/** Sets the thank-you URL (`''`: Leadpool's own thank-you page) of organization `orgId`. */
-export async function setThankYouUrl(db: Database, orgId: string, thankYouUrl: string, now = Date.now()) {
-  await db.update(organizations).set({ thankYouUrl, updatedAt: now }).where(eq(organizations.id, orgId))
+/** Sets the thank-you URL (`''`: Leadpool's own thank-you page) of the unit's organization. */
+export async function setThankYouUrl({ db, org, now }: Unit, thankYouUrl: string): Promise<void> {
+  await db.update(organizations).set({ thankYouUrl, updatedAt: now }).where(eq(organizations.id, org.id))
 }

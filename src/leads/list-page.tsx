@@ -6,7 +6,9 @@ import { activeOnly, assignableMembers, type Member } from '../orgs/members'
 import { searchProblem } from './filters'
 import { assigneeChoices, countLeads, listLeads, rowsBefore, type LeadFilters } from './leads'
 import { canAssign } from './policy'
-import { AssigneeFilter, LeadListPage, LeadResults, type KeptChoice, type ListNotice } from './list-views'
+import { AssigneeFilter } from './list-filters'
+import type { KeptChoice } from './list-rows'
+import { LeadListPage, LeadResults, type ListNotice } from './list-views'
 
 /**
  * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says

@@ -1,11 +1,11 @@
 /**
  * Tasks on a lead: created by anyone who can see the lead for a member who can see it, completed and
  * reopened (who and when kept) by anyone who can see it. Each change writes its activity and its
- * notifications in the same batch. Due dates: src/lib/due.ts.
+ * notifications in the same batch, stamped with its unit's clock. Due dates: src/lib/due.ts.
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
-import type { Viewer } from '../access/viewer'
+import type { Unit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
@@ -15,7 +15,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/leads'
 import { visibleLeads, whoCanSee } from '../leads/policy'
-import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOut, type NotificationEvent } from '../notifications/fan-out'
 
 /** A task as the form gives it. */
 export type TaskInput = { title: string; due: Due; assigneeId: string }
@@ -43,14 +43,8 @@ export async function tasksOf(db: Database, orgId: string, leadId: string): Prom
  * @returns the activity's id
  * @throws Refusal 404 (lead not visible), 422 on `assigneeId` when the assignee cannot see the lead
  */
-export async function createTask(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  input: TaskInput,
-  notify: FanOutContext,
-  now = Date.now(),
-) {
+export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
+  const { db, viewer, now } = unit
   const lead = await findVisibleLead(db, viewer, leadId)
   if (!lead) throw notFound()
   const assignee = (await whoCanSee(db, viewer, leadId)).find((m) => m.userId === input.assigneeId)
@@ -66,19 +60,14 @@ export async function createTask(
     data: { taskId: id, title: input.title, due: input.due, assignee: { id: assignee.userId, name: assignee.name } },
     at: now,
   })
-  const fan = await fanOutWith(
-    db,
-    notify,
-    [
-      {
-        type: 'task_assigned',
-        leads: [{ id: lead.id, name: lead.name }],
-        to: { id: assignee.userId, name: assignee.name },
-        note: input.title,
-      },
-    ],
-    now,
-  )
+  const fan = await fanOut(unit, [
+    {
+      type: 'task_assigned',
+      leads: [{ id: lead.id, name: lead.name }],
+      to: { id: assignee.userId, name: assignee.name },
+      note: input.title,
+    },
+  ])
   await runBatch(db, [
     db.insert(tasks).values({
       id,
@@ -100,10 +89,10 @@ export async function createTask(
 }
 
 /**
- * The task `taskId` of `viewer`'s organization, if they can see its lead.
+ * The task `taskId` of the unit's organization, if its viewer can see the task's lead.
  * @throws Refusal 404 otherwise
  */
-export async function findTask(db: Database, viewer: Viewer, taskId: string): Promise<Task & { leadName: string }> {
+export async function findTask({ db, viewer }: Unit, taskId: string): Promise<Task & { leadName: string }> {
   const row = await db
     .select({ task: tasks, leadName: leads.name })
     .from(tasks)
@@ -118,17 +107,11 @@ export async function findTask(db: Database, viewer: Viewer, taskId: string): Pr
  * Completes (`done` true) or reopens task `taskId`, keeping who and when; nothing when it already is.
  * Completing notifies the task's creator and assignee (not the actor).
  * @returns `{ leadId, activityId }` (activityId null when nothing changed)
- * @throws Refusal 404 when the viewer cannot see the task's lead
+ * @throws Refusal 404 when the unit's viewer cannot see the task's lead
  */
-export async function setTaskDone(
-  db: Database,
-  viewer: Viewer,
-  taskId: string,
-  done: boolean,
-  notify: FanOutContext,
-  now = Date.now(),
-) {
-  const task = await findTask(db, viewer, taskId)
+export async function setTaskDone(unit: Unit, taskId: string, done: boolean) {
+  const { db, viewer, now } = unit
+  const task = await findTask(unit, taskId)
   if ((task.completedAt !== null) === done) return { leadId: task.leadId, activityId: null }
   const activity = activityRow({
     orgId: viewer.orgId,
@@ -148,7 +131,7 @@ export async function setTaskDone(
         },
       ]
     : []
-  const fan = await fanOutWith(db, notify, events, now)
+  const fan = await fanOut(unit, events)
   const stillAsRead = done ? sql`completed_at IS NULL` : sql`completed_at IS NOT NULL`
   try {
     await runBatch(db, [
@@ -176,8 +159,8 @@ export async function setTaskDone(
 /** An open task of "My tasks", with its lead. */
 export type MyTask = Task & { leadName: string }
 
-/** `viewer`'s open tasks on the leads they can see, due soonest first. */
-export async function myOpenTasks(db: Database, viewer: Viewer): Promise<MyTask[]> {
+/** The open tasks of the unit's viewer on the leads they can see, due soonest first. */
+export async function myOpenTasks({ db, viewer }: Unit): Promise<MyTask[]> {
   const rows = await db
     .select({ task: tasks, leadName: leads.name })
     .from(tasks)

@@ -1,24 +1,12 @@
 /**
- * Intake settings (Owners and Admins): `/o/{slug}/settings/intake` (the web form's key, rotated here, its
- * copy-paste HTML snippet and the thank-you URL) and `/o/{slug}/settings/api-keys` (API keys created with a name
- * and shown once, listed by their last four characters, revoked).
+ * The intake settings pages: the web form (`GET /o/{slug}/settings/intake`: its address, copy-paste HTML snippet
+ * and thank-you URL) and the API keys (`GET /o/{slug}/settings/api-keys`).
  */
-import { Hono, type Context } from 'hono'
-import { z } from 'zod'
-import { requireManager, viewerOf } from '../access/context'
-import type { App, RefusalPage } from '../env'
-import { optionalSingleLine, singleLine } from '../lib/text'
-import { parseForm } from '../views/form-input'
 import { Field, FieldError, type FieldErrors } from '../views/forms'
 import { useShell } from '../views/layout'
-import { refusalPage } from '../views/refusal-page'
 import { Time } from '../views/time'
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyListed } from './api-keys'
-import { rotateFormKey, setThankYouUrl } from './form-keys'
+import type { ApiKeyListed } from './api-keys'
 import { HONEYPOT_FIELD } from './web-form'
-
-export const intakeSettingsRoutes = new Hono<App>()
-export const apiKeyRoutes = new Hono<App>()
 
 /** The HTML a customer pastes into their website to post leads to `action`. */
 export function formSnippet(action: string): string {
@@ -44,7 +32,11 @@ function BackToSettings() {
   )
 }
 
-function IntakeSettingsPage(props: {
+/**
+ * The web form's settings: its address at `appUrl` (none yet when `formKey` is null), the snippet, the button that
+ * creates or rotates it, and the thank-you URL form; `saved` says what the last post did.
+ */
+export function IntakeSettingsPage(props: {
   appUrl: string
   formKey: string | null
   thankYouUrl: string
@@ -109,57 +101,8 @@ function IntakeSettingsPage(props: {
   )
 }
 
-const thankYouSchema = z.object({
-  thankYouUrl: optionalSingleLine('thank-you URL', 2000).refine(
-    (v) => v === '' || (/^https?:\/\//i.test(v) && URL.canParse(v)),
-    'Enter a web address starting with https:// (or leave it empty)',
-  ),
-})
-
-intakeSettingsRoutes.get('/', (c) => {
-  requireManager(c, 'change settings')
-  const saved = c.req.query('saved')
-  const message = saved === 'rotated' ? 'The web form has a new address.' : saved ? 'Settings saved.' : undefined
-  return c.render(
-    <IntakeSettingsPage
-      appUrl={c.env.APP_URL}
-      formKey={c.var.orgContext.org.formKey}
-      thankYouUrl={c.var.orgContext.org.thankYouUrl}
-      saved={message}
-    />,
-    { title: 'Web form settings' },
-  )
-})
-
-/** The web form settings again, with the address typed and the refusal's messages (to Owners and Admins only). */
-const intakeSettingsAgain: RefusalPage = (c, refusal, values) => {
-  requireManager(c, 'change settings')
-  c.status(refusal.status)
-  return c.render(
-    <IntakeSettingsPage
-      appUrl={c.env.APP_URL}
-      formKey={c.var.orgContext.org.formKey}
-      thankYouUrl={values.thankYouUrl ?? ''}
-      errors={refusal.errors}
-    />,
-    { title: 'Web form settings' },
-  )
-}
-
-intakeSettingsRoutes.post('/', refusalPage(intakeSettingsAgain), async (c) => {
-  requireManager(c, 'change settings')
-  const { thankYouUrl } = await parseForm(c, thankYouSchema)
-  await setThankYouUrl(c.var.db, c.var.orgContext.org.id, thankYouUrl)
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/settings/intake?saved=1`, 303)
-})
-
-intakeSettingsRoutes.post('/rotate', async (c) => {
-  requireManager(c, 'change settings')
-  await rotateFormKey(c.var.db, c.var.orgContext.org.id)
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/settings/intake?saved=rotated`, 303)
-})
-
-function ApiKeysPage(props: {
+/** The API keys: the form creating one (`created`: the key just made, shown this once) and the keys in use. */
+export function ApiKeysPage(props: {
   keys: ApiKeyListed[]
   created?: { name: string; key: string }
   errors?: FieldErrors
@@ -231,37 +174,3 @@ function ApiKeysPage(props: {
     </>
   )
 }
-
-const apiKeySchema = z.object({ name: singleLine('name', 100, 'Name the key (e.g. the system that uses it)') })
-
-async function apiKeysPage(c: Context<App>, extra: Omit<Parameters<typeof ApiKeysPage>[0], 'keys'> = {}) {
-  const keys = await listApiKeys(c.var.db, c.var.orgContext.org.id)
-  return c.render(<ApiKeysPage keys={keys} {...extra} />, { title: 'API keys' })
-}
-
-apiKeyRoutes.get('/', (c) => {
-  requireManager(c, 'manage API keys')
-  return apiKeysPage(c)
-})
-
-/** The API keys page again, with the name typed and the refusal's messages (to Owners and Admins only). */
-const apiKeysAgain: RefusalPage = (c, refusal, values) => {
-  requireManager(c, 'manage API keys')
-  c.status(refusal.status)
-  return apiKeysPage(c, { errors: refusal.errors, name: values.name })
-}
-
-apiKeyRoutes.post('/', refusalPage(apiKeysAgain), async (c) => {
-  requireManager(c, 'manage API keys')
-  const { name } = await parseForm(c, apiKeySchema)
-  const { key } = await createApiKey(c.var.db, c.var.orgContext.org.id, viewerOf(c).userId, name)
-  // Shown once, in this answer only (never in a URL or a later page).
-  c.status(201)
-  return apiKeysPage(c, { created: { name, key } })
-})
-
-apiKeyRoutes.post('/:keyId/revoke', async (c) => {
-  requireManager(c, 'manage API keys')
-  await revokeApiKey(c.var.db, c.var.orgContext.org.id, c.req.param('keyId'))
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/settings/api-keys`, 303)
-})

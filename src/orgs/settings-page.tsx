@@ -1,18 +1,12 @@
-/** `/o/{slug}/settings` (docs/ARCHITECTURE.md): organization settings, for Owners and Admins. */
-import { eq } from 'drizzle-orm'
-import { Hono } from 'hono'
-import { z } from 'zod'
-import { organizations } from '../db/schema'
-import type { App, RefusalPage } from '../env'
-import { parseForm } from '../views/form-input'
+/** The organization settings page (`GET /o/{slug}/settings`): the lead rules, and links to the other settings. */
 import { Field, ticked } from '../views/forms'
 import { useShell } from '../views/layout'
-import { requireManager } from '../access/context'
-import { refusalPage } from '../views/refusal-page'
 
-export const settingsRoutes = new Hono<App>()
-
-function SettingsPage({
+/**
+ * The settings form, showing the organization's settings as the shell has them (or, after a refusal, `values` as
+ * sent), with `errors` per field; `saved` says the last save went through.
+ */
+export function SettingsPage({
   saved,
   values,
   errors,
@@ -125,57 +119,3 @@ function SettingsPage({
     </>
   )
 }
-
-settingsRoutes.get('/', (c) => {
-  requireManager(c, 'change settings')
-  return c.render(<SettingsPage saved={c.req.query('saved') === '1'} />, { title: 'Settings' })
-})
-
-/** A checkbox: ticked sends `1`, unticked sends nothing (false). */
-const checkbox = z
-  .string()
-  .optional()
-  .transform((v) => v === '1')
-
-const settingsSchema = z.object({
-  poolEnabled: checkbox,
-  multipleAssignees: checkbox,
-  handoffNoteRequired: checkbox,
-  agentsMayHandOff: checkbox,
-  /** Left out: unchanged. */
-  handoffAckHours: z
-    .string()
-    .optional()
-    .transform((v) => v?.trim() || undefined)
-    .pipe(
-      z.coerce
-        .number<string | undefined>({ error: 'Enter a number of hours' })
-        .int('Enter a whole number of hours')
-        .min(1, 'At least 1 hour')
-        .max(720, 'At most 720 hours (30 days)')
-        .optional(),
-    ),
-})
-
-/** The settings form again, as sent, with the refusal's messages (to Owners and Admins: an Agent gets the error page). */
-const settingsAgain: RefusalPage = (c, refusal, values) => {
-  requireManager(c, 'change settings')
-  c.status(refusal.status)
-  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-  // A body that could not be read (no fields) shows the settings as saved.
-  const sent = Object.keys(values).length > 0 ? values : undefined
-  return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />, {
-    title: 'Settings',
-  })
-}
-
-settingsRoutes.post('/', refusalPage(settingsAgain), async (c) => {
-  requireManager(c, 'change settings')
-  const settings = await parseForm(c, settingsSchema)
-  const org = c.var.orgContext.org
-  await c.var.db
-    .update(organizations)
-    .set({ ...settings, handoffAckHours: settings.handoffAckHours ?? org.handoffAckHours, updatedAt: Date.now() })
-    .where(eq(organizations.id, org.id))
-  return c.redirect(`/o/${org.slug}/settings?saved=1`, 303)
-})

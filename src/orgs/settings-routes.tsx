@@ -1,0 +1,34 @@
+/** `/o/{slug}/settings` (docs/ARCHITECTURE.md): organization settings, for Owners and Admins. */
+import { Hono } from 'hono'
+import type { App, RefusalPage } from '../env'
+import { parseForm } from '../views/form-input'
+import { requireManager } from '../access/context'
+import { refusalPage } from '../views/refusal-page'
+import { SettingsPage } from './settings-page'
+import { settingsSchema } from './settings-schema'
+import { saveOrgSettings } from './settings-writes'
+
+export const settingsRoutes = new Hono<App>()
+
+settingsRoutes.get('/', (c) => {
+  requireManager(c, 'change settings')
+  return c.render(<SettingsPage saved={c.req.query('saved') === '1'} />, { title: 'Settings' })
+})
+
+/** The settings form again, as sent, with the refusal's messages (to Owners and Admins: an Agent gets the error page). */
+const settingsAgain: RefusalPage = (c, refusal, values) => {
+  requireManager(c, 'change settings')
+  c.status(refusal.status)
+  const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
+  // A body that could not be read (no fields) shows the settings as saved.
+  const sent = Object.keys(values).length > 0 ? values : undefined
+  return c.render(<SettingsPage saved={false} values={sent} errors={refusal.errors} alert={alert} />, {
+    title: 'Settings',
+  })
+}
+
+settingsRoutes.post('/', refusalPage(settingsAgain), async (c) => {
+  requireManager(c, 'change settings')
+  await saveOrgSettings(c.var.unit, await parseForm(c, settingsSchema))
+  return c.redirect(`/o/${c.var.unit.org.slug}/settings?saved=1`, 303)
+})
