@@ -7,7 +7,6 @@
  * see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next load.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { isId } from '../lib/ids'
 import { whoCanSee } from '../leads/policy'
@@ -18,11 +17,10 @@ import { publishLive } from './live'
  * viewers, disconnecting anyone who can no longer see the lead. Never throws (the change is saved).
  */
 export async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   try {
-    const allowed = (await whoCanSee(c.var.db, viewer, leadId)).map((m) => m.userId)
-    const leadPath = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
-    await publishLive(c.env, c.var.db, { orgId: viewer.orgId, leadId, leadPath, since }, allowed)
+    const allowed = (await whoCanSee(unit.db, unit.viewer, leadId)).map((m) => m.userId)
+    await publishLive(c.env, unit, { leadId, since }, allowed)
   } catch (error) {
     console.error('live change not published', leadId, error)
   }
@@ -36,7 +34,8 @@ export function publishLeadChanges(): MiddlewareHandler<App> {
   return async (c, next) => {
     const leadId = c.req.param('leadId')
     if (c.req.method !== 'POST' || !leadId || !isId(leadId)) return next()
-    const since = Date.now()
+    // The request's unit stamps its changes with its clock (`unit.now`), read before this middleware ran.
+    const since = c.var.unit.now
     await next()
     if (c.res.status < 400) await publish(c, leadId, since)
   }

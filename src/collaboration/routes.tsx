@@ -45,7 +45,7 @@ collaborationRoutes.post('/:leadId/status', async (c) => {
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
   const { status, reason, from } = await parseForm(c, statusSchema)
-  await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason, from)
+  await changeStatus(c.var.unit, leadId, status, { reason, shown: from })
   return c.redirect(leadPath(c, leadId), 303)
 })
 
@@ -67,7 +67,7 @@ collaborationRoutes.post('/:leadId/edit', async (c) => {
     })
   })
   const input = await parseForm(c, editLeadSchema)
-  await editLead(c.var.db, viewerOf(c), lead.id, input, await parseForm(c, shownLeadSchema))
+  await editLead(c.var.unit, lead.id, input, { shown: await parseForm(c, shownLeadSchema) })
   return c.redirect(leadPath(c, lead.id), 303)
 })
 
@@ -86,23 +86,22 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
 collaborationRoutes.post('/:leadId/notes', async (c) => {
   const leadId = c.req.param('leadId')
   const { body } = await parseForm(c, noteSchema)
-  await addNote(c.var.db, viewerOf(c), leadId, body, fanOutContext(c))
+  await addNote(c.var.unit, leadId, body)
   return c.redirect(`${leadPath(c, leadId)}#timeline`, 303)
 })
 
 collaborationRoutes.post('/:leadId/communications', async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   const input = await parseForm(c, communicationSchema(viewerTimeZone(c)))
-  await logCommunication(c.var.db, viewer, leadId, input, fanOutContext(c))
+  await logCommunication(c.var.unit, leadId, input)
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
 collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (c) => {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   const lead = await authorizeLead(c, c.req.param('leadId'))
-  const row = await findCommunication(c.var.db, viewer, lead.id, c.req.param('communicationId'))
-  if (!canChangeCommunication(viewer, row)) {
+  const row = await findCommunication(unit, lead.id, c.req.param('communicationId'))
+  if (!canChangeCommunication(unit.viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
   const timeZone = viewerTimeZone(c)
@@ -119,13 +118,13 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
 })
 
 collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) => {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   const lead = await authorizeLead(c, c.req.param('leadId'))
   const id = c.req.param('communicationId')
   const timeZone = viewerTimeZone(c)
   onRefusal(c, async (refusal, values) => {
     // Shown again against the communication as it is now, so saving again keeps what was typed.
-    const now = await findCommunication(c.var.db, viewer, lead.id, id)
+    const now = await findCommunication(unit, lead.id, id)
     c.status(refusal.status)
     const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
     return c.render(
@@ -141,18 +140,18 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', async (c) =
       { title: 'Edit communication' },
     )
   })
-  const row = await findCommunication(c.var.db, viewer, lead.id, id)
-  if (!canChangeCommunication(viewer, row)) {
+  const row = await findCommunication(unit, lead.id, id)
+  if (!canChangeCommunication(unit.viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
   const input = await parseForm(c, communicationSchema(timeZone))
-  await editCommunication(c.var.db, viewer, lead.id, id, input, await parseForm(c, shownCommunicationSchema))
+  await editCommunication(unit, lead.id, id, input, { shown: await parseForm(c, shownCommunicationSchema) })
   return c.redirect(`${leadPath(c, lead.id)}#communications`, 303)
 })
 
 collaborationRoutes.post('/:leadId/communications/:communicationId/delete', async (c) => {
   const leadId = c.req.param('leadId')
-  await deleteCommunication(c.var.db, viewerOf(c), leadId, c.req.param('communicationId'))
+  await deleteCommunication(c.var.unit, leadId, c.req.param('communicationId'))
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 

@@ -250,18 +250,22 @@ export async function findLeadRow(db: Database, viewer: Viewer, leadId: string):
   )
 }
 
+/** How `leadConditions` builds the conditions. */
+type ConditionOptions = {
+  /** Match `filters.q` with the word index (default true); false when the query joins the search itself. */
+  search?: boolean
+  /** The query walks the sort's own index (filters.ts `sourceAndDates`); default false. */
+  walk?: boolean
+  /** The visibility condition (default: all `viewer` may see, policy.ts `visibleLeads`). */
+  visibility?: SQL
+}
+
 /**
  * The SQL conditions of `filters` for `viewer`, visibility included, without the cursor (list, count,
  * export, bulk). Each filter is served by an index (test/query-plans.test.ts).
  */
-function leadConditions(
-  db: Database,
-  viewer: Viewer,
-  filters: LeadFilters,
-  search = true,
-  walk = false,
-  visibility = visibleLeads(db, viewer),
-): SQL {
+function leadConditions(db: Database, viewer: Viewer, filters: LeadFilters, options: ConditionOptions = {}): SQL {
+  const { search = true, walk = false, visibility = visibleLeads(db, viewer) } = options
   const conditions = [visibility, archiveScope(filters.archived)]
   // Walking the name or last-activity index, the status is tested on each row (filters.ts `sourceAndDates`).
   const byName = walk && sortsOnOwnIndex(filters) && !isStatusSort(filters)
@@ -334,7 +338,7 @@ function boundedCount(db: Database, viewer: Viewer, filters: LeadFilters, visibi
     .$dynamic()
   // A search is driven by the word index (the matching leads), not by the organization's leads.
   const matching = (search ? base.innerJoin(search.table, search.on) : base)
-    .where(leadConditions(db, viewer, filters, !search, false, visibility))
+    .where(leadConditions(db, viewer, filters, { search: !search, visibility }))
     .limit(bound + 1)
   return { n: sql<number>`(SELECT count(*) FROM ${matching.as('matching')})`, bound }
 }
@@ -356,7 +360,7 @@ export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilt
   const before = db
     .select({ one: sql`1` })
     .from(leads)
-    .where(and(leadConditions(db, viewer, filters, true, true), upTo))
+    .where(and(leadConditions(db, viewer, filters, { walk: true }), upTo))
     .limit(COUNT_BOUND + 1)
   const row = await db
     .select({ n: sql<number>`count(*)` })
@@ -430,12 +434,12 @@ export async function listLeads(
     const search = searchOrder(match, viewer.orgId, broad, filters.cursor)
     query = rowQuery(db)
       .innerJoin(search.table, search.on)
-      .where(and(leadConditions(db, viewer, filters, false), search.after))
+      .where(and(leadConditions(db, viewer, filters, { search: false }), search.after))
       .orderBy(...search.order)
   } else {
     const after = filters.cursor ? afterCursor(filters, filters.cursor) : undefined
     query = rowQuery(db)
-      .where(and(leadConditions(db, viewer, filters, true, true), after))
+      .where(and(leadConditions(db, viewer, filters, { walk: true }), after))
       .orderBy(...sortOrder(filters))
   }
   const rows = await query.limit(pageSize + 1).all()
@@ -465,7 +469,7 @@ async function byStatus(db: Database, viewer: Viewer, filters: LeadFilters, page
   for (const status of statuses) {
     const after = cursor?.status === status ? (down ? lt(leads.id, cursor.id) : gt(leads.id, cursor.id)) : undefined
     const part = await rowQuery(db)
-      .where(and(leadConditions(db, viewer, { ...filters, status }, true, true), after))
+      .where(and(leadConditions(db, viewer, { ...filters, status }, { walk: true }), after))
       .orderBy(down ? desc(leads.id) : asc(leads.id))
       .limit(pageSize + 1 - rows.length)
       .all()

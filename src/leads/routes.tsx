@@ -93,6 +93,8 @@ leadRoutes.get('/:leadId/timeline', async (c) => {
   if (!lead) throw await leadNotFound(c.var.db, viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   return c.html(
-    <Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query(), viewerTimeZone(c))} />,
+    <Timeline
+      {...await timelineProps(c.var.unit, lead.id, { base, query: c.req.query(), timeZone: viewerTimeZone(c) })}
+    />,
   )
 })

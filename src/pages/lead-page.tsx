@@ -171,20 +171,22 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
   }
 }
 
+/** How `leadPage` answers after a refused action: why, with which status, and what was typed. */
+type RefusedAction = {
+  alert?: string
+  status?: ContentfulStatusCode
+  refused?: RefusedForm
+  /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
+  kept?: Kept
+}
+
 /**
- * The lead page, with the actions the policy allows the viewer; `alert` (with its `status`) tells
- * why an action just failed.
+ * The lead page, with the actions the policy allows the viewer; `options.alert` (with its `status`, default 200)
+ * tells why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
-export async function leadPage(
-  c: Context<App>,
-  leadId: string,
-  alert?: string,
-  status: ContentfulStatusCode = 200,
-  refused?: RefusedForm,
-  /** What was typed in a refused form of the assignment, status or handoff sections, shown again as it was. */
-  kept?: Kept,
-) {
+export async function leadPage(c: Context<App>, leadId: string, options: RefusedAction = {}) {
+  const { alert, status = 200, refused, kept } = options
   const viewer = viewerOf(c)
   const db = c.var.db
   const lead = await findVisibleLead(db, viewer, leadId)
@@ -197,7 +199,7 @@ export async function leadPage(
   const timeZone = viewerTimeZone(c)
   const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
     assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
-    timelineProps(db, viewer, lead.id, base, c.req.query(), timeZone),
+    timelineProps(c.var.unit, lead.id, { base, query: c.req.query(), timeZone }),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
     handoffPanelProps(c, lead, base, kept?.handoff),
@@ -271,7 +273,7 @@ async function leadPageAfterRefusal(
   const refused = form && { form, values, errors: refusal.errors, message: refusal.message }
   try {
     const kept = keptOf(c.req.path, values)
-    return await leadPage(c, leadId, refusal.message, refusal.status, refused, kept)
+    return await leadPage(c, leadId, { alert: refusal.message, status: refusal.status, refused, kept })
   } catch (gone) {
     if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
     throw gone
