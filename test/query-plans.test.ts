@@ -186,7 +186,7 @@ describe('query plans', () => {
       }
       await assigneeChoices(db, viewer.orgId)
       await findLeadRow(db, viewer, leadId)
-      await findVisibleLead(db, viewer, leadId)
+      await findVisibleLead({ db, viewer }, leadId)
       await handedOverTo(db, viewer.orgId, leadId, viewer.userId)
     }
 

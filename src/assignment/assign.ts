@@ -146,7 +146,7 @@ async function assignOnce(
   options: AssignOptions,
 ): Promise<AssignResult> {
   const now = options.now ?? Date.now()
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   if (options.handOff) mayHandOff(viewer, lead, assigneeId)
   else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')

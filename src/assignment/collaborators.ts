@@ -28,7 +28,7 @@ export function inThePool(lead: { inPool: boolean; assignees: { kind: string }[]
 }
 
 async function managedLead(db: Database, viewer: Viewer, leadId: string) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can change who works a lead.')
   refuseArchived(lead)

@@ -46,7 +46,7 @@ export function canChangeCommunication(viewer: Viewer, communication: { authorId
  */
 export async function logCommunication(unit: Unit, leadId: string, input: CommunicationInput) {
   const { db, viewer, now } = unit
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const id = newId()
   const activity = activityRow({
@@ -78,7 +78,7 @@ export async function logCommunication(unit: Unit, leadId: string, input: Commun
  */
 export async function findCommunication(unit: Unit, leadId: string, id: string): Promise<Communication> {
   const { db, viewer } = unit
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(unit, leadId)
   const row = lead
     ? await db
         .select()

@@ -55,7 +55,7 @@ export async function editLead(
 /** One try of `editLead`: reads the lead, plans the edit against it, writes it unless the lead changed meanwhile. */
 async function editOnce(unit: Unit, leadId: string, input: LeadEdit, shown: Partial<LeadEdit>) {
   const { db, viewer, now } = unit
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')

@@ -24,7 +24,7 @@ export const NOTE_MAX = 5_000
  */
 export async function addNote(unit: Unit, leadId: string, text: string) {
   const { db, viewer, now } = unit
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const [members, seeing] = await Promise.all([assignableMembers(db, viewer.orgId), whoCanSee(db, viewer, leadId)])
   const canSee = new Set(seeing.map((m) => m.userId))

@@ -41,8 +41,8 @@ async function changeOnce(
   status: LeadStatus,
   { reason = '', shown }: { reason?: string; shown?: LeadStatus },
 ) {
-  const { db, viewer } = unit
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const { viewer } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
@@ -70,16 +70,12 @@ async function changeOnce(
   const fan = await fanOut({ ...unit, now }, [
     { type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined },
   ])
-  const activityId = await updateLead(
-    db,
-    viewer,
-    lead.id,
-    { status },
-    { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
-    now,
-    leadIs(lead.id, eq(leads.status, lead.status)),
-    fan.statements,
-  )
+  const activityId = await updateLead({ ...unit, now }, lead.id, {
+    set: { status },
+    activity: { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
+    expected: leadIs(lead.id, eq(leads.status, lead.status)),
+    also: fan.statements,
+  })
   await fan.afterCommit()
   return activityId
 }

@@ -51,7 +51,7 @@ export async function createTask(
   notify: FanOutContext,
   now = Date.now(),
 ) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   const assignee = (await whoCanSee(db, viewer, leadId)).find((m) => m.userId === input.assigneeId)
   if (!assignee) {

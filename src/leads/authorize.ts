@@ -6,7 +6,6 @@
  * again when they write.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { isId } from '../lib/ids'
@@ -25,9 +24,9 @@ export type LeadNeed = 'see' | 'edit'
  *   may only read it (the wording of `changeStatus`)
  */
 export async function authorizeLead(c: Context<App>, leadId: string, need: LeadNeed = 'see'): Promise<LeadDetail> {
-  const viewer = viewerOf(c)
-  const lead = await findVisibleLead(c.var.db, viewer, leadId)
-  if (!lead) throw await leadNotFound(c.var.db, viewer)
+  const { db, viewer } = c.var.unit
+  const lead = await findVisibleLead(c.var.unit, leadId)
+  if (!lead) throw await leadNotFound(db, viewer)
   if (need === 'edit' && !canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }

@@ -22,6 +22,7 @@ import { memberColumns, type Member } from '../orgs/members'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { emailKey, type LeadInput } from './fields'
+import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import { attentionCondition, type Attention } from './attention'
 import { inPool, visibleLeadParts, visibleLeads } from './policy'
@@ -132,8 +133,12 @@ export type LeadDetail = Lead & {
   assignees: { userId: string; name: string; kind: 'primary' | 'collaborator' }[]
 }
 
-/** The lead `leadId` if `viewer` may see it, else null (the route answers 404). */
-export async function findVisibleLead(db: Database, viewer: Viewer, leadId: string): Promise<LeadDetail | null> {
+/**
+ * The lead `leadId` if the unit's viewer may see it, else null (the route answers 404). Reads only the unit's
+ * `db` and `viewer`.
+ */
+export async function findVisibleLead(unit: Pick<Unit, 'db' | 'viewer'>, leadId: string): Promise<LeadDetail | null> {
+  const { db, viewer } = unit
   const row = await db
     .select({ lead: leads, creatorName: users.name })
     .from(leads)
@@ -481,24 +486,30 @@ async function byStatus(db: Database, viewer: Viewer, filters: LeadFilters, page
   return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null }
 }
 
+/** What `updateLead` writes: the columns, the activity, and what guards and goes with the change. */
+export type LeadUpdate = {
+  set: Partial<Pick<Lead, 'status' | 'inPool' | 'pooledAt'>>
+  activity: { type: ActivityType; data?: Record<string, unknown> }
+  /** SQL on the state the change was planned on: the batch stops with a stale-write error when it no longer holds. */
+  expected?: SQL
+  /** Further statements of the same change (e.g. the notification fan-out's), run after the activity. */
+  also?: BatchItem<'sqlite'>[]
+}
+
 /**
- * Changes columns of one lead and records the change as an activity, in one atomic D1 batch
- * (docs/ARCHITECTURE.md). The caller has checked the viewer may do it.
- * `expected` (SQL on the state the change was planned on) stops the batch with a stale-write
- * error when it no longer holds (db/guard.ts); the caller retries. `also`: further statements of the
- * same change (e.g. the notification fan-out's), run in the same batch after the activity.
+ * Changes columns of one lead and records the change as an activity by the unit's viewer, both stamped `unit.now`,
+ * in one atomic D1 batch (docs/ARCHITECTURE.md). The caller has checked the viewer may do it. When
+ * `update.expected` no longer holds the batch fails with a stale-write error (db/guard.ts); the caller retries.
+ * Reads only the unit's `db`, `viewer` and `now`.
  * @returns the activity's id
  */
 export async function updateLead(
-  db: Database,
-  viewer: Viewer,
+  unit: Pick<Unit, 'db' | 'viewer' | 'now'>,
   leadId: string,
-  set: Partial<Pick<Lead, 'status' | 'inPool' | 'pooledAt'>>,
-  activity: { type: ActivityType; data?: Record<string, unknown> },
-  now = Date.now(),
-  expected?: SQL,
-  also: BatchItem<'sqlite'>[] = [],
+  update: LeadUpdate,
 ): Promise<string> {
+  const { db, viewer, now } = unit
+  const { set, activity, expected, also = [] } = update
   const row = activityRow({ orgId: viewer.orgId, leadId, actorId: viewer.userId, ...activity, at: now })
   await runBatch(db, [
     ...(expected ? [unlessChanged(db, expected)] : []),

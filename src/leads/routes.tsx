@@ -64,7 +64,7 @@ leadRoutes.post('/', async (c) => {
       }
     }
     // A duplicate email links to the existing lead when the viewer may see it.
-    const visible = existingId ? await findVisibleLead(c.var.db, viewer, existingId) : null
+    const visible = existingId ? await findVisibleLead(c.var.unit, existingId) : null
     const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
     c.status(refusal.status)
     const alert = Object.keys(errors).length > 0 ? undefined : refusal.message
@@ -88,9 +88,9 @@ leadRoutes.post('/', async (c) => {
 
 /** The timeline alone (htmx fragment), query `type` (a filter) and `before` (older pages). */
 leadRoutes.get('/:leadId/timeline', async (c) => {
-  const viewer = viewerOf(c)
-  const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
-  if (!lead) throw await leadNotFound(c.var.db, viewer)
+  const unit = c.var.unit
+  const lead = await findVisibleLead(unit, c.req.param('leadId'))
+  if (!lead) throw await leadNotFound(unit.db, unit.viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   return c.html(
     <Timeline

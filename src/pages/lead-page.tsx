@@ -189,7 +189,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const { alert, status = 200, refused, kept } = options
   const viewer = viewerOf(c)
   const db = c.var.db
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(c.var.unit, leadId)
   if (!lead) throw await leadNotFound(db, viewer)
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)

@@ -65,7 +65,7 @@ export async function claimLead(
   cap = 0,
   now = Date.now(),
 ): Promise<void> {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) {
     // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
     // it in the pool, so they are told who won rather than "not found".

@@ -49,7 +49,7 @@ async function releaseOnce(
   notify: FanOutContext,
   now: number,
 ) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   const primary = lead.assignees.find((a) => a.kind === 'primary')
   if (!primary) throw new Refusal(409, 'This lead has no assignee to release it.')
