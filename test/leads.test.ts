@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { activities, leads } from '../src/db/schema'
-import { createLead as createLeadDirect } from '../src/leads/leads'
+import { createLead as createLeadDirect } from '../src/leads/create'
 import { Client, createLead, env, errorFor, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)

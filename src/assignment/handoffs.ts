@@ -25,7 +25,7 @@ import {
 } from '../db/schema'
 import { chunk } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { canRequestReassignment, factsOf } from '../leads/policy'
 import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 import { inIdSet } from '../db/id-sets'

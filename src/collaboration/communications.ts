@@ -16,7 +16,7 @@ import { activities, communications, type Communication, type CommunicationKind,
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { fanOut } from '../notifications/fan-out'
 
 /** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */

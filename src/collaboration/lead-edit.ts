@@ -10,7 +10,8 @@ import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { emailKey, leadSchema } from '../leads/fields'
-import { duplicateLead, findVisibleLead, leadIdByEmail } from '../leads/leads'
+import { duplicateLead, leadIdByEmail } from '../leads/create'
+import { findVisibleLead } from '../leads/lead-detail'
 import { canEdit, factsOf } from '../leads/policy'
 
 /** The edit form: the create form's fields without the status (changed on its own). */

@@ -13,7 +13,7 @@ import { activities, leads, tasks, users, type Task } from '../db/schema'
 import { dueOf, type Due } from '../lib/due'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { visibleLeads, whoCanSee } from '../leads/policy'
 import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 

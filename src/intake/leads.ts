@@ -19,7 +19,7 @@ import { newId } from '../lib/ids'
 import { optionalMultiLine } from '../lib/text'
 import { archiveScope } from '../leads/archive-scope'
 import { foldedLeadSchema } from '../leads/fields'
-import { leadIdByEmail, leadRow } from '../leads/leads'
+import { leadIdByEmail, leadRow } from '../leads/create'
 import type { LeadRouter } from '../leads/routed'
 
 /** The longest message a visitor may send with the form or the API. */

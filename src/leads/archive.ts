@@ -14,7 +14,7 @@ import { runBatch } from '../db/client'
 import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { archiveScope } from './archive-scope'
-import { findVisibleLead } from './leads'
+import { findVisibleLead } from './lead-detail'
 
 /**
  * Archives (`archive` true) or restores `leadId` in `unit` with an `archived` / `restored` activity by its viewer,

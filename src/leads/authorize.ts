@@ -12,7 +12,7 @@ import { isId } from '../lib/ids'
 import type { Database } from '../db/client'
 import { isAgent, type Viewer } from '../access/viewer'
 import { activeManagers } from '../orgs/members'
-import { findVisibleLead, type LeadDetail } from './leads'
+import { findVisibleLead, type LeadDetail } from './lead-detail'
 import { canEdit, factsOf } from './policy'
 
 /** What an action needs the viewer to be allowed on the lead: `see` it, or `edit` it (fields and status). */

@@ -16,7 +16,7 @@ import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import type { ImportWriteMessage } from '../lib/queue-messages'
 import { emailKey } from './fields'
 import { MAX_REPORTED_DUPLICATES, type ImportRow } from './import-parse'
-import { leadRow } from './leads'
+import { leadRow } from './create'
 import { donePending } from './import-pending'
 
 /** One unit of import work, as carried by a queue message (src/lib/queue-messages.ts). */

@@ -12,7 +12,8 @@ import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import { DEFAULT_SORT, type Sort } from './filters'
 import { matchExpression } from './search'
-import { totalLabel, type LeadFilters, type LeadPage, type LeadRow, type LeadTotal } from './leads'
+import { totalLabel, type LeadTotal } from './list-totals'
+import { type LeadFilters, type LeadPage, type LeadRow } from './list-query'
 import { AttentionFilter } from './attention-filter'
 
 /** What a bulk action just did, or why it was refused. */

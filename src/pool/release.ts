@@ -19,7 +19,7 @@ import {
 } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { isManager, type Viewer } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
 import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
