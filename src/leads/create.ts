@@ -5,7 +5,8 @@
 import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import { isManager, type Viewer } from '../access/viewer'
+import type { Unit } from '../access/unit'
+import { isManager } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { activities, leadAssignees, leads } from '../db/schema'
 import { Refusal } from '../lib/errors'
@@ -48,21 +49,20 @@ export async function leadIdByEmail(db: Database, orgId: string, email: string):
 }
 
 /**
- * Creates one lead and its `created` activity in one atomic D1 batch. A lead an Agent creates is
- * theirs (assigned to them); one an Owner or Admin creates starts unassigned, for triage.
- * `also(leadId)` gives statements to run first in the same batch (e.g. recording the form token,
+ * Creates one lead by the unit's viewer and its `created` activity, stamped `unit.now`, in one atomic D1 batch. A
+ * lead an Agent creates is theirs (assigned to them); one an Owner or Admin creates starts unassigned, for triage.
+ * `options.also(leadId)` gives statements to run first in the same batch (e.g. recording the form token,
  * db/idempotency.ts).
  * @returns the new lead's id
  * @throws Refusal 422 on `email` (with `details.existingId`) when the email already belongs to a lead of
  *   the organization
  */
 export async function createLead(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   input: LeadInput,
-  now = Date.now(),
-  also: (leadId: string) => BatchItem<'sqlite'>[] = () => [],
+  { also = () => [] }: { also?: (leadId: string) => BatchItem<'sqlite'>[] } = {},
 ): Promise<string> {
+  const { db, viewer, now } = unit
   const existing = await leadIdByEmail(db, viewer.orgId, input.email)
   if (existing) throw duplicateLead(existing)
   const row = leadRow(viewer.orgId, viewer.userId, input, now)

@@ -77,7 +77,7 @@ leadRoutes.post('/', async (c) => {
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
   const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
   const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
-    const leadId = await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))
+    const leadId = await createLead(c.var.unit, input, { also: (id) => remember(path(id)) })
     // A lead an Owner or Admin types in is routed like every new lead (an Agent's own lead stays theirs).
     if (isManager(viewer)) await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
     return path(leadId)
