@@ -77,7 +77,8 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
   const typed = typedMention(c.req.query('body') ?? '')
   if (typed === null) return c.html(<MentionSuggestions people={[]} />)
   const word = typed.toLowerCase()
-  const people = (await whoCanSee(c.var.db, viewerOf(c), lead.id))
+  const { db, viewer } = c.var.unit
+  const people = (await whoCanSee(db, viewer, lead.id))
     .filter((m) => m.userId !== c.var.user?.id && m.name.toLowerCase().startsWith(word))
     .slice(0, 8)
   return c.html(<MentionSuggestions people={people} />)
@@ -173,7 +174,7 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
   if (c.req.header('HX-Request') !== 'true' || section === 'notes') {
     return c.redirect(`${leadPath(c, lead.id)}#${section === 'notes' ? 'timeline' : section}`, 303)
   }
-  const viewer = viewerOf(c)
+  const { db, viewer } = c.var.unit
   const props = {
     base: leadPath(c, lead.id),
     orgBase: `/o/${c.var.orgContext.org.slug}`,
@@ -181,9 +182,8 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
     viewerId: viewer.userId,
     manager: isManager(viewer),
   }
-  if (section === 'tasks')
-    return c.html(<TaskItems {...props} tasks={await tasksOf(c.var.db, viewer.orgId, lead.id)} />)
-  const communications = await communicationsOf(c.var.db, viewer.orgId, lead.id)
+  if (section === 'tasks') return c.html(<TaskItems {...props} tasks={await tasksOf(db, viewer.orgId, lead.id)} />)
+  const communications = await communicationsOf(db, viewer.orgId, lead.id)
   return c.html(<CommunicationItems {...props} communications={communications} />)
 })
 
@@ -195,9 +195,10 @@ collaborationRoutes.get('/:leadId/live', async (c) => {
   const lead = await authorizeLead(c, c.req.param('leadId'))
   if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
   const headers = new Headers(c.req.raw.headers)
-  headers.set(VIEWER_ID_HEADER, viewerOf(c).userId)
-  headers.set(VIEWER_NAME_HEADER, encodeURIComponent(c.var.user?.name ?? ''))
-  headers.set(ORG_ID_HEADER, viewerOf(c).orgId)
+  const unit = c.var.unit
+  headers.set(VIEWER_ID_HEADER, unit.viewer.userId)
+  headers.set(VIEWER_NAME_HEADER, encodeURIComponent(unit.actor?.name ?? ''))
+  headers.set(ORG_ID_HEADER, unit.org.id)
   headers.set(LEAD_ID_HEADER, lead.id)
   return leadRoom(c.env, lead.id).fetch(new Request(c.req.url, { headers }))
 })
