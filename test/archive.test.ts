@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countLeads } from '../src/leads/leads'
+import { countLeads } from '../src/leads/list-totals'
 import { createDb } from '../src/db/client'
 import { texts } from './dom'
 import { createLead, env, joinAs, leadIds, signUp } from './helpers'

@@ -4,8 +4,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createDb } from '../src/db/client'
+import { unitFor } from '../src/access/unit'
 import { takeInLead } from '../src/intake/leads'
+import { leadRouter } from '../src/leads/routing'
 import { addMembers, responsesInParallel, rows } from './concurrency'
 import { dom, textOf, type Node } from './dom'
 import { Client, env, signUp } from './helpers'
@@ -141,10 +142,12 @@ describe('the message sent with a lead', () => {
     expect((await visitor().post(form, { name: 'Sid Visitor', email })).status).toBe(303)
     const leadId = await leadIdOf(email)
     expect((await owner.post(`/o/${slug}/leads/${leadId}/archive`)).status).toBe(303)
-    const [org] = await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', slug)
-    const db = createDb(env.DB)
+    const [org] = await rows<{ id: string; name: string; slug: string }>(
+      'SELECT id, name, slug FROM organizations WHERE slug = ?',
+      slug,
+    )
     const input = { name: 'Sid Visitor', email, phone: '', company: '', source: '', message: 'Side by side' }
-    await Promise.all([1, 2, 3].map(() => takeInLead(db, env, org!.id, input, 'api')))
+    await Promise.all([1, 2, 3].map(() => takeInLead(unitFor(env, org!), leadRouter(env), input, 'api')))
     const timeline = (await entries(owner, slug, leadId)).map(shown)
     expect(timeline.filter((e) => e.type === 'restored')).toHaveLength(1)
     expect(timeline.filter((e) => e.message === 'Message: Side by side')).toHaveLength(3)

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { unitFor } from '../src/access/unit'
 import { createDb } from '../src/db/client'
 import { activities, leads } from '../src/db/schema'
-import { createLead as createLeadDirect } from '../src/leads/leads'
+import { createLead as createLeadDirect } from '../src/leads/create'
 import { dom } from './dom'
 import { Client, createLead, env, errorFor, leadIds, signUp } from './helpers'
 
@@ -94,7 +95,7 @@ describe('the lead list', () => {
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       ids.push(
-        await createLeadDirect(db(), viewer, {
+        await createLeadDirect(unitFor(env, { id: org!.id, name: org!.name, slug }, { viewer }), {
           name: `Lead ${String(i).padStart(3, '0')}`,
           email: `lead${i}@example.com`,
           phone: '',

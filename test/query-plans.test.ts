@@ -14,15 +14,10 @@ import { createDb } from '../src/db/client'
 import { exportLeadsCsv } from '../src/leads/export'
 import { RANKED_MATCHES } from '../src/leads/search'
 import { LEAD_STATUSES } from '../src/db/schema'
-import {
-  assigneeChoices,
-  countLeads,
-  findLeadRow,
-  findVisibleLead,
-  listLeads,
-  rowsBefore,
-  type LeadFilters,
-} from '../src/leads/leads'
+import { assigneeChoices } from '../src/leads/assignee-choices'
+import { countLeads, rowsBefore } from '../src/leads/list-totals'
+import { findLeadRow, listLeads, type LeadFilters } from '../src/leads/list-query'
+import { findVisibleLead } from '../src/leads/lead-detail'
 import type { Viewer } from '../src/access/viewer'
 import { addLead, addManyLeads, addMembers, rows } from './concurrency'
 import { env, signUp } from './helpers'
@@ -61,7 +56,7 @@ function aliases(sql: string): Map<string, string> {
   return names
 }
 
-/** A bounded total's part (src/leads/leads.ts `boundedCount`), in the statement that reads a list's total. */
+/** A bounded total's part (src/leads/list-totals.ts `boundedCount`), in the statement that reads a list's total. */
 const BOUNDED_COUNT = /\(SELECT count\(\*\) FROM \(select .*\) "matching"\)/s
 
 /** The plan lines of `q` that scan one of the tables that grow with an organization. */
@@ -186,7 +181,7 @@ describe('query plans', () => {
       }
       await assigneeChoices(db, viewer.orgId)
       await findLeadRow(db, viewer, leadId)
-      await findVisibleLead(db, viewer, leadId)
+      await findVisibleLead({ db, viewer }, leadId)
       await handedOverTo(db, viewer.orgId, leadId, viewer.userId)
     }
 

@@ -1,6 +1,5 @@
 /** Loads what the timeline section shows for a viewer (activity/timeline.tsx). */
-import type { Viewer } from '../access/viewer'
-import type { Database } from '../db/client'
+import type { Unit } from '../access/unit'
 import { isId } from '../lib/ids'
 import { namesOf, TIMELINE_FILTERS, timelinePage, type TimelineFilter } from './activities'
 import { mentionedIds, type TimelineProps } from './timeline'
@@ -14,21 +13,19 @@ export function timelineFilter(type: string | undefined): TimelineFilter | undef
 }
 
 /**
- * The props of the timeline of lead `leadId` (which `viewer` may see: the caller checked) at
- * `base` (the lead page's path), for the page `query` asks for, in the viewer's time zone.
+ * The props of the timeline of lead `leadId` (which the unit's viewer may see: the caller checked), for the page
+ * `options.query` asks for, linking to `options.base` (the lead page's path), its times in `options.timeZone` (IANA
+ * name) and relative to `unit.now`.
  */
 export async function timelineProps(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
-  base: string,
-  query: TimelineQuery,
-  timeZone: string,
-  now = Date.now(),
+  options: { base: string; query: TimelineQuery; timeZone: string },
 ): Promise<TimelineProps> {
+  const { base, query, timeZone } = options
   const filter = timelineFilter(query.type)
   const before = query.before && isId(query.before) ? query.before : undefined
-  const page = await timelinePage(db, viewer.orgId, leadId, { filter, before })
-  const names = await namesOf(db, mentionedIds(page.items))
-  return { page, base, filter, before, names, timeZone, now }
+  const page = await timelinePage(unit.db, unit.org.id, leadId, { filter, before })
+  const names = await namesOf(unit.db, mentionedIds(page.items))
+  return { page, base, filter, before, names, timeZone, now: unit.now }
 }

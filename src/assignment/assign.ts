@@ -25,7 +25,7 @@ import { notArchived, primaryIs, unlessChanged } from '../db/guard'
 import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { type Viewer } from '../access/viewer'
 import { canAssign, canHandOff, factsOf, refuseArchived } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
@@ -146,7 +146,7 @@ async function assignOnce(
   options: AssignOptions,
 ): Promise<AssignResult> {
   const now = options.now ?? Date.now()
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   if (options.handOff) mayHandOff(viewer, lead, assigneeId)
   else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')

@@ -12,7 +12,7 @@ import { retryOnConflict } from '../db/errors'
 import { assigneeIs, leadIs, notArchived, unlessChanged } from '../db/guard'
 import { activities, leadAssignees } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { type Viewer } from '../access/viewer'
 import { canAssign, refuseArchived } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
@@ -28,7 +28,7 @@ export function inThePool(lead: { inPool: boolean; assignees: { kind: string }[]
 }
 
 async function managedLead(db: Database, viewer: Viewer, leadId: string) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can change who works a lead.')
   refuseArchived(lead)

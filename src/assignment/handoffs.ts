@@ -25,7 +25,7 @@ import {
 } from '../db/schema'
 import { chunk } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { canRequestReassignment, factsOf } from '../leads/policy'
 import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 import { inIdSet } from '../db/id-sets'
@@ -192,7 +192,7 @@ export async function acknowledgeHandoff(
   now = Date.now(),
 ): Promise<Acknowledged> {
   return retryOnConflict([], async () => {
-    const lead = await findVisibleLead(db, viewer, leadId)
+    const lead = await findVisibleLead({ db, viewer }, leadId)
     if (!lead) throw notFound()
     const handoff = await findHandoff(db, viewer.orgId, lead.id)
     if (!handoff || handoff.toUserId !== viewer.userId) {
@@ -342,7 +342,7 @@ export async function requestReassignment(
   now = Date.now(),
 ): Promise<void> {
   await retryOnConflict(['reassignment_requests.lead_id'], async () => {
-    const lead = await findVisibleLead(db, viewer, leadId)
+    const lead = await findVisibleLead({ db, viewer }, leadId)
     if (!lead) throw notFound()
     if (!canRequestReassignment(viewer, factsOf(lead))) {
       throw new Refusal(403, REASSIGNMENT_REQUESTERS)

@@ -9,7 +9,8 @@ import { retryOnConflict } from '../db/errors'
 import { leadIs, noAssignee, notArchived } from '../db/guard'
 import { leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead, updateLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
+import { updateLead } from '../leads/update-lead'
 import { isManager, type Viewer } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
 import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
@@ -39,7 +40,7 @@ async function moveOnce(
   notify: FanOutContext,
   now: number,
 ) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   if (!isManager(viewer)) throw new Refusal(403, 'Only an Owner or Admin can move leads into or out of the pool.')
   refuseArchived(lead)
@@ -50,16 +51,12 @@ async function moveOnce(
   if (lead.inPool === inPool) return
   const events = inPool ? [{ type: 'pool_new_lead' as const, leads: [{ id: lead.id, name: lead.name }] }] : []
   const fan = await fanOutWith(db, notify, events, now)
-  await updateLead(
-    db,
-    viewer,
-    lead.id,
+  await updateLead({ db, viewer, now }, lead.id, {
     // The pool shows how long a lead has waited since it entered (pool/queries.ts).
-    { inPool, pooledAt: inPool ? now : null },
-    { type: inPool ? 'moved_to_pool' : 'removed_from_pool' },
-    now,
-    and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id), notArchived(lead.id)),
-    fan.statements,
-  )
+    set: { inPool, pooledAt: inPool ? now : null },
+    activity: { type: inPool ? 'moved_to_pool' : 'removed_from_pool' },
+    expected: and(leadIs(lead.id, eq(leads.inPool, lead.inPool)), noAssignee(lead.id), notArchived(lead.id)),
+    also: fan.statements,
+  })
   await fan.afterCommit()
 }

@@ -1,5 +1,5 @@
 /** The lead page's "Assigned to" panel and "Who can see this lead and why". */
-import type { LeadDetail } from '../leads/leads'
+import type { LeadDetail } from '../leads/lead-detail'
 import type { Reason } from '../leads/policy'
 import type { Member } from '../orgs/members'
 import { inThePool } from './collaborators'

@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
+import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
@@ -15,8 +16,8 @@ import { activities, communications, type Communication, type CommunicationKind,
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import { findVisibleLead } from '../leads/lead-detail'
+import { fanOut } from '../notifications/fan-out'
 
 /** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */
 export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
@@ -38,19 +39,14 @@ export function canChangeCommunication(viewer: Viewer, communication: { authorId
 }
 
 /**
- * Logs a communication with lead `leadId`; its assignees hear of it through the fan-out (`notify`).
+ * Logs a communication with lead `leadId` in `unit` (its viewer as author, stamped `unit.now`); the lead's assignees
+ * hear of it through the fan-out.
  * @returns the activity's id
  * @throws Refusal 404 when the lead is not visible
  */
-export async function logCommunication(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  input: CommunicationInput,
-  notify: FanOutContext,
-  now = Date.now(),
-) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+export async function logCommunication(unit: Unit, leadId: string, input: CommunicationInput) {
+  const { db, viewer, now } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const id = newId()
   const activity = activityRow({
@@ -62,12 +58,9 @@ export async function logCommunication(
     at: now,
   })
   // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
-  const fan = await fanOutWith(
-    db,
-    notify,
-    [{ type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary }],
-    now,
-  )
+  const fan = await fanOut(unit, [
+    { type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary },
+  ])
   await runBatch(db, [
     db
       .insert(communications)
@@ -80,16 +73,12 @@ export async function logCommunication(
 }
 
 /**
- * The communication `id` of lead `leadId`, if `viewer` may see the lead (and so it).
+ * The communication `id` of lead `leadId`, if the unit's viewer may see the lead (and so it).
  * @throws Refusal 404 otherwise
  */
-export async function findCommunication(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  id: string,
-): Promise<Communication> {
-  const lead = await findVisibleLead(db, viewer, leadId)
+export async function findCommunication(unit: Unit, leadId: string, id: string): Promise<Communication> {
+  const { db, viewer } = unit
+  const lead = await findVisibleLead(unit, leadId)
   const row = lead
     ? await db
         .select()
@@ -123,22 +112,22 @@ export const shownCommunicationSchema = z
   .transform((v) => Object.fromEntries(EDITABLE.map((f) => [f, v[`shown_${f}`]])) as Partial<Record<Editable, string>>)
 
 /**
- * Saves `input` on communication `id` of lead `leadId`, with an activity listing what changed: the fields the
- * person changed from what the form showed (`shown`, merged three ways: lib/three-way.ts).
+ * Saves `input` on communication `id` of lead `leadId` in `unit` (stamped `unit.now`), with an activity listing what
+ * changed: the fields the person changed from what the form showed (`options.shown`, merged three ways:
+ * lib/three-way.ts).
  * @returns the activity's id, or null when nothing changed
  * @throws Refusal 404 (not visible), 403 (neither its author nor an Owner/Admin), 409 when someone else
  *   changed a field this edit changes too, or it was changed or deleted at the same moment
  */
 export async function editCommunication(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
   id: string,
   input: CommunicationInput,
-  shown: Partial<Record<Editable, string>> = {},
-  now = Date.now(),
+  { shown = {} }: { shown?: Partial<Record<Editable, string>> } = {},
 ) {
-  const row = await findCommunication(db, viewer, leadId, id)
+  const { db, viewer, now } = unit
+  const row = await findCommunication(unit, leadId, id)
   mayChange(viewer, row)
   const { apply, conflicts } = threeWay(EDITABLE, communicationShown(row), shown, communicationShown(input))
   if (conflicts.length > 0)
@@ -184,13 +173,14 @@ async function guarded(db: Database, id: string, updatedAt: number, statements: 
 }
 
 /**
- * Deletes communication `id` of lead `leadId`; the activity keeps what it was.
+ * Deletes communication `id` of lead `leadId` in `unit` (stamped `unit.now`); the activity keeps what it was.
  * @returns the activity's id
  * @throws Refusal 404 (not visible), 403 (neither its author nor an Owner/Admin), 409 when it was
  *   changed or deleted at the same moment
  */
-export async function deleteCommunication(db: Database, viewer: Viewer, leadId: string, id: string, now = Date.now()) {
-  const row = await findCommunication(db, viewer, leadId, id)
+export async function deleteCommunication(unit: Unit, leadId: string, id: string) {
+  const { db, viewer, now } = unit
+  const row = await findCommunication(unit, leadId, id)
   mayChange(viewer, row)
   const activity = activityRow({
     orgId: viewer.orgId,

@@ -2,15 +2,16 @@
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { activityRow } from '../activity/activities'
-import type { Viewer } from '../access/viewer'
-import { runBatch, type Database } from '../db/client'
+import type { Unit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { retryOnConflict, uniqueViolation } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { emailKey, leadSchema } from '../leads/fields'
-import { duplicateLead, findVisibleLead, leadIdByEmail } from '../leads/leads'
+import { duplicateLead, leadIdByEmail } from '../leads/create'
+import { findVisibleLead } from '../leads/lead-detail'
 import { canEdit, factsOf } from '../leads/policy'
 
 /** The edit form: the create form's fields without the status (changed on its own). */
@@ -34,9 +35,9 @@ const LABELS: Record<(typeof FIELDS)[number], string> = {
 }
 
 /**
- * Saves `input` on lead `leadId`: the fields the person changed from what the form showed (`shown`, merged three
- * ways: lib/three-way.ts, so a field someone else changed meanwhile and this person did not is left as it is
- * now) and one activity listing each (`changes`: field → `{ from, to }`) in one batch; nothing when nothing
+ * Saves `input` on lead `leadId` in `unit` (stamped `unit.now`): the fields the person changed from what the form
+ * showed (`options.shown`, merged three ways: lib/three-way.ts, so a field someone else changed meanwhile and this
+ * person did not is left as it is now) and one activity listing each (`changes`: field → `{ from, to }`) in one batch; nothing when nothing
  * changed. Runs again when the lead changed in between, so `from` is always what was replaced.
  * @returns the activity's id, or null when nothing changed
  * @throws Refusal 404 (not visible), 403 (may not edit), 422 on `email` when another lead of the
@@ -44,25 +45,18 @@ const LABELS: Record<(typeof FIELDS)[number], string> = {
  *   value while the form was open, 409 when concurrent edits kept winning
  */
 export async function editLead(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
   input: LeadEdit,
-  shown: Partial<LeadEdit> = {},
-  now = Date.now(),
+  options: { shown?: Partial<LeadEdit> } = {},
 ) {
-  return retryOnConflict([], () => editOnce(db, viewer, leadId, input, shown, now))
+  return retryOnConflict([], () => editOnce(unit, leadId, input, options.shown ?? {}))
 }
 
-async function editOnce(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  input: LeadEdit,
-  shown: Partial<LeadEdit>,
-  now: number,
-) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+/** One try of `editLead`: reads the lead, plans the edit against it, writes it unless the lead changed meanwhile. */
+async function editOnce(unit: Unit, leadId: string, input: LeadEdit, shown: Partial<LeadEdit>) {
+  const { db, viewer, now } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')

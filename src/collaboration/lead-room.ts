@@ -8,6 +8,7 @@
  * leads at once, or to a member's role, is not announced to each lead's room).
  */
 import { DurableObject } from 'cloudflare:workers'
+import { orgDatabase } from '../access/unit'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
 import { whoMaySee } from '../leads/policy'
@@ -59,7 +60,7 @@ export class LeadRoom extends DurableObject<Env> {
       .find((a) => a?.orgId && a.leadId)
     if (!lead?.orgId || !lead.leadId) return
     try {
-      await this.keepOnly(await whoMaySee(createDb(this.env.DB), lead.orgId, lead.leadId))
+      await this.keepOnly(await whoMaySee(createDb(orgDatabase(this.env, lead.orgId)), lead.orgId, lead.leadId))
     } catch (error) {
       console.error('lead room re-check failed', lead.leadId, error)
     }

@@ -6,7 +6,7 @@
  * reloads these from D1 on reconnect (public/app.js, `lead-catch-up`).
  */
 import type { Env } from '../env'
-import type { Database } from '../db/client'
+import type { AnyUnit } from '../access/unit'
 import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { namesOf, timelineItemsSince, type ActivityType, type TimelineItem } from '../activity/activities'
 import { mentionedIds, TimelineEntry } from '../activity/timeline'
@@ -35,20 +35,16 @@ export function sectionsChangedBy(items: Pick<TimelineItem, 'type'>[]): LiveSect
 }
 
 /**
- * The out-of-band fragments for the activities of lead `leadId` (at `leadPath`, `/o/{slug}/leads/{leadId}`) written
- * since `since` (epoch ms): the entries, newest first (inserted in this order at the top; times in UTC until the page
- * rewrites them in the viewer's time zone), and one self-loading element per changed list in `#live-refresh`.
+ * The out-of-band fragments for the activities of lead `leadId` of the unit's organization written since `since`
+ * (epoch ms): the entries, newest first (inserted in this order at the top; times in UTC until the page rewrites them
+ * in the viewer's time zone, relative to `unit.now`), and one self-loading element per changed list in
+ * `#live-refresh`, loaded from the lead's page path (`/o/{slug}/leads/{leadId}/{section}`).
  * @returns the HTML, or null when nothing was written since `since`
  */
-export async function liveFragment(
-  db: Database,
-  orgId: string,
-  leadId: string,
-  leadPath: string,
-  since: number,
-  now = Date.now(),
-): Promise<string | null> {
-  const items = await timelineItemsSince(db, orgId, leadId, since)
+export async function liveFragment(unit: AnyUnit, leadId: string, since: number): Promise<string | null> {
+  const { db, now } = unit
+  const leadPath = `/o/${unit.org.slug}/leads/${leadId}`
+  const items = await timelineItemsSince(db, unit.org.id, leadId, since)
   if (items.length === 0) return null
   const names = await namesOf(db, mentionedIds(items))
   return String(
@@ -75,18 +71,18 @@ export async function liveFragment(
 }
 
 /**
- * Sends what lead `leadId` (at `leadPath`) committed since `since` (epoch ms) to its viewers, after disconnecting
- * anyone not in `allowed` (the user ids who may see the lead now). Never throws: the change is already saved,
- * and a viewer who missed it catches up from D1 (errors are logged).
+ * Sends what lead `leadId` of the unit's organization committed since `change.since` (epoch ms) to its viewers (the
+ * room of `env.LEAD_ROOM`), after disconnecting anyone not in `allowed` (the user ids who may see the lead now).
+ * Never throws: the change is already saved, and a viewer who missed it catches up from D1 (errors are logged).
  */
 export async function publishLive(
   env: Env,
-  db: Database,
-  change: { orgId: string; leadId: string; leadPath: string; since: number },
+  unit: AnyUnit,
+  change: { leadId: string; since: number },
   allowed: string[],
 ): Promise<void> {
   try {
-    const html = await liveFragment(db, change.orgId, change.leadId, change.leadPath, change.since)
+    const html = await liveFragment(unit, change.leadId, change.since)
     const room = leadRoom(env, change.leadId)
     if (html) await room.broadcast(html, allowed)
     else await room.keepOnly(allowed)

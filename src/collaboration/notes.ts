@@ -1,36 +1,30 @@
 /** Notes on a lead with @mentions (collaboration/mentions.ts): the note, its activity and notifications in one batch. */
 import { activityRow } from '../activity/activities'
-import type { Viewer } from '../access/viewer'
-import { runBatch, type Database } from '../db/client'
+import type { Unit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { activities, notes } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
 import { parseMentions } from './mentions'
-import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOut, type NotificationEvent } from '../notifications/fan-out'
 
 /** The longest note, in characters. */
 export const NOTE_MAX = 5_000
 
 /**
- * Adds note `text` to lead `leadId`. Each member it mentions (`@Name`, `@email`) must be able to see
- * the lead; each is notified once (`mentioned`), the lead's assignees and collaborators get
- * `note_added`, through the fan-out (`notify`), in the same batch.
+ * Adds note `text` to lead `leadId` in `unit` (its viewer as author, stamped `unit.now`). Each member it mentions
+ * (`@Name`, `@email`) must be able to see the lead; each is notified once (`mentioned`), the lead's assignees and
+ * collaborators get `note_added`, through the fan-out, in the same batch.
  * @returns the note's activity id
  * @throws Refusal 404 (lead not visible), 422 on `body` naming a mentioned member who cannot see the
  *   lead (nothing is saved, nobody is notified)
  */
-export async function addNote(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  text: string,
-  notify: FanOutContext,
-  now = Date.now(),
-) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+export async function addNote(unit: Unit, leadId: string, text: string) {
+  const { db, viewer, now } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const [members, seeing] = await Promise.all([assignableMembers(db, viewer.orgId), whoCanSee(db, viewer, leadId)])
   const canSee = new Set(seeing.map((m) => m.userId))
@@ -61,7 +55,7 @@ export async function addNote(
     { type: 'mentioned', leads: ref, people: mentioned.map((m) => ({ id: m.userId, name: m.name })), note: text },
     { type: 'note_added', leads: ref, note: text },
   ]
-  const fan = await fanOutWith(db, notify, events, now)
+  const fan = await fanOut(unit, events)
   await runBatch(db, [
     db.insert(notes).values({
       id: noteId,

@@ -8,7 +8,6 @@
  * load.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { isId } from '../lib/ids'
 import { whoCanSee } from '../leads/policy'
@@ -21,11 +20,10 @@ import { publishLive } from './live'
  * is saved).
  */
 async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   try {
-    const allowed = (await whoCanSee(c.var.db, viewer, leadId)).map((m) => m.userId)
-    const leadPath = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
-    await publishLive(c.env, c.var.db, { orgId: viewer.orgId, leadId, leadPath, since }, allowed)
+    const allowed = (await whoCanSee(unit.db, unit.viewer, leadId)).map((m) => m.userId)
+    await publishLive(c.env, unit, { leadId, since }, allowed)
   } catch (error) {
     console.error('live change not published', leadId, error)
   }

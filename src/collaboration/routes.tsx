@@ -6,14 +6,13 @@
  */
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { viewerOf, viewerTimeZone } from '../access/context'
+import { viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 import { LEAD_ID_HEADER, ORG_ID_HEADER, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from './lead-room'
 import { leadRoom } from './live'
 import type { App, RefusalPage } from '../env'
 import { authorizeLead } from '../leads/authorize'
 import { whoCanSee } from '../leads/policy'
-import { fanOutContext } from '../notifications/context'
 import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
 import { leadPageOnRefusal, refusalPage } from '../views/refusal-page'
@@ -60,10 +59,10 @@ const editLeadAgain: RefusalPage = async (c, refusal, values) => {
  * now, so saving again keeps what was typed.
  */
 const editCommunicationAgain: RefusalPage = async (c, refusal, values) => {
-  const viewer = viewerOf(c)
   const lead = await authorizeLead(c, c.req.param('leadId') ?? '')
   const id = c.req.param('communicationId') ?? ''
-  const now = await findCommunication(c.var.db, viewer, lead.id, id)
+  // Shown again against the communication as it is now, so saving again keeps what was typed.
+  const now = await findCommunication(c.var.unit, lead.id, id)
   c.status(refusal.status)
   const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
   return c.render(
@@ -88,7 +87,7 @@ collaborationRoutes.post('/:leadId/status', leadPageOnRefusal({ keep: keepStatus
   // Authorization before validation: 403 for a viewer who may only read the lead, whatever the form holds.
   await authorizeLead(c, leadId, 'edit')
   const { status, reason, from } = await parseForm(c, statusSchema)
-  await changeStatus(c.var.db, viewerOf(c), leadId, status, fanOutContext(c), undefined, reason, from)
+  await changeStatus(c.var.unit, leadId, status, { reason, shown: from })
   return c.redirect(leadPath(c, leadId), 303)
 })
 
@@ -103,7 +102,7 @@ collaborationRoutes.get('/:leadId/edit', async (c) => {
 collaborationRoutes.post('/:leadId/edit', refusalPage(editLeadAgain), async (c) => {
   const lead = await authorizeLead(c, c.req.param('leadId'), 'edit')
   const input = await parseForm(c, editLeadSchema)
-  await editLead(c.var.db, viewerOf(c), lead.id, input, await parseForm(c, shownLeadSchema))
+  await editLead(c.var.unit, lead.id, input, { shown: await parseForm(c, shownLeadSchema) })
   return c.redirect(leadPath(c, lead.id), 303)
 })
 
@@ -113,7 +112,8 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
   const typed = typedMention(c.req.query('body') ?? '')
   if (typed === null) return c.html(<MentionSuggestions people={[]} />)
   const word = typed.toLowerCase()
-  const people = (await whoCanSee(c.var.db, viewerOf(c), lead.id))
+  const { db, viewer } = c.var.unit
+  const people = (await whoCanSee(db, viewer, lead.id))
     .filter((m) => m.userId !== c.var.user?.id && m.name.toLowerCase().startsWith(word))
     .slice(0, 8)
   return c.html(<MentionSuggestions people={people} />)
@@ -122,23 +122,22 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
 collaborationRoutes.post('/:leadId/notes', leadPageOnRefusal({ form: 'note' }), async (c) => {
   const leadId = c.req.param('leadId')
   const { body } = await parseForm(c, noteSchema)
-  await addNote(c.var.db, viewerOf(c), leadId, body, fanOutContext(c))
+  await addNote(c.var.unit, leadId, body)
   return c.redirect(`${leadPath(c, leadId)}#timeline`, 303)
 })
 
 collaborationRoutes.post('/:leadId/communications', leadPageOnRefusal({ form: 'communication' }), async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   const input = await parseForm(c, communicationSchema(viewerTimeZone(c)))
-  await logCommunication(c.var.db, viewer, leadId, input, fanOutContext(c))
+  await logCommunication(c.var.unit, leadId, input)
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
 collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (c) => {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   const lead = await authorizeLead(c, c.req.param('leadId'))
-  const row = await findCommunication(c.var.db, viewer, lead.id, c.req.param('communicationId'))
-  if (!canChangeCommunication(viewer, row)) {
+  const row = await findCommunication(unit, lead.id, c.req.param('communicationId'))
+  if (!canChangeCommunication(unit.viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
   const timeZone = viewerTimeZone(c)
@@ -155,22 +154,22 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
 })
 
 collaborationRoutes.post('/:leadId/communications/:communicationId', refusalPage(editCommunicationAgain), async (c) => {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   const lead = await authorizeLead(c, c.req.param('leadId'))
   const id = c.req.param('communicationId')
   const timeZone = viewerTimeZone(c)
-  const row = await findCommunication(c.var.db, viewer, lead.id, id)
-  if (!canChangeCommunication(viewer, row)) {
+  const row = await findCommunication(unit, lead.id, id)
+  if (!canChangeCommunication(unit.viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
   const input = await parseForm(c, communicationSchema(timeZone))
-  await editCommunication(c.var.db, viewer, lead.id, id, input, await parseForm(c, shownCommunicationSchema))
+  await editCommunication(unit, lead.id, id, input, { shown: await parseForm(c, shownCommunicationSchema) })
   return c.redirect(`${leadPath(c, lead.id)}#communications`, 303)
 })
 
 collaborationRoutes.post('/:leadId/communications/:communicationId/delete', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
-  await deleteCommunication(c.var.db, viewerOf(c), leadId, c.req.param('communicationId'))
+  await deleteCommunication(c.var.unit, leadId, c.req.param('communicationId'))
   return c.redirect(`${leadPath(c, leadId)}#communications`, 303)
 })
 
@@ -191,7 +190,7 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
   if (c.req.header('HX-Request') !== 'true' || section === 'notes') {
     return c.redirect(`${leadPath(c, lead.id)}#${section === 'notes' ? 'timeline' : section}`, 303)
   }
-  const viewer = viewerOf(c)
+  const { db, viewer } = c.var.unit
   const props = {
     base: leadPath(c, lead.id),
     orgBase: `/o/${c.var.orgContext.org.slug}`,
@@ -199,9 +198,8 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
     viewerId: viewer.userId,
     manager: isManager(viewer),
   }
-  if (section === 'tasks')
-    return c.html(<TaskItems {...props} tasks={await tasksOf(c.var.db, viewer.orgId, lead.id)} />)
-  const communications = await communicationsOf(c.var.db, viewer.orgId, lead.id)
+  if (section === 'tasks') return c.html(<TaskItems {...props} tasks={await tasksOf(db, viewer.orgId, lead.id)} />)
+  const communications = await communicationsOf(db, viewer.orgId, lead.id)
   return c.html(<CommunicationItems {...props} communications={communications} />)
 })
 
@@ -213,9 +211,10 @@ collaborationRoutes.get('/:leadId/live', async (c) => {
   const lead = await authorizeLead(c, c.req.param('leadId'))
   if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
   const headers = new Headers(c.req.raw.headers)
-  headers.set(VIEWER_ID_HEADER, viewerOf(c).userId)
-  headers.set(VIEWER_NAME_HEADER, encodeURIComponent(c.var.user?.name ?? ''))
-  headers.set(ORG_ID_HEADER, viewerOf(c).orgId)
+  const unit = c.var.unit
+  headers.set(VIEWER_ID_HEADER, unit.viewer.userId)
+  headers.set(VIEWER_NAME_HEADER, encodeURIComponent(unit.actor?.name ?? ''))
+  headers.set(ORG_ID_HEADER, unit.org.id)
   headers.set(LEAD_ID_HEADER, lead.id)
   return leadRoom(c.env, lead.id).fetch(new Request(c.req.url, { headers }))
 })

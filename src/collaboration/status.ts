@@ -3,54 +3,47 @@
  * notifications (the lead's assignee and collaborators, through the fan-out) in the same batch.
  */
 import { eq } from 'drizzle-orm'
-import type { Database } from '../db/client'
+import type { Unit } from '../access/unit'
 import { retryOnConflict } from '../db/errors'
 import { leadIs } from '../db/guard'
 import { leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { STATUS_LABELS } from '../views/labels'
-import { findVisibleLead, updateLead } from '../leads/leads'
-import { type Viewer } from '../access/viewer'
+import { findVisibleLead } from '../leads/lead-detail'
+import { updateLead } from '../leads/update-lead'
 import { canEdit, factsOf } from '../leads/policy'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import { fanOut } from '../notifications/fan-out'
 
 /**
- * Sets the status of `leadId`, keeping `reason` (optional) in the activity; no-op when unchanged, or when the
- * form's `shown` status (what it was shown with) is the one sent: someone else's change meanwhile stays
- * (lib/three-way.ts); a no-op with a reason typed is refused (422) rather than dropping the reason. A concurrent change of the status in between makes it run again against the new status
- * (so each activity's `from` is the status before it).
+ * Sets the status of `leadId` in `unit`, keeping `options.reason` (optional) in the activity; no-op when unchanged,
+ * or when the form's `options.shown` status (what it was shown with) is the one sent: someone else's change meanwhile
+ * stays (lib/three-way.ts); a no-op with a reason typed is refused (422) rather than dropping the reason. A concurrent
+ * change of the status in between makes it run again against the new status (so each activity's `from` is the status
+ * before it). The lead's assignees and collaborators are told through the fan-out, in the same batch.
  * @returns the activity's id, or null when nothing changed
- * @throws Refusal 404 when not visible, 403 when `viewer` may see but not edit the lead, 422 when a reason is
- *   typed but the status stays, 409 when someone else
- *   changed the status to another one while the form was shown, 409 when concurrent changes kept winning for
- *   RETRY_BUDGET_MS
+ * @throws Refusal 404 when not visible, 403 when the unit's viewer may see but not edit the lead, 422 when a reason
+ *   is typed but the status stays, 409 when someone else changed the status to another one while the form was shown,
+ *   409 when concurrent changes kept winning for RETRY_BUDGET_MS
  */
 export async function changeStatus(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
   status: LeadStatus,
-  notify: FanOutContext,
-  now?: number,
-  reason = '',
-  shown?: LeadStatus,
+  options: { reason?: string; shown?: LeadStatus } = {},
 ): Promise<string | null> {
-  // Each try is stamped when it runs, so the timeline keeps the order the changes took effect in.
-  return retryOnConflict([], () => changeOnce(db, viewer, leadId, status, notify, now ?? Date.now(), reason, shown))
+  return retryOnConflict([], () => changeOnce(unit, leadId, status, options))
 }
 
+/** One try of `changeStatus`: reads the lead, plans the change against it, writes it unless the status moved meanwhile. */
 async function changeOnce(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
   status: LeadStatus,
-  notify: FanOutContext,
-  now: number,
-  reason: string,
-  shown: LeadStatus | undefined,
+  { reason = '', shown }: { reason?: string; shown?: LeadStatus },
 ) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const { viewer } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
@@ -71,23 +64,19 @@ async function changeOnce(
       )
     return null
   }
+  // Never stamped before the change it follows (a retry after a concurrent change), so the timeline keeps the order
+  // the changes took effect in.
+  const now = Math.max(unit.now, lead.updatedAt)
   const change = { from: lead.status, to: status }
-  const fan = await fanOutWith(
-    db,
-    notify,
-    [{ type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined }],
-    now,
-  )
-  const activityId = await updateLead(
-    db,
-    viewer,
-    lead.id,
-    { status },
-    { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
-    now,
-    leadIs(lead.id, eq(leads.status, lead.status)),
-    fan.statements,
-  )
+  const fan = await fanOut({ ...unit, now }, [
+    { type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined },
+  ])
+  const activityId = await updateLead({ ...unit, now }, lead.id, {
+    set: { status },
+    activity: { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
+    expected: leadIs(lead.id, eq(leads.status, lead.status)),
+    also: fan.statements,
+  })
   await fan.afterCommit()
   return activityId
 }

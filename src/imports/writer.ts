@@ -17,7 +17,7 @@ import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import type { ImportWriteMessage } from '../lib/queue-messages'
 import { emailKey } from '../leads/fields'
 import { MAX_REPORTED_DUPLICATES, type ImportRow } from './parse'
-import { leadRow } from '../leads/leads'
+import { leadRow } from '../leads/create'
 import { donePending } from './pending'
 
 /** One unit of import work, as carried by a queue message (src/lib/queue-messages.ts). */

@@ -6,7 +6,8 @@
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
-import { apiKeys } from '../db/schema'
+import type { OrgRef } from '../access/unit'
+import { apiKeys, organizations } from '../db/schema'
 import { newId } from '../lib/ids'
 import { hashToken, newToken } from '../lib/tokens'
 
@@ -61,8 +62,8 @@ export async function revokeApiKey({ db, org, now }: Unit, keyId: string): Promi
   return result.meta.changes === 1
 }
 
-/** The organization id a live key `key` belongs to (and notes its use), or null for an unknown or revoked key. */
-export async function orgOfApiKey(db: Database, key: string, now = Date.now()): Promise<string | null> {
+/** The organization a live key `key` belongs to (and notes its use), or null for an unknown or revoked key. */
+export async function orgOfApiKey(db: Database, key: string, now = Date.now()): Promise<OrgRef | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 100) return null
   const keyHash = await hashToken(key)
   const row = await db
@@ -71,5 +72,11 @@ export async function orgOfApiKey(db: Database, key: string, now = Date.now()): 
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     .returning({ orgId: apiKeys.orgId })
     .get()
-  return row?.orgId ?? null
+  if (!row) return null
+  const org = await db
+    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
+    .from(organizations)
+    .where(eq(organizations.id, row.orgId))
+    .get()
+  return org ?? null
 }

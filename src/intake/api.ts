@@ -12,6 +12,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { FORM_TOKEN_TTL_MS, once } from '../db/idempotency'
+import type { OrgRef } from '../access/unit'
 import type { Env, Variables } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { isId } from '../lib/ids'
@@ -21,8 +22,10 @@ import { LEAD_STATUSES } from '../db/schema'
 import { orgOfApiKey } from './api-keys'
 import { readJson, sentJson } from './input'
 import { apiLead, intakeSchema, takeInLead } from './leads'
+import { submissionUnit } from './submission-unit'
+import { leadRouter } from '../leads/routing'
 
-type ApiEnv = { Bindings: Env; Variables: Variables & { apiOrgId: string } }
+type ApiEnv = { Bindings: Env; Variables: Variables & { apiOrg: OrgRef } }
 
 /** The longest `Idempotency-Key` accepted. */
 export const MAX_IDEMPOTENCY_KEY = 255
@@ -100,15 +103,15 @@ const apiBodyLimit = bodyLimit({
   },
 })
 
-/** Middleware: the request must carry a live API key; its organization goes on `c.var.apiOrgId`. @throws Refusal 401 */
+/** Middleware: the request must carry a live API key; its organization goes on `c.var.apiOrg`. @throws Refusal 401 */
 const requireApiKey: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '')
-  const orgId = match ? await orgOfApiKey(c.var.db, match[1]!) : null
-  if (!orgId) {
+  const org = match ? await orgOfApiKey(c.var.db, match[1]!) : null
+  if (!org) {
     c.header('WWW-Authenticate', 'Bearer')
     throw new Refusal(401, 'Send a valid API key: Authorization: Bearer {key}.')
   }
-  c.set('apiOrgId', orgId)
+  c.set('apiOrg', org)
   await next()
 }
 
@@ -152,16 +155,17 @@ const createLeadRoute = createRoute({
 })
 
 apiRoutes.openapi(createLeadRoute, async (c) => {
-  const orgId = c.var.apiOrgId
+  const org = c.var.apiOrg
+  const orgId = org.id
   const input = c.req.valid('json')
   const key = c.req.valid('header')['idempotency-key']
   // The key stands for this lead: the same key with another lead (the fields as validated) is refused.
   const token = key ? { scope: `api:${orgId}`, key, fingerprint: await hashToken(JSON.stringify(input)) } : null
   // The first answer is remembered as `{leadId}` (created) or `{leadId}?existing` (joined an existing lead).
   const result = await once(c.var.db, token, async (remember) => {
-    const taken = await takeInLead(c.var.db, c.env, orgId, input, 'api', Date.now(), (leadId, created) =>
-      remember(created ? leadId : `${leadId}?existing`),
-    )
+    const taken = await takeInLead(submissionUnit(c.env, c.var.db, org), leadRouter(c.env), input, 'api', {
+      also: (leadId, created) => remember(created ? leadId : `${leadId}?existing`),
+    })
     return taken.created ? taken.leadId : `${taken.leadId}?existing`
   })
   const [leadId = '', existing] = result.split('?')
@@ -185,7 +189,7 @@ const getLeadRoute = createRoute({
 
 apiRoutes.openapi(getLeadRoute, async (c) => {
   const { leadId } = c.req.valid('param')
-  const lead = isId(leadId) ? await apiLead(c.var.db, c.var.apiOrgId, leadId) : null
+  const lead = isId(leadId) ? await apiLead(c.var.db, c.var.apiOrg.id, leadId) : null
   if (!lead) throw new Refusal(404, 'The organization has no such lead.')
   return c.json(lead, 200)
 })

@@ -8,11 +8,16 @@ import type { Database } from '../db/client'
 import { organizations } from '../db/schema'
 import { isWellFormedToken, newToken } from '../lib/tokens'
 
-/** The organization whose form key is `formKey` (id, slug, thank-you URL), or null. */
+/** The organization whose form key is `formKey` (id, name, slug, thank-you URL), or null. */
 export async function orgByFormKey(db: Database, formKey: string) {
   if (!isWellFormedToken(formKey)) return null
   const row = await db
-    .select({ id: organizations.id, slug: organizations.slug, thankYouUrl: organizations.thankYouUrl })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      thankYouUrl: organizations.thankYouUrl,
+    })
     .from(organizations)
     .where(eq(organizations.formKey, formKey))
     .get()

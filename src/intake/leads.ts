@@ -10,17 +10,17 @@ import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { z } from 'zod'
 import { activityRow } from '../activity/activities'
+import type { SystemUnit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads, notes } from '../db/schema'
-import type { Env } from '../env'
 import { newId } from '../lib/ids'
 import { optionalMultiLine } from '../lib/text'
 import { archiveScope } from '../leads/archive-scope'
 import { foldedLeadSchema } from '../leads/fields'
-import { leadIdByEmail, leadRow } from '../leads/leads'
-import { routeOrLog } from '../leads/routing'
+import { leadIdByEmail, leadRow } from '../leads/create'
+import type { LeadRouter } from '../leads/routed'
 
 /** The longest message a visitor may send with the form or the API. */
 export const MAX_MESSAGE = 5000
@@ -48,44 +48,46 @@ function messageData(message: string, noteId: string | null): Record<string, str
   return noteId ? { message, noteId } : {}
 }
 
-/** The note keeping `message` on lead `leadId` as note `noteId` (nothing without one). */
+/** The note keeping `message` on lead `leadId` as note `noteId`, stamped `unit.now` (nothing without one). */
 function noteStatements(
-  db: Database,
-  orgId: string,
+  unit: SystemUnit,
   leadId: string,
   message: string,
   noteId: string | null,
-  now: number,
 ): BatchItem<'sqlite'>[] {
+  const orgId = unit.org.id
   return noteId
     ? [
-        db
+        unit.db
           .insert(notes)
-          .values({ id: noteId, orgId, leadId, authorId: null, kind: 'note', body: message, createdAt: now }),
+          .values({ id: noteId, orgId, leadId, authorId: null, kind: 'note', body: message, createdAt: unit.now }),
       ]
     : []
 }
 
+/** What `takeInLead` gives the batch that writes a submission, told whether it creates lead `leadId` or adds to it. */
+type AlsoStatements = (leadId: string, created: boolean) => BatchItem<'sqlite'>[]
+
 /**
- * Takes in one lead for organization `orgId` from `channel` at `now` (epoch ms). A lead whose email the
- * organization already has (any capitalisation; also when a simultaneous submission saved it first) is not
- * created again: the message becomes a note on that lead (`created: false`), which is restored if archived. A new
- * lead is routed afterwards.
- * `also(leadId, created)`: statements to run first in the batch that writes the submission (e.g. remembering an
- * `Idempotency-Key`), told whether it creates lead `leadId` or adds to it.
+ * Takes in one lead for the unit's organization from `channel`, stamped `unit.now` (Leadpool acts: no member). A
+ * lead whose email the organization already has (any capitalisation; also when a simultaneous submission saved it
+ * first) is not created again: the message becomes a note on that lead (`created: false`), which is restored if
+ * archived. A new lead is routed afterwards by `route` (leads/routing.ts `leadRouter`).
+ * `options.also(leadId, created)`: statements to run first in the batch that writes the submission (e.g. remembering
+ * an `Idempotency-Key`), told whether it creates lead `leadId` or adds to it.
  * @returns the lead the submission ended in
  */
 export async function takeInLead(
-  db: Database,
-  env: Env,
-  orgId: string,
+  unit: SystemUnit,
+  route: LeadRouter,
   input: IntakeInput,
   channel: IntakeChannel,
-  now = Date.now(),
-  also: (leadId: string, created: boolean) => BatchItem<'sqlite'>[] = () => [],
+  { also = () => [] }: { also?: AlsoStatements } = {},
 ): Promise<IntakeResult> {
+  const { db, now } = unit
+  const orgId = unit.org.id
   const existing = await leadIdByEmail(db, orgId, input.email)
-  if (existing) return addToExisting(db, orgId, existing, input, channel, now, also)
+  if (existing) return addToExisting(unit, existing, input, channel, also)
   const source = input.source || (channel === 'form' ? 'Web form' : 'API')
   const row = { ...leadRow(orgId, '', { ...input, source, status: 'new' }, now), createdBy: null }
   const leadId = row.id
@@ -96,15 +98,15 @@ export async function takeInLead(
       ...also(leadId, true),
       db.insert(leads).values(row),
       db.insert(activities).values(activityRow({ orgId, leadId, actorId: null, type: 'created', data, at: now })),
-      ...noteStatements(db, orgId, leadId, input.message, noteId, now),
+      ...noteStatements(unit, leadId, input.message, noteId),
     ])
   } catch (error) {
     // A simultaneous submission with the same email saved its lead first: this one joins it.
     const raced = await leadIdByEmail(db, orgId, input.email)
-    if (raced) return addToExisting(db, orgId, raced, input, channel, now, also)
+    if (raced) return addToExisting(unit, raced, input, channel, also)
     throw error
   }
-  await routeOrLog(env, orgId, [leadId], null)
+  await route(orgId, [leadId], null)
   return { leadId, created: true }
 }
 
@@ -115,14 +117,14 @@ export async function takeInLead(
  * @throws Refusal 409 when an archive or restore in between kept stopping the batch (db/errors.ts)
  */
 function addToExisting(
-  db: Database,
-  orgId: string,
+  unit: SystemUnit,
   leadId: string,
   input: IntakeInput,
   channel: IntakeChannel,
-  now: number,
-  also: (leadId: string, created: boolean) => BatchItem<'sqlite'>[],
+  also: AlsoStatements,
 ): Promise<IntakeResult> {
+  const { db, now } = unit
+  const orgId = unit.org.id
   return retryOnConflict([], async () => {
     const lead = await db
       .select({ archivedAt: leads.archivedAt })
@@ -152,7 +154,7 @@ function addToExisting(
         .values(
           activityRow({ orgId, leadId, actorId: null, type: 'submitted_again', data, at: now + (archived ? 1 : 0) }),
         ),
-      ...noteStatements(db, orgId, leadId, input.message, noteId, now),
+      ...noteStatements(unit, leadId, input.message, noteId),
     ])
     return { leadId, created: false }
   })

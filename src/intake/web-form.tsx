@@ -15,6 +15,8 @@ import { foldedLine } from '../lib/text'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
 import { intakeSchema, takeInLead } from './leads'
+import { submissionUnit } from './submission-unit'
+import { leadRouter } from '../leads/routing'
 
 /** The honeypot: a field people never see or fill (the snippet hides it), bots do. */
 export const HONEYPOT_FIELD = 'website'
@@ -51,7 +53,10 @@ webFormRoutes.post('/:formKey', async (c) => {
   const org = await orgByFormKey(c.var.db, formKey)
   if (!org) throw notFound()
   const trap = await parseSubmission(c, honeypotSchema)
-  if (!trap[HONEYPOT_FIELD]) await takeInLead(c.var.db, c.env, org.id, await parseSubmission(c, webFormSchema), 'form')
+  if (!trap[HONEYPOT_FIELD]) {
+    const input = await parseSubmission(c, webFormSchema)
+    await takeInLead(submissionUnit(c.env, c.var.db, org), leadRouter(c.env), input, 'form')
+  }
   const json = sentJson(c) || (c.req.header('Accept') ?? '').includes('application/json')
   if (json) return c.json({ accepted: true }, 201)
   return c.redirect(org.thankYouUrl || `/f/${formKey}/thanks`, 303)

@@ -8,25 +8,28 @@ import { and, eq } from 'drizzle-orm'
 import { retryOnConflict } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activityRow } from '../activity/activities'
-import { isManager, type Viewer } from '../access/viewer'
-import { runBatch, type Database } from '../db/client'
+import type { Unit } from '../access/unit'
+import { isManager } from '../access/viewer'
+import { runBatch } from '../db/client'
 import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { archiveScope } from './archive-scope'
-import { findVisibleLead } from './leads'
+import { findVisibleLead } from './lead-detail'
 
 /**
- * Archives (`archive` true) or restores `leadId` with an `archived` / `restored` activity, in one
- * batch; a no-op when the lead is already in that state. Owners and Admins only.
+ * Archives (`archive` true) or restores `leadId` in `unit` with an `archived` / `restored` activity by its viewer,
+ * stamped `unit.now`, in one batch; a no-op when the lead is already in that state. Owners and Admins only.
  * @throws Refusal 404 when the lead is not visible, 403 for an Agent
  */
-export async function setArchived(db: Database, viewer: Viewer, leadId: string, archive: boolean, now = Date.now()) {
+export async function setArchived(unit: Unit, leadId: string, archive: boolean) {
   // A concurrent archive/restore in between fails the batch on its guard and this runs again (db/guard.ts).
-  await retryOnConflict([], () => setOnce(db, viewer, leadId, archive, now))
+  await retryOnConflict([], () => setOnce(unit, leadId, archive))
 }
 
-async function setOnce(db: Database, viewer: Viewer, leadId: string, archive: boolean, now: number) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+/** One try of `setArchived`: reads the lead, writes the change unless it was archived or restored meanwhile. */
+async function setOnce(unit: Unit, leadId: string, archive: boolean) {
+  const { db, viewer, now } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!isManager(viewer)) throw new Refusal(403, `Only an Owner or Admin can ${archive ? 'archive' : 'restore'} leads.`)
   if ((lead.archivedAt !== null) === archive) return

@@ -6,14 +6,13 @@
  * again when they write.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { isId } from '../lib/ids'
 import type { Database } from '../db/client'
 import { isAgent, type Viewer } from '../access/viewer'
 import { activeManagers } from '../orgs/members'
-import { findVisibleLead, type LeadDetail } from './leads'
+import { findVisibleLead, type LeadDetail } from './lead-detail'
 import { canEdit, factsOf } from './policy'
 
 /** What an action needs the viewer to be allowed on the lead: `see` it, or `edit` it (fields and status). */
@@ -25,9 +24,9 @@ export type LeadNeed = 'see' | 'edit'
  *   may only read it (the wording of `changeStatus`)
  */
 export async function authorizeLead(c: Context<App>, leadId: string, need: LeadNeed = 'see'): Promise<LeadDetail> {
-  const viewer = viewerOf(c)
-  const lead = await findVisibleLead(c.var.db, viewer, leadId)
-  if (!lead) throw await leadNotFound(c.var.db, viewer)
+  const { db, viewer } = c.var.unit
+  const lead = await findVisibleLead(c.var.unit, leadId)
+  if (!lead) throw await leadNotFound(db, viewer)
   if (need === 'edit' && !canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }

@@ -2,7 +2,7 @@
  * List totals read from the counters SQL triggers keep (lead_counts, migrations/0014_lead_counts.sql;
  * assignee_lead_counts, migrations/0011_lead_derived_state.sql) instead of counted: one primary-key read
  * whatever the organization's size. Only the views those counters describe are read here; every other
- * combination of filters is counted by src/leads/leads.ts `countLeads`, up to its bound.
+ * combination of filters is counted by src/leads/list-totals.ts `countLeads`, up to its bound.
  */
 import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
@@ -37,7 +37,7 @@ export function plainFilters(filters: Counted): boolean {
 export function keptTotal(viewer: Viewer, filters: Counted): KeptTotal {
   if (!plainFilters(filters)) return null
   const manager = isManager(viewer)
-  // An Agent's other assignee filters are ignored by the list (src/leads/leads.ts `assigneeCondition`).
+  // An Agent's other assignee filters are ignored by the list (src/leads/list-query.ts `assigneeCondition`).
   const assignee = manager || filters.assignee === 'me' || filters.assignee === 'pool' ? filters.assignee : undefined
   if (filters.status) return manager && !assignee ? { bucket: `status:${filters.status}` } : null
   if (assignee === 'me') return { assigned: viewer.userId }

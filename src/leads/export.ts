@@ -14,7 +14,7 @@ import type { Database } from '../db/client'
 import { sameOrg } from '../db/tenancy'
 import { leadAssignees, users, type LeadStatus } from '../db/schema'
 import { STATUS_LABELS } from '../views/labels'
-import { listLeads, type LeadFilters } from './leads'
+import { listLeads, type LeadFilters } from './list-query'
 import type { Viewer } from '../access/viewer'
 import { inIdSet } from '../db/id-sets'
 

@@ -1,6 +1,6 @@
 /**
  * The lead list's filters and sort as read from a URL query (list page, CSV export, bulk "select all"), and
- * the SQL they add to the list query (src/leads/leads.ts): source, creation dates, and the sort order with
+ * the SQL they add to the list query (src/leads/list-query.ts): source, creation dates, and the sort order with
  * its keyset condition.
  */
 import { eq, gte, lt, sql, type SQL } from 'drizzle-orm'
@@ -71,7 +71,7 @@ const DAY_MS = 86_400_000
 
 /**
  * SQL for the source and creation-date filters (none when unset). With `walk`, the list's sort index
- * drives the query (src/leads/leads.ts `listLeads`): a filter on another column is then written `+column`,
+ * drives the query (src/leads/list-query.ts `listLeads`): a filter on another column is then written `+column`,
  * which SQLite never serves from an index, so it cannot pick that filter's index and sort every match.
  */
 export function sourceAndDates(
@@ -107,7 +107,7 @@ export function statusOrder(sort: Sort): LeadStatus[] {
 /**
  * The `leads` column a sort walks, with `(org_id, column, id)` as its index; null for the id alone
  * (newest/oldest first without a date filter walks `(org_id, id)`, or `(org_id, status|source, id)` when
- * those are filtered). Status is sorted a status at a time (src/leads/leads.ts `listLeads`).
+ * those are filtered). Status is sorted a status at a time (src/leads/list-query.ts `listLeads`).
  */
 function sortColumn(sort: Sort, dated: boolean): 'created_at' | 'name' | 'last_activity_at' | null {
   switch (sort.replace('-', '')) {

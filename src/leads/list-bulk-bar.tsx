@@ -4,7 +4,8 @@
  */
 import { LEAD_STATUSES } from '../db/schema'
 import { STATUS_LABELS } from '../views/labels'
-import { totalLabel, type LeadFilters, type LeadTotal } from './leads'
+import type { LeadFilters } from './list-query'
+import { totalLabel, type LeadTotal } from './list-totals'
 import { AssigneeOptions, type Assigning, type KeptChoice } from './list-rows'
 
 /** The bar inside the list's bulk form; `shown` is how many leads this page lists, `kept` what a refusal kept. */

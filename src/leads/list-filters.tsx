@@ -4,7 +4,7 @@ import { LEAD_STATUSES } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { STATUS_LABELS } from '../views/labels'
 import { AttentionFilter } from './attention-filter'
-import type { LeadFilters } from './leads'
+import type { LeadFilters } from './list-query'
 
 /** Query string for the list with `filters` (only non-empty ones), e.g. `?q=acme&status=new`. */
 export function listQuery(filters: LeadFilters): string {

@@ -6,7 +6,7 @@ import type { LeadStatus } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
-import type { LeadRow } from './leads'
+import type { LeadRow } from './list-query'
 
 /** What the person had chosen in a refused bulk action or row menu: shown again as it was. */
 export type KeptChoice = {

@@ -18,7 +18,8 @@ import { leadNotFound } from './authorize'
 import { exportLeadsCsv } from './export'
 import { leadSchema, optionalEmail } from './fields'
 import { filtersSchema, searchProblem } from './filters'
-import { createLead, duplicateLead, findVisibleLead, leadIdByEmail } from './leads'
+import { createLead, duplicateLead, leadIdByEmail } from './create'
+import { findVisibleLead } from './lead-detail'
 import { routeOrLog } from './routing'
 import { listPage } from './list-page'
 import { NewLeadPage } from './new-lead-page'
@@ -63,7 +64,7 @@ const newLeadAgain: RefusalPage = async (c, refusal, values) => {
     }
   }
   // A duplicate email links to the existing lead when the viewer may see it.
-  const visible = existingId ? await findVisibleLead(c.var.db, viewerOf(c), existingId) : null
+  const visible = existingId ? await findVisibleLead(c.var.unit, existingId) : null
   const duplicate = visible ? { id: visible.id, name: visible.name } : undefined
   c.status(refusal.status)
   const alert = Object.keys(errors).length > 0 ? undefined : refusal.message
@@ -78,7 +79,7 @@ leadRoutes.post('/', refusalPage(newLeadAgain), async (c) => {
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
   const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
   const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
-    const leadId = await createLead(c.var.db, viewer, input, Date.now(), (id) => remember(path(id)))
+    const leadId = await createLead(c.var.unit, input, { also: (id) => remember(path(id)) })
     // A lead an Owner or Admin types in is routed like every new lead (an Agent's own lead stays theirs).
     if (isManager(viewer)) await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
     return path(leadId)
@@ -90,11 +91,13 @@ leadRoutes.post('/', refusalPage(newLeadAgain), async (c) => {
 
 /** The timeline alone (htmx fragment), query `type` (a filter) and `before` (older pages). */
 leadRoutes.get('/:leadId/timeline', async (c) => {
-  const viewer = viewerOf(c)
-  const lead = await findVisibleLead(c.var.db, viewer, c.req.param('leadId'))
-  if (!lead) throw await leadNotFound(c.var.db, viewer)
+  const unit = c.var.unit
+  const lead = await findVisibleLead(unit, c.req.param('leadId'))
+  if (!lead) throw await leadNotFound(unit.db, unit.viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   return c.html(
-    <Timeline {...await timelineProps(c.var.db, viewer, lead.id, base, c.req.query(), viewerTimeZone(c))} />,
+    <Timeline
+      {...await timelineProps(c.var.unit, lead.id, { base, query: c.req.query(), timeZone: viewerTimeZone(c) })}
+    />,
   )
 })

@@ -10,6 +10,7 @@
  */
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import type { AnyUnit } from '../access/unit'
 import { activityRow } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
 import { activities, leadAssignees, leads, memberships, organizations, routingMembers, users } from '../db/schema'
@@ -81,20 +82,20 @@ async function rotation(db: Database, orgId: string) {
 }
 
 /**
- * Routes `leadIds` of `orgId` now: leads that already have an assignee (an Agent's own lead) are left alone; the
- * rest go where the setting says, written in one D1 batch with an activity per lead (`assigned` with
- * `data.via = 'routing'`, or `moved_to_pool`) and the new rotation position, with `notify`'s statements (the
- * notifications of the routing). Run only inside the PoolRoom.
+ * Routes `leadIds` of the unit's organization now: leads that already have an assignee (an Agent's own lead) are
+ * left alone; the rest go where the setting says, written in one D1 batch stamped `unit.now` with an activity per
+ * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`) and the new rotation
+ * position, with `options.notify`'s statements (the notifications of the routing). Run only inside the PoolRoom.
  * @returns where each lead went, in `leadIds` order
  */
 export async function routeLeadsNow(
-  db: Database,
-  orgId: string,
+  unit: AnyUnit,
   leadIds: string[],
-  actorId: string | null,
-  now = Date.now(),
-  notify?: RoutingNotifier,
+  options: { notify?: RoutingNotifier } = {},
 ): Promise<RoutedLead[]> {
+  const { db, now } = unit
+  const orgId = unit.org.id
+  const actorId = unit.actor?.id ?? null
   const org = await db
     .select({
       routing: organizations.routing,
@@ -176,7 +177,7 @@ export async function routeLeadsNow(
       to: member ? { id: member.userId, name: member.name } : null,
     }
   })
-  const told = notify ? await notify(plan) : null
+  const told = options.notify ? await options.notify(plan) : null
   await runBatch(db, [...statements, ...(told?.statements ?? [])])
   await told?.afterCommit()
   return leadIds.map((leadId) => ({

@@ -26,9 +26,9 @@ import {
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
+import type { Unit } from '../access/unit'
 import { isManager, isOwner, type Viewer } from '../access/viewer'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
-import type { EmailMessage } from '../lib/queue-messages'
 import { invitationEmail } from '../email/templates'
 
 /** How long an invitation link works. */
@@ -46,24 +46,21 @@ function mayTouch(actor: Viewer, role: Role): boolean {
   return actor.role === 'owner' || (actor.role === 'admin' && role === 'agent')
 }
 
-/** What the invitation email needs to say who invites, where to, and where the link points. */
-export type InviteContext = { orgName: string; inviterName: string; appUrl: string; queue: Queue<EmailMessage> }
-
 /**
- * Invites `email` into the actor's organization with `role`, emailing a new link (an earlier
- * pending invitation of the same address is replaced and its link stops working). `also`: statements
- * to run first in the same batch (e.g. recording the form token, db/idempotency.ts).
- * @throws Refusal 403 when the actor may not invite (or not with that role, or may not replace the
+ * Invites `input.email` into the unit's organization with `input.role`, on behalf of the unit's viewer (the email
+ * names its actor as who invites and links to `unit.mail.appUrl`; the link expires INVITATION_TTL_MS after
+ * `unit.now`), emailing a new link (an earlier pending invitation of the same address is replaced and its link stops
+ * working). `options.also`: statements to run first in the same batch (e.g. recording the form token,
+ * db/idempotency.ts).
+ * @throws Refusal 403 when the viewer may not invite (or not with that role, or may not replace the
  *   address's pending Owner/Admin invitation), 422 when the address already belongs to a member
  */
 export async function inviteMember(
-  db: Database,
-  actor: Viewer,
+  unit: Unit,
   input: { email: string; role: Role },
-  context: InviteContext,
-  now = Date.now(),
-  also: BatchItem<'sqlite'>[] = [],
+  { also = [] }: { also?: BatchItem<'sqlite'>[] } = {},
 ): Promise<void> {
+  const { db, viewer: actor, now } = unit
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can invite people.')
   if (isOwner(input) && !isOwner(actor)) throw new Refusal(403, 'Only an Owner can invite another Owner.')
   const email = normalizeEmail(input.email)
@@ -102,10 +99,10 @@ export async function inviteMember(
       to: email,
       kind: 'invitation',
       ...invitationEmail({
-        orgName: context.orgName,
-        inviterName: context.inviterName,
+        orgName: unit.org.name,
+        inviterName: unit.actor?.name ?? '',
         role: input.role,
-        link: `${context.appUrl.replace(/\/+$/, '')}/invite/${token}`,
+        link: `${unit.mail.appUrl.replace(/\/+$/, '')}/invite/${token}`,
         expiresAt,
       }),
     },
@@ -120,7 +117,7 @@ export async function inviteMember(
     mail.statement,
   ])
   // The row is committed; if the queue is down now, the outbox sweep sends it later.
-  await dispatchEmails(context.queue, [mail.message]).catch((error) =>
+  await dispatchEmails(unit.mail.queue, [mail.message]).catch((error) =>
     console.error('invitation email not queued yet', mail.id, error),
   )
 }

@@ -4,7 +4,7 @@ import { viewerOf } from '../access/context'
 import { findHandoff, findReassignmentRequest } from '../assignment/handoffs'
 import { HandoffPanel, type HandoffKept, type HandoffPanelProps } from '../assignment/handoff-views'
 import type { App } from '../env'
-import type { LeadDetail } from '../leads/leads'
+import type { LeadDetail } from '../leads/lead-detail'
 import { canHandOff, canRequestReassignment, factsOf } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
 

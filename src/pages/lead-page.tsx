@@ -14,7 +14,7 @@ import { LEAD_STATUSES } from '../db/schema'
 import type { App, LeadPageAfterRefusal, LeadPageKept } from '../env'
 import { Refusal } from '../lib/errors'
 import { leadNotFound } from '../leads/authorize'
-import { findVisibleLead, type LeadDetail } from '../leads/leads'
+import { findVisibleLead, type LeadDetail } from '../leads/lead-detail'
 import { StatusBadge } from '../leads/list-rows'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -188,7 +188,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const { alert, status = 200, refused, kept } = options
   const viewer = viewerOf(c)
   const db = c.var.db
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(c.var.unit, leadId)
   if (!lead) throw await leadNotFound(db, viewer)
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
@@ -198,7 +198,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const timeZone = viewerTimeZone(c)
   const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
     assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
-    timelineProps(db, viewer, lead.id, base, c.req.query(), timeZone),
+    timelineProps(c.var.unit, lead.id, { base, query: c.req.query(), timeZone }),
     assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
     whoCanSee(db, viewer, lead.id),
     handoffPanelProps(c, lead, base, kept?.handoff),

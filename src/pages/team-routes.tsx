@@ -110,17 +110,11 @@ teamRoutes.post('/invitations', refusalPage(invitationRefused), async (c) => {
   // Authorization before validation: an Agent gets 403 whatever the form holds.
   requireManager(c, 'invite people')
   const { formToken, ...input } = await parseForm(c, inviteFormSchema)
-  const viewer = viewerOf(c)
-  const context = {
-    orgName: c.var.orgContext.org.name,
-    inviterName: c.var.user!.name,
-    appUrl: c.env.APP_URL,
-    queue: c.env.EMAIL_QUEUE,
-  }
+  const unit = c.var.unit
   // The same form sent twice (one formToken) sends one invitation.
-  const done = `/o/${c.var.orgContext.org.slug}/team?done=invited`
-  await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
-    await inviteMember(c.var.db, viewer, input, context, Date.now(), remember(done))
+  const done = `/o/${unit.org.slug}/team?done=invited`
+  await once(unit.db, formTokenOf({ formToken }, unit.org.id), async (remember) => {
+    await inviteMember(unit, input, { also: remember(done) })
     return done
   })
   return c.redirect(done, 303)

@@ -15,7 +15,7 @@ import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
 import { activities, leadAssignees, leads, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { openPoolLeadCount } from '../leads/routing'
 import { isAgent, type Viewer } from '../access/viewer'
 import { canClaim, factsOf, refuseArchived } from '../leads/policy'
@@ -65,7 +65,7 @@ export async function claimLead(
   cap = 0,
   now = Date.now(),
 ): Promise<void> {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) {
     // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
     // it in the pool, so they are told who won rather than "not found".

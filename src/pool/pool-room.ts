@@ -11,14 +11,15 @@
  * see the pool), else they go on to D1. The lock holds nothing once the claim has settled.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { orgDatabase, unitFor, type AnyUnit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
-import { createDb, type Database } from '../db/client'
+import { createDb } from '../db/client'
 import { messagesSentWith } from '../activity/activities'
 import { organizations, users } from '../db/schema'
 import { eq } from 'drizzle-orm'
 import type { Env } from '../env'
 import { Refusal } from '../lib/errors'
-import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOut, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
 import { acceptViewer, broadcast } from '../lib/websocket-room'
 import { routeLeadsNow, type RoutedLead, type RoutingPlan } from '../leads/routing'
 import { claimLead } from './claim'
@@ -122,35 +123,37 @@ export class PoolRoom extends DurableObject<Env> {
    * @returns where each lead went, in `leadIds` order
    */
   async route(orgId: string, leadIds: string[], actorId: string | null, now = Date.now()): Promise<RoutedLead[]> {
-    const db = createDb(this.env.DB)
+    const unit = await this.routingUnit(orgId, actorId, now)
+    if (!unit) return []
     const routed = await this.serially(() =>
-      routeLeadsNow(db, orgId, leadIds, actorId, now, (plan) => this.routingNotices(db, orgId, actorId, plan, now)),
+      routeLeadsNow(unit, leadIds, { notify: (plan) => this.routingNotices(unit, plan) }),
     )
     if (routed.some((r) => r.to === 'pool')) await this.refreshAfterCommit(orgId)
     return routed
   }
 
-  /**
-   * The notifications of a routing: each member told of the leads routed to them (`assigned`), and the Owners and
-   * Admins who opted in of the leads put in the pool (`pool_new_lead`). Leadpool itself acts unless `actorId`.
-   */
-  private async routingNotices(db: Database, orgId: string, actorId: string | null, plan: RoutingPlan, now: number) {
+  /** The unit of a routing in `orgId` at `now`: Leadpool acts unless `actorId` (who brought the leads in); null without the organization. */
+  private async routingUnit(orgId: string, actorId: string | null, now: number): Promise<AnyUnit | null> {
+    const db = createDb(orgDatabase(this.env, orgId))
     const org = await db
-      .select({ name: organizations.name, slug: organizations.slug })
+      .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
       .from(organizations)
       .where(eq(organizations.id, orgId))
       .get()
+    if (!org) return null
     const actor = actorId
       ? ((await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, actorId)).get()) ?? null)
       : null
-    const ctx: FanOutContext = {
-      orgId,
-      orgName: org?.name ?? '',
-      orgSlug: org?.slug ?? '',
-      appUrl: this.env.APP_URL,
-      actor,
-      queue: this.env.EMAIL_QUEUE,
-    }
+    return unitFor(this.env, org, { now, actor })
+  }
+
+  /**
+   * The notifications of a routing: each member told of the leads routed to them (`assigned`), and the Owners and
+   * Admins who opted in of the leads put in the pool (`pool_new_lead`). Leadpool itself acts unless the unit's actor.
+   */
+  private async routingNotices(unit: AnyUnit, plan: RoutingPlan) {
+    const { db } = unit
+    const orgId = unit.org.id
     const byMember = new Map<string, { to: { id: string; name: string }; leads: { id: string; name: string }[] }>()
     const pooled: { id: string; name: string }[] = []
     for (const { lead, to } of plan) {
@@ -158,7 +161,7 @@ export class PoolRoom extends DurableObject<Env> {
       else byMember.set(to.id, { to, leads: [...(byMember.get(to.id)?.leads ?? []), lead] })
     }
     // A lead from the web form or the API brings its message along when the notification names that lead alone.
-    const messages = actorId
+    const messages = unit.actor
       ? new Map<string, string>()
       : await messagesSentWith(
           db,
@@ -178,7 +181,7 @@ export class PoolRoom extends DurableObject<Env> {
       })),
       ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled, ...message(pooled) }] : []),
     ]
-    return fanOutWith(db, ctx, events, now)
+    return fanOut(unit, events)
   }
 
   /**

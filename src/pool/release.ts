@@ -19,7 +19,7 @@ import {
 } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { isManager, type Viewer } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
 import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
@@ -49,7 +49,7 @@ async function releaseOnce(
   notify: FanOutContext,
   now: number,
 ) {
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead({ db, viewer }, leadId)
   if (!lead) throw notFound()
   const primary = lead.assignees.find((a) => a.kind === 'primary')
   if (!primary) throw new Refusal(409, 'This lead has no assignee to release it.')

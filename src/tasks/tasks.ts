@@ -13,7 +13,7 @@ import { activities, leads, tasks, users, type Task } from '../db/schema'
 import { dueOf, type Due } from '../lib/due'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
-import { findVisibleLead } from '../leads/leads'
+import { findVisibleLead } from '../leads/lead-detail'
 import { visibleLeads, whoCanSee } from '../leads/policy'
 import { fanOut, type NotificationEvent } from '../notifications/fan-out'
 
@@ -45,7 +45,7 @@ export async function tasksOf(db: Database, orgId: string, leadId: string): Prom
  */
 export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
   const { db, viewer, now } = unit
-  const lead = await findVisibleLead(db, viewer, leadId)
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const assignee = (await whoCanSee(db, viewer, leadId)).find((m) => m.userId === input.assigneeId)
   if (!assignee) {
