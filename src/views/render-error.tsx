@@ -125,7 +125,7 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
   }
   const { nextHref, nextLabel, explanation, heading } = refusal.details
   const next = nextHref && nextLabel ? { href: nextHref, label: nextLabel } : undefined
-  return renderError(c, refusal.status, refusal.message, next, explanation, heading)
+  return renderError(c, refusal.status, refusal.message, { next, explanation, heading })
 }
 
 /**
@@ -137,7 +137,7 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
  * it was saved, and no form to send it twice.
  */
 export async function renderUnavailable(c: Context<App>): Promise<Response> {
-  if (c.var.changeSaved) return renderError(c, 503, SAVED_NOT_SHOWN, undefined, 'Nothing more needs to be done.')
+  if (c.var.changeSaved) return renderError(c, 503, SAVED_NOT_SHOWN, { explanation: 'Nothing more needs to be done.' })
   const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
   const refusal = new Refusal(503, reading ? NOT_LOADED : NOT_SAVED)
   if (c.var.refusalPage && !c.var.problemAnswers) {
@@ -150,7 +150,7 @@ export async function renderUnavailable(c: Context<App>): Promise<Response> {
   const sent = reading ? undefined : await sentForm(c)
   const htmx = c.req.header('HX-Request') === 'true'
   if (!sent || c.var.problemAnswers || htmx || c.req.header('Accept')?.includes('application/json'))
-    return renderError(c, 503, refusal.message, undefined, htmx && !reading ? STILL_IN_FORM : undefined)
+    return renderError(c, 503, refusal.message, { explanation: htmx && !reading ? STILL_IN_FORM : undefined })
   c.status(503)
   return c.render(<ErrorPage status={503} message={refusal.message} sent={sent} />, {
     title: refusal.message,
@@ -168,10 +168,11 @@ export function renderError(
   c: Context<App>,
   status: ContentfulStatusCode,
   message: string,
-  next?: WayForward,
-  explanation?: string,
-  /** A short heading above the message (Refusal `details.heading`); without one the message is the heading. */
-  heading?: string,
+  /**
+   * `next`: the way forward the page offers; `explanation`: a sentence under the message (the general one when
+   * absent); `heading`: a short heading above the message (Refusal `details.heading`; without one the message is it).
+   */
+  { next, explanation, heading }: { next?: WayForward; explanation?: string; heading?: string } = {},
 ) {
   if (c.var.problemAnswers) return problemAnswer(c, status, message)
   if (c.req.header('Accept')?.includes('application/json')) return c.json({ error: message }, status)
