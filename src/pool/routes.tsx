@@ -6,7 +6,6 @@
 import { Hono, type Context } from 'hono'
 import { raw } from 'hono/html'
 import { z } from 'zod'
-import { viewerOf } from '../access/context'
 import { isManager, type Viewer } from '../access/viewer'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
@@ -14,7 +13,6 @@ import { optionalMultiLine } from '../lib/text'
 import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { onRefusal, renderError } from '../views/render-error'
-import { fanOutContext } from '../notifications/context'
 import { claimsLeft } from './claim'
 import { poolSettings, readPool } from './queries'
 import { releaseLead } from './release'
@@ -44,13 +42,9 @@ function requirePoolVisible(viewer: Viewer): void {
 
 /** The pool as the viewer sees it now, and how many more leads they may claim (null: no cap). */
 async function poolNow(c: Context<App>) {
-  const viewer = viewerOf(c)
-  const now = Date.now()
-  const settings = (await poolSettings(c.var.db, viewer.orgId))!
-  const [pool, left] = await Promise.all([
-    readPool(c.var.db, settings, now),
-    claimsLeft(c.var.db, viewer, settings.poolClaimCap),
-  ])
+  const { db, viewer, now } = c.var.unit
+  const settings = (await poolSettings(db, viewer.orgId))!
+  const [pool, left] = await Promise.all([readPool(db, settings, now), claimsLeft(db, viewer, settings.poolClaimCap)])
   return { pool, now, left }
 }
 
@@ -79,7 +73,7 @@ async function refusedOnPool(c: Context<App>, refusal: Refusal) {
 }
 
 poolRoutes.get('/', async (c) => {
-  requirePoolVisible(viewerOf(c))
+  requirePoolVisible(c.var.unit.viewer)
   // The pool is one list, oldest first (no pages): an old link with a cursor lands on it.
   if (c.req.query('cursor') !== undefined) return c.redirect(`/o/${c.var.orgContext.org.slug}/pool`, 303)
   return poolPage(c)
@@ -87,7 +81,7 @@ poolRoutes.get('/', async (c) => {
 
 // The pool page's WebSocket: authorized here, then handed to the PoolRoom, which streams the pool's changes.
 poolRoutes.get('/live', async (c) => {
-  requirePoolVisible(viewerOf(c))
+  requirePoolVisible(c.var.unit.viewer)
   if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
   const res = await poolRoom(c).fetch(c.req.raw)
   // A fresh Response, so the app's middleware may still add its headers.
@@ -96,7 +90,6 @@ poolRoutes.get('/live', async (c) => {
 
 poolLeadRoutes.post('/:leadId/claim', async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   // Reads no form (leads/authorize.ts): the claim is authorized in the PoolRoom, and `?from=pool` names the page.
   const from = c.req.query('from')
   // Sent from the pool: a refused claim is shown on the pool (htmx: in its alert region), which stays open.
@@ -104,8 +97,8 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
     onRefusal(c, (refusal) =>
       c.req.header('HX-Request') === 'true' ? refusedOnPool(c, refusal) : poolPage(c, refusal.message, refusal.status),
     )
-  const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
-  const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
+  const { org, viewer, actor } = c.var.unit
+  const answer = await poolRoom(c).claim({ org, viewer, actor }, leadId)
   if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
   const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
   rememberDone(c, lead, 'claimed')
@@ -119,11 +112,10 @@ poolLeadRoutes.post('/:leadId/claim', async (c) => {
 
 poolLeadRoutes.post('/:leadId/release', async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   const { note } = await parseForm(c, releaseSchema)
-  await releaseLead(c.var.db, viewer, leadId, note, fanOutContext(c))
+  await releaseLead(c.var.unit, leadId, note)
   await poolRoom(c)
-    .refresh(viewer.orgId)
+    .refresh(c.var.unit.org.id)
     .catch((error: unknown) => console.error('pool not refreshed', error))
   const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
   rememberDone(c, lead, 'released')
