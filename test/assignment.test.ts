@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { unitFor } from '../src/access/unit'
 import { planBulkAssign, selectLeads } from '../src/assignment/bulk'
 import { createDb, runBatch } from '../src/db/client'
 import { activities, emailOutbox, leadAssignees, leads, notes, organizations } from '../src/db/schema'
@@ -282,9 +283,10 @@ describe('bulk assignment', () => {
       poolEnabled: false,
       multipleAssignees: false,
     }
-    const selected = await selectLeads(db(), viewer, { leadIds: ids })
+    const unit = unitFor(env, org, { viewer, actor: { id: gus.userId, name: 'Gus Agent' } })
+    const selected = await selectLeads(unit.db, viewer, { leadIds: ids })
     const target = await assignableMember(db(), org.id, gus.userId)
-    const { statements, changed } = await planBulkAssign(db(), viewer, selected, target, Date.now())
+    const { statements, changed } = await planBulkAssign(unit, selected, target)
     expect(changed).toHaveLength(300)
     // Set-based: one statement per step over a bound JSON array (guard, collaborator rows, primaries, leads, activities).
     expect(statements.length).toBe(5)
@@ -332,30 +334,21 @@ describe('bulk assignment', () => {
       poolEnabled: false,
       multipleAssignees: false,
     }
-    const selected = await selectLeads(db(), viewer, { leadIds: ids })
+    const unit = unitFor(env, org, { viewer, actor: { id: gus.userId, name: 'Gus Agent' } })
+    const selected = await selectLeads(unit.db, viewer, { leadIds: ids })
     expect(selected).toHaveLength(5000)
-    const first = await planBulkAssign(
-      db(),
-      viewer,
-      selected,
-      await assignableMember(db(), org.id, gus.userId),
-      Date.now(),
-    )
+    const first = await planBulkAssign(unit, selected, await assignableMember(db(), org.id, gus.userId))
     expect(first.statements.length).toBeLessThanOrEqual(25)
     for (const statement of first.statements)
       expect((statement as unknown as { toSQL(): { params: unknown[] } }).toSQL().params.length).toBeLessThan(100)
     await runBatch(db(), first.statements)
     // Handing all 5,000 over to someone else: former assignees and the handoff note too.
-    const again = await selectLeads(db(), viewer, { leadIds: ids })
+    const again = await selectLeads(unit.db, viewer, { leadIds: ids })
     const { statements } = await planBulkAssign(
-      db(),
-      viewer,
+      { ...unit, now: Date.now() },
       again,
       await assignableMember(db(), org.id, hal.userId),
-      Date.now(),
-      {
-        note: 'Territory change',
-      },
+      { note: 'Territory change' },
     )
     expect(statements.length).toBeLessThanOrEqual(40)
     await runBatch(db(), statements)

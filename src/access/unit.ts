@@ -5,6 +5,7 @@
  * options object last, e.g. `setInPool(unit, leadId, inPool)`; they never read the request or the clock.
  */
 import { createDb, type Database } from '../db/client'
+import { retryOnConflict, type RetryOptions } from '../db/errors'
 import type { EmailMessage } from '../lib/queue-messages'
 import type { Viewer } from './viewer'
 
@@ -86,4 +87,20 @@ export function unitFor<V extends Viewer | null = null>(
 /** The same unit with another actor (named in the change, never notified of it), e.g. the member a handoff names. */
 export function actingAs<V extends Viewer | null>(unit: Unit<V>, actor: PersonRef | null): Unit<V> {
   return { ...unit, actor }
+}
+
+/**
+ * Runs `work` in `unit`, and again while it loses to a concurrent write (db/errors.ts `retryOnConflict`, with
+ * `targets` and `options`). Each attempt runs in `unit` with its clock read as the attempt begins (never earlier than
+ * `unit.now`): a write planned on the result of another is stamped after it, so a lead's activities in time order
+ * follow from one another even when requests that began in one order commit in another.
+ * @throws as `retryOnConflict` (Refusal 409 once the budget runs out) or as `work`
+ */
+export function retryInUnit<V extends Viewer | null, T>(
+  unit: Unit<V>,
+  targets: string | string[],
+  work: (attempt: Unit<V>) => Promise<T>,
+  options?: RetryOptions,
+): Promise<T> {
+  return retryOnConflict(targets, () => work({ ...unit, now: Math.max(unit.now, Date.now()) }), options)
 }

@@ -19,8 +19,8 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import { runBatch, type Database } from '../db/client'
-import { retryOnConflict } from '../db/errors'
+import { retryInUnit, type AnyUnit, type Unit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { notArchived, primaryIs, unlessChanged } from '../db/guard'
 import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -29,7 +29,7 @@ import { findVisibleLead } from '../leads/lead-detail'
 import { type Viewer } from '../access/viewer'
 import { canAssign, canHandOff, factsOf, refuseArchived } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
-import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOut, type NotificationEvent } from '../notifications/fan-out'
 import { handoffChange, recentOwners } from './handoffs'
 
 /** A person as recorded in an activity (the name as it was then). */
@@ -43,8 +43,6 @@ export type AssignOptions = {
   note?: string
   /** The organization requires a handoff note on transfers. */
   noteRequired?: boolean
-  notify: FanOutContext
-  now?: number
   /** The primary assignee (an Agent) hands the lead on themselves, instead of an Owner/Admin assigning it. */
   handOff?: boolean
 }
@@ -97,16 +95,12 @@ export function handoffNote(note: string | undefined, required: boolean | undefi
 }
 
 /**
- * Statements that make `userId` no longer an assignee of `leadId` but a former one (view access
+ * Statements that make `userId` no longer an assignee of `leadId` but a former one since `unit.now` (view access
  * kept): for unassigning, transferring and removing a collaborator.
  */
-export function endAssignment(
-  db: Database,
-  orgId: string,
-  leadId: string,
-  userId: string,
-  now: number,
-): BatchItem<'sqlite'>[] {
+export function endAssignment(unit: AnyUnit, leadId: string, userId: string): BatchItem<'sqlite'>[] {
+  const { db, now } = unit
+  const orgId = unit.org.id
   return [
     db.delete(leadAssignees).where(and(eq(leadAssignees.leadId, leadId), eq(leadAssignees.userId, userId))),
     db
@@ -117,36 +111,35 @@ export function endAssignment(
 }
 
 /**
- * Makes `assigneeId` the lead's primary assignee, or unassigns it when `assigneeId` is null.
- * @throws Refusal 404 when the lead is not visible, 403 when `viewer` may not assign, 409 when the lead is
+ * Makes `assigneeId` the lead's primary assignee, or unassigns it when `assigneeId` is null, as `unit`'s member
+ * at `unit.now`; `options`: the handoff note, whether the organization requires one, whether it is a hand-off.
+ * @throws Refusal 404 when the lead is not visible, 403 when the member may not assign, 409 when the lead is
  *   archived, 422 when the assignee is deactivated or not a member, or a required handoff note is missing; 409
  *   when concurrent changes to the lead kept winning for RETRY_BUDGET_MS
  */
 export async function assignLead(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
   assigneeId: string | null,
-  options: AssignOptions,
+  options: AssignOptions = {},
 ): Promise<AssignResult> {
   // Two people assigning the same lead at once: the loser's batch fails on its stale-state guard (or
   // the one-primary index) and runs again against the winner's result, so the lead never has two
   // primary owners and every activity follows from the one before. Out of time: 409, never 500.
-  return retryOnConflict(ONE_PRIMARY, () => assignOnce(db, viewer, leadId, assigneeId, options))
+  return retryInUnit(unit, ONE_PRIMARY, (attempt) => assignOnce(attempt, leadId, assigneeId, options))
 }
 
 /** The unique index that keeps one primary assignee per lead, as SQLite names it in errors. */
 export const ONE_PRIMARY = 'lead_assignees.lead_id'
 
 async function assignOnce(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   leadId: string,
   assigneeId: string | null,
   options: AssignOptions,
 ): Promise<AssignResult> {
-  const now = options.now ?? Date.now()
-  const lead = await findVisibleLead({ db, viewer }, leadId)
+  const { db, viewer, now } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (options.handOff) mayHandOff(viewer, lead, assigneeId)
   else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
@@ -164,7 +157,7 @@ async function assignOnce(
   const to = target ? { id: target.userId, name: target.name } : null
   const type = !from ? 'assigned' : !to ? 'unassigned' : 'transferred'
   // Unassigning and assigning someone else soon after is a change of hands too.
-  const previous = from ?? (to ? ((await recentOwners(db, viewer.orgId, [lead.id], now)).get(lead.id) ?? null) : null)
+  const previous = from ?? (to ? ((await recentOwners(unit, [lead.id])).get(lead.id) ?? null) : null)
   const handedFrom = to && previous && previous.id !== to.id ? previous : null
   // Required only when the lead changes hands; typed with any other change, it is kept all the same.
   const note = handoffNote(options.note, handedFrom !== null && options.noteRequired)
@@ -173,7 +166,7 @@ async function assignOnce(
     // Planned on this primary assignee of a live lead: stop (and plan again) if someone changed it or archived
     // the lead meanwhile.
     unlessChanged(db, sql`${primaryIs(lead.id, from?.id ?? null)} AND ${notArchived(lead.id)}`),
-    ...(current ? endAssignment(db, viewer.orgId, lead.id, current.userId, now) : []),
+    ...(current ? endAssignment(unit, lead.id, current.userId) : []),
   ]
   if (target) {
     statements.push(
@@ -211,18 +204,10 @@ async function assignOnce(
     ...(noteId ? { note, noteId } : {}),
   }
   statements.push(
-    ...handoffChange(
-      db,
-      viewer.orgId,
-      current ? [lead.id] : [],
-      handedFrom ? [{ leadId: lead.id, from: handedFrom }] : [],
-      {
-        to,
-        note,
-        byUserId: viewer.userId,
-        now,
-      },
-    ),
+    ...handoffChange(unit, current ? [lead.id] : [], handedFrom ? [{ leadId: lead.id, from: handedFrom }] : [], {
+      to,
+      note,
+    }),
   )
   statements.push(
     db
@@ -238,7 +223,7 @@ async function assignOnce(
   const events = assignmentEvents([{ id: lead.id, name: lead.name }], from ?? handedFrom, to, note).filter(
     (e) => from || e.type !== 'transferred_away',
   )
-  const fan = await fanOutWith(db, options.notify, events, now)
+  const fan = await fanOut(unit, events)
   await runBatch(db, [...statements, ...fan.statements])
   await fan.afterCommit()
   return { changed: true, from, to }

@@ -7,17 +7,17 @@
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import { retryInUnit, type Unit } from '../access/unit'
 import { type Viewer } from '../access/viewer'
 import { activityRow, type NewActivity } from '../activity/activities'
 import { runBatch, type Database } from '../db/client'
-import { retryOnConflict } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import { activities, leads, type LeadStatus } from '../db/schema'
 import { chunk, rowsPerInsert } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
 import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
-import { fanOutWith, type FanOut, type FanOutContext } from '../notifications/fan-out'
+import { fanOut, type FanOut } from '../notifications/fan-out'
 import { bulkAssign, selectLeads, type BulkAssignResult, type BulkOptions, type BulkSelection } from './bulk'
 import { inIdSet } from '../db/id-sets'
 
@@ -34,24 +34,23 @@ function refuseAgents(viewer: Viewer, what: string) {
 }
 
 /**
- * Commits one bulk change whole, in one batch: `guard` (stops the batch when the leads changed since they were
- * read: db/guard.ts), the new values `set` of leads `ids`, one activity per lead (`activity(id)`: its type and
- * data), and the notifications `fan`; then sends the fan-out's emails.
+ * Commits one bulk change of `unit`'s member whole, in one batch: `guard` (stops the batch when the leads changed
+ * since they were read: db/guard.ts), the new values `set` of leads `ids`, one activity per lead at `unit.now`
+ * (`activity(id)`: its type and data), and the notifications `fan`; then sends the fan-out's emails.
  * @throws as `unlessChanged` (a stale write, retried by the caller) or a D1 error
  */
 async function commitBulk(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   change: {
     guard: SQL
     ids: string[]
     set: Partial<typeof leads.$inferInsert>
     activity: (id: string) => Pick<NewActivity, 'type' | 'data'>
     fan: FanOut
-    at: number
   },
 ): Promise<void> {
-  const { orgId, userId } = viewer
+  const { db, now } = unit
+  const { orgId, userId } = unit.viewer
   await runBatch(db, [
     unlessChanged(db, change.guard),
     db
@@ -60,9 +59,7 @@ async function commitBulk(
       .where(and(eq(leads.orgId, orgId), inIdSet(leads.id, change.ids))),
     ...activityInserts(
       db,
-      change.ids.map((id) =>
-        activityRow({ orgId, leadId: id, actorId: userId, at: change.at, ...change.activity(id) }),
-      ),
+      change.ids.map((id) => activityRow({ orgId, leadId: id, actorId: userId, at: now, ...change.activity(id) })),
     ),
     ...change.fan.statements,
   ])
@@ -73,21 +70,15 @@ async function commitBulk(
  * Sets the status of every selected lead to `status`; leads already so are left alone. Planned on the
  * statuses as read: a concurrent change of one of them makes it run again (so each activity's `from` is
  * the status before it). The people working the changed leads are told through the fan-out, one
- * notification each for the lot.
+ * notification each for the lot. `unit`'s member acts, at `unit.now`.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 (concurrent changes kept winning)
  */
-export async function bulkStatus(
-  db: Database,
-  viewer: Viewer,
-  selection: BulkSelection,
-  status: LeadStatus,
-  notify: FanOutContext,
-  now?: number,
-): Promise<BulkResult> {
+export async function bulkStatus(unit: Unit, selection: BulkSelection, status: LeadStatus): Promise<BulkResult> {
+  const { db, viewer } = unit
   refuseAgents(viewer, 'change leads in bulk')
   const selected = await selectLeads(db, viewer, selection)
-  return retryOnConflict([], async () => {
-    const at = now ?? Date.now()
+  return retryInUnit(unit, [], async (attempt) => {
+    const { now } = attempt
     const rows = await db
       .select({ id: leads.id, name: leads.name, status: leads.status })
       .from(leads)
@@ -107,27 +98,21 @@ export async function bulkStatus(
     const ids = changed.map((r) => r.id)
     const planned = JSON.stringify(changed.map((r) => [r.id, r.status]))
     const before = new Set(changed.map((r) => r.status))
-    const fan = await fanOutWith(
-      db,
-      notify,
-      [
-        {
-          type: 'status_changed',
-          leads: changed.map((r) => ({ id: r.id, name: r.name })),
-          status: { from: before.size === 1 ? changed[0]!.status : '', to: status },
-        },
-      ],
-      at,
-    )
+    const fan = await fanOut(attempt, [
+      {
+        type: 'status_changed',
+        leads: changed.map((r) => ({ id: r.id, name: r.name })),
+        status: { from: before.size === 1 ? changed[0]!.status : '', to: status },
+      },
+    ])
     const from = new Map(changed.map((r) => [r.id, r.status]))
-    await commitBulk(db, viewer, {
+    await commitBulk(attempt, {
       guard: sql`NOT EXISTS (SELECT 1 FROM json_each(${planned}) j JOIN leads l ON l.id = json_extract(j.value, '$[0]')
           WHERE l.status IS NOT json_extract(j.value, '$[1]') OR l.archived_at IS NOT NULL)`,
       ids,
-      set: { status, updatedAt: at },
+      set: { status, updatedAt: now },
       activity: (id) => ({ type: 'status_changed', data: { from: from.get(id), to: status, bulk: true } }),
       fan,
-      at,
     })
     return { changed: changed.length, selected: selected.length }
   })
@@ -137,22 +122,17 @@ export async function bulkStatus(
  * Puts every selected lead in the pool (opened to the team for claiming), recording when it entered
  * (`pooled_at`); leads already there are left alone. As for one lead, only unassigned leads may go there;
  * archived leads are never selected. The caller refreshes the live pool after it (pool/pool-room.ts). The Owners and Admins who asked to hear of
- * new pool leads are told through the fan-out, once for the lot.
+ * new pool leads are told through the fan-out, once for the lot. `unit`'s member acts, at `unit.now`.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
  *   leads still have an assignee or collaborators (nothing changes), or when concurrent changes kept winning
  */
-export async function bulkPool(
-  db: Database,
-  viewer: Viewer,
-  selection: BulkSelection,
-  notify: FanOutContext,
-  now?: number,
-): Promise<BulkResult> {
+export async function bulkPool(unit: Unit, selection: BulkSelection): Promise<BulkResult> {
+  const { db, viewer } = unit
   refuseAgents(viewer, 'move leads into the pool')
   const selected = await selectLeads(db, viewer, selection)
   const ids = selected.map((l) => l.id)
-  return retryOnConflict([], async () => {
-    const at = now ?? Date.now()
+  return retryInUnit(unit, [], async (attempt) => {
+    const { now } = attempt
     const rows = await db
       .select({
         id: leads.id,
@@ -180,21 +160,17 @@ export async function bulkPool(
     const moved = rows.filter((r) => !r.inPool)
     const changed = moved.map((r) => r.id)
     if (changed.length === 0) return { changed: 0, selected: selected.length }
-    const fan = await fanOutWith(
-      db,
-      notify,
-      [{ type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) }],
-      at,
-    )
-    await commitBulk(db, viewer, {
+    const fan = await fanOut(attempt, [
+      { type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) },
+    ])
+    await commitBulk(attempt, {
       guard: sql`NOT EXISTS (SELECT 1 FROM leads l WHERE ${inIdSet(sql`l.id`, changed)}
           AND (l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL))`,
       ids: changed,
       // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
-      set: { inPool: true, pooledAt: at, updatedAt: at },
+      set: { inPool: true, pooledAt: now, updatedAt: now },
       activity: () => ({ type: 'moved_to_pool', data: { bulk: true } }),
       fan,
-      at,
     })
     return { changed: changed.length, selected: selected.length }
   })
@@ -207,10 +183,9 @@ export async function bulkPool(
  * @throws as `bulkAssign`
  */
 export async function bulkUnassign(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   selection: BulkSelection,
-  options: BulkOptions,
+  options: BulkOptions = {},
 ): Promise<BulkAssignResult> {
-  return bulkAssign(db, viewer, selection, null, options)
+  return bulkAssign(unit, selection, null, options)
 }

@@ -10,8 +10,8 @@
  */
 import { and, desc, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
+import { retryInUnit, type Unit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
-import { retryOnConflict } from '../db/errors'
 import { primariesAre, unlessChanged } from '../db/guard'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
@@ -25,7 +25,7 @@ import { listLeads, type LeadFilters } from '../leads/list-query'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
 import { assignableMember, type Member } from '../orgs/members'
-import { fanOutWith, type FanOutContext, type NotificationEvent } from '../notifications/fan-out'
+import { fanOut, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY, refuseUnsentNote } from './assign'
 import { handoffChange, recentOwners } from './handoffs'
 
@@ -99,16 +99,14 @@ async function primaries(
 }
 
 /**
- * The statements of a bulk assignment of `selected` to `target` (null = unassign), without running
- * them: `changed` lists the leads whose assignee changes.
+ * The statements of a bulk assignment of `selected` to `target` (null = unassign) by `unit`'s member at
+ * `unit.now`, with `handoff`'s note, without running them: `changed` lists the leads whose assignee changes.
  */
 export async function planBulkAssign(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   selected: LeadRef[],
   target: Member | null,
-  now: number,
-  handoff: { note?: string; noteRequired?: boolean } = {},
+  handoff: BulkOptions = {},
 ): Promise<{
   statements: BatchItem<'sqlite'>[]
   changed: LeadRef[]
@@ -117,6 +115,7 @@ export async function planBulkAssign(
   transferredFrom: string[]
   events: NotificationEvent[]
 }> {
+  const { db, viewer, now } = unit
   const current = await primaries(
     db,
     viewer.orgId,
@@ -128,10 +127,8 @@ export async function planBulkAssign(
   // Leads unassigned from someone else a moment ago change hands too (handoffs.ts).
   const recent = to
     ? await recentOwners(
-        db,
-        viewer.orgId,
+        unit,
         changed.filter((l) => !current.has(l.id)).map((l) => l.id),
-        now,
       )
     : new Map<string, { id: string; name: string }>()
   const previousOf = (l: LeadRef) => current.get(l.id) ?? recent.get(l.id) ?? null
@@ -249,9 +246,7 @@ export async function planBulkAssign(
   }
   // One statement each for the handoffs and reassignment requests of every lead changing hands.
   const handoffs = transfers.map((l) => ({ leadId: l.id, from: previousOf(l)! }))
-  statements.push(
-    ...handoffChange(db, viewer.orgId, ids(handedOver), handoffs, { to, note, byUserId: viewer.userId, now }),
-  )
+  statements.push(...handoffChange(unit, ids(handedOver), handoffs, { to, note }))
   // From whom each transfer came: the current owner, or the one who had the lead within the window.
   const transferredFrom = [...new Set(transfers.map((l) => previousOf(l)!.name))]
   return {
@@ -304,8 +299,8 @@ function bulkEvents(
   return events
 }
 
-/** Options of a bulk assignment: the note kept with every lead it changes, and where emails go. */
-export type BulkOptions = { note?: string; noteRequired?: boolean; notify: FanOutContext; now?: number }
+/** Options of a bulk assignment: the note kept with every lead it changes, and whether the organization requires one. */
+export type BulkOptions = { note?: string; noteRequired?: boolean }
 
 /**
  * What a bulk assignment did, the one result every wording of it follows (the list's notice, the email):
@@ -334,7 +329,8 @@ export function namesList(names: string[]): string {
 }
 
 /**
- * Assigns every selected lead to `assigneeId` (null = unassign) atomically. A concurrent
+ * Assigns every selected lead to `assigneeId` (null = unassign) atomically, as `unit`'s member at `unit.now`,
+ * with `options`' note. A concurrent
  * assignment of one of the leads makes the batch fail on its stale-state guard (or the one-primary
  * index); it is then planned and run again against the new state, for up to RETRY_BUDGET_MS.
  * @returns how many leads changed, how many were selected, and the assignee's name (null: unassigned)
@@ -343,27 +339,24 @@ export function namesList(names: string[]): string {
  *   409 (concurrent changes kept winning)
  */
 export async function bulkAssign(
-  db: Database,
-  viewer: Viewer,
+  unit: Unit,
   selection: BulkSelection,
   assigneeId: string | null,
-  options: BulkOptions,
+  options: BulkOptions = {},
 ): Promise<BulkAssignResult> {
+  const { db, viewer } = unit
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const selected = await selectLeads(db, viewer, selection)
-  return retryOnConflict(ONE_PRIMARY, async () => {
-    const now = options.now ?? Date.now()
+  return retryInUnit(unit, ONE_PRIMARY, async (attempt) => {
     const { statements, changed, note, transferred, transferredFrom, events } = await planBulkAssign(
-      db,
-      viewer,
+      attempt,
       selected,
       target,
-      now,
       options,
     )
     if (changed.length === 0) refuseUnsentNote(note, 'None of the selected leads would change')
-    const fan = await fanOutWith(db, options.notify, events, now)
+    const fan = await fanOut(attempt, events)
     await runBatch(db, [...statements, ...fan.statements])
     await fan.afterCommit()
     return {

@@ -7,17 +7,16 @@
 import { sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import { runBatch, type Database } from '../db/client'
-import { retryOnConflict } from '../db/errors'
+import { retryInUnit, type Unit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { assigneeIs, leadIs, notArchived, unlessChanged } from '../db/guard'
 import { activities, leadAssignees } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/lead-detail'
-import { type Viewer } from '../access/viewer'
 import { canAssign, refuseArchived } from '../leads/policy'
 import { assignableMember, findMember } from '../orgs/members'
 import { endAssignment, ONE_PRIMARY } from './assign'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import { fanOut } from '../notifications/fan-out'
 
 /** The refusal of a collaborator on a lead in the pool. */
 const IN_THE_POOL = 'This lead is in the pool: assign it, or take it out of the pool, before adding collaborators.'
@@ -27,8 +26,9 @@ export function inThePool(lead: { inPool: boolean; assignees: { kind: string }[]
   return lead.inPool && !lead.assignees.some((a) => a.kind === 'primary')
 }
 
-async function managedLead(db: Database, viewer: Viewer, leadId: string) {
-  const lead = await findVisibleLead({ db, viewer }, leadId)
+async function managedLead(unit: Unit, leadId: string) {
+  const { viewer } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can change who works a lead.')
   refuseArchived(lead)
@@ -36,33 +36,21 @@ async function managedLead(db: Database, viewer: Viewer, leadId: string) {
 }
 
 /**
- * Adds member `userId` as a collaborator of `leadId`; no-op when they already work it.
+ * Adds member `userId` as a collaborator of `leadId` (`unit`'s member acts, at `unit.now`); no-op when they
+ * already work it.
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived, setting off, or the lead is in the
  *   pool: assign it or take it out first), 422 (member deactivated or not a member), 409 (concurrent changes
  *   kept winning for RETRY_BUDGET_MS)
  */
-export async function addCollaborator(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  userId: string,
-  notify: FanOutContext,
-  now?: number,
-) {
+export async function addCollaborator(unit: Unit, leadId: string, userId: string) {
   // Two adds of the same member at once: the loser's batch fails (guard, or the primary key) and
   // runs again, finds them already there and does nothing.
-  return retryOnConflict(ONE_PRIMARY, () => addOnce(db, viewer, leadId, userId, notify, now ?? Date.now()))
+  return retryInUnit(unit, ONE_PRIMARY, (attempt) => addOnce(attempt, leadId, userId))
 }
 
-async function addOnce(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  userId: string,
-  notify: FanOutContext,
-  now: number,
-) {
-  const lead = await managedLead(db, viewer, leadId)
+async function addOnce(unit: Unit, leadId: string, userId: string) {
+  const { db, viewer, now } = unit
+  const lead = await managedLead(unit, leadId)
   if (!viewer.multipleAssignees)
     throw new Refusal(409, 'Multiple assignees are off: turn them on in Settings to add collaborators.')
   // A lead waiting in the pool is for whoever claims it; a collaborator would hide it from the pool.
@@ -70,12 +58,9 @@ async function addOnce(
   const member = await assignableMember(db, viewer.orgId, userId)
   if (lead.assignees.some((a) => a.userId === userId)) return
   const person = { id: member.userId, name: member.name }
-  const fan = await fanOutWith(
-    db,
-    notify,
-    [{ type: 'collaborator_added', leads: [{ id: lead.id, name: lead.name }], people: [person] }],
-    now,
-  )
+  const fan = await fanOut(unit, [
+    { type: 'collaborator_added', leads: [{ id: lead.id, name: lead.name }], people: [person] },
+  ])
   const statements: BatchItem<'sqlite'>[] = [
     unlessChanged(
       db,
@@ -106,43 +91,27 @@ async function addOnce(
 }
 
 /**
- * Removes collaborator `userId` from `leadId` (allowed with the setting off too); no-op when they
- * are not a collaborator.
+ * Removes collaborator `userId` from `leadId` (allowed with the setting off too; `unit`'s member acts, at
+ * `unit.now`); no-op when they are not a collaborator.
  * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived)
  */
-export async function removeCollaborator(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  userId: string,
-  notify: FanOutContext,
-  now?: number,
-) {
-  return retryOnConflict(ONE_PRIMARY, () => removeOnce(db, viewer, leadId, userId, notify, now ?? Date.now()))
+export async function removeCollaborator(unit: Unit, leadId: string, userId: string) {
+  return retryInUnit(unit, ONE_PRIMARY, (attempt) => removeOnce(attempt, leadId, userId))
 }
 
-async function removeOnce(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  userId: string,
-  notify: FanOutContext,
-  now: number,
-) {
-  const lead = await managedLead(db, viewer, leadId)
+async function removeOnce(unit: Unit, leadId: string, userId: string) {
+  const { db, viewer, now } = unit
+  const lead = await managedLead(unit, leadId)
   if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
   const member = await findMember(db, viewer.orgId, userId)
   const person = { id: userId, name: member?.name ?? 'Former member' }
-  const fan = await fanOutWith(
-    db,
-    notify,
-    [{ type: 'collaborator_removed', leads: [{ id: lead.id, name: lead.name }], people: [person] }],
-    now,
-  )
+  const fan = await fanOut(unit, [
+    { type: 'collaborator_removed', leads: [{ id: lead.id, name: lead.name }], people: [person] },
+  ])
   await runBatch(db, [
     // Two removes at once: the second finds them gone (guard), runs again and does nothing.
     unlessChanged(db, sql`${assigneeIs(lead.id, userId, 'collaborator', true)} AND ${notArchived(lead.id)}`),
-    ...endAssignment(db, viewer.orgId, lead.id, userId, now),
+    ...endAssignment(unit, lead.id, userId),
     db.insert(activities).values(
       activityRow({
         orgId: viewer.orgId,

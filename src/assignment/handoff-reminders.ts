@@ -4,42 +4,34 @@
  * notification fan-out (`handoff_reminder`, Leadpool as the actor), in the same batch that marks it
  * reminded. Run by `scheduled` in src/index.ts.
  */
+import { unitFor, type SystemUnit } from '../access/unit'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
-import { fanOutWith } from '../notifications/fan-out'
+import { fanOut } from '../notifications/fan-out'
 import { handoffsToRemind, markReminded } from './handoffs'
 
 /**
  * Reminds the new owner of every handoff waiting past its window at `now` (epoch ms), at most 500 a run
- * (the next run takes the rest). A handoff acknowledged or replaced meanwhile is skipped.
+ * (the next run takes the rest), in one unit per organization (Leadpool acts). A handoff acknowledged or
+ * replaced meanwhile is skipped.
  * @returns how many reminders were sent
  */
 export async function remindWaitingHandoffs(env: Env, now: number): Promise<number> {
-  const db = createDb(env.DB)
+  const units = new Map<string, SystemUnit>()
   let reminded = 0
-  for (const handoff of await handoffsToRemind(db, now)) {
-    const ctx = {
-      orgId: handoff.orgId,
-      orgName: handoff.orgName,
-      orgSlug: handoff.orgSlug,
-      appUrl: env.APP_URL,
-      actor: null,
-      queue: env.EMAIL_QUEUE,
-    }
-    const fan = await fanOutWith(
-      db,
-      ctx,
-      [
-        {
-          type: 'handoff_reminder',
-          leads: [{ id: handoff.leadId, name: handoff.leadName }],
-          to: { id: handoff.toUserId, name: handoff.toName },
-          from: { id: handoff.fromUserId, name: handoff.fromName },
-        },
-      ],
-      now,
-    )
-    if (await markReminded(db, handoff, now, fan.statements)) {
+  for (const handoff of await handoffsToRemind(createDb(env.DB), now)) {
+    const org = { id: handoff.orgId, name: handoff.orgName, slug: handoff.orgSlug }
+    const unit = units.get(org.id) ?? unitFor(env, org, { now })
+    units.set(org.id, unit)
+    const fan = await fanOut(unit, [
+      {
+        type: 'handoff_reminder',
+        leads: [{ id: handoff.leadId, name: handoff.leadName }],
+        to: { id: handoff.toUserId, name: handoff.toName },
+        from: { id: handoff.fromUserId, name: handoff.fromName },
+      },
+    ])
+    if (await markReminded(unit, handoff, fan.statements)) {
       await fan.afterCommit()
       reminded++
     }

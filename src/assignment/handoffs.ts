@@ -2,18 +2,18 @@
  * Handoffs that complete (docs/ARCHITECTURE.md "Handoffs"): every change of hands of a lead (a
  * transfer, an Agent's hand-off, or an unassignment followed within CHANGE_OF_HANDS_WINDOW_MS by an
  * assignment to someone else) records a `lead_handoffs` row; the new owner acknowledges it ("Got
- * it"); one that waits past the organization's window gets one reminder from the cron. An Agent who
- * may not hand off asks the Owners/Admins for reassignment instead (`reassignment_requests`). Any
- * change of a lead's primary assignee replaces its handoff and clears its reassignment request, in
- * the batch of that change (`handoffChange`).
+ * it"); one that waits past the organization's window gets one reminder from the cron
+ * (handoff-reminders.ts). An Agent who may not hand off asks the Owners/Admins for reassignment instead
+ * (reassignment-requests.ts). Any change of a lead's primary assignee replaces its handoff and clears its
+ * reassignment request, in the batch of that change (`handoffChange`).
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import { type Viewer } from '../access/viewer'
+import { retryInUnit, type AnyUnit, type SystemUnit, type Unit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
-import { retryOnConflict, staleWrite } from '../db/errors'
-import { primaryIs, unlessChanged } from '../db/guard'
+import { staleWrite } from '../db/errors'
+import { unlessChanged } from '../db/guard'
 import {
   activities,
   leadHandoffs,
@@ -26,8 +26,7 @@ import {
 import { chunk } from '../lib/chunk'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/lead-detail'
-import { canRequestReassignment, factsOf } from '../leads/policy'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import { fanOut } from '../notifications/fan-out'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
 
@@ -49,17 +48,14 @@ const JSON_IDS = 1_000
 const OWNER_CHANGES = ['assigned', 'unassigned', 'transferred', 'claimed', 'released', 'returned_to_pool'] as const
 
 /**
- * The owners of `leadIds` (leads without an assignee now) who were unassigned within
- * CHANGE_OF_HANDS_WINDOW_MS before `now` (epoch ms), by lead id: a lead's newest change of owner in the
+ * The owners of `leadIds` (leads of `unit`'s organization without an assignee now) who were unassigned within
+ * CHANGE_OF_HANDS_WINDOW_MS before `unit.now` (epoch ms), by lead id: a lead's newest change of owner in the
  * window is that `unassigned` activity (one released or given to someone since has no such owner).
  * One read per JSON_IDS leads.
  */
-export async function recentOwners(
-  db: Database,
-  orgId: string,
-  leadIds: string[],
-  now: number,
-): Promise<Map<string, Person>> {
+export async function recentOwners(unit: AnyUnit, leadIds: string[]): Promise<Map<string, Person>> {
+  const { db, now } = unit
+  const orgId = unit.org.id
   const out = new Map<string, Person>()
   for (const part of chunk(leadIds, JSON_IDS)) {
     const rows = await db
@@ -87,20 +83,22 @@ export async function recentOwners(
 }
 
 /**
- * Statements for a change of primary assignee, to run in the same batch as the change, set-based
- * (a bound JSON array per statement, whatever the number of leads): the handoffs and reassignment
- * requests of `handedOver` (leads that had a primary assignee) end, and each change of hands in
- * `handoffs` (lead id and previous owner) starts a handoff from that owner to `to` with `note`,
+ * Statements for a change of primary assignee made by `unit`'s member (at `unit.now`), to run in the same batch
+ * as the change, set-based (a bound JSON array per statement, whatever the number of leads): the handoffs and
+ * reassignment requests of `handedOver` (leads that had a primary assignee) end, and each change of hands in
+ * `handoffs` (lead id and previous owner) starts a handoff from that owner to `change.to` with `change.note`,
  * replacing any handoff the lead still had. A lead without a primary assignee has neither: release
  * and the pool's return clear them too (pool/release.ts, pool/aging.ts).
  */
 export function handoffChange(
-  db: Database,
-  orgId: string,
+  unit: Unit,
   handedOver: string[],
   handoffs: { leadId: string; from: Person }[],
-  change: { to: Person | null; note: string; byUserId: string; now: number },
+  change: { to: Person | null; note: string },
 ): BatchItem<'sqlite'>[] {
+  const { db, now } = unit
+  const orgId = unit.org.id
+  const byUserId = unit.viewer.userId
   const statements: BatchItem<'sqlite'>[] = []
   if (handedOver.length > 0) {
     statements.push(
@@ -110,7 +108,7 @@ export function handoffChange(
         .where(and(eq(reassignmentRequests.orgId, orgId), inIdSet(reassignmentRequests.leadId, handedOver))),
     )
   }
-  const { to, note, byUserId, now } = change
+  const { to, note } = change
   if (to && handoffs.length > 0) {
     const rows = JSON.stringify(handoffs.map((h) => [h.leadId, h.from.id]))
     statements.push(
@@ -178,21 +176,17 @@ function stillWaiting(leadId: string, userId: string, createdAt: number) {
 export type Acknowledged = { changed: boolean; leadId: string; leadName: string; from: Person }
 
 /**
- * The new owner confirms they took the lead over ("Got it"): the handoff is marked acknowledged and a
- * `handoff_acknowledged` activity (`data.from`: the previous owner) is written in one batch with the
- * previous owner's notification (fan-out `handoff_acknowledged`). Acknowledging twice changes
+ * The new owner (`unit`'s member) confirms they took the lead over ("Got it"): the handoff is marked acknowledged
+ * (at `unit.now`) and a `handoff_acknowledged` activity (`data.from`: the previous owner) is written in one batch
+ * with the previous owner's notification (fan-out `handoff_acknowledged`). Acknowledging twice changes
  * nothing the second time.
- * @throws Refusal 404 when the lead is not visible; 409 when no handoff to `viewer` is on the lead
+ * @throws Refusal 404 when the lead is not visible; 409 when no handoff to the member is on the lead
  */
-export async function acknowledgeHandoff(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  notify: FanOutContext,
-  now = Date.now(),
-): Promise<Acknowledged> {
-  return retryOnConflict([], async () => {
-    const lead = await findVisibleLead({ db, viewer }, leadId)
+export async function acknowledgeHandoff(unit: Unit, leadId: string): Promise<Acknowledged> {
+  const { db, viewer } = unit
+  return retryInUnit(unit, [], async (attempt) => {
+    const { now } = attempt
+    const lead = await findVisibleLead(unit, leadId)
     if (!lead) throw notFound()
     const handoff = await findHandoff(db, viewer.orgId, lead.id)
     if (!handoff || handoff.toUserId !== viewer.userId) {
@@ -201,12 +195,9 @@ export async function acknowledgeHandoff(
     const from = { id: handoff.fromUserId, name: handoff.fromName }
     const result = { changed: handoff.acknowledgedAt === null, leadId: lead.id, leadName: lead.name, from }
     if (!result.changed) return result
-    const fan = await fanOutWith(
-      db,
-      notify,
-      [{ type: 'handoff_acknowledged', leads: [{ id: lead.id, name: lead.name }], from }],
-      now,
-    )
+    const fan = await fanOut(attempt, [
+      { type: 'handoff_acknowledged', leads: [{ id: lead.id, name: lead.name }], from },
+    ])
     await runBatch(db, [
       unlessChanged(db, stillWaiting(lead.id, viewer.userId, handoff.createdAt)),
       db
@@ -279,16 +270,16 @@ export async function handoffsToRemind(db: Database, now: number, limit = 500): 
 }
 
 /**
- * Marks `handoff` reminded (once: only while it is still waiting and unreminded), with `also`
- * (the reminder notification) in the same batch. @returns false when someone else reminded it or
- * it was acknowledged or replaced meanwhile (nothing written)
+ * Marks `handoff` (of `unit`'s organization) reminded at `unit.now` (once: only while it is still waiting and
+ * unreminded), with `also` (the reminder notification) in the same batch. @returns false when someone else
+ * reminded it or it was acknowledged or replaced meanwhile (nothing written)
  */
 export async function markReminded(
-  db: Database,
+  unit: SystemUnit,
   handoff: WaitingHandoff,
-  now: number,
   also: BatchItem<'sqlite'>[] = [],
 ): Promise<boolean> {
+  const { db, now } = unit
   const unreminded = sql`EXISTS (SELECT 1 FROM lead_handoffs WHERE lead_id = ${handoff.leadId}
     AND created_at = ${handoff.createdAt} AND acknowledged_at IS NULL AND reminded_at IS NULL)`
   try {
@@ -302,77 +293,4 @@ export async function markReminded(
     if (staleWrite(error)) return false
     throw error
   }
-}
-
-/** The refusal of a reassignment request by someone who may not ask. */
-export const REASSIGNMENT_REQUESTERS =
-  'Only an Agent who is the lead’s assignee can ask for it to be reassigned; Owners and Admins reassign it.'
-
-/** The pending reassignment request of a lead, with the requester's name, or null. */
-export async function findReassignmentRequest(db: Database, orgId: string, leadId: string) {
-  return (
-    (await db
-      .select({
-        requestedBy: reassignmentRequests.requestedBy,
-        note: reassignmentRequests.note,
-        at: reassignmentRequests.createdAt,
-        name: users.name,
-      })
-      .from(reassignmentRequests)
-      .innerJoin(users, eq(users.id, reassignmentRequests.requestedBy))
-      .where(and(eq(reassignmentRequests.orgId, orgId), eq(reassignmentRequests.leadId, leadId)))
-      .get()) ?? null
-  )
-}
-
-/**
- * An Agent who owns a lead asks the Owners/Admins to reassign it: the request (marking the lead for
- * the list filter *Reassignment requested*) and a `reassignment_requested` activity (`data.reason`)
- * in one batch with the notifications to the Owners/Admins (fan-out `reassignment_requested`, each
- * told once). One request at a time per lead.
- * @throws Refusal 404 when not visible; 403 when `viewer` is not an Agent owning it; 409 when a
- *   request is already waiting
- */
-export async function requestReassignment(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  note: string,
-  notify: FanOutContext,
-  now = Date.now(),
-): Promise<void> {
-  await retryOnConflict(['reassignment_requests.lead_id'], async () => {
-    const lead = await findVisibleLead({ db, viewer }, leadId)
-    if (!lead) throw notFound()
-    if (!canRequestReassignment(viewer, factsOf(lead))) {
-      throw new Refusal(403, REASSIGNMENT_REQUESTERS)
-    }
-    if (await findReassignmentRequest(db, viewer.orgId, lead.id)) {
-      throw new Refusal(409, 'You already asked for this lead to be reassigned; an Owner or Admin will pick it up.')
-    }
-    const fan = await fanOutWith(
-      db,
-      notify,
-      [{ type: 'reassignment_requested', leads: [{ id: lead.id, name: lead.name }], note }],
-      now,
-    )
-    await runBatch(db, [
-      unlessChanged(db, primaryIs(lead.id, viewer.userId)),
-      db
-        .insert(reassignmentRequests)
-        .values({ leadId: lead.id, orgId: viewer.orgId, requestedBy: viewer.userId, note, createdAt: now }),
-      db.insert(activities).values(
-        activityRow({
-          orgId: viewer.orgId,
-          leadId: lead.id,
-          actorId: viewer.userId,
-          type: 'reassignment_requested',
-          data: { reason: note },
-          at: now,
-        }),
-      ),
-      ...fan.statements,
-    ])
-    await fan.afterCommit()
-  })
 }

@@ -5,7 +5,7 @@
  * form keeps, the list row (htmx) or the list page (bulk).
  */
 import { Hono, type Context } from 'hono'
-import { requireManager, shellOf, viewerOf } from '../access/context'
+import { requireManager, shellOf } from '../access/context'
 import { isManager } from '../access/viewer'
 import type { App, RefusalPage } from '../env'
 import { filtersSchema } from '../leads/filters'
@@ -28,7 +28,8 @@ import { assignLead, requireHandOff } from './assign'
 import { bulkAssign, namesList, type BulkAssignResult, type BulkSelection } from './bulk'
 import { bulkPool, bulkStatus, bulkUnassign } from './bulk-actions'
 import { addCollaborator, removeCollaborator } from './collaborators'
-import { acknowledgeHandoff, REASSIGNMENT_REQUESTERS, requestReassignment } from './handoffs'
+import { acknowledgeHandoff } from './handoffs'
+import { REASSIGNMENT_REQUESTERS, requestReassignment } from './reassignment-requests'
 import {
   assignSchema,
   bulkAssignSchema,
@@ -44,7 +45,6 @@ import {
 } from './inputs'
 import { STATUS_LABELS } from '../views/labels'
 import { setInPool } from './pool'
-import { fanOutContext } from '../notifications/context'
 
 export const assignmentRoutes = new Hono<App>()
 
@@ -82,10 +82,10 @@ async function rowFragment(
   status: ContentfulStatusCode = 200,
   refused?: KeptChoice,
 ) {
-  const viewer = viewerOf(c)
-  const lead = await findLeadRow(c.var.db, viewer, leadId)
+  const { db, viewer } = c.var.unit
+  const lead = await findLeadRow(db, viewer, leadId)
   if (!lead) throw notFound()
-  const { members: everyone, counts } = await assigneeChoices(c.var.db, viewer.orgId)
+  const { members: everyone, counts } = await assigneeChoices(db, viewer.orgId)
   const assigning = { members: activeOnly(everyone), noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
@@ -185,7 +185,7 @@ const keepRequest = ({ note }: FormValues) => ({ handoff: { request: note } })
  * the form holds; else the lead page. An Agent, refused before the form is read, gets the lead page.
  */
 const assignRefused: RefusalPage = async (c, refusal, values) => {
-  const fromList = values.from === 'list' && c.req.header('HX-Request') === 'true' && isManager(viewerOf(c))
+  const fromList = values.from === 'list' && c.req.header('HX-Request') === 'true' && isManager(c.var.unit.viewer)
   if (!fromList) return leadPageFor({ keep: keepAssignment })(c, refusal, values)
   return rowFragment(c, c.req.param('leadId') ?? '', refusal.message, refusal.status, await keptChoice(c))
 }
@@ -215,10 +215,9 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkAssignSchema)
     const filters = bulkFilters(input)
-    const result = await bulkAssign(c.var.db, viewerOf(c), selectionOf(input, filters), input.assigneeId, {
+    const result = await bulkAssign(c.var.unit, selectionOf(input, filters), input.assigneeId, {
       note: input.note,
       noteRequired: c.var.orgContext.org.handoffNoteRequired,
-      notify: fanOutContext(c),
     })
     // Leads taken from the pool leave the pool page.
     if (result.changed > 0) await refreshPool(c)
@@ -232,10 +231,7 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkUnassignSchema)
     const filters = bulkFilters(input)
-    const result = await bulkUnassign(c.var.db, viewerOf(c), selectionOf(input, filters), {
-      note: input.note,
-      notify: fanOutContext(c),
-    })
+    const result = await bulkUnassign(c.var.unit, selectionOf(input, filters), { note: input.note })
     return { filters, text: bulkAssignWording(result) }
   }),
 )
@@ -246,7 +242,7 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkStatusSchema)
     const filters = bulkFilters(input)
-    const result = await bulkStatus(c.var.db, viewerOf(c), selectionOf(input, filters), input.status, fanOutContext(c))
+    const result = await bulkStatus(c.var.unit, selectionOf(input, filters), input.status)
     return {
       filters,
       text: `${leadCount(result.changed)} set to ${STATUS_LABELS[input.status]}${alreadyNote(result)}.`,
@@ -260,7 +256,7 @@ assignmentRoutes.post(
   bulkRoute(async (c) => {
     const input = await parseForm(c, bulkPoolSchema)
     const filters = bulkFilters(input)
-    const result = await bulkPool(c.var.db, viewerOf(c), selectionOf(input, filters), fanOutContext(c))
+    const result = await bulkPool(c.var.unit, selectionOf(input, filters))
     if (result.changed > 0) await refreshPool(c)
     return { filters, text: `${leadCount(result.changed)} put in the pool${alreadyNote(result)}.` }
   }),
@@ -269,10 +265,10 @@ assignmentRoutes.post(
 /** A row's assignment menu, loaded when it is opened (htmx). */
 assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   requireManager(c, 'assign leads')
-  const viewer = viewerOf(c)
-  const lead = await findLeadRow(c.var.db, viewer, c.req.param('leadId'))
+  const { db, viewer } = c.var.unit
+  const lead = await findLeadRow(db, viewer, c.req.param('leadId'))
   if (!lead) throw notFound()
-  const members = await assignableMembers(c.var.db, viewer.orgId)
+  const members = await assignableMembers(db, viewer.orgId)
   return c.html(
     <RowMenuBody lead={lead} assigning={{ members, noteRequired: c.var.orgContext.org.handoffNoteRequired }} />,
   )
@@ -290,10 +286,9 @@ assignmentRoutes.post('/:leadId/assign', refusalPage(assignRefused), async (c) =
   const { from } = await parseForm(c, sentFromSchema)
   const fromList = from === 'list' && c.req.header('HX-Request') === 'true'
   const input = await parseForm(c, assignSchema)
-  const result = await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
+  const result = await assignLead(c.var.unit, leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: fanOutContext(c),
   })
   // A lead assigned from the pool leaves the pool page (pool leads have no assignee, so only such a change can).
   if (result.changed && !result.from && result.to) await refreshPool(c)
@@ -308,13 +303,13 @@ assignmentRoutes.post('/:leadId/assignees', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'change who works a lead')
   const { userId } = await parseForm(c, collaboratorSchema)
-  await addCollaborator(c.var.db, viewerOf(c), leadId, userId, fanOutContext(c))
+  await addCollaborator(c.var.unit, leadId, userId)
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
-  await removeCollaborator(c.var.db, viewerOf(c), leadId, c.req.param('userId'), fanOutContext(c))
+  await removeCollaborator(c.var.unit, leadId, c.req.param('userId'))
   return backToLead(c, leadId)
 })
 
@@ -322,26 +317,25 @@ assignmentRoutes.post('/:leadId/pool', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
   const { inPool } = await parseForm(c, poolSchema)
-  await setInPool(c.var.db, viewerOf(c), leadId, inPool, fanOutContext(c))
+  await setInPool(c.var.unit, leadId, inPool)
   await refreshPool(c)
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/acknowledge', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
-  await acknowledgeHandoff(c.var.db, viewerOf(c), leadId, fanOutContext(c))
+  await acknowledgeHandoff(c.var.unit, leadId)
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/handoff', leadPageOnRefusal({ keep: keepHandOff }), async (c) => {
   const leadId = c.req.param('leadId')
   // Authorization before validation: an Agent who may not hand it off is refused (403) whatever the form holds.
-  requireHandOff(viewerOf(c), await authorizeLead(c, leadId))
+  requireHandOff(c.var.unit.viewer, await authorizeLead(c, leadId))
   const input = await parseForm(c, handOffSchema)
-  await assignLead(c.var.db, viewerOf(c), leadId, input.assigneeId, {
+  await assignLead(c.var.unit, leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
-    notify: fanOutContext(c),
     handOff: true,
   })
   return backToLead(c, leadId)
@@ -349,10 +343,10 @@ assignmentRoutes.post('/:leadId/handoff', leadPageOnRefusal({ keep: keepHandOff 
 
 assignmentRoutes.post('/:leadId/reassignment-request', leadPageOnRefusal({ keep: keepRequest }), async (c) => {
   const leadId = c.req.param('leadId')
-  if (!canRequestReassignment(viewerOf(c), factsOf(await authorizeLead(c, leadId)))) {
+  if (!canRequestReassignment(c.var.unit.viewer, factsOf(await authorizeLead(c, leadId)))) {
     throw new Refusal(403, REASSIGNMENT_REQUESTERS)
   }
   const { note } = await parseForm(c, reassignmentRequestSchema)
-  await requestReassignment(c.var.db, viewerOf(c), leadId, note, fanOutContext(c))
+  await requestReassignment(c.var.unit, leadId, note)
   return backToLead(c, leadId)
 })

@@ -68,8 +68,9 @@ export async function enqueueImportChunks<T extends ImportChunkMessage>(
 }
 
 /**
- * Routes the leads `leadIds` that chunk `work` created with `route` (leads/routing.ts `leadRouter`; it
- * logs its own failures) when the importer chose the organization's routing; otherwise does nothing.
+ * Routes the leads `leadIds` that chunk `work` created with the router given (made by `leadRouter` of
+ * leads/routing.ts; it logs its own failures) when the importer chose the organization's routing; otherwise does
+ * nothing.
  */
 export async function routeImported(route: LeadRouter | undefined, work: ImportChunk, leadIds: string[]) {
   if (route && work.options?.routing.to === 'organization') await route(work.orgId, leadIds, work.actorId)

@@ -72,7 +72,7 @@ type AlsoStatements = (leadId: string, created: boolean) => BatchItem<'sqlite'>[
  * Takes in one lead for the unit's organization from `channel`, stamped `unit.now` (Leadpool acts: no member). A
  * lead whose email the organization already has (any capitalisation; also when a simultaneous submission saved it
  * first) is not created again: the message becomes a note on that lead (`created: false`), which is restored if
- * archived. A new lead is routed afterwards by `route` (leads/routing.ts `leadRouter`).
+ * archived. A new lead is routed afterwards by the router given (made by `leadRouter` of leads/routing.ts).
  * `options.also(leadId, created)`: statements to run first in the batch that writes the submission (e.g. remembering
  * an `Idempotency-Key`), told whether it creates lead `leadId` or adds to it.
  * @returns the lead the submission ended in

@@ -4,8 +4,8 @@
  * members and members at the claim cap, and putting a lead in the pool when nobody is eligible. One rotation
  * serves the web form, the API, leads Owners and Admins type in, and imports.
  *
- * The rotation's position (`organizations.routing_last_user_id`) is read and advanced only inside the
- * organization's PoolRoom (pool/pool-room.ts), one routing at a time, so concurrent submissions never hand two
+ * The rotation's position (`organizations.routing_last_user_id`) is read and advanced only in a routing turn of the
+ * organization's PoolRoom (pool/routing-turns.ts), one routing at a time, so concurrent submissions never hand two
  * leads to the same turn. Callers use `routeNewLeads` (or `leadRouter`), never `routeLeadsNow` directly.
  */
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm'
@@ -25,8 +25,8 @@ export type { LeadRouter, RoutedLead }
 export type RoutingPlan = { lead: { id: string; name: string }; to: { id: string; name: string } | null }[]
 
 /**
- * Plans the notifications of a routing (the PoolRoom passes the fan-out, which lives above leads/): statements for
- * the routing's batch, and what to do once it committed.
+ * Plans the notifications of a routing (the PoolRoom's routing turn passes the fan-out, which lives above leads/):
+ * statements for the routing's batch, and what to do once it committed.
  */
 export type RoutingNotifier = (
   plan: RoutingPlan,
@@ -85,7 +85,8 @@ async function rotation(db: Database, orgId: string) {
  * Routes `leadIds` of the unit's organization now: leads that already have an assignee (an Agent's own lead) are
  * left alone; the rest go where the setting says, written in one D1 batch stamped `unit.now` with an activity per
  * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`) and the new rotation
- * position, with `options.notify`'s statements (the notifications of the routing). Run only inside the PoolRoom.
+ * position, with `options.notify`'s statements (the notifications of the routing). Run only in a routing turn of the
+ * PoolRoom (pool/routing-turns.ts `routeInTurn`).
  * @returns where each lead went, in `leadIds` order
  */
 export async function routeLeadsNow(
@@ -187,8 +188,8 @@ export async function routeLeadsNow(
 }
 
 /**
- * Routes the new leads `leadIds` of `orgId` through the organization's PoolRoom (one routing at a time per
- * organization). `actorId`: who brought them in (null for the web form and the API).
+ * Routes the new leads `leadIds` of `orgId` in a routing turn of the organization's PoolRoom (one routing at a time
+ * per organization: pool/pool-room.ts `takeRoutingTurn`). `actorId`: who brought them in (null for the web form and the API).
  * @returns where each lead went
  */
 export async function routeNewLeads(
@@ -198,7 +199,7 @@ export async function routeNewLeads(
   actorId: string | null,
 ): Promise<RoutedLead[]> {
   if (leadIds.length === 0) return []
-  return env.POOL_ROOM.get(env.POOL_ROOM.idFromName(orgId)).route(orgId, leadIds, actorId)
+  return env.POOL_ROOM.get(env.POOL_ROOM.idFromName(orgId)).takeRoutingTurn(orgId, leadIds, actorId)
 }
 
 /** `routeOrLog` bound to `env`, for the import's writers (the request and the import queue). */

@@ -1,7 +1,8 @@
 /** The data of the lead page's handoff section (assignment/handoff-views.tsx) for the viewer. */
 import type { Context } from 'hono'
 import { viewerOf } from '../access/context'
-import { findHandoff, findReassignmentRequest } from '../assignment/handoffs'
+import { findHandoff } from '../assignment/handoffs'
+import { findReassignmentRequest } from '../assignment/reassignment-requests'
 import { HandoffPanel, type HandoffKept, type HandoffPanelProps } from '../assignment/handoff-views'
 import type { App } from '../env'
 import type { LeadDetail } from '../leads/lead-detail'

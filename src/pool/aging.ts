@@ -10,7 +10,8 @@
  */
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
-import { createDb, runBatch, type Database } from '../db/client'
+import { unitFor, type SystemUnit } from '../access/unit'
+import { createDb, runBatch } from '../db/client'
 import {
   activities,
   formerAssignees,
@@ -24,7 +25,7 @@ import {
 import type { Env } from '../env'
 import { inPool } from '../leads/policy'
 import { OPEN_STATUSES } from '../orgs/members'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import { fanOut } from '../notifications/fan-out'
 import { waitingSince } from './queries'
 
 const HOUR = 3_600_000
@@ -32,22 +33,15 @@ const DAY = 24 * HOUR
 /** Most leads one run returns (or warns about) per organization; the next run takes the rest. */
 export const AGING_BATCH = 50
 
+/** An organization's row: its aging settings and when its last digest went. */
 type AgingOrg = typeof organizations.$inferSelect
 
-/** The fan-out context of the cron in `org`: Leadpool itself acts. */
-function cronContext(env: Env, org: AgingOrg): FanOutContext {
-  return {
-    orgId: org.id,
-    orgName: org.name,
-    orgSlug: org.slug,
-    appUrl: env.APP_URL,
-    actor: null,
-    queue: env.EMAIL_QUEUE,
-  }
-}
-
-/** Sends `org`'s stale-pool digest when a day has passed since the last one and some lead is stale. @returns leads named */
-export async function sendStaleDigest(db: Database, env: Env, org: AgingOrg, now: number): Promise<number> {
+/**
+ * Sends the stale-pool digest of `org` (the organization of `unit`, in which Leadpool acts) when a day has passed
+ * since the last one at `unit.now` and some lead is stale. @returns leads named
+ */
+export async function sendStaleDigest(unit: SystemUnit, org: AgingOrg): Promise<number> {
+  const { db, now } = unit
   if (org.poolStaleHours <= 0) return 0
   if (org.poolDigestSentAt !== null && org.poolDigestSentAt > now - DAY) return 0
   const stale = await db
@@ -58,7 +52,7 @@ export async function sendStaleDigest(db: Database, env: Env, org: AgingOrg, now
     .limit(100)
     .all()
   if (stale.length === 0) return 0
-  const fan = await fanOutWith(db, cronContext(env, org), [{ type: 'pool_stale', leads: stale }], now)
+  const fan = await fanOut(unit, [{ type: 'pool_stale', leads: stale }])
   await runBatch(db, [
     db.update(organizations).set({ poolDigestSentAt: now }).where(eq(organizations.id, org.id)),
     ...fan.statements,
@@ -79,9 +73,11 @@ const fromPool = sql`EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = ${lead
 
 /**
  * Warns the assignees of `org`'s claimed leads untouched for `pool_return_days − 1` days, and returns to the pool
- * those still untouched a day after the warning. @returns how many were warned and returned
+ * those still untouched a day after the warning, at `unit.now` (`unit`: `org`'s, Leadpool acts).
+ * @returns how many were warned and returned
  */
-export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg, now: number) {
+export async function returnUntouchedLeads(unit: SystemUnit, org: AgingOrg) {
+  const { db, now } = unit
   if (org.poolReturnDays <= 0) return { warned: 0, returned: 0 }
   const candidates = await db
     .select({
@@ -111,7 +107,6 @@ export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg
     .all()
   let warned = 0
   let returned = 0
-  const ctx = cronContext(env, org)
   for (const lead of candidates) {
     if (lead.warnedAt !== null && lead.touched > lead.warnedAt) {
       // Touched since the warning: no return.
@@ -120,18 +115,13 @@ export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg
     }
     if (lead.warnedAt === null) {
       if (warned >= AGING_BATCH) continue
-      const fan = await fanOutWith(
-        db,
-        ctx,
-        [
-          {
-            type: 'return_warning',
-            leads: [{ id: lead.id, name: lead.name }],
-            to: { id: lead.userId, name: lead.userName },
-          },
-        ],
-        now,
-      )
+      const fan = await fanOut(unit, [
+        {
+          type: 'return_warning',
+          leads: [{ id: lead.id, name: lead.name }],
+          to: { id: lead.userId, name: lead.userName },
+        },
+      ])
       await runBatch(db, [
         db
           .update(leads)
@@ -173,18 +163,18 @@ export async function returnUntouchedLeads(db: Database, env: Env, org: AgingOrg
   return { warned, returned }
 }
 
-/** The cron's pool chores for every organization with aging on, at `now` (epoch ms). */
-export async function agePools(env: Env, now = Date.now()): Promise<void> {
-  const db = createDb(env.DB)
-  const orgs = await db
+/** The cron's pool chores for every organization with aging on, at `now` (epoch ms), in a unit per organization. */
+export async function agePools(env: Env, now: number): Promise<void> {
+  const orgs = await createDb(env.DB)
     .select()
     .from(organizations)
     .where(or(gt(organizations.poolStaleHours, 0), gt(organizations.poolReturnDays, 0)))
     .all()
   for (const org of orgs) {
     try {
-      await sendStaleDigest(db, env, org, now)
-      const { returned } = await returnUntouchedLeads(db, env, org, now)
+      const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug }, { now })
+      await sendStaleDigest(unit, org)
+      const { returned } = await returnUntouchedLeads(unit, org)
       if (returned > 0) await env.POOL_ROOM.get(env.POOL_ROOM.idFromName(org.id)).refresh(org.id, now)
     } catch (error) {
       console.error('pool aging failed for an organization', org.id, error)

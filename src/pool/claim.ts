@@ -11,7 +11,8 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { noAssignee, notArchived, unlessChanged } from '../db/guard'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import type { Unit } from '../access/unit'
+import { fanOut } from '../notifications/fan-out'
 import { activities, leadAssignees, leads, users } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
@@ -51,21 +52,16 @@ export async function claimsLeft(db: Database, viewer: Viewer, cap: number): Pro
 }
 
 /**
- * Claims `leadId` for `viewer`, at most `cap` open leads from the pool per Agent (0 = no cap), telling whom the
- * fan-out says (`notify`, in the same batch). Call it inside the PoolRoom (one claim at a time per organization),
- * or the cap may be overrun by simultaneous claims.
+ * Claims `leadId` for `unit`'s member at `unit.now`, at most `options.cap` open leads from the pool per Agent
+ * (0 or absent = no cap), telling whom the fan-out says (in the same batch). Call it inside the PoolRoom (one claim
+ * at a time per organization), or the cap may be overrun by simultaneous claims.
  * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
  *   it (or got it first); 409 when it is archived or not in the pool; 409 when the Agent is at the cap
  */
-export async function claimLead(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  notify: FanOutContext,
-  cap = 0,
-  now = Date.now(),
-): Promise<void> {
-  const lead = await findVisibleLead({ db, viewer }, leadId)
+export async function claimLead(unit: Unit, leadId: string, options: { cap?: number } = {}): Promise<void> {
+  const { db, viewer, now } = unit
+  const cap = options.cap ?? 0
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) {
     // A pool lead someone else just claimed is no longer visible to other Agents; they were shown
     // it in the pool, so they are told who won rather than "not found".
@@ -88,7 +84,7 @@ export async function claimLead(
       409,
       `You already hold ${cap} open ${cap === 1 ? 'lead' : 'leads'} from the pool, the most allowed. Release one or close one to claim another.`,
     )
-  const fan = await fanOutWith(db, notify, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }], now)
+  const fan = await fanOut(unit, [{ type: 'claimed', leads: [{ id: lead.id, name: lead.name }] }])
   // Raw SQL: the conditional INSERT … SELECT is the whole point, and D1's batch is atomic.
   const mine = sql`EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${viewer.userId} AND assigned_at = ${now})`
   const claimable = sql`EXISTS (SELECT 1 FROM leads WHERE id = ${lead.id} AND in_pool = 1) AND ${noAssignee(lead.id)} AND ${notArchived(lead.id)}`

@@ -51,7 +51,7 @@ export async function poolSettings(db: Database, orgId: string): Promise<PoolSet
  * The pool of `settings.id` at `now` (epoch ms): the oldest `poolShowOldest` leads (or `POOL_PAGE_SIZE` when 0),
  * oldest first, and the count of every lead waiting. The caller has checked the viewer may see the pool.
  */
-export async function readPool(db: Database, settings: PoolSettings, now = Date.now()): Promise<PoolView> {
+export async function readPool(db: Database, settings: PoolSettings, now: number): Promise<PoolView> {
   const limit = settings.poolShowOldest > 0 ? Math.min(settings.poolShowOldest, POOL_PAGE_SIZE) : POOL_PAGE_SIZE
   const where = and(eq(leads.orgId, settings.id), inPool())
   const [rows, total] = await Promise.all([

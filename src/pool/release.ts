@@ -5,9 +5,9 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
-import { runBatch, type Database } from '../db/client'
+import { retryInUnit, type Unit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { notArchived, primaryIs, unlessChanged } from '../db/guard'
-import { retryOnConflict } from '../db/errors'
 import {
   activities,
   formerAssignees,
@@ -20,36 +20,23 @@ import {
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/lead-detail'
-import { isManager, type Viewer } from '../access/viewer'
+import { isManager } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
-import { fanOutWith, type FanOutContext } from '../notifications/fan-out'
+import { fanOut } from '../notifications/fan-out'
 
 /**
- * Releases `leadId` to the pool with `note` (may be empty), at `now` (epoch ms).
+ * Releases `leadId` to the pool with `note` (may be empty): `unit`'s member acts, at `unit.now` (epoch ms).
  * @returns the former primary assignee (id and name)
  * @throws Refusal 404 when not visible; 403 when the viewer is neither its primary assignee nor a manager; 409
  *   when it has no assignee or is archived (or the assignment changed meanwhile and kept changing)
  */
-export async function releaseLead(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  note: string,
-  notify: FanOutContext,
-  now = Date.now(),
-) {
-  return retryOnConflict([], () => releaseOnce(db, viewer, leadId, note, notify, now))
+export async function releaseLead(unit: Unit, leadId: string, note: string) {
+  return retryInUnit(unit, [], (attempt) => releaseOnce(attempt, leadId, note))
 }
 
-async function releaseOnce(
-  db: Database,
-  viewer: Viewer,
-  leadId: string,
-  note: string,
-  notify: FanOutContext,
-  now: number,
-) {
-  const lead = await findVisibleLead({ db, viewer }, leadId)
+async function releaseOnce(unit: Unit, leadId: string, note: string) {
+  const { db, viewer, now } = unit
+  const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const primary = lead.assignees.find((a) => a.kind === 'primary')
   if (!primary) throw new Refusal(409, 'This lead has no assignee to release it.')
@@ -58,12 +45,9 @@ async function releaseOnce(
   refuseArchived(lead)
   const noteId = note ? newId() : null
   // Owners and Admins who opted in are told (notifications/events.ts `released`).
-  const fan = await fanOutWith(
-    db,
-    notify,
-    [{ type: 'released', leads: [{ id: lead.id, name: lead.name }], ...(note ? { note } : {}) }],
-    now,
-  )
+  const fan = await fanOut(unit, [
+    { type: 'released', leads: [{ id: lead.id, name: lead.name }], ...(note ? { note } : {}) },
+  ])
   await runBatch(db, [
     // Archived in between: refused on the retry, so archiving and releasing at once never both win.
     unlessChanged(db, and(primaryIs(lead.id, primary.userId), notArchived(lead.id))!),

@@ -6,7 +6,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { raw } from 'hono/html'
 import { z } from 'zod'
-import { viewerOf } from '../access/context'
 import { isManager, type Viewer } from '../access/viewer'
 import type { App, RefusalPage } from '../env'
 import { notFound, Refusal } from '../lib/errors'
@@ -15,7 +14,6 @@ import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { renderError } from '../views/render-error'
 import { leadPageFor, leadPageOnRefusal, refusalPage } from '../views/refusal-page'
-import { fanOutContext } from '../notifications/context'
 import { claimsLeft } from './claim'
 import { poolSettings, readPool } from './queries'
 import { releaseLead } from './release'
@@ -45,13 +43,9 @@ function requirePoolVisible(viewer: Viewer): void {
 
 /** The pool as the viewer sees it now, and how many more leads they may claim (null: no cap). */
 async function poolNow(c: Context<App>) {
-  const viewer = viewerOf(c)
-  const now = Date.now()
-  const settings = (await poolSettings(c.var.db, viewer.orgId))!
-  const [pool, left] = await Promise.all([
-    readPool(c.var.db, settings, now),
-    claimsLeft(c.var.db, viewer, settings.poolClaimCap),
-  ])
+  const { db, viewer, now } = c.var.unit
+  const settings = (await poolSettings(db, viewer.orgId))!
+  const [pool, left] = await Promise.all([readPool(db, settings, now), claimsLeft(db, viewer, settings.poolClaimCap)])
   return { pool, now, left }
 }
 
@@ -80,7 +74,7 @@ async function refusedOnPool(c: Context<App>, refusal: Refusal) {
 }
 
 poolRoutes.get('/', async (c) => {
-  requirePoolVisible(viewerOf(c))
+  requirePoolVisible(c.var.unit.viewer)
   // The pool is one list, oldest first (no pages): an old link with a cursor lands on it.
   if (c.req.query('cursor') !== undefined) return c.redirect(`/o/${c.var.orgContext.org.slug}/pool`, 303)
   return poolPage(c)
@@ -88,7 +82,7 @@ poolRoutes.get('/', async (c) => {
 
 // The pool page's WebSocket: authorized here, then handed to the PoolRoom, which streams the pool's changes.
 poolRoutes.get('/live', async (c) => {
-  requirePoolVisible(viewerOf(c))
+  requirePoolVisible(c.var.unit.viewer)
   if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
   const res = await poolRoom(c).fetch(c.req.raw)
   // A fresh Response, so the app's middleware may still add its headers.
@@ -103,7 +97,7 @@ const POOL_CLOSED = 'The pool has been switched off, so leads can no longer be c
  * the pool to Agents says so (409, answered by the page named before it).
  */
 const poolStillOpen = (): MiddlewareHandler<App> => async (c, next) => {
-  const viewer = viewerOf(c)
+  const { viewer } = c.var.unit
   if (c.req.query('from') === 'pool' && !isManager(viewer) && !viewer.poolEnabled) {
     const slug = c.var.orgContext.org.slug
     throw new Refusal(409, POOL_CLOSED, { details: { nextHref: `/o/${slug}/leads`, nextLabel: 'Go to your leads' } })
@@ -134,10 +128,9 @@ poolLeadRoutes.get('/:leadId/claim', (c) => {
 // A pool closed to Agents is said on the lead page; any other refusal on the page the claim was sent from.
 poolLeadRoutes.post('/:leadId/claim', leadPageOnRefusal(), poolStillOpen(), refusalPage(claimRefused), async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   // Reads no form (leads/authorize.ts): the claim is authorized in the PoolRoom, and `?from=pool` names the page.
-  const { orgId, orgName, orgSlug, appUrl, actor } = fanOutContext(c)
-  const answer = await poolRoom(c).claim(viewer, leadId, { orgId, orgName, orgSlug, appUrl, actor })
+  const { org, viewer, actor } = c.var.unit
+  const answer = await poolRoom(c).claim({ org, viewer, actor }, leadId)
   if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
   const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
   rememberDone(c, lead, 'claimed')
@@ -151,11 +144,10 @@ poolLeadRoutes.post('/:leadId/claim', leadPageOnRefusal(), poolStillOpen(), refu
 
 poolLeadRoutes.post('/:leadId/release', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
-  const viewer = viewerOf(c)
   const { note } = await parseForm(c, releaseSchema)
-  await releaseLead(c.var.db, viewer, leadId, note, fanOutContext(c))
+  await releaseLead(c.var.unit, leadId, note)
   await poolRoom(c)
-    .refresh(viewer.orgId)
+    .refresh(c.var.unit.org.id)
     .catch((error: unknown) => console.error('pool not refreshed', error))
   const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
   rememberDone(c, lead, 'released')
