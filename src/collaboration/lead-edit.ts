@@ -2,9 +2,9 @@
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { activityRow } from '../activity/activities'
-import type { Unit } from '../access/unit'
+import { retryInUnit, type Unit } from '../access/unit'
 import { runBatch } from '../db/client'
-import { retryOnConflict, uniqueViolation } from '../db/errors'
+import { uniqueViolation } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
@@ -50,7 +50,7 @@ export async function editLead(
   input: LeadEdit,
   options: { shown?: Partial<LeadEdit> } = {},
 ) {
-  return retryOnConflict([], () => editOnce(unit, leadId, input, options.shown ?? {}))
+  return retryInUnit(unit, [], (attempt) => editOnce(attempt, leadId, input, options.shown ?? {}))
 }
 
 /** One try of `editLead`: reads the lead, plans the edit against it, writes it unless the lead changed meanwhile. */

@@ -3,8 +3,7 @@
  * notifications (the lead's assignee and collaborators, through the fan-out) in the same batch.
  */
 import { eq } from 'drizzle-orm'
-import type { Unit } from '../access/unit'
-import { retryOnConflict } from '../db/errors'
+import { retryInUnit, type Unit } from '../access/unit'
 import { leadIs } from '../db/guard'
 import { leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
@@ -32,7 +31,7 @@ export async function changeStatus(
   status: LeadStatus,
   options: { reason?: string; shown?: LeadStatus } = {},
 ): Promise<string | null> {
-  return retryOnConflict([], () => changeOnce(unit, leadId, status, options))
+  return retryInUnit(unit, [], (attempt) => changeOnce(attempt, leadId, status, options))
 }
 
 /** One try of `changeStatus`: reads the lead, plans the change against it, writes it unless the status moved meanwhile. */
@@ -64,14 +63,11 @@ async function changeOnce(
       )
     return null
   }
-  // Never stamped before the change it follows (a retry after a concurrent change), so the timeline keeps the order
-  // the changes took effect in.
-  const now = Math.max(unit.now, lead.updatedAt)
   const change = { from: lead.status, to: status }
-  const fan = await fanOut({ ...unit, now }, [
+  const fan = await fanOut(unit, [
     { type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined },
   ])
-  const activityId = await updateLead({ ...unit, now }, lead.id, {
+  const activityId = await updateLead(unit, lead.id, {
     set: { status },
     activity: { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
     expected: leadIs(lead.id, eq(leads.status, lead.status)),

@@ -9,9 +9,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import type { AnyUnit } from '../access/unit'
+import { retryInUnit, type AnyUnit } from '../access/unit'
 import { runBatch } from '../db/client'
-import { retryOnConflict, uniqueViolation } from '../db/errors'
+import { uniqueViolation } from '../db/errors'
 import { activities, importJobChunks, importJobs, leadAssignees, leads, type Lead } from '../db/schema'
 import { chunk, rowsPerInsert, rowsPerStatement } from '../lib/chunk'
 import type { ImportWriteMessage } from '../lib/queue-messages'
@@ -126,7 +126,7 @@ export async function writeImportChunk(
   unit: AnyUnit,
   work: ImportChunk,
 ): Promise<{ created: number; duplicates: number; leadIds: string[] }> {
-  return retryOnConflict('leads.', () => writeOnce(unit, work))
+  return retryInUnit(unit, 'leads.', (attempt) => writeOnce(attempt, work))
 }
 
 async function writeOnce(

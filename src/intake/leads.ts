@@ -10,9 +10,8 @@ import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { z } from 'zod'
 import { activityRow } from '../activity/activities'
-import type { SystemUnit } from '../access/unit'
+import { retryInUnit, type SystemUnit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
-import { retryOnConflict } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -123,9 +122,9 @@ function addToExisting(
   channel: IntakeChannel,
   also: AlsoStatements,
 ): Promise<IntakeResult> {
-  const { db, now } = unit
   const orgId = unit.org.id
-  return retryOnConflict([], async () => {
+  return retryInUnit(unit, [], async (attempt) => {
+    const { db, now } = attempt
     const lead = await db
       .select({ archivedAt: leads.archivedAt })
       .from(leads)
@@ -154,7 +153,7 @@ function addToExisting(
         .values(
           activityRow({ orgId, leadId, actorId: null, type: 'submitted_again', data, at: now + (archived ? 1 : 0) }),
         ),
-      ...noteStatements(unit, leadId, input.message, noteId),
+      ...noteStatements(attempt, leadId, input.message, noteId),
     ])
     return { leadId, created: false }
   })

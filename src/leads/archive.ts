@@ -5,10 +5,9 @@
  * created (src/imports/undo.ts).
  */
 import { and, eq } from 'drizzle-orm'
-import { retryOnConflict } from '../db/errors'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activityRow } from '../activity/activities'
-import type { Unit } from '../access/unit'
+import { retryInUnit, type Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
 import { runBatch } from '../db/client'
 import { activities, leads } from '../db/schema'
@@ -23,7 +22,7 @@ import { findVisibleLead } from './lead-detail'
  */
 export async function setArchived(unit: Unit, leadId: string, archive: boolean) {
   // A concurrent archive/restore in between fails the batch on its guard and this runs again (db/guard.ts).
-  await retryOnConflict([], () => setOnce(unit, leadId, archive))
+  await retryInUnit(unit, [], (attempt) => setOnce(attempt, leadId, archive))
 }
 
 /** One try of `setArchived`: reads the lead, writes the change unless it was archived or restored meanwhile. */

@@ -5,10 +5,11 @@
  * recipient, one source in `RecipientSources`); the fan-out (fan-out.ts), the feed, the preferences
  * page, the digest and the unsubscribe link all read it from here. docs/ARCHITECTURE.md "Notifications".
  */
+import type { PersonRef } from '../access/unit'
 import { STATUS_LABELS } from '../views/labels'
 
-/** A person as named in a notification (the name as it was then). */
-export type PersonRef = { id: string; name: string }
+/** A person as named in a notification (the name as it was then): the unit's `PersonRef`. */
+export type { PersonRef }
 
 /** A lead as named in a notification. */
 export type LeadRef = { id: string; name: string }

@@ -6,15 +6,15 @@
  * Usage, in a domain function that changes a lead (see src/assignment/assign.ts):
  *
  * ```ts
- * import { fanOut, type FanOutContext } from '../notifications/fan-out'
+ * import { fanOut } from '../notifications/fan-out'
  *
- * const fan = await fanOutWith(db, ctx, [{ type: 'assigned', leads: [{ id, name }], to: { id, name } }], now)
- * await runBatch(db, [...changeStatements, activityStatement, ...fan.statements]) // one atomic batch
+ * const fan = await fanOut(unit, [{ type: 'assigned', leads: [{ id, name }], to: { id, name } }])
+ * await runBatch(unit.db, [...changeStatements, activityStatement, ...fan.statements]) // one atomic batch
  * await fan.afterCommit() // queues the emails; never throws
  * ```
  *
- * - `ctx` comes from the route: `fanOutContext(c)` (context.ts), or `fanOutContext(c, actor)`
- *   outside a request's member (a queue consumer builds a `FanOutContext` itself).
+ * - `unit` is the change's unit of work (src/access/unit.ts): its organization, its actor (never told; null when
+ *   Leadpool acts), its clock (the notifications' `created_at`), its mailroom (APP_URL for links, the email queue).
  * - `events` are `NotificationEvent`s (events.ts): a type of the registry `EVENTS`, the leads (all of
  *   a bulk action in one event: one notification and one email per recipient for the lot), and what
  *   that type's sentence needs (`to`, `from`, `people`, `note`, `status`).
@@ -66,18 +66,6 @@ import { inIdSet } from '../db/id-sets'
 
 export type { EventType, LeadRef, NotificationEvent, PersonRef } from './events'
 
-/** Who acts, in which organization, where links point, and the queue that sends emails. */
-export type FanOutContext = {
-  orgId: string
-  orgName: string
-  orgSlug: string
-  /** Leadpool's public base URL (env.APP_URL). */
-  appUrl: string
-  /** Who acted; never notified. Null when Leadpool itself acts (a website form, the cron). */
-  actor: PersonRef | null
-  queue: Queue<EmailMessage>
-}
-
 /** One notification the fan-out planned (for tests and for callers that want to say who was told). */
 export type Planned = { userId: string; type: EventType; inApp: boolean; email: boolean }
 
@@ -100,22 +88,9 @@ type Channels = { inApp: boolean; email: boolean }
  * told), its clock (the notifications' `created_at`), its mailroom (where emails go after commit).
  * @returns `{ statements, planned, afterCommit }`; statements is empty when nobody is to be told
  */
-export function fanOut(unit: AnyUnit, events: NotificationEvent[]): Promise<FanOut> {
-  const { org, actor, mail } = unit
-  const ctx = { orgId: org.id, orgName: org.name, orgSlug: org.slug, appUrl: mail.appUrl, actor, queue: mail.queue }
-  return fanOutWith(unit.db, ctx, events, unit.now)
-}
-
-/**
- * `fanOut` for callers not yet given a unit (issue 22 moves them to `fanOut(unit, events)`, then this goes).
- * @deprecated use `fanOut(unit, events)`
- */
-export async function fanOutWith(
-  db: Database,
-  ctx: FanOutContext,
-  events: NotificationEvent[],
-  now: number,
-): Promise<FanOut> {
+export async function fanOut(unit: AnyUnit, events: NotificationEvent[]): Promise<FanOut> {
+  const { db, now } = unit
+  const ctx = place(unit)
   const wanted = events.filter((e) => e.leads.length > 0)
   const sources = recipientSources(db, ctx.orgId)
   const byPerson = new Map<string, NotificationEvent[]>()
@@ -287,7 +262,12 @@ function uniqueLeads(list: LeadRef[]): LeadRef[] {
 }
 
 /** What the notification row keeps of `event`. */
-function data(ctx: FanOutContext, event: NotificationEvent): NotificationData {
+/** What the fan-out reads of `unit`: the organization, the actor, where links point and the email queue. */
+function place({ org, actor, mail }: AnyUnit) {
+  return { orgId: org.id, orgName: org.name, orgSlug: org.slug, appUrl: mail.appUrl, actor, queue: mail.queue }
+}
+
+function data(ctx: { actor: PersonRef | null }, event: NotificationEvent): NotificationData {
   const named: Partial<NotificationEvent> = { ...event }
   delete named.type
   delete named.leads
