@@ -4,8 +4,7 @@
  * notification fan-out (`handoff_reminder`, Leadpool as the actor), in the same batch that marks it
  * reminded. Run by `scheduled` in src/index.ts.
  */
-import { unitFor, type SystemUnit } from '../access/unit'
-import { createDb } from '../db/client'
+import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
 import type { Env } from '../env'
 import { fanOut } from '../notifications/fan-out'
 import { handoffsToRemind, markReminded } from './handoffs'
@@ -19,7 +18,7 @@ import { handoffsToRemind, markReminded } from './handoffs'
 export async function remindWaitingHandoffs(env: Env, now: number): Promise<number> {
   const units = new Map<string, SystemUnit>()
   let reminded = 0
-  for (const handoff of await handoffsToRemind(createDb(env.DB), now)) {
+  for (const handoff of await handoffsToRemind(sharedDatabase(env), now)) {
     const org = { id: handoff.orgId, name: handoff.orgName, slug: handoff.orgSlug }
     const unit = units.get(org.id) ?? unitFor(env, org, { now })
     units.set(org.id, unit)

@@ -10,6 +10,7 @@
  * could no longer send (after deactivation or a lower role) are revoked in the same batch.
  */
 import { and, eq, ne, sql } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
 import { invitations, memberships, type MembershipStatus, type Role } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
@@ -41,16 +42,11 @@ export async function managedMember(db: Database, actor: Viewer, userId: string)
 }
 
 /**
- * Gives member `userId` the role `role`; no-op when unchanged.
+ * Gives member `userId` the role `role`, the unit's viewer acting; no-op when unchanged.
  * @throws Refusal 403 (not allowed for the actor's role), 404 (no such member), 422 (last Owner)
  */
-export async function changeRole(
-  db: Database,
-  actor: Viewer,
-  userId: string,
-  role: Role,
-  now = Date.now(),
-): Promise<void> {
+export async function changeRole(unit: Unit, userId: string, role: Role): Promise<void> {
+  const { db, viewer: actor, now } = unit
   const member = await managedMember(db, actor, userId)
   if (member.role === role) return
   if (!isOwner(actor) && (!isAgent(member) || isOwner(role))) {
@@ -79,17 +75,12 @@ export async function changeRole(
 }
 
 /**
- * Deactivates (`deactivated`) or reactivates (`active`) member `userId`; no-op when unchanged.
+ * Deactivates (`deactivated`) or reactivates (`active`) member `userId`, the unit's viewer acting; no-op when unchanged.
  * Deactivation takes effect at the member's next request (the organization middleware checks it).
  * @throws Refusal 403 (not allowed), 404 (no such member), 422 (yourself, or the last Owner)
  */
-export async function setMemberStatus(
-  db: Database,
-  actor: Viewer,
-  userId: string,
-  status: MembershipStatus,
-  now = Date.now(),
-): Promise<void> {
+export async function setMemberStatus(unit: Unit, userId: string, status: MembershipStatus): Promise<void> {
+  const { db, viewer: actor, now } = unit
   const member = await managedMember(db, actor, userId)
   if (member.status === status) return
   if (userId === actor.userId) throw new Refusal(422, 'You cannot deactivate yourself.')

@@ -131,13 +131,13 @@ teamRoutes.post('/:userId/role', refusalPage(teamPageAgain), (c) =>
     // Authorization before validation: 403 / 404 whatever the form holds.
     await managedMember(c.var.db, viewerOf(c), c.req.param('userId'))
     const { role } = await parseForm(c, roleSchema)
-    await changeRole(c.var.db, viewerOf(c), c.req.param('userId'), role)
+    await changeRole(c.var.unit, c.req.param('userId'), role)
   }),
 )
 
 teamRoutes.post('/:userId/deactivate', refusalPage(teamPageAgain), (c) =>
-  teamAction(c, 'deactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'deactivated')),
+  teamAction(c, 'deactivated', () => setMemberStatus(c.var.unit, c.req.param('userId'), 'deactivated')),
 )
 teamRoutes.post('/:userId/reactivate', refusalPage(teamPageAgain), (c) =>
-  teamAction(c, 'reactivated', () => setMemberStatus(c.var.db, viewerOf(c), c.req.param('userId'), 'active')),
+  teamAction(c, 'reactivated', () => setMemberStatus(c.var.unit, c.req.param('userId'), 'active')),
 )

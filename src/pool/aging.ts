@@ -10,8 +10,8 @@
  */
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
-import { unitFor, type SystemUnit } from '../access/unit'
-import { createDb, runBatch } from '../db/client'
+import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
+import { runBatch } from '../db/client'
 import {
   activities,
   formerAssignees,
@@ -165,7 +165,7 @@ export async function returnUntouchedLeads(unit: SystemUnit, org: AgingOrg) {
 
 /** The cron's pool chores for every organization with aging on, at `now` (epoch ms), in a unit per organization. */
 export async function agePools(env: Env, now: number): Promise<void> {
-  const orgs = await createDb(env.DB)
+  const orgs = await sharedDatabase(env)
     .select()
     .from(organizations)
     .where(or(gt(organizations.poolStaleHours, 0), gt(organizations.poolReturnDays, 0)))

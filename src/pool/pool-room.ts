@@ -12,7 +12,7 @@
  * see the pool), else they go on to D1. The lock holds nothing once the claim has settled.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { unitFor, type Unit } from '../access/unit'
+import { orgDatabase, unitFor, type Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
@@ -143,7 +143,7 @@ export class PoolRoom extends DurableObject<Env> {
   /** Re-reads the pool of `orgId` from D1 and sends its live region to every viewer; returns how many. */
   async refresh(orgId: string, now = Date.now()): Promise<number> {
     if (this.ctx.getWebSockets().length === 0) return 0
-    const db = createDb(this.env.DB)
+    const db = createDb(orgDatabase(this.env, orgId))
     const settings = await poolSettings(db, orgId)
     if (!settings) return 0
     const pool = await readPool(db, settings, now)

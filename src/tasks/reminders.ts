@@ -7,8 +7,8 @@
  */
 import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm'
 import { timeZonesOf } from '../access/time-zone'
-import { unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
-import { createDb, runBatch } from '../db/client'
+import { sharedDatabase, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
+import { runBatch } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import { leads, organizations, tasks, users } from '../db/schema'
@@ -29,7 +29,7 @@ const DAY = 86_400_000
  * @returns how many tasks were announced
  */
 export async function remindTasksDueToday(env: UnitBindings, now: number): Promise<number> {
-  const orgs = await createDb(env.DB)
+  const orgs = await sharedDatabase(env)
     .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
     .from(organizations)
     .orderBy(asc(organizations.id))
