@@ -173,14 +173,14 @@ describe('query plans', () => {
     ]
     for (const viewer of viewers) {
       for (const filters of filterSets) {
-        await listLeads(db, viewer, filters)
-        await countLeads(db, viewer, filters)
-        await rowsBefore(db, viewer, filters)
-        await exportLeadsCsv(db, viewer, filters)
+        await listLeads({ db, viewer }, filters)
+        await countLeads({ db, viewer }, filters)
+        await rowsBefore({ db, viewer }, filters)
+        await exportLeadsCsv({ db, viewer }, filters)
         await selectLeads(db, viewer, { filters }).catch(() => null) // nothing selected: a refusal
       }
       await assigneeChoices(db, viewer.orgId)
-      await findLeadRow(db, viewer, leadId)
+      await findLeadRow({ db, viewer }, leadId)
       await findVisibleLead({ db, viewer }, leadId)
       await handedOverTo(db, viewer.orgId, leadId, viewer.userId)
     }

@@ -83,7 +83,7 @@ async function rowFragment(
   refused?: KeptChoice,
 ) {
   const { db, viewer } = c.var.unit
-  const lead = await findLeadRow(db, viewer, leadId)
+  const lead = await findLeadRow(c.var.unit, leadId)
   if (!lead) throw notFound()
   const { members: everyone, counts } = await assigneeChoices(db, viewer.orgId)
   const assigning = { members: activeOnly(everyone), noteRequired: c.var.orgContext.org.handoffNoteRequired }
@@ -266,7 +266,7 @@ assignmentRoutes.post(
 assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   requireManager(c, 'assign leads')
   const { db, viewer } = c.var.unit
-  const lead = await findLeadRow(db, viewer, c.req.param('leadId'))
+  const lead = await findLeadRow(c.var.unit, c.req.param('leadId'))
   if (!lead) throw notFound()
   const members = await assignableMembers(db, viewer.orgId)
   return c.html(

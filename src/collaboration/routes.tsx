@@ -112,8 +112,7 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
   const typed = typedMention(c.req.query('body') ?? '')
   if (typed === null) return c.html(<MentionSuggestions people={[]} />)
   const word = typed.toLowerCase()
-  const { db, viewer } = c.var.unit
-  const people = (await whoCanSee(db, viewer, lead.id))
+  const people = (await whoCanSee(c.var.unit, lead.id))
     .filter((m) => m.userId !== c.var.user?.id && m.name.toLowerCase().startsWith(word))
     .slice(0, 8)
   return c.html(<MentionSuggestions people={people} />)

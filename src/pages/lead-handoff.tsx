@@ -1,6 +1,5 @@
 /** The data of the lead page's handoff section (assignment/handoff-views.tsx) for the viewer. */
 import type { Context } from 'hono'
-import { viewerOf } from '../access/context'
 import { findHandoff } from '../assignment/handoffs'
 import { findReassignmentRequest } from '../assignment/reassignment-requests'
 import { HandoffPanel, type HandoffKept, type HandoffPanelProps } from '../assignment/handoff-views'
@@ -16,8 +15,7 @@ export async function handoffPanelProps(
   base: string,
   kept?: HandoffKept,
 ): Promise<HandoffPanelProps> {
-  const viewer = viewerOf(c)
-  const db = c.var.db
+  const { db, viewer } = c.var.unit
   const facts = factsOf(lead)
   // An archived lead is handed on once restored (leads/policy.ts `refuseArchived`).
   const handingOff = canHandOff(viewer, facts) && lead.archivedAt === null

@@ -47,7 +47,7 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
   const { db, viewer, now } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
-  const assignee = (await whoCanSee(db, viewer, leadId)).find((m) => m.userId === input.assigneeId)
+  const assignee = (await whoCanSee(unit, leadId)).find((m) => m.userId === input.assigneeId)
   if (!assignee) {
     throw new Refusal(422, 'Choose a member who can see this lead.', { field: 'assigneeId' })
   }
