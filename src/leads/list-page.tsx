@@ -21,7 +21,7 @@ import { LeadListPage, LeadResults, type ListNotice } from './list-views'
  */
 export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice, kept?: KeptChoice) {
   const unit = c.var.unit
-  const { db, viewer } = unit
+  const { viewer } = unit
   const org = c.var.orgContext.org
   const manager = canAssign(viewer)
   const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
@@ -38,9 +38,9 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
     badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(unit, filters),
     badSearch ? Promise.resolve(0) : rowsBefore(unit, filters),
     withFilter
-      ? assigneeChoices(db, viewer.orgId)
+      ? assigneeChoices(unit)
       : manager
-        ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }).then(noCounts)
+        ? assignableMembers(unit, { includeDeactivated: true }).then(noCounts)
         : Promise.resolve(noCounts([])),
   ])
   const assigning = manager ? { members: activeOnly(everyone), noteRequired: org.handoffNoteRequired } : undefined

@@ -48,7 +48,7 @@ const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
 /** The id of the organization's lead already using `email` when it is a valid address, else null. */
 async function takenEmail(c: Context<App>, email: string | undefined): Promise<string | null> {
   const valid = optionalEmail.safeParse(email ?? '')
-  return valid.success && valid.data ? leadIdByEmail(c.var.unit.db, c.var.unit.org.id, valid.data) : null
+  return valid.success && valid.data ? leadIdByEmail(c.var.unit, valid.data) : null
 }
 
 /** The new-lead form again, with what was typed and every field's message (a duplicate email: a link to that lead). */

@@ -58,15 +58,15 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
 }
 
 /**
- * Members by name: only active ones (default), the choices of every assignee picker; or with
+ * Members of `unit.org` by name: only active ones (default), the choices of every assignee picker; or with
  * `includeDeactivated`, deactivated ones too (the list filter, whose leads may need reassigning).
  */
 export async function assignableMembers(
-  db: Database,
-  orgId: string,
+  unit: Pick<Unit, 'db' | 'org'>,
   { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
 ): Promise<Member[]> {
-  return db
+  const orgId = unit.org.id
+  return unit.db
     .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))

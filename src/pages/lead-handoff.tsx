@@ -22,7 +22,7 @@ export async function handoffPanelProps(
   const [handoff, request, members] = await Promise.all([
     findHandoff(db, viewer.orgId, lead.id),
     findReassignmentRequest(db, viewer.orgId, lead.id),
-    handingOff ? assignableMembers(db, viewer.orgId) : Promise.resolve(null),
+    handingOff ? assignableMembers(c.var.unit) : Promise.resolve(null),
   ])
   return {
     base,

@@ -199,7 +199,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
     assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
     timelineProps(unit, lead.id, { base, query: c.req.query(), timeZone }),
-    assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
+    assigning ? assignableMembers(unit) : Promise.resolve([]),
     whoCanSee(unit, lead.id),
     handoffPanelProps(c, lead, base, kept?.handoff),
     collaborationProps(unit, lead.id, {
