@@ -182,7 +182,7 @@ describe('query plans', () => {
       await assigneeChoices({ db, org: { id: org!.id, name: org!.name, slug } })
       await findLeadRow({ db, viewer }, leadId)
       await findVisibleLead({ db, viewer }, leadId)
-      await handedOverTo(db, viewer.orgId, leadId, viewer.userId)
+      await handedOverTo({ db, viewer }, leadId)
     }
 
     const selects = seen.filter((q) => /^\s*select/i.test(q.sql))

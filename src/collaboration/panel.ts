@@ -10,7 +10,7 @@ import type { CollaborationProps, RefusedForm } from './views'
  * (`/o/{slug}/leads/{leadId}`), tasks due as of `unit.now`; `people` are the members who can see it.
  */
 export async function collaborationProps(
-  unit: Pick<Unit, 'db' | 'viewer' | 'now'>,
+  unit: Pick<Unit, 'db' | 'org' | 'viewer' | 'now'>,
   leadId: string,
   options: {
     base: string
@@ -20,11 +20,8 @@ export async function collaborationProps(
     refused?: RefusedForm
   },
 ): Promise<Omit<CollaborationProps, 'people'>> {
-  const { db, viewer } = unit
-  const [tasks, communications] = await Promise.all([
-    tasksOf(db, viewer.orgId, leadId),
-    communicationsOf(db, viewer.orgId, leadId),
-  ])
+  const { viewer } = unit
+  const [tasks, communications] = await Promise.all([tasksOf(unit, leadId), communicationsOf(unit, leadId)])
   return {
     ...options,
     viewerId: viewer.userId,

@@ -15,14 +15,15 @@ export async function handoffPanelProps(
   base: string,
   kept?: HandoffKept,
 ): Promise<HandoffPanelProps> {
-  const { db, viewer } = c.var.unit
+  const unit = c.var.unit
+  const { viewer } = unit
   const facts = factsOf(lead)
   // An archived lead is handed on once restored (leads/policy.ts `refuseArchived`).
   const handingOff = canHandOff(viewer, facts) && lead.archivedAt === null
   const [handoff, request, members] = await Promise.all([
-    findHandoff(db, viewer.orgId, lead.id),
-    findReassignmentRequest(db, viewer.orgId, lead.id),
-    handingOff ? assignableMembers(c.var.unit) : Promise.resolve(null),
+    findHandoff(unit, lead.id),
+    findReassignmentRequest(unit, lead.id),
+    handingOff ? assignableMembers(unit) : Promise.resolve(null),
   ])
   return {
     base,

@@ -187,7 +187,7 @@ type RefusedAction = {
 export async function leadPage(c: Context<App>, leadId: string, options: RefusedAction = {}) {
   const { alert, status = 200, refused, kept } = options
   const unit = c.var.unit
-  const { db, viewer } = unit
+  const { viewer } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw await leadNotFound(unit)
   const facts = factsOf(lead)
@@ -197,7 +197,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const org = c.var.orgContext.org
   const timeZone = viewerTimeZone(c)
   const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
-    assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
+    assignedToViewer ? Promise.resolve(null) : handedOverTo(unit, lead.id),
     timelineProps(unit, lead.id, { base, query: c.req.query(), timeZone }),
     assigning ? assignableMembers(unit) : Promise.resolve([]),
     whoCanSee(unit, lead.id),
