@@ -60,7 +60,7 @@ describe('archiving a lead', () => {
       poolEnabled: true,
       multipleAssignees: false,
     }
-    expect(await countLeads(createDb(env.DB), viewer, {})).toEqual({ count: 1, more: false })
+    expect(await countLeads({ db: createDb(env.DB), viewer }, {})).toEqual({ count: 1, more: false })
 
     // Nothing deleted: the Archived filter lists them, the lead page says so and offers Restore.
     const archived = await client.html(`/o/${slug}/leads?archived=1`)

@@ -100,12 +100,12 @@ describe('list totals', () => {
           ]),
         ]
         for (const [viewer, filters] of views) {
-          const shown = (await listLeads(db, viewer, filters, 1000)).leads.length
+          const shown = (await listLeads({ db, viewer }, filters, 1000)).leads.length
           expect({
             viewer: viewer.role,
             poolEnabled: viewer.poolEnabled,
             filters,
-            total: await countLeads(db, viewer, filters),
+            total: await countLeads({ db, viewer }, filters),
           }).toEqual({
             viewer: viewer.role,
             poolEnabled: viewer.poolEnabled,

@@ -106,7 +106,7 @@ describe('query plans', () => {
   it('no list, count, filter, search or export query scans leads, activities or lead_assignees', async () => {
     const { slug } = await signUp()
     const [agentId, otherId] = await addMembers(slug, 2)
-    const [org] = await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', slug)
+    const [org] = await rows<{ id: string; name: string }>('SELECT id, name FROM organizations WHERE slug = ?', slug)
     const [owner] = await rows<{ user_id: string }>(
       "SELECT user_id FROM memberships WHERE org_id = ? AND role = 'owner'",
       org!.id,
@@ -173,16 +173,16 @@ describe('query plans', () => {
     ]
     for (const viewer of viewers) {
       for (const filters of filterSets) {
-        await listLeads(db, viewer, filters)
-        await countLeads(db, viewer, filters)
-        await rowsBefore(db, viewer, filters)
-        await exportLeadsCsv(db, viewer, filters)
+        await listLeads({ db, viewer }, filters)
+        await countLeads({ db, viewer }, filters)
+        await rowsBefore({ db, viewer }, filters)
+        await exportLeadsCsv({ db, viewer }, filters)
         await selectLeads(db, viewer, { filters }).catch(() => null) // nothing selected: a refusal
       }
-      await assigneeChoices(db, viewer.orgId)
-      await findLeadRow(db, viewer, leadId)
+      await assigneeChoices({ db, org: { id: org!.id, name: org!.name, slug } })
+      await findLeadRow({ db, viewer }, leadId)
       await findVisibleLead({ db, viewer }, leadId)
-      await handedOverTo(db, viewer.orgId, leadId, viewer.userId)
+      await handedOverTo({ db, viewer }, leadId)
     }
 
     const selects = seen.filter((q) => /^\s*select/i.test(q.sql))

@@ -14,8 +14,8 @@ export function viewerTimeZone(c: Context<App>): string {
   return c.var.user?.timeZone ?? DEFAULT_TIME_ZONE
 }
 
-/** The signed-in member as the lead policy sees them. */
-export function viewerOf(c: Context<App>): Viewer {
+/** The signed-in member as the lead policy sees them (routes read it as `c.var.unit.viewer`). */
+function viewerOf(c: Context<App>): Viewer {
   const { org, membership } = c.var.orgContext
   return {
     orgId: org.id,
@@ -69,5 +69,5 @@ export function shellOf(c: Context<App>): Shell {
  * @throws Refusal 403
  */
 export function requireManager(c: Context<App>, action = 'do this'): void {
-  if (!isManager(viewerOf(c))) throw new Refusal(403, `Only an Owner or Admin can ${action}.`)
+  if (!isManager(c.var.unit.viewer)) throw new Refusal(403, `Only an Owner or Admin can ${action}.`)
 }

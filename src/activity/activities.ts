@@ -3,6 +3,7 @@
  * same D1 batch as the change it records (docs/ARCHITECTURE.md).
  */
 import { and, desc, eq, gte, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
 import { activities, users } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -80,12 +81,13 @@ export type TimelineItem = {
 }
 
 /**
- * Whom lead `leadId` of `orgId` was last transferred to away from `userId` (their name), or null when it never
+ * Whom lead `leadId` was last transferred to away from `unit.viewer` (their name), or null when it never
  * was: its newest `transferred` activity from `userId`, found walking the lead's activities newest first
  * (`activities_lead_idx`) and stopping there, so a lead page never reads the whole timeline for it.
  */
-export async function handedOverTo(db: Database, orgId: string, leadId: string, userId: string) {
-  const row = await db
+export async function handedOverTo(unit: Pick<Unit, 'db' | 'viewer'>, leadId: string) {
+  const { orgId, userId } = unit.viewer
+  const row = await unit.db
     .select({ to: sql<string | null>`${activities.data} ->> '$.to.name'` })
     .from(activities)
     .where(

@@ -69,7 +69,7 @@ export async function selectLeads(db: Database, viewer: Viewer, selection: BulkS
       throw new Refusal(422, 'Archived leads cannot be changed in bulk: restore them first.')
     let cursor: string | undefined
     do {
-      const page = await listLeads(db, viewer, { ...selection.filters, cursor }, 1_000)
+      const page = await listLeads({ db, viewer }, { ...selection.filters, cursor }, 1_000)
       found.push(...page.leads.map((l) => ({ id: l.id, name: l.name })))
       if (found.length > MAX_BULK)
         throw new Refusal(

@@ -151,8 +151,10 @@ export function handoffChange(
 /** A lead's handoff with the names of the people in it, for the lead page. */
 export type HandoffView = LeadHandoff & { fromName: string; byName: string; toName: string }
 
-/** The handoff of lead `leadId` of `orgId` (acknowledged or not), or null when it has none. */
-export async function findHandoff(db: Database, orgId: string, leadId: string): Promise<HandoffView | null> {
+/** The handoff of lead `leadId` of `unit.org` (acknowledged or not), or null when it has none. */
+export async function findHandoff(unit: Pick<Unit, 'db' | 'org'>, leadId: string): Promise<HandoffView | null> {
+  const { db } = unit
+  const orgId = unit.org.id
   const row = await db
     .select({
       handoff: leadHandoffs,
@@ -188,7 +190,7 @@ export async function acknowledgeHandoff(unit: Unit, leadId: string): Promise<Ac
     const { now } = attempt
     const lead = await findVisibleLead(unit, leadId)
     if (!lead) throw notFound()
-    const handoff = await findHandoff(db, viewer.orgId, lead.id)
+    const handoff = await findHandoff(unit, lead.id)
     if (!handoff || handoff.toUserId !== viewer.userId) {
       throw new Refusal(409, 'There is no handoff waiting for you on this lead.')
     }

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
 import { retryInUnit, type Unit } from '../access/unit'
-import { runBatch, type Database } from '../db/client'
+import { runBatch } from '../db/client'
 import { primaryIs, unlessChanged } from '../db/guard'
 import { activities, reassignmentRequests, users } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
@@ -18,8 +18,10 @@ import { fanOut } from '../notifications/fan-out'
 export const REASSIGNMENT_REQUESTERS =
   'Only an Agent who is the lead’s assignee can ask for it to be reassigned; Owners and Admins reassign it.'
 
-/** The pending reassignment request of a lead, with the requester's name, or null. */
-export async function findReassignmentRequest(db: Database, orgId: string, leadId: string) {
+/** The pending reassignment request of lead `leadId` of `unit.org`, with the requester's name, or null. */
+export async function findReassignmentRequest(unit: Pick<Unit, 'db' | 'org'>, leadId: string) {
+  const { db } = unit
+  const orgId = unit.org.id
   return (
     (await db
       .select({
@@ -52,7 +54,7 @@ export async function requestReassignment(unit: Unit, leadId: string, note: stri
     if (!canRequestReassignment(viewer, factsOf(lead))) {
       throw new Refusal(403, REASSIGNMENT_REQUESTERS)
     }
-    if (await findReassignmentRequest(db, viewer.orgId, lead.id)) {
+    if (await findReassignmentRequest(unit, lead.id)) {
       throw new Refusal(409, 'You already asked for this lead to be reassigned; an Owner or Admin will pick it up.')
     }
     const fan = await fanOut(attempt, [

@@ -82,10 +82,9 @@ async function rowFragment(
   status: ContentfulStatusCode = 200,
   refused?: KeptChoice,
 ) {
-  const { db, viewer } = c.var.unit
-  const lead = await findLeadRow(db, viewer, leadId)
+  const lead = await findLeadRow(c.var.unit, leadId)
   if (!lead) throw notFound()
-  const { members: everyone, counts } = await assigneeChoices(db, viewer.orgId)
+  const { members: everyone, counts } = await assigneeChoices(c.var.unit)
   const assigning = { members: activeOnly(everyone), noteRequired: c.var.orgContext.org.handoffNoteRequired }
   // The row, and the "Assigned to" filter with fresh counts (htmx out-of-band swap).
   return c.html(
@@ -265,10 +264,9 @@ assignmentRoutes.post(
 /** A row's assignment menu, loaded when it is opened (htmx). */
 assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   requireManager(c, 'assign leads')
-  const { db, viewer } = c.var.unit
-  const lead = await findLeadRow(db, viewer, c.req.param('leadId'))
+  const lead = await findLeadRow(c.var.unit, c.req.param('leadId'))
   if (!lead) throw notFound()
-  const members = await assignableMembers(db, viewer.orgId)
+  const members = await assignableMembers(c.var.unit)
   return c.html(
     <RowMenuBody lead={lead} assigning={{ members, noteRequired: c.var.orgContext.org.handoffNoteRequired }} />,
   )

@@ -23,7 +23,9 @@ import { fanOut } from '../notifications/fan-out'
 export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
 
 /** The lead's communications, most recent first (the caller checked the lead is visible). */
-export async function communicationsOf(db: Database, orgId: string, leadId: string): Promise<Communication[]> {
+export async function communicationsOf(unit: Pick<Unit, 'db' | 'org'>, leadId: string): Promise<Communication[]> {
+  const { db } = unit
+  const orgId = unit.org.id
   return db
     .select()
     .from(communications)

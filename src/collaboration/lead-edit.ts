@@ -73,7 +73,7 @@ async function editOnce(unit: Unit, leadId: string, input: LeadEdit, shown: Part
   for (const field of FIELDS) if (apply[field] !== undefined) changes[field] = { from: lead[field], to: apply[field] }
   if (Object.keys(changes).length === 0) return null
   if (changes.email && emailKey(input.email) !== lead.emailNormalized) {
-    const other = await leadIdByEmail(db, viewer.orgId, input.email)
+    const other = await leadIdByEmail(unit, input.email)
     if (other && other !== lead.id) throw duplicateLead(other)
   }
   const activity = activityRow({
@@ -100,7 +100,7 @@ async function editOnce(unit: Unit, leadId: string, input: LeadEdit, shown: Part
     ])
   } catch (error) {
     if (!uniqueViolation(error, 'leads.email_normalized')) throw error
-    const raced = await leadIdByEmail(db, viewer.orgId, input.email)
+    const raced = await leadIdByEmail(unit, input.email)
     throw raced ? duplicateLead(raced) : error
   }
   return activity.id

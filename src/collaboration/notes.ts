@@ -26,7 +26,7 @@ export async function addNote(unit: Unit, leadId: string, text: string) {
   const { db, viewer, now } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
-  const [members, seeing] = await Promise.all([assignableMembers(db, viewer.orgId), whoCanSee(db, viewer, leadId)])
+  const [members, seeing] = await Promise.all([assignableMembers(unit), whoCanSee(unit, leadId)])
   const canSee = new Set(seeing.map((m) => m.userId))
   const { body, mentioned } = parseMentions(text, members)
   const blind = mentioned.filter((m) => !canSee.has(m.userId))

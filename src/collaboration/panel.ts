@@ -1,17 +1,16 @@
 /** Loads what the lead page's collaboration sections show (collaboration/views.tsx). */
-import { isManager, type Viewer } from '../access/viewer'
-import type { Database } from '../db/client'
+import type { Unit } from '../access/unit'
+import { isManager } from '../access/viewer'
 import { communicationsOf } from './communications'
 import { tasksOf } from '../tasks/tasks'
 import type { CollaborationProps, RefusedForm } from './views'
 
 /**
- * The collaboration sections' props for lead `leadId` (which `viewer` can see) at `base`
- * (`/o/{slug}/leads/{leadId}`); `people` are the members who can see it.
+ * The collaboration sections' props for lead `leadId` (which `unit`'s viewer can see) at `base`
+ * (`/o/{slug}/leads/{leadId}`), tasks due as of `unit.now`; `people` are the members who can see it.
  */
 export async function collaborationProps(
-  db: Database,
-  viewer: Viewer,
+  unit: Pick<Unit, 'db' | 'org' | 'viewer' | 'now'>,
   leadId: string,
   options: {
     base: string
@@ -21,15 +20,13 @@ export async function collaborationProps(
     refused?: RefusedForm
   },
 ): Promise<Omit<CollaborationProps, 'people'>> {
-  const [tasks, communications] = await Promise.all([
-    tasksOf(db, viewer.orgId, leadId),
-    communicationsOf(db, viewer.orgId, leadId),
-  ])
+  const { viewer } = unit
+  const [tasks, communications] = await Promise.all([tasksOf(unit, leadId), communicationsOf(unit, leadId)])
   return {
     ...options,
     viewerId: viewer.userId,
     manager: isManager(viewer),
-    now: Date.now(),
+    now: unit.now,
     tasks,
     communications,
   }

@@ -22,7 +22,7 @@ import { publishLive } from './live'
 async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
   const unit = c.var.unit
   try {
-    const allowed = (await whoCanSee(unit.db, unit.viewer, leadId)).map((m) => m.userId)
+    const allowed = (await whoCanSee(unit, leadId)).map((m) => m.userId)
     await publishLive(c.env, unit, { leadId, since }, allowed)
   } catch (error) {
     console.error('live change not published', leadId, error)

@@ -112,8 +112,7 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
   const typed = typedMention(c.req.query('body') ?? '')
   if (typed === null) return c.html(<MentionSuggestions people={[]} />)
   const word = typed.toLowerCase()
-  const { db, viewer } = c.var.unit
-  const people = (await whoCanSee(db, viewer, lead.id))
+  const people = (await whoCanSee(c.var.unit, lead.id))
     .filter((m) => m.userId !== c.var.user?.id && m.name.toLowerCase().startsWith(word))
     .slice(0, 8)
   return c.html(<MentionSuggestions people={people} />)
@@ -190,7 +189,7 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
   if (c.req.header('HX-Request') !== 'true' || section === 'notes') {
     return c.redirect(`${leadPath(c, lead.id)}#${section === 'notes' ? 'timeline' : section}`, 303)
   }
-  const { db, viewer } = c.var.unit
+  const { viewer } = c.var.unit
   const props = {
     base: leadPath(c, lead.id),
     orgBase: `/o/${c.var.orgContext.org.slug}`,
@@ -198,8 +197,8 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
     viewerId: viewer.userId,
     manager: isManager(viewer),
   }
-  if (section === 'tasks') return c.html(<TaskItems {...props} tasks={await tasksOf(db, viewer.orgId, lead.id)} />)
-  const communications = await communicationsOf(db, viewer.orgId, lead.id)
+  if (section === 'tasks') return c.html(<TaskItems {...props} tasks={await tasksOf(c.var.unit, lead.id)} />)
+  const communications = await communicationsOf(c.var.unit, lead.id)
   return c.html(<CommunicationItems {...props} communications={communications} />)
 })
 

@@ -113,7 +113,7 @@ async function mappingPage(
   const preselected = await preselectedMapping(unit, table.headers)
   const mapping = chosen?.mapping ?? preselected.mapping
   const statusColumn = mapping.columns.indexOf('status')
-  const members = isManager(viewer) ? await assignableMembers(unit.db, viewer.orgId) : []
+  const members = isManager(viewer) ? await assignableMembers(unit) : []
   const orgRouting = c.var.orgContext.org.routing
   return c.render(
     <ImportMappingPage

@@ -85,7 +85,7 @@ export async function takeInLead(
 ): Promise<IntakeResult> {
   const { db, now } = unit
   const orgId = unit.org.id
-  const existing = await leadIdByEmail(db, orgId, input.email)
+  const existing = await leadIdByEmail(unit, input.email)
   if (existing) return addToExisting(unit, existing, input, channel, also)
   const source = input.source || (channel === 'form' ? 'Web form' : 'API')
   const row = { ...leadRow(orgId, '', { ...input, source, status: 'new' }, now), createdBy: null }
@@ -101,7 +101,7 @@ export async function takeInLead(
     ])
   } catch (error) {
     // A simultaneous submission with the same email saved its lead first: this one joins it.
-    const raced = await leadIdByEmail(db, orgId, input.email)
+    const raced = await leadIdByEmail(unit, input.email)
     if (raced) return addToExisting(unit, raced, input, channel, also)
     throw error
   }

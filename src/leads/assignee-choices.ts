@@ -1,19 +1,19 @@
 /** The choices of the lead list's "Assigned to" filter. */
 import { and, asc, eq } from 'drizzle-orm'
-import type { Database } from '../db/client'
+import type { Unit } from '../access/unit'
 import { assigneeLeadCounts, memberships, users } from '../db/schema'
 import { memberColumns, type Member } from '../orgs/members'
 
 /**
- * The "Assigned to" filter's choices: every member of `orgId` by name, deactivated ones too (their leads may need
+ * The "Assigned to" filter's choices: every member of `unit.org` by name, deactivated ones too (their leads may need
  * reassigning), and the leads each is assigned to (primary or collaborator; count) by user id, read from the
  * counters the assignment triggers keep (assignee_lead_counts; archived leads left out), in one statement.
  */
 export async function assigneeChoices(
-  db: Database,
-  orgId: string,
+  unit: Pick<Unit, 'db' | 'org'>,
 ): Promise<{ members: Member[]; counts: Map<string, number> }> {
-  const rows = await db
+  const orgId = unit.org.id
+  const rows = await unit.db
     .select({ ...memberColumns, leads: assigneeLeadCounts.leads })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))

@@ -9,8 +9,8 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { App } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { isId } from '../lib/ids'
-import type { Database } from '../db/client'
-import { isAgent, type Viewer } from '../access/viewer'
+import type { Unit } from '../access/unit'
+import { isAgent } from '../access/viewer'
 import { activeManagers } from '../orgs/members'
 import { findVisibleLead, type LeadDetail } from './lead-detail'
 import { canEdit, factsOf } from './policy'
@@ -24,9 +24,9 @@ export type LeadNeed = 'see' | 'edit'
  *   may only read it (the wording of `changeStatus`)
  */
 export async function authorizeLead(c: Context<App>, leadId: string, need: LeadNeed = 'see'): Promise<LeadDetail> {
-  const { db, viewer } = c.var.unit
+  const { viewer } = c.var.unit
   const lead = await findVisibleLead(c.var.unit, leadId)
-  if (!lead) throw await leadNotFound(db, viewer)
+  if (!lead) throw await leadNotFound(c.var.unit)
   if (need === 'edit' && !canEdit(viewer, factsOf(lead))) {
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can change this lead.')
   }
@@ -39,11 +39,12 @@ function orList(names: string[]): string {
 }
 
 /**
- * The 404 of a lead `viewer` cannot see, the same whether or not it exists. Owners and Admins see
+ * The 404 of a lead `unit`'s viewer cannot see, the same whether or not it exists. Owners and Admins see
  * every lead, so theirs is the plain "Page not found"; an Agent is told why an Agent might not see a
  * lead and whom to ask (the organization's active Owners and Admins, by name), in `details.explanation`.
  */
-export async function leadNotFound(db: Database, viewer: Viewer): Promise<Refusal> {
+export async function leadNotFound(unit: Pick<Unit, 'db' | 'viewer'>): Promise<Refusal> {
+  const { db, viewer } = unit
   if (!isAgent(viewer)) return notFound()
   const managers = (await activeManagers(db, viewer.orgId)).map((m) => m.name)
   const pool = viewer.poolEnabled ? ', and the leads in the pool' : ''

@@ -7,7 +7,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import type { Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
-import { runBatch, type Database } from '../db/client'
+import { runBatch } from '../db/client'
 import { activities, leadAssignees, leads } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -36,11 +36,12 @@ export function duplicateLead(existingId: string): Refusal {
   return new Refusal(422, 'A lead with this email address already exists.', { field: 'email', details: { existingId } })
 }
 
-/** Id of the organization's lead using `email` (any capitalisation), or null. */
-export async function leadIdByEmail(db: Database, orgId: string, email: string): Promise<string | null> {
+/** Id of `unit.org`'s lead using `email` (any capitalisation), or null. */
+export async function leadIdByEmail(unit: Pick<Unit, 'db' | 'org'>, email: string): Promise<string | null> {
   const key = emailKey(email)
   if (!key) return null
-  const row = await db
+  const orgId = unit.org.id
+  const row = await unit.db
     .select({ id: leads.id })
     .from(leads)
     .where(and(eq(leads.orgId, orgId), eq(leads.emailNormalized, key)))
@@ -63,7 +64,7 @@ export async function createLead(
   { also = () => [] }: { also?: (leadId: string) => BatchItem<'sqlite'>[] } = {},
 ): Promise<string> {
   const { db, viewer, now } = unit
-  const existing = await leadIdByEmail(db, viewer.orgId, input.email)
+  const existing = await leadIdByEmail(unit, input.email)
   if (existing) throw duplicateLead(existing)
   const row = leadRow(viewer.orgId, viewer.userId, input, now)
   const leadId = row.id
@@ -98,7 +99,7 @@ export async function createLead(
     await batch
   } catch (error) {
     // Someone saved the same email between our check and this batch.
-    const raced = await leadIdByEmail(db, viewer.orgId, input.email)
+    const raced = await leadIdByEmail(unit, input.email)
     if (raced) throw duplicateLead(raced)
     throw error
   }

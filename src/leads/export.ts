@@ -15,7 +15,7 @@ import { sameOrg } from '../db/tenancy'
 import { leadAssignees, users, type LeadStatus } from '../db/schema'
 import { STATUS_LABELS } from '../views/labels'
 import { listLeads, type LeadFilters } from './list-query'
-import type { Viewer } from '../access/viewer'
+import type { Unit } from '../access/unit'
 import { inIdSet } from '../db/id-sets'
 
 /** Rows fetched per query while exporting. */
@@ -93,12 +93,13 @@ async function assigneeNames(db: Database, orgId: string, leadIds: string[]): Pr
   return byLead
 }
 
-/** The CSV text (with header row) of every lead `viewer` may see that matches `filters`. */
-export async function exportLeadsCsv(db: Database, viewer: Viewer, filters: LeadFilters): Promise<string> {
+/** The CSV text (with header row) of every lead `unit`'s viewer may see that matches `filters`. */
+export async function exportLeadsCsv(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Promise<string> {
+  const { db, viewer } = unit
   const rows: ExportLead[] = []
   let cursor: string | undefined
   do {
-    const page = await listLeads(db, viewer, { ...filters, cursor }, EXPORT_PAGE)
+    const page = await listLeads(unit, { ...filters, cursor }, EXPORT_PAGE)
     const names = await assigneeNames(
       db,
       viewer.orgId,

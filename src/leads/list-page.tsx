@@ -1,6 +1,6 @@
 /** The lead list page, or its results fragment for htmx, with the assignment choices managers get. */
 import type { Context } from 'hono'
-import { shellOf, viewerOf } from '../access/context'
+import { shellOf } from '../access/context'
 import type { App } from '../env'
 import { activeOnly, assignableMembers, type Member } from '../orgs/members'
 import { searchProblem } from './filters'
@@ -20,8 +20,8 @@ import { LeadListPage, LeadResults, type ListNotice } from './list-views'
  * message and no rows.
  */
 export async function listPage(c: Context<App>, filters: LeadFilters, notice?: ListNotice, kept?: KeptChoice) {
-  const viewer = viewerOf(c)
-  const db = c.var.db
+  const unit = c.var.unit
+  const { viewer } = unit
   const org = c.var.orgContext.org
   const manager = canAssign(viewer)
   const fragment = c.req.header('HX-Request') === 'true' && c.req.header('HX-Target') === 'lead-results'
@@ -34,13 +34,13 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   const withFilter = manager && (!fragment || Boolean(notice))
   const noCounts = (members: Member[]) => ({ members, counts: new Map<string, number>() })
   const [page, total, start, { members: everyone, counts }] = await Promise.all([
-    badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(db, viewer, filters),
-    badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(db, viewer, filters),
-    badSearch ? Promise.resolve(0) : rowsBefore(db, viewer, filters),
+    badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(unit, filters),
+    badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(unit, filters),
+    badSearch ? Promise.resolve(0) : rowsBefore(unit, filters),
     withFilter
-      ? assigneeChoices(db, viewer.orgId)
+      ? assigneeChoices(unit)
       : manager
-        ? assignableMembers(db, viewer.orgId, { includeDeactivated: true }).then(noCounts)
+        ? assignableMembers(unit, { includeDeactivated: true }).then(noCounts)
         : Promise.resolve(noCounts([])),
   ])
   const assigning = manager ? { members: activeOnly(everyone), noteRequired: org.handoffNoteRequired } : undefined

@@ -3,6 +3,7 @@
  * and sorted in SQL, and the conditions the list's totals (list-totals.ts), the export and bulk actions share.
  */
 import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
@@ -106,8 +107,9 @@ function rowQuery(db: Database) {
     .$dynamic()
 }
 
-/** The list row of lead `leadId` if `viewer` may see it, else null. */
-export async function findLeadRow(db: Database, viewer: Viewer, leadId: string): Promise<LeadRow | null> {
+/** The list row of lead `leadId` if `unit`'s viewer may see it, else null. */
+export async function findLeadRow(unit: Pick<Unit, 'db' | 'viewer'>, leadId: string): Promise<LeadRow | null> {
+  const { db, viewer } = unit
   return (
     (await rowQuery(db)
       .where(and(eq(leads.id, leadId), visibleLeads(db, viewer)))
@@ -154,18 +156,18 @@ export function leadConditions(
 export const isStatusSort = (filters: LeadFilters) => filters.sort === 'status' || filters.sort === '-status'
 
 /**
- * One page of up to `pageSize` leads `viewer` may see, filtered in SQL: in `filters.sort` order (newest
+ * One page of up to `pageSize` leads `unit`'s viewer may see, filtered in SQL: in `filters.sort` order (newest
  * first by default), or, with a search text, best match first (src/leads/search.ts; most recently added first,
  * `broad`, when it matches more than RANKED_MATCHES of the organization's leads). Pages are keyed on
  * the last lead of the previous page (`cursor`; its sort key, then its UUIDv7 id), each read as one walk of
  * an `(org_id, …, id)` index, so they stay stable while leads are added.
  */
 export async function listLeads(
-  db: Database,
-  viewer: Viewer,
+  unit: Pick<Unit, 'db' | 'viewer'>,
   filters: LeadFilters,
   pageSize = PAGE_SIZE,
 ): Promise<LeadPage> {
+  const { db, viewer } = unit
   const match = filters.q ? matchExpression(filters.q) : null
   if (!match && isStatusSort(filters)) return byStatus(db, viewer, filters, pageSize)
   let query

@@ -1,5 +1,6 @@
 /** The lead list's totals: how many leads match the filters ("1,234 leads"), and where a page starts ("51–100"). */
 import { and, sql, type SQL } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
 import type { Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { leads } from '../db/schema'
@@ -16,13 +17,14 @@ export const COUNT_BOUND = 10_000
 export type LeadTotal = { count: number; more: boolean }
 
 /**
- * How many leads `viewer` may see match `filters` (the cursor is ignored). Read from the trigger-kept counters
+ * How many leads `unit`'s viewer may see match `filters` (the cursor is ignored). Read from the trigger-kept counters
  * when one describes the view (src/leads/counts.ts: the whole list, one status, the pool, unassigned, one
  * member's); otherwise counted up to COUNT_BOUND over the disjoint, index-served parts of the visibility
  * (src/leads/policy.ts `visibleLeadParts`: an Agent's own leads and the pool), so that the time it takes does
  * not grow with the organization.
  */
-export async function countLeads(db: Database, viewer: Viewer, filters: LeadFilters): Promise<LeadTotal> {
+export async function countLeads(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Promise<LeadTotal> {
+  const { db, viewer } = unit
   const kept = keptTotal(viewer, filters)
   const plain = plainFilters(filters) && !filters.status && !filters.assignee
   const parts: CountPart[] = kept
@@ -79,7 +81,8 @@ export function totalLabel(total: LeadTotal): string {
  * first page): the list's "51–100 of 1,234". Counted up to COUNT_BOUND, as totals are; null for a later
  * page of a search (ranked pages have no position to count from).
  */
-export async function rowsBefore(db: Database, viewer: Viewer, filters: LeadFilters): Promise<number | null> {
+export async function rowsBefore(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Promise<number | null> {
+  const { db, viewer } = unit
   if (!filters.cursor) return 0
   if (filters.q) return null
   const upTo = isStatusSort(filters) ? statusUpTo(filters) : notAfter(filters)

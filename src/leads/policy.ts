@@ -129,10 +129,11 @@ export function ownLeads(viewer: Viewer): SQL {
 export type Reason = 'Owner role' | 'Admin role' | Exclude<Relation, 'pool'> | 'pool'
 
 /**
- * Every active member who can see lead `leadId` of `viewer`'s organization, with every reason, by
+ * Every active member who can see lead `leadId` of `unit.viewer`'s organization, with every reason, by
  * the rules of `visibleLeads` (same relation expressions, evaluated per member in one query).
  */
-export async function whoCanSee(db: Database, viewer: Pick<Viewer, 'orgId' | 'poolEnabled'>, leadId: string) {
+export async function whoCanSee(unit: { db: Database; viewer: Pick<Viewer, 'orgId' | 'poolEnabled'> }, leadId: string) {
+  const { db, viewer } = unit
   const r = relations(db, memberships.userId)
   const flag = (condition: SQL) => sql<number>`CASE WHEN ${condition} THEN 1 ELSE 0 END`
   const rows = await db
@@ -178,7 +179,7 @@ export async function orgPoolEnabled(db: Database, orgId: string): Promise<boole
 /** The user ids of every active member who may see lead `leadId` of organization `orgId` now (`whoCanSee`). */
 export async function whoMaySee(db: Database, orgId: string, leadId: string): Promise<string[]> {
   const poolEnabled = await orgPoolEnabled(db, orgId)
-  return (await whoCanSee(db, { orgId, poolEnabled }, leadId)).map((m) => m.userId)
+  return (await whoCanSee({ db, viewer: { orgId, poolEnabled } }, leadId)).map((m) => m.userId)
 }
 
 /** What the action checks need to know of a lead the viewer can already see. */

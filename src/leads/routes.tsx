@@ -4,7 +4,7 @@
  * src/imports/; assignment and status actions in their own folders.
  */
 import { Hono, type Context } from 'hono'
-import { viewerOf, viewerTimeZone } from '../access/context'
+import { viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
@@ -32,7 +32,7 @@ leadRoutes.get('/export.csv', async (c) => {
   const filters = filtersSchema.parse(c.req.query())
   const badSearch = searchProblem(filters)
   if (badSearch) throw new Refusal(422, badSearch)
-  const csv = await exportLeadsCsv(c.var.db, viewerOf(c), { ...filters, cursor: undefined })
+  const csv = await exportLeadsCsv(c.var.unit, { ...filters, cursor: undefined })
   const day = new Date().toISOString().slice(0, 10)
   return c.body(`\uFEFF${csv}`, 200, {
     'Content-Type': 'text/csv; charset=utf-8',
@@ -48,7 +48,7 @@ const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
 /** The id of the organization's lead already using `email` when it is a valid address, else null. */
 async function takenEmail(c: Context<App>, email: string | undefined): Promise<string | null> {
   const valid = optionalEmail.safeParse(email ?? '')
-  return valid.success && valid.data ? leadIdByEmail(c.var.db, c.var.orgContext.org.id, valid.data) : null
+  return valid.success && valid.data ? leadIdByEmail(c.var.unit, valid.data) : null
 }
 
 /** The new-lead form again, with what was typed and every field's message (a duplicate email: a link to that lead). */
@@ -74,12 +74,13 @@ const newLeadAgain: RefusalPage = async (c, refusal, values) => {
 }
 
 leadRoutes.post('/', refusalPage(newLeadAgain), async (c) => {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
+  const viewer = unit.viewer
   const { formToken, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
   const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
-  const location = await once(c.var.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
-    const leadId = await createLead(c.var.unit, input, { also: (id) => remember(path(id)) })
+  const location = await once(unit.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
+    const leadId = await createLead(unit, input, { also: (id) => remember(path(id)) })
     // A lead an Owner or Admin types in is routed like every new lead (an Agent's own lead stays theirs).
     if (isManager(viewer)) await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
     return path(leadId)
@@ -93,7 +94,7 @@ leadRoutes.post('/', refusalPage(newLeadAgain), async (c) => {
 leadRoutes.get('/:leadId/timeline', async (c) => {
   const unit = c.var.unit
   const lead = await findVisibleLead(unit, c.req.param('leadId'))
-  if (!lead) throw await leadNotFound(unit.db, unit.viewer)
+  if (!lead) throw await leadNotFound(unit)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   return c.html(
     <Timeline

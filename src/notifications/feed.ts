@@ -6,6 +6,7 @@
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadHandoffs, leads, notifications } from '../db/schema'
+import type { Unit } from '../access/unit'
 import type { Viewer } from '../access/viewer'
 import { visibleLeads } from '../leads/policy'
 import { isEventType, type EventType, type NotificationData } from './events'
@@ -46,16 +47,16 @@ function mine(viewer: Viewer) {
 }
 
 /**
- * The page of `viewer`'s feed after `cursor` (the last id of the previous page; none: the newest),
+ * The page of `unit.viewer`'s feed after `cursor` (the last id of the previous page; none: the newest),
  * with only the notifications `filters` select.
  * Rows of event types no longer registered are skipped.
  */
 export async function feedPage(
-  db: Database,
-  viewer: Viewer,
+  unit: Pick<Unit, 'db' | 'viewer'>,
   cursor?: string,
   filters: FeedFilters = {},
 ): Promise<FeedPage> {
+  const { db, viewer } = unit
   const rows = await db
     .select()
     .from(notifications)
@@ -107,28 +108,28 @@ async function handoffsWaitingFor(db: Database, viewer: Viewer, leadIds: string[
   return new Set(rows.map((r) => r.id))
 }
 
-/** How many notifications `viewer` has not read (the badge); one indexed count. */
-export async function unreadCount(db: Database, viewer: Viewer): Promise<number> {
-  const row = await db
+/** How many notifications `unit.viewer` has not read (the badge); one indexed count. */
+export async function unreadCount(unit: Pick<Unit, 'db' | 'viewer'>): Promise<number> {
+  const row = await unit.db
     .select({ n: count() })
     .from(notifications)
-    .where(and(mine(viewer), isNull(notifications.readAt)))
+    .where(and(mine(unit.viewer), isNull(notifications.readAt)))
     .get()
   return row?.n ?? 0
 }
 
-/** Marks notification `id` of `viewer` read (someone else's id changes nothing); `now` epoch ms. */
-export async function markRead(db: Database, viewer: Viewer, id: string, now: number): Promise<void> {
-  await db
+/** Marks notification `id` of `unit.viewer` read at `unit.now` (someone else's id changes nothing). */
+export async function markRead(unit: Pick<Unit, 'db' | 'viewer' | 'now'>, id: string): Promise<void> {
+  await unit.db
     .update(notifications)
-    .set({ readAt: now })
-    .where(and(mine(viewer), eq(notifications.id, id), isNull(notifications.readAt)))
+    .set({ readAt: unit.now })
+    .where(and(mine(unit.viewer), eq(notifications.id, id), isNull(notifications.readAt)))
 }
 
-/** Marks every notification of `viewer` read; `now` epoch ms. */
-export async function markAllRead(db: Database, viewer: Viewer, now: number): Promise<void> {
-  await db
+/** Marks every notification of `unit.viewer` read at `unit.now`. */
+export async function markAllRead(unit: Pick<Unit, 'db' | 'viewer' | 'now'>): Promise<void> {
+  await unit.db
     .update(notifications)
-    .set({ readAt: now })
-    .where(and(mine(viewer), isNull(notifications.readAt)))
+    .set({ readAt: unit.now })
+    .where(and(mine(unit.viewer), isNull(notifications.readAt)))
 }

@@ -1,6 +1,5 @@
 /** Reads the member's unread count for the header badge of every full page under `/o/{slug}`. */
 import type { MiddlewareHandler } from 'hono'
-import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { unreadCount } from './feed'
 
@@ -12,12 +11,11 @@ import { unreadCount } from './feed'
  */
 export function unreadBadge(): MiddlewareHandler<App> {
   return async (c, next) => {
-    const viewer = viewerOf(c)
     const reading = c.req.method === 'GET' || c.req.method === 'HEAD'
     let unread: Promise<number> | undefined
     c.set(
       'unreadNotifications',
-      () => (unread ??= reading ? Promise.resolve(c.var.orgContext.unread) : unreadCount(c.var.db, viewer)),
+      () => (unread ??= reading ? Promise.resolve(c.var.orgContext.unread) : unreadCount(c.var.unit)),
     )
     await next()
   }

@@ -4,7 +4,6 @@
  */
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import { viewerOf } from '../access/context'
 import type { App, RefusalPage } from '../env'
 import { parseForm } from '../views/form-input'
 import { FieldError, ticked, type FieldErrors } from '../views/forms'
@@ -145,12 +144,12 @@ async function renderPreferences(
   c: Context<App>,
   shown: { saved?: boolean; errors?: FieldErrors; values?: Record<string, string>; refused?: string } = {},
 ) {
-  const viewer = viewerOf(c)
-  const [prefs, testEmail] = await Promise.all([preferencesOf(c.var.db, viewer), testEmailProps(c)])
+  const unit = c.var.unit
+  const [prefs, testEmail] = await Promise.all([preferencesOf(unit), testEmailProps(c)])
   return c.render(
     <PreferencesPage
       prefs={prefs}
-      types={offeredTypes(viewer)}
+      types={offeredTypes(unit.viewer)}
       saved={shown.saved ?? false}
       errors={shown.errors}
       values={shown.values}
@@ -165,7 +164,7 @@ preferenceRoutes.get('/', (c) => renderPreferences(c, { saved: c.req.query('save
 /** The test email section's props for the signed-in member: their address and their latest test email. */
 async function testEmailProps(c: Context<App>) {
   const address = c.var.user!.email
-  const latest = await latestTestEmail(c.var.db, c.var.orgContext.org.id, address)
+  const latest = await latestTestEmail(c.var.unit, address)
   return { slug: c.var.orgContext.org.slug, address, latest }
 }
 
@@ -184,14 +183,7 @@ const testEmailRefused: RefusalPage = (c, refusal) => {
 preferenceRoutes.post('/test-email', refusalPage(testEmailRefused), async (c) => {
   const org = c.var.orgContext.org
   const user = c.var.user!
-  await sendTestEmail(c.var.db, {
-    orgId: org.id,
-    orgName: org.name,
-    orgSlug: org.slug,
-    appUrl: c.env.APP_URL,
-    member: { name: user.name, email: user.email },
-    queue: c.env.EMAIL_QUEUE,
-  })
+  await sendTestEmail(c.var.unit, { name: user.name, email: user.email })
   return c.redirect(`/o/${org.slug}/preferences#test-email`, 303)
 })
 
@@ -213,11 +205,6 @@ preferenceRoutes.post('/', refusalPage(preferencesAgain), async (c) => {
       { inApp: input[`inApp_${type}`] === true, email: input[`email_${type}`] === true },
     ]),
   )
-  await savePreferences(
-    c.var.db,
-    viewerOf(c),
-    { channels, emailPaused: input.emailPaused, digestHour: input.digestHour },
-    Date.now(),
-  )
+  await savePreferences(c.var.unit, { channels, emailPaused: input.emailPaused, digestHour: input.digestHour })
   return c.redirect(`/o/${c.var.orgContext.org.slug}/preferences?saved=1`, 303)
 })

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { runBatch, type Database } from '../db/client'
 import { notificationPreferences, notificationSettings, users } from '../db/schema'
+import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import { EVENT_TYPES, eventOf, type EventType } from './events'
 
@@ -28,8 +29,9 @@ export function offeredTypes(viewer: Viewer): EventType[] {
   return EVENT_TYPES.filter((type) => !eventOf(type).managersOnly || isManager(viewer))
 }
 
-/** `viewer`'s preferences: saved choices over the registry defaults. */
-export async function preferencesOf(db: Database, viewer: Viewer): Promise<Preferences> {
+/** `unit.viewer`'s preferences: saved choices over the registry defaults. */
+export async function preferencesOf(unit: Pick<Unit, 'db' | 'viewer'>): Promise<Preferences> {
+  const { db, viewer } = unit
   const [choices, settings, user] = await Promise.all([
     db
       .select()
@@ -61,15 +63,14 @@ export type PreferencesInput = Pick<Preferences, 'emailPaused' | 'digestHour'> &
 }
 
 /**
- * Saves `viewer`'s preferences in one batch: a row per offered event type whose channels differ from
- * the default (others removed), and the pause / digest switches. Types not offered are left alone.
+ * Saves `unit.viewer`'s preferences in one batch, stamped `unit.now`: a row per offered event type whose channels
+ * differ from the default (others removed), and the pause / digest switches. Types not offered are left alone.
  */
 export async function savePreferences(
-  db: Database,
-  viewer: Viewer,
+  unit: Pick<Unit, 'db' | 'viewer' | 'now'>,
   input: PreferencesInput,
-  now: number,
 ): Promise<void> {
+  const { db, viewer, now } = unit
   const mine = (type: EventType) =>
     and(
       eq(notificationPreferences.orgId, viewer.orgId),

@@ -4,7 +4,6 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { viewerOf } from '../access/context'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
 import { parseForm } from '../views/form-input'
@@ -22,11 +21,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 notificationRoutes.get('/', async (c) => {
   const cursor = c.req.query('cursor')
   if (cursor !== undefined && !UUID.test(cursor)) throw new Refusal(422, 'This page link is broken: open the newest.')
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
   const filters = feedFiltersSchema.parse(c.req.query())
-  const page = await feedPage(c.var.db, viewer, cursor, filters)
+  const page = await feedPage(unit, cursor, filters)
   return c.render(
-    <FeedPageView page={page} first={cursor === undefined} filters={filters} types={offeredTypes(viewer)} />,
+    <FeedPageView page={page} first={cursor === undefined} filters={filters} types={offeredTypes(unit.viewer)} />,
     { title: 'Notifications' },
   )
 })
@@ -46,8 +45,7 @@ notificationRoutes.get('/read', (c) => c.redirect(`/o/${c.var.orgContext.org.slu
 
 notificationRoutes.post('/read', async (c) => {
   const input = await parseForm(c, readSchema)
-  const viewer = viewerOf(c)
-  if ('all' in input) await markAllRead(c.var.db, viewer, Date.now())
-  else await markRead(c.var.db, viewer, input.id, Date.now())
+  if ('all' in input) await markAllRead(c.var.unit)
+  else await markRead(c.var.unit, input.id)
   return c.redirect(`/o/${c.var.orgContext.org.slug}/notifications`, 303)
 })

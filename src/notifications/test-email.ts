@@ -5,10 +5,10 @@
  * check your spam folder" is something they can do alone.
  */
 import { and, desc, eq } from 'drizzle-orm'
-import { runBatch, type Database } from '../db/client'
+import type { Unit } from '../access/unit'
+import { runBatch } from '../db/client'
 import { emailOutbox } from '../db/schema'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
-import type { EmailMessage } from '../lib/queue-messages'
 import { renderEmail } from '../email/templates'
 import { Refusal } from '../lib/errors'
 
@@ -24,9 +24,9 @@ export type TestEmail = Pick<
   'id' | 'to' | 'status' | 'lastError' | 'attempts' | 'createdAt' | 'sentAt' | 'updatedAt'
 >
 
-/** The newest test email sent to `address` from organization `orgId`, or null. */
-export async function latestTestEmail(db: Database, orgId: string, address: string): Promise<TestEmail | null> {
-  const row = await db
+/** The newest test email sent to `address` from `unit.org`, or null. */
+export async function latestTestEmail(unit: Pick<Unit, 'db' | 'org'>, address: string): Promise<TestEmail | null> {
+  const row = await unit.db
     .select({
       id: emailOutbox.id,
       to: emailOutbox.to,
@@ -38,30 +38,25 @@ export async function latestTestEmail(db: Database, orgId: string, address: stri
       updatedAt: emailOutbox.updatedAt,
     })
     .from(emailOutbox)
-    .where(and(eq(emailOutbox.orgId, orgId), eq(emailOutbox.to, address), eq(emailOutbox.kind, TEST_EMAIL_KIND)))
+    .where(and(eq(emailOutbox.orgId, unit.org.id), eq(emailOutbox.to, address), eq(emailOutbox.kind, TEST_EMAIL_KIND)))
     .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
     .get()
   return row ?? null
 }
 
-/** Who asks, where from, and the queue that sends it. */
-export type TestEmailRequest = {
-  orgId: string
-  orgName: string
-  orgSlug: string
-  appUrl: string
-  member: { name: string; email: string }
-  queue: Queue<EmailMessage>
-}
-
 /**
- * Writes a test email to the member's own address into the outbox and queues it.
- * @param now epoch ms
+ * Writes a test email from `unit.org` to `member`'s own address into the outbox at `unit.now` and queues it on
+ * `unit.mail`.
  * @returns the outbox id
  * @throws Refusal 429 when they sent one less than TEST_EMAIL_INTERVAL_MS ago
  */
-export async function sendTestEmail(db: Database, request: TestEmailRequest, now = Date.now()): Promise<string> {
-  const previous = await latestTestEmail(db, request.orgId, request.member.email)
+export async function sendTestEmail(
+  unit: Pick<Unit, 'db' | 'org' | 'now' | 'mail'>,
+  member: { name: string; email: string },
+): Promise<string> {
+  const { db, org, now, mail: mailroom } = unit
+  const request = { orgId: org.id, orgName: org.name, orgSlug: org.slug, appUrl: mailroom.appUrl, member }
+  const previous = await latestTestEmail(unit, member.email)
   if (previous && now - previous.createdAt < TEST_EMAIL_INTERVAL_MS) {
     throw new Refusal(429, 'You sent a test email less than a minute ago: see what became of it below, then try again.')
   }
@@ -84,7 +79,7 @@ export async function sendTestEmail(db: Database, request: TestEmailRequest, now
   )
   await runBatch(db, [mail.statement])
   // A queue failure leaves the row queued: the outbox sweep sends it later.
-  await dispatchEmails(request.queue, [mail.message]).catch((error) =>
+  await dispatchEmails(mailroom.queue, [mail.message]).catch((error) =>
     console.error('test email not queued yet', error),
   )
   return mail.id

@@ -122,9 +122,9 @@ export async function inviteMember(
   )
 }
 
-/** Pending invitations of the organization, oldest first (expired ones included, marked by the view). */
-export async function pendingInvitations(db: Database, orgId: string) {
-  return db
+/** Pending invitations of `unit.org`, oldest first (expired ones included, marked by the view). */
+export async function pendingInvitations(unit: Pick<Unit, 'db' | 'org'>) {
+  return unit.db
     .select({
       id: invitations.id,
       email: invitations.email,
@@ -134,19 +134,20 @@ export async function pendingInvitations(db: Database, orgId: string) {
     })
     .from(invitations)
     .innerJoin(users, eq(users.id, invitations.invitedBy))
-    .where(eq(invitations.orgId, orgId))
+    .where(eq(invitations.orgId, unit.org.id))
     .orderBy(asc(invitations.createdAt))
     .all()
 }
 
 /**
- * Revokes invitation `id` of the actor's organization: its link stops working. Idempotent: an
+ * Revokes invitation `id` of `unit.viewer`'s organization, that viewer acting: its link stops working. Idempotent: an
  * invitation already gone (revoked by a double click or a colleague at the same moment, or accepted)
  * is left gone, and the answer is the same.
  * @throws Refusal 403 for Agents, and for Admins when it invites an Owner or Admin; 404 when it is an
  *   invitation of another organization
  */
-export async function revokeInvitation(db: Database, actor: Viewer, id: string): Promise<void> {
+export async function revokeInvitation(unit: Pick<Unit, 'db' | 'viewer'>, id: string): Promise<void> {
+  const { db, viewer: actor } = unit
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can revoke invitations.')
   const mine = and(eq(invitations.id, id), eq(invitations.orgId, actor.orgId))
   // The role is checked in the DELETE itself, so a replacement with another role in between is not revoked.

@@ -6,6 +6,7 @@ import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
 import { Refusal } from '../lib/errors'
+import type { Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
 
 /** Lead statuses that count as still open (the workload of the assignee). */
@@ -57,15 +58,15 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
 }
 
 /**
- * Members by name: only active ones (default), the choices of every assignee picker; or with
+ * Members of `unit.org` by name: only active ones (default), the choices of every assignee picker; or with
  * `includeDeactivated`, deactivated ones too (the list filter, whose leads may need reassigning).
  */
 export async function assignableMembers(
-  db: Database,
-  orgId: string,
+  unit: Pick<Unit, 'db' | 'org'>,
   { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
 ): Promise<Member[]> {
-  return db
+  const orgId = unit.org.id
+  return unit.db
     .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -92,17 +93,18 @@ export type TeamMember = Member & {
 }
 
 /**
- * Every member of `orgId` with their open-lead count, sorted by `sort` (`name` or `open`, most
+ * Every member of `unit.org` with their open-lead count, sorted by `sort` (`name` or `open`, most
  * first). Only the leads `counted` selects (an SQL condition on `leads`) are counted: the page passes
  * the lead policy's `visibleLeads` for the viewer (pages/team-routes.tsx), so neither the counts nor
  * the order tell an Agent anything about leads they cannot see; for Owners and Admins that is every lead.
  */
 export async function teamMembers(
-  db: Database,
-  orgId: string,
+  unit: Pick<Unit, 'db' | 'org'>,
   counted: SQL,
   sort: 'name' | 'open' = 'name',
 ): Promise<TeamMember[]> {
+  const { db } = unit
+  const orgId = unit.org.id
   const openLeads = sql<number>`(
     SELECT count(*) FROM ${leadAssignees} INNER JOIN ${leads} ON ${leads.id} = ${leadAssignees.leadId}
     WHERE ${leadAssignees.userId} = ${memberships.userId} AND ${leadAssignees.orgId} = ${orgId}

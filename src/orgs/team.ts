@@ -11,10 +11,9 @@
  */
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
-import type { Database } from '../db/client'
 import { invitations, memberships, type MembershipStatus, type Role } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
-import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
+import { isAdmin, isAgent, isManager, isOwner } from '../access/viewer'
 import { findMember } from './members'
 
 /** SQL: the organization keeps an active Owner other than `userId`. */
@@ -30,11 +29,12 @@ function memberIs(orgId: string, userId: string, condition: ReturnType<typeof sq
 const LAST_OWNER = 'An organization needs at least one active Owner: make someone else an Owner first.'
 
 /**
- * Member `userId` of the actor's organization, if the actor may manage members at all (routes call
+ * Member `userId` of `unit.viewer`'s organization, if that viewer may manage members at all (routes call
  * it before reading the form: authorization before validation).
- * @throws Refusal 403 when the actor is not an Owner or Admin, 404 when there is no such member
+ * @throws Refusal 403 when the viewer is not an Owner or Admin, 404 when there is no such member
  */
-export async function managedMember(db: Database, actor: Viewer, userId: string) {
+export async function managedMember(unit: Pick<Unit, 'db' | 'viewer'>, userId: string) {
+  const { db, viewer: actor } = unit
   if (!isManager(actor)) throw new Refusal(403, 'Only an Owner or Admin can manage the team.')
   const member = await findMember(db, actor.orgId, userId)
   if (!member) throw notFound()
@@ -47,7 +47,7 @@ export async function managedMember(db: Database, actor: Viewer, userId: string)
  */
 export async function changeRole(unit: Unit, userId: string, role: Role): Promise<void> {
   const { db, viewer: actor, now } = unit
-  const member = await managedMember(db, actor, userId)
+  const member = await managedMember(unit, userId)
   if (member.role === role) return
   if (!isOwner(actor) && (!isAgent(member) || isOwner(role))) {
     throw new Refusal(403, 'Only an Owner can change the role of an Owner or Admin, or make someone an Owner.')
@@ -81,7 +81,7 @@ export async function changeRole(unit: Unit, userId: string, role: Role): Promis
  */
 export async function setMemberStatus(unit: Unit, userId: string, status: MembershipStatus): Promise<void> {
   const { db, viewer: actor, now } = unit
-  const member = await managedMember(db, actor, userId)
+  const member = await managedMember(unit, userId)
   if (member.status === status) return
   if (userId === actor.userId) throw new Refusal(422, 'You cannot deactivate yourself.')
   if (!isAgent(member) && !isOwner(actor)) {

@@ -1,6 +1,5 @@
 /** The data of the lead page's handoff section (assignment/handoff-views.tsx) for the viewer. */
 import type { Context } from 'hono'
-import { viewerOf } from '../access/context'
 import { findHandoff } from '../assignment/handoffs'
 import { findReassignmentRequest } from '../assignment/reassignment-requests'
 import { HandoffPanel, type HandoffKept, type HandoffPanelProps } from '../assignment/handoff-views'
@@ -16,15 +15,15 @@ export async function handoffPanelProps(
   base: string,
   kept?: HandoffKept,
 ): Promise<HandoffPanelProps> {
-  const viewer = viewerOf(c)
-  const db = c.var.db
+  const unit = c.var.unit
+  const { viewer } = unit
   const facts = factsOf(lead)
   // An archived lead is handed on once restored (leads/policy.ts `refuseArchived`).
   const handingOff = canHandOff(viewer, facts) && lead.archivedAt === null
   const [handoff, request, members] = await Promise.all([
-    findHandoff(db, viewer.orgId, lead.id),
-    findReassignmentRequest(db, viewer.orgId, lead.id),
-    handingOff ? assignableMembers(db, viewer.orgId) : Promise.resolve(null),
+    findHandoff(unit, lead.id),
+    findReassignmentRequest(unit, lead.id),
+    handingOff ? assignableMembers(unit) : Promise.resolve(null),
   ])
   return {
     base,

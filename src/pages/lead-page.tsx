@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { viewerOf, viewerTimeZone } from '../access/context'
+import { viewerTimeZone } from '../access/context'
 import { handedOverTo } from '../activity/activities'
 import { Timeline, type TimelineProps } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
@@ -186,10 +186,10 @@ type RefusedAction = {
  */
 export async function leadPage(c: Context<App>, leadId: string, options: RefusedAction = {}) {
   const { alert, status = 200, refused, kept } = options
-  const viewer = viewerOf(c)
-  const db = c.var.db
-  const lead = await findVisibleLead(c.var.unit, leadId)
-  if (!lead) throw await leadNotFound(db, viewer)
+  const unit = c.var.unit
+  const { viewer } = unit
+  const lead = await findVisibleLead(unit, leadId)
+  if (!lead) throw await leadNotFound(unit)
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
@@ -197,12 +197,12 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const org = c.var.orgContext.org
   const timeZone = viewerTimeZone(c)
   const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
-    assignedToViewer ? Promise.resolve(null) : handedOverTo(db, viewer.orgId, lead.id, viewer.userId),
-    timelineProps(c.var.unit, lead.id, { base, query: c.req.query(), timeZone }),
-    assigning ? assignableMembers(db, viewer.orgId) : Promise.resolve([]),
-    whoCanSee(db, viewer, lead.id),
+    assignedToViewer ? Promise.resolve(null) : handedOverTo(unit, lead.id),
+    timelineProps(unit, lead.id, { base, query: c.req.query(), timeZone }),
+    assigning ? assignableMembers(unit) : Promise.resolve([]),
+    whoCanSee(unit, lead.id),
     handoffPanelProps(c, lead, base, kept?.handoff),
-    collaborationProps(db, viewer, lead.id, {
+    collaborationProps(unit, lead.id, {
       base,
       orgBase: `/o/${org.slug}`,
       canEdit: canEdit(viewer, facts),

@@ -13,7 +13,7 @@ import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
 import { refusalPage } from '../views/refusal-page'
 import type { FieldErrors } from '../views/forms'
-import { requireManager, viewerOf } from '../access/context'
+import { requireManager } from '../access/context'
 import { isManager } from '../access/viewer'
 import { visibleLeads } from '../leads/policy'
 import { archiveScope } from '../leads/archive-scope'
@@ -35,17 +35,18 @@ type PageState = {
 }
 
 async function teamPage(c: Context<App>, state: PageState = {}) {
-  const viewer = viewerOf(c)
+  const unit = c.var.unit
+  const { db, viewer } = unit
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
   const manager = isManager(viewer)
   const [members, invitations] = await Promise.all([
-    teamMembers(c.var.db, viewer.orgId, and(visibleLeads(c.var.db, viewer), archiveScope())!, sort),
-    manager ? pendingInvitations(c.var.db, viewer.orgId) : Promise.resolve([]),
+    teamMembers(unit, and(visibleLeads(db, viewer), archiveScope())!, sort),
+    manager ? pendingInvitations(unit) : Promise.resolve([]),
   ])
   const problems = manager
     ? await deliveryProblems(
-        c.var.db,
-        viewer.orgId,
+        db,
+        unit.org.id,
         members.map((m) => m.email),
       )
     : undefined
@@ -57,7 +58,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
       invitations={invitations}
       sort={sort}
       me={viewer.userId}
-      now={Date.now()}
+      now={unit.now}
       deliveryProblems={problems}
       {...rest}
     />,
@@ -121,7 +122,7 @@ teamRoutes.post('/invitations', refusalPage(invitationRefused), async (c) => {
 })
 
 teamRoutes.post('/invitations/:id/revoke', refusalPage(teamPageAgain), (c) =>
-  teamAction(c, 'revoked', () => revokeInvitation(c.var.db, viewerOf(c), c.req.param('id'))),
+  teamAction(c, 'revoked', () => revokeInvitation(c.var.unit, c.req.param('id'))),
 )
 
 const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
@@ -129,7 +130,7 @@ const roleSchema = z.object({ role: z.enum(ROLES, 'Choose a role') })
 teamRoutes.post('/:userId/role', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'role', async () => {
     // Authorization before validation: 403 / 404 whatever the form holds.
-    await managedMember(c.var.db, viewerOf(c), c.req.param('userId'))
+    await managedMember(c.var.unit, c.req.param('userId'))
     const { role } = await parseForm(c, roleSchema)
     await changeRole(c.var.unit, c.req.param('userId'), role)
   }),

@@ -18,7 +18,7 @@ import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/lead-detail'
 import { openPoolLeadCount } from '../leads/routing'
-import { isAgent, type Viewer } from '../access/viewer'
+import { isAgent } from '../access/viewer'
 import { canClaim, factsOf, refuseArchived } from '../leads/policy'
 import { selectInto } from '../db/insert-select'
 
@@ -43,10 +43,11 @@ async function claimedBy(db: Database, orgId: string, leadId: string): Promise<s
 }
 
 /**
- * How many more leads an Agent may claim under the organization's cap `cap` (0 = no cap): null when
- * there is no cap for them (no cap set, or an Owner/Admin), else 0 or more.
+ * How many more leads `unit.viewer` (an Agent) may claim under the organization's cap `cap` (0 = no cap): null
+ * when there is no cap for them (no cap set, or an Owner/Admin), else 0 or more.
  */
-export async function claimsLeft(db: Database, viewer: Viewer, cap: number): Promise<number | null> {
+export async function claimsLeft(unit: Pick<Unit, 'db' | 'viewer'>, cap: number): Promise<number | null> {
+  const { db, viewer } = unit
   if (cap <= 0 || !isAgent(viewer)) return null
   return Math.max(0, cap - (await openPoolLeadCount(db, viewer.orgId, viewer.userId)))
 }
@@ -79,7 +80,7 @@ export async function claimLead(unit: Unit, leadId: string, options: { cap?: num
       )
     throw new Refusal(409, 'This lead is not in the pool.')
   }
-  if ((await claimsLeft(db, viewer, cap)) === 0)
+  if ((await claimsLeft(unit, cap)) === 0)
     throw new Refusal(
       409,
       `You already hold ${cap} open ${cap === 1 ? 'lead' : 'leads'} from the pool, the most allowed. Release one or close one to claim another.`,

@@ -43,9 +43,10 @@ function requirePoolVisible(viewer: Viewer): void {
 
 /** The pool as the viewer sees it now, and how many more leads they may claim (null: no cap). */
 async function poolNow(c: Context<App>) {
-  const { db, viewer, now } = c.var.unit
-  const settings = (await poolSettings(db, viewer.orgId))!
-  const [pool, left] = await Promise.all([readPool(db, settings, now), claimsLeft(db, viewer, settings.poolClaimCap)])
+  const unit = c.var.unit
+  const { db, now } = unit
+  const settings = (await poolSettings(db, unit.org.id))!
+  const [pool, left] = await Promise.all([readPool(db, settings, now), claimsLeft(unit, settings.poolClaimCap)])
   return { pool, now, left }
 }
 

@@ -20,7 +20,7 @@ poolSettingsRoutes.get('/', async (c) => {
   requireManager(c, 'change settings')
   const org = c.var.orgContext.org
   const [members, chosen] = await Promise.all([
-    assignableMembers(c.var.unit.db, org.id, { includeDeactivated: true }),
+    assignableMembers(c.var.unit, { includeDeactivated: true }),
     rotationIds(c.var.unit),
   ])
   const values = {
@@ -47,7 +47,7 @@ const poolSettingsAgain: RefusalPage = async (c, refusal, values: FormValues) =>
   // The members ticked for the rotation, as sent (a box is a repeated field the values keep only once).
   const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
   const sent = [body.routingMemberIds].flat().filter((v): v is string => typeof v === 'string')
-  const members = await assignableMembers(c.var.unit.db, c.var.unit.org.id, { includeDeactivated: true })
+  const members = await assignableMembers(c.var.unit, { includeDeactivated: true })
   c.status(refusal.status)
   return c.render(
     <PoolSettingsPage values={values} chosen={new Set(sent)} members={members} errors={refusal.errors} />,

@@ -24,7 +24,7 @@ export async function rotationIds(unit: Unit): Promise<string[]> {
  */
 export async function savePoolSettings(unit: Unit, input: PoolSettingsValues): Promise<void> {
   const { db, org, now } = unit
-  const members = await assignableMembers(db, org.id, { includeDeactivated: true })
+  const members = await assignableMembers(unit, { includeDeactivated: true })
   const ticked = new Set(input.routingMemberIds)
   const rotation = members.filter((m) => ticked.has(m.userId))
   await runBatch(db, [

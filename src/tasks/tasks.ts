@@ -6,7 +6,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
 import type { Unit } from '../access/unit'
-import { runBatch, type Database } from '../db/client'
+import { runBatch } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import { activities, leads, tasks, users, type Task } from '../db/schema'
@@ -26,7 +26,9 @@ export type TaskView = Task & { assigneeName: string; completedByName: string | 
 const completer = sql<string | null>`(SELECT name FROM users u WHERE u.id = ${tasks.completedBy})`
 
 /** The lead's tasks, open ones first, each group oldest first (the caller checked the lead is visible). */
-export async function tasksOf(db: Database, orgId: string, leadId: string): Promise<TaskView[]> {
+export async function tasksOf(unit: Pick<Unit, 'db' | 'org'>, leadId: string): Promise<TaskView[]> {
+  const { db } = unit
+  const orgId = unit.org.id
   return db
     .select({ task: tasks, assigneeName: users.name, completedByName: completer })
     .from(tasks)
@@ -47,7 +49,7 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
   const { db, viewer, now } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
-  const assignee = (await whoCanSee(db, viewer, leadId)).find((m) => m.userId === input.assigneeId)
+  const assignee = (await whoCanSee(unit, leadId)).find((m) => m.userId === input.assigneeId)
   if (!assignee) {
     throw new Refusal(422, 'Choose a member who can see this lead.', { field: 'assigneeId' })
   }
