@@ -65,28 +65,26 @@ export function sharedDatabase(env: UnitBindings): Database {
 }
 
 /**
- * A unit for a cron chore, a queue consumer or a Durable Object acting in `org`: a new Drizzle handle over
- * `orgDatabase`, Leadpool as the actor unless `options.actor`/`options.viewer` say otherwise.
+ * A unit for a cron chore, a queue consumer, a Durable Object or a request where Leadpool acts (the website form,
+ * the API) in `org`: a new Drizzle handle over `orgDatabase`, Leadpool as the actor unless `options.actor` /
+ * `options.viewer` say otherwise.
  * @param options.now epoch ms the unit's clock reads (default: now)
+ * @param options.db the request's D1 session (db/d1-session.ts) for a request where Leadpool acts, so it reads its own
+ *   write and `c.var.changeSaved` knows when its change was saved
  */
 export function unitFor<V extends Viewer | null = null>(
   env: UnitBindings,
   org: OrgRef,
-  options: { now?: number; actor?: PersonRef | null; viewer?: V } = {},
+  options: { now?: number; actor?: PersonRef | null; viewer?: V; db?: Database } = {},
 ): Unit<V> {
   return {
-    db: createDb(orgDatabase(env, org.id)),
+    db: options.db ?? createDb(orgDatabase(env, org.id)),
     org,
     viewer: (options.viewer ?? null) as V,
     actor: options.actor ?? null,
     now: options.now ?? Date.now(),
     mail: { appUrl: env.APP_URL, queue: env.EMAIL_QUEUE },
   }
-}
-
-/** The same unit with another actor (named in the change, never notified of it), e.g. the member a handoff names. */
-export function actingAs<V extends Viewer | null>(unit: Unit<V>, actor: PersonRef | null): Unit<V> {
-  return { ...unit, actor }
 }
 
 /**

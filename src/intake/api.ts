@@ -12,7 +12,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { FORM_TOKEN_TTL_MS, once } from '../db/idempotency'
-import type { OrgRef } from '../access/unit'
+import { unitFor, type OrgRef } from '../access/unit'
 import type { Env, Variables } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { isId } from '../lib/ids'
@@ -22,7 +22,6 @@ import { LEAD_STATUSES } from '../db/schema'
 import { orgOfApiKey } from './api-keys'
 import { readJson, sentJson } from './input'
 import { apiLead, intakeSchema, takeInLead } from './leads'
-import { submissionUnit } from './submission-unit'
 import { leadRouter } from '../leads/routing'
 
 type ApiEnv = { Bindings: Env; Variables: Variables & { apiOrg: OrgRef } }
@@ -163,7 +162,7 @@ apiRoutes.openapi(createLeadRoute, async (c) => {
   const token = key ? { scope: `api:${orgId}`, key, fingerprint: await hashToken(JSON.stringify(input)) } : null
   // The first answer is remembered as `{leadId}` (created) or `{leadId}?existing` (joined an existing lead).
   const result = await once(c.var.db, token, async (remember) => {
-    const taken = await takeInLead(submissionUnit(c.env, c.var.db, org), leadRouter(c.env), input, 'api', {
+    const taken = await takeInLead(unitFor(c.env, org, { db: c.var.db }), leadRouter(c.env), input, 'api', {
       also: (leadId, created) => remember(created ? leadId : `${leadId}?existing`),
     })
     return taken.created ? taken.leadId : `${taken.leadId}?existing`

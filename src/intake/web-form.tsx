@@ -6,6 +6,7 @@
  * Rate-limited per client address (src/rate-limits.ts `webFormLimit`, applied in app.ts). Sent as JSON, its refusals
  * are problem JSON (app.ts mounts `problemAnswers` for it); a body neither a form nor JSON is refused 415.
  */
+import { unitFor } from '../access/unit'
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { z } from 'zod'
@@ -15,7 +16,6 @@ import { foldedLine } from '../lib/text'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
 import { intakeSchema, takeInLead } from './leads'
-import { submissionUnit } from './submission-unit'
 import { leadRouter } from '../leads/routing'
 
 /** The honeypot: a field people never see or fill (the snippet hides it), bots do. */
@@ -55,7 +55,7 @@ webFormRoutes.post('/:formKey', async (c) => {
   const trap = await parseSubmission(c, honeypotSchema)
   if (!trap[HONEYPOT_FIELD]) {
     const input = await parseSubmission(c, webFormSchema)
-    await takeInLead(submissionUnit(c.env, c.var.db, org), leadRouter(c.env), input, 'form')
+    await takeInLead(unitFor(c.env, org, { db: c.var.db }), leadRouter(c.env), input, 'form')
   }
   const json = sentJson(c) || (c.req.header('Accept') ?? '').includes('application/json')
   if (json) return c.json({ accepted: true }, 201)
