@@ -4,7 +4,7 @@
  * Layers, bottom to top; imports only point down:
  *   lib            pure helpers (errors, ids, chunking, validation messages); imports nothing from src but lib
  *   db             Drizzle schema, client, D1 error helpers
- *   access         who is acting and in what role: Viewer, Shell, role predicates, viewerOf, requireManager
+ *   access         who is acting and in what: Viewer, Shell, role predicates, requireManager, the unit of work (unit.ts)
  *   views          layout, forms, labels, error pages, form input and refusal rendering; no feature
  *   features, a DAG:
  *     email, activity                  the email outbox, templates and consumer; the activity log (nothing above views)
