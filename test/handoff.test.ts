@@ -9,7 +9,7 @@ import { CHANGE_OF_HANDS_WINDOW_MS } from '../src/assignment/handoffs'
 import { createDb } from '../src/db/client'
 import { activities, emailOutbox, leadHandoffs, notifications, organizations, users } from '../src/db/schema'
 import worker from '../src/index'
-import { dom, type Page, textOf } from './dom'
+import { alertOf, dom, type Page, textOf } from './dom'
 import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
@@ -19,10 +19,6 @@ const buttons = (page: Page) => [...page.querySelectorAll('button')].map((b) => 
 
 /** The `action` of every form on `page`. */
 const actions = (page: Page) => [...page.querySelectorAll('form')].map((f) => f.getAttribute('action'))
-
-/** The text of the alerts (`role="alert"`) a refused request shows, joined by a space. */
-const alertOf = (page: Page | string) =>
-  [...(typeof page === 'string' ? dom(page) : page).querySelectorAll('[role="alert"]')].map((a) => textOf(a)).join(' ')
 
 /** An organization with an Owner, an Admin and two Agents. */
 async function team(settings: Record<string, string> = {}) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { addLead, responsesInParallel, rows } from './concurrency'
 import { exports } from 'cloudflare:workers'
 import { NOT_SAVED } from '../src/db/errors'
-import { dom, type Page, textOf, texts } from './dom'
+import { alertOf, dom, type Page, textOf, texts } from './dom'
 import { env, ORIGIN, signUp } from './helpers'
 import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
 import { listen, until } from './sockets'
@@ -14,10 +14,6 @@ import { listen, until } from './sockets'
 /** The lead ids of the pool's rows on `page`, top to bottom. */
 const poolRows = (page: Page) =>
   [...page.querySelectorAll('#pool-list tr[data-lead-id]')].map((tr) => tr.getAttribute('data-lead-id'))
-
-/** The text of the alerts (`role="alert"`) a refused request shows, joined by a space. */
-const alertOf = (page: Page | string) =>
-  [...(typeof page === 'string' ? dom(page) : page).querySelectorAll('[role="alert"]')].map((a) => textOf(a)).join(' ')
 
 describe('claims through the PoolRoom', () => {
   it('50 Agents claim one lead at once: one 200-path winner, 49 × 409 naming them, one claimed activity; 20 times', async () => {
