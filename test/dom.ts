@@ -38,3 +38,9 @@ export function textOf(node: Node | Page | null | undefined): string {
 export function texts(html: string, selector: string): string[] {
   return [...dom(html).querySelectorAll(selector)].map((el) => textOf(el))
 }
+
+/** The text of every alert (`role="alert"`) on `page` (a parsed page or its HTML), joined by a space; '' for none. */
+export function alertOf(page: Page | string): string {
+  const parsed = typeof page === 'string' ? dom(page) : page
+  return [...parsed.querySelectorAll('[role="alert"]')].map((el) => textOf(el)).join(' ')
+}

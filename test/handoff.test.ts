@@ -9,10 +9,16 @@ import { CHANGE_OF_HANDS_WINDOW_MS } from '../src/assignment/handoffs'
 import { createDb } from '../src/db/client'
 import { activities, emailOutbox, leadHandoffs, notifications, organizations, users } from '../src/db/schema'
 import worker from '../src/index'
-import { dom, textOf } from './dom'
+import { alertOf, dom, type Page, textOf } from './dom'
 import { type Client, createLead, env, joinAs, leadIds, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
+
+/** The labels of every button on `page`. */
+const buttons = (page: Page) => [...page.querySelectorAll('button')].map((b) => textOf(b))
+
+/** The `action` of every form on `page`. */
+const actions = (page: Page) => [...page.querySelectorAll('form')].map((f) => f.getAttribute('action'))
 
 /** An organization with an Owner, an Admin and two Agents. */
 async function team(settings: Record<string, string> = {}) {
@@ -75,25 +81,33 @@ describe('acknowledging a handoff', () => {
   it('shows the new owner from whom, the note and Got it; acknowledging writes `handoff_acknowledged`', async () => {
     const t = await team()
     const lead = await transferred(t)
-    const page = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(page).toContain('data-handoff="waiting-for-you"')
-    expect(page).toContain('Ada Admin (from Gus Agent)</strong> handed this lead to you')
-    expect(page).toContain('Handoff note: Budget approved; call on Tuesdays.')
-    expect(page).toContain(`action="/o/${t.slug}/leads/${lead}/acknowledge"`)
-    expect(page).toContain('Got it')
+    const page = dom(await t.hal.client.html(`/o/${t.slug}/leads/${lead}`))
+    const banner = page.querySelector('[data-handoff="waiting-for-you"]')
+    expect(textOf(banner?.querySelector('strong'))).toBe('Ada Admin (from Gus Agent)')
+    expect(textOf(banner?.querySelector('p'))).toContain('Ada Admin (from Gus Agent) handed this lead to you')
+    expect(textOf(banner?.querySelector('blockquote'))).toBe('Handoff note: Budget approved; call on Tuesdays.')
+    const gotIt = banner?.querySelector('form')
+    expect(gotIt?.getAttribute('action')).toBe(`/o/${t.slug}/leads/${lead}/acknowledge`)
+    expect(textOf(gotIt?.querySelector('button'))).toBe('Got it')
     // Everyone else sees it waiting, without the button.
-    const seenByAdmin = await t.admin.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(seenByAdmin).toContain('data-handoff="waiting"')
-    expect(seenByAdmin).not.toContain('Got it')
+    const seenByAdmin = dom(await t.admin.client.html(`/o/${t.slug}/leads/${lead}`))
+    expect(textOf(seenByAdmin.querySelector('[data-handoff="waiting"]'))).toContain(
+      'Handed to Hal Agent by Ada Admin (from Gus Agent)',
+    )
+    expect(buttons(seenByAdmin)).not.toContain('Got it')
 
     // The notification of the transfer carries Got it too.
-    const feed = await t.hal.client.html(`/o/${t.slug}/notifications`)
-    expect(feed).toContain(`action="/o/${t.slug}/leads/${lead}/acknowledge" class="inline" data-acknowledge="${lead}"`)
-    expect(feed).toContain('“Budget approved; call on Tuesdays.”')
+    const feed = dom(await t.hal.client.html(`/o/${t.slug}/notifications`))
+    const fromFeed = feed.querySelector(`form[data-acknowledge="${lead}"]`)
+    expect(fromFeed?.getAttribute('action')).toBe(`/o/${t.slug}/leads/${lead}/acknowledge`)
+    expect(textOf(fromFeed?.querySelector('button'))).toBe('Got it')
+    expect(textOf(feed)).toContain('“Budget approved; call on Tuesdays.”')
 
     const res = await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)
     expect(res.status).toBe(303)
-    expect(await t.hal.client.html(`/o/${t.slug}/notifications`)).not.toContain('data-acknowledge')
+    const feedAfter = dom(await t.hal.client.html(`/o/${t.slug}/notifications`))
+    expect(feedAfter.querySelectorAll('[data-acknowledge]')).toHaveLength(0)
+    expect(buttons(feedAfter)).not.toContain('Got it')
     const acks = (await activitiesOf(lead)).filter((a) => a.type === 'handoff_acknowledged')
     expect(acks).toHaveLength(1)
     expect(acks[0]!.data).toMatchObject({ from: { id: t.gus.userId, name: 'Gus Agent' } })
@@ -103,10 +117,11 @@ describe('acknowledging a handoff', () => {
     expect(told[0]).toMatchObject({ leadId: lead, actorId: t.hal.userId })
     for (const other of [t.hal.userId, t.admin.userId, t.owner.userId])
       expect(await notified(other, 'handoff_acknowledged')).toEqual([])
-    const after = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(after).toContain('data-handoff="acknowledged"')
-    expect(after).toContain('Hal Agent acknowledged the handoff from Gus Agent')
-    expect(after).not.toContain('Got it')
+    const after = dom(await t.hal.client.html(`/o/${t.slug}/leads/${lead}`))
+    expect(textOf(after.querySelector('[data-handoff="acknowledged"]'))).toContain(
+      'Hal Agent acknowledged the handoff from Gus Agent',
+    )
+    expect(buttons(after)).not.toContain('Got it')
 
     // A second click changes nothing.
     expect((await t.hal.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)).status).toBe(303)
@@ -119,7 +134,7 @@ describe('acknowledging a handoff', () => {
     const lead = await transferred(t)
     const byAdmin = await t.admin.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)
     expect(byAdmin.status).toBe(409)
-    expect(await byAdmin.text()).toContain('There is no handoff waiting for you on this lead.')
+    expect(alertOf(await byAdmin.text())).toContain('There is no handoff waiting for you on this lead.')
     // Gus (the previous owner) still sees the lead but cannot acknowledge.
     expect((await t.gus.client.post(`/o/${t.slug}/leads/${lead}/acknowledge`)).status).toBe(409)
     const plain = await createLead(t.gus.client, t.slug, { name: 'Own Lead' })
@@ -155,7 +170,7 @@ describe('the handoff note for every change of hands', () => {
     expect((await assign(t.owner.client, t.slug, lead, { assigneeId: '' })).status).toBe(303)
     const bare = await assign(t.owner.client, t.slug, lead, { assigneeId: t.hal.userId })
     expect(bare.status).toBe(422)
-    expect(await bare.text()).toContain('Write a handoff note')
+    expect(alertOf(await bare.text())).toContain('Write a handoff note')
     expect((await activitiesOf(lead)).map((a) => a.type)).toEqual(['created', 'assigned', 'unassigned'])
 
     // The same through the bulk bar.
@@ -170,7 +185,10 @@ describe('the handoff note for every change of hands', () => {
     expect(ok.status).toBe(303)
     const last = (await activitiesOf(lead)).at(-1)!
     expect(last.data).toMatchObject({ from: null, handedFrom: { id: t.gus.userId }, note: 'Gus is away' })
-    expect(await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)).toContain('data-handoff="waiting-for-you"')
+    const halSees = dom(await t.hal.client.html(`/o/${t.slug}/leads/${lead}`))
+    expect(textOf(halSees.querySelector('[data-handoff="waiting-for-you"] blockquote'))).toBe(
+      'Handoff note: Gus is away',
+    )
   })
 
   it('assigning back to the one who just had it, or after the window, needs no note', async () => {
@@ -192,9 +210,10 @@ describe('an Agent hands off their own lead', () => {
   it('with the setting on: same transfer, activity and handoff; they keep read access', async () => {
     const t = await team({ agentsMayHandOff: '1' })
     const lead = await createLead(t.gus.client, t.slug, { name: 'Agent Lead' })
-    const page = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(page).toContain(`action="/o/${t.slug}/leads/${lead}/handoff"`)
-    expect(page).not.toContain('Ask for reassignment')
+    const page = dom(await t.gus.client.html(`/o/${t.slug}/leads/${lead}`))
+    const handOff = page.querySelector(`form[action="/o/${t.slug}/leads/${lead}/handoff"]`)
+    expect(textOf(handOff?.querySelector('button'))).toBe('Hand off')
+    expect(buttons(page)).not.toContain('Ask for reassignment')
 
     const res = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, {
       assigneeId: t.hal.userId,
@@ -209,12 +228,16 @@ describe('an Agent hands off their own lead', () => {
       handOff: true,
       note: 'Going on leave',
     })
-    const seenByGus = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(seenByGus).toContain('This lead was transferred from you to Hal Agent.')
-    expect(seenByGus).not.toContain('/handoff"')
-    const seenByHal = await t.hal.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(seenByHal).toContain(`<li data-assignee-id="${t.hal.userId}">Hal Agent</li>`)
-    expect(seenByHal).toContain('Gus Agent</strong> handed this lead to you')
+    const seenByGus = dom(await t.gus.client.html(`/o/${t.slug}/leads/${lead}`))
+    expect(textOf(seenByGus.querySelector('[data-transferred-to]'))).toContain(
+      'This lead was transferred from you to Hal Agent.',
+    )
+    expect(actions(seenByGus)).not.toContain(`/o/${t.slug}/leads/${lead}/handoff`)
+    const seenByHal = dom(await t.hal.client.html(`/o/${t.slug}/leads/${lead}`))
+    expect(textOf(seenByHal.querySelector(`.assignees li[data-assignee-id="${t.hal.userId}"]`))).toBe('Hal Agent')
+    const banner = seenByHal.querySelector('[data-handoff="waiting-for-you"]')
+    expect(textOf(banner?.querySelector('strong'))).toBe('Gus Agent')
+    expect(textOf(banner?.querySelector('p'))).toContain('Gus Agent handed this lead to you')
     // Hal is told like after any transfer (in the app and by email, with the note); Gus, who acted, is not.
     expect(await notified(t.hal.userId, 'transferred_to')).toHaveLength(1)
     const [mail] = await emailsOf(t.hal.email, 'transferred_to')
@@ -232,7 +255,7 @@ describe('an Agent hands off their own lead', () => {
     expect(self.status).toBe(422)
     const noNote = await t.gus.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: t.hal.userId })
     expect(noNote.status).toBe(422)
-    expect(await noNote.text()).toContain('Write a handoff note')
+    expect(alertOf(await noNote.text())).toContain('Write a handoff note')
     const byAdmin = await t.admin.client.post(`/o/${t.slug}/leads/${lead}/handoff`, { assigneeId: t.hal.userId })
     expect(byAdmin.status).toBe(403)
     // Hal cannot see Gus's lead at all.
@@ -250,10 +273,11 @@ describe('an Agent hands off their own lead', () => {
       note: 'please',
     })
     expect(res.status).toBe(403)
-    const html = await res.text()
-    expect(html).toContain('Agents may not hand off leads in this organization')
-    expect(html).toContain('Ask for reassignment')
-    expect(html).not.toContain(`/handoff"`)
+    const refused = dom(await res.text())
+    expect(alertOf(refused)).toContain('Agents may not hand off leads in this organization')
+    const ask = refused.querySelector(`form[action="/o/${t.slug}/leads/${lead}/reassignment-request"]`)
+    expect(textOf(ask?.querySelector('button'))).toBe('Ask for reassignment')
+    expect(actions(refused)).not.toContain(`/o/${t.slug}/leads/${lead}/handoff`)
     expect((await activitiesOf(lead)).map((a) => a.type)).toEqual(['created'])
   })
 })
@@ -285,9 +309,10 @@ describe('asking for reassignment', () => {
     const list = await t.admin.client.html(`/o/${t.slug}/leads?attention=reassignment-requested`)
     expect(leadIds(list)).toEqual([lead])
     expect(leadIds(await t.admin.client.html(`/o/${t.slug}/leads`))).toContain(other)
-    const page = await t.admin.client.html(`/o/${t.slug}/leads/${lead}`)
-    expect(page).toContain('Gus Agent asked for this lead to be reassigned')
-    expect(page).toContain('Customer speaks German')
+    const page = dom(await t.admin.client.html(`/o/${t.slug}/leads/${lead}`))
+    const request = textOf(page.querySelector('[data-reassignment-requested]'))
+    expect(request).toContain('Gus Agent asked for this lead to be reassigned')
+    expect(request).toContain('“Customer speaks German”')
 
     expect((await assign(t.admin.client, t.slug, lead, { assigneeId: t.hal.userId })).status).toBe(303)
     expect(leadIds(await t.admin.client.html(`/o/${t.slug}/leads?attention=reassignment-requested`))).toEqual([])
@@ -357,19 +382,20 @@ describe('refusals that say what to do', () => {
       expect(res.status).toBe(404)
       pages.push(await res.text())
     }
-    expect(pages[0]).toContain('This lead is not one you can see')
-    expect(pages[0]).toContain('As an Agent you see the leads assigned to you')
-    expect(pages[0]).toContain('ask an Owner or Admin: Ada Admin or Olive Owner.')
-    expect(pages[0]).not.toContain('Hidden Lead')
+    const seen = textOf(dom(pages[0]!))
+    expect(seen).toContain('This lead is not one you can see')
+    expect(seen).toContain('As an Agent you see the leads assigned to you')
+    expect(seen).toContain('ask an Owner or Admin: Ada Admin or Olive Owner.')
+    expect(seen).not.toContain('Hidden Lead')
     expect(pages[1]).toBe(pages[0])
     // A form posted to it says the same.
     const post = await t.gus.client.post(`/o/${t.slug}/leads/${hidden}/status`, { status: 'won' })
     expect(post.status).toBe(404)
-    expect(await post.text()).toContain('ask an Owner or Admin: Ada Admin or Olive Owner.')
+    expect(textOf(dom(await post.text()))).toContain('ask an Owner or Admin: Ada Admin or Olive Owner.')
     // An Owner gets the plain 404.
     const owners = await t.owner.client.get(`/o/${t.slug}/leads/${missing}`)
     expect(owners.status).toBe(404)
-    expect(await owners.text()).not.toContain('As an Agent')
+    expect(textOf(dom(await owners.text()))).not.toContain('As an Agent')
   })
 
   it('assigning to a deactivated member says they must be reactivated first; an Agent is told the role needed', async () => {
@@ -378,13 +404,13 @@ describe('refusals that say what to do', () => {
     expect((await t.owner.client.post(`/o/${t.slug}/team/${t.hal.userId}/deactivate`)).status).toBe(303)
     const res = await assign(t.owner.client, t.slug, lead, { assigneeId: t.hal.userId })
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain(
+    expect(alertOf(await res.text())).toContain(
       'Hal Agent is deactivated and cannot be assigned leads: an Owner or Admin must reactivate them on the Team page first.',
     )
     const mine = await createLead(t.gus.client, t.slug, { name: 'Agent Lead' })
     const byAgent = await assign(t.gus.client, t.slug, mine, { assigneeId: t.admin.userId })
     expect(byAgent.status).toBe(403)
-    expect(await byAgent.text()).toContain('Only an Owner or Admin can assign leads.')
+    expect(alertOf(await byAgent.text())).toContain('Only an Owner or Admin can assign leads.')
   })
 })
 
@@ -416,17 +442,23 @@ describe('the handoff section on an Agent’s own lead page', () => {
     for (const settings of [{}, { agentsMayHandOff: '1', handoffAckHours: '24' }] as Record<string, string>[]) {
       const t = await team(settings)
       const lead = await createLead(t.gus.client, t.slug, { name: 'Order Lead' })
-      const html = await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)
-      const main = html.slice(html.indexOf('<main>'))
-      const name = main.indexOf('<h1>Order Lead</h1>')
-      const section = main.indexOf('id="handoff"')
-      expect(name).toBeGreaterThan(-1)
-      expect(section).toBeGreaterThan(name)
-      // Nothing but the way back to the list comes before the name.
-      expect(main.slice(0, name)).not.toMatch(/<form|<textarea|<button/)
-      expect(section).toBeGreaterThan(main.indexOf('<h2>Assigned to</h2>'))
+      const main = dom(await t.gus.client.html(`/o/${t.slug}/leads/${lead}`)).querySelector('main')
+      // The landmarks of the page in document order: headings, the handoff section and every control.
+      const order = [...(main?.querySelectorAll('h1, h2, #handoff, form, textarea, button') ?? [])].map((el) =>
+        el.getAttribute('id') === 'handoff'
+          ? '#handoff'
+          : el.tagName === 'H1' || el.tagName === 'H2'
+            ? textOf(el)
+            : 'control',
+      )
+      const name = order.indexOf('Order Lead')
+      const section = order.indexOf('#handoff')
+      expect(name).toBe(0) // nothing but the way back to the list (a link) comes before the name
+      expect(section).toBeGreaterThan(order.indexOf('Assigned to'))
+      expect(order.indexOf('Assigned to')).toBeGreaterThan(name)
       const heading = settings.agentsMayHandOff ? 'Hand off to a teammate' : 'Reassignment'
-      expect(main.slice(section)).toMatch(new RegExp(`^[^>]*>\\s*<h2 id="handoff-heading">${heading}</h2>`))
+      expect(order[section + 1]).toBe(heading)
+      expect(textOf(main?.querySelector('#handoff > h2'))).toBe(heading)
     }
   })
 })

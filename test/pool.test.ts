@@ -6,10 +6,14 @@ import { describe, expect, it } from 'vitest'
 import { addLead, responsesInParallel, rows } from './concurrency'
 import { exports } from 'cloudflare:workers'
 import { NOT_SAVED } from '../src/db/errors'
-import { dom, textOf } from './dom'
+import { alertOf, dom, type Page, textOf, texts } from './dom'
 import { env, ORIGIN, signUp } from './helpers'
 import { optIn, setOrg, signedInMembers, userIdOf } from './pool-fixtures'
 import { listen, until } from './sockets'
+
+/** The lead ids of the pool's rows on `page`, top to bottom. */
+const poolRows = (page: Page) =>
+  [...page.querySelectorAll('#pool-list tr[data-lead-id]')].map((tr) => tr.getAttribute('data-lead-id'))
 
 describe('claims through the PoolRoom', () => {
   it('50 Agents claim one lead at once: one 200-path winner, 49 × 409 naming them, one claimed activity; 20 times', async () => {
@@ -27,7 +31,7 @@ describe('claims through the PoolRoom', () => {
       expect(won.length, `round ${round}`).toBe(1)
       expect(lost.length, `round ${round}`).toBe(49)
       const winner = agents[answers.indexOf(won[0]!)]!
-      for (const r of lost) expect(await r.text()).toContain(`Already claimed by ${winner.name}.`)
+      for (const r of lost) expect(alertOf(await r.text())).toContain(`Already claimed by ${winner.name}.`)
       const claimed = await rows<{ actor_id: string }>(
         "SELECT actor_id FROM activities WHERE lead_id = ? AND type = 'claimed'",
         lead,
@@ -53,19 +57,22 @@ describe('claims through the PoolRoom', () => {
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[0]}/claim`)).status).toBe(303)
     // The lead page the claim lands on says what happened, once.
     const landed = `/o/${slug}/leads/${leads[0]}`
-    expect(await agent!.client.html(landed)).toContain('Claimed from the pool: it is yours now.')
-    expect(await agent!.client.html(landed)).not.toContain('Claimed from the pool')
-    const page = await agent!.client.html(`/o/${slug}/pool`)
-    expect(page).toContain('You may claim 1 more lead.')
+    expect(texts(await agent!.client.html(landed), '[role="status"]')).toContain(
+      'Claimed from the pool: it is yours now.',
+    )
+    expect(textOf(dom(await agent!.client.html(landed)))).not.toContain('Claimed from the pool')
+    const page = dom(await agent!.client.html(`/o/${slug}/pool`))
+    expect(textOf(page.querySelector('[data-claims-left]'))).toBe('You may claim 1 more lead.')
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[1]}/claim`)).status).toBe(303)
     const atCap = await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim?from=pool`)
     expect(atCap.status).toBe(409)
-    const text = await atCap.text()
-    expect(text).toContain('the most allowed')
-    expect(text).toContain('id="pool-list"')
+    // Refused from the pool page, the pool page stays open with the reason above the list.
+    const refused = dom(await atCap.text())
+    expect(alertOf(refused)).toContain('the most allowed')
+    expect(poolRows(refused)).toContain(leads[2])
     const released = await agent!.client.post(`/o/${slug}/leads/${leads[0]}/release`, { note: 'Not for me' })
     expect(released.status).toBe(303)
-    expect(await agent!.client.html(landed)).toContain('Released back to the pool.')
+    expect(texts(await agent!.client.html(landed), '[role="status"]')).toContain('Released back to the pool.')
     expect((await agent!.client.post(`/o/${slug}/leads/${leads[2]}/claim`)).status).toBe(303)
     const activity = await rows<{ type: string; data: string }>(
       "SELECT type, data FROM activities WHERE lead_id = ? AND type = 'released'",
@@ -81,7 +88,7 @@ describe('claims through the PoolRoom', () => {
     expect(told).toHaveLength(1)
     expect(JSON.parse(told[0]!.data)).toMatchObject({ note: 'Not for me' })
     // The released lead is back in the pool, and the one who released it still sees it (former assignee).
-    expect(await agent!.client.html(`/o/${slug}/pool`)).toContain(`data-lead-id="${leads[0]}"`)
+    expect(poolRows(dom(await agent!.client.html(`/o/${slug}/pool`)))).toContain(leads[0])
     expect((await agent!.client.get(`/o/${slug}/leads/${leads[0]}`)).status).toBe(200)
   })
 
@@ -95,7 +102,8 @@ describe('claims through the PoolRoom', () => {
     // Answered from the claim that won, the loser is told who has it.
     const lost = await claim(bob)
     expect(lost.status).toBe(409)
-    expect(await lost.text()).toContain(`Already claimed by ${ann!.name}.`)
+    // Not from the pool page: the refusal is a page of its own, headed by the reason.
+    expect(textOf(dom(await lost.text()).querySelector('main h1'))).toBe(`Already claimed by ${ann!.name}.`)
     expect((await ann!.client.post(`/o/${slug}/leads/${lead}/release`)).status).toBe(303)
     expect((await claim(bob)).status).toBe(303)
     // A manager takes it from Bob and puts it back in the pool: Ann claims it again at once.
@@ -121,7 +129,7 @@ describe('claims through the PoolRoom', () => {
     const statuses = answers.map((r) => r.status)
     expect(statuses.slice(0, 5).sort()).toEqual([303, 409, 409, 409, 409])
     expect(statuses.slice(5)).toEqual([404, 404, 404, 404, 404])
-    for (const r of answers.slice(5)) expect(await r.text()).not.toContain('Already claimed')
+    for (const r of answers.slice(5)) expect(textOf(dom(await r.text()))).not.toContain('Already claimed')
   })
 
   it('a D1 failure mid-claim answers 503 "This change was not saved" and leaves the lead claimable', async () => {
@@ -172,17 +180,20 @@ describe('the pool page', () => {
       .bind(Date.now() - 3 * 3_600_000 - 60_000, older)
       .run()
     await setOrg(slug, { pool_stale_hours: 2 })
-    const page = await client.html(`/o/${slug}/pool`)
-    expect(page.indexOf(older)).toBeLessThan(page.indexOf(newer))
-    expect(page).toContain('waiting 3 h')
-    expect(page).toContain('Website')
-    expect(page).toMatch(new RegExp(`data-lead-id="${older}" data-stale="true"`))
-    expect(page).toContain('ws-connect="/o/')
+    const page = dom(await client.html(`/o/${slug}/pool`))
+    expect(poolRows(page)).toEqual([older, newer])
+    const row = page.querySelector(`#pool-list tr[data-lead-id="${older}"]`)
+    expect(textOf(row?.querySelector('td[data-label="Waiting"]'))).toBe('waiting 3 h · stale')
+    expect(textOf(row?.querySelector('td[data-label="Source"]'))).toBe('Website')
+    expect(row?.getAttribute('data-stale')).toBe('true')
+    expect(page.querySelector(`#pool-list tr[data-lead-id="${newer}"]`)?.hasAttribute('data-stale')).toBe(false)
+    expect(page.querySelector('#pool-live')?.closest('[ws-connect]')?.getAttribute('ws-connect')).toBe(
+      `/o/${slug}/pool/live`,
+    )
     await setOrg(slug, { pool_show_oldest: 1 })
-    const limited = await client.html(`/o/${slug}/pool`)
-    expect(limited).toContain(older)
-    expect(limited).not.toContain(newer)
-    expect(limited).toContain('1 more lead waits')
+    const limited = dom(await client.html(`/o/${slug}/pool`))
+    expect(poolRows(limited)).toEqual([older])
+    expect(textOf(limited.querySelector('#pool-live'))).toContain('1 more lead waits behind these')
   })
 
   it('streams the pool over a WebSocket: a lead claimed, or assigned by a manager, disappears for the other viewers', async () => {
@@ -194,14 +205,16 @@ describe('the pool page', () => {
     const socket = listen(await bob!.client.get(`/o/${slug}/pool/live`, { Upgrade: 'websocket' }))
     expect((await ann!.client.post(`/o/${slug}/leads/${lead}/claim`)).status).toBe(303)
     await until(() => socket.messages.length === 1, 'the pool after the claim')
-    const html = socket.messages[0]!
-    expect(html).toContain('id="pool-live"')
-    expect(html).toContain('hx-swap-oob="outerHTML"')
-    expect(html).not.toContain(lead)
-    expect(html).toContain(other)
+    const live = dom(socket.messages[0]!).querySelector('#pool-live')
+    expect(live?.getAttribute('hx-swap-oob')).toBe('outerHTML')
+    expect(
+      [...(live?.querySelectorAll('tr[data-lead-id]') ?? [])].map((tr) => tr.getAttribute('data-lead-id')),
+    ).toEqual([other])
     expect((await owner.post(`/o/${slug}/leads/${other}/assign`, { assigneeId: bob!.userId })).status).toBe(303)
     await until(() => socket.messages.length === 2, 'the pool after the assignment')
-    expect(socket.messages[1]).not.toContain(other)
+    const after = dom(socket.messages[1]!)
+    expect(after.querySelector('#pool-live #pool-list')).not.toBeNull()
+    expect(poolRows(after)).toEqual([])
     socket.socket.close()
   })
 
