@@ -4,6 +4,7 @@
  */
 import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
+import { dom, textOf } from './dom'
 
 export const ORIGIN = 'http://localhost'
 
@@ -118,13 +119,13 @@ export async function createLead(client: Client, slug: string, fields: Record<st
 
 /** Ids of the rows of `<table id="lead-list">` in `html`, in order. */
 export function leadIds(html: string): string[] {
-  return [...html.matchAll(/<tr data-lead-id="([^"]+)"/g)].map((m) => m[1]!)
+  return [...dom(html).querySelectorAll('tr[data-lead-id]')].map((row) => row.getAttribute('data-lead-id')!)
 }
 
-/** The text of the element carrying `data-error-for="{field}"`, or null. */
+/** The text a person reads in the element carrying `data-error-for="{field}"` (white space folded), or null. */
 export function errorFor(html: string, field: string): string | null {
-  const match = new RegExp(`data-error-for="${field}"[^>]*>([^<]*)<`).exec(html)
-  return match ? match[1]! : null
+  const error = dom(html).querySelector(`[data-error-for="${field}"]`)
+  return error ? textOf(error) : null
 }
 
 export { env }
