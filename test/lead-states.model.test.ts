@@ -164,7 +164,8 @@ function command(
 
 /** One lead assigned to `to` (null: unassigned) from its page: the model's answer and change. */
 function assignOne(m: Model, lead: LeadModel, to: Who | null, withNote: boolean): number {
-  if (lead.owner === to) return 303
+  // Nothing changes: a note typed would reach no one, so it is refused rather than dropped.
+  if (lead.owner === to) return withNote ? 422 : 303
   if (to === 'D') return 422
   const previous = lead.owner ?? (to ? lead.recent : null)
   if (to && previous && previous !== to && m.noteRequired && !withNote) return 422
@@ -199,6 +200,7 @@ function bulkAssignCommand(by: 'O' | 'A', is: number[] | 'all', to: Who, text: s
       const selected = selectedOf(leads)
       if (to === 'D' || !selected) return { send, leads, expected: 422 }
       const changed = selected.filter((l) => l.owner !== to)
+      if (changed.length === 0 && text) return { send, leads, expected: 422 }
       const handsOn = changed.some((l) => (l.owner ?? l.recent) !== null && (l.owner ?? l.recent) !== to)
       if (handsOn && m.noteRequired && !text) return { send, leads, expected: 422 }
       for (const lead of changed) assignOne(m, lead, to, true)
