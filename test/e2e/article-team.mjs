@@ -185,3 +185,15 @@ export async function notifiedOf(team, who, sentence) {
   await item.first().waitFor()
   return item
 }
+
+/** `who`, on the page of a lead they may change, sets its status to `label` (with `reason`) and waits for it. */
+export async function setStatus(who, label, reason) {
+  const form = who.page.locator('#status-form')
+  await form.locator('select[name=status]').selectOption({ label })
+  if (reason) await form.getByLabel('Reason for the status change').fill(reason)
+  await submitAndWait(who.page, form.getByRole('button', { name: 'Update status' }))
+  await who.page
+    .locator('#timeline li[data-activity-type="status_changed"]', { hasText: `to ${label}` })
+    .first()
+    .waitFor()
+}
