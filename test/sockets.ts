@@ -8,7 +8,9 @@ export function listen(res: Response) {
   const socket = res.webSocket!
   const messages: string[] = []
   const closed: { code?: number; reason?: string; at?: number } = {}
-  socket.addEventListener('message', (event) => messages.push(String(event.data)))
+  socket.addEventListener('message', (event) => {
+    messages.push(String(event.data))
+  })
   socket.addEventListener('close', (event) =>
     Object.assign(closed, { code: event.code, reason: event.reason, at: Date.now() }),
   )
