@@ -236,11 +236,13 @@
     })
     refreshTimes(list)
   })
-  // The lead's room closed the connection because the viewer may no longer see the lead (ACCESS_LOST,
-  // src/collaboration/lead-room.ts): say so, with the room's reason, and stop showing who else is here.
+  // A room closed the connection for good: the viewer's access ended (4403, src/lib/websocket-room.ts ACCESS_ENDED:
+  // signed out, no longer a member, role changed, can no longer see the lead or the pool) or they have too many pages
+  // open there (4429, TOO_MANY_SOCKETS). Say so, with the room's reason, and stop showing who else is here; the
+  // htmx ws extension does not reconnect after these codes.
   document.addEventListener('htmx:wsClose', function (event) {
     var closed = event.detail && event.detail.event
-    if (!closed || closed.code !== 4403) return
+    if (!closed || (closed.code !== 4403 && closed.code !== 4429)) return
     var region = document.getElementById('page-alert')
     var presence = document.getElementById('presence')
     if (presence) presence.replaceChildren()
@@ -248,9 +250,10 @@
     var alert = document.createElement('p')
     alert.className = 'alert'
     alert.setAttribute('role', 'alert')
+    alert.setAttribute('data-live-ended', String(closed.code))
     var message = document.createElement('strong')
-    message.textContent = closed.reason || 'You can no longer see this lead.'
-    alert.append(message, ' Who may see it changed while you were here; reload to see where you stand.')
+    message.textContent = closed.reason || 'Access ended.'
+    alert.append(message, ' This page no longer updates live; reload to see where you stand.')
     region.replaceChildren(alert)
   })
   // After every (re)connection the timeline and the live lists (tasks, communications) reload themselves

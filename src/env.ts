@@ -84,6 +84,11 @@ export type LeadPageAfterRefusal = (
 export type Variables = {
   db: Database
   user: SessionUser | null
+  /**
+   * The plain id of the request's valid session (as in its cookie), null when signed out (src/auth/sessions.ts); a
+   * live socket keeps its hash (src/access/upgrade.ts).
+   */
+  sessionId: string | null
   orgContext: OrgContext
   /** The request's unit of work inside `/o/{slug}` (src/access/unit.ts), built by src/orgs/middleware.ts. */
   unit: Unit

@@ -1,5 +1,5 @@
 /**
- * Test helpers: a browser-like client (cookie jar, same-origin Origin header on posts) that calls
+ * Test helpers: a browser-like client (cookie jar, same-origin Origin header on posts and upgrades) that calls
  * the Worker's own fetch export, and fails any test whose request answers 5xx.
  */
 import { env, exports } from 'cloudflare:workers'
@@ -23,7 +23,9 @@ export class Client {
     const headers = new Headers(init.headers)
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
     const method = (init.method ?? 'GET').toUpperCase()
-    if (method !== 'GET' && !headers.has('Origin')) headers.set('Origin', ORIGIN)
+    // A browser sends its page's Origin on a post and on a WebSocket upgrade.
+    const upgrade = headers.get('Upgrade') === 'websocket'
+    if ((method !== 'GET' || upgrade) && !headers.has('Origin')) headers.set('Origin', ORIGIN)
     if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', this.ip)
     const res = await exports.default.fetch(
       new Request(new URL(path, ORIGIN), { ...init, headers, redirect: 'manual' }),

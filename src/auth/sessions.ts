@@ -79,8 +79,8 @@ export async function deleteExpiredSessions(db: Database): Promise<void> {
 }
 
 /**
- * Middleware: reads the session cookie, validates it, renews it when fresh, and sets `c.var.user`
- * (null when signed out or the session is unknown/expired, in which case the cookie is cleared).
+ * Middleware: reads the session cookie, validates it, renews it when fresh, and sets `c.var.user` and
+ * `c.var.sessionId` (null when signed out or the session is unknown/expired, in which case the cookie is cleared).
  */
 export function sessionMiddleware(): MiddlewareHandler<App> {
   return async (c, next) => {
@@ -88,12 +88,14 @@ export function sessionMiddleware(): MiddlewareHandler<App> {
     const id = getCookie(c, lucia.sessionCookieName)
     if (!id) {
       c.set('user', null)
+      c.set('sessionId', null)
       return next()
     }
     const { session, user } = await lucia.validateSession(id)
     if (!session) writeCookie(c, lucia.createBlankSessionCookie())
     else if (session.fresh) writeCookie(c, lucia.createSessionCookie(session.id))
     c.set('user', user ? { id: user.id, name: user.name, email: user.email, timeZone: user.timeZone } : null)
+    c.set('sessionId', session?.id ?? null)
     await next()
   }
 }

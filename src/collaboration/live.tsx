@@ -72,20 +72,16 @@ export async function liveFragment(unit: AnyUnit, leadId: string, since: number)
 
 /**
  * Sends what lead `leadId` of the unit's organization committed since `change.since` (epoch ms) to its viewers (the
- * room of `env.LEAD_ROOM`), after disconnecting anyone not in `allowed` (the user ids who may see the lead now).
- * Never throws: the change is already saved, and a viewer who missed it catches up from D1 (errors are logged).
+ * room of `env.LEAD_ROOM`), which first closes the sockets of anyone the change, or any other, took the lead from
+ * (collaboration/lead-room.ts `recheck`). Never throws: the change is already saved, and a viewer who missed it
+ * catches up from D1 (errors are logged).
  */
-export async function publishLive(
-  env: Env,
-  unit: AnyUnit,
-  change: { leadId: string; since: number },
-  allowed: string[],
-): Promise<void> {
+export async function publishLive(env: Env, unit: AnyUnit, change: { leadId: string; since: number }): Promise<void> {
   try {
     const html = await liveFragment(unit, change.leadId, change.since)
     const room = leadRoom(env, change.leadId)
-    if (html) await room.broadcast(html, allowed)
-    else await room.keepOnly(allowed)
+    if (html) await room.broadcast(html)
+    else await room.recheck()
   } catch (error) {
     console.error('live broadcast failed', change.leadId, error)
   }

@@ -1,16 +1,14 @@
 /**
  * After a committed change on a lead, it goes live to the lead's viewers (collaboration/live.tsx), and anyone
- * who can no longer see the lead is disconnected. Every post on a lead (`/o/{slug}/leads/{leadId}/…`: assignment,
+ * who can no longer see the lead is disconnected first (collaboration/lead-room.ts `recheck`). Every post on a lead (`/o/{slug}/leads/{leadId}/…`: assignment,
  * claim, release, status, edit, notes, communications, tasks, archive) goes through `publishLeadChanges`; a task
  * completed or reopened from My tasks (`/o/{slug}/tasks/{taskId}/…`) through `publishTaskChanges`. Changes to many
- * leads at once (bulk actions, a member's role or deactivation) reach open lead pages through the rooms' own check
- * of who may still see the lead (collaboration/lead-room.ts `RECHECK_MS`), and their timeline entries on the next
- * load.
+ * leads at once (bulk actions, a member's role or deactivation, a session ended) reach open lead pages through the
+ * rooms' own re-check every lib/websocket-room.ts `RECHECK_MS`, and their timeline entries on the next load.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { App } from '../env'
 import { isId } from '../lib/ids'
-import { whoCanSee } from '../leads/policy'
 import { findTask } from '../tasks/tasks'
 import { publishLive } from './live'
 
@@ -19,14 +17,8 @@ import { publishLive } from './live'
  * stamps its change) to its viewers, disconnecting anyone who can no longer see the lead. Never throws (the change
  * is saved).
  */
-async function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
-  const unit = c.var.unit
-  try {
-    const allowed = (await whoCanSee(unit, leadId)).map((m) => m.userId)
-    await publishLive(c.env, unit, { leadId, since }, allowed)
-  } catch (error) {
-    console.error('live change not published', leadId, error)
-  }
+function publish(c: Context<App>, leadId: string, since: number): Promise<void> {
+  return publishLive(c.env, c.var.unit, { leadId, since })
 }
 
 /**

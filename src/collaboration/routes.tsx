@@ -8,7 +8,8 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
-import { LEAD_ID_HEADER, ORG_ID_HEADER, VIEWER_ID_HEADER, VIEWER_NAME_HEADER } from './lead-room'
+import { authorizeUpgrade } from '../access/upgrade'
+import { forwardUpgrade } from '../lib/websocket-room'
 import { leadRoom } from './live'
 import type { App, RefusalPage } from '../env'
 import { authorizeLead } from '../leads/authorize'
@@ -204,16 +205,11 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
 
 /**
  * `GET …/live`: the lead's WebSocket (timeline entries and presence as htmx out-of-band fragments).
- * The Worker checks the viewer may see the lead (404 otherwise) before the lead's room accepts it.
+ * The Worker checks the viewer may see the lead (404 otherwise) and authorizes the upgrade (access/upgrade.ts: 403
+ * from another site) before the lead's room accepts it, tied to the member's session.
  */
 collaborationRoutes.get('/:leadId/live', async (c) => {
   const lead = await authorizeLead(c, c.req.param('leadId'))
-  if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
-  const headers = new Headers(c.req.raw.headers)
-  const unit = c.var.unit
-  headers.set(VIEWER_ID_HEADER, unit.viewer.userId)
-  headers.set(VIEWER_NAME_HEADER, encodeURIComponent(unit.actor?.name ?? ''))
-  headers.set(ORG_ID_HEADER, unit.org.id)
-  headers.set(LEAD_ID_HEADER, lead.id)
-  return leadRoom(c.env, lead.id).fetch(new Request(c.req.url, { headers }))
+  const owner = await authorizeUpgrade(c)
+  return forwardUpgrade(leadRoom(c.env, lead.id), c.req.raw, { ...owner, leadId: lead.id })
 })

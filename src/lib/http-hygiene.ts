@@ -1,5 +1,5 @@
 /** Small app-wide middleware: what may be posted, and how responses may be cached. */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { Refusal } from './errors'
 
 const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/
@@ -31,4 +31,14 @@ export function noStore(): MiddlewareHandler {
     c.header('Vary', 'HX-Request', { append: true })
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'private, no-store')
   }
+}
+
+/**
+ * Whether request `c` comes from Leadpool's own pages, by the rule app.ts's `csrf()` applies to form posts:
+ * `Sec-Fetch-Site: same-origin`, or an `Origin` equal to the request's own. A request with neither is not.
+ * For what `csrf()` does not check: WebSocket upgrades (GET), access/upgrade.ts.
+ */
+export function sameOrigin(c: Context): boolean {
+  if (c.req.header('Sec-Fetch-Site') === 'same-origin') return true
+  return c.req.header('Origin') === new URL(c.req.url).origin
 }

@@ -1,7 +1,8 @@
 /**
  * The in-app feed and its badge: a member's notifications in one organization, newest first,
  * keyset-paginated on the id (UUIDv7), the unread count, and marking read. A notification about a lead
- * the member can no longer see is still listed, without the link (`visibleIds`, the one policy).
+ * the member can no longer see is still listed, naming it "a lead you can no longer see" (no name, no link;
+ * `visibleIds`, the one policy).
  */
 import { and, count, desc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Database } from '../db/client'

@@ -9,6 +9,9 @@ import { eventOf, leadsPhrase, type EventType, type NotificationData } from './e
 import type { FeedFilters, FeedItem, FeedPage } from './feed'
 import { FeedFilterBar, feedQuery } from './feed-filters'
 
+/** What the feed says instead of the name of a lead the reader can no longer see. */
+export const HIDDEN_LEAD = 'a lead you can no longer see'
+
 /** The sentence of `item`, its lead linked when the member may open it. */
 function Sentence({ item, base, openable }: { item: FeedItem; base: string; openable: Set<string> }) {
   const d: NotificationData = item.data
@@ -18,7 +21,7 @@ function Sentence({ item, base, openable }: { item: FeedItem; base: string; open
     .map((part) => {
       if (typeof part === 'string') return part
       if (one && openable.has(one.id)) return <a href={`${base}/leads/${one.id}`}>{one.name}</a>
-      return <strong>{leadsPhrase(d)}</strong>
+      return <strong>{one ? HIDDEN_LEAD : leadsPhrase(d)}</strong>
     })
   return <>{parts}</>
 }
@@ -49,7 +52,7 @@ function FeedEntry({
       {several.length > 0 && (
         <ul class="lead-names">
           {several.map((l) => (
-            <li>{openable.has(l.id) ? <a href={`${base}/leads/${l.id}`}>{l.name}</a> : l.name}</li>
+            <li>{openable.has(l.id) ? <a href={`${base}/leads/${l.id}`}>{l.name}</a> : HIDDEN_LEAD}</li>
           ))}
           {item.data.count > several.length && <li>and {item.data.count - several.length} more</li>}
         </ul>
@@ -100,7 +103,8 @@ export function FeedPageView({
   const base = `/o/${shell.org.slug}`
   const unread = page.items.some((i) => !i.read)
   const filtering = Boolean(filters.unread || filters.type || filters.lead)
-  const leadName = page.items.flatMap((i) => i.data.leads).find((l) => l.id === filters.lead)?.name
+  const filterLead = page.items.flatMap((i) => i.data.leads).find((l) => l.id === filters.lead)
+  const leadName = filterLead && (page.openable.has(filterLead.id) ? filterLead.name : HIDDEN_LEAD)
   return (
     <section class="card">
       <h1>Notifications</h1>

@@ -30,5 +30,10 @@ const settingsAgain: RefusalPage = (c, refusal, values) => {
 settingsRoutes.post('/', refusalPage(settingsAgain), async (c) => {
   requireManager(c, 'change settings')
   await saveOrgSettings(c.var.unit, await parseForm(c, settingsSchema))
+  // The pool closed to Agents ends their pool pages' sockets at once (pool/pool-room.ts `recheck`); their lead pages'
+  // within the rooms' re-check. A failure is logged: the settings are saved, and the re-check comes anyway.
+  await c.env.POOL_ROOM.get(c.env.POOL_ROOM.idFromName(c.var.unit.org.id))
+    .recheck()
+    .catch((error: unknown) => console.error('pool sockets not re-checked', error))
   return c.redirect(`/o/${c.var.unit.org.slug}/settings?saved=1`, 303)
 })

@@ -17,7 +17,16 @@ import { isManager } from '../access/viewer'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
 import { Refusal } from '../lib/errors'
-import { acceptViewer, broadcast } from '../lib/websocket-room'
+import {
+  acceptOwned,
+  attachmentOf,
+  broadcast,
+  endLostAccess,
+  keepRechecking,
+  sessionHashesOf,
+  type SocketOwner,
+} from '../lib/websocket-room'
+import { sessionGrants } from '../leads/live-access'
 import type { RoutedLead } from '../leads/routing'
 import { claimLead } from './claim'
 import { poolSettings, readPool } from './queries'
@@ -51,9 +60,49 @@ export class PoolRoom extends DurableObject<Env> {
     return run
   }
 
-  /** Accepts a WebSocket upgrade from a viewer of the pool page (the Worker authorized them). */
-  override fetch(request: Request): Response {
-    return acceptViewer(this.ctx, request)
+  /**
+   * Accepts a WebSocket upgrade from a viewer of the pool page (authorized by the Worker, which forwarded it with
+   * `forwardUpgrade` and its `SocketOwner`).
+   * @returns 101 with the socket (closed at once beyond the cap per member); 400 without an owner; 426 when not an
+   *   upgrade
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const { response, kept } = acceptOwned(this.ctx, request)
+    if (kept) await keepRechecking(this.ctx)
+    return response
+  }
+
+  /**
+   * Every RECHECK_MS while anyone is connected: `recheck`, then again. A failed read is logged and tried again at the
+   * next alarm.
+   */
+  override async alarm(): Promise<void> {
+    try {
+      await this.recheck()
+    } catch (error) {
+      console.error('pool room re-check failed', error)
+    }
+    await keepRechecking(this.ctx)
+  }
+
+  /**
+   * Asks D1 in one query whether each socket's session still holds, with the member's role, and whether they may
+   * still see the pool (Owners and Admins; Agents while it is open to them); closes the others
+   * (lib/websocket-room.ts `ACCESS_ENDED`, with the reason). Called by the organization's settings after the pool is
+   * closed to Agents, so their sockets end at once.
+   * @returns how many sockets were closed
+   * @throws when D1 fails
+   */
+  async recheck(): Promise<number> {
+    const hashes = sessionHashesOf(this.ctx)
+    const owner = this.ctx
+      .getWebSockets()
+      .map((s) => attachmentOf<SocketOwner>(s))
+      .find((a) => a?.orgId)
+    if (!owner || hashes.length === 0) return 0
+    const db = createDb(orgDatabase(this.env, owner.orgId))
+    const grants = await sessionGrants(db, { orgId: owner.orgId, pool: true }, hashes, Date.now())
+    return endLostAccess(this.ctx, grants, 'you can no longer see the pool').length
   }
 
   /** A viewer left: the socket is closed on this side too, so it is dropped. */
@@ -140,9 +189,13 @@ export class PoolRoom extends DurableObject<Env> {
     await this.refresh(orgId).catch((error: unknown) => console.error('pool viewers not refreshed', orgId, error))
   }
 
-  /** Re-reads the pool of `orgId` from D1 and sends its live region to every viewer; returns how many. */
+  /**
+   * Re-reads the pool of `orgId` from D1 and sends its live region to every viewer who may still see it (`recheck`
+   * first); returns how many.
+   */
   async refresh(orgId: string, now = Date.now()): Promise<number> {
     if (this.ctx.getWebSockets().length === 0) return 0
+    await this.recheck()
     const db = createDb(orgDatabase(this.env, orgId))
     const settings = await poolSettings(db, orgId)
     if (!settings) return 0

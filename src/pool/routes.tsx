@@ -6,10 +6,12 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { raw } from 'hono/html'
 import { z } from 'zod'
+import { authorizeUpgrade } from '../access/upgrade'
 import { isManager, type Viewer } from '../access/viewer'
 import type { App, RefusalPage } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { optionalMultiLine } from '../lib/text'
+import { forwardUpgrade } from '../lib/websocket-room'
 import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { renderError } from '../views/render-error'
@@ -81,11 +83,12 @@ poolRoutes.get('/', async (c) => {
   return poolPage(c)
 })
 
-// The pool page's WebSocket: authorized here, then handed to the PoolRoom, which streams the pool's changes.
+// The pool page's WebSocket: authorized here (access/upgrade.ts), then handed to the PoolRoom, which streams the
+// pool's changes to the member's session while they may see the pool.
 poolRoutes.get('/live', async (c) => {
   requirePoolVisible(c.var.unit.viewer)
-  if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
-  const res = await poolRoom(c).fetch(c.req.raw)
+  const owner = await authorizeUpgrade(c)
+  const res = await forwardUpgrade(poolRoom(c), c.req.raw, owner)
   // A fresh Response, so the app's middleware may still add its headers.
   return new Response(null, { status: res.status, webSocket: res.webSocket })
 })

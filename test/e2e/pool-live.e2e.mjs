@@ -123,7 +123,10 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
     ann.page.waitForURL(`**/o/${slug}/leads/${thirdId}`),
     ann.page.getByRole('button', { name: /^Claim/ }).click(),
   ])
-  await ben.page.locator('#page-alert').getByText('You can no longer see this lead.').waitFor({ timeout: 5000 })
+  await ben.page
+    .locator('#page-alert')
+    .getByText('Access ended: you can no longer see this lead.')
+    .waitFor({ timeout: 5000 })
   assert.equal(await ben.page.locator('#presence li').count(), 0)
 
   assert.deepEqual(unexpected(owner.problems), [])

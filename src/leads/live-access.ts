@@ -1,0 +1,71 @@
+/**
+ * Who may keep a live socket (docs/ARCHITECTURE.md "Live sockets and how access on them ends"): for the sessions of
+ * a room's open sockets, one query says which sessions still hold, each member's role, and whether they may still
+ * see the room's lead (the relations of policy.ts) or the pool (Owners and Admins; Agents while the organization
+ * opens it to them).
+ */
+import { and, eq, gt, or, sql, type SQL } from 'drizzle-orm'
+import { isManager, type Role } from '../access/viewer'
+import type { Database } from '../db/client'
+import { inIdSet } from '../db/id-sets'
+import { leads, memberships, organizations, sessions } from '../db/schema'
+import type { SessionGrant } from '../lib/websocket-room'
+import { relations } from './policy'
+
+/** What the room's sockets watch: one lead of the organization, or its pool. */
+export type Watched = { orgId: string; leadId: string } | { orgId: string; pool: true }
+
+/**
+ * For the sessions `sessionHashes` (as `sessions.id` stores them) of the sockets watching `watched`, in one query:
+ * each session still valid at `now` (epoch ms) → its member's role (null when no longer an active member of the
+ * organization) and whether they may still see what is watched. Sessions that ended or expired are absent.
+ */
+export async function sessionGrants(
+  db: Database,
+  watched: Watched,
+  sessionHashes: string[],
+  now: number,
+): Promise<Map<string, SessionGrant>> {
+  if (sessionHashes.length === 0) return new Map()
+  const flag = (condition: SQL | undefined) => sql<number>`CASE WHEN ${condition} THEN 1 ELSE 0 END`
+  const member = and(
+    eq(memberships.userId, sessions.userId),
+    eq(memberships.orgId, watched.orgId),
+    eq(memberships.status, 'active'),
+  )
+  const valid = and(inIdSet(sessions.id, sessionHashes), gt(sessions.expiresAt, now))
+  const base = { sessionHash: sessions.id, role: memberships.role, poolEnabled: organizations.poolEnabled }
+  let rows: { sessionHash: string; role: Role | null; poolEnabled: boolean | null; agentSees: number }[]
+  if ('leadId' in watched) {
+    const r = relations(db, memberships.userId)
+    const agentSees = or(
+      r.assignee,
+      r.collaborator,
+      r.former,
+      r.creator,
+      and(eq(organizations.poolEnabled, true), r.pool),
+    )
+    rows = await db
+      .select({ ...base, agentSees: flag(agentSees) })
+      .from(sessions)
+      .leftJoin(memberships, member)
+      .leftJoin(organizations, eq(organizations.id, memberships.orgId))
+      .leftJoin(leads, and(eq(leads.id, watched.leadId), eq(leads.orgId, memberships.orgId)))
+      .where(valid)
+      .all()
+  } else {
+    rows = await db
+      .select({ ...base, agentSees: flag(eq(organizations.poolEnabled, true)) })
+      .from(sessions)
+      .leftJoin(memberships, member)
+      .leftJoin(organizations, eq(organizations.id, memberships.orgId))
+      .where(valid)
+      .all()
+  }
+  return new Map(
+    rows.map((row) => [
+      row.sessionHash,
+      { role: row.role, visible: row.role !== null && (isManager(row.role) || row.agentSees === 1) },
+    ]),
+  )
+}
