@@ -147,6 +147,8 @@
     })
     // A new row's own assignment form (outside the bulk form, as the list renders it).
     var results = document.getElementById('lead-results')
+    var empty = results && body && body.rows.length > 0 && results.querySelector(':scope > p.empty')
+    if (empty) empty.remove()
     rows.querySelectorAll('form[id^="assign-"]').forEach(function (form) {
       if (results && !document.getElementById(form.id)) results.append(processed(adopt(form)))
     })
@@ -166,34 +168,36 @@
     note.textContent = text
     cell.append(note)
   }
-  // Updates a row the page shows cell by cell: its tick box, an open row menu (and what is typed in it) and the
-  // element with focus stay as they are; the rest is the row as it is now.
+  // Updates a row the page shows cell by cell: its tick box, a row menu that was opened (with what is typed in it) and
+  // the element with focus stay where they are; the rest is the row as it is now.
   function patchRow(row, fresh) {
-    var wasGone = row.classList.contains('live-gone')
     row.classList.remove('live-gone')
     Array.prototype.forEach.call(fresh.cells, function (cell, i) {
       var old = row.cells[i]
-      if (!old || old.classList.contains('pick') || old.contains(document.activeElement)) return
-      var menu = old.querySelector('details.row-menu')
-      var keep = menu && (menu.open || menu.querySelector('select, textarea'))
+      if (!old || old.classList.contains('pick')) return
+      var menu = old.querySelector(':scope > details.row-menu')
+      var keep = menu && (menu.open || menu.contains(document.activeElement) || menu.querySelector('select, textarea'))
+      if (!keep && old.contains(document.activeElement)) return
       var copy = adopt(cell)
-      if (keep) {
-        var summary = copy.querySelector('details.row-menu summary')
-        var placeholder = copy.querySelector('details.row-menu')
-        if (summary) menu.querySelector('summary').textContent = summary.textContent
-        if (placeholder) placeholder.replaceWith(menu)
+      if (!keep) {
         old.replaceChildren.apply(old, Array.prototype.slice.call(copy.childNodes))
-      } else {
-        old.replaceChildren.apply(old, Array.prototype.slice.call(copy.childNodes))
-        processed(old)
+        return processed(old)
       }
+      // Everything around the menu is replaced; the menu itself is never moved (moving it would lose the focus).
+      var placeholder = copy.querySelector(':scope > details.row-menu')
+      var summary = placeholder && placeholder.querySelector('summary')
+      if (summary) menu.querySelector('summary').textContent = summary.textContent
+      var after = false
+      Array.prototype.slice.call(old.childNodes).forEach(function (node) {
+        if (node !== menu) node.remove()
+      })
+      Array.prototype.slice.call(copy.childNodes).forEach(function (node) {
+        if (node === placeholder) after = true
+        else if (after) old.append(node)
+        else old.insertBefore(node, menu)
+      })
     })
-    var newLabel = row.querySelector('.live-new-label')
-    if (row.classList.contains('live-new') && !newLabel) label(row, 'live-new', 'New')
-    if (wasGone) {
-      var goneLabel = row.querySelector('.live-gone-label')
-      if (goneLabel) goneLabel.remove()
-    }
+    if (row.classList.contains('live-new')) label(row, 'live-new', 'New')
   }
 
   connect()

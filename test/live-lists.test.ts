@@ -137,3 +137,41 @@ describe('GET /o/{slug}/leads/rows', () => {
     expect(agent.fresh).toEqual([])
   })
 })
+
+describe('what a commit costs with 50 list viewers connected (BENCHMARKS.md "Live lists")', () => {
+  it('tells all 50 sockets once per commit, and measures the commit and the pages’ refetch', async () => {
+    const owner = await signUp('Live Lists Co', 'Ana Owner')
+    const members: { client: Client }[] = [owner]
+    for (let i = 1; i < 10; i++)
+      members.push(await joinAs(owner.client, owner.slug, i < 5 ? 'admin' : 'agent', `M${i}`))
+    const leadId = await createLead(owner.client, owner.slug, { name: 'Busy Lead' })
+    const note = (body: string) => owner.client.post(`/o/${owner.slug}/leads/${leadId}/notes`, { body })
+    const timed = async (work: () => Promise<unknown>) => {
+      const started = performance.now()
+      await work()
+      return performance.now() - started
+    }
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!
+    const alone: number[] = []
+    for (let i = 0; i < 5; i++) alone.push(await timed(() => note(`alone ${i}`)))
+    // 5 pages per member: 50 sockets, half of them Agents' who may not see the lead.
+    const sockets = []
+    for (const m of members) for (let i = 0; i < 5; i++) sockets.push(await connect(m.client, owner.slug))
+    const watched: number[] = []
+    for (let i = 0; i < 5; i++) watched.push(await timed(() => note(`watched ${i}`)))
+    const managers = sockets.slice(0, 25)
+    await until(() => managers.every((s) => s.told().length === 5), 'every manager’s page is told of each commit once')
+    expect(sockets.slice(25).every((s) => s.told().length === 0)).toBe(true)
+    const refetch = await timed(() =>
+      Promise.all(
+        members.flatMap((m) =>
+          Array.from({ length: 5 }, () => m.client.get(`/o/${owner.slug}/leads/rows?ids=${leadId}&shown=${leadId}`)),
+        ),
+      ),
+    )
+    console.log(
+      `live lists: note commit p50 ${median(alone).toFixed(1)} ms alone, ${median(watched).toFixed(1)} ms with 50 list viewers; 50 pages' refetch ${refetch.toFixed(0)} ms`,
+    )
+    for (const s of sockets) s.socket.close(1000, 'done')
+  })
+})

@@ -3,14 +3,14 @@
  * (docs/ARCHITECTURE.md "Live lists"; the page's side is public/live-lists.js). Rendered for the viewer under the
  * list's own filters and sort (the list's query string), as the list renders them (`LeadResults`), with what the page
  * does with each: update a row it shows, add a new row that sorts onto its page (after which row), or mark a row it
- * shows that no longer matches.
+ * shows that no longer matches; and the list's total (the page's range, "1–50", stays as it was).
  */
 import type { Context } from 'hono'
 import type { App } from '../env'
 import { isId } from '../lib/ids'
 import { assignableMembers } from '../orgs/members'
 import { filtersSchema, searchProblem } from './filters'
-import { countLeads, rowsBefore } from './list-totals'
+import { countLeads } from './list-totals'
 import { listLeads, listRowsById, type LeadRow } from './list-query'
 import { matchExpression } from './search'
 import { canAssign } from './policy'
@@ -38,11 +38,12 @@ export async function liveRows(c: Context<App>) {
   const searching = Boolean(filters.q && matchExpression(filters.q))
   const onPage = new Set(shown)
   const check = catchUp ? shown : shown.filter((id) => changed.includes(id))
-  const [matching, page, total, start, members] = await Promise.all([
+  // The page is read only when a lead it does not show may have joined it.
+  const mayJoin = !searching && (catchUp || changed.some((id) => !onPage.has(id)))
+  const [matching, page, total, members] = await Promise.all([
     listRowsById(unit, filters, check),
-    searching ? Promise.resolve(null) : listLeads(unit, filters),
+    mayJoin ? listLeads(unit, filters) : Promise.resolve(null),
     countLeads(unit, filters),
-    rowsBefore(unit, filters),
     canAssign(unit.viewer) ? assignableMembers(unit) : Promise.resolve(null),
   ])
   const matched = new Set(matching.map((r) => r.id))
@@ -60,7 +61,7 @@ export async function liveRows(c: Context<App>) {
         page={{ leads: [...matching, ...fresh.map((f) => f.lead)], nextCursor: null }}
         filters={filters}
         total={total}
-        start={start}
+        start={0}
         assigning={assigning}
       />
       <ul>
