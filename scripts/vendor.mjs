@@ -19,10 +19,17 @@ mkdirSync('public/vendor', { recursive: true })
 for (const [from, to] of vendored) copyFileSync(from, to)
 
 /** The files the pages link, as URL paths under public/. */
-const linked = ['/app.css', '/app.js', '/favicon.svg', '/vendor/htmx.min.js', '/vendor/htmx-ext-ws.min.js']
+const linked = [
+  '/app.css',
+  '/app.js',
+  '/live-lists.js',
+  '/favicon.svg',
+  '/vendor/htmx.min.js',
+  '/vendor/htmx-ext-ws.min.js',
+]
 
 /** Ours, minified in their copies (the vendored files come minified). */
-const minified = { '/app.css': 'css', '/app.js': 'js' }
+const minified = { '/app.css': 'css', '/app.js': 'js', '/live-lists.js': 'js' }
 rmSync('public/assets', { recursive: true, force: true })
 mkdirSync('public/assets', { recursive: true })
 const manifest = {}

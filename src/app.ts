@@ -23,6 +23,7 @@ import { importRoutes } from './imports/routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { poolSettingsRoutes } from './pool/settings-routes'
 import { leadRoutes } from './leads/routes'
+import { orgLiveUpgrade, publishAfterPost } from './leads/live-lists'
 import { archiveRoutes } from './leads/archive-routes'
 import { lendLeadPage } from './pages/lead-page'
 import { leadPageRoutes } from './pages/lead-routes'
@@ -116,6 +117,13 @@ export function buildApp() {
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   // Once a post on a lead has committed, its change goes live to the lead's viewers.
   app.use('/o/:slug/leads/:leadId/*', publishLeadChanges())
+  // Once a post that may change leads, or who sees them, has committed, the open lists are told (leads/live-lists.ts).
+  app.use('/o/:slug/leads/*', publishAfterPost())
+  app.use('/o/:slug/tasks/*', publishAfterPost())
+  app.use('/o/:slug/team/*', publishAfterPost({ recheck: true }))
+  app.use('/o/:slug/settings/*', publishAfterPost({ recheck: true }))
+  // The lists' WebSocket: authorized here, then handed to the organization's room.
+  app.get('/o/:slug/live', orgLiveUpgrade)
   app.route('/o/:slug/leads/import', importRoutes)
   app.route('/o/:slug/leads', assignmentRoutes)
   app.route('/o/:slug/leads', poolLeadRoutes)

@@ -17,6 +17,7 @@ import type { ImportChunkMessage, ReceivedEmailMessage } from './lib/queue-messa
 
 export { LeadRoom } from './collaboration/lead-room'
 export { PoolRoom } from './pool/pool-room'
+export { OrgRoom } from './leads/org-room'
 
 const app = buildApp()
 

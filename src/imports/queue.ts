@@ -13,6 +13,7 @@ import { findPending, recordChunkError } from './pending'
 import { giveUpIfOutOfTries } from './give-up'
 import type { LeadRouter } from '../leads/routed'
 import { leadRouter } from '../leads/routing'
+import { publishListChanges } from '../leads/live-lists'
 import type { Env } from '../env'
 import { systemUnits } from '../orgs/org-units'
 import type { ImportChunkMessage } from '../lib/queue-messages'
@@ -114,10 +115,12 @@ export async function handleImportBatch(batch: MessageBatch<ImportChunkMessage>,
       if (isUndo(body)) {
         await undoChunk(unit, body)
         message.ack()
+        await publishListChanges(env, unit, unit.now)
       } else {
         const { leadIds } = await writeImportChunk(unit, body)
         message.ack()
         await routeImported(route, body, leadIds)
+        await publishListChanges(env, unit, unit.now)
       }
     } catch (error) {
       console.error('import chunk failed', body.jobId, body.seq, message.attempts, error)

@@ -22,6 +22,7 @@ import { LEAD_STATUSES } from '../db/schema'
 import { orgOfApiKey } from './api-keys'
 import { readJson, sentJson } from './input'
 import { apiLead, intakeSchema, takeInLead } from './leads'
+import { publishListChanges } from '../leads/live-lists'
 import { leadRouter } from '../leads/routing'
 
 type ApiEnv = { Bindings: Env; Variables: Variables & { apiOrg: OrgRef } }
@@ -161,12 +162,14 @@ apiRoutes.openapi(createLeadRoute, async (c) => {
   // The key stands for this lead: the same key with another lead (the fields as validated) is refused.
   const token = key ? { scope: `api:${orgId}`, key, fingerprint: await hashToken(JSON.stringify(input)) } : null
   // The first answer is remembered as `{leadId}` (created) or `{leadId}?existing` (joined an existing lead).
+  const unit = unitFor(c.env, org, { db: c.var.db })
   const result = await once(c.var.db, token, async (remember) => {
-    const taken = await takeInLead(unitFor(c.env, org, { db: c.var.db }), leadRouter(c.env), input, 'api', {
+    const taken = await takeInLead(unit, leadRouter(c.env), input, 'api', {
       also: (leadId, created) => remember(created ? leadId : `${leadId}?existing`),
     })
     return taken.created ? taken.leadId : `${taken.leadId}?existing`
   })
+  await publishListChanges(c.env, unit, unit.now)
   const [leadId = '', existing] = result.split('?')
   const lead = await apiLead(c.var.db, orgId, leadId)
   if (!lead) throw notFound()

@@ -16,6 +16,7 @@ import { foldedLine } from '../lib/text'
 import { orgByFormKey } from './form-keys'
 import { sentJson, parseSubmission } from './input'
 import { intakeSchema, takeInLead } from './leads'
+import { publishListChanges } from '../leads/live-lists'
 import { leadRouter } from '../leads/routing'
 
 /** The honeypot: a field people never see or fill (the snippet hides it), bots do. */
@@ -55,7 +56,9 @@ webFormRoutes.post('/:formKey', async (c) => {
   const trap = await parseSubmission(c, honeypotSchema)
   if (!trap[HONEYPOT_FIELD]) {
     const input = await parseSubmission(c, webFormSchema)
-    await takeInLead(unitFor(c.env, org, { db: c.var.db }), leadRouter(c.env), input, 'form')
+    const unit = unitFor(c.env, org, { db: c.var.db })
+    await takeInLead(unit, leadRouter(c.env), input, 'form')
+    await publishListChanges(c.env, unit, unit.now)
   }
   const json = sentJson(c) || (c.req.header('Accept') ?? '').includes('application/json')
   if (json) return c.json({ accepted: true }, 201)

@@ -53,5 +53,8 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
       </>,
     )
   }
-  return c.render(<LeadListPage {...results} filterMembers={everyone} counts={counts} />, { title: 'Leads' })
+  return c.render(<LeadListPage {...results} filterMembers={everyone} counts={counts} />, {
+    title: 'Leads',
+    liveList: 'list',
+  })
 }

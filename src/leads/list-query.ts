@@ -7,6 +7,7 @@ import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
+import { inIdSet } from '../db/id-sets'
 import { archiveScope } from './archive-scope'
 import { attentionCondition, type Attention } from './attention'
 import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
@@ -115,6 +116,22 @@ export async function findLeadRow(unit: Pick<Unit, 'db' | 'viewer'>, leadId: str
       .where(and(eq(leads.id, leadId), visibleLeads(db, viewer)))
       .get()) ?? null
   )
+}
+
+/**
+ * The list rows of the leads `ids` that `unit`'s viewer may see and that match `filters` (the cursor ignored), in no
+ * particular order: what a live list refetches (live-rows.tsx).
+ */
+export async function listRowsById(
+  unit: Pick<Unit, 'db' | 'viewer'>,
+  filters: LeadFilters,
+  ids: readonly string[],
+): Promise<LeadRow[]> {
+  const { db, viewer } = unit
+  if (ids.length === 0) return []
+  return rowQuery(db)
+    .where(and(inIdSet(leads.id, ids), leadConditions(db, viewer, filters)))
+    .all()
 }
 
 /** How `leadConditions` builds the conditions. */

@@ -107,7 +107,10 @@ export function LeadResults({
     <div id="lead-results">
       {notice && <Notice kind={notice.kind} text={notice.text} id="bulk-notice" />}
       <p class="list-total" data-total={totalLabel(total)}>
-        {range} of {totalLabel(total)} {total.count === 1 && !total.more ? 'lead' : 'leads'}
+        {range} of{' '}
+        <span data-total-count>
+          {totalLabel(total)} {total.count === 1 && !total.more ? 'lead' : 'leads'}
+        </span>
         {searching(filters) && (
           <span class="list-order" data-order={page.broad ? 'newest' : 'best'}>
             {' '}

@@ -18,6 +18,7 @@ import type { Database } from '../db/client'
 import { isAdmin, isAgent, isManager, isOwner, type Viewer } from '../access/viewer'
 import { formerAssignees, leadAssignees, leads, memberships, organizations, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
+import { inIdSet } from '../db/id-sets'
 
 /**
  * SQL: the lead is in the pool (no assignee, opened to the team, not archived). `assignee_count` is kept by SQL
@@ -180,6 +181,39 @@ export async function orgPoolEnabled(db: Database, orgId: string): Promise<boole
 export async function whoMaySee(db: Database, orgId: string, leadId: string): Promise<string[]> {
   const poolEnabled = await orgPoolEnabled(db, orgId)
   return (await whoCanSee({ db, viewer: { orgId, poolEnabled } }, leadId)).map((m) => m.userId)
+}
+
+/**
+ * Which of the leads `leadIds` of organization `orgId` each of the members `userIds` may see now, by the rules of
+ * `visibleLeads` (the same relation expressions, evaluated per member and lead in one query, the pool only while the
+ * organization opens it to Agents); members who are not active see none.
+ * @returns user id → the ids of the leads they may see (every member of `userIds` has an entry, maybe empty)
+ */
+export async function leadsEachMaySee(
+  db: Database,
+  orgId: string,
+  leadIds: readonly string[],
+  userIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const seen = new Map<string, string[]>(userIds.map((id) => [id, []]))
+  if (leadIds.length === 0 || userIds.length === 0) return seen
+  const r = relations(db, memberships.userId)
+  const flag = (condition: SQL) => sql<number>`CASE WHEN ${condition} THEN 1 ELSE 0 END`
+  const rows = await db
+    .select({
+      userId: memberships.userId,
+      role: memberships.role,
+      leadId: leads.id,
+      related: flag(or(r.assignee, r.collaborator, r.former, r.creator)!),
+      pool: flag(and(r.pool, eq(organizations.poolEnabled, true))!),
+    })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .innerJoin(leads, and(eq(leads.orgId, memberships.orgId), inIdSet(leads.id, leadIds)))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.status, 'active'), inIdSet(memberships.userId, userIds)))
+    .all()
+  for (const row of rows) if (isManager(row) || row.related || row.pool) seen.get(row.userId)?.push(row.leadId)
+  return seen
 }
 
 /** What the action checks need to know of a lead the viewer can already see. */

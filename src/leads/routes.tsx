@@ -22,11 +22,15 @@ import { createLead, duplicateLead, leadIdByEmail } from './create'
 import { findVisibleLead } from './lead-detail'
 import { routeOrLog } from './routing'
 import { listPage } from './list-page'
+import { liveRows } from './live-rows'
 import { NewLeadPage } from './new-lead-page'
 
 export const leadRoutes = new Hono<App>()
 
 leadRoutes.get('/', (c) => listPage(c, filtersSchema.parse(c.req.query())))
+
+// What a live list refetches after its organization's room named changed leads (live-rows.tsx).
+leadRoutes.get('/rows', liveRows)
 
 leadRoutes.get('/export.csv', async (c) => {
   const filters = filtersSchema.parse(c.req.query())

@@ -26,7 +26,7 @@ notificationRoutes.get('/', async (c) => {
   const page = await feedPage(unit, cursor, filters)
   return c.render(
     <FeedPageView page={page} first={cursor === undefined} filters={filters} types={offeredTypes(unit.viewer)} />,
-    { title: 'Notifications' },
+    { title: 'Notifications', liveList: 'feed' },
   )
 })
 

@@ -112,33 +112,36 @@ export function FeedPageView({
         <a href={`${base}/preferences`}>Notification preferences</a>
       </p>
       <FeedFilterBar base={base} filters={filters} types={types} leadName={leadName} />
-      {unread && (
-        <form method="post" action={`${base}/notifications/read`}>
-          <input type="hidden" name="all" value="1" />
-          <button type="submit">Mark all read</button>
-        </form>
-      )}
-      {page.items.length === 0 ? (
-        <p>
-          {filtering
-            ? 'No notifications match these filters.'
-            : first
-              ? 'Nothing yet: you will be told here when a lead is given to you or changes.'
-              : 'No more.'}
-        </p>
-      ) : (
-        <ol id="notification-list" class="notification-list">
-          {page.items.map((item) => (
-            <FeedEntry item={item} base={base} openable={page.openable} filters={filters} waiting={page.waiting} />
-          ))}
-        </ol>
-      )}
-      <p>
-        {!first && <a href={`${base}/notifications${feedQuery(filters)}`}>Newest</a>}{' '}
-        {page.nextCursor && (
-          <a href={`${base}/notifications${feedQuery(filters, { cursor: page.nextCursor })}`}>Older</a>
+      {/* What a live feed refetches (public/live-lists.js). */}
+      <div id="feed-items">
+        {unread && (
+          <form method="post" action={`${base}/notifications/read`}>
+            <input type="hidden" name="all" value="1" />
+            <button type="submit">Mark all read</button>
+          </form>
         )}
-      </p>
+        {page.items.length === 0 ? (
+          <p>
+            {filtering
+              ? 'No notifications match these filters.'
+              : first
+                ? 'Nothing yet: you will be told here when a lead is given to you or changes.'
+                : 'No more.'}
+          </p>
+        ) : (
+          <ol id="notification-list" class="notification-list">
+            {page.items.map((item) => (
+              <FeedEntry item={item} base={base} openable={page.openable} filters={filters} waiting={page.waiting} />
+            ))}
+          </ol>
+        )}
+        <p>
+          {!first && <a href={`${base}/notifications${feedQuery(filters)}`}>Newest</a>}{' '}
+          {page.nextCursor && (
+            <a href={`${base}/notifications${feedQuery(filters, { cursor: page.nextCursor })}`}>Older</a>
+          )}
+        </p>
+      </div>
     </section>
   )
 }

@@ -161,7 +161,7 @@ export function TeamPage({
                 )}
               </td>
               {manager && (
-                <td data-label="Open leads">
+                <td data-label="Open leads" data-open-leads>
                   <a href={`/o/${shell.org.slug}/leads?assignee=${m.userId}`}>{m.openLeads}</a>
                 </td>
               )}

@@ -62,7 +62,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
       deliveryProblems={problems}
       {...rest}
     />,
-    { title: 'Team' },
+    { title: 'Team', liveList: 'team' },
   )
 }
 

@@ -24,7 +24,7 @@ taskRoutes.get('/', async (c) => {
   }
   return c.render(
     <MyTasksPage groups={BUCKETS.map((bucket) => ({ bucket, tasks: byBucket.get(bucket)! }))} timeZone={timeZone} />,
-    { title: 'My tasks' },
+    { title: 'My tasks', liveList: 'tasks' },
   )
 })
 

@@ -70,7 +70,7 @@ export function MyTasksPage({
   const orgBase = `/o/${useShell().org.slug}`
   const empty = groups.every((g) => g.tasks.length === 0)
   return (
-    <section class="card">
+    <section class="card" id="my-tasks">
       <h1>My tasks</h1>
       <p class="muted">Your open tasks on the leads you can see. Times in {timeZone}.</p>
       {empty && <p class="empty">No open tasks.</p>}

@@ -33,6 +33,12 @@ export type LayoutOptions = {
    * only such pages load the extension, so the others weigh less on a first visit.
    */
   live?: boolean
+  /**
+   * The page follows its organization's changes over the organization's WebSocket (`/o/{slug}/live`, public/live-lists.js):
+   * the lead list (`list`), My tasks (`tasks`), the team page (`team`), the notification feed (`feed`). Only these
+   * pages load the script.
+   */
+  liveList?: 'list' | 'tasks' | 'team' | 'feed'
 }
 
 export type LayoutProps = LayoutOptions & { children?: Child }
@@ -92,7 +98,7 @@ function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
   )
 }
 
-export function Layout({ title, chrome = 'org', live = false, children }: LayoutProps) {
+export function Layout({ title, chrome = 'org', live = false, liveList, children }: LayoutProps) {
   const c = useRequestContext<App>()
   const user = chrome === 'anonymous' ? null : (c.var.user ?? null)
   const shell = chrome === 'org' && user && c.var.orgContext ? shellOf(c) : null
@@ -110,6 +116,7 @@ export function Layout({ title, chrome = 'org', live = false, children }: Layout
         <script src={asset('/vendor/htmx.min.js')} defer></script>
         {live && <script src={asset('/vendor/htmx-ext-ws.min.js')} defer></script>}
         <script src={asset('/app.js')} defer></script>
+        {liveList && org && <script src={asset('/live-lists.js')} defer></script>}
       </head>
       <body>
         {/*
@@ -145,6 +152,7 @@ export function Layout({ title, chrome = 'org', live = false, children }: Layout
         {/* Refusals of htmx requests show here (views/render-error.tsx). */}
         <div id={PAGE_ALERT_ID} class="page-alert" aria-live="assertive"></div>
         <main>{children}</main>
+        {liveList && org && <div id="org-live" hidden data-live={liveList} data-live-url={`/o/${org.slug}/live`} />}
       </body>
     </html>
   )
