@@ -8,7 +8,14 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import type { App, RefusalPage } from '../env'
 import { parseForm } from '../views/form-input'
 import { refusalPage } from '../views/refusal-page'
-import { activeSessionCount, changePassword, changePasswordSchema, setTimeZone, timeZoneSchema } from './account'
+import {
+  activeSessionCount,
+  changePassword,
+  organizationsOf,
+  changePasswordSchema,
+  setTimeZone,
+  timeZoneSchema,
+} from './account'
 import { AccountPage, CheckEmailPage, ForgotPasswordPage, ResetPasswordPage } from './account-views'
 import { askToLogIn } from './login-redirect'
 import { mailContext } from './mail-context'
@@ -73,24 +80,26 @@ const signedIn: MiddlewareHandler<App> = async (c, next) => (c.var.user ? next()
 accountRoutes.use('/account', signedIn)
 accountRoutes.use('/account/*', signedIn)
 
-accountRoutes.get('/account', async (c) => {
+/** What /account shows besides the user: their sessions and organizations. */
+async function accountFacts(c: Context<App>) {
   const user = c.var.user!
-  const sessionCount = await activeSessionCount(c.var.db, user.id)
-  return c.render(
-    <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} done={c.req.query('done')} />,
-    { title: 'Your account', chrome: 'user' },
-  )
+  const [sessionCount, orgs] = await Promise.all([
+    activeSessionCount(c.var.db, user.id),
+    organizationsOf(c.var.db, user.id),
+  ])
+  return { user, sessionCount, orgs, timeZone: user.timeZone }
+}
+
+accountRoutes.get('/account', async (c) => {
+  const facts = await accountFacts(c)
+  return c.render(<AccountPage {...facts} done={c.req.query('done')} />, { title: 'Your account', chrome: 'user' })
 })
 
 /** /account again with a refusal's messages (status kept). */
 const accountAgain: RefusalPage = async (c, refusal) => {
-  const user = c.var.user!
-  const sessionCount = await activeSessionCount(c.var.db, user.id)
+  const facts = await accountFacts(c)
   c.status(refusal.status)
-  return c.render(
-    <AccountPage user={user} sessionCount={sessionCount} timeZone={user.timeZone} errors={refusal.errors} />,
-    { title: 'Your account', chrome: 'user' },
-  )
+  return c.render(<AccountPage {...facts} errors={refusal.errors} />, { title: 'Your account', chrome: 'user' })
 }
 
 accountRoutes.post('/account/time-zone', refusalPage(accountAgain), async (c) => {

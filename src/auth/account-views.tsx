@@ -1,7 +1,8 @@
 /**
  * Pages of a person's account outside any organization: "check your email", forgot / reset
- * password, and `/account` (password, sessions). Finishing a sign-up is onboarding/views.tsx.
+ * password, and `/account` (password, sessions, links to each organization's notification preferences). Finishing a sign-up is onboarding/views.tsx.
  */
+import type { OrgLink } from '../access/viewer'
 import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { NewPasswordField } from './views'
@@ -87,10 +88,15 @@ export type AccountPageProps = FormProps & {
   done?: string
   /** The member's IANA time zone (users.time_zone). */
   timeZone: string
+  /** The organizations the person is an active member of. */
+  orgs: OrgLink[]
 }
 
-/** `/account`: name and email, change password, active sessions and "Log out everywhere". */
-export function AccountPage({ user, sessionCount, done, errors, alert, timeZone }: AccountPageProps) {
+/**
+ * `/account`: name and email, time zone, notification preferences (one link per organization), change password,
+ * active sessions and "Log out everywhere".
+ */
+export function AccountPage({ user, sessionCount, done, errors, alert, timeZone, orgs }: AccountPageProps) {
   return (
     <>
       <section class="card narrow">
@@ -119,6 +125,18 @@ export function AccountPage({ user, sessionCount, done, errors, alert, timeZone 
           <button type="submit">Save time zone</button>
         </form>
       </section>
+      {orgs.length > 0 && (
+        <section class="card narrow">
+          <h2>Notifications</h2>
+          <ul>
+            {orgs.map((org) => (
+              <li>
+                <a href={`/o/${org.slug}/preferences`}>Notification preferences</a> in {org.name}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section class="card narrow">
         <h2>Change password</h2>
         <FormAlert message={alert} />

@@ -1,10 +1,12 @@
 /**
- * The signed-in person's own account (`/account`): changing the password, counting sessions, the time zone.
+ * The signed-in person's own account (`/account`): changing the password, counting sessions, the time zone, the
+ * organizations whose notification preferences it links.
  */
-import { and, count, eq, gt } from 'drizzle-orm'
+import { and, asc, count, eq, gt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
-import { sessions, users } from '../db/schema'
+import type { OrgLink } from '../access/viewer'
+import { memberships, organizations, sessions, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { tooLong } from '../lib/text'
 import { chosenTimeZone } from '../lib/time-zones'
@@ -60,4 +62,15 @@ export const timeZoneSchema = z.object({ timeZone: chosenTimeZone })
 /** Sets `userId`'s time zone (already validated with `chosenTimeZone`). */
 export async function setTimeZone(db: Database, userId: string, timeZone: string, now = Date.now()): Promise<void> {
   await db.update(users).set({ timeZone, updatedAt: now }).where(eq(users.id, userId))
+}
+
+/** The organizations `userId` is an active member of (name, slug), by name: each has its notification preferences. */
+export async function organizationsOf(db: Database, userId: string): Promise<OrgLink[]> {
+  return db
+    .select({ name: organizations.name, slug: organizations.slug })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
+    .orderBy(asc(organizations.name))
+    .all()
 }

@@ -208,6 +208,14 @@ export const EVENTS = {
     sentence: (d) => [actor(d), ' gave you a task on ', LEADS, d.note ? `: ${d.note}` : ''],
     listPath: '/tasks',
   },
+  task_created: {
+    label: 'A task is created on your lead for someone else',
+    defaults: { inApp: true, email: false },
+    // The task's assignee is told by `task_assigned`; the actor is dropped by the fan-out.
+    recipients: async (e, from) => (await from.team(e.leads.map((l) => l.id))).filter((id) => id !== e.to?.id),
+    noteLabel: 'Task',
+    sentence: (d) => [actor(d), ` added the task “${d.note ?? ''}” for ${d.to?.name ?? 'someone'} on `, LEADS],
+  },
   task_due: {
     label: 'Your tasks due today (in the morning)',
     defaults: { inApp: true, email: true },

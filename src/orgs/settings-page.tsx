@@ -114,6 +114,10 @@ export function SettingsPage({
           <li>
             <a href={`/o/${shell.org.slug}/settings/api-keys`}>API keys</a> for the JSON API
           </li>
+          <li>
+            <a href={`/o/${shell.org.slug}/preferences`}>Your notification preferences</a>: what you are told about, in
+            the app and by email
+          </li>
         </ul>
       </section>
     </>

@@ -41,7 +41,8 @@ export async function tasksOf(unit: Pick<Unit, 'db' | 'org'>, leadId: string): P
 
 /**
  * Creates a task on lead `leadId` for `input.assigneeId`, who must be able to see the lead; the
- * assignee is notified (unless they created it).
+ * assignee is notified (`task_assigned`, unless they created it), and so are the lead's assignees and
+ * collaborators (`task_created`, except the actor and the task's assignee).
  * @returns the activity's id
  * @throws Refusal 404 (lead not visible), 422 on `assigneeId` when the assignee cannot see the lead
  */
@@ -62,13 +63,14 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
     data: { taskId: id, title: input.title, due: input.due, assignee: { id: assignee.userId, name: assignee.name } },
     at: now,
   })
+  const task = {
+    leads: [{ id: lead.id, name: lead.name }],
+    to: { id: assignee.userId, name: assignee.name },
+    note: input.title,
+  }
   const fan = await fanOut(unit, [
-    {
-      type: 'task_assigned',
-      leads: [{ id: lead.id, name: lead.name }],
-      to: { id: assignee.userId, name: assignee.name },
-      note: input.title,
-    },
+    { type: 'task_assigned', ...task },
+    { type: 'task_created', ...task },
   ])
   await runBatch(db, [
     db.insert(tasks).values({
