@@ -14,6 +14,7 @@ import type { LeadFilters, LeadPage } from './list-query'
 import { BulkBar } from './list-bulk-bar'
 import { LeadFilterForm, listQuery } from './list-filters'
 import { LeadRowView, type Assigning, type KeptChoice } from './list-rows'
+import type { Aging } from './unassigned-age'
 
 /** What a bulk action just did, or why it was refused. */
 export type ListNotice = { text: string; kind: NoticeKind }
@@ -67,12 +68,15 @@ export function LeadResults({
   assigning,
   notice,
   kept,
+  aging,
 }: {
   slug: string
   page: LeadPage
   filters: LeadFilters
   /** Leads matching the filters. */
   total: LeadTotal
+  /** What unassigned leads' waits are shown against (leads/unassigned-age.tsx). */
+  aging: Aging
   /** How many come before this page. */
   /** Leads before this page (null: not known, a later page of a search). */
   start: number | null
@@ -148,7 +152,7 @@ export function LeadResults({
           </thead>
           <tbody>
             {page.leads.map((lead) => (
-              <LeadRowView slug={slug} lead={lead} assigning={assigning} checked={ticked.has(lead.id)} />
+              <LeadRowView slug={slug} lead={lead} assigning={assigning} checked={ticked.has(lead.id)} aging={aging} />
             ))}
           </tbody>
         </table>
@@ -208,10 +212,12 @@ export function LeadListPage({
   counts,
   notice,
   kept,
+  aging,
 }: {
   page: LeadPage
   filters: LeadFilters
   total: LeadTotal
+  aging: Aging
   start: number | null
   assigning?: Assigning
   /** Every member, deactivated ones included, for the "Assigned to" filter (managers). */
@@ -243,6 +249,7 @@ export function LeadListPage({
         assigning={assigning}
         notice={notice}
         kept={kept}
+        aging={aging}
       />
     </>
   )
