@@ -2,8 +2,9 @@
 // in view while rows below the fold are ticked, on a laptop (1280×800) and a phone (390×844), without taking over the
 // phone's screen; and the Import page, once it lists recent imports, does not scroll sideways on a phone.
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import { appUrl, newPage, runId, screenshot, signUp, uploadCsv, useBrowser } from './browser.mjs'
+import { appUrl, newPage, resultsDir, runId, screenshot, signUp, uploadCsv, useBrowser } from './browser.mjs'
 
 useBrowser()
 
@@ -61,7 +62,8 @@ describe('Troubleshooting: "Assignment not updating → refresh the page" (the w
         innerWidth: window.innerWidth,
       }))
       assert.ok(scrollWidth <= innerWidth, `${viewport.name}: no sideways scroll (${scrollWidth} px)`)
-      await screenshot(page, `article-bulk-bar-${viewport.name}`)
+      // The window as the person sees it, the bar stuck at its top.
+      await page.screenshot({ path: join(resultsDir, `article-bulk-bar-${viewport.name}.png`) })
       await last.uncheck()
       await boxes.first().uncheck()
     }
