@@ -183,7 +183,7 @@ describe('the pool page', () => {
     const page = dom(await client.html(`/o/${slug}/pool`))
     expect(poolRows(page)).toEqual([older, newer])
     const row = page.querySelector(`#pool-list tr[data-lead-id="${older}"]`)
-    expect(textOf(row?.querySelector('td[data-label="Waiting"]'))).toBe('waiting 3 h · stale')
+    expect(textOf(row?.querySelector('td[data-label="Waiting"]'))).toBe('3 h · stale')
     expect(textOf(row?.querySelector('td[data-label="Source"]'))).toBe('Website')
     expect(row?.getAttribute('data-stale')).toBe('true')
     expect(page.querySelector(`#pool-list tr[data-lead-id="${newer}"]`)?.hasAttribute('data-stale')).toBe(false)

@@ -30,7 +30,10 @@ export function HandoffPanel(p: HandoffPanelProps) {
   const forViewer = h && h.toUserId === p.viewerId && h.acknowledgedAt === null
   const who = h ? (h.byUserId === h.fromUserId ? h.fromName : `${h.byName} (from ${h.fromName})`) : ''
   if (!h && !p.request && !p.handOffTo && !p.canRequest) return null
-  const heading = p.handOffTo ? 'Hand off to a teammate' : p.canRequest && !p.request ? 'Reassignment' : 'Handoff'
+  const formHeading = p.handOffTo ? 'Hand off to a teammate' : p.canRequest && !p.request ? 'Reassignment' : null
+  // A handoff waiting for the viewer is what the section is about; their own forms then get headings of their own.
+  const heading = forViewer ? 'Handed to you' : (formHeading ?? 'Handoff')
+  const subheading = forViewer && formHeading ? <h3>{formHeading}</h3> : null
   return (
     <section id="handoff" class="handoff" aria-labelledby="handoff-heading">
       <h2 id="handoff-heading">{heading}</h2>
@@ -62,6 +65,7 @@ export function HandoffPanel(p: HandoffPanelProps) {
           {p.request.requestedBy === p.viewerId && ' An Owner or Admin will reassign it.'}
         </p>
       )}
+      {subheading}
       {p.handOffTo && (
         <form
           method="post"

@@ -17,6 +17,7 @@ import { findLeadRow } from '../leads/list-query'
 import { listPage } from '../leads/list-page'
 import { AssigneeFilter } from '../leads/list-filters'
 import { LeadRowView, RowMenuBody, type KeptChoice } from '../leads/list-rows'
+import { agingOf } from '../leads/unassigned-age'
 import type { ListNotice } from '../leads/list-views'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { activeOnly, assignableMembers } from '../orgs/members'
@@ -95,6 +96,7 @@ async function rowFragment(
         assigning={assigning}
         notice={refused ? undefined : notice}
         menu={refused ? { kept: refused, error: notice } : undefined}
+        aging={agingOf(c)}
       />
       <AssigneeFilter shell={shellOf(c)} filters={currentFilters(c)} members={everyone} counts={counts} oob />
     </>,

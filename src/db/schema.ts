@@ -45,8 +45,13 @@ export const organizations = sqliteTable(
     poolStaleHours: integer('pool_stale_hours').notNull().default(0),
     /** Setting: a claimed lead its assignee has not touched for this many days returns to the pool (0 = never). */
     poolReturnDays: integer('pool_return_days').notNull().default(0),
-    /** When the aging cron last sent the stale-pool digest (pool/aging.ts); NULL = never. */
+    /** When the aging cron last sent the managers' digest of stale pool and unassigned leads (pool/aging.ts); NULL = never. */
     poolDigestSentAt: integer('pool_digest_sent_at'),
+    /**
+     * Setting: an unassigned lead waiting this many hours is marked in the list and named in the managers' daily
+     * digest (0 = never; leads/unassigned.ts).
+     */
+    unassignedWarnHours: integer('unassigned_warn_hours').notNull().default(4),
     /** Setting: where new leads from the form, the API, imports and managers' manual entry go. */
     routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
     /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */

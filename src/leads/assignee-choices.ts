@@ -3,18 +3,23 @@ import { and, asc, eq } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { assigneeLeadCounts, memberships, users } from '../db/schema'
 import { memberColumns, type Member } from '../orgs/members'
+import { bucketTotal } from './counts'
+
+/** The key of `assigneeChoices`' counts under which the unassigned leads are counted (no user id is it). */
+export const UNASSIGNED = 'unassigned'
 
 /**
  * The "Assigned to" filter's choices: every member of `unit.org` by name, deactivated ones too (their leads may need
- * reassigning), and the leads each is assigned to (primary or collaborator; count) by user id, read from the
- * counters the assignment triggers keep (assignee_lead_counts; archived leads left out), in one statement.
+ * reassigning), and the leads each is assigned to (primary or collaborator; count) by user id, and under
+ * `UNASSIGNED` the unassigned leads, read from the counters the triggers keep (assignee_lead_counts, lead_counts;
+ * archived leads left out), in one statement.
  */
 export async function assigneeChoices(
   unit: Pick<Unit, 'db' | 'org'>,
 ): Promise<{ members: Member[]; counts: Map<string, number> }> {
   const orgId = unit.org.id
   const rows = await unit.db
-    .select({ ...memberColumns, leads: assigneeLeadCounts.leads })
+    .select({ ...memberColumns, leads: assigneeLeadCounts.leads, unassigned: bucketTotal(orgId, UNASSIGNED) })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(
@@ -24,8 +29,7 @@ export async function assigneeChoices(
     .where(eq(memberships.orgId, orgId))
     .orderBy(asc(users.name))
     .all()
-  return {
-    members: rows.map(({ leads: _, ...member }) => member),
-    counts: new Map(rows.filter((r) => r.leads !== null).map((r) => [r.userId, Number(r.leads)])),
-  }
+  const counts = new Map(rows.filter((r) => r.leads !== null).map((r) => [r.userId, Number(r.leads)]))
+  counts.set(UNASSIGNED, Number(rows[0]?.unassigned ?? 0))
+  return { members: rows.map(({ leads: _, unassigned: __, ...member }) => member), counts }
 }

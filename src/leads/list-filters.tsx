@@ -3,6 +3,7 @@ import { isManager, type Shell } from '../access/viewer'
 import { LEAD_STATUSES } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { STATUS_LABELS } from '../views/labels'
+import { UNASSIGNED } from './assignee-choices'
 import { AttentionFilter } from './attention-filter'
 import type { LeadFilters } from './list-query'
 
@@ -14,7 +15,7 @@ export function listQuery(filters: LeadFilters): string {
   return text ? `?${text}` : ''
 }
 
-/** The "Assigned to" filter: Agents get Mine and, when allowed, Pool; managers every member with counts. */
+/** The "Assigned to" filter: Agents get Mine and, when allowed, Pool; managers Unassigned and every member, with counts. */
 export function AssigneeFilter({
   shell,
   filters,
@@ -40,7 +41,7 @@ export function AssigneeFilter({
       {option('', manager ? 'Anyone' : 'All leads I can see')}
       {option('me', 'Assigned to me')}
       {(manager || shell.org.poolEnabled) && option('pool', 'In the pool')}
-      {manager && option('unassigned', 'Unassigned')}
+      {manager && option(UNASSIGNED, `Unassigned (${counts.get(UNASSIGNED) ?? 0})`)}
       {manager &&
         members.map((m) =>
           option(

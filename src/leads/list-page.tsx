@@ -11,6 +11,7 @@ import { canAssign } from './policy'
 import { AssigneeFilter } from './list-filters'
 import type { KeptChoice } from './list-rows'
 import { LeadListPage, LeadResults, type ListNotice } from './list-views'
+import { agingOf } from './unassigned-age'
 
 /**
  * The list page (or, for htmx, the results fragment) for the filters in the query; `notice` says
@@ -44,7 +45,7 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
         : Promise.resolve(noCounts([])),
   ])
   const assigning = manager ? { members: activeOnly(everyone), noteRequired: org.handoffNoteRequired } : undefined
-  const results = { page, filters, total, start, assigning, notice, kept }
+  const results = { page, filters, total, start, assigning, notice, kept, aging: agingOf(c) }
   if (fragment) {
     return c.html(
       <>

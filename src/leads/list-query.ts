@@ -13,6 +13,7 @@ import { attentionCondition, type Attention } from './attention'
 import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
 import { inPool, visibleLeads } from './policy'
 import { isBroad, matchesSearch, matchExpression, searchOrder } from './search'
+import { unassignedSinceOrNull } from './unassigned'
 
 /** Leads per list page. */
 export const PAGE_SIZE = 50
@@ -53,6 +54,8 @@ export type LeadRow = Pick<
   collaborators: number
   /** When the lead's latest activity happened (epoch ms). */
   lastActivityAt: number
+  /** An unassigned lead: when it became so (epoch ms, leads/unassigned.ts); null for any other. */
+  unassignedSince: number | null
 }
 
 export type LeadPage = {
@@ -102,6 +105,7 @@ function rowQuery(db: Database) {
       // From the trigger-kept columns (leads.assignee_count counts the primary assignee too): no per-row lookup.
       collaborators: sql<number>`max(0, ${leads.assigneeCount} - (${leads.primaryAssigneeId} IS NOT NULL))`,
       lastActivityAt: sql<number>`coalesce(${leads.lastActivityAt}, ${leads.createdAt})`,
+      unassignedSince: unassignedSinceOrNull,
     })
     .from(leads)
     .leftJoin(users, eq(users.id, leads.primaryAssigneeId))

@@ -7,6 +7,7 @@ import type { Member } from '../orgs/members'
 import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import type { LeadRow } from './list-query'
+import { UnassignedAge, type Aging } from './unassigned-age'
 
 /** What the person had chosen in a refused bulk action or row menu: shown again as it was. */
 export type KeptChoice = {
@@ -96,10 +97,13 @@ export function LeadRowView({
   notice,
   checked,
   menu,
+  aging,
 }: {
   slug: string
   lead: LeadRow
   assigning?: Assigning
+  /** The clock and setting an unassigned lead's wait is shown against (absent: just "Unassigned"). */
+  aging?: Aging
   /** What the row's menu just did ("Saved."). */
   notice?: string
   /** The row's box was ticked (a refused bulk action shows the selection again). */
@@ -126,6 +130,8 @@ export function LeadRowView({
       <td data-label="Assigned to" class="assigned">
         {lead.ownerId ? (
           <span data-assignee-id={lead.ownerId}>{lead.ownerName}</span>
+        ) : aging && lead.unassignedSince !== null ? (
+          <UnassignedAge since={lead.unassignedSince} aging={aging} />
         ) : (
           <span class="muted">{lead.inPool ? 'In pool' : 'Unassigned'}</span>
         )}

@@ -14,6 +14,7 @@ import type { LeadFilters, LeadPage } from './list-query'
 import { BulkBar } from './list-bulk-bar'
 import { LeadFilterForm, listQuery } from './list-filters'
 import { LeadRowView, type Assigning, type KeptChoice } from './list-rows'
+import type { Aging } from './unassigned-age'
 
 /** What a bulk action just did, or why it was refused. */
 export type ListNotice = { text: string; kind: NoticeKind }
@@ -67,12 +68,15 @@ export function LeadResults({
   assigning,
   notice,
   kept,
+  aging,
 }: {
   slug: string
   page: LeadPage
   filters: LeadFilters
   /** Leads matching the filters. */
   total: LeadTotal
+  /** What unassigned leads' waits are shown against (leads/unassigned-age.tsx). */
+  aging: Aging
   /** How many come before this page. */
   /** Leads before this page (null: not known, a later page of a search). */
   start: number | null
@@ -151,7 +155,7 @@ export function LeadResults({
           </thead>
           <tbody>
             {page.leads.map((lead) => (
-              <LeadRowView slug={slug} lead={lead} assigning={assigning} checked={ticked.has(lead.id)} />
+              <LeadRowView slug={slug} lead={lead} assigning={assigning} checked={ticked.has(lead.id)} aging={aging} />
             ))}
           </tbody>
         </table>
@@ -211,10 +215,12 @@ export function LeadListPage({
   counts,
   notice,
   kept,
+  aging,
 }: {
   page: LeadPage
   filters: LeadFilters
   total: LeadTotal
+  aging: Aging
   start: number | null
   assigning?: Assigning
   /** Every member, deactivated ones included, for the "Assigned to" filter (managers). */
@@ -246,6 +252,7 @@ export function LeadListPage({
         assigning={assigning}
         notice={notice}
         kept={kept}
+        aging={aging}
       />
     </>
   )

@@ -262,6 +262,14 @@ export const EVENTS = {
     sentence: (d) => [LEADS, d.count > 1 ? ' have' : ' has', ' waited in the pool longer than the warning time'],
     listPath: '/pool',
   },
+  unassigned_waiting: {
+    label: 'Daily digest of unassigned leads waiting too long',
+    defaults: { inApp: true, email: true },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    sentence: (d) => [LEADS, d.count > 1 ? ' have' : ' has', ' waited unassigned longer than the warning time'],
+    listPath: '/leads?assignee=unassigned',
+  },
   return_warning: {
     label: 'Your untouched lead goes back to the pool tomorrow',
     defaults: { inApp: true, email: true },

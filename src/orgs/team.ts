@@ -43,12 +43,13 @@ export async function managedMember(unit: Pick<Unit, 'db' | 'viewer'>, userId: s
 
 /**
  * Gives member `userId` the role `role`, the unit's viewer acting; no-op when unchanged.
+ * @returns whether the role changed (false: they already had `role`)
  * @throws Refusal 403 (not allowed for the actor's role), 404 (no such member), 422 (last Owner)
  */
-export async function changeRole(unit: Unit, userId: string, role: Role): Promise<void> {
+export async function changeRole(unit: Unit, userId: string, role: Role): Promise<boolean> {
   const { db, viewer: actor, now } = unit
   const member = await managedMember(unit, userId)
-  if (member.role === role) return
+  if (member.role === role) return false
   if (!isOwner(actor) && (!isAgent(member) || isOwner(role))) {
     throw new Refusal(403, 'Only an Owner can change the role of an Owner or Admin, or make someone an Owner.')
   }
@@ -72,6 +73,7 @@ export async function changeRole(unit: Unit, userId: string, role: Role): Promis
       ),
   ])
   if (result.meta.changes !== 1) throw new Refusal(422, LAST_OWNER)
+  return true
 }
 
 /**

@@ -29,7 +29,6 @@ import { takeDone } from '../views/done'
 import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { useShell } from '../views/layout'
-import { renderError } from '../views/render-error'
 import { Time } from '../views/time'
 import { ReleaseForm } from '../pool/views'
 import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
@@ -255,8 +254,9 @@ const leadPageAfterRefusal: LeadPageAfterRefusal = async (c, leadId, refusal, { 
   try {
     return await leadPage(c, leadId, { alert: refusal.message, status: refusal.status, refused, kept: keep?.(values) })
   } catch (gone) {
-    if (gone instanceof Refusal && gone.status === 404) return renderError(c, refusal.status, refusal.message)
-    throw gone
+    // No longer the viewer's to see (a lost claim): the refusal's own error page, with its way forward
+    // (views/render-error.tsx `renderRefusal` answers a refusal page that refuses itself so).
+    throw gone instanceof Refusal && gone.status === 404 ? refusal : gone
   }
 }
 

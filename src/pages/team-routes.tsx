@@ -78,15 +78,19 @@ const invitationRefused: RefusalPage = (c, refusal, values) =>
     ? teamPage(c, { inviteValues: values, inviteErrors: refusal.errors, status: refusal.status })
     : teamPageAgain(c, refusal, values)
 
-/** Runs a team action; success redirects back (303) saying what was `done` (a refusal: `teamPageAgain`). */
+/**
+ * Runs a team action; success redirects back (303) saying what was `done`, or `unchanged` when the action says it
+ * changed nothing (returns false). A refusal: `teamPageAgain`.
+ */
 async function teamAction(c: Context<App>, done: string, act: () => Promise<unknown>) {
-  await act()
-  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${done}`, 303)
+  const changed = await act()
+  return c.redirect(`/o/${c.var.orgContext.org.slug}/team?done=${changed === false ? 'unchanged' : done}`, 303)
 }
 
 const DONE: Record<string, string> = {
   invited: 'Invitation sent. It is listed under Pending invitations until accepted.',
   role: 'Role changed.',
+  unchanged: 'Nothing changed: the member already had that role.',
   deactivated: 'Member deactivated: they lose access at their next click. Their leads stay, flagged for reassignment.',
   reactivated: 'Member reactivated.',
   revoked: 'Invitation revoked: its link no longer works.',
@@ -132,7 +136,7 @@ teamRoutes.post('/:userId/role', refusalPage(teamPageAgain), (c) =>
     // Authorization before validation: 403 / 404 whatever the form holds.
     await managedMember(c.var.unit, c.req.param('userId'))
     const { role } = await parseForm(c, roleSchema)
-    await changeRole(c.var.unit, c.req.param('userId'), role)
+    return changeRole(c.var.unit, c.req.param('userId'), role)
   }),
 )
 

@@ -1,7 +1,9 @@
 /**
  * Aging of the pool, run by the cron (src/index.ts `scheduled`):
  * - "warn after X hours in the pool" (`pool_stale_hours`): the pool page marks such leads stale (pool/queries.ts);
- *   here, at most once a day per organization, Owners and Admins get a digest of them (fan-out event `pool_stale`).
+ *   here, at most once a day per organization, Owners and Admins get a digest of them (fan-out event `pool_stale`),
+ *   with the unassigned leads waiting past "mark unassigned leads after hours" (`unassigned_warn_hours`,
+ *   leads/unassigned.ts; event `unassigned_waiting`), which the lead list marks.
  * - "return a claimed lead untouched for Y days" (`pool_return_days`): a lead its assignee took from the pool
  *   (claimed, or given by routing) and has not touched since (no activity of theirs on it: note, communication,
  *   task, status change) is announced to them a day before (`return_warning`), then put back in the pool with a
@@ -23,7 +25,9 @@ import {
   users,
 } from '../db/schema'
 import type { Env } from '../env'
+import { archiveScope } from '../leads/archive-scope'
 import { inPool } from '../leads/policy'
+import { isUnassigned, unassignedSince } from '../leads/unassigned'
 import { OPEN_STATUSES } from '../orgs/members'
 import { fanOut } from '../notifications/fan-out'
 import { waitingSince } from './queries'
@@ -36,29 +40,65 @@ export const AGING_BATCH = 50
 /** An organization's row: its aging settings and when its last digest went. */
 type AgingOrg = typeof organizations.$inferSelect
 
+/** Most leads one digest names per kind (stale in the pool, unassigned too long); the count says how many in all. */
+const DIGEST_LEADS = 100
+
+/** `org`'s leads waiting in the pool longer than its warning at `now`, oldest first (none when the warning is off). */
+async function stalePoolLeads(unit: SystemUnit, org: AgingOrg) {
+  if (org.poolStaleHours <= 0) return []
+  return unit.db
+    .select({ id: leads.id, name: leads.name })
+    .from(leads)
+    .where(and(eq(leads.orgId, org.id), inPool(), lt(waitingSince, unit.now - org.poolStaleHours * HOUR)))
+    .orderBy(waitingSince)
+    .limit(DIGEST_LEADS)
+    .all()
+}
+
 /**
- * Sends the stale-pool digest of `org` (the organization of `unit`, in which Leadpool acts) when a day has passed
- * since the last one at `unit.now` and some lead is stale. @returns leads named
+ * `org`'s unassigned leads (not archived) waiting longer than its warning at `now`, longest first (none when the
+ * warning is off). Created before the cut-off is implied, so the index on unassigned leads narrows the search first.
+ */
+async function longUnassignedLeads(unit: SystemUnit, org: AgingOrg) {
+  if (org.unassignedWarnHours <= 0) return []
+  const cutoff = unit.now - org.unassignedWarnHours * HOUR
+  return unit.db
+    .select({ id: leads.id, name: leads.name })
+    .from(leads)
+    .where(
+      and(
+        eq(leads.orgId, org.id),
+        isUnassigned(),
+        archiveScope(),
+        lt(leads.createdAt, cutoff),
+        lt(unassignedSince, cutoff),
+      ),
+    )
+    .orderBy(unassignedSince)
+    .limit(DIGEST_LEADS)
+    .all()
+}
+
+/**
+ * Sends the managers' digest of `org` (the organization of `unit`, in which Leadpool acts) when a day has passed
+ * since the last one at `unit.now` and some lead waits too long: in the pool past "warn after hours in the pool"
+ * (`pool_stale`), or unassigned past "mark unassigned leads after hours" (`unassigned_waiting`). @returns leads named
  */
 export async function sendStaleDigest(unit: SystemUnit, org: AgingOrg): Promise<number> {
   const { db, now } = unit
-  if (org.poolStaleHours <= 0) return 0
   if (org.poolDigestSentAt !== null && org.poolDigestSentAt > now - DAY) return 0
-  const stale = await db
-    .select({ id: leads.id, name: leads.name })
-    .from(leads)
-    .where(and(eq(leads.orgId, org.id), inPool(), lt(waitingSince, now - org.poolStaleHours * HOUR)))
-    .orderBy(waitingSince)
-    .limit(100)
-    .all()
-  if (stale.length === 0) return 0
-  const fan = await fanOut(unit, [{ type: 'pool_stale', leads: stale }])
+  const [stale, unassigned] = await Promise.all([stalePoolLeads(unit, org), longUnassignedLeads(unit, org)])
+  if (stale.length + unassigned.length === 0) return 0
+  const fan = await fanOut(unit, [
+    ...(stale.length > 0 ? [{ type: 'pool_stale' as const, leads: stale }] : []),
+    ...(unassigned.length > 0 ? [{ type: 'unassigned_waiting' as const, leads: unassigned }] : []),
+  ])
   await runBatch(db, [
     db.update(organizations).set({ poolDigestSentAt: now }).where(eq(organizations.id, org.id)),
     ...fan.statements,
   ])
   await fan.afterCommit()
-  return stale.length
+  return stale.length + unassigned.length
 }
 
 /** SQL: when the primary assignee last touched the lead (their latest activity on it, or when they got it). */
@@ -168,7 +208,13 @@ export async function agePools(env: Env, now: number): Promise<void> {
   const orgs = await sharedDatabase(env)
     .select()
     .from(organizations)
-    .where(or(gt(organizations.poolStaleHours, 0), gt(organizations.poolReturnDays, 0)))
+    .where(
+      or(
+        gt(organizations.poolStaleHours, 0),
+        gt(organizations.poolReturnDays, 0),
+        gt(organizations.unassignedWarnHours, 0),
+      ),
+    )
     .all()
   for (const org of orgs) {
     try {

@@ -59,6 +59,9 @@ async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['
   return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} alert={alert} />, { title: 'Pool', live: true })
 }
 
+/** Said under a refused claim shown on the pool: the list there is already as it is now. */
+const POOL_IS_LIVE = 'The pool already shows this: it keeps itself up to date.'
+
 /**
  * A claim refused on the pool's boosted form (htmx): the reason in the page's alert region
  * ("Already claimed by Ava Agent.", views/render-error.tsx), and the pool as it is now swapped in out of
@@ -66,7 +69,8 @@ async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['
  */
 async function refusedOnPool(c: Context<App>, refusal: Refusal) {
   const { pool, now } = await poolNow(c)
-  const alert = await (await renderError(c, refusal.status, refusal.message)).text()
+  // What happened, and that the pool below already shows it: never "reload" (the pool is live).
+  const alert = await (await renderError(c, refusal.status, refusal.message, { explanation: POOL_IS_LIVE })).text()
   return c.html(
     <>
       {raw(alert)}
@@ -129,13 +133,19 @@ poolLeadRoutes.get('/:leadId/claim', (c) => {
   )
 })
 
+/** What a refused claim's own page offers (its page when the lead is no longer the viewer's to see): the pool. */
+function lostClaim(c: Context<App>) {
+  const pool = `/o/${c.var.orgContext.org.slug}/pool`
+  return { details: { explanation: POOL_IS_LIVE, nextHref: pool, nextLabel: 'Back to the pool' } }
+}
+
 // A pool closed to Agents is said on the lead page; any other refusal on the page the claim was sent from.
 poolLeadRoutes.post('/:leadId/claim', leadPageOnRefusal(), poolStillOpen(), refusalPage(claimRefused), async (c) => {
   const leadId = c.req.param('leadId')
   // Reads no form (leads/authorize.ts): the claim is authorized in the PoolRoom, and `?from=pool` names the page.
   const { org, viewer, actor } = c.var.unit
   const answer = await poolRoom(c).claim({ org, viewer, actor }, leadId)
-  if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message)
+  if (!answer.won) throw answer.status === 404 ? notFound() : new Refusal(answer.status, answer.message, lostClaim(c))
   const lead = `/o/${c.var.orgContext.org.slug}/leads/${leadId}`
   rememberDone(c, lead, 'claimed')
   // From the pool's boosted form (htmx): the browser goes to the lead as a whole page, address bar included.

@@ -77,6 +77,13 @@ export function PoolSettingsPage(props: {
           errors={errors}
         />
         <NumberField
+          name="unassignedWarnHours"
+          label="Mark unassigned leads after hours"
+          hint="An unassigned lead (not in the pool) waiting longer is marked “waiting over N hours” in the list, and Owners and Admins get a daily digest of them. 0 = no marker."
+          value={values.unassignedWarnHours ?? '4'}
+          errors={errors}
+        />
+        <NumberField
           name="poolReturnDays"
           label="Return untouched claimed leads after days"
           hint="A claimed lead whose assignee added no note, communication, task or status change for this many days goes back to the pool (they are told a day before). 0 = never."

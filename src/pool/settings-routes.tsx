@@ -28,6 +28,7 @@ poolSettingsRoutes.get('/', async (c) => {
     poolShowOldest: String(org.poolShowOldest),
     poolStaleHours: String(org.poolStaleHours),
     poolReturnDays: String(org.poolReturnDays),
+    unassignedWarnHours: String(org.unassignedWarnHours),
     routing: org.routing,
   }
   return c.render(

@@ -35,6 +35,7 @@ export async function savePoolSettings(unit: Unit, input: PoolSettingsValues): P
         poolShowOldest: input.poolShowOldest,
         poolStaleHours: input.poolStaleHours,
         poolReturnDays: input.poolReturnDays,
+        ...(input.unassignedWarnHours !== undefined && { unassignedWarnHours: input.unassignedWarnHours }),
         routing: input.routing,
         updatedAt: now,
       })

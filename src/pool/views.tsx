@@ -4,20 +4,12 @@
  * pool changes (an htmx out-of-band swap over the page's WebSocket).
  */
 import { isManager } from '../access/viewer'
+import { waited } from '../lib/waited'
 import { useShell } from '../views/layout'
 import type { PoolView } from './queries'
 
 /** Id of the live region the PoolRoom's fragments replace. */
 export const POOL_LIVE_ID = 'pool-live'
-
-/** "12 min", "3 h", "2 d": how long `ms` milliseconds are, rounded down, in the largest unit that fits. */
-export function waited(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000))
-  if (minutes < 60) return `${minutes} min`
-  const hours = Math.floor(minutes / 60)
-  if (hours < 48) return `${hours} h`
-  return `${Math.floor(hours / 24)} d`
-}
 
 /**
  * The pool's live region: the table `#pool-list` (one row `data-lead-id` per lead, its Claim button inside) and
@@ -51,8 +43,9 @@ export function PoolLive({ slug, pool, now, oob }: { slug: string; pool: PoolVie
                 </td>
                 <td data-label="Company">{lead.company}</td>
                 <td data-label="Source">{lead.source || '—'}</td>
+                {/* Under its "Waiting" label (header, or the card's label on a phone): "3 h", not "waiting 3 h". */}
                 <td data-label="Waiting">
-                  waiting {waited(now - lead.waitingSince)}
+                  {waited(now - lead.waitingSince)}
                   {stale && <strong class="stale"> · stale</strong>}
                 </td>
                 <td class="row-action">
@@ -111,9 +104,10 @@ export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: numbe
         </p>
       )}
       {props.alert && (
-        <p class="alert" role="alert" data-error-for="form">
-          {props.alert}
-        </p>
+        <div class="alert" role="alert" data-error-for="form">
+          <p>{props.alert}</p>
+          <p>The pool below is as it is now.</p>
+        </div>
       )}
       <section ws-connect={`${base}/pool/live`} hx-ext="ws" aria-live="polite">
         <PoolLive slug={shell.org.slug} pool={props.pool} now={props.now} />

@@ -25,9 +25,12 @@ export type LayoutOptions = {
   /**
    * What the top bar shows: `org` (default) the organization's navigation when the page is inside
    * one, else the signed-in person; `user` only the signed-in person (error pages); `anonymous`
-   * the log-in and sign-up links (the sign-up and log-in pages).
+   * the log-in and sign-up links (the sign-up and log-in pages); `visitor` nothing of Leadpool, only `site` (the
+   * pages a website's visitor meets after its form: the thank-you page and the form's refusals).
    */
-  chrome?: 'org' | 'user' | 'anonymous'
+  chrome?: 'org' | 'user' | 'anonymous' | 'visitor'
+  /** With `chrome: 'visitor'`: the organization whose website the visitor came from, named in the top bar and title. */
+  site?: string
   /**
    * The page keeps a WebSocket open through the htmx ws extension (`hx-ext="ws"`: the lead page, the pool):
    * only such pages load the extension, so the others weigh less on a first visit.
@@ -98,8 +101,32 @@ function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
   )
 }
 
-export function Layout({ title, chrome = 'org', live = false, liveList, children }: LayoutProps) {
+/**
+ * The page a website's visitor sees after posting its form: the organization's name and the page, no link into
+ * Leadpool (no brand, log-in, sign-up or script), since the visitor is the organization's customer, not our user.
+ */
+function VisitorLayout({ title, site, children }: { title: string; site: string; children?: Child }) {
   const c = useRequestContext<App>()
+  const asset = (path: string) => assetPath(c.var.assets, path)
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{site ? `${title} · ${site}` : title}</title>
+        <link rel="stylesheet" href={asset('/app.css')} />
+      </head>
+      <body>
+        <header class="topbar">{site && <span class="org-name">{site}</span>}</header>
+        <main>{children}</main>
+      </body>
+    </html>
+  )
+}
+
+export function Layout({ title, chrome = 'org', site, live = false, liveList, children }: LayoutProps) {
+  const c = useRequestContext<App>()
+  if (chrome === 'visitor') return <VisitorLayout title={title} site={site ?? ''} children={children} />
   const user = chrome === 'anonymous' ? null : (c.var.user ?? null)
   const shell = chrome === 'org' && user && c.var.orgContext ? shellOf(c) : null
   const { org, role, orgs } = shell ?? {}

@@ -1,0 +1,1 @@
+ALTER TABLE `organizations` ADD `unassigned_warn_hours` integer DEFAULT 4 NOT NULL;
