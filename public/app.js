@@ -208,6 +208,40 @@
     shown.value = to
     select.value = to
   }
+  // The "Assigned to" section reloads itself when who holds the lead changes (a live update, a reconnect's
+  // catch-up), unless the viewer is choosing or typing in it: then it stays as it is, marked stale. Its forms carry
+  // the holders they were shown with, so sending one says who holds the lead now and keeps what was typed.
+  function assignmentInUse(section) {
+    var active = document.activeElement
+    if (active && section.contains(active) && /^(TEXTAREA|SELECT|INPUT)$/.test(active.tagName)) return true
+    return Array.prototype.some.call(section.querySelectorAll('textarea, select'), function (field) {
+      if (field.tagName === 'TEXTAREA') return field.value.trim() !== ''
+      return Array.prototype.some.call(field.options, function (option) {
+        return option.selected !== option.defaultSelected
+      })
+    })
+  }
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail && event.detail.target
+    if (!(target instanceof Element) || target.id !== 'assignment') return
+    // The same holders as shown (a catch-up that missed nothing): left as it is, with whatever was chosen.
+    var incoming = document.createRange().createContextualFragment(event.detail.serverResponse || '')
+    var fresh = incoming.querySelector('#assignment')
+    var same = fresh && fresh.getAttribute('data-state') === target.getAttribute('data-state')
+    if (!same && !assignmentInUse(target)) return
+    event.detail.shouldSwap = false
+    if (same || target.querySelector('[data-assignment-stale]')) return
+    if (target.querySelector('[data-assignment-stale]')) return
+    var notice = document.createElement('p')
+    notice.className = 'notice'
+    notice.setAttribute('role', 'status')
+    notice.setAttribute('data-assignment-stale', '')
+    notice.textContent =
+      'Someone changed who holds this lead while you were here. What you send will say who holds it now, and keep what you typed.'
+    var heading = target.querySelector('h2')
+    if (heading) heading.after(notice)
+    else target.prepend(notice)
+  })
   document.addEventListener('htmx:wsAfterMessage', function () {
     dropDuplicateEntries()
     refreshTimes(document)

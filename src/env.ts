@@ -50,7 +50,7 @@ export type RefusalPage = (c: Context<App>, refusal: Refusal, values: FormValues
 /**
  * What a refused form on the lead page shows again, as the route that refused it declares it
  * (views/refusal-page.ts `leadPageOnRefusal`): the assignment's member and note, a status and its reason, a
- * hand-off's member and note or a reassignment request's note (`handoff`).
+ * hand-off's member and note or a reassignment request's note (`handoff`), a release's note (`release`).
  */
 export type LeadPageKept = {
   assigneeId?: string
@@ -58,6 +58,8 @@ export type LeadPageKept = {
   status?: string
   reason?: string
   handoff?: { assigneeId?: string; note?: string; request?: string }
+  /** The note of a refused release to the pool. */
+  release?: string
 }
 
 /**

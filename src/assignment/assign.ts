@@ -21,11 +21,12 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { retryInUnit, type AnyUnit, type Unit } from '../access/unit'
 import { runBatch } from '../db/client'
-import { notArchived, primaryIs, unlessChanged } from '../db/guard'
+import { holdersAre, notArchived, primaryIs, unlessChanged } from '../db/guard'
 import { activities, formerAssignees, leadAssignees, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/lead-detail'
+import { refuseChangedHolders } from '../leads/holders'
 import { type Viewer } from '../access/viewer'
 import { canAssign, canHandOff, factsOf, refuseArchived } from '../leads/policy'
 import { assignableMember } from '../orgs/members'
@@ -45,6 +46,11 @@ export type AssignOptions = {
   noteRequired?: boolean
   /** The primary assignee (an Agent) hands the lead on themselves, instead of an Owner/Admin assigning it. */
   handOff?: boolean
+  /**
+   * The holders (sorted user ids, leads/holders.ts) the form was shown with; when given, a lead whose holders
+   * changed meanwhile is refused (409) instead of changed. Undefined: not checked (old pages, other clients).
+   */
+  shown?: string[]
 }
 
 /**
@@ -114,7 +120,7 @@ export function endAssignment(unit: AnyUnit, leadId: string, userId: string): Ba
  * Makes `assigneeId` the lead's primary assignee, or unassigns it when `assigneeId` is null, as `unit`'s member
  * at `unit.now`; `options`: the handoff note, whether the organization requires one, whether it is a hand-off.
  * @throws Refusal 404 when the lead is not visible, 403 when the member may not assign, 409 when the lead is
- *   archived, 422 when the assignee is deactivated or not a member, or a required handoff note is missing; 409
+ *   archived or its holders are no longer `options.shown` (naming who holds it now; nothing written), 422 when the assignee is deactivated or not a member, or a required handoff note is missing; 409
  *   when concurrent changes to the lead kept winning for RETRY_BUDGET_MS
  */
 export async function assignLead(
@@ -144,6 +150,7 @@ async function assignOnce(
   if (options.handOff) mayHandOff(viewer, lead, assigneeId)
   else if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can assign leads.')
   refuseArchived(lead)
+  refuseChangedHolders(lead, options.shown)
   const current = lead.assignees.find((a) => a.kind === 'primary')
   const from = current ? { id: current.userId, name: current.name } : null
   if ((current?.userId ?? null) === assigneeId) {
@@ -165,7 +172,11 @@ async function assignOnce(
   const statements: BatchItem<'sqlite'>[] = [
     // Planned on this primary assignee of a live lead: stop (and plan again) if someone changed it or archived
     // the lead meanwhile.
-    unlessChanged(db, sql`${primaryIs(lead.id, from?.id ?? null)} AND ${notArchived(lead.id)}`),
+    // With the holders the form was shown: a change of them landing before this batch is refused on the retry.
+    unlessChanged(
+      db,
+      sql`${primaryIs(lead.id, from?.id ?? null)} AND ${notArchived(lead.id)} AND ${options.shown ? holdersAre([[lead.id, options.shown]]) : sql`1`}`,
+    ),
     ...(current ? endAssignment(unit, lead.id, current.userId) : []),
   ]
   if (target) {

@@ -18,11 +18,23 @@ import { Refusal } from '../lib/errors'
 import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
 import { fanOut, type FanOut } from '../notifications/fan-out'
-import { bulkAssign, selectLeads, type BulkAssignResult, type BulkOptions, type BulkSelection } from './bulk'
+import {
+  bulkAssign,
+  refuseAllMoved,
+  selectLeads,
+  unmovedLeads,
+  type BulkAssignResult,
+  type BulkOptions,
+  type BulkSelection,
+} from './bulk'
+import { holdersAre } from '../db/guard'
 import { inIdSet } from '../db/id-sets'
 
 /** What a bulk action did: how many leads changed, of how many selected. */
 export type BulkResult = { changed: number; selected: number }
+
+/** What a bulk pool move did, and the ticked leads it left alone because they changed hands since shown. */
+export type BulkPoolResult = BulkResult & { moved: { id: string; name: string }[] }
 
 /** The activity rows of a bulk action, in multi-row inserts under D1's parameter limit. */
 function activityInserts(db: Database, rows: (typeof activities.$inferInsert)[]): BatchItem<'sqlite'>[] {
@@ -123,16 +135,20 @@ export async function bulkStatus(unit: Unit, selection: BulkSelection, status: L
  * (`pooled_at`); leads already there are left alone. As for one lead, only unassigned leads may go there;
  * archived leads are never selected. The caller refreshes the live pool after it (pool/pool-room.ts). The Owners and Admins who asked to hear of
  * new pool leads are told through the fan-out, once for the lot. `unit`'s member acts, at `unit.now`.
+ * Ticked leads whose holders are no longer those their rows showed (`selection.shown`) are left alone (`moved`).
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many), 409 naming how many selected
- *   leads still have an assignee or collaborators (nothing changes), or when concurrent changes kept winning
+ *   leads still have an assignee or collaborators (nothing changes), when every ticked lead changed hands since
+ *   shown, or when concurrent changes kept winning
  */
-export async function bulkPool(unit: Unit, selection: BulkSelection): Promise<BulkResult> {
+export async function bulkPool(unit: Unit, selection: BulkSelection): Promise<BulkPoolResult> {
   const { db, viewer } = unit
   refuseAgents(viewer, 'move leads into the pool')
   const selected = await selectLeads(db, viewer, selection)
-  const ids = selected.map((l) => l.id)
   return retryInUnit(unit, [], async (attempt) => {
     const { now } = attempt
+    const { kept, moved, expected } = await unmovedLeads(db, viewer.orgId, selected, selection)
+    refuseAllMoved(kept, moved)
+    const ids = kept.map((l) => l.id)
     const rows = await db
       .select({
         id: leads.id,
@@ -157,22 +173,23 @@ export async function bulkPool(unit: Unit, selection: BulkSelection): Promise<Bu
           : `${assigned} of the selected leads ${assigned === 1 ? 'has an assignee or collaborators' : 'have assignees or collaborators'}: unassign ${them} (Unassign) and remove ${assigned === 1 ? 'its' : 'their'} collaborators on the lead page first, or untick ${them}. Nothing was moved.`,
       )
     }
-    const moved = rows.filter((r) => !r.inPool)
-    const changed = moved.map((r) => r.id)
-    if (changed.length === 0) return { changed: 0, selected: selected.length }
+    const entering = rows.filter((r) => !r.inPool)
+    const changed = entering.map((r) => r.id)
+    if (changed.length === 0) return { changed: 0, selected: kept.length, moved }
     const fan = await fanOut(attempt, [
-      { type: 'pool_new_lead', leads: moved.map((r) => ({ id: r.id, name: r.name })) },
+      { type: 'pool_new_lead', leads: entering.map((r) => ({ id: r.id, name: r.name })) },
     ])
     await commitBulk(attempt, {
       guard: sql`NOT EXISTS (SELECT 1 FROM leads l WHERE ${inIdSet(sql`l.id`, changed)}
-          AND (l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL))`,
+          AND (l.assignee_count > 0 OR l.in_pool = 1 OR l.archived_at IS NOT NULL))
+          AND ${expected.length > 0 ? holdersAre(expected) : sql`1`}`,
       ids: changed,
       // As a single pool move (assignment/pool.ts): the pool's age and aging count from now.
       set: { inPool: true, pooledAt: now, updatedAt: now },
       activity: () => ({ type: 'moved_to_pool', data: { bulk: true } }),
       fan,
     })
-    return { changed: changed.length, selected: selected.length }
+    return { changed: changed.length, selected: kept.length, moved }
   })
 }
 

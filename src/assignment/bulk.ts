@@ -12,7 +12,7 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { retryInUnit, type Unit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
-import { primariesAre, unlessChanged } from '../db/guard'
+import { holdersAre, primariesAre, unlessChanged } from '../db/guard'
 import { inIdSet } from '../db/id-sets'
 import { selectInto } from '../db/insert-select'
 import { newId } from '../lib/ids'
@@ -24,6 +24,7 @@ import { archiveScope } from '../leads/archive-scope'
 import { listLeads, type LeadFilters } from '../leads/list-query'
 import { type Viewer } from '../access/viewer'
 import { canAssign, visibleLeads } from '../leads/policy'
+import { sameHolders } from '../leads/holders'
 import { assignableMember, type Member } from '../orgs/members'
 import { fanOut, type NotificationEvent } from '../notifications/fan-out'
 import { handoffNote, ONE_PRIMARY, refuseUnsentNote } from './assign'
@@ -32,8 +33,72 @@ import { handoffChange, recentOwners } from './handoffs'
 /** At most this many leads in one bulk action. */
 export const MAX_BULK = 5_000
 
-/** The leads a bulk action works on: ids ticked on the list, or every lead matching the filters. */
-export type BulkSelection = { leadIds: string[] } | { filters: LeadFilters }
+/**
+ * The leads a bulk action works on: ids ticked on the list (with `shown`, the holders each ticked row showed, by
+ * lead id: sorted user ids, leads/holders.ts; a lead without an entry is not checked), or every lead matching the
+ * filters, planned against the state at the moment of the action.
+ */
+export type BulkSelection = { leadIds: string[]; shown?: Map<string, string[]> } | { filters: LeadFilters }
+
+/**
+ * The selected leads whose holders are still those their rows showed (`kept`, with the `expected` holders for the
+ * batch's guard, db/guard.ts `holdersAre`) and those that changed hands since (`moved`), read now.
+ */
+export async function unmovedLeads(
+  db: Database,
+  orgId: string,
+  selected: LeadRef[],
+  selection: BulkSelection,
+): Promise<{ kept: LeadRef[]; moved: LeadRef[]; expected: [string, string[]][] }> {
+  const shown = 'leadIds' in selection ? selection.shown : undefined
+  const checked = shown ? selected.filter((l) => shown.has(l.id)) : []
+  if (!shown || checked.length === 0) return { kept: selected, moved: [], expected: [] }
+  const rows = await db
+    .select({ leadId: leadAssignees.leadId, userId: leadAssignees.userId })
+    .from(leadAssignees)
+    .where(
+      and(
+        sameOrg(leadAssignees.orgId, orgId),
+        inIdSet(
+          leadAssignees.leadId,
+          checked.map((l) => l.id),
+        ),
+      ),
+    )
+    .all()
+  const now = new Map<string, string[]>()
+  for (const r of rows) now.set(r.leadId, [...(now.get(r.leadId) ?? []), r.userId])
+  const holdersNow = (id: string) => (now.get(id) ?? []).sort()
+  const moved = checked.filter((l) => !sameHolders(holdersNow(l.id), shown.get(l.id)))
+  const gone = new Set(moved.map((l) => l.id))
+  return {
+    kept: selected.filter((l) => !gone.has(l.id)),
+    moved,
+    expected: checked.filter((l) => !gone.has(l.id)).map((l) => [l.id, shown.get(l.id)!]),
+  }
+}
+
+/**
+ * "2 leads changed hands since you loaded the page: Acme, Beta. Not changed." ('' when none did).
+ */
+export function movedWording(moved: { name: string }[]): string {
+  if (moved.length === 0) return ''
+  const n = moved.length
+  return `${n.toLocaleString('en')} ${n === 1 ? 'lead' : 'leads'} changed hands since you loaded the page: ${namesList(moved.map((l) => l.name))}. ${n === 1 ? 'It was' : 'They were'} not changed.`
+}
+
+/**
+ * Refuses a bulk action every ticked lead of which changed hands since the page was loaded: nothing is left to do.
+ * The list it answers with shows who holds them now, so sending the same action again from it goes ahead.
+ * @throws Refusal 409 naming them, when `kept` is empty and `moved` is not
+ */
+export function refuseAllMoved(kept: LeadRef[], moved: LeadRef[]): void {
+  if (kept.length > 0 || moved.length === 0) return
+  throw new Refusal(
+    409,
+    `${movedWording(moved)} The list shows who holds ${moved.length === 1 ? 'it' : 'them'} now: send it again to go ahead anyway.`,
+  )
+}
 
 type LeadRef = { id: string; name: string }
 
@@ -315,6 +380,8 @@ export type BulkAssignResult = {
   transferredFrom: string[]
   /** The note typed with it (saved on every changed lead), and whom it was sent to besides the actor; null: none typed. */
   note: { sentTo: string[] } | null
+  /** Ticked leads left alone because they changed hands since the page showed them. */
+  moved: LeadRef[]
 }
 
 /** Names of the people `events` carry a note to (the new assignee, or the previous ones), but `actorId`'s. */
@@ -334,9 +401,11 @@ export function namesList(names: string[]): string {
  * assignment of one of the leads makes the batch fail on its stale-state guard (or the one-primary
  * index); it is then planned and run again against the new state, for up to RETRY_BUDGET_MS.
  * @returns how many leads changed, how many were selected, and the assignee's name (null: unassigned)
+ * Ticked leads whose holders are no longer those their rows showed (`selection.shown`) are left alone and
+ * returned in `moved`; the guard of the batch holds the others to what their rows showed.
  * @throws Refusal 403 (not Owner/Admin), 422 (nothing selected, too many, assignee deactivated or
  *   not a member, handoff note required for leads it transfers, a note typed when no lead changes),
- *   409 (concurrent changes kept winning)
+ *   409 (every ticked lead changed hands since it was shown, or concurrent changes kept winning)
  */
 export async function bulkAssign(
   unit: Unit,
@@ -349,23 +418,29 @@ export async function bulkAssign(
   const target = assigneeId ? await assignableMember(db, viewer.orgId, assigneeId) : null
   const selected = await selectLeads(db, viewer, selection)
   return retryInUnit(unit, ONE_PRIMARY, async (attempt) => {
+    const { kept, moved, expected } = await unmovedLeads(db, viewer.orgId, selected, selection)
+    refuseAllMoved(kept, moved)
     const { statements, changed, note, transferred, transferredFrom, events } = await planBulkAssign(
       attempt,
-      selected,
+      kept,
       target,
       options,
     )
     if (changed.length === 0) refuseUnsentNote(note, 'None of the selected leads would change')
     const fan = await fanOut(attempt, events)
-    await runBatch(db, [...statements, ...fan.statements])
+    // Held to the holders the ticked rows showed: a change landing before the batch runs is skipped on the retry.
+    const guard = expected.length > 0 ? [unlessChanged(db, holdersAre(expected))] : []
+    await runBatch(db, [...guard, ...statements, ...fan.statements])
     await fan.afterCommit()
     return {
       changed: changed.length,
-      selected: selected.length,
+      // Those that changed hands meanwhile are said apart (`moved`), not as "already were".
+      selected: kept.length,
       to: target?.name ?? null,
       transferred,
       transferredFrom: target ? transferredFrom : [],
       note: note && changed.length > 0 ? { sentTo: noteRecipients(events, viewer.userId) } : null,
+      moved,
     }
   })
 }

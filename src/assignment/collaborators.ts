@@ -9,11 +9,12 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
 import { retryInUnit, type Unit } from '../access/unit'
 import { runBatch } from '../db/client'
-import { assigneeIs, leadIs, notArchived, unlessChanged } from '../db/guard'
+import { assigneeIs, holdersAre, leadIs, notArchived, unlessChanged } from '../db/guard'
 import { activities, leadAssignees } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { findVisibleLead } from '../leads/lead-detail'
 import { canAssign, refuseArchived } from '../leads/policy'
+import { refuseChangedHolders } from '../leads/holders'
 import { assignableMember, findMember } from '../orgs/members'
 import { endAssignment, ONE_PRIMARY } from './assign'
 import { fanOut } from '../notifications/fan-out'
@@ -26,31 +27,38 @@ export function inThePool(lead: { inPool: boolean; assignees: { kind: string }[]
   return lead.inPool && !lead.assignees.some((a) => a.kind === 'primary')
 }
 
-async function managedLead(unit: Unit, leadId: string) {
+/** Options of a change of collaborators: the holders (sorted user ids) the form was shown with; undefined: unchecked. */
+export type CollaboratorOptions = { shown?: string[] }
+
+async function managedLead(unit: Unit, leadId: string, shown: string[] | undefined) {
   const { viewer } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   if (!canAssign(viewer)) throw new Refusal(403, 'Only an Owner or Admin can change who works a lead.')
   refuseArchived(lead)
+  refuseChangedHolders(lead, shown)
   return lead
 }
+
+/** SQL: the holders the form was shown with are still the lead's (true when the form sent none). */
+const stillShown = (leadId: string, shown: string[] | undefined) => (shown ? holdersAre([[leadId, shown]]) : sql`1`)
 
 /**
  * Adds member `userId` as a collaborator of `leadId` (`unit`'s member acts, at `unit.now`); no-op when they
  * already work it.
- * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived, setting off, or the lead is in the
- *   pool: assign it or take it out first), 422 (member deactivated or not a member), 409 (concurrent changes
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived, setting off, the lead is in the
+ *   pool: assign it or take it out first, or its holders are no longer `options.shown`), 422 (member deactivated or not a member), 409 (concurrent changes
  *   kept winning for RETRY_BUDGET_MS)
  */
-export async function addCollaborator(unit: Unit, leadId: string, userId: string) {
+export async function addCollaborator(unit: Unit, leadId: string, userId: string, options: CollaboratorOptions = {}) {
   // Two adds of the same member at once: the loser's batch fails (guard, or the primary key) and
   // runs again, finds them already there and does nothing.
-  return retryInUnit(unit, ONE_PRIMARY, (attempt) => addOnce(attempt, leadId, userId))
+  return retryInUnit(unit, ONE_PRIMARY, (attempt) => addOnce(attempt, leadId, userId, options.shown))
 }
 
-async function addOnce(unit: Unit, leadId: string, userId: string) {
+async function addOnce(unit: Unit, leadId: string, userId: string, shown: string[] | undefined) {
   const { db, viewer, now } = unit
-  const lead = await managedLead(unit, leadId)
+  const lead = await managedLead(unit, leadId, shown)
   if (!viewer.multipleAssignees)
     throw new Refusal(409, 'Multiple assignees are off: turn them on in Settings to add collaborators.')
   // A lead waiting in the pool is for whoever claims it; a collaborator would hide it from the pool.
@@ -65,7 +73,8 @@ async function addOnce(unit: Unit, leadId: string, userId: string) {
     unlessChanged(
       db,
       sql`NOT EXISTS (SELECT 1 FROM lead_assignees WHERE lead_id = ${lead.id} AND user_id = ${userId})
-        AND NOT ${leadIs(lead.id, sql`in_pool = 1 AND primary_assignee_id IS NULL`)} AND ${notArchived(lead.id)}`,
+        AND NOT ${leadIs(lead.id, sql`in_pool = 1 AND primary_assignee_id IS NULL`)} AND ${notArchived(lead.id)}
+        AND ${stillShown(lead.id, shown)}`,
     ),
     db.insert(leadAssignees).values({
       orgId: viewer.orgId,
@@ -93,15 +102,21 @@ async function addOnce(unit: Unit, leadId: string, userId: string) {
 /**
  * Removes collaborator `userId` from `leadId` (allowed with the setting off too; `unit`'s member acts, at
  * `unit.now`); no-op when they are not a collaborator.
- * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived)
+ * @throws Refusal 404 (lead not visible), 403 (not Owner/Admin), 409 (lead archived, or its holders are no longer
+ *   `options.shown`)
  */
-export async function removeCollaborator(unit: Unit, leadId: string, userId: string) {
-  return retryInUnit(unit, ONE_PRIMARY, (attempt) => removeOnce(attempt, leadId, userId))
+export async function removeCollaborator(
+  unit: Unit,
+  leadId: string,
+  userId: string,
+  options: CollaboratorOptions = {},
+) {
+  return retryInUnit(unit, ONE_PRIMARY, (attempt) => removeOnce(attempt, leadId, userId, options.shown))
 }
 
-async function removeOnce(unit: Unit, leadId: string, userId: string) {
+async function removeOnce(unit: Unit, leadId: string, userId: string, shown: string[] | undefined) {
   const { db, viewer, now } = unit
-  const lead = await managedLead(unit, leadId)
+  const lead = await managedLead(unit, leadId, shown)
   if (!lead.assignees.some((a) => a.userId === userId && a.kind === 'collaborator')) return
   const member = await findMember(db, viewer.orgId, userId)
   const person = { id: userId, name: member?.name ?? 'Former member' }
@@ -110,7 +125,10 @@ async function removeOnce(unit: Unit, leadId: string, userId: string) {
   ])
   await runBatch(db, [
     // Two removes at once: the second finds them gone (guard), runs again and does nothing.
-    unlessChanged(db, sql`${assigneeIs(lead.id, userId, 'collaborator', true)} AND ${notArchived(lead.id)}`),
+    unlessChanged(
+      db,
+      sql`${assigneeIs(lead.id, userId, 'collaborator', true)} AND ${notArchived(lead.id)} AND ${stillShown(lead.id, shown)}`,
+    ),
     ...endAssignment(unit, lead.id, userId),
     db.insert(activities).values(
       activityRow({

@@ -5,6 +5,7 @@
  * owner's *Hand off* or *Ask for reassignment* form (assignment/handoffs.ts).
  */
 import type { Member } from '../orgs/members'
+import { encodeHolders, SHOWN_HOLDERS } from '../leads/holders'
 import { Time } from '../views/time'
 import type { HandoffView } from './handoffs'
 
@@ -21,6 +22,8 @@ export type HandoffPanelProps = {
   /** The viewer may ask the Owners/Admins to reassign it (an Agent who owns it, with hand-offs off). */
   canRequest: boolean
   noteRequired: boolean
+  /** The lead's holders (sorted user ids) as shown: a hand-off after someone else's change is refused (409). */
+  holders: string[]
   /** Shown again as typed after a refusal. */
   kept?: HandoffKept
 }
@@ -74,6 +77,7 @@ export function HandoffPanel(p: HandoffPanelProps) {
           hx-boost="true"
           hx-disabled-elt="find button"
         >
+          <input type="hidden" name={SHOWN_HOLDERS} value={encodeHolders(p.holders)} />
           <label>
             Hand off to{' '}
             <select name="assigneeId" required>

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { LEAD_STATUSES } from '../db/schema'
 import { filtersSchema, MAX_SEARCH } from '../leads/filters'
+import { decodeHolders, shownHoldersField, shownHoldersOf } from '../leads/holders'
 import { multiLine, optionalMultiLine, optionalSingleLine } from '../lib/text'
 
 /** The longest handoff note, on every path that takes one (lead page, list row, bulk bar). */
@@ -22,12 +23,15 @@ export const assignSchema = z.object({
   note: optionalMultiLine('handoff note', MAX_NOTE),
   /** `list` when sent from a list row's menu (answered with the row, for htmx). */
   from: z.string().optional(),
+  /** The holders the form was shown with (leads/holders.ts); absent: not checked. */
+  shown_assignees: shownHoldersField,
 })
 
 /** An Agent hands their lead to a teammate (lead page, *Hand off*). */
 export const handOffSchema = z.object({
   assigneeId: z.string().max(64, 'Choose a member from the list').default('').transform(assigneeOrNull),
   note: optionalMultiLine('handoff note', MAX_NOTE),
+  shown_assignees: shownHoldersField,
 })
 
 /** An Agent asks the Owners/Admins to reassign their lead (lead page, *Ask for reassignment*). */
@@ -46,8 +50,11 @@ const repeated = z
     v === undefined ? [] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [v],
   )
 
-/** The selection every bulk action takes: ticked ids, or `all=1` with the list's filters (`match_*`). */
-export const bulkSelectionSchema = z.object({
+/**
+ * The selection every bulk action takes: ticked ids, or `all=1` with the list's filters (`match_*`). Loose: each
+ * row's `shown_{leadId}` (the holders it showed, leads/holders.ts) is read by `shownByLead`.
+ */
+export const bulkSelectionSchema = z.looseObject({
   all: z.string().optional(),
   leadIds: repeated,
   /** The search of "all matching": refused (422) rather than searched for in part when the text rules refuse it. */
@@ -125,8 +132,25 @@ export function bulkFilters(
   })
 }
 
+/**
+ * The holders each ticked lead's row showed (`shown_{leadId}`: sorted user ids, comma-separated, empty for none), by
+ * lead id; a lead whose row sent none (an old page, another client) is left out, so not checked.
+ */
+export function shownByLead(values: Record<string, unknown>, leadIds: string[]): Map<string, string[]> {
+  const shown = new Map<string, string[]>()
+  for (const id of leadIds) {
+    const value = values[shownHoldersOf(id)]
+    const holders = typeof value === 'string' ? decodeHolders(value) : undefined
+    if (holders) shown.set(id, holders)
+  }
+  return shown
+}
+
 /** Add a collaborator. */
-export const collaboratorSchema = z.object({ userId: z.string().default('') })
+export const collaboratorSchema = z.object({ userId: z.string().default(''), shown_assignees: shownHoldersField })
+
+/** Remove a collaborator: only the holders the form was shown with. */
+export const holdersSchema = z.object({ shown_assignees: shownHoldersField })
 
 /** Put a lead into the pool (`inPool=1`) or take it out (anything else). */
 export const poolSchema = z.object({
@@ -134,4 +158,5 @@ export const poolSchema = z.object({
     .string()
     .default('')
     .transform((v) => v === '1'),
+  shown_assignees: shownHoldersField,
 })

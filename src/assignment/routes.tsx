@@ -26,7 +26,7 @@ import type { FormValues } from '../lib/validation'
 import { parseForm } from '../views/form-input'
 import { leadPageFor, leadPageOnRefusal, refusalPage } from '../views/refusal-page'
 import { assignLead, requireHandOff } from './assign'
-import { bulkAssign, namesList, type BulkAssignResult, type BulkSelection } from './bulk'
+import { bulkAssign, movedWording, namesList, type BulkAssignResult, type BulkSelection } from './bulk'
 import { bulkPool, bulkStatus, bulkUnassign } from './bulk-actions'
 import { addCollaborator, removeCollaborator } from './collaborators'
 import { acknowledgeHandoff } from './handoffs'
@@ -40,9 +40,11 @@ import {
   bulkUnassignSchema,
   collaboratorSchema,
   handOffSchema,
+  holdersSchema,
   poolSchema,
   reassignmentRequestSchema,
   sentFromSchema,
+  shownByLead,
 } from './inputs'
 import { STATUS_LABELS } from '../views/labels'
 import { setInPool } from './pool'
@@ -119,7 +121,7 @@ function alreadyNote(result: { changed: number; selected: number }) {
  * typed note went ("The note was saved on them and sent to Gus Agent with the assignment.").
  */
 export function bulkAssignWording(result: BulkAssignResult): string {
-  return changeWording(result) + noteWording(result)
+  return changeWording(result) + noteWording(result) + (result.moved.length ? ` ${movedWording(result.moved)}` : '')
 }
 
 function changeWording(result: BulkAssignResult): string {
@@ -197,16 +199,28 @@ function bulkRoute(act: (c: Context<App>) => Promise<{ filters: ReturnType<typeo
     // Authorization before validation: an Agent is refused (403) whatever the form holds.
     requireManager(c, 'change leads in bulk')
     const { filters, text } = await act(c)
-    const notice: ListNotice = { text, kind: text.startsWith('0 leads') ? 'warning' : 'success' }
+    // Some ticked leads changed hands meanwhile and were left alone: said as a warning.
+    const notice: ListNotice = {
+      text,
+      kind: text.startsWith('0 leads') || text.includes('changed hands since') ? 'warning' : 'success',
+    }
     return listPage(c, filters, notice)
   }
 }
 
-/** The selection of a bulk form: ticked ids, or every lead matching the list's filters. */
-function selectionOf(input: { all?: string; leadIds: string[] }, filters: ReturnType<typeof bulkFilters>) {
+/**
+ * The selection of a bulk form: ticked ids with the holders their rows showed, or every lead matching the list's
+ * filters (planned against the state at the moment of the action).
+ */
+function selectionOf(
+  input: { all?: string; leadIds: string[] } & Record<string, unknown>,
+  filters: ReturnType<typeof bulkFilters>,
+) {
   // Every lead matching the filters, not only those from the page shown on.
   return (
-    input.all === '1' ? { filters: { ...filters, cursor: undefined } } : { leadIds: input.leadIds }
+    input.all === '1'
+      ? { filters: { ...filters, cursor: undefined } }
+      : { leadIds: input.leadIds, shown: shownByLead(input, input.leadIds) }
   ) satisfies BulkSelection
 }
 
@@ -259,7 +273,8 @@ assignmentRoutes.post(
     const filters = bulkFilters(input)
     const result = await bulkPool(c.var.unit, selectionOf(input, filters))
     if (result.changed > 0) await refreshPool(c)
-    return { filters, text: `${leadCount(result.changed)} put in the pool${alreadyNote(result)}.` }
+    const moved = result.moved.length ? ` ${movedWording(result.moved)}` : ''
+    return { filters, text: `${leadCount(result.changed)} put in the pool${alreadyNote(result)}.${moved}` }
   }),
 )
 
@@ -274,8 +289,9 @@ assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   )
 })
 
-assignmentRoutes.get('/:leadId/:action{assign|pool|status|assignees|acknowledge|handoff|reassignment-request}', (c) =>
-  c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
+assignmentRoutes.get(
+  '/:leadId/:action{(?:assign|pool|status|assignees|acknowledge|handoff|reassignment-request)}',
+  (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/leads/${c.req.param('leadId')}`, 303),
 )
 
 assignmentRoutes.post('/:leadId/assign', refusalPage(assignRefused), async (c) => {
@@ -289,6 +305,7 @@ assignmentRoutes.post('/:leadId/assign', refusalPage(assignRefused), async (c) =
   const result = await assignLead(c.var.unit, leadId, input.assigneeId, {
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
+    shown: input.shown_assignees,
   })
   // A lead assigned from the pool leaves the pool page (pool leads have no assignee, so only such a change can).
   if (result.changed && !result.from && result.to) await refreshPool(c)
@@ -302,22 +319,24 @@ assignmentRoutes.post('/:leadId/assign', refusalPage(assignRefused), async (c) =
 assignmentRoutes.post('/:leadId/assignees', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'change who works a lead')
-  const { userId } = await parseForm(c, collaboratorSchema)
-  await addCollaborator(c.var.unit, leadId, userId)
+  const { userId, shown_assignees } = await parseForm(c, collaboratorSchema)
+  await addCollaborator(c.var.unit, leadId, userId, { shown: shown_assignees })
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/assignees/:userId/remove', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
-  await removeCollaborator(c.var.unit, leadId, c.req.param('userId'))
+  requireManager(c, 'change who works a lead')
+  const { shown_assignees } = await parseForm(c, holdersSchema)
+  await removeCollaborator(c.var.unit, leadId, c.req.param('userId'), { shown: shown_assignees })
   return backToLead(c, leadId)
 })
 
 assignmentRoutes.post('/:leadId/pool', leadPageOnRefusal(), async (c) => {
   const leadId = c.req.param('leadId')
   requireManager(c, 'move leads into or out of the pool')
-  const { inPool } = await parseForm(c, poolSchema)
-  await setInPool(c.var.unit, leadId, inPool)
+  const { inPool, shown_assignees } = await parseForm(c, poolSchema)
+  await setInPool(c.var.unit, leadId, inPool, { shown: shown_assignees })
   await refreshPool(c)
   return backToLead(c, leadId)
 })
@@ -337,6 +356,7 @@ assignmentRoutes.post('/:leadId/handoff', leadPageOnRefusal({ keep: keepHandOff 
     note: input.note,
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
     handOff: true,
+    shown: input.shown_assignees,
   })
   return backToLead(c, leadId)
 })

@@ -3,6 +3,12 @@ import type { LeadDetail } from '../leads/lead-detail'
 import type { Reason } from '../leads/policy'
 import type { Member } from '../orgs/members'
 import { inThePool } from './collaborators'
+import { encodeHolders, holdersOf, SHOWN_HOLDERS } from '../leads/holders'
+
+/** The holders every form of the panel was shown with: a change someone made meanwhile is refused, not undone. */
+function Shown({ lead }: { lead: LeadDetail }) {
+  return <input type="hidden" name={SHOWN_HOLDERS} value={encodeHolders(holdersOf(lead))} />
+}
 
 /** What the viewer may do here, and the organization settings that shape the panel. */
 export type AssignmentPanelProps = {
@@ -30,7 +36,18 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
   // An archived lead's owner, collaborators and pool stay as they are until it is restored (leads/policy.ts).
   const manage = p.canAssign && lead.archivedAt === null
   return (
-    <section id="assignment" class="assignment">
+    // Reloads itself on a reconnect's catch-up (public/app.js) and when who holds the lead changes
+    // (collaboration/live.tsx), unless its holders (`data-state`) are those shown; the page keeps it instead while
+    // someone is choosing or typing in it. Its own forms inherit none of this (`hx-disinherit`).
+    <section
+      id="assignment"
+      class="assignment"
+      hx-get={`${base}/assignment`}
+      hx-trigger="lead-catch-up"
+      hx-swap="outerHTML"
+      hx-disinherit="*"
+      data-state={`${encodeHolders(holdersOf(lead))}|${lead.inPool ? 'pool' : ''}|${lead.archivedAt ?? ''}`}
+    >
       <h2>Assigned to</h2>
       {p.transferredTo && (
         <p class="notice" data-transferred-to>
@@ -54,6 +71,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
                 hx-boost="true"
                 hx-disabled-elt="find button"
               >
+                <Shown lead={lead} />
                 <button type="submit" class="link">
                   Remove
                 </button>
@@ -68,7 +86,15 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
         </p>
       )}
       {manage && (
-        <form method="post" action={`${base}/assign`} class="stack-form" hx-boost="true" hx-disabled-elt="find button">
+        <form
+          id="assign-form"
+          method="post"
+          action={`${base}/assign`}
+          class="stack-form"
+          hx-boost="true"
+          hx-disabled-elt="find button"
+        >
+          <Shown lead={lead} />
           <label>
             {owner ? 'Change assignment' : 'Assign to'}{' '}
             <select name="assigneeId">
@@ -100,6 +126,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           hx-boost="true"
           hx-disabled-elt="find button"
         >
+          <Shown lead={lead} />
           <label for="add-collaborator">Add a collaborator</label>
           <select name="userId" id="add-collaborator" required>
             <option value="" selected>
@@ -121,6 +148,7 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
       )}
       {manage && lead.assignees.length === 0 && (
         <form method="post" action={`${base}/pool`} class="inline-form" hx-boost="true" hx-disabled-elt="find button">
+          <Shown lead={lead} />
           <input type="hidden" name="inPool" value={lead.inPool ? '0' : '1'} />
           <button type="submit" class="secondary">
             {lead.inPool ? 'Take out of the pool' : 'Put in the pool'}

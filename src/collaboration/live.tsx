@@ -16,8 +16,20 @@ export function leadRoom(env: Env, leadId: string) {
   return env.LEAD_ROOM.get(env.LEAD_ROOM.idFromName(leadId))
 }
 
-/** The lead page's lists that reload themselves when an activity of these types arrives. */
+/** The lead page's sections that reload themselves when an activity of these types arrives. */
 const SECTION_OF: Partial<Record<ActivityType, LiveSection>> = {
+  assigned: 'assignment',
+  unassigned: 'assignment',
+  transferred: 'assignment',
+  claimed: 'assignment',
+  released: 'assignment',
+  returned_to_pool: 'assignment',
+  moved_to_pool: 'assignment',
+  removed_from_pool: 'assignment',
+  collaborator_added: 'assignment',
+  collaborator_removed: 'assignment',
+  archived: 'assignment',
+  restored: 'assignment',
   task_created: 'tasks',
   task_completed: 'tasks',
   task_reopened: 'tasks',
@@ -26,8 +38,14 @@ const SECTION_OF: Partial<Record<ActivityType, LiveSection>> = {
   communication_deleted: 'communications',
 }
 
-/** A list of the lead page that is reloaded live: `#{section}-items`, loaded from `{leadPath}/{section}`. */
-export type LiveSection = 'tasks' | 'communications'
+/**
+ * A section of the lead page that is reloaded live, loaded from `{leadPath}/{section}`: the lists `#{section}-items`,
+ * and the "Assigned to" section `#assignment` (kept, and marked stale, while someone types in it: public/app.js).
+ */
+export type LiveSection = 'tasks' | 'communications' | 'assignment'
+
+/** The element a live section's reload replaces. */
+const targetOf = (section: LiveSection) => (section === 'assignment' ? '#assignment' : `#${section}-items`)
 
 /** The live sections `items` change, each once. */
 export function sectionsChangedBy(items: Pick<TimelineItem, 'type'>[]): LiveSection[] {
@@ -60,7 +78,7 @@ export async function liveFragment(unit: AnyUnit, leadId: string, since: number)
             <span
               hx-get={`${leadPath}/${section}`}
               hx-trigger="load"
-              hx-target={`#${section}-items`}
+              hx-target={targetOf(section)}
               hx-swap="outerHTML"
             />
           ))}

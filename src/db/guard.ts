@@ -56,3 +56,14 @@ export function primariesAre(expected: [string, string | null][]): SQL {
     WHERE (SELECT user_id FROM lead_assignees WHERE lead_id = json_extract(j.value, '$[0]') AND kind = 'primary')
       IS NOT json_extract(j.value, '$[1]'))`
 }
+
+/**
+ * SQL: each lead of `expected` (`[leadId, sorted user ids]` pairs) has exactly those assignees (primary and
+ * collaborators): the holders a form was shown with are still the lead's. One bound parameter, whatever the count.
+ */
+export function holdersAre(expected: [string, string[]][]): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${JSON.stringify(expected)}) j
+    WHERE (SELECT count(*) FROM lead_assignees WHERE lead_id = j.value ->> 0) != json_array_length(j.value, '$[1]')
+      OR EXISTS (SELECT 1 FROM json_each(j.value, '$[1]') u WHERE NOT EXISTS
+        (SELECT 1 FROM lead_assignees WHERE lead_id = j.value ->> 0 AND user_id = u.value)))`
+}

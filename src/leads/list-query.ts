@@ -52,6 +52,8 @@ export type LeadRow = Pick<
   ownerName: string | null
   /** How many collaborators work the lead beside its primary assignee. */
   collaborators: number
+  /** Who holds it: its assignees' user ids, comma-separated in any order (leads/holders.ts), '' for none. */
+  holders: string
   /** When the lead's latest activity happened (epoch ms). */
   lastActivityAt: number
   /** An unassigned lead: when it became so (epoch ms, leads/unassigned.ts); null for any other. */
@@ -104,6 +106,10 @@ function rowQuery(db: Database) {
       ownerName: users.name,
       // From the trigger-kept columns (leads.assignee_count counts the primary assignee too): no per-row lookup.
       collaborators: sql<number>`max(0, ${leads.assigneeCount} - (${leads.primaryAssigneeId} IS NOT NULL))`,
+      // Looked up only for the few leads with collaborators; the rest answer from the lead's own columns.
+      holders: sql<string>`CASE WHEN ${leads.assigneeCount} > (${leads.primaryAssigneeId} IS NOT NULL)
+        THEN (SELECT group_concat(user_id) FROM lead_assignees WHERE lead_id = ${leads.id})
+        ELSE coalesce(${leads.primaryAssigneeId}, '') END`,
       lastActivityAt: sql<number>`coalesce(${leads.lastActivityAt}, ${leads.createdAt})`,
       unassignedSince: unassignedSinceOrNull,
     })

@@ -8,6 +8,7 @@ import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import type { LeadRow } from './list-query'
 import { UnassignedAge, type Aging } from './unassigned-age'
+import { decodeHolders, encodeHolders, SHOWN_HOLDERS, shownHoldersOf } from './holders'
 
 /** What the person had chosen in a refused bulk action or row menu: shown again as it was. */
 export type KeptChoice = {
@@ -112,11 +113,16 @@ export function LeadRowView({
   menu?: { kept: KeptChoice; error: string }
 }) {
   const base = `/o/${slug}/leads`
+  // Who held the lead as this row showed it: its menu's and the bulk bar's changes are refused or skipped when
+  // someone changed that meanwhile (leads/holders.ts).
+  const holders = encodeHolders(decodeHolders(lead.holders) ?? [])
   return (
     <tr data-lead-id={lead.id} id={`lead-row-${lead.id}`}>
       {assigning && (
         <td class="pick">
           <input type="checkbox" name="leadIds" value={lead.id} aria-label={`Select ${lead.name}`} checked={checked} />
+          <input type="hidden" name={shownHoldersOf(lead.id)} value={holders} />
+          <input type="hidden" name={SHOWN_HOLDERS} value={holders} form={`assign-${lead.id}`} />
         </td>
       )}
       <td class="lead-name">

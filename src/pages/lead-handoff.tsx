@@ -5,6 +5,7 @@ import { findReassignmentRequest } from '../assignment/reassignment-requests'
 import { HandoffPanel, type HandoffKept, type HandoffPanelProps } from '../assignment/handoff-views'
 import type { App } from '../env'
 import type { LeadDetail } from '../leads/lead-detail'
+import { holdersOf } from '../leads/holders'
 import { canHandOff, canRequestReassignment, factsOf } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
 
@@ -33,6 +34,7 @@ export async function handoffPanelProps(
     handOffTo: members && members.filter((m) => m.userId !== viewer.userId),
     canRequest: !handingOff && canRequestReassignment(viewer, facts),
     noteRequired: c.var.orgContext.org.handoffNoteRequired,
+    holders: holdersOf(lead),
     kept,
   }
 }

@@ -15,6 +15,7 @@ import type { App, LeadPageAfterRefusal, LeadPageKept } from '../env'
 import { Refusal } from '../lib/errors'
 import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/lead-detail'
+import { holdersOf } from '../leads/holders'
 import { StatusBadge } from '../leads/list-rows'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -49,6 +50,8 @@ export type LeadPageProps = {
   done?: string
   /** The status and reason of a refused status change, shown again as sent. */
   statusSent?: { status?: string; reason?: string }
+  /** The note of a refused release, shown again as sent. */
+  releaseSent?: string
 }
 
 export function LeadDetailPage({
@@ -63,6 +66,7 @@ export function LeadDetailPage({
   handoff,
   done,
   statusSent,
+  releaseSent,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -133,7 +137,7 @@ export function LeadDetailPage({
               </button>
             </form>
           )}
-          {canRelease && <ReleaseForm action={`${base}/release`} />}
+          {canRelease && <ReleaseForm action={`${base}/release`} holders={holdersOf(lead)} note={releaseSent} />}
           <WhoCanSee people={people} />
         </section>
         <CollaborationSections {...collaboration} />
@@ -169,6 +173,47 @@ function doneNotice(done: string | undefined, lead: LeadDetail): string | undefi
   }
 }
 
+/** The assignment panel's props for the signed-in member on `lead`, with what a refused form of it `kept`. */
+async function assignmentOf(
+  c: Context<App>,
+  lead: LeadDetail,
+  kept?: LeadPageKept,
+): Promise<Omit<AssignmentPanelProps, 'lead' | 'base'>> {
+  const unit = c.var.unit
+  const { viewer } = unit
+  const org = c.var.orgContext.org
+  const assigning = canAssign(viewer)
+  const assignedToViewer = lead.assignees.some((a) => a.userId === viewer.userId)
+  const [transferredTo, members] = await Promise.all([
+    assignedToViewer ? Promise.resolve(null) : handedOverTo(unit, lead.id),
+    assigning ? assignableMembers(unit) : Promise.resolve([]),
+  ])
+  return {
+    members,
+    canAssign: assigning,
+    canClaim: canClaim(viewer, factsOf(lead)),
+    multipleAssignees: org.multipleAssignees,
+    noteRequired: org.handoffNoteRequired,
+    poolEnabled: org.poolEnabled,
+    transferredTo,
+    kept,
+  }
+}
+
+/**
+ * `GET …/{leadId}/assignment` (htmx): the lead page's "Assigned to" section alone, as the viewer sees it now: what
+ * a live update of who holds the lead reloads (collaboration/live.tsx), and a reconnect's catch-up. The page keeps
+ * a section someone is typing in and marks it stale instead (public/app.js). Without htmx: 303 to the section.
+ * @throws Refusal 404 when the lead is not visible
+ */
+export async function assignmentSection(c: Context<App>, leadId: string) {
+  const lead = await findVisibleLead(c.var.unit, leadId)
+  if (!lead) throw await leadNotFound(c.var.unit)
+  const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
+  if (c.req.header('HX-Request') !== 'true') return c.redirect(`${base}#assignment`, 303)
+  return c.html(<AssignmentPanel lead={lead} base={base} {...await assignmentOf(c, lead)} />)
+}
+
 /** How `leadPage` answers after a refused action: why, with which status, and what was typed. */
 type RefusedAction = {
   alert?: string
@@ -192,13 +237,11 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const facts = factsOf(lead)
   const assigning = canAssign(viewer)
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
-  const assignedToViewer = lead.assignees.some((a) => a.userId === viewer.userId)
   const org = c.var.orgContext.org
   const timeZone = viewerTimeZone(c)
-  const [transferredTo, timelineView, members, people, handoff, collaborationParts] = await Promise.all([
-    assignedToViewer ? Promise.resolve(null) : handedOverTo(unit, lead.id),
+  const [assignment, timelineView, people, handoff, collaborationParts] = await Promise.all([
+    assignmentOf(c, lead, kept),
     timelineProps(unit, lead.id, { base, query: c.req.query(), timeZone }),
-    assigning ? assignableMembers(unit) : Promise.resolve([]),
     whoCanSee(unit, lead.id),
     handoffPanelProps(c, lead, base, kept?.handoff),
     collaborationProps(unit, lead.id, {
@@ -209,16 +252,6 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
       refused,
     }),
   ])
-  const assignment = {
-    members,
-    canAssign: assigning,
-    canClaim: canClaim(viewer, facts),
-    multipleAssignees: org.multipleAssignees,
-    noteRequired: org.handoffNoteRequired,
-    poolEnabled: org.poolEnabled,
-    transferredTo,
-    kept,
-  }
   const collaboration = { ...collaborationParts, people }
   c.status(status)
   return c.render(
@@ -236,6 +269,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
       }
       handoff={handoff}
       statusSent={kept && { status: kept.status, reason: kept.reason }}
+      releaseSent={kept?.release}
     />,
     { title: lead.name, live: true },
   )

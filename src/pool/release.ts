@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm'
 import { activityRow } from '../activity/activities'
 import { retryInUnit, type Unit } from '../access/unit'
 import { runBatch } from '../db/client'
-import { notArchived, primaryIs, unlessChanged } from '../db/guard'
+import { holdersAre, notArchived, primaryIs, unlessChanged } from '../db/guard'
 import {
   activities,
   formerAssignees,
@@ -22,23 +22,30 @@ import { newId } from '../lib/ids'
 import { findVisibleLead } from '../leads/lead-detail'
 import { isManager } from '../access/viewer'
 import { refuseArchived } from '../leads/policy'
+import { refuseChangedHolders } from '../leads/holders'
 import { fanOut } from '../notifications/fan-out'
 
 /**
  * Releases `leadId` to the pool with `note` (may be empty): `unit`'s member acts, at `unit.now` (epoch ms).
+ * `options.shown`: the holders (sorted user ids, leads/holders.ts) the form was shown with; undefined: not checked.
  * @returns the former primary assignee (id and name)
  * @throws Refusal 404 when not visible; 403 when the viewer is neither its primary assignee nor a manager; 409
- *   when it has no assignee or is archived (or the assignment changed meanwhile and kept changing)
+ *   when its holders are no longer `options.shown` (naming who holds it now), when it has no assignee or is archived
+ *   (or the assignment changed meanwhile and kept changing)
  */
-export async function releaseLead(unit: Unit, leadId: string, note: string) {
-  return retryInUnit(unit, [], (attempt) => releaseOnce(attempt, leadId, note))
+export async function releaseLead(unit: Unit, leadId: string, note: string, options: { shown?: string[] } = {}) {
+  return retryInUnit(unit, [], (attempt) => releaseOnce(attempt, leadId, note, options.shown))
 }
 
-async function releaseOnce(unit: Unit, leadId: string, note: string) {
+async function releaseOnce(unit: Unit, leadId: string, note: string, shown: string[] | undefined) {
   const { db, viewer, now } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
   const primary = lead.assignees.find((a) => a.kind === 'primary')
+  // Who may release it is asked first: a holders refusal names the holders, which only they may learn.
+  if (primary && primary.userId !== viewer.userId && !isManager(viewer))
+    throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can release it to the pool.')
+  refuseChangedHolders(lead, shown)
   if (!primary) throw new Refusal(409, 'This lead has no assignee to release it.')
   if (primary.userId !== viewer.userId && !isManager(viewer))
     throw new Refusal(403, 'Only the lead’s assignee, an Owner or an Admin can release it to the pool.')
@@ -50,7 +57,14 @@ async function releaseOnce(unit: Unit, leadId: string, note: string) {
   ])
   await runBatch(db, [
     // Archived in between: refused on the retry, so archiving and releasing at once never both win.
-    unlessChanged(db, and(primaryIs(lead.id, primary.userId), notArchived(lead.id))!),
+    unlessChanged(
+      db,
+      and(
+        primaryIs(lead.id, primary.userId),
+        notArchived(lead.id),
+        shown ? holdersAre([[lead.id, shown]]) : undefined,
+      )!,
+    ),
     ...lead.assignees.map((a) =>
       db
         .insert(formerAssignees)

@@ -12,6 +12,7 @@ import type { App, RefusalPage } from '../env'
 import { notFound, Refusal } from '../lib/errors'
 import { optionalMultiLine } from '../lib/text'
 import { forwardUpgrade } from '../lib/websocket-room'
+import { shownHoldersField } from '../leads/holders'
 import { rememberDone } from '../views/done'
 import { parseForm } from '../views/form-input'
 import { renderError } from '../views/render-error'
@@ -30,7 +31,10 @@ export const poolLeadRoutes = new Hono<App>()
 /** The longest release note. */
 export const MAX_RELEASE_NOTE = 2000
 
-const releaseSchema = z.object({ note: optionalMultiLine('note', MAX_RELEASE_NOTE) })
+const releaseSchema = z.object({
+  note: optionalMultiLine('note', MAX_RELEASE_NOTE),
+  shown_assignees: shownHoldersField,
+})
 
 /** The organization's PoolRoom. */
 export function poolRoom(c: Context<App>) {
@@ -156,10 +160,10 @@ poolLeadRoutes.post('/:leadId/claim', leadPageOnRefusal(), poolStillOpen(), refu
   return c.redirect(lead, 303)
 })
 
-poolLeadRoutes.post('/:leadId/release', leadPageOnRefusal(), async (c) => {
+poolLeadRoutes.post('/:leadId/release', leadPageOnRefusal({ keep: ({ note }) => ({ release: note }) }), async (c) => {
   const leadId = c.req.param('leadId')
-  const { note } = await parseForm(c, releaseSchema)
-  await releaseLead(c.var.unit, leadId, note)
+  const { note, shown_assignees } = await parseForm(c, releaseSchema)
+  await releaseLead(c.var.unit, leadId, note, { shown: shown_assignees })
   await poolRoom(c)
     .refresh(c.var.unit.org.id)
     .catch((error: unknown) => console.error('pool not refreshed', error))

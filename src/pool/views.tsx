@@ -6,6 +6,7 @@
 import { isManager } from '../access/viewer'
 import { waited } from '../lib/waited'
 import { useShell } from '../views/layout'
+import { encodeHolders, SHOWN_HOLDERS } from '../leads/holders'
 import type { PoolView } from './queries'
 
 /** Id of the live region the PoolRoom's fragments replace. */
@@ -124,17 +125,22 @@ export function poolLiveFragment(props: { slug: string; pool: PoolView; now: num
 }
 
 /**
- * The lead page's "Release to the pool" form (`POST .../release` with an optional `note`), for the lead's primary
- * assignee, Owners and Admins while the lead has an assignee.
+ * The lead page's "Release to the pool" form (`POST .../release` with an optional `note` and the `holders` it was
+ * shown with), for the lead's primary assignee, Owners and Admins while the lead has an assignee; `note`: a refused
+ * release's note, shown again (the form open).
  */
-export function ReleaseForm({ action }: { action: string }) {
+export function ReleaseForm({ action, holders, note }: { action: string; holders: string[]; note?: string }) {
   return (
-    <details class="release">
+    <details class="release" open={note !== undefined}>
       <summary>Release to the pool</summary>
       <form method="post" action={action}>
+        {/* Who held it when shown: a release after someone else's change is refused (leads/holders.ts). */}
+        <input type="hidden" name={SHOWN_HOLDERS} value={encodeHolders(holders)} />
         <label class="field">
           <span>Note for the team (optional): why you are letting it go</span>
-          <textarea name="note" rows={3} maxlength={2000}></textarea>
+          <textarea name="note" rows={3} maxlength={2000}>
+            {note ?? ''}
+          </textarea>
         </label>
         <button type="submit" class="secondary">
           Release to the pool
