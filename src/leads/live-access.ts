@@ -1,8 +1,8 @@
 /**
  * Who may keep a live socket (docs/ARCHITECTURE.md "Live sockets and how access on them ends"): for the sessions of
  * a room's open sockets, one query says which sessions still hold, each member's role, and whether they may still
- * see the room's lead (the relations of policy.ts) or the pool (Owners and Admins; Agents while the organization
- * opens it to them).
+ * see the room's lead (the relations of policy.ts), the pool (Owners and Admins; Agents while the organization
+ * opens it to them) or the organization's lists (every active member).
  */
 import { and, eq, gt, or, sql, type SQL } from 'drizzle-orm'
 import { isManager, type Role } from '../access/viewer'
@@ -12,8 +12,9 @@ import { leads, memberships, organizations, sessions } from '../db/schema'
 import type { SessionGrant } from '../lib/websocket-room'
 import { relations } from './policy'
 
-/** What the room's sockets watch: one lead of the organization, or its pool. */
-export type Watched = { orgId: string; leadId: string } | { orgId: string; pool: true }
+/** What the room's sockets watch: one lead of the organization, its pool, or its lists (any active member sees them). */
+export type Watched =
+  { orgId: string; leadId: string } | { orgId: string; pool: true } | { orgId: string; organization: true }
 
 /**
  * For the sessions `sessionHashes` (as `sessions.id` stores them) of the sockets watching `watched`, in one query:
@@ -54,8 +55,9 @@ export async function sessionGrants(
       .where(valid)
       .all()
   } else {
+    const agentSees = 'pool' in watched ? eq(organizations.poolEnabled, true) : sql`1`
     rows = await db
-      .select({ ...base, agentSees: flag(eq(organizations.poolEnabled, true)) })
+      .select({ ...base, agentSees: flag(agentSees) })
       .from(sessions)
       .leftJoin(memberships, member)
       .leftJoin(organizations, eq(organizations.id, memberships.orgId))

@@ -12,8 +12,9 @@ import type { Database } from '../db/client'
 import { inIdSet } from '../db/id-sets'
 import { activities, leads } from '../db/schema'
 import type { App, Env } from '../env'
-import { Refusal } from '../lib/errors'
-import { MEMBER_ID_HEADER, type ListChange } from './org-room'
+import { authorizeUpgrade } from '../access/upgrade'
+import { forwardUpgrade } from '../lib/websocket-room'
+import type { ListChange } from './org-room'
 import { leadsEachMaySee } from './policy'
 
 /** At most this many changed leads are named to a page; a larger change tells every page to refetch what it shows. */
@@ -107,20 +108,14 @@ export function publishAfterPost(options: PublishOptions = {}): MiddlewareHandle
   }
 }
 
-/** The refusal of an upgrade sent from another site's page. */
-export const FOREIGN_ORIGIN = 'This live connection was opened from another site, so it was refused.'
-
 /**
- * `GET /o/{slug}/live`: authorizes the upgrade in the Worker, then hands it to the organization's room. The membership
- * middleware has checked the member (anyone else: 404, as for every URL of the organization); here the page must come
- * from this site (`Origin`, as form posts must).
- * @returns 101 with the socket; 426 when not an upgrade
- * @throws Refusal 403 `FOREIGN_ORIGIN` when `Origin` is missing or another site's
+ * `GET /o/{slug}/live`: authorizes the upgrade in the Worker (the membership middleware has checked the member,
+ * anyone else: 404 as for every URL of the organization; access/upgrade.ts `authorizeUpgrade` the origin and the
+ * session), then hands it to the organization's room with the socket's owner.
+ * @returns 101 with the socket
+ * @throws Refusal 426 when not an upgrade; 403 when `Origin` is missing or another site's
  */
 export async function orgLiveUpgrade(c: Context<App>): Promise<Response> {
-  if (c.req.header('Upgrade') !== 'websocket') return c.text('Expected a WebSocket', 426)
-  if (c.req.header('Origin') !== new URL(c.req.url).origin) throw new Refusal(403, FOREIGN_ORIGIN)
-  const headers = new Headers(c.req.raw.headers)
-  headers.set(MEMBER_ID_HEADER, c.var.unit.viewer.userId)
-  return orgRoom(c.env, c.var.unit.org.id).fetch(new Request(c.req.url, { headers }))
+  const owner = await authorizeUpgrade(c)
+  return forwardUpgrade(orgRoom(c.env, c.var.unit.org.id), c.req.raw, owner)
 }

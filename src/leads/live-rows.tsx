@@ -16,6 +16,7 @@ import { matchExpression } from './search'
 import { canAssign } from './policy'
 import { LeadResults } from './list-views'
 import { MAX_NAMED_LEADS } from './live-lists'
+import { agingOf } from './unassigned-age'
 
 /** The ids of query parameter `value` (comma-separated), malformed ones dropped, at most MAX_NAMED_LEADS. */
 function idsOf(value: string | undefined): string[] {
@@ -63,6 +64,7 @@ export async function liveRows(c: Context<App>) {
         total={total}
         start={0}
         assigning={assigning}
+        aging={agingOf(c)}
       />
       <ul>
         {fresh.map((f) => (

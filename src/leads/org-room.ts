@@ -4,14 +4,24 @@
  * lists"). It holds nothing D1 lacks: the Worker authorizes a member before it hands the upgrade over
  * (live-lists.ts `orgLiveUpgrade`), works out after each commit which changed leads each connected member may see
  * (policy.ts `leadsEachMaySee`) and hands the room one list per member (`tell`); a page that reconnects refetches
- * what it shows from D1.
+ * what it shows from D1. Its sockets keep the rules of every room (docs/ARCHITECTURE.md "Live sockets and how access
+ * on them ends"): each belongs to a member, a session and an origin, at most 10 per member, re-checked against D1
+ * every RECHECK_MS while any is open, and closed when the session or the membership ends or the role changes.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { orgDatabase } from '../access/unit'
+import { createDb } from '../db/client'
 import type { Env } from '../env'
-import { acceptViewer, attachmentOf, sendOrDrop } from '../lib/websocket-room'
-
-/** Request header the Worker sets on the upgrade it forwards: the (authorized) member's user id. */
-export const MEMBER_ID_HEADER = 'X-Leadpool-Member-Id'
+import {
+  acceptOwned,
+  attachmentOf,
+  endLostAccess,
+  keepRechecking,
+  sendOrDrop,
+  sessionHashesOf,
+  type SocketOwner,
+} from '../lib/websocket-room'
+import { sessionGrants } from './live-access'
 
 /**
  * What a page is told: the ids of changed leads its member may see now, and `recheck` when something it may show
@@ -20,25 +30,52 @@ export const MEMBER_ID_HEADER = 'X-Leadpool-Member-Id'
  */
 export type ListChange = { leads: string[]; recheck: boolean }
 
-/** What the room keeps with each socket. */
-type Attachment = { userId: string }
-
 export class OrgRoom extends DurableObject<Env> {
   /**
-   * Accepts a WebSocket upgrade from a member the Worker authorized (named in MEMBER_ID_HEADER).
-   * @returns 101 with the socket; 400 without a member; 426 when not an upgrade
+   * Accepts a WebSocket upgrade from a member the Worker authorized (forwarded with lib/websocket-room.ts
+   * `forwardUpgrade` and its `SocketOwner`).
+   * @returns 101 with the socket (closed at once beyond the cap per member); 400 without an owner; 426 when not an
+   *   upgrade
    */
-  override fetch(request: Request): Response {
-    const userId = request.headers.get(MEMBER_ID_HEADER)
-    if (!userId) return new Response('No member', { status: 400 })
-    return acceptViewer(this.ctx, request, { tags: [userId], attachment: { userId } satisfies Attachment })
+  override async fetch(request: Request): Promise<Response> {
+    const { response, kept } = acceptOwned(this.ctx, request)
+    if (kept) await keepRechecking(this.ctx)
+    return response
+  }
+
+  /** Every RECHECK_MS while anyone is connected: `recheck`, then again. A failed read is logged and retried then. */
+  override async alarm(): Promise<void> {
+    try {
+      await this.recheck()
+    } catch (error) {
+      console.error('org room re-check failed', error)
+    }
+    await keepRechecking(this.ctx)
+  }
+
+  /**
+   * Asks D1 in one query whether each socket's session still holds and its member's role; closes the others
+   * (lib/websocket-room.ts `ACCESS_ENDED`, with the reason).
+   * @returns how many sockets were closed
+   * @throws when D1 fails
+   */
+  async recheck(): Promise<number> {
+    const hashes = sessionHashesOf(this.ctx)
+    const owner = this.ctx
+      .getWebSockets()
+      .map((s) => attachmentOf<SocketOwner>(s))
+      .find((a) => a?.orgId)
+    if (!owner || hashes.length === 0) return 0
+    const db = createDb(orgDatabase(this.env, owner.orgId))
+    const grants = await sessionGrants(db, { orgId: owner.orgId, organization: true }, hashes, Date.now())
+    return endLostAccess(this.ctx, grants, 'you are no longer a member of this organization').length
   }
 
   /** The user ids of the members connected now, each once. */
   members(): string[] {
     const ids = new Set<string>()
     for (const socket of this.ctx.getWebSockets()) {
-      const member = attachmentOf<Attachment>(socket)
+      const member = attachmentOf<SocketOwner>(socket)
       if (member) ids.add(member.userId)
     }
     return [...ids]
