@@ -17,11 +17,16 @@ let clients = 0
  */
 export class Client {
   cookies = new Map<string, string>()
+
+  /** The `Cookie` header this client sends (its session), for a hand-built request. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
   ip = `10.${Math.floor(Math.random() * 200)}.${++clients >> 8}.${clients & 255}`
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
-    if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+    if (this.cookies.size) headers.set('Cookie', this.cookieHeader())
     const method = (init.method ?? 'GET').toUpperCase()
     // A browser sends its page's Origin on a post and on a WebSocket upgrade.
     const upgrade = headers.get('Upgrade') === 'websocket'

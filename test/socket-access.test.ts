@@ -36,7 +36,7 @@ async function team() {
   const gusLead = await createLead(owner.client, slug, { name: 'Gus Lead' })
   await owner.client.post(`/o/${slug}/leads/${gusLead}/assign`, { assigneeId: gus.userId })
   const lead = (id: string) => `/o/${slug}/leads/${id}`
-  return { owner, slug, ada, gus, hal, pooled: lead(pooled), gusLead: lead(gusLead), pool: `/o/${slug}/pool/live` }
+  return { owner, slug, ada, gus, hal, pooled: lead(pooled), gusLead: lead(gusLead), pool: `/o/${slug}/pool/live`, lists: `/o/${slug}/live` }
 }
 
 /**
@@ -64,9 +64,9 @@ async function nothingAfter(author: Client, base: string, witness: Socket, ended
 }
 
 describe('every upgrade route checks Origin', () => {
-  it('refuses an upgrade from another site, or with no Origin, on a lead’s and the pool’s /live (403)', async () => {
+  it('refuses an upgrade from another site, or with no Origin, on a lead’s, the pool’s and the lists’ /live (403)', async () => {
     const t = await team()
-    for (const live of [`${t.gusLead}/live`, `${t.pooled}/live`, t.pool]) {
+    for (const live of [`${t.gusLead}/live`, `${t.pooled}/live`, t.pool, t.lists]) {
       const foreign: Record<string, string>[] = [
         { Origin: 'http://evil.example' },
         { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' },
@@ -79,7 +79,7 @@ describe('every upgrade route checks Origin', () => {
       }
       // No Origin at all (a browser always sends one with an upgrade): refused too.
       const bare = new Request(new URL(live, ORIGIN), {
-        headers: { Upgrade: 'websocket', Cookie: cookieOf(t.gus.client) },
+        headers: { Upgrade: 'websocket', Cookie: t.gus.client.cookieHeader() },
       })
       expect((await exports.default.fetch(bare)).status).toBe(403)
       // From the page's own origin (or Sec-Fetch-Site: same-origin): accepted.
@@ -92,7 +92,6 @@ describe('every upgrade route checks Origin', () => {
 })
 
 /** The Client's session cookie header. */
-const cookieOf = (client: Client) => [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
 
 describe('a socket ends with its access', () => {
   it('closes the pool page of Agents at once when the pool is closed to them, and their pool lead’s page within 5 s', async () => {
@@ -115,6 +114,7 @@ describe('a socket ends with its access', () => {
       await watch(t.gus.client, `${t.gusLead}/live`),
       await watch(t.gus.client, `${t.pooled}/live`),
       await watch(t.gus.client, t.pool),
+      await watch(t.gus.client, t.lists),
     ]
     const owner = await watch(t.owner.client, `${t.gusLead}/live`)
     await t.owner.client.post(`/o/${t.slug}/team/${t.gus.userId}/deactivate`)
@@ -135,9 +135,11 @@ describe('a socket ends with its access', () => {
     const t = await team()
     const lead = await watch(t.ada.client, `${t.gusLead}/live`)
     const pool = await watch(t.ada.client, t.pool)
+    const lists = await watch(t.ada.client, t.lists)
     const owner = await watch(t.owner.client, `${t.gusLead}/live`)
     await t.owner.client.post(`/o/${t.slug}/team/${t.ada.userId}/role`, { role: 'agent' })
     const changed = Date.now()
+    await endsWithin(lists, 'Access ended: your role changed.', changed, ELSEWHERE_MS, 'Ada’s lead list')
     await endsWithin(lead, 'Access ended: your role changed.', changed, ELSEWHERE_MS, 'Ada’s lead page')
     await endsWithin(pool, 'Access ended: your role changed.', changed, ELSEWHERE_MS, 'Ada’s pool page')
     await nothingAfter(t.owner.client, t.gusLead, owner, [lead])
@@ -151,6 +153,7 @@ describe('a socket ends with its access', () => {
       await watch(t.gus.client, `${t.gusLead}/live`),
       await watch(phone, `${t.gusLead}/live`),
       await watch(phone, t.pool),
+      await watch(phone, t.lists),
     ]
     const owner = await watch(t.owner.client, `${t.gusLead}/live`)
     expect((await t.gus.client.post('/account/sessions/revoke')).status).toBe(303)
