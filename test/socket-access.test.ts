@@ -27,9 +27,11 @@ async function watch(client: Client, path: string): Promise<Socket> {
 async function team() {
   const owner = await signUp('Socket Co', 'Ana Owner')
   const { slug } = owner
-  const ada = await joinAs(owner.client, slug, 'admin', 'Ada Admin')
-  const gus = await joinAs(owner.client, slug, 'agent', 'Gus Agent')
-  const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+  const [ada, gus, hal] = await Promise.all([
+    joinAs(owner.client, slug, 'admin', 'Ada Admin'),
+    joinAs(owner.client, slug, 'agent', 'Gus Agent'),
+    joinAs(owner.client, slug, 'agent', 'Hal Agent'),
+  ])
   await owner.client.post(`/o/${slug}/settings`, { poolEnabled: '1' })
   const pooled = await createLead(owner.client, slug, { name: 'Pooled Lead' })
   await owner.client.post(`/o/${slug}/leads/${pooled}/pool`, { inPool: '1' })
@@ -230,8 +232,9 @@ describe('200 sockets from 20 members on one lead', () => {
   it('sends presence per change in the people, not per socket, and delivers a note to all 200 within the bound', async () => {
     const owner = await signUp('Crowd Co', 'Ana Owner')
     const { slug } = owner
-    const members = []
-    for (let i = 0; i < 20; i++) members.push(await joinAs(owner.client, slug, 'admin', `Member ${i}`))
+    const members = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => joinAs(owner.client, slug, 'admin', `Member ${i}`)),
+    )
     const leadId = await createLead(owner.client, slug, { name: 'Crowded Lead' })
     const base = `/o/${slug}/leads/${leadId}`
     const sockets: Socket[] = []
