@@ -27,9 +27,11 @@ async function watch(client: Client, path: string): Promise<Socket> {
 async function team() {
   const owner = await signUp('Socket Co', 'Ana Owner')
   const { slug } = owner
-  const ada = await joinAs(owner.client, slug, 'admin', 'Ada Admin')
-  const gus = await joinAs(owner.client, slug, 'agent', 'Gus Agent')
-  const hal = await joinAs(owner.client, slug, 'agent', 'Hal Agent')
+  const [ada, gus, hal] = await Promise.all([
+    joinAs(owner.client, slug, 'admin', 'Ada Admin'),
+    joinAs(owner.client, slug, 'agent', 'Gus Agent'),
+    joinAs(owner.client, slug, 'agent', 'Hal Agent'),
+  ])
   await owner.client.post(`/o/${slug}/settings`, { poolEnabled: '1' })
   const pooled = await createLead(owner.client, slug, { name: 'Pooled Lead' })
   await owner.client.post(`/o/${slug}/leads/${pooled}/pool`, { inPool: '1' })
@@ -209,20 +211,22 @@ describe('a socket ends with its access', () => {
 })
 
 describe('sockets per member', () => {
-  it('keeps at most 10 sockets per member in a room: the 11th closes with a reason; others are not counted', async () => {
+  it('keeps at most 10 sockets per member in a room, 12 opened at once: 2 close with a reason; others are not counted', async () => {
     const t = await team()
     for (const path of [`${t.gusLead}/live`, t.pool]) {
-      const ten = await Promise.all(Array.from({ length: 10 }, () => watch(t.gus.client, path)))
-      const eleventh = await watch(t.gus.client, path)
-      await until(() => eleventh.closed.code !== undefined, 'the 11th socket closed')
-      expect(eleventh.closed).toMatchObject({
-        code: TOO_MANY,
-        reason: 'Too many open pages: at most 10 per person here. Close some, then reload.',
-      })
+      const twelve = await Promise.all(Array.from({ length: 12 }, () => watch(t.gus.client, path)))
+      const over = () => twelve.filter((s) => s.closed.code !== undefined)
+      await until(() => over().length >= 2, 'two sockets over the cap closed')
+      for (const socket of over()) {
+        expect(socket.closed).toMatchObject({
+          code: TOO_MANY,
+          reason: 'Too many open pages: at most 10 per person here. Close some, then reload.',
+        })
+      }
       const owner = await watch(t.owner.client, path)
-      expect(ten.every((s) => s.closed.code === undefined)).toBe(true)
+      expect(over()).toHaveLength(2)
       expect(owner.closed.code).toBeUndefined()
-      for (const s of [...ten, owner]) s.socket.close(1000, 'done')
+      for (const s of [...twelve, owner]) s.socket.close(1000, 'done')
     }
   })
 })
@@ -231,8 +235,9 @@ describe('200 sockets from 20 members on one lead', () => {
   it('sends presence per change in the people, not per socket, and delivers a note to all 200 within the bound', async () => {
     const owner = await signUp('Crowd Co', 'Ana Owner')
     const { slug } = owner
-    const members = []
-    for (let i = 0; i < 20; i++) members.push(await joinAs(owner.client, slug, 'admin', `Member ${i}`))
+    const members = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => joinAs(owner.client, slug, 'admin', `Member ${i}`)),
+    )
     const leadId = await createLead(owner.client, slug, { name: 'Crowded Lead' })
     const base = `/o/${slug}/leads/${leadId}`
     const sockets: Socket[] = []

@@ -2,7 +2,7 @@
 // (the PoolRoom streams the pool over the page's WebSocket); on a page that missed the update, the other's click on
 // the stale Claim button shows "Already claimed by …" and stays on the pool; so does a click whose row the live
 // update removed while the claim was on its way; an Agent reading a pool lead's page another Agent claims is told
-// at once that they can no longer see it.
+// at once that they can no longer see it, and an Agent on the pool page, once the pool is closed to Agents.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -128,6 +128,21 @@ test('a claimed lead disappears from the other Agent’s pool; a stale click say
     .getByText('Access ended: you can no longer see this lead.')
     .waitFor({ timeout: 5000 })
   assert.equal(await ben.page.locator('#presence li').count(), 0)
+
+  // Ben watches the pool; the Owner closes it to Agents: Ben's page says his access ended, at once, and stays so
+  // (the page does not reconnect a socket closed for access).
+  const benPool = connected(ben.page)
+  await ben.page.goto(appUrl(ben.page, `/o/${slug}/pool`))
+  const socket = await benPool
+  await owner.page.goto(appUrl(owner.page, `/o/${slug}/settings`))
+  await owner.page.locator('input[name=poolEnabled]').uncheck()
+  await owner.page.getByRole('button', { name: 'Save settings' }).click()
+  await owner.page.waitForURL(/saved=1/)
+  const ended = ben.page.locator('#page-alert [role=alert]')
+  await ended.getByText('Access ended: you can no longer see the pool.').waitFor({ timeout: 2000 })
+  assert.ok(socket.isClosed())
+  assert.match(await ended.textContent(), /This page no longer updates live; reload to see where you stand\./)
+  await screenshot(ben.page, 'pool-access-ended')
 
   assert.deepEqual(unexpected(owner.problems), [])
   assert.deepEqual(unexpected(ann.problems), [])
