@@ -302,6 +302,60 @@
     refreshTimes(event.target)
   })
 
+  // Typing survives every swap the person did not ask for: a live update, a catch-up reload, or the answer to
+  // another form (a boosted form's answer replaces the whole page). Before a swap, what was typed in a field that
+  // differs from what the page was served with is noted (by id, else by its form's action and its name), unless the
+  // field belongs to the form being sent (its answer decides: cleared when saved, kept with the reason when refused);
+  // after the swap, a new field with the same key that still holds what it was served with gets it back, with the
+  // focus and the cursor.
+  var typed = []
+  function fieldKey(el) {
+    if (el.id) return '#' + el.id
+    var form = el.form || el.closest('form')
+    return form && el.name ? (form.getAttribute('action') || '') + '|' + el.name : null
+  }
+  function served(el) {
+    return el instanceof HTMLSelectElement ? null : el.defaultValue
+  }
+  function noteTyped(event) {
+    var sending = event.detail && event.detail.requestConfig && event.detail.requestConfig.elt
+    var form = sending instanceof Element ? sending.closest('form') : null
+    document
+      .querySelectorAll('textarea, input[type=text], input[type=email], input[type=tel], input:not([type])')
+      .forEach(function (el) {
+        var key = fieldKey(el)
+        if (!key || el.value === served(el) || (form && (el.form || el.closest('form')) === form)) return
+        var focused = el === document.activeElement
+        typed.push({
+          key: key,
+          el: el,
+          value: el.value,
+          focused: focused,
+          start: el.selectionStart,
+          end: el.selectionEnd,
+        })
+      })
+  }
+  function giveTypedBack() {
+    var notes = typed
+    typed = []
+    notes.forEach(function (note) {
+      if (document.contains(note.el)) return
+      var fresh = Array.prototype.find.call(document.querySelectorAll('textarea, input'), function (el) {
+        return fieldKey(el) === note.key
+      })
+      if (!fresh || fresh.value !== served(fresh)) return
+      fresh.value = note.value
+      if (!note.focused) return
+      fresh.focus()
+      if (note.start !== null) fresh.setSelectionRange(note.start, note.end)
+    })
+  }
+  document.addEventListener('htmx:beforeSwap', noteTyped)
+  document.addEventListener('htmx:oobBeforeSwap', noteTyped)
+  document.addEventListener('htmx:afterSettle', giveTypedBack)
+  document.addEventListener('htmx:oobAfterSwap', giveTypedBack)
+
   // @mention suggestions: picking a member completes the @ word being typed in the note.
   document.addEventListener('click', function (event) {
     var button = event.target instanceof Element && event.target.closest('[data-mention]')

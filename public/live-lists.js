@@ -79,10 +79,15 @@
     return node
   }
 
+  // What the page shows first, then the unread badge.
   function refresh(ids, all) {
-    var badge = document.getElementById('notification-count')
-    if (badge && window.htmx)
-      window.htmx.ajax('GET', badge.getAttribute('hx-get'), { target: badge, swap: 'outerHTML' })
+    return refreshPage(ids, all).then(function () {
+      var badge = document.getElementById('notification-count')
+      if (badge && window.htmx)
+        window.htmx.ajax('GET', badge.getAttribute('hx-get'), { target: badge, swap: 'outerHTML' })
+    })
+  }
+  function refreshPage(ids, all) {
     if (kind === 'list') return refreshList(ids, all)
     // The other pages are small: the page again, and the part that moves swapped in (nothing typed there).
     return fetchHtml(location.href).then(function (doc) {

@@ -83,6 +83,10 @@ describe('working a lead together, live', () => {
     const taskAnswered = await nextPage(a)
     await taskForm.getByRole('button', { name: 'Add task' }).click()
     await taskAnswered()
+    // A's new page has connected again (presence comes over its socket) and caught up from D1 (the catch-up reloads
+    // the timeline): only then is it done changing by itself. Typing survives a swap even before (public/app.js).
+    await a.locator('#presence li[data-user-id]', { hasText: ben.name }).waitFor()
+    await a.locator('#timeline li[data-activity-type="task_created"]').waitFor()
     await a.locator('#tasks li[data-task-id]', { hasText: 'Send the quote' }).waitFor()
     await b.locator('#timeline li[data-activity-type="task_created"]').waitFor({ timeout: 2_000 })
     await b.locator('#tasks-items li[data-task-id]', { hasText: 'Send the quote' }).waitFor({ timeout: 2_000 })
