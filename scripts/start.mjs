@@ -6,33 +6,69 @@
 // `wrangler dev` fires no cron by itself: this script runs the chores (wrangler.toml [triggers], the sweeps
 // that take up stranded emails, imports and undos) every 5 minutes through `--test-scheduled`'s
 // /__scheduled, as Cloudflare would; LEADPOOL_CRON=off leaves them to be run by hand (browser tests).
+// It prints one line per migration applied (scripts/migrate-local.mjs) and `Ready at {origin}` once the server
+// answers; wrangler's start-up output (banner, bindings table, offline warnings) is kept back and printed only if
+// wrangler stops before it is ready, or with LEADPOOL_VERBOSE=1. What wrangler prints after that (each request,
+// the Worker's logs, errors) goes through as it comes. Where the first start's time goes: README "Run it".
 import { spawn, spawnSync } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { applyLocalMigrations } from './migrate-local.mjs'
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+// No banner: it also waits on npm for wrangler's update check.
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true' }
 const port = process.env.PORT || '8787'
 const host = process.env.HOST || 'localhost'
 const origin = `http://${host}:${port}`
 const wrangler = 'node_modules/.bin/wrangler'
 const persist = process.env.LEADPOOL_STATE_DIR ? ['--persist-to', process.env.LEADPOOL_STATE_DIR] : []
+const verbose = process.env.LEADPOOL_VERBOSE === '1'
 
-function run(cmd, args) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env })
-  if (result.status !== 0) process.exit(result.status ?? 1)
+/** The line `npm start` prints once the server at `origin` answers. */
+function readyLine(origin) {
+  return `Ready at ${origin}`
 }
 
-run(process.execPath, ['scripts/vendor.mjs'])
-run(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist])
+const vendor = spawnSync(process.execPath, ['scripts/vendor.mjs'], { stdio: 'inherit', env })
+if (vendor.status !== 0) process.exit(vendor.status ?? 1)
+try {
+  await applyLocalMigrations({ state: process.env.LEADPOOL_STATE_DIR })
+} catch (error) {
+  console.error(`The local database could not be migrated: ${error.message}`)
+  process.exit(1)
+}
 // Local development: plain-http cookies, the dev mailbox, and email links pointing at this server.
 const vars = ['--var', 'APP_ENV:development', '--var', `APP_URL:${origin}`]
-console.log(`\nLeadpool: ${origin}\n`)
 const dev = spawn(
   wrangler,
-  ['dev', '--port', port, '--ip', host, '--test-scheduled', ...vars, ...persist, ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-    env,
-  },
+  [
+    'dev',
+    '--port',
+    port,
+    '--ip',
+    host,
+    '--test-scheduled',
+    '--show-interactive-dev-session=false',
+    ...vars,
+    ...persist,
+    ...process.argv.slice(2),
+  ],
+  { stdio: ['inherit', 'pipe', 'pipe'], env },
 )
+let ready = false
+const keptBack = []
+for (const [stream, out] of [
+  [dev.stdout, process.stdout],
+  [dev.stderr, process.stderr],
+]) {
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+    if (ready || verbose) out.write(`${line}\n`)
+    else keptBack.push([out, line])
+    if (!ready && line.includes('Ready on http')) {
+      ready = true
+      console.log(readyLine(origin))
+    }
+  })
+}
 const CRON_EVERY_MS = 5 * 60_000
 const chores = `${origin}/__scheduled?cron=${encodeURIComponent('*/5 * * * *')}`
 const cron =
@@ -45,5 +81,7 @@ const cron =
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => {
   clearInterval(cron)
+  // Stopped before it was ready (a port in use, a build error): everything it said.
+  if (!ready && !verbose) for (const [out, line] of keptBack) out.write(`${line}\n`)
   process.exit(code ?? 0)
 })
