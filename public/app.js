@@ -150,10 +150,12 @@
     syncFilters(true)
   })
 
-  // The lead page's live timeline (htmx ws extension, src/activity/live.tsx). Times: "5 min ago",
-  // the exact time on hover in the viewer's time zone (#timeline[data-time-zone]).
+  // The lead page's times (src/views/when.tsx): "5 min ago" for a week, then the exact day and time; the
+  // exact time on hover, all in the viewer's time zone (#timeline[data-time-zone]). Null: give the exact time.
   function relative(date) {
-    var minutes = Math.floor(Math.max(0, Date.now() - date.getTime()) / 60000)
+    var ago = Date.now() - date.getTime()
+    if (ago < -60000 || ago >= 7 * 24 * 3600000) return null
+    var minutes = Math.floor(Math.max(0, ago) / 60000)
     if (minutes < 1) return 'just now'
     if (minutes < 60) return minutes + ' min ago'
     var hours = Math.floor(minutes / 60)
@@ -173,7 +175,7 @@
     root.querySelectorAll('time[data-relative]').forEach(function (el) {
       var date = new Date(el.getAttribute('datetime'))
       if (isNaN(date)) return
-      el.textContent = relative(date)
+      el.textContent = relative(date) || exact.format(date)
       el.title = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
     })
     // Instants within sentences (a call's time): a live entry arrives written in UTC for everyone.
