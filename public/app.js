@@ -267,10 +267,9 @@
     refreshTimes(event.target)
   })
 
-  // @mention suggestions: picking a member completes the @ word being typed in the note.
-  document.addEventListener('click', function (event) {
-    var button = event.target instanceof Element && event.target.closest('[data-mention]')
-    if (!button) return
+  // @mention suggestions: picking a member completes the @ word being typed in the note. Enter or Tab picks the
+  // highlighted suggestion (the first, until the arrow keys move it); Escape closes the list.
+  function chooseMention(button) {
     var form = button.closest('form')
     var field = form && form.querySelector('textarea[name="body"]')
     if (!field) return
@@ -278,6 +277,32 @@
     var list = document.getElementById('mention-suggestions')
     if (list) list.replaceChildren()
     field.focus()
+  }
+  document.addEventListener('click', function (event) {
+    var button = event.target instanceof Element && event.target.closest('[data-mention]')
+    if (button) chooseMention(button)
+  })
+  document.addEventListener('keydown', function (event) {
+    var field = event.target
+    if (!(field instanceof HTMLTextAreaElement) || field.name !== 'body') return
+    var list = document.getElementById('mention-suggestions')
+    var buttons = list ? Array.prototype.slice.call(list.querySelectorAll('[data-mention]')) : []
+    if (buttons.length === 0 || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return
+    var active = buttons.findIndex(function (b) {
+      return b.getAttribute('aria-current') === 'true'
+    })
+    if (event.key === 'Enter' || event.key === 'Tab') {
+      event.preventDefault()
+      chooseMention(buttons[Math.max(active, 0)])
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault()
+      var next = (Math.max(active, 0) + (event.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length
+      if (active < 0 && event.key === 'ArrowDown') next = 0
+      buttons.forEach(function (b, i) {
+        if (i === next) b.setAttribute('aria-current', 'true')
+        else b.removeAttribute('aria-current')
+      })
+    } else if (event.key === 'Escape') list.replaceChildren()
   })
 
   // A plain form (not sent by htmx, which disables its own buttons with hx-disabled-elt) disables its
