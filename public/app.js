@@ -150,10 +150,12 @@
     syncFilters(true)
   })
 
-  // The lead page's live timeline (htmx ws extension, src/activity/live.tsx). Times: "5 min ago",
-  // the exact time on hover in the viewer's time zone (#timeline[data-time-zone]).
+  // The lead page's times (src/views/when.tsx): "5 min ago" for a week, then the exact day and time; the
+  // exact time on hover, all in the viewer's time zone (#timeline[data-time-zone]). Null: give the exact time.
   function relative(date) {
-    var minutes = Math.floor(Math.max(0, Date.now() - date.getTime()) / 60000)
+    var ago = Date.now() - date.getTime()
+    if (ago < -60000 || ago >= 7 * 24 * 3600000) return null
+    var minutes = Math.floor(Math.max(0, ago) / 60000)
     if (minutes < 1) return 'just now'
     if (minutes < 60) return minutes + ' min ago'
     var hours = Math.floor(minutes / 60)
@@ -173,7 +175,7 @@
     root.querySelectorAll('time[data-relative]').forEach(function (el) {
       var date = new Date(el.getAttribute('datetime'))
       if (isNaN(date)) return
-      el.textContent = relative(date)
+      el.textContent = relative(date) || exact.format(date)
       el.title = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
     })
     // Instants within sentences (a call's time): a live entry arrives written in UTC for everyone.
@@ -356,10 +358,9 @@
   document.addEventListener('htmx:afterSettle', giveTypedBack)
   document.addEventListener('htmx:oobAfterSwap', giveTypedBack)
 
-  // @mention suggestions: picking a member completes the @ word being typed in the note.
-  document.addEventListener('click', function (event) {
-    var button = event.target instanceof Element && event.target.closest('[data-mention]')
-    if (!button) return
+  // @mention suggestions: picking a member completes the @ word being typed in the note. Enter or Tab picks the
+  // highlighted suggestion (the first, until the arrow keys move it); Escape closes the list.
+  function chooseMention(button) {
     var form = button.closest('form')
     var field = form && form.querySelector('textarea[name="body"]')
     if (!field) return
@@ -367,6 +368,32 @@
     var list = document.getElementById('mention-suggestions')
     if (list) list.replaceChildren()
     field.focus()
+  }
+  document.addEventListener('click', function (event) {
+    var button = event.target instanceof Element && event.target.closest('[data-mention]')
+    if (button) chooseMention(button)
+  })
+  document.addEventListener('keydown', function (event) {
+    var field = event.target
+    if (!(field instanceof HTMLTextAreaElement) || field.name !== 'body') return
+    var list = document.getElementById('mention-suggestions')
+    var buttons = list ? Array.prototype.slice.call(list.querySelectorAll('[data-mention]')) : []
+    if (buttons.length === 0 || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return
+    var active = buttons.findIndex(function (b) {
+      return b.getAttribute('aria-current') === 'true'
+    })
+    if (event.key === 'Enter' || event.key === 'Tab') {
+      event.preventDefault()
+      chooseMention(buttons[Math.max(active, 0)])
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault()
+      var next = (Math.max(active, 0) + (event.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length
+      if (active < 0 && event.key === 'ArrowDown') next = 0
+      buttons.forEach(function (b, i) {
+        if (i === next) b.setAttribute('aria-current', 'true')
+        else b.removeAttribute('aria-current')
+      })
+    } else if (event.key === 'Escape') list.replaceChildren()
   })
 
   // A plain form (not sent by htmx, which disables its own buttons with hx-disabled-elt) disables its

@@ -1,14 +1,15 @@
 /**
  * The lead's activity timeline (`<section id="timeline">`, one `<li data-activity-type>` per
- * activity, newest first): every activity as a sentence with its actor and how long ago, the exact
- * time on hover in the viewer's time zone, filters (notes, communications, tasks, changes) and
+ * activity, newest first): every activity as a sentence with its actor and when (views/when.tsx: how long ago
+ * while recent, the exact time on hover in the viewer's time zone), filters (notes, communications, tasks, changes) and
  * older pages. `TimelineEntry` is also what the lead's room broadcasts (src/collaboration/live.tsx).
  */
 import type { Child } from 'hono/jsx'
 import type { LeadStatus } from '../db/schema'
 import { formatDue, type Due } from '../lib/due'
-import { formatInstant, relativeTime } from '../lib/zoned-time'
+import { formatInstant } from '../lib/zoned-time'
 import { STATUS_LABELS } from '../views/labels'
+import { When } from '../views/when'
 import { TIMELINE_FILTERS, type TimelineFilter, type TimelineItem, type TimelinePage } from './activities'
 
 type Person = { id: string; name: string } | null
@@ -208,14 +209,7 @@ export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineIt
   return (
     <li data-activity-type={item.type} data-status-to={item.type === 'status_changed' ? text(d.to) : undefined}>
       <span>{describe(item, { timeZone })}</span>{' '}
-      <time
-        datetime={new Date(item.createdAt).toISOString()}
-        title={formatInstant(item.createdAt, timeZone)}
-        data-relative
-        data-activity-id={item.id}
-      >
-        {relativeTime(item.createdAt, now)}
-      </time>
+      <When at={item.createdAt} now={now} timeZone={timeZone} data-activity-id={item.id} />
       {typeof d.note === 'string' && (
         <blockquote class="handoff-note" data-note>
           {NOTE_LABELS[item.type] ?? 'Handoff note'}: {d.note}

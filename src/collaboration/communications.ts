@@ -12,7 +12,14 @@ import { isManager, type Viewer } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
-import { activities, communications, type Communication, type CommunicationKind, type Direction } from '../db/schema'
+import {
+  activities,
+  communications,
+  users,
+  type Communication,
+  type CommunicationKind,
+  type Direction,
+} from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { newId } from '../lib/ids'
@@ -22,17 +29,21 @@ import { fanOut } from '../notifications/fan-out'
 /** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */
 export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
 
-/** The lead's communications, most recent first (the caller checked the lead is visible). */
-export async function communicationsOf(unit: Pick<Unit, 'db' | 'org'>, leadId: string): Promise<Communication[]> {
+/** A logged communication with the name of the member who logged it. */
+export type CommunicationView = Communication & { authorName: string }
+
+/** The lead's communications, most recent first, each with its author's name (the caller checked the lead is visible). */
+export async function communicationsOf(unit: Pick<Unit, 'db' | 'org'>, leadId: string): Promise<CommunicationView[]> {
   const { db } = unit
   const orgId = unit.org.id
   return db
-    .select()
+    .select({ communication: communications, authorName: users.name })
     .from(communications)
+    .innerJoin(users, eq(users.id, communications.authorId))
     .where(and(eq(communications.orgId, orgId), eq(communications.leadId, leadId)))
     .orderBy(communications.occurredAt)
     .all()
-    .then((rows) => rows.reverse())
+    .then((rows) => rows.reverse().map((r) => ({ ...r.communication, authorName: r.authorName })))
 }
 
 /** May `viewer` edit or delete `communication`? Its author, an Owner or an Admin. */

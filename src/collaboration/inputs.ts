@@ -12,8 +12,14 @@ export const statusSchema = z.object({
   from: z.enum(LEAD_STATUSES, 'Choose one of the listed statuses').optional(),
 })
 
-/** `POST …/notes`: `body`. */
-export const noteSchema = z.object({ body: multiLine('note', NOTE_MAX) })
+/** `POST …/notes`: `body`; `asText=1` keeps `@word`s that name no one member as plain text. */
+export const noteSchema = z.object({
+  body: multiLine('note', NOTE_MAX),
+  asText: z
+    .string()
+    .optional()
+    .transform((v) => v === '1'),
+})
 
 /** `POST …/communications` (and its edit), `occurredAt` read in `timeZone` (the viewer's). */
 export function communicationSchema(timeZone: string) {

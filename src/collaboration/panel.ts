@@ -2,12 +2,13 @@
 import type { Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
 import { communicationsOf } from './communications'
+import { notesOf } from './notes'
 import { tasksOf } from '../tasks/tasks'
 import type { CollaborationProps, RefusedForm } from './views'
 
 /**
  * The collaboration sections' props for lead `leadId` (which `unit`'s viewer can see) at `base`
- * (`/o/{slug}/leads/{leadId}`), tasks due as of `unit.now`; `people` are the members who can see it.
+ * (`/o/{slug}/leads/{leadId}`): its notes, communications and tasks (due as of `unit.now`); `people` are the members who can see it.
  */
 export async function collaborationProps(
   unit: Pick<Unit, 'db' | 'org' | 'viewer' | 'now'>,
@@ -21,7 +22,11 @@ export async function collaborationProps(
   },
 ): Promise<Omit<CollaborationProps, 'people'>> {
   const { viewer } = unit
-  const [tasks, communications] = await Promise.all([tasksOf(unit, leadId), communicationsOf(unit, leadId)])
+  const [tasks, communications, notes] = await Promise.all([
+    tasksOf(unit, leadId),
+    communicationsOf(unit, leadId),
+    notesOf(unit, leadId),
+  ])
   return {
     ...options,
     viewerId: viewer.userId,
@@ -29,5 +34,6 @@ export async function collaborationProps(
     now: unit.now,
     tasks,
     communications,
+    notes,
   }
 }

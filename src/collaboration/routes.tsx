@@ -121,9 +121,9 @@ collaborationRoutes.get('/:leadId/mentions', async (c) => {
 
 collaborationRoutes.post('/:leadId/notes', leadPageOnRefusal({ form: 'note' }), async (c) => {
   const leadId = c.req.param('leadId')
-  const { body } = await parseForm(c, noteSchema)
-  await addNote(c.var.unit, leadId, body)
-  return c.redirect(`${leadPath(c, leadId)}#timeline`, 303)
+  const { body, asText } = await parseForm(c, noteSchema)
+  await addNote(c.var.unit, leadId, body, { asText })
+  return c.redirect(`${leadPath(c, leadId)}#notes`, 303)
 })
 
 collaborationRoutes.post('/:leadId/communications', leadPageOnRefusal({ form: 'communication' }), async (c) => {
@@ -195,6 +195,7 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
     base: leadPath(c, lead.id),
     orgBase: `/o/${c.var.orgContext.org.slug}`,
     timeZone: viewerTimeZone(c),
+    now: c.var.unit.now,
     viewerId: viewer.userId,
     manager: isManager(viewer),
   }

@@ -1,13 +1,17 @@
 /**
  * The lead page's collaboration sections (composed by pages/lead-page.tsx): who else is here (live),
- * notes with @mention suggestions, communications and tasks, each with its form. Every form also
+ * notes (the prospect's messages first) with @mention suggestions, communications and tasks, each with its form;
+ * every date in the one style of views/when.tsx. Every form also
  * works without JavaScript; a refused post re-renders the page with the typed values and messages.
  */
 import { Presence } from './presence'
-import { COMMUNICATION_LABELS } from '../activity/timeline'
+import { COMMUNICATION_LABELS, NoteBody } from '../activity/timeline'
 import { COMMUNICATION_KINDS, DIRECTIONS, type Communication } from '../db/schema'
-import { formatInstant, localDateTime } from '../lib/zoned-time'
+import { localDateTime } from '../lib/zoned-time'
 import { FieldError, FormAlert, type FieldErrors } from '../views/forms'
+import { When } from '../views/when'
+import type { CommunicationView } from './communications'
+import type { NoteView } from './notes'
 import type { TaskView } from '../tasks/tasks'
 import { TaskLine } from '../tasks/views'
 
@@ -32,7 +36,9 @@ export type CollaborationProps = {
   timeZone: string
   now: number
   tasks: TaskView[]
-  communications: Communication[]
+  communications: CommunicationView[]
+  /** The notes listed (collaboration/notes.ts `notesOf`), and whether there are more than those. */
+  notes: { notes: NoteView[]; more: boolean }
   /** Members who can see the lead: the choices of a task's assignee. */
   people: { userId: string; name: string }[]
   refused?: RefusedForm
@@ -58,12 +64,44 @@ function refusedValues(refused: RefusedForm | undefined, form: RefusedForm['form
   return refused?.form === form ? refused : undefined
 }
 
-/** The note form: `body`, with suggestions of members who can see the lead while an `@` word is typed. */
-export function NoteForm({ base, refused }: { base: string; refused?: RefusedForm }) {
+/** One note of the Notes section: a prospect's message marked as theirs, else its author; when; the text in full. */
+function NoteItem({ note, now, timeZone }: { note: NoteView; now: number; timeZone: string }) {
+  const prospect = note.authorName === null
+  return (
+    <li data-note-id={note.id} data-from-prospect={prospect ? 'true' : undefined}>
+      <strong data-note-author>{prospect ? 'Message from the prospect' : note.authorName}</strong>{' '}
+      <When at={note.createdAt} now={now} timeZone={timeZone} />
+      <NoteBody body={note.body} mentions={note.mentions} names={new Map(Object.entries(note.mentionNames))} />
+    </li>
+  )
+}
+
+/**
+ * The Notes section: the lead's notes (collaboration/notes.ts `notesOf`), then the note form (`body`), with
+ * suggestions of members who can see the lead while an `@` word is typed.
+ */
+export function NotesSection(props: CollaborationProps) {
+  const { base, refused, now, timeZone } = props
+  const { notes, more } = props.notes
   const mine = refusedValues(refused, 'note')
   return (
     <section id="notes" class="card">
-      <h2>Add a note</h2>
+      <h2>Notes</h2>
+      {notes.length > 0 ? (
+        <ul class="notes">
+          {notes.map((note) => (
+            <NoteItem note={note} now={now} timeZone={timeZone} />
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No notes yet.</p>
+      )}
+      {more && (
+        <p>
+          <a href={`${base}?type=notes#timeline`}>Every note, in the activity</a>
+        </p>
+      )}
+      <h3>Add a note</h3>
       <form
         method="post"
         action={`${base}/notes`}
@@ -92,6 +130,12 @@ export function NoteForm({ base, refused }: { base: string; refused?: RefusedFor
           {mine?.values.body ?? ''}
         </textarea>
         <FieldError errors={mine?.errors} name="body" />
+        {mine?.errors.asText && (
+          <label for="note-as-text" class="checkbox">
+            <input type="checkbox" id="note-as-text" name="asText" value="1" />
+            {mine.errors.asText}
+          </label>
+        )}
         <MentionSuggestions people={[]} />
         <button type="submit">Add note</button>
       </form>
@@ -168,7 +212,7 @@ export function communicationValues(c: Communication, timeZone: string): Record<
 }
 
 /** What the lists of logged communications and tasks need (CollaborationProps, or a live reload's). */
-export type ListProps = Pick<CollaborationProps, 'base' | 'orgBase' | 'timeZone' | 'viewerId' | 'manager'>
+export type ListProps = Pick<CollaborationProps, 'base' | 'orgBase' | 'timeZone' | 'now' | 'viewerId' | 'manager'>
 
 /**
  * The self-reloading attributes of a live list (`#{section}-items`): it loads itself again from `{base}/{section}`
@@ -181,9 +225,9 @@ const liveList = (base: string, section: 'tasks' | 'communications') => ({
   'hx-swap': 'outerHTML',
 })
 
-/** The logged communications, newest first; edit and delete for their author or an Owner/Admin. */
-export function CommunicationItems({ communications, ...props }: ListProps & { communications: Communication[] }) {
-  const { base, timeZone, viewerId, manager } = props
+/** The logged communications, newest first, each with who logged it; edit and delete for their author or an Owner/Admin. */
+export function CommunicationItems({ communications, ...props }: ListProps & { communications: CommunicationView[] }) {
+  const { base, timeZone, now, viewerId, manager } = props
   return (
     <ul class="communications" {...liveList(base, 'communications')}>
       {communications.map((c) => (
@@ -191,7 +235,10 @@ export function CommunicationItems({ communications, ...props }: ListProps & { c
           <strong>
             {DIRECTION_LABELS[c.direction]} {COMMUNICATION_LABELS[c.kind]}
           </strong>{' '}
-          <span class="muted">{formatInstant(c.occurredAt, timeZone)}</span>
+          <span class="muted">
+            <When at={c.occurredAt} now={now} timeZone={timeZone} />, logged by{' '}
+            <span data-communication-author>{c.authorName}</span>
+          </span>
           <p>{c.summary}</p>
           {(c.authorId === viewerId || manager) && (
             <p class="inline-form">
@@ -326,7 +373,7 @@ export function CollaborationSections(props: CollaborationProps) {
           <a href={`${props.base}/edit`}>Edit lead details</a>
         </p>
       )}
-      <NoteForm base={props.base} refused={props.refused} />
+      <NotesSection {...props} />
       <TasksSection {...props} />
       <CommunicationsSection {...props} />
     </div>

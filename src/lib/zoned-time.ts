@@ -107,14 +107,19 @@ export function formatCalendarDate(date: string): string {
 
 const instantFormats = new Map<string, Intl.DateTimeFormat>()
 
-/** Instant `at` (epoch ms) for people in `timeZone`, e.g. "14 Mar 2025, 17:30 (America/Los_Angeles)". */
-export function formatInstant(at: number, timeZone: string): string {
+/** Instant `at` (epoch ms) in `timeZone` without naming the zone, e.g. "14 Mar 2025, 17:30". */
+export function formatLocalInstant(at: number, timeZone: string): string {
   let format = instantFormats.get(timeZone)
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone })
     instantFormats.set(timeZone, format)
   }
-  return `${format.format(at)} (${timeZone})`
+  return format.format(at)
+}
+
+/** Instant `at` (epoch ms) for people in `timeZone`, e.g. "14 Mar 2025, 17:30 (America/Los_Angeles)". */
+export function formatInstant(at: number, timeZone: string): string {
+  return `${formatLocalInstant(at, timeZone)} (${timeZone})`
 }
 
 /** How long ago `at` was at `now` (both epoch ms): "just now", "5 min ago", "3 h ago", "2 days ago". */

@@ -30,7 +30,7 @@ import { takeDone } from '../views/done'
 import { FormAlert, Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { useShell } from '../views/layout'
-import { Time } from '../views/time'
+import { When } from '../views/when'
 import { ReleaseForm } from '../pool/views'
 import { HandoffPanel, handoffPanelProps, type HandoffPanelProps } from './lead-handoff'
 
@@ -80,7 +80,8 @@ export function LeadDetailPage({
       {done && <Notice kind="success" text={done} />}
       {archived && (
         <p class="notice" id="archived-notice" role="status">
-          This lead is archived (<Time at={lead.archivedAt!} />
+          This lead is archived (
+          <When at={lead.archivedAt!} now={collaboration.now} timeZone={collaboration.timeZone} />
           ): it is left out of lists, counts, the pool and exports.
         </p>
       )}
@@ -124,7 +125,8 @@ export function LeadDetailPage({
             <dd>{lead.source || '—'}</dd>
             <dt>Created</dt>
             <dd>
-              <Time at={lead.createdAt} /> {lead.creatorName && <>by {lead.creatorName}</>}
+              <When at={lead.createdAt} now={collaboration.now} timeZone={collaboration.timeZone} />{' '}
+              {lead.creatorName && <>by {lead.creatorName}</>}
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
