@@ -40,9 +40,9 @@ describe('a stale assignment section', () => {
     await ownerPage.goto(appUrl(ownerPage, `/o/${slug}/leads`))
     const leadId = await createLead(ownerPage, slug, { name: `Maria Lopez ${runId}` })
 
-    // The Admin has the lead open, unassigned, and its live stream connected (it then catches the section up).
+    // The Admin has the lead open, unassigned, and its live stream connected (it then catches the timeline up).
     const page = ad.page
-    const caughtUp = page.waitForResponse((res) => res.url().endsWith(`/leads/${leadId}/assignment`))
+    const caughtUp = page.waitForResponse((res) => res.url().includes(`/leads/${leadId}/timeline`))
     await page.goto(appUrl(page, `/o/${slug}/leads/${leadId}`))
     const section = page.locator('#assignment')
     await section.locator('ul.assignees li', { hasText: 'Unassigned' }).waitFor()
