@@ -294,11 +294,19 @@
   })
   // After every (re)connection the timeline and the live lists (tasks, communications) reload themselves
   // from the server, so what was missed while disconnected appears, once.
+  // The "Assigned to" section (`lead-reconnect`) only after a connection was lost: the page was just rendered before
+  // the first one, and one request less then keeps the first catch-up quick.
+  var leadSocketOpened = false
   document.addEventListener('htmx:wsOpen', function () {
     if (!window.htmx) return
     document.querySelectorAll('[hx-trigger="lead-catch-up"]').forEach(function (el) {
       window.htmx.trigger(el, 'lead-catch-up')
     })
+    if (leadSocketOpened)
+      document.querySelectorAll('[hx-trigger="lead-reconnect"]').forEach(function (el) {
+        window.htmx.trigger(el, 'lead-reconnect')
+      })
+    leadSocketOpened = true
   })
   document.addEventListener('htmx:afterSwap', function (event) {
     refreshTimes(event.target)

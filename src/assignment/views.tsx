@@ -36,14 +36,14 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
   // An archived lead's owner, collaborators and pool stay as they are until it is restored (leads/policy.ts).
   const manage = p.canAssign && lead.archivedAt === null
   return (
-    // Reloads itself on a reconnect's catch-up (public/app.js) and when who holds the lead changes
+    // Reloads itself after a lost connection (`lead-reconnect`, public/app.js) and when who holds the lead changes
     // (collaboration/live.tsx), unless its holders (`data-state`) are those shown; the page keeps it instead while
     // someone is choosing or typing in it. Its own forms inherit none of this (`hx-disinherit`).
     <section
       id="assignment"
       class="assignment"
       hx-get={`${base}/assignment`}
-      hx-trigger="lead-catch-up"
+      hx-trigger="lead-reconnect"
       hx-swap="outerHTML"
       hx-disinherit="*"
       data-state={`${encodeHolders(holdersOf(lead))}|${lead.inPool ? 'pool' : ''}|${lead.archivedAt ?? ''}`}
