@@ -17,11 +17,10 @@ import { isId } from '../lib/ids'
 import { multiLine, optionalMultiLine } from '../lib/text'
 import { leadIdOf } from './lead-routes'
 import { leadDetail } from './representations'
-import { apiRouter, jsonBody, needs, requireApiKey, type ApiEnv } from './router'
+import { apiRouter, jsonBody, needs, type ApiEnv } from './router'
 import { apiLeadDetailSchema, problems } from './schemas'
 
 export const actionRoutes = apiRouter()
-actionRoutes.use('/leads/*', requireApiKey)
 
 const leadParams = z.object({
   leadId: z

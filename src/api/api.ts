@@ -11,7 +11,7 @@ import { Refusal } from '../lib/errors'
 import { actionRoutes } from './action-routes'
 import { leadRoutes } from './lead-routes'
 import { memberRoutes } from './member-routes'
-import { apiRouter } from './router'
+import { apiRouter, requireApiKey } from './router'
 
 export const apiRoutes = apiRouter()
 
@@ -20,6 +20,9 @@ apiRoutes.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
   scheme: 'bearer',
   description: 'An organization API key, created at /o/{slug}/settings/api-keys with its scopes (read, write, assign)',
 })
+
+// Every path but the document needs a live key of the organization (its caller and unit on the context).
+for (const path of ['/leads', '/leads/*', '/members']) apiRoutes.use(path, requireApiKey)
 
 apiRoutes.route('/', leadRoutes)
 apiRoutes.route('/', actionRoutes)

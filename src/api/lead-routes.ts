@@ -21,7 +21,7 @@ import { listLeads } from '../leads/list-query'
 import { leadRouter } from '../leads/routing'
 import { intakeSchema, takeInLead } from '../intake/leads'
 import { apiLead, apiListedLead, etagOf, ifMatches, leadDetail, visibleLead } from './representations'
-import { apiRouter, jsonBody, needs, requireApiKey } from './router'
+import { apiRouter, jsonBody, needs } from './router'
 import { apiLeadDetailSchema, apiLeadPageSchema, apiLeadSchema, problems } from './schemas'
 
 /** The longest `Idempotency-Key` accepted. */
@@ -34,8 +34,6 @@ const MAX_PAGE = 100
 const KEY_HOURS = FORM_TOKEN_TTL_MS / 3600_000
 
 export const leadRoutes = apiRouter()
-leadRoutes.use('/leads', requireApiKey)
-leadRoutes.use('/leads/*', requireApiKey)
 
 /** A lead id in a path: anything else is no lead of the organization (404, not 422). */
 const leadParams = z.object({

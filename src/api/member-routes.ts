@@ -1,11 +1,10 @@
 /** The API's members (`GET /api/v1/members`): whom a lead can be assigned to, with their role and whether active. */
 import { createRoute } from '@hono/zod-openapi'
 import { assignableMembers } from '../orgs/members'
-import { apiRouter, needs, requireApiKey } from './router'
+import { apiRouter, needs } from './router'
 import { apiMemberListSchema, problems } from './schemas'
 
 export const memberRoutes = apiRouter()
-memberRoutes.use('/members', requireApiKey)
 
 const listMembersRoute = createRoute({
   method: 'get',

@@ -170,7 +170,7 @@ export function ApiKeysPage(props: {
         {props.keys.length === 0 ? (
           <p class="empty">No keys yet.</p>
         ) : (
-          <table id="api-key-list">
+          <table id="api-key-list" class="cards">
             <thead>
               <tr>
                 <th>Name</th>
@@ -184,13 +184,15 @@ export function ApiKeysPage(props: {
             <tbody>
               {props.keys.map((k) => (
                 <tr data-api-key-id={k.id}>
-                  <td>{k.name}</td>
-                  <td>…{k.lastFour}</td>
-                  <td data-api-key-scopes>{k.scopes.join(', ')}</td>
-                  <td>
+                  <td data-label="Name">{k.name}</td>
+                  <td data-label="Key">…{k.lastFour}</td>
+                  <td data-label="May" data-api-key-scopes>
+                    {k.scopes.join(', ')}
+                  </td>
+                  <td data-label="Created">
                     <Time at={k.createdAt} />
                   </td>
-                  <td>{k.lastUsedAt ? <Time at={k.lastUsedAt} /> : 'never'}</td>
+                  <td data-label="Last used">{k.lastUsedAt ? <Time at={k.lastUsedAt} /> : 'never'}</td>
                   <td>
                     <form method="post" action={`${base}/${k.id}/revoke`}>
                       <button type="submit" class="secondary" aria-label={`Revoke ${k.name}`}>
