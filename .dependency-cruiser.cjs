@@ -17,9 +17,11 @@
  *                                      notifications); imported by collaboration (the lead page's Tasks section,
  *                                      publishing a task's change) and by app.ts/index.ts, by no other feature
  *     assignment, collaboration, pool  actions on leads (use leads, orgs, activity, notifications); siblings
- *     intake                           web form, JSON API, API keys (uses leads, orgs, activity); imported by no feature
+ *     intake                           web form, API keys (uses leads, orgs, activity); imported only by api
  *     imports                          CSV import, its queue, sweep and undo (uses leads, orgs, activity; may use
  *                                      notifications); imported only by app.ts and index.ts, by no feature
+ *     api                              the JSON API /api/v1 (uses intake, the actions on leads, leads, orgs, activity);
+ *                                      imported only by app.ts
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts, scheduled.ts     the Hono app, the Worker entry, the cron's chores
  * env.ts (request types) sits beside the layers: it imports types from access, db and lib (the queue
@@ -39,6 +41,7 @@ const FEATURES = [
   'pool',
   'intake',
   'imports',
+  'api',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -170,9 +173,9 @@ module.exports = {
     forbid('pool-sibling', ['pool'], ['onboarding', 'tasks', 'assignment', 'collaboration']),
     forbid(
       'intake-on-top',
-      FEATURES.filter((f) => f !== 'intake'),
+      FEATURES.filter((f) => !['intake', 'api'].includes(f)),
       ['intake'],
-      'Intake (web form, API) takes leads in through leads/ and orgs/; no other feature depends on it.',
+      'Intake (web form, API keys) takes leads in through leads/ and orgs/; only the JSON API (api/) builds on it.',
     ),
     forbid('intake-beside-actions', ['intake'], ['onboarding', 'tasks', 'assignment', 'collaboration', 'pool']),
     forbid(
@@ -186,6 +189,18 @@ module.exports = {
       ['imports'],
       ['onboarding', 'tasks', 'assignment', 'collaboration', 'pool', 'intake'],
       'The CSV import is a sibling of the actions on leads and of intake: it imports none of them.',
+    ),
+    forbid(
+      'api-on-top',
+      FEATURES.filter((f) => f !== 'api'),
+      ['api'],
+      'The JSON API drives the lead actions and intake through their domain functions; only app.ts imports it.',
+    ),
+    forbid(
+      'api-beside-imports',
+      ['api'],
+      ['onboarding', 'imports'],
+      'The JSON API neither signs people up nor imports CSV files.',
     ),
   ],
   options: {

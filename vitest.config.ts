@@ -21,8 +21,9 @@ export default defineConfig({
     }),
   ],
   test: {
-    // Starts the fake Resend server (Node) whose URL the email tests read with inject('fakeResendUrl').
-    globalSetup: ['./test/global-setup-fake-resend.ts'],
+    // Starts the fake Resend server (Node) whose URL the email tests read with inject('fakeResendUrl'), and the
+    // OpenAPI linter test/api-description.test.ts posts the API's document to (inject('openapiLintUrl')).
+    globalSetup: ['./test/global-setup-fake-resend.ts', './test/global-setup-openapi-lint.ts'],
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 30_000,

@@ -288,7 +288,12 @@ describe('a database failure before the change commits', () => {
   })
 
   it('the JSON API answers a 503 problem saying the lead was not saved, and writes nothing', async () => {
-    const created = await world.owner.post(`/o/${world.slug}/settings/api-keys`, { name: 'CRM' })
+    const created = await world.owner.post(`/o/${world.slug}/settings/api-keys`, {
+      name: 'CRM',
+      scope_read: '1',
+      scope_write: '1',
+      scope_assign: '1',
+    })
     const key = textOf(dom(await created.text()).querySelector('[data-api-key]'))
     const before = await everything()
     const ctx = createExecutionContext()

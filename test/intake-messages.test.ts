@@ -22,7 +22,12 @@ async function webForm(owner: Client, slug: string): Promise<string> {
 
 /** A new API key of the organization, read from the page that shows it once. */
 async function apiKey(owner: Client, slug: string): Promise<string> {
-  const res = await owner.post(`/o/${slug}/settings/api-keys`, { name: 'Messages' })
+  const res = await owner.post(`/o/${slug}/settings/api-keys`, {
+    name: 'Messages',
+    scope_read: '1',
+    scope_write: '1',
+    scope_assign: '1',
+  })
   expect(res.status).toBe(201)
   return textOf(dom(await res.text()).querySelector('[data-api-key]'))
 }

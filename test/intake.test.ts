@@ -49,6 +49,9 @@ async function routedTo(slug: string, email: string): Promise<string> {
 
 const visitor = () => new Client()
 
+/** The API key form's three scope boxes, ticked. */
+const ALL_SCOPES = { scope_read: '1', scope_write: '1', scope_assign: '1' }
+
 /** `{"name":"Dana <bytes>","email":"{email}"}` as bytes, with `bytes` (e.g. an invalid UTF-8 sequence) inside a string. */
 function jsonWithBytes(email: string, bytes: number[]): Uint8Array {
   const encode = (text: string) => [...new TextEncoder().encode(text)]
@@ -209,7 +212,7 @@ describe('JSON that is not UTF-8', () => {
 
 describe('the JSON API /api/v1', () => {
   async function apiKey(owner: Client, slug: string, name = 'CRM sync'): Promise<string> {
-    const res = await owner.post(`/o/${slug}/settings/api-keys`, { name })
+    const res = await owner.post(`/o/${slug}/settings/api-keys`, { name, ...ALL_SCOPES })
     expect(res.status).toBe(201)
     const key = textOf(dom(await res.text()).querySelector('[data-api-key]'))
     expect(key).toMatch(/^lp_[A-Za-z0-9_-]+$/)
@@ -316,7 +319,7 @@ describe('the JSON API /api/v1', () => {
       expect(problem.detail.length, what).toBeGreaterThan(0)
     }
     const wrongMethod = await send(null, {}, 'PUT')
-    expect(wrongMethod.headers.get('Allow')).toBe('POST')
+    expect(wrongMethod.headers.get('Allow')).toBe('GET, POST, HEAD')
     expect(await rows('SELECT id FROM leads WHERE org_id = ?', await orgIdOf(slug))).toEqual([])
   })
 
@@ -388,7 +391,15 @@ describe('the JSON API /api/v1', () => {
       paths: Record<string, unknown>
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> }
     }>()
-    expect(Object.keys(doc.paths).sort()).toEqual(['/leads', '/leads/{leadId}'])
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/leads',
+      '/leads/{leadId}',
+      '/leads/{leadId}/assignee',
+      '/leads/{leadId}/communications',
+      '/leads/{leadId}/notes',
+      '/leads/{leadId}/pool',
+      '/members',
+    ])
     expect(JSON.stringify(doc)).toContain('"message"')
     expect(doc.components.schemas.Lead!.properties).toHaveProperty('email')
   })

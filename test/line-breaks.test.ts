@@ -122,7 +122,12 @@ describe('an import whose one-line cells hold line breaks (a CRM export)', () =>
 
 describe('the API and the web form', () => {
   async function apiKey(owner: Client, slug: string): Promise<string> {
-    const res = await owner.post(`/o/${slug}/settings/api-keys`, { name: 'CRM sync' })
+    const res = await owner.post(`/o/${slug}/settings/api-keys`, {
+      name: 'CRM sync',
+      scope_read: '1',
+      scope_write: '1',
+      scope_assign: '1',
+    })
     expect(res.status).toBe(201)
     const key = dom(await res.text()).querySelector('[data-api-key]')
     return textOf(key)

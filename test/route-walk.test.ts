@@ -242,7 +242,12 @@ beforeAll(async () => {
   )
   await made(owner.post(`/o/${slug}/team/invitations`, { email: 'invited@example.com', role: 'agent' }))
   await made(owner.post(`/o/${slug}/settings/intake/rotate`))
-  const keyAnswer = await owner.post(`/o/${slug}/settings/api-keys`, { name: 'Walk key' })
+  const keyAnswer = await owner.post(`/o/${slug}/settings/api-keys`, {
+    name: 'Walk key',
+    scope_read: '1',
+    scope_write: '1',
+    scope_assign: '1',
+  })
   apiKey = /data-api-key[^>]*>(lp_[A-Za-z0-9_-]+)</.exec(await keyAnswer.text())![1]!
   const jobPath = await uploadAndConfirm(owner, slug, 'walk.csv', 'name,email\nRow,row@example.com\n')
   real = {

@@ -82,7 +82,17 @@ export const routingMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
 )
 
-/** Organization API keys for `/api/v1` (intake/api-keys.ts): stored hashed, shown once. */
+/**
+ * What an API key may do: `read` leads and members, `write` (create and change leads, add notes and
+ * communications), `assign` (assign, unassign, put in the pool).
+ */
+export const API_SCOPES = ['read', 'write', 'assign'] as const
+export type ApiScope = (typeof API_SCOPES)[number]
+
+/**
+ * Organization API keys for `/api/v1` (intake/api-keys.ts): stored hashed, shown once. Each key acts as an
+ * integration: a `users` row with the key's id and name (no password, no membership), so the timeline names it.
+ */
 export const apiKeys = sqliteTable(
   'api_keys',
   {
@@ -99,6 +109,11 @@ export const apiKeys = sqliteTable(
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),
+    /** What the key may do (`API_SCOPES`); keys made before scopes existed keep all three. */
+    scopes: text('scopes', { mode: 'json' })
+      .$type<ApiScope[]>()
+      .notNull()
+      .default(sql`'["read","write","assign"]'`),
   },
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_org_idx').on(t.orgId, t.createdAt)],
 )

@@ -11,7 +11,7 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import { z } from 'zod'
 import { activityRow } from '../activity/activities'
 import { retryInUnit, type SystemUnit } from '../access/unit'
-import { runBatch, type Database } from '../db/client'
+import { runBatch } from '../db/client'
 import { leadIs, unlessChanged } from '../db/guard'
 import { activities, leads, notes } from '../db/schema'
 import { newId } from '../lib/ids'
@@ -157,24 +157,4 @@ function addToExisting(
     ])
     return { leadId, created: false }
   })
-}
-
-/** Lead `leadId` of `orgId` as the API answers it, or null when the organization has no such lead. */
-export async function apiLead(db: Database, orgId: string, leadId: string) {
-  const row = await db
-    .select({
-      id: leads.id,
-      name: leads.name,
-      email: leads.email,
-      phone: leads.phone,
-      company: leads.company,
-      source: leads.source,
-      status: leads.status,
-      inPool: leads.inPool,
-      createdAt: leads.createdAt,
-    })
-    .from(leads)
-    .where(and(eq(leads.orgId, orgId), eq(leads.id, leadId)))
-    .get()
-  return row ? { ...row, createdAt: new Date(row.createdAt).toISOString() } : null
 }

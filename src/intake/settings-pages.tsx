@@ -2,7 +2,8 @@
  * The intake settings pages: the web form (`GET /o/{slug}/settings/intake`: its address, copy-paste HTML snippet
  * and thank-you URL) and the API keys (`GET /o/{slug}/settings/api-keys`).
  */
-import { Field, FieldError, type FieldErrors } from '../views/forms'
+import { API_SCOPES, type ApiScope } from '../db/schema'
+import { Field, FieldError, ticked, type FieldErrors } from '../views/forms'
 import { useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { ApiKeyListed } from './api-keys'
@@ -101,12 +102,22 @@ export function IntakeSettingsPage(props: {
   )
 }
 
-/** The API keys: the form creating one (`created`: the key just made, shown this once) and the keys in use. */
+/** What each scope lets a key do, as the API keys page says it. */
+const SCOPE_LABELS: Record<ApiScope, string> = {
+  read: 'Read leads and members',
+  write: 'Create and change leads, add notes and communications',
+  assign: 'Assign, unassign and put leads in the pool',
+}
+
+/**
+ * The API keys: the form creating one (`created`: the key just made, shown this once; `values`: a refused form's
+ * fields, shown again) and the keys in use with their scopes.
+ */
 export function ApiKeysPage(props: {
   keys: ApiKeyListed[]
   created?: { name: string; key: string }
   errors?: FieldErrors
-  name?: string
+  values?: Record<string, string>
 }) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/settings/api-keys`
@@ -129,7 +140,28 @@ export function ApiKeysPage(props: {
           </div>
         )}
         <form method="post" action={base}>
-          <Field label="Name (what uses the key)" name="name" value={props.name} errors={props.errors} required />
+          <Field
+            label="Name (what uses the key)"
+            name="name"
+            value={props.values?.name}
+            errors={props.errors}
+            required
+          />
+          <fieldset>
+            <legend>The key may</legend>
+            {API_SCOPES.map((scope) => (
+              <label class="checkbox">
+                <input
+                  type="checkbox"
+                  name={`scope_${scope}`}
+                  value="1"
+                  checked={ticked(props.values, `scope_${scope}`, true)}
+                />
+                <span>{SCOPE_LABELS[scope]}</span>
+              </label>
+            ))}
+            <FieldError errors={props.errors} name="scopes" />
+          </fieldset>
           <button type="submit">Create a key</button>
         </form>
       </section>
@@ -138,11 +170,12 @@ export function ApiKeysPage(props: {
         {props.keys.length === 0 ? (
           <p class="empty">No keys yet.</p>
         ) : (
-          <table id="api-key-list">
+          <table id="api-key-list" class="cards">
             <thead>
               <tr>
                 <th>Name</th>
                 <th>Key</th>
+                <th>May</th>
                 <th>Created</th>
                 <th>Last used</th>
                 <th></th>
@@ -151,12 +184,15 @@ export function ApiKeysPage(props: {
             <tbody>
               {props.keys.map((k) => (
                 <tr data-api-key-id={k.id}>
-                  <td>{k.name}</td>
-                  <td>…{k.lastFour}</td>
-                  <td>
+                  <td data-label="Name">{k.name}</td>
+                  <td data-label="Key">…{k.lastFour}</td>
+                  <td data-label="May" data-api-key-scopes>
+                    {k.scopes.join(', ')}
+                  </td>
+                  <td data-label="Created">
                     <Time at={k.createdAt} />
                   </td>
-                  <td>{k.lastUsedAt ? <Time at={k.lastUsedAt} /> : 'never'}</td>
+                  <td data-label="Last used">{k.lastUsedAt ? <Time at={k.lastUsedAt} /> : 'never'}</td>
                   <td>
                     <form method="post" action={`${base}/${k.id}/revoke`}>
                       <button type="submit" class="secondary" aria-label={`Revoke ${k.name}`}>

@@ -73,13 +73,13 @@ apiKeyRoutes.get('/', (c) => {
 const apiKeysAgain: RefusalPage = (c, refusal, values) => {
   requireManager(c, 'manage API keys')
   c.status(refusal.status)
-  return apiKeysPage(c, { errors: refusal.errors, name: values.name })
+  return apiKeysPage(c, { errors: refusal.errors, values })
 }
 
 apiKeyRoutes.post('/', refusalPage(apiKeysAgain), async (c) => {
   requireManager(c, 'manage API keys')
-  const { name } = await parseForm(c, apiKeySchema)
-  const { key } = await createApiKey(c.var.unit, name)
+  const { name, scopes } = await parseForm(c, apiKeySchema)
+  const { key } = await createApiKey(c.var.unit, name, scopes)
   // Shown once, in this answer only (never in a URL or a later page).
   c.status(201)
   return apiKeysPage(c, { created: { name, key } })

@@ -2,7 +2,7 @@
  * The lead list query: a page of the leads a viewer may see (src/leads/policy.ts, and so tenancy), filtered, searched
  * and sorted in SQL, and the conditions the list's totals (list-totals.ts), the export and bulk actions share.
  */
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
@@ -41,6 +41,8 @@ export type LeadFilters = {
   attention?: Attention
   /** The "Archived" filter: archived leads only (otherwise archived leads are left out). */
   archived?: boolean
+  /** Leads whose latest activity happened at or after this instant (epoch ms): the API's `updated_since`. */
+  updatedSince?: number
 }
 
 /** A row of the lead list. */
@@ -175,6 +177,7 @@ export function leadConditions(
   if (byAssignee) conditions.push(byAssignee)
   const byAttention = attentionCondition(viewer, filters.attention)
   if (byAttention) conditions.push(byAttention)
+  if (filters.updatedSince !== undefined) conditions.push(gte(leads.lastActivityAt, filters.updatedSince))
   if (search && filters.q) conditions.push(matchesSearch(filters.q, viewer.orgId))
   return and(...conditions)!
 }

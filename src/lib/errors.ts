@@ -6,11 +6,12 @@
 
 /**
  * HTTP status of a refusal: malformed (a body that is not what its Content-Type says), not signed in, forbidden,
- * not found (or not visible), method not allowed, conflict, gone, too large, wrong body type, invalid input, not a
- * WebSocket upgrade where one is expected (426), too many attempts; 503 when the database or a binding failed before the change was saved (app.ts `onError` raises
+ * not found (or not visible), method not allowed, conflict, gone, precondition failed (an API `If-Match` that no
+ * longer matches), too large, wrong body type, invalid input, not a WebSocket upgrade where one is expected (426), too
+ * many attempts; 503 when the database or a binding failed before the change was saved (app.ts `onError` raises
  * it, so the form comes back like any refused form).
  */
-export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 426 | 429 | 503
+export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 412 | 413 | 415 | 422 | 426 | 429 | 503
 
 export type RefusalOptions = {
   /** The form field the message belongs to (shown beside it with `data-error-for`); none: a page-level alert. */
