@@ -23,7 +23,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const e2eDir = join(root, 'test', 'e2e')
 const resultsDir = join(root, 'test-results')
 const isCI = process.env.CI === 'true'
-const HEALTH_TIMEOUT_MS = 90_000
+const HEALTH_TIMEOUT_MS = 180_000
 const started = Date.now()
 
 function log(message) {
