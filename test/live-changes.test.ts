@@ -1,9 +1,9 @@
 /**
  * A lead's changes go live to the people viewing it (src/collaboration/publish.ts, live.tsx, lead-room.ts): every
- * kind of post on a lead reaches the viewers with its timeline entry; a change to its tasks or communications
- * makes those lists reload (each viewer loads them as they may see them); whoever loses access is disconnected,
- * at once for a change on that lead, at the room's next re-check for changes made elsewhere (role, deactivation,
- * bulk, pool setting).
+ * kind of post on a lead, and a bulk action, reaches the viewers with its timeline entry; a change to its notes,
+ * tasks or communications makes that list reload (each viewer loads it as they may see it); whoever loses access is
+ * disconnected, at once for a change on that lead, at the room's next re-check for changes made elsewhere (role,
+ * deactivation, pool setting).
  */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
