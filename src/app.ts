@@ -13,7 +13,7 @@ import { d1Session } from './db/d1-session'
 import { bindingFailure } from './db/errors'
 import type { App } from './env'
 import { assignmentRoutes } from './assignment/routes'
-import { publishLeadChanges, publishTaskChanges } from './collaboration/publish'
+import { publishBulkChanges, publishLeadChanges, publishTaskChanges } from './collaboration/publish'
 import { collaborationRoutes } from './collaboration/routes'
 import { notFound, Refusal } from './lib/errors'
 import { formBodiesOnly, noStore } from './lib/http-hygiene'
@@ -117,6 +117,8 @@ export function buildApp() {
   app.use('/o/:slug/leads/:leadId/*', visibleLeadOnly())
   // Once a post on a lead has committed, its change goes live to the lead's viewers.
   app.use('/o/:slug/leads/:leadId/*', publishLeadChanges())
+  // A bulk action's entries go to the pages of the changed leads that are open, after the answer.
+  app.use('/o/:slug/leads/:action{bulk-(?:assign|unassign|status|pool)}', publishBulkChanges())
   // Once a post that may change leads, or who sees them, has committed, the open lists are told (leads/live-lists.ts).
   app.use('/o/:slug/leads/*', publishAfterPost())
   app.use('/o/:slug/tasks/*', publishAfterPost())

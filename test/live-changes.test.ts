@@ -1,9 +1,9 @@
 /**
  * A lead's changes go live to the people viewing it (src/collaboration/publish.ts, live.tsx, lead-room.ts): every
- * kind of post on a lead reaches the viewers with its timeline entry; a change to its tasks or communications
- * makes those lists reload (each viewer loads them as they may see them); whoever loses access is disconnected,
- * at once for a change on that lead, at the room's next re-check for changes made elsewhere (role, deactivation,
- * bulk, pool setting).
+ * kind of post on a lead, and a bulk action, reaches the viewers with its timeline entry; a change to its notes,
+ * tasks or communications makes that list reload (each viewer loads it as they may see it); whoever loses access is
+ * disconnected, at once for a change on that lead, at the room's next re-check for changes made elsewhere (role,
+ * deactivation, pool setting).
  */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
@@ -38,7 +38,7 @@ describe('every post on a lead goes live to its viewers', () => {
     const actions: { path: string; form?: Record<string, string>; type: string; reloads?: string }[] = [
       { path: 'status', form: { status: 'contacted', reason: 'Called back' }, type: 'status_changed' },
       { path: 'edit', form: { name: 'Renamed Lead', email: 'watched@example.com' }, type: 'lead_edited' },
-      { path: 'notes', form: { body: 'Ready to talk' }, type: 'note_added' },
+      { path: 'notes', form: { body: 'Ready to talk' }, type: 'note_added', reloads: 'notes' },
       {
         path: 'communications',
         form: { kind: 'call', direction: 'outbound', summary: 'Rang them', occurredAt: '2026-11-30T10:00' },
@@ -65,7 +65,7 @@ describe('every post on a lead goes live to its viewers', () => {
       const arrived = () => ada.messages.slice(before).find((m) => m.includes(`data-activity-type="${action.type}"`))
       await until(() => arrived() !== undefined, `${action.type} arrives live`)
       expect(arrived()).toContain('hx-swap-oob="afterbegin:#timeline-items"')
-      // Only a change to tasks or communications asks the page to reload that list.
+      // Only a change to notes, tasks or communications asks the page to reload that list.
       const reload = /hx-target="#(\w+)-items"/.exec(arrived()!)?.[1]
       expect(reload, action.type).toBe(action.reloads)
     }
@@ -86,6 +86,47 @@ describe('every post on a lead goes live to its viewers', () => {
     // The lead page is asked to reload its Tasks list.
     expect(dom(done()!).querySelector(`[hx-get="${t.base}/tasks"]`)).not.toBeNull()
     owner.socket.close(1000, 'done')
+  })
+
+  it('a note reaches the Notes section of another viewer, loaded as they may see it, the note box left alone', async () => {
+    const t = await team()
+    const ada = await watch(t.ada.client, t.base)
+    await t.owner.client.post(`${t.base}/notes`, { body: 'Spoke to their buyer @Ada Admin' })
+    const arrived = () => ada.messages.find((m) => m.includes('data-activity-type="note_added"'))
+    await until(() => arrived() !== undefined, 'the note arrives live')
+    // The page is asked to reload its notes list only: the form with the note box is outside it.
+    const reload = dom(arrived()!).querySelector(`[hx-get="${t.base}/notes"]`)
+    expect(reload?.getAttribute('hx-target')).toBe('#notes-items')
+    const page = dom(await t.ada.client.html(t.base))
+    const items = page.querySelector('#notes-items')!
+    expect(items.closest('section#notes')).not.toBeNull()
+    expect(items.querySelector('textarea, form')).toBeNull()
+    const notes = await (await t.ada.client.get(`${t.base}/notes`, { 'HX-Request': 'true' })).text()
+    expect(notes).toMatch(/^<div id="notes-items"/)
+    expect(texts(notes, '#notes-items li')).toEqual([
+      expect.stringMatching(/^Ana Owner .*Spoke to their buyer @Ada Admin$/),
+    ])
+    ada.socket.close(1000, 'done')
+  })
+
+  it('a bulk action’s entries reach the viewers of the leads it changed, after the answer', async () => {
+    const t = await team()
+    const other = await createLead(t.owner.client, t.slug, { name: 'Other Lead', email: 'other@example.com' })
+    const ada = await watch(t.ada.client, t.base)
+    const body = new URLSearchParams([
+      ['leadIds', t.leadId],
+      ['leadIds', other],
+      ['assigneeId', t.gus.userId],
+    ])
+    const res = await t.owner.client.request(`/o/${t.slug}/leads/bulk-assign`, { method: 'POST', body })
+    expect(res.status).toBe(200)
+    const arrived = () => ada.messages.find((m) => m.includes('data-activity-type="assigned"'))
+    await until(() => arrived() !== undefined, 'the bulk assignment arrives live')
+    expect(arrived()).toContain('Gus Agent')
+    // The lead page's "Assigned to" section reloads itself; only this lead's entry is sent to its room.
+    expect(dom(arrived()!).querySelector(`[hx-get="${t.base}/assignment"]`)).not.toBeNull()
+    expect(ada.messages.filter((m) => m.includes('data-activity-type'))).toHaveLength(1)
+    ada.socket.close(1000, 'done')
   })
 
   it('a refused post and a post that changes nothing send no entry', async () => {
@@ -131,7 +172,7 @@ describe('the live lists', () => {
     for (const [section, anchor] of [
       ['tasks', 'tasks'],
       ['communications', 'communications'],
-      ['notes', 'timeline'],
+      ['notes', 'notes'],
     ]) {
       const res = await t.ada.client.get(`${t.base}/${section}`)
       expect(res.status).toBe(303)

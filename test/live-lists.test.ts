@@ -11,6 +11,11 @@ import { createDb } from '../src/db/client'
 import { leadsEachMaySee } from '../src/leads/policy'
 import { createLead, env, joinAs, ORIGIN, signUp, type Client } from './helpers'
 import { listen, until } from './sockets'
+import { addLead } from './concurrency'
+import { orgIdOf, setOrg } from './pool-fixtures'
+import { agePools } from '../src/pool/aging'
+
+const DAY = 86_400_000
 
 const upgrade = { Upgrade: 'websocket', Origin: ORIGIN }
 
@@ -109,6 +114,29 @@ describe('telling each member only what they may see', () => {
       }),
       { numRuns: 10 },
     )
+  })
+})
+
+describe('the pool’s aging cron', () => {
+  it('tells the lists of the leads it returns to the pool', async () => {
+    const owner = await signUp('Live Lists Co', 'Ana Owner')
+    await setOrg(owner.slug, { pool_enabled: 1, pool_return_days: 3 })
+    const ava = await joinAs(owner.client, owner.slug, 'agent', 'Ava Agent')
+    const idle = await addLead(owner.slug, 'Idle Lead', { assignee: ava.userId })
+    const now = Date.now()
+    // Claimed from the pool 4 days ago, untouched since, and its assignee warned 2 days ago: due back.
+    await env.DB.batch([
+      env.DB.prepare('UPDATE lead_assignees SET assigned_at = ? WHERE lead_id = ?').bind(now - 4 * DAY, idle),
+      env.DB.prepare('UPDATE leads SET return_warned_at = ? WHERE id = ?').bind(now - 2 * DAY, idle),
+      env.DB.prepare(
+        "INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at) VALUES (?, ?, ?, ?, 'claimed', '{}', ?)",
+      ).bind(crypto.randomUUID(), await orgIdOf(owner.slug), idle, ava.userId, now - 4 * DAY),
+    ])
+    const ownerSocket = await connect(owner.client, owner.slug)
+    await agePools(env, now)
+    expect(await env.DB.prepare('SELECT in_pool FROM leads WHERE id = ?').bind(idle).first('in_pool')).toBe(1)
+    await until(() => ownerSocket.ids().has(idle), 'the Owner’s list is told of the lead returned to the pool')
+    ownerSocket.socket.close(1000, 'done')
   })
 })
 

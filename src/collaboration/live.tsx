@@ -1,7 +1,7 @@
 /**
  * After a committed change to a lead, what changed goes to the people viewing the lead, rendered once as htmx
  * out-of-band fragments and broadcast by the lead's room (collaboration/lead-room.ts): the new timeline entries
- * (prepended to `#timeline-items`), and a request to reload the Tasks or Communications list when one of them
+ * (prepended to `#timeline-items`), and a request to reload the Notes, Tasks or Communications list when one of them
  * changed (each viewer loads the list as they may see it). D1 stays the truth: a viewer who missed a broadcast
  * reloads these from D1 on reconnect (public/app.js, `lead-catch-up`).
  */
@@ -30,6 +30,9 @@ const SECTION_OF: Partial<Record<ActivityType, LiveSection>> = {
   collaborator_removed: 'assignment',
   archived: 'assignment',
   restored: 'assignment',
+  note_added: 'notes',
+  // A prospect's message on a lead they had already sent one is kept as a note (intake/leads.ts).
+  submitted_again: 'notes',
   task_created: 'tasks',
   task_completed: 'tasks',
   task_reopened: 'tasks',
@@ -42,7 +45,7 @@ const SECTION_OF: Partial<Record<ActivityType, LiveSection>> = {
  * A section of the lead page that is reloaded live, loaded from `{leadPath}/{section}`: the lists `#{section}-items`,
  * and the "Assigned to" section `#assignment` (kept, and marked stale, while someone types in it: public/app.js).
  */
-export type LiveSection = 'tasks' | 'communications' | 'assignment'
+export type LiveSection = 'tasks' | 'communications' | 'notes' | 'assignment'
 
 /** The element a live section's reload replaces. */
 const targetOf = (section: LiveSection) => (section === 'assignment' ? '#assignment' : `#${section}-items`)

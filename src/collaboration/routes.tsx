@@ -30,10 +30,10 @@ import {
 import { communicationSchema, noteSchema, statusSchema } from './inputs'
 import { editLead, editLeadSchema, shownLeadSchema } from './lead-edit'
 import { typedMention } from './mentions'
-import { addNote } from './notes'
+import { addNote, notesOf } from './notes'
 import { EditCommunicationPage, EditLeadPage } from './pages'
 import { changeStatus } from './status'
-import { CommunicationItems, communicationValues, MentionSuggestions, TaskItems } from './views'
+import { CommunicationItems, communicationValues, MentionSuggestions, NoteItems, TaskItems } from './views'
 import { Refusal } from '../lib/errors'
 import { taskSchema } from '../tasks/inputs'
 import { createTask, tasksOf } from '../tasks/tasks'
@@ -181,15 +181,14 @@ collaborationRoutes.post('/:leadId/tasks', leadPageOnRefusal({ form: 'task' }), 
 })
 
 /**
- * `GET …/tasks`, `…/communications`: the list alone for the page's live reload (htmx, collaboration/live.tsx);
- * anything else (reloading the address a refused form left) goes to that section of the lead page.
+ * `GET …/tasks`, `…/communications`, `…/notes`: the list alone for the page's live reload (htmx,
+ * collaboration/live.tsx); anything else (reloading the address a refused form left) goes to that section of the
+ * lead page.
  */
 collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (c) => {
   const section = c.req.param('section')
   const lead = await authorizeLead(c, c.req.param('leadId'))
-  if (c.req.header('HX-Request') !== 'true' || section === 'notes') {
-    return c.redirect(`${leadPath(c, lead.id)}#${section === 'notes' ? 'timeline' : section}`, 303)
-  }
+  if (c.req.header('HX-Request') !== 'true') return c.redirect(`${leadPath(c, lead.id)}#${section}`, 303)
   const { viewer } = c.var.unit
   const props = {
     base: leadPath(c, lead.id),
@@ -200,6 +199,7 @@ collaborationRoutes.get('/:leadId/:section{tasks|communications|notes}', async (
     manager: isManager(viewer),
   }
   if (section === 'tasks') return c.html(<TaskItems {...props} tasks={await tasksOf(c.var.unit, lead.id)} />)
+  if (section === 'notes') return c.html(<NoteItems {...props} notes={await notesOf(c.var.unit, lead.id)} />)
   const communications = await communicationsOf(c.var.unit, lead.id)
   return c.html(<CommunicationItems {...props} communications={communications} />)
 })

@@ -77,16 +77,16 @@ function NoteItem({ note, now, timeZone }: { note: NoteView; now: number; timeZo
 }
 
 /**
- * The Notes section: the lead's notes (collaboration/notes.ts `notesOf`), then the note form (`body`), with
- * suggestions of members who can see the lead while an `@` word is typed.
+ * The lead's notes (collaboration/notes.ts `notesOf`: `more` when some are not listed), a live list like the tasks
+ * (`#notes-items`): a note added by anyone appears without a reload, and the note form beside it is left as it is.
  */
-export function NotesSection(props: CollaborationProps) {
-  const { base, refused, now, timeZone } = props
+export function NoteItems(
+  props: Pick<ListProps, 'base' | 'now' | 'timeZone'> & { notes: CollaborationProps['notes'] },
+) {
+  const { base, now, timeZone } = props
   const { notes, more } = props.notes
-  const mine = refusedValues(refused, 'note')
   return (
-    <section id="notes" class="card">
-      <h2>Notes</h2>
+    <div {...liveList(base, 'notes')}>
       {notes.length > 0 ? (
         <ul class="notes">
           {notes.map((note) => (
@@ -101,6 +101,21 @@ export function NotesSection(props: CollaborationProps) {
           <a href={`${base}?type=notes#timeline`}>Every note, in the activity</a>
         </p>
       )}
+    </div>
+  )
+}
+
+/**
+ * The Notes section: the lead's notes (collaboration/notes.ts `notesOf`), then the note form (`body`), with
+ * suggestions of members who can see the lead while an `@` word is typed.
+ */
+export function NotesSection(props: CollaborationProps) {
+  const { base, refused, now, timeZone } = props
+  const mine = refusedValues(refused, 'note')
+  return (
+    <section id="notes" class="card">
+      <h2>Notes</h2>
+      <NoteItems base={base} now={now} timeZone={timeZone} notes={props.notes} />
       <h3>Add a note</h3>
       <form
         method="post"
@@ -218,7 +233,7 @@ export type ListProps = Pick<CollaborationProps, 'base' | 'orgBase' | 'timeZone'
  * The self-reloading attributes of a live list (`#{section}-items`): it loads itself again from `{base}/{section}`
  * on reconnect (`lead-catch-up`, public/app.js) and when the lead's room says it changed (collaboration/live.tsx).
  */
-const liveList = (base: string, section: 'tasks' | 'communications') => ({
+const liveList = (base: string, section: 'tasks' | 'communications' | 'notes') => ({
   id: `${section}-items`,
   'hx-get': `${base}/${section}`,
   'hx-trigger': 'lead-catch-up',

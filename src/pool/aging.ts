@@ -7,7 +7,8 @@
  * - "return a claimed lead untouched for Y days" (`pool_return_days`): a lead its assignee took from the pool
  *   (claimed, or given by routing) and has not touched since (no activity of theirs on it: note, communication,
  *   task, status change) is announced to them a day before (`return_warning`), then put back in the pool with a
- *   `returned_to_pool` activity. Touching it after the warning cancels the return.
+ *   `returned_to_pool` activity. Touching it after the warning cancels the return. The leads returned go live to
+ *   the pool page and to the organization's open lists (leads/live-lists.ts `publishListChanges`).
  * Each organization is handled on its own: one failing does not stop the others.
  */
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
@@ -26,6 +27,7 @@ import {
 } from '../db/schema'
 import type { Env } from '../env'
 import { archiveScope } from '../leads/archive-scope'
+import { publishListChanges } from '../leads/live-lists'
 import { inPool } from '../leads/policy'
 import { isUnassigned, unassignedSince } from '../leads/unassigned'
 import { OPEN_STATUSES } from '../orgs/members'
@@ -221,7 +223,10 @@ export async function agePools(env: Env, now: number): Promise<void> {
       const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug }, { now })
       await sendStaleDigest(unit, org)
       const { returned } = await returnUntouchedLeads(unit, org)
-      if (returned > 0) await env.POOL_ROOM.get(env.POOL_ROOM.idFromName(org.id)).refresh(org.id, now)
+      if (returned > 0) {
+        await env.POOL_ROOM.get(env.POOL_ROOM.idFromName(org.id)).refresh(org.id, now)
+        await publishListChanges(env, unit, now)
+      }
     } catch (error) {
       console.error('pool aging failed for an organization', org.id, error)
     }

@@ -92,9 +92,11 @@ describe('working a lead together, live', () => {
     await b.locator('#tasks-items li[data-task-id]', { hasText: 'Send the quote' }).waitFor({ timeout: 2_000 })
     assert.ok(await notReloaded(b), 'B saw the task without reloading')
 
-    // A adds a note mentioning B: it appears on B's page within 2 s, and B's badge goes up.
+    // A adds a note mentioning B: it appears on B's page within 2 s, in the timeline and in the Notes section
+    // (while B is typing a note of their own, which stays), and B's badge goes up.
     await b.locator('#notification-count').waitFor()
     const before = await badge(b)
+    await b.locator('#note-body').fill('Half a thought')
     const note = a.locator('#note-body')
     await note.fill('Hello ')
     await note.pressSequentially('@Be')
@@ -109,6 +111,8 @@ describe('working a lead together, live', () => {
     assert.ok(Date.now() - started <= 2_000)
     assert.equal(await seen.count(), 1, 'the note shows once')
     assert.equal(await seen.locator('.mention').innerText(), `@${ben.name}`)
+    await b.locator('#notes-items li[data-note-id]', { hasText: 'please call them' }).waitFor({ timeout: 2_000 })
+    assert.equal(await b.locator('#note-body').inputValue(), 'Half a thought', 'B’s own note box keeps what B typed')
     assert.ok(await notReloaded(b), 'B saw the note without reloading')
     await b.waitForFunction((n) => Number(document.getElementById('notification-count')?.textContent) > n, before, {
       timeout: 8_000,
