@@ -38,7 +38,17 @@ async function team() {
   const gusLead = await createLead(owner.client, slug, { name: 'Gus Lead' })
   await owner.client.post(`/o/${slug}/leads/${gusLead}/assign`, { assigneeId: gus.userId })
   const lead = (id: string) => `/o/${slug}/leads/${id}`
-  return { owner, slug, ada, gus, hal, pooled: lead(pooled), gusLead: lead(gusLead), pool: `/o/${slug}/pool/live`, lists: `/o/${slug}/live` }
+  return {
+    owner,
+    slug,
+    ada,
+    gus,
+    hal,
+    pooled: lead(pooled),
+    gusLead: lead(gusLead),
+    pool: `/o/${slug}/pool/live`,
+    lists: `/o/${slug}/live`,
+  }
 }
 
 /**
