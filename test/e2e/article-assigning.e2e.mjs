@@ -172,7 +172,8 @@ test('Understanding Assignments', async (t) => {
   await step('Unassigned Leads: visible to all team members (Owners/Admins)', async () => {
     leads.unassigned = await typeInLead(team, admin, 'Unassigned Lead')
     await openPage(team, owner, '/leads')
-    assert.equal(await rowOf(owner, leads.unassigned).locator('td.assigned > span').innerText(), 'Unassigned')
+    const cell = await rowOf(owner, leads.unassigned).locator('td.assigned > span').innerText()
+    assert.match(cell, /^Unassigned \d+ min\b/, 'with how long it has waited')
     await openPage(team, ava, '/leads')
     assert.equal(await rowOf(ava, leads.unassigned).count(), 0, 'an Agent does not see it')
   })

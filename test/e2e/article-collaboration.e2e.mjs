@@ -1,10 +1,10 @@
 // The help article "Sharing Leads with Your Team", sections "Collaboration Features", "Best Practices" and
 // "Notifications", step by step as the roles it names (README "The help article as the specification"). Where
-// Leadpool differs on purpose, or does less today than the article says, the step's name says what it does.
+// Leadpool differs on purpose, the step's name says what it does.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { emailedLink } from './browser.mjs'
+import { appUrl, emailedLink } from './browser.mjs'
 import {
   addNote,
   assertNoProblems,
@@ -25,6 +25,20 @@ const team = useTeam('Article Collaboration')
 /** The timeline entries of type `type` on `who`'s page, with `text` in them if given. */
 const entries = (who, type, text) =>
   who.page.locator(`#timeline li[data-activity-type="${type}"]`, text ? { hasText: text } : {})
+
+/** The notes of the Notes section on `who`'s page, in its order: `{ author, text }` each. */
+const notesOf = (who) =>
+  who.page
+    .locator('section#notes li[data-note-id]')
+    .evaluateAll((lis) =>
+      lis.map((li) => ({ author: li.querySelector('[data-note-author]').textContent.trim(), text: li.textContent })),
+    )
+
+/** "Unassigned 0 min", "Unassigned 3 h": an unassigned lead's cell in the list, saying how long it has waited. */
+const UNASSIGNED_AGE = /^Unassigned \d+ (min|h)\b/
+
+/** The "Assigned to" cell of `lead` in the list on `who`'s page. */
+const unassignedCell = (who, lead) => who.page.locator(`#lead-list tr[data-lead-id="${lead.id}"] td.assigned > span`)
 
 /** `who`, on the page of the lead they have open, gives `assignee` the task `title` due on `dueDate` (YYYY-MM-DD). */
 async function addTask(who, title, dueDate, assignee) {
@@ -60,8 +74,11 @@ test('Collaboration Features', async (t) => {
     const items = ava.page.locator('#communications-items li[data-communication-id]')
     assert.equal(await items.count(), 2, 'Ava sees both')
   })
-  await step('Shared Communications: see who added what (each one’s timeline entry names who logged it)', async () => {
-    // The Communications card itself names no author yet (issue 24, item 6).
+  await step('Shared Communications: see who added what (the Communications card names who logged each)', async () => {
+    const authors = await ava.page
+      .locator('#communications-items li[data-communication-id] [data-communication-author]')
+      .allInnerTexts()
+    assert.deepEqual(authors, [admin.name, ava.name], 'newest first, each with who logged it')
     await entries(ava, 'communication_logged', `${ava.name} logged an outbound Call`).waitFor()
     await entries(ava, 'communication_logged', `${admin.name} logged an outbound Email`).waitFor()
   })
@@ -102,14 +119,18 @@ test('Collaboration Features', async (t) => {
     await owner.page.locator('#tasks-items li[data-done="true"]', { hasText: 'Send the quote' }).waitFor()
   })
 
-  // Shared Notes (today in the timeline; issue 24, item 1 gives notes a place of their own on the lead page)
+  // Shared Notes (the lead page's Notes section, and the timeline)
   await step('Shared Notes: add notes for team context', async () => {
     await openPage(team, ava, `/leads/${lead.id}`)
     await addNote(ava, 'They run three warehouses; the buyer is the operations manager.')
   })
-  await step('Shared Notes: everyone can see notes', async () => {
+  await step('Shared Notes: everyone can see notes (in the Notes section, with who wrote them)', async () => {
     for (const who of [owner, admin]) {
       await openPage(team, who, `/leads/${lead.id}`)
+      const notes = await notesOf(who)
+      assert.equal(notes.length, 1)
+      assert.equal(notes[0].author, ava.name)
+      assert.match(notes[0].text, /the buyer is the operations manager/)
       await entries(who, 'note_added', 'the buyer is the operations manager').waitFor()
     }
   })
@@ -120,6 +141,12 @@ test('Collaboration Features', async (t) => {
     assert.equal(notes.length, 2)
     assert.match(notes[0], /trade fair/, 'newest first')
     assert.match(notes[1], /three warehouses/)
+    const listed = await notesOf(ava)
+    assert.deepEqual(
+      listed.map((n) => n.author),
+      [admin.name, ava.name],
+      'the Notes section too, newest first',
+    )
   })
 
   // Activity Timeline
@@ -163,17 +190,16 @@ test('Best Practices', async (t) => {
     await assignOnLeadPage(team, admin, lead, ava)
   })
   await step(
-    'Clear Assignments: don’t leave leads unassigned for long (the Unassigned filter lists them)',
+    'Clear Assignments: don’t leave leads unassigned for long (how long each has waited, how many wait)',
     async () => {
-      // Today the list shows no age for an unassigned lead (issue 24, item 5).
       const waiting = await typeInLead(team, admin, 'Waiting Lead')
       await openPage(team, admin, '/leads')
-      await filterByAssignee(
-        admin.page,
-        (await admin.page.locator('#assignee-filter option[value="unassigned"]').innerText()).trim(),
-        'unassigned',
-      )
+      assert.match(await unassignedCell(admin, waiting).innerText(), UNASSIGNED_AGE)
+      const label = (await admin.page.locator('#assignee-filter option[value="unassigned"]').innerText()).trim()
+      await filterByAssignee(admin.page, label, 'unassigned')
       await admin.page.locator(`#lead-list tr[data-lead-id="${waiting.id}"]`).waitFor()
+      const listed = await admin.page.locator('#lead-list tr[data-lead-id]').count()
+      assert.equal(label, `Unassigned (${listed})`, 'the filter counts the leads it lists')
       await assignOnLeadPage(team, admin, waiting, bo)
     },
   )
@@ -189,20 +215,22 @@ test('Best Practices', async (t) => {
     await openPage(team, ava, `/leads/${lead.id}`)
     await addNote(ava, 'Budget is approved for Q3.')
   })
-  await step('Communication: mention team members in notes (typing @ and picking the name)', async () => {
-    // Today a mention is the member's full name or email, picked with the mouse (issue 24, item 2: first names, Enter).
-    const note = ava.page.locator('#note-body')
-    await note.fill('Can you join the call on Monday, ')
-    await note.pressSequentially('@Ad')
-    await ava.page.locator('#mention-suggestions [data-mention]', { hasText: admin.name }).click()
-    assert.equal(await note.inputValue(), `Can you join the call on Monday, @${admin.name} `)
-    await note.pressSequentially('?')
-    await submitAndWait(ava.page, ava.page.getByRole('button', { name: 'Add note' }))
-    const entry = entries(ava, 'note_added', 'join the call on Monday')
-    assert.equal(await entry.locator('.mention').innerText(), `@${admin.name}`)
-  })
-  await step('Communication: keep everyone informed (the mentioned member is notified)', async () => {
-    await notifiedOf(team, admin, `${ava.name} mentioned you in a note on ${lead.name}`)
+  await step(
+    'Communication: mention team members in notes (by first name, or typing @ and choosing with Enter)',
+    async () => {
+      const note = ava.page.locator('#note-body')
+      await note.fill('@Adam can you join the call on Monday? cc ')
+      await note.pressSequentially('@Ol')
+      await ava.page.locator('#mention-suggestions [data-mention]', { hasText: owner.name }).waitFor()
+      await note.press('Enter')
+      assert.equal(await note.inputValue(), `@Adam can you join the call on Monday? cc @${owner.name} `)
+      await submitAndWait(ava.page, ava.page.getByRole('button', { name: 'Add note' }))
+      const entry = entries(ava, 'note_added', 'join the call on Monday')
+      assert.deepEqual(await entry.locator('.mention').allInnerTexts(), [`@${admin.name}`, `@${owner.name}`])
+    },
+  )
+  await step('Communication: keep everyone informed (the mentioned members are notified)', async () => {
+    for (const who of [admin, owner]) await notifiedOf(team, who, `${ava.name} mentioned you in a note on ${lead.name}`)
   })
   await step('Communication: avoid duplicate work (one lead per email address: a second one is refused)', async () => {
     await openPage(team, bo, '/leads/new')
@@ -234,10 +262,16 @@ test('Best Practices', async (t) => {
   })
 
   // 4. Team Awareness
-  await step('Team Awareness: review unassigned leads regularly', async () => {
+  await step('Team Awareness: review unassigned leads regularly (each says how long it has waited)', async () => {
+    const fresh = await typeInLead(team, admin, 'Review Lead')
     await openPage(team, owner, '/leads?assignee=unassigned')
+    assert.match(await unassignedCell(owner, fresh).innerText(), UNASSIGNED_AGE)
     const shown = await owner.page.locator('#lead-list tr[data-lead-id] [data-assignee-id]').count()
     assert.equal(shown, 0, 'only leads without an assignee')
+    const cells = await owner.page.locator('#lead-list tr[data-lead-id] td.assigned > span').allInnerTexts()
+    for (const cell of cells) assert.match(cell, UNASSIGNED_AGE)
+    const label = await owner.page.locator('#assignee-filter option[value="unassigned"]').innerText()
+    assert.equal(label.trim(), `Unassigned (${cells.length})`)
   })
   await step('Team Awareness: balance workload across team (each member’s open leads on the Team page)', async () => {
     await openPage(team, owner, '/team')
@@ -262,7 +296,7 @@ test('Best Practices', async (t) => {
 test('Notifications', async (t) => {
   await team.ready()
   const step = stepsOf(t)
-  const { admin, ava } = team
+  const { owner, admin, ava } = team
   let lead
   const badge = () => ava.page.locator('#notification-count')
   let before
@@ -298,11 +332,13 @@ test('Notifications', async (t) => {
     await logCommunication(admin, 'Meeting', 'Met them at the trade fair')
     await notifiedOf(team, ava, `${admin.name} logged a communication on ${lead.name}`)
   })
-  await step('Activity Notifications: tasks created for assigned leads (told to the task’s assignee)', async () => {
-    // Today a task tells only whom it is for; issue 24, item 3 tells the lead's assignees too.
-    await addTask(admin, 'Book the follow-up', '2030-02-01', ava)
-    await notifiedOf(team, ava, `${admin.name} gave you a task on ${lead.name}`)
-  })
+  await step(
+    'Activity Notifications: tasks created for assigned leads (told to the lead’s assignee, whoever it is for)',
+    async () => {
+      await addTask(admin, 'Book the follow-up', '2030-02-01', owner)
+      await notifiedOf(team, ava, `${admin.name} added the task “Book the follow-up” for ${owner.name} on ${lead.name}`)
+    },
+  )
   await step('Activity Notifications: status changes on assigned leads', async () => {
     await openPage(team, admin, `/leads/${lead.id}`)
     await setStatus(admin, 'Contacted')
@@ -316,12 +352,22 @@ test('Notifications', async (t) => {
 
   // Managing Notifications
   const statusRow = 'The status of your lead changes: in the app'
-  await step('Managing Notifications: adjust notification preferences in settings (from the feed)', async () => {
-    // Reached from the feed today; issue 24, item 4 links them from Settings and the account page too.
-    await openPage(team, ava, '/notifications')
-    await ava.page.getByRole('link', { name: 'Notification preferences' }).click()
-    await ava.page.getByRole('heading', { level: 1, name: 'Notification preferences' }).waitFor()
-  })
+  await step(
+    'Managing Notifications: adjust notification preferences in settings (from Settings, the account page, the feed)',
+    async () => {
+      const heading = (who) => who.page.getByRole('heading', { level: 1, name: 'Notification preferences' })
+      await openPage(team, admin, '/settings')
+      await admin.page.getByRole('link', { name: 'Your notification preferences' }).click()
+      await heading(admin).waitFor()
+      await openPage(team, ava, '/notifications')
+      await ava.page.getByRole('link', { name: 'Notification preferences' }).click()
+      await heading(ava).waitFor()
+      // An Agent has no Settings: her account page links the preferences of each of her organizations.
+      await ava.page.goto(appUrl(ava.page, '/account'))
+      await ava.page.locator(`main a[href="/o/${team.slug}/preferences"]`).click()
+      await heading(ava).waitFor()
+    },
+  )
   await step('Managing Notifications: choose what notifications to receive', async () => {
     await ava.page.getByLabel(statusRow).uncheck()
     await submitAndWait(ava.page, ava.page.getByRole('button', { name: 'Save preferences' }))

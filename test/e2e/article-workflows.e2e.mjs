@@ -1,6 +1,6 @@
 // The help article "Sharing Leads with Your Team", sections "Assignment Workflows" and "Troubleshooting", step by
-// step as the roles it names (README "The help article as the specification"). Where Leadpool differs on purpose, or
-// does less today than the article says, the step's name says what it does.
+// step as the roles it names (README "The help article as the specification"). Where Leadpool differs on purpose, the
+// step's name says what it does.
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -50,13 +50,22 @@ test('Assignment Workflows', async (t) => {
     await visitor.page.getByLabel('Email').fill(lead.email)
     await visitor.page.getByLabel('Message').fill('Please call me about prices for 40 seats.')
     await visitor.page.getByRole('button', { name: 'Send' }).click()
-    // Today the thank-you page shows Leadpool's own top bar too (issue 24, item 7).
+    // The thank-you page is the organization's, with nothing of Leadpool for the website's visitor to follow.
     await visitor.page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor()
+    assert.equal((await visitor.page.locator('header').innerText()).trim(), `Article Workflows ${runId}`)
+    assert.match(await visitor.page.locator('main').innerText(), /Your message was sent to Article Workflows/)
+    assert.equal(await visitor.page.getByRole('link').count(), 0, 'no Log in or Sign up link, no link at all')
     assert.deepEqual(visitor.problems, [])
     await openPage(team, owner, `/leads?q=${encodeURIComponent(lead.name)}`)
     const row = owner.page.locator('#lead-list tr[data-lead-id]', { hasText: lead.name })
     lead.id = await row.getAttribute('data-lead-id')
-    assert.equal(await row.locator('td.assigned > span').innerText(), 'Unassigned')
+    assert.match(await row.locator('td.assigned > span').innerText(), /^Unassigned \d+ min\b/)
+    // The prospect's words open the lead's Notes, marked as theirs.
+    await openPage(team, owner, `/leads/${lead.id}`)
+    const first = owner.page.locator('section#notes li[data-note-id]').first()
+    assert.equal(await first.getAttribute('data-from-prospect'), 'true')
+    assert.equal(await first.locator('[data-note-author]').innerText(), 'Message from the prospect')
+    assert.match(await first.innerText(), /Please call me about prices for 40 seats\./)
   })
   await step('New Lead Assignment: 2. Assign to appropriate team member', async () => {
     await assignOnLeadPage(team, owner, lead, ava)
