@@ -119,7 +119,9 @@ export async function renderRefusal(c: Context<App>, refusal: Refusal): Promise<
       // The database failing is answered by the caller (renderUnavailable); anything else the page meets while
       // showing the refusal (a forged value it cannot show, another refusal) still answers this refusal, below.
       // A page refusing itself (not for this viewer: they may not edit the lead; the link died) is no fault.
-      if (bindingFailure(error)) throw error
+      // A page that declines the refusal (throws it back, e.g. the web form's page shows only what the visitor
+      // typed wrong) leaves a 503 to `renderUnavailable`, whose error page keeps what was sent.
+      if (bindingFailure(error) || (error === refusal && refusal.status === 503)) throw error
       if (!(error instanceof Refusal))
         console.error('the refused form could not be shown; answered with an error page', c.req.path, error)
     }
@@ -145,7 +147,8 @@ export async function renderUnavailable(c: Context<App>): Promise<Response> {
     try {
       return await renderRefusal(c, refusal)
     } catch (again) {
-      console.error('the refused page could not be shown either', c.req.method, c.req.path, again)
+      if (again !== refusal)
+        console.error('the refused page could not be shown either', c.req.method, c.req.path, again)
     }
   }
   const sent = reading ? undefined : await sentForm(c)
