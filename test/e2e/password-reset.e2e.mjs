@@ -7,9 +7,15 @@ import { emailedLink, newPage, runId, screenshot, signUp, useBrowser } from './b
 
 useBrowser()
 
-/** Logs out with the top bar's button and waits for the log-in page. */
+/**
+ * Logs out with the top bar's button and waits for the log-in page: `/login`, or `/login?next=…` when a request the
+ * page had in flight (the badge's poll, a live list's refetch) was answered after the session ended.
+ */
 async function logOut(page) {
-  await Promise.all([page.waitForURL('**/login'), page.getByRole('button', { name: 'Log out', exact: true }).click()])
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/login'),
+    page.getByRole('button', { name: 'Log out', exact: true }).click(),
+  ])
 }
 
 /** Fills and sends the log-in form; answers the POST's status. */
