@@ -19,6 +19,19 @@
     if (polling && document.hidden) event.preventDefault()
     else if (!polling) clearPageAlert()
   })
+  // Logging out ends the session: from the click on, the page sends no more htmx requests (the badge's poll, a live
+  // refetch) and ignores answers still in flight, so one answered "signed out" (HX-Redirect) does not take the page
+  // away from the log-in page it is going to. public/live-lists.js reads the same mark (data-leaving).
+  document.addEventListener('submit', function (event) {
+    var form = event.target
+    if (form instanceof HTMLFormElement && form.getAttribute('action') === '/logout')
+      document.documentElement.setAttribute('data-leaving', '')
+  })
+  function leaving(event) {
+    if (document.documentElement.hasAttribute('data-leaving')) event.preventDefault()
+  }
+  document.addEventListener('htmx:beforeRequest', leaving)
+  document.addEventListener('htmx:beforeOnLoad', leaving)
   // Back in the foreground, the unread badge asks at once rather than at its next poll.
   document.addEventListener('visibilitychange', function () {
     var badge = document.getElementById('notification-count')

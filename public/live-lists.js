@@ -45,6 +45,8 @@
   }
   function flush() {
     timer = null
+    // Logging out (public/app.js marks the page data-leaving): nothing more is fetched.
+    if (document.documentElement.hasAttribute('data-leaving')) return
     var work = wanted
     wanted = { ids: {}, all: false }
     var ids = Object.keys(work.ids)

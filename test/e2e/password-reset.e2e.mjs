@@ -40,6 +40,8 @@ describe('forgot password', () => {
     }
     const newPassword = 'a brand new password'
     const slug = await signUp(page, person)
+    // The list page settles first (its live connection's first refetch), as a person reads before logging out.
+    await page.waitForLoadState('networkidle')
     await logOut(page)
 
     // "Forgot password?" on the log-in page.
