@@ -130,10 +130,13 @@ export async function newPage(t, { timezoneId } = {}) {
   )
   t.after(() => context.close())
   await failOnCspViolations(t, context)
-  // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle.
+  // Remember the URL of the last request htmx swapped in, so a test can wait for one search to settle. The unread
+  // badge's poll and refreshes (every few seconds, and after each live list update) are not such a request: they
+  // would overwrite the search's URL before the test sees it.
   await context.addInitScript(() => {
     document.addEventListener('htmx:afterSettle', (event) => {
-      window.__lastSettledURL = event.detail.xhr?.responseURL || event.detail.pathInfo?.finalRequestPath
+      const url = event.detail.xhr?.responseURL || event.detail.pathInfo?.finalRequestPath
+      if (url && !new URL(url, location.href).pathname.endsWith('/notifications/count')) window.__lastSettledURL = url
     })
   })
   const page = await context.newPage()
