@@ -390,6 +390,27 @@
     if (list) list.replaceChildren()
     field.focus()
   }
+  // The suggestions that fit the @ word as typed now, the others hidden: a list answered for an earlier keystroke
+  // ("@B": Bea, Bo) narrows at once ("@Bo": Bo), so Enter never picks someone the word no longer names.
+  function fittingMentions(field) {
+    var list = document.getElementById('mention-suggestions')
+    if (!list || !field.form || !field.form.contains(list)) return []
+    var typed = /@([^@\s]*(?: [^@\s]*)?)$/.exec(field.value.slice(0, field.selectionEnd))
+    var word = typed ? typed[1].toLowerCase() : null
+    return Array.prototype.filter.call(list.querySelectorAll('[data-mention]'), function (button) {
+      var fits = word !== null && button.getAttribute('data-mention').toLowerCase().indexOf(word) === 0
+      button.parentElement.hidden = !fits
+      if (!fits) button.removeAttribute('aria-current')
+      return fits
+    })
+  }
+  document.addEventListener('input', function (event) {
+    if (event.target instanceof HTMLTextAreaElement && event.target.name === 'body') fittingMentions(event.target)
+  })
+  document.addEventListener('htmx:afterSwap', function (event) {
+    var field = event.detail.requestConfig && event.detail.requestConfig.elt
+    if (field instanceof HTMLTextAreaElement && field.name === 'body') fittingMentions(field)
+  })
   document.addEventListener('click', function (event) {
     var button = event.target instanceof Element && event.target.closest('[data-mention]')
     if (button) chooseMention(button)
@@ -398,7 +419,7 @@
     var field = event.target
     if (!(field instanceof HTMLTextAreaElement) || field.name !== 'body') return
     var list = document.getElementById('mention-suggestions')
-    var buttons = list ? Array.prototype.slice.call(list.querySelectorAll('[data-mention]')) : []
+    var buttons = fittingMentions(field)
     if (buttons.length === 0 || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return
     var active = buttons.findIndex(function (b) {
       return b.getAttribute('aria-current') === 'true'

@@ -175,36 +175,43 @@
     note.textContent = text
     cell.append(note)
   }
-  // Updates a row the page shows cell by cell: its tick box, a row menu that was opened (with what is typed in it) and
-  // the element with focus stay where they are; the rest is the row as it is now.
+  // Updates a row the page shows cell by cell: its tick box, a row menu that was opened (with what is typed in it),
+  // the element with focus and the answer to this person's own change ("Saved.") stay where they are; the rest is the
+  // row as it is now.
   function patchRow(row, fresh) {
     row.classList.remove('live-gone')
     Array.prototype.forEach.call(fresh.cells, function (cell, i) {
       var old = row.cells[i]
       if (!old || old.classList.contains('pick')) return
-      var menu = old.querySelector(':scope > details.row-menu')
-      var keep = menu && (menu.open || menu.contains(document.activeElement) || menu.querySelector('select, textarea'))
-      if (!keep && old.contains(document.activeElement)) return
-      var copy = adopt(cell)
-      if (!keep) {
-        old.replaceChildren.apply(old, Array.prototype.slice.call(copy.childNodes))
-        return processed(old)
-      }
-      // Everything around the menu is replaced; the menu itself is never moved (moving it would lose the focus).
-      var placeholder = copy.querySelector(':scope > details.row-menu')
-      var summary = placeholder && placeholder.querySelector('summary')
-      if (summary) menu.querySelector('summary').textContent = summary.textContent
-      var after = false
-      Array.prototype.slice.call(old.childNodes).forEach(function (node) {
-        if (node !== menu) node.remove()
-      })
-      Array.prototype.slice.call(copy.childNodes).forEach(function (node) {
-        if (node === placeholder) after = true
-        else if (after) old.append(node)
-        else old.insertBefore(node, menu)
-      })
+      var notice = old.querySelector(':scope > .row-notice')
+      patchCell(old, cell)
+      if (notice && !old.querySelector(':scope > .row-notice'))
+        old.insertBefore(notice, old.querySelector(':scope > details.row-menu'))
     })
     if (row.classList.contains('live-new')) label(row, 'live-new', 'New')
+  }
+  function patchCell(old, cell) {
+    var menu = old.querySelector(':scope > details.row-menu')
+    var keep = menu && (menu.open || menu.contains(document.activeElement) || menu.querySelector('select, textarea'))
+    if (!keep && old.contains(document.activeElement)) return
+    var copy = adopt(cell)
+    if (!keep) {
+      old.replaceChildren.apply(old, Array.prototype.slice.call(copy.childNodes))
+      return processed(old)
+    }
+    // Everything around the menu is replaced; the menu itself is never moved (moving it would lose the focus).
+    var placeholder = copy.querySelector(':scope > details.row-menu')
+    var summary = placeholder && placeholder.querySelector('summary')
+    if (summary) menu.querySelector('summary').textContent = summary.textContent
+    var after = false
+    Array.prototype.slice.call(old.childNodes).forEach(function (node) {
+      if (node !== menu) node.remove()
+    })
+    Array.prototype.slice.call(copy.childNodes).forEach(function (node) {
+      if (node === placeholder) after = true
+      else if (after) old.append(node)
+      else old.insertBefore(node, menu)
+    })
   }
 
   connect()
