@@ -254,6 +254,26 @@ describe('the daily digest', () => {
     expect(await sendDigests(env, nineInTokyo + 5 * 60 * 1000)).toBe(0) // once a day
     expect(await sendDigests(env, nineInTokyo + 24 * 60 * 60 * 1000)).toBe(0) // nothing new since
   })
+
+  it('does not name a lead the member can no longer see, as the feed does not', async () => {
+    const { owner, gus, hal, slug, org } = await team('Digest Gone Co')
+    await gus.client.post(`/o/${slug}/preferences`, { inApp_assigned: '1', digestHour: '9' })
+    const kept = await createLead(owner.client, slug, { name: 'Still Mine' })
+    const gone = await createLead(owner.client, slug, { name: 'Moved On' })
+    await assign(owner.client, slug, kept, gus.userId)
+    await assign(owner.client, slug, gone, gus.userId)
+    // Gus keeps view access as a former assignee; deleting that relation hides the lead from him.
+    await assign(owner.client, slug, gone, hal.userId)
+    await env.DB.prepare('DELETE FROM former_assignees WHERE lead_id = ?').bind(gone).run()
+    expect(await sendDigests(env, Date.UTC(2030, 0, 16, 9, 30))).toBe(1)
+    const digest = (await db().select().from(emailOutbox).where(eq(emailOutbox.orgId, org.id)).all()).find(
+      (m) => m.kind === 'digest',
+    )!
+    expect(digest.text).toContain('Olive Owner assigned you Still Mine')
+    expect(digest.text).toContain('Olive Owner assigned you a lead you can no longer see')
+    expect(digest.text).not.toContain('Moved On')
+    expect(digest.html).not.toContain('Moved On')
+  })
 })
 
 describe('time zones', () => {

@@ -1,8 +1,9 @@
 /**
  * The daily digest (run by the cron every 5 minutes, src/index.ts): a member who chose a digest hour
  * gets one email, during that hour of their own time zone (users.time_zone), listing the
- * notifications they have not read that arrived since their last digest; nothing when there is
- * nothing, nothing while their email is paused, nothing to deactivated members.
+ * notifications they have not read that arrived since their last digest (a lead they can no longer see named
+ * "a lead you can no longer see", as the feed does); nothing when there is nothing, nothing while their email is
+ * paused, nothing to deactivated members.
  */
 import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
@@ -11,6 +12,7 @@ import { runBatch } from '../db/client'
 import { memberships, notificationSettings, notifications, organizations, unsubscribeTokens, users } from '../db/schema'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
 import { renderEmail } from '../email/templates'
+import { leadsEachMaySee } from '../leads/policy'
 import { hourIn } from '../lib/time-zones'
 import { hashToken, newToken } from '../lib/tokens'
 import { baseUrl, unsubscribeUrl } from './email'
@@ -90,7 +92,12 @@ async function sendDigest(unit: SystemUnit, member: DigestMember): Promise<boole
     .orderBy(asc(notifications.id))
     .limit(DIGEST_MAX_ITEMS + 1)
     .all()
-  const lines = items.flatMap((i) => (isEventType(i.type) ? [sentenceText(i.type, i.data as NotificationData)] : []))
+  // A lead the member can no longer see (reassigned, claimed by someone else since) is not named.
+  const leadIds = [...new Set(items.flatMap((i) => (i.data as NotificationData).leads?.map((l) => l.id) ?? []))]
+  const visible = new Set((await leadsEachMaySee(db, org.id, leadIds, [member.userId])).get(member.userId))
+  const lines = items.flatMap((i) =>
+    isEventType(i.type) ? [sentenceText(i.type, i.data as NotificationData, (id) => visible.has(id))] : [],
+  )
   if (lines.length === 0) return false
   const token = newToken()
   const orgUrl = `${baseUrl(appUrl)}/o/${org.slug}`

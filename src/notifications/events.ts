@@ -305,10 +305,18 @@ export function leadsPhrase(d: Pick<NotificationData, 'leads' | 'count'>): strin
   return d.count === 1 && d.leads[0] ? d.leads[0].name : `${d.count} leads`
 }
 
-/** The sentence of `type` about `d` as plain text (feed fallback, email subject). */
-export function sentenceText(type: EventType, d: NotificationData): string {
+/** What the feed and the digest say instead of the name of a lead the reader can no longer see. */
+export const HIDDEN_LEAD = 'a lead you can no longer see'
+
+/**
+ * The sentence of `type` about `d` as plain text (feed fallback, email subject, digest line). `maySee(leadId)` says
+ * whether the reader may see the lead now (default: yes); a single lead they may not is named `HIDDEN_LEAD`.
+ */
+export function sentenceText(type: EventType, d: NotificationData, maySee: (leadId: string) => boolean = () => true) {
+  const one = d.count === 1 ? d.leads[0] : undefined
+  const phrase = one && !maySee(one.id) ? HIDDEN_LEAD : leadsPhrase(d)
   return eventOf(type)
     .sentence(d)
-    .map((part) => (typeof part === 'string' ? part : leadsPhrase(d)))
+    .map((part) => (typeof part === 'string' ? part : phrase))
     .join('')
 }

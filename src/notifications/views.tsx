@@ -5,12 +5,9 @@
 import type { Child } from 'hono/jsx'
 import { useShell } from '../views/layout'
 import { Time } from '../views/time'
-import { eventOf, leadsPhrase, type EventType, type NotificationData } from './events'
+import { eventOf, HIDDEN_LEAD, leadsPhrase, type EventType, type NotificationData } from './events'
 import type { FeedFilters, FeedItem, FeedPage } from './feed'
 import { FeedFilterBar, feedQuery } from './feed-filters'
-
-/** What the feed says instead of the name of a lead the reader can no longer see. */
-export const HIDDEN_LEAD = 'a lead you can no longer see'
 
 /** The sentence of `item`, its lead linked when the member may open it. */
 function Sentence({ item, base, openable }: { item: FeedItem; base: string; openable: Set<string> }) {
