@@ -257,7 +257,18 @@
     if (heading) heading.after(notice)
     else target.prepend(notice)
   })
+  // A filtered timeline keeps only the live entries of its filter, an older page none (data-live-filter and
+  // data-filters, src/activity/timeline.tsx).
+  function keepFilteredEntries() {
+    var list = document.getElementById('timeline-items')
+    var filter = list && list.getAttribute('data-live-filter')
+    if (!filter) return
+    Array.prototype.forEach.call(list.querySelectorAll(':scope > li'), function (item) {
+      if ((item.getAttribute('data-filters') || '').split(' ').indexOf(filter) < 0) item.remove()
+    })
+  }
   document.addEventListener('htmx:wsAfterMessage', function () {
+    keepFilteredEntries()
     dropDuplicateEntries()
     refreshTimes(document)
     followStatus()
@@ -283,6 +294,7 @@
       if (list.querySelector('time[data-activity-id="' + entry.id + '"]')) return
       list.insertAdjacentHTML('afterbegin', entry.html)
     })
+    keepFilteredEntries()
     refreshTimes(list)
   })
   // A room closed the connection for good: the viewer's access ended (4403, src/lib/websocket-room.ts ACCESS_ENDED:

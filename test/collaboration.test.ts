@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { inParallel } from './concurrency'
-import { dom, textOf, texts } from './dom'
+import { dom, textOf, texts, type Node } from './dom'
 import { createLead, env, errorFor, joinAs, signUp } from './helpers'
 
 /** Activity types of the lead's timeline, newest first. */
@@ -391,5 +391,36 @@ describe('the timeline', () => {
     expect(types).toHaveLength(35 - 30)
     expect(first).toContain('title="')
     expect(first).toMatch(/data-relative="true"[^>]*>just now</)
+  })
+
+  it('names on each entry the filters that list it, and takes live entries on every page (the filter’s alone)', async () => {
+    const { owner, ava, base } = await team()
+    await owner.client.post(`${base}/notes`, { body: 'A note' })
+    await owner.client.post(`${base}/tasks`, { title: 'A task', dueAt: '2025-03-14', assigneeId: ava.userId })
+    const call = { kind: 'call', direction: 'outbound', summary: 'A call', occurredAt: '2025-03-14T17:30' }
+    expect((await owner.client.post(`${base}/communications`, call)).status).toBe(303)
+    expect((await owner.client.post(`${base}/status`, { status: 'contacted' })).status).toBe(303)
+    const idOf = (li: Node) => li.querySelector('time[data-activity-id]')!.getAttribute('data-activity-id')
+    const all = dom(await owner.client.html(`${base}/timeline`))
+    expect(all.querySelector('#timeline-items')!.hasAttribute('data-live-filter')).toBe(false)
+    const entries = [...all.querySelectorAll('#timeline-items > li')]
+    for (const filter of ['notes', 'communications', 'tasks', 'changes']) {
+      const page = dom(await owner.client.html(`${base}/timeline?type=${filter}`))
+      expect(page.querySelector('#timeline-items')!.getAttribute('data-live-filter')).toBe(filter)
+      const named = entries.filter((li) => li.getAttribute('data-filters')!.split(' ').includes(filter))
+      expect(named.length).toBeGreaterThan(0)
+      expect([...page.querySelectorAll('#timeline-items > li')].map(idOf)).toEqual(named.map(idOf))
+    }
+    for (let i = 0; i < 30; i++) await owner.client.post(`${base}/notes`, { body: `Note ${i}` })
+    const first = await owner.client.html(`${base}/timeline`)
+    const older = /href="([^"]+before=[^"#]+)#timeline" rel="next"/.exec(first)![1]!.replaceAll('&amp;', '&')
+    const second = dom(await owner.client.html(older.replace(base, `${base}/timeline`)))
+    const sink = second.querySelector('ol#timeline-items')!
+    expect([sink.hasAttribute('hidden'), sink.getAttribute('data-live-filter'), textOf(sink)]).toEqual([
+      true,
+      'none',
+      '',
+    ])
+    expect(second.querySelectorAll('#timeline li[data-activity-type]').length).toBeGreaterThan(0)
   })
 })

@@ -110,6 +110,19 @@ export const TIMELINE_PAGE_SIZE = 30
 const FILTERED_TYPES: string[] = Object.values(TIMELINE_FILTERS).flat()
 
 /**
+ * The timeline filters activity `item` belongs to, as `filterCondition` selects them in SQL: its type's, and Notes
+ * too when it carries a message; Changes when its type is in no other filter.
+ */
+export function filtersOf(item: { type: string; data: Record<string, unknown> }): TimelineFilter[] {
+  const named = (Object.keys(TIMELINE_FILTERS) as TimelineFilter[]).filter((f) =>
+    (TIMELINE_FILTERS[f] as readonly string[]).includes(item.type),
+  )
+  if (named.length === 0) named.push('changes')
+  if (typeof item.data.message === 'string' && !named.includes('notes')) named.push('notes')
+  return named
+}
+
+/**
  * SQL: the activity belongs to `filter` (no filter: every activity). Notes also lists the submissions of the web
  * form and the API that carry a message (`data.message`, src/intake/leads.ts).
  */

@@ -10,7 +10,7 @@ import { formatDue, type Due } from '../lib/due'
 import { formatInstant } from '../lib/zoned-time'
 import { STATUS_LABELS } from '../views/labels'
 import { When } from '../views/when'
-import { TIMELINE_FILTERS, type TimelineFilter, type TimelineItem, type TimelinePage } from './activities'
+import { filtersOf, TIMELINE_FILTERS, type TimelineFilter, type TimelineItem, type TimelinePage } from './activities'
 
 type Person = { id: string; name: string } | null
 const nameOf = (p: unknown) => (p as Person)?.name ?? 'someone'
@@ -207,7 +207,11 @@ const NOTE_LABELS: Record<string, string> = { released: 'Release note', unassign
 export function TimelineEntry({ item, names, timeZone, now }: { item: TimelineItem } & EntryContext) {
   const d = item.data
   return (
-    <li data-activity-type={item.type} data-status-to={item.type === 'status_changed' ? text(d.to) : undefined}>
+    <li
+      data-activity-type={item.type}
+      data-filters={filtersOf(item).join(' ')}
+      data-status-to={item.type === 'status_changed' ? text(d.to) : undefined}
+    >
       <span>{describe(item, { timeZone })}</span>{' '}
       <When at={item.createdAt} now={now} timeZone={timeZone} data-activity-id={item.id} />
       {typeof d.note === 'string' && (
@@ -252,9 +256,10 @@ export type TimelineProps = EntryContext & {
 }
 
 /**
- * The timeline section. Its newest unfiltered page is live: new entries arrive over the lead's
- * WebSocket into `#timeline-items`; after a reconnect the section reloads itself from D1
- * (`lead-catch-up`, public/app.js) so nothing is missed or shown twice.
+ * The timeline section. Its newest page is live: new entries arrive over the lead's WebSocket into
+ * `#timeline-items`, on a filtered page only those of its filter (`data-live-filter`: public/app.js drops the others
+ * by their `data-filters`); an older page takes none (its `#timeline-items` is an empty hidden list). After a
+ * reconnect the section reloads itself from D1 (`lead-catch-up`, public/app.js) so nothing is missed or shown twice.
  */
 export function Timeline({ page, base, filter, before, ...context }: TimelineProps) {
   const query = (params: Record<string, string | undefined>) => {
@@ -262,7 +267,6 @@ export function Timeline({ page, base, filter, before, ...context }: TimelinePro
     return q.size ? `?${q.toString()}` : ''
   }
   const fragment = `${base}/timeline${query({ type: filter, before })}`
-  const live = !filter && !before
   return (
     <section
       id="timeline"
@@ -283,11 +287,12 @@ export function Timeline({ page, base, filter, before, ...context }: TimelinePro
           </a>
         ))}
       </nav>
-      <ol class="timeline" id={live ? 'timeline-items' : undefined}>
+      <ol class="timeline" id={before ? undefined : 'timeline-items'} data-live-filter={before ? undefined : filter}>
         {page.items.map((item) => (
           <TimelineEntry item={item} {...context} />
         ))}
       </ol>
+      {before && <ol id="timeline-items" hidden data-live-filter="none" />}
       {page.items.length === 0 && <p class="muted">Nothing here yet.</p>}
       <p class="timeline-pages">
         {before && <a href={`${base}${query({ type: filter })}#timeline`}>Newest</a>}{' '}

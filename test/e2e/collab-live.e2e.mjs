@@ -161,6 +161,25 @@ describe('working a lead together, live', () => {
     await a.locator('#communications-items li', { hasText: 'Second call' }).waitFor({ timeout: 2_000 })
     assert.equal(await a.locator(`form[action="${leadPath}/tasks"] input[name=title]`).inputValue(), 'Half typed')
 
+    // A looks at the Notes of the timeline: a note B adds arrives live; a call B logs does not enter that list (it
+    // still reaches A's Communications section, from the same live message).
+    await b.locator('#communications-items li', { hasText: 'Second call' }).waitFor()
+    await a.goto(appUrl(a, `${leadPath}?type=notes#timeline`))
+    await a.locator('#presence li[data-user-id]', { hasText: ben.name }).waitFor()
+    await b.goto(appUrl(b, leadPath))
+    await b.locator('#communications summary').click()
+    await b.locator(`form[action="${leadPath}/communications"] textarea[name=summary]`).fill('Third call')
+    await b.locator(`form[action="${leadPath}/communications"]`).getByRole('button', { name: 'Log it' }).click()
+    await a.locator('#communications-items li', { hasText: 'Third call' }).waitFor({ timeout: 2_000 })
+    assert.equal(await a.locator('#timeline li[data-activity-type="communication_logged"]').count(), 0)
+    await b.locator('#communications-items li', { hasText: 'Third call' }).waitFor()
+    await b.locator('#note-body').fill('Noted while filtered')
+    await b.getByRole('button', { name: 'Add note' }).click()
+    await a.locator('#timeline li[data-activity-type="note_added"]', { hasText: 'Noted while filtered' }).waitFor({
+      timeout: 2_000,
+    })
+    assert.equal(await a.locator('#timeline li[data-activity-type="communication_logged"]').count(), 0)
+
     // The header badge polls every few seconds; a poll cut short by B's own navigation is not a failure.
     const real = (problems) => problems.filter((p) => !/\/notifications\/count failed: net::ERR_ABORTED$/.test(p))
     assert.deepEqual(real(aProblems), [])
