@@ -53,9 +53,12 @@ export function useBrowser() {
 export function watchPage(page, problems = []) {
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
   page.on('console', (msg) => {
-    // Failed loads are reported by the 'response' handler below, with their URL.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
-      problems.push(`console error: ${msg.text()}`)
+    // Failed loads are reported by the 'response' handler below, with their URL; a request htmx saw fail or cut short
+    // (which it logs as htmx:afterRequest with htmx:sendError or htmx:sendAbort) by the 'requestfailed' handler.
+    const text = msg.text()
+    if (msg.type() !== 'error' || text.startsWith('Failed to load resource')) return
+    if (/^htmx:(afterRequest|sendError|sendAbort)\b/.test(text)) return
+    problems.push(`console error: ${text}`)
   })
   page.on('response', (res) => {
     const { pathname } = new URL(res.url())
