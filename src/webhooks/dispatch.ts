@@ -9,8 +9,8 @@ import { sharedDatabase } from '../access/unit'
 import type { Database } from '../db/client'
 import { webhookDeliveries, webhookEndpoints } from '../db/schema'
 import type { App, Env } from '../env'
-import { chunk } from '../lib/chunk'
 import type { WebhookMessage } from '../lib/queue-messages'
+import { sendAll } from '../lib/queue-send'
 
 /** A due delivery whose message was put on the queue this long ago (ms) and that is still pending lost it. */
 export const LOST_AFTER_MS = 10 * 60_000
@@ -18,13 +18,12 @@ export const LOST_AFTER_MS = 10 * 60_000
 /** Most deliveries put on the queue by one call; the next call (or tick) takes the rest. */
 const MAX_PER_CALL = 500
 
-/** Queues accept at most 100 messages per `sendBatch`. */
-const MAX_SEND_BATCH = 100
-
 /**
  * Claims the pending deliveries of active endpoints matching `where` (at most 500, oldest due first) by setting
  * their `dispatched_at` to `now`, in one statement (so two callers never claim the same row), and puts one message
- * per row on the queue.
+ * per row on the queue (lib/queue-send.ts `sendAll`, as the email outbox does). Unlike the email sweep
+ * (email/sweep.ts), which orders by the time it also stamps and so reads before it writes, the claim and the read
+ * are one statement here: a request's claim races other requests' at every change.
  * @returns the ids sent
  * @throws when D1 or the queue fails; a row claimed but not sent is sent by the sweep after LOST_AFTER_MS
  */
@@ -42,8 +41,7 @@ async function claimAndSend(db: Database, queue: Queue<WebhookMessage>, where: S
     .where(sql`${webhookDeliveries.id} IN ${due}`)
     .returning({ deliveryId: webhookDeliveries.id, orgId: webhookDeliveries.orgId })
     .all()
-  for (const part of chunk(claimed, MAX_SEND_BATCH))
-    await queue.sendBatch(part.map((body) => ({ body, contentType: 'json' as const })))
+  await sendAll(queue, claimed)
   return claimed.map((row) => row.deliveryId)
 }
 
