@@ -16,7 +16,9 @@ import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { emailOutbox, webhookDeliveries, type WebhookDelivery } from '../src/db/schema'
 import { attemptDelivery, PAUSE_AFTER_MS, RETRY_SCHEDULE_MS } from '../src/webhooks/deliver'
+import { LOST_AFTER_MS, sweepWebhooks } from '../src/webhooks/dispatch'
 import { isPrivateHost, targetProblem } from '../src/webhooks/targets'
+import type { WebhookMessage } from '../src/lib/queue-messages'
 import { postWith } from './app-with-bindings'
 import type { WebhookPayload } from '../src/webhooks/payload'
 import { dom, texts } from './dom'
@@ -220,6 +222,42 @@ describe('webhooks out', () => {
     expect(resumed.status).toBe(303)
     await receivedCount(hook, 3)
     await deliveriesWhen(id, 'delivered after resuming', (rows) => rows[0]?.status === 'delivered')
+  })
+
+  it('the cron sweep sends a due delivery whose message was lost or never sent, once, and none of a paused endpoint', async () => {
+    const { client, slug } = await signUp('Sweep Co')
+    const hook = newHook()
+    await scriptHook(hook, [500])
+    const { id } = await addEndpoint(client, slug, hook, ['lead.created'])
+    await createLead(client, slug, { name: 'Swept Lead' })
+    const [row] = await deliveriesWhen(id, 'the first attempt failed', (rows) => rows[0]?.attempts === 1)
+    const sweep = async (now: number) => {
+      const sent: WebhookMessage[] = []
+      const queue = {
+        sendBatch: (messages: Iterable<MessageSendRequest<WebhookMessage>>) =>
+          Promise.resolve(void sent.push(...[...messages].map((m) => m.body))),
+      } as unknown as Queue<WebhookMessage>
+      const ids = await sweepWebhooks({ ...env, WEBHOOK_QUEUE: queue }, now)
+      expect(sent.map((m) => m.deliveryId)).toEqual(ids)
+      return sent
+    }
+    // Its retry's message is on its way (sent with the delay): not sent again while it may still arrive.
+    expect(await sweep(row!.nextAttemptAt)).toEqual([])
+    // Lost: once it is LOST_AFTER_MS late, the sweep sends it, and the next tick does not send it twice.
+    const late = row!.nextAttemptAt + LOST_AFTER_MS
+    expect(await sweep(late)).toEqual([{ deliveryId: row!.id, orgId: row!.orgId }])
+    expect(await sweep(late + 60_000)).toEqual([])
+    // Written by a change no request dispatched (a cron's, a queue consumer's): sent at the next tick.
+    await db().update(webhookDeliveries).set({ dispatchedAt: null }).where(eq(webhookDeliveries.id, row!.id))
+    expect(await sweep(late + 120_000)).toEqual([{ deliveryId: row!.id, orgId: row!.orgId }])
+    // A paused endpoint's deliveries wait for it.
+    await db().update(webhookDeliveries).set({ dispatchedAt: null }).where(eq(webhookDeliveries.id, row!.id))
+    const paused = await client.post(`/o/${slug}/settings/webhooks/${id}`, {
+      url: hookUrl(hook),
+      'event_lead.created': '1',
+    })
+    expect(paused.status).toBe(303)
+    expect(await sweep(late + PAUSE_AFTER_MS)).toEqual([])
   })
 
   it('Redeliver sends a delivery again with its webhook-id; the log shows status, response and latency', async () => {
