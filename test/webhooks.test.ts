@@ -224,6 +224,24 @@ describe('webhooks out', () => {
     await deliveriesWhen(id, 'delivered after resuming', (rows) => rows[0]?.status === 'delivered')
   })
 
+  it('Rotate shows a new secret once: later deliveries verify with it and no longer with the old one', async () => {
+    const { client, slug } = await signUp('Rotate Co')
+    const hook = newHook()
+    const { id, secret: old } = await addEndpoint(client, slug, hook, ['lead.created'])
+    const rotated = await client.post(`/o/${slug}/settings/webhooks/${id}/rotate`)
+    const html = await rotated.text()
+    expect(rotated.status).toBe(200)
+    const [secret] = texts(html, '[data-webhook-secret]')
+    expect(secret).toMatch(/^whsec_/)
+    expect(secret).not.toBe(old)
+    // Shown once: the endpoint's page does not show it again.
+    expect(texts(await client.html(`/o/${slug}/settings/webhooks/${id}`), '[data-webhook-secret]')).toEqual([])
+    await createLead(client, slug, { name: 'After Rotation' })
+    const [request] = await receivedCount(hook, 1)
+    expect(verified(secret!, request!).data.lead).toMatchObject({ name: 'After Rotation' })
+    expect(() => verified(old, request!)).toThrow()
+  })
+
   it('the cron sweep sends a due delivery whose message was lost or never sent, once, and none of a paused endpoint', async () => {
     const { client, slug } = await signUp('Sweep Co')
     const hook = newHook()
