@@ -21,7 +21,9 @@
  *     imports                          CSV import, its queue, sweep and undo (uses leads, orgs, activity; may use
  *                                      notifications); imported only by app.ts and index.ts, by no feature
  *     api                              the JSON API /api/v1 (uses intake, the actions on leads, leads, orgs, activity);
- *                                      imported only by app.ts
+ *                                      imported only by app.ts and by webhooks (the lead's representation)
+ *     webhooks                         endpoints, the webhook outbox's queue and sweep, signed deliveries (uses api,
+ *                                      email, orgs' tables); imported only by app.ts, index.ts and scheduled.ts
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts, scheduled.ts     the Hono app, the Worker entry, the cron's chores
  * env.ts (request types) sits beside the layers: it imports types from access, db and lib (the queue
@@ -42,6 +44,7 @@ const FEATURES = [
   'intake',
   'imports',
   'api',
+  'webhooks',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -192,7 +195,7 @@ module.exports = {
     ),
     forbid(
       'api-on-top',
-      FEATURES.filter((f) => f !== 'api'),
+      FEATURES.filter((f) => !['api', 'webhooks'].includes(f)),
       ['api'],
       'The JSON API drives the lead actions and intake through their domain functions; only app.ts imports it.',
     ),
@@ -201,6 +204,12 @@ module.exports = {
       ['api'],
       ['onboarding', 'imports'],
       'The JSON API neither signs people up nor imports CSV files.',
+    ),
+    forbid(
+      'webhooks-on-top',
+      FEATURES.filter((f) => f !== 'webhooks'),
+      ['webhooks'],
+      'Webhooks out send what the activity log records, as the API represents leads; only app.ts, index.ts and scheduled.ts import them.',
     ),
   ],
   options: {

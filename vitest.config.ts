@@ -2,7 +2,8 @@
  * Tests run inside workerd through @cloudflare/vitest-plugin, with the bindings of wrangler.toml
  * (real local D1, Durable Objects, Queues). D1 migrations are read here and applied by
  * test/setup.ts before each test file; storage is isolated per test file. The email tests talk to a
- * fake Resend that globalSetup starts in Node (test/fake-resend-server.ts).
+ * fake Resend that globalSetup starts in Node (test/fake-resend-server.ts); the webhook tests post to a local
+ * receiver it starts too (test/fake-webhook-receiver.ts).
  */
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { fileURLToPath } from 'node:url'
@@ -22,8 +23,13 @@ export default defineConfig({
   ],
   test: {
     // Starts the fake Resend server (Node) whose URL the email tests read with inject('fakeResendUrl'), and the
-    // OpenAPI linter test/api-description.test.ts posts the API's document to (inject('openapiLintUrl')).
-    globalSetup: ['./test/global-setup-fake-resend.ts', './test/global-setup-openapi-lint.ts'],
+    // OpenAPI linter test/api-description.test.ts posts the API's document to (inject('openapiLintUrl')), and the
+    // local webhook receiver test/webhooks.test.ts registers endpoints at (inject('webhookReceiverUrl')).
+    globalSetup: [
+      './test/global-setup-fake-resend.ts',
+      './test/global-setup-openapi-lint.ts',
+      './test/global-setup-webhook-receiver.ts',
+    ],
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     setupFiles: ['./test/setup.ts'],
     testTimeout: 30_000,

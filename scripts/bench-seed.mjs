@@ -1,7 +1,7 @@
 // Seeds the benchmark's local D1 (a SQLite file under the bench state directory) straight through SQL:
 // two organizations, `bench1k` with 1,000 leads and `bench100k` with 100,000, each with 50 members
 // (Owner, Admin, 48 Agents; the measured Agent holds 2 % of the leads), 10 % of the leads in the pool,
-// 10 % unassigned, the rest assigned; three activities per lead; a signed-in session per member.
+// 10 % unassigned, the rest assigned; three activities per lead; a signed-in session per member; an API key.
 // For speed the derived-state triggers are set aside while rows go in, and the derived columns, counters
 // and the FTS5 index are then filled in bulk by the same statements as the backfills of migrations/0011 and 0014; the
 // triggers are put back as they were.
@@ -106,8 +106,16 @@ function seedOrg(slug, leadCount) {
     if (owner === measured) measuredIds.push(id)
   }
   db.exec('COMMIT')
+  // An API key with every scope (intake/api-keys.ts: the key's SHA-256, and its integration user of the same id).
+  const apiKey = `lp_${randomBytes(32).toString('base64url')}`
+  const keyId = uuidv7()
+  user.run(keyId, 'Bench integration', `api-key-${keyId}@integrations.invalid`, now, now)
+  db.prepare(
+    'INSERT INTO api_keys (id, org_id, name, key_hash, last_four, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(keyId, orgId, 'Bench integration', sha256(apiKey), apiKey.slice(-4), members[0].id, now)
   out.orgs[slug] = {
     orgId,
+    apiKey,
     leads: leadCount,
     owner: members[0].cookie,
     agent: measured.cookie,

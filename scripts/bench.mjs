@@ -66,11 +66,14 @@ log('app started')
 const cookie = (value) => `leadpool_session=${value}`
 function endpoints(slug) {
   const o = seed.orgs[slug]
-  const owner = cookie(o.owner)
-  const agent = cookie(o.agent)
+  const owner = { cookie: cookie(o.owner) }
+  const agent = { cookie: cookie(o.agent) }
+  const apiKey = { authorization: `Bearer ${o.apiKey}` }
   return [
     ['floor (lead page of an unknown id)', owner, `/o/${slug}/leads/${uuidv7()}`],
     ["Owner's list", owner, `/o/${slug}/leads`],
+    // The same first page of leads as JSON, for another system with an API key (the Owner's list's cost beside it).
+    ['API list (GET /api/v1/leads, key)', apiKey, '/api/v1/leads'],
     ["Owner's list, Unassigned", owner, `/o/${slug}/leads?assignee=unassigned`],
     ["Owner's list, Pool", owner, `/o/${slug}/leads?assignee=pool`],
     ["Owner's list, status Won", owner, `/o/${slug}/leads?status=won`],
@@ -106,11 +109,11 @@ function load(jobs) {
 const results = new Map()
 const all = SLUGS.flatMap((slug) => endpoints(slug).map(([name, who, path]) => ({ key: `${slug} ${name}`, who, path })))
 for (const e of all) results.set(e.key, { times: [], statuses: {}, rps: [] })
-await load(all.map((e) => ({ url: BASE + e.path, amount: 3, headers: { cookie: e.who } })))
+await load(all.map((e) => ({ url: BASE + e.path, amount: 3, headers: e.who })))
 log('warmed up')
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 ? [...all].reverse() : all
-  const answers = await load(order.map((e) => ({ url: BASE + e.path, amount: PER_ROUND, headers: { cookie: e.who } })))
+  const answers = await load(order.map((e) => ({ url: BASE + e.path, amount: PER_ROUND, headers: e.who })))
   order.forEach((e, i) => {
     const acc = results.get(e.key)
     acc.times.push(...answers[i].times)
@@ -143,7 +146,7 @@ for (const e of all) {
   let total
   let bytes
   for (let i = 0; i < 9; i++) {
-    const res = await fetch(BASE + e.path, { headers: { cookie: e.who }, redirect: 'manual' })
+    const res = await fetch(BASE + e.path, { headers: e.who, redirect: 'manual' })
     const html = await res.text()
     bytes = Buffer.byteLength(html)
     total = /data-total="([^"]+)"/.exec(html)?.[1] ?? '–'

@@ -46,6 +46,8 @@ import { apiRoutes } from './api/api'
 import { sentJson } from './intake/input'
 import { webFormRoutes } from './intake/web-form'
 import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings-routes'
+import { dispatchAfterChange } from './webhooks/dispatch'
+import { webhookRoutes } from './webhooks/routes'
 import { problemAnswers, renderError, renderRefusal, renderUnavailable } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 import { assetManifest } from './views/assets'
@@ -69,6 +71,8 @@ export function buildApp() {
   app.use('*', timing({ enabled: (c: Context<App>) => c.env.APP_ENV === 'development' && c.res.status !== 101 }))
   // D1 through a session that carries the person's bookmark (read replicas, read-your-writes).
   app.use('*', d1Session())
+  // Once a request's change is saved, the webhook deliveries it wrote go on their queue (src/webhooks/dispatch.ts).
+  app.use('*', dispatchAfterChange)
   // Intake from other sites and systems (src/intake/): the web form takes posts from any site (CORS) and the API
   // takes JSON with an API key; neither reads a session, so both answer before the same-origin check below.
   // The web form sent as JSON is refused as the API is: RFC 9457 problem JSON, its rate limit's answer included.
@@ -141,6 +145,7 @@ export function buildApp() {
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)
   app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
   app.route('/o/:slug/settings/api-keys', apiKeyRoutes)
+  app.route('/o/:slug/settings/webhooks', webhookRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
   app.route('/o/:slug/notifications', notificationRoutes)
   app.route('/o/:slug/preferences', preferenceRoutes)

@@ -7,7 +7,7 @@ import type { Database } from './db/client'
 import type { Membership, Organization } from './db/schema'
 import type { OrgLink, SessionUser } from './access/viewer'
 import type { Unit } from './access/unit'
-import type { EmailMessage, ImportChunkMessage } from './lib/queue-messages'
+import type { EmailMessage, ImportChunkMessage, WebhookMessage } from './lib/queue-messages'
 import type { Refusal } from './lib/errors'
 import type { FormValues } from './lib/validation'
 
@@ -23,12 +23,13 @@ import type { FormValues } from './lib/validation'
 export type Env = Omit<WorkerBindings, TypedBindings> & {
   EMAIL_QUEUE: Queue<EmailMessage>
   IMPORT_QUEUE: Queue<ImportChunkMessage>
+  WEBHOOK_QUEUE: Queue<WebhookMessage>
   RESEND_API_KEY?: string
   RESEND_BASE_URL?: string
 }
 
 /** Generated bindings given a narrower type above; a name no longer generated fails to compile here. */
-type TypedBindings = GeneratedBinding<'EMAIL_QUEUE' | 'IMPORT_QUEUE' | 'RESEND_API_KEY'>
+type TypedBindings = GeneratedBinding<'EMAIL_QUEUE' | 'IMPORT_QUEUE' | 'WEBHOOK_QUEUE' | 'RESEND_API_KEY'>
 type GeneratedBinding<K extends keyof WorkerBindings> = K
 
 /** What the organization middleware resolves for `/o/{slug}/*`. */

@@ -20,13 +20,15 @@ import { sendDigests } from './notifications/digest'
 import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
 import { prunePendingSignups } from './onboarding/signup'
 import { agePools } from './pool/aging'
+import { sweepWebhooks } from './webhooks/dispatch'
 
 /** One chore: `env`, the tick's time in epoch ms. */
 type Chore = (env: Env, now: number) => Promise<unknown>
 
-/** Every chore by name: outbox and import sweeps, digests, reminders, pool aging, clean-ups. */
+/** Every chore by name: outbox, webhook and import sweeps, digests, reminders, pool aging, clean-ups. */
 export const CHORES: Record<string, Chore> = {
   'outbox sweep': sweepOutbox,
+  'webhook sweep': sweepWebhooks,
   'import sweep': sweepImportJobs,
   'sent email bodies': (env, now) => pruneOutboxBodies(sharedDatabase(env), now),
   'daily digests': sendDigests,

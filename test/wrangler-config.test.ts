@@ -13,6 +13,8 @@ import { IMPORT_STALL_MS } from '../src/imports/pending'
 import { RETRY_BASE_SECONDS, retryDelaySeconds } from '../src/email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from '../src/email/outbox'
 import { STUCK_AFTER_MS, SWEEP_CRON } from '../src/email/sweep'
+import { WEBHOOK_QUEUE_NAME } from '../src/webhooks/deliver'
+import { LOST_AFTER_MS } from '../src/webhooks/dispatch'
 
 type Producer = { queue: string; binding: string }
 type Consumer = { queue: string; max_retries?: number; retry_delay?: number; dead_letter_queue?: string }
@@ -36,10 +38,17 @@ describe('wrangler.toml and the code agree', () => {
       expect.arrayContaining([
         { queue: IMPORT_QUEUE_NAME, binding: 'IMPORT_QUEUE' },
         { queue: EMAIL_QUEUE_NAME, binding: 'EMAIL_QUEUE' },
+        { queue: WEBHOOK_QUEUE_NAME, binding: 'WEBHOOK_QUEUE' },
       ]),
     )
     expect(config.queues.consumers.map((c) => c.queue).sort()).toEqual(
-      [IMPORT_QUEUE_NAME, IMPORT_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME, EMAIL_DEAD_LETTER_QUEUE_NAME].sort(),
+      [
+        IMPORT_QUEUE_NAME,
+        IMPORT_DEAD_LETTER_QUEUE_NAME,
+        EMAIL_QUEUE_NAME,
+        EMAIL_DEAD_LETTER_QUEUE_NAME,
+        WEBHOOK_QUEUE_NAME,
+      ].sort(),
     )
     expect(consumer(EMAIL_QUEUE_NAME).dead_letter_queue).toBe(EMAIL_DEAD_LETTER_QUEUE_NAME)
     expect(consumer(IMPORT_QUEUE_NAME).dead_letter_queue).toBe(IMPORT_DEAD_LETTER_QUEUE_NAME)
@@ -70,6 +79,7 @@ describe('wrangler.toml and the code agree', () => {
     expect(config.triggers.crons).toEqual([SWEEP_CRON])
     const everyMinutes = Number(/^\*\/(\d+) \* \* \* \*$/.exec(SWEEP_CRON)?.[1])
     expect(everyMinutes * 60_000).toBeLessThan(STUCK_AFTER_MS)
+    expect(everyMinutes * 60_000).toBeLessThan(LOST_AFTER_MS)
     expect(everyMinutes * 60_000).toBeLessThanOrEqual(IMPORT_STALL_MS)
   })
 })

@@ -932,6 +932,100 @@ export const unsubscribeTokens = sqliteTable(
   (t) => [index('unsubscribe_tokens_created_idx').on(t.createdAt)],
 )
 
+/**
+ * The events a webhook endpoint may subscribe to, each sent for an activity of the lead's timeline (the trigger of
+ * migration `webhook_outbox` maps the activity types; README "Webhooks" lists them).
+ */
+export const WEBHOOK_EVENTS = [
+  'lead.created',
+  'lead.assigned',
+  'lead.status_changed',
+  'note.added',
+  'communication.logged',
+  'lead.claimed',
+  'lead.released',
+] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+/**
+ * An organization's webhook endpoints (src/webhooks/endpoints.ts): where events are sent, signed with the endpoint's
+ * own secret (Standard Webhooks, `whsec_…`; kept to sign, shown once).
+ */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** The events sent (`WEBHOOK_EVENTS`), as a JSON array. */
+    events: text('events', { mode: 'json' }).$type<WebhookEvent[]>().notNull(),
+    /** False while paused (by a manager, or by Leadpool after a day of failures: `pausedForFailures`). */
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** Set when Leadpool paused it after failing for a day; cleared when resumed. */
+    pausedForFailures: integer('paused_for_failures', { mode: 'boolean' }).notNull().default(false),
+    secret: text('secret').notNull(),
+    createdBy: text('created_by').references(() => users.id),
+    /** When its deliveries began failing without a success since (epoch ms); null while it is answering. */
+    failingSince: integer('failing_since'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.orgId, t.createdAt)],
+)
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered'] as const
+
+/**
+ * The webhook outbox: one row per event and subscribed endpoint, written by a trigger on `activities` in the
+ * statement that writes the activity (so in the change's batch), then sent by the `leadpool-webhooks` queue's
+ * consumer (src/webhooks/deliver.ts). Its id is the `webhook-id` header, the same on every retry.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    activityId: text('activity_id').notNull(),
+    leadId: text('lead_id').notNull(),
+    type: text('type').$type<WebhookEvent>().notNull(),
+    /** The lead's event number (1, 2, …, `webhook_sequences`): a receiver orders one lead's events by it. */
+    seq: integer('seq').notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When it is due to be sent (again), epoch ms. */
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** When its message was put on the queue; null until then. */
+    dispatchedAt: integer('dispatched_at'),
+    /** The JSON body, fixed at the first attempt so every retry sends the same bytes. */
+    payload: text('payload'),
+    lastStatusCode: integer('last_status_code'),
+    lastLatencyMs: integer('last_latency_ms'),
+    lastError: text('last_error'),
+    lastAttemptAt: integer('last_attempt_at'),
+    deliveredAt: integer('delivered_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_undispatched_idx')
+      .on(t.createdAt)
+      .where(sql`${t.dispatchedAt} IS NULL`),
+  ],
+)
+
+/** Each lead's last webhook event number (`webhook_deliveries.seq`), advanced by the trigger. */
+export const webhookSequences = sqliteTable('webhook_sequences', {
+  leadId: text('lead_id').primaryKey(),
+  seq: integer('seq').notNull(),
+})
+
 export type Organization = typeof organizations.$inferSelect
 export type Membership = typeof memberships.$inferSelect
 export type Lead = typeof leads.$inferSelect
@@ -942,3 +1036,5 @@ export type OutboxEmail = typeof emailOutbox.$inferSelect
 export type LeadHandoff = typeof leadHandoffs.$inferSelect
 export type Task = typeof tasks.$inferSelect
 export type Communication = typeof communications.$inferSelect
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect

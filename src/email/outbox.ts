@@ -7,9 +7,9 @@
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Database } from '../db/client'
 import { emailOutbox } from '../db/schema'
-import { chunk } from '../lib/chunk'
 import { newId } from '../lib/ids'
 import type { EmailMessage } from '../lib/queue-messages'
+import { sendAll } from '../lib/queue-send'
 
 /** Queue name of the email queue, as in wrangler.toml. */
 export const EMAIL_QUEUE_NAME = 'leadpool-email'
@@ -33,9 +33,6 @@ export type NewEmail = {
   fromName?: string | null
   headers?: Record<string, string> | null
 }
-
-/** Queues accept at most 100 messages per `sendBatch`. */
-const MAX_SEND_BATCH = 100
 
 /**
  * The statement that writes `email` into the outbox as `queued` with 0 attempts, to put into the
@@ -69,7 +66,5 @@ export function outboxInsert(
  * @throws whatever `Queue.sendBatch` throws
  */
 export async function dispatchEmails(queue: Queue<EmailMessage>, messages: EmailMessage[]): Promise<void> {
-  for (const part of chunk(messages, MAX_SEND_BATCH)) {
-    await queue.sendBatch(part.map((body) => ({ body, contentType: 'json' })))
-  }
+  await sendAll(queue, messages)
 }

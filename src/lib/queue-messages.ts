@@ -22,6 +22,13 @@ export type EmailMessage = { outboxId: string; orgId: string | null }
  */
 export type ReceivedEmailMessage = Omit<EmailMessage, 'orgId'> & { orgId?: string | null }
 
+/**
+ * A message of `leadpool-webhooks`: make one attempt at a webhook delivery (src/webhooks/deliver.ts). Added in #30.
+ * - `deliveryId`: id of the `webhook_deliveries` row (its `webhook-id`);
+ * - `orgId`: the organization of the row.
+ */
+export type WebhookMessage = { deliveryId: string; orgId: string }
+
 /** A lead status, as src/db/schema.ts `LEAD_STATUSES` lists them. */
 type LeadStatusJson = 'new' | 'contacted' | 'qualified' | 'unqualified' | 'won' | 'lost'
 

@@ -115,6 +115,10 @@ export function SettingsPage({
             <a href={`/o/${shell.org.slug}/settings/api-keys`}>API keys</a> for the JSON API
           </li>
           <li>
+            <a href={`/o/${shell.org.slug}/settings/webhooks`}>Webhooks</a>: endpoints other systems hear of lead
+            changes at, and their deliveries
+          </li>
+          <li>
             <a href={`/o/${shell.org.slug}/preferences`}>Your notification preferences</a>: what you are told about, in
             the app and by email
           </li>

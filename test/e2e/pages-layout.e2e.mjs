@@ -69,7 +69,7 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
   })
 
-  it('list, lead page, pool, team, settings, import, notifications, preferences and tasks, for an Owner and an Agent', async (t) => {
+  it('list, lead page, pool, team, settings (webhooks too), import, notifications, preferences and tasks, for an Owner and an Agent', async (t) => {
     const { page, problems } = await newPage(t)
     const owner = {
       name: 'Olga Owner',
@@ -102,6 +102,20 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
     await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Put in the pool' }).click()])
     await page.getByRole('button', { name: 'Take out of the pool' }).waitFor()
 
+    // A webhook endpoint with a long address, and a lead created after it, so its delivery log has a row (the
+    // address answers nothing: the row says it failed and is retried).
+    await page.goto(appUrl(page, `/o/${slug}/settings/webhooks`))
+    await page
+      .getByLabel('URL (https://…)')
+      .fill(`http://127.0.0.1:9/a-rather-long-path/for-webhooks/from-leadpool/${runId}/receiver?token=abcdefghijklmnop`)
+    await page.getByLabel('Description').fill('CRM sync for the whole sales organisation')
+    await page.getByRole('button', { name: 'Add the endpoint' }).click()
+    await page.locator('[data-webhook-secret]').waitFor()
+    const endpointPath = new URL(await page.locator('#webhook-list a').first().getAttribute('href'), page.url())
+      .pathname
+    await page.goto(appUrl(page, `/o/${slug}/leads`))
+    await createLead(page, slug, { name: 'Webhook Layout Lead' })
+
     const main = (p) => p.getByRole('main')
     const failures = [
       ...(await checkPage(page, 'list', `/o/${slug}/leads`, (p) => main(p).getByRole('link', { name: 'New lead' }))),
@@ -130,6 +144,12 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
       )),
       ...(await checkPage(page, 'settings-api-keys', `/o/${slug}/settings/api-keys`, (p) =>
         p.getByRole('button', { name: 'Create a key' }),
+      )),
+      ...(await checkPage(page, 'settings-webhooks', `/o/${slug}/settings/webhooks`, (p) =>
+        p.getByRole('button', { name: 'Add the endpoint' }),
+      )),
+      ...(await checkPage(page, 'settings-webhook-endpoint', endpointPath, (p) =>
+        p.getByRole('button', { name: 'Save the endpoint' }),
       )),
       ...(await checkPage(agent.page, 'agent-list', `/o/${slug}/leads`, (p) =>
         main(p).getByRole('link', { name: 'New lead' }),
