@@ -262,6 +262,18 @@ export const EVENTS = {
     sentence: (d) => [LEADS, d.count > 1 ? ' have' : ' has', ' waited in the pool longer than the warning time'],
     listPath: '/pool',
   },
+  routing_no_one: {
+    label: 'Nobody in the routing could take a new lead',
+    defaults: { inApp: true, email: true },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    sentence: () => [
+      'Nobody in the routing could take ',
+      LEADS,
+      ' (away or at their cap): it went to the pool. You are told again after someone takes a routed lead',
+    ],
+    listPath: '/pool',
+  },
   unassigned_waiting: {
     label: 'Daily digest of unassigned leads waiting too long',
     defaults: { inApp: true, email: true },
