@@ -10,6 +10,8 @@ import type { Database } from '../db/client'
 import { awayPeriods } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
+import { zonedToUtc } from '../lib/zoned-time'
+import { z } from 'zod'
 import { managedMember } from './team'
 
 /** SQL: a period of `awayPeriods` that holds at `now` (epoch ms). */
@@ -83,9 +85,7 @@ export async function markAway(unit: Unit, userId: string, options: { until: num
   await mayMarkAway(unit, userId)
   const { db, now } = unit
   if (options.until !== null && options.until <= now)
-    throw new Refusal(422, 'Choose a time after now, or leave it empty.', {
-      field: 'until',
-    })
+    throw new Refusal(422, 'Choose a time after now, or leave it empty.', { field: 'until' })
   await db.batch([
     endCurrent(unit, userId),
     db.insert(awayPeriods).values({ id: newId(), orgId: unit.org.id, userId, startsAt: now, endsAt: options.until }),
@@ -101,4 +101,23 @@ export async function markBack(unit: Unit, userId: string): Promise<boolean> {
   await mayMarkAway(unit, userId)
   const result = await endCurrent(unit, userId).run()
   return result.meta.changes > 0
+}
+
+/** The away form: `until`, a wall-clock time in `timeZone` (the person typing's), or empty for "until I am back". */
+export function awayFormSchema(timeZone: string) {
+  return z.object({
+    until: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const typed = (v ?? '').trim()
+        if (typed === '') return null
+        const at = zonedToUtc(typed, timeZone)
+        if (at === null) {
+          ctx.issues.push({ code: 'custom', message: 'Enter a date and time, or leave it empty', input: v })
+          return z.NEVER
+        }
+        return at
+      }),
+  })
 }
