@@ -52,6 +52,22 @@ async function heldBy(slug: string, ids: string[]): Promise<number[]> {
   return ids.map((id) => counts.find((c) => c.user_id === id)?.n ?? 0)
 }
 
+/** The sentence the lead page's timeline writes for the routing of the lead with `email` (the routing ledger). */
+async function routingSentence(owner: Client, slug: string, email: string): Promise<string> {
+  const [lead] = await rows<{ id: string }>('SELECT id FROM leads WHERE email = ?', email)
+  const page = dom(await owner.html(`/o/${slug}/leads/${lead!.id}`))
+  const entry = [...page.querySelectorAll('#timeline li[data-activity-type]')].find((li) =>
+    ['assigned', 'moved_to_pool'].includes(li.getAttribute('data-activity-type')!),
+  )
+  return textOf(entry?.querySelector('span') ?? null)
+}
+
+/** The name of user `userId`. */
+async function nameOf(userId: string): Promise<string> {
+  const [row] = await rows<{ name: string }>('SELECT name FROM users WHERE id = ?', userId)
+  return row!.name
+}
+
 /** The team page's row of member `userId`, as the owner sees it. */
 async function teamRow(owner: Client, slug: string, userId: string) {
   return dom(await owner.html(`/o/${slug}/team`)).querySelector(`tr[data-member-id="${userId}"]`)
@@ -86,6 +102,12 @@ describe('weighted routing, away and at cap', () => {
     const during: string[] = []
     for (let i = 0; i < 10; i++) during.push(await arrive(form, slug, `week.${i}@example.com`))
     expect(during).toEqual(Array(10).fill(ana))
+    // The lead page says why: "Routed to Ana: Bo away until 14 Dec 2026, 18:40 (UTC)".
+    expect(await routingSentence(owner, slug, 'week.0@example.com')).toMatch(
+      new RegExp(
+        `^Routed to ${await nameOf(ana!)}: ${await nameOf(bo!)} away until \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} \\(UTC\\)$`,
+      ),
+    )
     expect((await owner.post(`/o/${slug}/team/${bo}/back`)).status).toBe(303)
     expect((await teamRow(owner, slug, bo!))!.querySelector('[data-away]')).toBeNull()
     const after: string[] = []
@@ -105,6 +127,9 @@ describe('weighted routing, away and at cap', () => {
     expect(got.filter((to) => to === ana)).toHaveLength(1)
     expect(got.filter((to) => to === bo)).toHaveLength(2)
     expect(got.slice(3)).toEqual(['pool', 'pool'])
+    const [said, passed] = (await routingSentence(owner, slug, 'cap.3@example.com')).split(': ')
+    expect(said).toBe('Routing put this lead in the pool')
+    expect(passed!.split(', ').sort()).toEqual([`${await nameOf(ana!)} at cap`, `${await nameOf(bo!)} at cap`].sort())
     const told = () =>
       owner
         .html(`/o/${slug}/notifications`)
@@ -150,7 +175,7 @@ describe('an away member and the pool', () => {
     const lead = await addLead(slug, 'Waiting lead', { inPool: true })
     expect((await agent!.client.post(`/o/${slug}/preferences/away`, { until: '' })).status).toBe(303)
     const prefs = dom(await agent!.client.html(`/o/${slug}/preferences`))
-    expect(textOf(prefs.querySelector('#away [data-away]'))).toBe('Away until back I am back')
+    expect(textOf(prefs.querySelector('#away [data-away-form]'))).toBe('Away until back I am back')
     const pool = dom(await agent!.client.html(`/o/${slug}/pool`))
     expect(textOf(pool.querySelector('[data-away-reason]'))).toBe(
       'You are away until back, so you cannot claim from the pool. Mark yourself back to claim.',

@@ -43,7 +43,7 @@ type AwayControlsProps = {
 export function AwayControls({ action, who, away, timeZone, values, errors }: AwayControlsProps) {
   if (away)
     return (
-      <form method="post" action={`${action}/back`} class="away-form" data-away>
+      <form method="post" action={`${action}/back`} class="away-form" data-away-form>
         <span>
           <AwayText until={away.until} />
         </span>{' '}
