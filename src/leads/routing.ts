@@ -94,11 +94,16 @@ async function rotation(db: Database, orgId: string) {
 }
 
 /**
- * Each member's open leads (`OPEN_STATUSES`, primary assignee) of `orgId` that came from the pool: `pool` counts
- * those claimed and those routed (the claim cap's count, `openPoolLeadCount`), `routed` those given by routing (the
- * member's routing cap).
+ * The open leads (`OPEN_STATUSES`, primary assignee) of `orgId` that came from the pool, for each of `userIds` (the
+ * members a cap applies to; none: no query): `pool` counts those claimed and those routed (the claim cap's count,
+ * `openPoolLeadCount`), `routed` those given by routing (the member's routing cap).
  */
-async function heldLeads(db: Database, orgId: string): Promise<Map<string, { pool: number; routed: number }>> {
+async function heldLeads(
+  db: Database,
+  orgId: string,
+  userIds: string[],
+): Promise<Map<string, { pool: number; routed: number }>> {
+  if (userIds.length === 0) return new Map()
   const rows = await db
     .select({
       userId: leadAssignees.userId,
@@ -163,9 +168,12 @@ export async function routeLeadsNow(
     return leadIds.map((leadId) => ({ leadId, to: assigned.has(leadId) ? 'assigned' : 'unassigned' }))
 
   const roundRobin = org.routing === 'round_robin'
-  const [members, held, away] = roundRobin
-    ? await Promise.all([rotation(db, orgId), heldLeads(db, orgId), awayMembers(db, orgId, now)])
-    : [[], new Map<string, { pool: number; routed: number }>(), new Map<string, number | null>()]
+  const [members, away] = roundRobin
+    ? await Promise.all([rotation(db, orgId), awayMembers(db, orgId, now)])
+    : [[], new Map<string, number | null>()]
+  // Counted only for members a cap applies to: with no cap, a turn reads no leads.
+  const capped = members.filter((m) => m.active && (org.cap > 0 || m.cap > 0)).map((m) => m.userId)
+  const held = await heldLeads(db, orgId, capped)
   const holds = (userId: string) => held.get(userId) ?? { pool: 0, routed: 0 }
   /** Why `m` cannot take a lead now, or null when they can. */
   const passedOver = (m: (typeof members)[number]): Skipped | null => {
