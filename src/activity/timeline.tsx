@@ -76,6 +76,40 @@ function describeChanges(changes: Record<string, Change>, timeZone: string): Chi
   ))
 }
 
+/** A member routing passed over and why (leads/routing.ts `Skipped`, kept in `data.skipped`). */
+type Skipped = { name: string; why: 'deactivated' | 'away' | 'at_cap'; until?: number | null }
+
+/**
+ * The routing ledger: ": Bo away until 14 Dec 2026, 09:00 (UTC), Cy at cap" for the members a routed lead passed
+ * over; nothing when it passed over nobody.
+ */
+function passedOver(skipped: unknown, timeZone: string): Child {
+  const list = Array.isArray(skipped) ? (skipped as Skipped[]) : []
+  if (list.length === 0) return ''
+  const why = (s: Skipped): Child => {
+    if (s.why === 'at_cap') return 'at cap'
+    if (s.why === 'deactivated') return 'deactivated'
+    return typeof s.until === 'number' ? (
+      <>
+        away until <Instant at={s.until} timeZone={timeZone} />
+      </>
+    ) : (
+      'away until back'
+    )
+  }
+  return (
+    <span data-routing-ledger>
+      {': '}
+      {list.map((s, i) => (
+        <>
+          {i > 0 && ', '}
+          {s.name} {why(s)}
+        </>
+      ))}
+    </span>
+  )
+}
+
 /** What a sentence needs beyond the activity: the viewer's time zone. */
 export type DescribeContext = { timeZone: string }
 
@@ -91,9 +125,13 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'submitted_again':
       return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again${d.message ? ' with a message' : ''}`
     case 'assigned':
-      return d.via === 'routing'
-        ? `Routing gave this lead to ${nameOf(d.to)}`
-        : `${who} assigned this lead to ${nameOf(d.to)}`
+      if (d.via !== 'routing') return `${who} assigned this lead to ${nameOf(d.to)}`
+      return (
+        <>
+          Routed to {nameOf(d.to)}
+          {passedOver(d.skipped, timeZone)}
+        </>
+      )
     case 'unassigned':
       return `${who} unassigned ${nameOf(d.from)}`
     case 'transferred':
@@ -101,7 +139,13 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'claimed':
       return `${who} claimed this lead from the pool`
     case 'moved_to_pool':
-      return d.via === 'routing' ? 'Routing put this lead in the pool' : `${who} put this lead in the pool`
+      if (d.via !== 'routing') return `${who} put this lead in the pool`
+      return (
+        <>
+          Routing put this lead in the pool
+          {passedOver(d.skipped, timeZone)}
+        </>
+      )
     case 'released':
       return `${who} released this lead back to the pool`
     case 'returned_to_pool':

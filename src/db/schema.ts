@@ -56,6 +56,13 @@ export const organizations = sqliteTable(
     routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
     /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */
     routingLastUserId: text('routing_last_user_id'),
+    /**
+     * The weighted rotation's stretch: who could take a lead and at what weight when its credits were last
+     * advanced (`userId:weight,…`, leads/weighted-rotation.ts); another shape starts the credits again at zero.
+     */
+    routingShape: text('routing_shape').notNull().default(''),
+    /** When routing last found nobody to take a lead and told the managers (`routing_no_one`); NULL once someone took one. */
+    routingStuckAt: integer('routing_stuck_at'),
     /** Key of the public web-to-lead form `/f/{formKey}` (rotated in settings). */
     formKey: text('form_key'),
     /** Where the web-to-lead form sends the visitor after a post (empty = Leadpool's own thank-you page). */
@@ -78,8 +85,30 @@ export const routingMembers = sqliteTable(
       .references(() => users.id),
     /** Place in the rotation (ascending). */
     position: integer('position').notNull(),
+    /** Smooth weighted round-robin credit (leads/weighted-rotation.ts), in weight units; 0 at a stretch's start. */
+    credit: integer('credit').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+)
+
+/**
+ * When a member is away (orgs/away.ts): from `startsAt` until `endsAt` (NULL: until they say they are back), epoch
+ * ms. Routing skips them, they cannot claim, and the return timers of their leads from the pool stand still.
+ */
+export const awayPeriods = sqliteTable(
+  'away_periods',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at'),
+  },
+  (t) => [index('away_periods_member_idx').on(t.orgId, t.userId, t.startsAt)],
 )
 
 /**
@@ -212,6 +241,10 @@ export const memberships = sqliteTable(
     status: text('status', { enum: MEMBERSHIP_STATUSES }).notNull().default('active'),
     /** When the member last opened this organization; log-in lands in the most recent one. */
     lastUsedAt: integer('last_used_at').notNull(),
+    /** Routing weight, 1-5: a member of weight 2 is given twice the leads of weight 1 (leads/routing.ts). */
+    routingWeight: integer('routing_weight').notNull().default(1),
+    /** Most open leads routing gives this member (0 = no cap). */
+    routingCap: integer('routing_cap').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

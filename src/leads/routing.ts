@@ -1,10 +1,12 @@
 /**
  * Routing of new leads (the organization's setting `routing`): leave them unassigned, put them in the pool, or
- * give them round-robin to the chosen members (`routing_members`, in `position` order), skipping deactivated
- * members and members at the claim cap, and putting a lead in the pool when nobody is eligible. One rotation
- * serves the web form, the API, leads Owners and Admins type in, and imports.
+ * give them by weighted round-robin (leads/weighted-rotation.ts) to the chosen members (`routing_members`, in
+ * `position` order), skipping deactivated members, members away (orgs/away.ts), and members at the claim cap or at
+ * their routing cap, and putting a lead in the pool when nobody is eligible. One rotation serves the web form, the
+ * API, leads Owners and Admins type in, and imports.
  *
- * The rotation's position (`organizations.routing_last_user_id`) is read and advanced only in a routing turn of the
+ * The rotation's state (`organizations.routing_last_user_id`, `routing_shape`, `routing_members.credit`) is read
+ * and advanced only in a routing turn of the
  * organization's PoolRoom (pool/routing-turns.ts), one routing at a time, so concurrent submissions never hand two
  * leads to the same turn. Callers use `routeNewLeads` (or `leadRouter`), never `routeLeadsNow` directly.
  */
@@ -18,6 +20,8 @@ import type { Env } from '../env'
 import { OPEN_STATUSES } from '../orgs/members'
 import type { LeadRouter, RoutedLead } from './routed'
 import { inIdSet } from '../db/id-sets'
+import { awayMembers } from '../orgs/away'
+import { takeTurn, type RotationState } from './weighted-rotation'
 
 export type { LeadRouter, RoutedLead }
 
@@ -26,11 +30,26 @@ export type RoutingPlan = { lead: { id: string; name: string }; to: { id: string
 
 /**
  * Plans the notifications of a routing (the PoolRoom's routing turn passes the fan-out, which lives above leads/):
- * statements for the routing's batch, and what to do once it committed.
+ * statements for the routing's batch, and what to do once it committed. `stuck`: the leads nobody could take of
+ * which the managers are to be told (none when they were told already).
  */
 export type RoutingNotifier = (
   plan: RoutingPlan,
+  stuck: { id: string; name: string }[],
 ) => Promise<{ statements: BatchItem<'sqlite'>[]; afterCommit(): Promise<void> }>
+
+/**
+ * Join condition: the activity that gave a primary assignee their lead from the pool (written with their assignee
+ * row): `claimed` by them, or `assigned` by round-robin routing.
+ */
+const fromPoolActivity = and(
+  eq(activities.leadId, leadAssignees.leadId),
+  eq(activities.createdAt, leadAssignees.assignedAt),
+  or(
+    and(eq(activities.type, 'claimed'), eq(activities.actorId, leadAssignees.userId)),
+    and(eq(activities.type, 'assigned'), sql`json_extract(${activities.data}, '$.via') = 'routing'`),
+  ),
+)!
 
 /**
  * How many open leads (`OPEN_STATUSES`) `userId` holds as primary assignee that came to them from the pool: claimed
@@ -42,17 +61,7 @@ export async function openPoolLeadCount(db: Database, orgId: string, userId: str
     .select({ n: sql<number>`count(*)` })
     .from(leadAssignees)
     .innerJoin(leads, eq(leads.id, leadAssignees.leadId))
-    .innerJoin(
-      activities,
-      and(
-        eq(activities.leadId, leadAssignees.leadId),
-        eq(activities.createdAt, leadAssignees.assignedAt),
-        or(
-          and(eq(activities.type, 'claimed'), eq(activities.actorId, leadAssignees.userId)),
-          and(eq(activities.type, 'assigned'), sql`json_extract(${activities.data}, '$.via') = 'routing'`),
-        ),
-      ),
-    )
+    .innerJoin(activities, fromPoolActivity)
     .where(
       and(
         eq(leadAssignees.orgId, orgId),
@@ -65,13 +74,16 @@ export async function openPoolLeadCount(db: Database, orgId: string, userId: str
   return row?.n ?? 0
 }
 
-/** The rotation of `orgId`: its members in order, with whether each may be given a lead now. */
+/** The rotation of `orgId`: its members in order, with whether each may be given a lead, weight, cap and credit. */
 async function rotation(db: Database, orgId: string) {
   return db
     .select({
       userId: routingMembers.userId,
       name: users.name,
       active: sql<number>`${memberships.status} = 'active'`,
+      weight: memberships.routingWeight,
+      cap: memberships.routingCap,
+      credit: routingMembers.credit,
     })
     .from(routingMembers)
     .innerJoin(users, eq(users.id, routingMembers.userId))
@@ -82,11 +94,46 @@ async function rotation(db: Database, orgId: string) {
 }
 
 /**
+ * The open leads (`OPEN_STATUSES`, primary assignee) of `orgId` that came from the pool, for each of `userIds` (the
+ * members a cap applies to; none: no query): `pool` counts those claimed and those routed (the claim cap's count,
+ * `openPoolLeadCount`), `routed` those given by routing (the member's routing cap).
+ */
+async function heldLeads(
+  db: Database,
+  orgId: string,
+  userIds: string[],
+): Promise<Map<string, { pool: number; routed: number }>> {
+  if (userIds.length === 0) return new Map()
+  const rows = await db
+    .select({
+      userId: leadAssignees.userId,
+      pool: sql<number>`count(*)`,
+      routed: sql<number>`sum(${activities.type} = 'assigned')`,
+    })
+    .from(leadAssignees)
+    .innerJoin(leads, eq(leads.id, leadAssignees.leadId))
+    .innerJoin(activities, fromPoolActivity)
+    .where(
+      and(eq(leadAssignees.orgId, orgId), eq(leadAssignees.kind, 'primary'), inArray(leads.status, [...OPEN_STATUSES])),
+    )
+    .groupBy(leadAssignees.userId)
+    .all()
+  return new Map(rows.map((r) => [r.userId, { pool: Number(r.pool), routed: Number(r.routed ?? 0) }]))
+}
+
+/** Why a member of the rotation was passed over for a lead (the ledger's words, `data.skipped` of its activity). */
+export type Skipped = { id: string; name: string; why: 'deactivated' | 'away' | 'at_cap'; until?: number | null }
+
+/**
  * Routes `leadIds` of the unit's organization now: leads that already have an assignee (an Agent's own lead) are
  * left alone; the rest go where the setting says, written in one D1 batch stamped `unit.now` with an activity per
- * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`) and the new rotation
- * position, with `options.notify`'s statements (the notifications of the routing). Run only in a routing turn of the
- * PoolRoom (pool/routing-turns.ts `routeInTurn`).
+ * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`; `data.skipped`: who the
+ * rotation passed over and why) and the rotation's new state (position, credits, stretch), with `options.notify`'s
+ * statements (the notifications of the routing). Round-robin is weighted (leads/weighted-rotation.ts) over the
+ * active members who are not away (orgs/away.ts), below the claim cap (leads from the pool) and below their own
+ * routing cap (leads from routing); when nobody is, the lead goes to the pool, and the managers are told once
+ * (`notify`'s `stuck`) until a routed lead finds someone again (`organizations.routing_stuck_at`). Run only in a
+ * routing turn of the PoolRoom (pool/routing-turns.ts `routeInTurn`).
  * @returns where each lead went, in `leadIds` order
  */
 export async function routeLeadsNow(
@@ -102,6 +149,8 @@ export async function routeLeadsNow(
       routing: organizations.routing,
       last: organizations.routingLastUserId,
       cap: organizations.poolClaimCap,
+      shape: organizations.routingShape,
+      stuckAt: organizations.routingStuckAt,
     })
     .from(organizations)
     .where(eq(organizations.id, orgId))
@@ -118,23 +167,45 @@ export async function routeLeadsNow(
   if (org.routing === 'unassigned' || open.length === 0)
     return leadIds.map((leadId) => ({ leadId, to: assigned.has(leadId) ? 'assigned' : 'unassigned' }))
 
-  const members = org.routing === 'round_robin' ? await rotation(db, orgId) : []
-  const held = new Map<string, number>()
-  if (org.cap > 0)
-    for (const m of members) if (m.active) held.set(m.userId, await openPoolLeadCount(db, orgId, m.userId))
-  const eligible = (userId: string) => org.cap <= 0 || (held.get(userId) ?? 0) < org.cap
+  const roundRobin = org.routing === 'round_robin'
+  const [members, away] = roundRobin
+    ? await Promise.all([rotation(db, orgId), awayMembers(db, orgId, now)])
+    : [[], new Map<string, number | null>()]
+  // Counted only for members a cap applies to: with no cap, a turn reads no leads.
+  const capped = members.filter((m) => m.active && (org.cap > 0 || m.cap > 0)).map((m) => m.userId)
+  const held = await heldLeads(db, orgId, capped)
+  const holds = (userId: string) => held.get(userId) ?? { pool: 0, routed: 0 }
+  /** Why `m` cannot take a lead now, or null when they can. */
+  const passedOver = (m: (typeof members)[number]): Skipped | null => {
+    const who = { id: m.userId, name: m.name }
+    if (!m.active) return { ...who, why: 'deactivated' }
+    if (away.has(m.userId)) return { ...who, why: 'away', until: away.get(m.userId) ?? null }
+    const h = holds(m.userId)
+    if ((org.cap > 0 && h.pool >= org.cap) || (m.cap > 0 && h.routed >= m.cap)) return { ...who, why: 'at_cap' }
+    return null
+  }
 
-  let last = org.last
+  let state: RotationState = {
+    shape: org.shape,
+    credits: new Map(members.map((m) => [m.userId, m.credit])),
+    last: org.last,
+  }
+  let stuckAt = org.stuckAt
+  const stuck: { id: string; name: string }[] = []
   const statements: BatchItem<'sqlite'>[] = []
   const routed = new Map<string, string>()
   for (const leadId of open) {
-    const start = members.findIndex((m) => m.userId === last) + 1
-    const next = members
-      .map((_, i) => members[(start + i) % members.length]!)
-      .find((m) => m.active && eligible(m.userId))
-    if (next) {
-      last = next.userId
-      held.set(next.userId, (held.get(next.userId) ?? 0) + 1)
+    const skipped = members.map(passedOver).filter((s) => s !== null)
+    const candidates = members
+      .filter((m) => !skipped.some((s) => s.id === m.userId))
+      .map((m) => ({ userId: m.userId, weight: m.weight }))
+    const turn = candidates.length > 0 ? takeTurn(state, candidates) : null
+    const next = turn && members.find((m) => m.userId === turn.userId)
+    if (turn && next) {
+      state = turn.state
+      stuckAt = null
+      const h = holds(next.userId)
+      held.set(next.userId, { pool: h.pool + 1, routed: h.routed + 1 })
       routed.set(leadId, next.userId)
       statements.push(
         db
@@ -150,26 +221,52 @@ export async function routeLeadsNow(
             leadId,
             actorId,
             type: 'assigned',
-            data: { from: null, to: { id: next.userId, name: next.name }, via: 'routing' },
+            data: { from: null, to: { id: next.userId, name: next.name }, via: 'routing', skipped },
             at: now,
           }),
         ),
       )
     } else {
       routed.set(leadId, 'pool')
+      if (roundRobin && (stuckAt === null || stuck.length > 0)) {
+        stuckAt = now
+        stuck.push({ id: leadId, name: names.get(leadId)! })
+      }
       statements.push(
         db
           .update(leads)
           .set({ inPool: true, pooledAt: now, updatedAt: now })
           .where(and(eq(leads.id, leadId), eq(leads.orgId, orgId))),
-        db
-          .insert(activities)
-          .values(activityRow({ orgId, leadId, actorId, type: 'moved_to_pool', data: { via: 'routing' }, at: now })),
+        db.insert(activities).values(
+          activityRow({
+            orgId,
+            leadId,
+            actorId,
+            type: 'moved_to_pool',
+            data: roundRobin ? { via: 'routing', skipped } : { via: 'routing' },
+            at: now,
+          }),
+        ),
       )
     }
   }
-  if (last !== org.last)
-    statements.push(db.update(organizations).set({ routingLastUserId: last }).where(eq(organizations.id, orgId)))
+  for (const m of members) {
+    const credit = state.credits.get(m.userId) ?? 0
+    if (credit !== m.credit)
+      statements.push(
+        db
+          .update(routingMembers)
+          .set({ credit })
+          .where(and(eq(routingMembers.orgId, orgId), eq(routingMembers.userId, m.userId))),
+      )
+  }
+  if (state.last !== org.last || state.shape !== org.shape || stuckAt !== org.stuckAt)
+    statements.push(
+      db
+        .update(organizations)
+        .set({ routingLastUserId: state.last, routingShape: state.shape, routingStuckAt: stuckAt })
+        .where(eq(organizations.id, orgId)),
+    )
   const plan = open.map((leadId) => {
     const to = routed.get(leadId)!
     const member = members.find((m) => m.userId === to)
@@ -178,7 +275,7 @@ export async function routeLeadsNow(
       to: member ? { id: member.userId, name: member.name } : null,
     }
   })
-  const told = options.notify ? await options.notify(plan) : null
+  const told = options.notify ? await options.notify(plan, stuck) : null
   await runBatch(db, [...statements, ...(told?.statements ?? [])])
   await told?.afterCommit()
   return leadIds.map((leadId) => ({

@@ -180,6 +180,19 @@ export const EVENTS = {
     recipients: (_e, from) => from.managers(),
     sentence: (d) => [actor(d), ' claimed ', LEADS, ' from the pool'],
   },
+  // Before pool_new_lead: the same leads, and this one must not be merged away (fan-out.ts `mergeForPerson`).
+  routing_no_one: {
+    label: 'Nobody in the routing could take a new lead',
+    defaults: { inApp: true, email: true },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    sentence: () => [
+      'Nobody in the routing could take ',
+      LEADS,
+      ' (away or at their cap): it went to the pool. You are told again after someone takes a routed lead',
+    ],
+    listPath: '/pool',
+  },
   pool_new_lead: {
     label: 'New leads arrive in the pool',
     defaults: { inApp: false, email: false },

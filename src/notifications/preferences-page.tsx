@@ -13,6 +13,9 @@ import { EVENT_TYPES, eventOf, type EventType } from './events'
 import { offeredTypes, preferencesOf, savePreferences, type Preferences } from './preferences'
 import { latestTestEmail, sendTestEmail } from './test-email'
 import { TestEmailSection } from './test-email-views'
+import { awayFormSchema, awayUntil, markAway, markBack } from '../orgs/away'
+import { AwayControls } from '../orgs/away-views'
+import { viewerTimeZone } from '../access/context'
 
 export const preferenceRoutes = new Hono<App>()
 
@@ -31,9 +34,11 @@ type PageProps = {
   /** The fields of a refused save, shown as sent. */
   values?: Record<string, string>
   testEmail: Parameters<typeof TestEmailSection>[0]
+  /** The member's away controls (orgs/away-views.tsx), without where they post. */
+  away: Omit<Parameters<typeof AwayControls>[0], 'action' | 'who'>
 }
 
-function PreferencesPage({ prefs, types, saved, errors, values, testEmail }: PageProps) {
+function PreferencesPage({ prefs, types, saved, errors, values, testEmail, away }: PageProps) {
   const shell = useShell()
   const digestHour = values ? (values.digestHour ?? '') : prefs.digestHour === null ? '' : String(prefs.digestHour)
   return (
@@ -114,6 +119,14 @@ function PreferencesPage({ prefs, types, saved, errors, values, testEmail }: Pag
         <button type="submit">Save preferences</button>
       </form>
       <TestEmailSection {...testEmail} />
+      <section id="away" aria-labelledby="away-heading">
+        <h2 id="away-heading">Away</h2>
+        <p>
+          While you are away, routing gives your share of new leads to the others, you cannot claim from the pool, and
+          the pool does not take back the leads you claimed.
+        </p>
+        <AwayControls action={`/o/${shell.org.slug}/preferences`} who="you" {...away} />
+      </section>
     </section>
   )
 }
@@ -142,10 +155,20 @@ const preferencesSchema = z.object({
  */
 async function renderPreferences(
   c: Context<App>,
-  shown: { saved?: boolean; errors?: FieldErrors; values?: Record<string, string>; refused?: string } = {},
+  shown: {
+    saved?: boolean
+    errors?: FieldErrors
+    values?: Record<string, string>
+    refused?: string
+    away?: { values: Record<string, string>; errors: FieldErrors }
+  } = {},
 ) {
   const unit = c.var.unit
-  const [prefs, testEmail] = await Promise.all([preferencesOf(unit), testEmailProps(c)])
+  const [prefs, testEmail, away] = await Promise.all([
+    preferencesOf(unit),
+    testEmailProps(c),
+    awayUntil(unit.db, unit.org.id, unit.viewer.userId, unit.now),
+  ])
   return c.render(
     <PreferencesPage
       prefs={prefs}
@@ -154,6 +177,7 @@ async function renderPreferences(
       errors={shown.errors}
       values={shown.values}
       testEmail={{ ...testEmail, refused: shown.refused }}
+      away={{ away, timeZone: viewerTimeZone(c), ...shown.away }}
     />,
     { title: 'Notification preferences' },
   )
@@ -207,4 +231,26 @@ preferenceRoutes.post('/', refusalPage(preferencesAgain), async (c) => {
   )
   await savePreferences(c.var.unit, { channels, emailPaused: input.emailPaused, digestHour: input.digestHour })
   return c.redirect(`/o/${c.var.orgContext.org.slug}/preferences?saved=1`, 303)
+})
+
+/** A refused away form: the page again, with what was typed and why beside the field. */
+const awayAgain: RefusalPage = (c, refusal, values) => {
+  c.status(refusal.status)
+  return renderPreferences(c, { away: { values, errors: refusal.errors } })
+}
+
+// Reloading the page a refused away form left in the address bar lands back on the preferences.
+preferenceRoutes.get('/:action{away|back}', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/preferences#away`, 303))
+
+preferenceRoutes.post('/away', refusalPage(awayAgain), async (c) => {
+  const unit = c.var.unit
+  const { until } = await parseForm(c, awayFormSchema(viewerTimeZone(c)))
+  await markAway(unit, unit.viewer.userId, { until })
+  return c.redirect(`/o/${unit.org.slug}/preferences#away`, 303)
+})
+
+preferenceRoutes.post('/back', async (c) => {
+  const unit = c.var.unit
+  await markBack(unit, unit.viewer.userId)
+  return c.redirect(`/o/${unit.org.slug}/preferences#away`, 303)
 })

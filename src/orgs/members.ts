@@ -90,6 +90,9 @@ export type TeamMember = Member & {
   openLeads: number
   /** Epoch ms the membership began. */
   joinedAt: number
+  /** Routing weight (1-5) and cap on open leads from routing (0 = none): orgs/routing-capacity.ts. */
+  routingWeight: number
+  routingCap: number
 }
 
 /**
@@ -114,6 +117,8 @@ export async function teamMembers(
     .select({
       ...memberColumns,
       joinedAt: memberships.createdAt,
+      routingWeight: memberships.routingWeight,
+      routingCap: memberships.routingCap,
       openLeads,
     })
     .from(memberships)

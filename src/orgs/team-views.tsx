@@ -1,13 +1,15 @@
 /** The team page: members (role, status, open leads), invitations, and the forms that manage them. */
 import { isAgent, isManager, isOwner } from '../access/viewer'
 import type { Role } from '../db/schema'
-import { Field, FormAlert, Notice, type FieldErrors } from '../views/forms'
+import { Field, FieldError, FormAlert, Notice, type FieldErrors } from '../views/forms'
 import { ROLE_LABELS, useShell } from '../views/layout'
 import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
 import type { DeliveryProblem } from '../email/delivery-problems'
 import { FormTokenField } from '../views/form-token'
+import { AwayControls, AwayText } from './away-views'
+import { MAX_ROUTING_CAP, MAX_WEIGHT } from './routing-capacity'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
@@ -24,6 +26,74 @@ type TeamPageProps = {
   notice?: string
   inviteValues?: FormValues
   inviteErrors?: FieldErrors
+  /** Members away now, with when they are back (epoch ms, null until they say so): orgs/away.ts `awayMembers`. */
+  away: Map<string, number | null>
+  /** The viewer's time zone (IANA name), the one an away form's time is typed in. */
+  timeZone: string
+  /** A refused routing or away form of one member: what was typed and why. */
+  refusedRouting?: { userId: string; values: FormValues; errors: FieldErrors }
+}
+
+/** Owners and Admins: a member's routing weight and cap, and whether they are away, in a fold of their row. */
+function RoutingControls({
+  member,
+  base,
+  away,
+  timeZone,
+  refused,
+}: {
+  member: TeamMember
+  base: string
+  away: { until: number | null } | null
+  timeZone: string
+  refused?: { values: FormValues; errors: FieldErrors }
+}) {
+  const values = refused?.values ?? {}
+  const weight = values.weight ?? String(member.routingWeight)
+  const capInvalid = Boolean(refused?.errors.cap)
+  return (
+    <details class="routing-controls" open={refused ? true : undefined}>
+      <summary>Routing and away</summary>
+      <form method="post" action={`${base}/${member.userId}/routing`} class="routing-form" novalidate>
+        <label class="field">
+          <span>Weight</span>
+          <select name="weight" aria-label={`Routing weight of ${member.name}`}>
+            {Array.from({ length: MAX_WEIGHT }, (_, i) => String(i + 1)).map((w) => (
+              <option value={w} selected={weight === w}>
+                {w}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>Most open leads from routing (0: no cap)</span>
+          <input
+            type="number"
+            name="cap"
+            min="0"
+            max={String(MAX_ROUTING_CAP)}
+            inputmode="numeric"
+            value={values.cap ?? String(member.routingCap)}
+            aria-label={`Routing cap of ${member.name}`}
+            aria-invalid={capInvalid ? 'true' : undefined}
+            aria-describedby={capInvalid ? 'cap-error' : undefined}
+          />
+          <FieldError errors={refused?.errors} name="cap" />
+        </label>
+        <button type="submit" class="secondary">
+          Save routing
+        </button>
+      </form>
+      <AwayControls
+        action={`${base}/${member.userId}`}
+        who={member.name}
+        away={away}
+        timeZone={timeZone}
+        values={refused?.values}
+        errors={refused?.errors}
+      />
+    </details>
+  )
 }
 
 /** Roles the actor may hand out: Owners all three, Admins Admin and Agent. */
@@ -107,6 +177,9 @@ export function TeamPage({
   inviteValues = {},
   inviteErrors,
   deliveryProblems,
+  away,
+  timeZone,
+  refusedRouting,
 }: TeamPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/team`
@@ -153,6 +226,19 @@ export function TeamPage({
               <td data-label="Role">{ROLE_LABELS[m.role]}</td>
               <td data-label="Status">
                 {m.status === 'active' ? 'Active' : 'Deactivated'}
+                {m.status === 'active' && away.has(m.userId) && (
+                  <span class="flag" data-away>
+                    {' '}
+                    <AwayText until={away.get(m.userId) ?? null} />
+                  </span>
+                )}
+                {manager && m.status === 'active' && (
+                  <span class="muted" data-routing-share>
+                    {' '}
+                    weight {m.routingWeight}
+                    {m.routingCap > 0 && `, cap ${m.routingCap}`}
+                  </span>
+                )}
                 {manager && m.status !== 'active' && m.openLeads > 0 && (
                   <span class="flag" data-needs-reassignment>
                     {' '}
@@ -168,6 +254,15 @@ export function TeamPage({
               {manager && (
                 <td class="row-action">
                   <MemberActions member={m} base={base} actor={shell.role} me={me} soleOwner={soleOwner} />
+                  {m.status === 'active' && (
+                    <RoutingControls
+                      member={m}
+                      base={base}
+                      away={away.has(m.userId) ? { until: away.get(m.userId) ?? null } : null}
+                      timeZone={timeZone}
+                      refused={refusedRouting?.userId === m.userId ? refusedRouting : undefined}
+                    />
+                  )}
                 </td>
               )}
             </tr>

@@ -23,6 +23,9 @@ import { teamMembers } from '../orgs/members'
 import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
 import { TeamPage } from '../orgs/team-views'
 import { deliveryProblems } from '../email/delivery-problems'
+import { awayFormSchema, awayMembers, markAway, markBack, mayMarkAway } from '../orgs/away'
+import { MAX_ROUTING_CAP, MAX_WEIGHT, setRoutingCapacity } from '../orgs/routing-capacity'
+import { viewerTimeZone } from '../access/context'
 
 export const teamRoutes = new Hono<App>()
 
@@ -31,6 +34,7 @@ type PageState = {
   notice?: string
   inviteValues?: FormValues
   inviteErrors?: FieldErrors
+  refusedRouting?: { userId: string; values: FormValues; errors: FieldErrors }
   status?: ContentfulStatusCode
 }
 
@@ -39,9 +43,10 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
   const { db, viewer } = unit
   const sort = c.req.query('sort') === 'open' ? 'open' : 'name'
   const manager = isManager(viewer)
-  const [members, invitations] = await Promise.all([
+  const [members, invitations, away] = await Promise.all([
     teamMembers(unit, and(visibleLeads(db, viewer), archiveScope())!, sort),
     manager ? pendingInvitations(unit) : Promise.resolve([]),
+    awayMembers(db, unit.org.id, unit.now),
   ])
   const problems = manager
     ? await deliveryProblems(
@@ -60,6 +65,8 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
       me={viewer.userId}
       now={unit.now}
       deliveryProblems={problems}
+      away={away}
+      timeZone={viewerTimeZone(c)}
       {...rest}
     />,
     { title: 'Team', liveList: 'team' },
@@ -94,6 +101,9 @@ const DONE: Record<string, string> = {
   deactivated: 'Member deactivated: they lose access at their next click. Their leads stay, flagged for reassignment.',
   reactivated: 'Member reactivated.',
   revoked: 'Invitation revoked: its link no longer works.',
+  routing: 'Routing weight and cap saved.',
+  away: 'Marked away: routing skips them and they cannot claim from the pool until they are back.',
+  back: 'Marked back: routing gives them their share again from now on.',
 }
 
 teamRoutes.get('/', (c) => {
@@ -102,7 +112,7 @@ teamRoutes.get('/', (c) => {
 })
 
 // Reloading the page a refused form post left in the address bar lands back on the team page.
-teamRoutes.get('/:userId/:action{role|deactivate|reactivate}', (c) =>
+teamRoutes.get('/:userId/:action{role|deactivate|reactivate|routing|away|back}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
 teamRoutes.get('/invitations', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303))
@@ -145,4 +155,47 @@ teamRoutes.post('/:userId/deactivate', refusalPage(teamPageAgain), (c) =>
 )
 teamRoutes.post('/:userId/reactivate', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'reactivated', () => setMemberStatus(c.var.unit, c.req.param('userId'), 'active')),
+)
+
+/** The page of a refused routing or away form: that member's fold open, with what was typed and why. */
+const routingAgain: RefusalPage = (c, refusal, values) =>
+  Object.keys(refusal.errors).length > 0
+    ? teamPage(c, {
+        refusedRouting: { userId: c.req.param('userId') ?? '', values, errors: refusal.errors },
+        status: refusal.status,
+      })
+    : teamPageAgain(c, refusal, values)
+
+const routingSchema = z.object({
+  weight: z.coerce
+    .number('Choose a weight from 1 to 5')
+    .int('Choose a weight from 1 to 5')
+    .min(1, 'Choose a weight from 1 to 5')
+    .max(MAX_WEIGHT, 'Choose a weight from 1 to 5'),
+  cap: z.coerce
+    .number('Enter a whole number of leads, 0 for no cap')
+    .int('Enter a whole number of leads, 0 for no cap')
+    .min(0, 'Enter a whole number of leads, 0 for no cap')
+    .max(MAX_ROUTING_CAP, `Enter at most ${MAX_ROUTING_CAP}`),
+})
+
+teamRoutes.post('/:userId/routing', refusalPage(routingAgain), (c) =>
+  teamAction(c, 'routing', async () => {
+    // Authorization before validation: 403 / 404 whatever the form holds.
+    await managedMember(c.var.unit, c.req.param('userId'))
+    const input = await parseForm(c, routingSchema)
+    await setRoutingCapacity(c.var.unit, c.req.param('userId'), input)
+  }),
+)
+
+teamRoutes.post('/:userId/away', refusalPage(routingAgain), (c) =>
+  teamAction(c, 'away', async () => {
+    await mayMarkAway(c.var.unit, c.req.param('userId'))
+    const { until } = await parseForm(c, awayFormSchema(viewerTimeZone(c)))
+    await markAway(c.var.unit, c.req.param('userId'), { until })
+  }),
+)
+
+teamRoutes.post('/:userId/back', refusalPage(teamPageAgain), (c) =>
+  teamAction(c, 'back', () => markBack(c.var.unit, c.req.param('userId')).then(() => true)),
 )

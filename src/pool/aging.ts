@@ -7,7 +7,8 @@
  * - "return a claimed lead untouched for Y days" (`pool_return_days`): a lead its assignee took from the pool
  *   (claimed, or given by routing) and has not touched since (no activity of theirs on it: note, communication,
  *   task, status change) is announced to them a day before (`return_warning`), then put back in the pool with a
- *   `returned_to_pool` activity. Touching it after the warning cancels the return. The leads returned go live to
+ *   `returned_to_pool` activity. Touching it after the warning cancels the return. While the assignee is away
+ *   (orgs/away.ts) the timer stands still: the time away is added to the last touch. The leads returned go live to
  *   the pool page and to the organization's open lists (leads/live-lists.ts `publishListChanges`).
  * Each organization is handled on its own: one failing does not stop the others.
  */
@@ -33,6 +34,7 @@ import { isUnassigned, unassignedSince } from '../leads/unassigned'
 import { OPEN_STATUSES } from '../orgs/members'
 import { fanOut } from '../notifications/fan-out'
 import { waitingSince } from './queries'
+import { awayBetween } from '../orgs/away'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -107,6 +109,14 @@ export async function sendStaleDigest(unit: SystemUnit, org: AgingOrg): Promise<
 const lastTouch = sql<number>`max(${leadAssignees.assignedAt}, coalesce((SELECT max(a.created_at) FROM activities a
   WHERE a.lead_id = ${leadAssignees.leadId} AND a.actor_id = ${leadAssignees.userId}), 0))`
 
+/**
+ * SQL: the last touch moved later by the time the assignee has been away since it, up to `now` (orgs/away.ts): the
+ * return timer stands still while they are away and goes on from where it stood when they are back.
+ */
+function timerTouch(orgId: string, now: number) {
+  return sql<number>`(${lastTouch} + ${awayBetween(orgId, sql`${leadAssignees.userId}`, lastTouch, now)})`
+}
+
 /** SQL: the primary assignment came from the pool (claimed by the assignee, or given by routing). */
 const fromPool = sql`EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = ${leadAssignees.leadId}
   AND a.created_at = ${leadAssignees.assignedAt}
@@ -128,7 +138,7 @@ export async function returnUntouchedLeads(unit: SystemUnit, org: AgingOrg) {
       warnedAt: leads.returnWarnedAt,
       userId: leadAssignees.userId,
       userName: users.name,
-      touched: lastTouch,
+      touched: timerTouch(org.id, now),
     })
     .from(leadAssignees)
     .innerJoin(leads, eq(leads.id, leadAssignees.leadId))
@@ -142,7 +152,7 @@ export async function returnUntouchedLeads(unit: SystemUnit, org: AgingOrg) {
           sql`, `,
         )})`,
         fromPool,
-        or(lt(lastTouch, now - (org.poolReturnDays - 1) * DAY), isNotNull(leads.returnWarnedAt)),
+        or(lt(timerTouch(org.id, now), now - (org.poolReturnDays - 1) * DAY), isNotNull(leads.returnWarnedAt)),
       ),
     )
     .limit(AGING_BATCH * 2)

@@ -21,6 +21,9 @@ import { openPoolLeadCount } from '../leads/routing'
 import { isAgent } from '../access/viewer'
 import { canClaim, factsOf, refuseArchived } from '../leads/policy'
 import { selectInto } from '../db/insert-select'
+import { awayUntil } from '../orgs/away'
+import { timeZoneOf } from '../access/time-zone'
+import { formatInstant } from '../lib/zoned-time'
 
 /** Name of the member who holds `leadId` by claiming it from the pool, or null. */
 async function claimedBy(db: Database, orgId: string, leadId: string): Promise<string | null> {
@@ -53,11 +56,30 @@ export async function claimsLeft(unit: Pick<Unit, 'db' | 'viewer'>, cap: number)
 }
 
 /**
+ * Refuses a claim by `unit.viewer` while they are away (orgs/away.ts).
+ * @throws Refusal 409 "You are away until …, so you cannot claim from the pool. …"
+ */
+export async function refuseWhileAway(unit: Pick<Unit, 'db' | 'viewer' | 'now'>): Promise<void> {
+  const { db, viewer, now } = unit
+  const away = await awayUntil(db, viewer.orgId, viewer.userId, now)
+  if (!away) return
+  const until =
+    away.until === null
+      ? 'until you say you are back'
+      : `until ${formatInstant(away.until, await timeZoneOf(db, viewer.userId))}`
+  throw new Refusal(
+    409,
+    `You are away ${until}, so you cannot claim from the pool. Mark yourself back on your preferences page to claim.`,
+  )
+}
+
+/**
  * Claims `leadId` for `unit`'s member at `unit.now`, at most `options.cap` open leads from the pool per Agent
  * (0 or absent = no cap), telling whom the fan-out says (in the same batch). Call it inside the PoolRoom (one claim
  * at a time per organization), or the cap may be overrun by simultaneous claims.
  * @throws Refusal 404 when the lead is not visible; 409 naming the winner when someone else has
- *   it (or got it first); 409 when it is archived or not in the pool; 409 when the Agent is at the cap
+ *   it (or got it first); 409 when it is archived or not in the pool; 409 when the Agent is at the cap; 409 while
+ *   the member is away
  */
 export async function claimLead(unit: Unit, leadId: string, options: { cap?: number } = {}): Promise<void> {
   const { db, viewer, now } = unit
@@ -80,6 +102,7 @@ export async function claimLead(unit: Unit, leadId: string, options: { cap?: num
       )
     throw new Refusal(409, 'This lead is not in the pool.')
   }
+  await refuseWhileAway(unit)
   if ((await claimsLeft(unit, cap)) === 0)
     throw new Refusal(
       409,

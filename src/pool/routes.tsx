@@ -18,6 +18,7 @@ import { parseForm } from '../views/form-input'
 import { renderError } from '../views/render-error'
 import { leadPageFor, leadPageOnRefusal, refusalPage } from '../views/refusal-page'
 import { claimsLeft } from './claim'
+import { awayUntil } from '../orgs/away'
 import { poolSettings, readPool } from './queries'
 import { releaseLead } from './release'
 import { PoolLive, PoolPage } from './views'
@@ -52,15 +53,22 @@ async function poolNow(c: Context<App>) {
   const unit = c.var.unit
   const { db, now } = unit
   const settings = (await poolSettings(db, unit.org.id))!
-  const [pool, left] = await Promise.all([readPool(db, settings, now), claimsLeft(unit, settings.poolClaimCap)])
-  return { pool, now, left }
+  const [pool, left, away] = await Promise.all([
+    readPool(db, settings, now),
+    claimsLeft(unit, settings.poolClaimCap),
+    awayUntil(db, unit.org.id, unit.viewer.userId, now),
+  ])
+  return { pool, now, left, away }
 }
 
 /** The pool page with `alert` (a refused claim), answered with `status`. */
 async function poolPage(c: Context<App>, alert?: string, status: 200 | Refusal['status'] = 200) {
-  const { pool, now, left } = await poolNow(c)
+  const { pool, now, left, away } = await poolNow(c)
   c.status(status)
-  return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} alert={alert} />, { title: 'Pool', live: true })
+  return c.render(<PoolPage pool={pool} now={now} claimsLeft={left} away={away} alert={alert} />, {
+    title: 'Pool',
+    live: true,
+  })
 }
 
 /** Said under a refused claim shown on the pool: the list there is already as it is now. */

@@ -42,14 +42,15 @@ export async function routingUnit(
  * @returns where each lead went, in `leadIds` order
  */
 export function routeInTurn(unit: AnyUnit, leadIds: string[]): Promise<RoutedLead[]> {
-  return routeLeadsNow(unit, leadIds, { notify: (plan) => routingNotices(unit, plan) })
+  return routeLeadsNow(unit, leadIds, { notify: (plan, stuck) => routingNotices(unit, plan, stuck) })
 }
 
 /**
- * The notifications of a routing: each member told of the leads routed to them (`assigned`), and the Owners and
- * Admins who opted in of the leads put in the pool (`pool_new_lead`), from `unit`'s actor (or Leadpool).
+ * The notifications of a routing: each member told of the leads routed to them (`assigned`), the Owners and
+ * Admins who opted in of the leads put in the pool (`pool_new_lead`), and the Owners and Admins of the `stuck`
+ * leads nobody in the rotation could take (`routing_no_one`), from `unit`'s actor (or Leadpool).
  */
-async function routingNotices(unit: AnyUnit, plan: RoutingPlan) {
+async function routingNotices(unit: AnyUnit, plan: RoutingPlan, stuck: { id: string; name: string }[]) {
   const byMember = new Map<string, { to: { id: string; name: string }; leads: { id: string; name: string }[] }>()
   const pooled: { id: string; name: string }[] = []
   for (const { lead, to } of plan) {
@@ -76,6 +77,7 @@ async function routingNotices(unit: AnyUnit, plan: RoutingPlan) {
       ...message(m.leads),
     })),
     ...(pooled.length ? [{ type: 'pool_new_lead' as const, leads: pooled, ...message(pooled) }] : []),
+    ...(stuck.length ? [{ type: 'routing_no_one' as const, leads: stuck }] : []),
   ]
   return fanOut(unit, events)
 }

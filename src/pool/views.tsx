@@ -8,6 +8,7 @@ import { waited } from '../lib/waited'
 import { useShell } from '../views/layout'
 import { encodeHolders, SHOWN_HOLDERS } from '../leads/holders'
 import type { PoolView } from './queries'
+import { UntilBack } from '../orgs/away-views'
 
 /** Id of the live region the PoolRoom's fragments replace. */
 export const POOL_LIVE_ID = 'pool-live'
@@ -79,9 +80,16 @@ export function PoolLive({ slug, pool, now, oob }: { slug: string; pool: PoolVie
 
 /**
  * The pool page. `claimsLeft`: how many more leads the viewer may claim under the cap (null: no cap for them);
+ * `away`: the viewer is away (until when, null: until back), so the Claim buttons give way to the reason;
  * `alert`: a refusal's message (a lost claim) shown above the list.
  */
-export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: number | null; alert?: string }) {
+export function PoolPage(props: {
+  pool: PoolView
+  now: number
+  claimsLeft: number | null
+  away: { until: number | null } | null
+  alert?: string
+}) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}`
   const manager = isManager(shell)
@@ -97,7 +105,13 @@ export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: numbe
           </>
         )}
       </p>
-      {props.claimsLeft !== null && (
+      {props.away && (
+        <p class="notice" data-away-reason>
+          You are away <UntilBack until={props.away.until} />, so you cannot claim from the pool.{' '}
+          <a href={`${base}/preferences#away`}>Mark yourself back</a> to claim.
+        </p>
+      )}
+      {props.claimsLeft !== null && !props.away && (
         <p data-claims-left={props.claimsLeft}>
           {props.claimsLeft === 0
             ? 'You hold as many leads claimed from the pool as allowed: release or close one to claim another.'
@@ -110,7 +124,13 @@ export function PoolPage(props: { pool: PoolView; now: number; claimsLeft: numbe
           <p>The pool below is as it is now.</p>
         </div>
       )}
-      <section ws-connect={`${base}/pool/live`} hx-ext="ws" aria-live="polite">
+      {/* Away: the live region (the same for every viewer) keeps its Claim buttons, hidden here (app.css). */}
+      <section
+        ws-connect={`${base}/pool/live`}
+        hx-ext="ws"
+        aria-live="polite"
+        class={props.away ? 'claims-off' : undefined}
+      >
         <PoolLive slug={shell.org.slug} pool={props.pool} now={props.now} />
       </section>
     </>

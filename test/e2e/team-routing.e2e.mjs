@@ -1,0 +1,81 @@
+// The team page's routing fold (issue #27) on a laptop (1280×800) and a phone (390×844): an Owner opens a member's
+// "Routing and away", sets weight 2 and a cap, marks them away and back; the page never scrolls sideways, the
+// fold's buttons stay on screen, and axe-core (WCAG 2.1 A and AA) finds nothing serious or critical with it open.
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import AxeBuilder from '@axe-core/playwright'
+import { appUrl, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+
+useBrowser()
+
+const VIEWPORTS = [
+  { name: 'laptop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+]
+
+/** Serious and critical axe-core violations of the page as it is now, one line each. */
+async function seriousViolations(page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+}
+
+/** Failures of the page as it is now at `viewport`: sideways scrolling, `target` off screen. */
+async function fits(page, viewport, target) {
+  const failures = []
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }))
+  if (scrollWidth > innerWidth) failures.push(`${viewport.name}: ${scrollWidth} px wide in a ${innerWidth} px window`)
+  await target.scrollIntoViewIfNeeded()
+  const box = await target.boundingBox()
+  if (!box || box.x < 0 || box.x + box.width > viewport.width)
+    failures.push(`${viewport.name}: ${await target.textContent()} is off screen (${JSON.stringify(box)})`)
+  return failures
+}
+
+describe('the team page sets routing weight, cap and away', () => {
+  it('fits 1280 and 390 px with the fold open, and passes axe-core', async (t) => {
+    const { page, problems } = await newPage(t)
+    const slug = await signUp(page, {
+      name: 'Rhea Router',
+      email: `team-routing-${runId}@example.com`,
+      password: 'team-routing-password',
+      organization: `Routing Co ${runId}`,
+    })
+    const failures = []
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport)
+      await page.goto(appUrl(page, `/o/${slug}/team`))
+      const row = page.locator('#team-list tbody tr').first()
+      await row.getByText('Routing and away').click()
+      await row.getByLabel('Routing weight of Rhea Router').selectOption('2')
+      await row.getByLabel('Routing cap of Rhea Router').fill('7')
+      failures.push(...(await fits(page, viewport, row.getByRole('button', { name: 'Save routing' }))))
+      failures.push(...(await fits(page, viewport, row.getByRole('button', { name: 'Mark Rhea Router away' }))))
+      for (const v of await seriousViolations(page)) failures.push(`${viewport.name}: ${v}`)
+      await screenshot(page, `team-routing-${viewport.name}`)
+      await Promise.all([
+        page.waitForURL('**/team?done=routing'),
+        row.getByRole('button', { name: 'Save routing' }).click(),
+      ])
+      await page.getByRole('status').filter({ hasText: 'Routing weight and cap saved.' }).waitFor()
+      assert.equal((await row.locator('[data-routing-share]').textContent()).trim(), 'weight 2, cap 7')
+      await row.getByText('Routing and away').click()
+      await Promise.all([
+        page.waitForURL('**/team?done=away'),
+        row.getByRole('button', { name: 'Mark Rhea Router away' }).click(),
+      ])
+      assert.equal((await row.locator('[data-away]').textContent()).trim(), 'Away until back')
+      await row.getByText('Routing and away').click()
+      await Promise.all([
+        page.waitForURL('**/team?done=back'),
+        row.getByRole('button', { name: 'Mark Rhea Router back' }).click(),
+      ])
+      assert.equal(await row.locator('[data-away]').count(), 0)
+    }
+    assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
+  })
+})
