@@ -13,9 +13,11 @@ export type AssetManifest = Record<string, string>
 
 let loaded: Promise<AssetManifest> | null = null
 
+/** The manifest through `assets`; a missing one (404: scripts/vendor.mjs has not run) is none, anything else throws. */
 async function readManifest(assets: Fetcher): Promise<AssetManifest> {
   const res = await assets.fetch('https://assets.invalid/assets/manifest.json')
-  if (!res.ok) return {}
+  if (res.status === 404) return {}
+  if (!res.ok) throw new Error(`asset manifest answered ${res.status}`)
   return res.json<AssetManifest>()
 }
 
