@@ -24,6 +24,7 @@ import type { WebhookPayload } from '../src/webhooks/payload'
 import { dom, texts } from './dom'
 import { type Client, createLead, env, errorFor, joinAs, signUp } from './helpers'
 import { pollUntil } from './poll'
+import { setOrg } from './pool-fixtures'
 import { hookUrl, receivedAt, scriptHook, type Received } from './webhook-receiver'
 
 const db = () => createDb(env.DB)
@@ -224,6 +225,25 @@ describe('webhooks out', () => {
     await deliveriesWhen(id, 'delivered after resuming', (rows) => rows[0]?.status === 'delivered')
   })
 
+  it('claiming from the pool and releasing to it send lead.claimed and lead.released, named for the Agent', async () => {
+    const { client, slug } = await signUp('Pool Hooks')
+    await setOrg(slug, { pool_enabled: 1 })
+    const agent = await joinAs(client, slug, 'agent', 'Cleo Claimer')
+    const hook = newHook()
+    const { secret } = await addEndpoint(client, slug, hook, ['lead.claimed', 'lead.released'])
+    const leadId = await createLead(client, slug, { name: 'Pool Lead' })
+    expect((await client.post(`/o/${slug}/leads/${leadId}/pool`, { inPool: '1' })).status).toBe(303)
+    expect((await agent.client.post(`/o/${slug}/leads/${leadId}/claim`)).status).toBe(303)
+    expect((await agent.client.post(`/o/${slug}/leads/${leadId}/release`, { note: 'Not my region' })).status).toBe(303)
+    const bodies = (await receivedCount(hook, 2)).map((r) => verified(secret, r))
+    expect(bodies.map((b) => [b.type, b.data.actor?.name])).toEqual([
+      ['lead.claimed', 'Cleo Claimer'],
+      ['lead.released', 'Cleo Claimer'],
+    ])
+    expect(bodies[1]!.data.details).toMatchObject({ note: 'Not my region' })
+    expect(bodies[0]!.data.sequence).toBeLessThan(bodies[1]!.data.sequence)
+  })
+
   it('Rotate shows a new secret once: later deliveries verify with it and no longer with the old one', async () => {
     const { client, slug } = await signUp('Rotate Co')
     const hook = newHook()
@@ -257,7 +277,7 @@ describe('webhooks out', () => {
       } as unknown as Queue<WebhookMessage>
       const ids = await sweepWebhooks({ ...env, WEBHOOK_QUEUE: queue }, now)
       expect(sent.map((m) => m.deliveryId)).toEqual(ids)
-      // Other tests' organizations may have deliveries due at these times too: this one's alone are asserted.
+      // The sweep covers every organization: the other tests' deliveries left pending are due too.
       return sent.filter((m) => m.orgId === row!.orgId)
     }
     // Its retry's message is on its way (sent with the delay): not sent again while it may still arrive.
