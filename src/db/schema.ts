@@ -5,8 +5,17 @@
  * in an integer column; every tenant row carries `org_id` and every query on it filters by the
  * organization of the signed-in membership (docs/ARCHITECTURE.md).
  */
-import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql, type SQL } from 'drizzle-orm'
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core'
 
 export const ROLES = ['owner', 'admin', 'agent'] as const
 export type Role = (typeof ROLES)[number]
@@ -221,6 +230,16 @@ export const memberships = sqliteTable(
   ],
 )
 
+/** The "First touch" sort's key of a lead not touched yet: after every touched one (ms; the largest safe integer). */
+export const UNTOUCHED_KEY = Number.MAX_SAFE_INTEGER
+
+/**
+ * SQL: the "First touch" sort's key of the lead whose columns are given: ms from arrival to first touch, or
+ * `UNTOUCHED_KEY`. A CASE, not coalesce: drizzle-kit splits an index's expression at its commas.
+ */
+export const firstTouchKey = (touchedAt: SQL | AnySQLiteColumn, createdAt: SQL | AnySQLiteColumn) =>
+  sql`CASE WHEN ${touchedAt} IS NULL THEN ${sql.raw(String(UNTOUCHED_KEY))} ELSE ${touchedAt} - ${createdAt} END`
+
 export const leads = sqliteTable(
   'leads',
   {
@@ -262,6 +281,14 @@ export const leads = sqliteTable(
     archivedAt: integer('archived_at'),
     /** Who archived it (an Owner/Admin, or the undo of an import). */
     archivedBy: text('archived_by').references(() => users.id),
+    /**
+     * Speed to lead, derived by SQL triggers (migrations/0021_speed_to_lead.sql), never written by the application:
+     * when the lead first got a holder (epoch ms), and when and by whom it was first worked by someone holding it
+     * (an activity of `WORKED_ACTIVITIES`, src/activity/activities.ts). NULL: not yet. It arrived at `createdAt`.
+     */
+    firstAssignedAt: integer('first_assigned_at'),
+    firstTouchedAt: integer('first_touched_at'),
+    firstTouchedBy: text('first_touched_by').references(() => users.id),
   },
   (t) => [
     // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
@@ -280,6 +307,12 @@ export const leads = sqliteTable(
     index('leads_org_name_idx').on(t.orgId, sql`${t.name} COLLATE NOCASE`, t.id),
     index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
     index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
+    // The "First touch" sort: time from arrival to first touch, untouched leads as the longest (src/leads/filters.ts).
+    index('leads_org_first_touch_idx').on(t.orgId, firstTouchKey(t.firstTouchedAt, t.createdAt), t.id),
+    // The team page's times to first touch over the last 30 days (src/orgs/first-touch-times.ts).
+    index('leads_org_first_touched_idx')
+      .on(t.orgId, t.firstTouchedAt)
+      .where(sql`${t.firstTouchedAt} IS NOT NULL`),
     // The "Archived" filter's list and count: only archived leads are in it, so it is never chosen otherwise.
     index('leads_org_archived_id_idx')
       .on(t.orgId, t.id)

@@ -16,6 +16,7 @@ import { Refusal } from '../lib/errors'
 import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/lead-detail'
 import { holdersOf } from '../leads/holders'
+import { FirstTouchFact } from '../leads/first-touch'
 import { StatusBadge } from '../leads/list-rows'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -127,6 +128,10 @@ export function LeadDetailPage({
             <dd>
               <When at={lead.createdAt} now={collaboration.now} timeZone={collaboration.timeZone} />{' '}
               {lead.creatorName && <>by {lead.creatorName}</>}
+            </dd>
+            <dt>First touch</dt>
+            <dd data-first-touch>
+              <FirstTouchFact lead={lead} now={collaboration.now} timeZone={collaboration.timeZone} />
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />

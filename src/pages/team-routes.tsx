@@ -22,6 +22,7 @@ import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from
 import { teamMembers } from '../orgs/members'
 import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
 import { TeamPage } from '../orgs/team-views'
+import { firstTouchTimes } from '../orgs/first-touch-times'
 import { deliveryProblems } from '../email/delivery-problems'
 
 export const teamRoutes = new Hono<App>()
@@ -43,13 +44,16 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
     teamMembers(unit, and(visibleLeads(db, viewer), archiveScope())!, sort),
     manager ? pendingInvitations(unit) : Promise.resolve([]),
   ])
-  const problems = manager
-    ? await deliveryProblems(
-        db,
-        unit.org.id,
-        members.map((m) => m.email),
-      )
-    : undefined
+  const [problems, firstTouch] = manager
+    ? await Promise.all([
+        deliveryProblems(
+          db,
+          unit.org.id,
+          members.map((m) => m.email),
+        ),
+        firstTouchTimes(unit),
+      ])
+    : []
   const { status = 200, ...rest } = state
   c.status(status)
   return c.render(
@@ -60,6 +64,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
       me={viewer.userId}
       now={unit.now}
       deliveryProblems={problems}
+      firstTouch={firstTouch}
       {...rest}
     />,
     { title: 'Team', liveList: 'team' },

@@ -12,7 +12,7 @@
  * Each organization is handled on its own: one failing does not stop the others.
  */
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
-import { activityRow } from '../activity/activities'
+import { activityRow, WORKED_ACTIVITIES } from '../activity/activities'
 import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
 import { runBatch } from '../db/client'
 import {
@@ -103,9 +103,16 @@ export async function sendStaleDigest(unit: SystemUnit, org: AgingOrg): Promise<
   return stale.length + unassigned.length
 }
 
-/** SQL: when the primary assignee last touched the lead (their latest activity on it, or when they got it). */
+/**
+ * SQL: when the primary assignee last touched the lead (their latest activity working it, `WORKED_ACTIVITIES`, or
+ * when they got it).
+ */
 const lastTouch = sql<number>`max(${leadAssignees.assignedAt}, coalesce((SELECT max(a.created_at) FROM activities a
-  WHERE a.lead_id = ${leadAssignees.leadId} AND a.actor_id = ${leadAssignees.userId}), 0))`
+  WHERE a.lead_id = ${leadAssignees.leadId} AND a.actor_id = ${leadAssignees.userId}
+    AND a.type IN (${sql.join(
+      WORKED_ACTIVITIES.map((type) => sql`${type}`),
+      sql`, `,
+    )})), 0))`
 
 /** SQL: the primary assignment came from the pool (claimed by the assignee, or given by routing). */
 const fromPool = sql`EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = ${leadAssignees.leadId}
