@@ -61,6 +61,22 @@ export const organizations = sqliteTable(
      * digest (0 = never; leads/unassigned.ts).
      */
     unassignedWarnHours: integer('unassigned_warn_hours').notNull().default(4),
+    /**
+     * Setting: business hours (src/lib/business-time.ts), in which speed to lead is counted: their IANA time zone
+     * (NULL: none, every hour counts), the working weekdays (`0`–`6`, Sunday first, comma-separated) and the local
+     * times `HH:mm` they start and end.
+     */
+    businessTimeZone: text('business_time_zone'),
+    businessDays: text('business_days').notNull().default('1,2,3,4,5'),
+    businessStart: text('business_start').notNull().default('09:00'),
+    businessEnd: text('business_end').notNull().default('17:00'),
+    /**
+     * Setting: a lead's first touch is due this many minutes (business time) after it was first assigned (0 = no
+     * target); its assignee is told at 80 %, Owners and Admins when missed (pool/first-touch-target.ts), and with
+     * `firstTouchReturn` a missed lead goes back to the pool.
+     */
+    firstTouchTargetMinutes: integer('first_touch_target_minutes').notNull().default(0),
+    firstTouchReturn: integer('first_touch_return', { mode: 'boolean' }).notNull().default(false),
     /** Setting: where new leads from the form, the API, imports and managers' manual entry go. */
     routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
     /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */
@@ -289,6 +305,9 @@ export const leads = sqliteTable(
     firstAssignedAt: integer('first_assigned_at'),
     firstTouchedAt: integer('first_touched_at'),
     firstTouchedBy: text('first_touched_by').references(() => users.id),
+    /** When the first-touch target's cron told the assignee the target is near, and when it was missed (epoch ms). */
+    firstTouchWarnedAt: integer('first_touch_warned_at'),
+    firstTouchMissedAt: integer('first_touch_missed_at'),
   },
   (t) => [
     // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
@@ -310,6 +329,10 @@ export const leads = sqliteTable(
     // The "First touch" sort: time from arrival to first touch, untouched leads as the longest (src/leads/filters.ts).
     index('leads_org_first_touch_idx').on(t.orgId, firstTouchKey(t.firstTouchedAt, t.createdAt), t.id),
     // The team page's times to first touch over the last 30 days (src/orgs/first-touch-times.ts).
+    // The first-touch target's cron: assigned leads not touched yet whose target has not been missed yet.
+    index('leads_org_touch_due_idx')
+      .on(t.orgId, t.firstAssignedAt)
+      .where(sql`${t.firstTouchedAt} IS NULL AND ${t.firstTouchMissedAt} IS NULL`),
     index('leads_org_first_touched_idx')
       .on(t.orgId, t.firstTouchedAt)
       .where(sql`${t.firstTouchedAt} IS NOT NULL`),
