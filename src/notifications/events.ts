@@ -283,7 +283,7 @@ export const EVENTS = {
     listPath: '/leads?assignee=me',
   },
   first_touch_due: {
-    label: 'A lead of yours is about to miss its first-touch target',
+    label: 'Your lead is about to miss its first-touch target',
     defaults: { inApp: true, email: true },
     recipients: (e) => ids([e.to]),
     sentence: (d) => [
