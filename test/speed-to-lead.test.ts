@@ -62,6 +62,23 @@ describe('speed to lead', () => {
     expect(firstTouchOf(await owner.html(page))).toBe('First touched 30 min after it arrived')
   })
 
+  it('with business hours, the wait counts only them: Friday 16:50 to Monday 09:05 is 15 minutes', async () => {
+    const { client: owner, slug } = await signUp('Hours Org')
+    const [agent] = await signedInMembers(slug, 1)
+    const lead = await addLead(slug, 'Weekend lead', { assignee: agent!.userId })
+    expect((await agent!.client.post(`/o/${slug}/leads/${lead}/notes`, { body: 'Called' })).status).toBe(303)
+    const friday = Date.parse('2025-12-05T16:50:00+01:00')
+    await env.DB.prepare('UPDATE leads SET created_at = ?, first_assigned_at = ?, first_touched_at = ? WHERE id = ?')
+      .bind(friday, friday, Date.parse('2025-12-08T09:05:00+01:00'), lead)
+      .run()
+    const page = `/o/${slug}/leads/${lead}`
+    expect(firstTouchOf(await owner.html(page))).toBe('First touched 2 d after it arrived')
+    await env.DB.prepare("UPDATE organizations SET business_time_zone = 'Europe/Berlin' WHERE slug = ?")
+      .bind(slug)
+      .run()
+    expect(firstTouchOf(await owner.html(page))).toBe('First touched 15 min after it arrived')
+  })
+
   it('the list has a "First touch" column that sorts, fastest first, leads not touched yet last', async () => {
     const { client: owner, slug } = await signUp('Sort Org')
     const [agent] = await signedInMembers(slug, 1)

@@ -41,3 +41,15 @@ export function businessTime(from: number, to: number, hours: BusinessHours | nu
   }
   return total
 }
+
+/** An organization's business hours from its settings columns, or null when it has none (`businessTimeZone` NULL). */
+export function businessHoursOf(org: {
+  businessTimeZone: string | null
+  businessDays: string
+  businessStart: string
+  businessEnd: string
+}): BusinessHours | null {
+  if (!org.businessTimeZone) return null
+  const days = org.businessDays.split(',').filter((d) => d !== '')
+  return { timeZone: org.businessTimeZone, days: days.map(Number), start: org.businessStart, end: org.businessEnd }
+}

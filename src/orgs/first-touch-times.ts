@@ -3,9 +3,10 @@
  * from arrival to that touch, read from the trigger-kept `leads.first_touched_at` / `first_touched_by`
  * (docs/ARCHITECTURE.md "Speed to lead") on the index `leads_org_first_touched_idx`, never from the timeline.
  */
-import { and, eq, gte, isNotNull, sql } from 'drizzle-orm'
+import { and, eq, gte, isNotNull } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { leads } from '../db/schema'
+import { businessTime, type BusinessHours } from '../lib/business-time'
 
 /** The window the team page looks back over (ms): 30 days. */
 export const FIRST_TOUCH_WINDOW_MS = 30 * 86_400_000
@@ -23,11 +24,15 @@ export function percentile(sorted: number[], p: number): number {
 
 /**
  * Per member (by user id) of `unit`'s organization: the leads they first touched from `unit.now` − 30 days on, and
- * their median and 90th percentile time from arrival to first touch (ms). Members without such a lead are absent.
+ * their median and 90th percentile time from arrival to first touch (ms), counted in the organization's business
+ * `hours` (null: every hour). Members without such a lead are absent.
  */
-export async function firstTouchTimes(unit: Pick<Unit, 'db' | 'org' | 'now'>): Promise<Map<string, FirstTouchTimes>> {
+export async function firstTouchTimes(
+  unit: Pick<Unit, 'db' | 'org' | 'now'>,
+  options: { hours: BusinessHours | null },
+): Promise<Map<string, FirstTouchTimes>> {
   const rows = await unit.db
-    .select({ userId: leads.firstTouchedBy, wait: sql<number>`${leads.firstTouchedAt} - ${leads.createdAt}` })
+    .select({ userId: leads.firstTouchedBy, arrivedAt: leads.createdAt, touchedAt: leads.firstTouchedAt })
     .from(leads)
     .where(
       and(
@@ -38,7 +43,10 @@ export async function firstTouchTimes(unit: Pick<Unit, 'db' | 'org' | 'now'>): P
     )
     .all()
   const waits = new Map<string, number[]>()
-  for (const { userId, wait } of rows) if (userId) waits.set(userId, [...(waits.get(userId) ?? []), wait])
+  for (const { userId, arrivedAt, touchedAt } of rows) {
+    if (!userId || touchedAt === null) continue
+    waits.set(userId, [...(waits.get(userId) ?? []), businessTime(arrivedAt, touchedAt, options.hours)])
+  }
   return new Map(
     [...waits].map(([userId, list]) => {
       const sorted = list.sort((a, b) => a - b)

@@ -17,6 +17,7 @@ import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/lead-detail'
 import { holdersOf } from '../leads/holders'
 import { FirstTouchFact } from '../leads/first-touch'
+import { businessHoursOf, type BusinessHours } from '../lib/business-time'
 import { StatusBadge } from '../leads/list-rows'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -53,6 +54,8 @@ export type LeadPageProps = {
   statusSent?: { status?: string; reason?: string }
   /** The note of a refused release, shown again as sent. */
   releaseSent?: string
+  /** The organization's business hours, in which the first touch's waits count (null: every hour). */
+  businessHours: BusinessHours | null
 }
 
 export function LeadDetailPage({
@@ -68,6 +71,7 @@ export function LeadDetailPage({
   done,
   statusSent,
   releaseSent,
+  businessHours,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -131,7 +135,12 @@ export function LeadDetailPage({
             </dd>
             <dt>First touch</dt>
             <dd data-first-touch>
-              <FirstTouchFact lead={lead} now={collaboration.now} timeZone={collaboration.timeZone} />
+              <FirstTouchFact
+                lead={lead}
+                now={collaboration.now}
+                timeZone={collaboration.timeZone}
+                hours={businessHours}
+              />
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
@@ -277,6 +286,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
       handoff={handoff}
       statusSent={kept && { status: kept.status, reason: kept.reason }}
       releaseSent={kept?.release}
+      businessHours={businessHoursOf(org)}
     />,
     { title: lead.name, live: true },
   )

@@ -23,6 +23,7 @@ import { teamMembers } from '../orgs/members'
 import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
 import { TeamPage } from '../orgs/team-views'
 import { firstTouchTimes } from '../orgs/first-touch-times'
+import { businessHoursOf } from '../lib/business-time'
 import { deliveryProblems } from '../email/delivery-problems'
 
 export const teamRoutes = new Hono<App>()
@@ -51,7 +52,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
           unit.org.id,
           members.map((m) => m.email),
         ),
-        firstTouchTimes(unit),
+        firstTouchTimes(unit, { hours: businessHoursOf(c.var.orgContext.org) }),
       ])
     : []
   const { status = 200, ...rest } = state

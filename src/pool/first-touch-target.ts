@@ -13,7 +13,7 @@ import { staleWrite } from '../db/errors'
 import { leadIs, primaryIs, unlessChanged } from '../db/guard'
 import { leads, organizations, users } from '../db/schema'
 import type { Env } from '../env'
-import { businessTime, type BusinessHours } from '../lib/business-time'
+import { businessHoursOf, businessTime } from '../lib/business-time'
 import { archiveScope } from '../leads/archive-scope'
 import { publishListChanges } from '../leads/live-lists'
 import { fanOut } from '../notifications/fan-out'
@@ -26,13 +26,6 @@ export const DUE_SHARE = 0.8
 const TARGET_BATCH = 100
 
 type TargetOrg = typeof organizations.$inferSelect
-
-/** `org`'s business hours (src/lib/business-time.ts), or null when it has none (every hour counts). */
-export function businessHoursOf(org: TargetOrg): BusinessHours | null {
-  if (!org.businessTimeZone) return null
-  const days = org.businessDays.split(',').filter((d) => d !== '')
-  return { timeZone: org.businessTimeZone, days: days.map(Number), start: org.businessStart, end: org.businessEnd }
-}
 
 /**
  * Checks `org`'s assigned leads not touched yet against its target at `unit.now` (`unit`: `org`'s, Leadpool acts):
