@@ -200,6 +200,36 @@ describe('speed to lead', () => {
     )
   })
 
+  it('two holders working a lead at the same moment: one first touch, one of theirs, and no 5xx', async () => {
+    const { slug } = await signUp('Race Org')
+    const [ava, bo] = await signedInMembers(slug, 2)
+    const lead = await addLead(slug, 'Raced lead', { assignee: ava!.userId })
+    await env.DB.prepare(
+      "INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_at) VALUES (?, ?, ?, 'collaborator', ?)",
+    )
+      .bind(await orgIdOf(slug), lead, bo!.userId, Date.now())
+      .run()
+    const page = `/o/${slug}/leads/${lead}`
+    const answers = await Promise.all([
+      ava!.client.post(`${page}/notes`, { body: 'Ava called' }),
+      bo!.client.post(`${page}/notes`, { body: 'Bo emailed' }),
+      ava!.client.post(`${page}/status`, { status: 'contacted' }),
+    ])
+    expect(answers.map((a) => a.status < 500)).toEqual([true, true, true])
+    const [stamp] = await rows<{ first_touched_at: number; first_touched_by: string }>(
+      'SELECT first_touched_at, first_touched_by FROM leads WHERE id = ?',
+      lead,
+    )
+    // The stamp is one of the works, by its author: whichever batch committed first.
+    const works = await rows<{ created_at: number; actor_id: string }>(
+      "SELECT created_at, actor_id FROM activities WHERE lead_id = ? AND type IN ('note_added', 'status_changed')",
+      lead,
+    )
+    expect(works).toHaveLength(3)
+    expect(works).toContainEqual({ created_at: stamp!.first_touched_at, actor_id: stamp!.first_touched_by })
+    expect([ava!.userId, bo!.userId]).toContain(stamp!.first_touched_by)
+  })
+
   it('the trigger counts as work exactly what the pool return counts (one list)', async () => {
     const trigger = await rows<{ sql: string }>(
       "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'activities_first_touch_ai'",
