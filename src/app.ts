@@ -37,6 +37,7 @@ import { requireMembership } from './orgs/middleware'
 import { inviteRoutes } from './orgs/invite-routes'
 import { orgRoutes } from './orgs/org-routes'
 import { settingsRoutes } from './orgs/settings-routes'
+import { speedSettingsRoutes } from './orgs/speed-settings-routes'
 import { taskRoutes } from './tasks/routes'
 import { teamRoutes } from './pages/team-routes'
 import { lastUsedOrgSlug } from './orgs/organizations'
@@ -146,6 +147,7 @@ export function buildApp() {
   app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
   app.route('/o/:slug/settings/api-keys', apiKeyRoutes)
   app.route('/o/:slug/settings/webhooks', webhookRoutes)
+  app.route('/o/:slug/settings/speed', speedSettingsRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
   app.route('/o/:slug/notifications', notificationRoutes)
   app.route('/o/:slug/preferences', preferenceRoutes)

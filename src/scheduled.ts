@@ -21,11 +21,12 @@ import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
 import { prunePendingSignups } from './onboarding/signup'
 import { agePools } from './pool/aging'
 import { sweepWebhooks } from './webhooks/dispatch'
+import { checkAllFirstTouchTargets } from './pool/first-touch-target'
 
 /** One chore: `env`, the tick's time in epoch ms. */
 type Chore = (env: Env, now: number) => Promise<unknown>
 
-/** Every chore by name: outbox, webhook and import sweeps, digests, reminders, pool aging, clean-ups. */
+/** Every chore by name: outbox, webhook and import sweeps, digests, reminders, pool aging, first-touch targets, clean-ups. */
 export const CHORES: Record<string, Chore> = {
   'outbox sweep': sweepOutbox,
   'webhook sweep': sweepWebhooks,
@@ -42,6 +43,7 @@ export const CHORES: Record<string, Chore> = {
   'unsubscribe tokens': (env, now) => pruneUnsubscribeTokens(sharedDatabase(env), now),
   'tasks due today': remindTasksDueToday,
   'pool aging': agePools,
+  'first-touch targets': checkAllFirstTouchTargets,
 }
 
 /** Runs every chore at `now` (epoch ms); logs each that failed, by name. Never throws. */

@@ -149,11 +149,24 @@ describe('query plans', () => {
       { attention: 'reassignment-requested', assignee: 'me', cursor: leadId },
       { q: 'smi', attention: 'handoff-waiting' },
       { q: 'smi', attention: 'reassignment-requested' },
-      // The list's sorts (keyset on `(org_id, created_at|name|last_activity_at, id)`, status a status at a
-      // time), with and without a cursor, and the source and creation-date filters.
-      ...(['-created', 'created', 'name', '-name', '-activity', 'activity', 'status', '-status'] as const).flatMap(
-        (sort) => [{ sort }, { sort, cursor: leadId }],
-      ),
+      // The list's sorts (keyset on `(org_id, created_at|name|last_activity_at|first touch, id)`, status a status
+      // at a time), with and without a cursor, and the source and creation-date filters.
+      ...(
+        [
+          '-created',
+          'created',
+          'name',
+          '-name',
+          '-activity',
+          'activity',
+          'status',
+          '-status',
+          'first-touch',
+          '-first-touch',
+        ] as const
+      ).flatMap((sort) => [{ sort }, { sort, cursor: leadId }]),
+      { status: 'new', sort: 'first-touch', cursor: leadId },
+      { source: 'Website', sort: '-first-touch' },
       { source: 'Website' },
       { source: 'Website', cursor: leadId },
       { from: '2020-01-01', to: '2099-12-31' },

@@ -47,6 +47,19 @@ export const TIMELINE_FILTERS = {
 } as const satisfies Record<string, ActivityType[]>
 export type TimelineFilter = keyof typeof TIMELINE_FILTERS
 
+/**
+ * What "working" a lead is, wherever Leadpool asks whether someone worked it: a note, a communication, a task or a
+ * status change. The pool's return of untouched leads (src/pool/aging.ts) reads it, and so does the trigger that
+ * stamps a lead's first touch (migrations/0024_speed_to_lead.sql, which spells the same list: test/speed-to-lead.test.ts
+ * compares them).
+ */
+export const WORKED_ACTIVITIES = [
+  ...TIMELINE_FILTERS.notes,
+  ...TIMELINE_FILTERS.communications,
+  ...TIMELINE_FILTERS.tasks,
+  'status_changed',
+] as const satisfies ActivityType[]
+
 export type NewActivity = {
   orgId: string
   leadId: string

@@ -149,7 +149,9 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'released':
       return `${who} released this lead back to the pool`
     case 'returned_to_pool':
-      return `This lead went back to the pool: ${nameOf(d.from)} had not touched it for ${String(d.days)} days`
+      return d.reason === 'first_touch_missed'
+        ? `This lead went back to the pool: ${nameOf(d.from)} had not touched it within the first-touch target of ${String(d.minutes)} min`
+        : `This lead went back to the pool: ${nameOf(d.from)} had not touched it for ${String(d.days)} days`
     case 'removed_from_pool':
       return `${who} took this lead out of the pool`
     case 'status_changed':

@@ -5,8 +5,17 @@
  * in an integer column; every tenant row carries `org_id` and every query on it filters by the
  * organization of the signed-in membership (docs/ARCHITECTURE.md).
  */
-import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql, type SQL } from 'drizzle-orm'
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core'
 
 export const ROLES = ['owner', 'admin', 'agent'] as const
 export type Role = (typeof ROLES)[number]
@@ -52,6 +61,22 @@ export const organizations = sqliteTable(
      * digest (0 = never; leads/unassigned.ts).
      */
     unassignedWarnHours: integer('unassigned_warn_hours').notNull().default(4),
+    /**
+     * Setting: business hours (src/lib/business-time.ts), in which speed to lead is counted: their IANA time zone
+     * (NULL: none, every hour counts), the working weekdays (`0`–`6`, Sunday first, comma-separated) and the local
+     * times `HH:mm` they start and end.
+     */
+    businessTimeZone: text('business_time_zone'),
+    businessDays: text('business_days').notNull().default('1,2,3,4,5'),
+    businessStart: text('business_start').notNull().default('09:00'),
+    businessEnd: text('business_end').notNull().default('17:00'),
+    /**
+     * Setting: a lead's first touch is due this many minutes (business time) after it was first assigned (0 = no
+     * target); its assignee is told at 80 %, Owners and Admins when missed (pool/first-touch-target.ts), and with
+     * `firstTouchReturn` a missed lead goes back to the pool.
+     */
+    firstTouchTargetMinutes: integer('first_touch_target_minutes').notNull().default(0),
+    firstTouchReturn: integer('first_touch_return', { mode: 'boolean' }).notNull().default(false),
     /** Setting: where new leads from the form, the API, imports and managers' manual entry go. */
     routing: text('routing', { enum: ROUTING_MODES }).notNull().default('unassigned'),
     /** Round-robin position: the member given the last routed lead (advanced by the PoolRoom only). */
@@ -254,6 +279,16 @@ export const memberships = sqliteTable(
   ],
 )
 
+/** The "First touch" sort's key of a lead not touched yet: after every touched one (ms; the largest safe integer). */
+export const UNTOUCHED_KEY = Number.MAX_SAFE_INTEGER
+
+/**
+ * SQL: the "First touch" sort's key of the lead whose columns are given: ms from arrival to first touch, or
+ * `UNTOUCHED_KEY`. A CASE, not coalesce: drizzle-kit splits an index's expression at its commas.
+ */
+export const firstTouchKey = (touchedAt: SQL | AnySQLiteColumn, createdAt: SQL | AnySQLiteColumn) =>
+  sql`CASE WHEN ${touchedAt} IS NULL THEN ${sql.raw(String(UNTOUCHED_KEY))} ELSE ${touchedAt} - ${createdAt} END`
+
 export const leads = sqliteTable(
   'leads',
   {
@@ -295,6 +330,17 @@ export const leads = sqliteTable(
     archivedAt: integer('archived_at'),
     /** Who archived it (an Owner/Admin, or the undo of an import). */
     archivedBy: text('archived_by').references(() => users.id),
+    /**
+     * Speed to lead, derived by SQL triggers (migrations/0024_speed_to_lead.sql), never written by the application:
+     * when the lead first got a holder (epoch ms), and when and by whom it was first worked by someone holding it
+     * (an activity of `WORKED_ACTIVITIES`, src/activity/activities.ts). NULL: not yet. It arrived at `createdAt`.
+     */
+    firstAssignedAt: integer('first_assigned_at'),
+    firstTouchedAt: integer('first_touched_at'),
+    firstTouchedBy: text('first_touched_by').references(() => users.id),
+    /** When the first-touch target's cron told the assignee the target is near, and when it was missed (epoch ms). */
+    firstTouchWarnedAt: integer('first_touch_warned_at'),
+    firstTouchMissedAt: integer('first_touch_missed_at'),
   },
   (t) => [
     // The list is keyset-paginated on id (UUIDv7, so newest first = id descending).
@@ -313,6 +359,16 @@ export const leads = sqliteTable(
     index('leads_org_name_idx').on(t.orgId, sql`${t.name} COLLATE NOCASE`, t.id),
     index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
     index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
+    // The "First touch" sort: time from arrival to first touch, untouched leads as the longest (src/leads/filters.ts).
+    index('leads_org_first_touch_idx').on(t.orgId, firstTouchKey(t.firstTouchedAt, t.createdAt), t.id),
+    // The team page's times to first touch over the last 30 days (src/orgs/first-touch-times.ts).
+    // The first-touch target's cron: assigned leads not touched yet whose target has not been missed yet.
+    index('leads_org_touch_due_idx')
+      .on(t.orgId, t.firstAssignedAt)
+      .where(sql`${t.firstTouchedAt} IS NULL AND ${t.firstTouchMissedAt} IS NULL`),
+    index('leads_org_first_touched_idx')
+      .on(t.orgId, t.firstTouchedAt)
+      .where(sql`${t.firstTouchedAt} IS NOT NULL`),
     // The "Archived" filter's list and count: only archived leads are in it, so it is never chosen otherwise.
     index('leads_org_archived_id_idx')
       .on(t.orgId, t.id)

@@ -5,7 +5,7 @@
  */
 import { eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { z } from 'zod'
-import { LEAD_STATUSES, leads, type LeadStatus } from '../db/schema'
+import { firstTouchKey, LEAD_STATUSES, leads, type LeadStatus } from '../db/schema'
 import { isId } from '../lib/ids'
 import { textProblem } from '../lib/text'
 
@@ -13,7 +13,18 @@ import { textProblem } from '../lib/text'
 export const MAX_SEARCH = 200
 
 /** Ways the list can be sorted; a leading `-` means descending. The default is `-created` (newest first). */
-export const SORTS = ['-created', 'created', 'name', '-name', 'status', '-status', '-activity', 'activity'] as const
+export const SORTS = [
+  '-created',
+  'created',
+  'name',
+  '-name',
+  'status',
+  '-status',
+  '-activity',
+  'activity',
+  'first-touch',
+  '-first-touch',
+] as const
 export type Sort = (typeof SORTS)[number]
 export const DEFAULT_SORT: Sort = '-created'
 
@@ -87,9 +98,9 @@ export function sourceAndDates(
   return out
 }
 
-/** Whether `sort` walks its own index (name, last activity, or status a status at a time). */
+/** Whether `sort` walks its own index (name, last activity, first touch, or status a status at a time). */
 export function sortsOnOwnIndex(filters: { sort?: Sort }): boolean {
-  return (filters.sort ?? DEFAULT_SORT).replace('-', '') !== 'created'
+  return (filters.sort ?? DEFAULT_SORT).replace(/^-/, '') !== 'created'
 }
 
 /** Whether the list walks creation order (the default sort, or `created`). */
@@ -98,6 +109,9 @@ function walksCreated(filters: { sort?: Sort }): boolean {
 }
 
 const descending = (sort: Sort) => sort.startsWith('-')
+
+/** What a sort walks: a column of `leads`, or `first-touch`, the expression of the index `leads_org_first_touch_idx`. */
+type SortKey = 'created_at' | 'name' | 'last_activity_at' | 'first-touch'
 
 /** The statuses in the order `sort` shows them: as the workflow goes (new → lost), or the reverse. */
 export function statusOrder(sort: Sort): LeadStatus[] {
@@ -109,12 +123,14 @@ export function statusOrder(sort: Sort): LeadStatus[] {
  * (newest/oldest first without a date filter walks `(org_id, id)`, or `(org_id, status|source, id)` when
  * those are filtered). Status is sorted a status at a time (src/leads/list-query.ts `listLeads`).
  */
-function sortColumn(sort: Sort, dated: boolean): 'created_at' | 'name' | 'last_activity_at' | null {
-  switch (sort.replace('-', '')) {
+function sortColumn(sort: Sort, dated: boolean): SortKey | null {
+  switch (sort.replace(/^-/, '')) {
     case 'name':
       return 'name'
     case 'activity':
       return 'last_activity_at'
+    case 'first-touch':
+      return 'first-touch'
     case 'created':
       return dated ? 'created_at' : null
     default:
@@ -122,8 +138,16 @@ function sortColumn(sort: Sort, dated: boolean): 'created_at' | 'name' | 'last_a
   }
 }
 
-/** The sort value of `column` of the row `table` names: names compare without case, as their index does. */
-function sortValue(table: SQL, column: 'created_at' | 'name' | 'last_activity_at'): SQL {
+/**
+ * The sort value of `column` of the row `table` names: names compare without case, as their index does; first touch
+ * is the time from arrival to first touch, untouched leads last (src/db/schema.ts `firstTouchKey`).
+ */
+function sortValue(table: SQL, column: SortKey): SQL {
+  if (column === 'first-touch')
+    return firstTouchKey(
+      sql`${table}.${sql.identifier('first_touched_at')}`,
+      sql`${table}.${sql.identifier('created_at')}`,
+    )
   const value = sql`${table}.${sql.identifier(column)}`
   return column === 'name' ? sql`${value} COLLATE NOCASE` : value
 }

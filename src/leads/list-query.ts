@@ -48,7 +48,7 @@ export type LeadFilters = {
 /** A row of the lead list. */
 export type LeadRow = Pick<
   Lead,
-  'id' | 'name' | 'email' | 'phone' | 'company' | 'status' | 'source' | 'createdAt' | 'inPool'
+  'id' | 'name' | 'email' | 'phone' | 'company' | 'status' | 'source' | 'createdAt' | 'inPool' | 'firstTouchedAt'
 > & {
   ownerId: string | null
   ownerName: string | null
@@ -104,6 +104,7 @@ function rowQuery(db: Database) {
       source: leads.source,
       createdAt: leads.createdAt,
       inPool: leads.inPool,
+      firstTouchedAt: leads.firstTouchedAt,
       ownerId: leads.primaryAssigneeId,
       ownerName: users.name,
       // From the trigger-kept columns (leads.assignee_count counts the primary assignee too): no per-row lookup.

@@ -8,6 +8,7 @@ import { Time } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import type { LeadRow } from './list-query'
 import { UnassignedAge, type Aging } from './unassigned-age'
+import { FirstTouchCell } from './first-touch'
 import { decodeHolders, encodeHolders, SHOWN_HOLDERS, shownHoldersOf } from './holders'
 
 /** What the person had chosen in a refused bulk action or row menu: shown again as it was. */
@@ -178,6 +179,9 @@ export function LeadRowView({
       </td>
       <td data-label="Last activity">
         <Time at={lead.lastActivityAt} day />
+      </td>
+      <td data-label="First touch" data-first-touch>
+        <FirstTouchCell arrivedAt={lead.createdAt} touchedAt={lead.firstTouchedAt} />
       </td>
       <td data-label="Created">
         <Time at={lead.createdAt} day />

@@ -32,14 +32,14 @@ function SortHeader({
 }: {
   base: string
   filters: LeadFilters
-  column: 'name' | 'status' | 'activity' | 'created'
+  column: 'name' | 'status' | 'activity' | 'first-touch' | 'created'
   label: string
   /** Newest / latest first when this column is first chosen (dates). */
   firstDescending?: boolean
 }) {
   if (searching(filters)) return <th class="plain">{label}</th>
   const sort = filters.sort ?? DEFAULT_SORT
-  const current = sort.replace('-', '') === column
+  const current = sort.replace(/^-/, '') === column
   const down = sort.startsWith('-')
   const next: Sort = current ? (down ? column : `-${column}`) : firstDescending ? `-${column}` : column
   const href = `${base}${listQuery({ ...filters, sort: next === DEFAULT_SORT ? undefined : next, cursor: undefined })}`
@@ -150,6 +150,7 @@ export function LeadResults({
               <SortHeader base={base} filters={filters} column="status" label="Status" />
               <th class="plain">Assigned to</th>
               <SortHeader base={base} filters={filters} column="activity" label="Last activity" firstDescending />
+              <SortHeader base={base} filters={filters} column="first-touch" label="First touch" />
               <SortHeader base={base} filters={filters} column="created" label="Created" firstDescending />
             </tr>
           </thead>

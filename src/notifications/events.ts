@@ -295,6 +295,32 @@ export const EVENTS = {
     ],
     listPath: '/leads?assignee=me',
   },
+  first_touch_due: {
+    label: 'Your lead is about to miss its first-touch target',
+    defaults: { inApp: true, email: true },
+    recipients: (e) => ids([e.to]),
+    sentence: (d) => [
+      LEADS,
+      d.count > 1 ? ' are' : ' is',
+      ' about to miss the first-touch target: work ',
+      d.count > 1 ? 'them' : 'it',
+      ' now',
+    ],
+    listPath: '/leads?assignee=me',
+  },
+  first_touch_missed: {
+    label: 'A lead missed its first-touch target',
+    defaults: { inApp: true, email: true },
+    managersOnly: true,
+    recipients: (_e, from) => from.managers(),
+    sentence: (d) => [
+      LEADS,
+      ' missed the first-touch target, not touched since ',
+      d.count > 1 ? 'they were' : 'it was',
+      ' assigned',
+    ],
+    listPath: '/leads?sort=-first-touch',
+  },
 } satisfies Record<string, EventDefinition>
 
 /** An event type: a key of the registry. */

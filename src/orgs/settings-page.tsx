@@ -108,6 +108,9 @@ export function SettingsPage({
             where new leads go
           </li>
           <li>
+            <a href={`/o/${shell.org.slug}/settings/speed`}>Speed to lead</a>: business hours, the first-touch target
+          </li>
+          <li>
             <a href={`/o/${shell.org.slug}/settings/intake`}>Web form</a>: the form key, its HTML snippet, the thank-you
             page
           </li>

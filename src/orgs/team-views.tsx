@@ -7,6 +7,8 @@ import { Time } from '../views/time'
 import type { FormValues } from '../lib/validation'
 import type { TeamMember } from './members'
 import type { DeliveryProblem } from '../email/delivery-problems'
+import { waited } from '../lib/waited'
+import type { FirstTouchTimes } from './first-touch-times'
 import { FormTokenField } from '../views/form-token'
 import { AwayControls, AwayText } from './away-views'
 import { MAX_ROUTING_CAP, MAX_WEIGHT } from './routing-capacity'
@@ -17,6 +19,8 @@ type TeamPageProps = {
   members: TeamMember[]
   /** Owners/Admins: each member's last email delivery problem, by address (src/email/delivery-problems.ts). */
   deliveryProblems?: Map<string, DeliveryProblem>
+  /** Owners/Admins: each member's time to first touch over 30 days, by user id (src/orgs/first-touch-times.ts). */
+  firstTouch?: Map<string, FirstTouchTimes>
   invitations: PendingInvitation[]
   sort: 'name' | 'open'
   me: string
@@ -166,6 +170,19 @@ function DeliveryProblemNote({ problem }: { problem?: DeliveryProblem }) {
   )
 }
 
+/** "median 12 min, 90% within 40 min (8 leads)", or "—" for a member who first touched no lead in the window. */
+function FirstTouchSummary({ times }: { times: FirstTouchTimes | undefined }) {
+  if (!times) return <span class="muted">—</span>
+  return (
+    <>
+      median {waited(times.median)}, 90% within {waited(times.p90)}{' '}
+      <span class="muted">
+        ({times.leads} {times.leads === 1 ? 'lead' : 'leads'})
+      </span>
+    </>
+  )
+}
+
 export function TeamPage({
   members,
   invitations,
@@ -180,6 +197,7 @@ export function TeamPage({
   away,
   timeZone,
   refusedRouting,
+  firstTouch,
 }: TeamPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/team`
@@ -205,6 +223,7 @@ export function TeamPage({
                 <a href={`${base}?sort=open`}>Open leads{arrow(sort === 'open', true)}</a>
               </th>
             )}
+            {manager && <th>First touch, 30 days</th>}
             {manager && (
               <th>
                 <span class="visually-hidden">Actions</span>
@@ -249,6 +268,11 @@ export function TeamPage({
               {manager && (
                 <td data-label="Open leads" data-open-leads>
                   <a href={`/o/${shell.org.slug}/leads?assignee=${m.userId}`}>{m.openLeads}</a>
+                </td>
+              )}
+              {manager && (
+                <td data-label="First touch, 30 days" data-first-touch>
+                  <FirstTouchSummary times={firstTouch?.get(m.userId)} />
                 </td>
               )}
               {manager && (

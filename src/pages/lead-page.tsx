@@ -16,6 +16,8 @@ import { Refusal } from '../lib/errors'
 import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/lead-detail'
 import { holdersOf } from '../leads/holders'
+import { FirstTouchFact } from '../leads/first-touch'
+import { businessHoursOf, type BusinessHours } from '../lib/business-time'
 import { StatusBadge } from '../leads/list-rows'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -52,6 +54,8 @@ export type LeadPageProps = {
   statusSent?: { status?: string; reason?: string }
   /** The note of a refused release, shown again as sent. */
   releaseSent?: string
+  /** The organization's business hours, in which the first touch's waits count (null: every hour). */
+  businessHours: BusinessHours | null
 }
 
 export function LeadDetailPage({
@@ -67,6 +71,7 @@ export function LeadDetailPage({
   done,
   statusSent,
   releaseSent,
+  businessHours,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -127,6 +132,15 @@ export function LeadDetailPage({
             <dd>
               <When at={lead.createdAt} now={collaboration.now} timeZone={collaboration.timeZone} />{' '}
               {lead.creatorName && <>by {lead.creatorName}</>}
+            </dd>
+            <dt>First touch</dt>
+            <dd data-first-touch>
+              <FirstTouchFact
+                lead={lead}
+                now={collaboration.now}
+                timeZone={collaboration.timeZone}
+                hours={businessHours}
+              />
             </dd>
           </dl>
           <AssignmentPanel lead={lead} base={base} {...assignment} />
@@ -272,6 +286,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
       handoff={handoff}
       statusSent={kept && { status: kept.status, reason: kept.reason }}
       releaseSent={kept?.release}
+      businessHours={businessHoursOf(org)}
     />,
     { title: lead.name, live: true },
   )

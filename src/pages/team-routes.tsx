@@ -22,6 +22,8 @@ import { inviteMember, inviteSchema, pendingInvitations, revokeInvitation } from
 import { teamMembers } from '../orgs/members'
 import { changeRole, managedMember, setMemberStatus } from '../orgs/team'
 import { TeamPage } from '../orgs/team-views'
+import { firstTouchTimes } from '../orgs/first-touch-times'
+import { businessHoursOf } from '../lib/business-time'
 import { deliveryProblems } from '../email/delivery-problems'
 import { awayFormSchema, awayMembers, markAway, markBack, mayMarkAway } from '../orgs/away'
 import { MAX_ROUTING_CAP, MAX_WEIGHT, setRoutingCapacity } from '../orgs/routing-capacity'
@@ -48,13 +50,16 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
     manager ? pendingInvitations(unit) : Promise.resolve([]),
     awayMembers(db, unit.org.id, unit.now),
   ])
-  const problems = manager
-    ? await deliveryProblems(
-        db,
-        unit.org.id,
-        members.map((m) => m.email),
-      )
-    : undefined
+  const [problems, firstTouch] = manager
+    ? await Promise.all([
+        deliveryProblems(
+          db,
+          unit.org.id,
+          members.map((m) => m.email),
+        ),
+        firstTouchTimes(unit, { hours: businessHoursOf(c.var.orgContext.org) }),
+      ])
+    : []
   const { status = 200, ...rest } = state
   c.status(status)
   return c.render(
@@ -67,6 +72,7 @@ async function teamPage(c: Context<App>, state: PageState = {}) {
       deliveryProblems={problems}
       away={away}
       timeZone={viewerTimeZone(c)}
+      firstTouch={firstTouch}
       {...rest}
     />,
     { title: 'Team', liveList: 'team' },

@@ -13,7 +13,8 @@
  * Each organization is handled on its own: one failing does not stop the others.
  */
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
-import { activityRow } from '../activity/activities'
+import type { BatchItem } from 'drizzle-orm/batch'
+import { activityRow, WORKED_ACTIVITIES } from '../activity/activities'
 import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
 import { runBatch } from '../db/client'
 import {
@@ -105,9 +106,16 @@ export async function sendStaleDigest(unit: SystemUnit, org: AgingOrg): Promise<
   return stale.length + unassigned.length
 }
 
-/** SQL: when the primary assignee last touched the lead (their latest activity on it, or when they got it). */
+/**
+ * SQL: when the primary assignee last touched the lead (their latest activity working it, `WORKED_ACTIVITIES`, or
+ * when they got it).
+ */
 const lastTouch = sql<number>`max(${leadAssignees.assignedAt}, coalesce((SELECT max(a.created_at) FROM activities a
-  WHERE a.lead_id = ${leadAssignees.leadId} AND a.actor_id = ${leadAssignees.userId}), 0))`
+  WHERE a.lead_id = ${leadAssignees.leadId} AND a.actor_id = ${leadAssignees.userId}
+    AND a.type IN (${sql.join(
+      WORKED_ACTIVITIES.map((type) => sql`${type}`),
+      sql`, `,
+    )})), 0))`
 
 /**
  * SQL: the last touch moved later by the time the assignee has been away since it, up to `now` (orgs/away.ts): the
@@ -122,6 +130,44 @@ const fromPool = sql`EXISTS (SELECT 1 FROM activities a WHERE a.lead_id = ${lead
   AND a.created_at = ${leadAssignees.assignedAt}
   AND ((a.type = 'claimed' AND a.actor_id = ${leadAssignees.userId})
     OR (a.type = 'assigned' AND json_extract(a.data, '$.via') = 'routing')))`
+
+/**
+ * The statements that put lead `lead.id` of `unit`'s organization back in the pool at `unit.now`, taken from its
+ * assignee `lead.from` (kept as a former assignee; their handoff and reassignment request end), with a
+ * `returned_to_pool` activity carrying `from` and `why` (`days` untouched, or `reason`): for one batch.
+ */
+export function backToPool(
+  unit: SystemUnit,
+  lead: { id: string; from: { id: string; name: string } },
+  why: { days: number } | { reason: 'first_touch_missed'; minutes: number },
+): BatchItem<'sqlite'>[] {
+  const { db, now } = unit
+  const orgId = unit.org.id
+  return [
+    db
+      .insert(formerAssignees)
+      .values({ orgId, leadId: lead.id, userId: lead.from.id, endedAt: now })
+      .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
+    db.delete(leadAssignees).where(eq(leadAssignees.leadId, lead.id)),
+    // Its handoff and reassignment request end with its owner (assignment/handoffs.ts).
+    db.delete(leadHandoffs).where(eq(leadHandoffs.leadId, lead.id)),
+    db.delete(reassignmentRequests).where(eq(reassignmentRequests.leadId, lead.id)),
+    db
+      .update(leads)
+      .set({ inPool: true, pooledAt: now, returnWarnedAt: null, updatedAt: now })
+      .where(and(eq(leads.id, lead.id), eq(leads.orgId, orgId))),
+    db.insert(activities).values(
+      activityRow({
+        orgId,
+        leadId: lead.id,
+        actorId: null,
+        type: 'returned_to_pool',
+        data: { from: lead.from, ...why },
+        at: now,
+      }),
+    ),
+  ]
+}
 
 /**
  * Warns the assignees of `org`'s claimed leads untouched for `pool_return_days − 1` days, and returns to the pool
@@ -185,30 +231,10 @@ export async function returnUntouchedLeads(unit: SystemUnit, org: AgingOrg) {
       warned++
     } else if (lead.touched < now - org.poolReturnDays * DAY && lead.warnedAt <= now - DAY + HOUR) {
       if (returned >= AGING_BATCH) continue
-      await runBatch(db, [
-        db
-          .insert(formerAssignees)
-          .values({ orgId: org.id, leadId: lead.id, userId: lead.userId, endedAt: now })
-          .onConflictDoUpdate({ target: [formerAssignees.leadId, formerAssignees.userId], set: { endedAt: now } }),
-        db.delete(leadAssignees).where(eq(leadAssignees.leadId, lead.id)),
-        // Its handoff and reassignment request end with its owner (assignment/handoffs.ts).
-        db.delete(leadHandoffs).where(eq(leadHandoffs.leadId, lead.id)),
-        db.delete(reassignmentRequests).where(eq(reassignmentRequests.leadId, lead.id)),
-        db
-          .update(leads)
-          .set({ inPool: true, pooledAt: now, returnWarnedAt: null, updatedAt: now })
-          .where(and(eq(leads.id, lead.id), eq(leads.orgId, org.id))),
-        db.insert(activities).values(
-          activityRow({
-            orgId: org.id,
-            leadId: lead.id,
-            actorId: null,
-            type: 'returned_to_pool',
-            data: { from: { id: lead.userId, name: lead.userName }, days: org.poolReturnDays },
-            at: now,
-          }),
-        ),
-      ])
+      await runBatch(
+        db,
+        backToPool(unit, { id: lead.id, from: { id: lead.userId, name: lead.userName } }, { days: org.poolReturnDays }),
+      )
       returned++
     }
   }

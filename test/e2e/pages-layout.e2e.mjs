@@ -139,6 +139,9 @@ describe('pages fit a laptop and a phone, and pass axe-core', () => {
       ...(await checkPage(page, 'settings-pool', `/o/${slug}/settings/pool`, (p) =>
         p.getByRole('button', { name: 'Save settings' }),
       )),
+      ...(await checkPage(page, 'settings-speed', `/o/${slug}/settings/speed`, (p) =>
+        p.getByRole('button', { name: 'Save settings' }),
+      )),
       ...(await checkPage(page, 'settings-intake', `/o/${slug}/settings/intake`, (p) =>
         p.getByRole('button', { name: 'Save', exact: true }),
       )),

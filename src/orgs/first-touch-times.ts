@@ -1,0 +1,56 @@
+/**
+ * The team page's speed to lead per member: how long the leads a member first touched in the last 30 days waited
+ * from arrival to that touch, read from the trigger-kept `leads.first_touched_at` / `first_touched_by`
+ * (docs/ARCHITECTURE.md "Speed to lead") on the index `leads_org_first_touched_idx`, never from the timeline.
+ */
+import { and, eq, gte, isNotNull } from 'drizzle-orm'
+import type { Unit } from '../access/unit'
+import { leads } from '../db/schema'
+import { businessTime, type BusinessHours } from '../lib/business-time'
+
+/** The window the team page looks back over (ms): 30 days. */
+export const FIRST_TOUCH_WINDOW_MS = 30 * 86_400_000
+
+/** One member's numbers: how many leads they first touched, and the median and 90th percentile wait (ms). */
+export type FirstTouchTimes = { leads: number; median: number; p90: number }
+
+/**
+ * The `p`-th percentile (0 < p ≤ 1) of `sorted` (ascending, not empty) by nearest rank: the smallest value with at
+ * least `p` of the values at or below it (the median of 4 values is the 2nd).
+ */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!
+}
+
+/**
+ * Per member (by user id) of `unit`'s organization: the leads they first touched from `unit.now` − 30 days on, and
+ * their median and 90th percentile time from arrival to first touch (ms), counted in the organization's business
+ * `hours` (null: every hour). Members without such a lead are absent.
+ */
+export async function firstTouchTimes(
+  unit: Pick<Unit, 'db' | 'org' | 'now'>,
+  options: { hours: BusinessHours | null },
+): Promise<Map<string, FirstTouchTimes>> {
+  const rows = await unit.db
+    .select({ userId: leads.firstTouchedBy, arrivedAt: leads.createdAt, touchedAt: leads.firstTouchedAt })
+    .from(leads)
+    .where(
+      and(
+        eq(leads.orgId, unit.org.id),
+        isNotNull(leads.firstTouchedAt),
+        gte(leads.firstTouchedAt, unit.now - FIRST_TOUCH_WINDOW_MS),
+      ),
+    )
+    .all()
+  const waits = new Map<string, number[]>()
+  for (const { userId, arrivedAt, touchedAt } of rows) {
+    if (!userId || touchedAt === null) continue
+    waits.set(userId, [...(waits.get(userId) ?? []), businessTime(arrivedAt, touchedAt, options.hours)])
+  }
+  return new Map(
+    [...waits].map(([userId, list]) => {
+      const sorted = list.sort((a, b) => a - b)
+      return [userId, { leads: sorted.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9) }]
+    }),
+  )
+}

@@ -1,0 +1,65 @@
+/** Business time (src/lib/business-time.ts): working hours only, across weekends and daylight-saving changes. */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { businessTime, type BusinessHours } from '../src/lib/business-time'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const WEEKDAYS = [1, 2, 3, 4, 5]
+const berlin: BusinessHours = { timeZone: 'Europe/Berlin', days: WEEKDAYS, start: '09:00', end: '17:00' }
+const newYork: BusinessHours = { timeZone: 'America/New_York', days: WEEKDAYS, start: '09:00', end: '17:00' }
+
+describe('business time', () => {
+  it('a lead arriving Friday 16:50 and touched Monday 09:05 waited 15 minutes', () => {
+    // Friday 5 and Monday 8 December 2025, Berlin (UTC+1).
+    expect(businessTime(Date.parse('2025-12-05T16:50:00+01:00'), Date.parse('2025-12-08T09:05:00+01:00'), berlin)).toBe(
+      15 * MINUTE,
+    )
+    // Arriving on Saturday, touched on Sunday: no business time at all.
+    expect(businessTime(Date.parse('2025-12-06T10:00:00+01:00'), Date.parse('2025-12-07T12:00:00+01:00'), berlin)).toBe(
+      0,
+    )
+  })
+
+  it('counts the hours a day really has across a daylight-saving change (Berlin, New York)', () => {
+    const allDay: BusinessHours = { ...berlin, days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '24:00' }
+    // Sunday 30 March 2025 in Berlin has 23 hours: 02:00 became 03:00.
+    expect(businessTime(Date.parse('2025-03-30T00:00:00+01:00'), Date.parse('2025-03-31T00:00:00+02:00'), allDay)).toBe(
+      23 * HOUR,
+    )
+    // Friday 16:00 before the change (UTC+1) to Monday 10:00 after it (UTC+2): 1 h + 1 h.
+    expect(businessTime(Date.parse('2025-03-28T16:00:00+01:00'), Date.parse('2025-03-31T10:00:00+02:00'), berlin)).toBe(
+      2 * HOUR,
+    )
+    // New York leaves daylight time on Sunday 2 November 2025: Friday 16:30 (UTC−4) to Monday 09:30 (UTC−5).
+    expect(
+      businessTime(Date.parse('2025-10-31T16:30:00-04:00'), Date.parse('2025-11-03T09:30:00-05:00'), newYork),
+    ).toBe(HOUR)
+    const nightShift: BusinessHours = { ...newYork, days: [0], start: '00:00', end: '24:00' }
+    // That Sunday has 25 hours.
+    expect(
+      businessTime(Date.parse('2025-11-02T00:00:00-04:00'), Date.parse('2025-11-03T00:00:00-05:00'), nightShift),
+    ).toBe(25 * HOUR)
+  })
+
+  it('is never negative, never more than the wall clock, and the wall clock when open 24/7', () => {
+    const instant = fc.integer({ min: Date.parse('2024-01-01'), max: Date.parse('2026-12-31') })
+    const hours = fc.record({
+      timeZone: fc.constantFrom('Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'),
+      days: fc.subarray([0, 1, 2, 3, 4, 5, 6]),
+      start: fc.constantFrom('00:00', '08:30', '09:00'),
+      end: fc.constantFrom('12:00', '17:00', '24:00'),
+    })
+    fc.assert(
+      fc.property(instant, fc.integer({ min: -HOUR, max: 20 * 24 * HOUR }), hours, (from, length, open) => {
+        const to = from + length
+        const time = businessTime(from, to, open)
+        expect(time).toBeGreaterThanOrEqual(0)
+        expect(time).toBeLessThanOrEqual(Math.max(0, to - from))
+        const always = { ...open, days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '24:00' }
+        expect(businessTime(from, to, always)).toBe(Math.max(0, to - from))
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
