@@ -64,3 +64,33 @@ describe('the lead list of 50 rows', () => {
     expect(elements, `${elements} elements`).toBeLessThanOrEqual(970)
   })
 })
+
+/** The round trips a request made to D1, from the `Server-Timing` header of local development (a batch counts once). */
+function roundTrips(res: Response): number {
+  const header = res.headers.get('Server-Timing') ?? ''
+  const match = /(?:^|, *)d1;dur=[\d.]+;desc="(\d+) statements"/.exec(header)
+  expect(match, header).not.toBeNull()
+  return Number(match![1])
+}
+
+describe('round trips to D1', () => {
+  it('a list page reads the session, the membership, then its page, total and filter in one batch', async () => {
+    const { client, slug } = await signUp('Batched Sales')
+    const members = await addMembers(slug, 3)
+    await addAssignedLeads(slug, 120, members)
+    const base = `/o/${slug}/leads`
+    await client.html(base)
+    const page = dom(await client.html(base))
+    const next = page.querySelector('a[rel="next"]')!.getAttribute('href')!
+    for (const path of [base, `${base}?assignee=${members[0]}`, `${base}?status=won`, next, `${base}?q=zoe`]) {
+      const res = await client.get(path)
+      expect(res.status, path).toBe(200)
+      // A search reads its breadth first (src/leads/search.ts isBroad): one round trip more.
+      expect(roundTrips(res), path).toBe(path.includes('q=') ? 4 : 3)
+      await res.body?.cancel()
+    }
+    // The htmx answer to a filter (results and the filter's counts) too.
+    const fragment = await client.get(`${base}?status=new`, { 'HX-Request': 'true', 'HX-Target': 'lead-results' })
+    expect(roundTrips(fragment)).toBe(3)
+  })
+})
