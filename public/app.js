@@ -39,15 +39,20 @@
     window.htmx.ajax('GET', badge.getAttribute('hx-get'), { target: badge, swap: 'outerHTML' })
   })
 
-  // Shows <time data-local-time> elements in the viewer's own time zone (the server renders UTC);
-  // data-local-time="day" shows the date alone, the full time in its title.
+  // Shows <time data-local-time> elements, and the lead list's day cells (data-at, epoch ms: src/views/time.tsx
+  // dayCell), in the viewer's own time zone (the server renders UTC); data-local-time="day" and a day cell show the
+  // date alone, the full time in its title.
   var format = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
   var dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
   function localize(root) {
-    root.querySelectorAll('time[data-local-time]').forEach(function (el) {
-      var date = new Date(el.getAttribute('datetime'))
+    var selector = 'time[data-local-time], td[data-at]'
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector))
+    if (root.matches && root.matches(selector)) found.push(root)
+    found.forEach(function (el) {
+      var at = el.getAttribute('data-at')
+      var date = new Date(at ? Number(at) : el.getAttribute('datetime'))
       if (isNaN(date)) return
-      if (el.getAttribute('data-local-time') === 'day') {
+      if (at || el.getAttribute('data-local-time') === 'day') {
         el.textContent = dayFormat.format(date)
         el.title = format.format(date)
       } else el.textContent = format.format(date)
@@ -58,6 +63,10 @@
   })
   document.addEventListener('htmx:afterSwap', function (event) {
     localize(event.target)
+  })
+  // A live list's rows, updated or added (public/live-lists.js).
+  document.addEventListener('live-lists:changed', function (event) {
+    if (event.detail && event.detail.node) localize(event.detail.node)
   })
 
   // ---- The lead list (src/leads/list-views.tsx) ----
@@ -95,6 +104,38 @@
   document.addEventListener('htmx:afterSettle', function () {
     updateSelection(document.getElementById('bulk-form'))
   })
+
+  // Row menus: a row's "Assign to…" menu is two elements until it is first opened; then its body and the form it
+  // posts with are loaded (GET …/{leadId}/assign-menu, src/assignment/routes.tsx) with the holders the row showed
+  // (its bulk field shown_{leadId}), which the menu sends back so a change made meanwhile is caught. A form left by
+  // an earlier menu of the same row (replaced since) goes first: one form per row.
+  document.addEventListener(
+    'toggle',
+    function (event) {
+      var menu = event.target
+      if (!(menu instanceof HTMLDetailsElement) || !menu.open || !menu.classList.contains('row-menu')) return
+      var row = menu.closest('tr[data-lead-id]')
+      if (!row || !window.htmx || menu.querySelector('.row-menu-body') || menu.hasAttribute('data-loading')) return
+      var id = row.getAttribute('data-lead-id')
+      var shown = row.querySelector('input[name="shown_' + id + '"]')
+      var old = document.getElementById('assign-' + id)
+      if (old) old.remove()
+      var link = row.querySelector('td.lead-name a')
+      if (!link) return
+      menu.setAttribute('data-loading', '')
+      window.htmx
+        .ajax('GET', link.getAttribute('href') + '/assign-menu', {
+          source: menu,
+          target: menu,
+          swap: 'beforeend',
+          values: shown ? { shown_assignees: shown.value } : {},
+        })
+        .finally(function () {
+          menu.removeAttribute('data-loading')
+        })
+    },
+    true,
+  )
 
   // The search box: leaving it (e.g. to tick a box or open a row menu) fires "change", which must not
   // run the search again; typing runs it (hx-trigger "input changed delay"), Enter submits it.

@@ -111,7 +111,7 @@
   // ---- The lead list: rows updated in place, new rows marked, rows that left the filter marked ----
 
   function rowOf(id) {
-    return document.getElementById('lead-row-' + id)
+    return document.querySelector('#lead-list tr[data-lead-id="' + id + '"]')
   }
   function shownIds() {
     return Array.prototype.map.call(document.querySelectorAll('#lead-list tbody tr[data-lead-id]'), function (row) {
@@ -152,13 +152,9 @@
       else body.prepend(added)
       processed(added)
     })
-    // A new row's own assignment form (outside the bulk form, as the list renders it).
     var results = document.getElementById('lead-results')
     var empty = results && body && body.rows.length > 0 && results.querySelector(':scope > p.empty')
     if (empty) empty.remove()
-    rows.querySelectorAll('form[id^="assign-"]').forEach(function (form) {
-      if (results && !document.getElementById(form.id)) results.append(processed(adopt(form)))
-    })
     rows.querySelectorAll('[data-gone]').forEach(function (li) {
       var row = rowOf(li.getAttribute('data-gone'))
       if (!row || row.classList.contains('live-gone')) return
@@ -195,6 +191,10 @@
     var keep = menu && (menu.open || menu.contains(document.activeElement) || menu.querySelector('select, textarea'))
     if (!keep && old.contains(document.activeElement)) return
     var copy = adopt(cell)
+    // The cell's own attributes too (a day cell's data-at, src/views/time.tsx).
+    Array.prototype.forEach.call(copy.attributes, function (attribute) {
+      old.setAttribute(attribute.name, attribute.value)
+    })
     if (!keep) {
       old.replaceChildren.apply(old, Array.prototype.slice.call(copy.childNodes))
       return processed(old)

@@ -159,8 +159,12 @@ describe('assigning from a list row (htmx)', () => {
     const { owner, gus, slug } = await team()
     const lead = await createLead(owner.client, slug, { name: 'Row Lead' })
     const list = dom(await owner.client.html(`/o/${slug}/leads`))
-    expect(list.querySelector(`form#assign-${lead}`)).not.toBeNull()
-    expect(textOf(list.querySelector(`#lead-row-${lead} .row-menu summary`))).toBe('Assign to…')
+    expect(textOf(list.querySelector(`tr[data-lead-id="${lead}"] .row-menu summary`))).toBe('Assign to…')
+    // The menu's body, and the form it posts with, come when it is opened, with the holders the row showed.
+    expect(list.querySelector(`form#assign-${lead}`)).toBeNull()
+    const menu = dom(await owner.client.html(`/o/${slug}/leads/${lead}/assign-menu?shown_assignees=`))
+    expect(menu.querySelector(`form#assign-${lead}[action$="/${lead}/assign"]`)).not.toBeNull()
+    expect(menu.querySelector(`input[name="shown_assignees"][form="assign-${lead}"]`)?.getAttribute('value')).toBe('')
     const res = await assign(
       owner.client,
       slug,

@@ -20,13 +20,23 @@ const d1Down = () => new Error('D1_ERROR: Network connection lost.')
 
 const WRITE = /^\s*(insert|update|delete|replace)\b/i
 
-/** A D1 session (or database) whose writes fail: every batch, and every single INSERT/UPDATE/DELETE. Reads work. */
+/**
+ * Whether a batch writes: a page's independent reads go to D1 as a batch too (src/db/reads.ts). D1's statements hold
+ * their SQL in `statement`.
+ */
+const writes = (statements: D1PreparedStatement[]) =>
+  statements.some((s) => WRITE.test((s as unknown as { statement: string }).statement))
+
+/**
+ * A D1 session (or database) whose writes fail: every batch that writes, and every single INSERT/UPDATE/DELETE.
+ * Reads work.
+ */
 function writesFail<T extends D1Database | D1DatabaseSession>(d1: T): Pick<T, 'prepare' | 'batch'> {
   const fail = () => Promise.reject(d1Down())
   const failing = { bind: () => failing, run: fail, all: fail, raw: fail, first: fail }
   return {
     prepare: (query: string) => (WRITE.test(query) ? failing : d1.prepare(query)),
-    batch: fail,
+    batch: <R>(statements: D1PreparedStatement[]) => (writes(statements) ? fail() : d1.batch<R>(statements)),
   }
 }
 
@@ -54,7 +64,7 @@ function envFailingAfterCommit(): Env {
         prepare: (query: string) => (committed ? failing : session.prepare(query)),
         batch: async (statements: D1PreparedStatement[]) => {
           const results = await session.batch(statements)
-          committed = true
+          committed = committed || writes(statements)
           return results
         },
         getBookmark: () => session.getBookmark(),
@@ -74,7 +84,8 @@ function envGoingDownAtTheWrite(): Env {
       const failing = { bind: () => failing, run: fail, all: fail, raw: fail, first: fail }
       return {
         prepare: (query: string) => (down ? failing : session.prepare(query)),
-        batch: () => ((down = true), fail()),
+        batch: (statements: D1PreparedStatement[]) =>
+          down || writes(statements) ? ((down = true), fail()) : session.batch(statements),
         getBookmark: () => session.getBookmark(),
       }
     },
@@ -82,7 +93,7 @@ function envGoingDownAtTheWrite(): Env {
   return { ...env, DB: db as unknown as D1Database }
 }
 
-/** The test env with D1 failing every batch of a request after its first (which commits). */
+/** The test env with D1 failing every batch that writes of a request after its first (which commits). */
 function envFailingAfterFirstBatch(): Env {
   const db = {
     withSession(start?: string) {
@@ -91,7 +102,7 @@ function envFailingAfterFirstBatch(): Env {
       return {
         prepare: (query: string) => session.prepare(query),
         batch: (statements: D1PreparedStatement[]) =>
-          ++batches > 1 ? Promise.reject(d1Down()) : session.batch(statements),
+          writes(statements) && ++batches > 1 ? Promise.reject(d1Down()) : session.batch(statements),
         getBookmark: () => session.getBookmark(),
       }
     },

@@ -111,8 +111,14 @@ describe('a list row’s menu', () => {
     const { owner, admin, ava, bo, slug } = await team()
     const leadId = await createLead(owner.client, slug, { name: 'Row Lead' })
     const list = dom(await admin.client.html(`/o/${slug}/leads`))
-    const shownField = `#lead-row-${leadId} input[name="shown_assignees"][form="assign-${leadId}"]`
-    expect(list.querySelector(shownField)?.getAttribute('value')).toBe('')
+    const rowHolders = list
+      .querySelector(`tr[data-lead-id="${leadId}"] input[name="shown_${leadId}"]`)
+      ?.getAttribute('value')
+    expect(rowHolders).toBe('')
+    // The row's menu is loaded with the holders the row showed (public/app.js) and sends them back.
+    const menu = dom(await admin.client.html(`/o/${slug}/leads/${leadId}/assign-menu?shown_assignees=${rowHolders}`))
+    const shownField = `.row-menu-body input[name="shown_assignees"][form="assign-${leadId}"]`
+    expect(menu.querySelector(shownField)?.getAttribute('value')).toBe('')
     expect((await owner.client.post(`/o/${slug}/leads/${leadId}/assign`, { assigneeId: ava.userId })).status).toBe(303)
     const htmx = { 'HX-Request': 'true', 'HX-Current-URL': `${ORIGIN}/o/${slug}/leads` }
     const sent = { from: 'list', assigneeId: bo.userId, note: 'Warm lead', shown_assignees: '' }

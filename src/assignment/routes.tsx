@@ -16,7 +16,8 @@ import { assigneeChoices } from '../leads/assignee-choices'
 import { findLeadRow } from '../leads/list-query'
 import { listPage } from '../leads/list-page'
 import { AssigneeFilter } from '../leads/list-filters'
-import { LeadRowView, RowMenuBody, type KeptChoice } from '../leads/list-rows'
+import { LeadRowView, RowMenuBody, RowMenuForm, type KeptChoice } from '../leads/list-rows'
+import { encodeHolders } from '../leads/holders'
 import { agingOf } from '../leads/unassigned-age'
 import type { ListNotice } from '../leads/list-views'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -278,14 +279,23 @@ assignmentRoutes.post(
   }),
 )
 
-/** A row's assignment menu, loaded when it is opened (htmx). */
+/**
+ * A row's assignment menu, loaded when it is opened (htmx, public/app.js "Row menus"), and out of band the form it
+ * posts with; query `shown_assignees`: the holders the row showed (leads/holders.ts), which the menu sends back.
+ */
 assignmentRoutes.get('/:leadId/assign-menu', async (c) => {
   requireManager(c, 'assign leads')
-  const lead = await findLeadRow(c.var.unit, c.req.param('leadId'))
+  const leadId = c.req.param('leadId')
+  const [lead, members] = await Promise.all([findLeadRow(c.var.unit, leadId), assignableMembers(c.var.unit)])
   if (!lead) throw notFound()
-  const members = await assignableMembers(c.var.unit)
+  const shown = holdersSchema.safeParse(c.req.query())
+  const holders = shown.success && shown.data.shown_assignees ? encodeHolders(shown.data.shown_assignees) : undefined
+  const assigning = { members, noteRequired: c.var.orgContext.org.handoffNoteRequired }
   return c.html(
-    <RowMenuBody lead={lead} assigning={{ members, noteRequired: c.var.orgContext.org.handoffNoteRequired }} />,
+    <>
+      <RowMenuBody lead={lead} holders={holders} assigning={assigning} />
+      <RowMenuForm base={`/o/${c.var.orgContext.org.slug}/leads`} leadId={lead.id} />
+    </>,
   )
 })
 

@@ -54,13 +54,17 @@ export function d1Session(): MiddlewareHandler<SessionEnv> {
   }
 }
 
-/** `session` calling `onCommit` after each batch it ran succeeded (a D1 batch is atomic: it committed whole). */
+/**
+ * `session` calling `onCommit` after each batch it ran succeeded and wrote (a D1 batch is atomic: it committed whole);
+ * a batch of reads only (db/reads.ts `readTogether`) saved nothing.
+ */
 function watchBatches(session: D1DatabaseSession, onCommit: () => void): D1DatabaseSession {
   return Object.assign(Object.create(session) as D1DatabaseSession, {
     prepare: (query: string) => session.prepare(query),
     batch: async <T>(statements: D1PreparedStatement[]) => {
       const results = await session.batch<T>(statements)
-      onCommit()
+      // Without its meta (a stand-in D1), a batch counts as written.
+      if (results.some((r) => !r.meta || r.meta.changed_db || r.meta.changes > 0)) onCommit()
       return results
     },
     getBookmark: () => session.getBookmark(),

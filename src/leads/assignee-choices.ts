@@ -2,6 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { assigneeLeadCounts, memberships, users } from '../db/schema'
+import { planned, readTogether, type Planned } from '../db/reads'
 import { memberColumns, type Member } from '../orgs/members'
 import { bucketTotal } from './counts'
 
@@ -14,11 +15,18 @@ export const UNASSIGNED = 'unassigned'
  * `UNASSIGNED` the unassigned leads, read from the counters the triggers keep (assignee_lead_counts, lead_counts;
  * archived leads left out), in one statement.
  */
-export async function assigneeChoices(
-  unit: Pick<Unit, 'db' | 'org'>,
-): Promise<{ members: Member[]; counts: Map<string, number> }> {
+export async function assigneeChoices(unit: Pick<Unit, 'db' | 'org'>): Promise<AssigneeChoices> {
+  const [choices] = await readTogether(unit.db, [planAssigneeChoices(unit)])
+  return choices
+}
+
+/** What `assigneeChoices` answers: the members, and the leads each is assigned to (see there). */
+export type AssigneeChoices = { members: Member[]; counts: Map<string, number> }
+
+/** The statement of `assigneeChoices`, planned to go to D1 with the list's other reads (db/reads.ts `readTogether`). */
+export function planAssigneeChoices(unit: Pick<Unit, 'db' | 'org'>): Planned<AssigneeChoices> {
   const orgId = unit.org.id
-  const rows = await unit.db
+  const query = unit.db
     .select({ ...memberColumns, leads: assigneeLeadCounts.leads, unassigned: bucketTotal(orgId, UNASSIGNED) })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -28,8 +36,9 @@ export async function assigneeChoices(
     )
     .where(eq(memberships.orgId, orgId))
     .orderBy(asc(users.name))
-    .all()
-  const counts = new Map(rows.filter((r) => r.leads !== null).map((r) => [r.userId, Number(r.leads)]))
-  counts.set(UNASSIGNED, Number(rows[0]?.unassigned ?? 0))
-  return { members: rows.map(({ leads: _, unassigned: __, ...member }) => member), counts }
+  return planned(query, (rows) => {
+    const counts = new Map(rows.filter((r) => r.leads !== null).map((r) => [r.userId, Number(r.leads)]))
+    counts.set(UNASSIGNED, Number(rows[0]?.unassigned ?? 0))
+    return { members: rows.map(({ leads: _, unassigned: __, ...member }) => member), counts }
+  })
 }

@@ -6,6 +6,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
+import { planned, readTogether, type Planned } from '../db/reads'
 import { assigneeLeadCounts, leadCounts, type LeadStatus } from '../db/schema'
 import { isManager, type Viewer } from '../access/viewer'
 
@@ -62,11 +63,14 @@ export function assignedTotal(orgId: string, userId: string): SQL<number> {
 
 /** Reads `totals` (SQL expressions such as `bucketTotal`'s) in one statement: their values (counts), in order. */
 export async function readTotals(db: Database, totals: SQL<number>[]): Promise<number[]> {
-  const [row] = await db.all<Record<string, number>>(
-    sql`SELECT ${sql.join(
-      totals.map((total, i) => sql`${total} AS ${sql.raw(`t${i}`)}`),
-      sql`, `,
-    )}`,
-  )
-  return totals.map((_, i) => Number(row?.[`t${i}`] ?? 0))
+  const [values] = await readTogether(db, [planTotals(db, totals)])
+  return values
+}
+
+/** `readTotals`' statement, planned to go to D1 with a page's other reads (db/reads.ts `readTogether`). */
+export function planTotals(db: Database, totals: SQL<number>[]): Planned<number[]> {
+  // A select with one row (no table: D1's batch takes Drizzle's selects, not its raw `db.all`), a column per total.
+  const columns = Object.fromEntries(totals.map((total, i) => [`t${i}`, total.as(`t${i}`)]))
+  const query = db.select(columns).from(sql`(SELECT 1)`)
+  return planned(query, ([row]) => totals.map((_, i) => Number(row?.[`t${i}`] ?? 0)))
 }

@@ -2,11 +2,12 @@
 import type { Context } from 'hono'
 import { shellOf } from '../access/context'
 import type { App } from '../env'
-import { activeOnly, assignableMembers, type Member } from '../orgs/members'
+import { known, mapPlanned, readTogether } from '../db/reads'
+import { activeOnly, planMembers, type Member } from '../orgs/members'
 import { searchProblem } from './filters'
-import { assigneeChoices } from './assignee-choices'
-import { countLeads, rowsBefore } from './list-totals'
-import { listLeads, type LeadFilters } from './list-query'
+import { planAssigneeChoices } from './assignee-choices'
+import { planCount, planRowsBefore, type LeadTotal } from './list-totals'
+import { planPage, type LeadFilters, type LeadPage } from './list-query'
 import { canAssign } from './policy'
 import { AssigneeFilter } from './list-filters'
 import type { KeptChoice } from './list-rows'
@@ -34,15 +35,16 @@ export async function listPage(c: Context<App>, filters: LeadFilters, notice?: L
   // The filter's counts are shown on the full page, and refreshed after a bulk action (notice).
   const withFilter = manager && (!fragment || Boolean(notice))
   const noCounts = (members: Member[]) => ({ members, counts: new Map<string, number>() })
-  const [page, total, start, { members: everyone, counts }] = await Promise.all([
-    badSearch ? Promise.resolve({ leads: [], nextCursor: null }) : listLeads(unit, filters),
-    badSearch ? Promise.resolve({ count: 0, more: false }) : countLeads(unit, filters),
-    badSearch ? Promise.resolve(0) : rowsBefore(unit, filters),
+  // The page's reads in one round trip to D1 (a search first reads its breadth: list-query.ts `planPage`).
+  const [page, total, start, { members: everyone, counts }] = await readTogether(unit.db, [
+    badSearch ? known<LeadPage>({ leads: [], nextCursor: null }) : await planPage(unit, filters),
+    badSearch ? known<LeadTotal>({ count: 0, more: false }) : planCount(unit, filters),
+    badSearch ? known<number | null>(0) : planRowsBefore(unit, filters),
     withFilter
-      ? assigneeChoices(unit)
+      ? planAssigneeChoices(unit)
       : manager
-        ? assignableMembers(unit, { includeDeactivated: true }).then(noCounts)
-        : Promise.resolve(noCounts([])),
+        ? mapPlanned(planMembers(unit, { includeDeactivated: true }), noCounts)
+        : known(noCounts([])),
   ])
   const assigning = manager ? { members: activeOnly(everyone), noteRequired: org.handoffNoteRequired } : undefined
   const results = { page, filters, total, start, assigning, notice, kept, aging: agingOf(c) }

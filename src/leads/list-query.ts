@@ -8,6 +8,7 @@ import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { inIdSet } from '../db/id-sets'
+import { known, planned, readTogether, type Planned } from '../db/reads'
 import { archiveScope } from './archive-scope'
 import { attentionCondition, type Attention } from './attention'
 import { afterCursor, sortOrder, sortsOnOwnIndex, sourceAndDates, statusOrder, type Sort } from './filters'
@@ -106,7 +107,8 @@ function rowQuery(db: Database) {
       inPool: leads.inPool,
       firstTouchedAt: leads.firstTouchedAt,
       ownerId: leads.primaryAssigneeId,
-      ownerName: users.name,
+      // Aliased: a batch's rows are keyed by column name (src/db/reads.ts), and the lead's own is called name too.
+      ownerName: sql<string | null>`${users.name}`.as('owner_name'),
       // From the trigger-kept columns (leads.assignee_count counts the primary assignee too): no per-row lookup.
       collaborators: sql<number>`max(0, ${leads.assigneeCount} - (${leads.primaryAssigneeId} IS NOT NULL))`,
       // Looked up only for the few leads with collaborators; the rest answer from the lead's own columns.
@@ -198,9 +200,23 @@ export async function listLeads(
   filters: LeadFilters,
   pageSize = PAGE_SIZE,
 ): Promise<LeadPage> {
+  const [page] = await readTogether(unit.db, [await planPage(unit, filters, pageSize)])
+  return page
+}
+
+/**
+ * The page `listLeads` reads, planned to go to D1 with the page's other reads (db/reads.ts `readTogether`): one
+ * statement, planned once a search's breadth is known (`isBroad`, its own round trip); a status sort reads a status
+ * at a time (`byStatus`), apart.
+ */
+export async function planPage(
+  unit: Pick<Unit, 'db' | 'viewer'>,
+  filters: LeadFilters,
+  pageSize = PAGE_SIZE,
+): Promise<Planned<LeadPage>> {
   const { db, viewer } = unit
   const match = filters.q ? matchExpression(filters.q) : null
-  if (!match && isStatusSort(filters)) return byStatus(db, viewer, filters, pageSize)
+  if (!match && isStatusSort(filters)) return known(byStatus(db, viewer, filters, pageSize))
   let query
   const broad = match ? await isBroad(db, match, viewer.orgId) : false
   if (match) {
@@ -215,10 +231,11 @@ export async function listLeads(
       .where(and(leadConditions(db, viewer, filters, { walk: true }), after))
       .orderBy(...sortOrder(filters))
   }
-  const rows = await query.limit(pageSize + 1).all()
-  const more = rows.length > pageSize
-  const page = more ? rows.slice(0, pageSize) : rows
-  return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null, ...(broad && { broad }) }
+  return planned(query.limit(pageSize + 1), (rows) => {
+    const more = rows.length > pageSize
+    const page = more ? rows.slice(0, pageSize) : rows
+    return { leads: page, nextCursor: more ? page[page.length - 1]!.id : null, ...(broad && { broad }) }
+  })
 }
 
 /**

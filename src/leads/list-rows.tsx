@@ -1,10 +1,10 @@
 /**
- * The lead list's rows: the status badge, each lead's row with its assignment menu (loaded when opened), and
- * the choices a refused bulk action or row menu shows again.
+ * The lead list's rows: the status badge, each lead's row with its assignment menu (loaded when opened, with the
+ * form it posts with), and the choices a refused bulk action or row menu shows again.
  */
 import type { LeadStatus } from '../db/schema'
 import type { Member } from '../orgs/members'
-import { Time } from '../views/time'
+import { dayCell } from '../views/time'
 import { STATUS_LABELS } from '../views/labels'
 import type { LeadRow } from './list-query'
 import { UnassignedAge, type Aging } from './unassigned-age'
@@ -47,23 +47,28 @@ export function AssigneeOptions({ members, selected }: { members: Member[]; sele
   )
 }
 
+/** The id of the form a row's menu posts with: `assign-{leadId}`, outside the bulk form (`RowMenuForm`). */
+export const rowFormId = (leadId: string) => `assign-${leadId}`
+
 /**
  * The inside of a row's assignment menu (loaded when the menu is opened, or shown open again with the
- * reason after a refusal): its fields belong to the row's own form (`assign-{leadId}`), outside the
- * bulk form.
+ * reason after a refusal): its fields belong to the row's own form (`RowMenuForm`, outside the bulk form), and
+ * carry `holders`, who held the lead as the row showed it (leads/holders.ts; absent: unchecked).
  */
 export function RowMenuBody({
   lead,
+  holders,
   assigning,
   kept,
   error,
 }: {
   lead: Pick<LeadRow, 'id' | 'name' | 'ownerId'>
+  holders?: string
   assigning: Assigning
   kept?: KeptChoice
   error?: string
 }) {
-  const formId = `assign-${lead.id}`
+  const formId = rowFormId(lead.id)
   const selected = kept?.assigneeId ?? lead.ownerId
   return (
     <div class="row-menu-body">
@@ -72,6 +77,7 @@ export function RowMenuBody({
           {error}
         </p>
       )}
+      {holders !== undefined && <input type="hidden" name={SHOWN_HOLDERS} value={holders} form={formId} />}
       <label>
         Assign to
         <select name="assigneeId" form={formId}>
@@ -87,6 +93,30 @@ export function RowMenuBody({
       <button type="submit" form={formId} class="secondary">
         Save
       </button>
+    </div>
+  )
+}
+
+/**
+ * The form a row's menu posts with (the menu's fields name it): sent with the menu when it is loaded, out of band to
+ * the end of the list's results, since a form cannot sit inside the bulk form that holds the rows. Its answer is the
+ * row (`from=list`).
+ */
+export function RowMenuForm({ base, leadId }: { base: string; leadId: string }) {
+  const formId = rowFormId(leadId)
+  return (
+    <div hx-swap-oob="beforeend:#lead-results">
+      <form
+        id={formId}
+        method="post"
+        action={`${base}/${leadId}/assign`}
+        hx-post={`${base}/${leadId}/assign`}
+        hx-target={`#lead-list tr[data-lead-id="${leadId}"]`}
+        hx-swap="outerHTML"
+        hx-disabled-elt={`button[form="${formId}"]`}
+      >
+        <input type="hidden" name="from" value="list" />
+      </form>
     </div>
   )
 }
@@ -117,18 +147,18 @@ export function LeadRowView({
   // Who held the lead as this row showed it: its menu's and the bulk bar's changes are refused or skipped when
   // someone changed that meanwhile (leads/holders.ts).
   const holders = encodeHolders(decodeHolders(lead.holders) ?? [])
+  const [lastActivity, created] = [dayCell(lead.lastActivityAt), dayCell(lead.createdAt)]
   return (
-    <tr data-lead-id={lead.id} id={`lead-row-${lead.id}`}>
+    <tr data-lead-id={lead.id}>
       {assigning && (
         <td class="pick">
           <input type="checkbox" name="leadIds" value={lead.id} aria-label={`Select ${lead.name}`} checked={checked} />
           <input type="hidden" name={shownHoldersOf(lead.id)} value={holders} />
-          <input type="hidden" name={SHOWN_HOLDERS} value={holders} form={`assign-${lead.id}`} />
         </td>
       )}
       <td class="lead-name">
         <a href={`${base}/${lead.id}`}>{lead.name}</a>
-        {lead.email && <span class="sub">{lead.email}</span>}
+        {lead.email}
       </td>
       <td data-label="Company">{lead.company}</td>
       <td data-label="Status">
@@ -158,33 +188,25 @@ export function LeadRowView({
           </span>
         )}
         {assigning && (
-          <details
-            class="row-menu"
-            open={menu ? true : undefined}
-            hx-get={menu ? undefined : `${base}/${lead.id}/assign-menu`}
-            hx-trigger={menu ? undefined : 'toggle once'}
-            hx-target={menu ? undefined : 'find .row-menu-body'}
-            hx-swap={menu ? undefined : 'outerHTML'}
-          >
+          // Its body is loaded when it is opened (public/app.js, "Row menus"): until then two elements. A refusal shows
+          // it open again with what was chosen and the holders now. Without JavaScript it is hidden (public/app.css):
+          // the lead's name links to its page, where assignment works.
+          <details class="row-menu" open={menu ? true : undefined}>
             <summary>{lead.ownerId ? 'Change assignment' : 'Assign to…'}</summary>
-            {menu ? (
-              <RowMenuBody lead={lead} assigning={assigning} kept={menu.kept} error={menu.error} />
-            ) : (
-              <div class="row-menu-body">
-                <a href={`${base}/${lead.id}#assignment`}>Assign on the lead page</a>
-              </div>
+            {menu && (
+              <RowMenuBody lead={lead} holders={holders} assigning={assigning} kept={menu.kept} error={menu.error} />
             )}
           </details>
         )}
       </td>
-      <td data-label="Last activity">
-        <Time at={lead.lastActivityAt} day />
+      <td data-label="Last activity" {...lastActivity.attributes}>
+        {lastActivity.text}
       </td>
       <td data-label="First touch" data-first-touch>
         <FirstTouchCell arrivedAt={lead.createdAt} touchedAt={lead.firstTouchedAt} />
       </td>
-      <td data-label="Created">
-        <Time at={lead.createdAt} day />
+      <td data-label="Created" {...created.attributes}>
+        {created.text}
       </td>
     </tr>
   )

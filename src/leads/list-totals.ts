@@ -4,7 +4,8 @@ import type { Unit } from '../access/unit'
 import type { Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
 import { leads } from '../db/schema'
-import { assignedTotal, bucketTotal, keptTotal, plainFilters, readTotals } from './counts'
+import { known, mapPlanned, planned, readTogether, type Planned } from '../db/reads'
+import { assignedTotal, bucketTotal, keptTotal, planTotals, plainFilters } from './counts'
 import { afterCursor, statusOrder } from './filters'
 import { isStatusSort, leadConditions, type LeadFilters } from './list-query'
 import { visibleLeadParts } from './policy'
@@ -24,6 +25,12 @@ export type LeadTotal = { count: number; more: boolean }
  * not grow with the organization.
  */
 export async function countLeads(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Promise<LeadTotal> {
+  const [total] = await readTogether(unit.db, [planCount(unit, filters)])
+  return total
+}
+
+/** The statement of `countLeads`, planned to go to D1 with the page's other reads (db/reads.ts `readTogether`). */
+export function planCount(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Planned<LeadTotal> {
   const { db, viewer } = unit
   const kept = keptTotal(viewer, filters)
   const plain = plainFilters(filters) && !filters.status && !filters.assignee
@@ -35,16 +42,18 @@ export async function countLeads(unit: Pick<Unit, 'db' | 'viewer'>, filters: Lea
         return [{ n: assignedTotal(viewer.orgId, own.assigned) }, boundedCount(db, viewer, filters, own.history)]
       })
   // Every part in one statement.
-  const values = await readTotals(
+  const totals = planTotals(
     db,
     parts.map((p) => p.n),
   )
-  return parts.reduce<LeadTotal>(
-    (total, { bound }, i) => ({
-      count: total.count + (bound === undefined ? values[i]! : Math.min(values[i]!, bound)),
-      more: total.more || (bound !== undefined && values[i]! > bound),
-    }),
-    { count: 0, more: false },
+  return mapPlanned(totals, (values) =>
+    parts.reduce<LeadTotal>(
+      (total, { bound }, i) => ({
+        count: total.count + (bound === undefined ? values[i]! : Math.min(values[i]!, bound)),
+        more: total.more || (bound !== undefined && values[i]! > bound),
+      }),
+      { count: 0, more: false },
+    ),
   )
 }
 
@@ -82,20 +91,23 @@ export function totalLabel(total: LeadTotal): string {
  * page of a search (ranked pages have no position to count from).
  */
 export async function rowsBefore(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Promise<number | null> {
+  const [before] = await readTogether(unit.db, [planRowsBefore(unit, filters)])
+  return before
+}
+
+/** The statement of `rowsBefore` (none on a first page), planned to go to D1 with the page's other reads. */
+export function planRowsBefore(unit: Pick<Unit, 'db' | 'viewer'>, filters: LeadFilters): Planned<number | null> {
   const { db, viewer } = unit
-  if (!filters.cursor) return 0
-  if (filters.q) return null
+  if (!filters.cursor) return known(0)
+  if (filters.q) return known(null)
   const upTo = isStatusSort(filters) ? statusUpTo(filters) : notAfter(filters)
   const before = db
     .select({ one: sql`1` })
     .from(leads)
     .where(and(leadConditions(db, viewer, filters, { walk: true }), upTo))
     .limit(COUNT_BOUND + 1)
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(before.as('before'))
-    .get()
-  return Math.min(Number(row?.n ?? 0), COUNT_BOUND)
+  const count = db.select({ n: sql<number>`count(*)` }).from(before.as('before'))
+  return planned(count, ([row]) => Math.min(Number(row?.n ?? 0), COUNT_BOUND))
 }
 
 /** SQL: the row is the cursor's lead or comes before it in the (non-status) sort order. */

@@ -1,7 +1,7 @@
 /**
  * The lead list page and its results (what htmx swaps on search, sorting, paging and bulk actions): the table
- * with its sorting headers, the pager, and the forms of the bulk bar and of each row's menu. Rows:
- * list-rows.tsx; bulk bar: list-bulk-bar.tsx; filters: list-filters.tsx. Without JavaScript every part is a
+ * with its sorting headers, the pager, and the bulk bar's form (a row's menu brings its own form when it is opened).
+ * Rows: list-rows.tsx; bulk bar: list-bulk-bar.tsx; filters: list-filters.tsx. Without JavaScript every part is a
  * plain form or link.
  */
 import type { Member } from '../orgs/members'
@@ -161,20 +161,6 @@ export function LeadResults({
           </tbody>
         </table>
       </form>
-      {assigning &&
-        page.leads.map((lead) => (
-          <form
-            id={`assign-${lead.id}`}
-            method="post"
-            action={`${base}/${lead.id}/assign`}
-            hx-post={`${base}/${lead.id}/assign`}
-            hx-target={`#lead-row-${lead.id}`}
-            hx-swap="outerHTML"
-            hx-disabled-elt={`button[form="assign-${lead.id}"]`}
-          >
-            <input type="hidden" name="from" value="list" />
-          </form>
-        ))}
       {page.leads.length === 0 && (
         <p class="empty">
           {filtered

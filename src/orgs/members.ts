@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../db/client'
 import { leadAssignees, leads, memberships, users, type MembershipStatus, type Role } from '../db/schema'
+import { planned, readTogether, type Planned } from '../db/reads'
 import { Refusal } from '../lib/errors'
 import type { Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
@@ -63,10 +64,19 @@ export async function assignableMember(db: Database, orgId: string, userId: stri
  */
 export async function assignableMembers(
   unit: Pick<Unit, 'db' | 'org'>,
-  { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
+  options: { includeDeactivated?: boolean } = {},
 ): Promise<Member[]> {
+  const [members] = await readTogether(unit.db, [planMembers(unit, options)])
+  return members
+}
+
+/** The statement of `assignableMembers`, planned to go to D1 with a page's other reads (db/reads.ts `readTogether`). */
+export function planMembers(
+  unit: Pick<Unit, 'db' | 'org'>,
+  { includeDeactivated = false }: { includeDeactivated?: boolean } = {},
+): Planned<Member[]> {
   const orgId = unit.org.id
-  return unit.db
+  const query = unit.db
     .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -76,7 +86,7 @@ export async function assignableMembers(
         : and(eq(memberships.orgId, orgId), eq(memberships.status, 'active')),
     )
     .orderBy(asc(users.name))
-    .all()
+  return planned(query, (rows) => rows)
 }
 
 /** The active ones of `members`: who can be given leads. */

@@ -28,3 +28,12 @@ export function Time({ at, day }: { at: number; day?: boolean }) {
     </time>
   )
 }
+
+/**
+ * A day shown in a narrow list cell without a `<time>` element of its own (the lead list, whose size counts): the
+ * cell's attribute `data-at` (the instant, epoch ms) and its text, "30 Nov 2026" in UTC until public/app.js shows it
+ * in the viewer's time zone, with the full time in the cell's title.
+ */
+export function dayCell(at: number): { attributes: { 'data-at': number }; text: string } {
+  return { attributes: { 'data-at': at }, text: dayFormat.format(new Date(at)) }
+}
