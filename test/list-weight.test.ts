@@ -40,8 +40,9 @@ async function addAssignedLeads(slug: string, n: number, members: string[]) {
 }
 
 describe('the lead list of 50 rows', () => {
-  // Issue #25 asks for at most 50 KB and 800 elements; the page is at 59.4 KB and 962 elements (it was 113.7 KB and
-  // 1,362 with a menu and a form per row): these bounds keep what was gained.
+  // Issue #25 asks for at most 50 KB and 800 elements; the page was at 59.4 KB and 962 elements (it was 113.7 KB and
+  // 1,362 with a menu and a form per row), then the First touch column (#28) added a cell per row: these bounds keep
+  // what was gained.
   it('stays light for an Owner of an organization of 50 members: no row carries a form or its menu body', async () => {
     const { client, slug } = await signUp('Weighed Sales')
     const members = await addMembers(slug, 49)
@@ -60,8 +61,8 @@ describe('the lead list of 50 rows', () => {
     // As Lighthouse counts a page's DOM size: the elements of its body.
     const elements = page.body.querySelectorAll('*').length
     const bytes = new TextEncoder().encode(html).length
-    expect.soft(bytes, `${(bytes / 1024).toFixed(1)} KB of HTML`).toBeLessThanOrEqual(60 * 1024)
-    expect(elements, `${elements} elements`).toBeLessThanOrEqual(970)
+    expect.soft(bytes, `${(bytes / 1024).toFixed(1)} KB of HTML`).toBeLessThanOrEqual(64 * 1024)
+    expect(elements, `${elements} elements`).toBeLessThanOrEqual(1020)
   })
 })
 

@@ -6,9 +6,16 @@ import { businessTime, type BusinessHours } from '../lib/business-time'
 import { waited } from '../lib/waited'
 import { When } from '../views/when'
 
-/** The lead list's "First touch" cell: "12 min" from arrival to first touch, or "Not yet". Times in epoch ms. */
+/**
+ * The lead list's "First touch" cell: "12 min" from arrival to first touch, or "Not yet" (shown muted by its
+ * `data-first-touch="not-yet"`, public/app.css: one element per row, as the list's weight counts). Times in epoch ms.
+ */
 export function FirstTouchCell({ arrivedAt, touchedAt }: { arrivedAt: number; touchedAt: number | null }) {
-  return touchedAt === null ? <span class="muted">Not yet</span> : <>{waited(touchedAt - arrivedAt)}</>
+  return (
+    <td data-label="First touch" data-first-touch={touchedAt === null ? 'not-yet' : ''}>
+      {touchedAt === null ? 'Not yet' : waited(touchedAt - arrivedAt)}
+    </td>
+  )
 }
 
 /**

@@ -202,9 +202,7 @@ export function LeadRowView({
       <td data-label="Last activity" {...lastActivity.attributes}>
         {lastActivity.text}
       </td>
-      <td data-label="First touch" data-first-touch>
-        <FirstTouchCell arrivedAt={lead.createdAt} touchedAt={lead.firstTouchedAt} />
-      </td>
+      <FirstTouchCell arrivedAt={lead.createdAt} touchedAt={lead.firstTouchedAt} />
       <td data-label="Created" {...created.attributes}>
         {created.text}
       </td>
