@@ -34,7 +34,12 @@ export async function fetchDocument(baseUrl) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const document = await fetchDocument(process.env.API_URL || 'http://localhost:8787')
-  writeFileSync(apiTypesFile, await apiTypes(document))
-  console.log(`wrote ${apiTypesFile}`)
+  try {
+    const document = await fetchDocument(process.env.API_URL || 'http://localhost:8787')
+    writeFileSync(apiTypesFile, await apiTypes(document))
+    console.log(`wrote ${apiTypesFile}`)
+  } catch (error) {
+    console.error(`npm run api:types: ${error.message}`)
+    process.exit(1)
+  }
 }
