@@ -69,7 +69,7 @@ describe('archiving a lead', () => {
     const page = await client.html(`/o/${slug}/leads/${gone}`)
     expect(page).toContain('id="archived-notice"')
     expect(page).toContain('data-archive-action="restore"')
-    expect(page).toContain('<li data-activity-type="archived">')
+    expect(texts(page, '#timeline li[data-activity-type="archived"]')).toHaveLength(1)
 
     expect((await client.post(`/o/${slug}/leads/${gone}/restore`)).status).toBe(303)
     expect((await client.post(`/o/${slug}/leads/${pooled}/restore`)).status).toBe(303)
@@ -80,7 +80,7 @@ describe('archiving a lead', () => {
     const restoredCsv = await (await client.get(`/o/${slug}/leads/export.csv`)).text()
     expect(exportedNames(restoredCsv)).toHaveLength(3)
     const again = await client.html(`/o/${slug}/leads/${gone}`)
-    expect(again).toContain('<li data-activity-type="restored">')
+    expect(texts(again, '#timeline li[data-activity-type="restored"]')).toHaveLength(1)
     expect(again).toContain('data-archive-action="archive"')
   })
 

@@ -7,6 +7,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { LeadRoom, LeadSocket } from '../src/collaboration/lead-room'
 import { ACCESS_ENDED, forwardUpgrade } from '../src/lib/websocket-room'
+import { dom, textOf } from './dom'
 import { createLead, env, joinAs, signUp } from './helpers'
 import { listen, until } from './sockets'
 
@@ -71,8 +72,11 @@ describe('GET /o/{slug}/leads/{leadId}/live', () => {
     await owner.client.post(`${base}/notes`, { body: 'First, while Ava watches' })
     await until(() => messages.some((m) => m.includes('First, while Ava watches')), 'the note arrives live')
     const live = messages.find((m) => m.includes('First, while Ava watches'))!
-    expect(live).toContain('hx-swap-oob="afterbegin:#timeline-items"')
-    expect(live).toContain('<li data-activity-type="note_added">')
+    const entry = dom(live).querySelector('ol[hx-swap-oob="afterbegin:#timeline-items"] > li')
+    expect([entry?.getAttribute('data-activity-type'), textOf(entry?.querySelector('.note-body'))]).toEqual([
+      'note_added',
+      'First, while Ava watches',
+    ])
     socket.close(1000, 'network dropped')
 
     // A change while Ava is away reaches nobody live; reconnecting reloads the timeline from D1.
