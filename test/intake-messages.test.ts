@@ -99,7 +99,7 @@ describe('the message sent with a lead', () => {
         const expected = [
           {
             type: 'submitted_again',
-            sentence: 'The API sent this lead again with a message',
+            sentence: 'Messages sent this lead again through the API with a message',
             message: `Message: ${second}`,
             markup: false,
           },
@@ -110,6 +110,19 @@ describe('the message sent with a lead', () => {
       }),
       { numRuns: 5 },
     )
+  })
+
+  it('names the API key that created a lead, and the web form for a visitor', async () => {
+    const { client: owner, slug } = await signUp('Creator Org')
+    const key = await apiKey(owner, slug)
+    expect((await postApi(key, { name: 'Ada Api', email: 'ada.api@example.com' })).status).toBe(201)
+    expect(
+      (await visitor().post(await webForm(owner, slug), { name: 'Fay Form', email: 'fay@example.com' })).status,
+    ).toBe(303)
+    const created = async (email: string) =>
+      (await entries(owner, slug, await leadIdOf(email))).map(shown).find((e) => e.type === 'created')?.sentence
+    expect(await created('ada.api@example.com')).toBe('Messages created this lead through the API')
+    expect(await created('fay@example.com')).toBe('The web form created this lead')
   })
 
   it('restores an archived lead once when messages for it arrive at the same time, and shows them', async () => {
@@ -131,7 +144,9 @@ describe('the message sent with a lead', () => {
     const timeline = (await entries(owner, slug, leadId)).map(shown)
     const restores = timeline.filter((e) => e.type === 'restored').map((e) => e.sentence)
     expect(restores).toHaveLength(1)
-    expect(restores[0]).toMatch(/^The (web form|API) restored this lead from the archive: its person wrote again$/)
+    expect(restores[0]).toMatch(
+      /^(The web form|Messages) restored this lead from the archive( through the API)?: its person wrote again$/,
+    )
     expect(timeline.flatMap((e) => (e.message ? [e.message] : [])).sort()).toEqual(
       ['Message: API 1', 'Message: API 2', 'Message: Form\nagain'].sort(),
     )

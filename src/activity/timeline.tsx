@@ -110,6 +110,15 @@ function passedOver(skipped: unknown, timeZone: string): Child {
   )
 }
 
+/**
+ * Who sent a submission and how, around its verb: ["The web form", ""], ["Zapier", " through the API"] (the key's
+ * name), or ["The API", ""] (no name kept).
+ */
+function sender(item: TimelineItem): [string, string] {
+  if (item.data.via !== 'api') return ['The web form', '']
+  return item.actorName ? [item.actorName, ' through the API'] : ['The API', '']
+}
+
 /** What a sentence needs beyond the activity: the viewer's time zone. */
 export type DescribeContext = { timeZone: string }
 
@@ -120,10 +129,10 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
   switch (item.type) {
     case 'created':
       if (d.via === 'form') return 'The web form created this lead'
-      if (d.via === 'api') return 'The API created this lead'
+      if (d.via === 'api') return sender(item).join(' created this lead')
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
     case 'submitted_again':
-      return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again${d.message ? ' with a message' : ''}`
+      return `${sender(item).join(' sent this lead again')}${d.message ? ' with a message' : ''}`
     case 'assigned':
       if (d.via !== 'routing') return `${who} assigned this lead to ${nameOf(d.to)}`
       return (
@@ -168,7 +177,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       return d.via === 'import-undo' ? `${who} undid the import of this lead (archived)` : `${who} archived this lead`
     case 'restored':
       if (d.via === 'form' || d.via === 'api')
-        return `The ${d.via === 'api' ? 'API' : 'web form'} restored this lead from the archive: its person wrote again`
+        return `${sender(item).join(' restored this lead from the archive')}: its person wrote again`
       return `${who} restored this lead from the archive`
     case 'updated':
       return `${who} filled in ${Object.keys((d.changes as object | undefined) ?? {}).join(', ')} from a CSV import`

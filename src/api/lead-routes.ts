@@ -172,7 +172,9 @@ leadRoutes.openapi(createLeadRoute, async (c) => {
   const token = key ? { scope: `api:${org.id}`, key, fingerprint: await hashToken(JSON.stringify(input)) } : null
   // The first answer is remembered as `{leadId}` (created) or `{leadId}?existing` (joined an existing lead).
   const result = await once(c.var.db, token, async (remember) => {
-    const taken = await takeInLead(unitFor(c.env, org, { db: c.var.db }), leadRouter(c.env), input, 'api', {
+    // Leadpool takes the lead in (no viewer's visibility applies); the key's integration is named as its actor.
+    const unit = unitFor(c.env, org, { db: c.var.db, actor: c.var.apiUnit.actor })
+    const taken = await takeInLead(unit, leadRouter(c.env), input, 'api', {
       also: (leadId, created) => remember(created ? leadId : `${leadId}?existing`),
     })
     return taken.created ? taken.leadId : `${taken.leadId}?existing`

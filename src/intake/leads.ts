@@ -68,7 +68,8 @@ function noteStatements(
 type AlsoStatements = (leadId: string, created: boolean) => BatchItem<'sqlite'>[]
 
 /**
- * Takes in one lead for the unit's organization from `channel`, stamped `unit.now` (Leadpool acts: no member). A
+ * Takes in one lead for the unit's organization from `channel`, stamped `unit.now`, its activities by `unit.actor`
+ * (the API key's integration; none for the web form, where Leadpool acts). A
  * lead whose email the organization already has (any capitalisation; also when a simultaneous submission saved it
  * first) is not created again: the message becomes a note on that lead (`created: false`), which is restored if
  * archived. A new lead is routed afterwards by the router given (made by `leadRouter` of leads/routing.ts).
@@ -85,6 +86,7 @@ export async function takeInLead(
 ): Promise<IntakeResult> {
   const { db, now } = unit
   const orgId = unit.org.id
+  const actorId = unit.actor?.id ?? null
   const existing = await leadIdByEmail(unit, input.email)
   if (existing) return addToExisting(unit, existing, input, channel, also)
   const source = input.source || (channel === 'form' ? 'Web form' : 'API')
@@ -96,7 +98,7 @@ export async function takeInLead(
     await runBatch(db, [
       ...also(leadId, true),
       db.insert(leads).values(row),
-      db.insert(activities).values(activityRow({ orgId, leadId, actorId: null, type: 'created', data, at: now })),
+      db.insert(activities).values(activityRow({ orgId, leadId, actorId, type: 'created', data, at: now })),
       ...noteStatements(unit, leadId, input.message, noteId),
     ])
   } catch (error) {
@@ -123,6 +125,7 @@ function addToExisting(
   also: AlsoStatements,
 ): Promise<IntakeResult> {
   const orgId = unit.org.id
+  const actorId = unit.actor?.id ?? null
   return retryInUnit(unit, [], async (attempt) => {
     const { db, now } = attempt
     const lead = await db
@@ -144,15 +147,13 @@ function addToExisting(
               .where(and(eq(leads.id, leadId), eq(leads.orgId, orgId))),
             db
               .insert(activities)
-              .values(activityRow({ orgId, leadId, actorId: null, type: 'restored', data: { via: channel }, at: now })),
+              .values(activityRow({ orgId, leadId, actorId, type: 'restored', data: { via: channel }, at: now })),
           ]
         : []),
       // A millisecond later than the restore, so the timeline (newest first) shows the message above it.
       db
         .insert(activities)
-        .values(
-          activityRow({ orgId, leadId, actorId: null, type: 'submitted_again', data, at: now + (archived ? 1 : 0) }),
-        ),
+        .values(activityRow({ orgId, leadId, actorId, type: 'submitted_again', data, at: now + (archived ? 1 : 0) })),
       ...noteStatements(attempt, leadId, input.message, noteId),
     ])
     return { leadId, created: false }

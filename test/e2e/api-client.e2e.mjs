@@ -37,7 +37,7 @@ describe('a client generated from the OpenAPI document', () => {
     assert.match(key, /^lp_/)
 
     const activity = await runLifecycle(baseURL, key, owner.name)
-    // Each change names the integration; the lead came in through the API like a web form's, by no one.
+    // Each change names the integration, its creation too.
     assert.deepEqual(activity.slice(0, 8), [
       ['communication_logged', 'Zapier'],
       ['note_added', 'Zapier'],
@@ -46,7 +46,7 @@ describe('a client generated from the OpenAPI document', () => {
       ['assigned', 'Zapier'],
       ['status_changed', 'Zapier'],
       ['lead_edited', 'Zapier'],
-      ['created', null],
+      ['created', 'Zapier'],
     ])
     assert.deepEqual(problems, [], 'no JavaScript errors or failed requests in the browser')
   })
