@@ -21,6 +21,7 @@ import { pruneUnsubscribeTokens } from './notifications/unsubscribe'
 import { prunePendingSignups } from './onboarding/signup'
 import { agePools } from './pool/aging'
 import { sweepWebhooks } from './webhooks/dispatch'
+import { pruneWebhookDeliveries } from './webhooks/prune'
 import { checkAllFirstTouchTargets } from './pool/first-touch-target'
 
 /** One chore: `env`, the tick's time in epoch ms. */
@@ -32,6 +33,7 @@ export const CHORES: Record<string, Chore> = {
   'webhook sweep': sweepWebhooks,
   'import sweep': sweepImportJobs,
   'sent email bodies': (env, now) => pruneOutboxBodies(sharedDatabase(env), now),
+  'delivered webhook events': (env, now) => pruneWebhookDeliveries(sharedDatabase(env), now),
   'daily digests': sendDigests,
   'expired sessions': (env) => deleteExpiredSessions(sharedDatabase(env)),
   'log-in attempts': (env, now) => pruneLoginAttempts(sharedDatabase(env), now),
