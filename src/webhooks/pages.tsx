@@ -169,13 +169,23 @@ export function EndpointPage(props: {
           <EndpointFields endpoint={endpoint} values={props.values} errors={props.errors} />
           <button type="submit">Save the endpoint</button>
         </form>
-        <form method="post" action={`${base}/rotate`}>
+        <form
+          method="post"
+          action={`${base}/rotate`}
+          hx-boost="true"
+          hx-confirm="Rotate the signing secret? Signatures made with the old one stop verifying at once."
+        >
           <p>A new secret replaces the old one at once: the receiver must verify with the new one.</p>
           <button type="submit" class="secondary">
             Rotate the signing secret
           </button>
         </form>
-        <form method="post" action={`${base}/delete`}>
+        <form
+          method="post"
+          action={`${base}/delete`}
+          hx-boost="true"
+          hx-confirm="Delete this endpoint? Its delivery log and the events not yet delivered to it are deleted too."
+        >
           <button type="submit" class="secondary">
             Delete the endpoint
           </button>
