@@ -24,6 +24,8 @@
  *                                      imported only by app.ts and by webhooks (the lead's representation)
  *     webhooks                         endpoints, the webhook outbox's queue and sweep, signed deliveries (uses api,
  *                                      email, orgs' tables); imported only by app.ts, index.ts and scheduled.ts
+ *     dashboard                        the dashboard and its weekly email (reads the rollups; uses leads, orgs,
+ *                                      notifications, email); imported only by app.ts and scheduled.ts
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts, scheduled.ts     the Hono app, the Worker entry, the cron's chores
  * env.ts (request types) sits beside the layers: it imports types from access, db and lib (the queue
@@ -45,6 +47,7 @@ const FEATURES = [
   'imports',
   'api',
   'webhooks',
+  'dashboard',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -210,6 +213,12 @@ module.exports = {
       FEATURES.filter((f) => f !== 'webhooks'),
       ['webhooks'],
       'Webhooks out send what the activity log records, as the API represents leads; only app.ts, index.ts and scheduled.ts import them.',
+    ),
+    forbid(
+      'dashboard-on-top',
+      FEATURES.filter((f) => f !== 'dashboard'),
+      ['dashboard'],
+      'The dashboard reads the rollups and the features below it; only app.ts and scheduled.ts import it.',
     ),
   ],
   options: {

@@ -83,6 +83,9 @@ function endpoints(slug) {
     ["Agent's list", agent, `/o/${slug}/leads`],
     ["Agent's search 'zoe garc'", agent, `/o/${slug}/leads?q=zoe+garc`],
     ['lead page', owner, `/o/${slug}/leads/${o.leadId}`],
+    // Read from the rollups the triggers keep (migrations/0025_dashboard_rollups.sql), never from the leads.
+    ["Owner's dashboard, 90 days", owner, `/o/${slug}/dashboard?period=90`],
+    ["Agent's dashboard", agent, `/o/${slug}/dashboard`],
   ]
 }
 const SLUGS = ['bench1k', 'bench100k']

@@ -49,6 +49,7 @@ import { webFormRoutes } from './intake/web-form'
 import { apiKeyRoutes, intakeSettingsRoutes } from './intake/settings-routes'
 import { dispatchAfterChange } from './webhooks/dispatch'
 import { webhookRoutes } from './webhooks/routes'
+import { dashboardRoutes } from './dashboard/routes'
 import { problemAnswers, renderError, renderRefusal, renderUnavailable } from './views/render-error'
 import { pageRenderer } from './views/renderer'
 import { assetManifest } from './views/assets'
@@ -143,6 +144,7 @@ export function buildApp() {
   app.use('/o/:slug/tasks/:taskId/*', publishTaskChanges())
   app.route('/o/:slug/tasks', taskRoutes)
   app.route('/o/:slug/team', teamRoutes)
+  app.route('/o/:slug/dashboard', dashboardRoutes)
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)
   app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
   app.route('/o/:slug/settings/api-keys', apiKeyRoutes)

@@ -436,6 +436,59 @@ export const leadCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.bucket] })],
 )
 
+/**
+ * The dashboard's rollups (docs/ARCHITECTURE.md "Dashboard"), derived by SQL triggers on `leads`
+ * (migrations/0025_dashboard_rollups.sql), never written by the application; archived leads are left out. `day` is
+ * the UTC day (epoch ms / 86,400,000, integer). `scope` is `all` (every lead), a user id (the lead's primary
+ * assignee; for first touches, who first touched it), `pool` or `unassigned` (no assignee).
+ *
+ * `lead_day_counts`: leads by the day they arrived (`created_at`), source and current status.
+ */
+export const leadDayCounts = sqliteTable(
+  'lead_day_counts',
+  {
+    orgId: text('org_id').notNull(),
+    scope: text('scope').notNull(),
+    day: integer('day').notNull(),
+    source: text('source').notNull(),
+    status: text('status').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.scope, t.day, t.source, t.status] })],
+)
+
+/** A member's leads (as primary assignee) by source and status, for the dashboard's workload (see `leadDayCounts`). */
+export const memberLeadCounts = sqliteTable(
+  'member_lead_counts',
+  {
+    orgId: text('org_id').notNull(),
+    userId: text('user_id').notNull(),
+    source: text('source').notNull(),
+    status: text('status').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId, t.source, t.status] })],
+)
+
+/**
+ * First touches by the UTC day they happened (`first_touched_at`) and source, for `all` and per member who touched
+ * (see `leadDayCounts`): how many, the sum of their waits from arrival (ms), and how many had missed the first-touch
+ * target (`first_touch_missed_at` set).
+ */
+export const firstTouchDayCounts = sqliteTable(
+  'first_touch_day_counts',
+  {
+    orgId: text('org_id').notNull(),
+    scope: text('scope').notNull(),
+    day: integer('day').notNull(),
+    source: text('source').notNull(),
+    touched: integer('touched').notNull(),
+    waitMs: integer('wait_ms').notNull(),
+    missed: integer('missed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.scope, t.day, t.source] })],
+)
+
 /** People who were assigned a lead before; they keep view access after a transfer. */
 export const formerAssignees = sqliteTable(
   'former_assignees',
