@@ -110,6 +110,21 @@ function passedOver(skipped: unknown, timeZone: string): Child {
   )
 }
 
+/** A routing rule as its activity names it (leads/routing.ts `ledgerData`: its id and name at the time). */
+type RuleRef = { id: string; name: string }
+
+/**
+ * Which routing rule decided: " by rule 'Spanish web leads'", or, when a rule matched but none of its members could
+ * take the lead, " by the fallback (rule 'Spanish web leads' had nobody free)"; nothing without a rule.
+ */
+function byRule(data: Record<string, unknown>): Child {
+  const rule = data.rule as RuleRef | undefined
+  const fell = data.fellThrough as RuleRef | undefined
+  if (rule) return <span data-routing-rule={rule.id}>{` by rule '${rule.name}'`}</span>
+  if (fell) return <span data-routing-rule={fell.id}>{` by the fallback (rule '${fell.name}' had nobody free)`}</span>
+  return ''
+}
+
 /** What a sentence needs beyond the activity: the viewer's time zone. */
 export type DescribeContext = { timeZone: string }
 
@@ -129,6 +144,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       return (
         <>
           Routed to {nameOf(d.to)}
+          {byRule(d)}
           {passedOver(d.skipped, timeZone)}
         </>
       )
@@ -143,6 +159,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       return (
         <>
           Routing put this lead in the pool
+          {byRule(d)}
           {passedOver(d.skipped, timeZone)}
         </>
       )
