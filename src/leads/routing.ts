@@ -244,8 +244,9 @@ async function leadShapes(db: Database, orgId: string, leadIds: string[]) {
       company: leads.company,
       source: leads.source,
       status: leads.status,
+      // Qualified by hand: in a one-table select Drizzle writes "id", which inside the subquery is the activity's.
       via: sql<string>`coalesce((SELECT json_extract(a.data, '$.via') FROM activities a
-        WHERE a.lead_id = ${leads.id} AND a.type = 'created' LIMIT 1), 'typed')`,
+        WHERE a.lead_id = "leads"."id" AND a.type = 'created' LIMIT 1), 'typed')`,
       assigned: sql<boolean>`${leads.assigneeCount} > 0`,
     })
     .from(leads)
