@@ -101,7 +101,7 @@ function RuleTable({ rules, base }: { rules: RuleListing[]; base: string }) {
               <div class="actions">
                 <form method="post" action={`${base}/${rule.id}/move`}>
                   <input type="hidden" name="by" value="up" />
-                  <button type="submit" class="secondary" disabled={i === 0} aria-label={`Move ${rule.name} up`}>
+                  <button type="submit" class="secondary" disabled={i === 0} aria-label={`Move up: ${rule.name}`}>
                     Move up
                   </button>
                 </form>
@@ -111,13 +111,13 @@ function RuleTable({ rules, base }: { rules: RuleListing[]; base: string }) {
                     type="submit"
                     class="secondary"
                     disabled={i === rules.length - 1}
-                    aria-label={`Move ${rule.name} down`}
+                    aria-label={`Move down: ${rule.name}`}
                   >
                     Move down
                   </button>
                 </form>
                 <form method="post" action={`${base}/${rule.id}/delete`}>
-                  <button type="submit" class="secondary" aria-label={`Remove ${rule.name}`}>
+                  <button type="submit" class="secondary" aria-label={`Remove: ${rule.name}`}>
                     Remove
                   </button>
                 </form>
