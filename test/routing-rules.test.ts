@@ -224,8 +224,13 @@ describe('rules apply to every way a lead comes in', () => {
 
     await createLead(owner, slug, { name: 'Typed In', email: 'typed@example.com' })
     await createLead(owner, slug, { name: 'Typed Phone', email: 'phone@example.com', phone: '+34 600' })
+    // The new-lead form lets the Owner choose: route it (the default) or leave it unassigned.
+    const choice = dom(await owner.html(`/o/${slug}/leads/new`))
+    expect(choice.querySelector('input[name="routing"][value="route"]')?.hasAttribute('checked')).toBe(true)
+    await createLead(owner, slug, { name: 'Kept Back', email: 'kept@example.com', routing: 'unassigned' })
     expect(await holderOf('typed@example.com')).toBe(typed)
     expect(await holderOf('phone@example.com')).toBe('unassigned')
+    expect(await holderOf('kept@example.com')).toBe('unassigned')
   })
 })
 
