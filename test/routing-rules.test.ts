@@ -90,7 +90,11 @@ describe('the routing rules page', () => {
       ['action', 'pool'],
     ])
     expect(await ruleNames(owner, slug)).toEqual(['Spanish web leads', 'Everything else'])
+    const settings = dom(await owner.html(`/o/${slug}/settings/pool`))
+    expect(textOf(settings.querySelector(`a[href="/o/${slug}/routing/rules"]`))).toBe('routing rules')
     const page = dom(await owner.html(`/o/${slug}/routing/rules`))
+    expect(page.querySelector(`a[href="/o/${slug}/settings/pool"]`)).not.toBeNull()
+    expect(page.querySelector(`a[href="/o/${slug}/routing"]`)).not.toBeNull()
     const second = [...page.querySelectorAll('#rule-list tr[data-rule-id]')][1]!
     const move = second.querySelector('form[action$="/move"] button')
     expect(textOf(move)).toBe('Move up')
