@@ -10,6 +10,7 @@ CREATE TABLE `routing_rule_members` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE INDEX `routing_rule_members_org_idx` ON `routing_rule_members` (`org_id`,`rule_id`,`position`);--> statement-breakpoint
 CREATE TABLE `routing_rules` (
 	`id` text PRIMARY KEY NOT NULL,
 	`org_id` text NOT NULL,

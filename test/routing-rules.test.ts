@@ -117,6 +117,9 @@ describe('the routing rules page', () => {
     expect(textOf(again.querySelector('[data-error-for="name"]'))).toBe('Enter the rule’s name')
     expect(textOf(again.querySelector('[data-error-for="value1"]'))).toBe('Enter the text to compare with')
     expect(again.querySelector('select[name="field1"] option[selected]')?.getAttribute('value')).toBe('company')
+    const noMember = await owner.post(`/o/${slug}/routing/rules`, { name: 'To whom?', action: 'member', memberId: '' })
+    expect(noMember.status).toBe(422)
+    expect(textOf(dom(await noMember.text()).querySelector('[data-error-for="memberId"]'))).toBe('Choose the member')
 
     const { client: agent } = await joinAs(owner, slug, 'agent', 'Ag Ent')
     expect((await agent.get(`/o/${slug}/routing/rules`)).status).toBe(403)

@@ -176,7 +176,11 @@ export const routingRuleMembers = sqliteTable(
     position: integer('position').notNull(),
     credit: integer('credit').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.ruleId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.ruleId, t.userId] }),
+    // A routing turn reads every rule's rotation of the organization at once, in order.
+    index('routing_rule_members_org_idx').on(t.orgId, t.ruleId, t.position),
+  ],
 )
 
 /**

@@ -71,8 +71,8 @@ export async function listRules(unit: Pick<Unit, 'db' | 'org'>): Promise<RuleLis
 /**
  * Adds `rule` last in the unit's organization's order, stamped `unit.now`.
  * @returns the new rule's id
- * @throws Refusal 403 unless an Owner or Admin acts; 422 (field `memberIds`) when a member chosen is not an active
- *   member, or the action needs members and none was chosen
+ * @throws Refusal 403 unless an Owner or Admin acts; 422 (field `memberId` or `memberIds`) when a member chosen is not
+ *   an active member, or the action needs members and none was chosen
  */
 export async function addRule(unit: Unit, rule: NewRule): Promise<string> {
   requireManagerOf(unit)
@@ -80,12 +80,12 @@ export async function addRule(unit: Unit, rule: NewRule): Promise<string> {
   const orgId = unit.org.id
   const active = new Set((await assignableMembers(unit, { includeDeactivated: false })).map((m) => m.userId))
   const chosen = rule.action === 'pool' ? [] : rule.memberIds.filter((id) => active.has(id))
+  // The one member's select, or the round-robin's boxes.
+  const field = rule.action === 'member' ? 'memberId' : 'memberIds'
   if (chosen.length < rule.memberIds.length && rule.action !== 'pool')
-    throw new Refusal(422, 'Choose active members of this organization.', { field: 'memberIds' })
+    throw new Refusal(422, 'Choose active members of this organization.', { field })
   if (rule.action !== 'pool' && chosen.length === 0)
-    throw new Refusal(422, rule.action === 'member' ? 'Choose the member' : 'Choose at least one member', {
-      field: 'memberIds',
-    })
+    throw new Refusal(422, rule.action === 'member' ? 'Choose the member' : 'Choose at least one member', { field })
   const last = await db
     .select({ position: routingRules.position })
     .from(routingRules)
