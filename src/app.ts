@@ -22,6 +22,7 @@ import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './imports/routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { poolSettingsRoutes } from './pool/settings-routes'
+import { rulesRoutes } from './pool/rules-routes'
 import { leadRoutes } from './leads/routes'
 import { orgLiveUpgrade, publishAfterPost } from './leads/live-lists'
 import { archiveRoutes } from './leads/archive-routes'
@@ -146,6 +147,7 @@ export function buildApp() {
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/dashboard', dashboardRoutes)
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)
+  app.route('/o/:slug/routing/rules', rulesRoutes)
   app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
   app.route('/o/:slug/settings/api-keys', apiKeyRoutes)
   app.route('/o/:slug/settings/webhooks', webhookRoutes)

@@ -119,6 +119,46 @@ function sender(item: TimelineItem): [string, string] {
   return item.actorName ? [item.actorName, ' through the API'] : ['The API', '']
 }
 
+/** A routing rule as its activity names it (leads/routing.ts `ledgerData`: its id and name at the time). */
+type RuleRef = { id: string; name: string }
+
+/**
+ * Which routing rule decided: " by rule 'Spanish web leads'", or, when a rule matched but none of its members could
+ * take the lead, " by the fallback (rule 'Spanish web leads' had nobody free)"; nothing without a rule.
+ */
+function byRule(data: Record<string, unknown>): Child {
+  const rule = data.rule as RuleRef | undefined
+  const fell = data.fellThrough as RuleRef | undefined
+  if (rule) return <span data-routing-rule={rule.id}>{` by rule '${rule.name}'`}</span>
+  if (fell) return <span data-routing-rule={fell.id}>{` by the fallback (rule '${fell.name}' had nobody free)`}</span>
+  return ''
+}
+
+/**
+ * The routing ledger's sentence for a lead routing gave `to` a member, put in the `pool` or left `unassigned`, from
+ * its activity's `data` (leads/routing.ts `ledgerData`): "Routed to Ana by rule 'Spanish web leads': Bo away until
+ * 14 Dec 2026, 09:00 (UTC), Cy at cap". The lead page's timeline and the rules page's dry run both say it.
+ */
+export function routingSentence(
+  to: { name: string } | 'pool' | 'unassigned',
+  data: Record<string, unknown>,
+  timeZone: string,
+): Child {
+  const opening =
+    to === 'pool'
+      ? 'Routing put this lead in the pool'
+      : to === 'unassigned'
+        ? 'Left unassigned'
+        : `Routed to ${to.name}`
+  return (
+    <>
+      {opening}
+      {byRule(data)}
+      {passedOver(data.skipped, timeZone)}
+    </>
+  )
+}
+
 /** What a sentence needs beyond the activity: the viewer's time zone. */
 export type DescribeContext = { timeZone: string }
 
@@ -135,12 +175,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       return `${sender(item).join(' sent this lead again')}${d.message ? ' with a message' : ''}`
     case 'assigned':
       if (d.via !== 'routing') return `${who} assigned this lead to ${nameOf(d.to)}`
-      return (
-        <>
-          Routed to {nameOf(d.to)}
-          {passedOver(d.skipped, timeZone)}
-        </>
-      )
+      return routingSentence({ name: nameOf(d.to) }, d, timeZone)
     case 'unassigned':
       return `${who} unassigned ${nameOf(d.from)}`
     case 'transferred':
@@ -149,12 +184,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       return `${who} claimed this lead from the pool`
     case 'moved_to_pool':
       if (d.via !== 'routing') return `${who} put this lead in the pool`
-      return (
-        <>
-          Routing put this lead in the pool
-          {passedOver(d.skipped, timeZone)}
-        </>
-      )
+      return routingSentence('pool', d, timeZone)
     case 'released':
       return `${who} released this lead back to the pool`
     case 'returned_to_pool':

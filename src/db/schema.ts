@@ -26,6 +26,21 @@ export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number]
 export const ROUTING_MODES = ['unassigned', 'pool', 'round_robin'] as const
 export type RoutingMode = (typeof ROUTING_MODES)[number]
 
+/** What a routing rule does with a lead it matches (leads/routing-rules.ts). */
+export const RULE_ACTIONS = ['round_robin', 'member', 'pool'] as const
+export type RuleAction = (typeof RULE_ACTIONS)[number]
+
+/** What a routing rule's condition can ask of a lead's field (leads/routing-rules.ts). */
+export const RULE_TESTS = ['equals', 'contains', 'is_empty'] as const
+export type RuleTest = (typeof RULE_TESTS)[number]
+
+/** The lead fields a routing rule can ask about; `via`: how the lead came in (form, api, import, typed). */
+export const RULE_FIELDS = ['source', 'via', 'name', 'email', 'phone', 'company', 'status'] as const
+export type RuleField = (typeof RULE_FIELDS)[number]
+
+/** One condition of a routing rule: `field` `test` `value` (no value for `is_empty`). */
+export type RuleCondition = { field: RuleField; test: RuleTest; value: string }
+
 export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'unqualified', 'won', 'lost'] as const
 export type LeadStatus = (typeof LEAD_STATUSES)[number]
 
@@ -114,6 +129,58 @@ export const routingMembers = sqliteTable(
     credit: integer('credit').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] })],
+)
+
+/**
+ * Routing rules (leads/routing-rules.ts), tried in `position` order before the organization's routing, which is
+ * their fallback: the first whose conditions all hold takes the lead. A `round_robin` rule has its own weighted
+ * rotation (`routing_rule_members`, `last_user_id`, `shape`, as the organization's), advanced only in a routing turn.
+ */
+export const routingRules = sqliteTable(
+  'routing_rules',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    name: text('name').notNull(),
+    /** Place in the order (ascending). */
+    position: integer('position').notNull(),
+    /** Conditions that must all hold (`RuleCondition[]`, JSON); none: every lead matches. */
+    conditions: text('conditions', { mode: 'json' }).$type<RuleCondition[]>().notNull(),
+    action: text('action', { enum: RULE_ACTIONS }).notNull(),
+    /** For `member`: who is given the lead. */
+    memberId: text('member_id').references(() => users.id),
+    /** The rule's rotation: who took its last lead, and its stretch (leads/weighted-rotation.ts). */
+    lastUserId: text('last_user_id'),
+    shape: text('shape').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('routing_rules_org_position_idx').on(t.orgId, t.position)],
+)
+
+/** The members a `round_robin` routing rule chooses among, in rotation order, with their credit in its rotation. */
+export const routingRuleMembers = sqliteTable(
+  'routing_rule_members',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    ruleId: text('rule_id')
+      .notNull()
+      .references(() => routingRules.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    position: integer('position').notNull(),
+    credit: integer('credit').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ruleId, t.userId] }),
+    // A routing turn reads every rule's rotation of the organization at once, in order.
+    index('routing_rule_members_org_idx').on(t.orgId, t.ruleId, t.position),
+  ],
 )
 
 /**

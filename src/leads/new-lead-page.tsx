@@ -1,4 +1,5 @@
 /** The create-lead form. */
+import { isManager } from '../access/viewer'
 import { LEAD_STATUSES } from '../db/schema'
 import type { FormValues } from '../lib/validation'
 import { Field, FieldError, FormAlert, type FieldErrors } from '../views/forms'
@@ -52,6 +53,22 @@ export function NewLeadPage({
           </select>
           <FieldError errors={errors} name="status" />
         </label>
+        {isManager(shell.role) && (
+          <fieldset>
+            <legend>Where it goes</legend>
+            <label class="checkbox">
+              <input type="radio" name="routing" value="route" checked={(values.routing ?? 'route') === 'route'} />
+              <span>
+                Route it: the <a href={`/o/${shell.org.slug}/routing/rules`}>routing rules</a>, then Pool and routing
+              </span>
+            </label>
+            <label class="checkbox">
+              <input type="radio" name="routing" value="unassigned" checked={values.routing === 'unassigned'} />
+              <span>Leave it unassigned</span>
+            </label>
+            <FieldError errors={errors} name="routing" />
+          </fieldset>
+        )}
         <button type="submit">Create lead</button>
       </form>
     </section>

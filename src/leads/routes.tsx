@@ -4,6 +4,7 @@
  * src/imports/; assignment and status actions in their own folders.
  */
 import { Hono, type Context } from 'hono'
+import { z } from 'zod'
 import { viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 import { Timeline } from '../activity/timeline'
@@ -47,7 +48,11 @@ leadRoutes.get('/export.csv', async (c) => {
 leadRoutes.get('/new', (c) => c.render(<NewLeadPage />, { title: 'New lead' }))
 
 /** The new-lead form: the lead's fields and its one-time token. */
-const newLeadSchema = leadSchema.extend({ formToken: formTokenField })
+/** `routing`: an Owner's or Admin's choice to route the lead (rules, then Settings) or leave it unassigned. */
+const newLeadSchema = leadSchema.extend({
+  formToken: formTokenField,
+  routing: z.enum(['route', 'unassigned'], 'Choose whether to route the lead').default('route'),
+})
 
 /** The id of the organization's lead already using `email` when it is a valid address, else null. */
 async function takenEmail(c: Context<App>, email: string | undefined): Promise<string | null> {
@@ -80,13 +85,13 @@ const newLeadAgain: RefusalPage = async (c, refusal, values) => {
 leadRoutes.post('/', refusalPage(newLeadAgain), async (c) => {
   const unit = c.var.unit
   const viewer = unit.viewer
-  const { formToken, ...input } = await parseForm(c, newLeadSchema)
+  const { formToken, routing, ...input } = await parseForm(c, newLeadSchema)
   // The same form sent twice (one formToken) creates one lead; the repeat goes to it too.
   const path = (id: string) => `/o/${c.var.orgContext.org.slug}/leads/${id}`
   const location = await once(unit.db, formTokenOf({ formToken }, viewer.orgId), async (remember) => {
     const leadId = await createLead(unit, input, { also: (id) => remember(path(id)) })
-    // A lead an Owner or Admin types in is routed like every new lead (an Agent's own lead stays theirs).
-    if (isManager(viewer)) await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
+    // A lead an Owner or Admin types in is routed like every new lead when they choose (an Agent's own lead stays theirs).
+    if (isManager(viewer) && routing === 'route') await routeOrLog(c.env, viewer.orgId, [leadId], viewer.userId)
     return path(leadId)
   })
   // The lead page says "Lead created." once (views/done.ts).

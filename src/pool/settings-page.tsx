@@ -92,6 +92,10 @@ export function PoolSettingsPage(props: {
         />
         <fieldset>
           <legend>New leads from the web form, the API, imports and leads Owners and Admins type in</legend>
+          <p>
+            The <a href={`/o/${shell.org.slug}/routing/rules`}>routing rules</a> come first; this is where a lead no
+            rule takes goes.
+          </p>
           {ROUTING_MODES.map((mode) => (
             <label class="checkbox">
               <input type="radio" name="routing" value={mode} checked={(values.routing ?? 'unassigned') === mode} />
