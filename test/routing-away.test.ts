@@ -189,6 +189,33 @@ describe('an away member and the pool', () => {
     expect((await agent!.client.post(`/o/${slug}/leads/${lead}/claim?from=pool`)).status).toBe(303)
   })
 
+  it('the lead page of a pool lead says why instead of offering Claim while they are away', async () => {
+    const { slug } = await signUp('Away Lead Page Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [agent] = await signedInMembers(slug, 1)
+    const lead = await addLead(slug, 'Pool lead', { inPool: true })
+    const claimButton = (page: ReturnType<typeof dom>) =>
+      [...page.querySelectorAll('#assignment button')].find((b) => textOf(b) === 'Claim this lead')
+    expect(claimButton(dom(await agent!.client.html(`/o/${slug}/leads/${lead}`)))).toBeDefined()
+    expect((await agent!.client.post(`/o/${slug}/preferences/away`, { until: '' })).status).toBe(303)
+    const page = dom(await agent!.client.html(`/o/${slug}/leads/${lead}`))
+    expect(claimButton(page)).toBeUndefined()
+    expect(textOf(page.querySelector('#assignment [data-away-reason]'))).toBe(
+      'You are away until back, so you cannot claim from the pool. Mark yourself back to claim.',
+    )
+    expect(page.querySelector('#assignment [data-away-reason] a')!.getAttribute('href')).toBe(
+      `/o/${slug}/preferences#away`,
+    )
+    // The section alone (what a live update reloads) says the same.
+    const answer = await agent!.client.get(`/o/${slug}/leads/${lead}/assignment`, { 'HX-Request': 'true' })
+    const section = dom(await answer.text())
+    expect(textOf(section.querySelector('[data-away-reason]'))).toMatch(/^You are away until back/)
+    expect((await agent!.client.post(`/o/${slug}/preferences/back`)).status).toBe(303)
+    const back = dom(await agent!.client.html(`/o/${slug}/leads/${lead}`))
+    expect(back.querySelector('#assignment [data-away-reason]')).toBeNull()
+    expect(claimButton(back)).toBeDefined()
+  })
+
   it('a week away moves the return timer of their claimed leads a week later', async () => {
     const { slug } = await signUp('Away Timer Org')
     await setOrg(slug, { pool_enabled: 1, pool_return_days: 3 })
