@@ -115,6 +115,55 @@ describe('weighted routing, away and at cap', () => {
     expect(after).toEqual([bo, ana, bo, ana, bo, ana])
   })
 
+  it('skips a member outside their working hours, says when they start, and lets them claim from the pool then', async () => {
+    const { client: owner, slug } = await signUp('Working Hours Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [ana, bo] = await signedInMembers(slug, 2)
+    await roundRobin(owner, slug, [ana!.userId, bo!.userId])
+    // Bo works 09:00-17:00 on the day after tomorrow only (UTC, his time zone): now is outside his hours.
+    const day = new Date(Date.now() + 2 * DAY)
+    const body = new URLSearchParams({ workHours: '1', workStart: '09:00', workEnd: '17:00' })
+    body.append('workDays', String(day.getUTCDay()))
+    expect((await bo!.client.request(`/o/${slug}/preferences/hours`, { method: 'POST', body })).status).toBe(303)
+    const prefs = dom(await bo!.client.html(`/o/${slug}/preferences`))
+    const ticks = [...prefs.querySelectorAll('[data-working-hours-form] input[type="checkbox"]:checked')]
+    expect(ticks.map((t) => t.getAttribute('value'))).toEqual(['1', String(day.getUTCDay())])
+    const form = await webForm(owner, slug)
+    const during: string[] = []
+    for (let i = 0; i < 3; i++) during.push(await arrive(form, slug, `hours.${i}@example.com`))
+    expect(during).toEqual([ana!.userId, ana!.userId, ana!.userId])
+    // "Routed to Ana: Bo outside working hours (back Wed 09:00)", in the owner's time zone (UTC).
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(day)
+    expect(await routingSentence(owner, slug, 'hours.0@example.com')).toBe(
+      `Routed to ${ana!.name}: ${bo!.name} outside working hours (back ${weekday} 09:00)`,
+    )
+    // Claiming from the pool stays open outside one's working hours.
+    const pooled = await addLead(slug, 'Late pool lead', { inPool: true })
+    expect((await bo!.client.post(`/o/${slug}/leads/${pooled}/claim?from=pool`)).status).toBe(303)
+    // An Agent may not set someone else's hours; an owner may, and a refused form keeps what was typed.
+    const none = { workStart: '09:00', workEnd: '17:00' }
+    expect((await ana!.client.post(`/o/${slug}/team/${bo!.userId}/hours`, none)).status).toBe(403)
+    const refused = await owner.post(`/o/${slug}/team/${bo!.userId}/hours`, {
+      workHours: '1',
+      workDays: '2',
+      workStart: '18:00',
+      workEnd: '08:00',
+    })
+    expect(refused.status).toBe(422)
+    const row = dom(await refused.text()).querySelector(`tr[data-member-id="${bo!.userId}"]`)!
+    expect(textOf(row.querySelector('[data-working-hours-form] [data-error-for="workEnd"]'))).toBe(
+      'The end comes after the start',
+    )
+    expect(row.querySelector('input[name="workStart"]')!.getAttribute('value')).toBe('18:00')
+    const kept = [...row.querySelectorAll('input[name="workDays"]:checked')].map((t) => t.getAttribute('value'))
+    expect(kept).toEqual(['2'])
+    // Without working hours Bo takes turns again from now on: a new stretch, no catch-up burst.
+    expect((await owner.post(`/o/${slug}/team/${bo!.userId}/hours`, none)).status).toBe(303)
+    const after: string[] = []
+    for (let i = 0; i < 4; i++) after.push(await arrive(form, slug, `anytime.${i}@example.com`))
+    expect(after).toEqual([bo!.userId, ana!.userId, bo!.userId, ana!.userId])
+  })
+
   it('skips members at their routing cap; when nobody can take a lead it goes to the pool and managers are told once', async () => {
     const { client: owner, slug } = await signUp('Capped Org')
     const [ana, bo] = await addMembers(slug, 2)

@@ -1,8 +1,8 @@
 /**
  * Routing of new leads (the organization's setting `routing`): leave them unassigned, put them in the pool, or
  * give them by weighted round-robin (leads/weighted-rotation.ts) to the chosen members (`routing_members`, in
- * `position` order), skipping deactivated members, members away (orgs/away.ts), and members at the claim cap or at
- * their routing cap, and putting a lead in the pool when nobody is eligible. One rotation serves the web form, the
+ * `position` order), skipping deactivated members, members away (orgs/away.ts) or outside their working hours
+ * (orgs/working-hours.ts), and members at the claim cap or at their routing cap, and putting a lead in the pool when nobody is eligible. One rotation serves the web form, the
  * API, leads Owners and Admins type in, and imports.
  *
  * The rotation's state (`organizations.routing_last_user_id`, `routing_shape`, `routing_members.credit`) is read
@@ -21,6 +21,8 @@ import { OPEN_STATUSES } from '../orgs/members'
 import type { LeadRouter, RoutedLead } from './routed'
 import { inIdSet } from '../db/id-sets'
 import { awayMembers } from '../orgs/away'
+import { workingHoursOf } from '../orgs/working-hours'
+import { closedUntil } from '../lib/business-time'
 import { takeTurn, type RotationState } from './weighted-rotation'
 
 export type { LeadRouter, RoutedLead }
@@ -84,6 +86,10 @@ async function rotation(db: Database, orgId: string) {
       weight: memberships.routingWeight,
       cap: memberships.routingCap,
       credit: routingMembers.credit,
+      workDays: memberships.workDays,
+      workStart: memberships.workStart,
+      workEnd: memberships.workEnd,
+      timeZone: users.timeZone,
     })
     .from(routingMembers)
     .innerJoin(users, eq(users.id, routingMembers.userId))
@@ -121,8 +127,16 @@ async function heldLeads(
   return new Map(rows.map((r) => [r.userId, { pool: Number(r.pool), routed: Number(r.routed ?? 0) }]))
 }
 
-/** Why a member of the rotation was passed over for a lead (the ledger's words, `data.skipped` of its activity). */
-export type Skipped = { id: string; name: string; why: 'deactivated' | 'away' | 'at_cap'; until?: number | null }
+/**
+ * Why a member of the rotation was passed over for a lead (the ledger's words, `data.skipped` of its activity).
+ * `until`: when an away member is back (null: until they say so), or when an `outside_hours` member's hours start.
+ */
+export type Skipped = {
+  id: string
+  name: string
+  why: 'deactivated' | 'away' | 'outside_hours' | 'at_cap'
+  until?: number | null
+}
 
 /**
  * Routes `leadIds` of the unit's organization now: leads that already have an assignee (an Agent's own lead) are
@@ -130,7 +144,8 @@ export type Skipped = { id: string; name: string; why: 'deactivated' | 'away' | 
  * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`; `data.skipped`: who the
  * rotation passed over and why) and the rotation's new state (position, credits, stretch), with `options.notify`'s
  * statements (the notifications of the routing). Round-robin is weighted (leads/weighted-rotation.ts) over the
- * active members who are not away (orgs/away.ts), below the claim cap (leads from the pool) and below their own
+ * active members who are not away (orgs/away.ts) nor outside their working hours (orgs/working-hours.ts), below the
+ * claim cap (leads from the pool) and below their own
  * routing cap (leads from routing); when nobody is, the lead goes to the pool, and the managers are told once
  * (`notify`'s `stuck`) until a routed lead finds someone again (`organizations.routing_stuck_at`). Run only in a
  * routing turn of the PoolRoom (pool/routing-turns.ts `routeInTurn`).
@@ -180,6 +195,9 @@ export async function routeLeadsNow(
     const who = { id: m.userId, name: m.name }
     if (!m.active) return { ...who, why: 'deactivated' }
     if (away.has(m.userId)) return { ...who, why: 'away', until: away.get(m.userId) ?? null }
+    const hours = workingHoursOf(m, m.timeZone)
+    const opens = hours && closedUntil(now, hours)
+    if (opens) return { ...who, why: 'outside_hours', until: opens }
     const h = holds(m.userId)
     if ((org.cap > 0 && h.pool >= org.cap) || (m.cap > 0 && h.routed >= m.cap)) return { ...who, why: 'at_cap' }
     return null
