@@ -22,6 +22,7 @@ import { visibleLeadOnly } from './leads/authorize'
 import { importRoutes } from './imports/routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { poolSettingsRoutes } from './pool/settings-routes'
+import { routingPageRoutes } from './pool/routing-page'
 import { leadRoutes } from './leads/routes'
 import { orgLiveUpgrade, publishAfterPost } from './leads/live-lists'
 import { archiveRoutes } from './leads/archive-routes'
@@ -139,6 +140,7 @@ export function buildApp() {
   app.route('/o/:slug/leads', archiveRoutes)
   app.route('/o/:slug/leads', leadPageRoutes)
   app.route('/o/:slug/pool', poolRoutes)
+  app.route('/o/:slug/routing', routingPageRoutes)
   // So does a task completed or reopened from My tasks.
   app.use('/o/:slug/tasks/:taskId/*', publishTaskChanges())
   app.route('/o/:slug/tasks', taskRoutes)

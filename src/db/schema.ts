@@ -716,7 +716,7 @@ export const activities = sqliteTable(
   },
   (t) => [
     index('activities_lead_idx').on(t.leadId, t.createdAt),
-    // The routing ledger of an organization over a period (the routing page): routing's activities only.
+    // The routing ledger of an organization over a period (pool/routing-balance.ts): routing's activities only.
     index('activities_org_routed_idx')
       .on(t.orgId, t.createdAt)
       .where(sql`json_extract(data, '$.via') = 'routing'`),

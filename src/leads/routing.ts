@@ -139,10 +139,23 @@ export type Skipped = {
 }
 
 /**
+ * The fairness balance after a turn (`data.balance` of a routed lead's activity): each member who could take the
+ * lead, with their weight (1-5) and their credit in the current stretch after the turn (leads/weighted-rotation.ts:
+ * above 0, owed a lead; below, ahead). A member's expected share of that lead is their weight over the sum of all
+ * the weights (the routing page, pool/routing-balance.ts).
+ */
+export type Balance = { id: string; weight: number; credit: number }[]
+
+function balanceAfter(state: RotationState, candidates: { userId: string; weight: number }[]): Balance {
+  return candidates.map((c) => ({ id: c.userId, weight: c.weight, credit: state.credits.get(c.userId) ?? 0 }))
+}
+
+/**
  * Routes `leadIds` of the unit's organization now: leads that already have an assignee (an Agent's own lead) are
  * left alone; the rest go where the setting says, written in one D1 batch stamped `unit.now` with an activity per
  * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`; `data.skipped`: who the
- * rotation passed over and why) and the rotation's new state (position, credits, stretch), with `options.notify`'s
+ * rotation passed over and why; `data.balance` of an `assigned`: the fairness balance after it, `Balance`) and the
+ * rotation's new state (position, credits, stretch), with `options.notify`'s
  * statements (the notifications of the routing). Round-robin is weighted (leads/weighted-rotation.ts) over the
  * active members who are not away (orgs/away.ts) nor outside their working hours (orgs/working-hours.ts), below the
  * claim cap (leads from the pool) and below their own
@@ -239,7 +252,13 @@ export async function routeLeadsNow(
             leadId,
             actorId,
             type: 'assigned',
-            data: { from: null, to: { id: next.userId, name: next.name }, via: 'routing', skipped },
+            data: {
+              from: null,
+              to: { id: next.userId, name: next.name },
+              via: 'routing',
+              skipped,
+              balance: balanceAfter(turn.state, candidates),
+            },
             at: now,
           }),
         ),

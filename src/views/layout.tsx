@@ -96,6 +96,7 @@ function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
       <a href={`${base}/leads/new`}>New lead</a>
       <a href={`${base}/leads/import`}>Import</a>
       <a href={`${base}/team`}>Team</a>
+      {manager && <a href={`${base}/routing`}>Routing</a>}
       {manager && <a href={`${base}/settings`}>Settings</a>}
     </nav>
   )
