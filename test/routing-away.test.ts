@@ -88,6 +88,18 @@ describe('weighted routing, away and at cap', () => {
     )
     expect(answers.map((r) => r.status)).toEqual(Array(48).fill(303))
     expect(await heldBy(slug, [ana!, bo!, cy!, dee!])).toEqual([12, 12, 24, 0])
+    // The routing page's balance agrees: each got exactly their share, and Dee was skipped 48 times, away.
+    const balance = dom(await owner.html(`/o/${slug}/routing?days=7`))
+    const cells = (id: string) =>
+      ['routed', 'expected', 'difference'].map((c) =>
+        textOf(balance.querySelector(`tr[data-member-id="${id}"] [data-${c}]`)),
+      )
+    expect([ana, bo, cy].map((id) => cells(id!))).toEqual([
+      ['12', '12.0', '0.0'],
+      ['12', '12.0', '0.0'],
+      ['24', '24.0', '0.0'],
+    ])
+    expect(textOf(balance.querySelector(`tr[data-member-id="${dee}"] [data-skipped="away"]`))).toBe('48')
   })
 
   it('a member back from a week away takes turns from then on, with no burst of missed leads', async () => {
