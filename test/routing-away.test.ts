@@ -140,12 +140,15 @@ describe('weighted routing, away and at cap', () => {
     const prefs = dom(await bo!.client.html(`/o/${slug}/preferences`))
     const ticks = [...prefs.querySelectorAll('[data-working-hours-form] input[type="checkbox"]:checked')]
     expect(ticks.map((t) => t.getAttribute('value'))).toEqual(['1', String(day.getUTCDay())])
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(day)
+    expect(textOf((await teamRow(owner, slug, bo!.userId))!.querySelector('[data-working-hours]'))).toBe(
+      `works ${weekday} 09:00–17:00 (UTC)`,
+    )
     const form = await webForm(owner, slug)
     const during: string[] = []
     for (let i = 0; i < 3; i++) during.push(await arrive(form, slug, `hours.${i}@example.com`))
     expect(during).toEqual([ana!.userId, ana!.userId, ana!.userId])
     // "Routed to Ana: Bo outside working hours (back Wed 09:00)", in the owner's time zone (UTC).
-    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(day)
     expect(await routingSentence(owner, slug, 'hours.0@example.com')).toBe(
       `Routed to ${ana!.name}: ${bo!.name} outside working hours (back ${weekday} 09:00)`,
     )
@@ -171,6 +174,7 @@ describe('weighted routing, away and at cap', () => {
     expect(kept).toEqual(['2'])
     // Without working hours Bo takes turns again from now on: a new stretch, no catch-up burst.
     expect((await owner.post(`/o/${slug}/team/${bo!.userId}/hours`, none)).status).toBe(303)
+    expect((await teamRow(owner, slug, bo!.userId))!.querySelector('[data-working-hours]')).toBeNull()
     const after: string[] = []
     for (let i = 0; i < 4; i++) after.push(await arrive(form, slug, `anytime.${i}@example.com`))
     expect(after).toEqual([bo!.userId, ana!.userId, bo!.userId, ana!.userId])

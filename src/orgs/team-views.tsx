@@ -12,7 +12,7 @@ import type { FirstTouchTimes } from './first-touch-times'
 import { FormTokenField } from '../views/form-token'
 import { AwayControls, AwayText } from './away-views'
 import { MAX_ROUTING_CAP, MAX_WEIGHT } from './routing-capacity'
-import { WorkingHoursForm } from './working-hours-views'
+import { WorkingHoursForm, workingHoursText } from './working-hours-views'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
@@ -267,6 +267,12 @@ export function TeamPage({
                     {' '}
                     weight {m.routingWeight}
                     {m.routingCap > 0 && `, cap ${m.routingCap}`}
+                  </span>
+                )}
+                {manager && m.status === 'active' && m.workDays !== null && (
+                  <span class="muted" data-working-hours>
+                    {' '}
+                    {workingHoursText(m, m.timeZone)}
                   </span>
                 )}
                 {manager && m.status !== 'active' && m.openLeads > 0 && (

@@ -18,6 +18,14 @@ const WEEKDAYS = [
   ['0', 'Sun'],
 ] as const
 
+/** "works Mon Tue Wed 09:00–17:00 (Europe/Berlin)": a member's working hours in a line, or null when none are set. */
+export function workingHoursText(saved: WorkingHoursColumns, timeZone: string): string | null {
+  if (saved.workDays === null) return null
+  const days = new Set(saved.workDays.split(','))
+  const names = WEEKDAYS.filter(([value]) => days.has(value)).map(([, label]) => label)
+  return `works ${names.join(' ')} ${saved.workStart}–${saved.workEnd} (${timeZone})`
+}
+
 type WorkingHoursFormProps = {
   /** Where the form posts. */
   action: string
