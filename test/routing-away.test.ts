@@ -137,6 +137,20 @@ describe('weighted routing, away and at cap', () => {
     const body = new URLSearchParams({ workHours: '1', workStart: '09:00', workEnd: '17:00' })
     body.append('workDays', String(day.getUTCDay()))
     expect((await bo!.client.request(`/o/${slug}/preferences/hours`, { method: 'POST', body })).status).toBe(303)
+    // No day ticked: refused on the preferences page, with what was typed.
+    const noDay = await bo!.client.post(`/o/${slug}/preferences/hours`, {
+      workHours: '1',
+      workStart: '08:30',
+      workEnd: '16:00',
+    })
+    expect(noDay.status).toBe(422)
+    const again = dom(await noDay.text())
+    expect(textOf(again.querySelector('[data-working-hours-form] [data-error-for="workDays"]'))).toBe(
+      'Tick at least one working day',
+    )
+    expect(again.querySelector('[data-working-hours-form] input[name="workStart"]')!.getAttribute('value')).toBe(
+      '08:30',
+    )
     const prefs = dom(await bo!.client.html(`/o/${slug}/preferences`))
     const ticks = [...prefs.querySelectorAll('[data-working-hours-form] input[type="checkbox"]:checked')]
     expect(ticks.map((t) => t.getAttribute('value'))).toEqual(['1', String(day.getUTCDay())])
