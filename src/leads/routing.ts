@@ -2,8 +2,8 @@
  * Routing of new leads (the organization's setting `routing`): leave them unassigned, put them in the pool, or
  * give them by weighted round-robin (leads/weighted-rotation.ts) to the chosen members (`routing_members`, in
  * `position` order), skipping deactivated members, members away (orgs/away.ts) or outside their working hours
- * (orgs/working-hours.ts), and members at the claim cap or at their routing cap, and putting a lead in the pool when nobody is eligible. One rotation serves the web form, the
- * API, leads Owners and Admins type in, and imports.
+ * (orgs/working-hours.ts), and members at the claim cap or at their routing cap, and putting a lead in the pool
+ * when nobody is eligible. One rotation serves the web form, the API, leads Owners and Admins type in, and imports.
  *
  * The rotation's state (`organizations.routing_last_user_id`, `routing_shape`, `routing_members.credit`) is read
  * and advanced only in a routing turn of the
@@ -155,13 +155,12 @@ function balanceAfter(state: RotationState, candidates: { userId: string; weight
  * left alone; the rest go where the setting says, written in one D1 batch stamped `unit.now` with an activity per
  * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`; `data.skipped`: who the
  * rotation passed over and why; `data.balance` of an `assigned`: the fairness balance after it, `Balance`) and the
- * rotation's new state (position, credits, stretch), with `options.notify`'s
- * statements (the notifications of the routing). Round-robin is weighted (leads/weighted-rotation.ts) over the
- * active members who are not away (orgs/away.ts) nor outside their working hours (orgs/working-hours.ts), below the
- * claim cap (leads from the pool) and below their own
- * routing cap (leads from routing); when nobody is, the lead goes to the pool, and the managers are told once
- * (`notify`'s `stuck`) until a routed lead finds someone again (`organizations.routing_stuck_at`). Run only in a
- * routing turn of the PoolRoom (pool/routing-turns.ts `routeInTurn`).
+ * rotation's new state (position, credits, stretch), with `options.notify`'s statements (the notifications of the
+ * routing). Round-robin is weighted (leads/weighted-rotation.ts) over the active members who are not away
+ * (orgs/away.ts) nor outside their working hours (orgs/working-hours.ts), below the claim cap (leads from the pool)
+ * and below their own routing cap (leads from routing); when nobody is, the lead goes to the pool, and the managers
+ * are told once (`notify`'s `stuck`) until a routed lead finds someone again (`organizations.routing_stuck_at`). Run
+ * only in a routing turn of the PoolRoom (pool/routing-turns.ts `routeInTurn`).
  * @returns where each lead went, in `leadIds` order
  */
 export async function routeLeadsNow(
