@@ -34,10 +34,13 @@ function RoutingPage({ members, days }: { members: MemberBalance[]; days: Period
       <h1>Routing</h1>
       <p>
         How new leads were spread over the last {days} days: each member's leads routed, by a rule or by the fallback,
-        against their expected share (for each lead, their weight over the weights of all who could take it in the
-        rotation that decided: the organization's or the rule's; a lead a rule gives to one member is expected of them
-        whole), and how often routing passed them over. See also <a href={`${base}/routing/rules`}>Routing rules</a> and{' '}
+        against their expected share, and how often routing passed them over. See also{' '}
+        <a href={`${base}/routing/rules`}>Routing rules</a> and{' '}
         <a href={`${base}/settings/pool`}>Settings → Pool and routing</a>.
+      </p>
+      <p class="muted">
+        A lead's expected share is each member's weight over the weights of all who could take it in the rotation that
+        decided (the organization's or the rule's); a lead a rule gives to one member is expected of them whole.
       </p>
       <nav aria-label="Period" class="periods">
         {PERIODS.map((p) => (
