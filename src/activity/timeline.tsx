@@ -121,6 +121,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'created':
       if (d.via === 'form') return 'The web form created this lead'
       if (d.via === 'api') return 'The API created this lead'
+      if (d.via === 'email') return 'An email to the inbound address created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
     case 'submitted_again':
       return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again${d.message ? ' with a message' : ''}`
@@ -181,6 +182,14 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'note_added':
       return `${who} added a note`
     case 'communication_logged':
+      if (d.via === 'email')
+        return (
+          <>
+            {d.direction === 'inbound' ? 'An email from this lead' : 'An email to this lead'} was logged by itself
+            {item.actorName ? ` (${d.direction === 'inbound' ? 'forwarded' : 'sent'} by ${item.actorName})` : ''}, sent{' '}
+            <Instant at={Number(d.occurredAt)} timeZone={timeZone} />
+          </>
+        )
       return (
         <>
           {who} logged {d.direction === 'inbound' ? 'an inbound' : 'an outbound'}{' '}
