@@ -340,6 +340,13 @@ describe('what waits in Unmatched email', () => {
     const row = dom(list).querySelector('tr[data-lead-id]')
     expect(textOf(row)).toContain('Walk In')
     expect((await communicationsOn(owner, slug, row!.getAttribute('data-lead-id')!))[0]).toContain('I want to buy')
+    // A lead writing to the address themselves is logged on their lead, with no member as author.
+    const own = compose({ From: `Bruno <${bruno}>`, To: address, Subject: 'Straight from Bruno' }, 'Hello')
+    expect(await deliver(own, { from: bruno, to: address })).toBeNull()
+    const [entry] = await communicationsOn(owner, slug, brunoId)
+    expect(entry).toContain('Straight from Bruno')
+    expect(entry).toContain('Inbound email')
+    expect(entry).not.toContain('forwarded by')
     await owner.post(`/o/${slug}/settings/email`, {})
   })
 })

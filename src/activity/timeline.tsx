@@ -124,6 +124,7 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
       if (d.via === 'email') return 'An email to the inbound address created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
     case 'submitted_again':
+      if (d.via === 'email') return 'An email from this lead’s address arrived at the inbound address'
       return `The ${d.via === 'api' ? 'API' : 'web form'} sent this lead again${d.message ? ' with a message' : ''}`
     case 'assigned':
       if (d.via !== 'routing') return `${who} assigned this lead to ${nameOf(d.to)}`
