@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import worker from '../src/index'
 import { dom, textOf, texts } from './dom'
-import { createLead, env, joinAs, signUp, uniqueEmail, type Client } from './helpers'
+import { createLead, env, errorFor, joinAs, signUp, uniqueEmail, type Client } from './helpers'
 
 const CRLF = '\r\n'
 let counter = 0
@@ -329,6 +329,28 @@ describe('what waits in Unmatched email', () => {
     // Attaching it again is refused: it is already logged.
     const again = await owner.post(`/o/${slug}/inbox/${several.id}/attach`, { leadId: almaId })
     expect(again.status).toBe(409)
+  })
+
+  it('two Owners attaching the same email at once log it once; a bad lead form comes back with the reason', async () => {
+    const raw = compose({ From: 'Quinn <quinn@stranger.test>', To: address, Subject: 'Twice at once' }, 'Hi')
+    expect(await deliver(raw, { from: 'quinn@stranger.test', to: address })).toBeNull()
+    const waiting = (await inbox(owner, slug)).find((e) => e.subject === 'Twice at once')!
+    const statuses = await Promise.all(
+      [almaId, brunoId].map((leadId) => owner.post(`/o/${slug}/inbox/${waiting.id}/attach`, { leadId })),
+    ).then((answers) => answers.map((a) => a.status).sort())
+    expect(statuses).toEqual([303, 409])
+    const logged = [...(await communicationsOn(owner, slug, almaId)), ...(await communicationsOn(owner, slug, brunoId))]
+    expect(logged.filter((e) => e.includes('Twice at once'))).toHaveLength(1)
+
+    const other = compose({ From: 'Rae <rae@stranger.test>', To: address, Subject: 'Bad form' }, 'Hi')
+    expect(await deliver(other, { from: 'rae@stranger.test', to: address })).toBeNull()
+    const bad = (await inbox(owner, slug)).find((e) => e.subject === 'Bad form')!
+    const refused = await owner.post(`/o/${slug}/inbox/${bad.id}/lead`, { name: 'Rae', email: 'not an address' })
+    expect(refused.status).toBe(422)
+    const page = await refused.text()
+    expect(errorFor(page, 'email')).toContain('valid email')
+    const form = dom(page).querySelector(`[data-unmatched-email="${bad.id}"] form[action$="/lead"]`)
+    expect(form?.querySelector('input[name=email]')?.getAttribute('value')).toBe('not an address')
   })
 
   it('with "create a lead from an unknown sender" on, the sender becomes a lead at once', async () => {
