@@ -15,7 +15,7 @@ const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789'
 export type InboundSettings = { localPart: string | null; createLeads: boolean }
 
 /** A new local part for `slug`: its first 30 characters, a dash and 12 random characters (about 60 bits). */
-export function newLocalPart(slug: string): string {
+function newLocalPart(slug: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12))
   return `${slug.slice(0, 30).replace(/-+$/, '')}-${[...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join('')}`
 }

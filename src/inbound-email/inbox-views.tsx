@@ -11,7 +11,7 @@ import { Time } from '../views/time'
 import type { LeadChoice } from './unmatched'
 
 /** Why an email waits, as the page says it. */
-export function reasonText(email: Pick<InboundEmail, 'unmatchedReason' | 'parties' | 'fromAddress'>): string {
+function reasonText(email: Pick<InboundEmail, 'unmatchedReason' | 'parties' | 'fromAddress'>): string {
   const parties = email.parties.join(', ')
   const reasons: Record<UnmatchedReason, string> = {
     no_lead: parties ? `No lead has the address ${parties}.` : 'It names nobody but members and Leadpool.',

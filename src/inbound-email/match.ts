@@ -49,7 +49,7 @@ export function readEmail(
  * Do the platform's results vouch for the sender's address? Yes when none were recorded (local delivery: `wrangler
  * dev` adds none), or DMARC did not fail and SPF, DKIM or DMARC passed.
  */
-export function vouchedFor(auth: EmailAuth): boolean {
+function vouchedFor(auth: EmailAuth): boolean {
   if (auth.spf === null && auth.dkim === null && auth.dmarc === null) return true
   if (auth.dmarc === 'fail') return false
   return auth.spf === 'pass' || auth.dkim === 'pass' || auth.dmarc === 'pass'

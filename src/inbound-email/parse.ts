@@ -13,10 +13,10 @@ import { htmlToText } from './html-text'
 export const MAX_BODY = 100_000
 
 /** The longest subject kept (characters); the rest of a longer one is dropped with an ellipsis. */
-export const MAX_SUBJECT = 500
+const MAX_SUBJECT = 500
 
 /** A mailbox: lower-case address and display name (may be empty). */
-export type Mailbox = { address: string; name: string }
+type Mailbox = { address: string; name: string }
 
 /** What Leadpool reads of an inbound email. */
 export type ParsedEmail = {

@@ -21,10 +21,10 @@ import { readEmail, type Reading } from './match'
 import { MAX_BODY, parseEmail, type ParsedEmail } from './parse'
 
 /** The largest message taken (bytes, attachments included): 10 MiB. */
-export const MAX_RAW_BYTES = 10 * 1024 * 1024
+const MAX_RAW_BYTES = 10 * 1024 * 1024
 
 /** What the envelope and the raw message give (a part of the platform's `ForwardableEmailMessage`). */
-export type IncomingEmail = Pick<ForwardableEmailMessage, 'from' | 'to' | 'raw' | 'rawSize' | 'setReject'>
+type IncomingEmail = Pick<ForwardableEmailMessage, 'from' | 'to' | 'raw' | 'rawSize' | 'setReject'>
 
 /** What became of an email. */
 export type Outcome =
@@ -63,7 +63,7 @@ export async function receiveEmail(env: Env, message: IncomingEmail, now = Date.
   if (seen) return { kind: 'duplicate', emailId: seen }
   const members = await memberAddresses(unit)
   const reading = readEmail(parsed, { inbound: message.to, envelopeFrom: message.from, members })
-  const record = recordOf(unit, parsed, reading)
+  const record = recordOf(unit, parsed, reading, message.from)
   try {
     return await settle(env, { ...unit, actor: reading.member }, record, reading, org.createLeads)
   } catch (error) {
@@ -175,14 +175,17 @@ async function emailIdOf(unit: SystemUnit, messageKey: string): Promise<string |
   return row?.id ?? null
 }
 
-/** The row kept of `email` as `reading` read it, received at `unit.now` (sent then too, when its Date is missing). */
-function recordOf(unit: SystemUnit, email: ParsedEmail, reading: Reading): EmailRecord {
+/**
+ * The row kept of `email` as `reading` read it, received at `unit.now` (sent then too, when its Date is missing), from
+ * its `From` (the envelope sender `envelopeFrom` when it has none).
+ */
+function recordOf(unit: SystemUnit, email: ParsedEmail, reading: Reading, envelopeFrom: string): EmailRecord {
   return {
     id: newId(),
     orgId: unit.org.id,
     messageKey: email.messageKey,
     direction: reading.direction,
-    fromAddress: email.from?.address ?? '',
+    fromAddress: email.from?.address ?? envelopeFrom.toLowerCase(),
     fromName: email.from?.name ?? '',
     parties: reading.parties,
     memberId: reading.member?.id ?? null,

@@ -18,7 +18,7 @@ import { notFound, Refusal } from '../lib/errors'
 import { communicationOf, planEmailOnLead } from './log'
 
 /** At most this many unmatched emails are listed, oldest first (the count says how many wait). */
-export const INBOX_PAGE = 50
+const INBOX_PAGE = 50
 
 /** How many emails of the unit's organization wait unmatched. */
 export async function unmatchedCount(unit: Pick<Unit, 'db' | 'org'>): Promise<number> {

@@ -19,14 +19,14 @@ export function InboundAddress({ address }: { address: string }) {
 }
 
 /** "12 KB", "3.4 MB", "512 bytes". */
-export function sizeText(bytes: number): string {
+function sizeText(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 /** "SPF pass · DKIM fail · DMARC none recorded", or that the platform recorded none (a local delivery). */
-export function authText(auth: EmailAuth): string {
+function authText(auth: EmailAuth): string {
   if (auth.spf === null && auth.dkim === null && auth.dmarc === null) return 'No SPF/DKIM results recorded'
   const part = (label: string, value: string | null) => `${label} ${value ?? 'not recorded'}`
   return [part('SPF', auth.spf), part('DKIM', auth.dkim), part('DMARC', auth.dmarc)].join(' · ')
