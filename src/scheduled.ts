@@ -22,17 +22,19 @@ import { prunePendingSignups } from './onboarding/signup'
 import { agePools } from './pool/aging'
 import { sweepWebhooks } from './webhooks/dispatch'
 import { checkAllFirstTouchTargets } from './pool/first-touch-target'
+import { sendWeeklyReports } from './dashboard/weekly-report'
 
 /** One chore: `env`, the tick's time in epoch ms. */
 type Chore = (env: Env, now: number) => Promise<unknown>
 
-/** Every chore by name: outbox, webhook and import sweeps, digests, reminders, pool aging, first-touch targets, clean-ups. */
+/** Every chore by name: outbox, webhook and import sweeps, digests, weekly reports, reminders, pool aging, first-touch targets, clean-ups. */
 export const CHORES: Record<string, Chore> = {
   'outbox sweep': sweepOutbox,
   'webhook sweep': sweepWebhooks,
   'import sweep': sweepImportJobs,
   'sent email bodies': (env, now) => pruneOutboxBodies(sharedDatabase(env), now),
   'daily digests': sendDigests,
+  'weekly reports': sendWeeklyReports,
   'expired sessions': (env) => deleteExpiredSessions(sharedDatabase(env)),
   'log-in attempts': (env, now) => pruneLoginAttempts(sharedDatabase(env), now),
   'pending sign-ups': (env, now) => prunePendingSignups(sharedDatabase(env), now),
