@@ -7,6 +7,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { Viewer } from '../src/access/viewer'
+import { dashboardNumbers } from '../src/dashboard/numbers'
+import { createDb } from '../src/db/client'
 import { LEAD_STATUSES } from '../src/db/schema'
 import { addMembers, rows } from './concurrency'
 import { env, signUp } from './helpers'
@@ -237,5 +240,56 @@ describe('dashboard rollups', () => {
       }),
       { numRuns: 40 },
     )
+  })
+
+  it("the dashboard's reads search the rollups and the members' open tasks by key, never scan a table", async () => {
+    const { slug } = await signUp('Plan Org')
+    const [agentId] = await addMembers(slug, 1)
+    const [org] = await rows<{ id: string; name: string }>('SELECT id, name FROM organizations WHERE slug = ?', slug)
+    const [owner] = await rows<{ user_id: string }>(
+      "SELECT user_id FROM memberships WHERE org_id = ? AND role = 'owner'",
+      org!.id,
+    )
+    const seen: { sql: string; params: unknown[] }[] = []
+    const recording = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== 'prepare') return Reflect.get(target, prop, target) as unknown
+        return (sql: string) => {
+          const entry = { sql, params: [] as unknown[] }
+          seen.push(entry)
+          const statement = target.prepare(sql)
+          return new Proxy(statement, {
+            get(st, p) {
+              if (p !== 'bind') return Reflect.get(st, p, st) as unknown
+              return (...params: unknown[]) => {
+                entry.params = params
+                return st.bind(...params)
+              }
+            },
+          })
+        }
+      },
+    })
+    const db = createDb(recording)
+    const viewers: Viewer[] = [
+      { orgId: org!.id, userId: owner!.user_id, role: 'owner', poolEnabled: true, multipleAssignees: false },
+      { orgId: org!.id, userId: agentId!, role: 'agent', poolEnabled: true, multipleAssignees: false },
+    ]
+    const unitOrg = { id: org!.id, name: org!.name, slug }
+    for (const viewer of viewers)
+      for (const filters of [
+        { days: 90, source: null, member: null },
+        { days: 7, source: 'Website', member: agentId! },
+      ])
+        await dashboardNumbers({ db, org: unitOrg, viewer, now: Date.now() }, filters)
+    expect(seen.length).toBeGreaterThan(10)
+    const scans: string[] = []
+    for (const q of seen) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>()
+      for (const { detail } of plan.results) if (/^SCAN /.test(detail)) scans.push(`${detail}\n  in ${q.sql}`)
+    }
+    expect(scans).toEqual([])
   })
 })
