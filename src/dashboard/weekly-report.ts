@@ -105,7 +105,12 @@ export async function sendWeeklyReports(env: UnitBindings, now: number): Promise
     if (!isMonday(timeZone, now) || hourIn(timeZone, now) < WEEKLY_REPORT_HOUR) continue
     const week = localDate(now, timeZone)
     if (member.sentOn === week) continue
-    if (await sendWeeklyReport(env, now, { ...member, week })) queued++
+    // One organization's failure (its D1, its queue) leaves the others' reports to go; it is tried next tick.
+    try {
+      if (await sendWeeklyReport(env, now, { ...member, week })) queued++
+    } catch (error) {
+      console.error('weekly report failed', { orgId: member.orgId, userId: member.userId }, error)
+    }
   }
   return queued
 }
