@@ -157,6 +157,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
           summary={`${leadsText(arrived)}${held} arrived in ${period}, from ${bySource.length} ${bySource.length === 1 ? 'source' : 'sources'}.`}
           empty={`No leads arrived in ${period}.`}
           categoryLabel="Day"
+          emptyRowsLeftOut
           categories={dayNames}
           series={bySource}
           stacked
@@ -170,6 +171,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
             .join(', ')} now.`}
           empty={`No leads arrived in ${period}.`}
           categoryLabel="Day"
+          emptyRowsLeftOut
           categories={dayNames}
           series={byStatus}
           stacked
@@ -215,6 +217,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
           empty={`No lead was first touched in ${period}.`}
           hasData={touched > 0}
           categoryLabel="Day"
+          emptyRowsLeftOut
           categories={dayNames}
           series={touchSeries}
           format={minutes}
