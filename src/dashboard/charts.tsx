@@ -18,8 +18,11 @@ const LEFT = 44
 const BOTTOM = 24
 const TOP = 8
 
+/** One formatter for every count of a page (a `toLocaleString` per cell builds one each time). */
+const counts = new Intl.NumberFormat('en-US')
+
 /** "1,234". */
-const count = (n: number) => n.toLocaleString('en-US')
+export const count = (n: number) => counts.format(n)
 
 export type ColumnChartProps = {
   /** The id of the chart's section (its heading is `{id}-title`). */

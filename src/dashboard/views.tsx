@@ -7,7 +7,7 @@ import { waited } from '../lib/waited'
 import { Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Time } from '../views/time'
-import { ColumnChart } from './charts'
+import { ColumnChart, count } from './charts'
 import { PERIODS, sourceName, type DashboardQuery } from './filters'
 import { DAY_MS, type DashboardNumbers } from './numbers'
 
@@ -29,7 +29,7 @@ export const dayName = (day: number) => dayFormat.format(new Date(day * DAY_MS))
 const minutes = (value: number) => waited(value * 60_000)
 
 /** "3 leads", "1 lead". */
-const leadsText = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'lead' : 'leads'}`
+const leadsText = (n: number) => `${count(n)} ${n === 1 ? 'lead' : 'leads'}`
 
 export type DashboardProps = {
   numbers: DashboardNumbers
@@ -190,7 +190,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
             { name: 'Overdue tasks', values: workload.map((w) => w.overdueTasks) },
           ]}
           extra={[
-            { name: 'First touches', cells: workload.map((w) => w.touched.toLocaleString('en-US')) },
+            { name: 'First touches', cells: workload.map((w) => count(w.touched)) },
             {
               name: 'Average first touch',
               cells: workload.map((w) => (w.touched ? waited(w.waitMs / w.touched) : '–')),
