@@ -1117,6 +1117,10 @@ export const notificationSettings = sqliteTable(
     digestHour: integer('digest_hour'),
     /** When the last digest was made (epoch ms); items after it go into the next one. */
     digestSentAt: integer('digest_sent_at'),
+    /** The weekly report of the dashboard's numbers, for Owners and Admins (src/dashboard/weekly-report.ts): on by default. */
+    weeklyReport: integer('weekly_report', { mode: 'boolean' }).notNull().default(true),
+    /** The Monday (`YYYY-MM-DD`, in the member's time zone) of the week whose report was last sent; null = never. */
+    weeklySentOn: text('weekly_sent_on'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('notification_settings_digest_idx').on(t.digestHour)],
