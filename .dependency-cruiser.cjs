@@ -26,6 +26,8 @@
  *                                      email, orgs' tables); imported only by app.ts, index.ts and scheduled.ts
  *     dashboard                        the dashboard and its weekly email (reads the rollups; uses leads, orgs,
  *                                      notifications, email); imported only by app.ts and scheduled.ts
+ *     inbound-email                    the email handler, the inbound address, Unmatched email (uses intake,
+ *                                      collaboration, leads, notifications); imported only by app.ts and index.ts
  *   pages          pages composing several features (the lead page with the assignment panel)
  *   app.ts, index.ts, scheduled.ts     the Hono app, the Worker entry, the cron's chores
  * env.ts (request types) sits beside the layers: it imports types from access, db and lib (the queue
@@ -48,6 +50,7 @@ const FEATURES = [
   'api',
   'webhooks',
   'dashboard',
+  'inbound-email',
 ]
 
 /** A rule that `from` may not import any folder of `to`. */
@@ -179,7 +182,7 @@ module.exports = {
     forbid('pool-sibling', ['pool'], ['onboarding', 'tasks', 'assignment', 'collaboration']),
     forbid(
       'intake-on-top',
-      FEATURES.filter((f) => !['intake', 'api'].includes(f)),
+      FEATURES.filter((f) => !['intake', 'api', 'inbound-email'].includes(f)),
       ['intake'],
       'Intake (web form, API keys) takes leads in through leads/ and orgs/; only the JSON API (api/) builds on it.',
     ),
@@ -219,6 +222,12 @@ module.exports = {
       FEATURES.filter((f) => f !== 'dashboard'),
       ['dashboard'],
       'The dashboard reads the rollups and the features below it; only app.ts and scheduled.ts import it.',
+    ),
+    forbid(
+      'inbound-email-on-top',
+      FEATURES.filter((f) => f !== 'inbound-email'),
+      ['inbound-email'],
+      'Inbound email logs communications and takes leads in through collaboration/ and intake/; only app.ts and index.ts import it.',
     ),
   ],
   options: {

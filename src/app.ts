@@ -1,6 +1,8 @@
 /**
  * Builds the Hono app: middleware order (db → CSRF → session), route modules, error handlers.
  */
+import { inboxRoutes } from './inbound-email/inbox-routes'
+import { inboundSettingsRoutes } from './inbound-email/settings-routes'
 import { Hono, type Context } from 'hono'
 import { except } from 'hono/combine'
 import { csrf } from 'hono/csrf'
@@ -154,6 +156,8 @@ export function buildApp() {
   app.route('/o/:slug/settings/api-keys', apiKeyRoutes)
   app.route('/o/:slug/settings/webhooks', webhookRoutes)
   app.route('/o/:slug/settings/speed', speedSettingsRoutes)
+  app.route('/o/:slug/settings/email', inboundSettingsRoutes)
+  app.route('/o/:slug/inbox', inboxRoutes)
   app.route('/o/:slug/settings', settingsRoutes)
   app.route('/o/:slug/notifications', notificationRoutes)
   app.route('/o/:slug/preferences', preferenceRoutes)

@@ -1,6 +1,7 @@
 /**
  * Worker entry: `fetch` (the Hono app), `queue` (CSV import chunks, email outbox, and the dead
- * letters of both; webhook deliveries), `scheduled` (the cron's chores, src/scheduled.ts), and the Durable Object classes.
+ * letters of both; webhook deliveries), `scheduled` (the cron's chores, src/scheduled.ts), `email` (mail to an
+ * organization's inbound address, src/inbound-email/receive.ts), and the Durable Object classes.
  */
 import { buildApp } from './app'
 import { runChores } from './scheduled'
@@ -14,6 +15,7 @@ import {
 import { handleEmailBatch, handleEmailDeadLetters } from './email/email-consumer'
 import { EMAIL_DEAD_LETTER_QUEUE_NAME, EMAIL_QUEUE_NAME } from './email/outbox'
 import type { ImportChunkMessage, ReceivedEmailMessage, WebhookMessage } from './lib/queue-messages'
+import { receiveEmail } from './inbound-email/receive'
 import { handleWebhookBatch, WEBHOOK_QUEUE_NAME } from './webhooks/deliver'
 import { dispatchNewDeliveries } from './webhooks/dispatch'
 
@@ -50,5 +52,10 @@ export default {
 
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     await runChores(env, controller.scheduledTime)
+  },
+
+  async email(message: ForwardableEmailMessage, env: Env): Promise<void> {
+    const outcome = await receiveEmail(env, message)
+    console.log('inbound email', message.to, outcome.kind, 'reason' in outcome ? outcome.reason : '')
   },
 } satisfies ExportedHandler<Env, unknown>

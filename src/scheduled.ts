@@ -23,11 +23,12 @@ import { agePools } from './pool/aging'
 import { sweepWebhooks } from './webhooks/dispatch'
 import { pruneWebhookDeliveries } from './webhooks/prune'
 import { checkAllFirstTouchTargets } from './pool/first-touch-target'
+import { sendWeeklyReports } from './dashboard/weekly-report'
 
 /** One chore: `env`, the tick's time in epoch ms. */
 type Chore = (env: Env, now: number) => Promise<unknown>
 
-/** Every chore by name: outbox, webhook and import sweeps, digests, reminders, pool aging, first-touch targets, clean-ups. */
+/** Every chore by name: outbox, webhook and import sweeps, digests, weekly reports, reminders, pool aging, first-touch targets, clean-ups. */
 export const CHORES: Record<string, Chore> = {
   'outbox sweep': sweepOutbox,
   'webhook sweep': sweepWebhooks,
@@ -35,6 +36,7 @@ export const CHORES: Record<string, Chore> = {
   'sent email bodies': (env, now) => pruneOutboxBodies(sharedDatabase(env), now),
   'delivered webhook events': (env, now) => pruneWebhookDeliveries(sharedDatabase(env), now),
   'daily digests': sendDigests,
+  'weekly reports': sendWeeklyReports,
   'expired sessions': (env) => deleteExpiredSessions(sharedDatabase(env)),
   'log-in attempts': (env, now) => pruneLoginAttempts(sharedDatabase(env), now),
   'pending sign-ups': (env, now) => prunePendingSignups(sharedDatabase(env), now),

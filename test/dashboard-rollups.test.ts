@@ -3,13 +3,17 @@
  * first_touch_day_counts, kept by the triggers of migrations/0025_dashboard_rollups.sql) equal a recount from the
  * leads themselves after any generated sequence of changes: creation, an import of several leads at once,
  * assignment, collaborators, unassignment, pool, status, archive and restore, deletion, first touch, a missed
- * target, and a lead's arrival moved to another day.
+ * target, and a lead's arrival moved to another day; and so does the migration's backfill from the leads.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { Viewer } from '../src/access/viewer'
+import { dashboardNumbers } from '../src/dashboard/numbers'
+import { createDb } from '../src/db/client'
 import { LEAD_STATUSES } from '../src/db/schema'
-import { addMembers, rows } from './concurrency'
+import { addLead, addMembers, rows } from './concurrency'
 import { env, signUp } from './helpers'
+import { signedInMembers } from './pool-fixtures'
 
 const DAY = 86_400_000
 const SOURCES = ['', 'Website', 'Referral']
@@ -110,6 +114,10 @@ describe('dashboard rollups', () => {
     const orgId = org!.id
     const today = Math.floor(Date.now() / DAY) * DAY
     const run = (sql: string, ...params: unknown[]) => env.DB.prepare(sql).bind(...params)
+    const backfill = env.TEST_MIGRATIONS.find((m) => m.name.includes('dashboard_rollups'))!.queries.filter(
+      (q) => q.includes('INSERT INTO') && !q.includes('CREATE TRIGGER'),
+    )
+    expect(backfill).toHaveLength(3)
     await fc.assert(
       fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 14 }), async (changes) => {
         await run('UPDATE leads SET archived_at = NULL WHERE org_id = ?', orgId).run()
@@ -233,9 +241,86 @@ describe('dashboard rollups', () => {
               break
           }
         }
-        expect(await stored(orgId)).toEqual(await recounted(orgId))
+        const kept = await stored(orgId)
+        expect(kept).toEqual(await recounted(orgId))
+        // The migration's backfill, run from empty rollups (every organization's rows: it fills them all), finds
+        // what the triggers kept.
+        for (const table of ['lead_day_counts', 'member_lead_counts', 'first_touch_day_counts'])
+          await run(`DELETE FROM ${table}`).run()
+        for (const query of backfill) await env.DB.prepare(query).run()
+        expect(await stored(orgId)).toEqual(kept)
       }),
       { numRuns: 40 },
     )
+  })
+
+  it('stay equal to a recount when members change the same leads at once (no answer 5xx)', async () => {
+    const { client: owner, slug } = await signUp('Busy Org')
+    const [a, b] = await signedInMembers(slug, 2)
+    const [org] = await rows<{ id: string }>('SELECT id FROM organizations WHERE slug = ?', slug)
+    const leads = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => addLead(slug, `Busy ${i}`, { assignee: a!.userId })))
+    const answers = await Promise.all(
+      leads.flatMap((lead, i) => [
+        owner.post(`/o/${slug}/leads/${lead}/assign`, { assigneeId: i % 2 ? b!.userId : a!.userId }),
+        a!.client.post(`/o/${slug}/leads/${lead}/notes`, { body: 'Called' }),
+        a!.client.post(`/o/${slug}/leads/${lead}/status`, { status: 'contacted' }),
+        owner.post(`/o/${slug}/leads/${lead}/status`, { status: i % 3 ? 'won' : 'lost' }),
+        ...(i === 5 ? [owner.post(`/o/${slug}/leads/${lead}/archive`)] : []),
+      ]),
+    )
+    expect(answers.map((r) => r.status).filter((s) => s >= 500)).toEqual([])
+    expect(await stored(org!.id)).toEqual(await recounted(org!.id))
+    expect((await stored(org!.id)).members.length).toBeGreaterThan(0)
+  })
+
+  it("the dashboard's reads search the rollups and the members' open tasks by key, never scan a table", async () => {
+    const { slug } = await signUp('Plan Org')
+    const [agentId] = await addMembers(slug, 1)
+    const [org] = await rows<{ id: string; name: string }>('SELECT id, name FROM organizations WHERE slug = ?', slug)
+    const [owner] = await rows<{ user_id: string }>(
+      "SELECT user_id FROM memberships WHERE org_id = ? AND role = 'owner'",
+      org!.id,
+    )
+    const seen: { sql: string; params: unknown[] }[] = []
+    const recording = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== 'prepare') return Reflect.get(target, prop, target) as unknown
+        return (sql: string) => {
+          const entry = { sql, params: [] as unknown[] }
+          seen.push(entry)
+          const statement = target.prepare(sql)
+          return new Proxy(statement, {
+            get(st, p) {
+              if (p !== 'bind') return Reflect.get(st, p, st) as unknown
+              return (...params: unknown[]) => {
+                entry.params = params
+                return st.bind(...params)
+              }
+            },
+          })
+        }
+      },
+    })
+    const db = createDb(recording)
+    const viewers: Viewer[] = [
+      { orgId: org!.id, userId: owner!.user_id, role: 'owner', poolEnabled: true, multipleAssignees: false },
+      { orgId: org!.id, userId: agentId!, role: 'agent', poolEnabled: true, multipleAssignees: false },
+    ]
+    const unitOrg = { id: org!.id, name: org!.name, slug }
+    for (const viewer of viewers)
+      for (const filters of [
+        { days: 90, source: null, member: null },
+        { days: 7, source: 'Website', member: agentId! },
+      ])
+        await dashboardNumbers({ db, org: unitOrg, viewer, now: Date.now() }, filters)
+    expect(seen.length).toBeGreaterThan(10)
+    const scans: string[] = []
+    for (const q of seen) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>()
+      for (const { detail } of plan.results) if (/^SCAN /.test(detail)) scans.push(`${detail}\n  in ${q.sql}`)
+    }
+    expect(scans).toEqual([])
   })
 })

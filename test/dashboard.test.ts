@@ -96,7 +96,7 @@ describe('dashboard', () => {
     const page = dom(html)
     expect(drawnAgainstTables(page)).toEqual([])
     expect([...page.querySelectorAll('nav a')].map(textOf)).toContain('Dashboard')
-    expect(summaryOf(page, 'chart-arrivals')).toBe('5 leads arrived in the last 30 days (the team’s), 2 sources.')
+    expect(summaryOf(page, 'chart-arrivals')).toBe('5 leads arrived in the last 30 days, from 2 sources.')
     expect(cell(page, 'chart-arrivals', dayName(0), 'Website')).toBe('2')
     expect(cell(page, 'chart-arrivals', dayName(2), 'Referral')).toBe('1')
     expect(cell(page, 'chart-arrivals', dayName(10), 'Website')).toBe('1')
@@ -117,11 +117,13 @@ describe('dashboard', () => {
     const { owner, slug, b } = await world()
     const arrivals = async (query: string) =>
       summaryOf(dom(await owner.html(`/o/${slug}/dashboard?${query}`)), 'chart-arrivals')
-    expect(await arrivals('period=7')).toBe('4 leads arrived in the last 7 days (the team’s), 2 sources.')
-    expect(await arrivals('source=Referral')).toBe('1 lead arrived in the last 30 days (the team’s), 1 source.')
-    expect(await arrivals(`member=${b.userId}`)).toBe('2 leads arrived in the last 30 days (this member’s), 1 source.')
+    expect(await arrivals('period=7')).toBe('4 leads arrived in the last 7 days, from 2 sources.')
+    expect(await arrivals('source=Referral')).toBe('1 lead arrived in the last 30 days, from 1 source.')
+    expect(await arrivals(`member=${b.userId}`)).toBe(
+      '2 leads held by this member arrived in the last 30 days, from 1 source.',
+    )
     const page = dom(await owner.html(`/o/${slug}/dashboard?period=45&member=${crypto.randomUUID()}`))
-    expect(summaryOf(page, 'chart-arrivals')).toBe('5 leads arrived in the last 30 days (the team’s), 2 sources.')
+    expect(summaryOf(page, 'chart-arrivals')).toBe('5 leads arrived in the last 30 days, from 2 sources.')
     expect(textOf(page.querySelector('main'))).toContain('The period can be 7, 30, 90 days; showing the last 30 days.')
     expect(textOf(page.querySelector('main'))).toContain(
       'That member is not in this organization; showing the whole team.',
@@ -136,7 +138,7 @@ describe('dashboard', () => {
     for (const path of [`/o/${slug}/dashboard`, `/o/${slug}/dashboard?member=${b.userId}`]) {
       const page = dom(await a.client.html(path))
       expect(drawnAgainstTables(page)).toEqual([])
-      expect(summaryOf(page, 'chart-arrivals')).toBe('2 leads arrived in the last 30 days (your), 2 sources.')
+      expect(summaryOf(page, 'chart-arrivals')).toBe('2 leads held by you arrived in the last 30 days, from 2 sources.')
       expect(page.querySelector('select[name="member"]')).toBeNull()
       expect(
         [...page.querySelectorAll('#chart-workload tr[data-category]')].map((r) => r.getAttribute('data-category')),

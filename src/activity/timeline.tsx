@@ -203,8 +203,10 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'created':
       if (d.via === 'form') return 'The web form created this lead'
       if (d.via === 'api') return sender(item).join(' created this lead')
+      if (d.via === 'email') return 'An email to the inbound address created this lead'
       return d.via === 'import' ? `${who} imported this lead from a CSV file` : `${who} created this lead`
     case 'submitted_again':
+      if (d.via === 'email') return 'An email from this lead’s address arrived at the inbound address'
       return `${sender(item).join(' sent this lead again')}${d.message ? ' with a message' : ''}`
     case 'assigned':
       if (d.via !== 'routing') return `${who} assigned this lead to ${nameOf(d.to)}`
@@ -253,6 +255,14 @@ export function describe(item: TimelineItem, { timeZone }: DescribeContext = { t
     case 'note_added':
       return `${who} added a note`
     case 'communication_logged':
+      if (d.via === 'email')
+        return (
+          <>
+            {d.direction === 'inbound' ? 'An email from this lead' : 'An email to this lead'} was logged by itself
+            {item.actorName ? ` (${d.direction === 'inbound' ? 'forwarded' : 'sent'} by ${item.actorName})` : ''}, sent{' '}
+            <Instant at={Number(d.occurredAt)} timeZone={timeZone} />
+          </>
+        )
       return (
         <>
           {who} logged {d.direction === 'inbound' ? 'an inbound' : 'an outbound'}{' '}

@@ -13,6 +13,7 @@ import {
   changePassword,
   organizationsOf,
   changePasswordSchema,
+  inboundAddressesOf,
   setTimeZone,
   timeZoneSchema,
 } from './account'
@@ -83,11 +84,12 @@ accountRoutes.use('/account/*', signedIn)
 /** What /account shows besides the user: their sessions and organizations. */
 async function accountFacts(c: Context<App>) {
   const user = c.var.user!
-  const [sessionCount, orgs] = await Promise.all([
+  const [sessionCount, orgs, inbound] = await Promise.all([
     activeSessionCount(c.var.db, user.id),
     organizationsOf(c.var.db, user.id),
+    inboundAddressesOf(c.var.db, user.id, c.env.INBOUND_EMAIL_DOMAIN),
   ])
-  return { user, sessionCount, orgs, timeZone: user.timeZone }
+  return { user, sessionCount, orgs, inbound, timeZone: user.timeZone }
 }
 
 accountRoutes.get('/account', async (c) => {

@@ -7,6 +7,8 @@ import type { FormValues } from '../lib/validation'
 import { Field, FormAlert, type FieldErrors } from '../views/forms'
 import { NewPasswordField } from './views'
 import { TimeZoneSelect } from '../views/time-zone'
+import { HOW_TO_USE, InboundAddress } from '../views/email-facts'
+import type { OrgInboundAddress } from './account'
 
 /**
  * The one answer to a sign-up or "forgot password" form, whatever the address: it names no address
@@ -90,13 +92,15 @@ export type AccountPageProps = FormProps & {
   timeZone: string
   /** The organizations the person is an active member of. */
   orgs: OrgLink[]
+  /** Their organizations' inbound email addresses. */
+  inbound: OrgInboundAddress[]
 }
 
 /**
- * `/account`: name and email, time zone, notification preferences (one link per organization), change password,
+ * `/account`: name and email, time zone, inbound email addresses and notification preferences (per organization), change password,
  * active sessions and "Log out everywhere".
  */
-export function AccountPage({ user, sessionCount, done, errors, alert, timeZone, orgs }: AccountPageProps) {
+export function AccountPage({ user, sessionCount, done, errors, alert, timeZone, orgs, inbound }: AccountPageProps) {
   return (
     <>
       <section class="card narrow">
@@ -125,6 +129,19 @@ export function AccountPage({ user, sessionCount, done, errors, alert, timeZone,
           <button type="submit">Save time zone</button>
         </form>
       </section>
+      {inbound.length > 0 && (
+        <section class="card narrow">
+          <h2>Inbound email</h2>
+          <p>{HOW_TO_USE}</p>
+          <ul>
+            {inbound.map((org) => (
+              <li>
+                {org.name}: <InboundAddress address={org.address} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {orgs.length > 0 && (
         <section class="card narrow">
           <h2>Notifications</h2>

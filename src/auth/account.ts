@@ -1,12 +1,12 @@
 /**
  * The signed-in person's own account (`/account`): changing the password, counting sessions, the time zone, the
- * organizations whose notification preferences it links.
+ * organizations whose notification preferences it links and whose inbound email addresses it shows.
  */
 import { and, asc, count, eq, gt } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
 import type { OrgLink } from '../access/viewer'
-import { memberships, organizations, sessions, users } from '../db/schema'
+import { inboundAddresses, memberships, organizations, sessions, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { tooLong } from '../lib/text'
 import { chosenTimeZone } from '../lib/time-zones'
@@ -73,4 +73,20 @@ export async function organizationsOf(db: Database, userId: string): Promise<Org
     .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
     .orderBy(asc(organizations.name))
     .all()
+}
+
+/** An organization's inbound address (inbound-email/address.ts), as the account page shows it. */
+export type OrgInboundAddress = { name: string; address: string }
+
+/** The inbound addresses on `domain` of the organizations `userId` is an active member of, by name (none yet: left out). */
+export async function inboundAddressesOf(db: Database, userId: string, domain: string): Promise<OrgInboundAddress[]> {
+  const rows = await db
+    .select({ name: organizations.name, localPart: inboundAddresses.localPart })
+    .from(memberships)
+    .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+    .innerJoin(inboundAddresses, eq(inboundAddresses.orgId, memberships.orgId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
+    .orderBy(asc(organizations.name))
+    .all()
+  return rows.map((r) => ({ name: r.name, address: `${r.localPart}@${domain}` }))
 }

@@ -1,13 +1,14 @@
 /**
  * Communications with a lead (calls, emails, meetings, SMS, other): logged by anyone who can see
- * the lead, edited or deleted by their author or an Owner/Admin. Every change writes its activity
- * (`communication_logged` / `_edited` / `_deleted`) and notifications in the same batch.
+ * the lead, or by an email to the organization's inbound address (inbound-email/receive.ts), edited or deleted by
+ * their author or an Owner/Admin. Every change writes its activity (`communication_logged` / `_edited` / `_deleted`)
+ * and notifications in the same batch.
  */
 import { and, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow } from '../activity/activities'
-import type { Unit } from '../access/unit'
+import type { AnyUnit, Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
@@ -15,8 +16,11 @@ import { unlessChanged } from '../db/guard'
 import {
   activities,
   communications,
+  inboundEmails,
   users,
   type Communication,
+  type EmailAttachment,
+  type EmailAuth,
   type CommunicationKind,
   type Direction,
 } from '../db/schema'
@@ -29,25 +33,44 @@ import { fanOut } from '../notifications/fan-out'
 /** A communication as the form gives it: `occurredAt` already an instant (epoch ms). */
 export type CommunicationInput = { kind: CommunicationKind; direction: Direction; summary: string; occurredAt: number }
 
-/** A logged communication with the name of the member who logged it. */
-export type CommunicationView = Communication & { authorName: string }
+/**
+ * A logged communication with the name of the member who logged it (null: an email no member sent), and for one
+ * logged by email what its message said of itself: the sender's address, SPF/DKIM/DMARC results and attachments.
+ */
+export type CommunicationView = Communication & {
+  authorName: string | null
+  email: { from: string; auth: EmailAuth; attachments: EmailAttachment[] } | null
+}
 
 /** The lead's communications, most recent first, each with its author's name (the caller checked the lead is visible). */
 export async function communicationsOf(unit: Pick<Unit, 'db' | 'org'>, leadId: string): Promise<CommunicationView[]> {
   const { db } = unit
   const orgId = unit.org.id
   return db
-    .select({ communication: communications, authorName: users.name })
+    .select({
+      communication: communications,
+      authorName: users.name,
+      from: inboundEmails.fromAddress,
+      auth: inboundEmails.auth,
+      attachments: inboundEmails.attachments,
+    })
     .from(communications)
-    .innerJoin(users, eq(users.id, communications.authorId))
+    .leftJoin(users, eq(users.id, communications.authorId))
+    .leftJoin(inboundEmails, eq(inboundEmails.communicationId, communications.id))
     .where(and(eq(communications.orgId, orgId), eq(communications.leadId, leadId)))
     .orderBy(communications.occurredAt)
     .all()
-    .then((rows) => rows.reverse().map((r) => ({ ...r.communication, authorName: r.authorName })))
+    .then((rows) =>
+      rows.reverse().map(({ communication, authorName, from, auth, attachments }) => ({
+        ...communication,
+        authorName,
+        email: from !== null && auth && attachments ? { from, auth, attachments } : null,
+      })),
+    )
 }
 
 /** May `viewer` edit or delete `communication`? Its author, an Owner or an Admin. */
-export function canChangeCommunication(viewer: Viewer, communication: { authorId: string }): boolean {
+export function canChangeCommunication(viewer: Viewer, communication: { authorId: string | null }): boolean {
   return communication.authorId === viewer.userId || isManager(viewer)
 }
 
@@ -58,31 +81,50 @@ export function canChangeCommunication(viewer: Viewer, communication: { authorId
  * @throws Refusal 404 when the lead is not visible
  */
 export async function logCommunication(unit: Unit, leadId: string, input: CommunicationInput) {
-  const { db, viewer, now } = unit
+  const { db, viewer } = unit
   const lead = await findVisibleLead(unit, leadId)
   if (!lead) throw notFound()
-  const id = newId()
-  const activity = activityRow({
-    orgId: viewer.orgId,
-    leadId,
-    actorId: viewer.userId,
-    type: 'communication_logged',
-    data: { communicationId: id, ...input },
-    at: now,
-  })
+  const planned = planCommunication(unit, leadId, input, { authorId: viewer.userId })
   // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
   const fan = await fanOut(unit, [
     { type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary },
   ])
-  await runBatch(db, [
-    db
-      .insert(communications)
-      .values({ id, orgId: viewer.orgId, leadId, authorId: viewer.userId, ...input, createdAt: now, updatedAt: now }),
-    db.insert(activities).values(activity),
-    ...fan.statements,
-  ])
+  await runBatch(db, [...planned.statements, ...fan.statements])
   await fan.afterCommit()
-  return activity.id
+  return planned.activityId
+}
+
+/**
+ * The statements logging a communication with lead `leadId` of the unit's organization (stamped `unit.now`): the
+ * communication by `options.authorId` (null: no member, an email's own) and its `communication_logged` activity,
+ * whose data adds `options.data` (e.g. `via: 'email'`). The caller runs them in its batch, with its notifications.
+ * @returns the communication's id, the activity's id and the statements
+ */
+export function planCommunication(
+  unit: AnyUnit,
+  leadId: string,
+  input: CommunicationInput,
+  { authorId, data = {} }: { authorId: string | null; data?: Record<string, unknown> },
+): { id: string; activityId: string; statements: BatchItem<'sqlite'>[] } {
+  const { db, now } = unit
+  const orgId = unit.org.id
+  const id = newId()
+  const activity = activityRow({
+    orgId,
+    leadId,
+    actorId: authorId,
+    type: 'communication_logged',
+    data: { communicationId: id, ...input, ...data },
+    at: now,
+  })
+  return {
+    id,
+    activityId: activity.id,
+    statements: [
+      db.insert(communications).values({ id, orgId, leadId, authorId, ...input, createdAt: now, updatedAt: now }),
+      db.insert(activities).values(activity),
+    ],
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { COMMUNICATION_LABELS, NoteBody } from '../activity/timeline'
 import { COMMUNICATION_KINDS, DIRECTIONS, type Communication } from '../db/schema'
 import { localDateTime } from '../lib/zoned-time'
 import { FieldError, FormAlert, type FieldErrors } from '../views/forms'
+import { EmailFacts } from '../views/email-facts'
 import { When } from '../views/when'
 import type { CommunicationView } from './communications'
 import type { NoteView } from './notes'
@@ -251,10 +252,13 @@ export function CommunicationItems({ communications, ...props }: ListProps & { c
             {DIRECTION_LABELS[c.direction]} {COMMUNICATION_LABELS[c.kind]}
           </strong>{' '}
           <span class="muted">
-            <When at={c.occurredAt} now={now} timeZone={timeZone} />, logged by{' '}
-            <span data-communication-author>{c.authorName}</span>
+            <When at={c.occurredAt} now={now} timeZone={timeZone} />
+            {c.email ? ', logged by email' : ', logged by '}
+            {c.email && c.authorName ? (c.direction === 'inbound' ? ', forwarded by ' : ', sent by ') : ''}
+            {c.authorName && <span data-communication-author>{c.authorName}</span>}
           </span>
-          <p>{c.summary}</p>
+          <p class="note-body">{c.summary}</p>
+          {c.email && <EmailFacts {...c.email} />}
           {(c.authorId === viewerId || manager) && (
             <p class="inline-form">
               <a href={`${base}/communications/${c.id}/edit`}>Edit</a>

@@ -1,7 +1,7 @@
 /**
  * The dashboard's charts: server-rendered SVG columns (no client code), each with the table of its numbers behind it
  * (docs/ARCHITECTURE.md "Dashboard"). The SVG is hidden from assistive technology; a sentence says what it shows and
- * the table holds every number it draws. Each drawn column part carries `data-category`, `data-series` and
+ * the table holds every number it draws (a zero is not drawn). Each drawn column part carries `data-category`, `data-series` and
  * `data-value`, each table row `data-category` and each number cell `data-series`, so a test can hold one to the other.
  */
 import type { Child } from 'hono/jsx'
@@ -18,8 +18,11 @@ const LEFT = 44
 const BOTTOM = 24
 const TOP = 8
 
+/** One formatter for every count of a page (a `toLocaleString` per cell builds one each time). */
+const counts = new Intl.NumberFormat('en-US')
+
 /** "1,234". */
-const count = (n: number) => n.toLocaleString('en-US')
+export const count = (n: number) => counts.format(n)
 
 export type ColumnChartProps = {
   /** The id of the chart's section (its heading is `{id}-title`). */
@@ -39,6 +42,8 @@ export type ColumnChartProps = {
   format?: (value: number) => string
   /** More table columns after the series: a header and one cell per category. */
   extra?: { name: string; cells: Child[] }[]
+  /** Rows whose every number is 0 are left out of the table (the days of a long period without any), and it says so. */
+  emptyRowsLeftOut?: boolean
   /** Shown instead of the chart when there is nothing to draw (`hasData` false; default: every value is 0). */
   empty: string
   hasData?: boolean
@@ -64,6 +69,8 @@ export function ColumnChart(props: ColumnChartProps) {
       const top = y(base + value)
       const height = y(base) - top
       if (stacked) base += value
+      // Nothing is drawn for a zero (the table says it): a page of 90 days draws only the days that have numbers.
+      if (value === 0) return []
       return (
         <rect
           x={x.toFixed(1)}
@@ -137,6 +144,7 @@ export function ColumnChart(props: ColumnChartProps) {
       )}
       <details class="chart-table">
         <summary>{props.title}: the numbers</summary>
+        {props.emptyRowsLeftOut && <p class="chart-summary">{props.categoryLabel}s without any are left out.</p>}
         <div class="table-scroll" role="region" aria-label={`${props.title}: the numbers`} tabindex={0}>
           <table>
             <thead>
@@ -152,20 +160,22 @@ export function ColumnChart(props: ColumnChartProps) {
               </tr>
             </thead>
             <tbody>
-              {categories.map((category, i) => (
-                <tr data-category={category}>
-                  <th scope="row">{category}</th>
-                  {series.map((s) => (
-                    <td data-series={s.name} data-value={s.values[i] ?? 0}>
-                      {format(s.values[i] ?? 0)}
-                    </td>
-                  ))}
-                  {stacked && series.length > 1 && <td data-total>{format(totals[i]!)}</td>}
-                  {props.extra?.map((e) => (
-                    <td>{e.cells[i]}</td>
-                  ))}
-                </tr>
-              ))}
+              {categories.map((category, i) =>
+                props.emptyRowsLeftOut && totals[i] === 0 && !props.extra?.some((e) => e.cells[i] !== '0') ? null : (
+                  <tr data-category={category}>
+                    <th scope="row">{category}</th>
+                    {series.map((s) => (
+                      <td data-series={s.name} data-value={s.values[i] ?? 0}>
+                        {format(s.values[i] ?? 0)}
+                      </td>
+                    ))}
+                    {stacked && series.length > 1 && <td data-total>{format(totals[i]!)}</td>}
+                    {props.extra?.map((e) => (
+                      <td>{e.cells[i]}</td>
+                    ))}
+                  </tr>
+                ),
+              )}
             </tbody>
           </table>
         </div>

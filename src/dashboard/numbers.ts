@@ -36,7 +36,7 @@ export type DashboardNumbers = {
   from: number
   to: number
   arrivals: Arrivals[]
-  /** Every source the viewer's leads came from (for the filter), sorted. */
+  /** Every source the viewer's leads of the period came from, and the one the filters name (the filter's choices), sorted. */
   sources: string[]
   waiting: Waiting[]
   touches: Touches[]
@@ -97,9 +97,17 @@ export async function dashboardNumbers(
       db
         .selectDistinct({ source: leadDayCounts.source })
         .from(leadDayCounts)
-        .where(and(eq(leadDayCounts.orgId, orgId), eq(leadDayCounts.scope, scope), gt(leadDayCounts.leads, 0)))
+        .where(
+          and(
+            eq(leadDayCounts.orgId, orgId),
+            eq(leadDayCounts.scope, scope),
+            sql`${leadDayCounts.day} BETWEEN ${from} AND ${to}`,
+            gt(leadDayCounts.leads, 0),
+          ),
+        )
         .orderBy(asc(leadDayCounts.source)),
-      (rows) => rows.map((r) => r.source),
+      (rows) =>
+        [...new Set([...rows.map((r) => r.source), ...(filters.source === null ? [] : [filters.source])])].sort(),
     ),
     planned(
       db

@@ -7,7 +7,7 @@ import { waited } from '../lib/waited'
 import { Notice } from '../views/forms'
 import { STATUS_LABELS } from '../views/labels'
 import { Time } from '../views/time'
-import { ColumnChart } from './charts'
+import { ColumnChart, count } from './charts'
 import { PERIODS, sourceName, type DashboardQuery } from './filters'
 import { DAY_MS, type DashboardNumbers } from './numbers'
 
@@ -29,7 +29,7 @@ export const dayName = (day: number) => dayFormat.format(new Date(day * DAY_MS))
 const minutes = (value: number) => waited(value * 60_000)
 
 /** "3 leads", "1 lead". */
-const leadsText = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'lead' : 'leads'}`
+const leadsText = (n: number) => `${count(n)} ${n === 1 ? 'lead' : 'leads'}`
 
 export type DashboardProps = {
   numbers: DashboardNumbers
@@ -46,11 +46,11 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
   const days = Array.from({ length: numbers.to - numbers.from + 1 }, (_, i) => numbers.from + i)
   const dayNames = days.map(dayName)
   const indexOf = new Map(days.map((d, i) => [d, i]))
-  const perDay = (rows: { day: number }[], value: (row: never) => number) => {
+  const perDay = <T extends { day: number }>(rows: T[], value: (row: T) => number) => {
     const values = days.map(() => 0)
     for (const row of rows) {
       const i = indexOf.get(row.day)
-      if (i !== undefined) values[i]! += value(row as never)
+      if (i !== undefined) values[i]! += value(row)
     }
     return values
   }
@@ -59,14 +59,14 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
     name: sourceName(source),
     values: perDay(
       numbers.arrivals.filter((a) => a.source === source),
-      (a: { leads: number }) => a.leads,
+      (a) => a.leads,
     ),
   }))
   const byStatus = LEAD_STATUSES.map((status) => ({
     name: STATUS_LABELS[status],
     values: perDay(
       numbers.arrivals.filter((a) => a.status === status),
-      (a: { leads: number }) => a.leads,
+      (a) => a.leads,
     ),
   }))
   const arrived = numbers.arrivals.reduce((sum, a) => sum + a.leads, 0)
@@ -87,16 +87,16 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
   const touchSeries = [
     {
       name: 'Average wait',
-      values: perDay(numbers.touches, (t: { touched: number; waitMs: number }) =>
-        Math.round(t.waitMs / t.touched / 60_000),
-      ),
+      values: perDay(numbers.touches, (t) => Math.round(t.waitMs / t.touched / 60_000)),
     },
   ]
   const touched = numbers.touches.reduce((sum, t) => sum + t.touched, 0)
   const missed = numbers.touches.reduce((sum, t) => sum + t.missed, 0)
-  const touchedPerDay = perDay(numbers.touches, (t: { touched: number }) => t.touched)
-  const missedPerDay = perDay(numbers.touches, (t: { missed: number }) => t.missed)
-  const who = manager ? (filters.member ? 'this member’s' : 'the team’s') : 'your'
+  const touchedPerDay = perDay(numbers.touches, (t) => t.touched)
+  const missedPerDay = perDay(numbers.touches, (t) => t.missed)
+  // Whose leads and first touches the numbers count, as the summaries say it ('': the whole team's).
+  const held = manager ? (filters.member ? ' held by this member' : '') : ' held by you'
+  const by = manager ? (filters.member ? ' by this member' : '') : ' by you'
   const period = `the last ${filters.days} days`
   const workload = numbers.workload
   return (
@@ -154,9 +154,10 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
         <ColumnChart
           id="chart-arrivals"
           title="Leads in by day and source"
-          summary={`${leadsText(arrived)} arrived in ${period} (${who}), ${bySource.length} ${bySource.length === 1 ? 'source' : 'sources'}.`}
+          summary={`${leadsText(arrived)}${held} arrived in ${period}, from ${bySource.length} ${bySource.length === 1 ? 'source' : 'sources'}.`}
           empty={`No leads arrived in ${period}.`}
           categoryLabel="Day"
+          emptyRowsLeftOut
           categories={dayNames}
           series={bySource}
           stacked
@@ -170,6 +171,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
             .join(', ')} now.`}
           empty={`No leads arrived in ${period}.`}
           categoryLabel="Day"
+          emptyRowsLeftOut
           categories={dayNames}
           series={byStatus}
           stacked
@@ -188,7 +190,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
             { name: 'Overdue tasks', values: workload.map((w) => w.overdueTasks) },
           ]}
           extra={[
-            { name: 'First touches', cells: workload.map((w) => w.touched.toLocaleString('en-US')) },
+            { name: 'First touches', cells: workload.map((w) => count(w.touched)) },
             {
               name: 'Average first touch',
               cells: workload.map((w) => (w.touched ? waited(w.waitMs / w.touched) : '–')),
@@ -207,7 +209,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
         <ColumnChart
           id="chart-first-touch"
           title="Time to first touch"
-          summary={`${leadsText(touched)} first touched in ${period} (${who})${
+          summary={`${leadsText(touched)} first touched${by} in ${period}${
             touched
               ? `, on average ${waited(numbers.touches.reduce((s, t) => s + t.waitMs, 0) / touched)} after arriving`
               : ''
@@ -215,6 +217,7 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
           empty={`No lead was first touched in ${period}.`}
           hasData={touched > 0}
           categoryLabel="Day"
+          emptyRowsLeftOut
           categories={dayNames}
           series={touchSeries}
           format={minutes}

@@ -751,7 +751,10 @@ export type CommunicationKind = (typeof COMMUNICATION_KINDS)[number]
 export const DIRECTIONS = ['inbound', 'outbound'] as const
 export type Direction = (typeof DIRECTIONS)[number]
 
-/** A call, email, meeting, SMS or other exchange with the lead, logged by a member (collaboration/communications.ts). */
+/**
+ * A call, email, meeting, SMS or other exchange with the lead, logged by a member (collaboration/communications.ts) or
+ * by an email to the organization's inbound address (inbound-email/receive.ts).
+ */
 export const communications = sqliteTable(
   'communications',
   {
@@ -762,9 +765,8 @@ export const communications = sqliteTable(
     leadId: text('lead_id')
       .notNull()
       .references(() => leads.id, { onDelete: 'cascade' }),
-    authorId: text('author_id')
-      .notNull()
-      .references(() => users.id),
+    /** The member who logged it, or who sent or forwarded its email; NULL: an email no member sent (inbound-email/). */
+    authorId: text('author_id').references(() => users.id),
     kind: text('kind', { enum: COMMUNICATION_KINDS }).notNull(),
     direction: text('direction', { enum: DIRECTIONS }).notNull(),
     summary: text('summary').notNull(),
@@ -1129,6 +1131,10 @@ export const notificationSettings = sqliteTable(
     digestHour: integer('digest_hour'),
     /** When the last digest was made (epoch ms); items after it go into the next one. */
     digestSentAt: integer('digest_sent_at'),
+    /** The weekly report of the dashboard's numbers, for Owners and Admins (src/dashboard/weekly-report.ts): on by default. */
+    weeklyReport: integer('weekly_report', { mode: 'boolean' }).notNull().default(true),
+    /** The Monday (`YYYY-MM-DD`, in the member's time zone) of the week whose report was last sent; null = never. */
+    weeklySentOn: text('weekly_sent_on'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('notification_settings_digest_idx').on(t.digestHour)],
@@ -1249,6 +1255,76 @@ export const webhookSequences = sqliteTable('webhook_sequences', {
   seq: integer('seq').notNull(),
 })
 
+/**
+ * The organization's inbound email address `{localPart}@{INBOUND_EMAIL_DOMAIN}` (inbound-email/address.ts), and its
+ * setting "create a lead from an unknown sender". Rotating gives a new `localPart`; the old one ends.
+ */
+export const inboundAddresses = sqliteTable(
+  'inbound_addresses',
+  {
+    orgId: text('org_id')
+      .primaryKey()
+      .references(() => organizations.id),
+    /** Lower-case: `{slug}-{random}`. */
+    localPart: text('local_part').notNull(),
+    createLeads: integer('create_leads', { mode: 'boolean' }).notNull().default(false),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('inbound_addresses_local_part_uq').on(t.localPart)],
+)
+
+/** Why an inbound email waits in the Unmatched list (inbound-email/match.ts). */
+export const UNMATCHED_REASONS = ['no_lead', 'several_leads', 'not_member', 'unverified'] as const
+export type UnmatchedReason = (typeof UNMATCHED_REASONS)[number]
+
+/** The SPF, DKIM and DMARC results the receiving platform recorded (`pass`, `fail`, …; null: none recorded). */
+export type EmailAuth = { spf: string | null; dkim: string | null; dmarc: string | null }
+
+/** An attachment as listed (never stored): its file name and size in bytes. */
+export type EmailAttachment = { name: string; size: number }
+
+/**
+ * Every email the organization's inbound address took (inbound-email/receive.ts): logged on a lead
+ * (`communicationId`), or waiting in the Unmatched list (`unmatchedReason`) until an Owner or Admin attaches it or
+ * creates its lead. One per Message-ID (or, without one, per SHA-256 of the message), so a second delivery is ignored.
+ */
+export const inboundEmails = sqliteTable(
+  'inbound_emails',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** The Message-ID header, or `sha256:{hex}` of the raw message when it has none. */
+    messageKey: text('message_key').notNull(),
+    /** NULL once logged on a lead. */
+    unmatchedReason: text('unmatched_reason', { enum: UNMATCHED_REASONS }),
+    direction: text('direction', { enum: DIRECTIONS }).notNull(),
+    fromAddress: text('from_address').notNull(),
+    fromName: text('from_name').notNull(),
+    /** The other party's addresses the lead was looked up by (lower-case). */
+    parties: text('parties', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The member who sent or forwarded it (their address in From, or the envelope sender); NULL: none. */
+    memberId: text('member_id').references(() => users.id),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** The Date header (epoch ms, UTC), or when it arrived when it has none or an unreadable one. */
+    sentAt: integer('sent_at').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    auth: text('auth', { mode: 'json' }).$type<EmailAuth>().notNull(),
+    attachments: text('attachments', { mode: 'json' }).$type<EmailAttachment[]>().notNull(),
+    leadId: text('lead_id').references(() => leads.id, { onDelete: 'set null' }),
+    communicationId: text('communication_id'),
+  },
+  (t) => [
+    uniqueIndex('inbound_emails_message_uq').on(t.orgId, t.messageKey),
+    index('inbound_emails_unmatched_idx')
+      .on(t.orgId, t.receivedAt)
+      .where(sql`${t.unmatchedReason} IS NOT NULL`),
+    index('inbound_emails_communication_idx').on(t.communicationId),
+  ],
+)
+
 export type Organization = typeof organizations.$inferSelect
 export type Membership = typeof memberships.$inferSelect
 export type Lead = typeof leads.$inferSelect
@@ -1259,5 +1335,6 @@ export type OutboxEmail = typeof emailOutbox.$inferSelect
 export type LeadHandoff = typeof leadHandoffs.$inferSelect
 export type Task = typeof tasks.$inferSelect
 export type Communication = typeof communications.$inferSelect
+export type InboundEmail = typeof inboundEmails.$inferSelect
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect

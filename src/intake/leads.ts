@@ -33,8 +33,8 @@ export const intakeSchema = foldedLeadSchema.omit({ status: true }).extend({
 })
 export type IntakeInput = z.output<typeof intakeSchema>
 
-/** Where a lead came in. */
-export type IntakeChannel = 'form' | 'api'
+/** Where a lead came in (`email`: an email to the inbound address, inbound-email/receive.ts). */
+export type IntakeChannel = 'form' | 'api' | 'email'
 
 /** What an intake did: created lead `leadId`, or added the message to the existing lead `leadId`. */
 export type IntakeResult = { leadId: string; created: boolean }
@@ -74,7 +74,8 @@ type AlsoStatements = (leadId: string, created: boolean) => BatchItem<'sqlite'>[
  * first) is not created again: the message becomes a note on that lead (`created: false`), which is restored if
  * archived. A new lead is routed afterwards by the router given (made by `leadRouter` of leads/routing.ts).
  * `options.also(leadId, created)`: statements to run first in the batch that writes the submission (e.g. remembering
- * an `Idempotency-Key`), told whether it creates lead `leadId` or adds to it.
+ * an `Idempotency-Key`), told whether it creates lead `leadId` or adds to it; `options.after(leadId, created)`: ones
+ * to run last in it, once the lead exists (e.g. an email logged on it, inbound-email/receive.ts).
  * @returns the lead the submission ended in
  */
 export async function takeInLead(
@@ -82,13 +83,13 @@ export async function takeInLead(
   route: LeadRouter,
   input: IntakeInput,
   channel: IntakeChannel,
-  { also = () => [] }: { also?: AlsoStatements } = {},
+  { also = () => [], after = () => [] }: { also?: AlsoStatements; after?: AlsoStatements } = {},
 ): Promise<IntakeResult> {
   const { db, now } = unit
   const orgId = unit.org.id
   const actorId = unit.actor?.id ?? null
   const existing = await leadIdByEmail(unit, input.email)
-  if (existing) return addToExisting(unit, existing, input, channel, also)
+  if (existing) return addToExisting(unit, existing, input, channel, also, after)
   const source = input.source || (channel === 'form' ? 'Web form' : 'API')
   const row = { ...leadRow(orgId, '', { ...input, source, status: 'new' }, now), createdBy: null }
   const leadId = row.id
@@ -100,11 +101,12 @@ export async function takeInLead(
       db.insert(leads).values(row),
       db.insert(activities).values(activityRow({ orgId, leadId, actorId, type: 'created', data, at: now })),
       ...noteStatements(unit, leadId, input.message, noteId),
+      ...after(leadId, true),
     ])
   } catch (error) {
     // A simultaneous submission with the same email saved its lead first: this one joins it.
     const raced = await leadIdByEmail(unit, input.email)
-    if (raced) return addToExisting(unit, raced, input, channel, also)
+    if (raced) return addToExisting(unit, raced, input, channel, also, after)
     throw error
   }
   await route(orgId, [leadId], null)
@@ -123,6 +125,7 @@ function addToExisting(
   input: IntakeInput,
   channel: IntakeChannel,
   also: AlsoStatements,
+  after: AlsoStatements,
 ): Promise<IntakeResult> {
   const orgId = unit.org.id
   const actorId = unit.actor?.id ?? null
@@ -155,6 +158,7 @@ function addToExisting(
         .insert(activities)
         .values(activityRow({ orgId, leadId, actorId, type: 'submitted_again', data, at: now + (archived ? 1 : 0) })),
       ...noteStatements(attempt, leadId, input.message, noteId),
+      ...after(leadId, false),
     ])
     return { leadId, created: false }
   })

@@ -34,6 +34,8 @@ export type NotificationEvent = {
   noteLabel?: string
   /** A status change: the statuses before and after (LEAD_STATUSES values). */
   status?: { from: string; to: string }
+  /** An email logged by itself (email_received): from the lead (`inbound`) or to them (`outbound`). */
+  direction?: 'inbound' | 'outbound'
 }
 
 /**
@@ -257,6 +259,16 @@ export const EVENTS = {
     recipients: (e, from) => from.team(e.leads.map((l) => l.id)),
     noteLabel: 'Summary',
     sentence: (d) => [actor(d), ' logged a communication on ', LEADS],
+  },
+  email_received: {
+    label: 'An email to or from your lead arrives at the inbound address',
+    defaults: { inApp: true, email: false },
+    recipients: (e, from) => from.team(e.leads.map((l) => l.id)),
+    noteLabel: 'Subject',
+    sentence: (d) =>
+      d.direction === 'outbound'
+        ? ['Email received from ', actor(d), ' to ', LEADS]
+        : ['Email received from ', LEADS, d.actor ? ` (forwarded by ${d.actor.name})` : ''],
   },
   released: {
     label: 'A lead is released back to the pool',

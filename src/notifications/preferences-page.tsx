@@ -18,6 +18,7 @@ import { AwayControls } from '../orgs/away-views'
 import { setWorkingHours, workingHoursColumns, workingHoursSchema } from '../orgs/working-hours'
 import { WorkingHoursForm } from '../orgs/working-hours-views'
 import { viewerTimeZone } from '../access/context'
+import { isManager } from '../access/viewer'
 
 export const preferenceRoutes = new Hono<App>()
 
@@ -120,6 +121,20 @@ function PreferencesPage({ prefs, types, saved, errors, values, testEmail, away,
           In your time zone, {prefs.timeZone} (<a href="/account">change it</a>). Nothing is sent on a day with nothing
           unread.
         </p>
+        {isManager(shell) && (
+          <label class="checkbox">
+            <input
+              type="checkbox"
+              name="weeklyReport"
+              value="1"
+              checked={ticked(values, 'weeklyReport', prefs.weeklyReport)}
+            />
+            <span>
+              <strong>Weekly report.</strong> The dashboard's numbers of the past 7 days, every Monday morning in your
+              time zone.
+            </span>
+          </label>
+        )}
         <button type="submit">Save preferences</button>
       </form>
       <TestEmailSection {...testEmail} />
@@ -152,6 +167,7 @@ const preferencesSchema = z.object({
     EVENT_TYPES.flatMap((type) => [[`inApp_${type}`, checkbox] as const, [`email_${type}`, checkbox] as const]),
   ),
   emailPaused: checkbox,
+  weeklyReport: checkbox,
   digestHour: z
     .enum(['', ...HOURS.map(String)], 'Choose an hour or no digest')
     .optional()
@@ -234,6 +250,7 @@ const preferencesAgain: RefusalPage = (c, refusal, values) => {
 preferenceRoutes.post('/', refusalPage(preferencesAgain), async (c) => {
   const input = (await parseForm(c, preferencesSchema)) as Record<string, boolean> & {
     emailPaused: boolean
+    weeklyReport: boolean
     digestHour: number | null
   }
   const channels = Object.fromEntries(
@@ -242,7 +259,13 @@ preferenceRoutes.post('/', refusalPage(preferencesAgain), async (c) => {
       { inApp: input[`inApp_${type}`] === true, email: input[`email_${type}`] === true },
     ]),
   )
-  await savePreferences(c.var.unit, { channels, emailPaused: input.emailPaused, digestHour: input.digestHour })
+  await savePreferences(c.var.unit, {
+    channels,
+    emailPaused: input.emailPaused,
+    digestHour: input.digestHour,
+    // Only Owners and Admins are offered the weekly report; an Agent's form leaves it as it is.
+    weeklyReport: isManager(c.var.unit.viewer) ? input.weeklyReport : undefined,
+  })
   return c.redirect(`/o/${c.var.orgContext.org.slug}/preferences?saved=1`, 303)
 })
 

@@ -1,6 +1,7 @@
 /**
  * A member's notification preferences in one organization: per event type and channel (in-app,
- * email), "pause all email", and the daily digest hour in their time zone. Only choices that differ
+ * email), "pause all email", the daily digest hour in their time zone, and (Owners and Admins) the weekly report.
+ * Only choices that differ
  * from the registry's defaults (events.ts) are stored.
  */
 import { and, eq } from 'drizzle-orm'
@@ -22,6 +23,8 @@ export type Preferences = {
   digestHour: number | null
   /** The member's IANA time zone (users.time_zone). */
   timeZone: string
+  /** The weekly report email of the dashboard's numbers (Owners and Admins; on unless turned off). */
+  weeklyReport: boolean
 }
 
 /** The event types `viewer` may choose for (pool events only for Owners and Admins), in registry order. */
@@ -54,12 +57,14 @@ export async function preferencesOf(unit: Pick<Unit, 'db' | 'viewer'>): Promise<
     emailPaused: settings?.emailPaused ?? false,
     digestHour: settings?.digestHour ?? null,
     timeZone: user?.timeZone ?? 'UTC',
+    weeklyReport: settings?.weeklyReport ?? true,
   }
 }
 
-/** What the preferences form saves: channels of the offered types, pause, digest hour. */
+/** What the preferences form saves: channels of the offered types, pause, digest hour, weekly report (undefined: left as it is). */
 export type PreferencesInput = Pick<Preferences, 'emailPaused' | 'digestHour'> & {
   channels: Partial<Record<EventType, Channels>>
+  weeklyReport?: boolean
 }
 
 /**
@@ -94,7 +99,11 @@ export async function savePreferences(
       db,
       viewer.orgId,
       viewer.userId,
-      { emailPaused: input.emailPaused, digestHour: input.digestHour },
+      {
+        emailPaused: input.emailPaused,
+        digestHour: input.digestHour,
+        ...(input.weeklyReport === undefined ? {} : { weeklyReport: input.weeklyReport }),
+      },
       now,
     ),
   )
@@ -106,7 +115,12 @@ export function settingsUpsert(
   db: Database,
   orgId: string,
   userId: string,
-  set: Partial<Pick<typeof notificationSettings.$inferInsert, 'emailPaused' | 'digestHour' | 'digestSentAt'>>,
+  set: Partial<
+    Pick<
+      typeof notificationSettings.$inferInsert,
+      'emailPaused' | 'digestHour' | 'digestSentAt' | 'weeklyReport' | 'weeklySentOn'
+    >
+  >,
   now: number,
 ): BatchItem<'sqlite'> {
   return db

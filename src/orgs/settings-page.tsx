@@ -118,6 +118,10 @@ export function SettingsPage({
             <a href={`/o/${shell.org.slug}/settings/api-keys`}>API keys</a> for the JSON API
           </li>
           <li>
+            <a href={`/o/${shell.org.slug}/settings/email`}>Inbound email</a>: the address your team BCCs, unknown
+            senders, <a href={`/o/${shell.org.slug}/inbox`}>Unmatched email</a>
+          </li>
+          <li>
             <a href={`/o/${shell.org.slug}/settings/webhooks`}>Webhooks</a>: endpoints other systems hear of lead
             changes at, and their deliveries
           </li>

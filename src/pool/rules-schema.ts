@@ -30,6 +30,7 @@ export const VIA_LABELS: Record<string, string> = {
   form: 'the web form',
   api: 'the API',
   import: 'an import',
+  email: 'an email to the inbound address',
   typed: 'typed in by a member',
 }
 
@@ -100,7 +101,7 @@ export const newRuleSchema = z
 /** The dry run's lead: each field a rule can ask about (empty when not given). */
 export const dryRunSchema = z.object({
   source: optionalSingleLine('source', 100),
-  via: z.enum(['form', 'api', 'import', 'typed'], 'Choose how the lead comes in').default('form'),
+  via: z.enum(['form', 'api', 'import', 'email', 'typed'], 'Choose how the lead comes in').default('form'),
   name: optionalSingleLine('name', 200),
   email: optionalSingleLine('email', 254),
   phone: optionalSingleLine('phone number', 50),
