@@ -233,9 +233,19 @@
       el.title = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
     })
     // Instants within sentences (a call's time): a live entry arrives written in UTC for everyone.
+    var weekday = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: exact.resolvedOptions().timeZone,
+    })
     root.querySelectorAll('time[data-zoned]').forEach(function (el) {
       var date = new Date(el.getAttribute('datetime'))
-      if (!isNaN(date)) el.textContent = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
+      if (isNaN(date)) return
+      // "Mon 09:00": a time within the coming week (when someone's working hours start).
+      if (el.getAttribute('data-zoned') === 'weekday') el.textContent = weekday.format(date)
+      else el.textContent = exact.format(date) + (timeZone ? ' (' + timeZone + ')' : '')
     })
   }
   setInterval(function () {

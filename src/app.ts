@@ -25,6 +25,7 @@ import { importRoutes } from './imports/routes'
 import { poolLeadRoutes, poolRoutes } from './pool/routes'
 import { poolSettingsRoutes } from './pool/settings-routes'
 import { rulesRoutes } from './pool/rules-routes'
+import { routingPageRoutes } from './pool/routing-page'
 import { leadRoutes } from './leads/routes'
 import { orgLiveUpgrade, publishAfterPost } from './leads/live-lists'
 import { archiveRoutes } from './leads/archive-routes'
@@ -149,6 +150,7 @@ export function buildApp() {
   app.route('/o/:slug/team', teamRoutes)
   app.route('/o/:slug/dashboard', dashboardRoutes)
   app.route('/o/:slug/settings/pool', poolSettingsRoutes)
+  app.route('/o/:slug/routing', routingPageRoutes)
   app.route('/o/:slug/routing/rules', rulesRoutes)
   app.route('/o/:slug/settings/intake', intakeSettingsRoutes)
   app.route('/o/:slug/settings/api-keys', apiKeyRoutes)

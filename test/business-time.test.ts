@@ -1,7 +1,7 @@
 /** Business time (src/lib/business-time.ts): working hours only, across weekends and daylight-saving changes. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { businessTime, type BusinessHours } from '../src/lib/business-time'
+import { businessTime, closedUntil, type BusinessHours } from '../src/lib/business-time'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -58,6 +58,30 @@ describe('business time', () => {
         expect(time).toBeLessThanOrEqual(Math.max(0, to - from))
         const always = { ...open, days: [0, 1, 2, 3, 4, 5, 6], start: '00:00', end: '24:00' }
         expect(businessTime(from, to, always)).toBe(Math.max(0, to - from))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('says when working hours start again: none of the time until then is in them, the minute after is', () => {
+    const instant = fc.integer({ min: Date.parse('2024-01-01'), max: Date.parse('2026-12-31') })
+    const hours = fc.record({
+      timeZone: fc.constantFrom('Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'),
+      days: fc.subarray([0, 1, 2, 3, 4, 5, 6], { minLength: 1 }),
+      start: fc.constantFrom('00:00', '08:30', '09:00'),
+      end: fc.constantFrom('12:00', '17:00', '24:00'),
+    })
+    fc.assert(
+      fc.property(instant, hours, (at, open) => {
+        const opens = closedUntil(at, open)
+        if (opens === null) {
+          expect(businessTime(at, at + 1, open), 'inside the hours').toBe(1)
+          return
+        }
+        expect(opens).toBeGreaterThan(at)
+        expect(opens - at).toBeLessThanOrEqual(8 * 24 * HOUR)
+        expect(businessTime(at, opens, open), 'closed until then').toBe(0)
+        expect(businessTime(opens, opens + MINUTE, open), 'open from then').toBe(MINUTE)
       }),
       { numRuns: 300 },
     )

@@ -18,6 +18,7 @@ import { assigneeChoices } from '../src/leads/assignee-choices'
 import { countLeads, rowsBefore } from '../src/leads/list-totals'
 import { findLeadRow, listLeads, type LeadFilters } from '../src/leads/list-query'
 import { findVisibleLead } from '../src/leads/lead-detail'
+import { routingBalance } from '../src/pool/routing-balance'
 import type { Viewer } from '../src/access/viewer'
 import { addLead, addManyLeads, addMembers, rows } from './concurrency'
 import { env, signUp } from './helpers'
@@ -226,6 +227,26 @@ describe('query plans', () => {
     expect(walking).toEqual([])
     // It plans every query of every page for several roles and filters: about 15 s alone, twice that under load.
   }, 90_000)
+
+  it('the routing page reads only routing’s activities of the period, on their partial index', async () => {
+    const { slug } = await signUp('Routing Plan Org')
+    await addLead(slug, 'Some lead')
+    const [org] = await rows<{ id: string; name: string }>('SELECT id, name FROM organizations WHERE slug = ?', slug)
+    const seen: Recorded[] = []
+    const db = createDb(recordingD1(seen))
+    await routingBalance({ db, org: { id: org!.id, name: org!.name, slug }, now: Date.now() }, { days: 90 })
+    const ledger = seen.filter((q) => /from activities a/i.test(q.sql))
+    expect(ledger).toHaveLength(3)
+    for (const q of ledger) {
+      expect(await fullScans(q)).toEqual([])
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>()
+      expect(plan.results.map((r) => r.detail)).toContainEqual(
+        expect.stringMatching(/^SEARCH a USING INDEX activities_org_routed_idx \(org_id=\? AND created_at>\?\)$/),
+      )
+    }
+  })
 
   it('notices a full scan (the check can fail)', async () => {
     expect(await fullScans({ sql: "SELECT id FROM leads WHERE name = 'x'", params: [] })).toEqual([

@@ -88,6 +88,18 @@ describe('weighted routing, away and at cap', () => {
     )
     expect(answers.map((r) => r.status)).toEqual(Array(48).fill(303))
     expect(await heldBy(slug, [ana!, bo!, cy!, dee!])).toEqual([12, 12, 24, 0])
+    // The routing page's balance agrees: each got exactly their share, and Dee was skipped 48 times, away.
+    const balance = dom(await owner.html(`/o/${slug}/routing?days=7`))
+    const cells = (id: string) =>
+      ['routed', 'expected', 'difference'].map((c) =>
+        textOf(balance.querySelector(`tr[data-member-id="${id}"] [data-${c}]`)),
+      )
+    expect([ana, bo, cy].map((id) => cells(id!))).toEqual([
+      ['12', '12.0', '0.0'],
+      ['12', '12.0', '0.0'],
+      ['24', '24.0', '0.0'],
+    ])
+    expect(textOf(balance.querySelector(`tr[data-member-id="${dee}"] [data-skipped="away"]`))).toBe('48')
   })
 
   it('a member back from a week away takes turns from then on, with no burst of missed leads', async () => {
@@ -113,6 +125,73 @@ describe('weighted routing, away and at cap', () => {
     const after: string[] = []
     for (let i = 0; i < 6; i++) after.push(await arrive(form, slug, `back.${i}@example.com`))
     expect(after).toEqual([bo, ana, bo, ana, bo, ana])
+  })
+
+  it('skips a member outside their working hours, says when they start, and lets them claim from the pool then', async () => {
+    const { client: owner, slug } = await signUp('Working Hours Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [ana, bo] = await signedInMembers(slug, 2)
+    await roundRobin(owner, slug, [ana!.userId, bo!.userId])
+    // Bo works 09:00-17:00 on the day after tomorrow only (UTC, his time zone): now is outside his hours.
+    const day = new Date(Date.now() + 2 * DAY)
+    const body = new URLSearchParams({ workHours: '1', workStart: '09:00', workEnd: '17:00' })
+    body.append('workDays', String(day.getUTCDay()))
+    expect((await bo!.client.request(`/o/${slug}/preferences/hours`, { method: 'POST', body })).status).toBe(303)
+    // No day ticked: refused on the preferences page, with what was typed.
+    const noDay = await bo!.client.post(`/o/${slug}/preferences/hours`, {
+      workHours: '1',
+      workStart: '08:30',
+      workEnd: '16:00',
+    })
+    expect(noDay.status).toBe(422)
+    const again = dom(await noDay.text())
+    expect(textOf(again.querySelector('[data-working-hours-form] [data-error-for="workDays"]'))).toBe(
+      'Tick at least one working day',
+    )
+    expect(again.querySelector('[data-working-hours-form] input[name="workStart"]')!.getAttribute('value')).toBe(
+      '08:30',
+    )
+    const prefs = dom(await bo!.client.html(`/o/${slug}/preferences`))
+    const ticks = [...prefs.querySelectorAll('[data-working-hours-form] input[type="checkbox"]:checked')]
+    expect(ticks.map((t) => t.getAttribute('value'))).toEqual(['1', String(day.getUTCDay())])
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(day)
+    expect(textOf((await teamRow(owner, slug, bo!.userId))!.querySelector('[data-working-hours]'))).toBe(
+      `works ${weekday} 09:00–17:00 (UTC)`,
+    )
+    const form = await webForm(owner, slug)
+    const during: string[] = []
+    for (let i = 0; i < 3; i++) during.push(await arrive(form, slug, `hours.${i}@example.com`))
+    expect(during).toEqual([ana!.userId, ana!.userId, ana!.userId])
+    // "Routed to Ana: Bo outside working hours (back Wed 09:00)", in the owner's time zone (UTC).
+    expect(await routingSentence(owner, slug, 'hours.0@example.com')).toBe(
+      `Routed to ${ana!.name}: ${bo!.name} outside working hours (back ${weekday} 09:00)`,
+    )
+    // Claiming from the pool stays open outside one's working hours.
+    const pooled = await addLead(slug, 'Late pool lead', { inPool: true })
+    expect((await bo!.client.post(`/o/${slug}/leads/${pooled}/claim?from=pool`)).status).toBe(303)
+    // An Agent may not set someone else's hours; an owner may, and a refused form keeps what was typed.
+    const none = { workStart: '09:00', workEnd: '17:00' }
+    expect((await ana!.client.post(`/o/${slug}/team/${bo!.userId}/hours`, none)).status).toBe(403)
+    const refused = await owner.post(`/o/${slug}/team/${bo!.userId}/hours`, {
+      workHours: '1',
+      workDays: '2',
+      workStart: '18:00',
+      workEnd: '08:00',
+    })
+    expect(refused.status).toBe(422)
+    const row = dom(await refused.text()).querySelector(`tr[data-member-id="${bo!.userId}"]`)!
+    expect(textOf(row.querySelector('[data-working-hours-form] [data-error-for="workEnd"]'))).toBe(
+      'The end comes after the start',
+    )
+    expect(row.querySelector('input[name="workStart"]')!.getAttribute('value')).toBe('18:00')
+    const kept = [...row.querySelectorAll('input[name="workDays"]:checked')].map((t) => t.getAttribute('value'))
+    expect(kept).toEqual(['2'])
+    // Without working hours Bo takes turns again from now on: a new stretch, no catch-up burst.
+    expect((await owner.post(`/o/${slug}/team/${bo!.userId}/hours`, none)).status).toBe(303)
+    expect((await teamRow(owner, slug, bo!.userId))!.querySelector('[data-working-hours]')).toBeNull()
+    const after: string[] = []
+    for (let i = 0; i < 4; i++) after.push(await arrive(form, slug, `anytime.${i}@example.com`))
+    expect(after).toEqual([bo!.userId, ana!.userId, bo!.userId, ana!.userId])
   })
 
   it('skips members at their routing cap; when nobody can take a lead it goes to the pool and managers are told once', async () => {
@@ -187,6 +266,33 @@ describe('an away member and the pool', () => {
     expect((await agent!.client.post(`/o/${slug}/preferences/back`)).status).toBe(303)
     expect(dom(await agent!.client.html(`/o/${slug}/pool`)).querySelector('[data-away-reason]')).toBeNull()
     expect((await agent!.client.post(`/o/${slug}/leads/${lead}/claim?from=pool`)).status).toBe(303)
+  })
+
+  it('the lead page of a pool lead says why instead of offering Claim while they are away', async () => {
+    const { slug } = await signUp('Away Lead Page Org')
+    await setOrg(slug, { pool_enabled: 1 })
+    const [agent] = await signedInMembers(slug, 1)
+    const lead = await addLead(slug, 'Pool lead', { inPool: true })
+    const claimButton = (page: ReturnType<typeof dom>) =>
+      [...page.querySelectorAll('#assignment button')].find((b) => textOf(b) === 'Claim this lead')
+    expect(claimButton(dom(await agent!.client.html(`/o/${slug}/leads/${lead}`)))).toBeDefined()
+    expect((await agent!.client.post(`/o/${slug}/preferences/away`, { until: '' })).status).toBe(303)
+    const page = dom(await agent!.client.html(`/o/${slug}/leads/${lead}`))
+    expect(claimButton(page)).toBeUndefined()
+    expect(textOf(page.querySelector('#assignment [data-away-reason]'))).toBe(
+      'You are away until back, so you cannot claim from the pool. Mark yourself back to claim.',
+    )
+    expect(page.querySelector('#assignment [data-away-reason] a')!.getAttribute('href')).toBe(
+      `/o/${slug}/preferences#away`,
+    )
+    // The section alone (what a live update reloads) says the same.
+    const answer = await agent!.client.get(`/o/${slug}/leads/${lead}/assignment`, { 'HX-Request': 'true' })
+    const section = dom(await answer.text())
+    expect(textOf(section.querySelector('[data-away-reason]'))).toMatch(/^You are away until back/)
+    expect((await agent!.client.post(`/o/${slug}/preferences/back`)).status).toBe(303)
+    const back = dom(await agent!.client.html(`/o/${slug}/leads/${lead}`))
+    expect(back.querySelector('#assignment [data-away-reason]')).toBeNull()
+    expect(claimButton(back)).toBeDefined()
   })
 
   it('a week away moves the return timer of their claimed leads a week later', async () => {

@@ -1,7 +1,7 @@
 /**
  * Routing's invariants in D1 (issue #27, "Concurrency"): generated sequences of arrivals, away periods, caps, weight
- * changes and closed leads, each arrival routed by `routeLeadsNow` (src/leads/routing.ts) with its state in D1 as a
- * routing turn leaves it. No one over their cap, no away member chosen, nobody skipped who could take the lead, and
+ * changes, working hours and closed leads, each arrival routed by `routeLeadsNow` (src/leads/routing.ts) with its state in D1 as a
+ * routing turn leaves it. No one over their cap, no away member nor member outside their working hours chosen, nobody skipped who could take the lead, and
  * over any stretch in which the eligible members and weights do not change, each member's count within one lead of
  * their weighted share.
  */
@@ -18,6 +18,10 @@ type Event =
   | { kind: 'away' | 'back' | 'close'; who: number }
   | { kind: 'weight'; who: number; weight: number }
   | { kind: 'cap'; who: number; cap: number }
+  | { kind: 'hours'; who: number; hours: Hours | null }
+
+/** Working hours in UTC (the members' time zone): weekdays (0 Sunday … 6 Saturday) and whole hours `[start, end)`. */
+type Hours = { days: number[]; start: number; end: number }
 
 const MEMBERS = 3
 
@@ -33,10 +37,37 @@ const event: fc.Arbitrary<Event> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('weight' as const), who, weight: fc.integer({ min: 1, max: 5 }) }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cap' as const), who, cap: fc.nat({ max: 6 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('hours' as const),
+      who,
+      hours: fc.option(
+        fc
+          .record({
+            days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+            start: fc.integer({ min: 0, max: 23 }),
+            length: fc.integer({ min: 1, max: 24 }),
+          })
+          .map(({ days, start, length }) => ({ days, start, end: Math.min(24, start + length) })),
+        { nil: null },
+      ),
+    }),
+  },
 )
 
+/** Whether `hours` (null: none set) hold at `at` (epoch ms), read in UTC without the code under test. */
+function working(hours: Hours | null, at: number): boolean {
+  if (!hours) return true
+  const d = new Date(at)
+  const hour = d.getUTCHours() + d.getUTCMinutes() / 60
+  return hours.days.includes(d.getUTCDay()) && hour >= hours.start && hour < hours.end
+}
+
+const hhmm = (hour: number) => `${String(hour).padStart(2, '0')}:00`
+
 describe('routing turns in D1', () => {
-  it('keep every invariant over generated arrivals, away periods, caps and weight changes', async () => {
+  it('keep every invariant over generated arrivals, away periods, caps, weight changes and working hours', async () => {
     let run = 0
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 40 }), async (events) => {
@@ -53,13 +84,23 @@ describe('routing turns in D1', () => {
             ),
           ),
         )
-        const model = ids.map((id) => ({ id, weight: 1, cap: 0, away: false, open: [] as string[] }))
+        const model = ids.map((id) => ({
+          id,
+          weight: 1,
+          cap: 0,
+          away: false,
+          hours: null as Hours | null,
+          open: [] as string[],
+        }))
         let stretch = { shape: '', arrivals: 0, counts: new Map<string, number>() }
         let now = Date.now()
         for (const e of events) {
-          now += 60_000
+          // 37 minutes a step: a run walks through the hours of a day or more, in and out of working hours.
+          now += 37 * 60_000
           if (e.kind === 'arrive') {
-            const eligible = model.filter((m) => !m.away && (m.cap === 0 || m.open.length < m.cap))
+            const eligible = model.filter(
+              (m) => !m.away && working(m.hours, now) && (m.cap === 0 || m.open.length < m.cap),
+            )
             const lead = await addLead(slug, `Arrival ${now}`)
             const unit = unitFor(env, { id: orgId, name: 'Invariant Org', slug }, { now })
             const [routed] = await routeLeadsNow(unit, [lead])
@@ -68,7 +109,7 @@ describe('routing turns in D1', () => {
               continue
             }
             const chosen = eligible.find((m) => m.id === routed!.to)
-            expect(chosen, 'routed to an eligible member: not away, below their cap').toBeDefined()
+            expect(chosen, 'routed to an eligible member: not away, in working hours, below their cap').toBeDefined()
             chosen!.open.push(lead)
             const shape = eligible.map((m) => `${m.id}:${m.weight}`).join(',')
             if (shape !== stretch.shape) stretch = { shape, arrivals: 0, counts: new Map() }
@@ -98,6 +139,11 @@ describe('routing turns in D1', () => {
             m.weight = e.weight
             await env.DB.prepare('UPDATE memberships SET routing_weight = ? WHERE user_id = ?')
               .bind(e.weight, m.id)
+              .run()
+          } else if (e.kind === 'hours') {
+            m.hours = e.hours
+            await env.DB.prepare('UPDATE memberships SET work_days = ?, work_start = ?, work_end = ? WHERE user_id = ?')
+              .bind(e.hours ? e.hours.days.join(',') : null, hhmm(e.hours?.start ?? 9), hhmm(e.hours?.end ?? 17), m.id)
               .run()
           } else if (e.kind === 'cap') {
             m.cap = e.cap

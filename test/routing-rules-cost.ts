@@ -29,6 +29,7 @@ const state: RoutingState = {
   claimCap: 0,
   members: new Map(members.map((m) => [m.userId, m])),
   away: new Map(),
+  offHours: new Map(),
   held: new Map(),
   rules,
   rotations: new Map(

@@ -241,6 +241,75 @@ describe('rules apply to every way a lead comes in', () => {
   })
 })
 
+describe('working hours under the rules', () => {
+  it('a rule’s round-robin and its one member skip a member outside working hours, the dry run says so, and the routing page counts rule-routed leads', async () => {
+    const { client: owner, slug } = await signUp('Hours Rules Org')
+    const [ana, bo, cy] = await addMembers(slug, 3)
+    await fallbackRoundRobin(owner, slug, [cy!])
+    await addRule(owner, slug, [
+      ['name', 'Bo’s leads'],
+      ['field1', 'source'],
+      ['test1', 'equals'],
+      ['value1', 'bo'],
+      ['action', 'member'],
+      ['memberId', bo!],
+    ])
+    await addRule(owner, slug, [
+      ['name', 'Web'],
+      ['field1', 'via'],
+      ['test1', 'equals'],
+      ['value1', 'form'],
+      ['action', 'round_robin'],
+      ['memberIds', ana!],
+      ['memberIds', bo!],
+    ])
+    // Bo works 09:00-17:00 on the day after tomorrow only (UTC, his time zone): now is outside his hours.
+    const day = new Date(Date.now() + 2 * 86_400_000)
+    const hours = new URLSearchParams({ workHours: '1', workStart: '09:00', workEnd: '17:00' })
+    hours.append('workDays', String(day.getUTCDay()))
+    expect((await owner.request(`/o/${slug}/team/${bo}/hours`, { method: 'POST', body: hours })).status).toBe(303)
+    const back = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(day)
+    const [a, b, c] = [await nameOf(ana!), await nameOf(bo!), await nameOf(cy!)]
+    const offHours = `${b} outside working hours (back ${back} 09:00)`
+
+    const shape = { via: 'form', source: '', name: 'X', email: '', phone: '', company: '', status: 'new' }
+    const web = await dryRun(owner, slug, shape)
+    expect(web.to).toEqual(Array(10).fill(ana))
+    expect(web.said[0]).toBe(`Routed to ${a} by rule 'Web': ${offHours}`)
+    const his = await dryRun(owner, slug, { ...shape, source: 'bo' })
+    expect(his.to).toEqual(Array(10).fill(cy))
+    expect(his.said[0]).toBe(`Routed to ${c} by the fallback (rule 'Bo’s leads' had nobody free): ${offHours}`)
+
+    const form = await webForm(owner, slug)
+    const arrive = async (email: string, source = '') => {
+      expect((await visitor().post(form, { name: email, email, source })).status).toBe(303)
+      return holderOf(email)
+    }
+    expect([await arrive('h1@example.com'), await arrive('h2@example.com')]).toEqual([ana, ana])
+    expect(await arrive('h3@example.com', 'bo')).toBe(cy)
+    expect(await ledgerOf(owner, slug, 'h1@example.com')).toBe(`Routed to ${a} by rule 'Web': ${offHours}`)
+    // Without working hours Bo takes turns again: the rule's rotation starts a new stretch, no catch-up burst.
+    const none = { workStart: '09:00', workEnd: '17:00' }
+    expect((await owner.post(`/o/${slug}/team/${bo}/hours`, none)).status).toBe(303)
+    const after: string[] = []
+    for (let i = 0; i < 4; i++) after.push(await arrive(`h${i + 4}@example.com`))
+    expect(after).toEqual([bo, ana, bo, ana])
+
+    // The routing page counts the leads the rules routed, each expected of who could take it in the rule's rotation.
+    const page = dom(await owner.html(`/o/${slug}/routing?days=7`))
+    const cells = (id: string): Record<string, string> =>
+      Object.fromEntries(
+        [...page.querySelectorAll(`#routing-balance tr[data-member-id="${id}"] td[data-label]`)].map((td) => [
+          td.getAttribute('data-label')!,
+          textOf(td),
+        ]),
+      )
+    expect(cells(ana!)).toMatchObject({ 'Leads routed': '4', 'Expected share': '4.0', 'Skipped: outside hours': '0' })
+    expect(cells(bo!)).toMatchObject({ 'Leads routed': '2', 'Expected share': '2.0', 'Skipped: outside hours': '3' })
+    expect(cells(cy!)).toMatchObject({ 'Leads routed': '1', 'Expected share': '1.0' })
+  })
+})
+
 describe('the dry run and simultaneous arrivals', () => {
   it('shows where the next ten leads of a shape go and why, moves nothing, and ten real arrivals then do the same', async () => {
     const { client: owner, slug } = await signUp('Dry Run Org')

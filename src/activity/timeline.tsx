@@ -56,6 +56,31 @@ function Instant({ at, timeZone }: { at: number; timeZone: string }) {
   )
 }
 
+const weekdayFormats = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * A time within the coming week in a sentence, "Mon 09:00" in `timeZone`: `<time data-zoned="weekday">`, which the
+ * page writes again in its viewer's time zone (public/app.js), as `Instant`.
+ */
+function WeekdayTime({ at, timeZone }: { at: number; timeZone: string }) {
+  let format = weekdayFormats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+    })
+    weekdayFormats.set(timeZone, format)
+  }
+  return (
+    <time datetime={new Date(at).toISOString()} data-zoned="weekday">
+      {format.format(at)}
+    </time>
+  )
+}
+
 /** A due date within a sentence: a calendar day as it is, a time as an `Instant`. */
 function DueText({ due, timeZone }: { due: Due; timeZone: string }) {
   return due.date !== undefined ? <>{formatDue(due, timeZone)}</> : <Instant at={due.at} timeZone={timeZone} />
@@ -77,11 +102,11 @@ function describeChanges(changes: Record<string, Change>, timeZone: string): Chi
 }
 
 /** A member routing passed over and why (leads/routing.ts `Skipped`, kept in `data.skipped`). */
-type Skipped = { name: string; why: 'deactivated' | 'away' | 'at_cap'; until?: number | null }
+type Skipped = { name: string; why: 'deactivated' | 'away' | 'outside_hours' | 'at_cap'; until?: number | null }
 
 /**
- * The routing ledger: ": Bo away until 14 Dec 2026, 09:00 (UTC), Cy at cap" for the members a routed lead passed
- * over; nothing when it passed over nobody.
+ * The routing ledger: ": Bo away until 14 Dec 2026, 09:00 (UTC), Cy at cap, Di outside working hours (back Mon
+ * 09:00)" for the members a routed lead passed over; nothing when it passed over nobody.
  */
 function passedOver(skipped: unknown, timeZone: string): Child {
   const list = Array.isArray(skipped) ? (skipped as Skipped[]) : []
@@ -89,6 +114,14 @@ function passedOver(skipped: unknown, timeZone: string): Child {
   const why = (s: Skipped): Child => {
     if (s.why === 'at_cap') return 'at cap'
     if (s.why === 'deactivated') return 'deactivated'
+    if (s.why === 'outside_hours')
+      return typeof s.until === 'number' ? (
+        <>
+          outside working hours (back <WeekdayTime at={s.until} timeZone={timeZone} />)
+        </>
+      ) : (
+        'outside working hours'
+      )
     return typeof s.until === 'number' ? (
       <>
         away until <Instant at={s.until} timeZone={timeZone} />

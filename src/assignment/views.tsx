@@ -3,6 +3,7 @@ import type { LeadDetail } from '../leads/lead-detail'
 import type { Reason } from '../leads/policy'
 import type { Member } from '../orgs/members'
 import { inThePool } from './collaborators'
+import { CannotClaimWhileAway } from '../orgs/away-views'
 import { encodeHolders, holdersOf, SHOWN_HOLDERS } from '../leads/holders'
 
 /** The holders every form of the panel was shown with: a change someone made meanwhile is refused, not undone. */
@@ -17,6 +18,11 @@ export type AssignmentPanelProps = {
   members: Member[]
   canAssign: boolean
   canClaim: boolean
+  /**
+   * The viewer is away (until when, epoch ms; null until back) in the organization `slug`: the reason takes the
+   * place of Claim.
+   */
+  away: { until: number | null; slug: string } | null
   multipleAssignees: boolean
   noteRequired: boolean
   /** Whether Agents can see and claim the pool (organization setting). */
@@ -141,7 +147,8 @@ export function AssignmentPanel(p: AssignmentPanelProps) {
           </button>
         </form>
       )}
-      {p.canClaim && (
+      {p.canClaim && p.away && <CannotClaimWhileAway {...p.away} />}
+      {p.canClaim && !p.away && (
         <form method="post" action={`${base}/claim`} class="inline-form" hx-boost="true" hx-disabled-elt="find button">
           <button type="submit">Claim this lead</button>
         </form>

@@ -337,6 +337,14 @@ export const memberships = sqliteTable(
     routingWeight: integer('routing_weight').notNull().default(1),
     /** Most open leads routing gives this member (0 = no cap). */
     routingCap: integer('routing_cap').notNull().default(0),
+    /**
+     * Working hours (src/lib/business-time.ts) in the member's own time zone (`users.time_zone`), outside which
+     * routing skips them: the working weekdays (`0`–`6`, Sunday first, comma-separated; NULL: none set, routing
+     * may give them a lead at any hour) and the local times `HH:mm` they start and end (orgs/working-hours.ts).
+     */
+    workDays: text('work_days'),
+    workStart: text('work_start').notNull().default('09:00'),
+    workEnd: text('work_end').notNull().default('17:00'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -828,7 +836,13 @@ export const activities = sqliteTable(
       .default(sql`'{}'`),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('activities_lead_idx').on(t.leadId, t.createdAt)],
+  (t) => [
+    index('activities_lead_idx').on(t.leadId, t.createdAt),
+    // The routing ledger of an organization over a period (pool/routing-balance.ts): routing's activities only.
+    index('activities_org_routed_idx')
+      .on(t.orgId, t.createdAt)
+      .where(sql`json_extract(data, '$.via') = 'routing'`),
+  ],
 )
 
 /** Failed log-ins per email, kept in D1 (not isolate memory) so throttling holds across isolates. */

@@ -2,7 +2,8 @@
  * Routing of new leads: the first routing rule that matches (leads/routing-rules.ts, each with its own rotation), else
  * the organization's setting `routing`, the fallback: leave them unassigned, put them in the pool, or give them by
  * weighted round-robin (leads/weighted-rotation.ts) to the chosen members (`routing_members`, in `position` order),
- * skipping deactivated members, members away (orgs/away.ts), and members at the claim cap or at their routing cap.
+ * skipping deactivated members, members away (orgs/away.ts) or outside their working hours (orgs/working-hours.ts),
+ * and members at the claim cap or at their routing cap.
  * One decision (leads/routing-plan.ts) serves the web form, the API, leads Owners and Admins type in, imports and
  * the rules page's dry run.
  *
@@ -33,9 +34,11 @@ import { OPEN_STATUSES } from '../orgs/members'
 import type { LeadRouter, RoutedLead } from './routed'
 import { inIdSet } from '../db/id-sets'
 import { awayMembers } from '../orgs/away'
-import { decide, type Decision, type Rotation, type RoutingState, type Skipped } from './routing-plan'
+import { workingHoursOf } from '../orgs/working-hours'
+import { closedUntil } from '../lib/business-time'
+import { decide, type Balance, type Decision, type Rotation, type RoutingState, type Skipped } from './routing-plan'
 
-export type { LeadRouter, RoutedLead, Skipped }
+export type { Balance, LeadRouter, RoutedLead, Skipped }
 
 /** Where each routed lead went (`to` null: the pool). */
 export type RoutingPlan = { lead: { id: string; name: string }; to: { id: string; name: string } | null }[]
@@ -115,8 +118,8 @@ async function heldLeads(
 }
 
 /**
- * The members of `orgId` routing may give leads to (every membership: a deactivated one is skipped, named), and the
- * rotations: the organization's (`org`, `routing_members`) and each `round_robin` rule's (`routing_rule_members`),
+ * The members of `orgId` routing may give leads to (every membership: a deactivated one is skipped, named; with their
+ * working-hours columns and time zone), and the rotations: the organization's (`org`, `routing_members`) and each `round_robin` rule's (`routing_rule_members`),
  * each in order.
  */
 async function rotations(db: Database, orgId: string, org: { last: string | null; shape: string }, rules: RuleRow[]) {
@@ -128,6 +131,10 @@ async function rotations(db: Database, orgId: string, org: { last: string | null
         active: sql<number>`${memberships.status} = 'active'`,
         weight: memberships.routingWeight,
         cap: memberships.routingCap,
+        workDays: memberships.workDays,
+        workStart: memberships.workStart,
+        workEnd: memberships.workEnd,
+        timeZone: users.timeZone,
       })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
@@ -165,6 +172,23 @@ async function rotations(db: Database, orgId: string, org: { last: string | null
       ),
     )
   return { members: new Map(members.map((m) => [m.userId, { ...m, active: Boolean(m.active) }])), rotations: all }
+}
+
+/**
+ * The members of `members` outside their working hours (orgs/working-hours.ts, in their own time zone) at `now`
+ * (epoch ms), each with when those hours next start (epoch ms); members without working hours are never outside them.
+ */
+function outsideWorkingHours(
+  members: Iterable<{ userId: string; workDays: string | null; workStart: string; workEnd: string; timeZone: string }>,
+  now: number,
+): Map<string, number> {
+  const outside = new Map<string, number>()
+  for (const m of members) {
+    const hours = workingHoursOf(m, m.timeZone)
+    const opens = hours && closedUntil(now, hours)
+    if (opens) outside.set(m.userId, opens)
+  }
+  return outside
 }
 
 /** The routing rules of `orgId`, in order. */
@@ -220,6 +244,7 @@ export async function readRoutingState(db: Database, orgId: string, now: number)
     claimCap: org.cap,
     members,
     away,
+    offHours: outsideWorkingHours(members.values(), now),
     held: await heldLeads(db, orgId, capped),
     rules: rules.map((r) => ({
       id: r.id,
@@ -260,7 +285,8 @@ async function leadShapes(db: Database, orgId: string, leadIds: string[]) {
  * setting says (leads/routing-plan.ts `decide`), written in one D1 batch stamped `unit.now` with an activity per
  * lead by the unit's actor (`assigned` with `data.via = 'routing'`, or `moved_to_pool`; `data.skipped`: who was
  * passed over and why; `data.rule`: the rule that decided, `data.fellThrough`: the rule that matched but none of
- * whose members could take it, each `{ id, name }` at that time) and the rotations' new state, with
+ * whose members could take it, each `{ id, name }` at that time; `data.balance` of an `assigned`: the fairness
+ * balance after it of the rotation that decided, `Balance`) and the rotations' new state, with
  * `options.notify`'s statements (the notifications of the routing). When the organization's round-robin finds
  * nobody, the lead goes to the pool and the managers are told once (`notify`'s `stuck`) until a routed lead finds
  * someone again (`organizations.routing_stuck_at`). Run only in a routing turn of the PoolRoom
@@ -335,7 +361,8 @@ export async function routeLeadsNow(
 
 /**
  * The ledger of a routing `decision`, kept in its activity's data: `via: 'routing'`, who was passed over
- * (`skipped`, whenever members were looked at), the rule that decided (`rule`) or fell through (`fellThrough`).
+ * (`skipped`, whenever members were looked at), the rule that decided (`rule`) or fell through (`fellThrough`), and
+ * for a lead given to a member the fairness balance after it (`balance`).
  */
 export function ledgerData(decision: Decision): Record<string, unknown> {
   return {
@@ -343,6 +370,7 @@ export function ledgerData(decision: Decision): Record<string, unknown> {
     ...(decision.rotated && { skipped: decision.skipped }),
     ...(decision.rule && { rule: decision.rule }),
     ...(decision.fellThrough && { fellThrough: decision.fellThrough }),
+    ...(decision.balance && { balance: decision.balance }),
   }
 }
 

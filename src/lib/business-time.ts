@@ -53,3 +53,19 @@ export function businessHoursOf(org: {
   const days = org.businessDays.split(',').filter((d) => d !== '')
   return { timeZone: org.businessTimeZone, days: days.map(Number), start: org.businessStart, end: org.businessEnd }
 }
+
+/**
+ * Whether `at` (epoch ms) falls in working `hours`: null when it does, else when they next start (epoch ms). Hours
+ * with no working day never start again: null then too, as if they always held (a form never saves them).
+ */
+export function closedUntil(at: number, hours: BusinessHours): number | null {
+  const { timeZone, days, start, end } = hours
+  let date = localDate(at, timeZone)
+  for (let i = 0; i < 8; i++, date = nextDay(date)) {
+    if (!days.includes(new Date(`${date}T00:00:00Z`).getUTCDay())) continue
+    const open = instantOn(date, start, timeZone)
+    if (at < open) return open
+    if (at < instantOn(date, end, timeZone)) return null
+  }
+  return null
+}

@@ -15,6 +15,8 @@ import { latestTestEmail, sendTestEmail } from './test-email'
 import { TestEmailSection } from './test-email-views'
 import { awayFormSchema, awayUntil, markAway, markBack } from '../orgs/away'
 import { AwayControls } from '../orgs/away-views'
+import { setWorkingHours, workingHoursColumns, workingHoursSchema } from '../orgs/working-hours'
+import { WorkingHoursForm } from '../orgs/working-hours-views'
 import { viewerTimeZone } from '../access/context'
 import { isManager } from '../access/viewer'
 
@@ -37,9 +39,11 @@ type PageProps = {
   testEmail: Parameters<typeof TestEmailSection>[0]
   /** The member's away controls (orgs/away-views.tsx), without where they post. */
   away: Omit<Parameters<typeof AwayControls>[0], 'action' | 'who'>
+  /** The member's working-hours form (orgs/working-hours-views.tsx), without where it posts. */
+  hours: Omit<Parameters<typeof WorkingHoursForm>[0], 'action' | 'who'>
 }
 
-function PreferencesPage({ prefs, types, saved, errors, values, testEmail, away }: PageProps) {
+function PreferencesPage({ prefs, types, saved, errors, values, testEmail, away, hours }: PageProps) {
   const shell = useShell()
   const digestHour = values ? (values.digestHour ?? '') : prefs.digestHour === null ? '' : String(prefs.digestHour)
   return (
@@ -141,6 +145,12 @@ function PreferencesPage({ prefs, types, saved, errors, values, testEmail, away 
           the pool does not take back the leads you claimed.
         </p>
         <AwayControls action={`/o/${shell.org.slug}/preferences`} who="you" {...away} />
+        <h3 id="working-hours">Working hours</h3>
+        <p>
+          Outside your working hours routing gives your share of new leads to the others; you may still claim from the
+          pool.
+        </p>
+        <WorkingHoursForm action={`/o/${shell.org.slug}/preferences/hours`} who="you" {...hours} />
       </section>
     </section>
   )
@@ -177,13 +187,15 @@ async function renderPreferences(
     values?: Record<string, string>
     refused?: string
     away?: { values: Record<string, string>; errors: FieldErrors }
+    hours?: { values: Record<string, string>; days: string[]; errors: FieldErrors }
   } = {},
 ) {
   const unit = c.var.unit
-  const [prefs, testEmail, away] = await Promise.all([
+  const [prefs, testEmail, away, hours] = await Promise.all([
     preferencesOf(unit),
     testEmailProps(c),
     awayUntil(unit.db, unit.org.id, unit.viewer.userId, unit.now),
+    workingHoursColumns(unit, unit.viewer.userId),
   ])
   return c.render(
     <PreferencesPage
@@ -194,6 +206,7 @@ async function renderPreferences(
       values={shown.values}
       testEmail={{ ...testEmail, refused: shown.refused }}
       away={{ away, timeZone: viewerTimeZone(c), ...shown.away }}
+      hours={{ saved: hours, timeZone: prefs.timeZone, ...shown.hours }}
     />,
     { title: 'Notification preferences' },
   )
@@ -263,7 +276,9 @@ const awayAgain: RefusalPage = (c, refusal, values) => {
 }
 
 // Reloading the page a refused away form left in the address bar lands back on the preferences.
-preferenceRoutes.get('/:action{away|back}', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/preferences#away`, 303))
+preferenceRoutes.get('/:action{away|back|hours}', (c) =>
+  c.redirect(`/o/${c.var.orgContext.org.slug}/preferences#away`, 303),
+)
 
 preferenceRoutes.post('/away', refusalPage(awayAgain), async (c) => {
   const unit = c.var.unit
@@ -276,4 +291,18 @@ preferenceRoutes.post('/back', async (c) => {
   const unit = c.var.unit
   await markBack(unit, unit.viewer.userId)
   return c.redirect(`/o/${unit.org.slug}/preferences#away`, 303)
+})
+
+/** A refused working-hours form: the page again, with what was typed (the days ticked) and why beside the fields. */
+const hoursAgain: RefusalPage = async (c, refusal, values) => {
+  const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
+  const days = [body.workDays].flat().filter((v): v is string => typeof v === 'string')
+  c.status(refusal.status)
+  return renderPreferences(c, { hours: { values, days, errors: refusal.errors } })
+}
+
+preferenceRoutes.post('/hours', refusalPage(hoursAgain), async (c) => {
+  const unit = c.var.unit
+  await setWorkingHours(unit, unit.viewer.userId, await parseForm(c, workingHoursSchema))
+  return c.redirect(`/o/${unit.org.slug}/preferences#working-hours`, 303)
 })

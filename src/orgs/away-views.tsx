@@ -26,6 +26,19 @@ export function AwayText({ until }: { until: number | null }) {
   )
 }
 
+/**
+ * "You are away until …, so you cannot claim from the pool. Mark yourself back to claim.": what the pool page and the
+ * lead page show an away member instead of Claim. `slug`: the organization's, for the link to the preferences.
+ */
+export function CannotClaimWhileAway({ until, slug }: { until: number | null; slug: string }) {
+  return (
+    <p class="notice" data-away-reason>
+      You are away <UntilBack until={until} />, so you cannot claim from the pool.{' '}
+      <a href={`/o/${slug}/preferences#away`}>Mark yourself back</a> to claim.
+    </p>
+  )
+}
+
 type AwayControlsProps = {
   /** Where the forms post: `{action}/away` and `{action}/back`. */
   action: string

@@ -103,6 +103,11 @@ export type TeamMember = Member & {
   /** Routing weight (1-5) and cap on open leads from routing (0 = none): orgs/routing-capacity.ts. */
   routingWeight: number
   routingCap: number
+  /** Working hours (orgs/working-hours.ts), in the member's own `timeZone` (IANA). */
+  workDays: string | null
+  workStart: string
+  workEnd: string
+  timeZone: string
 }
 
 /**
@@ -129,6 +134,10 @@ export async function teamMembers(
       joinedAt: memberships.createdAt,
       routingWeight: memberships.routingWeight,
       routingCap: memberships.routingCap,
+      workDays: memberships.workDays,
+      workStart: memberships.workStart,
+      workEnd: memberships.workEnd,
+      timeZone: users.timeZone,
       openLeads,
     })
     .from(memberships)

@@ -3,20 +3,20 @@ import { z } from 'zod'
 import { isTimeZone } from '../lib/time-zones'
 
 /** A checkbox: ticked sends `1`, unticked sends nothing (false). */
-const checkbox = z
+export const checkbox = z
   .string()
   .optional()
   .transform((v) => v === '1')
 
 /** A local time of day `HH:mm` (`24:00` allowed: midnight at the day's end). */
-const timeOfDay = (label: string) =>
+export const timeOfDay = (label: string) =>
   z
     .string()
     .trim()
     .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, `Enter the ${label} as HH:MM, e.g. 09:00`)
 
 /** The working weekdays ticked (`0` Sunday … `6` Saturday), sent once, many times, or not at all. */
-const weekdays = z
+export const weekdays = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))

@@ -12,6 +12,7 @@ import type { FirstTouchTimes } from './first-touch-times'
 import { FormTokenField } from '../views/form-token'
 import { AwayControls, AwayText } from './away-views'
 import { MAX_ROUTING_CAP, MAX_WEIGHT } from './routing-capacity'
+import { WorkingHoursForm, workingHoursText } from './working-hours-views'
 
 export type PendingInvitation = { id: string; email: string; role: Role; expiresAt: number; invitedBy: string }
 
@@ -34,11 +35,14 @@ type TeamPageProps = {
   away: Map<string, number | null>
   /** The viewer's time zone (IANA name), the one an away form's time is typed in. */
   timeZone: string
-  /** A refused routing or away form of one member: what was typed and why. */
-  refusedRouting?: { userId: string; values: FormValues; errors: FieldErrors }
+  /** A refused routing, away or working-hours form of one member: what was typed (`days`: weekdays ticked) and why. */
+  refusedRouting?: { userId: string; values: FormValues; days?: string[]; errors: FieldErrors }
 }
 
-/** Owners and Admins: a member's routing weight and cap, and whether they are away, in a fold of their row. */
+/**
+ * Owners and Admins: a member's routing weight and cap, whether they are away, and their working hours, in a fold of
+ * their row.
+ */
 function RoutingControls({
   member,
   base,
@@ -50,7 +54,7 @@ function RoutingControls({
   base: string
   away: { until: number | null } | null
   timeZone: string
-  refused?: { values: FormValues; errors: FieldErrors }
+  refused?: { values: FormValues; days?: string[]; errors: FieldErrors }
 }) {
   const values = refused?.values ?? {}
   const weight = values.weight ?? String(member.routingWeight)
@@ -95,6 +99,13 @@ function RoutingControls({
         timeZone={timeZone}
         values={refused?.values}
         errors={refused?.errors}
+      />
+      <WorkingHoursForm
+        action={`${base}/${member.userId}/hours`}
+        who={member.name}
+        saved={member}
+        timeZone={member.timeZone}
+        {...(refused?.days ? refused : {})}
       />
     </details>
   )
@@ -256,6 +267,12 @@ export function TeamPage({
                     {' '}
                     weight {m.routingWeight}
                     {m.routingCap > 0 && `, cap ${m.routingCap}`}
+                  </span>
+                )}
+                {manager && m.status === 'active' && m.workDays !== null && (
+                  <span class="muted" data-working-hours>
+                    {' '}
+                    {workingHoursText(m, m.timeZone)}
                   </span>
                 )}
                 {manager && m.status !== 'active' && m.openLeads > 0 && (

@@ -9,6 +9,7 @@ import { viewerTimeZone } from '../access/context'
 import { handedOverTo } from '../activity/activities'
 import { Timeline, type TimelineProps } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
+import { awayUntil } from '../orgs/away'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App, LeadPageAfterRefusal, LeadPageKept } from '../env'
@@ -200,14 +201,17 @@ async function assignmentOf(
   const org = c.var.orgContext.org
   const assigning = canAssign(viewer)
   const assignedToViewer = lead.assignees.some((a) => a.userId === viewer.userId)
-  const [transferredTo, members] = await Promise.all([
+  const claimable = canClaim(viewer, factsOf(lead))
+  const [transferredTo, members, away] = await Promise.all([
     assignedToViewer ? Promise.resolve(null) : handedOverTo(unit, lead.id),
     assigning ? assignableMembers(unit) : Promise.resolve([]),
+    claimable ? awayUntil(unit.db, org.id, viewer.userId, unit.now) : Promise.resolve(null),
   ])
   return {
     members,
     canAssign: assigning,
-    canClaim: canClaim(viewer, factsOf(lead)),
+    canClaim: claimable,
+    away: away && { until: away.until, slug: org.slug },
     multipleAssignees: org.multipleAssignees,
     noteRequired: org.handoffNoteRequired,
     poolEnabled: org.poolEnabled,

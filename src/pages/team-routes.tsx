@@ -27,6 +27,7 @@ import { businessHoursOf } from '../lib/business-time'
 import { deliveryProblems } from '../email/delivery-problems'
 import { awayFormSchema, awayMembers, markAway, markBack, mayMarkAway } from '../orgs/away'
 import { MAX_ROUTING_CAP, MAX_WEIGHT, setRoutingCapacity } from '../orgs/routing-capacity'
+import { setWorkingHours, workingHoursSchema } from '../orgs/working-hours'
 import { viewerTimeZone } from '../access/context'
 
 export const teamRoutes = new Hono<App>()
@@ -36,7 +37,7 @@ type PageState = {
   notice?: string
   inviteValues?: FormValues
   inviteErrors?: FieldErrors
-  refusedRouting?: { userId: string; values: FormValues; errors: FieldErrors }
+  refusedRouting?: { userId: string; values: FormValues; days?: string[]; errors: FieldErrors }
   status?: ContentfulStatusCode
 }
 
@@ -110,6 +111,7 @@ const DONE: Record<string, string> = {
   routing: 'Routing weight and cap saved.',
   away: 'Marked away: routing skips them and they cannot claim from the pool until they are back.',
   back: 'Marked back: routing gives them their share again from now on.',
+  hours: 'Working hours saved: outside them routing gives their share to the others.',
 }
 
 teamRoutes.get('/', (c) => {
@@ -118,7 +120,7 @@ teamRoutes.get('/', (c) => {
 })
 
 // Reloading the page a refused form post left in the address bar lands back on the team page.
-teamRoutes.get('/:userId/:action{role|deactivate|reactivate|routing|away|back}', (c) =>
+teamRoutes.get('/:userId/:action{role|deactivate|reactivate|routing|away|back|hours}', (c) =>
   c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303),
 )
 teamRoutes.get('/invitations', (c) => c.redirect(`/o/${c.var.orgContext.org.slug}/team`, 303))
@@ -204,4 +206,23 @@ teamRoutes.post('/:userId/away', refusalPage(routingAgain), (c) =>
 
 teamRoutes.post('/:userId/back', refusalPage(teamPageAgain), (c) =>
   teamAction(c, 'back', () => markBack(c.var.unit, c.req.param('userId')).then(() => true)),
+)
+
+/** The page of a refused working-hours form: that member's fold open, with what was typed (the days ticked) and why. */
+const hoursAgain: RefusalPage = async (c, refusal, values) => {
+  if (Object.keys(refusal.errors).length === 0) return teamPageAgain(c, refusal, values)
+  const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
+  const days = [body.workDays].flat().filter((v): v is string => typeof v === 'string')
+  return teamPage(c, {
+    refusedRouting: { userId: c.req.param('userId') ?? '', values, days, errors: refusal.errors },
+    status: refusal.status,
+  })
+}
+
+teamRoutes.post('/:userId/hours', refusalPage(hoursAgain), (c) =>
+  teamAction(c, 'hours', async () => {
+    // Authorization before validation: 403 / 404 whatever the form holds.
+    await mayMarkAway(c.var.unit, c.req.param('userId'))
+    await setWorkingHours(c.var.unit, c.req.param('userId'), await parseForm(c, workingHoursSchema))
+  }),
 )

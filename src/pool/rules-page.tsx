@@ -269,8 +269,8 @@ export function RulesPage(props: RulesPageProps) {
       {props.notice && <Notice kind="success" text={props.notice} />}
       <p>
         Each new lead (web form, API, import, typed in by an Owner or Admin) goes by the first rule, in this order,
-        whose conditions all hold. Members away, at a cap or deactivated are skipped; when none of a rule’s members can
-        take the lead, the fallback decides.
+        whose conditions all hold. Members away, outside their working hours, at a cap or deactivated are skipped; when
+        none of a rule’s members can take the lead, the fallback decides.
       </p>
       <RuleTable rules={props.rules} base={base} />
       <p data-fallback>

@@ -8,7 +8,7 @@ import { waited } from '../lib/waited'
 import { useShell } from '../views/layout'
 import { encodeHolders, SHOWN_HOLDERS } from '../leads/holders'
 import type { PoolView } from './queries'
-import { UntilBack } from '../orgs/away-views'
+import { CannotClaimWhileAway } from '../orgs/away-views'
 
 /** Id of the live region the PoolRoom's fragments replace. */
 export const POOL_LIVE_ID = 'pool-live'
@@ -105,12 +105,7 @@ export function PoolPage(props: {
           </>
         )}
       </p>
-      {props.away && (
-        <p class="notice" data-away-reason>
-          You are away <UntilBack until={props.away.until} />, so you cannot claim from the pool.{' '}
-          <a href={`${base}/preferences#away`}>Mark yourself back</a> to claim.
-        </p>
-      )}
+      {props.away && <CannotClaimWhileAway until={props.away.until} slug={shell.org.slug} />}
       {props.claimsLeft !== null && !props.away && (
         <p data-claims-left={props.claimsLeft}>
           {props.claimsLeft === 0

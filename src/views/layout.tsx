@@ -97,6 +97,7 @@ function OrgNav({ org, role }: Pick<Shell, 'org' | 'role'>) {
       <a href={`${base}/leads/import`}>Import</a>
       <a href={`${base}/team`}>Team</a>
       <a href={`${base}/dashboard`}>Dashboard</a>
+      {manager && <a href={`${base}/routing`}>Routing</a>}
       {manager && <a href={`${base}/settings`}>Settings</a>}
     </nav>
   )
