@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { appUrl, newPage, resultsDir, runId, screenshot, signUp, uploadCsv, useBrowser } from './browser.mjs'
+import { VIEWPORTS } from './layout.mjs'
 
 useBrowser()
 
@@ -31,10 +32,7 @@ describe('Troubleshooting: "Assignment not updating → refresh the page" (the w
       organization: `Bulk Words Co ${runId}`,
     })
     await importCsv(page, slug, 'scroll-leads.csv', leadsCsv(30))
-    for (const viewport of [
-      { name: 'laptop', width: 1280, height: 800 },
-      { name: 'phone', width: 390, height: 844 },
-    ]) {
+    for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
       await page.goto(appUrl(page, `/o/${slug}/leads`))
       const boxes = page.locator('#lead-list input[name="leadIds"]')

@@ -3,15 +3,10 @@
 // no serious or critical axe-core violation (WCAG 2.1 A and AA). Saves a screenshot of each.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import { appUrl, createLead, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+import { fits, seriousViolations, VIEWPORTS } from './layout.mjs'
 
 useBrowser()
-
-const VIEWPORTS = [
-  { name: 'laptop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]
 
 describe('the dashboard fits a laptop and a phone, and passes axe-core', () => {
   it('charts, their tables and the filters', async (t) => {
@@ -30,24 +25,8 @@ describe('the dashboard fits a laptop and a phone, and passes axe-core', () => {
       await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
       for (const summary of await page.locator('details.chart-table > summary').all()) await summary.click()
       await page.locator('#chart-arrivals table').waitFor()
-      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-        scrollWidth: document.documentElement.scrollWidth,
-        innerWidth: window.innerWidth,
-      }))
-      if (scrollWidth > innerWidth)
-        failures.push(`${viewport.name}: ${scrollWidth} px wide in a ${innerWidth} px window`)
-      const show = page.getByRole('button', { name: 'Show' })
-      await show.scrollIntoViewIfNeeded()
-      const box = await show.boundingBox()
-      if (!box || box.x < 0 || box.x + box.width > viewport.width)
-        failures.push(`${viewport.name}: the filters' button is outside the viewport (${JSON.stringify(box)})`)
-      const { violations } = await new AxeBuilder({ page })
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-        .analyze()
-      for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-        failures.push(
-          `${viewport.name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-        )
+      failures.push(...(await fits(page, viewport, page.getByRole('button', { name: 'Show' }))))
+      for (const v of await seriousViolations(page)) failures.push(`${viewport.name}: ${v}`)
       await screenshot(page, `layout-dashboard-${viewport.name}`)
     }
     assert.deepEqual({ failures, problems }, { failures: [], problems: [] })

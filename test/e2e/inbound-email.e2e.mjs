@@ -3,10 +3,10 @@
 // (`POST /cdn-cgi/local/email?from=…&to=…`, README "Inbound email"); an email from a stranger waits in Unmatched email,
 // whose page fits 1280 px and 390 px windows and passes axe-core (WCAG 2.1 A and AA, serious and critical).
 // Run through `npm run test:e2e` (test/e2e/run.mjs starts the server and sets E2E_BASE_URL / CHROMIUM_PATH).
-import AxeBuilder from '@axe-core/playwright'
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { baseURL, createLead, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+import { seriousViolations, VIEWPORTS } from './layout.mjs'
 
 useBrowser()
 
@@ -77,10 +77,7 @@ describe('inbound email', () => {
     await entry.waitFor()
     assert.match(await entry.locator('[data-unmatched-reason]').innerText(), /is not a member/)
 
-    for (const viewport of [
-      { name: 'laptop', width: 1280, height: 800 },
-      { name: 'phone', width: 390, height: 844 },
-    ]) {
+    for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
       await page.goto(`/o/${slug}/inbox`)
       await entry.waitFor()
@@ -93,15 +90,7 @@ describe('inbound email', () => {
           .map((el) => el.tagName),
       }))
       assert.ok(scrollWidth <= innerWidth, `Unmatched email at ${viewport.name}: ${scrollWidth} px wide (${wide})`)
-      const { violations } = await new AxeBuilder({ page })
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-        .analyze()
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      assert.deepEqual(
-        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        [],
-        `axe at ${viewport.name}`,
-      )
+      assert.deepEqual(await seriousViolations(page), [], `axe at ${viewport.name}`)
     }
   })
 })

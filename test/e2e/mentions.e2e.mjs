@@ -6,8 +6,8 @@
 // Run through `npm run test:e2e` (E2E_FILTER=mentions for this file alone).
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import { appUrl, createLead, inviteAndJoin, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+import { fits, seriousViolations, VIEWPORTS } from './layout.mjs'
 
 useBrowser()
 
@@ -59,19 +59,11 @@ describe('Mention team members in notes', () => {
     await saved.waitFor()
     assert.deepEqual(await saved.locator('.mention').allInnerTexts(), [`@${bo.name}`, `@${second}`])
 
-    for (const viewport of [
-      { name: 'laptop', width: 1280, height: 800 },
-      { name: 'phone', width: 390, height: 844 },
-    ]) {
+    for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
       await page.locator('#notes').scrollIntoViewIfNeeded()
-      const width = await page.evaluate(() => document.documentElement.scrollWidth)
-      assert.ok(width <= viewport.width, `the lead page fits ${viewport.width} px (${width} px)`)
-      const { violations } = await new AxeBuilder({ page })
-        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-        .analyze()
-      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)
-      assert.deepEqual(serious, [], `axe at ${viewport.name}`)
+      assert.deepEqual(await fits(page, viewport), [], 'the lead page fits the window')
+      assert.deepEqual(await seriousViolations(page), [], `axe at ${viewport.name}`)
       await screenshot(page, `mentions-lead-${viewport.name}`)
     }
     assert.deepEqual(problems, [])

@@ -4,7 +4,6 @@
 // ships inside the @axe-core/playwright package, nothing is fetched).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import {
   appUrl,
   createLead,
@@ -16,21 +15,9 @@ import {
   uploadCsv,
   useBrowser,
 } from './browser.mjs'
+import { fits, seriousViolations, VIEWPORTS } from './layout.mjs'
 
 useBrowser()
-
-const VIEWPORTS = [
-  { name: 'laptop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]
-
-/** Serious and critical axe-core violations of the page as it is now, one line each. */
-async function seriousViolations(page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
-}
 
 /**
  * Checks the page at `path` in every viewport: no horizontal overflow, `action` (a locator factory)
@@ -42,17 +29,8 @@ async function checkPage(page, name, path, action) {
     await page.setViewportSize(viewport)
     await page.goto(page.url().startsWith('http') ? appUrl(page, path) : path)
     await page.locator('main').waitFor()
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }))
-    if (scrollWidth > innerWidth)
-      failures.push(`${name} at ${viewport.name}: ${scrollWidth} px wide in a ${innerWidth} px window`)
-    const target = action(page)
-    await target.scrollIntoViewIfNeeded()
-    const box = await target.boundingBox()
-    if (!box || box.x < 0 || box.x + box.width > viewport.width || box.y < 0 || box.y + box.height > viewport.height)
-      failures.push(`${name} at ${viewport.name}: the main action is outside the viewport (${JSON.stringify(box)})`)
+    for (const failure of await fits(page, viewport, action(page), { whole: true }))
+      failures.push(`${name} at ${failure}`)
     for (const violation of await seriousViolations(page)) failures.push(`${name} at ${viewport.name}: ${violation}`)
     await screenshot(page, `layout-${name}-${viewport.name}`)
   }

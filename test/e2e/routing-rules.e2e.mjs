@@ -4,38 +4,10 @@
 // finds nothing serious or critical.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import AxeBuilder from '@axe-core/playwright'
 import { appUrl, newPage, runId, screenshot, signUp, useBrowser } from './browser.mjs'
+import { fits, seriousViolations, VIEWPORTS } from './layout.mjs'
 
 useBrowser()
-
-const VIEWPORTS = [
-  { name: 'laptop', width: 1280, height: 800 },
-  { name: 'phone', width: 390, height: 844 },
-]
-
-/** Serious and critical axe-core violations of the page as it is now, one line each. */
-async function seriousViolations(page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
-}
-
-/** Failures of the page as it is now at `viewport`: sideways scrolling, `target` off screen. */
-async function fits(page, viewport, target) {
-  const failures = []
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }))
-  if (scrollWidth > innerWidth) failures.push(`${viewport.name}: ${scrollWidth} px wide in a ${innerWidth} px window`)
-  await target.scrollIntoViewIfNeeded()
-  const box = await target.boundingBox()
-  if (!box || box.x < 0 || box.x + box.width > viewport.width)
-    failures.push(`${viewport.name}: ${await target.textContent()} is off screen (${JSON.stringify(box)})`)
-  return failures
-}
 
 /** The rule names in the order the page lists them. */
 const ruleNames = async (page) =>
