@@ -255,6 +255,56 @@ describe('the corpus of encodings and shapes', () => {
   })
 })
 
+/** The fields of the edit form of communication `id` on Alma's lead, as the owner's browser would send them. */
+async function editFormOf(id: string): Promise<{ fields: Record<string, string>; maxlength: number }> {
+  const form = dom(await owner.html(`/o/${slug}/leads/${almaId}/communications/${id}/edit`)).querySelector(
+    '#edit-communication',
+  )!
+  const fields: Record<string, string> = {}
+  for (const el of form.querySelectorAll('input[name], select[name], textarea[name]')) {
+    const name = el.getAttribute('name')!
+    fields[name] =
+      el.tagName === 'SELECT'
+        ? el.querySelector('option[selected]')!.getAttribute('value')!
+        : el.tagName === 'TEXTAREA'
+          ? el.textContent!
+          : el.getAttribute('value')!
+  }
+  return { fields, maxlength: Number(form.querySelector('textarea[name="summary"]')!.getAttribute('maxlength')) }
+}
+
+describe('a long email, once logged', () => {
+  it('can be edited: saved as it is or shortened, never refused for the length it came with', async () => {
+    const text = Array.from({ length: 800 }, (_, i) => `line ${i} of a long email`).join('\n')
+    await bccToAlma({ Subject: 'The long one' }, text)
+    const entries = dom(await owner.html(`/o/${slug}/leads/${almaId}`)).querySelectorAll('[data-communication-id]')
+    const id = [...entries].find((el) => textOf(el).includes('The long one'))!.getAttribute('data-communication-id')!
+    const { fields, maxlength } = await editFormOf(id)
+    expect(fields.summary).toBe(`The long one\n\n${text}`)
+    expect(maxlength).toBe(fields.summary!.length)
+
+    const asItIs = await owner.post(`/o/${slug}/leads/${almaId}/communications/${id}`, fields)
+    expect(asItIs.status).toBe(303)
+    const shorter = `The long one\n\n${text.slice(0, 3000)}`
+    const cut = await owner.post(`/o/${slug}/leads/${almaId}/communications/${id}`, { ...fields, summary: shorter })
+    expect(cut.status).toBe(303)
+    const saved = (await communicationsOn(owner, slug, almaId)).find((t) => t.includes('The long one'))
+    expect(saved).toContain('line 100 of a long email')
+    expect(saved).not.toContain('line 700 of a long email')
+
+    // Once shorter, it may not grow past what it holds now (nor a typed one past 2,000 characters).
+    const again = await editFormOf(id)
+    const longer = await owner.post(`/o/${slug}/leads/${almaId}/communications/${id}`, {
+      ...again.fields,
+      summary: `${shorter}!`,
+    })
+    expect(longer.status).toBe(422)
+    expect(errorFor(await longer.text(), 'summary')).toBe(
+      `Keep the summary to ${shorter.trim().length.toLocaleString('en-US')} characters or fewer.`,
+    )
+  })
+})
+
 describe('what is refused, with a reason', () => {
   it('an email over 10 MB', async () => {
     const raw = compose({ From: agent.email, To: alma, Subject: 'Huge' }, 'a'.repeat(10 * 1024 * 1024 + 1))

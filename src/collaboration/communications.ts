@@ -161,10 +161,16 @@ export function communicationShown(c: CommunicationInput): Record<Editable, stri
   return { kind: c.kind, direction: c.direction, summary: c.summary, occurredAt: String(c.occurredAt) }
 }
 
-/** The edit form's hidden `shown_{field}` inputs (`communicationShown`), for the three-way merge. */
-export const shownCommunicationSchema = z
-  .object(Object.fromEntries(EDITABLE.map((f) => [`shown_${f}`, z.string().max(4000).optional()])))
-  .transform((v) => Object.fromEntries(EDITABLE.map((f) => [f, v[`shown_${f}`]])) as Partial<Record<Editable, string>>)
+/**
+ * The edit form's hidden `shown_{field}` inputs (`communicationShown`), for the three-way merge; each at most
+ * `max` characters (the summary's limit, inputs.ts `summaryMax`).
+ */
+export const shownCommunicationSchema = (max: number) =>
+  z
+    .object(Object.fromEntries(EDITABLE.map((f) => [`shown_${f}`, z.string().max(max).optional()])))
+    .transform(
+      (v) => Object.fromEntries(EDITABLE.map((f) => [f, v[`shown_${f}`]])) as Partial<Record<Editable, string>>,
+    )
 
 /**
  * Saves `input` on communication `id` of lead `leadId` in `unit` (stamped `unit.now`), with an activity listing what

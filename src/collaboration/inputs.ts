@@ -21,12 +21,25 @@ export const noteSchema = z.object({
     .transform((v) => v === '1'),
 })
 
-/** `POST …/communications` (and its edit), `occurredAt` read in `timeZone` (the viewer's). */
-export function communicationSchema(timeZone: string) {
+/** The longest summary a person may type when logging a communication (characters). */
+export const SUMMARY_MAX = 2000
+
+/**
+ * The longest summary an edit of a communication whose summary is now `summary` may save (characters): `SUMMARY_MAX`,
+ * or as long as it is already (an email logged by inbound email keeps its whole text), so saving it unchanged or
+ * shorter is never refused.
+ */
+export const summaryMax = (summary: string) => Math.max(SUMMARY_MAX, summary.length)
+
+/**
+ * `POST …/communications` (and its edit), `occurredAt` read in `timeZone` (the viewer's); the summary at most
+ * `maxSummary` characters (default `SUMMARY_MAX`; an edit: `summaryMax`).
+ */
+export function communicationSchema(timeZone: string, maxSummary = SUMMARY_MAX) {
   return z.object({
     kind: z.enum(COMMUNICATION_KINDS, 'Choose call, email, meeting, SMS or other'),
     direction: z.enum(DIRECTIONS, 'Choose inbound or outbound'),
-    summary: multiLine('summary', 2000),
+    summary: multiLine('summary', maxSummary),
     occurredAt: z.string('Enter when it happened').transform((v, ctx) => {
       const at = zonedToUtc(v.trim(), timeZone)
       if (at === null) {

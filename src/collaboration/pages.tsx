@@ -48,6 +48,8 @@ export function EditCommunicationPage(props: {
   values: Record<string, string>
   /** The communication as stored now, as the form's text (communications.ts `communicationShown`). */
   shown: Record<string, string>
+  /** The longest summary this edit may save (inputs.ts `summaryMax`). */
+  summaryMax: number
   errors?: FieldErrors
   alert?: string
   timeZone: string
@@ -64,6 +66,7 @@ export function EditCommunicationPage(props: {
         action={`${base}/communications/${props.communicationId}`}
         values={props.values}
         shown={props.shown}
+        summaryMax={props.summaryMax}
         errors={props.errors}
         timeZone={props.timeZone}
       />

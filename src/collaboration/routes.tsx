@@ -27,7 +27,7 @@ import {
   logCommunication,
   shownCommunicationSchema,
 } from './communications'
-import { communicationSchema, noteSchema, statusSchema } from './inputs'
+import { communicationSchema, noteSchema, statusSchema, summaryMax } from './inputs'
 import { editLead, editLeadSchema, shownLeadSchema } from './lead-edit'
 import { typedMention } from './mentions'
 import { addNote, notesOf } from './notes'
@@ -72,6 +72,7 @@ const editCommunicationAgain: RefusalPage = async (c, refusal, values) => {
       communicationId={id}
       values={values}
       shown={communicationShown(now)}
+      summaryMax={summaryMax(now.summary)}
       errors={refusal.errors}
       alert={alert}
       timeZone={viewerTimeZone(c)}
@@ -147,6 +148,7 @@ collaborationRoutes.get('/:leadId/communications/:communicationId/edit', async (
       communicationId={row.id}
       values={communicationValues(row, timeZone)}
       shown={communicationShown(row)}
+      summaryMax={summaryMax(row.summary)}
       timeZone={timeZone}
     />,
     { title: 'Edit communication' },
@@ -162,8 +164,9 @@ collaborationRoutes.post('/:leadId/communications/:communicationId', refusalPage
   if (!canChangeCommunication(unit.viewer, row)) {
     throw new Refusal(403, 'Only whoever logged this communication, an Owner or an Admin can change it.')
   }
-  const input = await parseForm(c, communicationSchema(timeZone))
-  await editCommunication(unit, lead.id, id, input, { shown: await parseForm(c, shownCommunicationSchema) })
+  const max = summaryMax(row.summary)
+  const input = await parseForm(c, communicationSchema(timeZone, max))
+  await editCommunication(unit, lead.id, id, input, { shown: await parseForm(c, shownCommunicationSchema(max)) })
   return c.redirect(`${leadPath(c, lead.id)}#communications`, 303)
 })
 

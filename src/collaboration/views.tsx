@@ -13,6 +13,7 @@ import { EmailFacts } from '../views/email-facts'
 import { When } from '../views/when'
 import type { CommunicationView } from './communications'
 import type { NoteView } from './notes'
+import { SUMMARY_MAX } from './inputs'
 import type { TaskView } from '../tasks/tasks'
 import { TaskLine } from '../tasks/views'
 
@@ -178,10 +179,13 @@ function CommunicationFields({
   values,
   errors,
   timeZone,
+  summaryMax = SUMMARY_MAX,
 }: {
   values: Record<string, string>
   errors?: FieldErrors
   timeZone: string
+  /** The summary's maxlength (inputs.ts `SUMMARY_MAX`, or `summaryMax` when editing). */
+  summaryMax?: number
 }) {
   return (
     <>
@@ -213,7 +217,7 @@ function CommunicationFields({
       <FieldError errors={errors} name="occurredAt" />
       <label>
         Summary{' '}
-        <textarea name="summary" rows={2} required maxlength={2000}>
+        <textarea name="summary" rows={2} required maxlength={summaryMax}>
           {values.summary ?? ''}
         </textarea>
       </label>
@@ -307,6 +311,7 @@ export function EditCommunicationForm({
   action,
   values,
   shown,
+  summaryMax,
   errors,
   timeZone,
 }: {
@@ -314,6 +319,8 @@ export function EditCommunicationForm({
   values: Record<string, string>
   /** The communication as stored now (communications.ts `communicationShown`), sent back for the merge. */
   shown: Record<string, string>
+  /** The longest summary this edit may save (inputs.ts `summaryMax`). */
+  summaryMax: number
   errors?: FieldErrors
   timeZone: string
 }) {
@@ -322,7 +329,7 @@ export function EditCommunicationForm({
       {Object.entries(shown).map(([field, value]) => (
         <input type="hidden" name={`shown_${field}`} value={value} />
       ))}
-      <CommunicationFields values={values} errors={errors} timeZone={timeZone} />
+      <CommunicationFields values={values} errors={errors} timeZone={timeZone} summaryMax={summaryMax} />
       <button type="submit">Save</button>
     </form>
   )
