@@ -44,3 +44,24 @@ export function alertOf(page: Page | string): string {
   const parsed = typeof page === 'string' ? dom(page) : page
   return [...parsed.querySelectorAll('[role="alert"]')].map((el) => textOf(el)).join(' ')
 }
+
+/**
+ * What submitting `form` as shown sends, in order, as a browser would: each named input (a box or radio only when
+ * checked), each select's selected option (else its first), each textarea's text. Buttons send nothing.
+ */
+export function formData(form: Node): URLSearchParams {
+  const data = new URLSearchParams()
+  for (const el of form.querySelectorAll('input[name], select[name], textarea[name]')) {
+    const name = el.getAttribute('name')!
+    if (el.tagName === 'SELECT') {
+      const option = el.querySelector('option[selected]') ?? el.querySelector('option')
+      if (option) data.append(name, option.getAttribute('value') ?? textOf(option))
+    } else if (el.tagName === 'TEXTAREA') data.append(name, el.textContent ?? '')
+    else {
+      const type = el.getAttribute('type') ?? 'text'
+      if (['checkbox', 'radio'].includes(type) && !el.hasAttribute('checked')) continue
+      if (!['submit', 'button', 'reset'].includes(type)) data.append(name, el.getAttribute('value') ?? 'on')
+    }
+  }
+  return data
+}

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import worker from '../src/index'
-import { dom, textOf, texts } from './dom'
+import { dom, formData, textOf, texts } from './dom'
 import { createLead, env, errorFor, joinAs, signUp, uniqueEmail, type Client } from './helpers'
 
 const CRLF = '\r\n'
@@ -260,17 +260,8 @@ async function editFormOf(id: string): Promise<{ fields: Record<string, string>;
   const form = dom(await owner.html(`/o/${slug}/leads/${almaId}/communications/${id}/edit`)).querySelector(
     '#edit-communication',
   )!
-  const fields: Record<string, string> = {}
-  for (const el of form.querySelectorAll('input[name], select[name], textarea[name]')) {
-    const name = el.getAttribute('name')!
-    fields[name] =
-      el.tagName === 'SELECT'
-        ? el.querySelector('option[selected]')!.getAttribute('value')!
-        : el.tagName === 'TEXTAREA'
-          ? el.textContent!
-          : el.getAttribute('value')!
-  }
-  return { fields, maxlength: Number(form.querySelector('textarea[name="summary"]')!.getAttribute('maxlength')) }
+  const maxlength = Number(form.querySelector('textarea[name="summary"]')!.getAttribute('maxlength'))
+  return { fields: Object.fromEntries(formData(form)), maxlength }
 }
 
 describe('a long email, once logged', () => {

@@ -1,11 +1,13 @@
 /**
- * The routing rules Owners and Admins keep (docs/ARCHITECTURE.md "Intake and routing"): listed, added, moved up or
- * down, removed. Which rule takes a lead is leads/routing-rules.ts; what they do, leads/routing-plan.ts.
+ * The routing rules Owners and Admins keep (docs/ARCHITECTURE.md "Intake and routing"): listed, added, changed, moved
+ * up or down, removed. Which rule takes a lead is leads/routing-rules.ts; what they do, leads/routing-plan.ts.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
 import { runBatch } from '../db/client'
+import { staleWrite } from '../db/errors'
+import { unlessChanged } from '../db/guard'
 import { routingRuleMembers, routingRules, users, type RuleAction, type RuleCondition } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -18,6 +20,8 @@ export type RuleListing = {
   conditions: RuleCondition[]
   action: RuleAction
   members: { id: string; name: string }[]
+  /** When it was last changed (epoch ms): what an edit form was shown with. */
+  updatedAt: number
 }
 
 /** What a new rule is: its name, conditions (all must hold), action and members (`member`: the first). */
@@ -39,6 +43,7 @@ export async function listRules(unit: Pick<Unit, 'db' | 'org'>): Promise<RuleLis
         conditions: routingRules.conditions,
         action: routingRules.action,
         memberId: routingRules.memberId,
+        updatedAt: routingRules.updatedAt,
       })
       .from(routingRules)
       .where(eq(routingRules.orgId, orgId))
@@ -65,7 +70,25 @@ export async function listRules(unit: Pick<Unit, 'db' | 'org'>): Promise<RuleLis
       r.action === 'member'
         ? names.filter((n) => n.id === r.memberId)
         : members.filter((m) => m.ruleId === r.id).map(({ id, name }) => ({ id, name })),
+    updatedAt: r.updatedAt,
   }))
+}
+
+/**
+ * The members `rule` gives leads to, each an active member of the unit's organization (none for `pool`).
+ * @throws Refusal 422 (field `memberId` or `memberIds`) when one is not, or the action needs members and none was chosen
+ */
+async function chosenMembers(unit: Unit, rule: NewRule): Promise<string[]> {
+  if (rule.action === 'pool') return []
+  const active = new Set((await assignableMembers(unit, { includeDeactivated: false })).map((m) => m.userId))
+  const chosen = rule.memberIds.filter((id) => active.has(id))
+  // The one member's select, or the round-robin's boxes.
+  const field = rule.action === 'member' ? 'memberId' : 'memberIds'
+  if (chosen.length < rule.memberIds.length)
+    throw new Refusal(422, 'Choose active members of this organization.', { field })
+  if (chosen.length === 0)
+    throw new Refusal(422, rule.action === 'member' ? 'Choose the member' : 'Choose at least one member', { field })
+  return chosen
 }
 
 /**
@@ -78,14 +101,7 @@ export async function addRule(unit: Unit, rule: NewRule): Promise<string> {
   requireManagerOf(unit)
   const { db, now } = unit
   const orgId = unit.org.id
-  const active = new Set((await assignableMembers(unit, { includeDeactivated: false })).map((m) => m.userId))
-  const chosen = rule.action === 'pool' ? [] : rule.memberIds.filter((id) => active.has(id))
-  // The one member's select, or the round-robin's boxes.
-  const field = rule.action === 'member' ? 'memberId' : 'memberIds'
-  if (chosen.length < rule.memberIds.length && rule.action !== 'pool')
-    throw new Refusal(422, 'Choose active members of this organization.', { field })
-  if (rule.action !== 'pool' && chosen.length === 0)
-    throw new Refusal(422, rule.action === 'member' ? 'Choose the member' : 'Choose at least one member', { field })
+  const chosen = await chosenMembers(unit, rule)
   const last = await db
     .select({ position: routingRules.position })
     .from(routingRules)
@@ -111,6 +127,61 @@ export async function addRule(unit: Unit, rule: NewRule): Promise<string> {
     ),
   ])
   return id
+}
+
+/**
+ * Changes rule `ruleId` to `rule` in its place in the order, stamped `unit.now`. A round-robin keeps the credit of
+ * each member it keeps; its rotation starts again only as far as its members changed (leads/weighted-rotation.ts).
+ * @param options.shownAt the rule's `updatedAt` when the form was shown (epoch ms)
+ * @throws Refusal 403 unless an Owner or Admin acts; 404 when the organization has no such rule; 409 when someone else
+ *   changed or removed it since `shownAt`; 422 as `addRule`
+ */
+export async function editRule(unit: Unit, ruleId: string, rule: NewRule, { shownAt }: { shownAt: number }) {
+  requireManagerOf(unit)
+  const { db, now } = unit
+  const orgId = unit.org.id
+  const own = and(eq(routingRules.orgId, orgId), eq(routingRules.id, ruleId))
+  const found = await db.select({ updatedAt: routingRules.updatedAt }).from(routingRules).where(own).get()
+  if (!found) throw new Refusal(404, 'There is no such routing rule.')
+  const changed =
+    'Someone else changed this rule while you were editing. It is shown as it is now; make your change again.'
+  if (found.updatedAt !== shownAt) throw new Refusal(409, changed)
+  const chosen = await chosenMembers(unit, rule)
+  const rotation = rule.action === 'round_robin' ? chosen : []
+  const unchanged = sql`EXISTS (SELECT 1 FROM routing_rules WHERE id = ${ruleId} AND updated_at = ${shownAt})`
+  try {
+    await runBatch(db, [
+      unlessChanged(db, unchanged),
+      db
+        .update(routingRules)
+        .set({
+          name: rule.name,
+          conditions: rule.conditions,
+          action: rule.action,
+          memberId: rule.action === 'member' ? chosen[0]! : null,
+          updatedAt: Math.max(now, shownAt + 1),
+        })
+        .where(own),
+      db
+        .delete(routingRuleMembers)
+        .where(
+          and(
+            eq(routingRuleMembers.orgId, orgId),
+            eq(routingRuleMembers.ruleId, ruleId),
+            notInArray(routingRuleMembers.userId, rotation),
+          ),
+        ),
+      ...rotation.map((userId, position) =>
+        db
+          .insert(routingRuleMembers)
+          .values({ orgId, ruleId, userId, position })
+          .onConflictDoUpdate({ target: [routingRuleMembers.ruleId, routingRuleMembers.userId], set: { position } }),
+      ),
+    ])
+  } catch (error) {
+    if (staleWrite(error)) throw new Refusal(409, changed)
+    throw error
+  }
 }
 
 /**
@@ -140,7 +211,7 @@ export async function moveRule(unit: Unit, ruleId: string, by: -1 | 1): Promise<
     order.map((id, position) =>
       db
         .update(routingRules)
-        .set({ position, updatedAt: unit.now })
+        .set({ position })
         .where(and(eq(routingRules.orgId, orgId), eq(routingRules.id, id))),
     ),
   )

@@ -1,6 +1,7 @@
 /**
- * The routing rules page (`GET /o/{slug}/routing/rules`, Owners and Admins): the rules in order with move up / down
- * and remove, the fallback, the new-rule form and the dry run (docs/ARCHITECTURE.md "Intake and routing").
+ * The routing rules page (`GET /o/{slug}/routing/rules`, Owners and Admins): the rules in order with edit, move up /
+ * down and remove, the fallback, the new-rule form and the dry run; and a rule's edit page (docs/ARCHITECTURE.md
+ * "Intake and routing").
  */
 import { routingSentence } from '../activity/timeline'
 import { LEAD_STATUSES, RULE_ACTIONS, RULE_FIELDS, RULE_TESTS, type RoutingMode, type RuleAction } from '../db/schema'
@@ -11,7 +12,7 @@ import type { RuleCondition } from '../db/schema'
 import type { Member } from '../orgs/members'
 import { Field, FieldError, FormAlert, Notice, type FieldErrors } from '../views/forms'
 import { useShell } from '../views/layout'
-import { CONDITION_ROWS, FIELD_LABELS, VIA_LABELS } from './rules-schema'
+import { CONDITION_ROWS, FIELD_LABELS, ruleValues, VIA_LABELS } from './rules-schema'
 
 const TEST_LABELS: Record<RuleCondition['test'], string> = {
   equals: 'equals',
@@ -74,7 +75,7 @@ function Select(props: {
   )
 }
 
-/** The rules in order, each with move up / down and remove (forms: they work without JavaScript). */
+/** The rules in order, each with edit, move up / down and remove (links and forms: they work without JavaScript). */
 function RuleTable({ rules, base }: { rules: RuleListing[]; base: string }) {
   if (rules.length === 0) return <p data-no-rules>No rules yet: every new lead goes to the fallback.</p>
   return (
@@ -85,7 +86,7 @@ function RuleTable({ rules, base }: { rules: RuleListing[]; base: string }) {
           <th>Rule</th>
           <th>When</th>
           <th>Then</th>
-          <th>Order</th>
+          <th>Actions</th>
         </tr>
       </thead>
       <tbody>
@@ -97,8 +98,11 @@ function RuleTable({ rules, base }: { rules: RuleListing[]; base: string }) {
             </td>
             <td data-label="When">{whenText(rule.conditions)}</td>
             <td data-label="Then">{thenText(rule)}</td>
-            <td data-label="Order">
+            <td data-label="Actions">
               <div class="actions">
+                <a href={`${base}/${rule.id}/edit`} class="button secondary" aria-label={`Edit: ${rule.name}`}>
+                  Edit
+                </a>
                 <form method="post" action={`${base}/${rule.id}/move`}>
                   <input type="hidden" name="by" value="up" />
                   <button type="submit" class="secondary" disabled={i === 0} aria-label={`Move up: ${rule.name}`}>
@@ -130,9 +134,15 @@ function RuleTable({ rules, base }: { rules: RuleListing[]; base: string }) {
   )
 }
 
-/** The new-rule form, `values` as sent (a refused form) or empty. */
-function NewRuleForm(props: {
-  base: string
+/**
+ * A rule's form: a new one (`id` `new-rule`, posted to the rules) or an edit (`edit-rule`, posted to the rule, with
+ * the `shownAt` it was shown with); `values` as sent (a refused form), as stored (an edit) or empty.
+ */
+function RuleForm(props: {
+  id: 'new-rule' | 'edit-rule'
+  action: string
+  submit: string
+  shownAt?: number
   members: Member[]
   values: Record<string, string>
   chosen: Set<string>
@@ -142,13 +152,14 @@ function NewRuleForm(props: {
   const fields: [string, string][] = [['', '—'], ...RULE_FIELDS.map((f): [string, string] => [f, FIELD_LABELS[f]])]
   const tests = RULE_TESTS.map((t): [string, string] => [t, TEST_LABELS[t]])
   return (
-    <form method="post" action={props.base} id="new-rule">
+    <form method="post" action={props.action} id={props.id}>
+      {props.shownAt !== undefined && <input type="hidden" name="shownAt" value={String(props.shownAt)} />}
       <Field label="Name" name="name" value={values.name} errors={errors} required />
       <fieldset>
         <legend>When all of these hold</legend>
         <p>
-          Came in by: form, api, import or typed. Text is compared without case. Leave a row’s field empty to skip it;
-          no condition at all matches every lead.
+          Came in by: {Object.keys(VIA_LABELS).join(', ')}. Text is compared without case. Leave a row’s field empty to
+          skip it; no condition at all matches every lead.
         </p>
         {Array.from({ length: CONDITION_ROWS }, (_, i) => i + 1).map((n) => (
           <div class="condition" data-condition-row={n}>
@@ -197,7 +208,7 @@ function NewRuleForm(props: {
         </fieldset>
         <FieldError errors={errors} name="memberIds" />
       </fieldset>
-      <button type="submit">Add rule</button>
+      <button type="submit">{props.submit}</button>
     </form>
   )
 }
@@ -279,8 +290,10 @@ export function RulesPage(props: RulesPageProps) {
       </p>
       <h2>Add a rule</h2>
       <FormAlert message={props.rule?.alert} />
-      <NewRuleForm
-        base={base}
+      <RuleForm
+        id="new-rule"
+        action={base}
+        submit="Add rule"
         members={props.members}
         values={props.rule?.values ?? {}}
         chosen={props.rule?.chosen ?? new Set()}
@@ -294,6 +307,40 @@ export function RulesPage(props: RulesPageProps) {
         results={props.dry?.results}
         errors={props.dry?.errors}
         timeZone={props.timeZone}
+      />
+    </section>
+  )
+}
+
+/** What a rule's edit page shows: the rule as stored, the members to choose from, and the form as sent after a refusal. */
+export type EditRulePageProps = {
+  rule: RuleListing
+  members: Member[]
+  sent?: { values: Record<string, string>; chosen: Set<string>; errors?: FieldErrors }
+  /** Why the last save was refused. */
+  alert?: string
+}
+
+/** `GET /o/{slug}/routing/rules/{ruleId}/edit`: the rule's form, filled in as stored (or as sent, after a refusal). */
+export function EditRulePage({ rule, members, sent, alert }: EditRulePageProps) {
+  const base = `/o/${useShell().org.slug}/routing/rules`
+  return (
+    <section class="card">
+      <p>
+        <a href={base}>← Routing rules</a>
+      </p>
+      <h1>Edit rule: {rule.name}</h1>
+      <p>It keeps its place in the order. Members kept in its round-robin keep their turn.</p>
+      <FormAlert message={alert} />
+      <RuleForm
+        id="edit-rule"
+        action={`${base}/${rule.id}`}
+        submit="Save rule"
+        shownAt={rule.updatedAt}
+        members={members}
+        values={sent?.values ?? ruleValues(rule)}
+        chosen={sent?.chosen ?? new Set(rule.action === 'round_robin' ? rule.members.map((m) => m.id) : [])}
+        errors={sent?.errors}
       />
     </section>
   )

@@ -1,25 +1,27 @@
 /**
  * `/o/{slug}/routing/rules` (Owners and Admins; an Agent is refused with 403): the routing rules in order, adding,
- * moving up or down and removing one, and the dry run (docs/ARCHITECTURE.md "Intake and routing").
+ * changing, moving up or down and removing one, and the dry run (docs/ARCHITECTURE.md "Intake and routing").
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { requireManager, viewerTimeZone } from '../access/context'
 import type { App, RefusalPage } from '../env'
 import { dryRun } from '../leads/dry-run'
-import { addRule, listRules, moveRule, removeRule } from '../leads/rule-book'
+import { Refusal } from '../lib/errors'
+import { addRule, editRule, listRules, moveRule, removeRule, type RuleListing } from '../leads/rule-book'
 import type { FormValues } from '../lib/validation'
 import { assignableMembers } from '../orgs/members'
 import { parseForm } from '../views/form-input'
 import { refusalPage } from '../views/refusal-page'
-import { RulesPage, type RulesPageProps } from './rules-page'
-import { dryRunSchema, moveSchema, newRuleSchema } from './rules-schema'
+import { EditRulePage, RulesPage, type EditRulePageProps, type RulesPageProps } from './rules-page'
+import { dryRunSchema, moveSchema, newRuleSchema, shownAtSchema } from './rules-schema'
 
 export const rulesRoutes = new Hono<App>()
 
 /** What a redirect back to the page says it did (`?done=`). */
 const DONE: Record<string, string> = {
   added: 'Rule added.',
+  saved: 'Rule saved.',
   moved: 'Order saved.',
   removed: 'Rule removed.',
 }
@@ -43,15 +45,51 @@ async function rulesPage(c: Context<App>, extra: Partial<RulesPageProps> = {}) {
   )
 }
 
-/** The rules page again with the new-rule form as sent and the refusal's messages. */
-const ruleAgain: RefusalPage = async (c, refusal, values: FormValues) => {
-  requireManager(c, 'change routing rules')
+/** A rule's form as sent after `refusal`: its values, the members ticked and the refusal's messages. */
+async function ruleSent(c: Context<App>, refusal: Parameters<RefusalPage>[1], values: FormValues) {
   // The members ticked, as sent (a box is a repeated field the values keep only once).
   const body: Record<string, unknown> = await c.req.parseBody({ all: true }).catch(() => ({}))
   const chosen = new Set([body.memberIds].flat().filter((v): v is string => typeof v === 'string'))
   c.status(refusal.status)
   const alert = Object.keys(refusal.errors).length > 0 ? undefined : refusal.message
-  return rulesPage(c, { rule: { values, chosen, errors: refusal.errors, alert } })
+  return { values, chosen, errors: refusal.errors, alert }
+}
+
+/** The rules page again with the new-rule form as sent and the refusal's messages. */
+const ruleAgain: RefusalPage = async (c, refusal, values: FormValues) => {
+  requireManager(c, 'change routing rules')
+  return rulesPage(c, { rule: await ruleSent(c, refusal, values) })
+}
+
+/** Rule `ruleId` of the unit's organization as its page lists it. @throws Refusal 404 when there is none */
+async function ruleOf(c: Context<App>, ruleId: string): Promise<RuleListing> {
+  const rule = (await listRules(c.var.unit)).find((r) => r.id === ruleId)
+  if (!rule) throw new Refusal(404, 'There is no such routing rule.')
+  return rule
+}
+
+/** Rule `ruleId`'s edit page, as stored now, with `extra` (a refused form as sent, or only why it was refused). */
+async function editRulePage(c: Context<App>, ruleId: string, extra: Pick<EditRulePageProps, 'sent' | 'alert'> = {}) {
+  requireManager(c, 'change routing rules')
+  const [rule, members] = await Promise.all([
+    ruleOf(c, ruleId),
+    assignableMembers(c.var.unit, { includeDeactivated: false }),
+  ])
+  return c.render(<EditRulePage rule={rule} members={members} {...extra} />, { title: `Edit rule: ${rule.name}` })
+}
+
+/**
+ * The edit page again after a refused save: with the form as sent and why (422); after someone else's change (409),
+ * the rule as it is now and why, since saving what was typed would undo their change unseen.
+ */
+const editRuleAgain: RefusalPage = async (c, refusal, values: FormValues) => {
+  const ruleId = c.req.param('ruleId') ?? ''
+  if (refusal.status === 409) {
+    c.status(409)
+    return editRulePage(c, ruleId, { alert: refusal.message })
+  }
+  const { alert, ...sent } = await ruleSent(c, refusal, values)
+  return editRulePage(c, ruleId, { sent, alert })
 }
 
 /** The rules page again with the dry run's form as sent and the refusal's messages. */
@@ -76,6 +114,16 @@ rulesRoutes.post('/dry-run', refusalPage(dryRunAgain), async (c) => {
   const lead = await parseForm(c, dryRunSchema)
   const results = await dryRun(c.var.unit, lead)
   return rulesPage(c, { dry: { values: lead, results } })
+})
+
+rulesRoutes.get('/:ruleId/edit', async (c) => editRulePage(c, c.req.param('ruleId')))
+
+rulesRoutes.post('/:ruleId', refusalPage(editRuleAgain), async (c) => {
+  requireManager(c, 'change routing rules')
+  const rule = await parseForm(c, newRuleSchema)
+  const { shownAt } = await parseForm(c, shownAtSchema)
+  await editRule(c.var.unit, c.req.param('ruleId'), rule, { shownAt })
+  return c.redirect(`/o/${c.var.unit.org.slug}/routing/rules?done=saved`, 303)
 })
 
 rulesRoutes.post('/:ruleId/move', async (c) => {

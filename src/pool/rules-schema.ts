@@ -1,4 +1,4 @@
-/** The routing rules page's forms (`/o/{slug}/routing/rules`): a new rule, and a dry run's lead. */
+/** The routing rules page's forms (`/o/{slug}/routing/rules`): a new rule, a rule's edit, and a dry run's lead. */
 import { z } from 'zod'
 import {
   LEAD_STATUSES,
@@ -9,6 +9,7 @@ import {
   type RuleField,
   type RuleTest,
 } from '../db/schema'
+import type { RuleListing } from '../leads/rule-book'
 import { optionalSingleLine, singleLine } from '../lib/text'
 
 /** How many condition rows the new-rule form offers (`field1`/`test1`/`value1`, …); empty rows are left out. */
@@ -108,6 +109,21 @@ export const dryRunSchema = z.object({
   company: optionalSingleLine('company', 200),
   status: z.enum(LEAD_STATUSES, 'Choose one of the listed statuses').default('new'),
 })
+
+/** An edit's `shownAt`: the rule's `updatedAt` when the form was shown (epoch ms). */
+export const shownAtSchema = z.object({ shownAt: z.coerce.number().int().catch(0) })
+
+/** The edit form's fields for `rule` as stored: its name, condition rows, action and members. */
+export function ruleValues(rule: Pick<RuleListing, 'name' | 'conditions' | 'action' | 'members'>) {
+  const values: Record<string, string> = { name: rule.name, action: rule.action }
+  rule.conditions.forEach((c, i) => {
+    values[`field${i + 1}`] = c.field
+    values[`test${i + 1}`] = c.test
+    values[`value${i + 1}`] = c.value
+  })
+  if (rule.action === 'member') values.memberId = rule.members[0]?.id ?? ''
+  return values
+}
 
 /** Moving a rule: one place `up` (tried earlier) or `down`. */
 export const moveSchema = z.object({ by: z.enum(['up', 'down'], 'Choose up or down') })

@@ -27,7 +27,7 @@ async function dryRun(page, source) {
 }
 
 describe('the routing rules page', () => {
-  it('adds two rules, reorders them and runs the dry run at 1280 and 390 px, axe clean', async (t) => {
+  it('adds two rules, reorders them, runs the dry run and edits a rule at 1280 and 390 px, axe clean', async (t) => {
     const { page, problems } = await newPage(t)
     const slug = await signUp(page, {
       name: 'Rita Rules',
@@ -76,6 +76,28 @@ describe('the routing rules page', () => {
       failures.push(...(await fits(page, viewport, page.getByRole('button', { name: 'Add rule' }))))
       for (const v of await seriousViolations(page)) failures.push(`${viewport.name}: ${v}`)
       await screenshot(page, `routing-rules-${viewport.name}`)
+
+      // Edit: the rule's form as stored; a new name is saved in its place.
+      await page.getByRole('link', { name: 'Edit: Everything to the pool' }).click()
+      const edit = page.locator('#edit-rule')
+      assert.equal(await edit.getByLabel('Name', { exact: true }).inputValue(), 'Everything to the pool')
+      assert.equal(await edit.getByLabel('Put in the pool', { exact: true }).isChecked(), true)
+      failures.push(...(await fits(page, viewport, edit.getByRole('button', { name: 'Save rule' }))))
+      for (const v of await seriousViolations(page)) failures.push(`edit ${viewport.name}: ${v}`)
+      await screenshot(page, `routing-rule-edit-${viewport.name}`)
+      const renamed = `Pool the rest (${viewport.name})`
+      await edit.getByLabel('Name', { exact: true }).fill(renamed)
+      await Promise.all([
+        page.waitForURL('**/routing/rules?done=saved'),
+        edit.getByRole('button', { name: 'Save rule' }).click(),
+      ])
+      assert.deepEqual(await ruleNames(page), ['Spanish web leads', renamed])
+      await page.getByRole('link', { name: `Edit: ${renamed}` }).click()
+      await page.locator('#edit-rule').getByLabel('Name', { exact: true }).fill('Everything to the pool')
+      await Promise.all([
+        page.waitForURL('**/routing/rules?done=saved'),
+        page.getByRole('button', { name: 'Save rule' }).click(),
+      ])
     }
     assert.deepEqual({ failures, problems }, { failures: [], problems: [] })
   })
