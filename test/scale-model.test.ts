@@ -1,0 +1,45 @@
+/**
+ * The simulation of docs/SCALE.md (scripts/scale-model.mjs): the same seed gives the same databases, and the
+ * placement on the database with the most room keeps the fullest within the largest organization of the mean
+ * (generated loads, fast-check).
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { placeGreedy, simulate, type Assumptions } from '../scripts/scale-model.mjs'
+
+const ASSUME: Assumptions = {
+  bytesPerLead: 9_000,
+  writesPerLead: 9.5,
+  peakFactor: 6,
+  writeCapacity: 50,
+  alpha: 1.1,
+  minMembers: 2,
+  maxMembers: 2_000,
+  leadsPerMemberDay: 3,
+  sigma: 0.8,
+  arrivalMonths: 24,
+}
+
+describe('the scale simulation', () => {
+  it('gives the same result for the same seed, and another for another seed', () => {
+    const run = (seed: number) => simulate({ seed, k: 4, orgs: 300, months: 24, assume: ASSUME })
+    expect(run(7)).toEqual(run(7))
+    expect(run(8).bytes).not.toEqual(run(7).bytes)
+  })
+
+  it('places each organization so the fullest database holds at most the mean plus the largest organization', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e10, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 16 }),
+        (loads, k) => {
+          const bins = new Array<number>(k).fill(0)
+          placeGreedy(loads, k).forEach((to, i) => (bins[to]! += loads[i]!))
+          const mean = loads.reduce((s, x) => s + x, 0) / k
+          expect(Math.max(...bins)).toBeLessThanOrEqual(mean + Math.max(...loads) + 1e-3)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+})
