@@ -23,12 +23,23 @@ export function drawOrganization(
 ): { members: number; leadsPerDay: number; arrival: number }
 export function mostRoom(used: number[]): number
 export function placeGreedy(loads: number[], k: number): number[]
-export function simulate(options: { seed: number; k: number; orgs: number; months: number; assume: Assumptions }): {
+export function simulate(options: {
+  seed: number
+  k: number
+  orgs: number
+  months: number
+  assume: Assumptions
+  rebalance?: boolean
+}): {
   bytes: number[]
   writes: number[]
+  held: number[]
   addMonth: number | null
+  moves: number
+  movedBytes: number
   largestOrgBytes: number
   largestOrgWrites: number
   largestOrgMembers: number
   ownDatabase: number
+  tooBig: number
 }

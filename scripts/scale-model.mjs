@@ -66,26 +66,45 @@ const DAYS_PER_MONTH = 30.44
 
 /**
  * Simulates `orgs` organizations over `months` months on `k` tenant databases. Each month, the organizations that
- * arrive are placed on the database with the most room (1 − the larger of its share of `DATABASE_BYTES` and of
- * `assume.writeCapacity`, measured that month); every organization then grows by its leads of the month.
- * `assume` also holds `bytesPerLead` (bytes of a lead with its history, indexes included), `writesPerLead` (writes a
- * lead gets in its life) and `peakFactor` (peak writes/s over the day's mean).
- * @returns per database its bytes and peak writes/s at the end; `addMonth`, the first month a database passed
- *   `ADD_AT` of its bytes or of `writeCapacity` (null: never); the largest organization's bytes and writes/s; and
- *   `ownDatabase`, how many organizations alone pass half of `ADD_AT` of a database (they need one of their own)
+ * arrive are placed on the database with the most room (the least of its share of `DATABASE_BYTES` and of
+ * `assume.writeCapacity`, whichever is larger, measured that month); every organization then grows by its leads of
+ * the month where it is. `assume` also holds `bytesPerLead` (bytes of a lead with its history, indexes included),
+ * `writesPerLead` (writes a lead gets in its life) and `peakFactor` (peak writes/s over the day's mean).
+ * With `rebalance`, at the end of each month every database past `ADD_AT` gives up organizations, largest first,
+ * until it is at most `ADD_AT / 2` or holds one: each goes to the database with the most room if it fits there
+ * under `ADD_AT / 2`, else to a new, empty database (so an organization past `ADD_AT / 2` ends up alone).
+ * @returns `bytes`, `writes` (peak writes/s) and `held` (organizations) per database at the end; `addMonth`, the first month a database
+ *   passed `ADD_AT` (null: never); `moves` and `movedBytes` (with `rebalance`); the largest organization's
+ *   `largestOrgBytes`, `largestOrgWrites` and `largestOrgMembers`; `ownDatabase`, how many organizations alone pass
+ *   `ADD_AT / 2` of a database (they need one of their own); `tooBig`, how many pass a whole database
  */
-export function simulate({ seed, k, orgs, months, assume }) {
+export function simulate({ seed, k, orgs, months, assume, rebalance = false }) {
   const random = prng(seed)
   const all = Array.from({ length: orgs }, () => drawOrganization(random, assume)).sort((a, b) => a.arrival - b.arrival)
   const writesPerSecond = (leadsPerDay) => (leadsPerDay * assume.writesPerLead * assume.peakFactor) / 86_400
   const bytes = new Array(k).fill(0)
   const writes = new Array(k).fill(0)
+  const shareOf = (b, w) => Math.max(b / DATABASE_BYTES, w / assume.writeCapacity)
+  const shares = () => bytes.map((b, i) => shareOf(b, writes[i]))
   const placed = []
   let next = 0
   let addMonth = null
+  let moves = 0
+  let movedBytes = 0
+  const move = (o, to) => {
+    const b = o.leads * assume.bytesPerLead
+    const w = writesPerSecond(o.leadsPerDay)
+    bytes[o.db] -= b
+    writes[o.db] -= w
+    bytes[to] += b
+    writes[to] += w
+    o.db = to
+    moves++
+    movedBytes += b
+  }
   for (let month = 0; month < months; month++) {
     while (next < all.length && all[next].arrival < month + 1) {
-      const to = mostRoom(bytes.map((b, i) => Math.max(b / DATABASE_BYTES, writes[i] / assume.writeCapacity)))
+      const to = mostRoom(shares())
       placed.push({ ...all[next], db: to, leads: 0 })
       writes[to] += writesPerSecond(all[next].leadsPerDay)
       next++
@@ -95,21 +114,38 @@ export function simulate({ seed, k, orgs, months, assume }) {
       o.leads += grown
       bytes[o.db] += grown * assume.bytesPerLead
     }
-    const full = bytes.some((b, i) => b > ADD_AT * DATABASE_BYTES || writes[i] > ADD_AT * assume.writeCapacity)
-    if (addMonth === null && full) addMonth = month + 1
+    if (addMonth === null && shares().some((s) => s > ADD_AT)) addMonth = month + 1
+    if (!rebalance) continue
+    for (let from = 0; from < bytes.length; from++) {
+      if (shareOf(bytes[from], writes[from]) <= ADD_AT) continue
+      const here = placed.filter((o) => o.db === from).sort((a, b) => b.leads - a.leads)
+      for (const o of here) {
+        if (here.filter((x) => x.db === from).length <= 1) break
+        if (shareOf(bytes[from], writes[from]) <= ADD_AT / 2) break
+        const size = shareOf(o.leads * assume.bytesPerLead, writesPerSecond(o.leadsPerDay))
+        const room = shares().map((s, i) => (i === from ? Infinity : s))
+        let to = mostRoom(room)
+        if (room[to] + size > ADD_AT / 2) {
+          bytes.push(0)
+          writes.push(0)
+          to = bytes.length - 1
+        }
+        move(o, to)
+      }
+    }
   }
-  const orgBytes = placed.map((o) => o.leads * assume.bytesPerLead)
-  const orgWrites = placed.map((o) => writesPerSecond(o.leadsPerDay))
-  const ownDatabase = placed.filter(
-    (_, i) => orgBytes[i] > (ADD_AT / 2) * DATABASE_BYTES || orgWrites[i] > (ADD_AT / 2) * assume.writeCapacity,
-  ).length
+  const orgShares = placed.map((o) => shareOf(o.leads * assume.bytesPerLead, writesPerSecond(o.leadsPerDay)))
   return {
     bytes,
     writes,
+    held: bytes.map((_, i) => placed.filter((o) => o.db === i).length),
     addMonth,
-    largestOrgBytes: Math.max(0, ...orgBytes),
-    largestOrgWrites: Math.max(0, ...orgWrites),
+    moves,
+    movedBytes,
+    largestOrgBytes: Math.max(0, ...placed.map((o) => o.leads * assume.bytesPerLead)),
+    largestOrgWrites: Math.max(0, ...placed.map((o) => writesPerSecond(o.leadsPerDay))),
     largestOrgMembers: Math.max(0, ...placed.map((o) => o.members)),
-    ownDatabase,
+    ownDatabase: orgShares.filter((s) => s > ADD_AT / 2).length,
+    tooBig: orgShares.filter((s) => s > 1).length,
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The simulation of docs/SCALE.md (scripts/scale-model.mjs): the same seed gives the same databases, and the
  * placement on the database with the most room keeps the fullest within the largest organization of the mean
- * (generated loads, fast-check).
+ * (generated loads, fast-check); rebalanced, no database shared by two organizations ends past ADD_AT, and none is lost.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { placeGreedy, simulate, type Assumptions } from '../scripts/scale-model.mjs'
+import { ADD_AT, DATABASE_BYTES, placeGreedy, simulate, type Assumptions } from '../scripts/scale-model.mjs'
 
 const ASSUME: Assumptions = {
   bytesPerLead: 9_000,
@@ -40,6 +40,20 @@ describe('the scale simulation', () => {
         },
       ),
       { numRuns: 200 },
+    )
+  })
+
+  it('rebalanced, leaves no database shared by organizations past 70 % and loses no organization', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 400 }), (seed, k, orgs) => {
+        const r = simulate({ seed, k, orgs, months: 24, assume: ASSUME, rebalance: true })
+        expect(r.held.reduce((s, n) => s + n, 0)).toBe(orgs)
+        r.held.forEach((n, i) => {
+          const share = Math.max(r.bytes[i]! / DATABASE_BYTES, r.writes[i]! / ASSUME.writeCapacity)
+          if (n > 1) expect(share).toBeLessThanOrEqual(ADD_AT + 1e-9)
+        })
+      }),
+      { numRuns: 30 },
     )
   })
 })
