@@ -143,7 +143,10 @@ function nextWrite(agent) {
   }
 }
 
-/** Sends one write; returns its status, milliseconds and D1 busy milliseconds (Server-Timing). */
+/**
+ * Sends one write; returns its status, milliseconds, and from Server-Timing the milliseconds at least one of its D1
+ * round trips was in flight and how many round trips it made (a batch counts once).
+ */
 async function send({ as, path, form }) {
   const start = performance.now()
   const res = await fetch(base + path, {
@@ -157,8 +160,13 @@ async function send({ as, path, form }) {
     redirect: 'manual',
   })
   await res.arrayBuffer()
-  const d1 = /d1;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')
-  return { status: res.status, ms: performance.now() - start, d1: d1 ? Number(d1[1]) : 0 }
+  const d1 = /d1;dur=([\d.]+);desc="(\d+) statements"/.exec(res.headers.get('server-timing') ?? '')
+  return {
+    status: res.status,
+    ms: performance.now() - start,
+    d1: d1 ? Number(d1[1]) : 0,
+    statements: d1 ? Number(d1[2]) : 0,
+  }
 }
 
 const pct = (xs, p) => {
@@ -201,6 +209,17 @@ for (const level of LEVELS) {
       99,
     ),
     d1Busy: ok.reduce((s, d) => s + d.d1, 0) / (wall * 1000),
+    kinds: Object.fromEntries(
+      MIX.map(([kind]) => {
+        const of = ok.filter((d) => d.kind === kind)
+        const p50 = (key) =>
+          pct(
+            of.map((d) => d[key]),
+            50,
+          )
+        return [kind, { writes: of.length, ms: p50('ms'), d1: p50('d1'), statements: p50('statements') }]
+      }),
+    ),
     statuses,
     load: loadavg(),
   })
@@ -214,7 +233,7 @@ console.log(
   [
     `Measured ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, Node ${process.version}; ${SECONDS} s per level; mix ${MIX.map(([k, w]) => `${k} ${w} %`).join(', ')}.`,
     '',
-    '| members writing at once | writes/s | p50 ms | p99 ms | D1 busy (sum of D1 ms / wall ms) | statuses | load average (1, 5, 15 min) at the end |',
+    '| members writing at once | writes/s | p50 ms | p99 ms | D1 in flight (sum of D1 ms / wall ms) | statuses | load average (1, 5, 15 min) at the end |',
     '|---|---|---|---|---|---|---|',
     ...results.map(
       (r) =>
@@ -223,6 +242,14 @@ console.log(
         )
           .map(([s, n]) => `${s}: ${n}`)
           .join(', ')} | ${r.load} |`,
+    ),
+    '',
+    `Each kind of write at one member writing (p50): its time, its D1 time in flight and its D1 round trips.`,
+    '',
+    '| write | count | p50 ms | D1 ms | D1 round trips |',
+    '|---|---|---|---|---|',
+    ...Object.entries(results[0].kinds).map(
+      ([kind, k]) => `| ${kind} | ${k.writes} | ${fmt(k.ms, 1)} | ${fmt(k.d1, 1)} | ${k.statements} |`,
     ),
   ].join('\n'),
 )

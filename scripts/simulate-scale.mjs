@@ -8,13 +8,15 @@ const MONTHS = 36
 /** What docs/SCALE.md measured and assumes ("Assumptions"). */
 const ASSUME = {
   // Bytes of a lead with its typical history, indexes included (scripts/scale-size.mjs, the slope 10k → 100k).
-  bytesPerLead: 9_000,
+  bytesPerLead: 11_300,
   // Writes (form posts) a lead gets in its life: its typical history (scripts/scale-size.mjs `story`).
   writesPerLead: 9.5,
-  // Peak writes/s over the day's mean: working hours (8 of 24) and a busy hour twice the working hours' mean.
-  peakFactor: 6,
-  // Writes/s one database sustains for the mix (scripts/scale-writes.mjs); 70 % of it triggers a new database.
-  writeCapacity: 50,
+  // Peak writes/s over the calendar day's mean: weekdays only (× 7/5), working hours (8 of 24: × 3) and a busy
+  // hour twice the working hours' mean (× 2).
+  peakFactor: 8.4,
+  // Writes/s one local database sustained for the mix (scripts/scale-writes.mjs, 6.1 to 7.2 at 16 and 48 members
+  // writing at once on a shared 2-core machine); 70 % of it triggers a new database.
+  writeCapacity: 6.5,
   // Members per organization: Pareto, tail exponent 1.1 (firm sizes are Zipf-like, exponent about 1), 2 to 2,000.
   alpha: 1.1,
   minMembers: 2,
