@@ -156,6 +156,37 @@ describe('the working wait to first touch', () => {
     )
   })
 
+  it('two holders working a lead at once: the wait stored is the first touch’s, and no answer is 5xx', async () => {
+    const { slug } = await signUp('Raced Wait Org')
+    await setOrg(slug, { ...BERLIN, business_days: '0,1,2,3,4,5,6', business_start: '00:00', business_end: '24:00' })
+    const [ava, bo] = await signedInMembers(slug, 2)
+    const lead = await addLead(slug, 'Raced lead', { assignee: ava!.userId })
+    await env.DB.prepare(
+      "INSERT INTO lead_assignees (org_id, lead_id, user_id, kind, assigned_at) VALUES (?, ?, ?, 'collaborator', ?)",
+    )
+      .bind(await orgIdOf(slug), lead, bo!.userId, Date.now())
+      .run()
+    const now = Date.now()
+    await arrived(lead, now - 50 * MINUTE)
+    // Bo was away for 20 of those minutes; Ava never.
+    await away(slug, bo!.userId, now - 40 * MINUTE, now - 20 * MINUTE)
+    const page = `/o/${slug}/leads/${lead}`
+    const answers = await Promise.all([
+      ava!.client.post(`${page}/notes`, { body: 'Ava called' }),
+      bo!.client.post(`${page}/notes`, { body: 'Bo emailed' }),
+      ava!.client.post(`${page}/status`, { status: 'contacted' }),
+      bo!.client.post(`${page}/tasks`, { title: 'Call back', assigneeId: bo!.userId, dueDate: '2030-01-15' }),
+    ])
+    expect(answers.map((a) => a.status).filter((s) => s >= 500)).toEqual([])
+    const [stamp] = await rows<{ at: number; by: string; created: number; wait: number }>(
+      'SELECT first_touched_at AS at, first_touched_by AS by, created_at AS created, first_touch_wait_ms AS wait FROM leads WHERE id = ?',
+      lead,
+    )
+    // Whoever's batch came first: their wait, their absence taken out.
+    const absent = stamp!.by === bo!.userId ? 20 * MINUTE : 0
+    expect(stamp!.wait).toBe(stamp!.at - stamp!.created - absent)
+  })
+
   it('the first-touch target does not warn or miss while the assignee is away, and counts without their absence', async () => {
     const { slug, email } = await signUp('Away Target Org')
     await setOrg(slug, { first_touch_target_minutes: 30 })
