@@ -156,6 +156,30 @@ describe('the working wait to first touch', () => {
     )
   })
 
+  it('a bulk status change by the Owner holding the leads stores their waits in its batch: the list says so at once', async () => {
+    const { client: owner, slug, email } = await signUp('Bulk Wait Org')
+    const ownerId = await userIdOf(email)
+    const now = Date.now()
+    // Arrived 30 minutes ago; the Owner was away for 20 of them.
+    const first = await addLead(slug, 'First bulk lead', { assignee: ownerId })
+    await arrived(first, now - 30 * MINUTE)
+    await away(slug, ownerId, now - 25 * MINUTE, now - 5 * MINUTE)
+    // Touched an hour ago, 5 minutes after it arrived: a later change leaves its wait alone.
+    const earlier = await addLead(slug, 'Earlier lead', { assignee: ownerId })
+    await arrived(earlier, now - 65 * MINUTE)
+    await workedAt(slug, earlier, ownerId, now - 60 * MINUTE)
+    await sweep()
+    const body = new URLSearchParams([
+      ['leadIds', first],
+      ['leadIds', earlier],
+      ['status', 'contacted'],
+    ])
+    expect((await owner.request(`/o/${slug}/leads/bulk-status`, { method: 'POST', body })).status).toBeLessThan(400)
+    const list = await owner.html(`/o/${slug}/leads`)
+    expect([cellOf(list, first), cellOf(list, earlier)]).toEqual(['10 min', '5 min'])
+    expect(await factOf(owner, slug, first)).toBe('First touched 10 min after it arrived')
+  })
+
   it('two holders working a lead at once: the wait stored is the first touch’s, and no answer is 5xx', async () => {
     const { slug } = await signUp('Raced Wait Org')
     await setOrg(slug, { ...BERLIN, business_days: '0,1,2,3,4,5,6', business_start: '00:00', business_end: '24:00' })

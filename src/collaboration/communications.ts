@@ -89,7 +89,7 @@ export async function logCommunication(unit: Unit, leadId: string, input: Commun
   // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
   const [fan, touch] = await Promise.all([
     fanOut(unit, [{ type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary }]),
-    firstTouchWaitWrite(unit, lead),
+    firstTouchWaitWrite(unit, [lead]),
   ])
   await runBatch(db, [...planned.statements, ...touch, ...fan.statements])
   await fan.afterCommit()

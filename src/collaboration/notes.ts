@@ -129,7 +129,7 @@ export async function addNote(unit: Unit, leadId: string, text: string, options:
     { type: 'mentioned', leads: ref, people: mentioned.map((m) => ({ id: m.userId, name: m.name })), note: text },
     { type: 'note_added', leads: ref, note: text },
   ]
-  const [fan, touch] = await Promise.all([fanOut(unit, events), firstTouchWaitWrite(unit, lead)])
+  const [fan, touch] = await Promise.all([fanOut(unit, events), firstTouchWaitWrite(unit, [lead])])
   await runBatch(db, [
     db.insert(notes).values({
       id: noteId,

@@ -69,7 +69,7 @@ async function changeOnce(
     fanOut(unit, [
       { type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined },
     ]),
-    firstTouchWaitWrite(unit, lead),
+    firstTouchWaitWrite(unit, [lead]),
   ])
   const activityId = await updateLead(unit, lead.id, {
     set: { status },

@@ -74,29 +74,36 @@ export async function firstTouchWaits(
 }
 
 /**
- * For the batch of a write by `unit.viewer` at `unit.now` that works `lead` (a note, communication, task or status
- * change: `WORKED_ACTIVITIES`, src/activity/activities.ts): no statement when the lead was touched already, else one
- * that stores its wait, guarded to apply only when the trigger made this write its first touch (`first_touched_at`
- * now, by the viewer: a write by someone not holding the lead leaves it unwritten). Reads the hours and away periods.
+ * For the batch of a write by `unit.viewer` at `unit.now` that works `worked` leads (a note, communication, task or
+ * status change, one lead or a bulk change: `WORKED_ACTIVITIES`, src/activity/activities.ts), put after its
+ * activities: no statement when every one was touched already as read, else one that stores the waits of the others,
+ * each guarded to apply only when the trigger made this write its first touch (`first_touched_at` now, by the viewer:
+ * a write by someone not holding a lead leaves it unwritten). Reads the hours and the viewer's away periods.
  */
 export async function firstTouchWaitWrite(
   unit: Unit,
-  lead: { id: string; createdAt: number; firstTouchedAt: number | null },
+  worked: readonly { id: string; createdAt: number; firstTouchedAt: number | null }[],
 ): Promise<BatchItem<'sqlite'>[]> {
-  if (lead.firstTouchedAt !== null) return []
+  const untouched = worked.filter((lead) => lead.firstTouchedAt === null)
+  if (untouched.length === 0) return []
   const { db, viewer, now } = unit
+  const from = Math.min(...untouched.map((lead) => lead.createdAt))
   const [hours, away] = await Promise.all([
     orgBusinessHours(db, viewer.orgId),
-    awayIntervals(db, viewer.orgId, [viewer.userId], { from: lead.createdAt, to: now }),
+    awayIntervals(db, viewer.orgId, [viewer.userId], { from, to: now }),
   ])
-  const wait = workingWait(lead.createdAt, now, hours, away.get(viewer.userId) ?? [])
+  const theirs = away.get(viewer.userId) ?? []
+  // One statement for any number of leads: `[id, wait]` pairs as one JSON parameter (D1's 100 bound parameters).
+  const waits = JSON.stringify(untouched.map((lead) => [lead.id, workingWait(lead.createdAt, now, hours, theirs)]))
   return [
     db
       .update(leads)
-      .set({ firstTouchWaitMs: wait })
+      .set({
+        firstTouchWaitMs: sql`(SELECT j.value ->> '$[1]' FROM json_each(${waits}) j WHERE j.value ->> '$[0]' = "leads"."id")`,
+      })
       .where(
         and(
-          eq(leads.id, lead.id),
+          sql`"leads"."id" IN (SELECT j.value ->> '$[0]' FROM json_each(${waits}) j)`,
           isNull(leads.firstTouchWaitMs),
           eq(leads.firstTouchedAt, now),
           eq(leads.firstTouchedBy, viewer.userId),

@@ -74,7 +74,7 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
       { type: 'task_assigned', ...task },
       { type: 'task_created', ...task },
     ]),
-    firstTouchWaitWrite(unit, lead),
+    firstTouchWaitWrite(unit, [lead]),
   ])
   await runBatch(db, [
     db.insert(tasks).values({
@@ -148,7 +148,7 @@ export async function setTaskDone(unit: Unit, taskId: string, done: boolean) {
         },
       ]
     : []
-  const [fan, touch] = await Promise.all([fanOut(unit, events), firstTouchWaitWrite(unit, task.lead)])
+  const [fan, touch] = await Promise.all([fanOut(unit, events), firstTouchWaitWrite(unit, [task.lead])])
   const stillAsRead = done ? sql`completed_at IS NULL` : sql`completed_at IS NOT NULL`
   try {
     await runBatch(db, [
