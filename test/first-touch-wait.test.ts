@@ -180,6 +180,36 @@ describe('the working wait to first touch', () => {
     expect(await factOf(owner, slug, first)).toBe('First touched 10 min after it arrived')
   })
 
+  it('the migration wrote the wall clock where SQL can tell the wait, and left the rest to the sweep', async () => {
+    const backfill = env.TEST_MIGRATIONS.find((m) => m.name.includes('first_touch_wait'))!.queries.filter((q) =>
+      q.includes('UPDATE `leads` SET `first_touch_wait_ms`'),
+    )
+    expect(backfill).toHaveLength(1)
+    const now = Date.now()
+    const touchedLead = async (slug: string, name: string, userId: string) => {
+      const lead = await addLead(slug, name, { assignee: userId })
+      await arrived(lead, now - 50 * MINUTE)
+      await workedAt(slug, lead, userId, now - 10 * MINUTE)
+      return lead
+    }
+    const plain = await signUp('Plain Backfill Org')
+    const [present, absent] = await signedInMembers(plain.slug, 2)
+    const clock = await touchedLead(plain.slug, 'Wall clock', present!.userId)
+    await away(plain.slug, absent!.userId, now - 30 * MINUTE, now - 20 * MINUTE)
+    const paused = await touchedLead(plain.slug, 'Paused', absent!.userId)
+    const hours = await signUp('Hours Backfill Org')
+    await setOrg(hours.slug, BERLIN)
+    const [worker] = await signedInMembers(hours.slug, 1)
+    const inHours = await touchedLead(hours.slug, 'In hours', worker!.userId)
+    await env.DB.prepare(backfill[0]!).run()
+    const waitOf = async (lead: string) =>
+      (await rows<{ wait: number | null }>('SELECT first_touch_wait_ms AS wait FROM leads WHERE id = ?', lead))[0]!.wait
+    expect([await waitOf(clock), await waitOf(paused), await waitOf(inHours)]).toEqual([40 * MINUTE, null, null])
+    await sweep()
+    expect(await waitOf(paused)).toBe(30 * MINUTE)
+    expect(await waitOf(inHours)).not.toBeNull()
+  })
+
   it('two holders working a lead at once: the wait stored is the first touch’s, and no answer is 5xx', async () => {
     const { slug } = await signUp('Raced Wait Org')
     await setOrg(slug, { ...BERLIN, business_days: '0,1,2,3,4,5,6', business_start: '00:00', business_end: '24:00' })
