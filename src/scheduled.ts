@@ -23,12 +23,13 @@ import { agePools } from './pool/aging'
 import { sweepWebhooks } from './webhooks/dispatch'
 import { pruneWebhookDeliveries } from './webhooks/prune'
 import { checkAllFirstTouchTargets } from './pool/first-touch-target'
+import { sweepFirstTouchWaits } from './orgs/first-touch-wait'
 import { sendWeeklyReports } from './dashboard/weekly-report'
 
 /** One chore: `env`, the tick's time in epoch ms. */
 type Chore = (env: Env, now: number) => Promise<unknown>
 
-/** Every chore by name: outbox, webhook and import sweeps, digests, weekly reports, reminders, pool aging, first-touch targets, clean-ups. */
+/** Every chore by name: outbox, webhook and import sweeps, digests, weekly reports, reminders, pool aging, first-touch targets and waits, clean-ups. */
 export const CHORES: Record<string, Chore> = {
   'outbox sweep': sweepOutbox,
   'webhook sweep': sweepWebhooks,
@@ -48,6 +49,7 @@ export const CHORES: Record<string, Chore> = {
   'tasks due today': remindTasksDueToday,
   'pool aging': agePools,
   'first-touch targets': checkAllFirstTouchTargets,
+  'first-touch waits': sweepFirstTouchWaits,
 }
 
 /** Runs every chore at `now` (epoch ms); logs each that failed, by name. Never throws. */

@@ -1,7 +1,7 @@
 /** Business time (src/lib/business-time.ts): working hours only, across weekends and daylight-saving changes. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { businessTime, closedUntil, type BusinessHours } from '../src/lib/business-time'
+import { businessTime, closedUntil, workingWait, type BusinessHours } from '../src/lib/business-time'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -85,5 +85,85 @@ describe('business time', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  describe('the working wait (the clock paused while the holder is away)', () => {
+    const instant = fc.integer({ min: Date.parse('2024-01-01'), max: Date.parse('2026-12-31') })
+    const hours = fc.option(
+      fc.record({
+        timeZone: fc.constantFrom('Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC'),
+        days: fc.subarray([0, 1, 2, 3, 4, 5, 6]),
+        start: fc.constantFrom('00:00', '08:30', '09:00'),
+        end: fc.constantFrom('12:00', '17:00', '24:00'),
+      }),
+    )
+    /** Away periods around `from`: some overlapping, some open-ended (`Infinity`: not back yet). */
+    const awayNear = (from: number) =>
+      fc.array(
+        fc
+          .tuple(
+            fc.integer({ min: -5 * 24 * HOUR, max: 15 * 24 * HOUR }),
+            fc.option(fc.integer({ min: 1, max: 6 * 24 * HOUR })),
+          )
+          .map(([offset, length]) => ({
+            start: from + offset,
+            end: length === null ? Infinity : from + offset + length,
+          })),
+        { maxLength: 4 },
+      )
+    const stretch = instant.chain((from) =>
+      fc.record({
+        from: fc.constant(from),
+        a: fc.integer({ min: 0, max: 10 * 24 * HOUR }),
+        b: fc.integer({ min: 0, max: 10 * 24 * HOUR }),
+        away: awayNear(from),
+      }),
+    )
+
+    it('is never negative, never more than the wall clock, and businessTime without away periods', () => {
+      fc.assert(
+        fc.property(stretch, hours, ({ from, a, away }, open) => {
+          const wait = workingWait(from, from + a, open, away)
+          expect(wait).toBeGreaterThanOrEqual(0)
+          expect(wait).toBeLessThanOrEqual(a)
+          expect(wait).toBeLessThanOrEqual(businessTime(from, from + a, open))
+          expect(workingWait(from, from + a, open, [])).toBe(businessTime(from, from + a, open))
+        }),
+        { numRuns: 200 },
+      )
+    })
+
+    it('adds up over adjacent stretches', () => {
+      fc.assert(
+        fc.property(stretch, hours, ({ from, a, b, away }, open) => {
+          const mid = from + a
+          const to = mid + b
+          expect(workingWait(from, mid, open, away) + workingWait(mid, to, open, away)).toBe(
+            workingWait(from, to, open, away),
+          )
+        }),
+        { numRuns: 200 },
+      )
+    })
+
+    it('stands still inside an away period, and one period given twice is taken out once', () => {
+      fc.assert(
+        fc.property(stretch, hours, ({ from, a, b, away }, open) => {
+          const period = { start: from, end: from + a + b }
+          expect(workingWait(from, from + a, open, [...away, period])).toBe(0)
+          expect(workingWait(from - b, from + a, open, [period, period])).toBe(
+            workingWait(from - b, from + a, open, [period]),
+          )
+        }),
+        { numRuns: 200 },
+      )
+    })
+
+    it('a lead arriving Friday 16:50, its assignee away Monday 09:00–11:00, touched Monday 11:05, waited 15 minutes', () => {
+      const away = [{ start: Date.parse('2025-12-08T09:00:00+01:00'), end: Date.parse('2025-12-08T11:00:00+01:00') }]
+      expect(
+        workingWait(Date.parse('2025-12-05T16:50:00+01:00'), Date.parse('2025-12-08T11:05:00+01:00'), berlin, away),
+      ).toBe(15 * MINUTE)
+    })
   })
 })

@@ -1,6 +1,7 @@
 /**
  * The dashboard's rollups (docs/ARCHITECTURE.md "Dashboard": lead_day_counts, member_lead_counts,
- * first_touch_day_counts, kept by the triggers of migrations/0025_dashboard_rollups.sql) equal a recount from the
+ * first_touch_day_counts, kept by the triggers of migrations/0025_dashboard_rollups.sql and, for the wait,
+ * migrations/0030_first_touch_wait.sql) equal a recount from the
  * leads themselves after any generated sequence of changes: creation, an import of several leads at once,
  * assignment, collaborators, unassignment, pool, status, archive and restore, deletion, first touch, a missed
  * target, and a lead's arrival moved to another day; and so does the migration's backfill from the leads.
@@ -45,6 +46,7 @@ const change = fc.oneof(
       'touch' as const,
       'miss' as const,
       'move' as const,
+      'wait' as const,
     ),
     lead: fc.nat(30),
     member: fc.nat(2),
@@ -93,11 +95,13 @@ async function recounted(orgId: string) {
     ),
     touches: await rows(
       `SELECT scope, day, source, count(*) AS touched, sum(wait) AS wait_ms, sum(missed) AS missed FROM (
-         SELECT 'all' AS scope, first_touched_at / 86400000 AS day, source, first_touched_at - created_at AS wait,
+         SELECT 'all' AS scope, first_touched_at / 86400000 AS day, source,
+           coalesce(first_touch_wait_ms, first_touched_at - created_at) AS wait,
            first_touch_missed_at IS NOT NULL AS missed FROM leads
            WHERE org_id = ?1 AND archived_at IS NULL AND first_touched_at IS NOT NULL
          UNION ALL
-         SELECT first_touched_by, first_touched_at / 86400000, source, first_touched_at - created_at,
+         SELECT first_touched_by, first_touched_at / 86400000, source,
+           coalesce(first_touch_wait_ms, first_touched_at - created_at),
            first_touch_missed_at IS NOT NULL FROM leads
            WHERE org_id = ?1 AND archived_at IS NULL AND first_touched_at IS NOT NULL AND first_touched_by IS NOT NULL
        ) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
@@ -239,8 +243,20 @@ describe('dashboard rollups', () => {
             case 'move':
               await run('UPDATE leads SET created_at = ? WHERE id = ?', today - c.day * DAY + 2_000, lead).run()
               break
+            case 'wait':
+              // The working wait written for a touched lead (src/orgs/first-touch-wait.ts): the rollup sums it.
+              await run(
+                'UPDATE leads SET first_touch_wait_ms = ? WHERE id = ? AND first_touched_at IS NOT NULL',
+                c.day * 600_000,
+                lead,
+              ).run()
+              break
           }
         }
+        expect(await stored(orgId)).toEqual(await recounted(orgId))
+        // 0025's backfill counts the wall clock, as the rollups do until a wait is written: without the waits, the
+        // rollups are what it finds.
+        await run('UPDATE leads SET first_touch_wait_ms = NULL WHERE org_id = ?', orgId).run()
         const kept = await stored(orgId)
         expect(kept).toEqual(await recounted(orgId))
         // The migration's backfill, run from empty rollups (every organization's rows: it fills them all), finds

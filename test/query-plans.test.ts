@@ -19,6 +19,7 @@ import { countLeads, rowsBefore } from '../src/leads/list-totals'
 import { findLeadRow, listLeads, type LeadFilters } from '../src/leads/list-query'
 import { findVisibleLead } from '../src/leads/lead-detail'
 import { routingBalance } from '../src/pool/routing-balance'
+import { sweepFirstTouchWaits } from '../src/orgs/first-touch-wait'
 import type { Viewer } from '../src/access/viewer'
 import { addLead, addManyLeads, addMembers, rows } from './concurrency'
 import { env, signUp } from './helpers'
@@ -246,6 +247,32 @@ describe('query plans', () => {
         expect.stringMatching(/^SEARCH a USING INDEX activities_org_routed_idx \(org_id=\? AND created_at>\?\)$/),
       )
     }
+  })
+
+  it('the sweep of first-touch waits reads only the unwritten ones, on their partial index', async () => {
+    const { slug } = await signUp('Wait Plan Org')
+    const [member] = await addMembers(slug, 1)
+    const lead = await addLead(slug, 'Touched lead', { assignee: member })
+    await env.DB.prepare(
+      "INSERT INTO activities (id, org_id, lead_id, actor_id, type, data, created_at) SELECT ?, org_id, id, ?, 'note_added', '{}', ? FROM leads WHERE id = ?",
+    )
+      .bind(crypto.randomUUID(), member, Date.now(), lead)
+      .run()
+    const seen: Recorded[] = []
+    await sweepFirstTouchWaits({ ...env, DB: recordingD1(seen) }, Date.now())
+    const reads = seen.filter((q) => /^\s*select/i.test(q.sql) && /from "?leads"?\s/i.test(q.sql))
+    expect(reads).toHaveLength(2)
+    for (const q of reads) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>()
+      const leadSteps = plan.results.map((r) => r.detail).filter((d) => /^(SCAN|SEARCH) leads\b/.test(d))
+      expect(leadSteps.length).toBeGreaterThan(0)
+      for (const step of leadSteps) expect(step).toMatch(/USING (COVERING )?INDEX leads_org_wait_unwritten_idx/)
+    }
+    expect(await rows('SELECT first_touch_wait_ms IS NOT NULL AS written FROM leads WHERE id = ?', lead)).toEqual([
+      { written: 1 },
+    ])
   })
 
   it('notices a full scan (the check can fail)', async () => {

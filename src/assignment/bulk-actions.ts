@@ -17,6 +17,7 @@ import { chunk, rowsPerInsert } from '../lib/chunk'
 import { Refusal } from '../lib/errors'
 import { archiveScope } from '../leads/archive-scope'
 import { canAssign } from '../leads/policy'
+import { firstTouchWaitWrite } from '../orgs/first-touch-wait'
 import { fanOut, type FanOut } from '../notifications/fan-out'
 import {
   bulkAssign,
@@ -48,7 +49,7 @@ function refuseAgents(viewer: Viewer, what: string) {
 /**
  * Commits one bulk change of `unit`'s member whole, in one batch: `guard` (stops the batch when the leads changed
  * since they were read: db/guard.ts), the new values `set` of leads `ids`, one activity per lead at `unit.now`
- * (`activity(id)`: its type and data), and the notifications `fan`; then sends the fan-out's emails.
+ * (`activity(id)`: its type and data), `after` them, and the notifications `fan`; then sends the fan-out's emails.
  * @throws as `unlessChanged` (a stale write, retried by the caller) or a D1 error
  */
 async function commitBulk(
@@ -58,6 +59,8 @@ async function commitBulk(
     ids: string[]
     set: Partial<typeof leads.$inferInsert>
     activity: (id: string) => Pick<NewActivity, 'type' | 'data'>
+    /** Statements that follow the activities (e.g. the first-touch waits: src/orgs/first-touch-wait.ts). */
+    after?: BatchItem<'sqlite'>[]
     fan: FanOut
   },
 ): Promise<void> {
@@ -73,6 +76,7 @@ async function commitBulk(
       db,
       change.ids.map((id) => activityRow({ orgId, leadId: id, actorId: userId, at: now, ...change.activity(id) })),
     ),
+    ...(change.after ?? []),
     ...change.fan.statements,
   ])
   await change.fan.afterCommit()
@@ -92,7 +96,13 @@ export async function bulkStatus(unit: Unit, selection: BulkSelection, status: L
   return retryInUnit(unit, [], async (attempt) => {
     const { now } = attempt
     const rows = await db
-      .select({ id: leads.id, name: leads.name, status: leads.status })
+      .select({
+        id: leads.id,
+        name: leads.name,
+        status: leads.status,
+        createdAt: leads.createdAt,
+        firstTouchedAt: leads.firstTouchedAt,
+      })
       .from(leads)
       .where(
         and(
@@ -110,12 +120,16 @@ export async function bulkStatus(unit: Unit, selection: BulkSelection, status: L
     const ids = changed.map((r) => r.id)
     const planned = JSON.stringify(changed.map((r) => [r.id, r.status]))
     const before = new Set(changed.map((r) => r.status))
-    const fan = await fanOut(attempt, [
-      {
-        type: 'status_changed',
-        leads: changed.map((r) => ({ id: r.id, name: r.name })),
-        status: { from: before.size === 1 ? changed[0]!.status : '', to: status },
-      },
+    const [fan, touch] = await Promise.all([
+      fanOut(attempt, [
+        {
+          type: 'status_changed',
+          leads: changed.map((r) => ({ id: r.id, name: r.name })),
+          status: { from: before.size === 1 ? changed[0]!.status : '', to: status },
+        },
+      ]),
+      // Leads the acting Owner or Admin holds and had not touched: this is their first touch.
+      firstTouchWaitWrite(attempt, changed),
     ])
     const from = new Map(changed.map((r) => [r.id, r.status]))
     await commitBulk(attempt, {
@@ -124,6 +138,7 @@ export async function bulkStatus(unit: Unit, selection: BulkSelection, status: L
       ids,
       set: { status, updatedAt: now },
       activity: (id) => ({ type: 'status_changed', data: { from: from.get(id), to: status, bulk: true } }),
+      after: touch,
       fan,
     })
     return { changed: changed.length, selected: selected.length }

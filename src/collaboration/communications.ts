@@ -27,6 +27,7 @@ import {
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { newId } from '../lib/ids'
+import { firstTouchWaitWrite } from '../orgs/first-touch-wait'
 import { findVisibleLead } from '../leads/lead-detail'
 import { fanOut } from '../notifications/fan-out'
 
@@ -86,10 +87,11 @@ export async function logCommunication(unit: Unit, leadId: string, input: Commun
   if (!lead) throw notFound()
   const planned = planCommunication(unit, leadId, input, { authorId: viewer.userId })
   // The lead's assignees and collaborators hear of it (communication_logged, src/notifications/events.ts).
-  const fan = await fanOut(unit, [
-    { type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary },
+  const [fan, touch] = await Promise.all([
+    fanOut(unit, [{ type: 'communication_logged', leads: [{ id: lead.id, name: lead.name }], note: input.summary }]),
+    firstTouchWaitWrite(unit, [lead]),
   ])
-  await runBatch(db, [...planned.statements, ...fan.statements])
+  await runBatch(db, [...planned.statements, ...touch, ...fan.statements])
   await fan.afterCommit()
   return planned.activityId
 }

@@ -9,6 +9,7 @@ import { runBatch } from '../db/client'
 import { activities, notes, users } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
+import { firstTouchWaitWrite } from '../orgs/first-touch-wait'
 import { findVisibleLead } from '../leads/lead-detail'
 import { whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -128,7 +129,7 @@ export async function addNote(unit: Unit, leadId: string, text: string, options:
     { type: 'mentioned', leads: ref, people: mentioned.map((m) => ({ id: m.userId, name: m.name })), note: text },
     { type: 'note_added', leads: ref, note: text },
   ]
-  const fan = await fanOut(unit, events)
+  const [fan, touch] = await Promise.all([fanOut(unit, events), firstTouchWaitWrite(unit, [lead])])
   await runBatch(db, [
     db.insert(notes).values({
       id: noteId,
@@ -141,6 +142,7 @@ export async function addNote(unit: Unit, leadId: string, text: string, options:
       createdAt: now,
     }),
     db.insert(activities).values(activity),
+    ...touch,
     ...fan.statements,
   ])
   await fan.afterCommit()

@@ -9,6 +9,7 @@ import { leads, type LeadStatus } from '../db/schema'
 import { notFound, Refusal } from '../lib/errors'
 import { threeWay } from '../lib/three-way'
 import { STATUS_LABELS } from '../views/labels'
+import { firstTouchWaitWrite } from '../orgs/first-touch-wait'
 import { findVisibleLead } from '../leads/lead-detail'
 import { updateLead } from '../leads/update-lead'
 import { canEdit, factsOf } from '../leads/policy'
@@ -64,14 +65,17 @@ async function changeOnce(
     return null
   }
   const change = { from: lead.status, to: status }
-  const fan = await fanOut(unit, [
-    { type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined },
+  const [fan, touch] = await Promise.all([
+    fanOut(unit, [
+      { type: 'status_changed', leads: [{ id: lead.id, name: lead.name }], status: change, note: reason || undefined },
+    ]),
+    firstTouchWaitWrite(unit, [lead]),
   ])
   const activityId = await updateLead(unit, lead.id, {
     set: { status },
     activity: { type: 'status_changed', data: { ...change, ...(reason ? { reason } : {}) } },
     expected: leadIs(lead.id, eq(leads.status, lead.status)),
-    also: fan.statements,
+    also: [...touch, ...fan.statements],
   })
   await fan.afterCommit()
   return activityId

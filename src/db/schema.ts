@@ -358,11 +358,16 @@ export const memberships = sqliteTable(
 export const UNTOUCHED_KEY = Number.MAX_SAFE_INTEGER
 
 /**
- * SQL: the "First touch" sort's key of the lead whose columns are given: ms from arrival to first touch, or
- * `UNTOUCHED_KEY`. A CASE, not coalesce: drizzle-kit splits an index's expression at its commas.
+ * SQL: the "First touch" sort's key of the lead whose columns are given: its stored working wait (ms), or until that
+ * is written the wall-clock ms from arrival to first touch, or `UNTOUCHED_KEY`. A CASE, not coalesce: drizzle-kit
+ * splits an index's expression at its commas.
  */
-export const firstTouchKey = (touchedAt: SQL | AnySQLiteColumn, createdAt: SQL | AnySQLiteColumn) =>
-  sql`CASE WHEN ${touchedAt} IS NULL THEN ${sql.raw(String(UNTOUCHED_KEY))} ELSE ${touchedAt} - ${createdAt} END`
+export const firstTouchKey = (
+  touchedAt: SQL | AnySQLiteColumn,
+  waitMs: SQL | AnySQLiteColumn,
+  createdAt: SQL | AnySQLiteColumn,
+) =>
+  sql`CASE WHEN ${touchedAt} IS NULL THEN ${sql.raw(String(UNTOUCHED_KEY))} WHEN ${waitMs} IS NULL THEN ${touchedAt} - ${createdAt} ELSE ${waitMs} END`
 
 export const leads = sqliteTable(
   'leads',
@@ -413,6 +418,12 @@ export const leads = sqliteTable(
     firstAssignedAt: integer('first_assigned_at'),
     firstTouchedAt: integer('first_touched_at'),
     firstTouchedBy: text('first_touched_by').references(() => users.id),
+    /**
+     * The wait from arrival to first touch (ms) in the organization's business hours with the toucher's away time taken
+     * out (`workingWait`, src/lib/business-time.ts), written by the application in the batch of the first touch
+     * (src/orgs/first-touch-wait.ts) or by the cron's sweep; NULL while not touched or not written yet.
+     */
+    firstTouchWaitMs: integer('first_touch_wait_ms'),
     /** When the first-touch target's cron told the assignee the target is near, and when it was missed (epoch ms). */
     firstTouchWarnedAt: integer('first_touch_warned_at'),
     firstTouchMissedAt: integer('first_touch_missed_at'),
@@ -435,7 +446,15 @@ export const leads = sqliteTable(
     index('leads_org_activity_idx').on(t.orgId, t.lastActivityAt, t.id),
     index('leads_org_source_id_idx').on(t.orgId, t.source, t.id),
     // The "First touch" sort: time from arrival to first touch, untouched leads as the longest (src/leads/filters.ts).
-    index('leads_org_first_touch_idx').on(t.orgId, firstTouchKey(t.firstTouchedAt, t.createdAt), t.id),
+    index('leads_org_first_touch_idx').on(
+      t.orgId,
+      firstTouchKey(t.firstTouchedAt, t.firstTouchWaitMs, t.createdAt),
+      t.id,
+    ),
+    // The cron's sweep: touched leads whose working wait is not written yet (src/orgs/first-touch-wait.ts).
+    index('leads_org_wait_unwritten_idx')
+      .on(t.orgId)
+      .where(sql`${t.firstTouchedAt} IS NOT NULL AND ${t.firstTouchWaitMs} IS NULL`),
     // The team page's times to first touch over the last 30 days (src/orgs/first-touch-times.ts).
     // The first-touch target's cron: assigned leads not touched yet whose target has not been missed yet.
     index('leads_org_touch_due_idx')

@@ -140,12 +140,13 @@ function sortColumn(sort: Sort, dated: boolean): SortKey | null {
 
 /**
  * The sort value of `column` of the row `table` names: names compare without case, as their index does; first touch
- * is the time from arrival to first touch, untouched leads last (src/db/schema.ts `firstTouchKey`).
+ * is the working wait from arrival to first touch, untouched leads last (src/db/schema.ts `firstTouchKey`).
  */
 function sortValue(table: SQL, column: SortKey): SQL {
   if (column === 'first-touch')
     return firstTouchKey(
       sql`${table}.${sql.identifier('first_touched_at')}`,
+      sql`${table}.${sql.identifier('first_touch_wait_ms')}`,
       sql`${table}.${sql.identifier('created_at')}`,
     )
   const value = sql`${table}.${sql.identifier(column)}`

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle
 import type { Unit } from '../access/unit'
 import { isManager, type Viewer } from '../access/viewer'
 import type { Database } from '../db/client'
-import { leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
+import { firstTouchKey, leadAssignees, leads, users, type Lead, type LeadStatus } from '../db/schema'
 import { inIdSet } from '../db/id-sets'
 import { known, planned, readTogether, type Planned } from '../db/reads'
 import { archiveScope } from './archive-scope'
@@ -61,6 +61,8 @@ export type LeadRow = Pick<
   lastActivityAt: number
   /** An unassigned lead: when it became so (epoch ms, leads/unassigned.ts); null for any other. */
   unassignedSince: number | null
+  /** A touched lead's wait to its first touch (ms): the "First touch" sort's key (src/db/schema.ts `firstTouchKey`). */
+  firstTouchWait: number | null
 }
 
 export type LeadPage = {
@@ -117,6 +119,8 @@ function rowQuery(db: Database) {
         ELSE coalesce(${leads.primaryAssigneeId}, '') END`,
       lastActivityAt: sql<number>`coalesce(${leads.lastActivityAt}, ${leads.createdAt})`,
       unassignedSince: unassignedSinceOrNull,
+      firstTouchWait: sql<number | null>`CASE WHEN ${leads.firstTouchedAt} IS NULL THEN NULL
+        ELSE ${firstTouchKey(leads.firstTouchedAt, leads.firstTouchWaitMs, leads.createdAt)} END`,
     })
     .from(leads)
     .leftJoin(users, eq(users.id, leads.primaryAssigneeId))

@@ -202,7 +202,7 @@ export function LeadRowView({
       <td data-label="Last activity" {...lastActivity.attributes}>
         {lastActivity.text}
       </td>
-      <FirstTouchCell arrivedAt={lead.createdAt} touchedAt={lead.firstTouchedAt} />
+      <FirstTouchCell wait={lead.firstTouchWait} />
       <td data-label="Created" {...created.attributes}>
         {created.text}
       </td>

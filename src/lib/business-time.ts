@@ -69,3 +69,25 @@ export function closedUntil(at: number, hours: BusinessHours): number | null {
   }
   return null
 }
+
+/** A stretch of time from `start` to `end` (epoch ms; `end` may be `Infinity`: not over yet). */
+export type Interval = { start: number; end: number }
+
+/**
+ * The ms of working time between `from` and `to` (epoch ms; 0 when `to` is not after `from`): `businessTime` with
+ * the parts that fall in any of `away` (the holder's away periods, in any order, overlapping or not) taken out, so
+ * the clock stands still while they are away. Never more than `to - from`; without `away`, `businessTime`.
+ */
+export function workingWait(from: number, to: number, hours: BusinessHours | null, away: readonly Interval[]): number {
+  let total = businessTime(from, to, hours)
+  // In order of start, each period counted only past the end of the one before it: overlaps are taken out once.
+  let counted = from
+  for (const { start, end } of [...away].sort((a, b) => a.start - b.start)) {
+    const open = Math.max(start, counted)
+    const close = Math.min(end, to)
+    if (close <= open) continue
+    total -= businessTime(open, close, hours)
+    counted = close
+  }
+  return total
+}

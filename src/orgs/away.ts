@@ -2,12 +2,14 @@
  * Who is away (docs/ARCHITECTURE.md "Intake and routing"): a member marks themselves away from now until they are
  * back, or until a date and time; Owners and Admins can do it for anyone. While away, routing skips them
  * (leads/routing.ts), they cannot claim from the pool (pool/claim.ts), and the return timers of their leads from the
- * pool stand still (pool/aging.ts). Each period is a row of `away_periods`; working hours are not modelled.
+ * pool stand still (pool/aging.ts), and so does the clock of their leads' first touch (orgs/first-touch-wait.ts). Each
+ * period is a row of `away_periods`; working hours are not modelled.
  */
-import { and, eq, gt, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
 import { awayPeriods } from '../db/schema'
+import type { Interval } from '../lib/business-time'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
 import { zonedToUtc } from '../lib/zoned-time'
@@ -48,6 +50,37 @@ export async function awayUntil(
     .where(and(eq(awayPeriods.orgId, orgId), eq(awayPeriods.userId, userId), holdsAt(now)))
     .get()
   return row ? { until: row.until } : null
+}
+
+/**
+ * The away periods of members `userIds` of `orgId` that overlap `from`..`to` (epoch ms), by user id, each as an
+ * `Interval` (a period not over yet ends at `Infinity`); members never away then are absent. Read on
+ * `away_periods_member_idx`.
+ */
+export async function awayIntervals(
+  db: Database,
+  orgId: string,
+  userIds: readonly string[],
+  span: { from: number; to: number },
+): Promise<Map<string, Interval[]>> {
+  const byUser = new Map<string, Interval[]>()
+  const ids = [...new Set(userIds)]
+  if (ids.length === 0 || span.to <= span.from) return byUser
+  const rows = await db
+    .select({ userId: awayPeriods.userId, start: awayPeriods.startsAt, end: awayPeriods.endsAt })
+    .from(awayPeriods)
+    .where(
+      and(
+        eq(awayPeriods.orgId, orgId),
+        inArray(awayPeriods.userId, ids),
+        lt(awayPeriods.startsAt, span.to),
+        or(isNull(awayPeriods.endsAt), gt(awayPeriods.endsAt, span.from)),
+      ),
+    )
+    .all()
+  for (const { userId, start, end } of rows)
+    byUser.set(userId, [...(byUser.get(userId) ?? []), { start, end: end ?? Infinity }])
+  return byUser
 }
 
 /**

@@ -6,7 +6,8 @@
 import { and, eq, gte, isNotNull } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { leads } from '../db/schema'
-import { businessTime, type BusinessHours } from '../lib/business-time'
+import type { BusinessHours } from '../lib/business-time'
+import { firstTouchWaits } from './first-touch-wait'
 
 /** The window the team page looks back over (ms): 30 days. */
 export const FIRST_TOUCH_WINDOW_MS = 30 * 86_400_000
@@ -24,15 +25,22 @@ export function percentile(sorted: number[], p: number): number {
 
 /**
  * Per member (by user id) of `unit`'s organization: the leads they first touched from `unit.now` − 30 days on, and
- * their median and 90th percentile time from arrival to first touch (ms), counted in the organization's business
- * `hours` (null: every hour). Members without such a lead are absent.
+ * their median and 90th percentile working wait from arrival to first touch (ms): the stored wait, or for one not
+ * written yet the organization's business `hours` (null: every hour) without the time they were away
+ * (src/orgs/first-touch-wait.ts `firstTouchWaits`). Members without such a lead are absent.
  */
 export async function firstTouchTimes(
   unit: Pick<Unit, 'db' | 'org' | 'now'>,
   options: { hours: BusinessHours | null },
 ): Promise<Map<string, FirstTouchTimes>> {
   const rows = await unit.db
-    .select({ userId: leads.firstTouchedBy, arrivedAt: leads.createdAt, touchedAt: leads.firstTouchedAt })
+    .select({
+      id: leads.id,
+      createdAt: leads.createdAt,
+      firstTouchedAt: leads.firstTouchedAt,
+      firstTouchedBy: leads.firstTouchedBy,
+      firstTouchWaitMs: leads.firstTouchWaitMs,
+    })
     .from(leads)
     .where(
       and(
@@ -42,10 +50,12 @@ export async function firstTouchTimes(
       ),
     )
     .all()
+  const touched = rows.map((row) => ({ ...row, firstTouchedAt: row.firstTouchedAt! }))
+  const wait = await firstTouchWaits(unit.db, unit.org.id, options.hours, touched)
   const waits = new Map<string, number[]>()
-  for (const { userId, arrivedAt, touchedAt } of rows) {
-    if (!userId || touchedAt === null) continue
-    waits.set(userId, [...(waits.get(userId) ?? []), businessTime(arrivedAt, touchedAt, options.hours)])
+  for (const { id, firstTouchedBy: userId } of touched) {
+    if (!userId) continue
+    waits.set(userId, [...(waits.get(userId) ?? []), wait.get(id)!])
   }
   return new Map(
     [...waits].map(([userId, list]) => {

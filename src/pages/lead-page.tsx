@@ -5,11 +5,12 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Unit } from '../access/unit'
 import { viewerTimeZone } from '../access/context'
 import { handedOverTo } from '../activity/activities'
 import { Timeline, type TimelineProps } from '../activity/timeline'
 import { timelineProps } from '../activity/timeline-props'
-import { awayUntil } from '../orgs/away'
+import { awayIntervals, awayUntil } from '../orgs/away'
 import { AssignmentPanel, WhoCanSee, type AssignmentPanelProps } from '../assignment/views'
 import { LEAD_STATUSES } from '../db/schema'
 import type { App, LeadPageAfterRefusal, LeadPageKept } from '../env'
@@ -18,7 +19,7 @@ import { leadNotFound } from '../leads/authorize'
 import { findVisibleLead, type LeadDetail } from '../leads/lead-detail'
 import { holdersOf } from '../leads/holders'
 import { FirstTouchFact } from '../leads/first-touch'
-import { businessHoursOf, type BusinessHours } from '../lib/business-time'
+import { businessHoursOf, type BusinessHours, type Interval } from '../lib/business-time'
 import { StatusBadge } from '../leads/list-rows'
 import { canAssign, canClaim, canEdit, factsOf, whoCanSee } from '../leads/policy'
 import { assignableMembers } from '../orgs/members'
@@ -57,6 +58,8 @@ export type LeadPageProps = {
   releaseSent?: string
   /** The organization's business hours, in which the first touch's waits count (null: every hour). */
   businessHours: BusinessHours | null
+  /** The away periods of who first touched the lead, during its wait: the first touch's clock stood still then. */
+  toucherAway: Interval[]
 }
 
 export function LeadDetailPage({
@@ -73,6 +76,7 @@ export function LeadDetailPage({
   statusSent,
   releaseSent,
   businessHours,
+  toucherAway,
 }: LeadPageProps) {
   const shell = useShell()
   const base = `/o/${shell.org.slug}/leads/${lead.id}`
@@ -141,6 +145,7 @@ export function LeadDetailPage({
                 now={collaboration.now}
                 timeZone={collaboration.timeZone}
                 hours={businessHours}
+                away={toucherAway}
               />
             </dd>
           </dl>
@@ -248,6 +253,13 @@ type RefusedAction = {
  * tells why an action just failed.
  * @throws Refusal 404 when the lead is not visible
  */
+/** The away periods of who first touched `lead` that overlap its wait (none when it is not touched yet). */
+async function awayOfToucher(unit: Pick<Unit, 'db'>, lead: LeadDetail): Promise<Interval[]> {
+  const { firstTouchedBy: userId, firstTouchedAt: to, createdAt: from } = lead
+  if (userId === null || to === null) return []
+  return (await awayIntervals(unit.db, lead.orgId, [userId], { from, to })).get(userId) ?? []
+}
+
 export async function leadPage(c: Context<App>, leadId: string, options: RefusedAction = {}) {
   const { alert, status = 200, refused, kept } = options
   const unit = c.var.unit
@@ -259,7 +271,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
   const base = `/o/${c.var.orgContext.org.slug}/leads/${lead.id}`
   const org = c.var.orgContext.org
   const timeZone = viewerTimeZone(c)
-  const [assignment, timelineView, people, handoff, collaborationParts] = await Promise.all([
+  const [assignment, timelineView, people, handoff, collaborationParts, toucherAway] = await Promise.all([
     assignmentOf(c, lead, kept),
     timelineProps(unit, lead.id, { base, query: c.req.query(), timeZone }),
     whoCanSee(unit, lead.id),
@@ -271,6 +283,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
       timeZone,
       refused,
     }),
+    awayOfToucher(unit, lead),
   ])
   const collaboration = { ...collaborationParts, people }
   c.status(status)
@@ -291,6 +304,7 @@ export async function leadPage(c: Context<App>, leadId: string, options: Refused
       statusSent={kept && { status: kept.status, reason: kept.reason }}
       releaseSent={kept?.release}
       businessHours={businessHoursOf(org)}
+      toucherAway={toucherAway}
     />,
     { title: lead.name, live: true },
   )

@@ -1,8 +1,9 @@
 /**
  * The first-touch target (`first_touch_target_minutes`, docs/ARCHITECTURE.md "Speed to lead"), checked by the cron
  * (src/scheduled.ts) as the pool's aging is (src/pool/aging.ts): an assigned lead nobody holding it has touched yet
- * (`leads.first_touched_at` NULL) at 80 % of the target after its first assignment, counted in business time
- * (src/lib/business-time.ts), is announced once to its assignee (`first_touch_due`); at the target it is missed:
+ * (`leads.first_touched_at` NULL) at 80 % of the target after its first assignment, counted in business time without
+ * the time its assignee was away (`workingWait`, src/lib/business-time.ts; not at all while they are away), is
+ * announced once to its assignee (`first_touch_due`); at the target it is missed:
  * Owners and Admins are told once (`first_touch_missed`), and with `first_touch_return` it goes back to the pool with
  * the reason in its timeline. Each mark is written in the batch of its notifications, behind a stale-state guard.
  */
@@ -13,10 +14,11 @@ import { staleWrite } from '../db/errors'
 import { leadIs, primaryIs, unlessChanged } from '../db/guard'
 import { leads, organizations, users } from '../db/schema'
 import type { Env } from '../env'
-import { businessHoursOf, businessTime } from '../lib/business-time'
+import { businessHoursOf, workingWait } from '../lib/business-time'
 import { archiveScope } from '../leads/archive-scope'
 import { publishListChanges } from '../leads/live-lists'
 import { fanOut } from '../notifications/fan-out'
+import { awayIntervals } from '../orgs/away'
 import { backToPool } from './aging'
 
 const MINUTE = 60_000
@@ -63,8 +65,18 @@ export async function checkFirstTouchTargets(unit: SystemUnit, org: TargetOrg) {
     .orderBy(leads.firstAssignedAt)
     .limit(TARGET_BATCH)
     .all()
+  // The clock stands still while the assignee is away (the one holding it now, over the whole wait).
+  const away = await awayIntervals(
+    db,
+    org.id,
+    candidates.map((lead) => lead.userId),
+    { from: Math.min(...candidates.map((lead) => lead.assignedAt!)), to: now },
+  )
   for (const lead of candidates) {
-    const waited = businessTime(lead.assignedAt!, now, hours)
+    const theirs = away.get(lead.userId) ?? []
+    // Away now: neither near the target nor past it until they are back.
+    if (theirs.some((period) => period.start <= now && now < period.end)) continue
+    const waited = workingWait(lead.assignedAt!, now, hours, theirs)
     const missed = waited >= target
     if (!missed && (lead.warnedAt !== null || waited < DUE_SHARE * target)) continue
     const ref = { id: lead.id, name: lead.name }

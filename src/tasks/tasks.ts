@@ -13,6 +13,7 @@ import { activities, leads, tasks, users, type Task } from '../db/schema'
 import { dueOf, type Due } from '../lib/due'
 import { notFound, Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
+import { firstTouchWaitWrite } from '../orgs/first-touch-wait'
 import { findVisibleLead } from '../leads/lead-detail'
 import { visibleLeads, whoCanSee } from '../leads/policy'
 import { fanOut, type NotificationEvent } from '../notifications/fan-out'
@@ -68,9 +69,12 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
     to: { id: assignee.userId, name: assignee.name },
     note: input.title,
   }
-  const fan = await fanOut(unit, [
-    { type: 'task_assigned', ...task },
-    { type: 'task_created', ...task },
+  const [fan, touch] = await Promise.all([
+    fanOut(unit, [
+      { type: 'task_assigned', ...task },
+      { type: 'task_created', ...task },
+    ]),
+    firstTouchWaitWrite(unit, [lead]),
   ])
   await runBatch(db, [
     db.insert(tasks).values({
@@ -86,6 +90,7 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
       updatedAt: now,
     }),
     db.insert(activities).values(activity),
+    ...touch,
     ...fan.statements,
   ])
   await fan.afterCommit()
@@ -93,18 +98,26 @@ export async function createTask(unit: Unit, leadId: string, input: TaskInput) {
 }
 
 /**
- * The task `taskId` of the unit's organization, if its viewer can see the task's lead.
+ * The task `taskId` of the unit's organization, if its viewer can see the task's lead, with the lead's name, arrival
+ * and first touch (epoch ms, null: not yet).
  * @throws Refusal 404 otherwise
  */
-export async function findTask({ db, viewer }: Unit, taskId: string): Promise<Task & { leadName: string }> {
+export async function findTask(
+  { db, viewer }: Unit,
+  taskId: string,
+): Promise<Task & { leadName: string; lead: { id: string; createdAt: number; firstTouchedAt: number | null } }> {
   const row = await db
-    .select({ task: tasks, leadName: leads.name })
+    .select({
+      task: tasks,
+      leadName: leads.name,
+      lead: { id: leads.id, createdAt: leads.createdAt, firstTouchedAt: leads.firstTouchedAt },
+    })
     .from(tasks)
     .innerJoin(leads, eq(leads.id, tasks.leadId))
     .where(and(eq(tasks.id, taskId), eq(tasks.orgId, viewer.orgId), visibleLeads(db, viewer)))
     .get()
   if (!row) throw notFound()
-  return { ...row.task, leadName: row.leadName }
+  return { ...row.task, leadName: row.leadName, lead: row.lead }
 }
 
 /**
@@ -135,7 +148,7 @@ export async function setTaskDone(unit: Unit, taskId: string, done: boolean) {
         },
       ]
     : []
-  const fan = await fanOut(unit, events)
+  const [fan, touch] = await Promise.all([fanOut(unit, events), firstTouchWaitWrite(unit, [task.lead])])
   const stillAsRead = done ? sql`completed_at IS NULL` : sql`completed_at IS NOT NULL`
   try {
     await runBatch(db, [
@@ -149,6 +162,7 @@ export async function setTaskDone(unit: Unit, taskId: string, done: boolean) {
         )
         .where(eq(tasks.id, taskId)),
       db.insert(activities).values(activity),
+      ...touch,
       ...fan.statements,
     ])
   } catch (error) {
