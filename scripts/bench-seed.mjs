@@ -3,7 +3,7 @@
 // (Owner, Admin, 48 Agents; the measured Agent holds 2 % of the leads), 10 % of the leads in the pool,
 // 10 % unassigned, the rest assigned; three activities per lead; a signed-in session per member; an API key.
 // For speed the derived-state triggers are set aside while rows go in, and the derived columns, counters
-// and the FTS5 index are then filled in bulk by the same statements as the backfills of migrations/0011, 0014 and 0025; the
+// and the FTS5 index are then filled in bulk by the same statements as the backfills of migrations/0011, 0014, 0025 and 0030; the
 // triggers are put back as they were.
 // Usage: node scripts/bench-seed.mjs <sqlite file>  →  prints JSON { orgs: { [slug]: {...} } }
 import { createHash, randomBytes } from 'node:crypto'
@@ -144,10 +144,13 @@ db.exec(`INSERT INTO leads_fts (leads_fts) VALUES ('rebuild');
       UNION ALL SELECT org_id, CASE WHEN in_pool THEN 'pool' ELSE 'unassigned' END FROM leads
         WHERE archived_at IS NULL AND assignee_count = 0
     ) WHERE true GROUP BY org_id, bucket;`)
-// The dashboard's rollups: the backfill statements of migrations/0025_dashboard_rollups.sql.
-const rollups = readFileSync(new URL('../migrations/0025_dashboard_rollups.sql', import.meta.url), 'utf8')
-for (const statement of rollups.split('--> statement-breakpoint'))
-  if (statement.includes('INSERT INTO') && !statement.includes('CREATE TRIGGER')) db.exec(statement)
+// The dashboard's rollups: the backfill statements of migrations/0025_dashboard_rollups.sql (by UTC day) and
+// 0030_dashboard_local_days.sql (by quarter hour).
+for (const migration of ['0025_dashboard_rollups.sql', '0030_dashboard_local_days.sql']) {
+  const rollups = readFileSync(new URL(`../migrations/${migration}`, import.meta.url), 'utf8')
+  for (const statement of rollups.split('--> statement-breakpoint'))
+    if (statement.includes('INSERT INTO') && !statement.includes('CREATE TRIGGER')) db.exec(statement)
+}
 for (const t of triggers) db.exec(t.sql)
 db.close()
 process.stdout.write(JSON.stringify(out))
