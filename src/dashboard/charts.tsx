@@ -165,9 +165,7 @@ export function ColumnChart(props: ColumnChartProps) {
                   <tr data-category={category}>
                     <th scope="row">{category}</th>
                     {series.map((s) => (
-                      <td data-series={s.name} data-value={s.values[i] ?? 0}>
-                        {format(s.values[i] ?? 0)}
-                      </td>
+                      <td data-series={s.name}>{format(s.values[i] ?? 0)}</td>
                     ))}
                     {stacked && series.length > 1 && <td data-total>{format(totals[i]!)}</td>}
                     {props.extra?.map((e) => (
