@@ -1,9 +1,9 @@
 // Seeds the benchmark's local D1 (a SQLite file under the bench state directory) straight through SQL:
 // two organizations, `bench1k` with 1,000 leads and `bench100k` with 100,000, each with 50 members
-// (Owner, Admin, 48 Agents; the measured Agent holds 2 % of the leads), 10 % of the leads in the pool,
+// (Owner, Admin in New York's time zone, 48 Agents; the measured Agent holds 2 % of the leads), 10 % of the leads in the pool,
 // 10 % unassigned, the rest assigned; three activities per lead; a signed-in session per member; an API key.
 // For speed the derived-state triggers are set aside while rows go in, and the derived columns, counters
-// and the FTS5 index are then filled in bulk by the same statements as the backfills of migrations/0011, 0014 and 0025; the
+// and the FTS5 index are then filled in bulk by the same statements as the backfills of migrations/0011, 0014, 0025 and 0030; the
 // triggers are put back as they were.
 // Usage: node scripts/bench-seed.mjs <sqlite file>  →  prints JSON { orgs: { [slug]: {...} } }
 import { createHash, randomBytes } from 'node:crypto'
@@ -49,6 +49,8 @@ function seedOrg(slug, leadCount) {
     const id = uuidv7()
     const cookie = randomBytes(20).toString('hex')
     user.run(id, `${pick(FIRST, m)} ${pick(LAST2, m)} ${m}`, `${slug}.member${m}@bench.example`, now, now)
+    // The Admin reads the dashboard in New York's days (the Owner in UTC's): the quarter hours of each day's band too.
+    if (role === 'admin') db.prepare("UPDATE users SET time_zone = 'America/New_York' WHERE id = ?").run(id)
     membership.run(uuidv7(), orgId, id, role, now, now, now)
     session.run(sha256(cookie), id, now + 29 * 24 * 3600 * 1000)
     members.push({ id, role, cookie })
@@ -120,6 +122,7 @@ function seedOrg(slug, leadCount) {
     leads: leadCount,
     owner: members[0].cookie,
     agent: measured.cookie,
+    admin: members[1].cookie,
     members: members.map((m) => m.cookie),
     agentId: measured.id,
     unassignedIds: unassignedIds.slice(0, 5_000),
@@ -144,10 +147,13 @@ db.exec(`INSERT INTO leads_fts (leads_fts) VALUES ('rebuild');
       UNION ALL SELECT org_id, CASE WHEN in_pool THEN 'pool' ELSE 'unassigned' END FROM leads
         WHERE archived_at IS NULL AND assignee_count = 0
     ) WHERE true GROUP BY org_id, bucket;`)
-// The dashboard's rollups: the backfill statements of migrations/0025_dashboard_rollups.sql.
-const rollups = readFileSync(new URL('../migrations/0025_dashboard_rollups.sql', import.meta.url), 'utf8')
-for (const statement of rollups.split('--> statement-breakpoint'))
-  if (statement.includes('INSERT INTO') && !statement.includes('CREATE TRIGGER')) db.exec(statement)
+// The dashboard's rollups: the backfill statements of migrations/0025_dashboard_rollups.sql (by UTC day) and
+// 0030_dashboard_local_days.sql (by quarter hour).
+for (const migration of ['0025_dashboard_rollups.sql', '0030_dashboard_local_days.sql']) {
+  const rollups = readFileSync(new URL(`../migrations/${migration}`, import.meta.url), 'utf8')
+  for (const statement of rollups.split('--> statement-breakpoint'))
+    if (statement.includes('INSERT INTO') && !statement.includes('CREATE TRIGGER')) db.exec(statement)
+}
 for (const t of triggers) db.exec(t.sql)
 db.close()
 process.stdout.write(JSON.stringify(out))

@@ -68,6 +68,7 @@ function endpoints(slug) {
   const o = seed.orgs[slug]
   const owner = { cookie: cookie(o.owner) }
   const agent = { cookie: cookie(o.agent) }
+  const admin = { cookie: cookie(o.admin) }
   const apiKey = { authorization: `Bearer ${o.apiKey}` }
   return [
     ['floor (lead page of an unknown id)', owner, `/o/${slug}/leads/${uuidv7()}`],
@@ -83,8 +84,11 @@ function endpoints(slug) {
     ["Agent's list", agent, `/o/${slug}/leads`],
     ["Agent's search 'zoe garc'", agent, `/o/${slug}/leads?q=zoe+garc`],
     ['lead page', owner, `/o/${slug}/leads/${o.leadId}`],
-    // Read from the rollups the triggers keep (migrations/0025_dashboard_rollups.sql), never from the leads.
+    // Read from the rollups the triggers keep (migrations/0025_dashboard_rollups.sql, 0030_dashboard_local_days.sql),
+    // never from the leads.
     ["Owner's dashboard, 90 days", owner, `/o/${slug}/dashboard?period=90`],
+    // The same by New York's days (the Admin's time zone): each day's band of quarter hours is read as well.
+    ["Admin's dashboard, 90 days, New York", admin, `/o/${slug}/dashboard?period=90`],
     ["Agent's dashboard", agent, `/o/${slug}/dashboard`],
   ]
 }

@@ -154,6 +154,17 @@ describe('dashboard', () => {
     expect(summaryOf(closed, 'chart-waiting')).toBe('No lead waits in the pool for you.')
   })
 
+  it('shows a source with markup in its name as text, in the drawing and its table', async () => {
+    const { client: owner, slug } = await signUp('Markup Org')
+    const name = '<b>Fair & "Expo"</b>'
+    await lead(slug, { source: name, status: 'new', daysAgo: 0 })
+    const page = dom(await owner.html(`/o/${slug}/dashboard`))
+    expect(page.querySelector('#chart-arrivals b')).toBeNull()
+    expect(page.querySelector(`#chart-arrivals rect[data-series]`)?.getAttribute('data-series')).toBe(name)
+    expect(cell(page, 'chart-arrivals', dayName(0), name)).toBe('1')
+    expect(drawnAgainstTables(page)).toEqual([])
+  })
+
   it('answers its members, and 404 to a member of another organization', async () => {
     const { owner, slug } = await world()
     expect((await owner.get(`/o/${slug}/dashboard`)).status).toBe(200)

@@ -1,7 +1,7 @@
 /**
  * The weekly report (src/dashboard/weekly-report.ts): Owners and Admins get the dashboard's numbers of the past 7
  * days once a week, Monday from 08:00 in their own time zone, through the outbox, even when the cron runs twice at
- * once; the one-click unsubscribe and the preference turn it off.
+ * once, counting the days of each reader's time zone; the one-click unsubscribe and the preference turn it off.
  */
 import { describe, expect, it } from 'vitest'
 import { sendWeeklyReports } from '../src/dashboard/weekly-report'
@@ -52,6 +52,11 @@ describe('the weekly report', () => {
         .bind(monday - DAY, id)
         .run()
     }
+    // Tuesday 02:00 UTC is in the Owner's week (UTC), and Monday evening of the week before in New York (the Admin's).
+    const late = await addLead(slug, 'Cy')
+    await env.DB.prepare("UPDATE leads SET source = 'Website', created_at = ? WHERE id = ?")
+      .bind(monday - 6 * DAY + 2 * HOUR, late)
+      .run()
     await sendWeeklyReports(env, monday - HOUR) // Sunday 23:00 UTC
     await sendWeeklyReports(env, monday + 7 * HOUR + 55 * 60_000) // Monday 07:55 UTC
     expect(await reports(slug)).toEqual([])
@@ -60,14 +65,15 @@ describe('the weekly report', () => {
     await sendWeeklyReports(env, monday + 9 * HOUR + 5 * 60_000)
     const first = await reports(slug)
     expect(first.map((r) => r.to)).toEqual([owner.email])
-    expect(first[0]!.subject).toBe('Your week in Weekly Co: 2 leads in')
-    expect(first[0]!.text).toContain('Leads in: 2 (Website 2).')
-    expect(first[0]!.text).toContain('Waiting for someone: 2 unassigned, 0 in the pool.')
+    expect(first[0]!.subject).toBe('Your week in Weekly Co: 3 leads in')
+    expect(first[0]!.text).toContain('Leads in: 3 (Website 3).')
+    expect(first[0]!.text).toContain('Waiting for someone: 3 unassigned, 0 in the pool.')
     expect(first[0]!.text).toContain('/dashboard?period=7')
     // 13:00 UTC is 08:00 in New York: the Admin's turn; the Agent never gets one.
     await sendWeeklyReports(env, monday + 13 * HOUR)
     await sendWeeklyReports(env, monday + 20 * HOUR)
     expect((await reports(slug)).map((r) => r.to)).toEqual([owner.email, admin.email])
+    expect((await reports(slug))[1]!.subject).toBe('Your week in Weekly Co: 2 leads in')
     // The next Monday is a new week.
     await sendWeeklyReports(env, monday + 7 * DAY + 9 * HOUR)
     expect((await reports(slug)).map((r) => r.to)).toEqual([owner.email, admin.email, owner.email])

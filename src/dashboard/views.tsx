@@ -9,9 +9,10 @@ import { STATUS_LABELS } from '../views/labels'
 import { Time } from '../views/time'
 import { ColumnChart, count } from './charts'
 import { PERIODS, sourceName, type DashboardQuery } from './filters'
-import { DAY_MS, type DashboardNumbers } from './numbers'
+import { DAY_MS } from './local-days'
+import type { DashboardNumbers } from './numbers'
 
-/** How old the leads nobody holds are, by whole UTC days since they arrived: the first day of each bucket. */
+/** How old the leads nobody holds are, by whole local days since they arrived: the first day of each bucket. */
 export const AGES = [
   { label: 'Today', from: 0 },
   { label: '1–2 days', from: 1 },
@@ -22,7 +23,7 @@ export const AGES = [
 
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })
 
-/** "7 Dec": a UTC day number as the charts name it. */
+/** "7 Dec": a local day number (src/dashboard/local-days.ts) as the charts name it. */
 export const dayName = (day: number) => dayFormat.format(new Date(day * DAY_MS))
 
 /** "12 min" for a number of minutes. */
@@ -108,7 +109,8 @@ export function DashboardPage({ numbers, query, manager, targetMinutes, now }: D
             ? 'The leads this member holds and the first touches they made.'
             : 'The whole team’s leads.'
           : 'Your own numbers: the leads you hold and the first touches you made.'}{' '}
-        Days are UTC days, as the lead list’s date filters; as of <Time at={now} />.
+        Days are those of your time zone, {numbers.timeZone} (<a href="/account">your account</a>); as of{' '}
+        <Time at={now} />.
       </p>
       {problems.map((text) => (
         <Notice kind="warning" text={text} />

@@ -107,7 +107,7 @@ export async function sendWeeklyReports(env: UnitBindings, now: number): Promise
     if (member.sentOn === week) continue
     // One organization's failure (its D1, its queue) leaves the others' reports to go; it is tried next tick.
     try {
-      if (await sendWeeklyReport(env, now, { ...member, week })) queued++
+      if (await sendWeeklyReport(env, now, { ...member, timeZone, week })) queued++
     } catch (error) {
       console.error('weekly report failed', { orgId: member.orgId, userId: member.userId }, error)
     }
@@ -125,6 +125,8 @@ type ReportMember = {
   poolEnabled: boolean
   multipleAssignees: boolean
   targetMinutes: number
+  /** Their time zone (an IANA name): the report's days are theirs. */
+  timeZone: string
   /** The Monday (`YYYY-MM-DD`, their time zone) of the week being reported. */
   week: string
 }
@@ -144,7 +146,7 @@ async function sendWeeklyReport(env: UnitBindings, now: number, member: ReportMe
   }
   const unit = unitFor(env, org, { now, viewer })
   const { db } = unit
-  const numbers = await dashboardNumbers(unit, { days: 7, source: null, member: null })
+  const numbers = await dashboardNumbers(unit, { days: 7, source: null, member: null }, { timeZone: member.timeZone })
   const token = newToken()
   const appUrl = unit.mail.appUrl
   const orgUrl = `${baseUrl(appUrl)}/o/${org.slug}`

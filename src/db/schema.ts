@@ -583,6 +583,40 @@ export const firstTouchDayCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.orgId, t.scope, t.day, t.source] })],
 )
 
+/**
+ * The same rollups by quarter-hour `slot` (epoch ms / 900,000, integer) instead of UTC day
+ * (migrations/0030_dashboard_local_days.sql): every time zone's offset is a whole number of quarter hours, so the
+ * dashboard moves the part of a UTC day that lies in the viewer's previous or next local day with them
+ * (src/dashboard/local-days.ts). `lead_slot_counts` as `leadDayCounts`.
+ */
+export const leadSlotCounts = sqliteTable(
+  'lead_slot_counts',
+  {
+    orgId: text('org_id').notNull(),
+    scope: text('scope').notNull(),
+    slot: integer('slot').notNull(),
+    source: text('source').notNull(),
+    status: text('status').notNull(),
+    leads: integer('leads').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.scope, t.slot, t.source, t.status] })],
+)
+
+/** First touches by quarter-hour `slot` of `first_touched_at` (see `leadSlotCounts`), as `firstTouchDayCounts`. */
+export const firstTouchSlotCounts = sqliteTable(
+  'first_touch_slot_counts',
+  {
+    orgId: text('org_id').notNull(),
+    scope: text('scope').notNull(),
+    slot: integer('slot').notNull(),
+    source: text('source').notNull(),
+    touched: integer('touched').notNull(),
+    waitMs: integer('wait_ms').notNull(),
+    missed: integer('missed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.scope, t.slot, t.source] })],
+)
+
 /** People who were assigned a lead before; they keep view access after a transfer. */
 export const formerAssignees = sqliteTable(
   'former_assignees',
