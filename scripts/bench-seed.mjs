@@ -148,8 +148,8 @@ db.exec(`INSERT INTO leads_fts (leads_fts) VALUES ('rebuild');
         WHERE archived_at IS NULL AND assignee_count = 0
     ) WHERE true GROUP BY org_id, bucket;`)
 // The dashboard's rollups: the backfill statements of migrations/0025_dashboard_rollups.sql (by UTC day) and
-// 0030_dashboard_local_days.sql (by quarter hour).
-for (const migration of ['0025_dashboard_rollups.sql', '0030_dashboard_local_days.sql']) {
+// 0031_dashboard_local_days.sql (by quarter hour).
+for (const migration of ['0025_dashboard_rollups.sql', '0031_dashboard_local_days.sql']) {
   const rollups = readFileSync(new URL(`../migrations/${migration}`, import.meta.url), 'utf8')
   for (const statement of rollups.split('--> statement-breakpoint'))
     if (statement.includes('INSERT INTO') && !statement.includes('CREATE TRIGGER')) db.exec(statement)

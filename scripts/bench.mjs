@@ -5,7 +5,7 @@
 // measures page weights, a 5,000-lead bulk assignment and 50-way claim storms, and writes BENCHMARKS.md.
 // Not part of `npm test`. BENCH_ROUNDS and BENCH_PER_ROUND (default 5 × 8 requests) set its length.
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -38,10 +38,12 @@ const seed = JSON.parse(
 )
 log('seeded')
 
-// 2. The app, as `npm start` runs it.
+// 2. The app, as `npm start` runs it; what it prints (an error's stack) goes to .bench/server.log.
+const SERVER_LOG = '.bench/server.log'
+const serverLog = openSync(SERVER_LOG, 'w')
 const server = spawn(process.execPath, ['scripts/start.mjs'], {
   env: { ...env, LEADPOOL_STATE_DIR: STATE, PORT, HOST: '127.0.0.1' },
-  stdio: 'ignore',
+  stdio: ['ignore', serverLog, serverLog],
   detached: true,
 })
 const stop = () => {
@@ -84,7 +86,7 @@ function endpoints(slug) {
     ["Agent's list", agent, `/o/${slug}/leads`],
     ["Agent's search 'zoe garc'", agent, `/o/${slug}/leads?q=zoe+garc`],
     ['lead page', owner, `/o/${slug}/leads/${o.leadId}`],
-    // Read from the rollups the triggers keep (migrations/0025_dashboard_rollups.sql, 0030_dashboard_local_days.sql),
+    // Read from the rollups the triggers keep (migrations/0025_dashboard_rollups.sql, 0031_dashboard_local_days.sql),
     // never from the leads.
     ["Owner's dashboard, 90 days", owner, `/o/${slug}/dashboard?period=90`],
     // The same by New York's days (the Admin's time zone): each day's band of quarter hours is read as well.
@@ -129,6 +131,10 @@ for (let round = 0; round < ROUNDS; round++) {
   })
   log(`round ${round + 1}/${ROUNDS}`)
 }
+// A server error is a finding, not noise: say which requests had one and where the app said why.
+for (const [key, r] of results)
+  if (Object.keys(r.statuses).some((s) => Number(s) >= 500))
+    log(`${key} answered ${JSON.stringify(r.statuses)}: see ${SERVER_LOG}`)
 const pct = (times, p) => {
   const sorted = [...times].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]

@@ -5,7 +5,7 @@
  * leads themselves after any generated sequence of changes: creation, an import of several leads at once,
  * assignment, collaborators, unassignment, pool, status, archive and restore, deletion, first touch, a missed
  * target, and a lead's arrival moved to another day; and so does the migrations' backfill from the leads. The same by
- * quarter hour (lead_slot_counts, first_touch_slot_counts of migrations/0030_dashboard_local_days.sql), and the
+ * quarter hour (lead_slot_counts, first_touch_slot_counts of migrations/0031_dashboard_local_days.sql), and the
  * dashboard's numbers read from them equal a recount of the leads by local day in a generated time zone.
  */
 import fc from 'fast-check'

@@ -1,7 +1,7 @@
 /**
  * The viewer's local days over the dashboard's rollups (docs/ARCHITECTURE.md "Dashboard"). The rollups count whole UTC
  * days (`lead_day_counts`, `first_touch_day_counts`, migrations/0025_dashboard_rollups.sql) and quarter hours
- * (`lead_slot_counts`, `first_touch_slot_counts`, migrations/0030_dashboard_local_days.sql). Each local midnight lies
+ * (`lead_slot_counts`, `first_touch_slot_counts`, migrations/0031_dashboard_local_days.sql). Each local midnight lies
  * within 12 hours of one UTC midnight, its nearest, and every zone's offset is a whole number of quarter hours: a local
  * day is the UTC days from its midnight's nearest UTC midnight to the next one's, with the quarter hours between each
  * local midnight and its nearest UTC midnight moved across (a "band", at most 48 quarter hours). A day of 23 or 25

@@ -1,6 +1,6 @@
 /**
  * The dashboard's numbers (docs/ARCHITECTURE.md "Dashboard"), read from the rollups the triggers of
- * migrations/0025_dashboard_rollups.sql and 0030_dashboard_local_days.sql keep (never by counting leads), as one D1
+ * migrations/0025_dashboard_rollups.sql and 0031_dashboard_local_days.sql keep (never by counting leads), as one D1
  * batch (`readTogether`), by the viewer's local days (src/dashboard/local-days.ts): what an organization's size does
  * not change, only its number of days, sources, statuses and members (and, away from UTC, its leads in the quarter
  * hours between local and UTC midnights).

@@ -585,7 +585,7 @@ export const firstTouchDayCounts = sqliteTable(
 
 /**
  * The same rollups by quarter-hour `slot` (epoch ms / 900,000, integer) instead of UTC day
- * (migrations/0030_dashboard_local_days.sql): every time zone's offset is a whole number of quarter hours, so the
+ * (migrations/0031_dashboard_local_days.sql): every time zone's offset is a whole number of quarter hours, so the
  * dashboard moves the part of a UTC day that lies in the viewer's previous or next local day with them
  * (src/dashboard/local-days.ts). `lead_slot_counts` as `leadDayCounts`.
  */
