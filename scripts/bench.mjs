@@ -131,10 +131,9 @@ for (let round = 0; round < ROUNDS; round++) {
   })
   log(`round ${round + 1}/${ROUNDS}`)
 }
-// A server error is a finding, not noise: say which requests had one and where the app said why.
-for (const [key, r] of results)
-  if (Object.keys(r.statuses).some((s) => Number(s) >= 500))
-    log(`${key} answered ${JSON.stringify(r.statuses)}: see ${SERVER_LOG}`)
+// A server error is a finding, not noise: say which requests had one, and keep the app's log that says why.
+const serverErrors = [...results].filter(([, r]) => Object.keys(r.statuses).some((s) => Number(s) >= 500))
+for (const [key, r] of serverErrors) log(`${key} answered ${JSON.stringify(r.statuses)}: see ${SERVER_LOG}`)
 const pct = (times, p) => {
   const sorted = [...times].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
@@ -338,5 +337,5 @@ writeFileSync('BENCHMARKS.md', `${lines.join('\n')}\n`)
 // In the repository's style (npm run lint checks it).
 execFileSync('node_modules/.bin/prettier', ['--write', 'BENCHMARKS.md'], { stdio: 'ignore' })
 log('BENCHMARKS.md written')
-if (existsSync('.bench')) rmSync('.bench', { recursive: true, force: true })
+if (existsSync('.bench') && serverErrors.length === 0) rmSync('.bench', { recursive: true, force: true })
 process.exit(0)
