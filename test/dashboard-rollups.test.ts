@@ -306,7 +306,7 @@ describe('dashboard rollups', () => {
       { orgId: org!.id, userId: owner!.user_id, role: 'owner', poolEnabled: true, multipleAssignees: false },
       { orgId: org!.id, userId: agentId!, role: 'agent', poolEnabled: true, multipleAssignees: false },
     ]
-    const unitOrg = { id: org!.id, name: org!.name, slug }
+    const unitOrg = { id: org!.id, name: org!.name, slug, database: 'DB' }
     for (const viewer of viewers)
       for (const filters of [
         { days: 90, source: null, member: null },

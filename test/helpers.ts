@@ -4,6 +4,7 @@
  */
 import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
+import { orgDatabaseNames } from '../src/access/databases'
 import { dom, textOf } from './dom'
 
 export const ORIGIN = 'http://localhost'
@@ -76,15 +77,31 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 /**
+ * The newest email to `to` in any database's outbox (account emails are in the directory's, an organization's in its
+ * own: docs/ARCHITECTURE.md "Many databases"), as /_dev/mail shows it; null when there is none.
+ */
+export async function newestEmailTo(to: string): Promise<{ text: string } | null> {
+  const bindings = env as unknown as Record<string, D1Database>
+  const rows = await Promise.all(
+    orgDatabaseNames(env).map((name) =>
+      bindings[name]!.prepare(
+        'SELECT text, created_at AS at, id FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+      )
+        .bind(to.toLowerCase())
+        .first<{ text: string; at: number; id: string }>(),
+    ),
+  )
+  const found = rows.filter((row) => row !== null)
+  found.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1))
+  return found[0] ?? null
+}
+
+/**
  * The path of the newest email link to `to` whose path starts with `prefix` (e.g. `/verify-email/`),
  * read from the outbox as /_dev/mail shows it. @throws when there is none
  */
 export async function emailedLink(to: string, prefix: string): Promise<string> {
-  const row = await env.DB.prepare(
-    'SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
-  )
-    .bind(to.trim().toLowerCase())
-    .first<{ text: string }>()
+  const row = await newestEmailTo(to.trim())
   const match = row && new RegExp(`${prefix}[A-Za-z0-9_-]+`).exec(row.text)
   if (!match) throw new Error(`no ${prefix} link in the newest email to ${to}`)
   return match[0]
@@ -139,11 +156,7 @@ export { env }
 
 /** The invitation link in the newest email to `to` (from the outbox, as /_dev/mail shows it). */
 export async function invitationLink(to: string): Promise<string> {
-  const row = await env.DB.prepare(
-    'SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
-  )
-    .bind(to.toLowerCase())
-    .first<{ text: string }>()
+  const row = await newestEmailTo(to)
   const match = row && /\/invite\/([A-Za-z0-9_-]+)/.exec(row.text)
   if (!match) throw new Error(`no invitation email to ${to}`)
   return `/invite/${match[1]}`
