@@ -6,6 +6,7 @@
  */
 import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { repairMirrors } from '../src/access/mirror'
 import { NEWEST_MIGRATION } from '../src/db/migrations'
 import { sweepOutbox } from '../src/email/sweep'
 import { dom, textOf } from './dom'
@@ -107,6 +108,27 @@ describe('organizations on many databases', () => {
     expect(await role('DB')).toBe('admin')
     // The member reads their organization (the membership middleware reads the tenant copy).
     expect((await agent.client.get(`/o/${slug}/leads`)).status).toBe(200)
+  })
+
+  it('repairs a copy left behind by a failure between the two writes: the membership’s and the person’s', async () => {
+    const { client, slug } = await signUp('Repair Org')
+    const home = await databaseOf(slug)
+    const agent = await joinAs(client, slug, 'agent', 'Rae Repair')
+    const since = Date.now() - 60_000
+    // The directory lost the membership's copy, and the tenant an old time zone (as if each second write failed).
+    await env.DB.prepare('DELETE FROM memberships WHERE user_id = ?').bind(agent.userId).run()
+    await env.DB.prepare(`UPDATE users SET time_zone = 'Europe/Berlin', updated_at = ? WHERE id = ?`)
+      .bind(Date.now(), agent.userId)
+      .run()
+    await repairMirrors(env, since, Date.now())
+    expect(await countIn('DB', 'memberships', 'user_id', agent.userId)).toBe(1)
+    const zone = await bindings[home]!.prepare('SELECT time_zone FROM users WHERE id = ?')
+      .bind(agent.userId)
+      .first<string>('time_zone')
+    expect(zone).toBe('Europe/Berlin')
+    // Signing in lands the person in the organization again (the directory lists it).
+    const login = await new Client().post('/login', { email: agent.email, password: agent.password })
+    expect(login.headers.get('Location')).toBe(`/o/${slug}/leads`)
   })
 
   it('sweeps each organization’s stuck emails from its own database in one cron run', async () => {

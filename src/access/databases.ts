@@ -77,8 +77,8 @@ export async function locateOrg(
   return row ?? null
 }
 
-/** Caches `location` (e.g. a directory row a scan already read). */
-export function remember(location: OrgLocation): void {
+/** Caches `location`, by id and by slug. */
+function remember(location: OrgLocation): void {
   located.set(`id:${location.id}`, location)
   located.set(`slug:${location.slug}`, location)
 }

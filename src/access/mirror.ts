@@ -5,7 +5,7 @@
  * copy (the membership middleware reads it); a person's name, email and time zone: the directory. A change writes
  * the truth first and the copy second (D1 batches are per database); a copy left behind by a failure between the two
  * is repaired by writing it again from the truth (each function here is idempotent), which the cron's
- * `mirror repair` chore does for every membership changed lately (src/scheduled.ts).
+ * `mirror repair` chore does for every membership and person changed lately (src/scheduled.ts).
  */
 import { and, eq, gte } from 'drizzle-orm'
 import type { AnyUnit } from './unit'
@@ -84,8 +84,8 @@ export async function mirrorUserEverywhere(env: DatabaseBindings, userId: string
 
 /**
  * The repair of copies left behind (cron): for every tenant database, its memberships changed since `since` (epoch
- * ms) are copied to the directory again, and their people's directory rows to it. Idempotent; returns how many
- * memberships it wrote (count).
+ * ms) are copied to the directory again; and every person whose directory row changed since then is mirrored again
+ * into the tenant databases they are a member in. Idempotent; returns how many rows it wrote again (count).
  */
 export async function repairMirrors(env: DatabaseBindings, since: number, now: number): Promise<number> {
   const directory = createDb(env.DB)
@@ -94,26 +94,13 @@ export async function repairMirrors(env: DatabaseBindings, since: number, now: n
     if (name === DIRECTORY) continue
     const db = createDb(databaseNamed(env, name))
     const rows = await db.select().from(memberships).where(gte(memberships.updatedAt, since)).all()
-    if (rows.length === 0) continue
-    const people = await directory
-      .select({ id: users.id, name: users.name, email: users.email, timeZone: users.timeZone })
-      .from(users)
-      .where(
-        inIdSet(
-          users.id,
-          rows.map((row) => row.userId),
-        ),
-      )
-      .all()
     await runBatch(
       directory,
       rows.map((row) => membershipCopy(directory, row)),
     )
-    await runBatch(
-      db,
-      people.map((person) => userMirror(db, person, now)),
-    )
     repaired += rows.length
   }
-  return repaired
+  const people = await directory.select({ id: users.id }).from(users).where(gte(users.updatedAt, since)).all()
+  for (const person of people) await mirrorUserEverywhere(env, person.id, now)
+  return repaired + people.length
 }
