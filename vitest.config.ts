@@ -29,6 +29,7 @@ export const MANY_DATABASES = [
   'test/refusal-pages.test.ts',
   'test/socket-access.test.ts',
   'test/state-messages.test.ts',
+  'test/tenancy.test.ts',
 ]
 
 /** The test configuration with organizations placed on `tenants` (TENANT_DATABASES), running `files`. */

@@ -5,6 +5,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
 import { orgDatabaseNames } from '../src/access/databases'
+import { createDb } from '../src/db/client'
 import { dom, textOf } from './dom'
 
 export const ORIGIN = 'http://localhost'
@@ -153,6 +154,17 @@ export function errorFor(html: string, field: string): string | null {
 }
 
 export { env }
+
+/**
+ * Drizzle over the database the organization at `slug` lives in, as the directory says (docs/ARCHITECTURE.md "Many
+ * databases"): `env.DB` when the test runs with one database.
+ */
+export async function orgDb(slug: string) {
+  const database = await env.DB.prepare('SELECT database FROM organizations WHERE slug = ?')
+    .bind(slug)
+    .first<string>('database')
+  return createDb((env as unknown as Record<string, D1Database>)[database ?? 'DB']!)
+}
 
 /** The invitation link in the newest email to `to` (from the outbox, as /_dev/mail shows it). */
 export async function invitationLink(to: string): Promise<string> {
