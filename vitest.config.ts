@@ -30,6 +30,7 @@ export const MANY_DATABASES = [
   'test/socket-access.test.ts',
   'test/state-messages.test.ts',
   'test/tenancy.test.ts',
+  'test/team.test.ts',
 ]
 
 /** The test configuration with organizations placed on `tenants` (TENANT_DATABASES), running `files`. */

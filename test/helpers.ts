@@ -156,14 +156,19 @@ export function errorFor(html: string, field: string): string | null {
 export { env }
 
 /**
- * Drizzle over the database the organization at `slug` lives in, as the directory says (docs/ARCHITECTURE.md "Many
+ * The D1 database the organization at `slug` lives in, as the directory says (docs/ARCHITECTURE.md "Many
  * databases"): `env.DB` when the test runs with one database.
  */
-export async function orgDb(slug: string) {
+export async function orgD1(slug: string): Promise<D1Database> {
   const database = await env.DB.prepare('SELECT database FROM organizations WHERE slug = ?')
     .bind(slug)
     .first<string>('database')
-  return createDb((env as unknown as Record<string, D1Database>)[database ?? 'DB']!)
+  return (env as unknown as Record<string, D1Database>)[database ?? 'DB']!
+}
+
+/** Drizzle over `orgD1(slug)`. */
+export async function orgDb(slug: string) {
+  return createDb(await orgD1(slug))
 }
 
 /** The invitation link in the newest email to `to` (from the outbox, as /_dev/mail shows it). */
