@@ -19,6 +19,8 @@ import type { FormValues } from './lib/validation'
  * - `APP_ENV`: `development` enables /_dev/mail and non-Secure cookies; anything else is production.
  * - `RESEND_API_KEY` (secret): without it email is captured locally (readable at /_dev/mail) instead of sent.
  * - `RESEND_BASE_URL`: Resend API base URL; unset = the SDK's default. Tests point it at a local fake Resend.
+ * - `TENANT_DATABASES`: the binding names of the tenant databases new organizations are placed in, comma-separated
+ *   (src/access/databases.ts `tenantDatabases`); `DB` is the directory.
  */
 export type Env = Omit<WorkerBindings, TypedBindings> & {
   EMAIL_QUEUE: Queue<EmailMessage>
@@ -85,7 +87,10 @@ export type LeadPageAfterRefusal = (
 ) => Promise<Response>
 
 export type Variables = {
+  /** The request's D1 session of the directory (src/db/d1-session.ts); an organization's data is `unit.db`. */
   db: Database
+  /** The request's D1 session of the database bound as `binding`, opened once (src/db/d1-session.ts). */
+  sessionOf: (binding: string) => Database
   user: SessionUser | null
   /**
    * The plain id of the request's valid session (as in its cookie), null when signed out (src/auth/sessions.ts); a

@@ -138,7 +138,7 @@ describe('sign-up proves the address first', () => {
     const token = await tokenOf(email, '/verify-email/')
     expect((await openPendingSignup(db(), token, now + SIGNUP_TTL_MS - 1)).email).toBe(email)
     await expect404(openPendingSignup(db(), token, now + SIGNUP_TTL_MS))
-    await expect404(completeSignup(db(), token, now + SIGNUP_TTL_MS))
+    await expect404(completeSignup(env, db(), token, now + SIGNUP_TTL_MS))
     expect(await db().select().from(users).where(eq(users.email, email)).get()).toBeUndefined()
 
     await db()

@@ -124,7 +124,7 @@ describe("dashboard days in the viewer's time zone", () => {
     ])
     const page = async (now: number) => {
       const numbers = await dashboardNumbers(
-        { db: createDb(env.DB), org: { id: orgId, name: 'Daylight Org', slug }, viewer, now },
+        { db: createDb(env.DB), org: { id: orgId, name: 'Daylight Org', slug, database: 'DB' }, viewer, now },
         { days: 7, source: null, member: null },
         { timeZone: 'America/New_York' },
       )

@@ -231,7 +231,7 @@ describe('dashboard rollups', () => {
       poolEnabled: true,
       multipleAssignees: true,
     }
-    const unitOrg = { id: orgId, name: 'Rollup Org', slug }
+    const unitOrg = { id: orgId, name: 'Rollup Org', slug, database: 'DB' }
     const backfill = env.TEST_MIGRATIONS.filter((m) => /dashboard_(rollups|local_days)/.test(m.name)).flatMap((m) =>
       m.queries.filter((q) => q.includes('INSERT INTO') && !q.includes('CREATE TRIGGER')),
     )
@@ -456,7 +456,7 @@ describe('dashboard rollups', () => {
       { orgId: org!.id, userId: owner!.user_id, role: 'owner', poolEnabled: true, multipleAssignees: false },
       { orgId: org!.id, userId: agentId!, role: 'agent', poolEnabled: true, multipleAssignees: false },
     ]
-    const unitOrg = { id: org!.id, name: org!.name, slug }
+    const unitOrg = { id: org!.id, name: org!.name, slug, database: 'DB' }
     for (const viewer of viewers)
       for (const filters of [
         { days: 90, source: null, member: null },

@@ -4,6 +4,8 @@
  */
 import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
+import { orgDatabaseNames } from '../src/access/databases'
+import { createDb } from '../src/db/client'
 import { dom, textOf } from './dom'
 
 export const ORIGIN = 'http://localhost'
@@ -76,15 +78,31 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 /**
+ * The newest email to `to` in any database's outbox (account emails are in the directory's, an organization's in its
+ * own: docs/ARCHITECTURE.md "Many databases"), as /_dev/mail shows it; null when there is none.
+ */
+export async function newestEmailTo(to: string): Promise<{ text: string } | null> {
+  const bindings = env as unknown as Record<string, D1Database>
+  const rows = await Promise.all(
+    orgDatabaseNames(env).map((name) =>
+      bindings[name]!.prepare(
+        'SELECT text, created_at AS at, id FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+      )
+        .bind(to.toLowerCase())
+        .first<{ text: string; at: number; id: string }>(),
+    ),
+  )
+  const found = rows.filter((row) => row !== null)
+  found.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1))
+  return found[0] ?? null
+}
+
+/**
  * The path of the newest email link to `to` whose path starts with `prefix` (e.g. `/verify-email/`),
  * read from the outbox as /_dev/mail shows it. @throws when there is none
  */
 export async function emailedLink(to: string, prefix: string): Promise<string> {
-  const row = await env.DB.prepare(
-    'SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
-  )
-    .bind(to.trim().toLowerCase())
-    .first<{ text: string }>()
+  const row = await newestEmailTo(to.trim())
   const match = row && new RegExp(`${prefix}[A-Za-z0-9_-]+`).exec(row.text)
   if (!match) throw new Error(`no ${prefix} link in the newest email to ${to}`)
   return match[0]
@@ -137,13 +155,25 @@ export function errorFor(html: string, field: string): string | null {
 
 export { env }
 
+/**
+ * The D1 database the organization at `slug` lives in, as the directory says (docs/ARCHITECTURE.md "Many
+ * databases"): `env.DB` when the test runs with one database.
+ */
+export async function orgD1(slug: string): Promise<D1Database> {
+  const database = await env.DB.prepare('SELECT database FROM organizations WHERE slug = ?')
+    .bind(slug)
+    .first<string>('database')
+  return (env as unknown as Record<string, D1Database>)[database ?? 'DB']!
+}
+
+/** Drizzle over `orgD1(slug)`. */
+export async function orgDb(slug: string) {
+  return createDb(await orgD1(slug))
+}
+
 /** The invitation link in the newest email to `to` (from the outbox, as /_dev/mail shows it). */
 export async function invitationLink(to: string): Promise<string> {
-  const row = await env.DB.prepare(
-    'SELECT text FROM email_outbox WHERE "to" = ? ORDER BY created_at DESC, id DESC LIMIT 1',
-  )
-    .bind(to.toLowerCase())
-    .first<{ text: string }>()
+  const row = await newestEmailTo(to)
   const match = row && /\/invite\/([A-Za-z0-9_-]+)/.exec(row.text)
   if (!match) throw new Error(`no invitation email to ${to}`)
   return `/invite/${match[1]}`

@@ -66,7 +66,11 @@ async function owner() {
     multipleAssignees: false,
   }
   const unit = (): Unit =>
-    unitFor(env, { id: org.id, name: org.name, slug }, { viewer, actor: { id: user.id, name: user.name } })
+    unitFor(
+      env,
+      { id: org.id, name: org.name, slug, database: 'DB' },
+      { viewer, actor: { id: user.id, name: user.name } },
+    )
   return { client, slug, unit }
 }
 

@@ -315,7 +315,7 @@ describe('the import queue consumer', () => {
   /** A unit in which Leadpool acts in the organization at `slug`, as the queue consumer builds one. */
   async function systemUnit(slug: string) {
     const org = (await db().select().from(organizations).where(eq(organizations.slug, slug)).get())!
-    return unitFor(env, { id: org.id, name: org.name, slug })
+    return unitFor(env, { id: org.id, name: org.name, slug, database: 'DB' })
   }
 
   async function chunkFor(slug: string, seq = 0): Promise<ImportChunk> {

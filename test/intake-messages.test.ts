@@ -162,8 +162,8 @@ describe('the message sent with a lead', () => {
     expect((await visitor().post(form, { name: 'Sid Visitor', email })).status).toBe(303)
     const leadId = await leadIdOf(email)
     expect((await owner.post(`/o/${slug}/leads/${leadId}/archive`)).status).toBe(303)
-    const [org] = await rows<{ id: string; name: string; slug: string }>(
-      'SELECT id, name, slug FROM organizations WHERE slug = ?',
+    const [org] = await rows<{ id: string; name: string; slug: string; database: string }>(
+      'SELECT id, name, slug, database FROM organizations WHERE slug = ?',
       slug,
     )
     const input = { name: 'Sid Visitor', email, phone: '', company: '', source: '', message: 'Side by side' }

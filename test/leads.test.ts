@@ -97,7 +97,7 @@ describe('the lead list', () => {
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       ids.push(
-        await createLeadDirect(unitFor(env, { id: org!.id, name: org!.name, slug }, { viewer }), {
+        await createLeadDirect(unitFor(env, { id: org!.id, name: org!.name, slug, database: 'DB' }, { viewer }), {
           name: `Lead ${String(i).padStart(3, '0')}`,
           email: `lead${i}@example.com`,
           phone: '',

@@ -125,7 +125,7 @@ describe('the fan-out', () => {
     // Hal has no relation to the lead: an event naming him (as a previous assignee) reaches nobody.
     const unit = unitFor(
       env,
-      { id: org.id, name: org.name, slug },
+      { id: org.id, name: org.name, slug, database: 'DB' },
       { actor: { id: owner.userId, name: 'Olive Owner' }, now: Date.now() },
     )
     const fan = await fanOut(unit, [
@@ -160,7 +160,7 @@ describe('the fan-out', () => {
     const lead = await createLead(owner.client, slug, { name: 'Both' })
     const unit = unitFor(
       env,
-      { id: org.id, name: org.name, slug },
+      { id: org.id, name: org.name, slug, database: 'DB' },
       { actor: { id: owner.userId, name: 'Olive Owner' } },
     )
     await assign(owner.client, slug, lead, { assigneeId: gus.userId })
@@ -185,7 +185,7 @@ describe('the fan-out', () => {
     }
     const unit = unitFor(
       env,
-      { id: org.id, name: org.name, slug },
+      { id: org.id, name: org.name, slug, database: 'DB' },
       { actor: { id: owner.userId, name: 'Olive Owner' } },
     )
     const mailed = { ...unit, mail: { ...unit.mail, queue: queue as unknown as Queue<EmailMessage> } }

@@ -194,7 +194,7 @@ describe('query plans', () => {
         await exportLeadsCsv({ db, viewer }, filters)
         await selectLeads(db, viewer, { filters }).catch(() => null) // nothing selected: a refusal
       }
-      await assigneeChoices({ db, org: { id: org!.id, name: org!.name, slug } })
+      await assigneeChoices({ db, org: { id: org!.id, name: org!.name, slug, database: 'DB' } })
       await findLeadRow({ db, viewer }, leadId)
       await findVisibleLead({ db, viewer }, leadId)
       await handedOverTo({ db, viewer }, leadId)
@@ -235,7 +235,10 @@ describe('query plans', () => {
     const [org] = await rows<{ id: string; name: string }>('SELECT id, name FROM organizations WHERE slug = ?', slug)
     const seen: Recorded[] = []
     const db = createDb(recordingD1(seen))
-    await routingBalance({ db, org: { id: org!.id, name: org!.name, slug }, now: Date.now() }, { days: 90 })
+    await routingBalance(
+      { db, org: { id: org!.id, name: org!.name, slug, database: 'DB' }, now: Date.now() },
+      { days: 90 },
+    )
     const ledger = seen.filter((q) => /from activities a/i.test(q.sql))
     expect(ledger).toHaveLength(3)
     for (const q of ledger) {

@@ -32,7 +32,7 @@ async function rotation(slug: string, members: { id: string; weight: number }[])
 
 /** Routes `n` new leads of `slug` one at a time at `now`, as routing turns do. */
 async function arrivals(slug: string, orgId: string, n: number, now = Date.now()) {
-  const unit = unitFor(env, { id: orgId, name: 'Balance Org', slug }, { now })
+  const unit = unitFor(env, { id: orgId, name: 'Balance Org', slug, database: 'DB' }, { now })
   for (let i = 0; i < n; i++) await routeLeadsNow(unit, [await addLead(slug, `Arrival ${i}`)])
 }
 

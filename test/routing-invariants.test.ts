@@ -102,7 +102,7 @@ describe('routing turns in D1', () => {
               (m) => !m.away && working(m.hours, now) && (m.cap === 0 || m.open.length < m.cap),
             )
             const lead = await addLead(slug, `Arrival ${now}`)
-            const unit = unitFor(env, { id: orgId, name: 'Invariant Org', slug }, { now })
+            const unit = unitFor(env, { id: orgId, name: 'Invariant Org', slug, database: 'DB' }, { now })
             const [routed] = await routeLeadsNow(unit, [lead])
             if (eligible.length === 0) {
               expect(routed!.to).toBe('pool')

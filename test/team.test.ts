@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { dom } from './dom'
-import { Client, createLead, env, errorFor, invitationLink, joinAs, leadIds, signUp, uniqueEmail } from './helpers'
+import {
+  Client,
+  createLead,
+  env,
+  errorFor,
+  invitationLink,
+  joinAs,
+  leadIds,
+  orgD1,
+  signUp,
+  uniqueEmail,
+} from './helpers'
 
 /** Role and status of `userId` as the team page shows them. */
 async function teamRow(client: Client, slug: string, userId: string) {
@@ -70,7 +81,10 @@ describe('invitations', () => {
     const owner = await signUp()
     const email = uniqueEmail('late')
     await owner.client.post(`/o/${owner.slug}/team/invitations`, { email, role: 'agent' })
-    await env.DB.prepare('UPDATE invitations SET expires_at = ? WHERE email = ?')
+    await (
+      await orgD1(owner.slug)
+    )
+      .prepare('UPDATE invitations SET expires_at = ? WHERE email = ?')
       .bind(Date.now() - 1, email)
       .run()
     const res = await new Client().get(await invitationLink(email))

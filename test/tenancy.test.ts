@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDb } from '../src/db/client'
 import { memberships, organizations, users } from '../src/db/schema'
-import { createLead, env, leadIds, signUp } from './helpers'
+import { createLead, env, joinAs, leadIds, orgDb, signUp } from './helpers'
 
 const db = () => createDb(env.DB)
 
@@ -64,7 +64,13 @@ describe('tenancy: another organization is invisible', () => {
     const { a, leadId } = await twoOrganizations()
     expect((await a.client.get(`/o/${a.slug}/leads/${leadId}`)).status).toBe(200)
     const user = await db().select().from(users).where(eq(users.email, a.email)).get()
-    await db().update(memberships).set({ status: 'deactivated' }).where(eq(memberships.userId, user!.id))
+    // The organization's database holds the truth of its memberships.
+    await (
+      await orgDb(a.slug)
+    )
+      .update(memberships)
+      .set({ status: 'deactivated' })
+      .where(eq(memberships.userId, user!.id))
     expect((await a.client.get(`/o/${a.slug}/leads/${leadId}`)).status).toBe(404)
     expect((await a.client.get(`/o/${a.slug}/leads`)).status).toBe(404)
   })
@@ -73,20 +79,8 @@ describe('tenancy: another organization is invisible', () => {
 describe('visibility inside one organization', () => {
   it('shows an Agent only the leads they created (or are assigned), never the others', async () => {
     const { a, leadId } = await twoOrganizations()
-    const agent = await signUp('Agent Home', 'Agnes Agent')
+    const agent = await joinAs(a.client, a.slug, 'agent', 'Agnes Agent')
     const org = await db().select().from(organizations).where(eq(organizations.slug, a.slug)).get()
-    const agentUser = await db().select().from(users).where(eq(users.email, agent.email)).get()
-    const now = Date.now()
-    await db().insert(memberships).values({
-      id: crypto.randomUUID(),
-      orgId: org!.id,
-      userId: agentUser!.id,
-      role: 'agent',
-      status: 'active',
-      lastUsedAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })
     const own = await createLead(agent.client, a.slug, { name: 'Agent Own Lead' })
     expect(leadIds(await agent.client.html(`/o/${a.slug}/leads`))).toEqual([own])
     expect((await agent.client.get(`/o/${a.slug}/leads/${leadId}`)).status).toBe(404)
@@ -98,10 +92,12 @@ describe('visibility inside one organization', () => {
     const jobs = await a.client.html(`/o/${a.slug}/leads/import`)
     const jobPath = /href="(\/o\/[^"]+\/leads\/import\/[^"]+)"/.exec(jobs)![1]!
     expect((await agent.client.get(jobPath)).status).toBe(404)
-    const agentMembership = await db()
+    const agentMembership = await (
+      await orgDb(a.slug)
+    )
       .select()
       .from(memberships)
-      .where(and(eq(memberships.orgId, org!.id), eq(memberships.userId, agentUser!.id)))
+      .where(and(eq(memberships.orgId, org!.id), eq(memberships.userId, agent.userId)))
       .get()
     expect(agentMembership?.role).toBe('agent')
   })

@@ -28,7 +28,8 @@ function viewerOf(c: Context<App>): Viewer {
 }
 
 /**
- * The request's unit of work (access/unit.ts) once `c.var.orgContext` is set: the request's D1 session, the
+ * The request's unit of work (access/unit.ts) once `c.var.orgContext` is set: the request's D1 session of the
+ * organization's database (and of the directory), the
  * signed-in member as viewer and actor, the clock read once. The membership middleware calls it; routes read
  * `c.var.unit`.
  */
@@ -36,8 +37,9 @@ export function memberUnit(c: Context<App>): Unit {
   const { org } = c.var.orgContext
   const user = c.var.user!
   return {
-    db: c.var.db,
-    org: { id: org.id, name: org.name, slug: org.slug },
+    db: c.var.sessionOf(org.database),
+    directory: c.var.db,
+    org: { id: org.id, name: org.name, slug: org.slug, database: org.database },
     viewer: viewerOf(c),
     actor: { id: user.id, name: user.name },
     now: Date.now(),

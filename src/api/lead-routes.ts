@@ -171,9 +171,11 @@ leadRoutes.openapi(createLeadRoute, async (c) => {
   // The key stands for this lead: the same key with another lead (the fields as validated) is refused.
   const token = key ? { scope: `api:${org.id}`, key, fingerprint: await hashToken(JSON.stringify(input)) } : null
   // The first answer is remembered as `{leadId}` (created) or `{leadId}?existing` (joined an existing lead).
-  const result = await once(c.var.db, token, async (remember) => {
+  // The key is remembered in the organization's database, in the lead's batch.
+  const { db, directory } = c.var.apiUnit
+  const result = await once(db, token, async (remember) => {
     // Leadpool takes the lead in (no viewer's visibility applies); the key's integration is named as its actor.
-    const unit = unitFor(c.env, org, { db: c.var.db, actor: c.var.apiUnit.actor })
+    const unit = unitFor(c.env, org, { db, directory, actor: c.var.apiUnit.actor })
     const taken = await takeInLead(unit, leadRouter(c.env), input, 'api', {
       also: (leadId, created) => remember(created ? leadId : `${leadId}?existing`),
     })

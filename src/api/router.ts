@@ -6,6 +6,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { findAcross } from '../access/databases'
 import { unitFor, type Unit } from '../access/unit'
 import type { Viewer } from '../access/viewer'
 import type { ApiScope } from '../db/schema'
@@ -34,7 +35,7 @@ export function apiRouter() {
  * The unit a key acts in: the key's integration (its id and name, api-keys.ts) as actor and as a viewer who sees
  * every lead of the organization like an Admin, within the key's scopes (`needs`), at the request's clock.
  */
-function keyUnit(env: Env, caller: ApiCaller, db: Unit['db']): Unit {
+function keyUnit(env: Env, caller: ApiCaller, db: Unit['db'], directory: Unit['directory']): Unit {
   const { org, settings, key } = caller
   const viewer: Viewer = {
     orgId: org.id,
@@ -44,7 +45,7 @@ function keyUnit(env: Env, caller: ApiCaller, db: Unit['db']): Unit {
     multipleAssignees: settings.multipleAssignees,
     agentsMayHandOff: settings.agentsMayHandOff,
   }
-  return unitFor(env, org, { actor: { id: key.id, name: key.name }, viewer, db })
+  return unitFor(env, org, { actor: { id: key.id, name: key.name }, viewer, db, directory })
 }
 
 /**
@@ -54,13 +55,15 @@ function keyUnit(env: Env, caller: ApiCaller, db: Unit['db']): Unit {
  */
 export const requireApiKey: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('Authorization') ?? '')
-  const caller = match ? await callerOfApiKey(c.var.db, match[1]!) : null
+  const key = match?.[1]
+  // The key's organization may live in any database (access/databases.ts): each is asked.
+  const caller = key ? await findAcross(c.env, (binding) => callerOfApiKey(c.var.sessionOf(binding), key)) : null
   if (!caller) {
     c.header('WWW-Authenticate', 'Bearer')
     throw new Refusal(401, 'Send a valid API key: Authorization: Bearer {key}.')
   }
   c.set('apiCaller', caller)
-  c.set('apiUnit', keyUnit(c.env, caller, c.var.db))
+  c.set('apiUnit', keyUnit(c.env, caller, c.var.sessionOf(caller.org.database), c.var.db))
   await next()
 }
 

@@ -4,23 +4,32 @@
  * notification fan-out (`handoff_reminder`, Leadpool as the actor), in the same batch that marks it
  * reminded. Run by `scheduled` in src/index.ts.
  */
-import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
+import { orgDatabases, unitFor, type SystemUnit } from '../access/unit'
+import type { Database } from '../db/client'
 import type { Env } from '../env'
 import { fanOut } from '../notifications/fan-out'
 import { handoffsToRemind, markReminded } from './handoffs'
 
 /**
- * Reminds the new owner of every handoff waiting past its window at `now` (epoch ms), at most 500 a run
+ * Reminds the new owner of every handoff waiting past its window at `now` (epoch ms), in every database, at most 500
+ * a run per database
  * (the next run takes the rest), in one unit per organization (Leadpool acts). A handoff acknowledged or
  * replaced meanwhile is skipped.
  * @returns how many reminders were sent
  */
 export async function remindWaitingHandoffs(env: Env, now: number): Promise<number> {
+  let reminded = 0
+  for (const { db } of orgDatabases(env)) reminded += await remindIn(env, db, now)
+  return reminded
+}
+
+/** `remindWaitingHandoffs` in one database `db`; returns how many reminders were sent. */
+async function remindIn(env: Env, db: Database, now: number): Promise<number> {
   const units = new Map<string, SystemUnit>()
   let reminded = 0
-  for (const handoff of await handoffsToRemind(sharedDatabase(env), now)) {
-    const org = { id: handoff.orgId, name: handoff.orgName, slug: handoff.orgSlug }
-    const unit = units.get(org.id) ?? unitFor(env, org, { now })
+  for (const handoff of await handoffsToRemind(db, now)) {
+    const org = { id: handoff.orgId, name: handoff.orgName, slug: handoff.orgSlug, database: handoff.orgDatabase }
+    const unit = units.get(org.id) ?? unitFor(env, org, { now, db })
     units.set(org.id, unit)
     const fan = await fanOut(unit, [
       {

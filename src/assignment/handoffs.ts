@@ -228,6 +228,8 @@ export type WaitingHandoff = {
   orgId: string
   orgName: string
   orgSlug: string
+  /** The binding name of the organization's database (src/access/databases.ts). */
+  orgDatabase: string
   leadId: string
   leadName: string
   toUserId: string
@@ -247,6 +249,7 @@ export async function handoffsToRemind(db: Database, now: number, limit = 500): 
       orgId: leadHandoffs.orgId,
       orgName: organizations.name,
       orgSlug: organizations.slug,
+      orgDatabase: organizations.database,
       leadId: leadHandoffs.leadId,
       leadName: leads.name,
       toUserId: leadHandoffs.toUserId,

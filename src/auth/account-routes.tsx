@@ -87,7 +87,7 @@ async function accountFacts(c: Context<App>) {
   const [sessionCount, orgs, inbound] = await Promise.all([
     activeSessionCount(c.var.db, user.id),
     organizationsOf(c.var.db, user.id),
-    inboundAddressesOf(c.var.db, user.id, c.env.INBOUND_EMAIL_DOMAIN),
+    inboundAddressesOf(c.env, c.var.db, user.id, c.env.INBOUND_EMAIL_DOMAIN),
   ])
   return { user, sessionCount, orgs, inbound, timeZone: user.timeZone }
 }
@@ -106,7 +106,7 @@ const accountAgain: RefusalPage = async (c, refusal) => {
 
 accountRoutes.post('/account/time-zone', refusalPage(accountAgain), async (c) => {
   const { timeZone } = await parseForm(c, timeZoneSchema)
-  await setTimeZone(c.var.db, c.var.user!.id, timeZone)
+  await setTimeZone(c.env, c.var.db, c.var.user!.id, timeZone)
   return c.redirect('/account?done=time-zone', 303)
 })
 

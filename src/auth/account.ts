@@ -4,7 +4,9 @@
  */
 import { and, asc, count, eq, gt } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Database } from '../db/client'
+import { createDb, type Database } from '../db/client'
+import { databaseNamed, type DatabaseBindings } from '../access/databases'
+import { mirrorUserEverywhere } from '../access/mirror'
 import type { OrgLink } from '../access/viewer'
 import { inboundAddresses, memberships, organizations, sessions, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
@@ -59,9 +61,19 @@ export async function activeSessionCount(db: Database, userId: string, now = Dat
 /** The time zone form of /account. */
 export const timeZoneSchema = z.object({ timeZone: chosenTimeZone })
 
-/** Sets `userId`'s time zone (already validated with `chosenTimeZone`). */
-export async function setTimeZone(db: Database, userId: string, timeZone: string, now = Date.now()): Promise<void> {
+/**
+ * Sets `userId`'s time zone (already validated with `chosenTimeZone`) in the directory `db` (the truth), then in the
+ * mirror of every tenant database they are a member in (access/mirror.ts).
+ */
+export async function setTimeZone(
+  env: DatabaseBindings,
+  db: Database,
+  userId: string,
+  timeZone: string,
+  now = Date.now(),
+): Promise<void> {
   await db.update(users).set({ timeZone, updatedAt: now }).where(eq(users.id, userId))
+  await mirrorUserEverywhere(env, userId, now)
 }
 
 /** The organizations `userId` is an active member of (name, slug), by name: each has its notification preferences. */
@@ -78,15 +90,32 @@ export async function organizationsOf(db: Database, userId: string): Promise<Org
 /** An organization's inbound address (inbound-email/address.ts), as the account page shows it. */
 export type OrgInboundAddress = { name: string; address: string }
 
-/** The inbound addresses on `domain` of the organizations `userId` is an active member of, by name (none yet: left out). */
-export async function inboundAddressesOf(db: Database, userId: string, domain: string): Promise<OrgInboundAddress[]> {
-  const rows = await db
-    .select({ name: organizations.name, localPart: inboundAddresses.localPart })
+/**
+ * The inbound addresses on `domain` of the organizations `userId` is an active member of, by name (none yet: left
+ * out): the organizations from the directory `db`, each address from its organization's database.
+ */
+export async function inboundAddressesOf(
+  env: DatabaseBindings,
+  db: Database,
+  userId: string,
+  domain: string,
+): Promise<OrgInboundAddress[]> {
+  const orgs = await db
+    .select({ id: organizations.id, name: organizations.name, database: organizations.database })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-    .innerJoin(inboundAddresses, eq(inboundAddresses.orgId, memberships.orgId))
     .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
     .orderBy(asc(organizations.name))
     .all()
-  return rows.map((r) => ({ name: r.name, address: `${r.localPart}@${domain}` }))
+  const found = await Promise.all(
+    orgs.map(async (org) => {
+      const row = await createDb(databaseNamed(env, org.database))
+        .select({ localPart: inboundAddresses.localPart })
+        .from(inboundAddresses)
+        .where(eq(inboundAddresses.orgId, org.id))
+        .get()
+      return row ? [{ name: org.name, address: `${row.localPart}@${domain}` }] : []
+    }),
+  )
+  return found.flat()
 }

@@ -9,7 +9,7 @@
  * (docs/ARCHITECTURE.md "Live sockets and how access on them ends").
  */
 import { DurableObject } from 'cloudflare:workers'
-import { orgDatabase } from '../access/unit'
+import { orgDatabaseOf } from '../access/unit'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
 import { sessionGrants } from '../leads/live-access'
@@ -73,8 +73,8 @@ export class LeadRoom extends DurableObject<Env> {
       .map((s) => attachmentOf<LeadSocket>(s))
       .find((a) => a?.leadId)
     if (!watched) return 0
-    const db = createDb(orgDatabase(this.env, watched.orgId))
-    const grants = await sessionGrants(db, watched, sessionHashesOf(this.ctx), Date.now())
+    const db = await orgDatabaseOf(this.env, watched.orgId)
+    const grants = await sessionGrants(createDb(this.env.DB), db, watched, sessionHashesOf(this.ctx), Date.now())
     const ended = endLostAccess(this.ctx, grants, HIDDEN)
     if (ended.some((userId) => this.openSockets().every((s) => attachmentOf<LeadSocket>(s)?.userId !== userId))) {
       await this.sendPresence()

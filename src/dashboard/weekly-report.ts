@@ -5,7 +5,8 @@
  * per week however often the cron runs: the batch that queues it is guarded on that week not being sent yet.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { sharedDatabase, unitFor, type UnitBindings } from '../access/unit'
+import type { Database } from '../db/client'
+import { orgDatabases, unitFor, type UnitBindings } from '../access/unit'
 import type { Viewer } from '../access/viewer'
 import { runBatch } from '../db/client'
 import { staleWrite } from '../db/errors'
@@ -63,13 +64,21 @@ export function reportLines(numbers: DashboardNumbers, targetMinutes: number): s
 }
 
 /**
- * Queues the weekly reports due at `now` (epoch ms): for each active Owner and Admin of every organization for whom it
+ * Queues the weekly reports due at `now` (epoch ms), database by database: for each active Owner and Admin of every
+ * organization for whom it
  * is Monday, 08:00 or later, in their time zone, whose report of that week was not sent, who has it on and email not
  * paused.
  * @returns how many reports were queued
  */
 export async function sendWeeklyReports(env: UnitBindings, now: number): Promise<number> {
-  const due = await sharedDatabase(env)
+  let queued = 0
+  for (const { name, db } of orgDatabases(env)) queued += await sendWeeklyReportsIn(env, name, db, now)
+  return queued
+}
+
+/** `sendWeeklyReports` for the organizations living in database `name` (`db`); returns how many were queued. */
+async function sendWeeklyReportsIn(env: UnitBindings, name: string, db: Database, now: number): Promise<number> {
+  const due = await db
     .select({
       userId: memberships.userId,
       role: memberships.role,
@@ -78,6 +87,7 @@ export async function sendWeeklyReports(env: UnitBindings, now: number): Promise
       orgId: organizations.id,
       orgName: organizations.name,
       orgSlug: organizations.slug,
+      orgDatabase: organizations.database,
       poolEnabled: organizations.poolEnabled,
       multipleAssignees: organizations.multipleAssignees,
       targetMinutes: organizations.firstTouchTargetMinutes,
@@ -92,6 +102,7 @@ export async function sendWeeklyReports(env: UnitBindings, now: number): Promise
     )
     .where(
       and(
+        eq(organizations.database, name),
         eq(memberships.status, 'active'),
         inArray(memberships.role, ['owner', 'admin']),
         sql`coalesce(${notificationSettings.emailPaused}, 0) = 0`,
@@ -122,6 +133,7 @@ type ReportMember = {
   orgId: string
   orgName: string
   orgSlug: string
+  orgDatabase: string
   poolEnabled: boolean
   multipleAssignees: boolean
   targetMinutes: number
@@ -136,7 +148,7 @@ type ReportMember = {
  * @returns false when another run sent it first (nothing written)
  */
 async function sendWeeklyReport(env: UnitBindings, now: number, member: ReportMember): Promise<boolean> {
-  const org = { id: member.orgId, name: member.orgName, slug: member.orgSlug }
+  const org = { id: member.orgId, name: member.orgName, slug: member.orgSlug, database: member.orgDatabase }
   const viewer: Viewer = {
     orgId: org.id,
     userId: member.userId,

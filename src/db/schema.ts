@@ -107,6 +107,11 @@ export const organizations = sqliteTable(
     formKey: text('form_key'),
     /** Where the web-to-lead form sends the visitor after a post (empty = Leadpool's own thank-you page). */
     thankYouUrl: text('thank_you_url').notNull().default(''),
+    /**
+     * The D1 binding (wrangler.toml) of the database holding the organization's data (src/access/databases.ts):
+     * `TENANT_1` … or `DB`, the directory itself, for an organization created before there were tenant databases.
+     */
+    database: text('database').notNull().default('DB'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -13,7 +13,7 @@
 import { desc } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { raw } from 'hono/html'
-import { sharedDatabase } from '../access/unit'
+import { orgDatabases } from '../access/unit'
 import { emailOutbox, type OutboxEmail } from '../db/schema'
 import type { App } from '../env'
 import { DEV_MAIL_CONTENT_SECURITY_POLICY } from '../lib/csp'
@@ -85,13 +85,16 @@ devMailRoutes.get('/', async (c) => {
   if (c.env.APP_ENV !== 'development' || !isLoopbackHost(c.req.header('Host') ?? new URL(c.req.url).host))
     return c.notFound()
   c.header('Content-Security-Policy', DEV_MAIL_CONTENT_SECURITY_POLICY)
-  // Every organization's outbox, which today is in the shared database (src/access/unit.ts).
-  const emails = await sharedDatabase(c.env)
-    .select()
-    .from(emailOutbox)
-    .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
-    .limit(PAGE_SIZE)
-    .all()
+  // Every database's outbox (account emails are in the directory's, an organization's in its own: src/access/unit.ts).
+  const each = await Promise.all(
+    orgDatabases(c.env).map(({ db }) =>
+      db.select().from(emailOutbox).orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id)).limit(PAGE_SIZE).all(),
+    ),
+  )
+  const emails = each
+    .flat()
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+    .slice(0, PAGE_SIZE)
   return c.render(
     <>
       <h1>Dev mailbox</h1>

@@ -6,8 +6,8 @@
  * carries the outbox id as Resend's idempotency key, so a redelivery after a crash between
  * "Resend accepted" and "row marked sent" delivers nothing new.
  */
-import { orgDatabase, sharedDatabase } from '../access/unit'
-import { createDb, type Database } from '../db/client'
+import { orgDatabaseOf, sharedDatabase } from '../access/unit'
+import type { Database } from '../db/client'
 import type { Env } from '../env'
 import type { ReceivedEmailMessage } from '../lib/queue-messages'
 import { countAttempt, loadOutboxEmail, markCaptured, markFailed, markSent, recordError } from './outbox-state'
@@ -45,7 +45,7 @@ export function retryDelaySeconds(attempts: number): number {
 export async function handleEmailBatch(batch: MessageBatch<ReceivedEmailMessage>, env: Env): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
-      const db = outboxOf(env, message.body)
+      const db = await outboxOf(env, message.body)
       try {
         await deliver(db, env, message)
       } catch (error) {
@@ -58,11 +58,11 @@ export async function handleEmailBatch(batch: MessageBatch<ReceivedEmailMessage>
 }
 
 /**
- * The database holding the outbox row of `message`: its organization's (`orgDatabase`); a message queued before
- * messages named their organization is looked up in the shared database.
+ * The database holding the outbox row of `message`: its organization's (`orgDatabaseOf`); an account email (no
+ * organization, or a message queued before messages named their organization) is in the directory's.
  */
-function outboxOf(env: Env, message: ReceivedEmailMessage): Database {
-  return message.orgId ? createDb(orgDatabase(env, message.orgId)) : sharedDatabase(env)
+function outboxOf(env: Env, message: ReceivedEmailMessage): Promise<Database> {
+  return message.orgId ? orgDatabaseOf(env, message.orgId) : Promise.resolve(sharedDatabase(env))
 }
 
 /** First line of an error's message, plus its cause's (drizzle wraps D1 errors). */
@@ -112,7 +112,7 @@ async function deliver(db: Database, env: Env, message: Message<ReceivedEmailMes
  */
 export async function handleEmailDeadLetters(batch: MessageBatch<ReceivedEmailMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
-    const db = outboxOf(env, message.body)
+    const db = await outboxOf(env, message.body)
     const id = message.body.outboxId
     const email = await loadOutboxEmail(db, id)
     if (email?.status === 'queued') {

@@ -4,7 +4,8 @@
  * `queued` without any change for 10 minutes are put on the queue again.
  */
 import { and, asc, eq, inArray, lt } from 'drizzle-orm'
-import { sharedDatabase } from '../access/unit'
+import { orgDatabases } from '../access/unit'
+import type { Database } from '../db/client'
 import { emailOutbox } from '../db/schema'
 import type { Env } from '../env'
 import { chunk, D1_MAX_PARAMS } from '../lib/chunk'
@@ -33,8 +34,13 @@ const MAX_ROWS_PER_SWEEP = 500
  * @throws when D1 or the queue fails; the rows then stay `queued` and a later tick retries
  */
 export async function sweepOutbox(env: Env, now: number): Promise<string[]> {
-  // Outbox rows of every organization; when organizations spread over many databases, one sweep per database.
-  const db = sharedDatabase(env)
+  // Account emails are in the directory's outbox, an organization's in its database's: one sweep per database.
+  const swept = await Promise.all(orgDatabases(env).map(({ db }) => sweepDatabase(env, db, now)))
+  return swept.flat()
+}
+
+/** `sweepOutbox` in one database `db`. */
+async function sweepDatabase(env: Env, db: Database, now: number): Promise<string[]> {
   const stuck = await db
     .select({ outboxId: emailOutbox.id, orgId: emailOutbox.orgId })
     .from(emailOutbox)

@@ -5,8 +5,8 @@
  * given up, so every job ends with a true report. docs/ARCHITECTURE.md, "Imports".
  */
 import { and, asc, eq, lt, or, sql } from 'drizzle-orm'
-import { sharedDatabase, type SystemUnit, type UnitBindings } from '../access/unit'
-import { runBatch } from '../db/client'
+import { orgDatabases, type SystemUnit, type UnitBindings } from '../access/unit'
+import { runBatch, type Database } from '../db/client'
 import { importJobs, importPendingChunks, type ImportOptions } from '../db/schema'
 import { chunk } from '../lib/chunk'
 import { IMPORT_STALL_MS, MAX_SENDS, findPending, type ChunkKind } from './pending'
@@ -49,8 +49,9 @@ type DueChunk = {
  * rows reported as not saved, or the undo `stopped`); any other is counted as sent once more at `now`,
  * its job's `updated_at` set to `now` (so the next tick waits for these messages), then put on
  * `env.IMPORT_QUEUE` rebuilt from D1. Each organization's chunks are handled in a unit of its own
- * (`systemUnits`, src/orgs/org-units.ts); the search reads the shared database, where every organization lives
- * today (`sharedDatabase`, src/access/unit.ts). Sending again is harmless: a chunk written or undone writes nothing twice.
+ * (`systemUnits`, src/orgs/org-units.ts); the search reads every database holding organizations (`orgDatabases`,
+ * src/access/unit.ts), at most 500 chunks in each. Sending again is harmless: a chunk written or undone writes nothing
+ * twice.
  * @returns how many chunks were sent again and how many given up
  * @throws when D1 or the queue fails; the chunks stay pending and a later tick retries
  */
@@ -58,7 +59,22 @@ export async function sweepImportJobs(
   env: ImportSweepBindings,
   now: number,
 ): Promise<{ sent: number; givenUp: number }> {
-  const due: DueChunk[] = await sharedDatabase(env)
+  const total = { sent: 0, givenUp: 0 }
+  for (const { db } of orgDatabases(env)) {
+    const swept = await sweepDatabase(env, db, now)
+    total.sent += swept.sent
+    total.givenUp += swept.givenUp
+  }
+  return total
+}
+
+/** `sweepImportJobs` in one database `db`. */
+async function sweepDatabase(
+  env: ImportSweepBindings,
+  db: Database,
+  now: number,
+): Promise<{ sent: number; givenUp: number }> {
+  const due: DueChunk[] = await db
     .select({
       jobId: importPendingChunks.jobId,
       kind: importPendingChunks.kind,

@@ -31,7 +31,7 @@ export async function inboundSettings(unit: Pick<Unit, 'db' | 'org'>): Promise<I
 }
 
 /**
- * The organization whose current address is `to` on `domain` (any capitalisation), with its setting "create a lead
+ * The organization in `db` whose current address is `to` on `domain` (any capitalisation), with its database and setting "create a lead
  * from an unknown sender", or null (another domain, an address never given or rotated away).
  */
 export async function orgByInboundAddress(db: Database, to: string, domain: string) {
@@ -42,6 +42,7 @@ export async function orgByInboundAddress(db: Database, to: string, domain: stri
       id: organizations.id,
       name: organizations.name,
       slug: organizations.slug,
+      database: organizations.database,
       createLeads: inboundAddresses.createLeads,
     })
     .from(inboundAddresses)

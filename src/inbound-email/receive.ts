@@ -6,7 +6,9 @@
  * one that cannot be read at all is rejected, with the reason the sender's server reports back.
  */
 import { and, eq, inArray } from 'drizzle-orm'
-import { sharedDatabase, unitFor, type PersonRef, type SystemUnit } from '../access/unit'
+import { databaseNamed, findAcross } from '../access/databases'
+import { createDb } from '../db/client'
+import { unitFor, type PersonRef, type SystemUnit } from '../access/unit'
 import { runBatch } from '../db/client'
 import { uniqueViolation } from '../db/errors'
 import { inboundEmails, leads, memberships, users, type UnmatchedReason } from '../db/schema'
@@ -48,7 +50,10 @@ export async function receiveEmail(env: Env, message: IncomingEmail, now = Date.
     return reject(
       `Leadpool takes emails up to 10 MB; this one is ${megabytes(message.rawSize)} MB. Send it without its attachments.`,
     )
-  const org = await orgByInboundAddress(sharedDatabase(env), message.to, env.INBOUND_EMAIL_DOMAIN)
+  // The address's organization may live in any database (access/databases.ts): each is asked.
+  const org = await findAcross(env, (binding) =>
+    orgByInboundAddress(createDb(databaseNamed(env, binding)), message.to, env.INBOUND_EMAIL_DOMAIN),
+  )
   if (!org)
     return reject(`${message.to} is not a Leadpool address (it may have been replaced): ask for the current one.`)
   const parsed = await parseEmail(await new Response(message.raw).arrayBuffer()).catch((error: unknown) => {
@@ -58,7 +63,7 @@ export async function receiveEmail(env: Env, message: IncomingEmail, now = Date.
   if (!parsed) return reject('This message could not be read as an email.')
   if (parsed.body.length > MAX_BODY)
     return reject(`Leadpool keeps email text up to ${MAX_BODY.toLocaleString('en')} characters; this one is longer.`)
-  const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug }, { now })
+  const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug, database: org.database }, { now })
   const seen = await emailIdOf(unit, parsed.messageKey)
   if (seen) return { kind: 'duplicate', emailId: seen }
   const members = await memberAddresses(unit)

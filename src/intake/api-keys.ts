@@ -123,6 +123,7 @@ export async function callerOfApiKey(db: Database, key: string, now = Date.now()
       id: organizations.id,
       name: organizations.name,
       slug: organizations.slug,
+      database: organizations.database,
       poolEnabled: organizations.poolEnabled,
       multipleAssignees: organizations.multipleAssignees,
       handoffNoteRequired: organizations.handoffNoteRequired,
@@ -132,6 +133,6 @@ export async function callerOfApiKey(db: Database, key: string, now = Date.now()
     .where(eq(organizations.id, row.orgId))
     .get()
   if (!org) return null
-  const { id, name, slug, ...settings } = org
-  return { org: { id, name, slug }, settings, key: { id: row.id, name: row.name, scopes: row.scopes } }
+  const { id, name, slug, database, ...settings } = org
+  return { org: { id, name, slug, database }, settings, key: { id: row.id, name: row.name, scopes: row.scopes } }
 }

@@ -8,7 +8,7 @@ import type { Database } from '../db/client'
 import { organizations } from '../db/schema'
 import { isWellFormedToken, newToken } from '../lib/tokens'
 
-/** The organization whose form key is `formKey` (id, name, slug, thank-you URL), or null. */
+/** The organization in `db` whose form key is `formKey` (id, name, slug, thank-you URL, database), or null. */
 export async function orgByFormKey(db: Database, formKey: string) {
   if (!isWellFormedToken(formKey)) return null
   const row = await db
@@ -17,6 +17,7 @@ export async function orgByFormKey(db: Database, formKey: string) {
       name: organizations.name,
       slug: organizations.slug,
       thankYouUrl: organizations.thankYouUrl,
+      database: organizations.database,
     })
     .from(organizations)
     .where(eq(organizations.formKey, formKey))

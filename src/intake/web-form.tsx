@@ -6,8 +6,9 @@
  * Rate-limited per client address (src/rate-limits.ts `webFormLimit`, applied in app.ts). Sent as JSON, its refusals
  * are problem JSON (app.ts mounts `problemAnswers` for it); a body neither a form nor JSON is refused 415.
  */
+import { findAcross } from '../access/databases'
 import { unitFor } from '../access/unit'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { cors } from 'hono/cors'
 import { z } from 'zod'
 import type { App, RefusalPage } from '../env'
@@ -25,6 +26,10 @@ export const HONEYPOT_FIELD = 'website'
 
 export const webFormRoutes = new Hono<App>()
 
+/** The organization whose form key is `formKey`, in whichever database it lives (access/databases.ts), or null. */
+const formOrg = (c: Context<App>, formKey: string) =>
+  findAcross(c.env, (binding) => orgByFormKey(c.var.sessionOf(binding), formKey))
+
 webFormRoutes.use('/:formKey', cors({ origin: '*', allowMethods: ['POST'], allowHeaders: ['Content-Type'] }))
 
 /** The honeypot alone, read before anything is validated (a bot's garbage is never answered with 422). */
@@ -38,7 +43,7 @@ const webFormSchema = intakeSchema.extend({ name: foldedLine('name', 200, 'Enter
  * nothing of Leadpool (the visitor is the organization's customer). @throws Refusal 404 for an unknown form key
  */
 webFormRoutes.get('/:formKey/thanks', async (c) => {
-  const org = await orgByFormKey(c.var.db, c.req.param('formKey'))
+  const org = await formOrg(c, c.req.param('formKey'))
   if (!org) throw notFound()
   return c.render(
     <section class="card narrow">
@@ -58,7 +63,7 @@ const visitorRefused: RefusalPage = async (c, refusal, values) => {
   // A script that asked for JSON gets the error as JSON (views/render-error.tsx `renderError`), and a body that is no
   // form (415) is the website's mistake, not the visitor's: both get the error page, which speaks to developers.
   if (refusal.status !== 422 || (c.req.header('Accept') ?? '').includes('application/json')) throw refusal
-  const org = await orgByFormKey(c.var.db, c.req.param('formKey') ?? '')
+  const org = await formOrg(c, c.req.param('formKey') ?? '')
   if (!org) throw notFound()
   const problems = Object.values(refusal.errors)
   const typed = VISITOR_FIELDS.flatMap(([name, label]) => {
@@ -111,12 +116,12 @@ webFormRoutes.post('/:formKey', refusalPage(visitorRefused), async (c) => {
   if (!sentJson(c) && !FORM_OR_JSON.test(c.req.header('Content-Type') ?? ''))
     throw new Refusal(415, 'Send the form as a form (urlencoded or multipart) or as JSON (application/json).')
   const formKey = c.req.param('formKey')
-  const org = await orgByFormKey(c.var.db, formKey)
+  const org = await formOrg(c, formKey)
   if (!org) throw notFound()
   const trap = await parseSubmission(c, honeypotSchema)
   if (!trap[HONEYPOT_FIELD]) {
     const input = await parseSubmission(c, webFormSchema)
-    const unit = unitFor(c.env, org, { db: c.var.db })
+    const unit = unitFor(c.env, org, { db: c.var.sessionOf(org.database), directory: c.var.db })
     await takeInLead(unit, leadRouter(c.env), input, 'form')
     await publishListChanges(c.env, unit, unit.now)
   }

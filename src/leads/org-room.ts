@@ -9,7 +9,7 @@
  * every RECHECK_MS while any is open, and closed when the session or the membership ends or the role changes.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { orgDatabase } from '../access/unit'
+import { orgDatabaseOf } from '../access/unit'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
 import {
@@ -66,8 +66,14 @@ export class OrgRoom extends DurableObject<Env> {
       .map((s) => attachmentOf<SocketOwner>(s))
       .find((a) => a?.orgId)
     if (!owner || hashes.length === 0) return 0
-    const db = createDb(orgDatabase(this.env, owner.orgId))
-    const grants = await sessionGrants(db, { orgId: owner.orgId, organization: true }, hashes, Date.now())
+    const db = await orgDatabaseOf(this.env, owner.orgId)
+    const grants = await sessionGrants(
+      createDb(this.env.DB),
+      db,
+      { orgId: owner.orgId, organization: true },
+      hashes,
+      Date.now(),
+    )
     return endLostAccess(this.ctx, grants, 'you are no longer a member of this organization').length
   }
 

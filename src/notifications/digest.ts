@@ -7,7 +7,8 @@
  */
 import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { sharedDatabase, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
+import type { Database } from '../db/client'
+import { orgDatabases, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
 import { runBatch } from '../db/client'
 import { memberships, notificationSettings, notifications, organizations, unsubscribeTokens, users } from '../db/schema'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
@@ -27,11 +28,18 @@ const DIGEST_GAP_MS = 23 * 60 * 60 * 1000
 
 /**
  * Sends the digests due at `now` (epoch ms): for each member whose digest hour is the current hour in
- * their time zone and who got none in the last 23 hours.
+ * their time zone and who got none in the last 23 hours, in every database.
  * @returns how many digests were queued
  */
 export async function sendDigests(env: UnitBindings, now: number): Promise<number> {
-  const due = await sharedDatabase(env)
+  let queued = 0
+  for (const { name, db } of orgDatabases(env)) queued += await sendDigestsIn(env, name, db, now)
+  return queued
+}
+
+/** `sendDigests` for the organizations living in database `name` (`db`); returns how many digests were queued. */
+async function sendDigestsIn(env: UnitBindings, name: string, db: Database, now: number): Promise<number> {
+  const due = await db
     .select({
       orgId: notificationSettings.orgId,
       userId: notificationSettings.userId,
@@ -41,6 +49,7 @@ export async function sendDigests(env: UnitBindings, now: number): Promise<numbe
       timeZone: users.timeZone,
       orgName: organizations.name,
       orgSlug: organizations.slug,
+      orgDatabase: organizations.database,
     })
     .from(notificationSettings)
     .innerJoin(users, eq(users.id, notificationSettings.userId))
@@ -51,6 +60,7 @@ export async function sendDigests(env: UnitBindings, now: number): Promise<numbe
     )
     .where(
       and(
+        eq(organizations.database, name),
         isNotNull(notificationSettings.digestHour),
         eq(notificationSettings.emailPaused, false),
         eq(memberships.status, 'active'),
@@ -61,7 +71,11 @@ export async function sendDigests(env: UnitBindings, now: number): Promise<numbe
   for (const member of due) {
     if (hourIn(member.timeZone, now) !== member.digestHour) continue
     if (member.digestSentAt !== null && now - member.digestSentAt < DIGEST_GAP_MS) continue
-    const unit = unitFor(env, { id: member.orgId, name: member.orgName, slug: member.orgSlug }, { now })
+    const unit = unitFor(
+      env,
+      { id: member.orgId, name: member.orgName, slug: member.orgSlug, database: member.orgDatabase },
+      { now, db },
+    )
     if (await sendDigest(unit, member)) queued++
   }
   return queued

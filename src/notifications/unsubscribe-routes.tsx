@@ -3,6 +3,7 @@
  * nothing), POST unsubscribes; mail providers POST `List-Unsubscribe=One-Click` (RFC 8058) from their
  * own servers, so app.ts exempts this path from the same-origin check (the token is the authority).
  */
+import { findAcross } from '../access/databases'
 import { Hono } from 'hono'
 import type { App } from '../env'
 import { Refusal } from '../lib/errors'
@@ -50,7 +51,7 @@ function UnsubscribePage({ what, done, token }: { what: Unsubscription; done: bo
 
 unsubscribeRoutes.get('/:token', async (c) => {
   const token = c.req.param('token')
-  const what = await findUnsubscription(c.var.db, token)
+  const what = await findAcross(c.env, (binding) => findUnsubscription(c.var.sessionOf(binding), token))
   if (!what) throw linkGone()
   return c.render(<UnsubscribePage what={what} done={false} token={token} />, {
     title: 'Unsubscribe',
@@ -60,7 +61,7 @@ unsubscribeRoutes.get('/:token', async (c) => {
 
 unsubscribeRoutes.post('/:token', async (c) => {
   const token = c.req.param('token')
-  const what = await unsubscribe(c.var.db, token, Date.now())
+  const what = await findAcross(c.env, (binding) => unsubscribe(c.var.sessionOf(binding), token, Date.now()))
   if (!what) throw linkGone()
   return c.render(<UnsubscribePage what={what} done token={token} />, { title: 'Unsubscribe', chrome: 'anonymous' })
 })

@@ -13,7 +13,7 @@ import { signIn, signOut } from '../auth/sessions'
 import { LoginPage, SignupPage } from '../auth/views'
 import type { App, RefusalPage } from '../env'
 import { Refusal } from '../lib/errors'
-import { createOrganization, lastUsedOrgSlug, organizationName } from '../orgs/organizations'
+import { createOrganization, lastUsedOrgSlug, mirroredUser, organizationName } from '../orgs/organizations'
 import { NewOrganizationPage } from '../orgs/views'
 import { parseForm } from '../views/form-input'
 import { browserTimeZone } from '../lib/time-zones'
@@ -39,7 +39,7 @@ const newOrganizationWhenSignedIn = (): MiddlewareHandler<App> => async (c, next
   const user = c.var.user
   if (!user) return next()
   const { organization } = await parseForm(c, z.object({ organization: organizationName }))
-  const slug = await createOrganization(c.var.db, user.id, organization)
+  const slug = await createOrganization(c.env, c.var.db, await mirroredUser(c.var.db, user.id), organization)
   return c.redirect(`/o/${slug}/leads`, 303)
 }
 
@@ -83,7 +83,7 @@ onboardingRoutes.get('/verify-email/:token', async (c) => {
 
 onboardingRoutes.post('/verify-email/:token', async (c) => {
   const { timeZone } = await parseForm(c, browserTimeZoneSchema)
-  const { userId, slug } = await completeSignup(c.var.db, token(c), Date.now(), timeZone)
+  const { userId, slug } = await completeSignup(c.env, c.var.db, token(c), Date.now(), timeZone)
   await signIn(c, userId)
   return c.redirect(`/o/${slug}/leads`, 303)
 })

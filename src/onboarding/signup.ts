@@ -13,7 +13,7 @@ import { DEFAULT_TIME_ZONE } from '../lib/time-zones'
 import { and, eq, gt, lte } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client'
-import { retryOnConflict, uniqueViolation } from '../db/errors'
+import { uniqueViolation } from '../db/errors'
 import { pendingSignups, users } from '../db/schema'
 import { Refusal } from '../lib/errors'
 import { newId } from '../lib/ids'
@@ -21,7 +21,8 @@ import { hashToken, isWellFormedToken, newToken } from '../lib/tokens'
 import { accountExistsEmail, signupVerificationEmail } from '../email/account-emails'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
 import type { EmailMessage } from '../lib/queue-messages'
-import { createOrganizationStatements, organizationName, uniqueSlug } from '../orgs/organizations'
+import { createOrganization, organizationName } from '../orgs/organizations'
+import type { DatabaseBindings } from '../access/databases'
 import { emailAddress, newPassword, normalizeEmail, personName } from '../auth/accounts'
 import type { MailContext } from '../auth/mail-context'
 import { hashPassword } from '../auth/password'
@@ -130,40 +131,31 @@ export async function openPendingSignup(db: Database, token: string, now = Date.
 
 /**
  * Uses the link: creates the user (with the password chosen at sign-up and `timeZone`, an IANA name
- * from the browser, src/lib/time-zones.ts), the organization (unique
- * slug) and the Owner membership, and deletes every pending sign-up of the address, in one batch.
+ * from the browser, src/lib/time-zones.ts), the organization (unique slug, in the tenant database with the most
+ * room) and the Owner membership, and deletes every pending sign-up of the address: one batch in the organization's
+ * database, then one in the directory `db` (orgs/organizations.ts `createOrganization`).
  * Of two uses at the same time, one wins (the unique email) and the other gets 404.
  * @returns the new user's id and the organization's slug
  * @throws Refusal 404 when the token is malformed, unknown, used or expired at `now`, or the address
  *   has an account by now (e.g. it accepted an invitation meanwhile)
  */
 export async function completeSignup(
+  env: DatabaseBindings,
   db: Database,
   token: string,
   now = Date.now(),
   timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<{ userId: string; slug: string }> {
   const pending = await openPendingSignup(db, token, now)
-  const userId = newId()
+  const owner = { id: newId(), name: pending.name, email: pending.email, timeZone }
   try {
-    return await retryOnConflict('organizations.slug', async () => {
-      const slug = await uniqueSlug(db, pending.organizationName)
-      const org = createOrganizationStatements(db, { name: pending.organizationName, slug, ownerId: userId, now })
-      await db.batch([
-        db.insert(users).values({
-          id: userId,
-          name: pending.name,
-          email: pending.email,
-          passwordHash: pending.passwordHash,
-          timeZone,
-          createdAt: now,
-          updatedAt: now,
-        }),
-        ...org.statements,
+    const slug = await createOrganization(env, db, owner, pending.organizationName, now, {
+      first: [
+        db.insert(users).values({ ...owner, passwordHash: pending.passwordHash, createdAt: now, updatedAt: now }),
         db.delete(pendingSignups).where(eq(pendingSignups.email, pending.email)),
-      ])
-      return { userId, slug }
+      ],
     })
+    return { userId: owner.id, slug }
   } catch (error) {
     if (!uniqueViolation(error, 'users.email')) throw error
     await db.delete(pendingSignups).where(eq(pendingSignups.email, pending.email))

@@ -5,7 +5,7 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import { sharedDatabase, unitFor, type SystemUnit, type Unit } from '../access/unit'
+import { orgDatabases, unitFor, type SystemUnit, type Unit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
 import { leads, organizations } from '../db/schema'
 import type { Env } from '../env'
@@ -144,21 +144,27 @@ export async function writeFirstTouchWaits(
 }
 
 /**
- * The cron's chore at `now` (epoch ms): `writeFirstTouchWaits` for the organizations with touched leads whose wait is
+ * The cron's chore at `now` (epoch ms): `writeFirstTouchWaits` for the organizations, in every database holding organizations, with touched leads whose wait is
  * not written yet (found on `leads_org_wait_unwritten_idx`), a unit per organization.
  */
 export async function sweepFirstTouchWaits(env: Env, now: number): Promise<void> {
   // INDEXED BY: without it SQLite walks every touched lead of every organization (leads_org_first_touched_idx).
   const pending = sql`SELECT DISTINCT org_id FROM leads INDEXED BY leads_org_wait_unwritten_idx
     WHERE first_touched_at IS NOT NULL AND first_touch_wait_ms IS NULL LIMIT ${SWEEP_ORGS}`
-  const orgs = await sharedDatabase(env)
-    .select()
-    .from(organizations)
-    .where(sql`${organizations.id} IN (${pending})`)
-    .all()
+  const orgs = (
+    await Promise.all(
+      orgDatabases(env).map(({ name, db }) =>
+        db
+          .select()
+          .from(organizations)
+          .where(and(eq(organizations.database, name), sql`${organizations.id} IN (${pending})`))
+          .all(),
+      ),
+    )
+  ).flat()
   for (const org of orgs) {
     try {
-      const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug }, { now })
+      const unit = unitFor(env, org, { now })
       await writeFirstTouchWaits(unit, businessHoursOf(org))
     } catch (error) {
       console.error('first-touch wait sweep failed for an organization', org.id, error)

@@ -27,6 +27,8 @@ import { newId } from '../lib/ids'
 import { notFound, Refusal } from '../lib/errors'
 import { hashToken, newToken } from '../lib/tokens'
 import type { Unit } from '../access/unit'
+import { DIRECTORY, findAcross, type DatabaseBindings } from '../access/databases'
+import { copyMembershipsToDirectory, userMirror, type MirroredUser } from '../access/mirror'
 import { isManager, isOwner, type Viewer } from '../access/viewer'
 import { dispatchEmails, outboxInsert } from '../email/outbox'
 import { invitationEmail } from '../email/templates'
@@ -165,36 +167,66 @@ export async function revokeInvitation(unit: Pick<Unit, 'db' | 'viewer'>, id: st
 export type OpenInvitation = { invitation: Invitation; org: Organization; accountExists: boolean }
 
 /**
- * The invitation behind `token`.
+ * The databases an invitation link touches: the directory (accounts, the membership's copy) and `of(binding)`, a
+ * database by binding name (the organization's: the invitation and the membership's truth; access/mirror.ts).
+ */
+export type InvitationDatabases = { env: DatabaseBindings; directory: Database; of: (binding: string) => Database }
+
+/**
+ * The invitation behind `token`, in whichever database its organization lives (each is asked).
  * @throws Refusal 404 when the link is unknown (never issued, used, revoked or replaced), 410 when
  *   it has expired
  */
-export async function openInvitation(db: Database, token: string, now = Date.now()): Promise<OpenInvitation> {
-  const row = await db
-    .select({ invitation: invitations, org: organizations })
-    .from(invitations)
-    .innerJoin(organizations, eq(organizations.id, invitations.orgId))
-    .where(eq(invitations.tokenHash, await hashToken(token)))
-    .get()
+export async function openInvitation(
+  dbs: InvitationDatabases,
+  token: string,
+  now = Date.now(),
+): Promise<OpenInvitation> {
+  const tokenHash = await hashToken(token)
+  const row = await findAcross(dbs.env, (binding) =>
+    dbs
+      .of(binding)
+      .select({ invitation: invitations, org: organizations })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+      .where(eq(invitations.tokenHash, tokenHash))
+      .get(),
+  )
   if (!row)
     throw new Refusal(
       404,
       'This invitation link is not valid: it was already used, revoked or replaced by a newer one.',
     )
   if (row.invitation.expiresAt <= now) throw new Refusal(410, 'This invitation has expired. Ask for a new one.')
-  const account = await db.select({ id: users.id }).from(users).where(eq(users.email, row.invitation.email)).get()
+  const account = await dbs.directory
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, row.invitation.email))
+    .get()
   return { ...row, accountExists: Boolean(account) }
 }
 
-/** Statements that turn the invitation into a membership of `userId` and use up the link. */
-function joinStatements(db: Database, invitation: Invitation, userId: string, now: number) {
-  return [
+/**
+ * Turns the invitation into a membership of `person` and uses up the link: in the organization's database (with
+ * `person`'s mirror row there), then the membership's copy in the directory (access/mirror.ts); `first`: statements
+ * to run in the directory before (a new account), so that an account taken meanwhile stops it before anything else.
+ */
+async function join(
+  dbs: InvitationDatabases,
+  open: OpenInvitation,
+  person: MirroredUser,
+  now: number,
+  first: BatchItem<'sqlite'>[] = [],
+): Promise<void> {
+  const { invitation, org } = open
+  const db = dbs.of(org.database)
+  const joining = [
     db
       .insert(memberships)
       .values({
         id: newId(),
         orgId: invitation.orgId,
-        userId,
+        userId: person.id,
         role: invitation.role,
         status: 'active',
         lastUsedAt: now,
@@ -203,7 +235,11 @@ function joinStatements(db: Database, invitation: Invitation, userId: string, no
       })
       .onConflictDoNothing({ target: [memberships.orgId, memberships.userId] }),
     db.delete(invitations).where(eq(invitations.id, invitation.id)),
-  ] as const
+  ]
+  if (org.database === DIRECTORY) return runBatch(db, [...first, ...joining])
+  await runBatch(dbs.directory, first)
+  await runBatch(db, [userMirror(db, person, now), ...joining])
+  await copyMembershipsToDirectory({ db, directory: dbs.directory, org }, [person.id])
 }
 
 /**
@@ -211,45 +247,37 @@ function joinStatements(db: Database, invitation: Invitation, userId: string, no
  * @throws Refusal 403 when the user's email is another address
  */
 export async function acceptAsUser(
-  db: Database,
+  dbs: InvitationDatabases,
   open: OpenInvitation,
-  user: { id: string; email: string },
+  user: MirroredUser,
   now = Date.now(),
 ): Promise<void> {
   if (normalizeEmail(user.email) !== open.invitation.email) {
     throw new Refusal(403, `This invitation is for ${open.invitation.email}, but you are signed in as ${user.email}.`)
   }
-  await db.batch(joinStatements(db, open.invitation, user.id, now))
+  await join(dbs, open, user, now)
 }
 
 export const newAccountSchema = z.object({ name: personName, password: newPassword, timeZone: browserTimeZone })
 
 /**
- * Accepts the invitation by creating the invited person's account (email from the invitation).
+ * Accepts the invitation by creating the invited person's account (email from the invitation) in the directory,
+ * then the membership (`join`).
  * @returns the new user's id
  * @throws Refusal 422 when an account with the invited email exists (log in instead)
  */
 export async function acceptWithNewAccount(
-  db: Database,
+  dbs: InvitationDatabases,
   open: OpenInvitation,
   input: z.infer<typeof newAccountSchema>,
   now = Date.now(),
 ): Promise<string> {
   if (open.accountExists) throw new Refusal(422, `An account for ${open.invitation.email} exists: log in to accept.`)
-  const userId = newId()
+  const person = { id: newId(), name: input.name, email: open.invitation.email, timeZone: input.timeZone }
   const passwordHash = await hashPassword(input.password)
   try {
-    await db.batch([
-      db.insert(users).values({
-        id: userId,
-        name: input.name,
-        email: open.invitation.email,
-        passwordHash,
-        timeZone: input.timeZone,
-        createdAt: now,
-        updatedAt: now,
-      }),
-      ...joinStatements(db, open.invitation, userId, now),
+    await join(dbs, open, person, now, [
+      dbs.directory.insert(users).values({ ...person, passwordHash, createdAt: now, updatedAt: now }),
     ])
   } catch (error) {
     if (uniqueViolation(error, 'users.email')) {
@@ -257,5 +285,5 @@ export async function acceptWithNewAccount(
     }
     throw error
   }
-  return userId
+  return person.id
 }

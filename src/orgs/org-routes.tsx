@@ -5,7 +5,7 @@ import type { App, RefusalPage } from '../env'
 import { formTokenField, formTokenOf, once } from '../db/idempotency'
 import { parseForm } from '../views/form-input'
 import { refusalPage } from '../views/refusal-page'
-import { createOrganization, organizationName } from './organizations'
+import { createOrganization, mirroredUser, organizationName } from './organizations'
 import { NewOrganizationPage } from './views'
 
 export const orgRoutes = new Hono<App>()
@@ -29,8 +29,13 @@ orgRoutes.post('/orgs', refusalPage(newOrganizationAgain), async (c) => {
   const { organization, formToken } = await parseForm(c, newOrganizationSchema)
   // The same form sent twice (one formToken) creates one organization; the repeat goes to it too.
   const path = (slug: string) => `/o/${slug}/leads`
+  const owner = await mirroredUser(c.var.db, user.id)
   const location = await once(c.var.db, formTokenOf({ formToken }, `user:${user.id}`), async (remember) =>
-    path(await createOrganization(c.var.db, user.id, organization, Date.now(), (slug) => remember(path(slug)))),
+    path(
+      await createOrganization(c.env, c.var.db, owner, organization, Date.now(), {
+        also: (slug) => remember(path(slug)),
+      }),
+    ),
   )
   return c.redirect(location, 303)
 })

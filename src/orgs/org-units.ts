@@ -8,14 +8,19 @@ import { organizations } from '../db/schema'
 
 /**
  * A unit in which Leadpool acts (`unitFor`) for each organization of `orgIds` that exists, by organization
- * id: one read of `organizations`. An organization deleted meanwhile has none.
+ * id, in the database the directory says it lives in: one read of the directory's `organizations`. An organization deleted meanwhile has none.
  * @param now epoch ms every unit's clock reads
  */
 export async function systemUnits(env: UnitBindings, orgIds: string[], now: number): Promise<Map<string, SystemUnit>> {
   const ids = [...new Set(orgIds)]
   if (ids.length === 0) return new Map()
   const orgs = await sharedDatabase(env)
-    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      slug: organizations.slug,
+      database: organizations.database,
+    })
     .from(organizations)
     .where(inIdSet(organizations.id, ids))
     .all()

@@ -4,12 +4,14 @@
  */
 import { and, desc, eq, like, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
-import type { OrgLink } from '../access/viewer'
-import { runBatch, type Database } from '../db/client'
+import { databaseNamed, DIRECTORY, placeOrganization, type DatabaseBindings } from '../access/databases'
+import { createDb, runBatch, type Database } from '../db/client'
 import { retryOnConflict } from '../db/errors'
-import { memberships, notifications, organizations, type Membership, type Organization } from '../db/schema'
+import type { OrgLink } from '../access/viewer'
+import { memberships, notifications, organizations, users, type Membership, type Organization } from '../db/schema'
 import { newId } from '../lib/ids'
 import { singleLine } from '../lib/text'
+import { userMirror, type MirroredUser } from '../access/mirror'
 
 /**
  * Turns an organization name into a URL slug: lower-case ASCII letters, digits and dashes, at most
@@ -43,61 +45,71 @@ export async function uniqueSlug(db: Database, name: string): Promise<string> {
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
-/**
- * The statements that create an organization and its first Owner membership, to run in the same
- * D1 batch as whatever else the caller writes.
- */
-export function createOrganizationStatements(
-  db: Database,
-  input: { name: string; slug: string; ownerId: string; now: number },
-) {
-  const orgId = newId()
-  return {
-    orgId,
-    statements: [
-      db.insert(organizations).values({
-        id: orgId,
-        name: input.name,
-        slug: input.slug,
-        createdAt: input.now,
-        updatedAt: input.now,
-      }),
-      db.insert(memberships).values({
-        id: newId(),
-        orgId,
-        userId: input.ownerId,
-        role: 'owner' as const,
-        status: 'active' as const,
-        lastUsedAt: input.now,
-        createdAt: input.now,
-        updatedAt: input.now,
-      }),
-    ] as const,
-  }
-}
-
 /** Zod rule for an organization name, shared by sign-up and "create another organization". */
 export const organizationName = singleLine('organization name', 100, 'Name your organization')
 
 /**
- * Creates an organization with `ownerId` (an existing user) as its Owner. `also(slug)`: statements
- * to run first in the same batch (e.g. recording the form token, db/idempotency.ts).
+ * Creates an organization named `name` with `owner` as its Owner, in the tenant database with the most room
+ * (access/databases.ts `placeOrganization`): the organization's row, the Owner's membership and the owner's mirror row
+ * there first, then the directory's copies (the organization with the database it lives in, the membership) with
+ * `options.first` (statements to run first in the directory's batch, e.g. the owner's account at sign-up) and
+ * `options.also(slug)` (e.g. recording the form token, db/idempotency.ts). When the directory's batch fails (a slug
+ * taken meanwhile, an account made meanwhile), the tenant's rows are deleted again: nobody could reach them.
+ * @param directory the directory (the request's session)
+ * @param now epoch ms
  * @returns the new organization's slug
- * @throws Refusal 409 when concurrent creations kept taking the slug for RETRY_BUDGET_MS
+ * @throws Refusal 409 when concurrent creations kept taking the slug for RETRY_BUDGET_MS; the directory batch's error
  */
 export async function createOrganization(
-  db: Database,
-  ownerId: string,
+  env: DatabaseBindings,
+  directory: Database,
+  owner: MirroredUser,
   name: string,
   now = Date.now(),
-  also: (slug: string) => BatchItem<'sqlite'>[] = () => [],
+  options: { first?: BatchItem<'sqlite'>[]; also?: (slug: string) => BatchItem<'sqlite'>[] } = {},
 ): Promise<string> {
   // Another organization may take the slug between our check and insert: pick the next one.
   return retryOnConflict(
     'organizations.slug',
     async () => {
-      const slug = await uniqueSlug(db, name)
-      await runBatch(db, [...also(slug), ...createOrganizationStatements(db, { name, slug, ownerId, now }).statements])
+      const slug = await uniqueSlug(directory, name)
+      const database = await placeOrganization(env)
+      const org = { id: newId(), name, slug, database, createdAt: now, updatedAt: now }
+      const membership = {
+        id: newId(),
+        orgId: org.id,
+        userId: owner.id,
+        role: 'owner' as const,
+        status: 'active' as const,
+        lastUsedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      }
+      const inDirectory = [
+        ...(options.first ?? []),
+        ...(options.also?.(slug) ?? []),
+        directory.insert(organizations).values(org),
+        directory.insert(memberships).values(membership),
+      ]
+      if (database === DIRECTORY) {
+        await runBatch(directory, inDirectory)
+        return slug
+      }
+      const tenant = createDb(databaseNamed(env, database))
+      await runBatch(tenant, [
+        userMirror(tenant, owner, now),
+        tenant.insert(organizations).values(org),
+        tenant.insert(memberships).values(membership),
+      ])
+      try {
+        await runBatch(directory, inDirectory)
+      } catch (error) {
+        await runBatch(tenant, [
+          tenant.delete(memberships).where(eq(memberships.orgId, org.id)),
+          tenant.delete(organizations).where(eq(organizations.id, org.id)),
+        ])
+        throw error
+      }
       return slug
     },
     { message: 'Someone took that organization name at the same moment; try again.' },
@@ -105,10 +117,25 @@ export async function createOrganization(
 }
 
 /**
- * The organization at `slug` and the user's *active* membership in it, plus every organization the
- * user is an active member of (for the switcher), in one query. `current` is null when there is no
- * such organization, the user is not a member, or the membership is deactivated (all answer 404); its `unread`
- * is the member's unread notifications there (count) as the query found them.
+ * The person `userId` as a tenant database mirrors them (access/mirror.ts), from the directory.
+ * @throws Error when there is no such account
+ */
+export async function mirroredUser(directory: Database, userId: string): Promise<MirroredUser> {
+  const user = await directory
+    .select({ id: users.id, name: users.name, email: users.email, timeZone: users.timeZone })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get()
+  if (!user) throw new Error(`no account ${userId}`)
+  return user
+}
+
+/**
+ * The organization at `slug` and the user's *active* membership in it, plus every organization in `db` the user is an
+ * active member of (for the switcher), in one query, read in `db`: the organization's database (the truth for
+ * memberships: access/mirror.ts; for an organization living in the directory, `orgs` is the whole list). `current` is
+ * null when there is no such organization there, the user is not a member, or the membership is deactivated (all
+ * answer 404); its `unread` is the member's unread notifications there (count) as the query found them.
  */
 export async function findMembership(
   db: Database,
@@ -130,6 +157,12 @@ export async function findMembership(
     current: here ? { org: here.org, membership: here.membership, unread: Number(here.unread ?? 0) } : null,
     orgs: rows.map((r) => ({ name: r.org.name, slug: r.org.slug })),
   }
+}
+
+/** Whether the organization at `slug` has its row in `db` (false: it lives elsewhere; a cached location is stale). */
+export async function holdsOrganization(db: Database, slug: string): Promise<boolean> {
+  const row = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, slug)).get()
+  return Boolean(row)
 }
 
 /** Name of the organization at `slug` if the user's membership there is deactivated, else null. */

@@ -3,6 +3,7 @@
  * the leads of weight 1) and a cap on the open leads routing gives them (0 = none). Owners and Admins set them on
  * the team page; leads/routing.ts reads them in each routing turn.
  */
+import { copyMembershipsToDirectory } from '../access/mirror'
 import { and, eq } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { memberships } from '../db/schema'
@@ -29,4 +30,5 @@ export async function setRoutingCapacity(
     .update(memberships)
     .set({ routingWeight: options.weight, routingCap: options.cap, updatedAt: unit.now })
     .where(and(eq(memberships.orgId, unit.org.id), eq(memberships.userId, userId)))
+  await copyMembershipsToDirectory(unit, [userId])
 }

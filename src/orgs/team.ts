@@ -9,6 +9,7 @@
  * team page) but cannot open the organization or be assigned. Invitations a member sent that they
  * could no longer send (after deactivation or a lower role) are revoked in the same batch.
  */
+import { copyMembershipsToDirectory } from '../access/mirror'
 import { and, eq, ne, sql } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { invitations, memberships, type MembershipStatus, type Role } from '../db/schema'
@@ -42,7 +43,8 @@ export async function managedMember(unit: Pick<Unit, 'db' | 'viewer'>, userId: s
 }
 
 /**
- * Gives member `userId` the role `role`, the unit's viewer acting; no-op when unchanged.
+ * Gives member `userId` the role `role`, the unit's viewer acting; no-op when unchanged. The organization's database
+ * first, then the directory's copy (access/mirror.ts).
  * @returns whether the role changed (false: they already had `role`)
  * @throws Refusal 403 (not allowed for the actor's role), 404 (no such member), 422 (last Owner)
  */
@@ -73,12 +75,14 @@ export async function changeRole(unit: Unit, userId: string, role: Role): Promis
       ),
   ])
   if (result.meta.changes !== 1) throw new Refusal(422, LAST_OWNER)
+  await copyMembershipsToDirectory(unit, [userId])
   return true
 }
 
 /**
  * Deactivates (`deactivated`) or reactivates (`active`) member `userId`, the unit's viewer acting; no-op when unchanged.
- * Deactivation takes effect at the member's next request (the organization middleware checks it).
+ * Deactivation takes effect at the member's next request (the organization middleware checks it). The organization's
+ * database first, then the directory's copy (access/mirror.ts).
  * @throws Refusal 403 (not allowed), 404 (no such member), 422 (yourself, or the last Owner)
  */
 export async function setMemberStatus(unit: Unit, userId: string, status: MembershipStatus): Promise<void> {
@@ -108,4 +112,5 @@ export async function setMemberStatus(unit: Unit, userId: string, status: Member
       ),
   ])
   if (result.meta.changes !== 1 && status === 'deactivated' && isOwner(member)) throw new Refusal(422, LAST_OWNER)
+  await copyMembershipsToDirectory(unit, [userId])
 }

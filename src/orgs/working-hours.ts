@@ -4,6 +4,7 @@
  * allowed at any hour: someone at their desk late may still take a lead. Set by the member on their preferences page,
  * or by an Owner or Admin on the team page (the same rights as marking someone away, orgs/away.ts).
  */
+import { copyMembershipsToDirectory } from '../access/mirror'
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Unit } from '../access/unit'
@@ -69,4 +70,5 @@ export async function setWorkingHours(unit: Unit, userId: string, hours: Working
     .update(memberships)
     .set({ ...hours, updatedAt: unit.now })
     .where(and(eq(memberships.orgId, unit.org.id), eq(memberships.userId, userId)))
+  await copyMembershipsToDirectory(unit, [userId])
 }

@@ -15,7 +15,7 @@
 import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import { activityRow, WORKED_ACTIVITIES } from '../activity/activities'
-import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
+import { orgDatabases, unitFor, type SystemUnit } from '../access/unit'
 import { runBatch } from '../db/client'
 import {
   activities,
@@ -243,20 +243,29 @@ export async function returnUntouchedLeads(unit: SystemUnit, org: AgingOrg) {
 
 /** The cron's pool chores for every organization with aging on, at `now` (epoch ms), in a unit per organization. */
 export async function agePools(env: Env, now: number): Promise<void> {
-  const orgs = await sharedDatabase(env)
-    .select()
-    .from(organizations)
-    .where(
-      or(
-        gt(organizations.poolStaleHours, 0),
-        gt(organizations.poolReturnDays, 0),
-        gt(organizations.unassignedWarnHours, 0),
+  const orgs = (
+    await Promise.all(
+      orgDatabases(env).map(({ name, db }) =>
+        db
+          .select()
+          .from(organizations)
+          .where(
+            and(
+              eq(organizations.database, name),
+              or(
+                gt(organizations.poolStaleHours, 0),
+                gt(organizations.poolReturnDays, 0),
+                gt(organizations.unassignedWarnHours, 0),
+              ),
+            ),
+          )
+          .all(),
       ),
     )
-    .all()
+  ).flat()
   for (const org of orgs) {
     try {
-      const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug }, { now })
+      const unit = unitFor(env, org, { now })
       await sendStaleDigest(unit, org)
       const { returned } = await returnUntouchedLeads(unit, org)
       if (returned > 0) {

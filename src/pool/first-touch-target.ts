@@ -8,7 +8,7 @@
  * the reason in its timeline. Each mark is written in the batch of its notifications, behind a stale-state guard.
  */
 import { and, eq, isNull, lte, sql } from 'drizzle-orm'
-import { sharedDatabase, unitFor, type SystemUnit } from '../access/unit'
+import { orgDatabases, unitFor, type SystemUnit } from '../access/unit'
 import { runBatch } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { leadIs, primaryIs, unlessChanged } from '../db/guard'
@@ -127,14 +127,20 @@ export async function checkFirstTouchTargets(unit: SystemUnit, org: TargetOrg) {
 
 /** The cron's first-touch chore for every organization with a target, at `now` (epoch ms), a unit per organization. */
 export async function checkAllFirstTouchTargets(env: Env, now: number): Promise<void> {
-  const orgs = await sharedDatabase(env)
-    .select()
-    .from(organizations)
-    .where(sql`${organizations.firstTouchTargetMinutes} > 0`)
-    .all()
+  const orgs = (
+    await Promise.all(
+      orgDatabases(env).map(({ name, db }) =>
+        db
+          .select()
+          .from(organizations)
+          .where(and(eq(organizations.database, name), sql`${organizations.firstTouchTargetMinutes} > 0`))
+          .all(),
+      ),
+    )
+  ).flat()
   for (const org of orgs) {
     try {
-      const unit = unitFor(env, { id: org.id, name: org.name, slug: org.slug }, { now })
+      const unit = unitFor(env, org, { now })
       const { returned } = await checkFirstTouchTargets(unit, org)
       if (returned > 0) {
         await env.POOL_ROOM.get(env.POOL_ROOM.idFromName(org.id)).refresh(org.id, now)

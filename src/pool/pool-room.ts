@@ -12,7 +12,7 @@
  * see the pool), else they go on to D1. The lock holds nothing once the claim has settled.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { orgDatabase, unitFor, type Unit } from '../access/unit'
+import { orgDatabaseOf, unitFor, type Unit } from '../access/unit'
 import { isManager } from '../access/viewer'
 import { createDb } from '../db/client'
 import type { Env } from '../env'
@@ -100,8 +100,14 @@ export class PoolRoom extends DurableObject<Env> {
       .map((s) => attachmentOf<SocketOwner>(s))
       .find((a) => a?.orgId)
     if (!owner || hashes.length === 0) return 0
-    const db = createDb(orgDatabase(this.env, owner.orgId))
-    const grants = await sessionGrants(db, { orgId: owner.orgId, pool: true }, hashes, Date.now())
+    const db = await orgDatabaseOf(this.env, owner.orgId)
+    const grants = await sessionGrants(
+      createDb(this.env.DB),
+      db,
+      { orgId: owner.orgId, pool: true },
+      hashes,
+      Date.now(),
+    )
     return endLostAccess(this.ctx, grants, 'you can no longer see the pool').length
   }
 
@@ -196,7 +202,7 @@ export class PoolRoom extends DurableObject<Env> {
   async refresh(orgId: string, now = Date.now()): Promise<number> {
     if (this.ctx.getWebSockets().length === 0) return 0
     await this.recheck()
-    const db = createDb(orgDatabase(this.env, orgId))
+    const db = await orgDatabaseOf(this.env, orgId)
     const settings = await poolSettings(db, orgId)
     if (!settings) return 0
     const pool = await readPool(db, settings, now)

@@ -7,7 +7,7 @@
  */
 import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm'
 import { timeZonesOf } from '../access/time-zone'
-import { sharedDatabase, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
+import { orgDatabases, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
 import { runBatch } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
@@ -25,19 +25,28 @@ const MAX_PER_RUN = 200
 const DAY = 86_400_000
 
 /**
- * Sends the reminders due at `now` (epoch ms), organization by organization, at most MAX_PER_RUN in all.
+ * Sends the reminders due at `now` (epoch ms), organization by organization of every database, at most MAX_PER_RUN
+ * in all.
  * @returns how many tasks were announced
  */
 export async function remindTasksDueToday(env: UnitBindings, now: number): Promise<number> {
-  const orgs = await sharedDatabase(env)
-    .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
-    .from(organizations)
-    .orderBy(asc(organizations.id))
-    .all()
   let sent = 0
-  for (const org of orgs) {
-    if (sent >= MAX_PER_RUN) break
-    sent += await remindOrganization(unitFor(env, org, { now }), MAX_PER_RUN - sent)
+  for (const { name, db } of orgDatabases(env)) {
+    const orgs = await db
+      .select({
+        id: organizations.id,
+        name: organizations.name,
+        slug: organizations.slug,
+        database: organizations.database,
+      })
+      .from(organizations)
+      .where(eq(organizations.database, name))
+      .orderBy(asc(organizations.id))
+      .all()
+    for (const org of orgs) {
+      if (sent >= MAX_PER_RUN) return sent
+      sent += await remindOrganization(unitFor(env, org, { now, db }), MAX_PER_RUN - sent)
+    }
   }
   return sent
 }

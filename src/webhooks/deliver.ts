@@ -7,8 +7,8 @@
  */
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
-import { orgDatabase } from '../access/unit'
-import { createDb, runBatch, type Database } from '../db/client'
+import { orgDatabaseOf } from '../access/unit'
+import { runBatch, type Database } from '../db/client'
 import { staleWrite } from '../db/errors'
 import { unlessChanged } from '../db/guard'
 import {
@@ -81,7 +81,7 @@ export async function attemptDelivery(
   options: { now: number; timeoutMs?: number },
 ): Promise<AttemptOutcome> {
   const { now } = options
-  const db = createDb(orgDatabase(env, message.orgId))
+  const db = await orgDatabaseOf(env, message.orgId)
   const found = await db
     .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
     .from(webhookDeliveries)

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { MiddlewareHandler } from 'hono'
-import { sharedDatabase } from '../access/unit'
+import { orgDatabases } from '../access/unit'
 import type { Database } from '../db/client'
 import { webhookDeliveries, webhookEndpoints } from '../db/schema'
 import type { App, Env } from '../env'
@@ -47,35 +47,46 @@ async function claimAndSend(db: Database, queue: Queue<WebhookMessage>, where: S
 
 /**
  * Sends the deliveries not yet put on the queue (just written with a change, or made due again by a redeliver or a
- * resumed endpoint). @returns their ids @throws as `claimAndSend`
+ * resumed endpoint), of every database holding organizations, or of `db` alone (the database a change was written
+ * in). @returns their ids @throws as `claimAndSend`
  */
-export function dispatchNewDeliveries(env: Pick<Env, 'DB' | 'APP_URL' | 'EMAIL_QUEUE' | 'WEBHOOK_QUEUE'>, now: number) {
-  return claimAndSend(sharedDatabase(env), env.WEBHOOK_QUEUE, isNull(webhookDeliveries.dispatchedAt), now)
+export async function dispatchNewDeliveries(
+  env: Pick<Env, 'DB' | 'TENANT_DATABASES' | 'APP_URL' | 'EMAIL_QUEUE' | 'WEBHOOK_QUEUE'>,
+  now: number,
+  db?: Database,
+): Promise<string[]> {
+  const databases = db ? [db] : orgDatabases(env).map((each) => each.db)
+  const sent = await Promise.all(
+    databases.map((each) => claimAndSend(each, env.WEBHOOK_QUEUE, isNull(webhookDeliveries.dispatchedAt), now)),
+  )
+  return sent.flat()
 }
 
 /**
  * The cron's webhook sweep: sends every pending delivery of an active endpoint that is due (`next_attempt_at` ≤
- * `now`) and was never put on the queue or was put there LOST_AFTER_MS or more before `now` (its message lost).
+ * `now`) and was never put on the queue or was put there LOST_AFTER_MS or more before `now` (its message lost), in
+ * every database holding organizations.
  * @returns the ids sent @throws as `claimAndSend`
  */
-export function sweepWebhooks(env: Env, now: number): Promise<string[]> {
+export async function sweepWebhooks(env: Env, now: number): Promise<string[]> {
   const lost = or(isNull(webhookDeliveries.dispatchedAt), lte(webhookDeliveries.dispatchedAt, now - LOST_AFTER_MS))
-  return claimAndSend(
-    sharedDatabase(env),
-    env.WEBHOOK_QUEUE,
-    and(lte(webhookDeliveries.nextAttemptAt, now), lost)!,
-    now,
+  const sent = await Promise.all(
+    orgDatabases(env).map(({ db }) =>
+      claimAndSend(db, env.WEBHOOK_QUEUE, and(lte(webhookDeliveries.nextAttemptAt, now), lost)!, now),
+    ),
   )
+  return sent.flat()
 }
 
 /**
  * Middleware (app.ts, every request): once the request saved a change (`c.var.changeSaved`, db/d1-session.ts), the
- * deliveries its activities wrote go on the queue. Never throws: the change is saved, and the sweep sends them later.
+ * deliveries its activities wrote go on the queue (from its organization's database when it acted in one as a member). Never
+ * throws: the change is saved, and the sweep sends them later.
  */
 export const dispatchAfterChange: MiddlewareHandler<App> = async (c, next) => {
   await next()
   if (!c.var.changeSaved) return
-  await dispatchNewDeliveries(c.env, Date.now()).catch((error) =>
+  await dispatchNewDeliveries(c.env, Date.now(), c.var.unit?.db).catch((error) =>
     console.error('webhook deliveries not queued yet', error),
   )
 }

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import { parse } from 'smol-toml'
 import { pollUntil } from './poll.mjs'
 
 /** A TCP port nothing listens on now. */
@@ -71,13 +72,17 @@ function untilReady({ lines, origin }) {
 }
 
 describe('First run: npm start on a fresh clone', () => {
-  it('prints one line per migration applied and one "Ready at" line; a second start only "Ready at"', async () => {
+  it('prints one line per migration applied to each database and one "Ready at" line; a second start only "Ready at"', async () => {
     const migrations = readdirSync('migrations')
       .filter((name) => name.endsWith('.sql'))
       .sort()
+    // The directory first, then each tenant database of wrangler.toml (docs/ARCHITECTURE.md "Many databases").
+    const bindings = parse(readFileSync('wrangler.toml', 'utf8')).d1_databases.map((d) => d.binding)
     const first = await startOnce()
     assert.deepEqual(untilReady(first), [
-      ...migrations.map((name) => `Applied migration ${name}`),
+      ...bindings.flatMap((binding) =>
+        migrations.map((name) => `Applied migration ${name}${binding === 'DB' ? '' : ` (${binding})`}`),
+      ),
       `Ready at ${first.origin}`,
     ])
     const again = await startOnce()

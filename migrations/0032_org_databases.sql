@@ -1,0 +1,1 @@
+ALTER TABLE `organizations` ADD `database` text DEFAULT 'DB' NOT NULL;
