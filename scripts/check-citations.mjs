@@ -8,8 +8,8 @@
  * scripts/ (with the TypeScript parser, so strings, templates and JSX text are not mistaken for
  * comments), and the whole text of README.md and docs/*.md.
  *
- * Files: it collects the file names mentioned: Markdown files (`*.md`) and source paths (`*.ts`,
- * `*.tsx`, `*.mjs`, `*.cjs`, and `*.js` when written with a folder); URLs are skipped. A mention
+ * Files: it collects the file names mentioned: Markdown files (`*.md`), migrations (`*.sql`) and source paths
+ * (`*.ts`, `*.tsx`, `*.mjs`, `*.cjs`, and `*.js` when written with a folder); URLs are skipped. A mention
  * resolves when a repository file (`git ls-files`, tracked or new) matches it: a path starting with a
  * top-level folder exactly, a `../` path relative to the citing file, any other path or bare name by
  * its trailing part. The two guidance files kept outside the repository (OUTSIDE below) always fail.
@@ -114,7 +114,7 @@ function comments(fileName, text) {
 }
 
 const URL_PATTERN = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi
-const PATH = String.raw`(?:\.{1,2}\/)*(?:[\w-][\w.-]*\/)*[\w-][\w.-]*\.(?:md|tsx?|mjs|cjs|js)`
+const PATH = String.raw`(?:\.{1,2}\/)*(?:[\w-][\w.-]*\/)*[\w-][\w.-]*\.(?:md|tsx?|mjs|cjs|js|sql)`
 const MENTION_PATTERN = new RegExp(String.raw`(?<![\w@/.*-])(${PATH})(?![\w-])`, 'gi')
 /** A backticked identifier, optionally with its arguments: `fanOut`, `fanOut(db, ctx)`, `FeedPage.waiting`. */
 const NAME = String.raw`\`([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\([^\`]*\))?\``
@@ -233,6 +233,7 @@ const SELF_TEST = [
   ['`src/leads/policy.ts`: `visibleLeads`, `canClaim`', 0],
   ['`EVENTS` in `events.ts`', 0],
   ['`src/notifications/no-such-file.ts`', 1],
+  ['migrations/0999_no_such_migration.sql', 1],
   ['`fanOutTwice` (`src/notifications/fan-out.ts`)', 1],
   ['`src/leads/policy.ts` (`visibleLeads`, `noSuchPolicy`)', 1],
 ]

@@ -49,6 +49,14 @@ export function databaseNamed(env: DatabaseBindings, name: string): D1Database {
 /** Where an organization lives, as the directory says: its id, name, slug and database's binding name. */
 export type OrgLocation = { id: string; name: string; slug: string; database: string }
 
+/** The `organizations` columns of an `OrgLocation` (and a unit's `OrgRef`), for a select. */
+export const orgRefColumns = {
+  id: organizations.id,
+  name: organizations.name,
+  slug: organizations.slug,
+  database: organizations.database,
+}
+
 /** Per isolate: organization id and slug -> where it lives. A move (or a stale entry) is noticed by `forgetOrg`. */
 const located = new Map<string, OrgLocation>()
 
@@ -64,12 +72,7 @@ export async function locateOrg(
   const cached = located.get('id' in key ? `id:${key.id}` : `slug:${key.slug}`)
   if (cached) return cached
   const row = await directory
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
-      database: organizations.database,
-    })
+    .select(orgRefColumns)
     .from(organizations)
     .where('id' in key ? eq(organizations.id, key.id) : eq(organizations.slug, key.slug))
     .get()

@@ -3,6 +3,7 @@
  * email"): its members BCC it when writing to a lead, or forward a lead's email to it. Rotating it gives a new one and
  * ends the old (mail to it is rejected).
  */
+import { orgRefColumns } from '../access/databases'
 import { eq } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
@@ -39,10 +40,7 @@ export async function orgByInboundAddress(db: Database, to: string, domain: stri
   if (!local || host !== domain.toLowerCase()) return null
   const row = await db
     .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
-      database: organizations.database,
+      ...orgRefColumns,
       createLeads: inboundAddresses.createLeads,
     })
     .from(inboundAddresses)

@@ -5,6 +5,7 @@
  * `users` row with the key's id and name, no password and no membership, so the timeline says "Zapier changed the
  * status" (docs/ARCHITECTURE.md "Intake and routing").
  */
+import { orgRefColumns } from '../access/databases'
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import { runBatch, type Database } from '../db/client'
@@ -120,10 +121,7 @@ export async function callerOfApiKey(db: Database, key: string, now = Date.now()
   if (!row) return null
   const org = await db
     .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
-      database: organizations.database,
+      ...orgRefColumns,
       poolEnabled: organizations.poolEnabled,
       multipleAssignees: organizations.multipleAssignees,
       handoffNoteRequired: organizations.handoffNoteRequired,

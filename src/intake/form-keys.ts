@@ -2,6 +2,7 @@
  * The organization's web-form key: the public part of `/f/{formKey}`, pasted into customers' websites. Rotating
  * it makes the old address stop taking leads (404).
  */
+import { orgRefColumns } from '../access/databases'
 import { eq } from 'drizzle-orm'
 import type { Unit } from '../access/unit'
 import type { Database } from '../db/client'
@@ -13,11 +14,8 @@ export async function orgByFormKey(db: Database, formKey: string) {
   if (!isWellFormedToken(formKey)) return null
   const row = await db
     .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
+      ...orgRefColumns,
       thankYouUrl: organizations.thankYouUrl,
-      database: organizations.database,
     })
     .from(organizations)
     .where(eq(organizations.formKey, formKey))

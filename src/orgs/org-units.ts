@@ -2,6 +2,7 @@
  * Units of work (src/access/unit.ts) for Leadpool acting in several organizations at once: a queue
  * consumer's batch or a cron chore that found work by organization id.
  */
+import { orgRefColumns } from '../access/databases'
 import { sharedDatabase, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
 import { inIdSet } from '../db/id-sets'
 import { organizations } from '../db/schema'
@@ -15,12 +16,7 @@ export async function systemUnits(env: UnitBindings, orgIds: string[], now: numb
   const ids = [...new Set(orgIds)]
   if (ids.length === 0) return new Map()
   const orgs = await sharedDatabase(env)
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
-      database: organizations.database,
-    })
+    .select(orgRefColumns)
     .from(organizations)
     .where(inIdSet(organizations.id, ids))
     .all()

@@ -6,7 +6,7 @@
  * turns, a claim and a routing never overrun the cap together. Here: the unit a turn acts in, and its notifications.
  */
 import { eq } from 'drizzle-orm'
-import { locateOrg } from '../access/databases'
+import { locateOrg, orgRefColumns } from '../access/databases'
 import { orgDatabase, unitFor, type AnyUnit, type UnitBindings } from '../access/unit'
 import { messagesSentWith } from '../activity/activities'
 import { createDb } from '../db/client'
@@ -27,16 +27,7 @@ export async function routingUnit(
   const location = await locateOrg(env, { id: orgId })
   if (!location) return null
   const db = createDb(orgDatabase(env, location))
-  const org = await db
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      slug: organizations.slug,
-      database: organizations.database,
-    })
-    .from(organizations)
-    .where(eq(organizations.id, orgId))
-    .get()
+  const org = await db.select(orgRefColumns).from(organizations).where(eq(organizations.id, orgId)).get()
   if (!org) return null
   const actor = actorId
     ? ((await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, actorId)).get()) ?? null)

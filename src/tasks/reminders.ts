@@ -5,6 +5,7 @@
  * their preferences). `tasks.reminded_on` remembers the day, in the same batch as the notification.
  * Each organization is reminded in its own unit of work (access/unit.ts `unitFor`), Leadpool acting.
  */
+import { orgRefColumns } from '../access/databases'
 import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm'
 import { timeZonesOf } from '../access/time-zone'
 import { orgDatabases, unitFor, type SystemUnit, type UnitBindings } from '../access/unit'
@@ -33,12 +34,7 @@ export async function remindTasksDueToday(env: UnitBindings, now: number): Promi
   let sent = 0
   for (const { name, db } of orgDatabases(env)) {
     const orgs = await db
-      .select({
-        id: organizations.id,
-        name: organizations.name,
-        slug: organizations.slug,
-        database: organizations.database,
-      })
+      .select(orgRefColumns)
       .from(organizations)
       .where(eq(organizations.database, name))
       .orderBy(asc(organizations.id))
