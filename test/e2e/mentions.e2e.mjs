@@ -61,7 +61,11 @@ describe('Mention team members in notes', () => {
 
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
-      await page.locator('#notes').scrollIntoViewIfNeeded()
+      // In the page, in one step: the live update that follows the save may replace the section meanwhile.
+      await page.waitForFunction(() => {
+        document.querySelector('#notes')?.scrollIntoView({ block: 'nearest' })
+        return document.querySelector('#notes') !== null
+      })
       assert.deepEqual(await fits(page, viewport), [], 'the lead page fits the window')
       assert.deepEqual(await seriousViolations(page), [], `axe at ${viewport.name}`)
       await screenshot(page, `mentions-lead-${viewport.name}`)
