@@ -11,6 +11,7 @@ import os from 'node:os'
 import { DatabaseSync } from 'node:sqlite'
 import { uuidv7 } from 'uuidv7'
 import { day, freshDatabase, seedTeam, startApp } from './scale-app.mjs'
+import { prng } from './scale-model.mjs'
 
 const STATE = '.scale/writes'
 const PORT = process.env.SCALE_PORT || '8792'
@@ -33,17 +34,7 @@ const MIX = [
 const began = Date.now()
 const log = (...args) => console.error(`[scale:writes ${((Date.now() - began) / 1000).toFixed(0)} s]`, ...args)
 
-/** mulberry32: a small seeded PRNG, so every run makes the same choices. */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The simulation's seeded PRNG (scripts/scale-model.mjs), so every run makes the same choices.
 const random = prng(26)
 
 // 1. The organization and its leads.
